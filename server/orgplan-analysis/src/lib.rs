@@ -1,0 +1,1 @@
+//! The orgplan analysis core.

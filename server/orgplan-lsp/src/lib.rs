@@ -1,0 +1,1 @@
+//! The orgplan language server.
