@@ -1,0 +1,20 @@
+-- Configuration of the orgplan language server for Neovim 0.11+.
+--
+-- Neovim reads this file when `vim.lsp.enable('orgplan')` is called and merges
+-- it with anything given to `vim.lsp.config('orgplan', { ... })` (user values
+-- win). Nothing else is needed: with `orgplan` on PATH, every `*.orgplan`
+-- buffer gets the server.
+
+---@type vim.lsp.Config
+return {
+  cmd = { 'orgplan', 'lsp' },
+  filetypes = { 'orgplan' },
+  -- All `.orgplan` files below the workspace root form one org model.
+  root_markers = { 'orgplan.toml', '.git' },
+  -- Sent to the server through `workspace/configuration` (section `orgplan`)
+  -- and `workspace/didChangeConfiguration`. Keys the server does not know are
+  -- ignored; rule severities live in the workspace's `orgplan.toml`.
+  settings = {
+    orgplan = {},
+  },
+}

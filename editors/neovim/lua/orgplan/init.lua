@@ -1,0 +1,126 @@
+-- orgplan for Neovim: options and the tree-sitter glue used by the ftplugin.
+--
+-- Calling `require('orgplan').setup(opts)` is optional: it only merges options
+-- (and passes `cmd`/`settings` on to `vim.lsp.config('orgplan', ...)`).
+local M = {}
+
+---@class orgplan.Options
+---@field cmd? string[] Server command; default from lsp/orgplan.lua: { 'orgplan', 'lsp' }
+---@field settings? table Merged into the server settings (`settings.orgplan`)
+---@field grammar_dir? string Grammar `src/` directory holding parser.c (for :OrgplanBuildParser)
+---@field install_dir? string Runtime directory that receives `parser/orgplan.so`
+---@field compiler? string C compiler (default: $CC, then cc, gcc, clang)
+---@field highlight? boolean Start tree-sitter highlighting in orgplan buffers
+---@field fold? boolean Fold with the tree-sitter foldexpr in orgplan buffers
+
+---@type orgplan.Options
+M.defaults = {
+  cmd = nil,
+  settings = nil,
+  grammar_dir = nil,
+  install_dir = nil,
+  compiler = nil,
+  highlight = true,
+  fold = true,
+}
+
+---@type orgplan.Options
+M.options = vim.deepcopy(M.defaults)
+
+---@param opts? orgplan.Options
+function M.setup(opts)
+  opts = opts or {}
+  vim.validate('opts', opts, 'table')
+  M.options = vim.tbl_deep_extend('force', M.options, opts)
+  local lsp = {}
+  if opts.cmd ~= nil then
+    lsp.cmd = opts.cmd
+  end
+  if opts.settings ~= nil then
+    lsp.settings = { orgplan = opts.settings }
+  end
+  if next(lsp) ~= nil and vim.lsp.config ~= nil then
+    vim.lsp.config('orgplan', lsp)
+  end
+  return M.options
+end
+
+local function exists(path)
+  return path ~= nil and vim.uv.fs_stat(path) ~= nil
+end
+
+--- The plugin directory (the one holding lsp/, lua/, queries/), symlinks resolved.
+function M.plugin_dir()
+  local src = debug.getinfo(1, 'S').source:gsub('^@', '')
+  local dir = vim.fn.fnamemodify(src, ':p:h:h:h')
+  return vim.uv.fs_realpath(dir) or dir
+end
+
+--- The grammar's generated sources (`src/` with parser.c): the `grammar_dir`
+--- option, or the grammar crate next to the plugin in the orgplan repository.
+---@return string?
+function M.grammar_dir()
+  local candidates = {
+    M.options.grammar_dir,
+    M.plugin_dir() .. '/../../server/tree-sitter-orgplan/src',
+  }
+  for _, dir in pairs(candidates) do
+    if dir and exists(dir .. '/parser.c') then
+      dir = vim.fs.normalize(vim.fn.fnamemodify(dir, ':p'))
+      return vim.uv.fs_realpath(dir) or dir
+    end
+  end
+  return nil
+end
+
+--- Where :OrgplanBuildParser puts `parser/orgplan.so`: the `install_dir`
+--- option, or the plugin directory (which is on 'runtimepath').
+function M.install_dir()
+  return vim.fs.normalize(M.options.install_dir or M.plugin_dir())
+end
+
+--- Path of the parser library if one is installed, else nil.
+---@return string?
+function M.parser_path()
+  local own = M.install_dir() .. '/parser/orgplan.so'
+  if exists(own) then
+    return own
+  end
+  local found = vim.api.nvim_get_runtime_file('parser/orgplan.so', false)
+  return found[1]
+end
+
+--- Registers the orgplan parser with Neovim. Returns true when it is usable.
+function M.load_parser()
+  local path = M.parser_path()
+  if not path then
+    return false
+  end
+  local ok, res = pcall(vim.treesitter.language.add, 'orgplan', { path = path })
+  return ok and res ~= nil and res ~= false
+end
+
+--- Starts tree-sitter highlighting (and folding) for an orgplan buffer, when the
+--- parser is installed. Used by ftplugin/orgplan.lua and :OrgplanBuildParser.
+---@param buf? integer
+---@return boolean started
+function M.treesitter_start(buf)
+  buf = (buf == nil or buf == 0) and vim.api.nvim_get_current_buf() or buf
+  if not M.load_parser() then
+    return false
+  end
+  if M.options.highlight ~= false then
+    if not pcall(vim.treesitter.start, buf, 'orgplan') then
+      return false
+    end
+  end
+  if M.options.fold ~= false then
+    for _, win in ipairs(vim.fn.win_findbuf(buf)) do
+      vim.wo[win][0].foldmethod = 'expr'
+      vim.wo[win][0].foldexpr = 'v:lua.vim.treesitter.foldexpr()'
+    end
+  end
+  return true
+end
+
+return M

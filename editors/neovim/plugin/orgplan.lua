@@ -1,0 +1,16 @@
+-- orgplan: filetype detection and user commands. Cheap on purpose: modules
+-- under lua/orgplan/ are loaded only when a command runs.
+if vim.g.loaded_orgplan then
+  return
+end
+vim.g.loaded_orgplan = true
+
+vim.filetype.add({ extension = { orgplan = 'orgplan' } })
+
+vim.api.nvim_create_user_command('OrgplanBuildParser', function(cmd)
+  require('orgplan.parser').build({ install_dir = cmd.args ~= '' and cmd.args or nil })
+end, {
+  nargs = '?',
+  complete = 'dir',
+  desc = 'orgplan: build the tree-sitter parser (parser/orgplan.so) with the C compiler',
+})

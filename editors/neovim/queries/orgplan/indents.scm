@@ -1,0 +1,5 @@
+(block_body) @indent.begin
+
+"}" @indent.end @indent.branch
+
+(comment) @indent.auto
