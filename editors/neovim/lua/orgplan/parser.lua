@@ -67,13 +67,14 @@ function M.build(opts)
     notify(err, vim.log.levels.ERROR)
     return false, err
   end
+  -- Neovim cannot unload a parser: a rebuilt one is picked up after a restart.
+  local was_loaded = vim._ts_has_language ~= nil and vim._ts_has_language('orgplan')
   local renamed, rename_err = os.rename(tmp, out)
   if not renamed then
     os.remove(tmp)
     notify(tostring(rename_err), vim.log.levels.ERROR)
     return false, rename_err
   end
-  local was_loaded = pcall(vim.treesitter.language.inspect, 'orgplan')
   -- The new library is found from install_dir even if that is not on 'runtimepath'.
   if opts.install_dir then
     orgplan.options.install_dir = install

@@ -1,0 +1,726 @@
+-- Spec of the orgplan Neovim plugin, run by test/run.sh in real headless
+-- Neovim 0.11:  nvim --headless -u NONE -i NONE -n -l test/spec.lua
+--
+-- Only the plugin directory (plus $VIMRUNTIME and a temporary directory that
+-- receives the built parser) is on 'runtimepath'. The LSP cases drive the
+-- built-in client against the real `orgplan lsp` found on PATH.
+
+local started_at = vim.uv.hrtime()
+local TMP = assert(os.getenv('ORGPLAN_TEST_TMP'), 'ORGPLAN_TEST_TMP is not set (run test/run.sh)')
+local PLUGIN = assert(os.getenv('ORGPLAN_PLUGIN_DIR'))
+local REPO = assert(os.getenv('ORGPLAN_REPO_ROOT'))
+local TIMEOUT = tonumber(os.getenv('ORGPLAN_TEST_TIMEOUT_MS') or '') or 20000
+local FILTER = os.getenv('ORGPLAN_TEST_FILTER')
+local URL_HOST = 'pedrodelgallego.github.io'
+
+------------------------------------------------------------------------------
+-- A tiny test harness: one line per case, a summary line at the end.
+
+local passed, failed = 0, 0
+
+local function out(line)
+  io.stdout:write(line .. '\n')
+  io.stdout:flush()
+end
+
+local function case(name, fn)
+  if FILTER and not name:match(FILTER) then
+    return
+  end
+  local t0 = vim.uv.hrtime()
+  local ok, err = xpcall(fn, function(e)
+    return type(e) == 'string' and e or vim.inspect(e)
+  end)
+  local ms = math.floor((vim.uv.hrtime() - t0) / 1e6)
+  if ok then
+    passed = passed + 1
+    out(('ok   %s (%d ms)'):format(name, ms))
+  else
+    failed = failed + 1
+    out(('FAIL %s (%d ms): %s'):format(name, ms, tostring(err):gsub('\n', '\n     ')))
+  end
+end
+
+local function fail(msg, level)
+  error(msg, (level or 1) + 1)
+end
+
+local function check(cond, msg, ...)
+  if not cond then
+    fail(select('#', ...) > 0 and msg:format(...) or msg, 2)
+  end
+  return cond
+end
+
+local function eq(expected, actual, what)
+  if not vim.deep_equal(expected, actual) then
+    fail(('%s: expected %s, got %s'):format(what or 'value', vim.inspect(expected), vim.inspect(actual)), 2)
+  end
+end
+
+--- vim.wait with the test's limit; fails the case with `what` on time-out.
+local function wait_for(what, cond, timeout)
+  local ok = vim.wait(timeout or TIMEOUT, function()
+    local good, res = pcall(cond)
+    return good and res and true or false
+  end, 20)
+  if not ok then
+    fail('timed out waiting for ' .. what, 2)
+  end
+end
+
+local function read(path)
+  local f = assert(io.open(path, 'rb'))
+  local s = f:read('*a')
+  f:close()
+  return s
+end
+
+local function write(path, text)
+  vim.fn.mkdir(vim.fs.dirname(path), 'p')
+  local f = assert(io.open(path, 'wb'))
+  f:write(text)
+  f:close()
+end
+
+--- 0-based (row, col) of the `nth` plain occurrence of `needle` in `buf`.
+local function find(buf, needle, nth)
+  nth = nth or 1
+  for row, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    local init = 1
+    while true do
+      local s = line:find(needle, init, true)
+      if not s then
+        break
+      end
+      nth = nth - 1
+      if nth == 0 then
+        return row - 1, s - 1
+      end
+      init = s + 1
+    end
+  end
+  fail(('%q not found in %s'):format(needle, vim.api.nvim_buf_get_name(buf)), 2)
+end
+
+local function buf_text(buf)
+  return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+end
+
+local function open(path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  return vim.api.nvim_get_current_buf()
+end
+
+------------------------------------------------------------------------------
+-- Editor set-up: only the plugin on the runtimepath.
+
+local RT = TMP .. '/rt' -- receives parser/orgplan.so
+vim.fn.mkdir(RT, 'p')
+-- Keep Neovim's own parsers (vimdoc, lua, …) next to $VIMRUNTIME.
+local bundled = vim.api.nvim_get_runtime_file('parser/vimdoc.so', false)[1]
+local rtp = { PLUGIN, vim.env.VIMRUNTIME }
+if bundled then
+  table.insert(rtp, vim.fs.dirname(vim.fs.dirname(bundled)))
+end
+table.insert(rtp, RT)
+vim.opt.runtimepath = rtp
+vim.opt.packpath = {}
+vim.o.swapfile = false
+vim.o.shortmess = vim.o.shortmess .. 'AIF'
+vim.cmd('filetype plugin indent on')
+vim.cmd('syntax on')
+vim.cmd('runtime! plugin/orgplan.lua')
+vim.lsp.log.set_level(vim.log.levels.WARN)
+
+-- Record the server's workspace/configuration requests and our answers.
+local config_requests = {}
+do
+  local default = vim.lsp.handlers['workspace/configuration']
+  vim.lsp.handlers['workspace/configuration'] = function(err, params, ctx, cfg)
+    local res = default(err, params, ctx, cfg)
+    table.insert(config_requests, { params = params, result = res })
+    return res
+  end
+end
+
+------------------------------------------------------------------------------
+-- Fixtures: a multi-file workspace.
+
+local WS = TMP .. '/workspace'
+write(WS .. '/orgplan.toml', '# orgplan workspace of the Neovim tests\n')
+write(
+  WS .. '/leaders.orgplan',
+  [[
+# Leaders of the retail division
+leader jane "Jane Doe" {
+  title: "Director, Fulfilment"
+}
+
+leader raj "Raj Patel" {
+  title: "VP Engineering"
+  allocation: 50%            # part-time
+}
+]]
+)
+write(
+  WS .. '/fba.orgplan',
+  [[
+initiative fba "Fulfilment by Amazon" {
+  leader: jane
+  model: ownership
+  critical: true
+  scope: "Inbound logistics for third-party sellers"
+  metrics: "Units received per day", "Inbound defect rate"
+  teams: fba-inbound
+}
+
+team fba-inbound "FBA Inbound" {
+  reports_to: jane
+  roles: engineering, qa, design, product
+}
+]]
+)
+write(
+  WS .. '/more.orgplan',
+  [[
+initiative returns "Returns" {
+  leader: jane
+  model: ownership
+  scope: "Customer returns"
+  metrics: "Return rate"
+  teams: returns-core
+}
+
+initiative prime "Prime Now" {
+  scope: "Two-hour delivery"
+  metrics: "Orders per hour"
+}
+
+initiative gdpr "GDPR" {
+  leader: bob
+  model: leadership
+  scope: "Personal data"
+  metrics: "Open requests"
+}
+
+team returns-core "Returns Core" {
+  reports_to: jane
+  roles: engineering, qa, design, product
+}
+]]
+)
+
+------------------------------------------------------------------------------
+-- Plugin, no server needed.
+
+case('queries are identical to the grammar crate', function()
+  for _, name in ipairs({ 'highlights', 'folds', 'indents' }) do
+    local ours = PLUGIN .. '/queries/orgplan/' .. name .. '.scm'
+    local theirs = REPO .. '/server/tree-sitter-orgplan/queries/' .. name .. '.scm'
+    check(read(ours) == read(theirs), '%s differs from %s: copy it over', ours, theirs)
+  end
+end)
+
+case('lsp/orgplan.lua is a vim.lsp.Config', function()
+  local cfg = dofile(PLUGIN .. '/lsp/orgplan.lua')
+  eq({ 'orgplan', 'lsp' }, cfg.cmd, 'cmd')
+  eq({ 'orgplan' }, cfg.filetypes, 'filetypes')
+  eq({ 'orgplan.toml', '.git' }, cfg.root_markers, 'root_markers')
+  check(type(cfg.settings) == 'table' and type(cfg.settings.orgplan) == 'table', 'settings.orgplan missing')
+  local resolved = vim.lsp.config.orgplan
+  eq({ 'orgplan', 'lsp' }, resolved.cmd, 'vim.lsp.config.orgplan.cmd')
+end)
+
+case('setup() only merges options', function()
+  local orgplan = require('orgplan')
+  check(orgplan.options.highlight == true, 'highlight on by default')
+  orgplan.setup({ cmd = { '/opt/orgplan/bin/orgplan', 'lsp' }, settings = { testSetting = 42 } })
+  eq({ '/opt/orgplan/bin/orgplan', 'lsp' }, vim.lsp.config.orgplan.cmd, 'cmd after setup')
+  eq(42, vim.lsp.config.orgplan.settings.orgplan.testSetting, 'settings after setup')
+  eq({ 'orgplan' }, vim.lsp.config.orgplan.filetypes, 'filetypes kept')
+  orgplan.setup({ cmd = { 'orgplan', 'lsp' } })
+  eq({ 'orgplan', 'lsp' }, vim.lsp.config.orgplan.cmd, 'cmd restored')
+  eq(true, orgplan.options.highlight, 'other options kept')
+end)
+
+case(':OrgplanBuildParser builds parser/orgplan.so', function()
+  check(vim.fn.exists(':OrgplanBuildParser') == 2, 'command missing')
+  require('orgplan').setup({ install_dir = RT })
+  vim.cmd('OrgplanBuildParser')
+  check(vim.uv.fs_stat(RT .. '/parser/orgplan.so'), 'no %s/parser/orgplan.so', RT)
+  eq(RT .. '/parser/orgplan.so', vim.api.nvim_get_runtime_file('parser/orgplan.so', false)[1], 'found on rtp')
+  check(vim.treesitter.language.add('orgplan'), 'parser does not load')
+  local tree = vim.treesitter.get_string_parser('leader jane "Jane" { title: "x" }', 'orgplan'):parse()[1]
+  eq('source_file', tree:root():type(), 'root node')
+  check(not tree:root():has_error(), 'parse error')
+end)
+
+case('filetype detection', function()
+  eq('orgplan', vim.filetype.match({ filename = 'plans/retail.orgplan' }), 'vim.filetype.match')
+  local buf = open(WS .. '/fba.orgplan')
+  eq('orgplan', vim.bo[buf].filetype, 'filetype')
+end)
+
+case('ftplugin options', function()
+  local buf = open(WS .. '/fba.orgplan')
+  eq('# %s', vim.bo[buf].commentstring, 'commentstring')
+  eq(2, vim.bo[buf].shiftwidth, 'shiftwidth')
+  eq(true, vim.bo[buf].expandtab, 'expandtab')
+  check(vim.tbl_contains(vim.split(vim.bo[buf].iskeyword, ','), '-'), 'iskeyword lacks -: %s', vim.bo[buf].iskeyword)
+  local row, col = find(buf, 'fba-inbound')
+  vim.api.nvim_win_set_cursor(0, { row + 1, col + 5 })
+  eq('fba-inbound', vim.fn.expand('<cword>'), '<cword> on fba-inbound')
+  check((vim.b[buf].undo_ftplugin or ''):find('iskeyword<', 1, true), 'b:undo_ftplugin: %s', vim.b[buf].undo_ftplugin)
+  -- undo_ftplugin runs when the filetype changes.
+  vim.bo[buf].filetype = 'text'
+  check(not vim.tbl_contains(vim.split(vim.bo[buf].iskeyword, ','), '-'), 'iskeyword not restored')
+  vim.bo[buf].filetype = 'orgplan'
+  eq('# %s', vim.bo[buf].commentstring, 'commentstring again')
+end)
+
+case('gc comments with #', function()
+  local buf = vim.api.nvim_create_buf(true, false)
+  vim.api.nvim_set_current_buf(buf)
+  vim.bo[buf].filetype = 'orgplan'
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'leader jane "Jane"' })
+  require('vim._comment').toggle_lines(1, 1)
+  eq({ '# leader jane "Jane"' }, vim.api.nvim_buf_get_lines(buf, 0, -1, false), 'commented')
+  vim.cmd('bwipeout!')
+end)
+
+case('indent with = (one shiftwidth per brace)', function()
+  local buf = vim.api.nvim_create_buf(true, false)
+  vim.api.nvim_set_current_buf(buf)
+  vim.bo[buf].filetype = 'orgplan'
+  local want = {
+    'team fba-inbound "FBA Inbound" {   # {',
+    '  reports_to: jane',
+    '  roles: engineering, qa',
+    '  depends_on payments {',
+    '    owner: fba-inbound',
+    '    plan: "braces in strings: {"',
+    '  }',
+    '}',
+    'leader raj "Raj" { title: "VP" }',
+  }
+  local flat = vim.tbl_map(vim.trim, want)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, flat)
+  vim.cmd('silent normal! gg=G')
+  eq(want, vim.api.nvim_buf_get_lines(buf, 0, -1, false), 'indented lines')
+  vim.cmd('bwipeout!')
+end)
+
+case('tree-sitter highlighting captures', function()
+  local buf = open(WS .. '/leaders.orgplan')
+  check(vim.treesitter.highlighter.active[buf] ~= nil, 'highlighter not active')
+  check(vim.b[buf].ts_highlight, 'b:ts_highlight not set')
+  local function captures_at(needle, nth, offset)
+    local row, col = find(buf, needle, nth)
+    local names = {}
+    for _, c in ipairs(vim.treesitter.get_captures_at_pos(buf, row, col + (offset or 0))) do
+      names[c.capture] = true
+    end
+    return names
+  end
+  local expectations = {
+    { '# Leaders', 'comment' },
+    { 'leader jane', 'keyword' },
+    { 'jane', 'type' },
+    { '"Jane Doe"', 'string.special' },
+    { 'title:', 'property' },
+    { '"Director', 'string' },
+    { '50%', 'number' },
+    { '{', 'punctuation.bracket' },
+    { ':', 'punctuation.delimiter' },
+    { '# part-time', 'comment' },
+  }
+  for _, e in ipairs(expectations) do
+    local names = captures_at(e[1])
+    check(names[e[2]], '%q: expected @%s, got %s', e[1], e[2], vim.inspect(vim.tbl_keys(names)))
+  end
+  local fba = open(WS .. '/fba.orgplan')
+  buf = fba
+  local more = {
+    { 'true', 'boolean' },
+    { 'ownership', 'constant.builtin' },
+    { 'engineering', 'constant.builtin' },
+    { 'jane', 'variable' },
+    { 'fba-inbound', 'variable' },
+  }
+  for _, e in ipairs(more) do
+    local names = captures_at(e[1])
+    check(names[e[2]], '%q: expected @%s, got %s', e[1], e[2], vim.inspect(vim.tbl_keys(names)))
+  end
+  local names = captures_at('fba-inbound', 1, 5)
+  check(names.variable, 'the whole of fba-inbound is one identifier')
+end)
+
+case('tree-sitter folding', function()
+  local buf = open(WS .. '/fba.orgplan')
+  eq('expr', vim.wo.foldmethod, 'foldmethod')
+  eq('v:lua.vim.treesitter.foldexpr()', vim.wo.foldexpr, 'foldexpr')
+  local row = find(buf, 'model: ownership')
+  wait_for('fold levels', function()
+    return vim.fn.foldlevel(row + 1) == 1
+  end, 2000)
+  eq(0, vim.fn.foldlevel(find(buf, 'team fba-inbound') + 1 - 1), 'fold level between blocks')
+end)
+
+case('help: helptags and :help orgplan', function()
+  local doc = TMP .. '/help/doc'
+  vim.fn.mkdir(doc, 'p')
+  write(doc .. '/orgplan.txt', read(PLUGIN .. '/doc/orgplan.txt'))
+  vim.cmd('helptags ' .. vim.fn.fnameescape(doc))
+  local tags = read(doc .. '/tags')
+  for _, tag in ipairs({
+    'orgplan',
+    'orgplan.txt',
+    'orgplan-install',
+    'orgplan-lsp',
+    'orgplan-setup',
+    'orgplan-treesitter',
+    ':OrgplanBuildParser',
+    'orgplan-health',
+  }) do
+    check(tags:find('\n' .. vim.pesc(tag) .. '\t', 1) or tags:find('^' .. vim.pesc(tag) .. '\t'), 'tag %s missing', tag)
+  end
+  vim.opt.runtimepath:append(TMP .. '/help')
+  vim.cmd('help orgplan')
+  eq('help', vim.bo.filetype, ':help orgplan opened')
+  check(vim.api.nvim_buf_get_name(0):find('orgplan.txt', 1, true), 'opened %s', vim.api.nvim_buf_get_name(0))
+  vim.cmd('help :OrgplanBuildParser')
+  vim.cmd('helpclose')
+end)
+
+------------------------------------------------------------------------------
+-- The real language server through the built-in client.
+
+vim.lsp.enable('orgplan')
+vim.lsp.config('orgplan', { settings = { orgplan = { neovimTest = true } } })
+
+local client ---@type vim.lsp.Client?
+local bufs = {}
+
+local function need_client()
+  check(client ~= nil and not client:is_stopped(), 'no running orgplan client')
+  return client
+end
+
+local function diagnostics(buf, code)
+  return vim.tbl_filter(function(d)
+    return code == nil or d.code == code
+  end, vim.diagnostic.get(buf))
+end
+
+local function codes(buf)
+  local seen = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    seen[tostring(d.code)] = true
+  end
+  local list = vim.tbl_keys(seen)
+  table.sort(list)
+  return list
+end
+
+local function request(method, params, buf)
+  local c = need_client()
+  local res, err = c:request_sync(method, params, TIMEOUT, buf)
+  check(res ~= nil, '%s: no answer (%s)', method, tostring(err))
+  check(res.err == nil, '%s: error %s', method, vim.inspect(res and res.err))
+  return res.result
+end
+
+local function position_params(buf, row, col)
+  return {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = row, character = col },
+  }
+end
+
+local function markup_text(contents)
+  if type(contents) == 'string' then
+    return contents
+  elseif contents.value then
+    return contents.value
+  end
+  return table.concat(vim.tbl_map(markup_text, contents), '\n')
+end
+
+case('server starts and attaches (one client per workspace)', function()
+  bufs.leaders = open(WS .. '/leaders.orgplan')
+  bufs.fba = open(WS .. '/fba.orgplan')
+  bufs.more = open(WS .. '/more.orgplan')
+  local attached = vim.wait(TIMEOUT, function()
+    for _, b in pairs(bufs) do
+      if #vim.lsp.get_clients({ name = 'orgplan', bufnr = b }) == 0 then
+        return false
+      end
+    end
+    return true
+  end, 20)
+  if not attached then
+    local log = vim.fn.filereadable(vim.lsp.log.get_filename()) == 1 and vim.fn.readfile(vim.lsp.log.get_filename()) or {}
+    fail(('timed out waiting for an orgplan client on every buffer (orgplan on PATH: %s)\nLSP log:\n%s'):format(
+      vim.fn.exepath('orgplan'),
+      table.concat(vim.list_slice(log, math.max(1, #log - 15)), '\n')
+    ))
+  end
+  local clients = vim.lsp.get_clients({ name = 'orgplan' })
+  eq(1, #clients, 'number of orgplan clients')
+  client = clients[1]
+  wait_for('initialized', function()
+    return client.initialized
+  end)
+  eq(vim.uv.fs_realpath(WS), vim.uv.fs_realpath(client.root_dir), 'root_dir (orgplan.toml)')
+  eq('orgplan', client.name, 'client name')
+end)
+
+case('diagnostics carry rule codes and source', function()
+  need_client()
+  wait_for('initiative-without-leader on more.orgplan', function()
+    return #diagnostics(bufs.more, 'initiative-without-leader') > 0
+  end)
+  wait_for('undefined-reference on more.orgplan', function()
+    return #diagnostics(bufs.more, 'undefined-reference') > 0
+  end)
+  wait_for('leader-not-single-threaded', function()
+    return #diagnostics(bufs.more, 'leader-not-single-threaded') > 0
+      and #diagnostics(bufs.fba, 'leader-not-single-threaded') > 0
+  end)
+  for _, d in ipairs(vim.diagnostic.get(bufs.more)) do
+    eq('orgplan', d.source, 'source of ' .. tostring(d.code))
+  end
+  local prime = find(bufs.more, 'initiative prime')
+  local d = diagnostics(bufs.more, 'initiative-without-leader')[1]
+  eq(prime, d.lnum, 'initiative-without-leader line')
+  local bob = find(bufs.more, 'bob')
+  d = diagnostics(bufs.more, 'undefined-reference')[1]
+  eq(bob, d.lnum, 'undefined-reference line')
+  check(d.message:find('bob', 1, true), 'message names bob: %s', d.message)
+end)
+
+case('diagnostics follow edits without saving', function()
+  need_client()
+  local buf = bufs.leaders
+  local row = find(buf, 'title: "VP Engineering"')
+  vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { '  titel: "VP Engineering"' })
+  wait_for('unknown-property after the edit', function()
+    return #diagnostics(buf, 'unknown-property') > 0
+  end)
+  local d = diagnostics(buf, 'unknown-property')[1]
+  eq(row, d.lnum, 'unknown-property line')
+  vim.api.nvim_buf_set_lines(buf, row, row + 1, false, { '  title: "VP Engineering"' })
+  wait_for('unknown-property gone after the fix', function()
+    return #diagnostics(buf, 'unknown-property') == 0
+  end)
+end)
+
+case('hover on a diagnostic shows the principle and its source', function()
+  need_client()
+  local d = diagnostics(bufs.more, 'initiative-without-leader')[1]
+  check(d, 'no initiative-without-leader diagnostic')
+  local result = request('textDocument/hover', position_params(bufs.more, d.lnum, d.col), bufs.more)
+  check(result and result.contents, 'empty hover')
+  local text = markup_text(result.contents)
+  check(text:find(URL_HOST, 1, true), 'hover lacks the source URL:\n%s', text)
+  check(text:lower():find('single%-threaded'), 'hover lacks the principle:\n%s', text)
+  check(text:find('initiative-without-leader', 1, true), 'hover lacks the rule name:\n%s', text)
+end)
+
+case('hover on an entity shows its card', function()
+  need_client()
+  local row, col = find(bufs.fba, 'jane')
+  local result = request('textDocument/hover', position_params(bufs.fba, row, col + 1), bufs.fba)
+  check(result and result.contents, 'empty hover')
+  local text = markup_text(result.contents)
+  check(text:find('Jane Doe', 1, true), 'hover on jane lacks her name:\n%s', text)
+end)
+
+case('vim.lsp.buf.hover opens a float', function()
+  need_client()
+  local buf = open(WS .. '/more.orgplan')
+  local d = diagnostics(buf, 'initiative-without-leader')[1]
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  local before = vim.api.nvim_get_current_win()
+  vim.lsp.buf.hover()
+  local float
+  wait_for('a hover float', function()
+    for _, w in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(w).relative ~= '' then
+        float = w
+        return true
+      end
+    end
+  end)
+  local text = buf_text(vim.api.nvim_win_get_buf(float))
+  check(text:find(URL_HOST, 1, true), 'float lacks the URL:\n%s', text)
+  vim.api.nvim_win_close(float, true)
+  vim.api.nvim_set_current_win(before)
+end)
+
+case('completion after "leader: " lists leaders', function()
+  need_client()
+  local buf = open(WS .. '/draft.orgplan') -- a new, unsaved file
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, {
+    'initiative draft "Draft" {',
+    '  leader: ',
+    '}',
+  })
+  wait_for('client attached to the new buffer', function()
+    return vim.lsp.buf_is_attached(buf, client.id)
+  end)
+  local result = request('textDocument/completion', position_params(buf, 1, 10), buf)
+  local items = result and (result.items or result) or {}
+  local labels = {}
+  for _, item in ipairs(items) do
+    labels[item.label] = item
+  end
+  check(labels.jane and labels.raj, 'leaders missing from %s', vim.inspect(vim.tbl_keys(labels)))
+  check(not labels['fba-inbound'], 'a team offered as leader')
+  -- A free leader comes before one who already leads an initiative.
+  local function key(item)
+    return item.sortText or item.label
+  end
+  check(key(labels.raj) < key(labels.jane), 'raj (free) should sort before jane (leading): %s vs %s', key(labels.raj), key(labels.jane))
+  vim.cmd('bwipeout!')
+end)
+
+case('go to definition jumps across files', function()
+  need_client()
+  local buf = open(WS .. '/fba.orgplan')
+  local row, col = find(buf, 'jane')
+  vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
+  vim.lsp.buf.definition()
+  wait_for('jump to leaders.orgplan', function()
+    return vim.api.nvim_buf_get_name(0) == vim.api.nvim_buf_get_name(bufs.leaders)
+  end)
+  local target = find(bufs.leaders, 'leader jane')
+  eq(target + 1, vim.api.nvim_win_get_cursor(0)[1], 'cursor line')
+end)
+
+case('find references spans files', function()
+  need_client()
+  local row, col = find(bufs.leaders, 'jane')
+  local params = position_params(bufs.leaders, row, col + 1)
+  params.context = { includeDeclaration = true }
+  local result = request('textDocument/references', params, bufs.leaders)
+  local files = {}
+  for _, loc in ipairs(result or {}) do
+    files[vim.fs.basename(vim.uri_to_fname(loc.uri))] = true
+  end
+  eq({ ['fba.orgplan'] = true, ['leaders.orgplan'] = true, ['more.orgplan'] = true }, files, 'files with references')
+end)
+
+case('document symbols (outline)', function()
+  need_client()
+  local result = request('textDocument/documentSymbol', { textDocument = { uri = vim.uri_from_bufnr(bufs.fba) } }, bufs.fba)
+  local names = {}
+  local function walk(list)
+    for _, s in ipairs(list or {}) do
+      names[s.name] = true
+      walk(s.children)
+    end
+  end
+  walk(result)
+  check(names.fba and names['fba-inbound'], 'symbols: %s', vim.inspect(vim.tbl_keys(names)))
+end)
+
+case('quick fix creates the missing leader', function()
+  need_client()
+  local buf = open(WS .. '/more.orgplan')
+  local row, col = find(buf, 'bob')
+  vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
+  local seen = {}
+  vim.lsp.buf.code_action({
+    context = { only = { 'quickfix' }, diagnostics = diagnostics(buf, 'undefined-reference') },
+    filter = function(action)
+      table.insert(seen, { title = action.title, kind = action.kind })
+      return action.kind == 'quickfix' and action.title:find('bob', 1, true) ~= nil
+        and action.title:lower():find('leader', 1, true) ~= nil
+    end,
+    apply = true,
+  })
+  local where
+  wait_for('a `leader bob` block in some buffer', function()
+    for _, b in ipairs(vim.api.nvim_list_bufs()) do
+      if vim.api.nvim_buf_is_loaded(b) and ('\n' .. buf_text(b)):find('\nleader bob', 1, true) then
+        where = b
+        return true
+      end
+    end
+  end)
+  check(#seen > 0, 'no quick fix offered')
+  wait_for('undefined-reference for bob gone', function()
+    return #vim.tbl_filter(function(d)
+      return d.message:find('bob', 1, true) ~= nil
+    end, diagnostics(buf, 'undefined-reference')) == 0
+  end)
+  check(where, 'no buffer edited')
+end)
+
+case('rename edits every file', function()
+  need_client()
+  local buf = open(WS .. '/leaders.orgplan')
+  local row, col = find(buf, 'jane')
+  vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
+  vim.lsp.buf.rename('janet', { name = 'orgplan' })
+  local files = { 'leaders.orgplan', 'fba.orgplan', 'more.orgplan' }
+  wait_for('janet in every file and jane in none', function()
+    for _, f in ipairs(files) do
+      local b = vim.fn.bufnr(WS .. '/' .. f)
+      local text = buf_text(b)
+      if text:find('%f[%w_-]jane%f[^%w_-]') or not text:find('janet', 1, true) then
+        return false
+      end
+    end
+    return true
+  end)
+  local fba = buf_text(vim.fn.bufnr(WS .. '/fba.orgplan'))
+  check(fba:find('leader: janet', 1, true) and fba:find('reports_to: janet', 1, true), 'fba.orgplan:\n%s', fba)
+end)
+
+case('workspace settings reach the server', function()
+  local c = need_client()
+  eq(true, c.settings.orgplan and c.settings.orgplan.neovimTest, 'client settings')
+  if #config_requests > 0 then
+    local answered = false
+    for _, r in ipairs(config_requests) do
+      for _, v in ipairs(r.result or {}) do
+        if type(v) == 'table' and (v.neovimTest or (v.orgplan and v.orgplan.neovimTest)) then
+          answered = true
+        end
+      end
+    end
+    check(answered, 'workspace/configuration answered without our settings: %s', vim.inspect(config_requests))
+  end
+end)
+
+case(':checkhealth orgplan reports no ERROR', function()
+  need_client()
+  open(WS .. '/fba.orgplan')
+  vim.cmd('checkhealth orgplan')
+  local text = buf_text(0)
+  check(not text:find('ERROR', 1, true), 'checkhealth:\n%s', text)
+  check(text:find('orgplan --version', 1, true), 'binary not checked:\n%s', text)
+  check(text:find('parser loaded', 1, true), 'parser not reported:\n%s', text)
+  check(text:find('server attached', 1, true), 'attached client not reported:\n%s', text)
+  vim.cmd('tabclose')
+end)
+
+------------------------------------------------------------------------------
+-- Shut the server down, then report.
+
+for _, c in ipairs(vim.lsp.get_clients()) do
+  c:stop()
+end
+vim.wait(5000, function()
+  return #vim.lsp.get_clients() == 0
+end, 50)
+for _, c in ipairs(vim.lsp.get_clients()) do
+  c:stop(true)
+end
+
+out(('# total %.1fs'):format((vim.uv.hrtime() - started_at) / 1e9))
+out(('neovim: %d passed, %d failed'):format(passed, failed))
+os.exit(failed == 0 and 0 or 1)
