@@ -16,7 +16,7 @@ local URL_HOST = 'pedrodelgallego.github.io'
 ------------------------------------------------------------------------------
 -- A tiny test harness: one line per case, a summary line at the end.
 
-local passed, failed = 0, 0
+local passed, failed, skipped = 0, 0, 0
 
 local function out(line)
   io.stdout:write(line .. '\n')
@@ -29,10 +29,16 @@ local function case(name, fn)
   end
   local t0 = vim.uv.hrtime()
   local ok, err = xpcall(fn, function(e)
-    return type(e) == 'string' and e or vim.inspect(e)
+    if type(e) == 'table' and e.skip then
+      return e
+    end
+    return type(e) == 'string' and debug.traceback(e, 2):gsub('\nstack traceback:.*', '') or vim.inspect(e)
   end)
   local ms = math.floor((vim.uv.hrtime() - t0) / 1e6)
-  if ok then
+  if not ok and type(err) == 'table' and err.skip then
+    skipped = skipped + 1
+    out(('skip %s: %s'):format(name, err.skip))
+  elseif ok then
     passed = passed + 1
     out(('ok   %s (%d ms)'):format(name, ms))
   else
@@ -43,6 +49,11 @@ end
 
 local function fail(msg, level)
   error(msg, (level or 1) + 1)
+end
+
+--- Ends a case as skipped (not counted): for optional server features.
+local function skip(why)
+  error({ skip = why }, 0)
 end
 
 local function check(cond, msg, ...)
@@ -393,6 +404,39 @@ case('help: helptags and :help orgplan', function()
   vim.cmd('helpclose')
 end)
 
+case('installs as a native package (pack/*/start, symlinked)', function()
+  local site = TMP .. '/site'
+  vim.fn.mkdir(site .. '/pack/orgplan/start', 'p')
+  assert(vim.uv.fs_symlink(PLUGIN, site .. '/pack/orgplan/start/orgplan'))
+  local file = TMP .. '/native/plan.orgplan'
+  write(file, 'leader jane "Jane" {\n  title: "x"\n}\n')
+  local lua = [[io.stdout:write(vim.json.encode({
+    ft = vim.bo.filetype, cms = vim.bo.commentstring, sw = vim.bo.shiftwidth,
+    cmd = vim.fn.exists(':OrgplanBuildParser'), lsp = vim.lsp.config.orgplan.cmd,
+    grammar = require('orgplan').grammar_dir(),
+    health = #vim.api.nvim_get_runtime_file('lua/orgplan/health.lua', false),
+  }))]]
+  local res = vim
+    .system({
+      vim.v.progpath, '--headless', '--clean', '-n',
+      '--cmd', 'set packpath^=' .. site,
+      '-c', 'lua ' .. lua:gsub('\n', ' '),
+      '-c', 'qall!',
+      file,
+    }, { text = true, stdin = false })
+    :wait(TIMEOUT)
+  check(res.code == 0, 'child nvim exited %s: %s', tostring(res.code), res.stderr)
+  local ok, got = pcall(vim.json.decode, res.stdout)
+  check(ok, 'child nvim printed %q (stderr %q)', res.stdout, res.stderr)
+  eq('orgplan', got.ft, 'filetype')
+  eq('# %s', got.cms, 'commentstring')
+  eq(2, got.sw, 'shiftwidth')
+  eq(2, got.cmd, ':OrgplanBuildParser')
+  eq({ 'orgplan', 'lsp' }, got.lsp, 'lsp config')
+  eq(1, got.health, 'health module')
+  eq(vim.uv.fs_realpath(REPO .. '/server/tree-sitter-orgplan/src'), got.grammar, 'grammar found through the symlink')
+end)
+
 ------------------------------------------------------------------------------
 -- The real language server through the built-in client.
 
@@ -626,6 +670,73 @@ case('document symbols (outline)', function()
   check(names.fba and names['fba-inbound'], 'symbols: %s', vim.inspect(vim.tbl_keys(names)))
 end)
 
+local function capability(name)
+  local c = need_client()
+  if not c.server_capabilities[name] then
+    skip('the server does not offer ' .. name)
+  end
+  return c
+end
+
+case('formatting', function()
+  capability('documentFormattingProvider')
+  local buf = open(WS .. '/format.orgplan') -- new, unsaved
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, {
+    'leader   zoe "Zoe"{',
+    'title:"CTO"',
+    '      allocation:   100%',
+    '}',
+  })
+  wait_for('client attached', function()
+    return vim.lsp.buf_is_attached(buf, client.id)
+  end)
+  vim.lsp.buf.format({ bufnr = buf, name = 'orgplan', timeout_ms = TIMEOUT })
+  local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  eq('leader zoe "Zoe" {', lines[1], 'first line')
+  check(lines[2]:match('^  title: "CTO"$'), 'second line: %q', lines[2])
+  check(lines[3]:match('^  allocation: 100%%'), 'third line: %q', lines[3])
+  vim.cmd('bwipeout!')
+end)
+
+case('workspace symbols', function()
+  capability('workspaceSymbolProvider')
+  local result = request('workspace/symbol', { query = 'fba' }, bufs.fba)
+  local names = {}
+  for _, s in ipairs(result or {}) do
+    names[s.name] = true
+  end
+  check(names.fba and names['fba-inbound'], 'symbols: %s', vim.inspect(vim.tbl_keys(names)))
+end)
+
+case('semantic tokens', function()
+  capability('semanticTokensProvider')
+  local buf = open(WS .. '/fba.orgplan')
+  local row, col = find(buf, 'jane')
+  wait_for('a semantic token on jane', function()
+    return #(vim.lsp.semantic_tokens.get_at_pos(buf, row, col + 1) or {}) > 0
+  end)
+end)
+
+case('inlay hints are on', function()
+  capability('inlayHintProvider')
+  local buf = open(WS .. '/fba.orgplan')
+  check(vim.lsp.inlay_hint.is_enabled({ bufnr = buf }), 'inlay hints not enabled by the plugin')
+  local result = request('textDocument/inlayHint', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = { start = { line = 0, character = 0 }, ['end'] = { line = vim.api.nvim_buf_line_count(buf), character = 0 } },
+  }, buf)
+  check(type(result) == 'table', 'no inlay hint answer')
+end)
+
+case('code lens', function()
+  capability('codeLensProvider')
+  local buf = open(WS .. '/fba.orgplan')
+  vim.lsp.codelens.refresh({ bufnr = buf })
+  wait_for('code lenses', function()
+    return #vim.lsp.codelens.get(buf) > 0
+  end)
+end)
+
 case('quick fix creates the missing leader', function()
   need_client()
   local buf = open(WS .. '/more.orgplan')
@@ -722,5 +833,8 @@ for _, c in ipairs(vim.lsp.get_clients()) do
 end
 
 out(('# total %.1fs'):format((vim.uv.hrtime() - started_at) / 1e9))
+if skipped > 0 then
+  out(('# %d skipped (optional server features)'):format(skipped))
+end
 out(('neovim: %d passed, %d failed'):format(passed, failed))
 os.exit(failed == 0 and 0 or 1)

@@ -12,6 +12,8 @@ local M = {}
 ---@field compiler? string C compiler (default: $CC, then cc, gcc, clang)
 ---@field highlight? boolean Start tree-sitter highlighting in orgplan buffers
 ---@field fold? boolean Fold with the tree-sitter foldexpr in orgplan buffers
+---@field inlay_hints? boolean Show the server's inlay hints in orgplan buffers
+---@field codelens? boolean Show (and refresh) the server's code lenses
 
 ---@type orgplan.Options
 M.defaults = {
@@ -22,6 +24,8 @@ M.defaults = {
   compiler = nil,
   highlight = true,
   fold = true,
+  inlay_hints = true,
+  codelens = true,
 }
 
 ---@type orgplan.Options
@@ -121,6 +125,37 @@ function M.treesitter_start(buf)
     end
   end
   return true
+end
+
+--- Called on LspAttach of the orgplan client (see plugin/orgplan.lua): turns
+--- on what Neovim leaves off by default, when the server offers it.
+---@param client vim.lsp.Client
+---@param buf integer
+function M.on_attach(client, buf)
+  if M.options.inlay_hints ~= false and client:supports_method('textDocument/inlayHint', buf) then
+    vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+  end
+  if M.options.codelens ~= false and client:supports_method('textDocument/codeLens', buf) then
+    local group = vim.api.nvim_create_augroup('orgplan_codelens_' .. buf, { clear = true })
+    vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'CursorHold' }, {
+      group = group,
+      buffer = buf,
+      callback = function()
+        vim.lsp.codelens.refresh({ bufnr = buf })
+      end,
+    })
+    vim.api.nvim_create_autocmd('LspDetach', {
+      group = group,
+      buffer = buf,
+      callback = function(ev)
+        if ev.data and ev.data.client_id == client.id then
+          pcall(vim.api.nvim_del_augroup_by_id, group)
+          return true
+        end
+      end,
+    })
+    vim.lsp.codelens.refresh({ bufnr = buf })
+  end
 end
 
 return M
