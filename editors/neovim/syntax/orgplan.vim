@@ -7,8 +7,9 @@ endif
 syn match   orgplanComment    "#.*$" contains=@Spell
 syn match   orgplanEscape     +\\\(["\\nt]\|u{\x\{1,6}}\)+ contained
 syn region  orgplanString     start=+"+ skip=+\\\\\|\\"+ end=+"+ oneline contains=orgplanEscape
-syn match   orgplanPercentage "\<-\=\d\+\(\.\d\+\)\=%"
+" Later matches win: percentages after plain numbers.
 syn match   orgplanNumber     "\<-\=\d\+\(\.\d\+\)\=\>"
+syn match   orgplanPercentage "\<-\=\d\+\(\.\d\+\)\=%"
 syn keyword orgplanBoolean    true false
 syn keyword orgplanConstant   ownership leadership engineering qa design product data operations security research
 syn match   orgplanKey        "\<[A-Za-z_][A-Za-z0-9_-]*\ze\s*:"

@@ -255,6 +255,27 @@ case('setup() only merges options', function()
   eq(true, orgplan.options.highlight, 'other options kept')
 end)
 
+case('regex syntax when no parser is installed', function()
+  if vim.uv.fs_stat(PLUGIN .. '/parser/orgplan.so') then
+    skip('a parser is installed in the plugin directory')
+  end
+  require('orgplan').setup({ install_dir = RT })
+  local buf = open(WS .. '/leaders.orgplan')
+  check(vim.treesitter.highlighter.active[buf] == nil, 'tree-sitter active without a parser')
+  eq('orgplan', vim.bo[buf].syntax, 'syntax')
+  local function group(needle)
+    local row, col = find(buf, needle)
+    return vim.fn.synIDattr(vim.fn.synID(row + 1, col + 1, 1), 'name')
+  end
+  eq('orgplanComment', group('# Leaders'), 'comment')
+  eq('orgplanKind', group('leader jane'), 'block kind')
+  eq('orgplanName', group('jane'), 'block id')
+  eq('orgplanKey', group('title'), 'key')
+  eq('orgplanString', group('"Director'), 'string')
+  eq('orgplanPercentage', group('50%'), 'percentage')
+  vim.cmd('bwipeout!')
+end)
+
 case(':OrgplanBuildParser builds parser/orgplan.so', function()
   check(vim.fn.exists(':OrgplanBuildParser') == 2, 'command missing')
   require('orgplan').setup({ install_dir = RT })
