@@ -15,6 +15,6 @@ return {
   -- and `workspace/didChangeConfiguration`. Keys the server does not know are
   -- ignored; rule severities live in the workspace's `orgplan.toml`.
   settings = {
-    orgplan = {},
+    orgplan = vim.empty_dict(),
   },
 }

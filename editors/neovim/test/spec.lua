@@ -239,6 +239,8 @@ case('lsp/orgplan.lua is a vim.lsp.Config', function()
   eq({ 'orgplan' }, cfg.filetypes, 'filetypes')
   eq({ 'orgplan.toml', '.git' }, cfg.root_markers, 'root_markers')
   check(type(cfg.settings) == 'table' and type(cfg.settings.orgplan) == 'table', 'settings.orgplan missing')
+  -- An empty section must reach the server as a JSON object, not as [].
+  eq('{"orgplan":{}}', vim.json.encode(cfg.settings), 'settings as JSON')
   local resolved = vim.lsp.config.orgplan
   eq({ 'orgplan', 'lsp' }, resolved.cmd, 'vim.lsp.config.orgplan.cmd')
 end)
