@@ -66,7 +66,11 @@ if [[ -z "${ORGPLAN_BIN:-}" ]]; then
   ORGPLAN_BIN="${CARGO_TARGET_DIR:-target}/debug/orgplan"
   if [[ ! -x "$ORGPLAN_BIN" ]]; then
     say "neovim: building orgplan (cargo build -p orgplan)"
-    cargo build -p orgplan </dev/null >&2
+    if ! cargo build -p orgplan </dev/null >&2; then
+      say "neovim: cargo build -p orgplan failed"
+      echo "neovim: 0 passed, 1 failed"
+      exit 1
+    fi
   fi
 fi
 if [[ ! -x "$ORGPLAN_BIN" ]]; then
