@@ -118,8 +118,15 @@ local function buf_text(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
 end
 
+--- Shows `path` in the current window. A buffer that is already loaded is
+--- shown as it is (`:edit` would reload an unmodified one from disk).
 local function open(path)
-  vim.cmd.edit(vim.fn.fnameescape(path))
+  local buf = vim.fn.bufnr(path)
+  if buf > 0 and vim.api.nvim_buf_is_loaded(buf) then
+    vim.api.nvim_set_current_buf(buf)
+  else
+    vim.cmd.edit(vim.fn.fnameescape(path))
+  end
   return vim.api.nvim_get_current_buf()
 end
 
@@ -463,8 +470,9 @@ end)
 ------------------------------------------------------------------------------
 -- The real language server through the built-in client.
 
-vim.lsp.enable('orgplan')
+-- Configure before enabling: enable() starts clients for open buffers at once.
 vim.lsp.config('orgplan', { settings = { orgplan = { neovimTest = true } } })
+vim.lsp.enable('orgplan')
 
 local client ---@type vim.lsp.Client?
 local bufs = {}
@@ -816,7 +824,7 @@ end)
 
 case('workspace settings reach the server', function()
   local c = need_client()
-  eq(true, c.settings.orgplan and c.settings.orgplan.neovimTest, 'client settings')
+  check(c.settings.orgplan and c.settings.orgplan.neovimTest, 'client settings: %s', vim.inspect(c.settings))
   if #config_requests > 0 then
     local answered = false
     for _, r in ipairs(config_requests) do

@@ -31,10 +31,11 @@ if [ ! -f "$marker" ]; then
   mkdir -p "$cs"
   [ -f "$cs/package.json" ] || printf '{ "name": "orgplan-e2e-code-server", "private": true }\n' > "$cs/package.json"
   (cd "$cs" && npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION")
-  # npm 11 may skip code-server's install script; run it by hand when the
-  # VS Code server's own node_modules are not there.
+  # npm 11 may skip code-server's install script; run it by hand when its
+  # work (the VS Code server's native modules, its CLI links) is missing.
   pkg="$cs/node_modules/code-server"
-  if [ ! -d "$pkg/lib/vscode/node_modules" ]; then
+  if [ ! -e "$pkg/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ] ||
+     [ ! -e "$pkg/lib/vscode/bin/remote-cli/code-server" ]; then
     (cd "$pkg" && npm_config_user_agent="npm/11 node/v24 linux x64" sh ./postinstall.sh)
   fi
   touch "$marker"

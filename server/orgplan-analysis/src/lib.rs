@@ -1,1 +1,23 @@
 //! The orgplan analysis core.
+//!
+//! Text goes in, plain data comes out: a [`Workspace`] holds the `.orgplan`
+//! files of one org model and its `orgplan.toml`; [`Workspace::analysis`]
+//! returns the [`model::Model`] and every [`rules::Finding`], with byte
+//! ranges. The [`ide`] module answers editor questions (hover, completion,
+//! navigation …) in the same terms. Nothing here knows LSP, JSON or async,
+//! and nothing here fails: bad input becomes findings.
+
+pub mod config;
+pub mod format;
+pub mod ide;
+pub mod model;
+pub mod position;
+pub mod rules;
+pub mod schema;
+pub mod suggest;
+pub mod syntax;
+pub mod text;
+pub mod workspace;
+
+pub use text::{FileId, Loc, TextRange};
+pub use workspace::{Analysis, SourceFile, Workspace};

@@ -1,0 +1,27 @@
+// Bundles the extension into dist/extension.js (one CommonJS file, `vscode`
+// left external), so the .vsix needs no node_modules.
+import * as esbuild from "esbuild";
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+
+const ctx = await esbuild.context({
+  entryPoints: ["src/extension.ts"],
+  bundle: true,
+  outfile: "dist/extension.js",
+  external: ["vscode"],
+  format: "cjs",
+  platform: "node",
+  target: "node18",
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: "info",
+});
+
+if (watch) {
+  await ctx.watch();
+} else {
+  await ctx.rebuild();
+  await ctx.dispose();
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the orgplan VS Code extension as a .vsix for linux-x64 that bundles
+# the orgplan server binary, so installing the .vsix is the whole set-up.
+#
+#   editors/vscode/scripts/package.sh            # builds the server (release)
+#   ORGPLAN_BIN=target/release/orgplan editors/vscode/scripts/package.sh
+#
+# ORGPLAN_BIN: an already-built server binary (relative to the repository root
+# or absolute); without it `cargo build --release -p orgplan` builds one.
+# ORGPLAN_VSIX: where to write the package (default
+# editors/vscode/build/orgplan-VERSION-linux-x64.vsix).
+set -euo pipefail
+ext=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$ext/../.." && pwd)
+target=linux-x64
+
+if [ -n "${ORGPLAN_BIN:-}" ]; then
+  case "$ORGPLAN_BIN" in
+    /*) bin=$ORGPLAN_BIN ;;
+    *) bin="$root/$ORGPLAN_BIN" ;;
+  esac
+else
+  (cd "$root" && cargo build --release -p orgplan)
+  bin="${CARGO_TARGET_DIR:-$root/target}/release/orgplan"
+fi
+if [ ! -x "$bin" ]; then
+  echo "package.sh: no server binary at $bin" >&2
+  exit 2
+fi
+
+cd "$ext"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+rm -rf server
+mkdir -p server build
+cp "$bin" server/orgplan
+chmod 755 server/orgplan
+
+version=$(node -p 'require("./package.json").version')
+out=${ORGPLAN_VSIX:-"$ext/build/orgplan-$version-$target.vsix"}
+# Relative links and images in README.md point into the repository.
+repo=$(node -p 'require("./package.json").repository.url')
+# `vsce package` runs the `vscode:prepublish` script (the production bundle).
+npx --no-install vsce package --target "$target" --no-dependencies \
+  --baseContentUrl "$repo/blob/HEAD/editors/vscode" \
+  --baseImagesUrl "$repo/raw/HEAD/editors/vscode" \
+  --out "$out" </dev/null
+echo "$out"

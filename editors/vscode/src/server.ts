@@ -1,0 +1,104 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as vscode from "vscode";
+
+/** Where the server binary was found, and why that place was chosen. */
+export interface ServerBinary {
+  path: string;
+  source: "setting" | "bundled" | "path";
+}
+
+/** The binary's file name on this platform. */
+export function binaryName(): string {
+  return process.platform === "win32" ? "orgplan.exe" : "orgplan";
+}
+
+/** Expands a leading `~` and `${userHome}`, the forms people write in settings. */
+export function expandHome(p: string): string {
+  const home = os.homedir();
+  let out = p.replace(/\$\{userHome\}/g, home);
+  if (out === "~" || out.startsWith("~/") || out.startsWith("~\\")) {
+    out = path.join(home, out.slice(1));
+  }
+  return out;
+}
+
+function isExecutableFile(p: string): boolean {
+  try {
+    const st = fs.statSync(p);
+    if (!st.isFile()) {
+      return false;
+    }
+    if (process.platform !== "win32") {
+      fs.accessSync(p, fs.constants.X_OK);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Looks `name` up on PATH, like a shell would. */
+export function whichOnPath(name: string, envPath = process.env.PATH ?? ""): string | undefined {
+  for (const dir of envPath.split(path.delimiter)) {
+    if (dir === "") {
+      continue;
+    }
+    const candidate = path.join(dir, name);
+    if (isExecutableFile(candidate)) {
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The `orgplan.server.path` value that may be used. In an untrusted
+ * workspace only a value from the user's own settings counts: a folder must
+ * not be able to make the editor run a program it ships.
+ */
+export function configuredServerPath(): string | undefined {
+  const config = vscode.workspace.getConfiguration("orgplan");
+  const value = vscode.workspace.isTrusted
+    ? config.get<string | null>("server.path")
+    : config.inspect<string | null>("server.path")?.globalValue;
+  return typeof value === "string" && value.trim() !== "" ? expandHome(value.trim()) : undefined;
+}
+
+export class ServerNotFoundError extends Error {}
+
+/**
+ * Finds the server: the `orgplan.server.path` setting, then the binary
+ * bundled in the extension (`server/orgplan`), then `orgplan` on PATH.
+ */
+export function findServer(extensionPath: string): ServerBinary {
+  const configured = configuredServerPath();
+  if (configured !== undefined) {
+    const resolved = path.isAbsolute(configured)
+      ? configured
+      : path.resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(), configured);
+    if (!isExecutableFile(resolved)) {
+      throw new ServerNotFoundError(
+        `The orgplan language server set in "orgplan.server.path" (${resolved}) is not an executable file. ` +
+          "Fix the path, or clear the setting to use the server bundled with the extension.",
+      );
+    }
+    return { path: resolved, source: "setting" };
+  }
+  const bundled = path.join(extensionPath, "server", binaryName());
+  if (isExecutableFile(bundled)) {
+    return { path: bundled, source: "bundled" };
+  }
+  const onPath = whichOnPath(binaryName());
+  if (onPath !== undefined) {
+    return { path: onPath, source: "path" };
+  }
+  throw new ServerNotFoundError(
+    "The orgplan language server was not found: this build of the extension bundles no server for " +
+      `${process.platform}-${process.arch}, and there is no "orgplan" on PATH. ` +
+      "Build it from the orgplan repository with `cargo install --path server/orgplan` " +
+      '(this puts "orgplan" in ~/.cargo/bin; make sure that is on PATH), ' +
+      'or set "orgplan.server.path" to the binary, then run "orgplan: Restart Language Server".',
+  );
+}

@@ -1,0 +1,512 @@
+// End-to-end test of the orgplan extension in the real VS Code workbench:
+// code-server serves the workbench, Debian's chromium (driven by
+// playwright-core) shows it. The .vsix under test is installed into a fresh
+// extensions directory; a temporary folder holds a plan that breaks rules.
+//
+// Environment (set by test/run.sh):
+//   CODE_SERVER_NODE   Node 24 binary to run code-server with
+//   CODE_SERVER_ENTRY  code-server's out/node/entry.js
+//   ORGPLAN_VSIX       the packaged extension
+//   E2E_OUT            folder for artifacts (screenshots, logs, results.json)
+//   CHROMIUM           browser binary (default /usr/bin/chromium)
+//
+// Prints one line per check and writes E2E_OUT/results.json.
+
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+
+const env = (name, fallback) => {
+  const v = process.env[name] ?? fallback;
+  if (v === undefined) {
+    console.error(`e2e: ${name} is not set`);
+    process.exit(2);
+  }
+  return v;
+};
+const NODE = env("CODE_SERVER_NODE");
+const ENTRY = env("CODE_SERVER_ENTRY");
+const VSIX = env("ORGPLAN_VSIX");
+const OUT = env("E2E_OUT");
+const CHROMIUM = env("CHROMIUM", "/usr/bin/chromium");
+const STEP_TIMEOUT = Number(process.env.E2E_STEP_TIMEOUT ?? 30_000);
+
+fs.mkdirSync(OUT, { recursive: true });
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "orgplan-e2e-"));
+const userData = path.join(tmp, "user-data");
+const extensions = path.join(tmp, "extensions");
+const workspace = path.join(tmp, "workspace");
+const xdg = path.join(tmp, "xdg");
+for (const d of [userData, extensions, workspace, xdg, path.join(userData, "User")]) {
+  fs.mkdirSync(d, { recursive: true });
+}
+
+// A plan that breaks rules. Line numbers below are 1-based, as in the editor.
+const PLAN = `# Retail division, test plan
+leader jane "Jane Doe" {
+  title: "Director, Fulfilment"
+}
+
+leader raj "Raj Patel" {
+  title: "VP Engineering"
+}
+
+initiative fba "Fulfilment by Amazon" {
+  leader: jane
+  model: ownership
+  scope: "Inbound logistics for third-party sellers"
+  metrics: "Units received per day"
+  teams: fba-inbound
+}
+
+initiative payments "Payments" {
+  scope: "Settlement of seller payouts"
+  metrics: "Payouts settled per day"
+  teams: billing
+}
+
+team fba-inbound "FBA Inbound" {
+  reports_to: jane
+  roles: engineering, qa, design, product
+}
+
+team billing "Billing" {
+  reports_to: jnae
+  roles: engineering, qa, design, product
+}
+`;
+const LINES = PLAN.split("\n");
+const lineOf = (needle) => LINES.findIndex((l) => l.includes(needle)) + 1;
+const colOf = (needle, word) => LINES[lineOf(needle) - 1].indexOf(word) + 1;
+const planFile = path.join(workspace, "plan.orgplan");
+fs.writeFileSync(planFile, PLAN);
+
+fs.writeFileSync(
+  path.join(userData, "User", "settings.json"),
+  JSON.stringify(
+    {
+      "security.workspace.trust.enabled": false,
+      "workbench.colorTheme": "Default Dark Modern",
+      "workbench.startupEditor": "none",
+      "workbench.tips.enabled": false,
+      "workbench.welcomePage.walkthroughs.openOnInstall": false,
+      "workbench.secondarySideBar.defaultVisibility": "hidden",
+      "chat.disableAIFeatures": true,
+      "extensions.ignoreRecommendations": true,
+      "extensions.autoCheckUpdates": false,
+      "extensions.autoUpdate": false,
+      "telemetry.telemetryLevel": "off",
+      "update.mode": "none",
+      "editor.minimap.enabled": false,
+      "editor.hover.delay": 100,
+      "files.autoSave": "off",
+      "window.restoreWindows": "none",
+    },
+    null,
+    2,
+  ),
+);
+
+const results = [];
+const log = (s) => console.log(s);
+const codeServerLog = path.join(OUT, "code-server.log");
+let server;
+let browser;
+let page;
+
+function childEnv() {
+  const e = { ...process.env, XDG_CONFIG_HOME: path.join(xdg, "config"), XDG_DATA_HOME: path.join(xdg, "data") };
+  // Only Node 24 first on PATH for code-server; keep the rest.
+  e.PATH = `${path.dirname(NODE)}${path.delimiter}${process.env.PATH ?? ""}`;
+  delete e.ORGPLAN_BIN;
+  return e;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url, ms) {
+  const deadline = Date.now() + ms;
+  let last;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) {
+      throw new Error(`code-server exited (${server.exitCode}); see ${codeServerLog}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) {
+        return;
+      }
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = e.message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer: ${last}`);
+}
+
+/** Runs one named check; a failure is recorded with a screenshot, not thrown. */
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    log(`  ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+    return true;
+  } catch (e) {
+    const msg = (e && e.message ? e.message : String(e)).split("\n")[0];
+    results.push({ name, ok: false, error: msg });
+    log(`  FAIL ${name}: ${msg}`);
+    if (page) {
+      const shot = path.join(OUT, `fail-${name.replace(/[^a-z0-9]+/gi, "-")}.png`);
+      await page.screenshot({ path: shot }).catch(() => {});
+      log(`       screenshot: ${shot}`);
+    }
+    return false;
+  }
+}
+
+async function stopAll() {
+  if (browser) {
+    await browser.close().catch(() => {});
+    browser = undefined;
+  }
+  if (server && server.exitCode === null) {
+    try {
+      process.kill(-server.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+    const deadline = Date.now() + 5_000;
+    while (server.exitCode === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      process.kill(-server.pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => {
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------- workbench helpers
+
+const mod = "Control";
+
+async function quickOpen(text) {
+  await page.keyboard.press(`${mod}+P`);
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await input.fill(text);
+  await page.locator(".quick-input-widget .monaco-list-row").first().waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await page.waitForTimeout(200);
+  await page.keyboard.press("Enter");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: STEP_TIMEOUT });
+}
+
+async function runCommand(title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-widget .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+  await page.keyboard.press("Enter");
+}
+
+/** Puts the cursor at a 1-based line and column of the active editor. */
+async function goTo(line, column) {
+  await quickOpen(`:${line}:${column}`);
+  await page.waitForTimeout(200);
+}
+
+async function closeWidgets() {
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+}
+
+async function problemsText() {
+  return (await page.locator(".markers-panel").innerText().catch(() => "")) ?? "";
+}
+
+async function waitForProblems(pred, what) {
+  const deadline = Date.now() + STEP_TIMEOUT;
+  let text = "";
+  while (Date.now() < deadline) {
+    text = await problemsText();
+    if (pred(text)) {
+      return text;
+    }
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`${what}; the Problems panel shows: ${JSON.stringify(text.slice(0, 600))}`);
+}
+
+async function save() {
+  await page.keyboard.press(`${mod}+S`);
+  await page.waitForTimeout(500);
+}
+
+// ---------------------------------------------------------------- the test
+
+async function main() {
+  const t0 = Date.now();
+  const install = spawnSync(
+    NODE,
+    [ENTRY, "--user-data-dir", userData, "--extensions-dir", extensions, "--install-extension", VSIX, "--force"],
+    { env: childEnv(), encoding: "utf8", timeout: 120_000 },
+  );
+  fs.writeFileSync(path.join(OUT, "install-extension.log"), `${install.stdout}\n${install.stderr}`);
+  const installed = await check("vsix installs into a fresh extensions dir", async () => {
+    if (install.status !== 0) {
+      throw new Error(`--install-extension exited ${install.status}: ${install.stderr || install.stdout}`);
+    }
+    const dirs = fs.readdirSync(extensions).filter((d) => d.startsWith("orgplan.orgplan-"));
+    if (dirs.length !== 1) {
+      throw new Error(`expected one orgplan.orgplan-* in the extensions dir, found ${JSON.stringify(fs.readdirSync(extensions))}`);
+    }
+    const bundled = path.join(extensions, dirs[0], "server", "orgplan");
+    fs.accessSync(bundled, fs.constants.X_OK);
+  });
+  if (!installed) {
+    return;
+  }
+
+  const port = await freePort();
+  const logFd = fs.openSync(codeServerLog, "w");
+  server = spawn(
+    NODE,
+    [
+      ENTRY,
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--config",
+      path.join(tmp, "config.yaml"),
+      "--disable-telemetry",
+      "--disable-update-check",
+      "--disable-workspace-trust",
+      "--disable-getting-started-override",
+      "--ignore-last-opened",
+      "--user-data-dir",
+      userData,
+      "--extensions-dir",
+      extensions,
+      workspace,
+    ],
+    { env: childEnv(), stdio: ["ignore", logFd, logFd], detached: true },
+  );
+  fs.writeFileSync(path.join(OUT, "code-server.pid"), String(server.pid));
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/healthz`, 60_000);
+  log(`  ..   code-server up on 127.0.0.1:${port} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+
+  await check("workbench loads", async () => {
+    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
+    // The explorer shows the temporary folder's plan.
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "plan.orgplan" }).waitFor();
+  });
+
+  const opened = await check("plan.orgplan opens as language orgplan", async () => {
+    await quickOpen("plan.orgplan");
+    await page.locator(".tab", { hasText: "plan.orgplan" }).waitFor();
+    await page.locator("#status\\.editor\\.mode", { hasText: "orgplan" }).waitFor();
+  });
+  if (!opened) {
+    return;
+  }
+
+  await check("TextMate grammar colours the plan", async () => {
+    // `leader` (a block kind) and `jane` (its id) get theme colours that
+    // differ from plain text.
+    const line = page.locator(".view-line", { hasText: 'leader jane "Jane Doe" {' }).first();
+    await line.waitFor();
+    const colours = await line.locator("span > span").evaluateAll((spans) =>
+      spans.map((s) => [s.textContent, getComputedStyle(s).color]),
+    );
+    const of = (t) => colours.find(([text]) => text.trim() === t)?.[1];
+    const kind = of("leader");
+    const id = of("jane");
+    const title = of('"Jane Doe"');
+    if (!kind || !id || !title || new Set([kind, id, title]).size < 3) {
+      throw new Error(`expected three colours for kind, id and title, got ${JSON.stringify(colours)}`);
+    }
+  });
+
+  const problemsShown = await check("Problems panel lists findings with rule names", async () => {
+    await runCommand("orgplan: Check Workspace");
+    await page.locator(".markers-panel").waitFor({ state: "visible" });
+    await waitForProblems(
+      (t) => t.includes("initiative-without-leader") && t.includes("undefined-reference"),
+      "expected initiative-without-leader and undefined-reference",
+    );
+  });
+
+  await check("hover on a finding shows the principle and its source", async () => {
+    await goTo(lineOf("initiative payments"), colOf("initiative payments", "payments") + 1);
+    await page.keyboard.press(`${mod}+K`);
+    await page.keyboard.press(`${mod}+I`);
+    const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: /./ }).first();
+    await hover.waitFor({ state: "visible" });
+    const deadline = Date.now() + STEP_TIMEOUT;
+    let html = "";
+    while (Date.now() < deadline) {
+      html = await hover.innerHTML().catch(() => "");
+      if (html.includes("pedrodelgallego.github.io")) {
+        break;
+      }
+      await page.waitForTimeout(300);
+    }
+    const text = await hover.innerText();
+    if (!html.includes("pedrodelgallego.github.io")) {
+      throw new Error(`hover has no link to the article: ${JSON.stringify(text.slice(0, 400))}`);
+    }
+    if (!/single-threaded/i.test(text)) {
+      throw new Error(`hover does not state the principle: ${JSON.stringify(text.slice(0, 400))}`);
+    }
+    // The screenshot for the README: the plan, its findings and a hover.
+    await page.screenshot({ path: path.join(OUT, "screenshot.png") });
+  });
+  await closeWidgets();
+
+  await check("completion after `leader: ` lists leaders", async () => {
+    const line = lineOf("initiative payments");
+    await goTo(line, LINES[line - 1].length + 1);
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("leader: ", { delay: 30 });
+    const suggest = page.locator(".editor-widget.suggest-widget.visible");
+    if (!(await suggest.isVisible())) {
+      await page.keyboard.press(`${mod}+Space`);
+    }
+    await suggest.waitFor({ state: "visible" });
+    const rows = suggest.locator(".monaco-list-row");
+    const deadline = Date.now() + STEP_TIMEOUT;
+    let labels = [];
+    while (Date.now() < deadline) {
+      labels = await rows.locator(".label-name").allInnerTexts();
+      if (labels.includes("jane") && labels.includes("raj")) {
+        break;
+      }
+      await page.waitForTimeout(300);
+    }
+    if (!(labels.includes("jane") && labels.includes("raj"))) {
+      throw new Error(`suggestions are ${JSON.stringify(labels)}, expected jane and raj`);
+    }
+    await page.screenshot({ path: path.join(OUT, "completion.png") });
+    // Accept `raj` (free to lead) and save: the initiative has a leader now.
+    await page.keyboard.type("ra", { delay: 30 });
+    await page.locator(".editor-widget.suggest-widget.visible .monaco-list-row.focused", { hasText: "raj" }).waitFor();
+    await page.keyboard.press("Enter");
+    await save();
+    const text = fs.readFileSync(planFile, "utf8");
+    if (!/initiative payments "Payments" \{\n\s+leader: raj\s*\n/.test(text)) {
+      throw new Error(`after accepting the completion the file reads:\n${text}`);
+    }
+    if (problemsShown) {
+      await waitForProblems((t) => !t.includes("initiative-without-leader"), "initiative-without-leader stays");
+    }
+  });
+  await closeWidgets();
+
+  await check("quick fix resolves an undefined reference", async () => {
+    const text0 = fs.readFileSync(planFile, "utf8");
+    const lines0 = text0.split("\n");
+    const line = lines0.findIndex((l) => l.includes("reports_to: jnae")) + 1;
+    await goTo(line, lines0[line - 1].indexOf("jnae") + 2);
+    await page.keyboard.press(`${mod}+.`);
+    const menu = page.locator(".action-widget");
+    await menu.waitFor({ state: "visible" });
+    const fix = menu.locator(".monaco-list-row.action", { hasText: /jane|create leader/i }).first();
+    await fix.waitFor({ state: "visible" });
+    const title = (await fix.innerText()).trim();
+    await page.screenshot({ path: path.join(OUT, "quickfix.png") });
+    await fix.click();
+    await page.waitForTimeout(300);
+    await save();
+    const text = fs.readFileSync(planFile, "utf8");
+    const fixed = text.includes("reports_to: jane") || /^\s*leader\s+jnae\b/m.test(text);
+    if (!fixed) {
+      throw new Error(`after "${title}" the file reads:\n${text}`);
+    }
+    if (problemsShown) {
+      await waitForProblems((t) => !t.includes("undefined-reference"), "undefined-reference stays after the fix");
+    }
+  });
+  await closeWidgets();
+
+  await check("Explain Rule opens the rule's documentation", async () => {
+    await runCommand("orgplan: Explain Rule");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill("dependency-cycle");
+    await page.locator(".quick-input-widget .monaco-list-row", { hasText: "dependency-cycle" }).first().waitFor();
+    await page.keyboard.press("Enter");
+    // A Markdown preview (a webview) titled after the virtual document.
+    await page.locator(".tab", { hasText: "dependency-cycle" }).waitFor();
+    const frame = page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
+    await frame.locator("body", { hasText: /cycle/i }).waitFor();
+    await page.screenshot({ path: path.join(OUT, "explain.png") });
+  });
+
+  await page.screenshot({ path: path.join(OUT, "final.png") });
+}
+
+let code = 0;
+try {
+  await main();
+} catch (e) {
+  results.push({ name: "harness", ok: false, error: e && e.message ? e.message : String(e) });
+  log(`  FAIL harness: ${e && e.stack ? e.stack : e}`);
+  if (page) {
+    await page.screenshot({ path: path.join(OUT, "fail-harness.png") }).catch(() => {});
+  }
+} finally {
+  await stopAll();
+}
+const failed = results.filter((r) => !r.ok).length;
+fs.writeFileSync(path.join(OUT, "results.json"), JSON.stringify(results, null, 2));
+if (failed > 0) {
+  code = 1;
+}
+process.exit(code);

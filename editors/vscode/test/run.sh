@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Tests of the orgplan VS Code extension, from nothing installed:
+#   type-check, lint, TextMate grammar tests, the .vsix (with the server in it),
+#   and an end-to-end run in the real VS Code workbench (code-server + chromium).
+#
+#   editors/vscode/test/run.sh
+#
+# ORGPLAN_BIN=path/to/orgplan  use an already-built server (else `cargo build -p orgplan`)
+# VSCODE_E2E=0                 skip the end-to-end part
+#
+# Installs go to editors/vscode/.cache (npm, code-server, Node 24) and, with
+# apt-get, the Debian packages chromium and code-server's native build deps.
+# Artifacts (screenshots, logs) go to editors/vscode/test-results.
+# Closes with `vscode: N passed, M failed`; exits non-zero on a failure.
+set -uo pipefail
+export CI="${CI:-}" DEBIAN_FRONTEND=noninteractive
+ext=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$ext/../.." && pwd)
+cd "$ext"
+results="$ext/test-results"
+rm -rf "$results"
+mkdir -p "$results" "$ext/.cache"
+started=$(date +%s)
+
+passed=0
+failed=0
+failures=()
+e2e_pid=
+cleanup() {
+  # The e2e test stops what it starts; this is the safety net if it died.
+  if [ -n "$e2e_pid" ] && kill -0 "$e2e_pid" 2>/dev/null; then
+    kill -TERM "$e2e_pid" 2>/dev/null
+    sleep 2
+    kill -KILL "$e2e_pid" 2>/dev/null
+  fi
+  if [ -f "$results/code-server.pid" ]; then
+    pid=$(cat "$results/code-server.pid")
+    kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid" 2>/dev/null
+    rm -f "$results/code-server.pid"
+  fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+elapsed() { echo "$(($(date +%s) - started))s"; }
+
+# step NAME CMD...: runs CMD with its output in test-results/NAME.log.
+step() {
+  local name=$1
+  shift
+  local log="$results/$name.log"
+  local t0
+  t0=$(date +%s)
+  if "$@" >"$log" 2>&1 </dev/null; then
+    passed=$((passed + 1))
+    echo "ok   $name ($(($(date +%s) - t0))s)"
+    return 0
+  fi
+  failed=$((failed + 1))
+  failures+=("$name")
+  echo "FAIL $name ($(($(date +%s) - t0))s) — last lines of $log:"
+  tail -n 30 "$log" | sed 's/^/     /'
+  return 1
+}
+
+finish() {
+  echo "total time $(elapsed)"
+  [ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
+  echo "vscode: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+# --------------------------------------------------------------- installs
+
+apt_packages=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
+install_apt() {
+  local missing=()
+  for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  $sudo apt-get update -q && $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+install_npm() {
+  if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+    echo "node_modules up to date"
+    return 0
+  fi
+  npm ci --no-audit --no-fund
+}
+
+step npm-install install_npm || finish
+
+# --------------------------------------------------------------- static checks
+
+step typecheck npx --no-install tsc --noEmit -p .
+step lint npx --no-install eslint --max-warnings 0 .
+step grammar npx --no-install vscode-tmgrammar-test -g syntaxes/orgplan.tmLanguage.json "test/grammar/*.test.orgplan"
+step bundle node esbuild.mjs --production
+
+# --------------------------------------------------------------- the .vsix
+
+build_server() {
+  if [ -n "${ORGPLAN_BIN:-}" ]; then
+    echo "using ORGPLAN_BIN=$ORGPLAN_BIN"
+  else
+    (cd "$root" && cargo build -p orgplan)
+  fi
+}
+step server-build build_server || finish
+bin=${ORGPLAN_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/orgplan}
+case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
+
+vsix="$ext/build/orgplan-test-linux-x64.vsix"
+step package env ORGPLAN_BIN="$bin" ORGPLAN_VSIX="$vsix" bash scripts/package.sh || finish
+
+check_vsix() {
+  python3 - "$vsix" <<'EOF'
+import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = set(z.namelist())
+need = ["extension/package.json", "extension/dist/extension.js", "extension/server/orgplan",
+        "extension/syntaxes/orgplan.tmLanguage.json", "extension/language-configuration.json",
+        "extension/README.md", "extension/CHANGELOG.md", "extension/images/icon.png"]
+missing = [n for n in need if n not in names]
+assert not missing, f"missing from the vsix: {missing}"
+mode = (z.getinfo("extension/server/orgplan").external_attr >> 16) & 0o777
+assert mode & 0o111, f"server/orgplan is not executable in the vsix (mode {oct(mode)})"
+bad = [n for n in names if "node_modules/" in n or n.startswith("extension/src/") or "/test/" in n]
+assert not bad, f"unexpected files in the vsix: {bad[:10]}"
+manifest = z.read("extension.vsixmanifest").decode()
+assert 'TargetPlatform="linux-x64"' in manifest, "the vsix is not targeted at linux-x64"
+print(f"{len(names)} files; server mode {oct(mode)}")
+EOF
+}
+step vsix-contents check_vsix
+
+# --------------------------------------------------------------- end to end
+
+if [ "${VSCODE_E2E:-1}" = "0" ]; then
+  echo "skipping the end-to-end test (VSCODE_E2E=0)"
+  finish
+fi
+
+step apt-packages install_apt || finish
+step code-server-install bash test/install-codeserver.sh || finish
+node24="$ext/.cache/node24-bin/node"
+entry="$ext/.cache/code-server/node_modules/code-server/out/node/entry.js"
+
+echo "..   e2e: VS Code workbench (code-server) + chromium"
+CODE_SERVER_NODE="$node24" CODE_SERVER_ENTRY="$entry" ORGPLAN_VSIX="$vsix" E2E_OUT="$results/e2e" \
+  node test/e2e/e2e.mjs </dev/null > >(tee "$results/e2e.log") 2>&1 &
+e2e_pid=$!
+wait "$e2e_pid"
+e2e_pid=
+if [ -f "$results/e2e/results.json" ]; then
+  read -r ok ko < <(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(sum(1 for x in r if x["ok"]), sum(1 for x in r if not x["ok"]))' "$results/e2e/results.json")
+  passed=$((passed + ok))
+  failed=$((failed + ko))
+  [ "$ko" -eq 0 ] || failures+=("e2e")
+else
+  failed=$((failed + 1))
+  failures+=("e2e (no results)")
+fi
+[ -f "$results/e2e/screenshot.png" ] && echo "screenshot: ${results#"$root"/}/e2e/screenshot.png"
+finish

@@ -1,0 +1,1 @@
+//! Editor features over the analysis: hover, completion, navigation, symbols.

@@ -1,0 +1,460 @@
+//! The org model: every leader, initiative and team declared in any file of
+//! the workspace, the references between them, and the indexes the rules and
+//! IDE features need. Built from lowered documents; never fails: what a block
+//! says wrongly is left out here and reported by the structure rules.
+
+use crate::schema::BlockKind;
+use crate::syntax::{Block, Document, Property, ValueKind};
+use crate::text::{FileId, Loc, TextRange};
+use std::collections::HashMap;
+
+/// An entity of the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntityId {
+    Leader(usize),
+    Initiative(usize),
+    Team(usize),
+}
+
+impl EntityId {
+    pub fn kind(self) -> BlockKind {
+        match self {
+            EntityId::Leader(_) => BlockKind::Leader,
+            EntityId::Initiative(_) => BlockKind::Initiative,
+            EntityId::Team(_) => BlockKind::Team,
+        }
+    }
+}
+
+/// What a declaration has in common across kinds.
+#[derive(Clone, Debug)]
+pub struct Decl {
+    pub id: String,
+    pub title: Option<String>,
+    /// The id in the block's head.
+    pub name: Loc,
+    /// The whole block.
+    pub block: Loc,
+    /// The body braces, if any.
+    pub body: Option<TextRange>,
+}
+
+impl Decl {
+    pub fn file(&self) -> FileId {
+        self.name.file
+    }
+
+    /// `id ("Title")` for messages.
+    pub fn label(&self) -> String {
+        match &self.title {
+            Some(t) => format!("`{}` ({t})", self.id),
+            None => format!("`{}`", self.id),
+        }
+    }
+}
+
+/// What kind of entity a reference must name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RefKind {
+    Leader,
+    Team,
+    LeaderOrTeam,
+}
+
+impl RefKind {
+    pub fn accepts(self, e: EntityId) -> bool {
+        matches!(
+            (self, e),
+            (RefKind::Leader, EntityId::Leader(_))
+                | (RefKind::Team, EntityId::Team(_))
+                | (RefKind::LeaderOrTeam, EntityId::Leader(_) | EntityId::Team(_))
+        )
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            RefKind::Leader => "leader",
+            RefKind::Team => "team",
+            RefKind::LeaderOrTeam => "leader or team",
+        }
+    }
+}
+
+/// One occurrence of an id used as a value.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub name: String,
+    pub loc: Loc,
+    pub expected: RefKind,
+    /// The property (or `depends_on`) it is written in.
+    pub context: &'static str,
+}
+
+/// A value with its place.
+#[derive(Clone, Debug)]
+pub struct At<T> {
+    pub value: T,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrgModel {
+    Ownership,
+    Leadership,
+}
+
+#[derive(Clone, Debug)]
+pub struct Leader {
+    pub decl: Decl,
+    pub job_title: Option<String>,
+    pub allocation: Option<At<f64>>,
+    pub duties: Vec<At<String>>,
+    pub reports_to: Option<Reference>,
+}
+
+impl Leader {
+    /// Percent of their time; 100 when not said.
+    pub fn allocation_percent(&self) -> f64 {
+        self.allocation.as_ref().map_or(100.0, |a| a.value)
+    }
+
+    pub fn is_part_time(&self) -> bool {
+        self.allocation_percent() < 100.0 || !self.duties.is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Initiative {
+    pub decl: Decl,
+    pub leader: Option<Reference>,
+    pub model: Option<At<OrgModel>>,
+    pub critical: bool,
+    pub scope: Option<At<String>>,
+    pub metrics: Vec<At<String>>,
+    pub teams: Vec<Reference>,
+    pub approvals: Vec<Reference>,
+    /// The `approvals:` property as a whole.
+    pub approvals_prop: Option<Loc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub decl: Decl,
+    pub reports_to: Option<Reference>,
+    pub roles: Vec<At<String>>,
+    pub roles_prop: Option<Loc>,
+    pub functional: bool,
+    pub approvals: Vec<Reference>,
+    pub approvals_prop: Option<Loc>,
+    pub dependencies: Vec<Dependency>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dependency {
+    /// The team depended on.
+    pub target: Reference,
+    pub owner: Option<Reference>,
+    pub plan: Option<At<String>>,
+    /// `depends_on target` — where findings about the dependency point.
+    pub head: Loc,
+    /// The whole `depends_on` block.
+    pub block: Loc,
+    pub body: Option<TextRange>,
+}
+
+/// The model of a whole workspace.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub leaders: Vec<Leader>,
+    pub initiatives: Vec<Initiative>,
+    pub teams: Vec<Team>,
+    /// Every declaration of an id, in file order: more than one is a duplicate.
+    pub ids: HashMap<String, Vec<EntityId>>,
+    /// For each leader, the initiatives naming them as `leader:`.
+    pub led_by: Vec<Vec<usize>>,
+    /// For each team, the initiatives listing it under `teams:`.
+    pub team_initiatives: Vec<Vec<usize>>,
+    /// For each leader, the teams and leaders that report to them.
+    pub reports: Vec<Vec<EntityId>>,
+    /// For each team, the teams whose dependencies name it.
+    pub dependents: Vec<Vec<usize>>,
+}
+
+impl Model {
+    /// Builds the model of `docs` (in a stable order: the files' order).
+    pub fn build<'a>(docs: impl IntoIterator<Item = (FileId, &'a Document)>) -> Model {
+        let mut m = Model::default();
+        for (file, doc) in docs {
+            for block in &doc.blocks {
+                m.add_block(file, block);
+            }
+        }
+        m.index();
+        m
+    }
+
+    fn add_block(&mut self, file: FileId, block: &Block) {
+        let Some(kind) = BlockKind::from_keyword(&block.kind.text) else {
+            return;
+        };
+        let Some(name) = &block.name else { return };
+        let decl = Decl {
+            id: name.text.clone(),
+            title: block.title.as_ref().and_then(|t| match &t.kind {
+                ValueKind::Str(s) => Some(s.clone()),
+                _ => None,
+            }),
+            name: Loc::new(file, name.range),
+            block: Loc::new(file, block.range),
+            body: block.body,
+        };
+        let id = match kind {
+            BlockKind::Leader => {
+                self.leaders.push(Leader {
+                    job_title: string(block.property("title")),
+                    allocation: block.property("allocation").and_then(|p| match p.values.first() {
+                        Some(v) => match v.kind {
+                            ValueKind::Percent(x) => Some(At { value: x, loc: Loc::new(file, p.range) }),
+                            _ => None,
+                        },
+                        None => None,
+                    }),
+                    duties: strings(file, block.property("duties")),
+                    reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
+                    decl,
+                });
+                EntityId::Leader(self.leaders.len() - 1)
+            }
+            BlockKind::Initiative => {
+                let model = block.property("model").and_then(|p| {
+                    let v = p.values.first()?;
+                    let value = match v.as_ident()? {
+                        "ownership" => OrgModel::Ownership,
+                        "leadership" => OrgModel::Leadership,
+                        _ => return None,
+                    };
+                    Some(At { value, loc: Loc::new(file, v.range) })
+                });
+                self.initiatives.push(Initiative {
+                    leader: single_ref(file, block.property("leader"), RefKind::Leader),
+                    model,
+                    critical: boolean(block.property("critical")),
+                    scope: block.property("scope").and_then(|p| {
+                        let s = string(Some(p))?;
+                        (!s.trim().is_empty()).then(|| At { value: s, loc: Loc::new(file, p.range) })
+                    }),
+                    metrics: strings(file, block.property("metrics"))
+                        .into_iter()
+                        .filter(|m| !m.value.trim().is_empty())
+                        .collect(),
+                    teams: refs(file, block.property("teams"), RefKind::Team),
+                    approvals: refs(file, block.property("approvals"), RefKind::LeaderOrTeam),
+                    approvals_prop: block.property("approvals").map(|p| Loc::new(file, p.range)),
+                    decl,
+                });
+                EntityId::Initiative(self.initiatives.len() - 1)
+            }
+            BlockKind::Team => {
+                let roles_prop = block.property("roles");
+                let dependencies = block
+                    .children
+                    .iter()
+                    .filter(|c| c.kind.text == BlockKind::DependsOn.keyword())
+                    .filter_map(|c| {
+                        let target = c.name.as_ref()?;
+                        Some(Dependency {
+                            target: Reference {
+                                name: target.text.clone(),
+                                loc: Loc::new(file, target.range),
+                                expected: RefKind::Team,
+                                context: "depends_on",
+                            },
+                            owner: single_ref(file, c.property("owner"), RefKind::LeaderOrTeam),
+                            plan: c.property("plan").and_then(|p| {
+                                let s = string(Some(p))?;
+                                (!s.trim().is_empty()).then(|| At { value: s, loc: Loc::new(file, p.range) })
+                            }),
+                            head: Loc::new(file, c.kind.range.cover(target.range)),
+                            block: Loc::new(file, c.range),
+                            body: c.body,
+                        })
+                    })
+                    .collect();
+                self.teams.push(Team {
+                    reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
+                    roles: roles_prop
+                        .map(|p| {
+                            p.values
+                                .iter()
+                                .filter_map(|v| {
+                                    Some(At { value: v.as_ident()?.to_string(), loc: Loc::new(file, v.range) })
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    roles_prop: roles_prop.map(|p| Loc::new(file, p.range)),
+                    functional: boolean(block.property("functional")),
+                    approvals: refs(file, block.property("approvals"), RefKind::LeaderOrTeam),
+                    approvals_prop: block.property("approvals").map(|p| Loc::new(file, p.range)),
+                    dependencies,
+                    decl,
+                });
+                EntityId::Team(self.teams.len() - 1)
+            }
+            BlockKind::DependsOn => return,
+        };
+        self.ids.entry(self.decl(id).id.clone()).or_default().push(id);
+    }
+
+    fn index(&mut self) {
+        self.led_by = vec![Vec::new(); self.leaders.len()];
+        self.team_initiatives = vec![Vec::new(); self.teams.len()];
+        self.reports = vec![Vec::new(); self.leaders.len()];
+        self.dependents = vec![Vec::new(); self.teams.len()];
+        for (i, init) in self.initiatives.iter().enumerate() {
+            if let Some(EntityId::Leader(l)) = init.leader.as_ref().and_then(|r| self.resolve(r)) {
+                self.led_by[l].push(i);
+            }
+            for t in &init.teams {
+                if let Some(EntityId::Team(t)) = self.resolve(t) {
+                    if !self.team_initiatives[t].contains(&i) {
+                        self.team_initiatives[t].push(i);
+                    }
+                }
+            }
+        }
+        for (i, leader) in self.leaders.iter().enumerate() {
+            if let Some(EntityId::Leader(l)) = leader.reports_to.as_ref().and_then(|r| self.resolve(r)) {
+                self.reports[l].push(EntityId::Leader(i));
+            }
+        }
+        for (i, team) in self.teams.iter().enumerate() {
+            if let Some(EntityId::Leader(l)) = team.reports_to.as_ref().and_then(|r| self.resolve(r)) {
+                self.reports[l].push(EntityId::Team(i));
+            }
+            for d in &team.dependencies {
+                if let Some(EntityId::Team(t)) = self.resolve(&d.target) {
+                    if !self.dependents[t].contains(&i) {
+                        self.dependents[t].push(i);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The declaration of an entity.
+    pub fn decl(&self, id: EntityId) -> &Decl {
+        match id {
+            EntityId::Leader(i) => &self.leaders[i].decl,
+            EntityId::Initiative(i) => &self.initiatives[i].decl,
+            EntityId::Team(i) => &self.teams[i].decl,
+        }
+    }
+
+    /// The entity a reference names: the first declaration of that id with a
+    /// kind the reference accepts.
+    pub fn resolve(&self, r: &Reference) -> Option<EntityId> {
+        self.lookup(&r.name, r.expected)
+    }
+
+    pub fn lookup(&self, id: &str, expected: RefKind) -> Option<EntityId> {
+        self.ids.get(id)?.iter().copied().find(|e| expected.accepts(*e))
+    }
+
+    /// Any entity declared with this id.
+    pub fn any(&self, id: &str) -> Option<EntityId> {
+        self.ids.get(id)?.first().copied()
+    }
+
+    /// All entity ids.
+    pub fn entities(&self) -> impl Iterator<Item = EntityId> + '_ {
+        (0..self.leaders.len())
+            .map(EntityId::Leader)
+            .chain((0..self.initiatives.len()).map(EntityId::Initiative))
+            .chain((0..self.teams.len()).map(EntityId::Team))
+    }
+
+    /// Every reference written anywhere in the model.
+    pub fn references(&self) -> impl Iterator<Item = &Reference> + '_ {
+        let leaders = self.leaders.iter().flat_map(|l| l.reports_to.iter());
+        let inits = self.initiatives.iter().flat_map(|i| {
+            i.leader.iter().chain(i.teams.iter()).chain(i.approvals.iter())
+        });
+        let teams = self.teams.iter().flat_map(|t| {
+            t.reports_to
+                .iter()
+                .chain(t.approvals.iter())
+                .chain(t.dependencies.iter().flat_map(|d| std::iter::once(&d.target).chain(d.owner.iter())))
+        });
+        leaders.chain(inits).chain(teams)
+    }
+
+    /// The initiative a team is on, when it is on exactly one, else the first.
+    pub fn initiative_of_team(&self, team: usize) -> Option<usize> {
+        self.team_initiatives.get(team)?.first().copied()
+    }
+}
+
+fn string(p: Option<&Property>) -> Option<String> {
+    match &p?.values.first()?.kind {
+        ValueKind::Str(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn strings(file: FileId, p: Option<&Property>) -> Vec<At<String>> {
+    p.map(|p| {
+        p.values
+            .iter()
+            .filter_map(|v| match &v.kind {
+                ValueKind::Str(s) => Some(At { value: s.clone(), loc: Loc::new(file, v.range) }),
+                _ => None,
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn boolean(p: Option<&Property>) -> bool {
+    matches!(p.and_then(|p| p.values.first()).map(|v| &v.kind), Some(ValueKind::Bool(true)))
+}
+
+fn single_ref(file: FileId, p: Option<&Property>, expected: RefKind) -> Option<Reference> {
+    let p = p?;
+    let v = p.values.first()?;
+    Some(Reference {
+        name: v.as_ident()?.to_string(),
+        loc: Loc::new(file, v.range),
+        expected,
+        context: key_name(&p.key.text),
+    })
+}
+
+fn refs(file: FileId, p: Option<&Property>, expected: RefKind) -> Vec<Reference> {
+    let Some(p) = p else { return Vec::new() };
+    p.values
+        .iter()
+        .filter_map(|v| {
+            Some(Reference {
+                name: v.as_ident()?.to_string(),
+                loc: Loc::new(file, v.range),
+                expected,
+                context: key_name(&p.key.text),
+            })
+        })
+        .collect()
+}
+
+fn key_name(key: &str) -> &'static str {
+    [
+        "leader",
+        "teams",
+        "reports_to",
+        "approvals",
+        "owner",
+        "depends_on",
+    ]
+    .into_iter()
+    .find(|k| *k == key)
+    .unwrap_or("value")
+}

@@ -1,0 +1,183 @@
+//! Position conversion: byte offsets ↔ (line, column) in UTF-8, UTF-16 or
+//! UTF-32 code units. The one place that knows about encodings and line
+//! breaks; the CLI and the language server both go through it.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r` — as LSP counts them; ropey is
+//! built without `unicode_lines`, so U+2028 and friends are not breaks.
+//! Conversions never fail: positions past the end of a line land on its end,
+//! past the last line on the end of the text, and inside a character (a
+//! surrogate pair, a multi-byte sequence) on that character's start.
+
+use ropey::Rope;
+
+/// The unit columns are counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Encoding {
+    Utf8,
+    #[default]
+    Utf16,
+    Utf32,
+}
+
+/// A zero-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct LineCol {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// The byte offset of the end of `line`'s content (before its line break).
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    let start = rope.line_to_byte(line);
+    let slice = rope.line(line);
+    let mut len = slice.len_bytes();
+    let mut bytes = slice.bytes_at(len);
+    // Strip one trailing "\n", "\r\n" or "\r".
+    if let Some(b) = bytes.prev() {
+        if b == b'\n' {
+            len -= 1;
+            if bytes.prev() == Some(b'\r') {
+                len -= 1;
+            }
+        } else if b == b'\r' {
+            len -= 1;
+        }
+    }
+    start + len
+}
+
+/// The (line, column) of byte `offset` (clamped to the text; inside a
+/// character means at its start).
+pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
+    let mut offset = offset.min(rope.len_bytes());
+    // Move back to a character boundary.
+    let ch = rope.byte_to_char(offset);
+    offset = rope.char_to_byte(ch);
+    let line = rope.byte_to_line(offset);
+    let line_start = rope.line_to_byte(line);
+    // An offset between "\r" and "\n" belongs to the end of the line.
+    let offset = offset.min(line_content_end(rope, line).max(line_start));
+    let col = match enc {
+        Encoding::Utf8 => offset - line_start,
+        Encoding::Utf32 => rope.byte_to_char(offset) - rope.byte_to_char(line_start),
+        Encoding::Utf16 => {
+            rope.char_to_utf16_cu(rope.byte_to_char(offset))
+                - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
+        }
+    };
+    LineCol { line: line as u32, col: col as u32 }
+}
+
+/// The byte offset of (line, column), clamped as the module says.
+pub fn to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
+    let line = pos.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let start = rope.line_to_byte(line);
+    let end = line_content_end(rope, line);
+    let col = pos.col as usize;
+    let offset = match enc {
+        Encoding::Utf8 => {
+            let o = (start + col).min(end);
+            rope.char_to_byte(rope.byte_to_char(o))
+        }
+        Encoding::Utf32 => {
+            let c0 = rope.byte_to_char(start);
+            let c_end = rope.byte_to_char(end);
+            rope.char_to_byte((c0 + col).min(c_end))
+        }
+        Encoding::Utf16 => {
+            let c0 = rope.byte_to_char(start);
+            let u0 = rope.char_to_utf16_cu(c0);
+            let u_end = rope.char_to_utf16_cu(rope.byte_to_char(end));
+            let u = (u0 + col).min(u_end);
+            // utf16_cu_to_char rounds down inside a surrogate pair.
+            rope.char_to_byte(rope.utf16_cu_to_char(u))
+        }
+    };
+    offset.min(end)
+}
+
+/// 1-based line and 1-based column in characters, as the CLI prints them.
+pub fn to_human(rope: &Rope, offset: usize) -> (usize, usize) {
+    let lc = to_line_col(rope, offset, Encoding::Utf32);
+    (lc.line as usize + 1, lc.col as usize + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lc(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    #[test]
+    fn ascii_lines() {
+        let r = Rope::from_str("ab\ncd\n");
+        assert_eq!(to_line_col(&r, 0, Encoding::Utf16), lc(0, 0));
+        assert_eq!(to_line_col(&r, 4, Encoding::Utf16), lc(1, 1));
+        assert_eq!(to_line_col(&r, 6, Encoding::Utf16), lc(2, 0));
+        assert_eq!(to_offset(&r, lc(1, 1), Encoding::Utf16), 4);
+        assert_eq!(to_offset(&r, lc(1, 99), Encoding::Utf16), 5, "past the end of a line");
+        assert_eq!(to_offset(&r, lc(99, 0), Encoding::Utf16), 6, "past the end of the file");
+    }
+
+    #[test]
+    fn emoji_counts_two_utf16_units_and_four_bytes() {
+        // "a😀b": 😀 is 4 bytes, 2 UTF-16 units, 1 char.
+        let r = Rope::from_str("a😀b");
+        assert_eq!(to_line_col(&r, 5, Encoding::Utf16), lc(0, 3));
+        assert_eq!(to_line_col(&r, 5, Encoding::Utf8), lc(0, 5));
+        assert_eq!(to_line_col(&r, 5, Encoding::Utf32), lc(0, 2));
+        assert_eq!(to_offset(&r, lc(0, 3), Encoding::Utf16), 5);
+        assert_eq!(to_offset(&r, lc(0, 2), Encoding::Utf32), 5);
+        // Inside the surrogate pair: the emoji's start.
+        assert_eq!(to_offset(&r, lc(0, 2), Encoding::Utf16), 1);
+        // Inside the UTF-8 sequence: the emoji's start.
+        assert_eq!(to_offset(&r, lc(0, 3), Encoding::Utf8), 1);
+        assert_eq!(to_line_col(&r, 3, Encoding::Utf16), lc(0, 1));
+    }
+
+    #[test]
+    fn cjk_is_three_bytes_one_unit() {
+        let r = Rope::from_str("団体 x");
+        assert_eq!(to_line_col(&r, 6, Encoding::Utf16), lc(0, 2));
+        assert_eq!(to_offset(&r, lc(0, 2), Encoding::Utf16), 6);
+        assert_eq!(to_offset(&r, lc(0, 6), Encoding::Utf8), 6);
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_are_line_breaks() {
+        let r = Rope::from_str("a\r\nb\rc\nd");
+        assert_eq!(to_line_col(&r, 3, Encoding::Utf16), lc(1, 0));
+        assert_eq!(to_line_col(&r, 5, Encoding::Utf16), lc(2, 0));
+        assert_eq!(to_line_col(&r, 7, Encoding::Utf16), lc(3, 0));
+        assert_eq!(to_offset(&r, lc(2, 0), Encoding::Utf16), 5);
+        assert_eq!(to_offset(&r, lc(0, 5), Encoding::Utf16), 1, "end of line excludes the break");
+        // Between \r and \n: the end of line 0.
+        assert_eq!(to_line_col(&r, 2, Encoding::Utf16), lc(0, 1));
+    }
+
+    #[test]
+    fn unicode_line_separators_are_not_breaks() {
+        let r = Rope::from_str("a\u{2028}b\u{85}c");
+        assert_eq!(r.len_lines(), 1);
+        assert_eq!(to_line_col(&r, r.len_bytes(), Encoding::Utf16), lc(0, 5));
+    }
+
+    #[test]
+    fn round_trips_on_every_boundary() {
+        let text = "leader 😀 \"団体\"\r\nx\ry\n\u{2028}é";
+        let r = Rope::from_str(text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for (i, _) in text.char_indices() {
+                let back = to_offset(&r, to_line_col(&r, i, enc), enc);
+                // The \n of \r\n maps onto the \r.
+                let expected = if text[..i].ends_with('\r') && text[i..].starts_with('\n') { i - 1 } else { i };
+                assert_eq!(back, expected, "{enc:?} at {i}");
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
+
+pub static RULE: Rule = Rule {
+    name: "cross-initiative-dependency",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "A team depends on a team of another initiative: the initiatives are coupled.",
+    principle: "The point of single-threaded initiatives is that many of them can move in parallel, each like a separate start-up inside the company. A dependency from one initiative's team on another initiative's team couples the two: neither leader controls their own delivery any more.",
+    questions: &[
+        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+        "What is the bounded context that defines the scope of ownership of the single-threader leader?",
+    ],
+    fix: "Remove the dependency (duplicate the capability inside the initiative), or move the team into the same initiative if it really belongs there.",
+    example: "initiative a \"A\" { teams: ta }\ninitiative b \"B\" { teams: tb }\nteam ta \"TA\" { depends_on tb { owner: ta plan: \"x\" } }\nteam tb \"TB\" { }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for (t, team) in m.teams.iter().enumerate() {
+        if team.functional {
+            continue;
+        }
+        let mine = &m.team_initiatives[t];
+        if mine.is_empty() {
+            continue;
+        }
+        for dep in &team.dependencies {
+            let Some(EntityId::Team(x)) = m.resolve(&dep.target) else { continue };
+            if m.teams[x].functional {
+                continue;
+            }
+            let theirs = &m.team_initiatives[x];
+            if theirs.is_empty() || theirs.iter().any(|i| mine.contains(i)) {
+                continue;
+            }
+            let other = &m.initiatives[theirs[0]];
+            let own = &m.initiatives[mine[0]];
+            out.push(
+                Finding::new(
+                    &RULE,
+                    dep.head,
+                    format!(
+                        "`{}` (initiative `{}`) depends on `{}` of initiative `{}`: the two initiatives are coupled",
+                        team.decl.id, own.decl.id, dep.target.name, other.decl.id
+                    ),
+                )
+                .related(other.decl.name, format!("`{}` is on `{}`", dep.target.name, other.decl.id)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn across_initiatives_only() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            initiative a "A" { teams: ta, ta2 }
+            initiative b "B" { teams: tb }
+            team ta "TA" {
+              depends_on tb
+            # ^^^^^^^^^^^^^ cross-initiative-dependency
+              depends_on ta2
+              depends_on legal
+              depends_on loose
+            }
+            team ta2 "TA2" { }
+            team tb "TB" { }
+            team legal "Legal" { functional: true }
+            team loose "Loose" { }
+        "#));
+    }
+}

@@ -1,0 +1,181 @@
+use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
+
+pub static RULE: Rule = Rule {
+    name: "dependency-cycle",
+    group: Group::Principle,
+    default_severity: Severity::Error,
+    summary: "Teams depend on each other in a cycle.",
+    principle: "Separable teams can build and ship without blocking on or waiting for others. When teams depend on each other in a loop, none of them can ship alone: every change has to be coordinated around the whole cycle.",
+    questions: &[
+        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+        "Does the organization have a plan to untangle dependencies so teams can work independently?",
+    ],
+    fix: "Break the cycle: remove one of the dependencies in it (duplicate the capability, or move it into one team).",
+    example: "team a \"A\" { depends_on b { owner: a plan: \"x\" } }\nteam b \"B\" { depends_on a { owner: b plan: \"y\" } }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    let n = m.teams.len();
+    // Edges: team -> teams it depends on (resolved, distinct).
+    let edges: Vec<Vec<usize>> = m
+        .teams
+        .iter()
+        .map(|t| {
+            let mut v: Vec<usize> = t
+                .dependencies
+                .iter()
+                .filter_map(|d| match m.resolve(&d.target) {
+                    Some(EntityId::Team(x)) => Some(x),
+                    _ => None,
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect();
+    for comp in strongly_connected(n, &edges) {
+        let in_comp = |x: usize| comp.binary_search(&x).is_ok();
+        let cyclic = comp.len() > 1 || edges[comp[0]].contains(&comp[0]);
+        if !cyclic {
+            continue;
+        }
+        let mut names: Vec<String> = comp.iter().map(|&t| format!("`{}`", m.teams[t].decl.id)).collect();
+        let more = names.len().saturating_sub(8);
+        names.truncate(8);
+        let mut listed = names.join(" → ");
+        if more > 0 {
+            listed.push_str(&format!(" and {more} more"));
+        }
+        for &t in &comp {
+            let team = &m.teams[t];
+            for dep in &team.dependencies {
+                let Some(EntityId::Team(x)) = m.resolve(&dep.target) else { continue };
+                if !in_comp(x) {
+                    continue;
+                }
+                let message = if comp.len() == 1 {
+                    format!("team `{}` depends on itself", team.decl.id)
+                } else {
+                    format!(
+                        "`{}` → `{}` closes a dependency cycle of {} teams ({listed}): none of them can ship alone",
+                        team.decl.id,
+                        dep.target.name,
+                        comp.len()
+                    )
+                };
+                let mut f = Finding::new(&RULE, dep.head, message);
+                // Point at the next edges around the cycle (a few, not thousands).
+                for &u in comp.iter().filter(|&&u| u != t).take(4) {
+                    if let Some(d2) = m.teams[u].dependencies.iter().find(|d| {
+                        matches!(m.resolve(&d.target), Some(EntityId::Team(y)) if in_comp(y))
+                    }) {
+                        f = f.related(d2.head, format!("`{}` depends on `{}`", m.teams[u].decl.id, d2.target.name));
+                    }
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// Tarjan's strongly connected components, iterative (cycles of thousands
+/// of teams must not overflow the stack). Each component comes sorted.
+fn strongly_connected(n: usize, edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, next edge to look at)
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+            if *ei < edges[v].len() {
+                let w = edges[v][*ei];
+                *ei += 1;
+                if index[w] == UNSEEN {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut comp = Vec::new();
+                loop {
+                    let w = stack.pop().expect("v is on the stack");
+                    on_stack[w] = false;
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                comp.sort_unstable();
+                out.push(comp);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn three_team_cycle_and_a_self_loop() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            team a "A" {
+              depends_on b { owner: a plan: "x" }
+            # ^^^^^^^^^^^^ dependency-cycle
+              depends_on d { owner: a plan: "x" }
+            }
+            team b "B" {
+              depends_on c { owner: b plan: "x" }
+            # ^^^^^^^^^^^^ dependency-cycle
+            }
+            team c "C" {
+              depends_on a { owner: c plan: "x" }
+            # ^^^^^^^^^^^^ dependency-cycle
+            }
+            team d "D" { }
+            team e "E" {
+              depends_on e { owner: e plan: "x" }
+            # ^^^^^^^^^^^^ dependency-cycle
+            }
+        "#));
+    }
+
+    #[test]
+    fn long_cycle_does_not_overflow() {
+        let n = 20_000;
+        let graph: Vec<Vec<usize>> = (0..n).map(|i| vec![(i + 1) % n]).collect();
+        let comps = super::strongly_connected(n, &graph);
+        assert_eq!(comps.len(), 1);
+        assert_eq!(comps[0].len(), n);
+    }
+}

@@ -1,0 +1,64 @@
+use super::{Ctx, Finding, Group, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    name: "dependency-without-plan",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "A dependency with no de-coupling plan.",
+    principle: "Naming a leader is necessary but not enough: teams also have to untangle their dependencies, even when separating them costs some duplication. A dependency without a plan to remove it is one the team has accepted to keep waiting on.",
+    questions: &[
+        "Does the organization have a plan to untangle dependencies so teams can work independently?",
+        "Do you manage dependencies in a forthright manner to improve the odds of success?",
+    ],
+    fix: "Add `plan: \"…\"` saying how and by when the team will remove or wrap the dependency.",
+    example: "team inbound \"Inbound\" {\n  depends_on payments {\n    owner: inbound\n  }\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for team in &ctx.model.teams {
+        if team.functional {
+            continue;
+        }
+        for dep in team.dependencies.iter().filter(|d| d.plan.is_none()) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    dep.head,
+                    format!(
+                        "`{}`'s dependency on `{}` has no plan to de-couple it",
+                        team.decl.id, dep.target.name
+                    ),
+                )
+                .fix(super::unowned_dependency::add_line(
+                    ctx,
+                    dep,
+                    "plan: \"TODO: how and by when this dependency is removed\"",
+                    "Add a `plan:` stub".to_string(),
+                )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn missing_or_empty_plan() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            team inbound "Inbound" {
+              depends_on payments { owner: inbound }
+            # ^^^^^^^^^^^^^^^^^^^ dependency-without-plan
+              depends_on billing { owner: inbound plan: "" }
+            # ^^^^^^^^^^^^^^^^^^ dependency-without-plan
+              depends_on search { owner: inbound plan: "Wrap the API by Q2" }
+            }
+            team payments "Payments" { }
+            team billing "Billing" { }
+            team search "Search" { }
+        "#));
+    }
+}

@@ -1,0 +1,61 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::rules::blocks_with_kind;
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "duplicate-property",
+    group: Group::Structure,
+    default_severity: Severity::Error,
+    summary: "A key given twice in one block.",
+    principle: "A key says one thing about a block. When it is given twice only the first counts, and the plan no longer means what its reader thinks.",
+    questions: &[],
+    fix: "Keep one of the two; to list several values, separate them with commas on one key.",
+    example: "initiative fba \"FBA\" {\n  leader: jane\n  leader: raj\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    blocks_with_kind(ctx, |file, block, _| {
+        for (i, p) in block.properties.iter().enumerate() {
+            if let Some(first) = block.properties[..i].iter().find(|q| q.key.text == p.key.text) {
+                let text = ctx.text(file);
+                // Remove the whole line of the repeated key.
+                let start = text[..p.range.start].rfind('\n').map_or(0, |i| i + 1);
+                let end = text[p.range.end..].find('\n').map_or(text.len(), |i| p.range.end + i + 1);
+                let only_on_line = text[start..p.range.start].trim().is_empty()
+                    && text[p.range.end..end].trim().is_empty();
+                let range = if only_on_line { TextRange::new(start, end) } else { p.range };
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        Loc::new(file, p.key.range),
+                        format!("`{}` is given twice; only the first counts", p.key.text),
+                    )
+                    .related(Loc::new(file, first.key.range), "first given here")
+                    .fix(Fix {
+                        title: format!("Remove this `{}`", p.key.text),
+                        edits: vec![Edit { loc: Loc::new(file, range), new_text: String::new() }],
+                        preferred: false,
+                    }),
+                );
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn second_key_is_reported() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" {
+              title: "Director"
+              title: "VP"
+            # ^^^^^ duplicate-property
+            }
+        "#));
+    }
+}

@@ -1,0 +1,111 @@
+use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
+
+pub static RULE: Rule = Rule {
+    name: "external-approval",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "Work needs approval from another team, or from someone outside the initiative, to ship.",
+    principle: "Single-threaded teams are organised to finish their work without blocking on others, waiting for others, or aligning decisions with others. A sign-off from outside the team's own initiative puts another team's priorities on its critical path, and the leader can no longer decide.",
+    questions: &[
+        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+    ],
+    fix: "Move the decision inside the initiative: its leader (or the team itself) approves; keep governance checks as standards the team meets, not as sign-offs it waits for.",
+    example: "team a \"A\" { approvals: b }\nteam b \"B\" { }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for (i, init) in m.initiatives.iter().enumerate() {
+        // Inside: the leader, the initiative's teams and whom they report to.
+        let mut inside: Vec<EntityId> = Vec::new();
+        if let Some(l) = init.leader.as_ref().and_then(|r| m.resolve(r)) {
+            inside.push(l);
+        }
+        for t in &init.teams {
+            if let Some(team @ EntityId::Team(ti)) = m.resolve(t) {
+                inside.push(team);
+                if let Some(b) = m.teams[ti].reports_to.as_ref().and_then(|r| m.resolve(r)) {
+                    inside.push(b);
+                }
+            }
+        }
+        for a in &init.approvals {
+            let Some(who) = m.resolve(a) else { continue };
+            if inside.contains(&who) {
+                continue;
+            }
+            out.push(Finding::new(
+                &RULE,
+                a.loc,
+                format!(
+                    "initiative `{}` needs sign-off from `{}`, who is outside it",
+                    m.initiatives[i].decl.id, a.name
+                ),
+            ));
+        }
+    }
+    for (t, team) in m.teams.iter().enumerate() {
+        if team.functional {
+            continue;
+        }
+        let mut inside = vec![EntityId::Team(t)];
+        if let Some(b) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
+            inside.push(b);
+        }
+        for &i in &m.team_initiatives[t] {
+            if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
+                inside.push(l);
+            }
+        }
+        for a in &team.approvals {
+            let Some(who) = m.resolve(a) else { continue };
+            if inside.contains(&who) {
+                continue;
+            }
+            let what = match who {
+                EntityId::Team(_) => "another team",
+                _ => "a leader outside its initiative",
+            };
+            out.push(Finding::new(
+                &RULE,
+                a.loc,
+                format!("team `{}` needs approval from {what}, `{}`, to ship", team.decl.id, a.name),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn approvers_outside_the_initiative() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" { }
+            leader vp "VP" { }
+            initiative fba "FBA" {
+              leader: jane
+              teams: t
+              approvals: jane
+            }
+            initiative ads "Ads" {
+              leader: vp
+              teams: u
+              approvals: legal
+            #            ^^^^^ external-approval
+            }
+            team t "T" {
+              reports_to: jane
+              approvals: u, jane
+            #            ^ external-approval
+            }
+            team u "U" { approvals: jane }
+            #                       ^^^^ external-approval
+            team legal "Legal" { functional: true approvals: jane }
+        "#));
+    }
+}

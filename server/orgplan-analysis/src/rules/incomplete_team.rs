@@ -1,0 +1,92 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "incomplete-team",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "A team lacks a role it needs to deliver on its own (by default engineering, qa, design and product; configurable).",
+    principle: "Autonomy is what makes a team succeed: it can decide how to deliver its roadmap without waiting on or aligning with anyone. That takes every role the work needs inside the team — the article names engineering, quality assurance, design and product management. A missing role becomes a dependency on another team.",
+    questions: &[
+        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+    ],
+    fix: "Add the missing roles to the team's `roles:` (or change `[team] required-roles` in `orgplan.toml` if your teams need a different set).",
+    example: "team search \"Search\" {\n  roles: engineering\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for team in &ctx.model.teams {
+        if team.functional {
+            continue;
+        }
+        let missing: Vec<&String> = ctx
+            .config
+            .required_roles
+            .iter()
+            .filter(|r| !team.roles.iter().any(|have| &have.value == *r))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let d = &team.decl;
+        let list: Vec<String> = missing.iter().map(|r| format!("`{r}`")).collect();
+        let mut f = Finding::new(
+            &RULE,
+            d.name,
+            format!(
+                "team `{}` lacks {} to deliver on its own",
+                d.id,
+                super::and_list(&list)
+            ),
+        );
+        let joined: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        let edit = match (team.roles.last(), team.roles_prop) {
+            (Some(last), _) => Some(Edit { loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end)), new_text: format!(", {}", joined.join(", ")) }),
+            (None, Some(p)) => Some(Edit { loc: Loc::new(d.file(), TextRange::empty(p.range.end)), new_text: format!(" {}", joined.join(", ")) }),
+            (None, None) => d.body.map(|body| {
+                let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
+                Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}roles: {}", joined.join(", ")) }
+            }),
+        };
+        if let Some(e) = edit {
+            f = f.fix(Fix { title: format!("Add {}", super::and_list(&list)), edits: vec![e], preferred: true });
+        }
+        if let Some(p) = team.roles_prop {
+            f = f.related(p, "the team's roles");
+        }
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn missing_roles_default_set() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            team search "Search" {
+            #    ^^^^^^ incomplete-team
+              roles: engineering, qa
+            }
+            team ads "Ads" { }
+            #    ^^^ incomplete-team
+            team full "Full" { roles: product, design, qa, engineering, data }
+            team legal "Legal" { functional: true }
+        "#));
+    }
+
+    #[test]
+    fn required_roles_are_configurable() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            team search "Search" { roles: engineering }
+            team ads "Ads" { roles: qa }
+            #    ^^^ incomplete-team
+            #- orgplan.toml
+            [team]
+            required-roles = ["engineering"]
+        "#));
+    }
+}

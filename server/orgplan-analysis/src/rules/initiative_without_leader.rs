@@ -1,0 +1,73 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "initiative-without-leader",
+    group: Group::Principle,
+    default_severity: Severity::Error,
+    summary: "An initiative names no leader.",
+    principle: "Every initiative needs one person who owns it end to end and whose job is that initiative alone. Without such a leader nobody holds the mandate: the article observes that critical initiatives stall for lack of one, because success and failure rest with no one.",
+    questions: &[
+        "If this is a critical initiative, is there a leader whose focus is the initiative and that initiative alone?",
+        "Is the leader empowered to lead it?",
+    ],
+    fix: "Add `leader: ID` naming one leader who will lead this initiative and nothing else.",
+    example: "initiative fba \"Fulfilment by Amazon\" {\n  scope: \"Inbound logistics\"\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for init in &ctx.model.initiatives {
+        if init.leader.is_some() {
+            continue;
+        }
+        let d = &init.decl;
+        let mut f = Finding::new(
+            &RULE,
+            d.name,
+            format!("initiative {} has no leader: nobody owns it end to end", d.label()),
+        );
+        // Offer a free leader: declared, leading nothing.
+        let free = ctx
+            .model
+            .leaders
+            .iter()
+            .enumerate()
+            .find(|(i, _)| ctx.model.led_by[*i].is_empty())
+            .map(|(_, l)| l.decl.id.clone());
+        if let Some(body) = d.body {
+            let text = ctx.text(d.file());
+            let (at, indent) = super::body_insert(text, d.block.range.start, body);
+            let who = free.clone().unwrap_or_else(|| "leader".to_string());
+            f = f.fix(Fix {
+                title: match &free {
+                    Some(l) => format!("Add `leader: {l}` (leads nothing yet)"),
+                    None => "Add a `leader:`".to_string(),
+                },
+                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}leader: {who}") }],
+                preferred: free.is_some(),
+            });
+        }
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn fires_without_leader_only() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" { }
+            initiative fba "Fulfilment by Amazon" {
+            #          ^^^ initiative-without-leader
+              scope: "Inbound"
+            }
+            initiative gdpr "GDPR" {
+              leader: jane
+            }
+        "#));
+    }
+}

@@ -1,0 +1,73 @@
+use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::Reference;
+use crate::text::Loc;
+
+pub static RULE: Rule = Rule {
+    name: "layered-approvals",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "Decisions reviewed at more than one level.",
+    principle: "Where every decision is reviewed at several levels, teams stop thinking problems through and lean on managers as safety gates; ownership drains away. One decision-maker close to the work — the single-threaded leader, who also breaks ties — keeps the feedback loop short and the team accountable.",
+    questions: &[
+        "How does the single-threaded model change your existing review process?",
+        "How does the single-threaded model improve decision-making? Can a single-threaded leader simplify and accelerate the decision-making process?",
+    ],
+    fix: "Keep one approver, the one closest to the work (usually the initiative's leader), and drop the other levels.",
+    example: "leader jane \"Jane\" { }\nleader vp \"VP\" { }\ninitiative fba \"FBA\" { leader: jane approvals: jane, vp }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    let blocks = m
+        .initiatives
+        .iter()
+        .map(|i| (&i.decl, &i.approvals, i.approvals_prop))
+        .chain(m.teams.iter().filter(|t| !t.functional).map(|t| (&t.decl, &t.approvals, t.approvals_prop)));
+    for (decl, approvals, prop) in blocks {
+        report(decl.id.as_str(), approvals, prop, out);
+    }
+}
+
+fn report(owner: &str, approvals: &[Reference], prop: Option<Loc>, out: &mut Vec<Finding>) {
+    let mut names: Vec<&str> = approvals.iter().map(|r| r.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    if names.len() < 2 {
+        return;
+    }
+    let Some(prop) = prop else { return };
+    let listed: Vec<String> = approvals.iter().map(|r| format!("`{}`", r.name)).collect();
+    out.push(Finding::new(
+        &RULE,
+        prop,
+        format!(
+            "`{owner}` needs sign-off at {} levels ({}); one decision-maker close to the work is enough",
+            names.len(),
+            super::and_list(&listed)
+        ),
+    ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn more_than_one_approver() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" { }
+            leader vp "VP" { }
+            initiative fba "FBA" {
+              leader: jane
+              approvals: jane, vp
+            # ^^^^^^^^^^^^^^^^^^^ layered-approvals
+              teams: t
+            }
+            team t "T" {
+              approvals: jane
+            }
+        "#));
+    }
+}

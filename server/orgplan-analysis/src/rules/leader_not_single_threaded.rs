@@ -1,0 +1,74 @@
+use super::{Ctx, Finding, Group, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    name: "leader-not-single-threaded",
+    group: Group::Principle,
+    default_severity: Severity::Error,
+    summary: "A leader leads more than one initiative.",
+    principle: "A single-threaded leader is wholly dedicated to one business problem: it is the one thing they wake up thinking about. A leader split across initiatives is, in the article's terms, no longer single-threaded; each initiative gets part of their attention and competes for the rest.",
+    questions: &[
+        "If this is a critical initiative, is there a leader whose focus is the initiative and that initiative alone?",
+    ],
+    fix: "Give each initiative its own leader; keep this leader on the one that matters most.",
+    example: "leader jane \"Jane\" { }\ninitiative fba \"FBA\" { leader: jane }\ninitiative prime \"Prime\" { leader: jane }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for (l, inits) in m.led_by.iter().enumerate() {
+        if inits.len() < 2 {
+            continue;
+        }
+        let leader = &m.leaders[l].decl;
+        let names: Vec<String> = inits.iter().map(|i| format!("`{}`", m.initiatives[*i].decl.id)).collect();
+        for &i in inits {
+            let init = &m.initiatives[i];
+            let Some(r) = &init.leader else { continue };
+            let others: Vec<String> = inits
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|j| format!("`{}`", m.initiatives[*j].decl.id))
+                .collect();
+            let mut f = Finding::new(
+                &RULE,
+                r.loc,
+                format!(
+                    "leader `{}` leads {} initiatives ({}): besides `{}` they also lead {}",
+                    leader.id,
+                    inits.len(),
+                    super::and_list(&names),
+                    init.decl.id,
+                    super::and_list(&others)
+                ),
+            );
+            for &j in inits.iter().filter(|&&j| j != i) {
+                let other = &m.initiatives[j];
+                if let Some(r2) = &other.leader {
+                    f = f.related(r2.loc, format!("`{}` also leads `{}` here", leader.id, other.decl.id));
+                }
+            }
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn every_initiative_involved_is_pointed_at() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" { }
+            leader raj "Raj" { }
+            initiative fba "FBA" { leader: jane }
+            #                              ^^^^ leader-not-single-threaded
+            initiative prime "Prime" { leader: raj }
+            #- more.orgplan
+            initiative gdpr "GDPR" { leader: jane }
+            #                                ^^^^ leader-not-single-threaded
+        "#));
+    }
+}

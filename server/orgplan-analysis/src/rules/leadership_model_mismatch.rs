@@ -1,0 +1,83 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::model::{EntityId, OrgModel};
+
+pub static RULE: Rule = Rule {
+    name: "leadership-model-mismatch",
+    group: Group::Principle,
+    default_severity: Severity::Info,
+    summary: "`model: leadership`, yet every team reports to the leader: it is really ownership.",
+    principle: "Single-threaded leadership (STL) keeps functional reporting lines — engineers report to engineers, designers to designers — while the leader drives priorities across them without controlling the resources. When every team reports to the leader anyway, the initiative is run as single-threaded ownership, and the plan should say so.",
+    questions: &[
+        "How does the single-threaded model change your existing review process?",
+    ],
+    fix: "Declare `model: ownership`, or show the functional reporting lines the leadership model relies on.",
+    example: "leader jane \"Jane\" { }\ninitiative gdpr \"GDPR\" { leader: jane model: leadership teams: t }\nteam t \"T\" { reports_to: jane }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for init in &m.initiatives {
+        let Some(model) = &init.model else { continue };
+        if model.value != OrgModel::Leadership {
+            continue;
+        }
+        let Some(lref) = &init.leader else { continue };
+        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else { continue };
+        let teams: Vec<usize> = init
+            .teams
+            .iter()
+            .filter_map(|r| match m.resolve(r) {
+                Some(EntityId::Team(t)) if !m.teams[t].functional => Some(t),
+                _ => None,
+            })
+            .collect();
+        if teams.is_empty() {
+            continue;
+        }
+        let all_report = teams.iter().all(|&t| {
+            m.teams[t].reports_to.as_ref().and_then(|r| m.resolve(r)) == Some(leader)
+        });
+        if !all_report {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &RULE,
+                model.loc,
+                format!(
+                    "initiative `{}` says `leadership`, but all {} of its teams report to its leader `{}`: that is the ownership model",
+                    init.decl.id,
+                    teams.len(),
+                    lref.name
+                ),
+            )
+            .fix(Fix {
+                title: "Change to `model: ownership`".into(),
+                edits: vec![Edit { loc: model.loc, new_text: "ownership".into() }],
+                preferred: true,
+            }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn all_teams_report_to_the_leader() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" { }
+            leader eng "Eng" { }
+            initiative gdpr "GDPR" { leader: jane model: leadership teams: t1, t2 }
+            #                                            ^^^^^^^^^^ leadership-model-mismatch
+            team t1 "T1" { reports_to: jane }
+            team t2 "T2" { reports_to: jane }
+            initiative api "API" { leader: eng model: leadership teams: t3, t4 }
+            team t3 "T3" { reports_to: eng }
+            team t4 "T4" { reports_to: jane }
+        "#));
+    }
+}

@@ -1,0 +1,56 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "missing-metrics",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "An initiative has no metrics.",
+    principle: "The most successful teams the article describes spent their early time removing dependencies and building \"instrumentation\" — the means to measure every important action — before adding features. An initiative with no metrics cannot tell whether it is succeeding, and its leader cannot be held to results.",
+    questions: &[
+        "Is the leader solid and capable of succeeding?",
+    ],
+    fix: "Add `metrics: \"…\", \"…\"` naming how the initiative's success is measured.",
+    example: "initiative fba \"FBA\" {\n  leader: jane\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for init in &ctx.model.initiatives {
+        if !init.metrics.is_empty() {
+            continue;
+        }
+        let d = &init.decl;
+        let mut f = Finding::new(
+            &RULE,
+            d.name,
+            format!("initiative `{}` has no metrics: instrument before you innovate", d.id),
+        );
+        if let Some(body) = d.body {
+            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
+            f = f.fix(Fix {
+                title: "Add a `metrics:` stub".into(),
+                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}metrics: \"TODO: how success is measured\"") }],
+                preferred: false,
+            });
+        }
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn no_or_empty_metrics() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            initiative fba "FBA" { }
+            #          ^^^ missing-metrics
+            initiative ads "Ads" { metrics: "" }
+            #          ^^^ missing-metrics
+            initiative pay "Pay" { metrics: "Payments per second" }
+        "#));
+    }
+}

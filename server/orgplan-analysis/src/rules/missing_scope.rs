@@ -1,0 +1,56 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "missing-scope",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "An initiative has no scope: its bounded context is undefined.",
+    principle: "A single-threaded leader owns a bounded context: a clear edge around what the initiative owns and what it does not. Without one, ownership overlaps other initiatives, and dependencies and approvals creep back in.",
+    questions: &[
+        "What is the bounded context that defines the scope of ownership of the single-threader leader?",
+    ],
+    fix: "Add `scope: \"…\"` describing the bounded context the leader owns.",
+    example: "initiative fba \"FBA\" {\n  leader: jane\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for init in &ctx.model.initiatives {
+        if init.scope.is_some() {
+            continue;
+        }
+        let d = &init.decl;
+        let mut f = Finding::new(
+            &RULE,
+            d.name,
+            format!("initiative `{}` has no scope: its bounded context is undefined", d.id),
+        );
+        if let Some(body) = d.body {
+            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
+            f = f.fix(Fix {
+                title: "Add a `scope:` stub".into(),
+                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}scope: \"TODO: the bounded context this initiative owns\"") }],
+                preferred: false,
+            });
+        }
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn no_or_blank_scope() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            initiative fba "FBA" { }
+            #          ^^^ missing-scope
+            initiative ads "Ads" { scope: "  " }
+            #          ^^^ missing-scope
+            initiative pay "Pay" { scope: "Card payments in the EU" }
+        "#));
+    }
+}

@@ -1,0 +1,304 @@
+//! The rule engine. A rule is one file in this folder: its name, default
+//! severity, principle (in our words), the article's questions, a fix hint,
+//! an example, the check itself and its fixture tests. [`ALL`] lists them;
+//! the CLI, the language server and `docs/rules.md` all read from here.
+
+use crate::config::{Config, Level};
+use crate::model::Model;
+use crate::syntax::Document;
+use crate::text::{FileId, Loc};
+use std::fmt;
+
+mod cross_initiative_dependency;
+mod dependency_cycle;
+mod dependency_without_plan;
+mod duplicate_definition;
+mod duplicate_property;
+mod external_approval;
+mod incomplete_team;
+mod initiative_without_leader;
+mod invalid_config;
+mod invalid_value;
+mod layered_approvals;
+mod leader_not_single_threaded;
+mod leadership_model_mismatch;
+mod missing_metrics;
+mod missing_scope;
+mod orphan_team;
+mod ownership_reporting_mismatch;
+mod part_time_leader;
+mod syntax_error;
+mod team_not_single_threaded;
+mod too_many_dependencies;
+mod undefined_reference;
+mod unknown_block;
+mod unknown_property;
+mod unowned_dependency;
+
+#[cfg(test)]
+pub(crate) mod fixture;
+
+/// The article every principle comes from.
+pub const SOURCE_TITLE: &str = "Single-Threaded Leaders at Amazon";
+pub const SOURCE_URL: &str = "https://pedrodelgallego.github.io/blog/amazon/single-threaded-model/";
+
+/// Where a rule's documentation lives (the LSP's `codeDescription`).
+pub fn docs_url(rule: &str) -> String {
+    format!("https://github.com/orgplan/orgplan/blob/main/docs/rules.md#{rule}")
+}
+
+/// Every rule, structure rules first, then principles; the order of the docs.
+pub static ALL: &[&Rule] = &[
+    &syntax_error::RULE,
+    &unknown_block::RULE,
+    &unknown_property::RULE,
+    &duplicate_property::RULE,
+    &invalid_value::RULE,
+    &undefined_reference::RULE,
+    &duplicate_definition::RULE,
+    &invalid_config::RULE,
+    &initiative_without_leader::RULE,
+    &leader_not_single_threaded::RULE,
+    &part_time_leader::RULE,
+    &team_not_single_threaded::RULE,
+    &orphan_team::RULE,
+    &incomplete_team::RULE,
+    &unowned_dependency::RULE,
+    &dependency_without_plan::RULE,
+    &dependency_cycle::RULE,
+    &too_many_dependencies::RULE,
+    &cross_initiative_dependency::RULE,
+    &ownership_reporting_mismatch::RULE,
+    &leadership_model_mismatch::RULE,
+    &layered_approvals::RULE,
+    &external_approval::RULE,
+    &missing_metrics::RULE,
+    &missing_scope::RULE,
+];
+
+/// The rule with this name.
+pub fn by_name(name: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.name == name)
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "error" => Severity::Error,
+            "warning" | "warn" => Severity::Warning,
+            "info" | "information" => Severity::Info,
+            "hint" => Severity::Hint,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// The text is not a well-formed plan.
+    Structure,
+    /// The plan breaks a principle of the single-threaded model.
+    Principle,
+}
+
+/// A rule and everything said about it.
+pub struct Rule {
+    /// Stable kebab-case name: the diagnostic code.
+    pub name: &'static str,
+    pub group: Group,
+    pub default_severity: Severity,
+    /// One line: when the rule fires.
+    pub summary: &'static str,
+    /// The principle, in our own words.
+    pub principle: &'static str,
+    /// The questions the article asks that this rule helps answer.
+    pub questions: &'static [&'static str],
+    /// What to do about a finding.
+    pub fix: &'static str,
+    /// A plan that trips the rule.
+    pub example: &'static str,
+    pub check: fn(&Ctx, &mut Vec<Finding>),
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// A text edit: replace `loc.range` of `loc.file` with `new_text`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    pub loc: Loc,
+    pub new_text: String,
+}
+
+/// A quick fix a finding offers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+    /// The fix the user most likely wants.
+    pub preferred: bool,
+}
+
+/// Another place involved in a finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    pub loc: Loc,
+    pub message: String,
+}
+
+/// One thing a rule found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub loc: Loc,
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static Rule, loc: Loc, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.name,
+            severity: rule.default_severity,
+            loc,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn related(mut self, loc: Loc, message: impl Into<String>) -> Finding {
+        self.related.push(Related { loc, message: message.into() });
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Finding {
+        self.fixes.push(fix);
+        self
+    }
+
+    pub fn severity(mut self, s: Severity) -> Finding {
+        self.severity = s;
+        self
+    }
+
+    pub fn rule(&self) -> &'static Rule {
+        by_name(self.rule).expect("findings carry registered rule names")
+    }
+}
+
+/// What a rule sees.
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub config: &'a Config,
+    /// Every plan file, in the workspace's order.
+    pub docs: &'a [(FileId, &'a Document, &'a str)],
+    /// The configuration file's problems, if any: (file, errors).
+    pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
+}
+
+impl Ctx<'_> {
+    pub fn text(&self, file: FileId) -> &str {
+        self.docs
+            .iter()
+            .find(|(f, _, _)| *f == file)
+            .map_or("", |(_, _, t)| t)
+    }
+}
+
+/// Runs every rule and applies the configured levels.
+pub fn run(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in ALL {
+        let level = ctx.config.rules.get(rule.name).copied();
+        if level == Some(Level::Off) {
+            continue;
+        }
+        let start = out.len();
+        (rule.check)(ctx, &mut out);
+        if let Some(Level::On(s)) = level {
+            for f in &mut out[start..] {
+                f.severity = s;
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.loc.file, a.loc.range.start, a.loc.range.end, a.rule)
+            .cmp(&(b.loc.file, b.loc.range.start, b.loc.range.end, b.rule))
+    });
+    out.dedup();
+    out
+}
+
+/// Calls `f` on every block whose kind is valid where it stands (top-level
+/// kinds at the top, allowed child kinds inside their parents).
+pub(crate) fn blocks_with_kind(
+    ctx: &Ctx,
+    mut f: impl FnMut(FileId, &crate::syntax::Block, crate::schema::BlockKind),
+) {
+    use crate::schema::BlockKind;
+    for (file, doc, _) in ctx.docs {
+        let mut stack: Vec<(&crate::syntax::Block, Option<BlockKind>)> =
+            doc.blocks.iter().rev().map(|b| (b, None)).collect();
+        while let Some((block, parent)) = stack.pop() {
+            let Some(kind) = BlockKind::from_keyword(&block.kind.text) else { continue };
+            let allowed = match parent {
+                None => kind.spec().top_level,
+                Some(p) => p.spec().children.contains(&kind),
+            };
+            if !allowed {
+                continue;
+            }
+            f(*file, block, kind);
+            stack.extend(block.children.iter().rev().map(|c| (c, Some(kind))));
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub(crate) fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Where to insert a new line inside a block body: after the `{`, with the
+/// indentation of the body's first property (or two spaces more than the block).
+pub(crate) fn body_insert(text: &str, block_start: usize, body: crate::text::TextRange) -> (usize, String) {
+    let line_start = text[..block_start].rfind('\n').map_or(0, |i| i + 1);
+    let block_indent: String = text[line_start..block_start]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    (body.start + 1, format!("{block_indent}  "))
+}

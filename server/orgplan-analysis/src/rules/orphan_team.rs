@@ -1,0 +1,55 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "orphan-team",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "A non-functional team serves no initiative.",
+    principle: "In a single-threaded organisation a team exists to deliver an initiative, under the leader who owns it. A team on no initiative has no single-threaded leader and no goal anyone is accountable for; unless it is organised by function (legal, finance …), it is a gap in the plan.",
+    questions: &[
+        "What is the bounded context that defines the scope of ownership of the single-threaded leader?",
+    ],
+    fix: "List the team under one initiative's `teams:`, or mark it `functional: true` if it is organised by function.",
+    example: "team search \"Search\" {\n  roles: engineering, qa, design, product\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for (t, team) in m.teams.iter().enumerate() {
+        if team.functional || !m.team_initiatives[t].is_empty() {
+            continue;
+        }
+        let d = &team.decl;
+        let mut f = Finding::new(&RULE, d.name, format!("team {} serves no initiative", d.label()));
+        if let Some(body) = d.body {
+            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
+            f = f.fix(Fix {
+                title: format!("Mark `{}` as a functional team", d.id),
+                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}functional: true") }],
+                preferred: false,
+            });
+        }
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn unlisted_non_functional_teams() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            team search "Search" {
+            #    ^^^^^^ orphan-team
+              roles: qa
+            }
+            team legal "Legal" { functional: true }
+            team ads "Ads" { }
+            initiative a "A" { teams: ads }
+        "#));
+    }
+}

@@ -1,0 +1,77 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::model::{EntityId, OrgModel};
+
+pub static RULE: Rule = Rule {
+    name: "ownership-reporting-mismatch",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "`model: ownership`, but a team reports to someone other than the initiative's leader.",
+    principle: "In single-threaded ownership (STO) the leader controls every resource the initiative needs: reporting lines follow the initiative, and everyone on it reports to its leader. A team on an ownership initiative that reports elsewhere leaves the leader accountable for people they do not lead.",
+    questions: &[
+        "Is the leader empowered to lead it?",
+        "How does the single-threaded model improve decision-making? Can a single-threaded leader simplify and accelerate the decision-making process?",
+    ],
+    fix: "Make the team report to the initiative's leader, or switch the initiative to `model: leadership` if functional reporting lines are intended.",
+    example: "leader jane \"Jane\" { }\nleader raj \"Raj\" { }\ninitiative fba \"FBA\" { leader: jane model: ownership teams: t }\nteam t \"T\" { reports_to: raj }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for init in &m.initiatives {
+        let Some(model) = &init.model else { continue };
+        if model.value != OrgModel::Ownership {
+            continue;
+        }
+        let Some(lref) = &init.leader else { continue };
+        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else { continue };
+        for tref in &init.teams {
+            let Some(EntityId::Team(t)) = m.resolve(tref) else { continue };
+            let team = &m.teams[t];
+            if team.functional {
+                continue;
+            }
+            let Some(rep) = &team.reports_to else { continue };
+            let Some(boss) = m.resolve(rep) else { continue };
+            if boss == leader {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &RULE,
+                    rep.loc,
+                    format!(
+                        "team `{}` reports to `{}`, but initiative `{}` uses the ownership model, where every team reports to its leader `{}`",
+                        team.decl.id, rep.name, init.decl.id, lref.name
+                    ),
+                )
+                .related(model.loc, format!("`{}` uses `model: ownership`", init.decl.id))
+                .fix(Fix {
+                    title: format!("Report to `{}`", lref.name),
+                    edits: vec![Edit { loc: rep.loc, new_text: lref.name.clone() }],
+                    preferred: true,
+                }),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn team_reporting_elsewhere_under_ownership() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" { }
+            leader raj "Raj" { }
+            initiative fba "FBA" { leader: jane model: ownership teams: t1, t2 }
+            team t1 "T1" { reports_to: raj }
+            #                          ^^^ ownership-reporting-mismatch
+            team t2 "T2" { reports_to: jane }
+            initiative gdpr "GDPR" { leader: jane model: leadership teams: t3 }
+            team t3 "T3" { reports_to: raj }
+        "#));
+    }
+}

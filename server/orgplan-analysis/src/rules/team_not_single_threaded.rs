@@ -1,0 +1,65 @@
+use super::{Ctx, Finding, Group, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    name: "team-not-single-threaded",
+    group: Group::Principle,
+    default_severity: Severity::Error,
+    summary: "A team serves more than one initiative.",
+    principle: "Single-threaded teams work on one initiative and nothing else, and are separable from the rest of the organisation almost the way a well-designed API is. A team shared by initiatives is neither: its time is split, and every priority call couples the initiatives it serves.",
+    questions: &[
+        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+    ],
+    fix: "Keep the team on one initiative; split it, or give the other initiative a team of its own, even if that duplicates some work.",
+    example: "team search \"Search\" { }\ninitiative a \"A\" { teams: search }\ninitiative b \"B\" { teams: search }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for (t, inits) in m.team_initiatives.iter().enumerate() {
+        let team = &m.teams[t];
+        if team.functional || inits.len() < 2 {
+            continue;
+        }
+        let names: Vec<String> = inits.iter().map(|i| format!("`{}`", m.initiatives[*i].decl.id)).collect();
+        for &i in inits {
+            let init = &m.initiatives[i];
+            for r in init.teams.iter().filter(|r| r.name == team.decl.id) {
+                let mut f = Finding::new(
+                    &RULE,
+                    r.loc,
+                    format!(
+                        "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
+                        team.decl.id,
+                        inits.len(),
+                        super::and_list(&names)
+                    ),
+                );
+                for &j in inits.iter().filter(|&&j| j != i) {
+                    if let Some(r2) = m.initiatives[j].teams.iter().find(|r| r.name == team.decl.id) {
+                        f = f.related(r2.loc, format!("also on `{}`", m.initiatives[j].decl.id));
+                    }
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn shared_team_but_not_functional() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            team search "Search" { }
+            team legal "Legal" { functional: true }
+            initiative a "A" { teams: search, legal }
+            #                         ^^^^^^ team-not-single-threaded
+            initiative b "B" { teams: legal, search }
+            #                                ^^^^^^ team-not-single-threaded
+        "#));
+    }
+}

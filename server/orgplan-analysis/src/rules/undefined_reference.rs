@@ -1,0 +1,140 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::model::{EntityId, RefKind};
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "undefined-reference",
+    group: Group::Structure,
+    default_severity: Severity::Error,
+    summary: "A leader or team that no file declares, or an id of the wrong kind.",
+    principle: "Every name in a plan must stand for someone or something the plan declares, in any of the workspace's files. A dangling name is a hole in the org chart: nobody can check who leads, who reports to whom, or who owns what.",
+    questions: &[],
+    fix: "Declare the missing leader or team (the quick fix creates a stub), or correct the name (the message suggests the closest).",
+    example: "initiative fba \"FBA\" {\n  leader: janee\n}\n\nleader jane \"Jane Doe\" { }\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for r in m.references() {
+        if m.resolve(r).is_some() {
+            continue;
+        }
+        let wanted = r.expected.describe();
+        if let Some(other) = m.any(&r.name) {
+            let what = match other {
+                EntityId::Leader(_) => "a leader",
+                EntityId::Initiative(_) => "an initiative",
+                EntityId::Team(_) => "a team",
+            };
+            out.push(
+                Finding::new(
+                    &RULE,
+                    r.loc,
+                    format!("`{}` is {what}, but `{}` needs a {wanted}", r.name, r.context),
+                )
+                .related(m.decl(other).name, format!("`{}` is declared here", r.name)),
+            );
+            continue;
+        }
+        let candidates: Vec<&str> = m
+            .ids
+            .iter()
+            .filter(|(_, ids)| ids.iter().any(|e| r.expected.accepts(*e)))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        let mut candidates = candidates;
+        candidates.sort();
+        let mut f = Finding::new(&RULE, r.loc, format!("no {wanted} named `{}` is declared", r.name));
+        if let Some(s) = crate::suggest::best(&r.name, candidates.iter().copied()) {
+            f.message.push_str(&format!(" — did you mean `{s}`?"));
+            f = f.fix(Fix {
+                title: format!("Change to `{s}`"),
+                edits: vec![Edit { loc: r.loc, new_text: s.to_string() }],
+                preferred: true,
+            });
+        }
+        let text = ctx.text(r.loc.file);
+        let kind = match r.expected {
+            RefKind::Team => "team",
+            RefKind::Leader | RefKind::LeaderOrTeam => "leader",
+        };
+        let stub = stub(kind, &r.name);
+        let sep = if text.ends_with("\n\n") || text.is_empty() {
+            ""
+        } else if text.ends_with('\n') {
+            "\n"
+        } else {
+            "\n\n"
+        };
+        f = f.fix(Fix {
+            title: format!("Create {kind} `{}`", r.name),
+            edits: vec![Edit {
+                loc: Loc::new(r.loc.file, TextRange::empty(text.len())),
+                new_text: format!("{sep}{stub}"),
+            }],
+            preferred: false,
+        });
+        out.push(f);
+    }
+}
+
+/// A new block for a missing entity.
+pub(crate) fn stub(kind: &str, id: &str) -> String {
+    let title = crate::syntax::quote(&titleize(id));
+    match kind {
+        "team" => format!("team {id} {title} {{\n  roles: engineering, qa, design, product\n}}\n"),
+        _ => format!("leader {id} {title} {{\n  title: \"\"\n}}\n"),
+    }
+}
+
+fn titleize(id: &str) -> String {
+    id.split(['-', '_'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn typos_missing_and_wrong_kinds_across_files() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            initiative fba "FBA" {
+              leader: janee
+            #         ^^^^^ undefined-reference
+              teams: fba-inbound, payments, billing
+            #                     ^^^^^^^^ undefined-reference
+            #                               ^^^^^^^ undefined-reference
+            }
+            #- people.orgplan
+            leader jane "Jane" { }
+            team fba-inbound "Inbound" {
+              reports_to: fba-inbound
+            #             ^^^^^^^^^^^ undefined-reference
+              depends_on nowhere { owner: fba-inbound plan: "x" }
+            #            ^^^^^^^ undefined-reference
+            }
+            team billing-team "Billing" { }
+        "#));
+    }
+
+    #[test]
+    fn resolved_names_pass() {
+        check(&RULE, r#"
+            leader jane "Jane" { }
+            initiative fba "FBA" { leader: jane teams: t approvals: jane, t }
+            team t "T" { reports_to: jane }
+        "#);
+    }
+}

@@ -1,0 +1,69 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::rules::blocks_with_kind;
+use crate::text::Loc;
+
+pub static RULE: Rule = Rule {
+    name: "unknown-property",
+    group: Group::Structure,
+    default_severity: Severity::Error,
+    summary: "A key that the block's kind does not have.",
+    principle: "Each kind of block has its own keys. A key the language does not know is most often a typo, and what it says is silently lost to every other check.",
+    questions: &[],
+    fix: "Use one of the keys of the block's kind (the message suggests the closest), or remove the line.",
+    example: "initiative fba \"Fulfilment by Amazon\" {\n  leadr: jane\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    blocks_with_kind(ctx, |file, block, kind| {
+        let spec = kind.spec();
+        for p in &block.properties {
+            if spec.property(&p.key.text).is_some() {
+                continue;
+            }
+            let loc = Loc::new(file, p.key.range);
+            let mut f = Finding::new(
+                &RULE,
+                loc,
+                format!("unknown property `{}` for a `{}`", p.key.text, spec.keyword),
+            );
+            if let Some(s) = crate::suggest::best(&p.key.text, spec.properties.iter().map(|p| p.name)) {
+                f.message.push_str(&format!(" — did you mean `{s}`?"));
+                f = f.fix(Fix {
+                    title: format!("Change to `{s}`"),
+                    edits: vec![Edit { loc, new_text: s.to_string() }],
+                    preferred: true,
+                });
+            } else {
+                let keys: Vec<String> = spec.properties.iter().map(|p| format!("`{}`", p.name)).collect();
+                f.message.push_str(&format!("; its keys are {}", keys.join(", ")));
+            }
+            out.push(f);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn typos_get_a_suggestion() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            initiative fba "FBA" {
+              leadr: jane
+            # ^^^^^ unknown-property
+              colour: "blue"
+            # ^^^^^^ unknown-property
+              scope: "inbound"
+            }
+            team t "T" {
+              depends_on x {
+                ownr: t
+            #   ^^^^ unknown-property
+              }
+            }
+        "#));
+    }
+}

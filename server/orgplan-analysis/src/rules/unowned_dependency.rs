@@ -1,0 +1,128 @@
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::model::EntityId;
+use crate::text::{Loc, TextRange};
+
+pub static RULE: Rule = Rule {
+    name: "unowned-dependency",
+    group: Group::Principle,
+    default_severity: Severity::Warning,
+    summary: "A dependency with no owner, or owned by someone outside the depending team.",
+    principle: "The team that has a dependency owns driving the work to de-couple it; single-threaded leaders own their dependencies too. A dependency owned by nobody, or handed to another team, stays — and keeps delaying results and disempowering the team that has it.",
+    questions: &[
+        "Do you manage dependencies in a forthright manner to improve the odds of success?",
+        "Does the organization have a plan to untangle dependencies so teams can work independently?",
+    ],
+    fix: "Set `owner:` to the depending team itself (or the leader it reports to, or its initiative's leader).",
+    example: "team inbound \"Inbound\" {\n  depends_on payments {\n    plan: \"Adopt the events API\"\n  }\n}\n",
+    check,
+};
+
+fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for (t, team) in m.teams.iter().enumerate() {
+        if team.functional {
+            continue;
+        }
+        // Who may own the team's dependencies: the team, the leader it
+        // reports to, the leaders of its initiatives.
+        let mut owners = vec![EntityId::Team(t)];
+        if let Some(l) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
+            owners.push(l);
+        }
+        for &i in &m.team_initiatives[t] {
+            if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
+                owners.push(l);
+            }
+        }
+        for dep in &team.dependencies {
+            match &dep.owner {
+                None => {
+                    let mut f = Finding::new(
+                        &RULE,
+                        dep.head,
+                        format!(
+                            "`{}`'s dependency on `{}` has no owner; the depending team owns de-coupling it",
+                            team.decl.id, dep.target.name
+                        ),
+                    );
+                    f = f.fix(add_line(ctx, dep, &format!("owner: {}", team.decl.id), format!("Add `owner: {}`", team.decl.id)));
+                    out.push(f);
+                }
+                Some(o) => {
+                    let Some(owner) = m.resolve(o) else { continue };
+                    if owners.contains(&owner) {
+                        continue;
+                    }
+                    out.push(
+                        Finding::new(
+                            &RULE,
+                            o.loc,
+                            format!(
+                                "`{}`'s dependency on `{}` is owned by `{}`, outside the team; `{}` should own de-coupling it",
+                                team.decl.id, dep.target.name, o.name, team.decl.id
+                            ),
+                        )
+                        .fix(Fix {
+                            title: format!("Make `{}` the owner", team.decl.id),
+                            edits: vec![Edit { loc: o.loc, new_text: team.decl.id.clone() }],
+                            preferred: true,
+                        }),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A fix that adds `line` to a dependency's body (creating the body if needed).
+pub(crate) fn add_line(ctx: &Ctx, dep: &crate::model::Dependency, line: &str, title: String) -> Fix {
+    let file = dep.head.file;
+    let text = ctx.text(file);
+    let edit = match dep.body {
+        Some(body) => {
+            let (at, indent) = super::body_insert(text, dep.block.range.start, body);
+            Edit { loc: Loc::new(file, TextRange::empty(at)), new_text: format!("\n{indent}{line}") }
+        }
+        None => {
+            let line_start = text[..dep.block.range.start].rfind('\n').map_or(0, |i| i + 1);
+            let indent: String = text[line_start..dep.block.range.start].chars().take_while(|c| c.is_whitespace()).collect();
+            Edit {
+                loc: Loc::new(file, TextRange::empty(dep.block.range.end)),
+                new_text: format!(" {{\n{indent}  {line}\n{indent}}}"),
+            }
+        }
+    };
+    Fix { title, edits: vec![edit], preferred: true }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::fixture::check;
+
+    #[test]
+    fn no_owner_or_outside_owner() {
+        insta::assert_snapshot!(check(&RULE, r#"
+            leader jane "Jane" { }
+            initiative fba "FBA" { leader: jane teams: inbound }
+            team inbound "Inbound" {
+              reports_to: jane
+              depends_on payments { plan: "x" }
+            # ^^^^^^^^^^^^^^^^^^^ unowned-dependency
+              depends_on billing {
+                owner: payments
+            #          ^^^^^^^^ unowned-dependency
+              }
+              depends_on search { owner: inbound }
+              depends_on ads { owner: jane }
+              depends_on maps
+            # ^^^^^^^^^^^^^^^ unowned-dependency
+            }
+            team payments "Payments" { }
+            team billing "Billing" { }
+            team search "Search" { }
+            team ads "Ads" { }
+            team maps "Maps" { }
+        "#));
+    }
+}

@@ -1,0 +1,246 @@
+//! A workspace: the `.orgplan` files that form one org model, the
+//! configuration, and the analysis of them all, recomputed when asked after a
+//! change.
+
+use crate::config::{self, Config, ConfigError, Level};
+use crate::model::Model;
+use crate::rules::{self, Ctx, Finding};
+use crate::syntax::{self, Document};
+use crate::text::{FileId, TextRange};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tree_sitter::Tree;
+
+/// One `.orgplan` file: its text, concrete tree and lowered document.
+#[derive(Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    pub tree: Tree,
+    pub doc: Arc<Document>,
+}
+
+impl SourceFile {
+    fn new(path: String, text: String) -> SourceFile {
+        let tree = syntax::parse(&text, None);
+        let doc = Arc::new(syntax::lower(&text, &tree));
+        SourceFile { path, text, tree, doc }
+    }
+}
+
+struct ConfigFile {
+    id: FileId,
+    path: String,
+    text: String,
+    errors: Vec<ConfigError>,
+}
+
+/// The result of analysing a workspace.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub model: Model,
+    /// Every finding, sorted by file then position.
+    pub findings: Vec<Finding>,
+}
+
+impl Analysis {
+    /// The findings in one file.
+    pub fn findings_in(&self, file: FileId) -> &[Finding] {
+        let start = self.findings.partition_point(|f| f.loc.file < file);
+        let end = self.findings.partition_point(|f| f.loc.file <= file);
+        &self.findings[start..end]
+    }
+}
+
+/// The files and configuration of one workspace. Paths are whatever the
+/// caller uses to name files (file paths for the CLI, URIs for the server);
+/// the analysis only compares them.
+#[derive(Default)]
+pub struct Workspace {
+    files: BTreeMap<FileId, SourceFile>,
+    by_path: BTreeMap<String, FileId>,
+    next_id: u32,
+    config_file: Option<ConfigFile>,
+    file_config: Config,
+    overrides: BTreeMap<String, Level>,
+    client_config: Option<Config>,
+    analysis: Option<Arc<Analysis>>,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace::default()
+    }
+
+    fn alloc_id(&mut self) -> FileId {
+        let id = FileId(self.next_id);
+        self.next_id += 1;
+        id
+    }
+
+    /// Adds or replaces the file at `path`, parsing it from scratch.
+    pub fn set_file(&mut self, path: &str, text: String) -> FileId {
+        let id = match self.by_path.get(path) {
+            Some(&id) => id,
+            None => {
+                let id = self.alloc_id();
+                self.by_path.insert(path.to_string(), id);
+                id
+            }
+        };
+        self.files.insert(id, SourceFile::new(path.to_string(), text));
+        self.analysis = None;
+        id
+    }
+
+    /// Replaces `range` of a file's text with `new_text`, reparsing
+    /// incrementally from the old tree. Ranges outside the text or not on
+    /// character boundaries are clamped to the nearest valid ones.
+    pub fn edit_file(&mut self, id: FileId, range: TextRange, new_text: &str) {
+        let Some(file) = self.files.get_mut(&id) else { return };
+        let start = floor_char_boundary(&file.text, range.start);
+        let end = floor_char_boundary(&file.text, range.end.max(start));
+        let old_text = std::mem::take(&mut file.text);
+        let mut text = String::with_capacity(old_text.len() + new_text.len());
+        text.push_str(&old_text[..start]);
+        text.push_str(new_text);
+        text.push_str(&old_text[end..]);
+        let edit = syntax::input_edit(&old_text, TextRange::new(start, end), &text, new_text.len());
+        file.tree.edit(&edit);
+        file.tree = syntax::parse(&text, Some(&file.tree));
+        file.doc = Arc::new(syntax::lower(&text, &file.tree));
+        file.text = text;
+        self.analysis = None;
+    }
+
+    /// Forgets the file at `path`.
+    pub fn remove_file(&mut self, path: &str) -> Option<FileId> {
+        let id = self.by_path.remove(path)?;
+        self.files.remove(&id);
+        self.analysis = None;
+        Some(id)
+    }
+
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied().or_else(|| {
+            self.config_file
+                .as_ref()
+                .filter(|c| c.path == path)
+                .map(|c| c.id)
+        })
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(&id)
+    }
+
+    /// The plan files, in a stable order.
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().map(|(id, f)| (*id, f))
+    }
+
+    /// The path of any file, plan or configuration.
+    pub fn path(&self, id: FileId) -> Option<&str> {
+        match self.files.get(&id) {
+            Some(f) => Some(&f.path),
+            None => self.config_file.as_ref().filter(|c| c.id == id).map(|c| c.path.as_str()),
+        }
+    }
+
+    /// The text of any file, plan or configuration.
+    pub fn text(&self, id: FileId) -> Option<&str> {
+        match self.files.get(&id) {
+            Some(f) => Some(&f.text),
+            None => self.config_file.as_ref().filter(|c| c.id == id).map(|c| c.text.as_str()),
+        }
+    }
+
+    /// Sets (or, with `None`, removes) the workspace's `orgplan.toml`.
+    pub fn set_config_file(&mut self, file: Option<(&str, String)>) -> Option<FileId> {
+        self.analysis = None;
+        match file {
+            None => {
+                self.config_file = None;
+                self.file_config = Config::default();
+                None
+            }
+            Some((path, text)) => {
+                let id = match &self.config_file {
+                    Some(c) if c.path == path => c.id,
+                    _ => self.alloc_id(),
+                };
+                let (cfg, errors) = config::parse(&text);
+                self.file_config = cfg;
+                self.config_file = Some(ConfigFile { id, path: path.to_string(), text, errors });
+                Some(id)
+            }
+        }
+    }
+
+    /// Rule levels that win over `orgplan.toml` (from the command line).
+    pub fn set_rule_overrides(&mut self, levels: BTreeMap<String, Level>) {
+        self.overrides = levels;
+        self.analysis = None;
+    }
+
+    /// Settings from the editor: used where `orgplan.toml` says nothing.
+    pub fn set_client_config(&mut self, config: Option<Config>) {
+        self.client_config = config;
+        self.analysis = None;
+    }
+
+    /// The configuration in force: defaults, then the editor's settings,
+    /// then `orgplan.toml`, then overrides.
+    pub fn config(&self) -> Config {
+        let mut c = match &self.client_config {
+            Some(client) => client.clone(),
+            None => Config::default(),
+        };
+        let defaults = Config::default();
+        if self.file_config.required_roles != defaults.required_roles {
+            c.required_roles = self.file_config.required_roles.clone();
+        }
+        if self.file_config.max_dependencies != defaults.max_dependencies {
+            c.max_dependencies = self.file_config.max_dependencies;
+        }
+        c.merge_rules(self.file_config.rules.clone());
+        c.merge_rules(self.overrides.clone());
+        c
+    }
+
+    /// The analysis of the workspace as it is now; cached until a change.
+    pub fn analysis(&mut self) -> Arc<Analysis> {
+        if let Some(a) = &self.analysis {
+            return a.clone();
+        }
+        let a = Arc::new(self.analyze());
+        self.analysis = Some(a.clone());
+        a
+    }
+
+    fn analyze(&self) -> Analysis {
+        let docs: Vec<(FileId, &Document, &str)> = self
+            .files
+            .iter()
+            .map(|(id, f)| (*id, f.doc.as_ref(), f.text.as_str()))
+            .collect();
+        let model = Model::build(docs.iter().map(|(id, d, _)| (*id, *d)));
+        let config = self.config();
+        let ctx = Ctx {
+            model: &model,
+            config: &config,
+            docs: &docs,
+            config_errors: self.config_file.as_ref().map(|c| (c.id, c.errors.as_slice())),
+        };
+        let findings = rules::run(&ctx);
+        Analysis { model, findings }
+    }
+}
+
+fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
