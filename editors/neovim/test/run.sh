@@ -126,7 +126,7 @@ nvim_pid_done="$nvim_pid"
 kill -KILL -- "-$nvim_pid_done" 2>/dev/null || true
 nvim_pid=""
 
-if [[ -s "$tmp/spec.err" ]]; then
+if [[ "$status" != 0 && -s "$tmp/spec.err" ]]; then
   say "--- nvim stderr ---"
   sed -n '1,80p' "$tmp/spec.err" >&2
 fi

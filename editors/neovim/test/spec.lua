@@ -229,6 +229,17 @@ team returns-core "Returns Core" {
 ]]
 )
 
+-- Never opened in the editor: its findings come from the server's own scan.
+write(
+  WS .. '/closed.orgplan',
+  [[
+initiative lonely "Lonely" {
+  scope: "Nobody leads this"
+  metrics: "None"
+}
+]]
+)
+
 ------------------------------------------------------------------------------
 -- Plugin, no server needed.
 
@@ -575,6 +586,15 @@ case('diagnostics carry rule codes and source', function()
   check(d.message:find('bob', 1, true), 'message names bob: %s', d.message)
 end)
 
+case('diagnostics for files that are not open', function()
+  need_client()
+  local path = WS .. '/closed.orgplan'
+  check(vim.fn.bufloaded(path) == 0, 'closed.orgplan is loaded')
+  wait_for('initiative-without-leader on closed.orgplan', function()
+    return #diagnostics(vim.uri_to_bufnr(vim.uri_from_fname(path)), 'initiative-without-leader') > 0
+  end)
+end)
+
 case('diagnostics follow edits without saving', function()
   need_client()
   local buf = bufs.leaders
@@ -666,6 +686,7 @@ case('go to definition jumps across files', function()
   local buf = open(WS .. '/fba.orgplan')
   local row, col = find(buf, 'jane')
   vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
+  eq(vim.api.nvim_buf_get_name(bufs.fba), vim.api.nvim_buf_get_name(0), 'starting buffer')
   vim.lsp.buf.definition()
   wait_for('jump to leaders.orgplan', function()
     return vim.api.nvim_buf_get_name(0) == vim.api.nvim_buf_get_name(bufs.leaders)
