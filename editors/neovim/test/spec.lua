@@ -620,7 +620,6 @@ case('hover on a diagnostic shows the principle and its source', function()
   local text = markup_text(result.contents)
   check(text:find(URL_HOST, 1, true), 'hover lacks the source URL:\n%s', text)
   check(text:lower():find('single%-threaded'), 'hover lacks the principle:\n%s', text)
-  check(text:find('initiative-without-leader', 1, true), 'hover lacks the rule name:\n%s', text)
 end)
 
 case('hover on an entity shows its card', function()
