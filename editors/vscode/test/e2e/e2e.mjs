@@ -102,6 +102,8 @@ fs.writeFileSync(
       "update.mode": "none",
       "editor.minimap.enabled": false,
       "editor.hover.delay": 100,
+      // Only the language server's completions, not words of the document.
+      "editor.wordBasedSuggestions": "off",
       "files.autoSave": "off",
       "window.restoreWindows": "none",
     },
@@ -362,7 +364,7 @@ async function main() {
     const line = page.locator(".view-line", { hasText: 'leader jane "Jane Doe" {' }).first();
     await line.waitFor();
     const colours = await line.locator("span > span").evaluateAll((spans) =>
-      spans.map((s) => [s.textContent, getComputedStyle(s).color]),
+      spans.map((s) => [(s.textContent ?? "").replace(/\u00a0/g, " "), getComputedStyle(s).color]),
     );
     const of = (t) => colours.find(([text]) => text.trim() === t)?.[1];
     const kind = of("leader");
