@@ -375,6 +375,19 @@ fn syntax_errors(text: &str, tree: &Tree) -> Vec<SyntaxError> {
 }
 
 fn error_message(text: &str, lang: &Language, node: Node) -> String {
+    // `key: "a" "b"`: tree-sitter sets one of the values aside as an error.
+    if let Some(parent) = node.parent().filter(|p| p.kind() == "property") {
+        let mut cursor = node.walk();
+        let values = node.named_children(&mut cursor).all(|c| {
+            matches!(c.kind(), "string" | "identifier" | "number" | "percentage" | "boolean")
+        });
+        if values && node.named_child_count() > 0 {
+            let key = parent
+                .child_by_field_name("key")
+                .map_or("", |k| text_of(text, k));
+            return format!("values of `{key}` must be separated by `,`");
+        }
+    }
     let found = first_token(text, node);
     let expected = expected_symbols(lang, node);
     let mut msg = match found {

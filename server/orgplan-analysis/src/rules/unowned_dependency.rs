@@ -50,7 +50,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 }
                 Some(o) => {
                     let Some(owner) = m.resolve(o) else { continue };
-                    if owners.contains(&owner) {
+                    if owners.contains(&owner) || o.name == team.decl.id {
                         continue;
                     }
                     out.push(

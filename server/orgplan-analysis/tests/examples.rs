@@ -1,0 +1,87 @@
+//! The bundled examples stay what the README says they are: the healthy
+//! plans get nothing at warning or error level, and the violations plan trips
+//! every rule in the registry — each where its comment says.
+
+use orgplan_analysis::rules::{self, Severity};
+use orgplan_analysis::{Analysis, Workspace};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn load(dir: &Path) -> (Workspace, Arc<Analysis>) {
+    let mut ws = Workspace::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if name == "orgplan.toml" {
+            ws.set_config_file(Some((&name, text)));
+        } else if name.ends_with(".orgplan") {
+            ws.set_file(&name, text);
+        }
+    }
+    let a = ws.analysis();
+    (ws, a)
+}
+
+fn render(ws: &Workspace, a: &Analysis) -> String {
+    a.findings
+        .iter()
+        .map(|f| {
+            let text = ws.text(f.loc.file).unwrap();
+            let line = text[..f.loc.range.start].matches('\n').count() + 1;
+            format!("{}:{line} {} [{}] {}", ws.path(f.loc.file).unwrap(), f.severity, f.rule, f.message)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn healthy_examples_have_no_warnings_or_errors() {
+    for name in ["fulfilment", "gdpr"] {
+        let (ws, a) = load(&examples_dir().join(name));
+        let bad: Vec<_> = a
+            .findings
+            .iter()
+            .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning))
+            .collect();
+        assert!(bad.is_empty(), "examples/{name}:\n{}", render(&ws, &a));
+    }
+}
+
+#[test]
+fn violations_example_trips_every_rule_where_its_comments_say() {
+    let (ws, a) = load(&examples_dir().join("violations"));
+    let missing: Vec<&str> = rules::ALL
+        .iter()
+        .map(|r| r.name)
+        .filter(|name| !a.findings.iter().any(|f| f.rule == *name))
+        .collect();
+    assert!(missing.is_empty(), "rules not tripped: {missing:?}\n{}", render(&ws, &a));
+    // Every finding sits on a line whose comment names its rule, or on the
+    // line just below such a comment-only line.
+    let mut unexplained = Vec::new();
+    for f in &a.findings {
+        let text = ws.text(f.loc.file).unwrap();
+        let line_no = text[..f.loc.range.start].matches('\n').count();
+        let lines: Vec<&str> = text.lines().collect();
+        let explained = lines.get(line_no).is_some_and(|l| l.contains(f.rule));
+        if !explained {
+            unexplained.push(format!(
+                "{}:{} [{}] {}",
+                ws.path(f.loc.file).unwrap(),
+                line_no + 1,
+                f.rule,
+                f.message
+            ));
+        }
+    }
+    assert!(unexplained.is_empty(), "findings without a comment naming them:\n{}", unexplained.join("\n"));
+}
