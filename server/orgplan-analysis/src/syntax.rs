@@ -424,48 +424,29 @@ fn first_token(text: &str, node: Node) -> Option<String> {
     })
 }
 
-/// What the parser could have accepted where `node` starts.
-fn expected_symbols(lang: &Language, node: Node) -> Vec<String> {
-    let state = match node.prev_sibling() {
-        Some(prev) => prev.next_parse_state(),
-        None => match node.parent() {
-            Some(parent) => parent.parse_state(),
-            None => return Vec::new(),
+/// What could stand where `node` starts, from its place in the tree.
+///
+/// Deliberately not taken from the parser's states: those can differ between
+/// an incremental and a fresh parse of the same text, and the message must not.
+fn expected_symbols(_lang: &Language, node: Node) -> Vec<String> {
+    let parent = node.parent().map(|p| p.kind()).unwrap_or("source_file");
+    let prev = node.prev_sibling().map(|p| p.kind());
+    let v = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    match parent {
+        "source_file" => v(&["a block (`leader`, `initiative` or `team`)"]),
+        "block_body" => v(&["a property `key: value`", "a nested block", "`}`"]),
+        "block" => match prev {
+            Some("identifier") if node.prev_sibling().and_then(|p| p.prev_sibling()).is_none() => {
+                v(&["the block's id"])
+            }
+            Some("identifier") => v(&["a title string", "`{`"]),
+            Some("string") => v(&["`{`"]),
+            _ => Vec::new(),
         },
-    };
-    let Some(iter) = lang.lookahead_iterator(state) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = Vec::new();
-    for sym in iter {
-        if sym == 0 || !lang.node_kind_is_visible(sym) {
-            continue;
-        }
-        let Some(kind) = lang.node_kind_for_id(sym) else {
-            continue;
-        };
-        if kind == "comment" || kind == "ERROR" {
-            continue;
-        }
-        let d = describe_symbol(kind, lang.node_kind_is_named(sym));
-        if !names.contains(&d) {
-            names.push(d);
-        }
+        "value_list" | "property" => v(&["a value", "`,`"]),
+        "string" => v(&["`\"`"]),
+        _ => Vec::new(),
     }
-    let has = |n: &str| names.iter().any(|x| x == n);
-    let mut drop: Vec<&str> = Vec::new();
-    if has("a string") {
-        drop.push("`\"`");
-    }
-    if has("`true` or `false`") {
-        drop.extend(["`true`", "`false`"]);
-    }
-    if ["a string", "a name", "a number", "a percentage"].iter().any(|k| has(k)) {
-        drop.push("a value");
-    }
-    names.retain(|n| !drop.contains(&n.as_str()));
-    names.sort();
-    names
 }
 
 fn describe_symbol(kind: &str, named: bool) -> String {

@@ -1,0 +1,107 @@
+//! Any bytes parse and analyse without a panic, and any edit script applied
+//! incrementally gives the same text, tree and findings as a fresh parse.
+
+use orgplan_analysis::{TextRange, Workspace};
+use proptest::prelude::*;
+
+const SEED: &str = include_str!("../../../examples/violations/plan.orgplan");
+
+/// Text drawn from the language's own alphabet, plus hostile characters.
+fn plan_text() -> impl Strategy<Value = String> {
+    let atoms = prop_oneof![
+        Just("leader ".to_string()),
+        Just("initiative ".to_string()),
+        Just("team ".to_string()),
+        Just("depends_on ".to_string()),
+        Just("{".to_string()),
+        Just("}".to_string()),
+        Just(":".to_string()),
+        Just(",".to_string()),
+        Just("\"".to_string()),
+        Just("\\".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\r".to_string()),
+        Just("# c\n".to_string()),
+        Just("50%".to_string()),
+        Just("😀".to_string()),
+        Just("団体".to_string()),
+        Just("leader: a".to_string()),
+        Just("teams: a, b".to_string()),
+        "[a-z_-]{1,6}".prop_map(|s| s),
+        "[ -~]{0,4}".prop_map(|s| s),
+    ];
+    proptest::collection::vec(atoms, 0..60).prop_map(|v| v.concat())
+}
+
+fn analyse(text: &str) {
+    let mut ws = Workspace::new();
+    ws.set_file("a.orgplan", text.to_string());
+    ws.set_file("b.orgplan", SEED.to_string());
+    let a = ws.analysis();
+    for f in &a.findings {
+        let t = ws.text(f.loc.file).unwrap();
+        assert!(f.loc.range.start <= f.loc.range.end && f.loc.range.end <= t.len());
+        assert!(t.is_char_boundary(f.loc.range.start) && t.is_char_boundary(f.loc.range.end));
+    }
+}
+
+fn findings_of(ws: &mut Workspace) -> Vec<String> {
+    ws.analysis()
+        .findings
+        .iter()
+        .map(|f| format!("{:?} {:?} {} {}", f.loc.file, f.loc.range, f.rule, f.message))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        analyse(&String::from_utf8_lossy(&bytes));
+    }
+
+    #[test]
+    fn plan_like_text_never_panics(text in plan_text()) {
+        analyse(&text);
+    }
+
+    #[test]
+    fn incremental_edits_equal_a_fresh_parse(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0usize..12, plan_text()), 1..12)
+    ) {
+        let mut ws = Workspace::new();
+        let id = ws.set_file("a.orgplan", SEED.to_string());
+        for (at, len, insert) in edits {
+            let text = ws.text(id).unwrap().to_string();
+            let start = at.index(text.len() + 1);
+            let end = (start + len).min(text.len());
+            ws.edit_file(id, TextRange::new(start, end), &insert);
+        }
+        let final_text = ws.text(id).unwrap().to_string();
+        let incremental_tree = ws.file(id).unwrap().tree.root_node().to_sexp();
+        let incremental = findings_of(&mut ws);
+        let mut fresh = Workspace::new();
+        fresh.set_file("a.orgplan", final_text);
+        let fresh_tree = fresh.file(id).unwrap().tree.root_node().to_sexp();
+        prop_assert_eq!(&incremental_tree, &fresh_tree, "trees differ for {:?}", ws.text(id).unwrap());
+        let fresh_findings = findings_of(&mut fresh);
+        let only_inc: Vec<_> = incremental.iter().filter(|f| !fresh_findings.contains(f)).collect();
+        let only_fresh: Vec<_> = fresh_findings.iter().filter(|f| !incremental.contains(f)).collect();
+        prop_assert!(only_inc.is_empty() && only_fresh.is_empty(), "incremental only: {:?}\nfresh only: {:?}", only_inc, only_fresh);
+    }
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 5000;
+    let text = "team a \"A\" {\n".repeat(depth) + &"}\n".repeat(depth);
+    analyse(&text);
+}
+
+#[test]
+fn one_megabyte_line() {
+    let text = format!("team a \"A\" {{ roles: {} }}", "qa, ".repeat(250_000) + "qa");
+    analyse(&text);
+}
