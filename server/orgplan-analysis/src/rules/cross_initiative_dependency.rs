@@ -8,8 +8,8 @@ pub static RULE: Rule = Rule {
     summary: "A team depends on a team of another initiative: the initiatives are coupled.",
     principle: "The point of single-threaded initiatives is that many of them can move in parallel, each like a separate start-up inside the company. A dependency from one initiative's team on another initiative's team couples the two: neither leader controls their own delivery any more.",
     questions: &[
-        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
-        "What is the bounded context that defines the scope of ownership of the single-threader leader?",
+        super::Q_SHIP_ALONE,
+        super::Q_BOUNDED_CONTEXT,
     ],
     fix: "Remove the dependency (duplicate the capability inside the initiative), or move the team into the same initiative if it really belongs there.",
     example: "initiative a \"A\" { teams: ta }\ninitiative b \"B\" { teams: tb }\nteam ta \"TA\" { depends_on tb { owner: ta plan: \"x\" } }\nteam tb \"TB\" { }\n",

@@ -8,8 +8,8 @@ pub static RULE: Rule = Rule {
     summary: "Teams depend on each other in a cycle.",
     principle: "Separable teams can build and ship without blocking on or waiting for others. When teams depend on each other in a loop, none of them can ship alone: every change has to be coordinated around the whole cycle.",
     questions: &[
-        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
-        "Does the organization have a plan to untangle dependencies so teams can work independently?",
+        super::Q_SHIP_ALONE,
+        super::Q_UNTANGLE_PLAN,
     ],
     fix: "Break the cycle: remove one of the dependencies in it (duplicate the capability, or move it into one team).",
     example: "team a \"A\" { depends_on b { owner: a plan: \"x\" } }\nteam b \"B\" { depends_on a { owner: b plan: \"y\" } }\n",

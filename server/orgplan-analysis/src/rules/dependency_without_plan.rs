@@ -7,8 +7,8 @@ pub static RULE: Rule = Rule {
     summary: "A dependency with no de-coupling plan.",
     principle: "Naming a leader is necessary but not enough: teams also have to untangle their dependencies, even when separating them costs some duplication. A dependency without a plan to remove it is one the team has accepted to keep waiting on.",
     questions: &[
-        "Does the organization have a plan to untangle dependencies so teams can work independently?",
-        "Do you manage dependencies in a forthright manner to improve the odds of success?",
+        super::Q_UNTANGLE_PLAN,
+        super::Q_DEPENDENCIES_OPENLY,
     ],
     fix: "Add `plan: \"…\"` saying how and by when the team will remove or wrap the dependency.",
     example: "team inbound \"Inbound\" {\n  depends_on payments {\n    owner: inbound\n  }\n}\n",

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "Work needs approval from another team, or from someone outside the initiative, to ship.",
     principle: "Single-threaded teams are organised to finish their work without blocking on others, waiting for others, or aligning decisions with others. A sign-off from outside the team's own initiative puts another team's priorities on its critical path, and the leader can no longer decide.",
     questions: &[
-        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+        super::Q_SHIP_ALONE,
     ],
     fix: "Move the decision inside the initiative: its leader (or the team itself) approves; keep governance checks as standards the team meets, not as sign-offs it waits for.",
     example: "team a \"A\" { approvals: b }\nteam b \"B\" { }\n",

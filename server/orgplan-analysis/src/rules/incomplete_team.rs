@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "A team lacks a role it needs to deliver on its own (by default engineering, qa, design and product; configurable).",
     principle: "Autonomy is what makes a team succeed: it can decide how to deliver its roadmap without waiting on or aligning with anyone. That takes every role the work needs inside the team — the article names engineering, quality assurance, design and product management. A missing role becomes a dependency on another team.",
     questions: &[
-        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+        super::Q_SHIP_ALONE,
     ],
     fix: "Add the missing roles to the team's `roles:` (or change `[team] required-roles` in `orgplan.toml` if your teams need a different set).",
     example: "team search \"Search\" {\n  roles: engineering\n}\n",

@@ -8,8 +8,8 @@ pub static RULE: Rule = Rule {
     summary: "An initiative names no leader.",
     principle: "Every initiative needs one person who owns it end to end and whose job is that initiative alone. Without such a leader nobody holds the mandate: the article observes that critical initiatives stall for lack of one, because success and failure rest with no one.",
     questions: &[
-        "If this is a critical initiative, is there a leader whose focus is the initiative and that initiative alone?",
-        "Is the leader empowered to lead it?",
+        super::Q_FOCUSED_LEADER,
+        super::Q_EMPOWERED,
     ],
     fix: "Add `leader: ID` naming one leader who will lead this initiative and nothing else.",
     example: "initiative fba \"Fulfilment by Amazon\" {\n  scope: \"Inbound logistics\"\n}\n",

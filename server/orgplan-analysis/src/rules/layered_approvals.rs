@@ -9,8 +9,8 @@ pub static RULE: Rule = Rule {
     summary: "Decisions reviewed at more than one level.",
     principle: "Where every decision is reviewed at several levels, teams stop thinking problems through and lean on managers as safety gates; ownership drains away. One decision-maker close to the work — the single-threaded leader, who also breaks ties — keeps the feedback loop short and the team accountable.",
     questions: &[
-        "How does the single-threaded model change your existing review process?",
-        "How does the single-threaded model improve decision-making? Can a single-threaded leader simplify and accelerate the decision-making process?",
+        super::Q_REVIEW_PROCESS,
+        super::Q_DECISIONS,
     ],
     fix: "Keep one approver, the one closest to the work (usually the initiative's leader), and drop the other levels.",
     example: "leader jane \"Jane\" { }\nleader vp \"VP\" { }\ninitiative fba \"FBA\" { leader: jane approvals: jane, vp }\n",

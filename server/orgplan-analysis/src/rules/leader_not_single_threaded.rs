@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     summary: "A leader leads more than one initiative.",
     principle: "A single-threaded leader is wholly dedicated to one business problem: it is the one thing they wake up thinking about. A leader split across initiatives is, in the article's terms, no longer single-threaded; each initiative gets part of their attention and competes for the rest.",
     questions: &[
-        "If this is a critical initiative, is there a leader whose focus is the initiative and that initiative alone?",
+        super::Q_FOCUSED_LEADER,
     ],
     fix: "Give each initiative its own leader; keep this leader on the one that matters most.",
     example: "leader jane \"Jane\" { }\ninitiative fba \"FBA\" { leader: jane }\ninitiative prime \"Prime\" { leader: jane }\n",

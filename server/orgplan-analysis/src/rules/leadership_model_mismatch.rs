@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "`model: leadership`, yet every team reports to the leader: it is really ownership.",
     principle: "Single-threaded leadership (STL) keeps functional reporting lines — engineers report to engineers, designers to designers — while the leader drives priorities across them without controlling the resources. When every team reports to the leader anyway, the initiative is run as single-threaded ownership, and the plan should say so.",
     questions: &[
-        "How does the single-threaded model change your existing review process?",
+        super::Q_REVIEW_PROCESS,
     ],
     fix: "Declare `model: ownership`, or show the functional reporting lines the leadership model relies on.",
     example: "leader jane \"Jane\" { }\ninitiative gdpr \"GDPR\" { leader: jane model: leadership teams: t }\nteam t \"T\" { reports_to: jane }\n",

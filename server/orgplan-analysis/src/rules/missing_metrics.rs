@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "An initiative has no metrics.",
     principle: "The most successful teams the article describes spent their early time removing dependencies and building \"instrumentation\" — the means to measure every important action — before adding features. An initiative with no metrics cannot tell whether it is succeeding, and its leader cannot be held to results.",
     questions: &[
-        "Is the leader solid and capable of succeeding?",
+        super::Q_CAPABLE,
     ],
     fix: "Add `metrics: \"…\", \"…\"` naming how the initiative's success is measured.",
     example: "initiative fba \"FBA\" {\n  leader: jane\n}\n",

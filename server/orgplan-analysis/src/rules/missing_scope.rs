@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "An initiative has no scope: its bounded context is undefined.",
     principle: "A single-threaded leader owns a bounded context: a clear edge around what the initiative owns and what it does not. Without one, ownership overlaps other initiatives, and dependencies and approvals creep back in.",
     questions: &[
-        "What is the bounded context that defines the scope of ownership of the single-threader leader?",
+        super::Q_BOUNDED_CONTEXT,
     ],
     fix: "Add `scope: \"…\"` describing the bounded context the leader owns.",
     example: "initiative fba \"FBA\" {\n  leader: jane\n}\n",

@@ -9,6 +9,8 @@ use crate::syntax::Document;
 use crate::text::{FileId, Loc};
 use std::fmt;
 
+pub mod docs;
+
 mod cross_initiative_dependency;
 mod dependency_cycle;
 mod dependency_without_plan;
@@ -41,6 +43,36 @@ pub(crate) mod fixture;
 /// The article every principle comes from.
 pub const SOURCE_TITLE: &str = "Single-Threaded Leaders at Amazon";
 pub const SOURCE_URL: &str = "https://pedrodelgallego.github.io/blog/amazon/single-threaded-model/";
+
+// The questions the article asks of a single-threaded organisation, in our
+// own words. Hovers and `orgplan explain` show the ones a rule helps answer.
+pub const Q_FOCUSED_LEADER: &str =
+    "For a critical initiative: is there one leader who focuses on it, and on nothing else?";
+pub const Q_EMPOWERED: &str = "Does that leader have the authority to lead it end to end?";
+pub const Q_CAPABLE: &str = "Is that leader set up to succeed: able, and able to measure success?";
+pub const Q_DEPENDENCIES_OPENLY: &str =
+    "Are dependencies handled openly and early, so they improve the odds of success instead of hiding risk?";
+pub const Q_UNTANGLE_PLAN: &str =
+    "Is there a plan to untangle dependencies so that teams can work on their own?";
+pub const Q_BOUNDED_CONTEXT: &str = "What bounded context marks out what the leader owns?";
+pub const Q_SHIP_ALONE: &str =
+    "Can teams build and ship their changes without coupling to, coordinating with, or waiting for sign-off from other teams?";
+pub const Q_REVIEW_PROCESS: &str = "How does working single-threaded change the way decisions are reviewed?";
+pub const Q_DECISIONS: &str =
+    "Does the single-threaded leader make decisions simpler and faster?";
+
+/// All the questions, in the article's order (the initiative checklist).
+pub const QUESTIONS: &[&str] = &[
+    Q_FOCUSED_LEADER,
+    Q_EMPOWERED,
+    Q_CAPABLE,
+    Q_DEPENDENCIES_OPENLY,
+    Q_UNTANGLE_PLAN,
+    Q_BOUNDED_CONTEXT,
+    Q_SHIP_ALONE,
+    Q_REVIEW_PROCESS,
+    Q_DECISIONS,
+];
 
 /// Where a rule's documentation lives (the LSP's `codeDescription`).
 pub fn docs_url(rule: &str) -> String {
@@ -134,7 +166,7 @@ pub struct Rule {
     pub summary: &'static str,
     /// The principle, in our own words.
     pub principle: &'static str,
-    /// The questions the article asks that this rule helps answer.
+    /// The article's questions (in our words, see [`QUESTIONS`]) this rule helps answer.
     pub questions: &'static [&'static str],
     /// What to do about a finding.
     pub fix: &'static str,

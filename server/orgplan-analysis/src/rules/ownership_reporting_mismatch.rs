@@ -8,8 +8,8 @@ pub static RULE: Rule = Rule {
     summary: "`model: ownership`, but a team reports to someone other than the initiative's leader.",
     principle: "In single-threaded ownership (STO) the leader controls every resource the initiative needs: reporting lines follow the initiative, and everyone on it reports to its leader. A team on an ownership initiative that reports elsewhere leaves the leader accountable for people they do not lead.",
     questions: &[
-        "Is the leader empowered to lead it?",
-        "How does the single-threaded model improve decision-making? Can a single-threaded leader simplify and accelerate the decision-making process?",
+        super::Q_EMPOWERED,
+        super::Q_DECISIONS,
     ],
     fix: "Make the team report to the initiative's leader, or switch the initiative to `model: leadership` if functional reporting lines are intended.",
     example: "leader jane \"Jane\" { }\nleader raj \"Raj\" { }\ninitiative fba \"FBA\" { leader: jane model: ownership teams: t }\nteam t \"T\" { reports_to: raj }\n",

@@ -7,8 +7,8 @@ pub static RULE: Rule = Rule {
     summary: "A leader's allocation is under 100%, or they carry other duties; an error on a critical initiative.",
     principle: "The article's warning is blunt: the surest way to fail at inventing something is to make it someone's \"part-time job\". A leader with other duties, or only part of their time, cannot keep the initiative's goals in front of everything else or raise risks early.",
     questions: &[
-        "Is the leader empowered to lead it?",
-        "Is the leader solid and capable of succeeding?",
+        super::Q_EMPOWERED,
+        super::Q_CAPABLE,
     ],
     fix: "Free the leader of other duties and set `allocation: 100%`, or choose a leader who can give the initiative all their time.",
     example: "leader raj \"Raj\" { allocation: 50% }\ninitiative fba \"FBA\" { leader: raj critical: true }\n",

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     principle: "A plan has to be readable before it can be checked. Every declaration has the shape `KIND id \"Title\" { key: value, … }`; the parser recovers after an error, so the rest of the plan is still checked.",
     questions: &[],
     fix: "Write what the message says was expected at that place; an unclosed `{` or a missing `:` are the usual causes.",
-    example: "team payments \"Payments\" {\n  roles engineering\n}\n",
+    example: "team payments \"Payments\" {\n  roles: engineering qa\n}\n",
     check,
 };
 

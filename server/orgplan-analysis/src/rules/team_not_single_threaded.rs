@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     summary: "A team serves more than one initiative.",
     principle: "Single-threaded teams work on one initiative and nothing else, and are separable from the rest of the organisation almost the way a well-designed API is. A team shared by initiatives is neither: its time is split, and every priority call couples the initiatives it serves.",
     questions: &[
-        "Can teams build and roll out their changes without coupling, coordination, and getting approvals from other teams?",
+        super::Q_SHIP_ALONE,
     ],
     fix: "Keep the team on one initiative; split it, or give the other initiative a team of its own, even if that duplicates some work.",
     example: "team search \"Search\" { }\ninitiative a \"A\" { teams: search }\ninitiative b \"B\" { teams: search }\n",

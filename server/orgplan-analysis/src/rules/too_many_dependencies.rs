@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     summary: "A team depends on more teams than the configured threshold (default 3).",
     principle: "Single-threaded teams need as few organisational and technical dependencies as possible; every one of them delays results and adds coordination. Past a handful, a team spends more time waiting and aligning than delivering.",
     questions: &[
-        "Does the organization have a plan to untangle dependencies so teams can work independently?",
+        super::Q_UNTANGLE_PLAN,
     ],
     fix: "Remove dependencies (bring the capability into the team, even at the cost of duplication), or raise `[team] max-dependencies` in `orgplan.toml` if the threshold does not fit.",
     example: "team hub \"Hub\" {\n  depends_on a { }\n  depends_on b { }\n  depends_on c { }\n  depends_on d { }\n}\n",

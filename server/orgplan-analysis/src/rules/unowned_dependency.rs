@@ -9,8 +9,8 @@ pub static RULE: Rule = Rule {
     summary: "A dependency with no owner, or owned by someone outside the depending team.",
     principle: "The team that has a dependency owns driving the work to de-couple it; single-threaded leaders own their dependencies too. A dependency owned by nobody, or handed to another team, stays — and keeps delaying results and disempowering the team that has it.",
     questions: &[
-        "Do you manage dependencies in a forthright manner to improve the odds of success?",
-        "Does the organization have a plan to untangle dependencies so teams can work independently?",
+        super::Q_DEPENDENCIES_OPENLY,
+        super::Q_UNTANGLE_PLAN,
     ],
     fix: "Set `owner:` to the depending team itself (or the leader it reports to, or its initiative's leader).",
     example: "team inbound \"Inbound\" {\n  depends_on payments {\n    plan: \"Adopt the events API\"\n  }\n}\n",
