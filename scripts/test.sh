@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Runs every test of the project: Rust (grammar corpus, analysis, rules,
+# CLI, language server end to end), then the editors against real clients
+# (headless Neovim 0.11, VS Code in code-server). Installs what the editor
+# tests need under gitignored cache folders on first use.
+#
+#   scripts/test.sh              everything
+#   scripts/test.sh --rust       the Rust tests only
+#   scripts/test.sh --editors    the editor tests only (builds the binary)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+run_rust=1
+run_editors=1
+case "${1:-}" in
+  --rust) run_editors=0 ;;
+  --editors) run_rust=0 ;;
+  "") ;;
+  *) echo "usage: scripts/test.sh [--rust|--editors]" >&2; exit 2 ;;
+esac
+
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+passed=0
+failed=0
+status=0
+
+section() { printf '\n==> %s\n' "$*"; }
+
+count_line() {
+  # Adds the counts of a "N passed, M failed" line to the totals.
+  local line=$1 p f
+  p=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) passed.*/\1/p' <<<"$line")
+  f=$(sed -n 's/.*[^0-9]\([0-9][0-9]*\) failed.*/\1/p' <<<"$line")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+}
+
+section "build"
+if ! cargo build --locked --workspace --all-targets; then
+  echo "build failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export ORGPLAN_BIN="$PWD/target/debug/orgplan"
+
+if [ "$run_rust" = 1 ]; then
+  section "rust: cargo test --workspace"
+  cargo test --locked --workspace 2>&1 | tee "$log/rust.txt"
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  while read -r line; do count_line "$line"; done < <(grep -E '^test result:' "$log/rust.txt")
+fi
+
+if [ "$run_editors" = 1 ]; then
+  for editor in neovim vscode; do
+    section "$editor: editors/$editor/test/run.sh"
+    bash "editors/$editor/test/run.sh" 2>&1 | tee "$log/$editor.txt"
+    [ "${PIPESTATUS[0]}" = 0 ] || status=1
+    summary=$(grep -E "^$editor: [0-9]+ passed, [0-9]+ failed" "$log/$editor.txt" | tail -n 1)
+    if [ -n "$summary" ]; then
+      count_line "$summary"
+    else
+      echo "$editor: no summary line: counted as a failure" >&2
+      failed=$((failed + 1))
+      status=1
+    fi
+  done
+fi
+
+section "summary"
+[ "$failed" -gt 0 ] && status=1
+echo "$passed passed, $failed failed"
+exit "$status"
