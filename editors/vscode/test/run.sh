@@ -100,7 +100,6 @@ step npm-install install_npm || finish
 step typecheck npx --no-install tsc --noEmit -p .
 step lint npx --no-install eslint --max-warnings 0 .
 step grammar npx --no-install vscode-tmgrammar-test -g syntaxes/orgplan.tmLanguage.json "test/grammar/*.test.orgplan"
-step bundle node esbuild.mjs --production
 
 # --------------------------------------------------------------- the .vsix
 
@@ -123,10 +122,11 @@ check_vsix() {
 import json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = set(z.namelist())
+lower = {n.lower() for n in names}
 need = ["extension/package.json", "extension/dist/extension.js", "extension/server/orgplan",
         "extension/syntaxes/orgplan.tmLanguage.json", "extension/language-configuration.json",
         "extension/README.md", "extension/CHANGELOG.md", "extension/images/icon.png"]
-missing = [n for n in need if n not in names]
+missing = [n for n in need if n.lower() not in lower]  # vsce writes readme.md, changelog.md
 assert not missing, f"missing from the vsix: {missing}"
 mode = (z.getinfo("extension/server/orgplan").external_attr >> 16) & 0o777
 assert mode & 0o111, f"server/orgplan is not executable in the vsix (mode {oct(mode)})"

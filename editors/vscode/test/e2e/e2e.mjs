@@ -487,7 +487,12 @@ async function main() {
     // A Markdown preview (a webview) titled after the virtual document.
     await page.locator(".tab", { hasText: "dependency-cycle" }).waitFor();
     const frame = page.frameLocator("iframe.webview.ready").frameLocator("iframe#active-frame");
-    await frame.locator("body", { hasText: /cycle/i }).waitFor();
+    const body = frame.locator("body", { hasText: /cycle/i });
+    await body.waitFor();
+    const text = await body.innerText();
+    if (/failed:|not available/.test(text) || text.length < 200) {
+      throw new Error(`the preview shows no documentation: ${JSON.stringify(text.slice(0, 300))}`);
+    }
     await page.screenshot({ path: path.join(OUT, "explain.png") });
   });
 
