@@ -234,7 +234,6 @@ write(
   WS .. '/closed.orgplan',
   [[
 initiative lonely "Lonely" {
-  scope: "Nobody leads this"
   metrics: "None"
 }
 ]]
@@ -482,7 +481,7 @@ end)
 -- The real language server through the built-in client.
 
 -- Configure before enabling: enable() starts clients for open buffers at once.
-vim.lsp.config('orgplan', { settings = { orgplan = { neovimTest = true } } })
+vim.lsp.config('orgplan', { settings = { orgplan = { neovimTest = true, rules = { ['missing-scope'] = 'off' } } } })
 vim.lsp.enable('orgplan')
 
 local client ---@type vim.lsp.Client?
@@ -842,20 +841,31 @@ case('rename edits every file', function()
   check(fba:find('leader: janet', 1, true) and fba:find('reports_to: janet', 1, true), 'fba.orgplan:\n%s', fba)
 end)
 
-case('workspace settings reach the server', function()
+case('settings reach the server (workspace/configuration)', function()
   local c = need_client()
   check(c.settings.orgplan and c.settings.orgplan.neovimTest, 'client settings: %s', vim.inspect(c.settings))
-  if #config_requests > 0 then
-    local answered = false
-    for _, r in ipairs(config_requests) do
-      for _, v in ipairs(r.result or {}) do
-        if type(v) == 'table' and (v.neovimTest or (v.orgplan and v.orgplan.neovimTest)) then
-          answered = true
-        end
+  check(#config_requests > 0, 'the server never sent workspace/configuration')
+  local answered = false
+  for _, r in ipairs(config_requests) do
+    for _, v in ipairs(r.result or {}) do
+      if type(v) == 'table' and v.neovimTest then
+        answered = true
       end
     end
-    check(answered, 'workspace/configuration answered without our settings: %s', vim.inspect(config_requests))
   end
+  check(answered, 'workspace/configuration answered without our settings: %s', vim.inspect(config_requests))
+  -- rules = { ['missing-scope'] = 'off' }: closed.orgplan has no scope, yet no finding.
+  local closed = vim.uri_to_bufnr(vim.uri_from_fname(WS .. '/closed.orgplan'))
+  wait_for('closed.orgplan: initiative-without-leader but no missing-scope', function()
+    return #diagnostics(closed, 'initiative-without-leader') > 0 and #diagnostics(closed, 'missing-scope') == 0
+  end)
+  -- Changed while the server runs: missing-scope comes back, as a hint.
+  c.settings = vim.tbl_deep_extend('force', c.settings, { orgplan = { rules = { ['missing-scope'] = 'hint' } } })
+  c:notify('workspace/didChangeConfiguration', { settings = c.settings })
+  wait_for('missing-scope as a hint after didChangeConfiguration', function()
+    local d = diagnostics(closed, 'missing-scope')[1]
+    return d and d.severity == vim.diagnostic.severity.HINT
+  end)
 end)
 
 case(':checkhealth orgplan reports no ERROR', function()
