@@ -76,7 +76,7 @@ local function wait_for(what, cond, timeout)
     return good and res and true or false
   end, 20)
   if not ok then
-    fail('timed out waiting for ' .. what, 2)
+    fail('timed out waiting for ' .. (type(what) == 'function' and what() or what), 2)
   end
 end
 
@@ -563,13 +563,22 @@ end)
 
 case('diagnostics carry rule codes and source', function()
   need_client()
-  wait_for('initiative-without-leader on more.orgplan', function()
+  local function now(what)
+    return function()
+      return ('%s (more.orgplan has %s; fba.orgplan has %s)'):format(
+        what,
+        table.concat(codes(bufs.more), ', '),
+        table.concat(codes(bufs.fba), ', ')
+      )
+    end
+  end
+  wait_for(now('initiative-without-leader on more.orgplan'), function()
     return #diagnostics(bufs.more, 'initiative-without-leader') > 0
   end)
-  wait_for('undefined-reference on more.orgplan', function()
+  wait_for(now('undefined-reference on more.orgplan'), function()
     return #diagnostics(bufs.more, 'undefined-reference') > 0
   end)
-  wait_for('leader-not-single-threaded', function()
+  wait_for(now('leader-not-single-threaded on more.orgplan and fba.orgplan'), function()
     return #diagnostics(bufs.more, 'leader-not-single-threaded') > 0
       and #diagnostics(bufs.fba, 'leader-not-single-threaded') > 0
   end)
