@@ -22,6 +22,22 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
         let leader = &m.leaders[l].decl;
         let names: Vec<String> = inits.iter().map(|i| format!("`{}`", m.initiatives[*i].decl.id)).collect();
+        let mut at_leader = Finding::new(
+            &RULE,
+            leader.name,
+            format!(
+                "`{}` leads {} initiatives ({}); a single-threaded leader leads one",
+                leader.id,
+                inits.len(),
+                super::and_list(&names)
+            ),
+        );
+        for &i in inits {
+            if let Some(r) = &m.initiatives[i].leader {
+                at_leader = at_leader.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
+            }
+        }
+        out.push(at_leader);
         for &i in inits {
             let init = &m.initiatives[i];
             let Some(r) = &init.leader else { continue };
@@ -62,6 +78,7 @@ mod tests {
     fn every_initiative_involved_is_pointed_at() {
         insta::assert_snapshot!(check(&RULE, r#"
             leader jane "Jane" { }
+            #      ^^^^ leader-not-single-threaded
             leader raj "Raj" { }
             initiative fba "FBA" { leader: jane }
             #                              ^^^^ leader-not-single-threaded

@@ -39,6 +39,17 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(
                     &RULE,
+                    tref.loc,
+                    format!(
+                        "initiative `{}` uses the ownership model, but its team `{}` reports to `{}`, not to its leader `{}`",
+                        init.decl.id, team.decl.id, rep.name, lref.name
+                    ),
+                )
+                .related(rep.loc, format!("`{}` reports to `{}` here", team.decl.id, rep.name)),
+            );
+            out.push(
+                Finding::new(
+                    &RULE,
                     rep.loc,
                     format!(
                         "team `{}` reports to `{}`, but initiative `{}` uses the ownership model, where every team reports to its leader `{}`",
@@ -67,6 +78,7 @@ mod tests {
             leader jane "Jane" { }
             leader raj "Raj" { }
             initiative fba "FBA" { leader: jane model: ownership teams: t1, t2 }
+            #                                                           ^^ ownership-reporting-mismatch
             team t1 "T1" { reports_to: raj }
             #                          ^^^ ownership-reporting-mismatch
             team t2 "T2" { reports_to: jane }

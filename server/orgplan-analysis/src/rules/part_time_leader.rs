@@ -17,6 +17,55 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let m = ctx.model;
+    // At the leader: their allocation or duties, naming what they lead.
+    for (l, leader) in m.leaders.iter().enumerate() {
+        if !leader.is_part_time() {
+            continue;
+        }
+        let Some(at) = part_time_loc(leader) else { continue };
+        let why = reasons(leader);
+        let led = &m.led_by[l];
+        let f = if led.is_empty() {
+            Finding::new(
+                &RULE,
+                at,
+                format!(
+                    "`{}` is part-time ({why}); that is fine while they lead no initiative, but they cannot be a single-threaded leader",
+                    leader.decl.id
+                ),
+            )
+            .severity(Severity::Hint)
+        } else {
+            let critical = led.iter().any(|&i| m.initiatives[i].critical);
+            let names: Vec<String> = led
+                .iter()
+                .map(|&i| {
+                    let init = &m.initiatives[i];
+                    if init.critical {
+                        format!("critical initiative `{}`", init.decl.id)
+                    } else {
+                        format!("`{}`", init.decl.id)
+                    }
+                })
+                .collect();
+            let mut f = Finding::new(
+                &RULE,
+                at,
+                format!("`{}` is part-time ({why}) but leads {}", leader.decl.id, super::and_list(&names)),
+            );
+            if critical {
+                f = f.severity(Severity::Error);
+            }
+            for &i in led {
+                if let Some(r) = &m.initiatives[i].leader {
+                    f = f.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
+                }
+            }
+            f
+        };
+        out.push(f);
+    }
+    // At each initiative they lead.
     for init in &m.initiatives {
         let Some(r) = &init.leader else { continue };
         let Some(crate::model::EntityId::Leader(l)) = m.resolve(r) else { continue };
@@ -24,20 +73,12 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if !leader.is_part_time() {
             continue;
         }
-        let mut why = Vec::new();
-        if leader.allocation_percent() < 100.0 {
-            why.push(format!("{}% allocated", leader.allocation_percent()));
-        }
-        if !leader.duties.is_empty() {
-            let duties: Vec<String> = leader.duties.iter().map(|d| format!("\"{}\"", d.value)).collect();
-            why.push(format!("carries other duties ({})", duties.join(", ")));
-        }
         let what = if init.critical { "critical initiative" } else { "initiative" };
         let mut message = format!(
             "`{}` leads {what} `{}` part-time ({})",
             leader.decl.id,
             init.decl.id,
-            why.join(" and ")
+            reasons(leader)
         );
         if init.critical {
             message.push_str(": a critical initiative needs a leader's whole attention");
@@ -46,13 +87,35 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if init.critical {
             f = f.severity(Severity::Error);
         }
-        if let Some(a) = &leader.allocation {
-            f = f.related(a.loc, format!("`{}`'s allocation", leader.decl.id));
-        }
-        for d in &leader.duties {
-            f = f.related(d.loc, "another duty");
+        if let Some(at) = part_time_loc(leader) {
+            f = f.related(at, format!("why `{}` is part-time", leader.decl.id));
         }
         out.push(f);
+    }
+}
+
+fn reasons(leader: &crate::model::Leader) -> String {
+    let mut why = Vec::new();
+    if leader.allocation_percent() < 100.0 {
+        why.push(format!("{}% allocated", leader.allocation_percent()));
+    }
+    if !leader.duties.is_empty() {
+        let duties: Vec<String> = leader.duties.iter().map(|d| format!("\"{}\"", d.value)).collect();
+        why.push(format!("carries other duties: {}", duties.join(", ")));
+    }
+    why.join("; ")
+}
+
+/// Where a leader's part-time status is written: `allocation:` if under
+/// 100%, else their `duties:`.
+fn part_time_loc(leader: &crate::model::Leader) -> Option<crate::text::Loc> {
+    match &leader.allocation {
+        Some(a) if a.value < 100.0 => Some(a.loc),
+        _ => {
+            let first = leader.duties.first()?;
+            let last = leader.duties.last()?;
+            Some(crate::text::Loc::new(first.loc.file, first.loc.range.cover(last.loc.range)))
+        }
     }
 }
 
@@ -65,8 +128,12 @@ mod tests {
     fn allocation_and_duties_worse_when_critical() {
         insta::assert_snapshot!(check(&RULE, r#"
             leader raj "Raj" { allocation: 50% }
+            #                  ^^^^^^^^^^^^^^^ part-time-leader
             leader kim "Kim" { duties: "Runs the hiring committee" }
+            #                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^ part-time-leader
             leader ana "Ana" { allocation: 100% }
+            leader bo "Bo" { allocation: 80% }
+            #                ^^^^^^^^^^^^^^^ part-time-leader
             initiative fba "FBA" { leader: raj critical: true }
             #                              ^^^ part-time-leader
             initiative ads "Ads" { leader: kim }

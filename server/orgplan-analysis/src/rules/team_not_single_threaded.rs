@@ -22,6 +22,22 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let names: Vec<String> = inits.iter().map(|i| format!("`{}`", m.initiatives[*i].decl.id)).collect();
+        let mut at_team = Finding::new(
+            &RULE,
+            team.decl.name,
+            format!(
+                "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
+                team.decl.id,
+                inits.len(),
+                super::and_list(&names)
+            ),
+        );
+        for &i in inits {
+            if let Some(r) = m.initiatives[i].teams.iter().find(|r| r.name == team.decl.id) {
+                at_team = at_team.related(r.loc, format!("on `{}`", m.initiatives[i].decl.id));
+            }
+        }
+        out.push(at_team);
         for &i in inits {
             let init = &m.initiatives[i];
             for r in init.teams.iter().filter(|r| r.name == team.decl.id) {
@@ -55,6 +71,7 @@ mod tests {
     fn shared_team_but_not_functional() {
         insta::assert_snapshot!(check(&RULE, r#"
             team search "Search" { }
+            #    ^^^^^^ team-not-single-threaded
             team legal "Legal" { functional: true }
             initiative a "A" { teams: search, legal }
             #                         ^^^^^^ team-not-single-threaded
