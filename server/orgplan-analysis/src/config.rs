@@ -110,10 +110,14 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
         let name_range = TextRange::new(name.span().start, name.span().end);
         let Some(rule) = rules::by_name(name.get_ref()) else {
             let mut message = format!("unknown rule `{}`", name.get_ref());
-            if let Some(s) = crate::suggest::best(name.get_ref(), rules::ALL.iter().map(|r| r.name)) {
+            if let Some(s) = crate::suggest::best(name.get_ref(), rules::ALL.iter().map(|r| r.name))
+            {
                 message.push_str(&format!(" — did you mean `{s}`?"));
             }
-            errors.push(ConfigError { range: name_range, message });
+            errors.push(ConfigError {
+                range: name_range,
+                message,
+            });
             continue;
         };
         match Level::parse(level.get_ref()) {
@@ -172,12 +176,23 @@ mod tests {
 
     #[test]
     fn reports_unknown_rule_with_suggestion_and_keeps_the_rest() {
-        let text = "[rules]\nmissing-scop = \"off\"\nmissing-metrics = \"loud\"\norphan-team = \"hint\"\n";
+        let text =
+            "[rules]\nmissing-scop = \"off\"\nmissing-metrics = \"loud\"\norphan-team = \"hint\"\n";
         let (c, e) = parse(text);
         assert_eq!(e.len(), 2, "{e:?}");
-        let unknown = e.iter().find(|e| e.message.contains("unknown rule")).unwrap();
-        assert!(unknown.message.contains("did you mean `missing-scope`"), "{}", unknown.message);
-        assert_eq!(&text[unknown.range.start..unknown.range.end], "missing-scop");
+        let unknown = e
+            .iter()
+            .find(|e| e.message.contains("unknown rule"))
+            .unwrap();
+        assert!(
+            unknown.message.contains("did you mean `missing-scope`"),
+            "{}",
+            unknown.message
+        );
+        assert_eq!(
+            &text[unknown.range.start..unknown.range.end],
+            "missing-scop"
+        );
         assert!(e.iter().any(|e| e.message.contains("invalid level `loud`")));
         assert_eq!(c.rules["orphan-team"], Level::On(Severity::Hint));
     }

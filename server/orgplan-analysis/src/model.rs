@@ -67,7 +67,10 @@ impl RefKind {
             (self, e),
             (RefKind::Leader, EntityId::Leader(_))
                 | (RefKind::Team, EntityId::Team(_))
-                | (RefKind::LeaderOrTeam, EntityId::Leader(_) | EntityId::Team(_))
+                | (
+                    RefKind::LeaderOrTeam,
+                    EntityId::Leader(_) | EntityId::Team(_)
+                )
         )
     }
 
@@ -212,13 +215,18 @@ impl Model {
             BlockKind::Leader => {
                 self.leaders.push(Leader {
                     job_title: string(block.property("title")),
-                    allocation: block.property("allocation").and_then(|p| match p.values.first() {
-                        Some(v) => match v.kind {
-                            ValueKind::Percent(x) => Some(At { value: x, loc: Loc::new(file, p.range) }),
-                            _ => None,
-                        },
-                        None => None,
-                    }),
+                    allocation: block
+                        .property("allocation")
+                        .and_then(|p| match p.values.first() {
+                            Some(v) => match v.kind {
+                                ValueKind::Percent(x) => Some(At {
+                                    value: x,
+                                    loc: Loc::new(file, p.range),
+                                }),
+                                _ => None,
+                            },
+                            None => None,
+                        }),
                     duties: strings(file, block.property("duties")),
                     reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
                     decl,
@@ -233,7 +241,10 @@ impl Model {
                         "leadership" => OrgModel::Leadership,
                         _ => return None,
                     };
-                    Some(At { value, loc: Loc::new(file, v.range) })
+                    Some(At {
+                        value,
+                        loc: Loc::new(file, v.range),
+                    })
                 });
                 self.initiatives.push(Initiative {
                     leader: single_ref(file, block.property("leader"), RefKind::Leader),
@@ -241,7 +252,10 @@ impl Model {
                     critical: boolean(block.property("critical")),
                     scope: block.property("scope").and_then(|p| {
                         let s = string(Some(p))?;
-                        (!s.trim().is_empty()).then(|| At { value: s, loc: Loc::new(file, p.range) })
+                        (!s.trim().is_empty()).then(|| At {
+                            value: s,
+                            loc: Loc::new(file, p.range),
+                        })
                     }),
                     metrics: strings(file, block.property("metrics"))
                         .into_iter()
@@ -272,7 +286,10 @@ impl Model {
                             owner: single_ref(file, c.property("owner"), RefKind::LeaderOrTeam),
                             plan: c.property("plan").and_then(|p| {
                                 let s = string(Some(p))?;
-                                (!s.trim().is_empty()).then(|| At { value: s, loc: Loc::new(file, p.range) })
+                                (!s.trim().is_empty()).then(|| At {
+                                    value: s,
+                                    loc: Loc::new(file, p.range),
+                                })
                             }),
                             head: Loc::new(file, c.kind.range.cover(target.range)),
                             block: Loc::new(file, c.range),
@@ -287,7 +304,10 @@ impl Model {
                             p.values
                                 .iter()
                                 .filter_map(|v| {
-                                    Some(At { value: v.as_ident()?.to_string(), loc: Loc::new(file, v.range) })
+                                    Some(At {
+                                        value: v.as_ident()?.to_string(),
+                                        loc: Loc::new(file, v.range),
+                                    })
                                 })
                                 .collect()
                         })
@@ -303,7 +323,10 @@ impl Model {
             }
             BlockKind::DependsOn => return,
         };
-        self.ids.entry(self.decl(id).id.clone()).or_default().push(id);
+        self.ids
+            .entry(self.decl(id).id.clone())
+            .or_default()
+            .push(id);
     }
 
     fn index(&mut self) {
@@ -324,12 +347,16 @@ impl Model {
             }
         }
         for (i, leader) in self.leaders.iter().enumerate() {
-            if let Some(EntityId::Leader(l)) = leader.reports_to.as_ref().and_then(|r| self.resolve(r)) {
+            if let Some(EntityId::Leader(l)) =
+                leader.reports_to.as_ref().and_then(|r| self.resolve(r))
+            {
                 self.reports[l].push(EntityId::Leader(i));
             }
         }
         for (i, team) in self.teams.iter().enumerate() {
-            if let Some(EntityId::Leader(l)) = team.reports_to.as_ref().and_then(|r| self.resolve(r)) {
+            if let Some(EntityId::Leader(l)) =
+                team.reports_to.as_ref().and_then(|r| self.resolve(r))
+            {
                 self.reports[l].push(EntityId::Team(i));
             }
             for d in &team.dependencies {
@@ -358,7 +385,11 @@ impl Model {
     }
 
     pub fn lookup(&self, id: &str, expected: RefKind) -> Option<EntityId> {
-        self.ids.get(id)?.iter().copied().find(|e| expected.accepts(*e))
+        self.ids
+            .get(id)?
+            .iter()
+            .copied()
+            .find(|e| expected.accepts(*e))
     }
 
     /// Any entity declared with this id.
@@ -378,13 +409,17 @@ impl Model {
     pub fn references(&self) -> impl Iterator<Item = &Reference> + '_ {
         let leaders = self.leaders.iter().flat_map(|l| l.reports_to.iter());
         let inits = self.initiatives.iter().flat_map(|i| {
-            i.leader.iter().chain(i.teams.iter()).chain(i.approvals.iter())
+            i.leader
+                .iter()
+                .chain(i.teams.iter())
+                .chain(i.approvals.iter())
         });
         let teams = self.teams.iter().flat_map(|t| {
-            t.reports_to
-                .iter()
-                .chain(t.approvals.iter())
-                .chain(t.dependencies.iter().flat_map(|d| std::iter::once(&d.target).chain(d.owner.iter())))
+            t.reports_to.iter().chain(t.approvals.iter()).chain(
+                t.dependencies
+                    .iter()
+                    .flat_map(|d| std::iter::once(&d.target).chain(d.owner.iter())),
+            )
         });
         leaders.chain(inits).chain(teams)
     }
@@ -407,7 +442,10 @@ fn strings(file: FileId, p: Option<&Property>) -> Vec<At<String>> {
         p.values
             .iter()
             .filter_map(|v| match &v.kind {
-                ValueKind::Str(s) => Some(At { value: s.clone(), loc: Loc::new(file, v.range) }),
+                ValueKind::Str(s) => Some(At {
+                    value: s.clone(),
+                    loc: Loc::new(file, v.range),
+                }),
                 _ => None,
             })
             .collect()
@@ -416,7 +454,10 @@ fn strings(file: FileId, p: Option<&Property>) -> Vec<At<String>> {
 }
 
 fn boolean(p: Option<&Property>) -> bool {
-    matches!(p.and_then(|p| p.values.first()).map(|v| &v.kind), Some(ValueKind::Bool(true)))
+    matches!(
+        p.and_then(|p| p.values.first()).map(|v| &v.kind),
+        Some(ValueKind::Bool(true))
+    )
 }
 
 fn single_ref(file: FileId, p: Option<&Property>, expected: RefKind) -> Option<Reference> {

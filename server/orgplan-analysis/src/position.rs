@@ -65,7 +65,10 @@ pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
                 - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
         }
     };
-    LineCol { line: line as u32, col: col as u32 }
+    LineCol {
+        line: line as u32,
+        col: col as u32,
+    }
 }
 
 /// The byte offset of (line, column), clamped as the module says.
@@ -120,8 +123,16 @@ mod tests {
         assert_eq!(to_line_col(&r, 4, Encoding::Utf16), lc(1, 1));
         assert_eq!(to_line_col(&r, 6, Encoding::Utf16), lc(2, 0));
         assert_eq!(to_offset(&r, lc(1, 1), Encoding::Utf16), 4);
-        assert_eq!(to_offset(&r, lc(1, 99), Encoding::Utf16), 5, "past the end of a line");
-        assert_eq!(to_offset(&r, lc(99, 0), Encoding::Utf16), 6, "past the end of the file");
+        assert_eq!(
+            to_offset(&r, lc(1, 99), Encoding::Utf16),
+            5,
+            "past the end of a line"
+        );
+        assert_eq!(
+            to_offset(&r, lc(99, 0), Encoding::Utf16),
+            6,
+            "past the end of the file"
+        );
     }
 
     #[test]
@@ -155,7 +166,11 @@ mod tests {
         assert_eq!(to_line_col(&r, 5, Encoding::Utf16), lc(2, 0));
         assert_eq!(to_line_col(&r, 7, Encoding::Utf16), lc(3, 0));
         assert_eq!(to_offset(&r, lc(2, 0), Encoding::Utf16), 5);
-        assert_eq!(to_offset(&r, lc(0, 5), Encoding::Utf16), 1, "end of line excludes the break");
+        assert_eq!(
+            to_offset(&r, lc(0, 5), Encoding::Utf16),
+            1,
+            "end of line excludes the break"
+        );
         // Between \r and \n: the end of line 0.
         assert_eq!(to_line_col(&r, 2, Encoding::Utf16), lc(0, 1));
     }
@@ -175,7 +190,11 @@ mod tests {
             for (i, _) in text.char_indices() {
                 let back = to_offset(&r, to_line_col(&r, i, enc), enc);
                 // The \n of \r\n maps onto the \r.
-                let expected = if text[..i].ends_with('\r') && text[i..].starts_with('\n') { i - 1 } else { i };
+                let expected = if text[..i].ends_with('\r') && text[i..].starts_with('\n') {
+                    i - 1
+                } else {
+                    i
+                };
                 assert_eq!(back, expected, "{enc:?} at {i}");
             }
         }

@@ -141,14 +141,38 @@ pub const MODELS: &[EnumValue] = &[
 
 /// Roles the language knows and offers; a team may name others too.
 pub const KNOWN_ROLES: &[EnumValue] = &[
-    EnumValue { name: "engineering", doc: "Software engineers who build and run what the team ships." },
-    EnumValue { name: "qa", doc: "Quality assurance: testing and the quality bar." },
-    EnumValue { name: "design", doc: "Customer-experience design." },
-    EnumValue { name: "product", doc: "Product management: what to build and why." },
-    EnumValue { name: "data", doc: "Data science and analytics." },
-    EnumValue { name: "operations", doc: "Operations and on-call." },
-    EnumValue { name: "security", doc: "Security engineering." },
-    EnumValue { name: "research", doc: "User or applied research." },
+    EnumValue {
+        name: "engineering",
+        doc: "Software engineers who build and run what the team ships.",
+    },
+    EnumValue {
+        name: "qa",
+        doc: "Quality assurance: testing and the quality bar.",
+    },
+    EnumValue {
+        name: "design",
+        doc: "Customer-experience design.",
+    },
+    EnumValue {
+        name: "product",
+        doc: "Product management: what to build and why.",
+    },
+    EnumValue {
+        name: "data",
+        doc: "Data science and analytics.",
+    },
+    EnumValue {
+        name: "operations",
+        doc: "Operations and on-call.",
+    },
+    EnumValue {
+        name: "security",
+        doc: "Security engineering.",
+    },
+    EnumValue {
+        name: "research",
+        doc: "User or applied research.",
+    },
 ];
 
 pub static LEADER: BlockSpec = BlockSpec {
@@ -217,8 +241,5 @@ pub static DEPENDS_ON: BlockSpec = BlockSpec {
 
 /// The documentation of a value that has a meaning of its own.
 pub fn enum_value_doc(name: &str) -> Option<&'static EnumValue> {
-    MODELS
-        .iter()
-        .chain(KNOWN_ROLES)
-        .find(|v| v.name == name)
+    MODELS.iter().chain(KNOWN_ROLES).find(|v| v.name == name)
 }

@@ -21,8 +21,14 @@ pub fn best<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Op
 mod tests {
     #[test]
     fn finds_typos_and_rejects_strangers() {
-        assert_eq!(super::best("leadr", ["leader", "model", "teams"]), Some("leader"));
-        assert_eq!(super::best("fba-inbond", ["fba-inbound", "fba-billing"]), Some("fba-inbound"));
+        assert_eq!(
+            super::best("leadr", ["leader", "model", "teams"]),
+            Some("leader")
+        );
+        assert_eq!(
+            super::best("fba-inbond", ["fba-inbound", "fba-billing"]),
+            Some("fba-inbound")
+        );
         assert_eq!(super::best("zzz", ["leader", "model"]), None);
     }
 }

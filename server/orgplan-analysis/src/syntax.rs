@@ -49,7 +49,10 @@ pub fn input_edit(old_text: &str, range: TextRange, new_text: &str, new_len: usi
 fn point_at(text: &str, offset: usize) -> Point {
     let before = &text.as_bytes()[..offset.min(text.len())];
     let row = before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
     Point::new(row, before.len() - line_start)
 }
 
@@ -156,9 +159,7 @@ pub fn lower(text: &str, tree: &Tree) -> Document {
     for range in too_deep {
         doc.errors.push(SyntaxError {
             range,
-            message: format!(
-                "blocks nested more than {MAX_NESTING} levels deep are not analysed"
-            ),
+            message: format!("blocks nested more than {MAX_NESTING} levels deep are not analysed"),
         });
     }
     doc.errors.sort_by_key(|e| (e.range.start, e.range.end));
@@ -211,7 +212,12 @@ fn lower_items(
     blocks
 }
 
-fn lower_block(text: &str, node: Node, depth: usize, too_deep: &mut Vec<TextRange>) -> Option<Block> {
+fn lower_block(
+    text: &str,
+    node: Node,
+    depth: usize,
+    too_deep: &mut Vec<TextRange>,
+) -> Option<Block> {
     let kind_node = node.child_by_field_name("kind")?;
     if kind_node.is_missing() {
         return None;
@@ -379,7 +385,10 @@ fn error_message(text: &str, lang: &Language, node: Node) -> String {
     if let Some(parent) = node.parent().filter(|p| p.kind() == "property") {
         let mut cursor = node.walk();
         let values = node.named_children(&mut cursor).all(|c| {
-            matches!(c.kind(), "string" | "identifier" | "number" | "percentage" | "boolean")
+            matches!(
+                c.kind(),
+                "string" | "identifier" | "number" | "percentage" | "boolean"
+            )
         });
         if values && node.named_child_count() > 0 {
             let key = parent

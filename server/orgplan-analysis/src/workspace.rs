@@ -24,7 +24,12 @@ impl SourceFile {
     fn new(path: String, text: String) -> SourceFile {
         let tree = syntax::parse(&text, None);
         let doc = Arc::new(syntax::lower(&text, &tree));
-        SourceFile { path, text, tree, doc }
+        SourceFile {
+            path,
+            text,
+            tree,
+            doc,
+        }
     }
 }
 
@@ -88,7 +93,8 @@ impl Workspace {
                 id
             }
         };
-        self.files.insert(id, SourceFile::new(path.to_string(), text));
+        self.files
+            .insert(id, SourceFile::new(path.to_string(), text));
         self.analysis = None;
         id
     }
@@ -97,7 +103,9 @@ impl Workspace {
     /// incrementally from the old tree. Ranges outside the text or not on
     /// character boundaries are clamped to the nearest valid ones.
     pub fn edit_file(&mut self, id: FileId, range: TextRange, new_text: &str) {
-        let Some(file) = self.files.get_mut(&id) else { return };
+        let Some(file) = self.files.get_mut(&id) else {
+            return;
+        };
         let start = floor_char_boundary(&file.text, range.start);
         let end = floor_char_boundary(&file.text, range.end.max(start));
         let old_text = std::mem::take(&mut file.text);
@@ -143,7 +151,11 @@ impl Workspace {
     pub fn path(&self, id: FileId) -> Option<&str> {
         match self.files.get(&id) {
             Some(f) => Some(&f.path),
-            None => self.config_file.as_ref().filter(|c| c.id == id).map(|c| c.path.as_str()),
+            None => self
+                .config_file
+                .as_ref()
+                .filter(|c| c.id == id)
+                .map(|c| c.path.as_str()),
         }
     }
 
@@ -151,7 +163,11 @@ impl Workspace {
     pub fn text(&self, id: FileId) -> Option<&str> {
         match self.files.get(&id) {
             Some(f) => Some(&f.text),
-            None => self.config_file.as_ref().filter(|c| c.id == id).map(|c| c.text.as_str()),
+            None => self
+                .config_file
+                .as_ref()
+                .filter(|c| c.id == id)
+                .map(|c| c.text.as_str()),
         }
     }
 
@@ -171,7 +187,12 @@ impl Workspace {
                 };
                 let (cfg, errors) = config::parse(&text);
                 self.file_config = cfg;
-                self.config_file = Some(ConfigFile { id, path: path.to_string(), text, errors });
+                self.config_file = Some(ConfigFile {
+                    id,
+                    path: path.to_string(),
+                    text,
+                    errors,
+                });
                 Some(id)
             }
         }
@@ -230,7 +251,10 @@ impl Workspace {
             model: &model,
             config: &config,
             docs: &docs,
-            config_errors: self.config_file.as_ref().map(|c| (c.id, c.errors.as_slice())),
+            config_errors: self
+                .config_file
+                .as_ref()
+                .map(|c| (c.id, c.errors.as_slice())),
         };
         let findings = rules::run(&ctx);
         Analysis { model, findings }

@@ -41,12 +41,24 @@ fn names_are_unique_kebab_case_and_texts_are_filled() {
     let mut seen = std::collections::HashSet::new();
     for r in rules::ALL {
         assert!(seen.insert(r.name), "duplicate rule {}", r.name);
-        assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
-        for (what, text) in [("summary", r.summary), ("principle", r.principle), ("fix", r.fix)] {
+        assert!(
+            r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}",
+            r.name
+        );
+        for (what, text) in [
+            ("summary", r.summary),
+            ("principle", r.principle),
+            ("fix", r.fix),
+        ] {
             assert!(text.len() > 20, "{}: {what} is too short", r.name);
         }
         if r.group == rules::Group::Principle {
-            assert!(!r.questions.is_empty(), "{}: a principle cites the article's questions", r.name);
+            assert!(
+                !r.questions.is_empty(),
+                "{}: a principle cites the article's questions",
+                r.name
+            );
         }
     }
 }

@@ -37,7 +37,13 @@ fn render(ws: &Workspace, a: &Analysis) -> String {
         .map(|f| {
             let text = ws.text(f.loc.file).unwrap();
             let line = text[..f.loc.range.start].matches('\n').count() + 1;
-            format!("{}:{line} {} [{}] {}", ws.path(f.loc.file).unwrap(), f.severity, f.rule, f.message)
+            format!(
+                "{}:{line} {} [{}] {}",
+                ws.path(f.loc.file).unwrap(),
+                f.severity,
+                f.rule,
+                f.message
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -64,7 +70,11 @@ fn violations_example_trips_every_rule_where_its_comments_say() {
         .map(|r| r.name)
         .filter(|name| !a.findings.iter().any(|f| f.rule == *name))
         .collect();
-    assert!(missing.is_empty(), "rules not tripped: {missing:?}\n{}", render(&ws, &a));
+    assert!(
+        missing.is_empty(),
+        "rules not tripped: {missing:?}\n{}",
+        render(&ws, &a)
+    );
     // Every finding sits on a line whose comment names its rule, or on the
     // line just below such a comment-only line.
     let mut unexplained = Vec::new();
@@ -83,5 +93,9 @@ fn violations_example_trips_every_rule_where_its_comments_say() {
             ));
         }
     }
-    assert!(unexplained.is_empty(), "findings without a comment naming them:\n{}", unexplained.join("\n"));
+    assert!(
+        unexplained.is_empty(),
+        "findings without a comment naming them:\n{}",
+        unexplained.join("\n")
+    );
 }

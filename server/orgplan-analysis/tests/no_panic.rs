@@ -50,7 +50,12 @@ fn findings_of(ws: &mut Workspace) -> Vec<String> {
     ws.analysis()
         .findings
         .iter()
-        .map(|f| format!("{:?} {:?} {} {}", f.loc.file, f.loc.range, f.rule, f.message))
+        .map(|f| {
+            format!(
+                "{:?} {:?} {} {}",
+                f.loc.file, f.loc.range, f.rule, f.message
+            )
+        })
         .collect()
 }
 
@@ -102,6 +107,9 @@ fn deep_nesting_does_not_overflow() {
 
 #[test]
 fn one_megabyte_line() {
-    let text = format!("team a \"A\" {{ roles: {} }}", "qa, ".repeat(250_000) + "qa");
+    let text = format!(
+        "team a \"A\" {{ roles: {} }}",
+        "qa, ".repeat(250_000) + "qa"
+    );
     analyse(&text);
 }

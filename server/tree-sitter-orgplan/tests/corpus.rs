@@ -41,8 +41,15 @@ fn parse_corpus(text: &str) -> Vec<Case> {
         }
         // The input is separated from the `---` line by one blank line.
         let input = input.strip_prefix('\n').unwrap_or(&input);
-        let input = input.strip_suffix("\n\n").map(|s| format!("{s}\n")).unwrap_or(input.to_string());
-        cases.push(Case { name, input, expected: expected.trim().to_string() });
+        let input = input
+            .strip_suffix("\n\n")
+            .map(|s| format!("{s}\n"))
+            .unwrap_or(input.to_string());
+        cases.push(Case {
+            name,
+            input,
+            expected: expected.trim().to_string(),
+        });
     }
     cases
 }
@@ -58,7 +65,15 @@ fn sexp(node: Node, field: Option<&str>, depth: usize, out: &mut String) {
         let _ = write!(out, "{f}: ");
     }
     if node.is_missing() {
-        let _ = write!(out, "(MISSING {})", if node.is_named() { node.kind().to_string() } else { format!("\"{}\"", node.kind()) });
+        let _ = write!(
+            out,
+            "(MISSING {})",
+            if node.is_named() {
+                node.kind().to_string()
+            } else {
+                format!("\"{}\"", node.kind())
+            }
+        );
         return;
     }
     let _ = write!(out, "({}", node.kind());
@@ -77,7 +92,10 @@ fn sexp(node: Node, field: Option<&str>, depth: usize, out: &mut String) {
 }
 
 fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").replace(" )", ")")
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" )", ")")
 }
 
 #[test]
@@ -85,10 +103,15 @@ fn corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("test/corpus");
     let update = std::env::var_os("UPDATE_CORPUS").is_some();
     let mut parser = Parser::new();
-    parser.set_language(&tree_sitter_orgplan::LANGUAGE.into()).unwrap();
+    parser
+        .set_language(&tree_sitter_orgplan::LANGUAGE.into())
+        .unwrap();
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
@@ -102,7 +125,11 @@ fn corpus() {
             sexp(tree.root_node(), None, 0, &mut got);
             if update {
                 let bar = "=".repeat(18);
-                let _ = write!(rewritten, "{bar}\n{}\n{bar}\n\n{}\n---\n\n{got}\n\n", case.name, case.input);
+                let _ = write!(
+                    rewritten,
+                    "{bar}\n{}\n{bar}\n\n{}\n---\n\n{got}\n\n",
+                    case.name, case.input
+                );
             } else if normalize(&got) != normalize(&case.expected) {
                 failures.push(format!(
                     "{} — {}\nexpected:\n{}\ngot:\n{got}\n",
@@ -117,5 +144,10 @@ fn corpus() {
         }
     }
     assert!(count >= 10, "only {count} corpus cases found");
-    assert!(failures.is_empty(), "{} corpus case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} corpus case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

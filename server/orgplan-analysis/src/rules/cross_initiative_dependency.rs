@@ -27,7 +27,9 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         for dep in &team.dependencies {
-            let Some(EntityId::Team(x)) = m.resolve(&dep.target) else { continue };
+            let Some(EntityId::Team(x)) = m.resolve(&dep.target) else {
+                continue;
+            };
             if m.teams[x].functional {
                 continue;
             }
@@ -59,7 +61,9 @@ mod tests {
 
     #[test]
     fn across_initiatives_only() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             initiative a "A" { teams: ta, ta2 }
             initiative b "B" { teams: tb }
             team ta "TA" {
@@ -73,6 +77,7 @@ mod tests {
             team tb "TB" { }
             team legal "Legal" { functional: true }
             team loose "Loose" { }
-        "#));
+        "#
+        ));
     }
 }

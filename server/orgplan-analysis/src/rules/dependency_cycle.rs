@@ -43,7 +43,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if !cyclic {
             continue;
         }
-        let mut names: Vec<String> = comp.iter().map(|&t| format!("`{}`", m.teams[t].decl.id)).collect();
+        let mut names: Vec<String> = comp
+            .iter()
+            .map(|&t| format!("`{}`", m.teams[t].decl.id))
+            .collect();
         let more = names.len().saturating_sub(8);
         names.truncate(8);
         let mut listed = names.join(" → ");
@@ -53,7 +56,9 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         for &t in &comp {
             let team = &m.teams[t];
             for dep in &team.dependencies {
-                let Some(EntityId::Team(x)) = m.resolve(&dep.target) else { continue };
+                let Some(EntityId::Team(x)) = m.resolve(&dep.target) else {
+                    continue;
+                };
                 if !in_comp(x) {
                     continue;
                 }
@@ -70,10 +75,13 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 let mut f = Finding::new(&RULE, dep.head, message);
                 // Point at the next edges around the cycle (a few, not thousands).
                 for &u in comp.iter().filter(|&&u| u != t).take(4) {
-                    if let Some(d2) = m.teams[u].dependencies.iter().find(|d| {
-                        matches!(m.resolve(&d.target), Some(EntityId::Team(y)) if in_comp(y))
-                    }) {
-                        f = f.related(d2.head, format!("`{}` depends on `{}`", m.teams[u].decl.id, d2.target.name));
+                    if let Some(d2) = m.teams[u].dependencies.iter().find(
+                        |d| matches!(m.resolve(&d.target), Some(EntityId::Team(y)) if in_comp(y)),
+                    ) {
+                        f = f.related(
+                            d2.head,
+                            format!("`{}` depends on `{}`", m.teams[u].decl.id, d2.target.name),
+                        );
                     }
                 }
                 out.push(f);
@@ -148,7 +156,9 @@ mod tests {
 
     #[test]
     fn three_team_cycle_and_a_self_loop() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team a "A" {
               depends_on b { owner: a plan: "x" }
             # ^^^^^^^^^^^^ dependency-cycle
@@ -167,7 +177,8 @@ mod tests {
               depends_on e { owner: e plan: "x" }
             # ^^^^^^^^^^^^ dependency-cycle
             }
-        "#));
+        "#
+        ));
     }
 
     #[test]

@@ -48,7 +48,9 @@ mod tests {
 
     #[test]
     fn missing_or_empty_plan() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team inbound "Inbound" {
               depends_on payments { owner: inbound }
             # ^^^^^^^^^^^^^^^^^^^ dependency-without-plan
@@ -59,6 +61,7 @@ mod tests {
             team payments "Payments" { }
             team billing "Billing" { }
             team search "Search" { }
-        "#));
+        "#
+        ));
     }
 }

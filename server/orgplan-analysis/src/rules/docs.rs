@@ -13,16 +13,30 @@ pub fn markdown() -> String {
         out,
         "Every rule of orgplan, its default severity and when it fires. The principles come from [{SOURCE_TITLE}]({SOURCE_URL}); the summaries are ours. Change a rule's level in `orgplan.toml`:\n\n```toml\n[rules]\npart-time-leader = \"error\"   # error | warning | info | hint | off\nmissing-metrics = \"off\"\n\n[team]\nrequired-roles = [\"engineering\", \"qa\", \"design\", \"product\"]\nmax-dependencies = 3\n```\n"
     );
-    for (group, title) in [(Group::Structure, "Structure"), (Group::Principle, "Principles")] {
-        let _ = writeln!(out, "## {title}\n\n| rule | default | when |\n|---|---|---|");
+    for (group, title) in [
+        (Group::Structure, "Structure"),
+        (Group::Principle, "Principles"),
+    ] {
+        let _ = writeln!(
+            out,
+            "## {title}\n\n| rule | default | when |\n|---|---|---|"
+        );
         for r in ALL.iter().filter(|r| r.group == group) {
-            let _ = writeln!(out, "| [`{}`](#{}) | {} | {} |", r.name, r.name, r.default_severity, r.summary);
+            let _ = writeln!(
+                out,
+                "| [`{}`](#{}) | {} | {} |",
+                r.name, r.name, r.default_severity, r.summary
+            );
         }
         out.push('\n');
     }
     for r in ALL {
         let _ = writeln!(out, "## {}\n", r.name);
-        let _ = writeln!(out, "Default severity: **{}**. {}\n", r.default_severity, r.summary);
+        let _ = writeln!(
+            out,
+            "Default severity: **{}**. {}\n",
+            r.default_severity, r.summary
+        );
         let _ = writeln!(out, "{}\n", r.principle);
         if !r.questions.is_empty() {
             out.push_str("Questions the article asks:\n\n");
@@ -32,7 +46,11 @@ pub fn markdown() -> String {
             out.push('\n');
         }
         let _ = writeln!(out, "**Fix:** {}\n", r.fix);
-        let lang = if r.name == "invalid-config" { "toml" } else { "orgplan" };
+        let lang = if r.name == "invalid-config" {
+            "toml"
+        } else {
+            "orgplan"
+        };
         let _ = writeln!(out, "Example:\n\n```{lang}\n{}```\n", r.example);
         if r.group == Group::Principle {
             let _ = writeln!(out, "Source: [{SOURCE_TITLE}]({SOURCE_URL})\n");

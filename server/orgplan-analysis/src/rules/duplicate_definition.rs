@@ -23,7 +23,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 &RULE,
                 d.name,
-                format!("`{id}` is declared {} times; an id names one thing in the whole workspace", decls.len()),
+                format!(
+                    "`{id}` is declared {} times; an id names one thing in the whole workspace",
+                    decls.len()
+                ),
             );
             for (j, other) in decls.iter().enumerate() {
                 if i != j {
@@ -42,7 +45,9 @@ mod tests {
 
     #[test]
     fn duplicates_in_one_file_and_across_files() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team payments "Payments" { }
             #    ^^^^^^^^ duplicate-definition
             leader jane "Jane" { }
@@ -52,6 +57,7 @@ mod tests {
             #    ^^^^^^^^ duplicate-definition
             initiative jane "Jane's project" { }
             #          ^^^^ duplicate-definition
-        "#));
+        "#
+        ));
     }
 }

@@ -17,14 +17,23 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     blocks_with_kind(ctx, |file, block, _| {
         for (i, p) in block.properties.iter().enumerate() {
-            if let Some(first) = block.properties[..i].iter().find(|q| q.key.text == p.key.text) {
+            if let Some(first) = block.properties[..i]
+                .iter()
+                .find(|q| q.key.text == p.key.text)
+            {
                 let text = ctx.text(file);
                 // Remove the whole line of the repeated key.
                 let start = text[..p.range.start].rfind('\n').map_or(0, |i| i + 1);
-                let end = text[p.range.end..].find('\n').map_or(text.len(), |i| p.range.end + i + 1);
+                let end = text[p.range.end..]
+                    .find('\n')
+                    .map_or(text.len(), |i| p.range.end + i + 1);
                 let only_on_line = text[start..p.range.start].trim().is_empty()
                     && text[p.range.end..end].trim().is_empty();
-                let range = if only_on_line { TextRange::new(start, end) } else { p.range };
+                let range = if only_on_line {
+                    TextRange::new(start, end)
+                } else {
+                    p.range
+                };
                 out.push(
                     Finding::new(
                         &RULE,
@@ -34,7 +43,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     .related(Loc::new(file, first.key.range), "first given here")
                     .fix(Fix {
                         title: format!("Remove this `{}`", p.key.text),
-                        edits: vec![Edit { loc: Loc::new(file, range), new_text: String::new() }],
+                        edits: vec![Edit {
+                            loc: Loc::new(file, range),
+                            new_text: String::new(),
+                        }],
                         preferred: false,
                     }),
                 );
@@ -50,12 +62,15 @@ mod tests {
 
     #[test]
     fn second_key_is_reported() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" {
               title: "Director"
               title: "VP"
             # ^^^^^ duplicate-property
             }
-        "#));
+        "#
+        ));
     }
 }

@@ -71,7 +71,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             out.push(Finding::new(
                 &RULE,
                 a.loc,
-                format!("team `{}` needs approval from {what}, `{}`, to ship", team.decl.id, a.name),
+                format!(
+                    "team `{}` needs approval from {what}, `{}`, to ship",
+                    team.decl.id, a.name
+                ),
             ));
         }
     }
@@ -84,7 +87,9 @@ mod tests {
 
     #[test]
     fn approvers_outside_the_initiative() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             leader vp "VP" { }
             initiative fba "FBA" {
@@ -106,6 +111,7 @@ mod tests {
             team u "U" { approvals: jane }
             #                       ^^^^ external-approval
             team legal "Legal" { functional: true approvals: jane }
-        "#));
+        "#
+        ));
     }
 }

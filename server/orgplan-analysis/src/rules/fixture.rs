@@ -45,17 +45,24 @@ fn annotations(file: FileId, text: &str) -> Vec<Expected> {
     let mut prev_line_start: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
-        let is_annotation = trimmed.starts_with('#')
-            && trimmed[1..].trim_start().starts_with('^');
+        let is_annotation = trimmed.starts_with('#') && trimmed[1..].trim_start().starts_with('^');
         if is_annotation {
             // `#^^^` marks from the `#` itself, so that column 0 can be marked.
             let first = line.find('^').unwrap();
             let hash_marks = line[..first].ends_with('#');
             let caret = if hash_marks { first - 1 } else { first };
-            let carets = line[first..].chars().take_while(|&c| c == '^').count() + usize::from(hash_marks);
-            let rule = line[first + carets - usize::from(hash_marks)..].trim().to_string();
+            let carets =
+                line[first..].chars().take_while(|&c| c == '^').count() + usize::from(hash_marks);
+            let rule = line[first + carets - usize::from(hash_marks)..]
+                .trim()
+                .to_string();
             let base = prev_line_start.expect("an annotation needs a line above it");
-            out.push(Expected { file, start: base + caret, end: base + caret + carets, rule });
+            out.push(Expected {
+                file,
+                start: base + caret,
+                end: base + caret + carets,
+                rule,
+            });
         } else {
             prev_line_start = Some(offset);
         }
@@ -105,12 +112,22 @@ pub fn check(rule: &Rule, fixture: &str) -> String {
             f.message
         ));
         for r in &f.related {
-            rendered.push_str(&format!("  related {}:{:?}: {}\n", ws.path(r.loc.file).unwrap(), r.loc.range, r.message));
+            rendered.push_str(&format!(
+                "  related {}:{:?}: {}\n",
+                ws.path(r.loc.file).unwrap(),
+                r.loc.range,
+                r.message
+            ));
         }
         for fix in &f.fixes {
             rendered.push_str(&format!("  fix: {}\n", fix.title));
             for e in &fix.edits {
-                rendered.push_str(&format!("    {}:{:?} {:?}\n", ws.path(e.loc.file).unwrap(), e.loc.range, e.new_text));
+                rendered.push_str(&format!(
+                    "    {}:{:?} {:?}\n",
+                    ws.path(e.loc.file).unwrap(),
+                    e.loc.range,
+                    e.new_text
+                ));
             }
         }
     }
@@ -131,7 +148,13 @@ fn unindent(s: &str) -> String {
         .min()
         .unwrap_or(0);
     s.lines()
-        .map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() })
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"

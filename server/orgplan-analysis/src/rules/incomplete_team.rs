@@ -42,15 +42,29 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         );
         let joined: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
         let edit = match (team.roles.last(), team.roles_prop) {
-            (Some(last), _) => Some(Edit { loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end)), new_text: format!(", {}", joined.join(", ")) }),
-            (None, Some(p)) => Some(Edit { loc: Loc::new(d.file(), TextRange::empty(p.range.end)), new_text: format!(" {}", joined.join(", ")) }),
+            (Some(last), _) => Some(Edit {
+                loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end)),
+                new_text: format!(", {}", joined.join(", ")),
+            }),
+            (None, Some(p)) => Some(Edit {
+                loc: Loc::new(d.file(), TextRange::empty(p.range.end)),
+                new_text: format!(" {}", joined.join(", ")),
+            }),
             (None, None) => d.body.map(|body| {
-                let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
-                Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}roles: {}", joined.join(", ")) }
+                let (at, indent) =
+                    super::body_insert(ctx.text(d.file()), d.block.range.start, body);
+                Edit {
+                    loc: Loc::new(d.file(), TextRange::empty(at)),
+                    new_text: format!("\n{indent}roles: {}", joined.join(", ")),
+                }
             }),
         };
         if let Some(e) = edit {
-            f = f.fix(Fix { title: format!("Add {}", super::and_list(&list)), edits: vec![e], preferred: true });
+            f = f.fix(Fix {
+                title: format!("Add {}", super::and_list(&list)),
+                edits: vec![e],
+                preferred: true,
+            });
         }
         if let Some(p) = team.roles_prop {
             f = f.related(p, "the team's roles");
@@ -66,7 +80,9 @@ mod tests {
 
     #[test]
     fn missing_roles_default_set() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team search "Search" {
             #    ^^^^^^ incomplete-team
               roles: engineering, qa
@@ -75,18 +91,22 @@ mod tests {
             #    ^^^ incomplete-team
             team full "Full" { roles: product, design, qa, engineering, data }
             team legal "Legal" { functional: true }
-        "#));
+        "#
+        ));
     }
 
     #[test]
     fn required_roles_are_configurable() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team search "Search" { roles: engineering }
             team ads "Ads" { roles: qa }
             #    ^^^ incomplete-team
             #- orgplan.toml
             [team]
             required-roles = ["engineering"]
-        "#));
+        "#
+        ));
     }
 }

@@ -25,7 +25,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut f = Finding::new(
             &RULE,
             d.name,
-            format!("initiative {} has no leader: nobody owns it end to end", d.label()),
+            format!(
+                "initiative {} has no leader: nobody owns it end to end",
+                d.label()
+            ),
         );
         // Offer a free leader: declared, leading nothing.
         let free = ctx
@@ -44,7 +47,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     Some(l) => format!("Add `leader: {l}` (leads nothing yet)"),
                     None => "Add a `leader:`".to_string(),
                 },
-                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}leader: {who}") }],
+                edits: vec![Edit {
+                    loc: Loc::new(d.file(), TextRange::empty(at)),
+                    new_text: format!("\n{indent}leader: {who}"),
+                }],
                 preferred: free.is_some(),
             });
         }
@@ -59,7 +65,9 @@ mod tests {
 
     #[test]
     fn fires_without_leader_only() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             initiative fba "Fulfilment by Amazon" {
             #          ^^^ initiative-without-leader
@@ -68,6 +76,7 @@ mod tests {
             initiative gdpr "GDPR" {
               leader: jane
             }
-        "#));
+        "#
+        ));
     }
 }

@@ -16,7 +16,11 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let Some((file, errors)) = ctx.config_errors {
         for e in errors {
-            out.push(Finding::new(&RULE, Loc::new(file, e.range), e.message.clone()));
+            out.push(Finding::new(
+                &RULE,
+                Loc::new(file, e.range),
+                e.message.clone(),
+            ));
         }
     }
 }

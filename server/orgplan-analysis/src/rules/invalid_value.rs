@@ -62,23 +62,35 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
             (ValueType::Bool, ValueKind::Bool(_)) => {}
             (ValueType::Percent, ValueKind::Percent(x)) => {
                 if !(0.0..=100.0).contains(x) {
-                    out.push(bad(format!("`{key}` must be between 0% and 100%, not {x}%")));
+                    out.push(bad(format!(
+                        "`{key}` must be between 0% and 100%, not {x}%"
+                    )));
                 }
             }
             (ValueType::Count, ValueKind::Number(x)) => {
                 if *x < 0.0 || x.fract() != 0.0 {
-                    out.push(bad(format!("`{key}` must be a whole number, zero or more, not {x}")));
+                    out.push(bad(format!(
+                        "`{key}` must be a whole number, zero or more, not {x}"
+                    )));
                 }
             }
             (ValueType::Enum(values), ValueKind::Ident(name)) => {
                 if !values.iter().any(|e| e.name == name) {
-                    let names: Vec<String> = values.iter().map(|e| format!("`{}`", e.name)).collect();
-                    let mut f = bad(format!("`{name}` is not a valid `{key}`: use {}", names.join(" or ")));
+                    let names: Vec<String> =
+                        values.iter().map(|e| format!("`{}`", e.name)).collect();
+                    let mut f = bad(format!(
+                        "`{name}` is not a valid `{key}`: use {}",
+                        names.join(" or ")
+                    ));
                     if let Some(s) = crate::suggest::best(name, values.iter().map(|e| e.name)) {
-                        f.message = format!("`{name}` is not a valid `{key}` — did you mean `{s}`?");
+                        f.message =
+                            format!("`{name}` is not a valid `{key}` — did you mean `{s}`?");
                         f = f.fix(Fix {
                             title: format!("Change to `{s}`"),
-                            edits: vec![Edit { loc, new_text: s.to_string() }],
+                            edits: vec![Edit {
+                                loc,
+                                new_text: s.to_string(),
+                            }],
                             preferred: true,
                         });
                     }
@@ -86,25 +98,43 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
                 }
             }
             (
-                ValueType::Leader | ValueType::Teams | ValueType::Owner | ValueType::Approvers | ValueType::Roles,
+                ValueType::Leader
+                | ValueType::Teams
+                | ValueType::Owner
+                | ValueType::Approvers
+                | ValueType::Roles,
                 ValueKind::Ident(_),
             ) => {}
             (ValueType::Percent, ValueKind::Number(x)) => {
                 let mut f = bad(format!("`{key}` is a percentage: write `{x}%`"));
                 f = f.fix(Fix {
                     title: format!("Change to `{x}%`"),
-                    edits: vec![Edit { loc, new_text: format!("{x}%") }],
+                    edits: vec![Edit {
+                        loc,
+                        new_text: format!("{x}%"),
+                    }],
                     preferred: true,
                 });
                 out.push(f);
             }
             (ty, kind) => {
-                let mut f = bad(format!("`{key}` expects {}, not {}", ty.describe(), kind.describe()));
-                if let (ValueType::Leader | ValueType::Teams | ValueType::Owner | ValueType::Approvers, ValueKind::Str(s)) = (ty, kind) {
+                let mut f = bad(format!(
+                    "`{key}` expects {}, not {}",
+                    ty.describe(),
+                    kind.describe()
+                ));
+                if let (
+                    ValueType::Leader | ValueType::Teams | ValueType::Owner | ValueType::Approvers,
+                    ValueKind::Str(s),
+                ) = (ty, kind)
+                {
                     if is_ident(s) {
                         f = f.fix(Fix {
                             title: format!("Remove the quotes: `{s}`"),
-                            edits: vec![Edit { loc, new_text: s.clone() }],
+                            edits: vec![Edit {
+                                loc,
+                                new_text: s.clone(),
+                            }],
                             preferred: true,
                         });
                     }
@@ -117,7 +147,9 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
 
 fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
@@ -128,7 +160,9 @@ mod tests {
 
     #[test]
     fn wrong_types_and_sets() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" {
               allocation: 150%
             #             ^^^^ invalid-value
@@ -154,15 +188,19 @@ mod tests {
               approvals:
             # ^^^^^^^^^^ invalid-value
             }
-        "#));
+        "#
+        ));
     }
 
     #[test]
     fn good_values_pass() {
-        check(&RULE, r#"
+        check(
+            &RULE,
+            r#"
             leader jane "Jane" { allocation: 100% title: "x" }
             initiative fba "FBA" { leader: jane model: leadership critical: false metrics: "a", "b" }
             team t "T" { size: 4 roles: qa, design functional: true }
-        "#);
+        "#,
+        );
     }
 }

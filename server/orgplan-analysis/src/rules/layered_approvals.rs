@@ -23,7 +23,12 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         .initiatives
         .iter()
         .map(|i| (&i.decl, &i.approvals, i.approvals_prop))
-        .chain(m.teams.iter().filter(|t| !t.functional).map(|t| (&t.decl, &t.approvals, t.approvals_prop)));
+        .chain(
+            m.teams
+                .iter()
+                .filter(|t| !t.functional)
+                .map(|t| (&t.decl, &t.approvals, t.approvals_prop)),
+        );
     for (decl, approvals, prop) in blocks {
         report(decl.id.as_str(), approvals, prop, out);
     }
@@ -56,7 +61,9 @@ mod tests {
 
     #[test]
     fn more_than_one_approver() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             leader vp "VP" { }
             initiative fba "FBA" {
@@ -68,6 +75,7 @@ mod tests {
             team t "T" {
               approvals: jane
             }
-        "#));
+        "#
+        ));
     }
 }

@@ -21,7 +21,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let leader = &m.leaders[l].decl;
-        let names: Vec<String> = inits.iter().map(|i| format!("`{}`", m.initiatives[*i].decl.id)).collect();
+        let names: Vec<String> = inits
+            .iter()
+            .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
+            .collect();
         let mut at_leader = Finding::new(
             &RULE,
             leader.name,
@@ -34,7 +37,8 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         );
         for &i in inits {
             if let Some(r) = &m.initiatives[i].leader {
-                at_leader = at_leader.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
+                at_leader =
+                    at_leader.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
             }
         }
         out.push(at_leader);
@@ -61,7 +65,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             for &j in inits.iter().filter(|&&j| j != i) {
                 let other = &m.initiatives[j];
                 if let Some(r2) = &other.leader {
-                    f = f.related(r2.loc, format!("`{}` also leads `{}` here", leader.id, other.decl.id));
+                    f = f.related(
+                        r2.loc,
+                        format!("`{}` also leads `{}` here", leader.id, other.decl.id),
+                    );
                 }
             }
             out.push(f);
@@ -76,7 +83,9 @@ mod tests {
 
     #[test]
     fn every_initiative_involved_is_pointed_at() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             #      ^^^^ leader-not-single-threaded
             leader raj "Raj" { }
@@ -86,6 +95,7 @@ mod tests {
             #- more.orgplan
             initiative gdpr "GDPR" { leader: jane }
             #                                ^^^^ leader-not-single-threaded
-        "#));
+        "#
+        ));
     }
 }

@@ -23,7 +23,9 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(lref) = &init.leader else { continue };
-        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else { continue };
+        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else {
+            continue;
+        };
         let teams: Vec<usize> = init
             .teams
             .iter()
@@ -35,9 +37,9 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if teams.is_empty() {
             continue;
         }
-        let all_report = teams.iter().all(|&t| {
-            m.teams[t].reports_to.as_ref().and_then(|r| m.resolve(r)) == Some(leader)
-        });
+        let all_report = teams
+            .iter()
+            .all(|&t| m.teams[t].reports_to.as_ref().and_then(|r| m.resolve(r)) == Some(leader));
         if !all_report {
             continue;
         }
@@ -68,7 +70,9 @@ mod tests {
 
     #[test]
     fn all_teams_report_to_the_leader() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             leader eng "Eng" { }
             initiative gdpr "GDPR" { leader: jane model: leadership teams: t1, t2 }
@@ -78,6 +82,7 @@ mod tests {
             initiative api "API" { leader: eng model: leadership teams: t3, t4 }
             team t3 "T3" { reports_to: eng }
             team t4 "T4" { reports_to: jane }
-        "#));
+        "#
+        ));
     }
 }

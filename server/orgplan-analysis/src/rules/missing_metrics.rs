@@ -24,13 +24,19 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut f = Finding::new(
             &RULE,
             d.name,
-            format!("initiative `{}` has no metrics: instrument before you innovate", d.id),
+            format!(
+                "initiative `{}` has no metrics: instrument before you innovate",
+                d.id
+            ),
         );
         if let Some(body) = d.body {
             let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
             f = f.fix(Fix {
                 title: "Add a `metrics:` stub".into(),
-                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}metrics: \"TODO: how success is measured\"") }],
+                edits: vec![Edit {
+                    loc: Loc::new(d.file(), TextRange::empty(at)),
+                    new_text: format!("\n{indent}metrics: \"TODO: how success is measured\""),
+                }],
                 preferred: false,
             });
         }
@@ -45,12 +51,15 @@ mod tests {
 
     #[test]
     fn no_or_empty_metrics() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             initiative fba "FBA" { }
             #          ^^^ missing-metrics
             initiative ads "Ads" { metrics: "" }
             #          ^^^ missing-metrics
             initiative pay "Pay" { metrics: "Payments per second" }
-        "#));
+        "#
+        ));
     }
 }

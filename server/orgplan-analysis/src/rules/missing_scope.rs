@@ -24,13 +24,21 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         let mut f = Finding::new(
             &RULE,
             d.name,
-            format!("initiative `{}` has no scope: its bounded context is undefined", d.id),
+            format!(
+                "initiative `{}` has no scope: its bounded context is undefined",
+                d.id
+            ),
         );
         if let Some(body) = d.body {
             let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
             f = f.fix(Fix {
                 title: "Add a `scope:` stub".into(),
-                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}scope: \"TODO: the bounded context this initiative owns\"") }],
+                edits: vec![Edit {
+                    loc: Loc::new(d.file(), TextRange::empty(at)),
+                    new_text: format!(
+                        "\n{indent}scope: \"TODO: the bounded context this initiative owns\""
+                    ),
+                }],
                 preferred: false,
             });
         }
@@ -45,12 +53,15 @@ mod tests {
 
     #[test]
     fn no_or_blank_scope() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             initiative fba "FBA" { }
             #          ^^^ missing-scope
             initiative ads "Ads" { scope: "  " }
             #          ^^^ missing-scope
             initiative pay "Pay" { scope: "Card payments in the EU" }
-        "#));
+        "#
+        ));
     }
 }

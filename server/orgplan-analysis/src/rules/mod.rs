@@ -57,9 +57,9 @@ pub const Q_UNTANGLE_PLAN: &str =
 pub const Q_BOUNDED_CONTEXT: &str = "What bounded context marks out what the leader owns?";
 pub const Q_SHIP_ALONE: &str =
     "Can teams build and ship their changes without coupling to, coordinating with, or waiting for sign-off from other teams?";
-pub const Q_REVIEW_PROCESS: &str = "How does working single-threaded change the way decisions are reviewed?";
-pub const Q_DECISIONS: &str =
-    "Does the single-threaded leader make decisions simpler and faster?";
+pub const Q_REVIEW_PROCESS: &str =
+    "How does working single-threaded change the way decisions are reviewed?";
+pub const Q_DECISIONS: &str = "Does the single-threaded leader make decisions simpler and faster?";
 
 /// All the questions, in the article's order (the initiative checklist).
 pub const QUESTIONS: &[&str] = &[
@@ -177,7 +177,9 @@ pub struct Rule {
 
 impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Rule").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Rule")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -228,7 +230,10 @@ impl Finding {
     }
 
     pub fn related(mut self, loc: Loc, message: impl Into<String>) -> Finding {
-        self.related.push(Related { loc, message: message.into() });
+        self.related.push(Related {
+            loc,
+            message: message.into(),
+        });
         self
     }
 
@@ -283,8 +288,12 @@ pub fn run(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     out.sort_by(|a, b| {
-        (a.loc.file, a.loc.range.start, a.loc.range.end, a.rule)
-            .cmp(&(b.loc.file, b.loc.range.start, b.loc.range.end, b.rule))
+        (a.loc.file, a.loc.range.start, a.loc.range.end, a.rule).cmp(&(
+            b.loc.file,
+            b.loc.range.start,
+            b.loc.range.end,
+            b.rule,
+        ))
     });
     out.dedup();
     out
@@ -301,7 +310,9 @@ pub(crate) fn blocks_with_kind(
         let mut stack: Vec<(&crate::syntax::Block, Option<BlockKind>)> =
             doc.blocks.iter().rev().map(|b| (b, None)).collect();
         while let Some((block, parent)) = stack.pop() {
-            let Some(kind) = BlockKind::from_keyword(&block.kind.text) else { continue };
+            let Some(kind) = BlockKind::from_keyword(&block.kind.text) else {
+                continue;
+            };
             let allowed = match parent {
                 None => kind.spec().top_level,
                 Some(p) => p.spec().children.contains(&kind),
@@ -326,7 +337,11 @@ pub(crate) fn and_list(items: &[String]) -> String {
 
 /// Where to insert a new line inside a block body: after the `{`, with the
 /// indentation of the body's first property (or two spaces more than the block).
-pub(crate) fn body_insert(text: &str, block_start: usize, body: crate::text::TextRange) -> (usize, String) {
+pub(crate) fn body_insert(
+    text: &str,
+    block_start: usize,
+    body: crate::text::TextRange,
+) -> (usize, String) {
     let line_start = text[..block_start].rfind('\n').map_or(0, |i| i + 1);
     let block_indent: String = text[line_start..block_start]
         .chars()

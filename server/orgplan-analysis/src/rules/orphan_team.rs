@@ -22,12 +22,19 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let d = &team.decl;
-        let mut f = Finding::new(&RULE, d.name, format!("team {} serves no initiative", d.label()));
+        let mut f = Finding::new(
+            &RULE,
+            d.name,
+            format!("team {} serves no initiative", d.label()),
+        );
         if let Some(body) = d.body {
             let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
             f = f.fix(Fix {
                 title: format!("Mark `{}` as a functional team", d.id),
-                edits: vec![Edit { loc: Loc::new(d.file(), TextRange::empty(at)), new_text: format!("\n{indent}functional: true") }],
+                edits: vec![Edit {
+                    loc: Loc::new(d.file(), TextRange::empty(at)),
+                    new_text: format!("\n{indent}functional: true"),
+                }],
                 preferred: false,
             });
         }
@@ -42,7 +49,9 @@ mod tests {
 
     #[test]
     fn unlisted_non_functional_teams() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team search "Search" {
             #    ^^^^^^ orphan-team
               roles: qa
@@ -50,6 +59,7 @@ mod tests {
             team legal "Legal" { functional: true }
             team ads "Ads" { }
             initiative a "A" { teams: ads }
-        "#));
+        "#
+        ));
     }
 }

@@ -24,14 +24,20 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(lref) = &init.leader else { continue };
-        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else { continue };
+        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else {
+            continue;
+        };
         for tref in &init.teams {
-            let Some(EntityId::Team(t)) = m.resolve(tref) else { continue };
+            let Some(EntityId::Team(t)) = m.resolve(tref) else {
+                continue;
+            };
             let team = &m.teams[t];
             if team.functional {
                 continue;
             }
-            let Some(rep) = &team.reports_to else { continue };
+            let Some(rep) = &team.reports_to else {
+                continue;
+            };
             let Some(boss) = m.resolve(rep) else { continue };
             if boss == leader {
                 continue;
@@ -74,7 +80,9 @@ mod tests {
 
     #[test]
     fn team_reporting_elsewhere_under_ownership() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             leader raj "Raj" { }
             initiative fba "FBA" { leader: jane model: ownership teams: t1, t2 }
@@ -84,6 +92,7 @@ mod tests {
             team t2 "T2" { reports_to: jane }
             initiative gdpr "GDPR" { leader: jane model: leadership teams: t3 }
             team t3 "T3" { reports_to: raj }
-        "#));
+        "#
+        ));
     }
 }

@@ -22,7 +22,9 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if !leader.is_part_time() {
             continue;
         }
-        let Some(at) = part_time_loc(leader) else { continue };
+        let Some(at) = part_time_loc(leader) else {
+            continue;
+        };
         let why = reasons(leader);
         let led = &m.led_by[l];
         let f = if led.is_empty() {
@@ -51,7 +53,11 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 &RULE,
                 at,
-                format!("`{}` is part-time ({why}) but leads {}", leader.decl.id, super::and_list(&names)),
+                format!(
+                    "`{}` is part-time ({why}) but leads {}",
+                    leader.decl.id,
+                    super::and_list(&names)
+                ),
             );
             if critical {
                 f = f.severity(Severity::Error);
@@ -68,12 +74,18 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     // At each initiative they lead.
     for init in &m.initiatives {
         let Some(r) = &init.leader else { continue };
-        let Some(crate::model::EntityId::Leader(l)) = m.resolve(r) else { continue };
+        let Some(crate::model::EntityId::Leader(l)) = m.resolve(r) else {
+            continue;
+        };
         let leader = &m.leaders[l];
         if !leader.is_part_time() {
             continue;
         }
-        let what = if init.critical { "critical initiative" } else { "initiative" };
+        let what = if init.critical {
+            "critical initiative"
+        } else {
+            "initiative"
+        };
         let mut message = format!(
             "`{}` leads {what} `{}` part-time ({})",
             leader.decl.id,
@@ -100,7 +112,11 @@ fn reasons(leader: &crate::model::Leader) -> String {
         why.push(format!("{}% allocated", leader.allocation_percent()));
     }
     if !leader.duties.is_empty() {
-        let duties: Vec<String> = leader.duties.iter().map(|d| format!("\"{}\"", d.value)).collect();
+        let duties: Vec<String> = leader
+            .duties
+            .iter()
+            .map(|d| format!("\"{}\"", d.value))
+            .collect();
         why.push(format!("carries other duties: {}", duties.join(", ")));
     }
     why.join("; ")
@@ -114,7 +130,10 @@ fn part_time_loc(leader: &crate::model::Leader) -> Option<crate::text::Loc> {
         _ => {
             let first = leader.duties.first()?;
             let last = leader.duties.last()?;
-            Some(crate::text::Loc::new(first.loc.file, first.loc.range.cover(last.loc.range)))
+            Some(crate::text::Loc::new(
+                first.loc.file,
+                first.loc.range.cover(last.loc.range),
+            ))
         }
     }
 }
@@ -126,7 +145,9 @@ mod tests {
 
     #[test]
     fn allocation_and_duties_worse_when_critical() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader raj "Raj" { allocation: 50% }
             #                  ^^^^^^^^^^^^^^^ part-time-leader
             leader kim "Kim" { duties: "Runs the hiring committee" }
@@ -139,6 +160,7 @@ mod tests {
             initiative ads "Ads" { leader: kim }
             #                              ^^^ part-time-leader
             initiative pay "Pay" { leader: ana critical: true }
-        "#));
+        "#
+        ));
     }
 }

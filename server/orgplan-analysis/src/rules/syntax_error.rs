@@ -16,7 +16,11 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (file, doc, _) in ctx.docs {
         for e in &doc.errors {
-            out.push(Finding::new(&RULE, Loc::new(*file, e.range), e.message.clone()));
+            out.push(Finding::new(
+                &RULE,
+                Loc::new(*file, e.range),
+                e.message.clone(),
+            ));
         }
     }
 }
@@ -28,7 +32,9 @@ mod tests {
 
     #[test]
     fn reports_every_error_and_keeps_the_rest() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team a "A" {
               scope: "a" "b"
             #        ^^^ syntax-error
@@ -41,7 +47,8 @@ mod tests {
               title: "x" }
               }
             # ^ syntax-error
-        "#));
+        "#
+        ));
     }
 
     #[test]

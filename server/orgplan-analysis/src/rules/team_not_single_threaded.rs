@@ -21,7 +21,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if team.functional || inits.len() < 2 {
             continue;
         }
-        let names: Vec<String> = inits.iter().map(|i| format!("`{}`", m.initiatives[*i].decl.id)).collect();
+        let names: Vec<String> = inits
+            .iter()
+            .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
+            .collect();
         let mut at_team = Finding::new(
             &RULE,
             team.decl.name,
@@ -33,7 +36,11 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ),
         );
         for &i in inits {
-            if let Some(r) = m.initiatives[i].teams.iter().find(|r| r.name == team.decl.id) {
+            if let Some(r) = m.initiatives[i]
+                .teams
+                .iter()
+                .find(|r| r.name == team.decl.id)
+            {
                 at_team = at_team.related(r.loc, format!("on `{}`", m.initiatives[i].decl.id));
             }
         }
@@ -52,7 +59,11 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     ),
                 );
                 for &j in inits.iter().filter(|&&j| j != i) {
-                    if let Some(r2) = m.initiatives[j].teams.iter().find(|r| r.name == team.decl.id) {
+                    if let Some(r2) = m.initiatives[j]
+                        .teams
+                        .iter()
+                        .find(|r| r.name == team.decl.id)
+                    {
                         f = f.related(r2.loc, format!("also on `{}`", m.initiatives[j].decl.id));
                     }
                 }
@@ -69,7 +80,9 @@ mod tests {
 
     #[test]
     fn shared_team_but_not_functional() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team search "Search" { }
             #    ^^^^^^ team-not-single-threaded
             team legal "Legal" { functional: true }
@@ -77,6 +90,7 @@ mod tests {
             #                         ^^^^^^ team-not-single-threaded
             initiative b "B" { teams: legal, search }
             #                                ^^^^^^ team-not-single-threaded
-        "#));
+        "#
+        ));
     }
 }

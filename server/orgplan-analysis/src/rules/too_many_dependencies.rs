@@ -56,7 +56,9 @@ mod tests {
 
     #[test]
     fn over_the_default_threshold() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             team hub "Hub" {
             #    ^^^ too-many-dependencies
               depends_on a
@@ -69,12 +71,15 @@ mod tests {
               depends_on b
               depends_on c
             }
-        "#));
+        "#
+        ));
     }
 
     #[test]
     fn threshold_is_configurable() {
-        check(&RULE, r#"
+        check(
+            &RULE,
+            r#"
             team hub "Hub" {
               depends_on a
               depends_on b
@@ -84,6 +89,7 @@ mod tests {
             #- orgplan.toml
             [team]
             max-dependencies = 4
-        "#);
+        "#,
+        );
     }
 }

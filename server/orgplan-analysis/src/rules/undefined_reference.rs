@@ -31,7 +31,10 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     r.loc,
-                    format!("`{}` is {what}, but `{}` needs a {wanted}", r.name, r.context),
+                    format!(
+                        "`{}` is {what}, but `{}` needs a {wanted}",
+                        r.name, r.context
+                    ),
                 )
                 .related(m.decl(other).name, format!("`{}` is declared here", r.name)),
             );
@@ -45,12 +48,19 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .collect();
         let mut candidates = candidates;
         candidates.sort();
-        let mut f = Finding::new(&RULE, r.loc, format!("no {wanted} named `{}` is declared", r.name));
+        let mut f = Finding::new(
+            &RULE,
+            r.loc,
+            format!("no {wanted} named `{}` is declared", r.name),
+        );
         if let Some(s) = crate::suggest::best(&r.name, candidates.iter().copied()) {
             f.message.push_str(&format!(" — did you mean `{s}`?"));
             f = f.fix(Fix {
                 title: format!("Change to `{s}`"),
-                edits: vec![Edit { loc: r.loc, new_text: s.to_string() }],
+                edits: vec![Edit {
+                    loc: r.loc,
+                    new_text: s.to_string(),
+                }],
                 preferred: true,
             });
         }
@@ -109,7 +119,9 @@ mod tests {
 
     #[test]
     fn typos_missing_and_wrong_kinds_across_files() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             initiative fba "FBA" {
               leader: janee
             #         ^^^^^ undefined-reference
@@ -126,15 +138,19 @@ mod tests {
             #            ^^^^^^^ undefined-reference
             }
             team billing-team "Billing" { }
-        "#));
+        "#
+        ));
     }
 
     #[test]
     fn resolved_names_pass() {
-        check(&RULE, r#"
+        check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             initiative fba "FBA" { leader: jane teams: t approvals: jane, t }
             team t "T" { reports_to: jane }
-        "#);
+        "#,
+        );
     }
 }

@@ -41,19 +41,30 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
                 BlockKind::DependsOn => "it belongs inside a `team`".to_string(),
                 _ => "it belongs at the top level of a file".to_string(),
             };
-            out.push(Finding::new(&RULE, loc, format!("a `{word}` block is not allowed {place}: {home}")));
+            out.push(Finding::new(
+                &RULE,
+                loc,
+                format!("a `{word}` block is not allowed {place}: {home}"),
+            ));
             None
         }
         None if parent.is_some_and(|p| p.spec().property(word).is_some()) => {
             // `roles engineering` parses as a bodiless block: the `:` is missing.
             let name = block.name.as_ref().map_or("…", |n| n.text.as_str());
             out.push(
-                Finding::new(&RULE, loc, format!("`{word}` is a property: write `{word}: {name}`"))
-                    .fix(Fix {
-                        title: format!("Write `{word}:`"),
-                        edits: vec![Edit { loc: Loc::new(file, crate::text::TextRange::empty(block.kind.range.end)), new_text: ":".into() }],
-                        preferred: true,
-                    }),
+                Finding::new(
+                    &RULE,
+                    loc,
+                    format!("`{word}` is a property: write `{word}: {name}`"),
+                )
+                .fix(Fix {
+                    title: format!("Write `{word}:`"),
+                    edits: vec![Edit {
+                        loc: Loc::new(file, crate::text::TextRange::empty(block.kind.range.end)),
+                        new_text: ":".into(),
+                    }],
+                    preferred: true,
+                }),
             );
             None
         }
@@ -64,11 +75,15 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
                 f.message.push_str(&format!(" — did you mean `{s}`?"));
                 f = f.fix(Fix {
                     title: format!("Change to `{s}`"),
-                    edits: vec![Edit { loc, new_text: s.to_string() }],
+                    edits: vec![Edit {
+                        loc,
+                        new_text: s.to_string(),
+                    }],
                     preferred: true,
                 });
             } else {
-                f.message.push_str(&format!("; expected {}", list(&candidates)));
+                f.message
+                    .push_str(&format!("; expected {}", list(&candidates)));
             }
             out.push(f);
             None
@@ -97,7 +112,9 @@ mod tests {
 
     #[test]
     fn typo_and_misplaced_blocks() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             tem payments "Payments" {
             #^^ unknown-block
               roles: engineering
@@ -111,6 +128,7 @@ mod tests {
               roles engineering
             # ^^^^^ unknown-block
             }
-        "#));
+        "#
+        ));
     }
 }

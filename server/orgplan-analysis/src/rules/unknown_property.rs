@@ -27,16 +27,26 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 loc,
                 format!("unknown property `{}` for a `{}`", p.key.text, spec.keyword),
             );
-            if let Some(s) = crate::suggest::best(&p.key.text, spec.properties.iter().map(|p| p.name)) {
+            if let Some(s) =
+                crate::suggest::best(&p.key.text, spec.properties.iter().map(|p| p.name))
+            {
                 f.message.push_str(&format!(" — did you mean `{s}`?"));
                 f = f.fix(Fix {
                     title: format!("Change to `{s}`"),
-                    edits: vec![Edit { loc, new_text: s.to_string() }],
+                    edits: vec![Edit {
+                        loc,
+                        new_text: s.to_string(),
+                    }],
                     preferred: true,
                 });
             } else {
-                let keys: Vec<String> = spec.properties.iter().map(|p| format!("`{}`", p.name)).collect();
-                f.message.push_str(&format!("; its keys are {}", keys.join(", ")));
+                let keys: Vec<String> = spec
+                    .properties
+                    .iter()
+                    .map(|p| format!("`{}`", p.name))
+                    .collect();
+                f.message
+                    .push_str(&format!("; its keys are {}", keys.join(", ")));
             }
             out.push(f);
         }
@@ -50,7 +60,9 @@ mod tests {
 
     #[test]
     fn typos_get_a_suggestion() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             initiative fba "FBA" {
               leadr: jane
             # ^^^^^ unknown-property
@@ -64,6 +76,7 @@ mod tests {
             #   ^^^^ unknown-property
               }
             }
-        "#));
+        "#
+        ));
     }
 }

@@ -45,7 +45,12 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                             team.decl.id, dep.target.name
                         ),
                     );
-                    f = f.fix(add_line(ctx, dep, &format!("owner: {}", team.decl.id), format!("Add `owner: {}`", team.decl.id)));
+                    f = f.fix(add_line(
+                        ctx,
+                        dep,
+                        &format!("owner: {}", team.decl.id),
+                        format!("Add `owner: {}`", team.decl.id),
+                    ));
                     out.push(f);
                 }
                 Some(o) => {
@@ -75,24 +80,41 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 /// A fix that adds `line` to a dependency's body (creating the body if needed).
-pub(crate) fn add_line(ctx: &Ctx, dep: &crate::model::Dependency, line: &str, title: String) -> Fix {
+pub(crate) fn add_line(
+    ctx: &Ctx,
+    dep: &crate::model::Dependency,
+    line: &str,
+    title: String,
+) -> Fix {
     let file = dep.head.file;
     let text = ctx.text(file);
     let edit = match dep.body {
         Some(body) => {
             let (at, indent) = super::body_insert(text, dep.block.range.start, body);
-            Edit { loc: Loc::new(file, TextRange::empty(at)), new_text: format!("\n{indent}{line}") }
+            Edit {
+                loc: Loc::new(file, TextRange::empty(at)),
+                new_text: format!("\n{indent}{line}"),
+            }
         }
         None => {
-            let line_start = text[..dep.block.range.start].rfind('\n').map_or(0, |i| i + 1);
-            let indent: String = text[line_start..dep.block.range.start].chars().take_while(|c| c.is_whitespace()).collect();
+            let line_start = text[..dep.block.range.start]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let indent: String = text[line_start..dep.block.range.start]
+                .chars()
+                .take_while(|c| c.is_whitespace())
+                .collect();
             Edit {
                 loc: Loc::new(file, TextRange::empty(dep.block.range.end)),
                 new_text: format!(" {{\n{indent}  {line}\n{indent}}}"),
             }
         }
     };
-    Fix { title, edits: vec![edit], preferred: true }
+    Fix {
+        title,
+        edits: vec![edit],
+        preferred: true,
+    }
 }
 
 #[cfg(test)]
@@ -102,7 +124,9 @@ mod tests {
 
     #[test]
     fn no_owner_or_outside_owner() {
-        insta::assert_snapshot!(check(&RULE, r#"
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
             leader jane "Jane" { }
             initiative fba "FBA" { leader: jane teams: inbound }
             team inbound "Inbound" {
@@ -123,6 +147,7 @@ mod tests {
             team search "Search" { }
             team ads "Ads" { }
             team maps "Maps" { }
-        "#));
+        "#
+        ));
     }
 }
