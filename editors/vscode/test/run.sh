@@ -7,6 +7,8 @@
 #
 # ORGPLAN_BIN=path/to/orgplan  use an already-built server (else `cargo build -p orgplan`)
 # VSCODE_E2E=0                 skip the end-to-end part
+# VSCODE_UPDATE_SCREENSHOT=1   copy the e2e screenshot to images/ (README) when all pass
+# E2E_STEP_TIMEOUT=ms          how long one e2e step may wait (default 30000)
 #
 # Installs go to editors/vscode/.cache (npm, code-server, Node 24) and, with
 # apt-get, the Debian packages chromium and code-server's native build deps.
@@ -169,5 +171,12 @@ else
   failed=$((failed + 1))
   failures+=("e2e (no results)")
 fi
-[ -f "$results/e2e/screenshot.png" ] && echo "screenshot: ${results#"$root"/}/e2e/screenshot.png"
+if [ -f "$results/e2e/screenshot.png" ]; then
+  echo "screenshot: ${results#"$root"/}/e2e/screenshot.png"
+  # VSCODE_UPDATE_SCREENSHOT=1 refreshes the README's screenshot from a green run.
+  if [ "${VSCODE_UPDATE_SCREENSHOT:-0}" = "1" ] && [ "$failed" -eq 0 ]; then
+    cp "$results/e2e/screenshot.png" "$ext/images/screenshot.png"
+    echo "updated images/screenshot.png"
+  fi
+fi
 finish

@@ -124,6 +124,8 @@ function childEnv() {
   // Only Node 24 first on PATH for code-server; keep the rest.
   e.PATH = `${path.dirname(NODE)}${path.delimiter}${process.env.PATH ?? ""}`;
   delete e.ORGPLAN_BIN;
+  // No extension gallery: the test installs a .vsix and must not reach out.
+  e.EXTENSIONS_GALLERY = "{}";
   return e;
 }
 
@@ -264,6 +266,20 @@ async function waitForProblems(pred, what) {
   throw new Error(`${what}; the Problems panel shows: ${JSON.stringify(text.slice(0, 600))}`);
 }
 
+/**
+ * Puts the cursor on the finding of `rule` by opening it from the Problems
+ * panel (as a user would); falls back to a line and column.
+ */
+async function revealProblem(rule, line, column) {
+  const row = page.locator(".markers-panel .monaco-list-row", { hasText: rule }).first();
+  if (await row.isVisible().catch(() => false)) {
+    await row.dblclick();
+    await page.waitForTimeout(300);
+  } else {
+    await goTo(line, column);
+  }
+}
+
 async function save() {
   await page.keyboard.press(`${mod}+S`);
   await page.waitForTimeout(500);
@@ -385,7 +401,7 @@ async function main() {
   });
 
   await check("hover on a finding shows the principle and its source", async () => {
-    await goTo(lineOf("initiative payments"), colOf("initiative payments", "payments") + 1);
+    await revealProblem("initiative-without-leader", lineOf("initiative payments"), colOf("initiative payments", "payments") + 1);
     await page.keyboard.press(`${mod}+K`);
     await page.keyboard.press(`${mod}+I`);
     const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: /./ }).first();
@@ -455,11 +471,9 @@ async function main() {
     const text0 = fs.readFileSync(planFile, "utf8");
     const lines0 = text0.split("\n");
     const line = lines0.findIndex((l) => l.includes("reports_to: jnae")) + 1;
-    await goTo(line, lines0[line - 1].indexOf("jnae") + 2);
+    await revealProblem("undefined-reference", line, lines0[line - 1].indexOf("jnae") + 2);
     await page.keyboard.press(`${mod}+.`);
-    const menu = page.locator(".action-widget");
-    await menu.waitFor({ state: "visible" });
-    const fix = menu.locator(".monaco-list-row.action", { hasText: /jane|create leader/i }).first();
+    const fix = page.locator(".action-widget .monaco-list-row.action", { hasText: /jane|create leader/i }).first();
     await fix.waitFor({ state: "visible" });
     const title = (await fix.innerText()).trim();
     await page.screenshot({ path: path.join(OUT, "quickfix.png") });
