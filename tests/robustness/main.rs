@@ -1,0 +1,6 @@
+//! Robustness of `orgplan lsp` (docs/robustness.md): the server never dies,
+//! never corrupts a document and never reads outside the workspace.
+
+mod support;
+
+mod lifecycle;

@@ -1,0 +1,496 @@
+//! A raw client for `orgplan lsp` over stdio: it frames and sends whatever
+//! the test says (also malformed bytes), reads and parses every frame the
+//! server writes, answers the server's own requests, and keeps the latest
+//! diagnostics per URI.
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long any single answer may take before a test calls the server hung.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The `orgplan` binary under test: `$ORGPLAN_BIN`, or the workspace's debug build.
+pub fn orgplan_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("ORGPLAN_BIN") {
+        return PathBuf::from(p);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent");
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    target.join("debug").join("orgplan")
+}
+
+/// A folder under the system's temporary directory, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("orgplan-robustness-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a temporary folder");
+        // Canonical, so that URIs match what the server reports.
+        TempDir(std::fs::canonicalize(&dir).expect("canonical temporary folder"))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let p = self.0.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).expect("create folders");
+        }
+        std::fs::write(&p, text).expect("write a file");
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `file://` URI of an absolute path (the tests' paths need no escaping
+/// beyond spaces).
+pub fn file_uri(p: &Path) -> String {
+    format!("file://{}", p.to_string_lossy().replace(' ', "%20"))
+}
+
+/// One frame the server wrote.
+#[derive(Debug)]
+pub enum Incoming {
+    Msg(Value),
+    /// A frame whose body is not JSON (a server bug).
+    Garbage(String),
+    Eof,
+}
+
+/// Encodes one message as an LSP frame.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// Options of a server start.
+#[derive(Clone, Default)]
+pub struct Start {
+    /// The workspace folder; none means no folder.
+    pub root: Option<PathBuf>,
+    /// Position encodings the client offers (`utf-8`, `utf-16`, `utf-32`); empty means the default.
+    pub encodings: Vec<&'static str>,
+    /// Extra environment variables.
+    pub env: Vec<(String, String)>,
+}
+
+pub struct Lsp {
+    pub child: Child,
+    stdin: Option<ChildStdin>,
+    rx: Receiver<Incoming>,
+    next_id: i64,
+    stderr: Arc<Mutex<Vec<u8>>>,
+    /// Latest `publishDiagnostics` per URI: (version, diagnostics).
+    pub diagnostics: HashMap<String, (Option<i64>, Value)>,
+    /// Every message received, in order (server requests and notifications
+    /// included), as JSON text: for checks that something never appears.
+    pub transcript: Vec<String>,
+    /// Messages received but not yet consumed by `recv`.
+    pending: Vec<Value>,
+    pub eof: bool,
+    pub garbage: Vec<String>,
+}
+
+impl Lsp {
+    /// Starts `orgplan lsp` without initializing it.
+    pub fn spawn(start: &Start) -> Lsp {
+        let mut cmd = Command::new(orgplan_bin());
+        cmd.arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .env("ORGPLAN_LOG", "warn");
+        for (k, v) in &start.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", orgplan_bin().display()));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr_pipe = child.stderr.take().expect("piped stderr");
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stderr_pipe);
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = r.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut s = sink.lock().unwrap();
+                // Keep the last 64 KiB: enough to explain a failure.
+                s.extend_from_slice(&buf[..n]);
+                if s.len() > 1 << 17 {
+                    let cut = s.len() - (1 << 16);
+                    s.drain(..cut);
+                }
+            }
+        });
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || read_frames(BufReader::new(stdout), tx));
+        let stdin = child.stdin.take();
+        Lsp {
+            child,
+            stdin,
+            rx,
+            next_id: 1_000_000,
+            stderr,
+            diagnostics: HashMap::new(),
+            transcript: Vec::new(),
+            pending: Vec::new(),
+            eof: false,
+            garbage: Vec::new(),
+        }
+    }
+
+    /// Starts and initializes a server (`initialize`, then `initialized`).
+    pub fn start(start: &Start) -> Lsp {
+        let mut lsp = Lsp::spawn(start);
+        let resp = lsp.request("initialize", initialize_params(start));
+        assert!(resp.get("result").is_some(), "initialize failed: {resp}\n{}", lsp.stderr());
+        lsp.notify("initialized", json!({}));
+        lsp
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What the server wrote to stderr (its last 64 KiB or so).
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Writes raw bytes to the server's stdin; false if the pipe is closed.
+    pub fn send_raw(&mut self, bytes: &[u8]) -> bool {
+        match self.stdin.as_mut() {
+            Some(w) => w.write_all(bytes).and_then(|_| w.flush()).is_ok(),
+            None => false,
+        }
+    }
+
+    pub fn send(&mut self, msg: &Value) -> bool {
+        self.send_raw(&frame(msg.to_string().as_bytes()))
+    }
+
+    /// Closes the server's stdin (end of input).
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
+    }
+
+    pub fn fresh_id(&mut self) -> i64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) -> bool {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+    }
+
+    /// Sends a request and waits for its response (the whole response object).
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.fresh_id();
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.response_to(&json!(id), ANSWER_TIMEOUT)
+            .unwrap_or_else(|| panic!("no answer to {method} (id {id})\nstderr:\n{}", self.stderr()))
+    }
+
+    /// Waits for the response with this id; other messages are kept.
+    pub fn response_to(&mut self, id: &Value, timeout: Duration) -> Option<Value> {
+        self.wait_for(timeout, |m| m.get("method").is_none() && m.get("id") == Some(id))
+    }
+
+    /// Waits for the first message (already received or new) matching `pred`
+    /// and removes it from the pending ones.
+    pub fn wait_for(&mut self, timeout: Duration, mut pred: impl FnMut(&Value) -> bool) -> Option<Value> {
+        if let Some(i) = self.pending.iter().position(&mut pred) {
+            return Some(self.pending.remove(i));
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let m = self.recv(left)?;
+            if pred(&m) {
+                return Some(m);
+            }
+            self.pending.push(m);
+            if self.pending.len() > 10_000 {
+                self.pending.drain(..5_000);
+            }
+        }
+    }
+
+    /// Takes the pending messages received so far (and whatever arrives
+    /// within `quiet` of silence).
+    pub fn drain(&mut self, quiet: Duration) -> Vec<Value> {
+        while let Some(m) = self.recv(quiet) {
+            self.pending.push(m);
+        }
+        std::mem::take(&mut self.pending)
+    }
+
+    /// The next message from the server, answering its requests on the way.
+    fn recv(&mut self, timeout: Duration) -> Option<Value> {
+        if self.eof {
+            return None;
+        }
+        let got = match self.rx.recv_timeout(timeout) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) => return None,
+            Err(RecvTimeoutError::Disconnected) => Incoming::Eof,
+        };
+        match got {
+            Incoming::Eof => {
+                self.eof = true;
+                None
+            }
+            Incoming::Garbage(g) => {
+                self.garbage.push(g.clone());
+                Some(json!({"garbage": g}))
+            }
+            Incoming::Msg(m) => {
+                self.transcript.push(m.to_string());
+                if self.transcript.len() > 200_000 {
+                    self.transcript.drain(..100_000);
+                }
+                self.observe(&m);
+                Some(m)
+            }
+        }
+    }
+
+    fn observe(&mut self, m: &Value) {
+        let method = m.get("method").and_then(Value::as_str);
+        match (method, m.get("id")) {
+            (Some("textDocument/publishDiagnostics"), None) => {
+                let p = &m["params"];
+                let uri = p["uri"].as_str().unwrap_or_default().to_string();
+                self.diagnostics.insert(uri, (p["version"].as_i64(), p["diagnostics"].clone()));
+            }
+            (Some(method), Some(id)) => {
+                // A request from the server: answer it as a plain client would.
+                let result = match method {
+                    "workspace/configuration" => {
+                        let n = m["params"]["items"].as_array().map_or(0, Vec::len);
+                        Value::Array(vec![Value::Null; n])
+                    }
+                    _ => Value::Null,
+                };
+                let id = id.clone();
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
+            }
+            _ => {}
+        }
+    }
+
+    /// Whether the server still answers: a request to a method that does
+    /// not exist must come back (as an error) in time.
+    pub fn alive(&mut self) -> bool {
+        let id = self.fresh_id();
+        if !self.send(&json!({"jsonrpc": "2.0", "id": id, "method": "orgplan/ping", "params": {}})) {
+            return false;
+        }
+        self.response_to(&json!(id), ANSWER_TIMEOUT).is_some()
+    }
+
+    /// Waits until the diagnostics of `uri` for `version` arrive, or until
+    /// nothing new has come for `quiet` (the server sends nothing when the
+    /// diagnostics did not change). Returns the latest diagnostics.
+    pub fn settled_diagnostics(&mut self, uri: &str, version: Option<i64>, quiet: Duration) -> Value {
+        let deadline = Instant::now() + ANSWER_TIMEOUT;
+        loop {
+            if let Some((v, d)) = self.diagnostics.get(uri) {
+                if version.is_none() || *v == version {
+                    return d.clone();
+                }
+            }
+            match self.recv(quiet) {
+                Some(m) => self.pending.push(m),
+                None => break,
+            }
+            if Instant::now() > deadline {
+                break;
+            }
+        }
+        self.diagnostics.get(uri).map(|(_, d)| d.clone()).unwrap_or(Value::Null)
+    }
+
+    /// `shutdown`, then `exit`; returns the exit status.
+    pub fn shutdown_and_exit(&mut self) -> Option<ExitStatus> {
+        let resp = self.request("shutdown", Value::Null);
+        assert!(resp.get("error").is_none(), "shutdown failed: {resp}");
+        self.notify("exit", Value::Null);
+        self.wait_exit(Duration::from_secs(20))
+    }
+
+    /// Waits for the process to end.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                return Some(s);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Resident set size of the server, in KiB (Linux only).
+    pub fn rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    }
+}
+
+impl Drop for Lsp {
+    fn drop(&mut self) {
+        self.stdin = None;
+        if self.wait_exit(Duration::from_secs(2)).is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The parameters of `initialize` for a start.
+pub fn initialize_params(start: &Start) -> Value {
+    let mut caps = json!({
+        "textDocument": {
+            "publishDiagnostics": { "relatedInformation": true, "versionSupport": true },
+            "synchronization": { "dynamicRegistration": false }
+        },
+        "workspace": { "workspaceFolders": true, "configuration": false }
+    });
+    if !start.encodings.is_empty() {
+        caps["general"] = json!({ "positionEncodings": start.encodings });
+    }
+    let (root_uri, folders) = match &start.root {
+        Some(r) => {
+            let uri = file_uri(r);
+            (json!(uri), json!([{ "uri": uri, "name": "root" }]))
+        }
+        None => (Value::Null, Value::Null),
+    };
+    json!({
+        "processId": std::process::id(),
+        "rootUri": root_uri,
+        "workspaceFolders": folders,
+        "capabilities": caps,
+        "clientInfo": { "name": "orgplan-robustness" }
+    })
+}
+
+/// Reads frames until end of output; anything unframed ends the stream
+/// with a `Garbage` entry describing it.
+fn read_frames(mut r: impl BufRead, tx: mpsc::Sender<Incoming>) {
+    loop {
+        let mut len: Option<usize> = None;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match r.read_line(&mut line) {
+                Ok(0) | Err(_) => {
+                    let _ = tx.send(Incoming::Eof);
+                    return;
+                }
+                Ok(_) => {}
+            }
+            let l = line.trim_end_matches(['\r', '\n']);
+            if l.is_empty() {
+                break;
+            }
+            match l.split_once(':') {
+                Some((k, v)) if k.eq_ignore_ascii_case("content-length") => len = v.trim().parse().ok(),
+                Some(_) => {}
+                None => {
+                    let _ = tx.send(Incoming::Garbage(format!("header line {l:?}")));
+                }
+            }
+        }
+        let Some(len) = len else {
+            let _ = tx.send(Incoming::Garbage("a frame without Content-Length".into()));
+            continue;
+        };
+        let mut body = vec![0u8; len];
+        if r.read_exact(&mut body).is_err() {
+            let _ = tx.send(Incoming::Eof);
+            return;
+        }
+        let msg = match serde_json::from_slice(&body) {
+            Ok(v) => Incoming::Msg(v),
+            Err(e) => Incoming::Garbage(format!("{e}: {}", String::from_utf8_lossy(&body))),
+        };
+        if tx.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+/// A small deterministic random generator (xorshift64*), so failures
+/// replay from the printed seed.
+#[derive(Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..n` (`n` > 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+/// The seed of a randomized test: `$ORGPLAN_SEED`, or one from the clock
+/// (printed, so that a failure can be replayed).
+pub fn seed(test: &str) -> u64 {
+    let seed = std::env::var("ORGPLAN_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+    });
+    eprintln!("{test}: ORGPLAN_SEED={seed}");
+    seed
+}
