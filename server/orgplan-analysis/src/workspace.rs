@@ -115,7 +115,14 @@ impl Workspace {
         text.push_str(&old_text[end..]);
         let edit = syntax::input_edit(&old_text, TextRange::new(start, end), &text, new_text.len());
         file.tree.edit(&edit);
-        file.tree = syntax::parse(&text, Some(&file.tree));
+        let mut tree = syntax::parse(&text, Some(&file.tree));
+        if tree.root_node().has_error() {
+            // Error recovery can depend on which subtrees the incremental
+            // parse reused; parse afresh so the tree (and every finding) is
+            // the same as a fresh parse of this text would give.
+            tree = syntax::parse(&text, None);
+        }
+        file.tree = tree;
         file.doc = Arc::new(syntax::lower(&text, &file.tree));
         file.text = text;
         self.analysis = None;
