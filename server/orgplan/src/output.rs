@@ -1,0 +1,472 @@
+//! Printing findings: rustc-style with snippets, JSON, SARIF 2.1.0.
+
+use annotate_snippets::{Level as SnippetLevel, Message, Renderer, Snippet};
+use orgplan_analysis::position;
+use orgplan_analysis::rules::{self, Finding, Severity};
+use orgplan_analysis::{FileId, Loc, Workspace};
+use ropey::Rope;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
+
+/// A place in human terms: 1-based lines and columns (in characters).
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// The findings of one run with their places resolved.
+pub struct Report<'a> {
+    pub items: Vec<(&'a Finding, Place, Vec<Place>)>,
+    /// How many plan files were checked.
+    pub files: usize,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(ws: &Workspace, findings: &'a [Finding], files: usize) -> Report<'a> {
+        let mut ropes: HashMap<FileId, Rope> = HashMap::new();
+        let mut place = |loc: Loc| -> Place {
+            let rope = ropes
+                .entry(loc.file)
+                .or_insert_with(|| Rope::from_str(ws.text(loc.file).unwrap_or("")));
+            let (line, column) = position::to_human(rope, loc.range.start);
+            let (end_line, end_column) = position::to_human(rope, loc.range.end);
+            Place {
+                file: ws.path(loc.file).unwrap_or("?").to_string(),
+                line,
+                column,
+                end_line,
+                end_column,
+            }
+        };
+        let items = findings
+            .iter()
+            .map(|f| {
+                let main = place(f.loc);
+                let related = f.related.iter().map(|r| place(r.loc)).collect();
+                (f, main, related)
+            })
+            .collect();
+        Report { items, files }
+    }
+
+    fn count(&self, s: Severity) -> usize {
+        self.items
+            .iter()
+            .filter(|(f, _, _)| f.severity == s)
+            .count()
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn snippet_level(s: Severity) -> SnippetLevel {
+    match s {
+        Severity::Error => SnippetLevel::Error,
+        Severity::Warning => SnippetLevel::Warning,
+        Severity::Info => SnippetLevel::Info,
+        Severity::Hint => SnippetLevel::Note,
+    }
+}
+
+/// The lines of `text` that cover `ranges`, as (first line number, byte
+/// offset of the window, the window). Carriage returns become a space
+/// (before `\n`) or `\n` (alone), which keeps every offset and makes the
+/// renderer count lines as the position module does.
+fn window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize, String) {
+    let lo = ranges
+        .iter()
+        .map(|r| r.0)
+        .min()
+        .unwrap_or(0)
+        .min(text.len());
+    let hi = ranges
+        .iter()
+        .map(|r| r.1)
+        .max()
+        .unwrap_or(0)
+        .min(text.len());
+    let start = text[..lo].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let end = text[hi..].find(['\n', '\r']).map_or(text.len(), |i| hi + i);
+    let line = text[..start]
+        .char_indices()
+        .filter(|&(i, c)| c == '\n' || (c == '\r' && !text[i + 1..].starts_with('\n')))
+        .count()
+        + 1;
+    let bytes: Vec<u8> = text[start..end]
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| match b {
+            b'\r' if text.as_bytes().get(start + i + 1) == Some(&b'\n') => b' ',
+            b'\r' => b'\n',
+            b => b,
+        })
+        .collect();
+    let window = String::from_utf8(bytes).expect("only ASCII bytes were replaced");
+    (line, start, window)
+}
+
+/// An annotation: byte range, level, label.
+type Ann<'a> = (usize, usize, SnippetLevel, &'a str);
+
+/// The renderer for a finding of severity `s`. The primary range is drawn
+/// as an error annotation (`^`, no label prefix) and related ranges as
+/// warning annotations (`-`); the styles make them look like rustc's: the
+/// primary in the finding's colour, the related ones blue.
+fn renderer(s: Severity, color: bool) -> Renderer {
+    if !color {
+        return Renderer::plain();
+    }
+    use anstyle::{AnsiColor, Style};
+    let main: Style = match s {
+        Severity::Error => AnsiColor::BrightRed.on_default().bold(),
+        Severity::Warning => AnsiColor::BrightYellow.on_default().bold(),
+        Severity::Info => AnsiColor::BrightCyan.on_default().bold(),
+        Severity::Hint => AnsiColor::BrightGreen.on_default().bold(),
+    };
+    let related = AnsiColor::BrightBlue.on_default().bold();
+    let r = Renderer::styled().error(main);
+    match s {
+        // The title of a warning uses the warning style too.
+        Severity::Warning => r,
+        _ => r.warning(related),
+    }
+}
+
+/// The human output: every finding as rustc shows its diagnostics, then a
+/// summary line.
+pub fn human(ws: &Workspace, report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    let mut explained: BTreeSet<&str> = BTreeSet::new();
+    for (finding, _, _) in &report.items {
+        // Annotations grouped by file, the finding's own file first.
+        let mut groups: Vec<(FileId, Vec<Ann>)> = Vec::new();
+        let mut anns: Vec<(FileId, usize, usize, SnippetLevel, &str)> = vec![(
+            finding.loc.file,
+            finding.loc.range.start,
+            finding.loc.range.end,
+            SnippetLevel::Error,
+            "",
+        )];
+        for r in &finding.related {
+            anns.push((
+                r.loc.file,
+                r.loc.range.start,
+                r.loc.range.end,
+                SnippetLevel::Warning,
+                &r.message,
+            ));
+        }
+        for (file, start, end, level, label) in anns {
+            let ann = (start, end, level, label);
+            match groups.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, anns)) => anns.push(ann),
+                None => groups.push((file, vec![ann])),
+            }
+        }
+        let windows: Vec<(FileId, usize, usize, String, Vec<_>)> = groups
+            .into_iter()
+            .map(|(file, anns)| {
+                let text = ws.text(file).unwrap_or("");
+                let ranges: Vec<(usize, usize)> = anns.iter().map(|a| (a.0, a.1)).collect();
+                let (line, offset, src) = window(text, &ranges);
+                (file, line, offset, src, anns)
+            })
+            .collect();
+        let rule = finding.rule();
+        let help = rule.fix;
+        let note = format!(
+            "`orgplan explain {}` tells the principle behind this rule",
+            rule.name
+        );
+        let mut msg: Message = snippet_level(finding.severity)
+            .title(&finding.message)
+            .id(finding.rule);
+        for (file, line, offset, src, anns) in &windows {
+            let path = ws.path(*file).unwrap_or("?");
+            let mut snippet = Snippet::source(src)
+                .line_start(*line)
+                .origin(path)
+                .fold(true);
+            for (start, end, level, label) in anns {
+                let s = start.saturating_sub(*offset).min(src.len());
+                let e = end.saturating_sub(*offset).clamp(s, src.len());
+                let mut ann = level.span(s..e);
+                if !label.is_empty() {
+                    ann = ann.label(label);
+                }
+                snippet = snippet.annotation(ann);
+            }
+            msg = msg.snippet(snippet);
+        }
+        msg = msg.footer(SnippetLevel::Help.title(help));
+        if explained.insert(finding.rule) {
+            msg = msg.footer(SnippetLevel::Note.title(&note));
+        }
+        out.push_str(&renderer(finding.severity, color).render(msg).to_string());
+        out.push_str("\n\n");
+    }
+    out.push_str(&summary(report, color));
+    out.push('\n');
+    out
+}
+
+fn summary(report: &Report, color: bool) -> String {
+    let files = plural(report.files, "file", "files");
+    let parts: Vec<String> = [
+        (Severity::Error, "error", "errors"),
+        (Severity::Warning, "warning", "warnings"),
+        (Severity::Info, "info", "infos"),
+        (Severity::Hint, "hint", "hints"),
+    ]
+    .iter()
+    .filter_map(|&(s, one, many)| {
+        let n = report.count(s);
+        (n > 0).then(|| plural(n, one, many))
+    })
+    .collect();
+    let text = if parts.is_empty() {
+        format!("no problems found in {files}")
+    } else {
+        format!("{} in {files}", parts.join(", "))
+    };
+    if !color {
+        return text;
+    }
+    let style = if report.count(Severity::Error) > 0 {
+        anstyle::AnsiColor::Red.on_default().bold()
+    } else if report.count(Severity::Warning) > 0 {
+        anstyle::AnsiColor::Yellow.on_default().bold()
+    } else {
+        anstyle::AnsiColor::Green.on_default().bold()
+    };
+    format!("{}{text}{}", style.render(), style.render_reset())
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    severity: &'static str,
+    rule: &'static str,
+    message: &'a str,
+    related: Vec<JsonRelated<'a>>,
+    fixes: Vec<&'a str>,
+    help: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+}
+
+/// One JSON array of findings, pretty-printed.
+pub fn json(report: &Report) -> String {
+    let items: Vec<JsonFinding> = report
+        .items
+        .iter()
+        .map(|(f, p, related)| JsonFinding {
+            file: &p.file,
+            line: p.line,
+            column: p.column,
+            end_line: p.end_line,
+            end_column: p.end_column,
+            severity: f.severity.as_str(),
+            rule: f.rule,
+            message: &f.message,
+            related: f
+                .related
+                .iter()
+                .zip(related)
+                .map(|(r, p)| JsonRelated {
+                    file: &p.file,
+                    line: p.line,
+                    column: p.column,
+                    end_line: p.end_line,
+                    end_column: p.end_column,
+                    message: &r.message,
+                })
+                .collect(),
+            fixes: f.fixes.iter().map(|x| x.title.as_str()).collect(),
+            help: f.rule().fix,
+            url: rules::docs_url(f.rule),
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&items).expect("findings serialize");
+    s.push('\n');
+    s
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Hint => "note",
+    }
+}
+
+/// A relative path as a URI reference (forward slashes, unsafe characters
+/// escaped); an absolute one as a `file://` URI.
+pub fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'~'
+            | b'/'
+            | b':'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'=' => out.push(b as char),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    if out.starts_with('/') {
+        format!("file://{out}")
+    } else {
+        out
+    }
+}
+
+fn region(p: &Place) -> serde_json::Value {
+    json!({
+        "startLine": p.line,
+        "startColumn": p.column,
+        "endLine": p.end_line,
+        "endColumn": p.end_column,
+    })
+}
+
+fn physical(p: &Place) -> serde_json::Value {
+    json!({
+        "artifactLocation": { "uri": uri(&p.file) },
+        "region": region(p),
+    })
+}
+
+/// SARIF 2.1.0: every rule, every finding as a result.
+pub fn sarif(report: &Report) -> String {
+    let rules_json: Vec<serde_json::Value> = rules::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.name,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.principle },
+                "help": { "text": r.fix },
+                "helpUri": rules::docs_url(r.name),
+                "defaultConfiguration": { "level": sarif_level(r.default_severity) },
+                "properties": {
+                    "tags": [match r.group {
+                        rules::Group::Structure => "structure",
+                        rules::Group::Principle => "principle",
+                    }],
+                },
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = report
+        .items
+        .iter()
+        .map(|(f, p, related)| {
+            let rule_index = rules::ALL.iter().position(|r| r.name == f.rule);
+            let related: Vec<serde_json::Value> = f
+                .related
+                .iter()
+                .zip(related)
+                .enumerate()
+                .map(|(i, (r, p))| {
+                    json!({
+                        "id": i,
+                        "physicalLocation": physical(p),
+                        "message": { "text": r.message },
+                    })
+                })
+                .collect();
+            let mut result = json!({
+                "ruleId": f.rule,
+                "ruleIndex": rule_index,
+                "level": sarif_level(f.severity),
+                "message": { "text": f.message },
+                "locations": [{ "physicalLocation": physical(p) }],
+            });
+            if !related.is_empty() {
+                result["relatedLocations"] = json!(related);
+            }
+            if f.severity == Severity::Hint || f.severity == Severity::Info {
+                result["properties"] = json!({ "severity": f.severity.as_str() });
+            }
+            result
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "orgplan",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": "https://github.com/orgplan/orgplan",
+                    "rules": rules_json,
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_with_forward_slashes() {
+        assert_eq!(uri("plans/a b.orgplan"), "plans/a%20b.orgplan");
+        assert_eq!(uri("plans\\a.orgplan"), "plans/a.orgplan");
+        assert_eq!(uri("/abs/é.orgplan"), "file:///abs/%C3%A9.orgplan");
+    }
+
+    #[test]
+    fn window_keeps_offsets_and_counts_lines() {
+        let text = "a\r\nbc\rd\ne";
+        let (line, off, w) = window(text, &[(4, 5)]);
+        assert_eq!((line, off, w.as_str()), (2, 3, "bc"));
+        let (line, off, w) = window(text, &[(6, 7), (0, 1)]);
+        assert_eq!((line, off, w.as_str()), (1, 0, "a \nbc\nd"));
+    }
+}
