@@ -1,0 +1,88 @@
+//! The generator is deterministic and its plans trip a realistic mix of rules.
+
+use orgplan_analysis::Workspace;
+use orgplan_bench::generate::{generate, Options};
+use std::collections::BTreeMap;
+
+fn rule_counts(files: &[(String, String)]) -> BTreeMap<&'static str, usize> {
+    let mut ws = Workspace::new();
+    for (name, text) in files {
+        ws.set_file(name, text.clone());
+    }
+    let mut counts = BTreeMap::new();
+    for f in &ws.analysis().findings {
+        *counts.entry(f.rule).or_default() += 1;
+    }
+    counts
+}
+
+#[test]
+fn same_seed_same_plan_other_seed_other_plan() {
+    let opts = Options {
+        lines: 1000,
+        files: 1,
+        seed: 7,
+    };
+    let a = generate(&opts);
+    assert_eq!(a, generate(&opts));
+    assert_ne!(a, generate(&Options { seed: 8, ..opts }));
+}
+
+#[test]
+fn size_and_files_are_as_asked() {
+    let plan = generate(&Options {
+        lines: 3000,
+        files: 3,
+        seed: 1,
+    });
+    assert_eq!(plan.files.len(), 3);
+    assert!(
+        plan.lines() >= 3000 && plan.lines() < 3300,
+        "{} lines",
+        plan.lines()
+    );
+    assert!(plan.teams > 200, "{} teams", plan.teams);
+}
+
+#[test]
+fn a_generated_plan_trips_several_rules_but_is_mostly_healthy() {
+    let plan = generate(&Options {
+        lines: 1000,
+        files: 1,
+        seed: 7,
+    });
+    let counts = rule_counts(&plan.files);
+    let principles = counts
+        .keys()
+        .filter(|r| {
+            orgplan_analysis::rules::by_name(r).unwrap().group
+                == orgplan_analysis::rules::Group::Principle
+        })
+        .count();
+    assert!(principles >= 4, "only {counts:?}");
+    let total: usize = counts.values().sum();
+    assert!(
+        total < plan.teams,
+        "{total} findings for {} teams: {counts:?}",
+        plan.teams
+    );
+}
+
+#[test]
+fn split_files_form_the_same_plan() {
+    let one = generate(&Options {
+        lines: 2000,
+        files: 1,
+        seed: 3,
+    });
+    let four = generate(&Options {
+        lines: 2000,
+        files: 4,
+        seed: 3,
+    });
+    let rules = |c: BTreeMap<&'static str, usize>| c.into_iter().collect::<Vec<_>>();
+    assert_eq!(
+        rules(rule_counts(&one.files)),
+        rules(rule_counts(&four.files))
+    );
+}
