@@ -1,2 +1,622 @@
 //! The canonical layout of `.orgplan` text.
-pub fn format(_s: &str) -> String { todo!() }
+//!
+//! [`format`] rewrites a plan in one layout, whatever its input layout was:
+//!
+//! - two spaces of indentation per nesting level;
+//! - one block header per line, `KIND id "Title" {`, and the closing `}` on
+//!   a line of its own; an empty body is written `{}`; a bodiless block
+//!   (`depends_on payments`) stays bodiless;
+//! - one property per line, `key: v1, v2` (no space before `:` and `,`, one
+//!   after);
+//! - exactly one blank line between top-level blocks; elsewhere a blank line
+//!   the author left between two items is kept (several become one), but
+//!   never right after `{` or right before `}`;
+//! - comments never move away from what they annotate: a comment that
+//!   followed code on its line stays on that line, two spaces after the
+//!   code; a comment on a line of its own stays on a line of its own before
+//!   the same item, indented like it. Should a comment sit inside a
+//!   construct (between a key and its values, say), the rest of the
+//!   construct continues on the next line, one level deeper;
+//! - strings, numbers and percentages are written exactly as they were
+//!   (escapes are not rewritten);
+//! - the text ends with exactly one line break (an empty plan stays empty);
+//! - line breaks are `\r\n` if the input's first line break is `\r\n`, `\n`
+//!   otherwise; a leading byte-order mark is kept.
+//!
+//! The formatter never loses text. Text that does not parse (any syntax
+//! error), or that nests blocks deeper than [`syntax::MAX_NESTING`], is
+//! returned unchanged: [`try_format`] says when that happens. As a last
+//! safety net, output whose tokens differ from the input's is discarded in
+//! favour of the input.
+//!
+//! Formatting is idempotent: `format(format(x)) == format(x)`.
+
+use crate::syntax;
+use tree_sitter::Node;
+
+/// `text` in the canonical layout; `text` itself, unchanged, when it has
+/// syntax errors or nests too deep.
+pub fn format(s: &str) -> String {
+    try_format(s).unwrap_or_else(|| s.to_string())
+}
+
+/// `text` in the canonical layout, or `None` when it cannot be formatted
+/// without risk of losing text (syntax errors, nesting deeper than
+/// [`syntax::MAX_NESTING`]).
+pub fn try_format(text: &str) -> Option<String> {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let tree = syntax::parse(body, None);
+    let root = tree.root_node();
+    if root.has_error() {
+        return None;
+    }
+    let tokens = tokens(body, root)?;
+    let newline = match body.find(['\n', '\r']) {
+        Some(i) if body[i..].starts_with("\r\n") => "\r\n",
+        _ => "\n",
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    out.push_str(bom);
+    layout(body, &tokens, newline, &mut out);
+    // The safety net: the same tokens in the same order, and a clean parse.
+    let significant = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    if significant(&out) != significant(text)
+        || syntax::parse(&out[bom.len()..], None)
+            .root_node()
+            .has_error()
+    {
+        return None;
+    }
+    Some(out)
+}
+
+/// What a token is, as far as layout is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// The kind keyword that starts a block (`team`).
+    Head,
+    /// A property's key.
+    Key,
+    Open,
+    Close,
+    Colon,
+    Comma,
+    Comment,
+    /// Anything else: ids, titles, values.
+    Word,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: usize,
+    end: usize,
+    /// The token is the last of a top-level block.
+    ends_top_block: bool,
+}
+
+/// The tokens of a parsed, error-free tree, in order: leaves, with a whole
+/// string as one token. `None` when blocks nest deeper than
+/// [`syntax::MAX_NESTING`]. Iterative: deep input cannot overflow the stack.
+fn tokens(text: &str, root: Node) -> Option<Vec<Token>> {
+    let mut top_ends: Vec<usize> = Vec::new();
+    let mut cursor = root.walk();
+    for child in root.named_children(&mut cursor) {
+        if child.kind() == "block" {
+            top_ends.push(child.end_byte());
+        }
+    }
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    // Kinds of the nodes above the cursor; block nesting depth.
+    let mut parents: Vec<&'static str> = Vec::new();
+    let mut block_depth = 0usize;
+    let mut descend = true;
+    loop {
+        let node = cursor.node();
+        if descend && node.child_count() > 0 && node.kind() != "string" && cursor.goto_first_child()
+        {
+            parents.push(node.kind());
+            if node.kind() == "block" {
+                block_depth += 1;
+                if block_depth > syntax::MAX_NESTING {
+                    return None;
+                }
+            }
+            continue;
+        }
+        if node.child_count() == 0 || node.kind() == "string" {
+            let parent = parents.last().copied().unwrap_or("");
+            let field = cursor.field_name();
+            let kind = match node.kind() {
+                "comment" => Kind::Comment,
+                "{" => Kind::Open,
+                "}" => Kind::Close,
+                ":" => Kind::Colon,
+                "," => Kind::Comma,
+                _ if parent == "block" && field == Some("kind") => Kind::Head,
+                _ if parent == "property" && field == Some("key") => Kind::Key,
+                _ => Kind::Word,
+            };
+            let (start, end) = (node.start_byte(), node.end_byte());
+            if start < end && text.get(start..end).is_some() {
+                out.push(Token {
+                    kind,
+                    start,
+                    end,
+                    ends_top_block: kind != Kind::Comment && top_ends.binary_search(&end).is_ok(),
+                });
+            }
+        }
+        if cursor.goto_next_sibling() {
+            descend = true;
+            continue;
+        }
+        // Up until a node has a next sibling.
+        loop {
+            if !cursor.goto_parent() {
+                return Some(out);
+            }
+            if parents.pop() == Some("block") {
+                block_depth -= 1;
+            }
+            if cursor.goto_next_sibling() {
+                descend = true;
+                break;
+            }
+        }
+    }
+}
+
+/// Line breaks in `gap` (`\r\n`, `\n` or a lone `\r` each count one).
+fn line_breaks(gap: &str) -> usize {
+    let b = gap.as_bytes();
+    (0..b.len())
+        .filter(|&i| b[i] == b'\n' || (b[i] == b'\r' && b.get(i + 1) != Some(&b'\n')))
+        .count()
+}
+
+struct Writer<'a> {
+    out: &'a mut String,
+    newline: &'static str,
+    /// The current line has text.
+    open_line: bool,
+    /// Anything was written yet.
+    started: bool,
+}
+
+impl Writer<'_> {
+    /// Ends the current line, if it has text, then adds a blank line if asked.
+    fn start_line(&mut self, blank: bool, indent: usize) {
+        if self.open_line {
+            self.out.push_str(self.newline);
+            self.open_line = false;
+        }
+        if blank && self.started {
+            self.out.push_str(self.newline);
+        }
+        for _ in 0..indent {
+            self.out.push_str("  ");
+        }
+    }
+
+    fn push(&mut self, s: &str) {
+        self.out.push_str(s);
+        self.open_line = true;
+        self.started = true;
+    }
+}
+
+fn layout(text: &str, tokens: &[Token], newline: &'static str, out: &mut String) {
+    let mut w = Writer {
+        out,
+        newline,
+        open_line: false,
+        started: false,
+    };
+    let mut depth = 0usize;
+    // The previous token was a comment: the line is over.
+    let mut after_comment = false;
+    // A top-level block ended and no top-level line started since.
+    let mut top_block_done = false;
+    let mut prev: Option<Token> = None;
+    for (i, &t) in tokens.iter().enumerate() {
+        let tok = &text[t.start..t.end];
+        let gap = &text[prev.map_or(0, |p| p.end)..t.start];
+        let breaks = line_breaks(gap);
+        let after_open = prev.is_some_and(|p| p.kind == Kind::Open);
+        // Whether a line starting with `t` (at `depth`) gets a blank line
+        // before it.
+        let blank_before = |is_close: bool| -> bool {
+            if prev.is_none() || is_close || after_open {
+                false
+            } else if depth == 0 && top_block_done {
+                true
+            } else {
+                breaks >= 2
+            }
+        };
+        match t.kind {
+            Kind::Comment => {
+                if prev.is_some() && breaks == 0 {
+                    // A trailing comment stays on its line.
+                    w.push("  ");
+                    w.push(tok);
+                } else {
+                    let next = tokens[i + 1..].iter().find(|n| n.kind != Kind::Comment);
+                    let indent = match next.map(|n| n.kind) {
+                        None | Some(Kind::Head | Kind::Key | Kind::Close) => depth,
+                        // Inside a construct: its continuation indent.
+                        Some(_) => depth + 1,
+                    };
+                    w.start_line(blank_before(false), indent);
+                    w.push(tok);
+                    if depth == 0 {
+                        top_block_done = false;
+                    }
+                }
+            }
+            Kind::Head | Kind::Key => {
+                w.start_line(blank_before(false), depth);
+                w.push(tok);
+                if depth == 0 {
+                    top_block_done = false;
+                }
+            }
+            Kind::Close => {
+                depth = depth.saturating_sub(1);
+                if after_open {
+                    w.push(tok);
+                } else {
+                    w.start_line(false, depth);
+                    w.push(tok);
+                }
+            }
+            Kind::Open | Kind::Colon | Kind::Comma | Kind::Word => {
+                if after_comment {
+                    w.start_line(false, depth + 1);
+                } else if matches!(t.kind, Kind::Open | Kind::Word) {
+                    w.push(" ");
+                }
+                w.push(tok);
+                if t.kind == Kind::Open {
+                    depth += 1;
+                }
+            }
+        }
+        after_comment = t.kind == Kind::Comment;
+        if t.ends_top_block {
+            top_block_done = true;
+        }
+        prev = Some(t);
+    }
+    if w.open_line {
+        w.out.push_str(newline);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn fmt(s: &str) -> String {
+        let out = try_format(s).unwrap_or_else(|| panic!("does not format:\n{s}"));
+        assert_eq!(format(&out), out, "not idempotent on:\n{s}");
+        out
+    }
+
+    #[test]
+    fn canonical_layout() {
+        insta::assert_snapshot!(fmt(r#"# Retail division, 2027 plan
+leader jane "Jane Doe" {
+title: "Director, Fulfilment" }
+leader raj "Raj Patel" { title: "VP Engineering"   allocation: 50%   # part-time
+}
+
+
+
+initiative fba "Fulfilment by Amazon" {
+
+
+    leader : jane
+  model:ownership    # ownership (STO) | leadership (STL)
+  critical: true
+  scope: "Inbound logistics for third-party sellers"   # the bounded context
+  metrics: "Units received per day" ,"Inbound defect rate"
+  teams: fba-inbound,
+         fba-billing
+
+
+}
+team fba-inbound "FBA Inbound" { reports_to: jane
+  roles: engineering, qa, design, product
+  # the one dependency
+  depends_on payments { owner: fba-inbound
+    plan: "Adopt the settlement events API by 2027-Q2" }
+  depends_on ledger
+  depends_on audit { }
+}
+team legal "Legal" { functional: true }   # exempt
+# trailing notes
+"#));
+    }
+
+    #[test]
+    fn comments_inside_constructs() {
+        insta::assert_snapshot!(fmt(r#"team a # about a
+  "A" { roles: engineering, # first
+  qa
+  # before design
+  , design
+  # last in body
+
+}
+"#));
+    }
+
+    #[test]
+    fn blank_lines_between_items_are_kept_at_most_one() {
+        let out = fmt("team a \"A\" {\n  roles: qa\n\n\n\n  functional: true\n}\n# c\n\n\n# d\nteam b \"B\"\nteam c \"C\" {}\n");
+        assert_eq!(
+            out,
+            "team a \"A\" {\n  roles: qa\n\n  functional: true\n}\n\n# c\n\n# d\nteam b \"B\"\n\nteam c \"C\" {}\n"
+        );
+    }
+
+    #[test]
+    fn strings_and_numbers_as_written() {
+        let src = "leader a \"A \\\"quoted\\\" \\u{1F600} \\t\" {\n  allocation: 050.50%\n  headcount: -3.0\n}\n";
+        assert_eq!(fmt(src), src);
+    }
+
+    #[test]
+    fn crlf_is_kept_and_lf_is_default() {
+        assert_eq!(
+            fmt("team a \"A\" {\r\nroles: qa\r\n}"),
+            "team a \"A\" {\r\n  roles: qa\r\n}\r\n"
+        );
+        assert_eq!(
+            fmt("team a \"A\" {\nroles: qa\r\n}"),
+            "team a \"A\" {\n  roles: qa\n}\n"
+        );
+    }
+
+    #[test]
+    fn empty_and_comment_only() {
+        assert_eq!(fmt(""), "");
+        assert_eq!(fmt("  \n\n"), "");
+        assert_eq!(
+            fmt("\n\n# only\n\n\n# comments\n\n"),
+            "# only\n\n# comments\n"
+        );
+        assert_eq!(fmt("\u{feff}team a \"A\""), "\u{feff}team a \"A\"\n");
+    }
+
+    #[test]
+    fn syntax_errors_leave_the_text_unchanged() {
+        for bad in [
+            "team a \"A\" {",
+            "team a \"A\" { roles: , }",
+            "team { }\n  x",
+            "leader a \"unterminated",
+        ] {
+            assert_eq!(try_format(bad), None, "{bad}");
+            assert_eq!(format(bad), bad);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_left_alone_without_overflow() {
+        let n = 50_000;
+        let deep = format!("{}{}", "team a {".repeat(n), "}".repeat(n));
+        assert_eq!(format(&deep), deep);
+        let ok = format!(
+            "{}{}",
+            "team a {".repeat(syntax::MAX_NESTING),
+            "}".repeat(syntax::MAX_NESTING)
+        );
+        assert!(try_format(&ok).is_some());
+        let over = format!(
+            "{}{}",
+            "team a {".repeat(syntax::MAX_NESTING + 1),
+            "}".repeat(syntax::MAX_NESTING + 1)
+        );
+        assert_eq!(try_format(&over), None);
+    }
+
+    /// The leaves of a text's tree: (kind, text), comments apart.
+    fn leaves(text: &str) -> (Vec<String>, Vec<String>) {
+        let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let tree = syntax::parse(body, None);
+        let toks = tokens(body, tree.root_node()).expect("not too deep");
+        let mut code = Vec::new();
+        let mut comments = Vec::new();
+        for t in toks {
+            let s = body[t.start..t.end].to_string();
+            if t.kind == Kind::Comment {
+                comments.push(s);
+            } else {
+                code.push(s);
+            }
+        }
+        comments.sort();
+        (code, comments)
+    }
+
+    fn plan_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let name = e.file_name();
+            if p.is_dir() {
+                if ![".git", "target", "node_modules"]
+                    .iter()
+                    .any(|s| name == *s)
+                {
+                    plan_files(&p, out);
+                }
+            } else if p.extension().is_some_and(|x| x == "orgplan") {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every plan in the repository (examples, test fixtures, editor test
+    /// files) and every rule's example: formatting is idempotent, keeps
+    /// every comment and every token.
+    #[test]
+    fn every_plan_in_the_repository_formats_safely() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        plan_files(&root, &mut files);
+        files.sort();
+        let mut texts: Vec<(String, String)> = files
+            .iter()
+            .filter_map(|p| Some((p.display().to_string(), std::fs::read_to_string(p).ok()?)))
+            .collect();
+        for rule in crate::rules::ALL {
+            texts.push((
+                format!("the example of {}", rule.name),
+                rule.example.to_string(),
+            ));
+        }
+        assert!(
+            texts.len() > crate::rules::ALL.len(),
+            "no plan files found under {}",
+            root.display()
+        );
+        let mut formatted = 0;
+        for (name, text) in &texts {
+            let once = format(text);
+            assert_eq!(format(&once), once, "not idempotent: {name}");
+            if try_format(text).is_none() {
+                assert_eq!(
+                    once, *text,
+                    "{name}: unformattable text must come back unchanged"
+                );
+                continue;
+            }
+            formatted += 1;
+            let (code, comments) = leaves(text);
+            let (code2, comments2) = leaves(&once);
+            assert_eq!(code, code2, "tokens changed: {name}");
+            assert_eq!(comments, comments2, "comments changed: {name}");
+            assert!(once.ends_with('\n') || once.is_empty(), "{name}");
+        }
+        assert!(formatted > 0);
+    }
+
+    mod prop {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn ident() -> impl Strategy<Value = String> {
+            "[a-z][a-z0-9_-]{0,6}"
+        }
+
+        fn value() -> impl Strategy<Value = String> {
+            prop_oneof![
+                ident(),
+                "\"[a-zA-Z #{}:,]{0,8}\"",
+                "-?[0-9]{1,3}(\\.[0-9])?",
+                "[0-9]{1,3}%",
+                Just("true".to_string()),
+            ]
+        }
+
+        /// Whitespace, maybe with a comment (which must end its line).
+        fn gap() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => Just(" ".to_string()),
+                2 => Just("\n".to_string()),
+                1 => Just("\n\n\n".to_string()),
+                1 => Just("".to_string()),
+                1 => "[ ]{0,2}#[ a-z{}:]{0,6}\n[ ]{0,3}",
+                1 => "\n[ ]{0,4}#[ a-z]{0,6}\n\n",
+            ]
+        }
+
+        fn property() -> impl Strategy<Value = Vec<String>> {
+            (ident(), prop::collection::vec(value(), 0..4)).prop_map(|(k, vs)| {
+                let mut toks = vec![k, ":".to_string()];
+                for (i, v) in vs.into_iter().enumerate() {
+                    if i > 0 {
+                        toks.push(",".to_string());
+                    }
+                    toks.push(v);
+                }
+                toks
+            })
+        }
+
+        fn block() -> impl Strategy<Value = Vec<String>> {
+            let leaf = (
+                ident(),
+                ident(),
+                prop::option::of("\"[A-Za-z ]{0,6}\""),
+                prop::option::of(prop::collection::vec(property(), 0..3)),
+            )
+                .prop_map(|(k, n, t, body)| head(k, n, t, body.map(|ps| ps.concat())));
+            leaf.prop_recursive(2, 8, 3, |inner| {
+                (
+                    ident(),
+                    ident(),
+                    prop::collection::vec(prop_oneof![property(), inner], 0..4),
+                )
+                    .prop_map(|(k, n, items)| head(k, n, None, Some(items.concat())))
+            })
+        }
+
+        fn head(k: String, n: String, t: Option<String>, body: Option<Vec<String>>) -> Vec<String> {
+            let mut toks = vec![k, n];
+            toks.extend(t);
+            if let Some(b) = body {
+                toks.push("{".to_string());
+                toks.extend(b);
+                toks.push("}".to_string());
+            }
+            toks
+        }
+
+        fn plan() -> impl Strategy<Value = String> {
+            (
+                prop::collection::vec(block(), 0..4),
+                prop::collection::vec(gap(), 64),
+            )
+                .prop_map(|(blocks, gaps)| {
+                    let toks = blocks.concat();
+                    let mut s = String::new();
+                    for (i, t) in toks.iter().enumerate() {
+                        s.push_str(t);
+                        s.push_str(&gaps[i % gaps.len()]);
+                        // Two words need a space between them.
+                        if !s.ends_with(char::is_whitespace) {
+                            s.push(' ');
+                        }
+                    }
+                    s
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn idempotent_and_lossless(text in plan()) {
+                let once = format(&text);
+                prop_assert_eq!(format(&once), once.clone());
+                if try_format(&text).is_some() {
+                    let (code, comments) = super::leaves(&text);
+                    let (code2, comments2) = super::leaves(&once);
+                    prop_assert_eq!(code, code2);
+                    prop_assert_eq!(comments, comments2);
+                }
+            }
+        }
+    }
+}
