@@ -1,0 +1,112 @@
+//! The floor under the language server: what the analysis core itself costs
+//! on an enterprise-size plan (about 100,000 lines, 10,000 teams), generated
+//! by the same generator as `orgplan-bench` uses.
+//!
+//! `cargo bench -p orgplan-analysis` (add `-- NAME` to run one).
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use orgplan_analysis::config::Config;
+use orgplan_analysis::model::Model;
+use orgplan_analysis::rules::{self, Ctx};
+use orgplan_analysis::syntax;
+use orgplan_analysis::{FileId, TextRange, Workspace};
+use std::hint::black_box;
+use std::time::Duration;
+
+#[path = "../../orgplan-bench/src/generate.rs"]
+#[allow(dead_code)]
+mod generate;
+
+const LINES: usize = 100_000;
+
+fn plan() -> String {
+    let plan = generate::generate(&generate::Options {
+        lines: LINES,
+        files: 1,
+        seed: 7,
+    });
+    plan.files.into_iter().next().expect("one file").1
+}
+
+/// Inside a string about half-way down the file: where a one-character edit
+/// changes no structure.
+fn middle_of_a_string(text: &str) -> usize {
+    let from = text.len() / 2;
+    let at = from
+        + text[from..]
+            .find("scope: \"")
+            .expect("a scope in the second half");
+    at + "scope: \"".len() + 3
+}
+
+fn bench(c: &mut Criterion) {
+    let text = plan();
+    let at = middle_of_a_string(&text);
+    let tree = syntax::parse(&text, None);
+    let mut edited = text.clone();
+    edited.insert(at, 'x');
+
+    let mut g = c.benchmark_group("100k-lines");
+    g.sample_size(10).measurement_time(Duration::from_secs(4));
+
+    g.bench_function("parse/fresh", |b| {
+        b.iter(|| syntax::parse(black_box(&text), None))
+    });
+
+    g.bench_function("parse/incremental-one-char", |b| {
+        b.iter_batched(
+            || {
+                let mut old = tree.clone();
+                old.edit(&syntax::input_edit(&text, TextRange::empty(at), &edited, 1));
+                old
+            },
+            |old| syntax::parse(black_box(&edited), Some(&old)),
+            BatchSize::SmallInput,
+        )
+    });
+
+    g.bench_function("lower", |b| {
+        b.iter(|| syntax::lower(black_box(&text), &tree))
+    });
+
+    let doc = syntax::lower(&text, &tree);
+    g.bench_function("model", |b| {
+        b.iter(|| Model::build([(FileId(0), black_box(&doc))]))
+    });
+
+    g.bench_function("model+rules", |b| {
+        let config = Config::default();
+        b.iter(|| {
+            let model = Model::build([(FileId(0), &doc)]);
+            let docs = [(FileId(0), &doc, text.as_str())];
+            let ctx = Ctx {
+                model: &model,
+                config: &config,
+                docs: &docs,
+                config_errors: None,
+            };
+            rules::run(&ctx)
+        })
+    });
+
+    g.bench_function("workspace/edit_file+analysis", |b| {
+        let mut ws = Workspace::new();
+        let id = ws.set_file("plan.orgplan", text.clone());
+        ws.analysis();
+        let mut inserted = false;
+        b.iter(|| {
+            // Type a character, then delete it: the text stays the same size.
+            if inserted {
+                ws.edit_file(id, TextRange::new(at, at + 1), "");
+            } else {
+                ws.edit_file(id, TextRange::empty(at), "x");
+            }
+            inserted = !inserted;
+            ws.analysis()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
