@@ -1,0 +1,49 @@
+//! The diagnostics publisher: one task that, when woken, collects the
+//! diagnostics that changed from the current state of the session and sends
+//! them in order. Collecting from the current state (never from a snapshot
+//! taken by an edit) and checking each file's version just before sending
+//! means no diagnostics for a stale version go out.
+
+use crate::server::panic_message;
+use crate::session::Session;
+use parking_lot::Mutex;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tower_lsp_server::Client;
+
+/// Edits arriving within this delay are published together.
+const DEBOUNCE: Duration = Duration::from_millis(10);
+
+pub fn spawn_publisher(client: Client, state: Arc<Mutex<Session>>, wake: Arc<Notify>) {
+    tokio::spawn(async move {
+        loop {
+            wake.notified().await;
+            tokio::time::sleep(DEBOUNCE).await;
+            let batch = {
+                let mut s = state.lock();
+                match catch_unwind(AssertUnwindSafe(|| s.collect_diagnostics())) {
+                    Ok(b) => b,
+                    Err(p) => {
+                        tracing::error!("collecting diagnostics panicked: {}", panic_message(&p));
+                        continue;
+                    }
+                }
+            };
+            for p in batch {
+                {
+                    let mut s = state.lock();
+                    if !s.is_current(&p) {
+                        // A newer version arrived; it has woken us again.
+                        continue;
+                    }
+                    s.record(&p);
+                }
+                client
+                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                    .await;
+            }
+        }
+    });
+}

@@ -1,0 +1,383 @@
+//! The `LanguageServer` implementation: lifecycle, document sync, workspace
+//! loading and configuration. Feature requests are delegated to the
+//! `handlers` modules, which convert, call `orgplan_analysis::ide`, and
+//! convert back.
+
+use crate::diagnostics;
+use crate::session::{self, Session};
+use crate::{capabilities, convert};
+use orgplan_analysis::position::Encoding;
+use parking_lot::Mutex;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use tokio::sync::Notify;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::lsp_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// What the client said it can do.
+#[derive(Default, Clone, Copy)]
+pub struct ClientCaps {
+    pub watch_dynamic: bool,
+    pub work_done_progress: bool,
+    pub configuration: bool,
+    pub config_dynamic: bool,
+}
+
+/// The server: a cheap handle on [`Inner`], so that long work (loading,
+/// asking the client for settings) can run in tasks of its own and never
+/// hold up `exit`.
+pub struct Backend(Arc<Inner>);
+
+impl std::ops::Deref for Backend {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub struct Inner {
+    pub client: Client,
+    pub state: Arc<Mutex<Session>>,
+    pub publish: Arc<Notify>,
+    pub shutdown: Arc<AtomicBool>,
+    pub caps: Mutex<ClientCaps>,
+    pub folders: Mutex<Vec<PathBuf>>,
+}
+
+impl Backend {
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+        Backend(Arc::new(Inner {
+            client,
+            state: Arc::new(Mutex::new(Session::default())),
+            publish: Arc::new(Notify::new()),
+            shutdown,
+            caps: Mutex::new(ClientCaps::default()),
+            folders: Mutex::new(Vec::new()),
+        }))
+    }
+}
+
+impl Inner {
+    /// Runs `f` on the session under the lock, turning a panic into an
+    /// internal error (the lock is released as the panic unwinds, and
+    /// `parking_lot` locks are never poisoned).
+    pub fn with_session<R>(&self, what: &str, f: impl FnOnce(&mut Session) -> R) -> Result<R> {
+        let mut guard = self.state.lock();
+        match catch_unwind(AssertUnwindSafe(|| f(&mut guard))) {
+            Ok(r) => Ok(r),
+            Err(panic) => {
+                let msg = panic_message(&panic);
+                tracing::error!("{what} panicked: {msg}");
+                let mut e = Error::internal_error();
+                e.message = format!("orgplan: {what} failed: {msg}").into();
+                Err(e)
+            }
+        }
+    }
+
+    /// A notification's state change: applied under the lock; a panic is
+    /// logged, and the server lives on.
+    fn mutate(&self, what: &str, f: impl FnOnce(&mut Session)) {
+        if self.with_session(what, f).is_ok() {
+            self.publish.notify_one();
+        } else {
+            // The session may be half-updated: republish everything.
+            self.state.lock().mark_all();
+            self.publish.notify_one();
+        }
+    }
+
+    async fn pull_configuration(&self) {
+        if !self.caps.lock().configuration {
+            return;
+        }
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("orgplan".to_string()),
+        }];
+        match self.client.configuration(items).await {
+            Ok(values) => {
+                let config = values.first().and_then(convert::client_config);
+                tracing::info!(
+                    "settings: {}",
+                    if config.is_some() { "read" } else { "none" }
+                );
+                self.mutate("configuration", |s| s.set_client_config(config));
+            }
+            Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
+        }
+    }
+
+    async fn register_watchers(&self) {
+        let caps = *self.caps.lock();
+        let mut registrations = Vec::new();
+        if caps.watch_dynamic {
+            let watchers = ["**/*.orgplan", "**/orgplan.toml"]
+                .into_iter()
+                .map(|g| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(g.to_string()),
+                    kind: None,
+                })
+                .collect();
+            registrations.push(Registration {
+                id: "orgplan-watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            });
+        }
+        if caps.config_dynamic {
+            registrations.push(Registration {
+                id: "orgplan-config".to_string(),
+                method: "workspace/didChangeConfiguration".to_string(),
+                register_options: None,
+            });
+        }
+        if !registrations.is_empty() {
+            if let Err(e) = self.client.register_capability(registrations).await {
+                tracing::warn!("client/registerCapability failed: {e}");
+            }
+        }
+    }
+
+    async fn load_workspace(&self) {
+        let folders = self.folders.lock().clone();
+        if folders.is_empty() {
+            return;
+        }
+        let progress = if self.caps.lock().work_done_progress {
+            let token = NumberOrString::String("orgplan/load".to_string());
+            let created = self
+                .client
+                .send_request::<request::WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
+                    token: token.clone(),
+                })
+                .await;
+            match created {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "orgplan")
+                        .with_message("Loading the workspace")
+                        .with_percentage(0)
+                        .begin()
+                        .await,
+                ),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let total = folders.len();
+        let mut files = 0;
+        for (i, folder) in folders.into_iter().enumerate() {
+            let scan_root = folder.clone();
+            let scan = tokio::task::spawn_blocking(move || session::scan_folder(&scan_root)).await;
+            let Ok(scan) = scan else { continue };
+            files += scan.plans.len();
+            self.mutate("loading the workspace", |s| {
+                let Some(project) = s.root_project(&folder.to_string_lossy()) else {
+                    return;
+                };
+                for (path, text) in scan.plans {
+                    s.load_disk_file(project, &path, text);
+                }
+                if let Some((path, text)) = scan.config {
+                    s.load_disk_file(project, &path, text);
+                }
+            });
+            if let Some(p) = &progress {
+                let pct = (((i + 1) * 100) / total) as u32;
+                p.report_with_message(format!("{files} plan files"), pct)
+                    .await;
+            }
+        }
+        if let Some(p) = progress {
+            p.finish_with_message(format!("{files} plan files loaded"))
+                .await;
+        }
+        self.client
+            .log_message(
+                MessageType::INFO,
+                format!("orgplan: loaded {files} plan files"),
+            )
+            .await;
+    }
+}
+
+/// Parameters of the test-only requests.
+#[derive(serde::Deserialize)]
+pub struct TestParams {
+    pub uri: Option<Uri>,
+}
+
+impl Backend {
+    /// What a JSON-RPC message that is not a request nor a response becomes
+    /// (see `transport`): an "invalid request" error for its id.
+    pub async fn invalid_request(&self, _: serde_json::Value) -> Result<()> {
+        Err(Error::invalid_request())
+    }
+
+    /// Test hook: panics while holding the session lock.
+    pub async fn test_panic(&self, _: TestParams) -> Result<()> {
+        self.with_session("orgplan/test/panic", |_| {
+            panic!("deliberate panic for a test")
+        })
+    }
+
+    /// Test hook: the server's text of a document (rope and analysis agree).
+    pub async fn test_text(&self, p: TestParams) -> Result<Option<String>> {
+        self.with_session("orgplan/test/text", |s| {
+            let key = session::key_of(p.uri.as_ref()?);
+            let doc = s.docs.get(&key)?;
+            let rope = doc.rope.to_string();
+            let ws_text = s.projects.get(&doc.project)?.ws.text(doc.file)?;
+            assert_eq!(rope, ws_text, "the rope and the analysis disagree");
+            Some(rope)
+        })
+    }
+}
+
+pub fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+fn negotiate_encoding(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(encs) if encs.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+fn client_caps(params: &InitializeParams) -> ClientCaps {
+    let c = &params.capabilities;
+    let ws = c.workspace.as_ref();
+    ClientCaps {
+        watch_dynamic: ws
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+        work_done_progress: c
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false),
+        configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
+        config_dynamic: ws
+            .and_then(|w| w.did_change_configuration.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+    }
+}
+
+#[allow(deprecated)]
+fn folders(params: &InitializeParams) -> Vec<PathBuf> {
+    let uris: Vec<Uri> = match &params.workspace_folders {
+        Some(f) if !f.is_empty() => f.iter().map(|f| f.uri.clone()).collect(),
+        _ => params.root_uri.iter().cloned().collect(),
+    };
+    uris.iter()
+        .filter_map(session::file_path)
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .filter(|p| p.is_dir())
+        .collect()
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let enc = negotiate_encoding(&params);
+        let caps = client_caps(&params);
+        let folders = folders(&params);
+        *self.caps.lock() = caps;
+        *self.folders.lock() = folders.clone();
+        self.with_session("initialize", |s| {
+            s.set_encoding(enc);
+            for f in folders {
+                s.add_root(f);
+            }
+        })?;
+        tracing::info!("initialize: position encoding {enc:?}");
+        Ok(InitializeResult {
+            capabilities: capabilities::server_capabilities(enc),
+            server_info: Some(ServerInfo {
+                name: "orgplan".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        diagnostics::spawn_publisher(
+            self.client.clone(),
+            self.state.clone(),
+            self.publish.clone(),
+        );
+        let this = self.0.clone();
+        tokio::spawn(async move {
+            this.register_watchers().await;
+            this.pull_configuration().await;
+            this.load_workspace().await;
+            this.publish.notify_one();
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        tracing::info!("shutdown");
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let d = params.text_document;
+        self.mutate("didOpen", |s| s.did_open(d.uri, d.text, d.version));
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let d = params.text_document;
+        self.mutate("didChange", |s| {
+            s.did_change(&d.uri, d.version, params.content_changes)
+        });
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        self.mutate("didClose", |s| s.did_close(&params.text_document.uri));
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.mutate("didChangeWatchedFiles", |s| {
+            for change in params.changes {
+                s.disk_changed(&change.uri, change.typ == FileChangeType::DELETED);
+            }
+        });
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.caps.lock().configuration {
+            let this = self.0.clone();
+            tokio::spawn(async move { this.pull_configuration().await });
+        } else {
+            let section = params
+                .settings
+                .get("orgplan")
+                .cloned()
+                .unwrap_or(params.settings);
+            let config = convert::client_config(&section);
+            self.mutate("didChangeConfiguration", |s| s.set_client_config(config));
+        }
+    }
+}

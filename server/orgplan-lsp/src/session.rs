@@ -1,0 +1,551 @@
+//! The server's state: the workspace folders, one analysis [`Workspace`] per
+//! folder (plus one per file opened from outside every folder), and the text
+//! of every file as a rope. Everything here is synchronous: handlers lock the
+//! session, do their work and unlock, with no `.await` in between.
+
+use crate::convert;
+use orgplan_analysis::config::{self, Config};
+use orgplan_analysis::position::Encoding;
+use orgplan_analysis::{FileId, TextRange, Workspace};
+use ropey::Rope;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use tower_lsp_server::lsp_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::UriExt;
+
+/// Directories never scanned for plans.
+const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// The extension of plan files.
+pub const PLAN_EXTENSION: &str = "orgplan";
+
+pub type ProjectId = u32;
+
+/// One org model: the files of a workspace folder, or one file opened from
+/// outside every folder.
+pub struct Project {
+    /// The canonical folder, or `None` for a lone file.
+    pub root: Option<PathBuf>,
+    pub ws: Workspace,
+    /// Something changed since diagnostics were last collected.
+    pub dirty: bool,
+}
+
+/// A file the server knows: in a project, with its text.
+pub struct Doc {
+    /// The URI to report back: the client's for open documents.
+    pub uri: Uri,
+    pub project: ProjectId,
+    pub file: FileId,
+    pub rope: Rope,
+    /// The client's version while the document is open.
+    pub version: Option<i32>,
+    pub is_config: bool,
+}
+
+/// Diagnostics the publisher should send.
+pub struct Publication {
+    pub key: String,
+    pub uri: Uri,
+    pub diagnostics: Vec<Diagnostic>,
+    pub version: Option<i32>,
+}
+
+#[derive(Default)]
+pub struct Session {
+    pub encoding: Encoding,
+    /// Canonical workspace folders, with their projects.
+    pub roots: Vec<(PathBuf, ProjectId)>,
+    pub projects: HashMap<ProjectId, Project>,
+    next_project: ProjectId,
+    /// Every known file by key (a canonical path, or a URI for other schemes).
+    pub docs: HashMap<String, Doc>,
+    /// The last diagnostics sent, per file key.
+    pub published: HashMap<String, (Uri, ProjectId, Vec<Diagnostic>)>,
+    /// Keys whose diagnostics must be cleared (the file went away).
+    pub gone: Vec<(String, Uri)>,
+    pub client_config: Option<Config>,
+}
+
+/// The key of a URI: the normalized path of a `file:` URI, or the URI itself.
+pub fn key_of(uri: &Uri) -> String {
+    match file_path(uri) {
+        Some(p) => normalize_path(&p).to_string_lossy().into_owned(),
+        None => uri.as_str().to_string(),
+    }
+}
+
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    if uri.scheme().map(|s| s.as_str()) != Some("file") {
+        return None;
+    }
+    uri.to_file_path().map(|p| p.into_owned())
+}
+
+/// The canonical form of `p`, also for files that do not exist (any more):
+/// the canonical parent joined with the name.
+pub fn normalize_path(p: &Path) -> PathBuf {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return c;
+    }
+    match (p.parent(), p.file_name()) {
+        (Some(parent), Some(name)) => match std::fs::canonicalize(parent) {
+            Ok(cp) => cp.join(name),
+            Err(_) => p.to_path_buf(),
+        },
+        _ => p.to_path_buf(),
+    }
+}
+
+pub fn uri_of_path(p: &Path) -> Option<Uri> {
+    Uri::from_file_path(p)
+}
+
+pub fn is_config_path(key: &str) -> bool {
+    Path::new(key).file_name().and_then(|n| n.to_str()) == Some(config::FILE_NAME)
+}
+
+fn is_plan_path(p: &Path) -> bool {
+    p.extension().and_then(|e| e.to_str()) == Some(PLAN_EXTENSION)
+}
+
+/// Plan files and the root configuration found under one folder.
+pub struct Scan {
+    pub plans: Vec<(PathBuf, String)>,
+    pub config: Option<(PathBuf, String)>,
+}
+
+/// Reads every `.orgplan` below `root` (canonical), skipping
+/// [`SKIPPED_DIRS`], never leaving `root`: symlinks are followed only when
+/// they resolve inside it.
+pub fn scan_folder(root: &Path) -> Scan {
+    let mut plans = Vec::new();
+    let mut seen_dirs = HashSet::new();
+    let mut seen_files = HashSet::new();
+    let mut stack = vec![root.to_path_buf()];
+    seen_dirs.insert(root.to_path_buf());
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let name = entry.file_name();
+            let Ok(ty) = entry.file_type() else { continue };
+            let path = entry.path();
+            let Ok(canon) = std::fs::canonicalize(&path) else {
+                continue;
+            };
+            if !canon.starts_with(root) {
+                continue;
+            }
+            let is_dir = if ty.is_symlink() {
+                canon.is_dir()
+            } else {
+                ty.is_dir()
+            };
+            if is_dir {
+                if SKIPPED_DIRS.iter().any(|s| name == *s) {
+                    continue;
+                }
+                if seen_dirs.insert(canon.clone()) {
+                    stack.push(canon);
+                }
+            } else if is_plan_path(&canon) && canon.is_file() && seen_files.insert(canon.clone()) {
+                if let Ok(bytes) = std::fs::read(&canon) {
+                    plans.push((canon, String::from_utf8_lossy(&bytes).into_owned()));
+                }
+            }
+        }
+    }
+    plans.sort();
+    let config = std::fs::canonicalize(root.join(config::FILE_NAME))
+        .ok()
+        .filter(|p| p.starts_with(root) && p.is_file())
+        .and_then(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)));
+    Scan { plans, config }
+}
+
+impl Session {
+    pub fn new_project(&mut self, root: Option<PathBuf>) -> ProjectId {
+        let id = self.next_project;
+        self.next_project += 1;
+        let mut ws = Workspace::new();
+        ws.set_client_config(self.client_config.clone());
+        self.projects.insert(
+            id,
+            Project {
+                root,
+                ws,
+                dirty: true,
+            },
+        );
+        id
+    }
+
+    /// Registers the workspace folders (canonical paths).
+    pub fn add_root(&mut self, root: PathBuf) -> ProjectId {
+        if let Some((_, p)) = self.roots.iter().find(|(r, _)| *r == root) {
+            return *p;
+        }
+        let p = self.new_project(Some(root.clone()));
+        self.roots.push((root, p));
+        // Longest roots first, so that nested folders win.
+        self.roots
+            .sort_by_key(|(r, _)| std::cmp::Reverse(r.as_os_str().len()));
+        p
+    }
+
+    /// The workspace folder project a key belongs to.
+    pub fn root_project(&self, key: &str) -> Option<ProjectId> {
+        let path = Path::new(key);
+        if !path.is_absolute() {
+            return None;
+        }
+        self.roots
+            .iter()
+            .find(|(r, _)| path.starts_with(r))
+            .map(|(_, p)| *p)
+    }
+
+    fn is_root_config(&self, project: ProjectId, key: &str) -> bool {
+        let root = self.projects.get(&project).and_then(|p| p.root.as_ref());
+        root.is_some_and(|r| r.join(config::FILE_NAME) == Path::new(key))
+    }
+
+    fn mark(&mut self, project: ProjectId) {
+        if let Some(p) = self.projects.get_mut(&project) {
+            p.dirty = true;
+        }
+    }
+
+    /// Adds a file read from disk, unless the editor has it open.
+    pub fn load_disk_file(&mut self, project: ProjectId, path: &Path, text: String) {
+        let key = path.to_string_lossy().into_owned();
+        if self.docs.get(&key).is_some_and(|d| d.version.is_some()) {
+            return;
+        }
+        let Some(uri) = uri_of_path(path) else { return };
+        self.put(project, key, uri, text, None);
+    }
+
+    /// Sets a file's whole text (adding it if new).
+    fn put(
+        &mut self,
+        project: ProjectId,
+        key: String,
+        uri: Uri,
+        text: String,
+        version: Option<i32>,
+    ) {
+        let Some(p) = self.projects.get_mut(&project) else {
+            return;
+        };
+        let is_config = is_config_path(&key);
+        if let Some(doc) = self.docs.get(&key) {
+            let same = doc.project == project && doc.rope == text.as_str();
+            if same {
+                let doc = self.docs.get_mut(&key).expect("checked above");
+                doc.version = version;
+                doc.uri = uri;
+                p.dirty = true;
+                return;
+            }
+        }
+        let rope = Rope::from_str(&text);
+        let file = if is_config {
+            p.ws.set_config_file(Some((&key, text)))
+                .expect("a config file is set when given")
+        } else {
+            p.ws.set_file(&key, text)
+        };
+        p.dirty = true;
+        self.docs.insert(
+            key,
+            Doc {
+                uri,
+                project,
+                file,
+                rope,
+                version,
+                is_config,
+            },
+        );
+    }
+
+    /// Forgets a file; its diagnostics are cleared at the next publication.
+    pub fn remove(&mut self, key: &str) {
+        let Some(doc) = self.docs.remove(key) else {
+            return;
+        };
+        if let Some(p) = self.projects.get_mut(&doc.project) {
+            if doc.is_config {
+                p.ws.set_config_file(None);
+            } else {
+                p.ws.remove_file(key);
+            }
+            p.dirty = true;
+        }
+        self.gone.push((key.to_string(), doc.uri));
+    }
+
+    pub fn did_open(&mut self, uri: Uri, text: String, version: i32) {
+        let key = key_of(&uri);
+        let project = match self.docs.get(&key) {
+            Some(d) => d.project,
+            None => match self.root_project(&key) {
+                Some(p) if !is_config_path(&key) || self.is_root_config(p, &key) => p,
+                _ => self.new_project(None),
+            },
+        };
+        self.put(project, key, uri, text, Some(version));
+    }
+
+    pub fn did_change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) {
+        let key = key_of(uri);
+        let enc = self.encoding;
+        let Some(doc) = self.docs.get_mut(&key) else {
+            tracing::warn!("change to a document that is not open: {}", uri.as_str());
+            return;
+        };
+        if doc.version.is_some_and(|v| version <= v) {
+            tracing::warn!(
+                "version {version} of {} is not newer than {:?}",
+                uri.as_str(),
+                doc.version
+            );
+        }
+        doc.version = Some(version);
+        let Some(p) = self.projects.get_mut(&doc.project) else {
+            return;
+        };
+        p.dirty = true;
+        for change in changes {
+            match change.range {
+                None => {
+                    doc.rope = Rope::from_str(&change.text);
+                    if doc.is_config {
+                        p.ws.set_config_file(Some((&key, change.text)));
+                    } else {
+                        p.ws.set_file(&key, change.text);
+                    }
+                }
+                Some(range) => {
+                    let start = convert::offset(&doc.rope, range.start, enc);
+                    let end = convert::offset(&doc.rope, range.end, enc).max(start);
+                    let cs = doc.rope.byte_to_char(start);
+                    let ce = doc.rope.byte_to_char(end);
+                    doc.rope.remove(cs..ce);
+                    doc.rope.insert(cs, &change.text);
+                    if doc.is_config {
+                        p.ws.set_config_file(Some((&key, doc.rope.to_string())));
+                    } else {
+                        p.ws.edit_file(doc.file, TextRange::new(start, end), &change.text);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The editor closed a document: files in a folder go back to their
+    /// text on disk (or away, if gone); lone files are forgotten.
+    pub fn did_close(&mut self, uri: &Uri) {
+        let key = key_of(uri);
+        let Some(doc) = self.docs.get(&key) else {
+            return;
+        };
+        let project = doc.project;
+        let in_root = self
+            .projects
+            .get(&project)
+            .is_some_and(|p| p.root.is_some());
+        if !in_root {
+            self.remove(&key);
+            self.projects.remove(&project);
+            return;
+        }
+        match std::fs::read(&key) {
+            Ok(bytes) => {
+                let uri = uri_of_path(Path::new(&key)).unwrap_or_else(|| uri.clone());
+                self.put(
+                    project,
+                    key,
+                    uri,
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    None,
+                );
+            }
+            Err(_) => self.remove(&key),
+        }
+    }
+
+    /// A file changed on disk (created, changed, or deleted).
+    pub fn disk_changed(&mut self, uri: &Uri, deleted: bool) {
+        let key = key_of(uri);
+        if self.docs.get(&key).is_some_and(|d| d.version.is_some()) {
+            return; // the editor's buffer wins
+        }
+        let path = PathBuf::from(&key);
+        let Some(project) = self.root_project(&key) else {
+            return;
+        };
+        let root = self.projects.get(&project).and_then(|p| p.root.clone());
+        let Some(root) = root else { return };
+        let is_root_config = path == root.join(config::FILE_NAME);
+        if !is_root_config && !is_plan_path(&path) {
+            return;
+        }
+        if !is_root_config
+            && path
+                .components()
+                .any(|c| SKIPPED_DIRS.iter().any(|s| c.as_os_str() == *s))
+        {
+            return;
+        }
+        let text = if deleted {
+            None
+        } else {
+            std::fs::read(&path).ok()
+        };
+        match text {
+            Some(bytes) if path.starts_with(&root) => {
+                let Some(uri) = uri_of_path(&path) else {
+                    return;
+                };
+                self.put(
+                    project,
+                    key,
+                    uri,
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    None,
+                );
+            }
+            _ => self.remove(&key),
+        }
+    }
+
+    pub fn set_client_config(&mut self, config: Option<Config>) {
+        self.client_config = config.clone();
+        for p in self.projects.values_mut() {
+            p.ws.set_client_config(config.clone());
+            p.dirty = true;
+        }
+    }
+
+    pub fn set_encoding(&mut self, enc: Encoding) {
+        self.encoding = enc;
+    }
+
+    /// The diagnostics that changed since the last publication.
+    pub fn collect_diagnostics(&mut self) -> Vec<Publication> {
+        let mut out = Vec::new();
+        for (key, uri) in std::mem::take(&mut self.gone) {
+            if !self.docs.contains_key(&key) && self.published.contains_key(&key) {
+                out.push(Publication {
+                    key,
+                    uri,
+                    diagnostics: Vec::new(),
+                    version: None,
+                });
+            }
+        }
+        let dirty: Vec<ProjectId> = self
+            .projects
+            .iter()
+            .filter(|(_, p)| p.dirty)
+            .map(|(id, _)| *id)
+            .collect();
+        let enc = self.encoding;
+        for pid in dirty {
+            let Some(p) = self.projects.get_mut(&pid) else {
+                continue;
+            };
+            p.dirty = false;
+            let analysis = p.ws.analysis();
+            let ws = &p.ws;
+            let mut keys: BTreeMap<&str, FileId> =
+                ws.files().map(|(id, f)| (f.path.as_str(), id)).collect();
+            for (key, doc) in &self.docs {
+                if doc.project == pid && doc.is_config {
+                    keys.insert(key.as_str(), doc.file);
+                }
+            }
+            for (key, file) in keys {
+                let Some(doc) = self.docs.get(key) else {
+                    continue;
+                };
+                let diagnostics: Vec<Diagnostic> = analysis
+                    .findings_in(file)
+                    .iter()
+                    .map(|f| {
+                        convert::diagnostic(f, &doc.rope, enc, &|loc| {
+                            location(&self.docs, ws, enc, loc)
+                        })
+                    })
+                    .collect();
+                let unchanged = self
+                    .published
+                    .get(key)
+                    .is_some_and(|(u, _, d)| *u == doc.uri && *d == diagnostics);
+                if !unchanged {
+                    out.push(Publication {
+                        key: key.to_string(),
+                        uri: doc.uri.clone(),
+                        diagnostics,
+                        version: doc.version,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether a publication is still current: its file's version has not moved on.
+    pub fn is_current(&self, p: &Publication) -> bool {
+        match self.docs.get(&p.key) {
+            Some(doc) => doc.version == p.version && doc.uri == p.uri,
+            None => p.diagnostics.is_empty(),
+        }
+    }
+
+    pub fn record(&mut self, p: &Publication) {
+        if p.diagnostics.is_empty() && !self.docs.contains_key(&p.key) {
+            self.published.remove(&p.key);
+            return;
+        }
+        let project = self.docs.get(&p.key).map_or(0, |d| d.project);
+        self.published.insert(
+            p.key.clone(),
+            (p.uri.clone(), project, p.diagnostics.clone()),
+        );
+    }
+
+    /// Marks every project for a fresh publication (after a failed one).
+    pub fn mark_all(&mut self) {
+        let ids: Vec<ProjectId> = self.projects.keys().copied().collect();
+        for id in ids {
+            self.mark(id);
+        }
+    }
+}
+
+/// The LSP location of a place in a project's workspace.
+pub fn location(
+    docs: &HashMap<String, Doc>,
+    ws: &Workspace,
+    enc: Encoding,
+    loc: orgplan_analysis::Loc,
+) -> Option<tower_lsp_server::lsp_types::Location> {
+    let key = ws.path(loc.file)?;
+    let doc = docs.get(key)?;
+    Some(tower_lsp_server::lsp_types::Location {
+        uri: doc.uri.clone(),
+        range: convert::range(&doc.rope, loc.range, enc),
+    })
+}

@@ -1,0 +1,432 @@
+//! A language-server client for tests: spawns the real `orgplan` binary,
+//! speaks JSON-RPC with `Content-Length` framing over its stdin/stdout, and
+//! answers the server's own requests (configuration, registration, progress).
+//!
+//! The binary must be built first: `cargo build -p orgplan` (or point
+//! `ORGPLAN_BIN` at one).
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The `orgplan` binary under test.
+pub fn binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("ORGPLAN_BIN") {
+        return PathBuf::from(p);
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("..").join("target"));
+    let bin = target
+        .join("debug")
+        .join(format!("orgplan{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "the orgplan binary is missing at {}: run `cargo build -p orgplan` before these tests, or set ORGPLAN_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// Writes `files` (path → text) under a new temporary folder.
+pub fn workspace(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+pub fn file_uri(path: &Path) -> String {
+    let mut s = String::from("file://");
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                s.push(b as char)
+            }
+            _ => s.push_str(&format!("%{b:02X}")),
+        }
+    }
+    s
+}
+
+/// Options for the `initialize` request.
+pub struct Init {
+    pub root: Option<PathBuf>,
+    pub encodings: Vec<&'static str>,
+    pub settings: Value,
+    pub dynamic_watch: bool,
+    pub progress: bool,
+    pub env: Vec<(&'static str, &'static str)>,
+}
+
+impl Default for Init {
+    fn default() -> Self {
+        Init {
+            root: None,
+            encodings: vec!["utf-16"],
+            settings: Value::Null,
+            dynamic_watch: true,
+            progress: true,
+            env: Vec::new(),
+        }
+    }
+}
+
+pub struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    rx: Receiver<Value>,
+    next_id: i64,
+    /// Every notification the server sent, in order.
+    pub notifications: Vec<Value>,
+    /// Every request the server sent, in order.
+    pub server_requests: Vec<Value>,
+    /// Responses read while waiting for another one.
+    responses: std::collections::HashMap<i64, Value>,
+    pub settings: Arc<Mutex<Value>>,
+    pub stderr: Arc<Mutex<String>>,
+    pub root_uri: Option<String>,
+    pub initialize_result: Value,
+}
+
+fn read_message(r: &mut impl BufRead) -> Option<Value> {
+    let mut len = None;
+    loop {
+        let mut line = String::new();
+        if r.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            len = v.trim().parse::<usize>().ok();
+        } else if !line.starts_with("Content-Type:") {
+            panic!("unexpected header line on the server's stdout: {line:?}");
+        }
+    }
+    let mut buf = vec![0; len.expect("a Content-Length header")];
+    r.read_exact(&mut buf).ok()?;
+    Some(serde_json::from_slice(&buf).expect("the server sends JSON"))
+}
+
+impl Client {
+    pub fn spawn(init: Init) -> Client {
+        let mut cmd = Command::new(binary());
+        cmd.arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &init.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn orgplan lsp");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            while let Some(msg) = read_message(&mut r) {
+                if tx.send(msg).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr_buf = Arc::new(Mutex::new(String::new()));
+        let sink = stderr_buf.clone();
+        let mut stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stderr.read_to_string(&mut s);
+            sink.lock().unwrap().push_str(&s);
+        });
+        let stdin = child.stdin.take();
+        let root_uri = init.root.as_ref().map(|r| file_uri(r));
+        let mut c = Client {
+            child,
+            stdin,
+            rx,
+            next_id: 1,
+            notifications: Vec::new(),
+            server_requests: Vec::new(),
+            responses: std::collections::HashMap::new(),
+            settings: Arc::new(Mutex::new(init.settings.clone())),
+            stderr: stderr_buf,
+            root_uri: root_uri.clone(),
+            initialize_result: Value::Null,
+        };
+        let folders = match &root_uri {
+            Some(u) => json!([{ "uri": u, "name": "root" }]),
+            None => Value::Null,
+        };
+        let result = c
+            .request(
+                "initialize",
+                json!({
+                    "processId": null,
+                    "rootUri": root_uri,
+                    "workspaceFolders": folders,
+                    "capabilities": {
+                        "general": { "positionEncodings": init.encodings },
+                        "window": { "workDoneProgress": init.progress },
+                        "workspace": {
+                            "configuration": true,
+                            "didChangeConfiguration": { "dynamicRegistration": false },
+                            "didChangeWatchedFiles": { "dynamicRegistration": init.dynamic_watch },
+                            "workspaceFolders": true
+                        },
+                        "textDocument": {
+                            "completion": { "completionItem": { "snippetSupport": true, "labelDetailsSupport": true } },
+                            "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+                            "rename": { "prepareSupport": true },
+                            "publishDiagnostics": { "relatedInformation": true, "versionSupport": true }
+                        }
+                    }
+                }),
+            )
+            .expect("initialize succeeds");
+        c.initialize_result = result;
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    pub fn send(&mut self, msg: &Value) {
+        let body = serde_json::to_string(msg).unwrap();
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        id
+    }
+
+    /// Sends a request and waits for its response: `Ok(result)` or `Err(error)`.
+    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
+        let id = self.send_request(method, params);
+        self.response(id)
+    }
+
+    pub fn response(&mut self, id: i64) -> Result<Value, Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(msg) = self.responses.remove(&id) {
+                return match msg.get("error") {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(msg["result"].clone()),
+                };
+            }
+            let msg = self.next_message(deadline).unwrap_or_else(|| {
+                panic!("no response to request {id}; stderr:\n{}", self.stderr())
+            });
+            if msg.get("method").is_none() {
+                if let Some(n) = msg["id"].as_i64() {
+                    self.responses.insert(n, msg);
+                }
+            }
+        }
+    }
+
+    /// The next message, answering the server's requests and recording its
+    /// notifications on the way; returns every message it reads.
+    fn next_message(&mut self, deadline: Instant) -> Option<Value> {
+        let now = Instant::now();
+        let wait = deadline.saturating_duration_since(now);
+        let msg = match self.rx.recv_timeout(wait) {
+            Ok(m) => m,
+            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return None,
+        };
+        if let Some(method) = msg.get("method").and_then(|m| m.as_str()) {
+            if let Some(id) = msg.get("id") {
+                self.server_requests.push(msg.clone());
+                let result = match method {
+                    "workspace/configuration" => {
+                        let n = msg["params"]["items"].as_array().map_or(1, |a| a.len());
+                        let s = self.settings.lock().unwrap().clone();
+                        Value::Array(vec![s; n])
+                    }
+                    _ => Value::Null,
+                };
+                let id = id.clone();
+                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+            } else {
+                self.notifications.push(msg.clone());
+            }
+        }
+        Some(msg)
+    }
+
+    /// Reads messages until `pred` holds for the recorded notifications.
+    pub fn wait_until(&mut self, what: &str, mut pred: impl FnMut(&[Value]) -> bool) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !pred(&self.notifications) {
+            if self.next_message(deadline).is_none() {
+                panic!(
+                    "timed out waiting for {what}; notifications: {:#?}\nstderr:\n{}",
+                    self.notifications,
+                    self.stderr()
+                );
+            }
+        }
+    }
+
+    /// Reads whatever arrives within `d`.
+    pub fn drain(&mut self, d: Duration) {
+        let deadline = Instant::now() + d;
+        while self.next_message(deadline).is_some() {}
+    }
+
+    /// The diagnostics last published for `uri`, if any.
+    pub fn diagnostics(&self, uri: &str) -> Option<Value> {
+        self.publications(uri).last().cloned()
+    }
+
+    /// Every `publishDiagnostics` for `uri`, in order.
+    pub fn publications(&self, uri: &str) -> Vec<Value> {
+        self.notifications
+            .iter()
+            .filter(|n| {
+                n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri
+            })
+            .map(|n| n["params"].clone())
+            .collect()
+    }
+
+    /// Waits until diagnostics for `uri` were published and satisfy `pred`.
+    pub fn wait_diagnostics(&mut self, uri: &str, mut pred: impl FnMut(&Value) -> bool) -> Value {
+        let u = uri.to_string();
+        self.wait_until(&format!("diagnostics for {uri}"), |ns| {
+            ns.iter()
+                .rev()
+                .find(|n| {
+                    n["method"] == "textDocument/publishDiagnostics"
+                        && n["params"]["uri"] == u.as_str()
+                })
+                .is_some_and(|n| pred(&n["params"]))
+        });
+        self.diagnostics(uri).unwrap()
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": "orgplan", "version": 1, "text": text } }),
+        );
+    }
+
+    pub fn uri(&self, rel: &str) -> String {
+        format!(
+            "{}/{}",
+            self.root_uri.as_ref().expect("a workspace root"),
+            rel
+        )
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends `shutdown` then `exit`; returns the exit code.
+    pub fn shutdown(mut self) -> i32 {
+        let r = self.request("shutdown", Value::Null);
+        assert_eq!(r, Ok(Value::Null));
+        self.exit()
+    }
+
+    /// Sends `exit` (closing stdin after it); returns the exit code.
+    pub fn exit(mut self) -> i32 {
+        self.notify("exit", Value::Null);
+        self.stdin.take();
+        self.wait_exit()
+    }
+
+    pub fn wait_exit(mut self) -> i32 {
+        self.stdin.take();
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code().unwrap_or(-1);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the server did not exit; stderr:\n{}", self.stderr());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Replaces the workspace's URI (and path) by stable placeholders, for snapshots.
+pub fn redact(v: &Value, root: &Path) -> Value {
+    let uri = file_uri(root);
+    let path = root.to_string_lossy().into_owned();
+    let canon = std::fs::canonicalize(root)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| path.clone());
+    let canon_uri = file_uri(Path::new(&canon));
+    match v {
+        Value::String(s) => Value::String(
+            s.replace(&canon_uri, "file:///WORKSPACE")
+                .replace(&uri, "file:///WORKSPACE")
+                .replace(&canon, "/WORKSPACE")
+                .replace(&path, "/WORKSPACE"),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|x| redact(x, root)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| {
+                    let k = k
+                        .replace(&canon_uri, "file:///WORKSPACE")
+                        .replace(&uri, "file:///WORKSPACE");
+                    (k, redact(x, root))
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `(line, character)` of the `$0` marker in `text`, and the text without it.
+pub fn cursor(text: &str) -> (String, Value) {
+    let at = text.find("$0").expect("a $0 marker");
+    let before = &text[..at];
+    let line = before.matches('\n').count();
+    let col: usize = before.rsplit('\n').next().unwrap().encode_utf16().count();
+    (
+        text.replacen("$0", "", 1),
+        json!({ "line": line, "character": col }),
+    )
+}

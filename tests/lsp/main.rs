@@ -1,0 +1,9 @@
+//! End-to-end tests of `orgplan lsp`: the real binary, driven over stdio as
+//! an editor drives it. Build it first: `cargo build -p orgplan`.
+
+#[allow(dead_code)]
+mod harness;
+
+mod lifecycle;
+mod robustness;
+mod sync;

@@ -1,0 +1,324 @@
+//! Document sync, workspace loading, diagnostics across files, watched
+//! files, configuration.
+
+use crate::harness::{redact, workspace, Client, Init};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+const PEOPLE: &str = "leader jane \"Jane Doe\" {\n  title: \"Director\"\n}\n\nleader raj \"Raj Patel\" {\n  allocation: 50%\n}\n";
+const PLAN: &str = "initiative fba \"Fulfilment\" {\n  leader: jane\n  model: ownership\n  scope: \"Inbound\"\n  metrics: \"Units\"\n  teams: inbound\n}\n\nteam inbound \"Inbound\" {\n  reports_to: jane\n  roles: engineering, qa, design, product\n}\n";
+
+fn codes(d: &Value) -> Vec<String> {
+    d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn workspace_is_loaded_and_every_file_gets_diagnostics() {
+    let dir = workspace(&[
+        ("people.orgplan", PEOPLE),
+        ("plans/retail.orgplan", PLAN),
+        (
+            "plans/broken.orgplan",
+            "initiative prime \"Prime\" {\n  leadr: raj\n}\n",
+        ),
+        ("target/skipped.orgplan", "this is not loaded"),
+        ("node_modules/x/skipped.orgplan", "nor this"),
+        (".git/skipped.orgplan", "nor this"),
+        ("notes.txt", "not a plan"),
+    ]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        ..Init::default()
+    });
+    let broken = c.uri("plans/broken.orgplan");
+    let d = c.wait_diagnostics(&broken, |_| true);
+    insta::assert_yaml_snapshot!("broken_file_diagnostics", redact(&d, dir.path()));
+    let people = c.uri("people.orgplan");
+    c.wait_diagnostics(&people, |_| true);
+    c.drain(Duration::from_millis(300));
+    for n in &c.notifications {
+        if n["method"] == "textDocument/publishDiagnostics" {
+            let u = n["params"]["uri"].as_str().unwrap();
+            assert!(!u.contains("skipped"), "{u} should not be loaded");
+        }
+    }
+    // Progress was reported while loading.
+    assert!(c
+        .server_requests
+        .iter()
+        .any(|r| r["method"] == "window/workDoneProgress/create"));
+    let progress: Vec<&Value> = c
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "$/progress")
+        .collect();
+    assert_eq!(
+        progress.first().unwrap()["params"]["value"]["kind"],
+        "begin"
+    );
+    assert_eq!(progress.last().unwrap()["params"]["value"]["kind"], "end");
+    // Watchers were registered dynamically.
+    let reg = c
+        .server_requests
+        .iter()
+        .find(|r| r["method"] == "client/registerCapability")
+        .expect("a registration");
+    insta::assert_yaml_snapshot!("watcher_registration", reg["params"]);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn editing_one_file_republishes_the_others_whose_findings_change() {
+    let dir = workspace(&[("people.orgplan", PEOPLE), ("plan.orgplan", PLAN)]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        ..Init::default()
+    });
+    let people = c.uri("people.orgplan");
+    let plan = c.uri("plan.orgplan");
+    c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    c.open(&people, PEOPLE);
+    // Rename jane → janet in people.orgplan: the plan's references break.
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": people, "version": 2 },
+            "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 11 } }, "text": "t" }]
+        }),
+    );
+    let d = c.wait_diagnostics(&plan, |d| !d["diagnostics"].as_array().unwrap().is_empty());
+    assert!(codes(&d).iter().all(|c| c == "undefined-reference"), "{d}");
+    assert_eq!(d["version"], Value::Null, "closed files have no version");
+    // people.orgplan's own findings did not change: not republished.
+    assert!(c
+        .publications(&people)
+        .iter()
+        .all(|p| p["version"].is_null()));
+    // An edit that changes nothing about the plan does not republish it.
+    let plan_pubs = c.publications(&plan).len();
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": people, "version": 3 },
+            "contentChanges": [{ "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 0 } }, "text": "# a comment\n" }]
+        }),
+    );
+    // The comment moves raj's finding down a line: republished, versioned.
+    let p = c.wait_diagnostics(&people, |d| d["version"] == 3);
+    assert_eq!(codes(&p), vec!["part-time-leader"], "{p}");
+    assert_eq!(p["diagnostics"][0]["range"]["start"]["line"], 6, "{p}");
+    c.drain(Duration::from_millis(200));
+    assert_eq!(
+        c.publications(&plan).len(),
+        plan_pubs,
+        "unchanged findings are not republished"
+    );
+    // Closing the buffer goes back to the text on disk: jane is back.
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": people } }),
+    );
+    c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    let p = c.wait_diagnostics(&people, |d| d["version"].is_null());
+    assert_eq!(codes(&p), vec!["part-time-leader"]);
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
+    for enc in ["utf-16", "utf-8"] {
+        let mut c = Client::spawn(Init {
+            encodings: vec![enc],
+            env: vec![("ORGPLAN_LSP_TEST_HOOKS", "1")],
+            ..Init::default()
+        });
+        let uri = "file:///outside/emoji.orgplan";
+        let text = "leader jane \"Jane 😀 Doe\" {\n  title: \"Director\"\n}\r\nteam t \"T\" { }\n";
+        c.open(uri, text);
+        // Replace "Director" (line 1, after the emoji line) and insert after the emoji.
+        let emoji_end = if enc == "utf-8" { 22 } else { 20 };
+        c.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": 2 },
+                "contentChanges": [
+                    { "range": { "start": { "line": 1, "character": 10 }, "end": { "line": 1, "character": 18 } }, "text": "VP" },
+                    { "range": { "start": { "line": 0, "character": emoji_end }, "end": { "line": 0, "character": emoji_end } }, "text": "!" },
+                    { "range": { "start": { "line": 3, "character": 0 }, "end": { "line": 3, "character": 0 } }, "text": "# end\n" }
+                ]
+            }),
+        );
+        let got = c
+            .request("orgplan/test/text", json!({ "uri": uri }))
+            .unwrap();
+        assert_eq!(
+            got, "leader jane \"Jane 😀! Doe\" {\n  title: \"VP\"\n}\r\n# end\nteam t \"T\" { }\n",
+            "{enc}"
+        );
+        // A full replacement (no range) too.
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": "team x \"X\" { }\n" }] }),
+        );
+        let got = c
+            .request("orgplan/test/text", json!({ "uri": uri }))
+            .unwrap();
+        assert_eq!(got, "team x \"X\" { }\n");
+        let d = c.wait_diagnostics(uri, |d| d["version"] == 3);
+        assert!(codes(&d).contains(&"orphan-team".to_string()));
+        assert_eq!(c.shutdown(), 0);
+    }
+}
+
+#[test]
+fn a_file_outside_the_folders_is_analysed_alone_and_cleared_on_close() {
+    let dir = workspace(&[("people.orgplan", PEOPLE)]);
+    let outside = workspace(&[
+        ("lone.orgplan", "initiative x \"X\" { leader: jane }\n"),
+        ("people.orgplan", PEOPLE),
+    ]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        ..Init::default()
+    });
+    let uri = crate::harness::file_uri(&outside.path().join("lone.orgplan"));
+    c.open(&uri, "initiative x \"X\" { leader: jane }\n");
+    // jane is declared in the workspace and beside the lone file, but the
+    // lone file sees neither.
+    let d = c.wait_diagnostics(&uri, |_| true);
+    assert!(
+        codes(&d).contains(&"undefined-reference".to_string()),
+        "{d}"
+    );
+    assert_eq!(d["version"], 1);
+    c.drain(Duration::from_millis(200));
+    let outside_people = crate::harness::file_uri(&outside.path().join("people.orgplan"));
+    assert!(
+        c.publications(&outside_people).is_empty(),
+        "nothing else outside is read"
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    c.wait_diagnostics(&uri, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+#[cfg(unix)]
+fn symlinks_out_of_the_folder_are_not_followed() {
+    let dir = workspace(&[("plan.orgplan", "team t \"T\" { functional: true }\n")]);
+    let outside = workspace(&[("secret.orgplan", "team secret \"S\" { functional: true }\n")]);
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.orgplan"),
+        dir.path().join("secret.orgplan"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        ..Init::default()
+    });
+    let plan = c.uri("plan.orgplan");
+    c.wait_diagnostics(&plan, |_| true);
+    c.drain(Duration::from_millis(300));
+    let uris: Vec<String> = c
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .map(|n| n["params"]["uri"].as_str().unwrap().to_string())
+        .collect();
+    assert!(uris.iter().all(|u| !u.contains("secret")), "{uris:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn watched_file_changes_update_the_model_and_deletions_clear() {
+    let dir = workspace(&[("people.orgplan", PEOPLE), ("plan.orgplan", PLAN)]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        ..Init::default()
+    });
+    let people = c.uri("people.orgplan");
+    let plan = c.uri("plan.orgplan");
+    c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    std::fs::remove_file(dir.path().join("people.orgplan")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": people, "type": 3 }] }),
+    );
+    c.wait_diagnostics(&plan, |d| {
+        codes(d).contains(&"undefined-reference".to_string())
+    });
+    c.wait_diagnostics(&people, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    // A new file declares jane again.
+    std::fs::write(
+        dir.path().join("jane.orgplan"),
+        "leader jane \"Jane\" { }\n",
+    )
+    .unwrap();
+    let jane = c.uri("jane.orgplan");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": jane, "type": 1 }] }),
+    );
+    c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    // orgplan.toml changes severities.
+    std::fs::write(dir.path().join("orgplan.toml"), "[rules]\nmissing-scope = \"hint\"\n[team]\nrequired-roles = [\"engineering\", \"legal\"]\n").unwrap();
+    let toml = c.uri("orgplan.toml");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": toml, "type": 1 }] }),
+    );
+    let d = c.wait_diagnostics(&plan, |d| codes(d).contains(&"incomplete-team".to_string()));
+    assert!(
+        d["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("legal"),
+        "{d}"
+    );
+    // A broken orgplan.toml gets its own diagnostics.
+    std::fs::write(
+        dir.path().join("orgplan.toml"),
+        "[rules]\nmissing-scop = \"off\"\n",
+    )
+    .unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": toml, "type": 2 }] }),
+    );
+    let d = c.wait_diagnostics(&toml, |d| !d["diagnostics"].as_array().unwrap().is_empty());
+    insta::assert_yaml_snapshot!("config_file_diagnostics", redact(&d, dir.path()));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn settings_from_the_client_set_severities_and_are_re_read_on_change() {
+    let dir = workspace(&[("plan.orgplan", "initiative fba \"FBA\" { }\n")]);
+    let settings = json!({ "rules": { "missing-metrics": "off", "missing-scope": "hint" }, "team": { "requiredRoles": ["engineering"] } });
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        settings,
+        ..Init::default()
+    });
+    let plan = c.uri("plan.orgplan");
+    let d = c.wait_diagnostics(&plan, |_| true);
+    insta::assert_yaml_snapshot!("diagnostics_with_client_settings", redact(&d, dir.path()));
+    *c.settings.lock().unwrap() =
+        json!({ "rules": { "missing-scope": "off", "initiative-without-leader": "off" } });
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": {} }),
+    );
+    let d = c.wait_diagnostics(&plan, |d| !codes(d).contains(&"missing-scope".to_string()));
+    assert_eq!(codes(&d), vec!["missing-metrics"]);
+    assert_eq!(c.shutdown(), 0);
+}
