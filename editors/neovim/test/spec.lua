@@ -492,6 +492,14 @@ local function need_client()
   return client
 end
 
+--- Fails at once (rather than waiting for an answer that cannot come) when
+--- the server does not announce a capability that the case needs.
+local function need_capability(name)
+  local c = need_client()
+  check(c.server_capabilities[name], 'the server does not offer %s', name)
+  return c
+end
+
 local function diagnostics(buf, code)
   return vim.tbl_filter(function(d)
     return code == nil or d.code == code
@@ -620,7 +628,7 @@ case('diagnostics follow edits without saving', function()
 end)
 
 case('hover on a diagnostic shows the principle and its source', function()
-  need_client()
+  need_capability('hoverProvider')
   local d = diagnostics(bufs.more, 'initiative-without-leader')[1]
   check(d, 'no initiative-without-leader diagnostic')
   local result = request('textDocument/hover', position_params(bufs.more, d.lnum, d.col), bufs.more)
@@ -631,7 +639,7 @@ case('hover on a diagnostic shows the principle and its source', function()
 end)
 
 case('hover on an entity shows its card', function()
-  need_client()
+  need_capability('hoverProvider')
   local row, col = find(bufs.fba, 'jane')
   local result = request('textDocument/hover', position_params(bufs.fba, row, col + 1), bufs.fba)
   check(result and result.contents, 'empty hover')
@@ -640,7 +648,7 @@ case('hover on an entity shows its card', function()
 end)
 
 case('vim.lsp.buf.hover opens a float', function()
-  need_client()
+  need_capability('hoverProvider')
   local buf = open(WS .. '/more.orgplan')
   local d = diagnostics(buf, 'initiative-without-leader')[1]
   vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
@@ -662,7 +670,7 @@ case('vim.lsp.buf.hover opens a float', function()
 end)
 
 case('completion after "leader: " lists leaders', function()
-  need_client()
+  need_capability('completionProvider')
   local buf = open(WS .. '/draft.orgplan') -- a new, unsaved file
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, {
     'initiative draft "Draft" {',
@@ -689,7 +697,7 @@ case('completion after "leader: " lists leaders', function()
 end)
 
 case('go to definition jumps across files', function()
-  need_client()
+  need_capability('definitionProvider')
   local buf = open(WS .. '/fba.orgplan')
   local row, col = find(buf, 'jane')
   vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
@@ -703,7 +711,7 @@ case('go to definition jumps across files', function()
 end)
 
 case('find references spans files', function()
-  need_client()
+  need_capability('referencesProvider')
   local row, col = find(bufs.leaders, 'jane')
   local params = position_params(bufs.leaders, row, col + 1)
   params.context = { includeDeclaration = true }
@@ -716,7 +724,7 @@ case('find references spans files', function()
 end)
 
 case('document symbols (outline)', function()
-  need_client()
+  need_capability('documentSymbolProvider')
   local result = request('textDocument/documentSymbol', { textDocument = { uri = vim.uri_from_bufnr(bufs.fba) } }, bufs.fba)
   local names = {}
   local function walk(list)
@@ -797,7 +805,7 @@ case('code lens', function()
 end)
 
 case('quick fix creates the missing leader', function()
-  need_client()
+  need_capability('codeActionProvider')
   local buf = open(WS .. '/more.orgplan')
   local row, col = find(buf, 'bob')
   vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
@@ -830,7 +838,7 @@ case('quick fix creates the missing leader', function()
 end)
 
 case('rename edits every file', function()
-  need_client()
+  need_capability('renameProvider')
   local buf = open(WS .. '/leaders.orgplan')
   local row, col = find(buf, 'jane')
   vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
