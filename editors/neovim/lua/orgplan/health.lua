@@ -56,6 +56,12 @@ local function check_binary()
   else
     health.ok(('`%s --version`: %s'):format(exe, vim.trim(res.stdout or '')))
   end
+  if cmd[2] == 'lsp' then
+    local help = vim.system({ exe, '--help' }, { text = true }):wait(10000)
+    if help.code == 0 and not (help.stdout or ''):find('%f[%w]lsp%f[%W]') then
+      health.warn(('`%s --help` lists no `lsp` command: is this binary too old?'):format(exe))
+    end
+  end
   health.info('server command: `' .. table.concat(cmd, ' ') .. '`')
 end
 
