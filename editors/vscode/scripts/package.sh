@@ -37,6 +37,10 @@ rm -rf server
 mkdir -p server build
 cp "$bin" server/orgplan
 chmod 755 server/orgplan
+# Debug info is of no use to the extension's users and makes the .vsix large.
+if command -v strip >/dev/null 2>&1; then
+  strip --strip-debug server/orgplan
+fi
 
 version=$(node -p 'require("./package.json").version')
 out=${ORGPLAN_VSIX:-"$ext/build/orgplan-$version-$target.vsix"}
