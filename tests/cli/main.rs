@@ -204,6 +204,21 @@ fn check_sarif_output() {
                     != r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]))),
         "a related location in another file"
     );
+    // Quick fixes as SARIF fixes: `titel` → `title`.
+    let typo = results
+        .iter()
+        .find(|r| r["ruleId"] == "unknown-property")
+        .unwrap();
+    let change = &typo["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "plan/leaders.orgplan");
+    assert_eq!(
+        change["replacements"][0]["insertedContent"]["text"],
+        "title"
+    );
+    assert_eq!(
+        change["replacements"][0]["deletedRegion"]["startColumn"],
+        44
+    );
     // The rules are checked above, one by one; the snapshot holds the results.
     insta::assert_snapshot!(serde_json::to_string_pretty(&run0["results"]).unwrap());
 }

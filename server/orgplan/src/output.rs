@@ -22,6 +22,8 @@ pub struct Place {
 /// The findings of one run with their places resolved.
 pub struct Report<'a> {
     pub items: Vec<(&'a Finding, Place, Vec<Place>)>,
+    /// Per finding, per fix: where each edit goes.
+    pub fix_places: Vec<Vec<Vec<Place>>>,
     /// How many plan files were checked.
     pub files: usize,
 }
@@ -43,15 +45,24 @@ impl<'a> Report<'a> {
                 end_column,
             }
         };
-        let items = findings
-            .iter()
-            .map(|f| {
-                let main = place(f.loc);
-                let related = f.related.iter().map(|r| place(r.loc)).collect();
-                (f, main, related)
-            })
-            .collect();
-        Report { items, files }
+        let mut items = Vec::with_capacity(findings.len());
+        let mut fix_places = Vec::with_capacity(findings.len());
+        for f in findings {
+            let main = place(f.loc);
+            let related = f.related.iter().map(|r| place(r.loc)).collect();
+            items.push((f, main, related));
+            fix_places.push(
+                f.fixes
+                    .iter()
+                    .map(|fix| fix.edits.iter().map(|e| place(e.loc)).collect())
+                    .collect(),
+            );
+        }
+        Report {
+            items,
+            fix_places,
+            files,
+        }
     }
 
     fn count(&self, s: Severity) -> usize {
@@ -374,6 +385,32 @@ fn physical(p: &Place) -> serde_json::Value {
     })
 }
 
+/// A quick fix as SARIF: its edits grouped by file.
+fn sarif_fix(fix: &rules::Fix, places: &[Place]) -> serde_json::Value {
+    let mut changes: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+    for (edit, place) in fix.edits.iter().zip(places) {
+        let replacement = json!({
+            "deletedRegion": region(place),
+            "insertedContent": { "text": edit.new_text },
+        });
+        let uri = uri(&place.file);
+        match changes.iter_mut().find(|(u, _)| *u == uri) {
+            Some((_, reps)) => reps.push(replacement),
+            None => changes.push((uri, vec![replacement])),
+        }
+    }
+    json!({
+        "description": { "text": fix.title },
+        "artifactChanges": changes
+            .into_iter()
+            .map(|(uri, replacements)| json!({
+                "artifactLocation": { "uri": uri },
+                "replacements": replacements,
+            }))
+            .collect::<Vec<_>>(),
+    })
+}
+
 /// SARIF 2.1.0: every rule, every finding as a result.
 pub fn sarif(report: &Report) -> String {
     let rules_json: Vec<serde_json::Value> = rules::ALL
@@ -398,7 +435,8 @@ pub fn sarif(report: &Report) -> String {
     let results: Vec<serde_json::Value> = report
         .items
         .iter()
-        .map(|(f, p, related)| {
+        .zip(&report.fix_places)
+        .map(|((f, p, related), fix_places)| {
             let rule_index = rules::ALL.iter().position(|r| r.name == f.rule);
             let related: Vec<serde_json::Value> = f
                 .related
@@ -422,6 +460,15 @@ pub fn sarif(report: &Report) -> String {
             });
             if !related.is_empty() {
                 result["relatedLocations"] = json!(related);
+            }
+            let fixes: Vec<serde_json::Value> = f
+                .fixes
+                .iter()
+                .zip(fix_places)
+                .map(|(fix, places)| sarif_fix(fix, places))
+                .collect();
+            if !fixes.is_empty() {
+                result["fixes"] = json!(fixes);
             }
             if f.severity == Severity::Hint || f.severity == Severity::Info {
                 result["properties"] = json!({ "severity": f.severity.as_str() });
