@@ -1,0 +1,651 @@
+//! Completion that knows the org: leaders after `leader:` (free ones first),
+//! teams after `teams:` (unassigned first), the right kinds after
+//! `reports_to:`, `owner:`, `approvals:` and `depends_on`, keys per block
+//! kind, enum values, roles, and snippets for new blocks. Works on the text
+//! around the cursor, so it copes with the half-typed lines it is asked about.
+
+use super::{decl_at, is_ident_char, ref_kind};
+use crate::model::{EntityId, Model, RefKind};
+use crate::schema::{self, BlockKind, PropertySpec, ValueType};
+use crate::syntax::Block;
+use crate::text::{FileId, TextRange};
+use crate::{Analysis, Workspace};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    Leader,
+    Team,
+    Property,
+    Value,
+    Role,
+    Snippet,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompletionItem {
+    pub label: String,
+    pub kind: ItemKind,
+    /// A short note beside the label (what a leader leads, a team's initiative).
+    pub detail: Option<String>,
+    /// Markdown documentation.
+    pub documentation: Option<String>,
+    pub sort_text: String,
+    /// What replaces `range`.
+    pub insert: String,
+    /// Whether `insert` is a snippet (`${1:…}` placeholders).
+    pub snippet: bool,
+    pub range: TextRange,
+}
+
+/// Where the cursor stands.
+#[derive(Debug, PartialEq)]
+enum Context {
+    /// After `key:` or `key: a, `; the values already written.
+    Value {
+        key: String,
+        written: Vec<String>,
+    },
+    /// After `depends_on `.
+    DependsOn,
+    /// At the start of a statement.
+    Statement,
+    None,
+}
+
+fn prev_char(text: &str, i: usize) -> Option<(usize, char)> {
+    text[..i].char_indices().next_back()
+}
+
+fn skip_back(text: &str, mut i: usize, newlines: bool) -> usize {
+    while let Some((j, c)) = prev_char(text, i) {
+        if c == ' ' || c == '\t' || (newlines && (c == '\n' || c == '\r')) {
+            i = j;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+fn ident_back(text: &str, mut i: usize) -> usize {
+    while let Some((j, c)) = prev_char(text, i) {
+        if is_ident_char(c) {
+            i = j;
+        } else {
+            break;
+        }
+    }
+    i
+}
+
+/// Whether `offset` is inside a string or a comment on its line.
+fn in_string_or_comment(line: &str) -> bool {
+    let mut in_str = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_str = true;
+        } else if c == '#' {
+            return true;
+        }
+    }
+    in_str
+}
+
+fn context(text: &str, start: usize) -> Context {
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let line_before = &text[line_start..start];
+    let mut i = skip_back(text, start, false);
+    let mut written = Vec::new();
+    loop {
+        match prev_char(text, i) {
+            Some((j, ':')) => {
+                let k_end = skip_back(text, j, false);
+                let k_start = ident_back(text, k_end);
+                if k_start == k_end {
+                    return Context::None;
+                }
+                written.reverse();
+                return Context::Value {
+                    key: text[k_start..k_end].to_string(),
+                    written,
+                };
+            }
+            Some((j, ',')) => {
+                let v_end = skip_back(text, j, true);
+                let v_start = ident_back(text, v_end);
+                if v_start < v_end {
+                    written.push(text[v_start..v_end].to_string());
+                    i = skip_back(text, v_start, false);
+                } else if let Some((q, '"')) = prev_char(text, v_end) {
+                    // A string value: skip back to its opening quote.
+                    match text[..q].rfind('"') {
+                        Some(open) => i = skip_back(text, open, false),
+                        None => return Context::None,
+                    }
+                } else {
+                    // A number or a percentage.
+                    let mut k = v_end;
+                    while let Some((j, c)) = prev_char(text, k) {
+                        if c.is_ascii_digit() || c == '.' || c == '%' || c == '-' {
+                            k = j;
+                        } else {
+                            break;
+                        }
+                    }
+                    if k == v_end {
+                        return Context::None;
+                    }
+                    i = skip_back(text, k, false);
+                }
+            }
+            _ => break,
+        }
+    }
+    let w_end = skip_back(text, start, false);
+    let w_start = ident_back(text, w_end);
+    if &text[w_start..w_end] == "depends_on" && w_end < start {
+        return Context::DependsOn;
+    }
+    let trimmed = line_before.trim();
+    if trimmed.is_empty() || trimmed.ends_with('{') || trimmed.ends_with('}') {
+        return Context::Statement;
+    }
+    Context::None
+}
+
+/// The open braces before `offset`, outermost first (strings and comments skipped).
+fn open_braces(text: &str, offset: usize) -> Vec<usize> {
+    let mut stack = Vec::new();
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in text[..offset].char_indices() {
+        if in_comment {
+            if c == '\n' || c == '\r' {
+                in_comment = false;
+            }
+        } else if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_str = false,
+                _ => {}
+            }
+        } else {
+            match c {
+                '"' => in_str = true,
+                '#' => in_comment = true,
+                '{' => stack.push(i),
+                '}' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    stack
+}
+
+/// The enclosing blocks' (kind, id, lowered block if found), outermost first.
+fn enclosing<'a>(
+    doc_blocks: &'a [Block],
+    text: &str,
+    braces: &[usize],
+) -> Vec<(Option<BlockKind>, Option<String>, Option<&'a Block>)> {
+    let mut out = Vec::new();
+    let mut level: &[Block] = doc_blocks;
+    for &brace in braces {
+        let found = level
+            .iter()
+            .find(|b| b.body.is_some_and(|body| body.start == brace));
+        match found {
+            Some(b) => {
+                out.push((
+                    BlockKind::from_keyword(&b.kind.text),
+                    b.name.as_ref().map(|n| n.text.clone()),
+                    Some(b),
+                ));
+                level = &b.children;
+            }
+            None => {
+                // Read the head from the text: `KIND id "Title" {`.
+                let head_start = text[..brace]
+                    .rfind(['\n', '\r', '{', '}'])
+                    .map_or(0, |i| i + 1);
+                let mut words = text[head_start..brace].split_whitespace();
+                let kind = words.next().and_then(BlockKind::from_keyword);
+                let name = words
+                    .next()
+                    .filter(|w| w.chars().all(is_ident_char))
+                    .map(String::from);
+                out.push((kind, name, None));
+                level = &[];
+            }
+        }
+    }
+    out
+}
+
+pub fn completions(
+    ws: &Workspace,
+    analysis: &Analysis,
+    file: FileId,
+    offset: usize,
+) -> Vec<CompletionItem> {
+    let Some(text) = ws.text(file) else {
+        return Vec::new();
+    };
+    let Some(src) = ws.file(file) else {
+        return Vec::new();
+    };
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = ident_back(text, offset);
+    let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    if in_string_or_comment(&text[line_start..start]) {
+        return Vec::new();
+    }
+    let range = TextRange::new(start, offset);
+    // After `key:` with no space, values get one.
+    let pad = match prev_char(text, start) {
+        Some((_, ':' | ',')) => " ",
+        _ => "",
+    };
+    let braces = open_braces(text, start);
+    let blocks = enclosing(&src.doc.blocks, text, &braces);
+    let m = &analysis.model;
+    let mut items = Vec::new();
+    let innermost = blocks.last();
+    let current = |kind: BlockKind| -> Option<EntityId> {
+        blocks
+            .iter()
+            .rev()
+            .find(|(k, _, _)| *k == Some(kind))
+            .and_then(|(_, name, b)| {
+                let b = (*b)?;
+                let n = b.name.as_ref()?;
+                decl_at(analysis, file, name.as_deref()?, n.range)
+            })
+    };
+    match context(text, start) {
+        Context::Value { key, written } => {
+            let kind = innermost.and_then(|(k, _, _)| *k);
+            let spec: Option<&PropertySpec> = match kind {
+                Some(k) => k.spec().property(&key),
+                None => BlockKind::ALL.iter().find_map(|k| k.spec().property(&key)),
+            };
+            let Some(spec) = spec else { return items };
+            value_items(
+                ws, analysis, spec, kind, &current, &written, range, pad, &mut items,
+            );
+        }
+        Context::DependsOn => {
+            let me = current(BlockKind::Team);
+            let have: Vec<&str> = match me {
+                Some(EntityId::Team(t)) => m.teams[t]
+                    .dependencies
+                    .iter()
+                    .map(|d| d.target.name.as_str())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for (i, team) in m.teams.iter().enumerate() {
+                if Some(EntityId::Team(i)) == me || have.contains(&team.decl.id.as_str()) {
+                    continue;
+                }
+                items.push(entity_item(
+                    m,
+                    EntityId::Team(i),
+                    "0",
+                    team_detail(m, i),
+                    range,
+                    pad,
+                ));
+            }
+        }
+        Context::Statement => match innermost {
+            None => {
+                for kind in BlockKind::top_level() {
+                    items.push(block_snippet(kind, range));
+                }
+            }
+            Some((Some(kind), _, block)) => {
+                let present: Vec<&str> = block.map_or(Vec::new(), |b| {
+                    b.properties.iter().map(|p| p.key.text.as_str()).collect()
+                });
+                for (i, p) in kind.spec().properties.iter().enumerate() {
+                    if present.contains(&p.name) {
+                        continue;
+                    }
+                    items.push(CompletionItem {
+                        label: p.name.to_string(),
+                        kind: ItemKind::Property,
+                        detail: Some(p.ty.describe().to_string()),
+                        documentation: Some(p.doc.to_string()),
+                        sort_text: format!("0{i:02}"),
+                        insert: format!("{}: ", p.name),
+                        snippet: false,
+                        range,
+                    });
+                }
+                for child in kind.spec().children {
+                    let mut item = block_snippet(*child, range);
+                    item.sort_text = format!("1{}", child.keyword());
+                    items.push(item);
+                }
+            }
+            Some((None, _, _)) => {}
+        },
+        Context::None => {}
+    }
+    items.sort_by(|a, b| (&a.sort_text, &a.label).cmp(&(&b.sort_text, &b.label)));
+    items
+}
+
+fn leader_detail(m: &Model, l: usize) -> String {
+    let led: Vec<&str> = m.led_by[l]
+        .iter()
+        .map(|&i| m.initiatives[i].decl.id.as_str())
+        .collect();
+    let pct = m.leaders[l].allocation_percent();
+    let mut s = if led.is_empty() {
+        "free".to_string()
+    } else {
+        format!("leads {}", led.join(", "))
+    };
+    if pct < 100.0 {
+        s.push_str(&format!(" · {pct}%"));
+    }
+    s
+}
+
+fn team_detail(m: &Model, t: usize) -> String {
+    let on: Vec<&str> = m.team_initiatives[t]
+        .iter()
+        .map(|&i| m.initiatives[i].decl.id.as_str())
+        .collect();
+    if m.teams[t].functional {
+        "functional".to_string()
+    } else if on.is_empty() {
+        "unassigned".to_string()
+    } else {
+        format!("on {}", on.join(", "))
+    }
+}
+
+fn entity_item(
+    m: &Model,
+    e: EntityId,
+    sort: &str,
+    detail: String,
+    range: TextRange,
+    pad: &str,
+) -> CompletionItem {
+    let d = m.decl(e);
+    CompletionItem {
+        label: d.id.clone(),
+        kind: if matches!(e, EntityId::Leader(_)) {
+            ItemKind::Leader
+        } else {
+            ItemKind::Team
+        },
+        detail: Some(detail),
+        documentation: d.title.clone(),
+        sort_text: format!("{sort}{}", d.id),
+        insert: format!("{pad}{}", d.id),
+        snippet: false,
+        range,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn value_items(
+    ws: &Workspace,
+    analysis: &Analysis,
+    spec: &PropertySpec,
+    kind: Option<BlockKind>,
+    current: &dyn Fn(BlockKind) -> Option<EntityId>,
+    written: &[String],
+    range: TextRange,
+    pad: &str,
+    items: &mut Vec<CompletionItem>,
+) {
+    let m = &analysis.model;
+    let fresh = |id: &str| !written.iter().any(|w| w == id);
+    if let Some(rk) = ref_kind(spec.ty) {
+        let me_init = current(BlockKind::Initiative);
+        let me_team = current(BlockKind::Team);
+        let me_leader = current(BlockKind::Leader);
+        if matches!(rk, RefKind::Leader | RefKind::LeaderOrTeam) {
+            for (l, leader) in m.leaders.iter().enumerate() {
+                if !fresh(&leader.decl.id) || me_leader == Some(EntityId::Leader(l)) {
+                    continue;
+                }
+                let busy = m.led_by[l]
+                    .iter()
+                    .any(|&i| Some(EntityId::Initiative(i)) != me_init);
+                let sort = match (spec.name, kind) {
+                    ("leader", _) => {
+                        if busy || leader.is_part_time() {
+                            "1"
+                        } else {
+                            "0"
+                        }
+                    }
+                    ("owner", _) => {
+                        let reports = me_team.is_some_and(|t| m.reports[l].contains(&t));
+                        if reports {
+                            "1"
+                        } else {
+                            "3"
+                        }
+                    }
+                    _ => "1",
+                };
+                items.push(entity_item(
+                    m,
+                    EntityId::Leader(l),
+                    sort,
+                    leader_detail(m, l),
+                    range,
+                    pad,
+                ));
+            }
+        }
+        if matches!(rk, RefKind::Team | RefKind::LeaderOrTeam) {
+            for (t, team) in m.teams.iter().enumerate() {
+                if !fresh(&team.decl.id) {
+                    continue;
+                }
+                let elsewhere = m.team_initiatives[t]
+                    .iter()
+                    .any(|&i| Some(EntityId::Initiative(i)) != me_init);
+                let sort = match spec.name {
+                    "teams" if team.functional => "2",
+                    "teams" if elsewhere => "1",
+                    "teams" => "0",
+                    "owner" if me_team == Some(EntityId::Team(t)) => "0",
+                    _ => "2",
+                };
+                items.push(entity_item(
+                    m,
+                    EntityId::Team(t),
+                    sort,
+                    team_detail(m, t),
+                    range,
+                    pad,
+                ));
+            }
+        }
+        return;
+    }
+    let simple = |label: &str, doc: Option<&str>, kind: ItemKind, sort: String| CompletionItem {
+        label: label.to_string(),
+        kind,
+        detail: None,
+        documentation: doc.map(String::from),
+        sort_text: sort,
+        insert: format!("{pad}{label}"),
+        snippet: false,
+        range,
+    };
+    match spec.ty {
+        ValueType::Enum(values) => {
+            for (i, v) in values.iter().enumerate() {
+                items.push(simple(
+                    v.name,
+                    Some(v.doc),
+                    ItemKind::Value,
+                    format!("{i:02}"),
+                ));
+            }
+        }
+        ValueType::Bool => {
+            items.push(simple("true", None, ItemKind::Value, "0".into()));
+            items.push(simple("false", None, ItemKind::Value, "1".into()));
+        }
+        ValueType::Roles => {
+            let required = ws.config().required_roles;
+            for r in &required {
+                if fresh(r) {
+                    let doc = schema::KNOWN_ROLES
+                        .iter()
+                        .find(|k| k.name == r)
+                        .map(|k| k.doc);
+                    let mut item = simple(r, doc, ItemKind::Role, format!("0{r}"));
+                    item.detail = Some("required".to_string());
+                    items.push(item);
+                }
+            }
+            for k in schema::KNOWN_ROLES {
+                if fresh(k.name) && !required.iter().any(|r| r == k.name) {
+                    items.push(simple(
+                        k.name,
+                        Some(k.doc),
+                        ItemKind::Role,
+                        format!("1{}", k.name),
+                    ));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A snippet for a new block of `kind`.
+fn block_snippet(kind: BlockKind, range: TextRange) -> CompletionItem {
+    let spec = kind.spec();
+    let mut body = String::new();
+    for p in spec.properties {
+        if let Some(s) = p.snippet {
+            body.push_str(&format!("\t{}: {s}\n", p.name));
+        }
+    }
+    let head = if spec.titled {
+        format!("{} ${{1:id}} \"${{10:Title}}\"", spec.keyword)
+    } else {
+        format!("{} ${{1:team}}", spec.keyword)
+    };
+    let insert = format!("{head} {{\n{body}}}$0");
+    CompletionItem {
+        label: spec.keyword.to_string(),
+        kind: ItemKind::Snippet,
+        detail: Some(format!("new {}", spec.kind_name)),
+        documentation: Some(spec.doc.to_string()),
+        sort_text: format!("0{}", spec.keyword),
+        insert,
+        snippet: true,
+        range,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::completions;
+    use crate::ide::fixture::fixture;
+
+    fn check(text: &str) -> String {
+        let f = fixture(text);
+        let items = completions(&f.ws, &f.analysis, f.file, f.offset);
+        let mut out = String::new();
+        for i in items {
+            let r = &f.text(f.file)[i.range.start..i.range.end];
+            out.push_str(&format!(
+                "{} [{:?}] sort={} detail={:?} replace=`{r}` insert={:?}\n",
+                i.label, i.kind, i.sort_text, i.detail, i.insert
+            ));
+        }
+        if out.is_empty() {
+            out.push_str("(none)\n");
+        }
+        out
+    }
+
+    const ORG: &str = r#"
+        leader jane "Jane" { }
+        leader raj "Raj" { allocation: 50% }
+        leader ann "Ann" { }
+        initiative prime "Prime" { leader: raj teams: search }
+        team search "Search" { }
+        team ads "Ads" { }
+        team legal "Legal" { functional: true }
+    "#;
+
+    fn with(extra: &str) -> String {
+        check(&format!("{ORG}\n{extra}"))
+    }
+
+    #[test]
+    fn leaders_after_leader_free_first_busy_marked() {
+        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  leader: $0\n}\n"));
+    }
+
+    #[test]
+    fn leader_prefix_with_dash_and_no_space_and_unterminated() {
+        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  leader:ja$0"));
+    }
+
+    #[test]
+    fn teams_unassigned_first_and_written_ones_left_out() {
+        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  teams: ads, $0\n}\n"));
+    }
+
+    #[test]
+    fn keys_not_yet_present_with_docs() {
+        insta::assert_snapshot!(with("team t \"T\" {\n  roles: qa\n  $0\n}\n"));
+    }
+
+    #[test]
+    fn model_values_roles_and_booleans() {
+        insta::assert_snapshot!(with("initiative fba \"FBA\" { model: $0 }"));
+        insta::assert_snapshot!(with("team t \"T\" { roles: engineering, $0 }"));
+        insta::assert_snapshot!(with("team t \"T\" { functional: t$0 }"));
+    }
+
+    #[test]
+    fn depends_on_offers_other_teams_and_owner_puts_the_team_first() {
+        insta::assert_snapshot!(with(
+            "team t \"T\" {\n  depends_on ads { }\n  depends_on $0\n}\n"
+        ));
+        insta::assert_snapshot!(with(
+            "team t \"T\" {\n  reports_to: ann\n  depends_on ads { owner: $0 }\n}\n"
+        ));
+    }
+
+    #[test]
+    fn snippets_at_top_level_and_nothing_in_strings_or_comments() {
+        insta::assert_snapshot!(check("leader jane \"J\" { }\n$0"));
+        assert_eq!(check("leader jane \"J $0\" { }\n"), "(none)\n");
+        assert_eq!(check("# leader: $0\n"), "(none)\n");
+    }
+}

@@ -1,0 +1,384 @@
+//! Hover: the principle behind a finding, a card for an entity, the meaning
+//! of keys, kinds and values, an initiative's single-threaded checklist.
+//! Markdown, in our own words, citing the article.
+
+use super::{checklist, code, target_at, Target};
+use crate::model::{EntityId, Model, OrgModel};
+use crate::rules::{self, Finding};
+use crate::schema;
+use crate::text::{FileId, TextRange};
+use crate::{Analysis, Workspace};
+use std::fmt::Write;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct HoverResult {
+    pub range: TextRange,
+    pub markdown: String,
+}
+
+pub fn hover(
+    ws: &Workspace,
+    analysis: &Analysis,
+    file: FileId,
+    offset: usize,
+) -> Option<HoverResult> {
+    let mut sections = Vec::new();
+    let mut range: Option<TextRange> = None;
+    let findings: Vec<&Finding> = analysis
+        .findings_in(file)
+        .iter()
+        .filter(|f| f.loc.range.touches(offset))
+        .collect();
+    let mut seen = Vec::new();
+    for f in &findings {
+        range = Some(range.map_or(f.loc.range, |r| r.cover(f.loc.range)));
+        if seen.contains(&f.rule) {
+            continue;
+        }
+        seen.push(f.rule);
+        let same: Vec<&&Finding> = findings.iter().filter(|g| g.rule == f.rule).collect();
+        sections.push(finding_section(f.rule(), &same));
+    }
+    if let Some(target) = target_at(ws, analysis, file, offset) {
+        range = Some(target.range());
+        if let Some(card) = target_card(ws, analysis, &target) {
+            sections.push(card);
+        }
+    }
+    if sections.is_empty() {
+        return None;
+    }
+    Some(HoverResult {
+        range: range?,
+        markdown: sections.join("\n\n---\n\n"),
+    })
+}
+
+fn finding_section(rule: &rules::Rule, findings: &[&&Finding]) -> String {
+    let mut s = format!("**{}** · {}\n\n", rule.name, findings[0].severity);
+    for f in findings {
+        let _ = writeln!(s, "{}\n", f.message);
+    }
+    let _ = writeln!(s, "*Principle.* {}\n", rule.principle);
+    if !rule.questions.is_empty() {
+        s.push_str("*Ask:*\n");
+        for q in rule.questions {
+            let _ = writeln!(s, "- {q}");
+        }
+        s.push('\n');
+    }
+    let _ = writeln!(s, "*How to fix.* {}\n", rule.fix);
+    let _ = write!(
+        s,
+        "Source: [{}]({})",
+        rules::SOURCE_TITLE,
+        rules::SOURCE_URL
+    );
+    s
+}
+
+fn target_card(ws: &Workspace, analysis: &Analysis, target: &Target) -> Option<String> {
+    match target {
+        Target::Decl { entity, .. }
+        | Target::Ref {
+            resolved: Some(entity),
+            ..
+        } => Some(entity_card(ws, analysis, *entity)),
+        Target::Ref {
+            name,
+            kind,
+            resolved: None,
+            ..
+        } => Some(format!(
+            "{} — no {} named {} is declared",
+            code(name),
+            kind.describe(),
+            code(name)
+        )),
+        Target::Keyword { kind, .. } => {
+            let spec = kind.spec();
+            let keys: Vec<String> = spec.properties.iter().map(|p| code(p.name)).collect();
+            Some(format!(
+                "**{}** (block)\n\n{}\n\nProperties: {}",
+                spec.keyword,
+                spec.doc,
+                keys.join(", ")
+            ))
+        }
+        Target::Key { block, key, .. } => {
+            let p = block.spec().property(key)?;
+            let mut s = format!(
+                "**{}** · property of `{}`\n\n{}\n\nValue: {}",
+                p.name,
+                block.keyword(),
+                p.doc,
+                p.ty.describe()
+            );
+            if let schema::ValueType::Enum(values) = p.ty {
+                s.push_str("\n\n");
+                for v in values {
+                    let _ = writeln!(s, "- `{}` — {}", v.name, v.doc);
+                }
+            }
+            Some(s.trim_end().to_string())
+        }
+        Target::Value { value, .. } => {
+            let mut s = format!("**{}**\n\n{}", value.name, value.doc);
+            let is_model = schema::MODELS.iter().any(|v| v.name == value.name);
+            if let Some(other) = schema::MODELS
+                .iter()
+                .find(|v| is_model && v.name != value.name)
+            {
+                let _ = write!(s, "\n\nCompare `{}`: {}", other.name, other.doc);
+            }
+            Some(s)
+        }
+    }
+}
+
+fn title_of(m: &Model, e: EntityId) -> String {
+    let d = m.decl(e);
+    match &d.title {
+        Some(t) => format!("`{}` — {t}", d.id),
+        None => format!("`{}`", d.id),
+    }
+}
+
+fn ids(m: &Model, es: impl IntoIterator<Item = EntityId>) -> String {
+    let v: Vec<String> = es.into_iter().map(|e| code(&m.decl(e).id)).collect();
+    if v.is_empty() {
+        "—".to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// The card of an entity: who or what it is and how it connects.
+pub fn entity_card(ws: &Workspace, analysis: &Analysis, e: EntityId) -> String {
+    let m = &analysis.model;
+    let mut s = format!("**{}** {}\n\n", e.kind().keyword(), title_of(m, e));
+    match e {
+        EntityId::Leader(l) => {
+            let leader = &m.leaders[l];
+            if let Some(t) = &leader.job_title {
+                let _ = writeln!(s, "- Title: {t}");
+            }
+            let pct = leader.allocation_percent();
+            let _ = writeln!(
+                s,
+                "- Allocation: {pct}%{}",
+                if leader.is_part_time() {
+                    " (part-time)"
+                } else {
+                    ""
+                }
+            );
+            if !leader.duties.is_empty() {
+                let d: Vec<&str> = leader.duties.iter().map(|d| d.value.as_str()).collect();
+                let _ = writeln!(s, "- Other duties: {}", d.join("; "));
+            }
+            let _ = writeln!(
+                s,
+                "- Leads: {}",
+                ids(m, m.led_by[l].iter().map(|&i| EntityId::Initiative(i)))
+            );
+            if let Some(r) = &leader.reports_to {
+                let _ = writeln!(s, "- Reports to: {}", code(&r.name));
+            }
+            let _ = writeln!(
+                s,
+                "- Reporting to them: {}",
+                ids(m, m.reports[l].iter().copied())
+            );
+        }
+        EntityId::Team(t) => {
+            let team = &m.teams[t];
+            let config = ws.config();
+            if team.functional {
+                let _ = writeln!(
+                    s,
+                    "- Functional team: the single-threaded rules do not apply"
+                );
+            }
+            let roles: Vec<&str> = team.roles.iter().map(|r| r.value.as_str()).collect();
+            let _ = writeln!(
+                s,
+                "- Roles: {}",
+                if roles.is_empty() {
+                    "—".to_string()
+                } else {
+                    roles.join(", ")
+                }
+            );
+            if !team.functional {
+                let missing: Vec<&str> = config
+                    .required_roles
+                    .iter()
+                    .filter(|r| !roles.contains(&r.as_str()))
+                    .map(String::as_str)
+                    .collect();
+                if !missing.is_empty() {
+                    let _ = writeln!(s, "- Missing roles: {}", missing.join(", "));
+                }
+            }
+            let inits: Vec<EntityId> = m.team_initiatives[t]
+                .iter()
+                .map(|&i| EntityId::Initiative(i))
+                .collect();
+            let _ = writeln!(
+                s,
+                "- Initiative{}: {}",
+                if inits.len() > 1 { "s" } else { "" },
+                ids(m, inits)
+            );
+            if let Some(r) = &team.reports_to {
+                let _ = writeln!(s, "- Reports to: {}", code(&r.name));
+            }
+            let deps: Vec<String> = team
+                .dependencies
+                .iter()
+                .map(|d| code(&d.target.name))
+                .collect();
+            let _ = writeln!(
+                s,
+                "- Depends on: {}",
+                if deps.is_empty() {
+                    "—".to_string()
+                } else {
+                    deps.join(", ")
+                }
+            );
+            let _ = writeln!(
+                s,
+                "- Depended on by: {}",
+                ids(m, m.dependents[t].iter().map(|&x| EntityId::Team(x)))
+            );
+        }
+        EntityId::Initiative(i) => {
+            let init = &m.initiatives[i];
+            let leader = init
+                .leader
+                .as_ref()
+                .map_or("—".to_string(), |r| code(&r.name));
+            let _ = writeln!(s, "- Leader: {leader}");
+            let model = match init.model.as_ref().map(|m| m.value) {
+                Some(OrgModel::Ownership) => "ownership (STO)",
+                Some(OrgModel::Leadership) => "leadership (STL)",
+                None => "—",
+            };
+            let _ = writeln!(s, "- Model: {model}");
+            if init.critical {
+                let _ = writeln!(s, "- Critical");
+            }
+            let teams: Vec<String> = init.teams.iter().map(|r| code(&r.name)).collect();
+            let _ = writeln!(
+                s,
+                "- Teams: {}",
+                if teams.is_empty() {
+                    "—".to_string()
+                } else {
+                    teams.join(", ")
+                }
+            );
+            let checks = checklist::checklist(ws, analysis, i);
+            let (ok, total) = checklist::score(&checks);
+            let _ = writeln!(s, "\n**Single-threaded checklist** {ok}/{total}\n");
+            for c in &checks {
+                let _ = writeln!(
+                    s,
+                    "- {} {} — {}",
+                    if c.ok { "✓" } else { "✗" },
+                    c.question,
+                    c.why
+                );
+            }
+            let _ = write!(
+                s,
+                "\nSource: [{}]({})",
+                rules::SOURCE_TITLE,
+                rules::SOURCE_URL
+            );
+        }
+    }
+    s.trim_end().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hover;
+    use crate::ide::fixture::fixture;
+
+    fn check(text: &str) -> String {
+        let f = fixture(text);
+        match hover(&f.ws, &f.analysis, f.file, f.offset) {
+            Some(h) => format!(
+                "range {:?} `{}`\n\n{}",
+                h.range,
+                &f.text(f.file)[h.range.start..h.range.end],
+                h.markdown
+            ),
+            None => "no hover".to_string(),
+        }
+    }
+
+    const PLAN: &str = r#"
+        leader jane "Jane Doe" { title: "Director" }
+        leader raj "Raj" { allocation: 50% reports_to: jane }
+        initiative fba "FBA" {
+          leader: jane
+          model: ownership
+          scope: "Inbound"
+          metrics: "Units"
+          teams: inbound
+        }
+        team inbound "Inbound" {
+          reports_to: jane
+          roles: engineering, qa, design, product
+          depends_on billing { owner: inbound plan: "Events" }
+        }
+        team billing "Billing" { roles: engineering, qa, design, product }
+        initiative pay "Pay" { leader: raj model: leadership scope: "Pay" metrics: "M" teams: billing }
+    "#;
+
+    fn at(marker_after: &str) -> String {
+        let text = PLAN.replacen(marker_after, &format!("{marker_after}$0"), 1);
+        check(&text)
+    }
+
+    #[test]
+    fn leader_card_on_declaration() {
+        insta::assert_snapshot!(at("leader ja"));
+    }
+
+    #[test]
+    fn team_card_on_reference() {
+        insta::assert_snapshot!(at("teams: inb"));
+    }
+
+    #[test]
+    fn initiative_checklist_on_name() {
+        insta::assert_snapshot!(at("initiative fb"));
+    }
+
+    #[test]
+    fn finding_shows_principle_questions_fix_and_source() {
+        insta::assert_snapshot!(check(
+            r#"
+            initiative f$0ba "FBA" { scope: "x" metrics: "m" }
+            "#
+        ));
+    }
+
+    #[test]
+    fn key_and_enum_value_docs() {
+        insta::assert_snapshot!(at("  mod"));
+        insta::assert_snapshot!(at("model: owner"));
+        insta::assert_snapshot!(at("roles: engineering, q"));
+        insta::assert_snapshot!(check("te$0am x \"X\" { functional: true }\n"));
+    }
+
+    #[test]
+    fn nothing_on_whitespace() {
+        assert_eq!(check("leader jane \"J\" { }\n$0\n"), "no hover");
+    }
+}
