@@ -699,3 +699,47 @@ fn help_and_version() {
         }
     }
 }
+
+#[test]
+fn each_orgplan_toml_makes_its_own_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(&root.join(".git/HEAD"), "ref: refs/heads/main\n");
+    // Two plans, each under its own orgplan.toml, both declaring `legal`.
+    for name in ["a", "b"] {
+        write(&root.join(format!("plans/{name}/orgplan.toml")), "[rules]\n");
+        write(
+            &root.join(format!("plans/{name}/plan.orgplan")),
+            "team legal \"Legal\" {\n  functional: true\n}\n",
+        );
+    }
+    let r = run_in(root, &["check", "--format", "json", "plans"], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        !rules_found(&r).contains(&"duplicate-definition".to_string()),
+        "{}",
+        r.stdout
+    );
+    // With one --config, everything is one workspace again.
+    write(&root.join("all.toml"), "[rules]\n");
+    let r = run_in(
+        root,
+        &["check", "--format", "json", "--config", "all.toml", "plans"],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(rules_found(&r).contains(&"duplicate-definition".to_string()));
+}
+
+#[test]
+fn bundled_examples_check_as_the_readme_says() {
+    let root = orgplan_e2e::workspace_root();
+    let r = run_in(&root, &["check", "examples/fulfilment", "examples/gdpr"], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let r = run_in(&root, &["check", "--format", "json", "examples"], None);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let found = rules_found(&r);
+    for rule in orgplan_analysis::rules::ALL {
+        assert!(found.contains(&rule.name.to_string()), "{} not reported", rule.name);
+    }
+}

@@ -1,4 +1,5 @@
-//! `orgplan check`: one workspace of every plan given, its findings printed.
+//! `orgplan check`: the plans given, grouped into workspaces by their
+//! `orgplan.toml`, and their findings printed.
 
 use crate::cli::{CheckArgs, ColorChoice, OutputFormat};
 use crate::files;
@@ -7,17 +8,18 @@ use crate::Failure;
 use orgplan_analysis::rules::Severity;
 use orgplan_analysis::Workspace;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let inputs = files::collect(&args.paths)?;
-    let mut ws = Workspace::new();
-    for input in &inputs {
-        let text = files::read_text(&input.path, &input.display)?;
-        ws.set_file(&input.display, text);
-    }
-    let config = match &args.config {
+    let overrides: BTreeMap<_, _> = args.rules.iter().cloned().collect();
+
+    // Which files form one workspace: with `--config`, all of them; else the
+    // files under one `orgplan.toml` (its folder and everything below it,
+    // down to the next `orgplan.toml`), and the files under none together.
+    let explicit = match &args.config {
         Some(path) => {
             if !path.is_file() {
                 return Err(Failure::new(format!(
@@ -32,17 +34,43 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             }
             Some((path.clone(), files::display(path)))
         }
-        None => files::find_config(&args.paths),
+        None => None,
     };
-    if let Some((path, shown)) = config {
-        let text = files::read_text(&path, &shown)?;
-        ws.set_config_file(Some((&shown, text)));
+    let mut groups: BTreeMap<Option<PathBuf>, (Option<(PathBuf, String)>, Vec<&files::Input>)> =
+        BTreeMap::new();
+    for input in &inputs {
+        let config = match &explicit {
+            Some(c) => Some(c.clone()),
+            None => files::find_config(std::slice::from_ref(&input.path)),
+        };
+        let key = config.as_ref().map(|(p, _)| p.clone());
+        groups.entry(key).or_insert_with(|| (config, Vec::new())).1.push(input);
     }
-    let overrides: BTreeMap<_, _> = args.rules.iter().cloned().collect();
-    ws.set_rule_overrides(overrides);
+    if groups.is_empty() {
+        // No plan at all: still read the configuration, to report its errors.
+        let config = explicit.clone().or_else(|| files::find_config(&args.paths));
+        groups.insert(config.as_ref().map(|(p, _)| p.clone()), (config, Vec::new()));
+    }
 
-    let analysis = ws.analysis();
-    let report = Report::new(&ws, &analysis.findings, inputs.len());
+    let mut workspaces = Vec::new();
+    for (_, (config, members)) in groups {
+        let mut ws = Workspace::new();
+        for input in &members {
+            let text = files::read_text(&input.path, &input.display)?;
+            ws.set_file(&input.display, text);
+        }
+        if let Some((path, shown)) = config {
+            let text = files::read_text(&path, &shown)?;
+            ws.set_config_file(Some((&shown, text)));
+        }
+        ws.set_rule_overrides(overrides.clone());
+        let analysis = ws.analysis();
+        workspaces.push((ws, analysis, members.len()));
+    }
+    let reports: Vec<Report> = workspaces
+        .iter()
+        .map(|(ws, analysis, n)| Report::new(ws, &analysis.findings, *n))
+        .collect();
 
     let mut stdout = std::io::stdout().lock();
     let text = match args.format {
@@ -58,19 +86,24 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
             if inputs.is_empty() {
                 eprintln!("orgplan: warning: no .{} files found", files::EXTENSION);
             }
-            output::human(&ws, &report, color)
+            let parts: Vec<(&Workspace, &Report)> = workspaces
+                .iter()
+                .map(|(ws, _, _)| ws)
+                .zip(&reports)
+                .collect();
+            output::human(&parts, color)
         }
-        OutputFormat::Json => output::json(&report),
-        OutputFormat::Sarif => output::sarif(&report),
+        OutputFormat::Json => output::json(&Report::merge(reports)),
+        OutputFormat::Sarif => output::sarif(&Report::merge(reports)),
     };
     // A closed pipe (`orgplan check | head`) is not worth a panic.
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
 
-    let failed = analysis
-        .findings
+    let failed = workspaces
         .iter()
+        .flat_map(|(_, analysis, _)| analysis.findings.iter())
         .any(|f| f.severity == Severity::Error);
     Ok(ExitCode::from(u8::from(failed)))
 }

@@ -36,9 +36,10 @@ pub enum Command {
     #[command(long_about = "\
 Check plans and report every finding.
 
-All the files checked together form one org model (one namespace), so references across files \
-resolve. The nearest orgplan.toml (in the first given folder or its ancestors, up to the \
-repository root) sets rule levels and thresholds.
+The files under one orgplan.toml (found in a file's folder or its ancestors, up to the \
+repository root) form one org model with one namespace, so references across them resolve; \
+that orgplan.toml sets their rule levels and thresholds. Files under no orgplan.toml form one \
+model together. With --config, every file checked is one model under that configuration.
 
 Exit status: 0 when no finding is an error, 1 when one is, 2 for a usage or I/O error.")]
     Check(CheckArgs),

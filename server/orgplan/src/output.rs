@@ -65,6 +65,21 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// The reports of several workspaces, as one.
+    pub fn merge(reports: Vec<Report<'a>>) -> Report<'a> {
+        let mut all = Report {
+            items: Vec::new(),
+            fix_places: Vec::new(),
+            files: 0,
+        };
+        for r in reports {
+            all.items.extend(r.items);
+            all.fix_places.extend(r.fix_places);
+            all.files += r.files;
+        }
+        all
+    }
+
     fn count(&self, s: Severity) -> usize {
         self.items
             .iter()
@@ -150,11 +165,35 @@ fn renderer(s: Severity, color: bool) -> Renderer {
     }
 }
 
-/// The human output: every finding as rustc shows its diagnostics, then a
-/// summary line.
-pub fn human(ws: &Workspace, report: &Report, color: bool) -> String {
+/// The human output: every finding of every workspace as rustc shows its
+/// diagnostics, then one summary line.
+pub fn human(parts: &[(&Workspace, &Report)], color: bool) -> String {
     let mut out = String::new();
     let mut explained: BTreeSet<&str> = BTreeSet::new();
+    for (ws, report) in parts {
+        human_findings(ws, report, color, &mut explained, &mut out);
+    }
+    let mut total = Report {
+        items: Vec::new(),
+        fix_places: Vec::new(),
+        files: 0,
+    };
+    for (_, report) in parts {
+        total.items.extend(report.items.iter().cloned());
+        total.files += report.files;
+    }
+    out.push_str(&summary(&total, color));
+    out.push('\n');
+    out
+}
+
+fn human_findings<'r>(
+    ws: &Workspace,
+    report: &Report<'r>,
+    color: bool,
+    explained: &mut BTreeSet<&'r str>,
+    out: &mut String,
+) {
     for (finding, _, _) in &report.items {
         // Annotations grouped by file, the finding's own file first.
         let mut groups: Vec<(FileId, Vec<Ann>)> = Vec::new();
@@ -223,9 +262,6 @@ pub fn human(ws: &Workspace, report: &Report, color: bool) -> String {
         out.push_str(&renderer(finding.severity, color).render(msg).to_string());
         out.push_str("\n\n");
     }
-    out.push_str(&summary(report, color));
-    out.push('\n');
-    out
 }
 
 fn summary(report: &Report, color: bool) -> String {
