@@ -84,33 +84,28 @@ const colOf = (needle, word) => LINES[lineOf(needle) - 1].indexOf(word) + 1;
 const planFile = path.join(workspace, "plan.orgplan");
 fs.writeFileSync(planFile, PLAN);
 
-fs.writeFileSync(
-  path.join(userData, "User", "settings.json"),
-  JSON.stringify(
-    {
-      "security.workspace.trust.enabled": false,
-      "workbench.colorTheme": "Default Dark Modern",
-      "workbench.startupEditor": "none",
-      "workbench.tips.enabled": false,
-      "workbench.welcomePage.walkthroughs.openOnInstall": false,
-      "workbench.secondarySideBar.defaultVisibility": "hidden",
-      "chat.disableAIFeatures": true,
-      "extensions.ignoreRecommendations": true,
-      "extensions.autoCheckUpdates": false,
-      "extensions.autoUpdate": false,
-      "telemetry.telemetryLevel": "off",
-      "update.mode": "none",
-      "editor.minimap.enabled": false,
-      "editor.hover.delay": 100,
-      // Only the language server's completions, not words of the document.
-      "editor.wordBasedSuggestions": "off",
-      "files.autoSave": "off",
-      "window.restoreWindows": "none",
-    },
-    null,
-    2,
-  ),
-);
+const baseSettings = {
+  "security.workspace.trust.enabled": false,
+  "workbench.colorTheme": "Default Dark Modern",
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
+  "extensions.ignoreRecommendations": true,
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "editor.minimap.enabled": false,
+  "editor.hover.delay": 100,
+  // Only the language server's completions, not words of the document.
+  "editor.wordBasedSuggestions": "off",
+  "files.autoSave": "off",
+  "window.restoreWindows": "none",
+  "orgplan.trace.server": "messages",
+};
+fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(baseSettings, null, 2));
 
 const results = [];
 const log = (s) => console.log(s);
@@ -203,6 +198,12 @@ async function stopAll() {
     } catch {
       /* already gone */
     }
+  }
+  // The workbench's own logs (extension host, the orgplan output channels).
+  try {
+    fs.cpSync(path.join(userData, "logs"), path.join(OUT, "logs"), { recursive: true, force: true });
+  } catch {
+    /* no logs */
   }
   fs.rmSync(tmp, { recursive: true, force: true });
 }
@@ -426,6 +427,23 @@ async function main() {
     await page.screenshot({ path: path.join(OUT, "screenshot.png") });
   });
   await closeWidgets();
+
+  await check("orgplan.rules setting turns a rule off and on", async () => {
+    if (!problemsShown) {
+      throw new Error("no findings to configure");
+    }
+    // The folder's settings change as if edited; the server reads section
+    // `orgplan` through workspace/configuration.
+    const folderSettings = path.join(workspace, ".vscode", "settings.json");
+    fs.mkdirSync(path.dirname(folderSettings), { recursive: true });
+    fs.writeFileSync(folderSettings, JSON.stringify({ "orgplan.rules": { "initiative-without-leader": "off" } }));
+    await waitForProblems(
+      (t) => !t.includes("initiative-without-leader") && t.includes("undefined-reference"),
+      "initiative-without-leader stays with orgplan.rules turning it off",
+    );
+    fs.writeFileSync(folderSettings, JSON.stringify({ "orgplan.rules": {} }));
+    await waitForProblems((t) => t.includes("initiative-without-leader"), "initiative-without-leader does not come back");
+  });
 
   await check("completion after `leader: ` lists leaders", async () => {
     const line = lineOf("initiative payments");
