@@ -18,6 +18,10 @@ module.exports = grammar({
 
   extras: $ => [/\s/, $.comment],
 
+  // A property key is an identifier followed by `:`; only an external
+  // scanner can look past the identifier to see the `:`.
+  externals: $ => [$._property_key],
+
   word: $ => $.identifier,
 
   rules: {
@@ -42,7 +46,7 @@ module.exports = grammar({
     // The value is optional so that `leader:` typed just before a `}` still
     // gives a clean tree; prefer reading what follows as the value.
     property: $ => prec.right(seq(
-      field('key', $.identifier),
+      field('key', alias($._property_key, $.identifier)),
       ':',
       optional(field('value', $.value_list)),
     )),
