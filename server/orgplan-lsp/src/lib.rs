@@ -8,6 +8,7 @@
 mod capabilities;
 mod convert;
 mod diagnostics;
+mod handlers;
 mod server;
 mod session;
 mod transport;

@@ -4,6 +4,7 @@
 //! convert back.
 
 use crate::diagnostics;
+use crate::handlers;
 use crate::session::{self, Session};
 use crate::{capabilities, convert};
 use orgplan_analysis::position::Encoding;
@@ -379,5 +380,154 @@ impl LanguageServer for Backend {
             let config = convert::client_config(&section);
             self.mutate("didChangeConfiguration", |s| s.set_client_config(config));
         }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.with_file("hover", &uri, |snap| handlers::hover::hover(snap, &params))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.with_file("completion", &uri, |snap| {
+            handlers::completion::completion(snap, &params)
+        })
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let p = params.text_document_position_params;
+        self.with_file("definition", &p.text_document.uri, |snap| {
+            handlers::navigation::definition(snap, p.position)
+        })
+    }
+
+    async fn goto_declaration(
+        &self,
+        params: request::GotoDeclarationParams,
+    ) -> Result<Option<request::GotoDeclarationResponse>> {
+        let p = params.text_document_position_params;
+        self.with_file("declaration", &p.text_document.uri, |snap| {
+            handlers::navigation::definition(snap, p.position)
+        })
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.with_file("references", &uri, |snap| {
+            handlers::navigation::references(snap, &params)
+        })
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        let p = params.text_document_position_params;
+        self.with_file("documentHighlight", &p.text_document.uri, |snap| {
+            handlers::navigation::highlights(snap, p.position)
+        })
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        let r = self.with_file("prepareRename", &params.text_document.uri, |snap| {
+            handlers::navigation::prepare_rename(snap, params.position)
+        })?;
+        r.transpose()
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        let r = self.with_file("rename", &uri, |snap| {
+            handlers::navigation::rename(snap, &params)
+        })?;
+        r.transpose()
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        self.with_file(
+            "documentSymbol",
+            &params.text_document.uri,
+            handlers::symbols::document_symbols,
+        )
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<OneOf<Vec<SymbolInformation>, Vec<WorkspaceSymbol>>>> {
+        let syms = self.with_session("workspace/symbol", |s| {
+            handlers::symbols::workspace_symbols(s, &params.query)
+        })?;
+        Ok(Some(OneOf::Left(syms)))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        let t = self.with_file("semanticTokens/full", &params.text_document.uri, |snap| {
+            handlers::tokens::semantic_tokens(snap, None)
+        })?;
+        Ok(t.map(SemanticTokensResult::Tokens))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        let t = self.with_file("semanticTokens/range", &params.text_document.uri, |snap| {
+            handlers::tokens::semantic_tokens(snap, Some(params.range))
+        })?;
+        Ok(t.map(SemanticTokensRangeResult::Tokens))
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        self.with_file(
+            "formatting",
+            &params.text_document.uri,
+            handlers::editing::formatting,
+        )
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_file("codeAction", &uri, |snap| {
+            handlers::code_actions::code_actions(snap, &params)
+        })
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        self.with_file(
+            "foldingRange",
+            &params.text_document.uri,
+            handlers::tokens::folding,
+        )
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.with_file("inlayHint", &params.text_document.uri, |snap| {
+            handlers::tokens::inlay_hints(snap, params.range)
+        })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.with_file(
+            "codeLens",
+            &params.text_document.uri,
+            handlers::tokens::code_lens,
+        )
     }
 }

@@ -1,0 +1,53 @@
+//! textDocument/completion
+
+use super::Snap;
+use orgplan_analysis::ide::completion::{self, ItemKind};
+use tower_lsp_server::lsp_types::*;
+
+pub const TRIGGERS: [&str; 3] = [":", " ", ","];
+
+pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionResponse> {
+    let offset = snap.offset(params.text_document_position.position);
+    let items = completion::completions(snap.ws, &snap.analysis, snap.file, offset);
+    let items = items
+        .into_iter()
+        .map(|i| CompletionItem {
+            label: i.label.clone(),
+            label_details: i.detail.as_ref().map(|d| CompletionItemLabelDetails {
+                detail: None,
+                description: Some(d.clone()),
+            }),
+            kind: Some(match i.kind {
+                ItemKind::Leader => CompletionItemKind::CLASS,
+                ItemKind::Team => CompletionItemKind::STRUCT,
+                ItemKind::Property => CompletionItemKind::PROPERTY,
+                ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
+                ItemKind::Role => CompletionItemKind::ENUM_MEMBER,
+                ItemKind::Snippet => CompletionItemKind::SNIPPET,
+            }),
+            detail: i.detail.clone(),
+            documentation: i.documentation.map(|d| {
+                Documentation::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: d,
+                })
+            }),
+            sort_text: Some(i.sort_text),
+            filter_text: Some(i.label),
+            insert_text_format: Some(if i.snippet {
+                InsertTextFormat::SNIPPET
+            } else {
+                InsertTextFormat::PLAIN_TEXT
+            }),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: snap.range(i.range),
+                new_text: i.insert,
+            })),
+            ..CompletionItem::default()
+        })
+        .collect();
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: false,
+        items,
+    }))
+}

@@ -1,0 +1,81 @@
+//! One module per LSP method group: convert the request, call
+//! `orgplan_analysis::ide`, convert the answer back.
+
+pub mod code_actions;
+pub mod completion;
+pub mod editing;
+pub mod hover;
+pub mod navigation;
+pub mod symbols;
+pub mod tokens;
+
+use crate::server::Inner;
+use crate::session::{self, Doc, Session};
+use orgplan_analysis::position::Encoding;
+use orgplan_analysis::{Analysis, FileId, Loc, Workspace};
+use ropey::Rope;
+use std::sync::Arc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::lsp_types::{Location, Position, Range, Uri};
+
+/// What a request about one file sees: the session (for other files'
+/// URIs and ropes), the file's workspace and its cached analysis.
+pub struct Snap<'a> {
+    pub session: &'a Session,
+    pub ws: &'a Workspace,
+    pub analysis: Arc<Analysis>,
+    pub file: FileId,
+    pub doc: &'a Doc,
+    pub enc: Encoding,
+}
+
+impl Snap<'_> {
+    pub fn rope(&self) -> &Rope {
+        &self.doc.rope
+    }
+
+    pub fn offset(&self, p: Position) -> usize {
+        crate::convert::offset(self.rope(), p, self.enc)
+    }
+
+    pub fn range(&self, r: orgplan_analysis::TextRange) -> Range {
+        crate::convert::range(self.rope(), r, self.enc)
+    }
+
+    pub fn text_range(&self, r: Range) -> orgplan_analysis::TextRange {
+        let start = self.offset(r.start);
+        orgplan_analysis::TextRange::new(start, self.offset(r.end).max(start))
+    }
+
+    pub fn location(&self, loc: Loc) -> Option<Location> {
+        session::location(&self.session.docs, self.ws, self.enc, loc)
+    }
+}
+
+impl Inner {
+    /// Runs `f` on a snapshot of the file at `uri` (`None` if unknown),
+    /// under the session lock, with panics turned into errors.
+    pub fn with_file<R>(
+        &self,
+        what: &str,
+        uri: &Uri,
+        f: impl FnOnce(&Snap) -> Option<R>,
+    ) -> Result<Option<R>> {
+        self.with_session(what, |s| {
+            let key = session::key_of(uri);
+            let pid = s.docs.get(&key)?.project;
+            let analysis = s.projects.get_mut(&pid)?.ws.analysis();
+            let s: &Session = s;
+            let doc = s.docs.get(&key)?;
+            let snap = Snap {
+                session: s,
+                ws: &s.projects.get(&pid)?.ws,
+                analysis,
+                file: doc.file,
+                doc,
+                enc: s.encoding,
+            };
+            f(&snap)
+        })
+    }
+}

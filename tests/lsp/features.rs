@@ -1,0 +1,454 @@
+//! Every feature method, end to end, on a multi-file workspace.
+
+use crate::harness::{cursor, redact, workspace, Client, Init};
+use serde_json::{json, Value};
+
+const PEOPLE: &str = r#"leader jane "Jane Doe" {
+  title: "Director, Fulfilment"
+}
+
+leader raj "Raj Patel" {
+  title: "VP Engineering"
+  allocation: 50%
+}
+
+leader ann "Ann Lee" { }
+"#;
+
+const RETAIL: &str = r#"# Retail division
+initiative fba "Fulfilment by Amazon" {
+  leader: jane
+  model: ownership
+  scope: "Inbound logistics"
+  metrics: "Units received per day"
+  teams: inbound, billing
+}
+
+team inbound "FBA Inbound" {
+  reports_to: jane
+  roles: engineering, qa, design, product
+  depends_on payments {
+    owner: inbound
+    plan: "Adopt the settlement events API"
+  }
+}
+
+team billing "FBA Billing" {
+  reports_to: raj
+  roles: engineering
+}
+"#;
+
+const PAYMENTS: &str = r#"initiative pay "Payments" {
+  leader: raj
+  model: leadership
+  scope: "Settlement"
+  metrics: "Settled per hour"
+  teams: payments
+}
+
+team payments "Payments" {
+  reports_to: raj
+  roles: engineering, qa, design, product
+}
+"#;
+
+struct Env {
+    dir: tempfile::TempDir,
+    c: Client,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env::with(Init::default())
+    }
+
+    fn with(init: Init) -> Env {
+        let dir = workspace(&[
+            ("people.orgplan", PEOPLE),
+            ("retail.orgplan", RETAIL),
+            ("payments.orgplan", PAYMENTS),
+        ]);
+        let mut c = Client::spawn(Init {
+            root: Some(dir.path().to_path_buf()),
+            ..init
+        });
+        let retail = c.uri("retail.orgplan");
+        c.wait_diagnostics(&retail, |_| true);
+        Env { dir, c }
+    }
+
+    fn open(&mut self, rel: &str, text: &str) -> String {
+        let uri = self.c.uri(rel);
+        self.c.open(&uri, text);
+        uri
+    }
+
+    /// Opens `rel` with `text` (a `$0` marks the cursor) and sends `method`
+    /// with the document and the position.
+    fn at(&mut self, rel: &str, text: &str, method: &str, extra: Value) -> Value {
+        let (text, pos) = cursor(text);
+        let uri = self.open(rel, &text);
+        let mut params = json!({ "textDocument": { "uri": uri }, "position": pos });
+        if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
+            p.extend(e.clone());
+        }
+        let r = self.c.request(method, params);
+        self.redact(&r.unwrap_or_else(|e| json!({ "error": e })))
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.c.request(method, params);
+        self.redact(&r.unwrap_or_else(|e| json!({ "error": e })))
+    }
+
+    fn redact(&self, v: &Value) -> Value {
+        redact(v, self.dir.path())
+    }
+
+    fn done(self) {
+        assert_eq!(self.c.shutdown(), 0);
+    }
+}
+
+fn mark(text: &str, after: &str) -> String {
+    let at = text
+        .find(after)
+        .unwrap_or_else(|| panic!("{after:?} not in the text"))
+        + after.len();
+    format!("{}$0{}", &text[..at], &text[at..])
+}
+
+#[test]
+fn hover_on_findings_entities_keys_values_and_initiatives() {
+    let mut e = Env::new();
+    let mut out = Vec::new();
+    for (file, text, after) in [
+        ("retail.orgplan", RETAIL, "team billing"),
+        ("retail.orgplan", RETAIL, "leader: ja"),
+        ("people.orgplan", PEOPLE, "leader ra"),
+        ("retail.orgplan", RETAIL, "depends_on paym"),
+        ("retail.orgplan", RETAIL, "  mod"),
+        ("payments.orgplan", PAYMENTS, "model: lead"),
+        ("retail.orgplan", RETAIL, "initiative fb"),
+    ] {
+        let h = e.at(file, &mark(text, after), "textDocument/hover", json!({}));
+        out.push(json!({ "at": after, "hover": h }));
+    }
+    insta::assert_yaml_snapshot!(out);
+    e.done();
+}
+
+#[test]
+fn completion_of_leaders_teams_keys_and_values() {
+    let mut e = Env::new();
+    let mut out = Vec::new();
+    let cases = [
+        ("new.orgplan", "initiative x \"X\" {\n  leader: $0\n}\n"),
+        ("new.orgplan", "initiative x \"X\" {\n  leader:a$0"),
+        (
+            "new.orgplan",
+            "initiative x \"X\" {\n  teams: billing, $0\n}\n",
+        ),
+        ("new.orgplan", "team t \"T\" {\n  roles: qa\n  $0\n}\n"),
+        ("new.orgplan", "team t \"T\" {\n  depends_on $0\n}\n"),
+        ("new.orgplan", "initiative x \"X\" { model: $0 }\n"),
+        ("new.orgplan", "$0"),
+    ];
+    for (file, text) in cases {
+        let r = e.at(
+            file,
+            text,
+            "textDocument/completion",
+            json!({ "context": { "triggerKind": 1 } }),
+        );
+        let items: Vec<Value> = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| {
+                json!({
+                    "label": i["label"], "kind": i["kind"], "sortText": i["sortText"],
+                    "description": i["labelDetails"]["description"], "textEdit": i["textEdit"],
+                    "snippet": i["insertTextFormat"] == 2
+                })
+            })
+            .collect();
+        out.push(json!({ "text": text, "items": items }));
+    }
+    insta::assert_yaml_snapshot!(out);
+    e.done();
+}
+
+#[test]
+fn definition_declaration_references_and_highlights_across_files() {
+    let mut e = Env::new();
+    let text = mark(RETAIL, "reports_to: ra");
+    let def = e.at(
+        "retail.orgplan",
+        &text,
+        "textDocument/definition",
+        json!({}),
+    );
+    let decl = e.at(
+        "retail.orgplan",
+        &text,
+        "textDocument/declaration",
+        json!({}),
+    );
+    assert_eq!(def, decl);
+    let refs = e.at(
+        "retail.orgplan",
+        &text,
+        "textDocument/references",
+        json!({ "context": { "includeDeclaration": true } }),
+    );
+    let refs_only = e.at(
+        "retail.orgplan",
+        &text,
+        "textDocument/references",
+        json!({ "context": { "includeDeclaration": false } }),
+    );
+    assert_eq!(
+        refs.as_array().unwrap().len(),
+        refs_only.as_array().unwrap().len() + 1
+    );
+    let hl = e.at(
+        "people.orgplan",
+        &mark(PEOPLE, "leader ja"),
+        "textDocument/documentHighlight",
+        json!({}),
+    );
+    let hl_retail = e.at(
+        "retail.orgplan",
+        &mark(RETAIL, "reports_to: ja"),
+        "textDocument/documentHighlight",
+        json!({}),
+    );
+    insta::assert_yaml_snapshot!(
+        json!({ "definition": def, "references": refs, "highlight_people": hl, "highlight_retail": hl_retail })
+    );
+    e.done();
+}
+
+#[test]
+fn rename_across_files_and_refusals() {
+    let mut e = Env::new();
+    let text = mark(RETAIL, "reports_to: ra");
+    let prep = e.at(
+        "retail.orgplan",
+        &text,
+        "textDocument/prepareRename",
+        json!({}),
+    );
+    let edit = e.at(
+        "retail.orgplan",
+        &text,
+        "textDocument/rename",
+        json!({ "newName": "rajesh" }),
+    );
+    let mut refusals = Vec::new();
+    for bad in ["2fast", "has space", "true", "jane", "inbound"] {
+        let r = e.at(
+            "retail.orgplan",
+            &text,
+            "textDocument/rename",
+            json!({ "newName": bad }),
+        );
+        refusals.push(json!({ "newName": bad, "error": r["error"] }));
+    }
+    let on_key = e.at(
+        "retail.orgplan",
+        &mark(RETAIL, "repor"),
+        "textDocument/prepareRename",
+        json!({}),
+    );
+    let mut edit = edit;
+    // Stable order for the snapshot.
+    if let Some(changes) = edit["changes"].as_object_mut() {
+        let sorted: serde_json::Map<String, Value> = {
+            let mut v: Vec<_> = changes.clone().into_iter().collect();
+            v.sort_by(|a, b| a.0.cmp(&b.0));
+            v.into_iter().collect()
+        };
+        *changes = sorted;
+    }
+    insta::assert_yaml_snapshot!(
+        json!({ "prepare": prep, "edit": edit, "refusals": refusals, "on_key": on_key })
+    );
+    e.done();
+}
+
+#[test]
+fn document_and_workspace_symbols() {
+    let mut e = Env::new();
+    let uri = e.open("retail.orgplan", RETAIL);
+    let doc = e.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let mut ws = e.request("workspace/symbol", json!({ "query": "pay" }));
+    let names: Vec<&str> = ws
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[..2], ["pay", "payments"], "{names:?}");
+    ws.as_array_mut().unwrap().truncate(2);
+    insta::assert_yaml_snapshot!(json!({ "document": doc, "workspace": ws }));
+    e.done();
+}
+
+/// Decodes semantic tokens into readable tuples.
+fn decode(data: &Value, legend: &Value, text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = Vec::new();
+    let (mut line, mut col) = (0u64, 0u64);
+    for t in data.as_array().unwrap().chunks(5) {
+        let (dl, ds, len, ty, m) = (
+            t[0].as_u64().unwrap(),
+            t[1].as_u64().unwrap(),
+            t[2].as_u64().unwrap(),
+            t[3].as_u64().unwrap(),
+            t[4].as_u64().unwrap(),
+        );
+        line += dl;
+        col = if dl == 0 { col + ds } else { ds };
+        let l: Vec<u16> = lines[line as usize].encode_utf16().collect();
+        let word = String::from_utf16_lossy(&l[col as usize..(col + len) as usize]);
+        let ty = legend["tokenTypes"][ty as usize].as_str().unwrap();
+        out.push(format!(
+            "{line}:{col} {ty}{} {word}",
+            if m == 1 { "+declaration" } else { "" }
+        ));
+    }
+    out
+}
+
+#[test]
+fn semantic_tokens_full_and_range() {
+    let mut e = Env::new();
+    let legend = e.c.initialize_result["capabilities"]["semanticTokensProvider"]["legend"].clone();
+    let uri = e.open("retail.orgplan", RETAIL);
+    let full = e.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let range = e.request(
+        "textDocument/semanticTokens/range",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 10, "character": 0 }, "end": { "line": 12, "character": 0 } } }),
+    );
+    insta::assert_yaml_snapshot!(json!({
+        "legend": legend,
+        "full": decode(&full["data"], &legend, RETAIL),
+        "range": decode(&range["data"], &legend, RETAIL),
+    }));
+    e.done();
+}
+
+#[test]
+fn formatting_returns_edits_that_produce_the_canonical_layout() {
+    let mut e = Env::new();
+    let messy = "leader  jane \"Jane Doe\"{title:\"Director, Fulfilment\"}\n";
+    let uri = e.open("people.orgplan", messy);
+    let edits = e.request("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    let edits = edits.as_array().unwrap().clone();
+    assert!(!edits.is_empty());
+    // Apply (ASCII text: UTF-16 columns are bytes) and compare to the formatter.
+    let mut text = messy.to_string();
+    for ed in edits.iter().rev() {
+        let off = |p: &Value| -> usize {
+            let line = p["line"].as_u64().unwrap() as usize;
+            let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+            start + p["character"].as_u64().unwrap() as usize
+        };
+        let (s, en) = (off(&ed["range"]["start"]), off(&ed["range"]["end"]));
+        text.replace_range(s..en, ed["newText"].as_str().unwrap());
+    }
+    assert_eq!(text, orgplan_analysis::format::format(messy));
+    // Already formatted: no edits.
+    e.c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text }] }),
+    );
+    let again = e.request("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    assert_eq!(again, json!([]));
+    e.done();
+}
+
+#[test]
+fn code_actions_are_the_findings_quick_fixes() {
+    let mut e = Env::new();
+    let text = "initiative x \"X\" {\n  leader: jnae\n  teams: inbound\n}\n";
+    let uri = e.open("new.orgplan", text);
+    let r = e.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": { "line": 1, "character": 11 }, "end": { "line": 1, "character": 11 } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    insta::assert_yaml_snapshot!(r);
+    e.done();
+}
+
+#[test]
+fn folding_inlay_hints_and_code_lens() {
+    let mut e = Env::new();
+    let uri = e.open("retail.orgplan", RETAIL);
+    let folds = e.request(
+        "textDocument/foldingRange",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let hints = e.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 30, "character": 0 } } }),
+    );
+    let lens = e.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    insta::assert_yaml_snapshot!(
+        json!({ "folding": folds, "inlayHints": hints, "codeLens": lens })
+    );
+    e.done();
+}
+
+#[test]
+fn positions_in_utf8_and_utf16_around_wide_characters() {
+    for enc in ["utf-8", "utf-16"] {
+        let mut e = Env::with(Init {
+            encodings: vec![enc],
+            ..Init::default()
+        });
+        // "😀" is 4 bytes, 2 UTF-16 units: the reference after it must still resolve.
+        let text = "initiative wide \"😀 Ünïcode\" { leader: jane teams: inbound }\n";
+        let (line_text, pos) = cursor(&text.replace("leader: ja", "leader: ja$0"));
+        let uri = e.open("wide.orgplan", &line_text);
+        let def = e.request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": uri }, "position": pos }),
+        );
+        if enc == "utf-16" {
+            // The harness's cursor counts UTF-16 units.
+            assert!(def.as_array().is_some_and(|a| a.len() == 1), "{enc}: {def}");
+        }
+        let col = line_text.find("jane").unwrap();
+        let character = if enc == "utf-8" {
+            col
+        } else {
+            line_text[..col].encode_utf16().count()
+        };
+        let hl = e.request(
+            "textDocument/documentHighlight",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": character } }),
+        );
+        let hl = hl.as_array().unwrap();
+        assert_eq!(hl.len(), 1, "{enc}: {hl:?}");
+        assert_eq!(hl[0]["range"]["start"]["character"], character, "{enc}");
+        assert_eq!(hl[0]["range"]["end"]["character"], character + 4, "{enc}");
+        e.done();
+    }
+}
