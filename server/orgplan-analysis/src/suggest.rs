@@ -1,20 +1,131 @@
 //! "Did you mean …?": the closest candidate by edit distance.
+//!
+//! On a large plan a reference is checked against every id of the workspace
+//! (tens of thousands), so candidates are first screened with cheap upper
+//! bounds computed from character counts; only those that could win are
+//! scored exactly. The screen never changes the answer.
 
-/// The candidate closest to `word`, if one is close enough to be a likely typo.
+/// The candidate closest to `word`, if one is close enough to be a likely
+/// typo; of equally close ones, the first.
 pub fn best<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let q = Query::new(word);
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
-        if c == word {
-            continue;
-        }
-        let score = strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase());
-        let lev = strsim::levenshtein(word, c);
-        let close = score >= 0.8 || lev <= word.len().max(c.len()) / 3;
-        if close && best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, c));
+        if let Some(score) = q.score(c, best.map(|(s, _)| s)) {
+            if best.is_none_or(|(s, _)| score > s) {
+                best = Some((score, c));
+            }
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// Like [`best`] over the candidates sorted, without sorting them: of equally
+/// close ones, the smallest.
+pub fn best_of_unsorted<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let q = Query::new(word);
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        // A tie can still win here (by name), so screen against a hair less.
+        let floor = best.map(|(s, _)| s - 2.0 * EPSILON);
+        if let Some(score) = q.score(c, floor) {
+            if best.is_none_or(|(s, b)| score > s || (score == s && c < b)) {
+                best = Some((score, c));
+            }
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// How many characters `c` has in common with the word whose counts are `h`
+/// (and, lower-cased, `l`), as multisets.
+fn common_chars(h: &[u16; 128], l: &[u16; 128], c: &[u8]) -> (usize, usize) {
+    // Count `c` into small arrays keyed by byte, then compare: no copying of
+    // the word's tables per candidate.
+    let mut seen = [0u16; 128];
+    let mut seen_lower = [0u16; 128];
+    let (mut common, mut common_lower) = (0, 0);
+    for &b in c {
+        let (x, y) = (
+            (b & 0x7f) as usize,
+            (b.to_ascii_lowercase() & 0x7f) as usize,
+        );
+        seen[x] = seen[x].saturating_add(1);
+        if seen[x] <= h[x] {
+            common += 1;
+        }
+        seen_lower[y] = seen_lower[y].saturating_add(1);
+        if seen_lower[y] <= l[y] {
+            common_lower += 1;
+        }
+    }
+    (common, common_lower)
+}
+
+/// Slack for the floating-point bounds.
+const EPSILON: f64 = 1e-9;
+
+struct Query<'w> {
+    word: &'w str,
+    lower: String,
+    /// Character counts of the word and of its lower case, when it is ASCII.
+    hist: Option<([u16; 128], [u16; 128])>,
+}
+
+impl<'w> Query<'w> {
+    fn new(word: &'w str) -> Query<'w> {
+        let lower = word.to_lowercase();
+        let hist = (word.is_ascii() && word.len() < u16::MAX as usize).then(|| {
+            let mut h = [0u16; 128];
+            let mut l = [0u16; 128];
+            for (b, lb) in word.bytes().zip(lower.bytes()) {
+                h[b as usize] += 1;
+                l[lb as usize] += 1;
+            }
+            (h, l)
+        });
+        Query { word, lower, hist }
+    }
+
+    /// The score of `c` if it is close to the word, else `None`; also `None`
+    /// when it cannot score more than `floor`.
+    fn score(&self, c: &str, floor: Option<f64>) -> Option<f64> {
+        if c == self.word {
+            return None;
+        }
+        let lev_limit = self.word.len().max(c.len()) / 3;
+        if let (Some((h, l)), true) = (&self.hist, c.is_ascii()) {
+            // Jaro counts matching characters m <= the common characters of
+            // the lower-cased strings, so jaro <= (m/|a| + m/|b| + 1) / 3 and
+            // Jaro-Winkler <= jaro + 0.4 (1 - jaro). Levenshtein is at least
+            // the longer length less the common characters.
+            let (common, common_lower) = common_chars(h, l, c.as_bytes());
+            let (la, lb) = (self.word.len() as f64, c.len() as f64);
+            let m = common_lower as f64;
+            let jaro_max = if common_lower == 0 {
+                0.0
+            } else {
+                (m / la + m / lb + 1.0) / 3.0
+            };
+            let jw_max = jaro_max + 0.4 * (1.0 - jaro_max) + EPSILON;
+            let lev_min = self.word.len().max(c.len()) - common;
+            if jw_max < 0.8 && lev_min > lev_limit {
+                return None;
+            }
+            if floor.is_some_and(|f| jw_max <= f) {
+                return None;
+            }
+        }
+        let score = strsim::jaro_winkler(&self.lower, &c.to_lowercase());
+        if floor.is_some_and(|f| score <= f) {
+            return None;
+        }
+        let close = score >= 0.8 || strsim::levenshtein(self.word, c) <= lev_limit;
+        close.then_some(score)
+    }
 }
 
 #[cfg(test)]
@@ -30,5 +141,73 @@ mod tests {
             Some("fba-inbound")
         );
         assert_eq!(super::best("zzz", ["leader", "model"]), None);
+    }
+
+    /// The screened search answers exactly what scoring every candidate does.
+    #[test]
+    fn screening_never_changes_the_answer() {
+        fn naive<'a>(word: &str, mut cands: Vec<&'a str>) -> Option<&'a str> {
+            cands.sort();
+            let mut best: Option<(f64, &str)> = None;
+            for c in cands {
+                if c == word {
+                    continue;
+                }
+                let score = strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase());
+                let lev = strsim::levenshtein(word, c);
+                let close = score >= 0.8 || lev <= word.len().max(c.len()) / 3;
+                if close && best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, c));
+                }
+            }
+            best.map(|(_, c)| c)
+        }
+        let words = [
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "fba-inbound",
+            "fba-inbond",
+            "FBA-Inbound",
+            "jane",
+            "janee",
+            "jnae",
+            "payments",
+            "paymnets",
+            "billing-team",
+            "team-billing",
+            "x",
+            "xyz",
+            "zyx",
+            "ledger",
+            "legder",
+            "Ledger",
+            "é",
+            "café",
+            "cafe",
+            "leader",
+            "leadr",
+            "reports_to",
+            "reprots_to",
+            "qa",
+            "aq",
+        ];
+        let mut sorted: Vec<&str> = words.to_vec();
+        sorted.sort();
+        for w in words {
+            let expected = naive(w, words.to_vec());
+            assert_eq!(super::best(w, sorted.iter().copied()), expected, "best {w}");
+            assert_eq!(
+                super::best_of_unsorted(w, words.iter().copied()),
+                expected,
+                "unsorted {w}"
+            );
+            assert_eq!(
+                super::best_of_unsorted(w, words.iter().rev().copied()),
+                expected,
+                "reversed {w}"
+            );
+        }
     }
 }

@@ -83,11 +83,29 @@ fn print_stats(plan: &generate::Plan) {
     }
     println!("parse + lower: {parsed:.2?}; model + rules: {analysed:.2?}");
     println!("{} findings:", analysis.findings.len());
+    // Each rule alone, for where the time goes.
+    let config = orgplan_analysis::config::Config::default();
+    let docs: Vec<_> = ws
+        .files()
+        .map(|(id, f)| (id, f.doc.as_ref(), f.text.as_str()))
+        .collect();
+    let ctx = orgplan_analysis::rules::Ctx {
+        model: &analysis.model,
+        config: &config,
+        docs: &docs,
+        config_errors: None,
+    };
+    println!("  {:<30} {:>8} {:>10}", "rule", "findings", "time");
     for rule in orgplan_analysis::rules::ALL {
+        let t = std::time::Instant::now();
+        let mut out = Vec::new();
+        (rule.check)(&ctx, &mut out);
+        let took = t.elapsed();
         println!(
-            "  {:<30} {:>6}",
+            "  {:<30} {:>8} {:>10.2?}",
             rule.name,
-            counts.get(rule.name).copied().unwrap_or(0)
+            counts.get(rule.name).copied().unwrap_or(0),
+            took
         );
     }
 }

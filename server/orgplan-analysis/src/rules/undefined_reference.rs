@@ -40,20 +40,17 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        let candidates: Vec<&str> = m
+        let candidates = m
             .ids
             .iter()
             .filter(|(_, ids)| ids.iter().any(|e| r.expected.accepts(*e)))
-            .map(|(id, _)| id.as_str())
-            .collect();
-        let mut candidates = candidates;
-        candidates.sort();
+            .map(|(id, _)| id.as_str());
         let mut f = Finding::new(
             &RULE,
             r.loc,
             format!("no {wanted} named `{}` is declared", r.name),
         );
-        if let Some(s) = crate::suggest::best(&r.name, candidates.iter().copied()) {
+        if let Some(s) = crate::suggest::best_of_unsorted(&r.name, candidates) {
             f.message.push_str(&format!(" — did you mean `{s}`?"));
             f = f.fix(Fix {
                 title: format!("Change to `{s}`"),
