@@ -179,6 +179,10 @@ leader raj "Raj Patel" {
   title: "VP Engineering"
   allocation: 50%            # part-time
 }
+
+leader ana "Ana Lima" {
+  title: "Principal Engineer"   # full-time, leads nothing yet
+}
 ]]
 )
 write(
@@ -686,13 +690,17 @@ case('completion after "leader: " lists leaders', function()
   for _, item in ipairs(items) do
     labels[item.label] = item
   end
-  check(labels.jane and labels.raj, 'leaders missing from %s', vim.inspect(vim.tbl_keys(labels)))
+  check(labels.jane and labels.raj and labels.ana, 'leaders missing from %s', vim.inspect(vim.tbl_keys(labels)))
   check(not labels['fba-inbound'], 'a team offered as leader')
-  -- A free leader comes before one who already leads an initiative.
+  -- A free leader comes before one who already leads an initiative…
   local function key(item)
     return item.sortText or item.label
   end
-  check(key(labels.raj) < key(labels.jane), 'raj (free) should sort before jane (leading): %s vs %s', key(labels.raj), key(labels.jane))
+  check(key(labels.ana) < key(labels.jane), 'ana (free) should sort before jane (leading): %s vs %s', key(labels.ana), key(labels.jane))
+  -- …who is marked with what she leads.
+  local jane = labels.jane
+  local marks = (jane.detail or '') .. ' ' .. (jane.labelDetails and (jane.labelDetails.description or '') or '')
+  check(marks:find('fba', 1, true), 'jane is not marked as leading fba: %s', vim.inspect(jane))
   vim.cmd('bwipeout!')
 end)
 
@@ -809,9 +817,27 @@ case('quick fix creates the missing leader', function()
   local buf = open(WS .. '/more.orgplan')
   local row, col = find(buf, 'bob')
   vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
+  -- What the server offers at the cursor…
+  local offered = request('textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = { start = { line = row, character = col + 1 }, ['end'] = { line = row, character = col + 1 } },
+    context = {
+      only = { 'quickfix' },
+      diagnostics = vim.tbl_map(function(d)
+        return d.user_data and d.user_data.lsp or {}
+      end, diagnostics(buf, 'undefined-reference')),
+    },
+  }, buf) or {}
+  local titles = vim.tbl_map(function(a)
+    return ('%s [%s]'):format(a.title, tostring(a.kind))
+  end, offered)
+  check(#vim.tbl_filter(function(a)
+    return a.kind == 'quickfix' and a.title:find('bob', 1, true) and a.title:lower():find('leader', 1, true)
+  end, offered) > 0, 'no quick fix creating leader bob among %s', vim.inspect(titles))
+  -- …and applied through the built-in client.
   local seen = {}
   vim.lsp.buf.code_action({
-    context = { only = { 'quickfix' }, diagnostics = diagnostics(buf, 'undefined-reference') },
+    context = { only = { 'quickfix' } }, -- Neovim adds the diagnostics under the cursor
     filter = function(action)
       table.insert(seen, { title = action.title, kind = action.kind })
       return action.kind == 'quickfix' and action.title:find('bob', 1, true) ~= nil
