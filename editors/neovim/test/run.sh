@@ -21,6 +21,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 plugin_dir="$(cd "$here/.." && pwd)"
 repo_root="$(cd "$plugin_dir/../.." && pwd)"
+# A relative ORGPLAN_BIN is relative to where the script was called from.
+if [[ -n "${ORGPLAN_BIN:-}" && "$ORGPLAN_BIN" != /* && -e "$ORGPLAN_BIN" ]]; then
+  ORGPLAN_BIN="$PWD/$ORGPLAN_BIN"
+fi
 cd "$repo_root"
 
 nvim_version=0.11.4
@@ -89,9 +93,19 @@ cleanup() {
   local status=$?
   if [[ -n "$nvim_pid" ]]; then
     # nvim runs in its own process group with the language server: end both.
-    kill -TERM -- "-$nvim_pid" 2>/dev/null || true
+    kill -TERM -- "-$nvim_pid" 2>/dev/null || kill -TERM "$nvim_pid" 2>/dev/null || true
     sleep 0.2
-    kill -KILL -- "-$nvim_pid" 2>/dev/null || true
+    kill -KILL -- "-$nvim_pid" 2>/dev/null || kill -KILL "$nvim_pid" 2>/dev/null || true
+  fi
+  # Language servers run in a session of their own: end those the spec noted
+  # (pid and name), if they are still there under the same name.
+  if [[ -f "$tmp/children" ]]; then
+    local pid name
+    while read -r pid name; do
+      if [[ -r "/proc/$pid/comm" && "$(cat "/proc/$pid/comm" 2>/dev/null)" == "$name" ]]; then
+        kill -KILL "$pid" 2>/dev/null || true
+      fi
+    done <"$tmp/children"
   fi
   if [[ "${ORGPLAN_TEST_KEEP:-0}" == 1 ]]; then
     say "neovim: kept $tmp"
@@ -111,19 +125,33 @@ export ORGPLAN_TEST_TMP="$tmp" ORGPLAN_PLUGIN_DIR="$plugin_dir" ORGPLAN_REPO_ROO
 unset NVIM NVIM_LISTEN_ADDRESS VIMINIT NVIM_APPNAME || true
 
 out="$tmp/spec.out"
+: >"$out"
+# Own process group (setsid) so that nvim and the server it starts can be
+# ended together; an overall time limit on top of the spec's own waits.
+launcher=()
+if command -v setsid >/dev/null 2>&1; then launcher+=(setsid); fi
+if command -v timeout >/dev/null 2>&1; then
+  launcher+=(timeout --kill-after=10 "${ORGPLAN_NVIM_TIMEOUT:-600}")
+fi
 set +e
-setsid timeout --kill-after=10 "${ORGPLAN_NVIM_TIMEOUT:-600}" \
-  "$nvim" --headless -u NONE -i NONE -n -l "$here/spec.lua" </dev/null >"$out" 2>"$tmp/spec.err" &
+"${launcher[@]}" "$nvim" --headless -u NONE -i NONE -n -l "$here/spec.lua" \
+  </dev/null >"$out" 2>"$tmp/spec.err" &
 nvim_pid=$!
-# Show progress while it runs.
-tail -n +1 -f "$out" --pid="$nvim_pid" 2>/dev/null &
-tail_pid=$!
-wait "$nvim_pid"
-status=$?
-wait "$tail_pid" 2>/dev/null
+if tail --version 2>/dev/null | grep -q GNU; then
+  # Show the cases as they finish.
+  tail -n +1 -f "$out" --pid="$nvim_pid" 2>/dev/null &
+  tail_pid=$!
+  wait "$nvim_pid"
+  status=$?
+  wait "$tail_pid" 2>/dev/null
+else
+  wait "$nvim_pid"
+  status=$?
+  cat "$out"
+fi
 set -e
-nvim_pid_done="$nvim_pid"
-kill -KILL -- "-$nvim_pid_done" 2>/dev/null || true
+# A server that outlived nvim is still in the group.
+kill -KILL -- "-$nvim_pid" 2>/dev/null || true
 nvim_pid=""
 
 if [[ "$status" != 0 && -s "$tmp/spec.err" ]]; then

@@ -131,6 +131,35 @@ local function open(path)
 end
 
 ------------------------------------------------------------------------------
+-- Child processes (language servers run detached, in their own session):
+-- remember them in a file so that run.sh can end them even if nvim dies, and
+-- end them ourselves at the end.
+
+local children = {} ---@type table<integer, string> pid -> name
+local children_file = TMP .. '/children'
+local function note_children()
+  local changed = false
+  for _, pid in ipairs(vim.api.nvim_get_proc_children(vim.fn.getpid())) do
+    if not children[pid] then
+      local info = vim.api.nvim_get_proc(pid)
+      if info and info.name then
+        children[pid] = info.name
+        changed = true
+      end
+    end
+  end
+  if changed then
+    local lines = {}
+    for pid, name in pairs(children) do
+      table.insert(lines, ('%d %s'):format(pid, name))
+    end
+    vim.fn.writefile(lines, children_file)
+  end
+end
+local child_timer = assert(vim.uv.new_timer())
+child_timer:start(0, 100, vim.schedule_wrap(note_children))
+
+------------------------------------------------------------------------------
 -- Editor set-up: only the plugin on the runtimepath.
 
 local RT = TMP .. '/rt' -- receives parser/orgplan.so
@@ -934,6 +963,22 @@ vim.wait(5000, function()
 end, 50)
 for _, c in ipairs(vim.lsp.get_clients()) do
   c:stop(true)
+end
+child_timer:stop()
+note_children()
+local function alive(pid)
+  local info = vim.api.nvim_get_proc(pid)
+  return info ~= nil and info.name == children[pid]
+end
+for _, signal in ipairs({ 'sigterm', 'sigkill' }) do
+  for pid in pairs(children) do
+    if alive(pid) then
+      vim.uv.kill(pid, signal)
+    end
+  end
+  vim.wait(1000, function()
+    return #vim.tbl_filter(alive, vim.tbl_keys(children)) == 0
+  end, 20)
 end
 
 out(('# total %.1fs'):format((vim.uv.hrtime() - started_at) / 1e9))
