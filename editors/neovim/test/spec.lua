@@ -510,6 +510,15 @@ case('installs as a native package (pack/*/start, symlinked)', function()
   eq(vim.uv.fs_realpath(REPO .. '/server/tree-sitter-orgplan/src'), got.grammar, 'grammar found through the symlink')
 end)
 
+case(':checkhealth orgplan before the server is enabled: hints, no ERROR', function()
+  vim.cmd('checkhealth orgplan')
+  local text = buf_text(0)
+  vim.cmd('tabclose')
+  check(not text:find('ERROR', 1, true), 'checkhealth:\n%s', text)
+  check(text:find('orgplan --version', 1, true), 'binary not checked:\n%s', text)
+  check(text:find("vim.lsp.enable('orgplan')", 1, true), 'no hint to enable the server:\n%s', text)
+end)
+
 ------------------------------------------------------------------------------
 -- The real language server through the built-in client.
 
@@ -600,6 +609,9 @@ case('server starts and attaches (one client per workspace)', function()
   end)
   eq(vim.uv.fs_realpath(WS), vim.uv.fs_realpath(client.root_dir), 'root_dir (orgplan.toml)')
   eq('orgplan', client.name, 'client name')
+  -- The client's defaults for <C-x><C-o>, CTRL-] and gq are in place.
+  eq('v:lua.vim.lsp.omnifunc', vim.bo[bufs.fba].omnifunc, 'omnifunc')
+  eq('v:lua.vim.lsp.tagfunc', vim.bo[bufs.fba].tagfunc, 'tagfunc')
 end)
 
 case('diagnostics carry rule codes and source', function()
