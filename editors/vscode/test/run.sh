@@ -176,7 +176,8 @@ if [ -f "$results/e2e/screenshot.png" ]; then
   # VSCODE_UPDATE_SCREENSHOT=1 refreshes the README's screenshot from a green run.
   if [ "${VSCODE_UPDATE_SCREENSHOT:-0}" = "1" ] && [ "$failed" -eq 0 ]; then
     cp "$results/e2e/screenshot.png" "$ext/images/screenshot.png"
-    echo "updated images/screenshot.png"
+    cp "$results/e2e/quickfix.png" "$ext/images/quickfix.png"
+    echo "updated images/screenshot.png and images/quickfix.png"
   fi
 fi
 finish

@@ -274,7 +274,8 @@ async function waitForProblems(pred, what) {
 async function revealProblem(rule, line, column) {
   const row = page.locator(".markers-panel .monaco-list-row", { hasText: rule }).first();
   if (await row.isVisible().catch(() => false)) {
-    await row.dblclick();
+    // On the message, left of the rule's documentation link.
+    await row.dblclick({ position: { x: 100, y: 10 } });
     await page.waitForTimeout(300);
   } else {
     await goTo(line, column);
@@ -375,7 +376,7 @@ async function main() {
     return;
   }
 
-  await check("TextMate grammar colours the plan", async () => {
+  await check("the plan is highlighted (kind, id and title in their own colours)", async () => {
     // `leader` (a block kind) and `jane` (its id) get theme colours that
     // differ from plain text.
     const line = page.locator(".view-line", { hasText: 'leader jane "Jane Doe" {' }).first();
