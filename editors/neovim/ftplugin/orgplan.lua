@@ -23,7 +23,7 @@ local undo = {
 -- Tree-sitter highlighting and folding when the parser is installed
 -- (:OrgplanBuildParser builds it).
 if require('orgplan').treesitter_start(buf) then
-  table.insert(undo, 'setlocal foldmethod< foldexpr<')
+  table.insert(undo, 'setlocal foldmethod< foldexpr< foldlevel<')
   table.insert(undo, 'exe "lua pcall(vim.treesitter.stop)"')
 end
 

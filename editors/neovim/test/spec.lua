@@ -139,13 +139,20 @@ local children = {} ---@type table<integer, string> pid -> name
 local children_file = TMP .. '/children'
 local function note_children()
   local changed = false
-  for _, pid in ipairs(vim.api.nvim_get_proc_children(vim.fn.getpid())) do
+  -- Children and their children (the server of a child nvim).
+  local queue = vim.api.nvim_get_proc_children(vim.fn.getpid())
+  while #queue > 0 do
+    local pid = table.remove(queue)
     if not children[pid] then
       local info = vim.api.nvim_get_proc(pid)
       if info and info.name then
         children[pid] = info.name
         changed = true
       end
+    end
+    local ok, grandchildren = pcall(vim.api.nvim_get_proc_children, pid)
+    if ok then
+      vim.list_extend(queue, grandchildren)
     end
   end
   if changed then
@@ -449,6 +456,10 @@ case('tree-sitter folding', function()
     return vim.fn.foldlevel(row + 1) == 1
   end, 2000)
   eq(0, vim.fn.foldlevel(find(buf, 'team fba-inbound') + 1 - 1), 'fold level between blocks')
+  eq(-1, vim.fn.foldclosed(row + 1), 'the file opens unfolded')
+  vim.cmd('normal! zM')
+  check(vim.fn.foldclosed(row + 1) > 0, 'zM closes the block')
+  vim.cmd('normal! zR')
 end)
 
 case('help: helptags and :help orgplan', function()
@@ -743,6 +754,77 @@ case('completion after "leader: " lists leaders', function()
   local marks = (jane.detail or '') .. ' ' .. (jane.labelDetails and (jane.labelDetails.description or '') or '')
   check(marks:find('fba', 1, true), 'jane is not marked as leading fba: %s', vim.inspect(jane))
   vim.cmd('bwipeout!')
+end)
+
+case('typing in a second nvim: live diagnostics, <C-x><C-o> leaders, <C-y>', function()
+  need_capability('completionProvider')
+  -- A child nvim driven over RPC, so that its main loop handles the keys as
+  -- typed (insert mode, the completion menu), like an editor with a user.
+  local chan = vim.fn.jobstart({ vim.v.progpath, '--headless', '--embed', '-u', 'NONE', '-i', 'NONE', '-n' }, {
+    rpc = true,
+    env = { ORGPLAN_TEST_CHILD = '1' },
+  })
+  check(chan > 0, 'could not start a child nvim')
+  local function lua(code, ...)
+    return vim.rpcrequest(chan, 'nvim_exec_lua', code, { ... })
+  end
+  local ok, err = pcall(function()
+    lua([[
+      local plugin, rt, file = ...
+      vim.opt.runtimepath = { plugin, vim.env.VIMRUNTIME, rt }
+      vim.cmd('filetype plugin indent on')
+      vim.cmd('runtime! plugin/orgplan.lua')
+      require('orgplan').setup({ install_dir = rt })
+      vim.lsp.enable('orgplan')
+      vim.cmd.edit(vim.fn.fnameescape(file))
+    ]], PLUGIN, RT, WS .. '/typed.orgplan')
+    local function child_wait(what, code)
+      wait_for(what, function()
+        return lua(code)
+      end)
+    end
+    child_wait('the child attached', [[return #vim.lsp.get_clients({ name = 'orgplan', bufnr = 0 }) > 0]])
+    vim.rpcrequest(chan, 'nvim_input', 'iinitiative typed "Typed" {<CR>}<Esc>')
+    child_wait('initiative-without-leader while typing', [[
+      for _, d in ipairs(vim.diagnostic.get(0)) do
+        if d.code == 'initiative-without-leader' then return true end
+      end
+      return false
+    ]])
+    wait_for('normal mode', function()
+      return vim.rpcrequest(chan, 'nvim_get_mode').mode == 'n'
+    end)
+    vim.rpcrequest(chan, 'nvim_input', 'ggoleader: <C-x><C-o>')
+    local words
+    wait_for('the completion menu', function()
+      words = lua([[return vim.tbl_map(function(i) return i.word end, vim.fn.complete_info({ 'items' }).items)]])
+      return #words > 0
+    end)
+    check(vim.tbl_contains(words, 'jane') and vim.tbl_contains(words, 'ana'), 'menu: %s', vim.inspect(words))
+    eq('ana', words[1], 'first entry (a free leader)')
+    vim.rpcrequest(chan, 'nvim_input', '<C-y><Esc>')
+    local lines
+    wait_for(function()
+      return 'the accepted leader; lines: ' .. vim.inspect(lines) .. ' mode: ' .. vim.inspect(vim.rpcrequest(chan, 'nvim_get_mode'))
+    end, function()
+      lines = lua([[return vim.api.nvim_buf_get_lines(0, 0, -1, false)]])
+      return lines[2] == '  leader: ana'
+    end)
+    eq({ 'initiative typed "Typed" {', '  leader: ana', '}' }, lines, 'typed text')
+    child_wait('initiative-without-leader gone', [[
+      for _, d in ipairs(vim.diagnostic.get(0)) do
+        if d.code == 'initiative-without-leader' then return false end
+      end
+      return true
+    ]])
+  end)
+  -- Quit the child; it stops its server on the way out.
+  pcall(vim.rpcrequest, chan, 'nvim_command', 'qall!')
+  vim.fn.jobwait({ chan }, 5000)
+  pcall(vim.fn.jobstop, chan)
+  if not ok then
+    error(err, 0)
+  end
 end)
 
 case('go to definition jumps across files', function()

@@ -122,6 +122,10 @@ function M.treesitter_start(buf)
     for _, win in ipairs(vim.fn.win_findbuf(buf)) do
       vim.wo[win][0].foldmethod = 'expr'
       vim.wo[win][0].foldexpr = 'v:lua.vim.treesitter.foldexpr()'
+      -- Open files unfolded, unless the user chose a 'foldlevelstart'.
+      if vim.o.foldlevelstart < 0 then
+        vim.wo[win][0].foldlevel = 99
+      end
     end
   end
   return true
