@@ -530,6 +530,25 @@ case(':checkhealth orgplan before the server is enabled: hints, no ERROR', funct
   check(text:find("vim.lsp.enable('orgplan')", 1, true), 'no hint to enable the server:\n%s', text)
 end)
 
+case(':checkhealth orgplan warns about a parser older than the grammar', function()
+  local orgplan = require('orgplan')
+  local src = TMP .. '/grammar/src'
+  vim.fn.mkdir(src, 'p')
+  write(src .. '/parser.c', read(orgplan.grammar_dir() .. '/parser.c'))
+  local future = os.time() + 3600
+  vim.uv.fs_utime(src .. '/parser.c', future, future)
+  orgplan.setup({ grammar_dir = src })
+  local ok, err = pcall(function()
+    vim.cmd('checkhealth orgplan')
+    local text = buf_text(0)
+    vim.cmd('tabclose')
+    check(text:find('older than ' .. src .. '/parser.c', 1, true), 'no stale-parser warning:\n%s', text)
+    check(not text:find('ERROR', 1, true), 'checkhealth:\n%s', text)
+  end)
+  orgplan.options.grammar_dir = nil
+  assert(ok, err)
+end)
+
 ------------------------------------------------------------------------------
 -- The real language server through the built-in client.
 

@@ -75,6 +75,12 @@ local function check_treesitter()
     })
   elseif orgplan.load_parser() then
     health.ok('parser loaded: ' .. path)
+    local stale = require('orgplan.parser').stale(path)
+    if stale then
+      health.warn(('the parser is older than %s'):format(stale), {
+        'Rebuild it with :OrgplanBuildParser and restart Neovim',
+      })
+    end
   else
     health.error('parser found but it does not load: ' .. path, {
       'Rebuild it with :OrgplanBuildParser (it may be built for another tree-sitter ABI)',

@@ -25,6 +25,25 @@ function M.compiler()
   return nil
 end
 
+--- The grammar source newer than the library at `so_path`, if any (the
+--- library was built before the grammar changed).
+---@param so_path string
+---@return string?
+function M.stale(so_path)
+  local src = require('orgplan').grammar_dir()
+  local so = vim.uv.fs_stat(so_path)
+  if not src or not so then
+    return nil
+  end
+  for _, name in ipairs({ 'parser.c', 'scanner.c' }) do
+    local stat = vim.uv.fs_stat(src .. '/' .. name)
+    if stat and stat.mtime.sec > so.mtime.sec then
+      return src .. '/' .. name
+    end
+  end
+  return nil
+end
+
 ---@param opts? { grammar_dir?: string, install_dir?: string }
 ---@return boolean ok, string? path_or_error
 function M.build(opts)
