@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import * as vscode from "vscode";
-import { RULES, RULE_NAME } from "./config";
+import type { RuleInfo } from "./config";
+import { RULES, RULE_NAME, parseRuleList } from "./config";
 
 /** Read-only documents `orgplan-explain:/RULE.md` holding `orgplan explain RULE`. */
 export const EXPLAIN_SCHEME = "orgplan-explain";
@@ -13,18 +14,33 @@ function ruleOf(uri: vscode.Uri): string {
   return uri.path.replace(/^\//, "").replace(/\.md$/, "");
 }
 
-/** Runs `<server> explain RULE` and returns its Markdown. */
-export function runExplain(binary: string, rule: string): Promise<string> {
+/** Runs `<server> explain ARGS…` and returns what it prints. */
+function runExplain(binary: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(binary, ["explain", rule], { timeout: 15_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(binary, ["explain", ...args], { timeout: 15_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
         const detail = stderr.trim() || err.message;
-        reject(new Error(`\`orgplan explain ${rule}\` failed: ${detail}`));
+        reject(new Error(`\`orgplan explain ${args.join(" ")}\` failed: ${detail}`));
       } else {
         resolve(stdout);
       }
     });
   });
+}
+
+/** The server's rules (`orgplan explain --list`), or the built-in list. */
+async function listRules(binary: string | undefined): Promise<readonly RuleInfo[]> {
+  if (binary !== undefined) {
+    try {
+      const rules = parseRuleList(await runExplain(binary, ["--list"]));
+      if (rules.length > 0) {
+        return rules;
+      }
+    } catch {
+      // An older server: fall back to the rules this extension knows.
+    }
+  }
+  return RULES;
 }
 
 export class ExplainProvider implements vscode.TextDocumentContentProvider {
@@ -40,7 +56,7 @@ export class ExplainProvider implements vscode.TextDocumentContentProvider {
       return `# ${rule}\n\nThe orgplan language server is not available, so this rule cannot be explained. Run **orgplan: Show Output** for details.\n`;
     }
     try {
-      return await runExplain(binary, rule);
+      return await runExplain(binary, [rule]);
     } catch (e) {
       return `# ${rule}\n\n${e instanceof Error ? e.message : String(e)}\n`;
     }
@@ -78,20 +94,21 @@ function rulesAtCursor(): string[] {
 }
 
 /** Asks for a rule, offering those under the cursor first. */
-async function pickRule(): Promise<string | undefined> {
+async function pickRule(binary: string | undefined): Promise<string | undefined> {
   const here = rulesAtCursor();
+  const rules = await listRules(binary);
   type Item = vscode.QuickPickItem & { rule?: string };
   const items: Item[] = [];
   if (here.length > 0) {
     items.push({ label: "At the cursor", kind: vscode.QuickPickItemKind.Separator });
     for (const r of here) {
-      items.push({ label: r, rule: r, description: RULES.find((x) => x.name === r)?.summary });
+      items.push({ label: r, rule: r, description: rules.find((x) => x.name === r)?.summary });
     }
     items.push({ label: "All rules", kind: vscode.QuickPickItemKind.Separator });
   }
-  for (const r of RULES) {
+  for (const r of rules) {
     if (!here.includes(r.name)) {
-      items.push({ label: r.name, rule: r.name, description: r.summary });
+      items.push({ label: r.name, rule: r.name, description: r.severity, detail: r.summary });
     }
   }
   const pick = vscode.window.createQuickPick<Item>();
@@ -116,14 +133,14 @@ async function pickRule(): Promise<string | undefined> {
  * `orgplan.explainRule [RULE]`: opens the rule's documentation, as printed by
  * `orgplan explain RULE`, in a Markdown preview of a read-only document.
  */
-export async function explainRule(arg: unknown): Promise<void> {
+export async function explainRule(arg: unknown, binary: string | undefined): Promise<void> {
   let rule: string | undefined;
   if (typeof arg === "string") {
     rule = arg;
   } else if (arg !== null && typeof arg === "object" && "rule" in arg && typeof arg.rule === "string") {
     rule = arg.rule;
   } else {
-    rule = await pickRule();
+    rule = await pickRule(binary);
   }
   if (rule === undefined) {
     return;

@@ -187,7 +187,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (!e.server) {
         await e.start();
       }
-      await explainRule(arg);
+      await explainRule(arg, e.server?.path);
     }),
     vscode.commands.registerCommand("orgplan.checkWorkspace", async () => {
       await e.start();

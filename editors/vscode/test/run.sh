@@ -101,6 +101,12 @@ step npm-install install_npm || finish
 
 step typecheck npx --no-install tsc --noEmit -p .
 step lint npx --no-install eslint --max-warnings 0 .
+unit_tests() {
+  node_modules/.bin/esbuild test/unit/*.test.ts --bundle --platform=node --format=cjs \
+    --outdir=.cache/unit --log-level=warning &&
+    node --test .cache/unit/
+}
+step unit unit_tests
 step grammar npx --no-install vscode-tmgrammar-test -g syntaxes/orgplan.tmLanguage.json "test/grammar/*.test.orgplan"
 
 # --------------------------------------------------------------- the .vsix

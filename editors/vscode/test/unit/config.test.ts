@@ -1,0 +1,53 @@
+// Unit tests of the extension's pure helpers (no VS Code needed):
+// bundled by esbuild and run with `node --test` from test/run.sh.
+import * as assert from "node:assert/strict";
+import { test } from "node:test";
+import { RULES, RULE_NAME, parseRuleList, withoutNulls } from "../../src/config";
+
+void test("withoutNulls drops unset settings, deeply", () => {
+  const settings = {
+    rules: { "missing-metrics": "off" },
+    team: { requiredRoles: null, maxDependencies: 2 },
+    server: { path: null, extraEnv: null },
+    trace: { server: "off" },
+  };
+  assert.deepEqual(withoutNulls(settings), {
+    rules: { "missing-metrics": "off" },
+    team: { maxDependencies: 2 },
+    server: {},
+    trace: { server: "off" },
+  });
+  assert.deepEqual(withoutNulls([1, null, { a: null }]), [1, null, {}]);
+});
+
+void test("parseRuleList reads `orgplan explain --list`", () => {
+  const text = [
+    "Structure rules:",
+    "  syntax-error                  error    The text does not parse.",
+    "",
+    "Principles:",
+    "  leadership-model-mismatch     info     `model: leadership`, yet every team reports to the leader.",
+    "",
+    "Run `orgplan explain RULE` for a rule's principle, questions and fix.",
+  ].join("\n");
+  assert.deepEqual(parseRuleList(text), [
+    { name: "syntax-error", severity: "error", summary: "The text does not parse." },
+    {
+      name: "leadership-model-mismatch",
+      severity: "info",
+      summary: "`model: leadership`, yet every team reports to the leader.",
+    },
+  ]);
+  assert.deepEqual(parseRuleList("no rules here\n"), []);
+});
+
+void test("the built-in rules have kebab-case names and known severities", () => {
+  for (const r of RULES) {
+    assert.match(r.name, RULE_NAME);
+    assert.ok(["error", "warning", "info", "hint"].includes(r.severity), r.name);
+  }
+  const names = RULES.map((r) => r.name);
+  for (const required of ["initiative-without-leader", "undefined-reference", "dependency-cycle", "missing-scope"]) {
+    assert.ok(names.includes(required), required);
+  }
+});
