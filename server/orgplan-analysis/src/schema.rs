@@ -131,11 +131,11 @@ impl BlockSpec {
 pub const MODELS: &[EnumValue] = &[
     EnumValue {
         name: "ownership",
-        doc: "Single-threaded ownership (STO): the leader controls every resource the initiative needs, and every team on it reports to the leader.",
+        doc: "Single-threaded ownership (STO): the leader holds every resource the initiative needs, and the teams on it report to the leader. Suits ongoing product work that needs end-to-end ownership, such as launching a new programme.",
     },
     EnumValue {
         name: "leadership",
-        doc: "Single-threaded leadership (STL): people keep their functional reporting lines (engineers to engineers, designers to designers); the leader drives priorities, roadmap and cross-team communication without owning the resources.",
+        doc: "Single-threaded leadership (STL): people stay in their functional reporting lines; the leader sets priorities and the roadmap and runs the communication across teams, without owning the resources. Suits company-wide work that touches many teams, such as a regulatory programme.",
     },
 ];
 

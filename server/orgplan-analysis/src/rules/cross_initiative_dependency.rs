@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "A team depends on a team of another initiative: the initiatives are coupled.",
-    principle: "The point of single-threaded initiatives is that many of them can move in parallel, each like a separate start-up inside the company. A dependency from one initiative's team on another initiative's team couples the two: neither leader controls their own delivery any more.",
+    principle: "Single-threaded initiatives exist so that many can move at once, each run like a small company of its own inside the larger one. When a team of one initiative depends on a team of another, the two are coupled: neither leader controls their own delivery any more.",
     questions: &[
         super::Q_SHIP_ALONE,
         super::Q_BOUNDED_CONTEXT,

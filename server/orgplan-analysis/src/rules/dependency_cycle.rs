@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Error,
     summary: "Teams depend on each other in a cycle.",
-    principle: "Separable teams can build and ship without blocking on or waiting for others. When teams depend on each other in a loop, none of them can ship alone: every change has to be coordinated around the whole cycle.",
+    principle: "A separable team can ship on its own schedule. When teams depend on each other in a loop, none of them can: any change has to be coordinated around the whole cycle, and the cycle's slowest member sets everyone's pace.",
     questions: &[
         super::Q_SHIP_ALONE,
         super::Q_UNTANGLE_PLAN,

@@ -5,7 +5,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "A dependency with no de-coupling plan.",
-    principle: "Naming a leader is necessary but not enough: teams also have to untangle their dependencies, even when separating them costs some duplication. A dependency without a plan to remove it is one the team has accepted to keep waiting on.",
+    principle: "Appointing a leader is only half the work: the teams must also pull their dependencies apart, and the article accepts some duplication as the price of doing so. A dependency without a plan to remove it is one the team has agreed to keep waiting on.",
     questions: &[
         super::Q_UNTANGLE_PLAN,
         super::Q_DEPENDENCIES_OPENLY,

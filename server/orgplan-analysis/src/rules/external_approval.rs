@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "Work needs approval from another team, or from someone outside the initiative, to ship.",
-    principle: "Single-threaded teams are organised to finish their work without blocking on others, waiting for others, or aligning decisions with others. A sign-off from outside the team's own initiative puts another team's priorities on its critical path, and the leader can no longer decide.",
+    principle: "Single-threaded teams are shaped so they can get their work done without holding anyone up, without waiting on anyone, and without negotiating their decisions with other teams. A sign-off required from outside the team's own initiative puts another group's priorities on its critical path, and takes the decision away from its leader.",
     questions: &[
         super::Q_SHIP_ALONE,
     ],

@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "A team lacks a role it needs to deliver on its own (by default engineering, qa, design and product; configurable).",
-    principle: "Autonomy is what makes a team succeed: it can decide how to deliver its roadmap without waiting on or aligning with anyone. That takes every role the work needs inside the team — the article names engineering, quality assurance, design and product management. A missing role becomes a dependency on another team.",
+    principle: "What decides whether a team succeeds, more than anything, is autonomy: being able to choose for itself how to meet its goals and ship its roadmap. That takes every role the work needs inside the team — the article names engineering, quality assurance, design and product management. A missing role becomes a dependency on another team.",
     questions: &[
         super::Q_SHIP_ALONE,
     ],

@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "Decisions reviewed at more than one level.",
-    principle: "Where every decision is reviewed at several levels, teams stop thinking problems through and lean on managers as safety gates; ownership drains away. One decision-maker close to the work — the single-threaded leader, who also breaks ties — keeps the feedback loop short and the team accountable.",
+    principle: "When each decision passes through several levels of review, nobody has a reason to think it through: the team treats its managers as the safety net, and its sense of ownership fades. One decision-maker close to the work — the single-threaded leader, who also settles disagreements — keeps the team accountable and the feedback from outcomes direct.",
     questions: &[
         super::Q_REVIEW_PROCESS,
         super::Q_DECISIONS,

@@ -5,7 +5,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Error,
     summary: "A leader leads more than one initiative.",
-    principle: "A single-threaded leader is wholly dedicated to one business problem: it is the one thing they wake up thinking about. A leader split across initiatives is, in the article's terms, no longer single-threaded; each initiative gets part of their attention and competes for the rest.",
+    principle: "A single-threaded leader is devoted to one business problem and to nothing else: it is their whole job and their only worry. A leader spread over several initiatives gives each of them a share of their attention, and the initiatives compete for the rest.",
     questions: &[
         super::Q_FOCUSED_LEADER,
     ],

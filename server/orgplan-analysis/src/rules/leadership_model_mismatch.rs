@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Info,
     summary: "`model: leadership`, yet every team reports to the leader: it is really ownership.",
-    principle: "Single-threaded leadership (STL) keeps functional reporting lines — engineers report to engineers, designers to designers — while the leader drives priorities across them without controlling the resources. When every team reports to the leader anyway, the initiative is run as single-threaded ownership, and the plan should say so.",
+    principle: "Under single-threaded leadership (STL) people stay in their functional reporting lines, where they get leadership and career growth from their own discipline; the leader sets priorities and the roadmap across those lines without owning the resources. When every team reports to the leader anyway, the initiative is really run as single-threaded ownership, and the plan should say so.",
     questions: &[
         super::Q_REVIEW_PROCESS,
     ],

@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "An initiative has no metrics.",
-    principle: "The most successful teams the article describes spent their early time removing dependencies and building \"instrumentation\" — the means to measure every important action — before adding features. An initiative with no metrics cannot tell whether it is succeeding, and its leader cannot be held to results.",
+    principle: "According to the article, the teams that did best spent their first months removing dependencies and putting measurement in place for everything important they did, and only then started adding features. An initiative with no metrics cannot tell whether it is succeeding, and its leader cannot be held to results.",
     questions: &[
         super::Q_CAPABLE,
     ],

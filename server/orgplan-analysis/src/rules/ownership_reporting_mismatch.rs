@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "`model: ownership`, but a team reports to someone other than the initiative's leader.",
-    principle: "In single-threaded ownership (STO) the leader controls every resource the initiative needs: reporting lines follow the initiative, and everyone on it reports to its leader. A team on an ownership initiative that reports elsewhere leaves the leader accountable for people they do not lead.",
+    principle: "Under single-threaded ownership (STO) the leader holds every resource the initiative needs, and the org chart follows the initiative: the people on it report to its leader. A team on an ownership initiative that reports elsewhere leaves the leader accountable for people they do not lead.",
     questions: &[
         super::Q_EMPOWERED,
         super::Q_DECISIONS,

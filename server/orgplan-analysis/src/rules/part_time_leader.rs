@@ -5,7 +5,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "A leader's allocation is under 100%, or they carry other duties; an error on a critical initiative.",
-    principle: "The article's warning is blunt: the surest way to fail at inventing something is to make it someone's \"part-time job\". A leader with other duties, or only part of their time, cannot keep the initiative's goals in front of everything else or raise risks early.",
+    principle: "Inventing something new takes someone's full attention; the article names handing it to a \"part-time\" leader as a reliable way to fail. A leader with other duties, or only a share of their time, cannot keep the initiative's goals first or raise its risks early.",
     questions: &[
         super::Q_EMPOWERED,
         super::Q_CAPABLE,

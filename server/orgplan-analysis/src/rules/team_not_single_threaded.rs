@@ -5,7 +5,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Error,
     summary: "A team serves more than one initiative.",
-    principle: "Single-threaded teams work on one initiative and nothing else, and are separable from the rest of the organisation almost the way a well-designed API is. A team shared by initiatives is neither: its time is split, and every priority call couples the initiatives it serves.",
+    principle: "A single-threaded team works on one initiative only, and is as decoupled from the rest of the organisation as a good API is from the code that calls it. A team shared by initiatives is neither: its time is split, and every priority call couples the initiatives it serves.",
     questions: &[
         super::Q_SHIP_ALONE,
     ],

@@ -6,7 +6,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "A team depends on more teams than the configured threshold (default 3).",
-    principle: "Single-threaded teams need as few organisational and technical dependencies as possible; every one of them delays results and adds coordination. Past a handful, a team spends more time waiting and aligning than delivering.",
+    principle: "The fewer teams a single-threaded team leans on, organisationally or technically, the faster it moves; each dependency adds waiting, frustration and coordination. Past a handful, a team spends more time lining up with others than delivering.",
     questions: &[
         super::Q_UNTANGLE_PLAN,
     ],

@@ -7,7 +7,7 @@ pub static RULE: Rule = Rule {
     group: Group::Principle,
     default_severity: Severity::Warning,
     summary: "A dependency with no owner, or owned by someone outside the depending team.",
-    principle: "The team that has a dependency owns driving the work to de-couple it; single-threaded leaders own their dependencies too. A dependency owned by nobody, or handed to another team, stays — and keeps delaying results and disempowering the team that has it.",
+    principle: "When a single-threaded team depends on something, removing that dependency is the team's own job — and its leader's, who answers for the whole initiative. A dependency nobody owns, or one handed to another team, stays: it keeps delaying results and taking control away from the team that has it.",
     questions: &[
         super::Q_DEPENDENCIES_OPENLY,
         super::Q_UNTANGLE_PLAN,
