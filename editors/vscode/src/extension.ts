@@ -190,18 +190,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await explainRule(arg, e.server?.path);
     }),
     vscode.commands.registerCommand("orgplan.checkWorkspace", async () => {
+      // The server checks every .orgplan file of the workspace, open or not,
+      // as one model and publishes the findings of each.
       await e.start();
-      // The server checks every .orgplan file of the workspace as one model;
-      // opening them makes sure each has its findings in the Problems panel.
-      const files = await vscode.workspace.findFiles("**/*.orgplan", "**/{node_modules,.git}/**", 2_000);
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: "orgplan: checking the workspace" },
-        async () => {
-          for (const f of files) {
-            await vscode.workspace.openTextDocument(f);
-          }
-        },
-      );
       await vscode.commands.executeCommand("workbench.actions.view.problems");
     }),
     vscode.commands.registerCommand("orgplan.showServerVersion", async () => {

@@ -83,6 +83,25 @@ const lineOf = (needle) => LINES.findIndex((l) => l.includes(needle)) + 1;
 const colOf = (needle, word) => LINES[lineOf(needle) - 1].indexOf(word) + 1;
 const planFile = path.join(workspace, "plan.orgplan");
 fs.writeFileSync(planFile, PLAN);
+// A second file of the same model, never opened: its findings show too.
+fs.writeFileSync(
+  path.join(workspace, "privacy.orgplan"),
+  `leader sam "Sam Lee" {
+  title: "Director, Privacy"
+}
+
+initiative gdpr "GDPR" {
+  leader: sam
+  scope: "Personal data of EU customers"
+  teams: privacy
+}
+
+team privacy "Privacy" {
+  reports_to: sam
+  roles: engineering, qa, design, product
+}
+`,
+);
 
 const baseSettings = {
   "security.workspace.trust.enabled": false,
@@ -399,6 +418,13 @@ async function main() {
     await waitForProblems(
       (t) => t.includes("initiative-without-leader") && t.includes("undefined-reference"),
       "expected initiative-without-leader and undefined-reference",
+    );
+  });
+
+  await check("Problems panel lists findings of a file that is not open", async () => {
+    await waitForProblems(
+      (t) => t.includes("privacy.orgplan") && t.includes("missing-metrics"),
+      "expected missing-metrics in privacy.orgplan",
     );
   });
 
