@@ -44,8 +44,11 @@ struct ConfigFile {
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub model: Model,
-    /// Every finding, sorted by file then position.
+    /// Every finding, sorted by file then position (at most the cap per
+    /// file, if the workspace has one: [`Workspace::set_max_findings_per_file`]).
     pub findings: Vec<Finding>,
+    /// Per file, how many findings the cap left out.
+    pub omitted: BTreeMap<FileId, usize>,
 }
 
 impl Analysis {
@@ -70,6 +73,7 @@ pub struct Workspace {
     overrides: BTreeMap<String, Level>,
     client_config: Option<Config>,
     analysis: Option<Arc<Analysis>>,
+    max_findings_per_file: Option<usize>,
 }
 
 impl Workspace {
@@ -264,8 +268,56 @@ impl Workspace {
                 .map(|c| (c.id, c.errors.as_slice())),
         };
         let findings = rules::run(&ctx);
-        Analysis { model, findings }
+        let (findings, omitted) = match self.max_findings_per_file {
+            Some(max) => cap_per_file(findings, max),
+            None => (findings, BTreeMap::new()),
+        };
+        Analysis {
+            model,
+            findings,
+            omitted,
+        }
     }
+
+    /// Keeps at most `max` findings per file in analyses from now on (the
+    /// most severe, then the first); [`Analysis::omitted`] counts the rest.
+    /// `None` (the default) keeps them all. The language server caps, so
+    /// that a pathological file cannot flood an editor.
+    pub fn set_max_findings_per_file(&mut self, max: Option<usize>) {
+        self.max_findings_per_file = max;
+        self.analysis = None;
+    }
+}
+
+/// Caps `findings` (sorted by file) at `max` per file, keeping the most
+/// severe and, within a severity, the first; the order is kept.
+fn cap_per_file(findings: Vec<Finding>, max: usize) -> (Vec<Finding>, BTreeMap<FileId, usize>) {
+    let mut counts: BTreeMap<FileId, usize> = BTreeMap::new();
+    for f in &findings {
+        *counts.entry(f.loc.file).or_insert(0) += 1;
+    }
+    let mut omitted = BTreeMap::new();
+    if counts.values().all(|&n| n <= max) {
+        return (findings, omitted);
+    }
+    let mut kept = Vec::with_capacity(findings.len().min(counts.len().saturating_mul(max)));
+    let mut rest = findings.into_iter().peekable();
+    for (file, n) in counts {
+        let group = std::iter::from_fn(|| rest.next_if(|f| f.loc.file == file));
+        if n <= max {
+            kept.extend(group);
+            continue;
+        }
+        // Rank by severity (stable, so position order stays within one),
+        // keep the first `max`, and put them back in position order.
+        let mut ranked: Vec<(usize, Finding)> = group.enumerate().collect();
+        ranked.sort_by_key(|(_, f)| f.severity);
+        ranked.truncate(max);
+        ranked.sort_by_key(|(i, _)| *i);
+        kept.extend(ranked.into_iter().map(|(_, f)| f));
+        omitted.insert(file, n - max);
+    }
+    (kept, omitted)
 }
 
 fn floor_char_boundary(s: &str, i: usize) -> usize {
