@@ -3,4 +3,6 @@
 
 mod support;
 
+mod incremental;
 mod lifecycle;
+mod security;

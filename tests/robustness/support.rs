@@ -23,8 +23,11 @@ pub fn orgplan_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("ORGPLAN_BIN") {
         return PathBuf::from(p);
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent");
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     target.join("debug").join("orgplan")
 }
 
@@ -35,7 +38,10 @@ impl TempDir {
     pub fn new(tag: &str) -> TempDir {
         static N: AtomicU64 = AtomicU64::new(0);
         let n = N.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("orgplan-robustness-{tag}-{}-{n}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "orgplan-robustness-{tag}-{}-{n}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("create a temporary folder");
         // Canonical, so that URIs match what the server reports.
@@ -124,7 +130,9 @@ impl Lsp {
         for (k, v) in &start.env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", orgplan_bin().display()));
+        let mut child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", orgplan_bin().display()));
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr_pipe = child.stderr.take().expect("piped stderr");
         let stderr = Arc::new(Mutex::new(Vec::new()));
@@ -166,7 +174,11 @@ impl Lsp {
     pub fn start(start: &Start) -> Lsp {
         let mut lsp = Lsp::spawn(start);
         let resp = lsp.request("initialize", initialize_params(start));
-        assert!(resp.get("result").is_some(), "initialize failed: {resp}\n{}", lsp.stderr());
+        assert!(
+            resp.get("result").is_some(),
+            "initialize failed: {resp}\n{}",
+            lsp.stderr()
+        );
         lsp.notify("initialized", json!({}));
         lsp
     }
@@ -211,17 +223,28 @@ impl Lsp {
         let id = self.fresh_id();
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
         self.response_to(&json!(id), ANSWER_TIMEOUT)
-            .unwrap_or_else(|| panic!("no answer to {method} (id {id})\nstderr:\n{}", self.stderr()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no answer to {method} (id {id})\nstderr:\n{}",
+                    self.stderr()
+                )
+            })
     }
 
     /// Waits for the response with this id; other messages are kept.
     pub fn response_to(&mut self, id: &Value, timeout: Duration) -> Option<Value> {
-        self.wait_for(timeout, |m| m.get("method").is_none() && m.get("id") == Some(id))
+        self.wait_for(timeout, |m| {
+            m.get("method").is_none() && m.get("id") == Some(id)
+        })
     }
 
     /// Waits for the first message (already received or new) matching `pred`
     /// and removes it from the pending ones.
-    pub fn wait_for(&mut self, timeout: Duration, mut pred: impl FnMut(&Value) -> bool) -> Option<Value> {
+    pub fn wait_for(
+        &mut self,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Option<Value> {
         if let Some(i) = self.pending.iter().position(&mut pred) {
             return Some(self.pending.remove(i));
         }
@@ -284,7 +307,8 @@ impl Lsp {
             (Some("textDocument/publishDiagnostics"), None) => {
                 let p = &m["params"];
                 let uri = p["uri"].as_str().unwrap_or_default().to_string();
-                self.diagnostics.insert(uri, (p["version"].as_i64(), p["diagnostics"].clone()));
+                self.diagnostics
+                    .insert(uri, (p["version"].as_i64(), p["diagnostics"].clone()));
             }
             (Some(method), Some(id)) => {
                 // A request from the server: answer it as a plain client would.
@@ -305,17 +329,27 @@ impl Lsp {
     /// Whether the server still answers: a request to a method that does
     /// not exist must come back (as an error) in time.
     pub fn alive(&mut self) -> bool {
+        self.alive_within(ANSWER_TIMEOUT)
+    }
+
+    pub fn alive_within(&mut self, timeout: Duration) -> bool {
         let id = self.fresh_id();
-        if !self.send(&json!({"jsonrpc": "2.0", "id": id, "method": "orgplan/ping", "params": {}})) {
+        if !self.send(&json!({"jsonrpc": "2.0", "id": id, "method": "orgplan/ping", "params": {}}))
+        {
             return false;
         }
-        self.response_to(&json!(id), ANSWER_TIMEOUT).is_some()
+        self.response_to(&json!(id), timeout).is_some()
     }
 
     /// Waits until the diagnostics of `uri` for `version` arrive, or until
     /// nothing new has come for `quiet` (the server sends nothing when the
     /// diagnostics did not change). Returns the latest diagnostics.
-    pub fn settled_diagnostics(&mut self, uri: &str, version: Option<i64>, quiet: Duration) -> Value {
+    pub fn settled_diagnostics(
+        &mut self,
+        uri: &str,
+        version: Option<i64>,
+        quiet: Duration,
+    ) -> Value {
         let deadline = Instant::now() + ANSWER_TIMEOUT;
         loop {
             if let Some((v, d)) = self.diagnostics.get(uri) {
@@ -331,7 +365,10 @@ impl Lsp {
                 break;
             }
         }
-        self.diagnostics.get(uri).map(|(_, d)| d.clone()).unwrap_or(Value::Null)
+        self.diagnostics
+            .get(uri)
+            .map(|(_, d)| d.clone())
+            .unwrap_or(Value::Null)
     }
 
     /// `shutdown`, then `exit`; returns the exit status.
@@ -424,7 +461,9 @@ fn read_frames(mut r: impl BufRead, tx: mpsc::Sender<Incoming>) {
                 break;
             }
             match l.split_once(':') {
-                Some((k, v)) if k.eq_ignore_ascii_case("content-length") => len = v.trim().parse().ok(),
+                Some((k, v)) if k.eq_ignore_ascii_case("content-length") => {
+                    len = v.trim().parse().ok()
+                }
                 Some(_) => {}
                 None => {
                     let _ = tx.send(Incoming::Garbage(format!("header line {l:?}")));
@@ -486,11 +525,140 @@ impl Rng {
 /// The seed of a randomized test: `$ORGPLAN_SEED`, or one from the clock
 /// (printed, so that a failure can be replayed).
 pub fn seed(test: &str) -> u64 {
-    let seed = std::env::var("ORGPLAN_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(1, |d| d.as_nanos() as u64)
-    });
+    let seed = std::env::var("ORGPLAN_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
     eprintln!("{test}: ORGPLAN_SEED={seed}");
     seed
+}
+
+/// The client's model of a document: what its text must be after an LSP
+/// change, written independently of the server's code. Lines end at
+/// `\n`, `\r\n` or `\r`; a column past a line's end means the line's end
+/// (the LSP specification); a position inside a character (a surrogate
+/// pair, a UTF-8 sequence) means that character's start; a line past the
+/// last means the end of the text; an end before the start means the start.
+pub fn apply_change(
+    text: &str,
+    range: Option<((u64, u64), (u64, u64))>,
+    new_text: &str,
+    enc: &str,
+) -> String {
+    let Some((start, end)) = range else {
+        return new_text.to_string();
+    };
+    let s = offset_of(text, start, enc);
+    let e = offset_of(text, end, enc).max(s);
+    format!("{}{}{}", &text[..s], new_text, &text[e..])
+}
+
+/// Byte offsets of the starts of lines and the ends of their contents.
+pub fn lines_of(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\n' => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push((start, i));
+                if b.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push((start, b.len()));
+    out
+}
+
+/// The byte offset of an LSP position under the rules of [`apply_change`].
+pub fn offset_of(text: &str, (line, col): (u64, u64), enc: &str) -> usize {
+    let lines = lines_of(text);
+    let Some(&(start, end)) = lines.get(line as usize) else {
+        return text.len();
+    };
+    let mut units = 0u64;
+    for (i, ch) in text[start..end].char_indices() {
+        let w = match enc {
+            "utf-8" => ch.len_utf8() as u64,
+            "utf-32" => 1,
+            _ => ch.len_utf16() as u64,
+        };
+        if units + w > col {
+            return start + i;
+        }
+        units += w;
+    }
+    end
+}
+
+/// The LSP position (in `enc` units) of a byte offset on a character boundary.
+pub fn position_of(text: &str, offset: usize, enc: &str) -> (u64, u64) {
+    let lines = lines_of(text);
+    let line = lines.iter().rposition(|&(s, _)| s <= offset).unwrap_or(0);
+    let (start, end) = lines[line];
+    let upto = &text[start..offset.min(end)];
+    let col = match enc {
+        "utf-8" => upto.len(),
+        "utf-32" => upto.chars().count(),
+        _ => upto.encode_utf16().count(),
+    };
+    (line as u64, col as u64)
+}
+
+/// An LSP range as JSON.
+pub fn lsp_range((sl, sc): (u64, u64), (el, ec): (u64, u64)) -> Value {
+    json!({"start": {"line": sl, "character": sc}, "end": {"line": el, "character": ec}})
+}
+
+/// Diagnostics reduced to what must match between two servers: sorted
+/// (range, code, severity, message) tuples.
+pub fn diagnostic_keys(d: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = d
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    format!(
+                        "{} {} {} {}",
+                        d["range"], d["code"], d["severity"], d["message"]
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+/// The diagnostics a fresh server publishes for `text` opened as `rel`
+/// under a new workspace folder holding nothing else.
+pub fn fresh_diagnostics(text: &str, rel: &str, encodings: &[&'static str]) -> Vec<String> {
+    let dir = TempDir::new("fresh");
+    let path = dir.path().join(rel);
+    let mut lsp = Lsp::start(&Start {
+        root: Some(dir.path().to_path_buf()),
+        encodings: encodings.to_vec(),
+        ..Start::default()
+    });
+    let uri = file_uri(&path);
+    lsp.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": text}}),
+    );
+    let d = lsp.settled_diagnostics(&uri, Some(1), Duration::from_secs(5));
+    diagnostic_keys(&d)
 }

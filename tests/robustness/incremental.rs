@@ -1,0 +1,329 @@
+//! Incremental equals fresh, at the protocol level: random `didChange`
+//! scripts (ASCII, CJK, emoji, CRLF, lone CR, deletions across lines, edits
+//! inside strings and comments, positions past the end of a line or file,
+//! inside a surrogate pair or a UTF-8 sequence, reversed ranges, several
+//! changes per notification) in UTF-16 and UTF-8 position encodings. After
+//! each script the server's diagnostics (and, where the server offers them,
+//! symbols, folding ranges and semantic tokens) must equal those of a fresh
+//! server opened on the text the client computed.
+//!
+//! Bounded in time: `ORGPLAN_ROBUSTNESS_SECS` seconds per encoding (default 3).
+
+use crate::support::*;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+const SEED_PLAN: &str = "# Retail — 団体 plan 😀\r\n\
+leader jane \"Jane 😀 Doe\" {\r\n  title: \"Director, 団体\"\r\n}\r\n\
+leader raj \"Raj\" {\n  allocation: 50%   # part-time 😀\n}\n\
+initiative fba \"FBA\" {\n  leader: jane\n  model: ownership\n  critical: true\n  scope: \"Inbound\"\n  metrics: \"Units\", \"Defects\"\n  teams: fba-inbound, billing\n  approvals: jane, raj\n}\n\
+team fba-inbound \"FBA Inbound\" {\r  reports_to: jane\r  roles: engineering, qa\r  depends_on billing {\r    owner: fba-inbound\r  }\r}\r\
+team billing \"Billing 💳\" {\n  reports_to: raj\n  roles: engineering, qa, design, product\n  depends_on fba-inbound { plan: \"🙂\" }\n}\n";
+
+const ATOMS: &[&str] = &[
+    "",
+    "",
+    "",
+    "a",
+    "x",
+    " ",
+    "  ",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "{",
+    "}",
+    ":",
+    ",",
+    "\"",
+    "#",
+    "# note 😀\n",
+    "%",
+    "50%",
+    "true",
+    "leader",
+    "team",
+    "initiative ",
+    "depends_on ",
+    "団体",
+    "日本語",
+    "😀",
+    "👩‍👩‍👧",
+    "💳x",
+    "é",
+    "\u{2028}",
+    "\u{85}",
+    "\u{feff}",
+    "leader: jane\n",
+    "teams: fba-inbound, billing\n",
+    "team t \"T\" {\n  roles: qa\n}\n",
+    "\"str 😀 \\\" end\"",
+    "leader: nobody",
+    "model: owner",
+];
+
+/// A random LSP position in `text`, sometimes off the map on purpose.
+fn random_position(rng: &mut Rng, text: &str, enc: &str) -> (u64, u64) {
+    let lines = lines_of(text);
+    match rng.below(20) {
+        0 => (
+            lines.len() as u64 + rng.below(3) as u64,
+            rng.below(5) as u64,
+        ), // past the last line
+        1 => {
+            let l = rng.below(lines.len());
+            (l as u64, 10_000 + rng.below(10) as u64) // past the end of the line
+        }
+        2 => (u32::MAX as u64, u32::MAX as u64),
+        3 => {
+            // Inside a character: one unit past the start of a wide one, if any.
+            let wide: Vec<usize> = text
+                .char_indices()
+                .filter(|(_, c)| {
+                    if enc == "utf-8" {
+                        c.len_utf8() > 1
+                    } else {
+                        c.len_utf16() > 1
+                    }
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if wide.is_empty() {
+                (0, 0)
+            } else {
+                let (l, c) = position_of(text, *rng.pick(&wide), enc);
+                (l, c + 1)
+            }
+        }
+        _ => {
+            let bounds: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            position_of(text, *rng.pick(&bounds), enc)
+        }
+    }
+}
+
+fn random_insert(rng: &mut Rng) -> String {
+    let n = rng.below(4);
+    (0..n).map(|_| *rng.pick(ATOMS)).collect()
+}
+
+/// One random change against `text`: (range or full replace, new text).
+type Change = (Option<((u64, u64), (u64, u64))>, String);
+
+fn random_change(rng: &mut Rng, text: &str, enc: &str) -> Change {
+    if rng.chance(2) {
+        return (
+            None,
+            format!(
+                "{}{}",
+                random_insert(rng),
+                &SEED_PLAN[..SEED_PLAN.len() / 2]
+            ),
+        );
+    }
+    let a = random_position(rng, text, enc);
+    let b = if rng.chance(60) {
+        // A short range, often across lines.
+        let start = offset_of(text, a, enc);
+        let mut end = (start + rng.below(40)).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        position_of(text, end, enc)
+    } else {
+        random_position(rng, text, enc)
+    };
+    let (start, end) = if rng.chance(90) && b < a {
+        (b, a)
+    } else {
+        (a, b)
+    }; // sometimes reversed
+    (Some((start, end)), random_insert(rng))
+}
+
+fn capabilities_of(init: &Value) -> Value {
+    init["result"]["capabilities"].clone()
+}
+
+/// What else the server can tell about a document's text, where offered.
+fn probes(lsp: &mut Lsp, caps: &Value, uri: &str) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let doc = json!({"textDocument": {"uri": uri}});
+    for (cap, method) in [
+        ("documentSymbolProvider", "textDocument/documentSymbol"),
+        ("foldingRangeProvider", "textDocument/foldingRange"),
+        ("semanticTokensProvider", "textDocument/semanticTokens/full"),
+    ] {
+        if caps
+            .get(cap)
+            .is_some_and(|c| !c.is_null() && *c != json!(false))
+        {
+            let mut r = lsp.request(method, doc.clone());
+            if let Some(obj) = r["result"].as_object_mut() {
+                obj.remove("resultId");
+            }
+            // Symbols name their URI: strip it, the two servers' differ.
+            let text = r["result"].to_string().replace(uri, "URI");
+            out.push((
+                method.to_string(),
+                json!({"result": text, "error": r["error"]}),
+            ));
+        }
+    }
+    out
+}
+
+fn run_scripts(encoding: &'static str) {
+    let budget = Duration::from_secs(
+        std::env::var("ORGPLAN_ROBUSTNESS_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(3),
+    );
+    let seed = seed(&format!("incremental_equals_fresh ({encoding})"));
+    let mut rng = Rng::new(seed);
+    let start = Start {
+        encodings: vec![encoding],
+        ..Start::default()
+    };
+    let mut edited = Lsp::spawn(&start);
+    let init = edited.request("initialize", initialize_params(&start));
+    assert_eq!(
+        init["result"]["capabilities"]["positionEncoding"], encoding,
+        "{init}"
+    );
+    edited.notify("initialized", json!({}));
+    let caps = capabilities_of(&init);
+    let mut fresh = Lsp::start(&start);
+    let t0 = Instant::now();
+    let mut scripts = 0;
+    let mut edits = 0;
+    while t0.elapsed() < budget || scripts < 2 {
+        scripts += 1;
+        let uri = format!("file:///robustness/edited-{scripts}.orgplan");
+        let mut text = SEED_PLAN.to_string();
+        edited.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 0, "text": text}}));
+        let steps = 5 + rng.below(40);
+        let mut log = Vec::new();
+        for version in 1..=steps as i64 {
+            let n = if rng.chance(15) { 2 + rng.below(3) } else { 1 };
+            let mut changes = Vec::new();
+            for _ in 0..n {
+                let (range, new_text) = random_change(&mut rng, &text, encoding);
+                text = apply_change(&text, range, &new_text, encoding);
+                changes.push(match range {
+                    Some((s, e)) => json!({"range": lsp_range(s, e), "text": new_text}),
+                    None => json!({"text": new_text}),
+                });
+            }
+            edits += n;
+            log.push(changes.clone());
+            edited.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}));
+        }
+        let fresh_uri = format!("file:///robustness/fresh-{scripts}.orgplan");
+        fresh.notify("textDocument/didOpen", json!({"textDocument": {"uri": fresh_uri, "languageId": "orgplan", "version": 1, "text": text}}));
+        let want = diagnostic_keys(&fresh.settled_diagnostics(
+            &fresh_uri,
+            Some(1),
+            Duration::from_secs(10),
+        ));
+        let mut got = diagnostic_keys(&edited.settled_diagnostics(
+            &uri,
+            Some(steps as i64),
+            Duration::from_millis(300),
+        ));
+        if got != want {
+            // Perhaps only slow: wait longer before calling it a bug.
+            got = diagnostic_keys(&edited.settled_diagnostics(
+                &uri,
+                Some(steps as i64),
+                Duration::from_secs(3),
+            ));
+        }
+        let context = || {
+            format!(
+                "seed {seed}, script {scripts} ({encoding})\nfinal text: {text:?}\nedits: {}",
+                serde_json::to_string(&log).unwrap()
+            )
+        };
+        assert_eq!(
+            got,
+            want,
+            "diagnostics differ from a fresh server's\n{}",
+            context()
+        );
+        let a = probes(&mut edited, &caps, &uri);
+        let b: Vec<_> = probes(&mut fresh, &caps, &fresh_uri)
+            .into_iter()
+            .map(|(m, v)| (m, json!({"result": v["result"].as_str().unwrap_or_default().replace("fresh-", "edited-"), "error": v["error"]})))
+            .collect();
+        assert_eq!(
+            a,
+            b,
+            "document features differ from a fresh server's\n{}",
+            context()
+        );
+        edited.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        fresh.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": fresh_uri}}),
+        );
+    }
+    eprintln!(
+        "{encoding}: {scripts} scripts, {edits} changes in {:?}",
+        t0.elapsed()
+    );
+    assert!(edited.alive() && fresh.alive());
+    assert!(
+        edited.garbage.is_empty(),
+        "unframed output: {:?}",
+        edited.garbage
+    );
+}
+
+#[test]
+fn random_edit_scripts_equal_a_fresh_server_utf16() {
+    run_scripts("utf-16");
+}
+
+#[test]
+fn random_edit_scripts_equal_a_fresh_server_utf8() {
+    run_scripts("utf-8");
+}
+
+#[test]
+fn client_model_round_trips_positions() {
+    // The test's own model must agree with itself before it judges the server.
+    let text = "a😀b\r\n団体\rx\n\u{2028}é";
+    for enc in ["utf-8", "utf-16", "utf-32"] {
+        for (i, _) in text.char_indices() {
+            let back = offset_of(text, position_of(text, i, enc), enc);
+            let expected = if text[..i].ends_with('\r') && text[i..].starts_with('\n') {
+                i - 1
+            } else {
+                i
+            };
+            assert_eq!(back, expected, "{enc} at {i}");
+        }
+    }
+    assert_eq!(
+        offset_of("a😀b", (0, 2), "utf-16"),
+        1,
+        "inside a surrogate pair: the emoji's start"
+    );
+    assert_eq!(
+        offset_of("a😀b", (0, 3), "utf-8"),
+        1,
+        "inside a UTF-8 sequence: the character's start"
+    );
+    assert_eq!(offset_of("ab\ncd", (0, 99), "utf-16"), 2);
+    assert_eq!(offset_of("ab\ncd", (9, 0), "utf-16"), 5);
+}
