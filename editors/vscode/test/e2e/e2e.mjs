@@ -128,7 +128,6 @@ fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(ba
 
 const results = [];
 const log = (s) => console.log(s);
-const codeServerLog = path.join(OUT, "code-server.log");
 let server;
 let browser;
 let page;
@@ -160,7 +159,7 @@ async function waitForHttp(url, ms) {
   let last;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) {
-      throw new Error(`code-server exited (${server.exitCode}); see ${codeServerLog}`);
+      throw new Error(`code-server exited (${server.exitCode}); see its log in ${OUT}`);
     }
     try {
       const res = await fetch(url);
@@ -197,10 +196,12 @@ async function check(name, fn) {
   }
 }
 
-async function stopAll() {
+/** Closes the browser and stops code-server (its whole process group). */
+async function stopWorkbench() {
   if (browser) {
     await browser.close().catch(() => {});
     browser = undefined;
+    page = undefined;
   }
   if (server && server.exitCode === null) {
     try {
@@ -218,6 +219,12 @@ async function stopAll() {
       /* already gone */
     }
   }
+  server = undefined;
+  fs.rmSync(path.join(OUT, "code-server.pid"), { force: true });
+}
+
+async function stopAll() {
+  await stopWorkbench();
   // The workbench's own logs (extension host, the orgplan output channels).
   try {
     fs.cpSync(path.join(userData, "logs"), path.join(OUT, "logs"), { recursive: true, force: true });
@@ -306,6 +313,60 @@ async function save() {
   await page.waitForTimeout(500);
 }
 
+/**
+ * Starts code-server on a free port of 127.0.0.1 and opens chromium on it.
+ * With `trust`, Workspace Trust is on (as it is by default in VS Code).
+ */
+async function startWorkbench({ userData: dataDir, folder, trust, logName }) {
+  const port = await freePort();
+  const logFd = fs.openSync(path.join(OUT, logName), "w");
+  server = spawn(
+    NODE,
+    [
+      ENTRY,
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--config",
+      path.join(tmp, "config.yaml"),
+      "--disable-telemetry",
+      "--disable-update-check",
+      ...(trust ? [] : ["--disable-workspace-trust"]),
+      "--disable-getting-started-override",
+      "--ignore-last-opened",
+      "--user-data-dir",
+      dataDir,
+      "--extensions-dir",
+      extensions,
+      folder,
+    ],
+    { env: childEnv(), stdio: ["ignore", logFd, logFd], detached: true },
+  );
+  fs.closeSync(logFd);
+  fs.writeFileSync(path.join(OUT, "code-server.pid"), String(server.pid));
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/healthz`, 60_000);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  return `${base}/?folder=${encodeURIComponent(folder)}`;
+}
+
 // ---------------------------------------------------------------- the test
 
 async function main() {
@@ -331,56 +392,11 @@ async function main() {
     return;
   }
 
-  const port = await freePort();
-  const logFd = fs.openSync(codeServerLog, "w");
-  server = spawn(
-    NODE,
-    [
-      ENTRY,
-      "--bind-addr",
-      `127.0.0.1:${port}`,
-      "--auth",
-      "none",
-      "--config",
-      path.join(tmp, "config.yaml"),
-      "--disable-telemetry",
-      "--disable-update-check",
-      "--disable-workspace-trust",
-      "--disable-getting-started-override",
-      "--ignore-last-opened",
-      "--user-data-dir",
-      userData,
-      "--extensions-dir",
-      extensions,
-      workspace,
-    ],
-    { env: childEnv(), stdio: ["ignore", logFd, logFd], detached: true },
-  );
-  fs.writeFileSync(path.join(OUT, "code-server.pid"), String(server.pid));
-  const base = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${base}/healthz`, 60_000);
-  log(`  ..   code-server up on 127.0.0.1:${port} after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--disable-dev-shm-usage",
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT);
+  const url = await startWorkbench({ userData, folder: workspace, trust: false, logName: "code-server.log" });
+  log(`  ..   workbench up after ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
   await check("workbench loads", async () => {
-    await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
+    await page.goto(url);
     await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
     // The explorer shows the temporary folder's plan.
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: "plan.orgplan" }).waitFor();
@@ -556,6 +572,46 @@ async function main() {
   });
 
   await page.screenshot({ path: path.join(OUT, "final.png") });
+  await stopWorkbench();
+
+  // A second session with Workspace Trust on and the folder not trusted: the
+  // extension supports untrusted workspaces in a limited way, so it still
+  // starts its bundled server and reports findings.
+  const untrustedData = path.join(tmp, "user-data-untrusted");
+  const untrusted = path.join(tmp, "untrusted");
+  fs.mkdirSync(path.join(untrustedData, "User"), { recursive: true });
+  fs.mkdirSync(untrusted, { recursive: true });
+  fs.writeFileSync(path.join(untrusted, "plan.orgplan"), PLAN);
+  const trustSettings = { ...baseSettings, "security.workspace.trust.enabled": true };
+  fs.writeFileSync(path.join(untrustedData, "User", "settings.json"), JSON.stringify(trustSettings, null, 2));
+  const untrustedUrl = await startWorkbench({
+    userData: untrustedData,
+    folder: untrusted,
+    trust: true,
+    logName: "code-server-untrusted.log",
+  });
+  await check("untrusted workspace: restricted mode still reports findings", async () => {
+    await page.goto(untrustedUrl);
+    await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
+    // Depending on the build, VS Code asks first or goes straight to
+    // Restricted Mode; either way the folder stays untrusted.
+    const noTrust = page.locator(".monaco-dialog-box .monaco-button", { hasText: /don.t trust/i }).first();
+    const restrictedBadge = page.locator(".statusbar-item", { hasText: "Restricted Mode" }).first();
+    await noTrust.or(restrictedBadge).first().waitFor({ state: "visible" });
+    if (await noTrust.isVisible()) {
+      await noTrust.click();
+    }
+    await restrictedBadge.waitFor({ state: "visible" });
+    const file = page.locator(".explorer-folders-view .monaco-list-row", { hasText: "plan.orgplan" });
+    await file.click();
+    await page.locator("#status\\.editor\\.mode", { hasText: "orgplan" }).waitFor();
+    await runCommand("orgplan: Check Workspace");
+    await waitForProblems(
+      (t) => t.includes("initiative-without-leader") && t.includes("undefined-reference"),
+      "expected findings in restricted mode",
+    );
+    await page.screenshot({ path: path.join(OUT, "untrusted.png") });
+  });
 }
 
 let code = 0;
