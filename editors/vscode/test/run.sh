@@ -32,13 +32,20 @@ cleanup() {
   # The e2e test stops what it starts; this is the safety net if it died.
   if [ -n "$e2e_pid" ] && kill -0 "$e2e_pid" 2>/dev/null; then
     kill -TERM "$e2e_pid" 2>/dev/null
-    sleep 2
+    for _ in $(seq 1 50); do
+      kill -0 "$e2e_pid" 2>/dev/null || break
+      sleep 0.2
+    done
     kill -KILL "$e2e_pid" 2>/dev/null
   fi
-  if [ -f "$results/code-server.pid" ]; then
-    pid=$(cat "$results/code-server.pid")
+  if [ -f "$results/e2e/code-server.pid" ]; then
+    pid=$(cat "$results/e2e/code-server.pid")
     kill -0 "$pid" 2>/dev/null && kill -KILL -- "-$pid" 2>/dev/null
-    rm -f "$results/code-server.pid"
+    rm -f "$results/e2e/code-server.pid"
+  fi
+  if [ -f "$results/e2e/tmpdir" ]; then
+    rm -rf "$(cat "$results/e2e/tmpdir")"
+    rm -f "$results/e2e/tmpdir"
   fi
 }
 trap cleanup EXIT

@@ -36,6 +36,8 @@ const STEP_TIMEOUT = Number(process.env.E2E_STEP_TIMEOUT ?? 30_000);
 
 fs.mkdirSync(OUT, { recursive: true });
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "orgplan-e2e-"));
+// For test/run.sh to clean up should this process be killed.
+fs.writeFileSync(path.join(OUT, "tmpdir"), tmp);
 const userData = path.join(tmp, "user-data");
 const extensions = path.join(tmp, "extensions");
 const workspace = path.join(tmp, "workspace");
@@ -232,6 +234,7 @@ async function stopAll() {
     /* no logs */
   }
   fs.rmSync(tmp, { recursive: true, force: true });
+  fs.rmSync(path.join(OUT, "tmpdir"), { force: true });
 }
 
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
