@@ -42,13 +42,11 @@ pub fn run_stdio() -> i32 {
                 .custom_method("orgplan/test/panic", server::Backend::test_panic)
                 .custom_method("orgplan/test/text", server::Backend::test_text);
         }
-        let builder =
-            builder.custom_method(transport::INVALID_METHOD, server::Backend::invalid_request);
         let (service, socket) = builder.finish();
-        let stdin = transport::filtered(tokio::io::stdin());
-        Server::new(stdin, tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        let (input, output, writer) = transport::guard(tokio::io::stdin(), tokio::io::stdout());
+        Server::new(input, output, socket).serve(service).await;
+        // Let the last frames reach stdout.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
     });
     // Stdin may still be blocked in a read: do not wait for it.
     runtime.shutdown_background();

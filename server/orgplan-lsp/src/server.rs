@@ -217,12 +217,6 @@ pub struct TestParams {
 }
 
 impl Backend {
-    /// What a JSON-RPC message that is not a request nor a response becomes
-    /// (see `transport`): an "invalid request" error for its id.
-    pub async fn invalid_request(&self, _: serde_json::Value) -> Result<()> {
-        Err(Error::invalid_request())
-    }
-
     /// Test hook: panics while holding the session lock.
     pub async fn test_panic(&self, _: TestParams) -> Result<()> {
         self.with_session("orgplan/test/panic", |_| {

@@ -61,7 +61,7 @@ pub struct Session {
     /// Every known file by key (a canonical path, or a URI for other schemes).
     pub docs: HashMap<String, Doc>,
     /// The last diagnostics sent, per file key.
-    pub published: HashMap<String, (Uri, ProjectId, Vec<Diagnostic>)>,
+    pub published: HashMap<String, (Uri, ProjectId, Vec<Diagnostic>, Option<i32>)>,
     /// Keys whose diagnostics must be cleared (the file went away).
     pub gone: Vec<(String, Uri)>,
     pub client_config: Option<Config>,
@@ -109,6 +109,16 @@ fn is_plan_path(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()) == Some(PLAN_EXTENSION)
 }
 
+/// The bytes of a regular file; `None` for anything else (a named pipe or
+/// a device named like a plan must not block the server).
+pub fn read_regular(p: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(p).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    std::fs::read(p).ok()
+}
+
 /// Plan files and the root configuration found under one folder.
 pub struct Scan {
     pub plans: Vec<(PathBuf, String)>,
@@ -153,7 +163,7 @@ pub fn scan_folder(root: &Path) -> Scan {
                     stack.push(canon);
                 }
             } else if is_plan_path(&canon) && canon.is_file() && seen_files.insert(canon.clone()) {
-                if let Ok(bytes) = std::fs::read(&canon) {
+                if let Some(bytes) = read_regular(&canon) {
                     plans.push((canon, String::from_utf8_lossy(&bytes).into_owned()));
                 }
             }
@@ -163,7 +173,7 @@ pub fn scan_folder(root: &Path) -> Scan {
     let config = std::fs::canonicalize(root.join(config::FILE_NAME))
         .ok()
         .filter(|p| p.starts_with(root) && p.is_file())
-        .and_then(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)));
+        .and_then(|p| read_regular(&p).map(|t| (p, String::from_utf8_lossy(&t).into_owned())));
     Scan { plans, config }
 }
 
@@ -370,8 +380,8 @@ impl Session {
             self.projects.remove(&project);
             return;
         }
-        match std::fs::read(&key) {
-            Ok(bytes) => {
+        match read_regular(Path::new(&key)) {
+            Some(bytes) => {
                 let uri = uri_of_path(Path::new(&key)).unwrap_or_else(|| uri.clone());
                 self.put(
                     project,
@@ -381,7 +391,7 @@ impl Session {
                     None,
                 );
             }
-            Err(_) => self.remove(&key),
+            None => self.remove(&key),
         }
     }
 
@@ -408,11 +418,7 @@ impl Session {
         {
             return;
         }
-        let text = if deleted {
-            None
-        } else {
-            std::fs::read(&path).ok()
-        };
+        let text = if deleted { None } else { read_regular(&path) };
         match text {
             Some(bytes) if path.starts_with(&root) => {
                 let Some(uri) = uri_of_path(&path) else {
@@ -489,10 +495,9 @@ impl Session {
                         })
                     })
                     .collect();
-                let unchanged = self
-                    .published
-                    .get(key)
-                    .is_some_and(|(u, _, d)| *u == doc.uri && *d == diagnostics);
+                let unchanged = self.published.get(key).is_some_and(|(u, _, d, v)| {
+                    *u == doc.uri && *d == diagnostics && *v == doc.version
+                });
                 if !unchanged {
                     out.push(Publication {
                         key: key.to_string(),
@@ -522,7 +527,7 @@ impl Session {
         let project = self.docs.get(&p.key).map_or(0, |d| d.project);
         self.published.insert(
             p.key.clone(),
-            (p.uri.clone(), project, p.diagnostics.clone()),
+            (p.uri.clone(), project, p.diagnostics.clone(), p.version),
         );
     }
 

@@ -1,115 +1,440 @@
-//! A guard in front of the JSON-RPC transport. tower-lsp's reader stops for
-//! good at the first message it cannot decode; an editor's bug (or a stray
-//! write to our stdin) must not end the session. Frames pass through as they
-//! are; a body that is not JSON is dropped (and logged), and JSON that is no
-//! JSON-RPC message becomes a request to [`INVALID_METHOD`] with its id, so
-//! that the client gets an "invalid request" error for it.
+//! The wire, guarded. tower-lsp's reader stops for good at the first frame
+//! it cannot decode, so this module reads stdin itself and hands tower-lsp
+//! only well-formed JSON-RPC messages. Everything else gets the answer
+//! JSON-RPC 2.0 prescribes, written between tower-lsp's own frames on
+//! stdout:
+//!
+//! - a frame that cannot be read (no, several or a bad `Content-Length`, a
+//!   header block over 8 KiB, a body over 64 MiB, garbage between frames)
+//!   or a body that is not JSON: `-32700 Parse error`, id `null`; reading
+//!   resumes at the next `Content-Length` header;
+//! - JSON that is no JSON-RPC 2.0 message: `-32600 Invalid request`, with
+//!   its id when it has a usable one;
+//! - a request for an unknown `$/` method (which tower-lsp would drop
+//!   silently): `-32601 Method not found`.
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
-use tower_lsp_server::jsonrpc::{Request, Response};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
+use tokio::sync::mpsc;
 
-pub const INVALID_METHOD: &str = "$/orgplan/invalidMessage";
+/// The largest body accepted.
+pub const MAX_BODY: usize = 64 << 20;
+/// The largest header block accepted.
+pub const MAX_HEADERS: usize = 8 << 10;
 
-/// The largest message accepted (a guard against a bogus Content-Length).
-const MAX_BODY: usize = 256 * 1024 * 1024;
+const PARSE_ERROR: i64 = -32700;
+const INVALID_REQUEST: i64 = -32600;
+const METHOD_NOT_FOUND: i64 = -32601;
 
-/// Reads `input` on a task of its own and returns the filtered stream.
-pub fn filtered(input: impl AsyncRead + Unpin + Send + 'static) -> DuplexStream {
-    let (mut tx, rx) = tokio::io::duplex(1 << 16);
-    tokio::spawn(async move {
-        let mut reader = BufReader::new(input);
-        while let Some(body) = next_frame(&mut reader).await {
-            let Some(body) = check(body) else { continue };
-            let frame = format!("Content-Length: {}\r\n\r\n", body.len());
-            if tx.write_all(frame.as_bytes()).await.is_err() || tx.write_all(&body).await.is_err() {
+/// `$/` methods tower-lsp handles.
+const KNOWN_DOLLAR: &[&str] = &["$/cancelRequest", "$/setTrace", "$/logTrace", "$/progress"];
+
+/// Buffered bytes of the input, with the reads the parser needs.
+struct Input<R> {
+    r: R,
+    buf: Vec<u8>,
+    eof: bool,
+}
+
+impl<R: AsyncRead + Unpin> Input<R> {
+    /// Reads more; false at the end of input.
+    async fn fill(&mut self) -> bool {
+        if self.eof {
+            return false;
+        }
+        let mut chunk = [0u8; 8192];
+        match self.r.read(&mut chunk).await {
+            Ok(0) | Err(_) => {
+                self.eof = true;
+                false
+            }
+            Ok(n) => {
+                self.buf.extend_from_slice(&chunk[..n]);
+                true
+            }
+        }
+    }
+
+    /// Drops leading line breaks and spaces between frames.
+    async fn skip_blank(&mut self) -> bool {
+        loop {
+            let n = self
+                .buf
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n' | b' ' | b'\t'))
+                .count();
+            self.buf.drain(..n);
+            if !self.buf.is_empty() {
+                return true;
+            }
+            if !self.fill().await {
+                return false;
+            }
+        }
+    }
+
+    /// Whether the buffer starts with a header we know (case-insensitive).
+    async fn starts_with_header(&mut self) -> bool {
+        for name in [&b"content-length"[..], &b"content-type"[..]] {
+            while self.buf.len() < name.len() && !self.eof {
+                let starts = self
+                    .buf
+                    .iter()
+                    .zip(name)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b));
+                if !starts || !self.fill().await {
+                    break;
+                }
+            }
+            if self.buf.len() >= name.len() && self.buf[..name.len()].eq_ignore_ascii_case(name) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Discards input up to the next `Content-Length` (or everything).
+    async fn resync(&mut self) {
+        const NEEDLE: &[u8] = b"content-length";
+        let mut from = 0;
+        loop {
+            if let Some(i) = (from..self.buf.len().saturating_sub(NEEDLE.len() - 1))
+                .find(|&i| self.buf[i..i + NEEDLE.len()].eq_ignore_ascii_case(NEEDLE))
+            {
+                self.buf.drain(..i);
+                return;
+            }
+            from = self.buf.len().saturating_sub(NEEDLE.len());
+            if !self.fill().await {
+                self.buf.clear();
                 return;
             }
         }
-        let _ = tx.shutdown().await;
-    });
-    rx
-}
+    }
 
-/// The next frame's body; `None` at the end of input.
-async fn next_frame(r: &mut (impl AsyncBufReadExt + Unpin)) -> Option<Vec<u8>> {
-    loop {
-        let mut len = None;
-        let mut saw_header = false;
+    /// The header block up to the blank line (without it); `Err` if too long.
+    async fn header_block(&mut self) -> Option<Result<Vec<u8>, ()>> {
         loop {
-            let mut line = Vec::new();
-            if r.read_until(b'\n', &mut line).await.ok()? == 0 {
+            let end = find(&self.buf, b"\r\n\r\n")
+                .map(|i| (i, 4))
+                .into_iter()
+                .chain(find(&self.buf, b"\n\n").map(|i| (i, 2)))
+                .min();
+            if let Some((i, sep)) = end {
+                if i > MAX_HEADERS {
+                    return Some(Err(()));
+                }
+                let block = self.buf[..i].to_vec();
+                self.buf.drain(..i + sep);
+                return Some(Ok(block));
+            }
+            if self.buf.len() > MAX_HEADERS {
+                return Some(Err(()));
+            }
+            if !self.fill().await {
                 return None;
             }
-            let line = String::from_utf8_lossy(&line);
-            let line = line.trim();
-            if line.is_empty() {
-                if saw_header {
-                    break;
-                }
-                continue;
-            }
-            saw_header = true;
-            if let Some((name, value)) = line.split_once(':') {
-                if name.trim().eq_ignore_ascii_case("content-length") {
-                    len = value.trim().parse::<usize>().ok();
-                }
+        }
+    }
+
+    async fn body(&mut self, len: usize) -> Option<Vec<u8>> {
+        while self.buf.len() < len {
+            if !self.fill().await {
+                return None;
             }
         }
-        match len {
-            Some(n) if n <= MAX_BODY => {
-                let mut body = vec![0; n];
-                r.read_exact(&mut body).await.ok()?;
-                return Some(body);
-            }
-            _ => tracing::error!("a message without a valid Content-Length header was skipped"),
-        }
+        Some(self.buf.drain(..len).collect())
     }
 }
 
-/// The body to pass on, if any.
-fn check(body: Vec<u8>) -> Option<Vec<u8>> {
-    let value: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            tracing::error!("a message that is not JSON was skipped: {e}");
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The body length a header block declares, if it is well-formed.
+fn content_length(block: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(block).ok()?;
+    let mut len = None;
+    for line in text.split('\n') {
+        let line = line.trim_end_matches('\r');
+        let (name, value) = line.split_once(':')?;
+        let (name, value) = (name.trim(), value.trim());
+        if name.eq_ignore_ascii_case("content-length") {
+            if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) || len.is_some() {
+                return None;
+            }
+            len = Some(value.parse::<usize>().ok()?);
+        } else if name.is_empty() {
             return None;
         }
-    };
-    if serde_json::from_value::<Request>(value.clone()).is_ok()
-        || serde_json::from_value::<Response>(value.clone()).is_ok()
-    {
-        return Some(body);
     }
-    tracing::error!("a JSON value that is not a JSON-RPC message was refused");
-    let id = value
-        .get("id")
-        .filter(|id| id.is_number() || id.is_string())
-        .cloned()?;
-    serde_json::to_vec(
-        &json!({ "jsonrpc": "2.0", "id": id, "method": INVALID_METHOD, "params": {} }),
-    )
-    .ok()
+    len.filter(|&n| n > 0 && n <= MAX_BODY)
+}
+
+fn error(id: Value, code: i64, message: &str) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } })
+}
+
+/// A usable id: a string or a whole number.
+fn usable_id(id: &Value) -> bool {
+    id.is_string() || id.is_i64() || id.is_u64()
+}
+
+/// What to do with a body: pass it on, or answer it.
+fn check(body: &[u8]) -> Result<(), Value> {
+    let value: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            return Err(error(
+                Value::Null,
+                PARSE_ERROR,
+                &format!("Parse error: {e}"),
+            ))
+        }
+    };
+    let Some(obj) = value.as_object() else {
+        return Err(error(
+            Value::Null,
+            INVALID_REQUEST,
+            "Invalid request: not a JSON-RPC 2.0 object",
+        ));
+    };
+    let id = obj.get("id");
+    let reply_id = id.filter(|i| usable_id(i)).cloned().unwrap_or(Value::Null);
+    let invalid = |why: &str| {
+        Err(error(
+            reply_id.clone(),
+            INVALID_REQUEST,
+            &format!("Invalid request: {why}"),
+        ))
+    };
+    if obj.get("jsonrpc") != Some(&json!("2.0")) {
+        return invalid("`jsonrpc` must be \"2.0\"");
+    }
+    if let Some(id) = id {
+        // A response to a request whose id the client could not read has a null id.
+        let null_response = id.is_null() && obj.get("method").is_none();
+        if !(usable_id(id) || null_response) {
+            return invalid("`id` must be a string or a whole number");
+        }
+    }
+    match obj.get("method") {
+        Some(Value::String(m)) => {
+            if id.is_some() && m.starts_with("$/") && !KNOWN_DOLLAR.contains(&m.as_str()) {
+                return Err(error(
+                    reply_id,
+                    METHOD_NOT_FOUND,
+                    &format!("Method not found: {m}"),
+                ));
+            }
+            Ok(())
+        }
+        Some(_) => invalid("`method` must be a string"),
+        None if id.is_some() && (obj.contains_key("result") || obj.contains_key("error")) => Ok(()),
+        None => invalid("neither a request nor a response"),
+    }
+}
+
+async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::io::Result<()> {
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(body);
+    out.write_all(&frame).await?;
+    out.flush().await
+}
+
+async fn pump_input(
+    input: impl AsyncRead + Unpin,
+    mut to_server: DuplexStream,
+    answers: mpsc::UnboundedSender<Value>,
+) {
+    let mut inp = Input {
+        r: input,
+        buf: Vec::new(),
+        eof: false,
+    };
+    loop {
+        if !inp.skip_blank().await {
+            break;
+        }
+        if !inp.starts_with_header().await {
+            tracing::error!("garbage between messages was skipped");
+            let _ = answers.send(error(
+                Value::Null,
+                PARSE_ERROR,
+                "Parse error: expected a Content-Length header",
+            ));
+            inp.resync().await;
+            continue;
+        }
+        let block = match inp.header_block().await {
+            None => break,
+            Some(Ok(b)) => b,
+            Some(Err(())) => {
+                let _ = answers.send(error(
+                    Value::Null,
+                    PARSE_ERROR,
+                    "Parse error: header block too long",
+                ));
+                inp.resync().await;
+                continue;
+            }
+        };
+        let Some(len) = content_length(&block) else {
+            tracing::error!("a message with a bad Content-Length was skipped");
+            let _ = answers.send(error(
+                Value::Null,
+                PARSE_ERROR,
+                "Parse error: missing or invalid Content-Length",
+            ));
+            inp.resync().await;
+            continue;
+        };
+        let Some(body) = inp.body(len).await else {
+            break;
+        };
+        match check(&body) {
+            Ok(()) => {
+                if write_frame(&mut to_server, &body).await.is_err() {
+                    break;
+                }
+            }
+            Err(answer) => {
+                tracing::error!("refused a message: {}", answer["error"]["message"]);
+                let _ = answers.send(answer);
+            }
+        }
+    }
+    let _ = to_server.shutdown().await;
+}
+
+/// Copies tower-lsp's frames to `out` whole, and writes the answers of
+/// [`pump_input`] between them.
+async fn pump_output(
+    mut from_server: DuplexStream,
+    mut answers: mpsc::UnboundedReceiver<Value>,
+    mut out: impl AsyncWrite + Unpin,
+) {
+    let mut inp = Input {
+        r: &mut from_server,
+        buf: Vec::new(),
+        eof: false,
+    };
+    let mut answers_open = true;
+    loop {
+        tokio::select! {
+            biased;
+            a = answers.recv(), if answers_open => match a {
+                Some(v) => {
+                    if write_frame(&mut out, v.to_string().as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+                None => answers_open = false,
+            },
+            more = inp.fill() => {
+                if !more {
+                    break;
+                }
+                // Forward every complete frame in the buffer.
+                while let Some(i) = find(&inp.buf, b"\r\n\r\n") {
+                    let len = content_length(&inp.buf[..i]).unwrap_or(0);
+                    if inp.buf.len() < i + 4 + len {
+                        break;
+                    }
+                    let frame: Vec<u8> = inp.buf.drain(..i + 4 + len).collect();
+                    if out.write_all(&frame).await.is_err() || out.flush().await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+    while let Ok(v) = answers.try_recv() {
+        let _ = write_frame(&mut out, v.to_string().as_bytes()).await;
+    }
+}
+
+/// Wraps stdin and stdout: returns the streams to give tower-lsp, and the
+/// task that writes to stdout (await it after the server stops, so that
+/// the last frames get out).
+pub fn guard(
+    input: impl AsyncRead + Unpin + Send + 'static,
+    output: impl AsyncWrite + Unpin + Send + 'static,
+) -> (DuplexStream, DuplexStream, tokio::task::JoinHandle<()>) {
+    let (to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let (tx, rx) = mpsc::unbounded_channel();
+    tokio::spawn(pump_input(input, to_server, tx));
+    let writer = tokio::spawn(pump_output(from_server, rx, output));
+    (server_in, server_out, writer)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn framed(body: &str) -> String {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    async fn run(input: &[u8]) -> (String, Vec<Value>) {
+        let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        pump_input(input, to_server, tx).await;
+        let mut passed = String::new();
+        server_in.read_to_string(&mut passed).await.unwrap();
+        let mut answers = Vec::new();
+        while let Ok(v) = rx.try_recv() {
+            answers.push(v);
+        }
+        (passed, answers)
+    }
+
+    fn codes(answers: &[Value]) -> Vec<(Value, i64)> {
+        answers
+            .iter()
+            .map(|a| (a["id"].clone(), a["error"]["code"].as_i64().unwrap()))
+            .collect()
+    }
+
+    const OK: &str = "Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}";
+
     #[tokio::test]
-    async fn frames_pass_and_garbage_is_skipped() {
-        let input: &[u8] = b"Content-Length: 9\r\n\r\n{not json\
-Content-Length: 2\r\n\r\n[]\
-garbage\r\n\r\n\
-Content-Length: 14\r\n\r\n{\"id\":7,\"x\":1}\
-Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}";
-        let mut out = filtered(input);
-        let mut s = String::new();
-        out.read_to_string(&mut s).await.unwrap();
+    async fn good_frames_pass_and_bad_ones_are_answered() {
+        let mut input = String::from("Content-Length: 9\r\n\r\n{not json");
+        input += &framed("[]");
+        input += "garbage\r\n\r\n";
+        input += &framed(r#"{"id":7,"x":1}"#);
+        input += "Content-Type: x\r\n\r\n{\"id\":1}";
+        input += "Content-Length: 5\r\nContent-Length: 7\r\n\r\n{}{}{}";
+        input += &framed(r#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#);
+        input += &framed(r#"{"jsonrpc":"2.0","id":4}"#);
+        input += &framed(r#"{"jsonrpc":"2.0","id":5,"method":"$/orgplan/nope"}"#);
+        input += OK;
+        let (passed, answers) = run(input.as_bytes()).await;
+        assert_eq!(passed, OK);
         assert_eq!(
-            s,
-            "Content-Length: 72\r\n\r\n{\"id\":7,\"jsonrpc\":\"2.0\",\"method\":\"$/orgplan/invalidMessage\",\"params\":{}}\
-Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}"
+            codes(&answers),
+            vec![
+                (Value::Null, -32700),
+                (Value::Null, -32600),
+                (Value::Null, -32700),
+                (json!(7), -32600),
+                (Value::Null, -32700),
+                (Value::Null, -32700),
+                (Value::Null, -32600),
+                (json!(4), -32600),
+                (json!(5), -32601),
+            ]
         );
+    }
+
+    #[tokio::test]
+    async fn enormous_lengths_are_refused_not_awaited() {
+        let input: &[u8] = b"Content-Length: 18446744073709551616\r\n\r\n{}\
+Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}";
+        let (passed, answers) = run(input).await;
+        assert_eq!(passed, OK);
+        assert_eq!(codes(&answers), vec![(Value::Null, -32700)]);
     }
 }
