@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests of the orgplan VS Code extension, from nothing installed:
-#   type-check, lint, TextMate grammar tests, the .vsix (with the server in it),
-#   and an end-to-end run in the real VS Code workbench (code-server + chromium).
+#   type-check, lint, unit tests, TextMate grammar tests, the .vsix (with the
+#   server in it), and an end-to-end run in the real VS Code workbench
+#   (code-server + chromium). Set-up steps (installs, builds) count only when
+#   they fail.
 #
 #   editors/vscode/test/run.sh
 #
@@ -15,7 +17,7 @@
 # Artifacts (screenshots, logs) go to editors/vscode/test-results.
 # Closes with `vscode: N passed, M failed`; exits non-zero on a failure.
 set -uo pipefail
-export CI="${CI:-}" DEBIAN_FRONTEND=noninteractive
+export DEBIAN_FRONTEND=noninteractive
 ext=$(cd "$(dirname "$0")/.." && pwd)
 root=$(cd "$ext/../.." && pwd)
 cd "$ext"
@@ -53,15 +55,18 @@ trap 'cleanup; exit 130' INT TERM
 
 elapsed() { echo "$(($(date +%s) - started))s"; }
 
-# step NAME CMD...: runs CMD with its output in test-results/NAME.log.
-step() {
-  local name=$1
-  shift
+# step NAME CMD...: a check; runs CMD with its output in test-results/NAME.log.
+# setup NAME CMD...: the same for an install or build, counted only if it fails.
+step() { run_step check "$@"; }
+setup() { run_step setup "$@"; }
+run_step() {
+  local kind=$1 name=$2
+  shift 2
   local log="$results/$name.log"
   local t0
   t0=$(date +%s)
   if "$@" >"$log" 2>&1 </dev/null; then
-    passed=$((passed + 1))
+    [ "$kind" = check ] && passed=$((passed + 1))
     echo "ok   $name ($(($(date +%s) - t0))s)"
     return 0
   fi
@@ -102,7 +107,7 @@ install_npm() {
   npm ci --no-audit --no-fund
 }
 
-step npm-install install_npm || finish
+setup npm-install install_npm || finish
 
 # --------------------------------------------------------------- static checks
 
@@ -125,7 +130,7 @@ build_server() {
     (cd "$root" && cargo build -p orgplan)
   fi
 }
-step server-build build_server || finish
+setup server-build build_server || finish
 bin=${ORGPLAN_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/orgplan}
 case "$bin" in /*) ;; *) bin="$root/$bin" ;; esac
 
@@ -161,8 +166,8 @@ if [ "${VSCODE_E2E:-1}" = "0" ]; then
   finish
 fi
 
-step apt-packages install_apt || finish
-step code-server-install bash test/install-codeserver.sh || finish
+setup apt-packages install_apt || finish
+setup code-server-install bash test/install-codeserver.sh || finish
 node24="$ext/.cache/node24-bin/node"
 entry="$ext/.cache/code-server/node_modules/code-server/out/node/entry.js"
 
