@@ -1,7 +1,7 @@
-import { execFile } from "node:child_process";
 import * as vscode from "vscode";
 import type { RuleInfo } from "./config";
 import { RULES, RULE_NAME, parseRuleList } from "./config";
+import { runServerCommand } from "./server";
 
 /** Read-only documents `orgplan-explain:/RULE.md` holding `orgplan explain RULE`. */
 export const EXPLAIN_SCHEME = "orgplan-explain";
@@ -14,25 +14,11 @@ function ruleOf(uri: vscode.Uri): string {
   return uri.path.replace(/^\//, "").replace(/\.md$/, "");
 }
 
-/** Runs `<server> explain ARGS…` and returns what it prints. */
-function runExplain(binary: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(binary, ["explain", ...args], { timeout: 15_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        const detail = stderr.trim() || err.message;
-        reject(new Error(`\`orgplan explain ${args.join(" ")}\` failed: ${detail}`));
-      } else {
-        resolve(stdout);
-      }
-    });
-  });
-}
-
 /** The server's rules (`orgplan explain --list`), or the built-in list. */
 async function listRules(binary: string | undefined): Promise<readonly RuleInfo[]> {
   if (binary !== undefined) {
     try {
-      const rules = parseRuleList(await runExplain(binary, ["--list"]));
+      const rules = parseRuleList(await runServerCommand(binary, ["explain", "--list"]));
       if (rules.length > 0) {
         return rules;
       }
@@ -56,7 +42,7 @@ export class ExplainProvider implements vscode.TextDocumentContentProvider {
       return `# ${rule}\n\nThe orgplan language server is not available, so this rule cannot be explained. Run **orgplan: Show Output** for details.\n`;
     }
     try {
-      return await runExplain(binary, [rule]);
+      return await runServerCommand(binary, ["explain", rule]);
     } catch (e) {
       return `# ${rule}\n\n${e instanceof Error ? e.message : String(e)}\n`;
     }

@@ -1,11 +1,10 @@
-import { execFile } from "node:child_process";
 import * as vscode from "vscode";
 import type { Executable, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
 import { LanguageClient, State, TransportKind } from "vscode-languageclient/node";
 import { withoutNulls } from "./config";
 import { EXPLAIN_SCHEME, ExplainActions, ExplainProvider, explainRule } from "./explain";
 import type { ServerBinary } from "./server";
-import { ServerNotFoundError, findServer } from "./server";
+import { ServerNotFoundError, findServer, runServerCommand } from "./server";
 
 const LANGUAGE_ID = "orgplan";
 
@@ -38,7 +37,6 @@ class Extension implements vscode.Disposable {
         ? { title: "Restart", command: "orgplan.restartServer" }
         : { title: "Show Output", command: "orgplan.showOutput" };
     void vscode.commands.executeCommand("setContext", "orgplan.serverRunning", state === "running");
-    void vscode.commands.executeCommand("setContext", "orgplan.serverKnown", this.server !== undefined);
   }
 
   async start(): Promise<void> {
@@ -150,18 +148,6 @@ function settingsForServer(): unknown {
   return { rules: c.get("rules"), team: c.get("team") };
 }
 
-function runServer(binary: string, args: string[], cwd?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(binary, args, { cwd, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && !stdout) {
-        reject(new Error(stderr.trim() || err.message));
-      } else {
-        resolve(stdout);
-      }
-    });
-  });
-}
-
 let ext: Extension | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -203,10 +189,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return;
       }
       try {
-        const version = (await runServer(e.server.path, ["--version"])).trim();
+        const version = (await runServerCommand(e.server.path, ["--version"])).trim();
         void vscode.window.showInformationMessage(`${version} (${e.server.path}, found via ${e.server.source})`);
       } catch (err) {
-        void vscode.window.showErrorMessage(`orgplan --version failed: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
       }
     }),
     vscode.commands.registerCommand("orgplan.openSettings", () =>

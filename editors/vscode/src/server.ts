@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -101,4 +102,20 @@ export function findServer(extensionPath: string): ServerBinary {
       '(this puts "orgplan" in ~/.cargo/bin; make sure that is on PATH), ' +
       'or set "orgplan.server.path" to the binary, then run "orgplan: Restart Language Server".',
   );
+}
+
+/**
+ * Runs `<binary> ARGS…` (a CLI command such as `explain` or `--version`) and
+ * returns its standard output; rejects with its standard error on failure.
+ */
+export function runServerCommand(binary: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, { timeout: 15_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error(`\`orgplan ${args.join(" ")}\` failed: ${stderr.trim() || err.message}`));
+      } else {
+        resolve(stdout);
+      }
+    });
+  });
 }
