@@ -5,3 +5,4 @@
 //!   way an editor drives it.
 
 pub mod generate;
+pub mod lsp;

@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use orgplan_bench::generate::{self, Options};
+use orgplan_bench::lsp;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -32,6 +33,26 @@ enum Command {
         #[arg(long)]
         stats: bool,
         out_dir: PathBuf,
+    },
+    /// Benchmark `orgplan lsp` end to end over stdio on a generated plan.
+    Lsp {
+        #[arg(long, default_value_t = 100_000)]
+        lines: usize,
+        /// Keystrokes to type (each waits for its diagnostics).
+        #[arg(long, default_value_t = 500)]
+        edits: usize,
+        /// The server binary (run as `SERVER lsp`).
+        #[arg(long, default_value = "target/release/orgplan")]
+        server: PathBuf,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Repetitions of each request (completion, hover …; a fifth of it
+        /// for semantic tokens and formatting).
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -64,6 +85,37 @@ fn main() -> ExitCode {
                 print_stats(&plan);
             }
             ExitCode::SUCCESS
+        }
+        Command::Lsp {
+            lines,
+            edits,
+            server,
+            seed,
+            requests,
+            json,
+        } => {
+            let opts = lsp::Options {
+                lines,
+                edits,
+                server,
+                seed,
+                requests,
+                ..lsp::Options::default()
+            };
+            match lsp::run(&opts) {
+                Ok(report) => {
+                    if json {
+                        println!("{:#}", report.json());
+                    } else {
+                        print!("{}", report.table());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }

@@ -1,0 +1,749 @@
+//! An end-to-end benchmark of `orgplan lsp`: spawns the server over stdio the
+//! way an editor does (Content-Length framed JSON-RPC), opens a generated
+//! plan, types into it and asks it questions, timing each answer.
+
+use crate::generate::{self, Options as GenOptions};
+use orgplan_analysis::{TextRange, Workspace};
+use serde_json::{json, Value};
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub lines: usize,
+    pub edits: usize,
+    pub server: PathBuf,
+    pub seed: u64,
+    /// Repetitions of each request (completion, hover …).
+    pub requests: usize,
+    /// Fresh spawns for spawn → initialize.
+    pub spawns: usize,
+    /// Re-opens of the plan for open → diagnostics.
+    pub opens: usize,
+    /// How long to wait for any one answer.
+    pub timeout: Duration,
+    /// How long to wait for the diagnostics of one keystroke.
+    pub keystroke_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lines: 100_000,
+            edits: 500,
+            server: PathBuf::from("target/release/orgplan"),
+            seed: 7,
+            requests: 100,
+            spawns: 10,
+            opens: 5,
+            timeout: Duration::from_secs(20),
+            keystroke_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// Timings of one measured operation.
+#[derive(Clone, Debug, Default)]
+pub struct Series {
+    pub name: String,
+    pub samples: Vec<Duration>,
+    /// Answers that never came (within the time-out) or came as errors.
+    pub missing: usize,
+    /// The target, as text, and whether the p-value it names is met.
+    pub target: Option<(String, bool)>,
+}
+
+impl Series {
+    fn new(name: &str) -> Series {
+        Series {
+            name: name.to_string(),
+            ..Series::default()
+        }
+    }
+
+    pub fn percentile(&self, p: f64) -> Option<Duration> {
+        if self.samples.is_empty() {
+            return None;
+        }
+        let mut s = self.samples.clone();
+        s.sort();
+        let i = ((p / 100.0) * (s.len() - 1) as f64).round() as usize;
+        Some(s[i.min(s.len() - 1)])
+    }
+
+    fn judge(&mut self, p: f64, limit_ms: f64) {
+        let label = if p >= 100.0 {
+            "max".to_string()
+        } else {
+            format!("p{p}")
+        };
+        let met = self.percentile(p).is_some_and(|d| ms(d) <= limit_ms) && self.missing == 0;
+        let text = format!("{label} ≤ {limit_ms} ms");
+        self.target = Some(match self.target.take() {
+            Some((t, m)) => (format!("{t}, {text}"), m && met),
+            None => (text, met),
+        });
+    }
+}
+
+/// Everything one run measured.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub lines: usize,
+    pub bytes: usize,
+    pub series: Vec<Series>,
+    /// Peak RSS (VmHWM) after loading and opening the plan, in bytes.
+    pub peak_rss: Option<u64>,
+    /// RSS after the run, the plan loaded and the server idle.
+    pub idle_rss_loaded: Option<u64>,
+    /// RSS of a server with an empty workspace, after initialize.
+    pub idle_rss_empty: Option<u64>,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// A server process and the messages it sends.
+struct Server {
+    child: Child,
+    stdin: Arc<Mutex<ChildStdin>>,
+    rx: Receiver<(Instant, Value)>,
+    /// Messages received but not yet consumed.
+    pending: VecDeque<(Instant, Value)>,
+    next_id: i64,
+    timeout: Duration,
+}
+
+fn frame(msg: &Value) -> Vec<u8> {
+    let body = serde_json::to_vec(msg).expect("JSON values serialise");
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend(body);
+    out
+}
+
+fn send_to(stdin: &Mutex<ChildStdin>, msg: &Value) -> std::io::Result<()> {
+    let mut w = stdin.lock().expect("stdin lock");
+    w.write_all(&frame(msg))?;
+    w.flush()
+}
+
+impl Server {
+    fn spawn(path: &Path, timeout: Duration) -> std::io::Result<Server> {
+        let mut child = Command::new(path)
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let stdin = Arc::new(Mutex::new(child.stdin.take().expect("piped stdin")));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = channel();
+        let replies = stdin.clone();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = None;
+                loop {
+                    let mut line = String::new();
+                    match r.read_line(&mut line) {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length:") {
+                        len = v.trim().parse::<usize>().ok();
+                    }
+                }
+                let Some(len) = len else { return };
+                let mut body = vec![0; len];
+                if r.read_exact(&mut body).is_err() {
+                    return;
+                }
+                let now = Instant::now();
+                let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
+                    continue;
+                };
+                // Requests from the server: answer at once, as an editor would.
+                if msg.get("method").is_some() && msg.get("id").is_some() {
+                    let result = match msg["method"].as_str() {
+                        Some("workspace/configuration") => {
+                            let n = msg["params"]["items"].as_array().map_or(0, |a| a.len());
+                            Value::Array(vec![Value::Null; n])
+                        }
+                        _ => Value::Null,
+                    };
+                    let _ = send_to(
+                        &replies,
+                        &json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}),
+                    );
+                    continue;
+                }
+                if tx.send((now, msg)).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Server {
+            child,
+            stdin,
+            rx,
+            pending: VecDeque::new(),
+            next_id: 1,
+            timeout,
+        })
+    }
+
+    fn notify(&mut self, method: &str, params: Value) -> Instant {
+        let t = Instant::now();
+        let _ = send_to(
+            &self.stdin,
+            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
+        );
+        t
+    }
+
+    fn request_async(&mut self, method: &str, params: Value) -> (i64, Instant) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let t = Instant::now();
+        let _ = send_to(
+            &self.stdin,
+            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        (id, t)
+    }
+
+    /// The first message (buffered or new) that `pred` accepts, and when it
+    /// arrived; others are kept for later.
+    fn wait_for(&mut self, mut pred: impl FnMut(&Value) -> bool) -> Option<(Instant, Value)> {
+        if let Some(i) = self.pending.iter().position(|(_, m)| pred(m)) {
+            return self.pending.remove(i);
+        }
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok((t, m)) => {
+                    if pred(&m) {
+                        return Some((t, m));
+                    }
+                    self.pending.push_back((t, m));
+                    if self.pending.len() > 10_000 {
+                        self.pending.pop_front();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => {
+                    return None
+                }
+            }
+        }
+    }
+
+    /// Sends a request and waits for its response: (latency, result), the
+    /// result `None` for an error response or none at all.
+    fn request(&mut self, method: &str, params: Value) -> (Duration, Option<Value>) {
+        let (id, t) = self.request_async(method, params);
+        match self.wait_for(|m| {
+            m.get("id").and_then(Value::as_i64) == Some(id) && m.get("method").is_none()
+        }) {
+            Some((at, m)) if m.get("error").is_none() => (at - t, Some(m["result"].clone())),
+            Some((at, _)) => (at - t, None),
+            None => (self.timeout, None),
+        }
+    }
+
+    /// Drops what was received so far, after a short quiet spell.
+    fn drain(&mut self, quiet: Duration) {
+        self.pending.clear();
+        while self.rx.recv_timeout(quiet).is_ok() {}
+    }
+
+    fn status(&self, field: &str) -> Option<u64> {
+        proc_status(self.child.id(), field)
+    }
+
+    fn shutdown(mut self) {
+        let _ = self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A field of /proc/PID/status in bytes (`VmHWM`, `VmRSS`).
+fn proc_status(pid: u32, field: &str) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = s.lines().find(|l| l.starts_with(field))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+fn file_uri(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+fn initialize_params(root: &Path) -> Value {
+    json!({
+        "processId": std::process::id(),
+        "rootUri": file_uri(root),
+        "workspaceFolders": [{"uri": file_uri(root), "name": "bench"}],
+        "capabilities": {
+            "general": {"positionEncodings": ["utf-16"]},
+            "workspace": {"configuration": true, "workspaceFolders": true},
+            "textDocument": {
+                "synchronization": {"dynamicRegistration": false},
+                "publishDiagnostics": {"versionSupport": true, "relatedInformation": true},
+                "completion": {"completionItem": {"snippetSupport": true}},
+                "hover": {"contentFormat": ["markdown", "plaintext"]},
+                "rename": {"prepareSupport": true},
+                "semanticTokens": {
+                    "requests": {"full": true},
+                    "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
+                }
+            }
+        }
+    })
+}
+
+/// Line and UTF-16 column of a byte offset (the plans are ASCII, but stay exact).
+fn position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col: usize = text[start..offset].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": col})
+}
+
+/// The places to type at: inside `scope` strings and at the end of ids in
+/// `teams:` lists, spread over the whole file.
+fn edit_places(text: &str, n: usize) -> Vec<(usize, bool)> {
+    let mut strings = Vec::new();
+    let mut ids = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(i) = line.find("scope: \"") {
+            strings.push(offset + i + "scope: \"".len() + 2);
+        }
+        if let Some(i) = line.find("teams: ") {
+            let rest = &line[i + 7..];
+            let end = rest.find([',', '\n', ' ']).unwrap_or(rest.len());
+            ids.push(offset + i + 7 + end);
+        }
+        offset += line.len();
+    }
+    let mut out = Vec::new();
+    for k in 0..n {
+        let (list, is_id) = if k % 3 == 2 {
+            (&ids, true)
+        } else {
+            (&strings, false)
+        };
+        if list.is_empty() {
+            continue;
+        }
+        out.push((list[(k * 7919 + k / 3) % list.len()], is_id));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// One keystroke: replace `range` of the text with `insert`.
+#[derive(Clone, Debug)]
+struct Keystroke {
+    range: TextRange,
+    insert: &'static str,
+}
+
+/// The keystrokes to send: ten characters typed into a string, or an id
+/// extended by two characters and then shortened back.
+fn keystrokes(text: &str, edits: usize) -> Vec<Keystroke> {
+    let places = edit_places(text, edits.div_ceil(6).max(1) * 2);
+    let mut out = Vec::new();
+    // Later places first, so that earlier offsets stay valid.
+    for &(at, is_id) in places.iter().rev() {
+        if out.len() >= edits {
+            break;
+        }
+        if is_id {
+            for (k, c) in ["x", "y"].into_iter().enumerate() {
+                out.push(Keystroke {
+                    range: TextRange::empty(at + k),
+                    insert: c,
+                });
+            }
+            for k in (0..2).rev() {
+                out.push(Keystroke {
+                    range: TextRange::new(at + k, at + k + 1),
+                    insert: "",
+                });
+            }
+        } else {
+            for (k, c) in ["n", "e", "w", " ", "s", "c", "o", "p", "e", " "]
+                .into_iter()
+                .enumerate()
+            {
+                out.push(Keystroke {
+                    range: TextRange::empty(at + k),
+                    insert: c,
+                });
+            }
+        }
+    }
+    out.truncate(edits.max(1));
+    out
+}
+
+fn apply(text: &mut String, k: &Keystroke) {
+    text.replace_range(k.range.start..k.range.end, k.insert);
+}
+
+/// A reference to a team in a `teams:` list near the middle of the file, and
+/// a place after `reports_to: ` to complete at.
+fn probe_places(text: &str) -> (usize, usize) {
+    let mid = text.len() / 2;
+    let team = mid
+        + text[mid..]
+            .find("teams: ")
+            .map_or(0, |i| i + "teams: ".len() + 1);
+    let complete = mid
+        + text[mid..]
+            .find("reports_to: ")
+            .map_or(0, |i| i + "reports_to: ".len());
+    (team, complete)
+}
+
+/// Runs the benchmark.
+pub fn run(opts: &Options) -> Result<Report, String> {
+    let server_path = std::fs::canonicalize(&opts.server)
+        .map_err(|e| format!("cannot find the server at {}: {e}", opts.server.display()))?;
+    let plan = generate::generate(&GenOptions {
+        lines: opts.lines,
+        files: 1,
+        seed: opts.seed,
+    });
+    let base = std::env::temp_dir().join(format!("orgplan-bench-{}", std::process::id()));
+    let root = base.join("plan");
+    let empty = base.join("empty");
+    plan.write_to(&root)
+        .map_err(|e| format!("cannot write the plan: {e}"))?;
+    std::fs::create_dir_all(&empty).map_err(|e| e.to_string())?;
+    let result = run_in(opts, &server_path, &plan, &root, &empty);
+    let _ = std::fs::remove_dir_all(&base);
+    result
+}
+
+fn run_in(
+    opts: &Options,
+    server_path: &Path,
+    plan: &generate::Plan,
+    root: &Path,
+    empty: &Path,
+) -> Result<Report, String> {
+    let (name, text) = plan.files[0].clone();
+    let path = root.join(&name);
+    let uri = file_uri(&path);
+    let mut report = Report {
+        lines: plan.lines(),
+        bytes: plan.bytes(),
+        ..Report::default()
+    };
+
+    // Spawn → initialize response, in an empty workspace.
+    let mut spawn = Series::new("spawn → initialize");
+    for _ in 0..opts.spawns.max(1) {
+        let t = Instant::now();
+        let mut s = Server::spawn(server_path, opts.timeout)
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        let (id, _) = s.request_async("initialize", initialize_params(empty));
+        match s.wait_for(|m| m.get("id").and_then(Value::as_i64) == Some(id)) {
+            Some((at, _)) => spawn.samples.push(at - t),
+            None => spawn.missing += 1,
+        }
+        s.notify("initialized", json!({}));
+        std::thread::sleep(Duration::from_millis(50));
+        report.idle_rss_empty = s.status("VmRSS");
+        s.shutdown();
+    }
+    spawn.judge(100.0, 20.0);
+    report.series.push(spawn);
+
+    // The plan's workspace: initialize, let it load, then open the plan.
+    let mut s = Server::spawn(server_path, opts.timeout)
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let (_, r) = s.request("initialize", initialize_params(root));
+    if r.is_none() {
+        return Err("the server did not answer initialize".into());
+    }
+    let t_init = s.notify("initialized", json!({}));
+    let mut load = Series::new("workspace load → diagnostics");
+    let is_publish_for = |uri: &str, m: &Value| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"].as_str() == Some(uri)
+    };
+    match s.wait_for(|m| is_publish_for(&uri, m)) {
+        Some((at, _)) => load.samples.push(at - t_init),
+        None => load.missing += 1,
+    }
+    report.series.push(load);
+    s.drain(Duration::from_millis(300));
+
+    let mut open = Series::new("didOpen → diagnostics");
+    let mut version = 0i64;
+    for k in 0..opts.opens.max(1) {
+        if k > 0 {
+            s.notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            );
+            s.drain(Duration::from_millis(200));
+        }
+        version += 1;
+        let t = s.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": version, "text": text}}),
+        );
+        let v = version;
+        match s.wait_for(|m| {
+            is_publish_for(&uri, m) && m["params"]["version"].as_i64().is_none_or(|x| x >= v)
+        }) {
+            Some((at, _)) => open.samples.push(at - t),
+            None => open.missing += 1,
+        }
+    }
+    open.judge(100.0, 200.0);
+    report.series.push(open);
+    s.drain(Duration::from_millis(300));
+    report.peak_rss = s.status("VmHWM");
+
+    // Keystrokes.
+    let mut typing = Series::new("keystroke → diagnostics");
+    let mut current = text.clone();
+    let script = keystrokes(&current, opts.edits);
+    for k in &script {
+        version += 1;
+        let range = json!({"start": position(&current, k.range.start), "end": position(&current, k.range.end)});
+        apply(&mut current, k);
+        let t = s.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": range, "text": k.insert}]
+            }),
+        );
+        let v = version;
+        // A server that publishes nothing when the diagnostics did not
+        // change leaves nothing to wait for: after a few misses, wait less.
+        s.timeout = if typing.missing >= 3 && typing.samples.len() < typing.missing {
+            Duration::from_millis(250)
+        } else {
+            opts.keystroke_timeout
+        };
+        match s.wait_for(|m| is_publish_for(&uri, m) && m["params"]["version"].as_i64() == Some(v))
+        {
+            Some((at, _)) => typing.samples.push(at - t),
+            None => typing.missing += 1,
+        }
+    }
+    s.timeout = opts.timeout;
+    typing.judge(50.0, 5.0);
+    typing.judge(99.0, 16.0);
+    report.series.push(typing);
+    s.drain(Duration::from_millis(300));
+
+    // Requests on the large plan.
+    let (team_at, complete_at) = probe_places(&current);
+    let doc = json!({"uri": uri});
+    let at_team = json!({"textDocument": doc, "position": position(&current, team_at)});
+    let at_complete = json!({"textDocument": doc, "position": position(&current, complete_at)});
+    let cases: Vec<(&str, &str, Value, f64, f64)> = vec![
+        (
+            "completion",
+            "textDocument/completion",
+            at_complete.clone(),
+            99.0,
+            5.0,
+        ),
+        ("hover", "textDocument/hover", at_team.clone(), 99.0, 5.0),
+        (
+            "definition",
+            "textDocument/definition",
+            at_team.clone(),
+            99.0,
+            5.0,
+        ),
+        (
+            "references",
+            "textDocument/references",
+            json!({"textDocument": doc, "position": position(&current, team_at), "context": {"includeDeclaration": true}}),
+            99.0,
+            20.0,
+        ),
+        (
+            "prepareRename",
+            "textDocument/prepareRename",
+            at_team.clone(),
+            99.0,
+            20.0,
+        ),
+        (
+            "rename",
+            "textDocument/rename",
+            json!({"textDocument": doc, "position": position(&current, team_at), "newName": "renamed-team"}),
+            99.0,
+            20.0,
+        ),
+        (
+            "semantic tokens (full)",
+            "textDocument/semanticTokens/full",
+            json!({"textDocument": doc}),
+            -1.0,
+            0.0,
+        ),
+        (
+            "formatting",
+            "textDocument/formatting",
+            json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
+            -1.0,
+            0.0,
+        ),
+    ];
+    for (name, method, params, p, limit) in cases {
+        let mut series = Series::new(name);
+        let heavy = method.ends_with("full") || method.ends_with("formatting");
+        let n = if heavy {
+            opts.requests.div_ceil(5).max(1)
+        } else {
+            opts.requests.max(1)
+        };
+        for _ in 0..n {
+            let (d, r) = s.request(method, params.clone());
+            match r {
+                Some(Value::Null) | None => series.missing += 1,
+                Some(_) => series.samples.push(d),
+            }
+        }
+        if p > 0.0 {
+            series.judge(p, limit);
+        }
+        report.series.push(series);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    report.idle_rss_loaded = s.status("VmRSS");
+    s.shutdown();
+
+    // The floor: the same keystrokes in-process, edit + analysis.
+    let mut floor = Series::new("floor: edit_file + analysis (in-process)");
+    let mut ws = Workspace::new();
+    let id = ws.set_file(&uri, text);
+    ws.analysis();
+    for k in &script {
+        let t = Instant::now();
+        ws.edit_file(id, k.range, k.insert);
+        ws.analysis();
+        floor.samples.push(t.elapsed());
+    }
+    report.series.push(floor);
+    Ok(report)
+}
+
+fn fmt_ms(d: Option<Duration>) -> String {
+    d.map_or("-".into(), |d| format!("{:.2}", ms(d)))
+}
+
+fn fmt_mb(b: Option<u64>) -> String {
+    b.map_or("-".into(), |b| format!("{:.1} MB", b as f64 / 1e6))
+}
+
+impl Report {
+    /// A plain-text table.
+    pub fn table(&self) -> String {
+        let mut out = format!(
+            "plan: {} lines, {} bytes\n\n{:<42} {:>5} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9}  target\n",
+            self.lines, self.bytes, "operation (ms)", "n", "miss", "min", "p50", "p95", "p99", "max"
+        );
+        for s in &self.series {
+            let min = s.samples.iter().min().copied();
+            out.push_str(&format!(
+                "{:<42} {:>5} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9}  {}\n",
+                s.name,
+                s.samples.len(),
+                s.missing,
+                fmt_ms(min),
+                fmt_ms(s.percentile(50.0)),
+                fmt_ms(s.percentile(95.0)),
+                fmt_ms(s.percentile(99.0)),
+                fmt_ms(s.percentile(100.0)),
+                s.target.as_ref().map_or(String::new(), |(t, met)| format!(
+                    "{t}: {}",
+                    if *met { "met" } else { "MISSED" }
+                )),
+            ));
+        }
+        let per_byte = self.peak_rss.map(|p| p as f64 / self.bytes.max(1) as f64);
+        out.push_str(&format!(
+            "\npeak RSS after load (VmHWM): {} = {} bytes per byte of source (target ≤ 20: {})\n",
+            fmt_mb(self.peak_rss),
+            per_byte.map_or("-".into(), |x| format!("{x:.1}")),
+            if per_byte.is_some_and(|x| x <= 20.0) {
+                "met"
+            } else {
+                "MISSED"
+            }
+        ));
+        out.push_str(&format!(
+            "idle RSS (VmRSS), empty workspace: {} (target ≤ 15 MB: {})\n",
+            fmt_mb(self.idle_rss_empty),
+            if self.idle_rss_empty.is_some_and(|b| b <= 15_000_000) {
+                "met"
+            } else {
+                "MISSED"
+            }
+        ));
+        out.push_str(&format!(
+            "idle RSS (VmRSS), plan loaded: {}\n",
+            fmt_mb(self.idle_rss_loaded)
+        ));
+        out
+    }
+
+    /// Machine-readable output.
+    pub fn json(&self) -> Value {
+        let d = |d: Option<Duration>| d.map(ms);
+        json!({
+            "lines": self.lines,
+            "bytes": self.bytes,
+            "peak_rss_bytes": self.peak_rss,
+            "idle_rss_empty_bytes": self.idle_rss_empty,
+            "idle_rss_loaded_bytes": self.idle_rss_loaded,
+            "series": self.series.iter().map(|s| json!({
+                "name": s.name,
+                "n": s.samples.len(),
+                "missing": s.missing,
+                "min_ms": d(s.samples.iter().min().copied()),
+                "p50_ms": d(s.percentile(50.0)),
+                "p95_ms": d(s.percentile(95.0)),
+                "p99_ms": d(s.percentile(99.0)),
+                "max_ms": d(s.percentile(100.0)),
+                "target": s.target.as_ref().map(|(t, _)| t.clone()),
+                "met": s.target.as_ref().map(|(_, m)| *m),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
