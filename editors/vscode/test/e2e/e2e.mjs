@@ -615,6 +615,31 @@ async function main() {
     );
     await page.screenshot({ path: path.join(OUT, "untrusted.png") });
   });
+  await stopWorkbench();
+
+  // A third session whose settings point `orgplan.server.path` at a file
+  // that does not exist: the setting wins over the bundled server, and the
+  // error says what to do. The setting has scope `machine`: with the
+  // workbench served by code-server it belongs to the settings of the
+  // machine the server runs on (Remote settings).
+  const badData = path.join(tmp, "user-data-bad-path");
+  fs.mkdirSync(path.join(badData, "User"), { recursive: true });
+  fs.mkdirSync(path.join(badData, "Machine"), { recursive: true });
+  const missing = path.join(tmp, "no-such-dir", "orgplan");
+  fs.writeFileSync(path.join(badData, "User", "settings.json"), JSON.stringify(baseSettings, null, 2));
+  fs.writeFileSync(path.join(badData, "Machine", "settings.json"), JSON.stringify({ "orgplan.server.path": missing }));
+  const badUrl = await startWorkbench({ userData: badData, folder: untrusted, trust: false, logName: "code-server-bad-path.log" });
+  await check("a wrong orgplan.server.path is reported with what to do", async () => {
+    await page.goto(badUrl);
+    await page.locator(".monaco-workbench").waitFor({ state: "visible", timeout: 60_000 });
+    const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "orgplan.server.path" }).first();
+    await toast.waitFor({ state: "visible" });
+    const text = await toast.innerText();
+    await page.screenshot({ path: path.join(OUT, "bad-server-path.png") });
+    if (!text.includes(missing) || !/clear the setting|fix the path/i.test(text)) {
+      throw new Error(`unexpected message: ${JSON.stringify(text)}`);
+    }
+  });
 }
 
 let code = 0;
