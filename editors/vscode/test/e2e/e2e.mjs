@@ -431,6 +431,13 @@ async function main() {
     }
   });
 
+  await check("double-click selects a whole id like fba-inbound", async () => {
+    const line = page.locator(".view-line", { hasText: "teams: fba-inbound" }).first();
+    const word = line.locator("span > span", { hasText: "inbound" }).first();
+    await word.dblclick();
+    await page.locator(".statusbar-item", { hasText: "(11 selected)" }).first().waitFor();
+  });
+
   const problemsShown = await check("Problems panel lists findings with rule names", async () => {
     await runCommand("orgplan: Check Workspace");
     await page.locator(".markers-panel").waitFor({ state: "visible" });
