@@ -5,4 +5,6 @@ mod support;
 
 mod incremental;
 mod lifecycle;
+mod protocol;
+mod protocol_catalog;
 mod security;

@@ -69,14 +69,12 @@ fn setup() -> Setup {
     }
 }
 
-fn assert_no_secret(lsp: &Lsp, outside: &Path) {
-    let outside = outside.to_string_lossy();
+/// Nothing the server sent holds the secret files' text. (Their paths may
+/// appear: a client that opens such a file, with its own text, gets
+/// diagnostics for it.)
+fn assert_no_secret(lsp: &Lsp) {
     for m in &lsp.transcript {
         assert!(!m.contains(SECRET_MARK), "the secret leaked: {m}");
-        assert!(
-            !m.contains(&*outside) || !m.contains("secret"),
-            "a path outside the root leaked: {m}"
-        );
     }
 }
 
@@ -127,7 +125,7 @@ fn symlinks_out_of_the_workspace_are_not_followed() {
     lsp.request("workspace/symbol", json!({"query": ""}));
     lsp.drain(Duration::from_millis(300));
     assert!(lsp.alive());
-    assert_no_secret(&lsp, s._outside.path());
+    assert_no_secret(&lsp);
 }
 
 #[test]
@@ -196,7 +194,7 @@ fn uris_that_climb_out_or_link_out_read_nothing() {
             >= 2,
         "{d}"
     );
-    assert_no_secret(&lsp, s._outside.path());
+    assert_no_secret(&lsp);
 }
 
 #[test]
@@ -212,7 +210,7 @@ fn a_workspace_folder_given_with_dots_or_through_a_link_stays_itself() {
     let d = lsp.settled_diagnostics(&s.main_uri, None, Duration::from_secs(3));
     assert!(codes(&d).iter().any(|c| c == "undefined-reference"), "{d}");
     assert!(lsp.alive());
-    assert_no_secret(&lsp, s._outside.path());
+    assert_no_secret(&lsp);
 }
 
 /// No code of the server, the analysis or the CLI can start a process or
@@ -285,7 +283,6 @@ fn server_code_runs_no_process_and_opens_no_connection() {
 /// Special files that look like plans (a named pipe, a link to a device)
 /// are never read: reading a pipe would block the server for good.
 #[test]
-#[ignore = "known bug: the server reads a named pipe named like a plan and blocks (docs/robustness.md)"]
 fn a_named_pipe_or_device_named_like_a_plan_does_not_block_the_server() {
     let s = setup();
     let mut lsp = Lsp::start(&Start {
