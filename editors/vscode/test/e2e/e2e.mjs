@@ -311,9 +311,10 @@ async function revealProblem(rule, line, column) {
   }
 }
 
+/** Saves the active editor and waits until its tab is no longer dirty. */
 async function save() {
   await page.keyboard.press(`${mod}+S`);
-  await page.waitForTimeout(500);
+  await page.locator(".tab.active:not(.dirty)", { hasText: "plan.orgplan" }).waitFor();
 }
 
 /**
