@@ -707,7 +707,10 @@ fn each_orgplan_toml_makes_its_own_workspace() {
     write(&root.join(".git/HEAD"), "ref: refs/heads/main\n");
     // Two plans, each under its own orgplan.toml, both declaring `legal`.
     for name in ["a", "b"] {
-        write(&root.join(format!("plans/{name}/orgplan.toml")), "[rules]\n");
+        write(
+            &root.join(format!("plans/{name}/orgplan.toml")),
+            "[rules]\n",
+        );
         write(
             &root.join(format!("plans/{name}/plan.orgplan")),
             "team legal \"Legal\" {\n  functional: true\n}\n",
@@ -734,12 +737,20 @@ fn each_orgplan_toml_makes_its_own_workspace() {
 #[test]
 fn bundled_examples_check_as_the_readme_says() {
     let root = orgplan_e2e::workspace_root();
-    let r = run_in(&root, &["check", "examples/fulfilment", "examples/gdpr"], None);
+    let r = run_in(
+        &root,
+        &["check", "examples/fulfilment", "examples/gdpr"],
+        None,
+    );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = run_in(&root, &["check", "--format", "json", "examples"], None);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     let found = rules_found(&r);
     for rule in orgplan_analysis::rules::ALL {
-        assert!(found.contains(&rule.name.to_string()), "{} not reported", rule.name);
+        assert!(
+            found.contains(&rule.name.to_string()),
+            "{} not reported",
+            rule.name
+        );
     }
 }

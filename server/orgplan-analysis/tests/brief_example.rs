@@ -45,7 +45,12 @@ fn brief_example_means_what_its_comments_say() {
     let m = &a.model;
     let rules: Vec<&str> = a.findings.iter().map(|f| f.rule).collect();
     // It parses, and every key is known.
-    for r in ["syntax-error", "unknown-property", "unknown-block", "invalid-value"] {
+    for r in [
+        "syntax-error",
+        "unknown-property",
+        "unknown-block",
+        "invalid-value",
+    ] {
         assert!(!rules.contains(&r), "{r}: {rules:?}");
     }
     // Only the two teams it names but does not declare are undefined.
@@ -59,17 +64,28 @@ fn brief_example_means_what_its_comments_say() {
     let fba = &m.initiatives[0];
     assert_eq!(fba.model.as_ref().unwrap().value, OrgModel::Ownership);
     assert!(fba.critical);
-    assert_eq!(m.lookup("jane", RefKind::Leader), fba.leader.as_ref().and_then(|r| m.resolve(r)));
+    assert_eq!(
+        m.lookup("jane", RefKind::Leader),
+        fba.leader.as_ref().and_then(|r| m.resolve(r))
+    );
     // raj is part-time, but leads nothing: a hint, not a warning.
     let raj = m.lookup("raj", RefKind::Leader).unwrap();
     let EntityId::Leader(r) = raj else { panic!() };
     assert_eq!(m.leaders[r].allocation_percent(), 50.0);
-    let pt: Vec<_> = a.findings.iter().filter(|f| f.rule == "part-time-leader").collect();
+    let pt: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.rule == "part-time-leader")
+        .collect();
     assert_eq!(pt.len(), 1);
     assert_eq!(pt[0].severity, orgplan_analysis::rules::Severity::Hint);
     // legal is functional: no single-threaded rule applies to it.
     let legal = m.decl(m.lookup("legal", RefKind::Team).unwrap()).name;
-    assert!(a.findings.iter().all(|f| f.loc != legal), "{:?}", a.findings);
+    assert!(
+        a.findings.iter().all(|f| f.loc != legal),
+        "{:?}",
+        a.findings
+    );
     // One approver, the leader: no approval rule fires.
     assert!(!rules.contains(&"layered-approvals") && !rules.contains(&"external-approval"));
 }

@@ -48,6 +48,14 @@ team orphan "Orphan" {
 fn a_half_typed_property_keeps_the_block() {
     let text = "initiative a \"A\" {\n  leader:\n  scope: \"s\"\n  metrics: \"m\"\n}\n";
     let found = rules_of(text);
-    assert!(found.iter().any(|(r, _)| *r == "initiative-without-leader" || *r == "invalid-value"), "{found:?}");
-    assert!(!found.iter().any(|(r, _)| *r == "missing-scope"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(r, _)| *r == "initiative-without-leader" || *r == "invalid-value"),
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(r, _)| *r == "missing-scope"),
+        "{found:?}"
+    );
 }

@@ -8,9 +8,12 @@ use crate::Failure;
 use orgplan_analysis::rules::Severity;
 use orgplan_analysis::Workspace;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// The files of one workspace and its configuration (path, and how to name it).
+type Group<'a> = (Option<(PathBuf, String)>, Vec<&'a files::Input>);
 
 pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     let inputs = files::collect(&args.paths)?;
@@ -36,20 +39,26 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         }
         None => None,
     };
-    let mut groups: BTreeMap<Option<PathBuf>, (Option<(PathBuf, String)>, Vec<&files::Input>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
     for input in &inputs {
         let config = match &explicit {
             Some(c) => Some(c.clone()),
             None => files::find_config(std::slice::from_ref(&input.path)),
         };
         let key = config.as_ref().map(|(p, _)| p.clone());
-        groups.entry(key).or_insert_with(|| (config, Vec::new())).1.push(input);
+        groups
+            .entry(key)
+            .or_insert_with(|| (config, Vec::new()))
+            .1
+            .push(input);
     }
     if groups.is_empty() {
         // No plan at all: still read the configuration, to report its errors.
         let config = explicit.clone().or_else(|| files::find_config(&args.paths));
-        groups.insert(config.as_ref().map(|(p, _)| p.clone()), (config, Vec::new()));
+        groups.insert(
+            config.as_ref().map(|(p, _)| p.clone()),
+            (config, Vec::new()),
+        );
     }
 
     let mut workspaces = Vec::new();
