@@ -40,6 +40,14 @@ impl TextRange {
         self.start <= other.end && other.start <= self.end
     }
 
+    /// The range moved by `delta` bytes.
+    pub const fn shifted(self, delta: isize) -> TextRange {
+        TextRange::new(
+            (self.start as isize + delta) as usize,
+            (self.end as isize + delta) as usize,
+        )
+    }
+
     pub fn cover(self, other: TextRange) -> TextRange {
         TextRange::new(self.start.min(other.start), self.end.max(other.end))
     }

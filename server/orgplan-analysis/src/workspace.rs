@@ -126,8 +126,13 @@ impl Workspace {
             // the same as a fresh parse of this text would give.
             tree = syntax::parse(&text, None);
         }
+        // Lower again only the top-level blocks the parser did not reuse;
+        // the others are moved over from the old document, ranges shifted.
+        let old_doc = std::mem::take(&mut file.doc);
+        let old_doc = Arc::try_unwrap(old_doc).unwrap_or_else(|shared| (*shared).clone());
+        let doc = syntax::lower_incremental(&text, &tree, &old_text, old_doc, &edit);
+        file.doc = Arc::new(doc);
         file.tree = tree;
-        file.doc = Arc::new(syntax::lower(&text, &file.tree));
         file.text = text;
         self.analysis = None;
     }

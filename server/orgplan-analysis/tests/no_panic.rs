@@ -91,6 +91,7 @@ proptest! {
         fresh.set_file("a.orgplan", final_text);
         let fresh_tree = fresh.file(id).unwrap().tree.root_node().to_sexp();
         prop_assert_eq!(&incremental_tree, &fresh_tree, "trees differ for {:?}", ws.text(id).unwrap());
+        prop_assert_eq!(&ws.file(id).unwrap().doc, &fresh.file(id).unwrap().doc, "documents differ");
         let fresh_findings = findings_of(&mut fresh);
         let only_inc: Vec<_> = incremental.iter().filter(|f| !fresh_findings.contains(f)).collect();
         let only_fresh: Vec<_> = fresh_findings.iter().filter(|f| !incremental.contains(f)).collect();
