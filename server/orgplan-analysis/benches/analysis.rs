@@ -84,6 +84,7 @@ fn bench(c: &mut Criterion) {
                 config: &config,
                 docs: &docs,
                 config_errors: None,
+                memo: None,
             };
             rules::run(&ctx)
         })

@@ -378,6 +378,23 @@ impl Model {
         }
     }
 
+    /// A fingerprint of the declared ids and their kinds: equal for equal
+    /// sets (whatever the order), so caches of what depends on the ids alone
+    /// can tell when to forget.
+    pub fn ids_fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        self.ids
+            .iter()
+            .fold(self.ids.len() as u64, |acc, (id, es)| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                id.hash(&mut h);
+                for e in es {
+                    (e.kind() as u8).hash(&mut h);
+                }
+                acc.wrapping_add(h.finish())
+            })
+    }
+
     /// The entity a reference names: the first declaration of that id with a
     /// kind the reference accepts.
     pub fn resolve(&self, r: &Reference) -> Option<EntityId> {

@@ -65,6 +65,60 @@ fn common_chars(h: &[u16; 128], l: &[u16; 128], c: &[u8]) -> (usize, usize) {
     (common, common_lower)
 }
 
+/// Remembers the suggestions for unknown ids across analyses, for as long as
+/// the ids they were chosen from stay the same: while someone types, the
+/// dangling references of a large plan need not be matched against every id
+/// again at each keystroke.
+#[derive(Default)]
+pub struct Memo {
+    inner: std::sync::Mutex<MemoState>,
+}
+
+#[derive(Default)]
+struct MemoState {
+    /// A fingerprint of the candidate ids the entries were chosen from.
+    candidates: u64,
+    entries: std::collections::HashMap<(String, u8), Option<String>>,
+}
+
+impl Memo {
+    /// Forgets everything unless the candidates' fingerprint is `candidates`.
+    pub fn validate(&self, candidates: u64) {
+        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if m.candidates != candidates {
+            m.candidates = candidates;
+            m.entries.clear();
+        }
+    }
+
+    /// The remembered suggestion for `word` among the candidates of `kind`,
+    /// or the one `compute` finds (then remembered).
+    pub fn get_or(
+        &self,
+        word: &str,
+        kind: u8,
+        compute: impl FnOnce() -> Option<String>,
+    ) -> Option<String> {
+        let key = (word.to_string(), kind);
+        if let Some(hit) = self
+            .inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entries
+            .get(&key)
+        {
+            return hit.clone();
+        }
+        let found = compute();
+        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if m.entries.len() > 100_000 {
+            m.entries.clear();
+        }
+        m.entries.insert(key, found.clone());
+        found
+    }
+}
+
 /// Slack for the floating-point bounds.
 const EPSILON: f64 = 1e-9;
 

@@ -73,6 +73,8 @@ pub struct Workspace {
     overrides: BTreeMap<String, Level>,
     client_config: Option<Config>,
     analysis: Option<Arc<Analysis>>,
+    /// Did-you-mean suggestions, kept across analyses while the ids stay.
+    suggestions: crate::suggest::Memo,
     max_findings_per_file: Option<usize>,
 }
 
@@ -271,7 +273,9 @@ impl Workspace {
                 .config_file
                 .as_ref()
                 .map(|c| (c.id, c.errors.as_slice())),
+            memo: Some(&self.suggestions),
         };
+        self.suggestions.validate(model.ids_fingerprint());
         let findings = rules::run(&ctx);
         let (findings, omitted) = match self.max_findings_per_file {
             Some(max) => cap_per_file(findings, max),

@@ -146,6 +146,7 @@ fn print_stats(plan: &generate::Plan) {
         config: &config,
         docs: &docs,
         config_errors: None,
+        memo: None,
     };
     println!("  {:<30} {:>8} {:>10}", "rule", "findings", "time");
     for rule in orgplan_analysis::rules::ALL {

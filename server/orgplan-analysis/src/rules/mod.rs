@@ -260,6 +260,8 @@ pub struct Ctx<'a> {
     pub docs: &'a [(FileId, &'a Document, &'a str)],
     /// The configuration file's problems, if any: (file, errors).
     pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
+    /// Suggestions remembered from earlier analyses of the same ids, if any.
+    pub memo: Option<&'a crate::suggest::Memo>,
 }
 
 impl Ctx<'_> {

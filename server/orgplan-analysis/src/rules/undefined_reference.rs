@@ -50,7 +50,12 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             r.loc,
             format!("no {wanted} named `{}` is declared", r.name),
         );
-        if let Some(s) = crate::suggest::best_of_unsorted(&r.name, candidates) {
+        let suggest = || crate::suggest::best_of_unsorted(&r.name, candidates).map(str::to_string);
+        let suggestion = match ctx.memo {
+            Some(memo) => memo.get_or(&r.name, r.expected as u8, suggest),
+            None => suggest(),
+        };
+        if let Some(s) = suggestion {
             f.message.push_str(&format!(" — did you mean `{s}`?"));
             f = f.fix(Fix {
                 title: format!("Change to `{s}`"),
