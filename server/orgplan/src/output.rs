@@ -105,7 +105,27 @@ fn snippet_level(s: Severity) -> SnippetLevel {
 /// offset of the window, the window). Carriage returns become a space
 /// (before `\n`) or `\n` (alone), which keeps every offset and makes the
 /// renderer count lines as the position module does.
+#[cfg(test)]
 fn window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize, String) {
+    window_in(text, &line_starts(text), ranges)
+}
+
+/// The byte offsets where the lines of `text` start, breaking lines as the
+/// position module does (`\n`, `\r\n`, a lone `\r`): computed once per
+/// file, so that numbering a finding's line does not scan the file again.
+fn line_starts(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
+/// [`window`], with the file's [`line_starts`].
+fn window_in(text: &str, starts: &[usize], ranges: &[(usize, usize)]) -> (usize, usize, String) {
     let lo = ranges
         .iter()
         .map(|r| r.0)
@@ -120,11 +140,8 @@ fn window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize, String) {
         .min(text.len());
     let start = text[..lo].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     let end = text[hi..].find(['\n', '\r']).map_or(text.len(), |i| hi + i);
-    let line = text[..start]
-        .char_indices()
-        .filter(|&(i, c)| c == '\n' || (c == '\r' && !text[i + 1..].starts_with('\n')))
-        .count()
-        + 1;
+    // `start` begins a line: its number is how many lines start at or before it.
+    let line = starts.partition_point(|&s| s <= start);
     let bytes: Vec<u8> = text[start..end]
         .bytes()
         .enumerate()
@@ -194,6 +211,8 @@ fn human_findings<'r>(
     explained: &mut BTreeSet<&'r str>,
     out: &mut String,
 ) {
+    let mut line_index: std::collections::HashMap<FileId, Vec<usize>> =
+        std::collections::HashMap::new();
     for (finding, _, _) in &report.items {
         // Annotations grouped by file, the finding's own file first.
         let mut groups: Vec<(FileId, Vec<Ann>)> = Vec::new();
@@ -225,7 +244,8 @@ fn human_findings<'r>(
             .map(|(file, anns)| {
                 let text = ws.text(file).unwrap_or("");
                 let ranges: Vec<(usize, usize)> = anns.iter().map(|a| (a.0, a.1)).collect();
-                let (line, offset, src) = window(text, &ranges);
+                let starts = line_index.entry(file).or_insert_with(|| line_starts(text));
+                let (line, offset, src) = window_in(text, starts, &ranges);
                 (file, line, offset, src, anns)
             })
             .collect();
