@@ -191,7 +191,13 @@ fn run_scripts(encoding: &'static str) {
         encodings: vec![encoding],
         ..Start::default()
     };
-    let mut edited = Lsp::spawn(&start);
+    // The test hooks let the client read the server's text back
+    // (`orgplan/test/text`, which also checks the rope against the analysis).
+    let hooked = Start {
+        env: vec![("ORGPLAN_LSP_TEST_HOOKS".into(), "1".into())],
+        ..start.clone()
+    };
+    let mut edited = Lsp::spawn(&hooked);
     let init = edited.request("initialize", initialize_params(&start));
     assert_eq!(
         init["result"]["capabilities"]["positionEncoding"], encoding,
@@ -223,7 +229,17 @@ fn run_scripts(encoding: &'static str) {
             }
             edits += n;
             log.push(changes.clone());
+            let check_now = version == steps as i64 || rng.chance(20);
             edited.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}));
+            if check_now {
+                let r = edited.request("orgplan/test/text", json!({ "uri": uri }));
+                assert_eq!(
+                    r["result"].as_str(),
+                    Some(text.as_str()),
+                    "the server's text differs from the client's after version {version} (seed {seed}, script {scripts}, {encoding})\nresponse: {r}\nedits: {}",
+                    serde_json::to_string(&log).unwrap()
+                );
+            }
         }
         let fresh_uri = format!("file:///robustness/fresh-{scripts}.orgplan");
         fresh.notify("textDocument/didOpen", json!({"textDocument": {"uri": fresh_uri, "languageId": "orgplan", "version": 1, "text": text}}));
