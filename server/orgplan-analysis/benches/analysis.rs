@@ -24,6 +24,7 @@ fn plan() -> String {
         lines: LINES,
         files: 1,
         seed: 7,
+        syntax_errors: true,
     });
     plan.files.into_iter().next().expect("one file").1
 }

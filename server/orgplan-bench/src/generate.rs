@@ -23,6 +23,9 @@ pub struct Options {
     /// How many files to split the plan into (at least one).
     pub files: usize,
     pub seed: u64,
+    /// Whether the few syntax errors of a realistic plan are left in (with
+    /// none, the same plan is otherwise identical).
+    pub syntax_errors: bool,
 }
 
 impl Default for Options {
@@ -31,6 +34,7 @@ impl Default for Options {
             lines: 100_000,
             files: 1,
             seed: 7,
+            syntax_errors: true,
         }
     }
 }
@@ -305,7 +309,7 @@ pub fn generate(opts: &Options) -> Plan {
         let d = division
             .as_ref()
             .expect("a division is started before its units");
-        let text = g.unit(unit, d);
+        let text = g.unit(unit, d, opts);
         let n = text.lines().count();
         total += n;
         chunks.push((text, n));
@@ -418,7 +422,7 @@ impl Gen {
         )
     }
 
-    fn unit(&mut self, k: usize, d: &Division) -> String {
+    fn unit(&mut self, k: usize, d: &Division, opts: &Options) -> String {
         let mut s = String::new();
         let r = &mut self.rng;
         let domain = r.pick(DOMAINS);
@@ -436,7 +440,7 @@ impl Gen {
             "title"
         };
         let _ = writeln!(s, "leader {lead} \"{pname}\" {{");
-        if r.pct(rate::SYNTAX_ERROR) {
+        if r.pct(rate::SYNTAX_ERROR) && opts.syntax_errors {
             let _ = writeln!(s, "  {title_key}: \"Director\" \"{}\"", capitalise(domain));
         } else {
             let _ = writeln!(s, "  {title_key}: \"Director, {init_title}\"");

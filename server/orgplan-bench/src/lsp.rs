@@ -20,6 +20,8 @@ pub struct Options {
     pub edits: usize,
     pub server: PathBuf,
     pub seed: u64,
+    /// Whether the plan keeps its few syntax errors.
+    pub syntax_errors: bool,
     /// Repetitions of each request (completion, hover …).
     pub requests: usize,
     /// Fresh spawns for spawn → initialize.
@@ -39,6 +41,7 @@ impl Default for Options {
             edits: 500,
             server: PathBuf::from("target/release/orgplan"),
             seed: 7,
+            syntax_errors: true,
             requests: 100,
             spawns: 10,
             opens: 5,
@@ -438,6 +441,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         lines: opts.lines,
         files: 1,
         seed: opts.seed,
+        syntax_errors: opts.syntax_errors,
     });
     let base = std::env::temp_dir().join(format!("orgplan-bench-{}", std::process::id()));
     let root = base.join("plan");

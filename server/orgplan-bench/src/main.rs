@@ -29,6 +29,9 @@ enum Command {
         files: usize,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Leave out the few syntax errors (the plan is otherwise the same).
+        #[arg(long)]
+        no_syntax_errors: bool,
         /// Also analyse the plan in-process and print the findings per rule.
         #[arg(long)]
         stats: bool,
@@ -46,6 +49,9 @@ enum Command {
         server: PathBuf,
         #[arg(long, default_value_t = 7)]
         seed: u64,
+        /// Leave out the plan's few syntax errors (it is otherwise the same).
+        #[arg(long)]
+        no_syntax_errors: bool,
         /// Repetitions of each request (completion, hover …; a fifth of it
         /// for semantic tokens and formatting).
         #[arg(long, default_value_t = 100)]
@@ -63,10 +69,16 @@ fn main() -> ExitCode {
             lines,
             files,
             seed,
+            no_syntax_errors,
             stats,
             out_dir,
         } => {
-            let plan = generate::generate(&Options { lines, files, seed });
+            let plan = generate::generate(&Options {
+                lines,
+                files,
+                seed,
+                syntax_errors: !no_syntax_errors,
+            });
             if let Err(e) = plan.write_to(&out_dir) {
                 eprintln!("error: cannot write to {}: {e}", out_dir.display());
                 return ExitCode::from(2);
@@ -91,6 +103,7 @@ fn main() -> ExitCode {
             edits,
             server,
             seed,
+            no_syntax_errors,
             requests,
             json,
         } => {
@@ -99,6 +112,7 @@ fn main() -> ExitCode {
                 edits,
                 server,
                 seed,
+                syntax_errors: !no_syntax_errors,
                 requests,
                 ..lsp::Options::default()
             };

@@ -22,6 +22,7 @@ fn same_seed_same_plan_other_seed_other_plan() {
         lines: 1000,
         files: 1,
         seed: 7,
+        syntax_errors: true,
     };
     let a = generate(&opts);
     assert_eq!(a, generate(&opts));
@@ -34,6 +35,7 @@ fn size_and_files_are_as_asked() {
         lines: 3000,
         files: 3,
         seed: 1,
+        syntax_errors: true,
     });
     assert_eq!(plan.files.len(), 3);
     assert!(
@@ -50,6 +52,7 @@ fn a_generated_plan_trips_several_rules_but_is_mostly_healthy() {
         lines: 1000,
         files: 1,
         seed: 7,
+        syntax_errors: true,
     });
     let counts = rule_counts(&plan.files);
     let principles = counts
@@ -74,15 +77,37 @@ fn split_files_form_the_same_plan() {
         lines: 2000,
         files: 1,
         seed: 3,
+        syntax_errors: true,
     });
     let four = generate(&Options {
         lines: 2000,
         files: 4,
         seed: 3,
+        syntax_errors: true,
     });
     let rules = |c: BTreeMap<&'static str, usize>| c.into_iter().collect::<Vec<_>>();
     assert_eq!(
         rules(rule_counts(&one.files)),
         rules(rule_counts(&four.files))
     );
+}
+
+#[test]
+fn syntax_errors_can_be_left_out() {
+    let opts = Options {
+        lines: 20_000,
+        files: 1,
+        seed: 7,
+        syntax_errors: true,
+    };
+    let with = rule_counts(&generate(&opts).files);
+    assert!(with.get("syntax-error").is_some_and(|n| *n > 0), "{with:?}");
+    let without = rule_counts(
+        &generate(&Options {
+            syntax_errors: false,
+            ..opts
+        })
+        .files,
+    );
+    assert_eq!(without.get("syntax-error"), None, "{without:?}");
 }
