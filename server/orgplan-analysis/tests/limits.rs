@@ -41,3 +41,34 @@ fn findings_are_capped_per_file_keeping_the_most_severe() {
     assert_eq!(ws.analysis().findings_in(a).len(), all);
     assert!(ws.analysis().omitted.is_empty());
 }
+
+/// Every editor feature on blocks nested far past `syntax::MAX_NESTING`,
+/// on a thread with a small stack: a recursive walk over the tree would
+/// overflow it.
+#[test]
+fn editor_features_on_deep_nesting_do_not_overflow_the_stack() {
+    use orgplan_analysis::ide;
+    use orgplan_analysis::TextRange;
+    let worker = std::thread::Builder::new().stack_size(1 << 20).spawn(|| {
+        let depth = 20_000;
+        let text = "team a \"A\" {\n  roles: qa # c\n".repeat(depth) + &"}\n".repeat(depth);
+        let mut ws = Workspace::new();
+        let file = ws.set_file("deep.orgplan", text.clone());
+        let analysis = ws.analysis();
+        let mid = text.len() / 2;
+        ide::semantic_tokens::semantic_tokens(&ws, file, None);
+        ide::semantic_tokens::semantic_tokens(&ws, file, Some(TextRange::new(mid, mid + 100)));
+        ide::folding::folding_ranges(&ws, file);
+        ide::symbols::document_symbols(&ws, file);
+        ide::hover::hover(&ws, &analysis, file, mid);
+        ide::completion::completions(&ws, &analysis, file, mid);
+        ide::inlay_hints::inlay_hints(&ws, &analysis, file, TextRange::new(0, text.len()));
+        ide::code_lens::code_lenses(&ws, &analysis, file);
+        ide::navigation::definition(&ws, &analysis, file, mid);
+        orgplan_analysis::format::format(&text);
+    });
+    worker
+        .expect("a thread")
+        .join()
+        .expect("no stack overflow, no panic");
+}

@@ -60,7 +60,7 @@ pub fn semantic_tokens(
     if let Some(w) = within {
         out.retain(|t| t.range.intersects(w));
     }
-    out.sort_by_key(|t| t.range.start);
+    out.sort_by_key(|t| (t.range.start, t.range.end));
     out
 }
 
@@ -79,13 +79,39 @@ fn push(out: &mut Vec<SemanticToken>, n: Node, kind: TokenKind, declaration: boo
     });
 }
 
-/// `parent` is the kind of the enclosing known block.
+/// A node still to visit, with the kind of its enclosing known block.
+enum Visit<'t> {
+    /// The children of a block body, an error node or the root.
+    Body(Node<'t>, Option<BlockKind>),
+    Block(Node<'t>, Option<BlockKind>),
+}
+
+/// Collects the tokens under `root`. Iterative, with a stack of nodes to
+/// visit: blocks can nest thousands deep in what a user types or pastes,
+/// and a recursive walk would overflow the server's stack.
 fn walk(
     text: &str,
-    node: Node,
+    root: Node,
     parent: Option<BlockKind>,
     within: Option<TextRange>,
     out: &mut Vec<SemanticToken>,
+) {
+    let mut stack = vec![Visit::Body(root, parent)];
+    while let Some(visit) = stack.pop() {
+        match visit {
+            Visit::Body(node, parent) => body(text, node, parent, within, out, &mut stack),
+            Visit::Block(node, parent) => block(text, node, parent, out, &mut stack),
+        }
+    }
+}
+
+fn body<'t>(
+    text: &str,
+    node: Node<'t>,
+    parent: Option<BlockKind>,
+    within: Option<TextRange>,
+    out: &mut Vec<SemanticToken>,
+    stack: &mut Vec<Visit<'t>>,
 ) {
     if let Some(w) = within {
         if !range(node).intersects(w) {
@@ -97,10 +123,10 @@ fn walk(
         match child.kind() {
             "comment" => push(out, child, TokenKind::Comment, false),
             "block" if within.is_none_or(|w| range(child).intersects(w)) => {
-                block(text, child, parent, within, out)
+                stack.push(Visit::Block(child, parent))
             }
             "property" => property(text, child, parent, out),
-            "ERROR" | "block_body" => walk(text, child, parent, within, out),
+            "ERROR" | "block_body" => stack.push(Visit::Body(child, parent)),
             "string" => push(out, child, TokenKind::String, false),
             "number" | "percentage" => push(out, child, TokenKind::Number, false),
             "boolean" => push(out, child, TokenKind::Keyword, false),
@@ -113,12 +139,12 @@ fn node_text<'a>(text: &'a str, n: Node) -> &'a str {
     text.get(n.start_byte()..n.end_byte()).unwrap_or("")
 }
 
-fn block(
+fn block<'t>(
     text: &str,
-    node: Node,
+    node: Node<'t>,
     parent: Option<BlockKind>,
-    within: Option<TextRange>,
     out: &mut Vec<SemanticToken>,
+    stack: &mut Vec<Visit<'t>>,
 ) {
     let kind_node = node.child_by_field_name("kind");
     let kind = kind_node
@@ -144,9 +170,8 @@ fn block(
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
         match child.kind() {
-            "block_body" => walk(text, child, kind, within, out),
+            "block_body" | "ERROR" => stack.push(Visit::Body(child, kind)),
             "comment" => push(out, child, TokenKind::Comment, false),
-            "ERROR" => walk(text, child, kind, within, out),
             _ => {}
         }
     }
