@@ -55,6 +55,25 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// At most this many diagnostics are published per file (the most severe
+/// kept), plus one note counting the rest: a pathological file must not
+/// flood the editor.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
+
+/// The note that stands for `n` diagnostics left out of a file.
+pub fn omitted_note(n: usize) -> Diagnostic {
+    Diagnostic {
+        range: Range::default(),
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        code: Some(NumberOrString::String("too-many-findings".to_string())),
+        source: Some("orgplan".to_string()),
+        message: format!(
+            "{n} more findings in this file are not shown: at most {MAX_DIAGNOSTICS_PER_FILE} are reported per file, the most severe first"
+        ),
+        ..Diagnostic::default()
+    }
+}
+
 /// A finding as an LSP diagnostic; `locate` maps related places (in any file).
 pub fn diagnostic(
     f: &Finding,

@@ -183,6 +183,7 @@ impl Session {
         self.next_project += 1;
         let mut ws = Workspace::new();
         ws.set_client_config(self.client_config.clone());
+        ws.set_max_findings_per_file(Some(convert::MAX_DIAGNOSTICS_PER_FILE));
         self.projects.insert(
             id,
             Project {
@@ -486,7 +487,7 @@ impl Session {
                 let Some(doc) = self.docs.get(key) else {
                     continue;
                 };
-                let diagnostics: Vec<Diagnostic> = analysis
+                let mut diagnostics: Vec<Diagnostic> = analysis
                     .findings_in(file)
                     .iter()
                     .map(|f| {
@@ -495,6 +496,9 @@ impl Session {
                         })
                     })
                     .collect();
+                if let Some(&n) = analysis.omitted.get(&file) {
+                    diagnostics.insert(0, convert::omitted_note(n));
+                }
                 let unchanged = self.published.get(key).is_some_and(|(u, _, d, v)| {
                     *u == doc.uri && *d == diagnostics && *v == doc.version
                 });
