@@ -5,6 +5,7 @@ mod support;
 
 mod incremental;
 mod lifecycle;
+mod pathological;
 mod protocol;
 mod protocol_catalog;
 mod security;
