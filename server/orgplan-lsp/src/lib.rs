@@ -34,20 +34,7 @@ pub fn run_stdio() -> i32 {
     };
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    runtime.block_on(async move {
-        let mut builder = LspService::build(move |client| server::Backend::new(client, flag));
-        if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
-            // Requests that only the end-to-end tests send.
-            builder = builder
-                .custom_method("orgplan/test/panic", server::Backend::test_panic)
-                .custom_method("orgplan/test/text", server::Backend::test_text);
-        }
-        let (service, socket) = builder.finish();
-        let (input, output, writer) = transport::guard(tokio::io::stdin(), tokio::io::stdout());
-        Server::new(input, output, socket).serve(service).await;
-        // Let the last frames reach stdout.
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
-    });
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), flag));
     // Stdin may still be blocked in a read: do not wait for it.
     runtime.shutdown_background();
     let code = if shutdown.load(Ordering::SeqCst) {
@@ -57,6 +44,118 @@ pub fn run_stdio() -> i32 {
     };
     tracing::info!("exiting with {code}");
     code
+}
+
+/// One session over `input` and `output`, until the client exits or the
+/// input ends; `flag` is set when the client asked for a shutdown.
+async fn serve(
+    input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
+    flag: Arc<AtomicBool>,
+) {
+    let mut builder = LspService::build(move |client| server::Backend::new(client, flag));
+    if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
+        // Requests that only the end-to-end tests send.
+        builder = builder
+            .custom_method("orgplan/test/panic", server::Backend::test_panic)
+            .custom_method("orgplan/test/text", server::Backend::test_text);
+    }
+    let (service, socket) = builder.finish();
+    let (input, output, writer) = transport::guard(input, output);
+    Server::new(input, output, socket).serve(service).await;
+    // Let the last frames reach stdout.
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
+}
+
+/// Entry points for fuzzing and in-process robustness tests: not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    use std::time::Duration;
+    use tokio::io::AsyncReadExt;
+
+    /// Serves one whole session read from `input`, in process, and returns
+    /// what the server wrote. Bounded: a session that has not ended after
+    /// `limit` is cut off (the caller decides whether that is a hang).
+    pub fn serve_bytes(input: Vec<u8>, limit: Duration) -> Vec<u8> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let out = runtime.block_on(async move {
+            let (writer, mut reader) = tokio::io::duplex(1 << 16);
+            let collect = tokio::spawn(async move {
+                let mut out = Vec::new();
+                let _ = reader.read_to_end(&mut out).await;
+                out
+            });
+            let session = super::serve(
+                std::io::Cursor::new(input),
+                writer,
+                Arc::new(AtomicBool::new(false)),
+            );
+            let _ = tokio::time::timeout(limit, session).await;
+            tokio::time::timeout(Duration::from_secs(5), collect)
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default()
+        });
+        runtime.shutdown_background();
+        out
+    }
+
+    /// The input guard alone: the bytes it hands tower-lsp, and the error
+    /// answers it writes back.
+    pub fn guard_bytes(input: &[u8]) -> (Vec<u8>, Vec<serde_json::Value>) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(super::transport::filter(input))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use serde_json::json;
+
+        fn frame(v: serde_json::Value) -> Vec<u8> {
+            let body = v.to_string();
+            format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+        }
+
+        #[test]
+        fn a_session_in_process_answers_and_ends() {
+            let mut input = frame(
+                json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+            );
+            input.extend(b"Content-Length: 3\r\n\r\n{x}");
+            input.extend(frame(
+                json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+            ));
+            // No `exit`: the end of input ends the session, after the answers.
+            let out = String::from_utf8(serve_bytes(input, Duration::from_secs(20))).unwrap();
+            assert!(
+                out.contains("\"id\":1") && out.contains("capabilities"),
+                "{out}"
+            );
+            assert!(out.contains("-32700"), "{out}");
+            assert!(out.contains("\"id\":2"), "{out}");
+        }
+
+        #[test]
+        fn the_guard_alone_splits_and_answers() {
+            let (passed, answers) = guard_bytes(b"Content-Length: 2\r\n\r\n[]Content-Length: 40\r\n\r\n{\"jsonrpc\":\"2.0\",\"method\":\"initialized\"}");
+            assert_eq!(answers.len(), 1);
+            assert_eq!(answers[0]["error"]["code"], -32600);
+            assert!(String::from_utf8(passed)
+                .unwrap()
+                .ends_with("\"initialized\"}"));
+        }
+    }
 }
 
 fn init_tracing() {

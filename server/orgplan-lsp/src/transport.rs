@@ -354,6 +354,23 @@ async fn pump_output(
     }
 }
 
+/// Runs the input side over `input` alone: the bytes handed on, and the
+/// answers (for fuzzing).
+pub async fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
+    let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut passed = Vec::new();
+    let ((), _) = tokio::join!(
+        pump_input(input, to_server, tx),
+        server_in.read_to_end(&mut passed)
+    );
+    let mut answers = Vec::new();
+    while let Ok(v) = rx.try_recv() {
+        answers.push(v);
+    }
+    (passed, answers)
+}
+
 /// Wraps stdin and stdout: returns the streams to give tower-lsp, and the
 /// task that writes to stdout (await it after the server stops, so that
 /// the last frames get out).
