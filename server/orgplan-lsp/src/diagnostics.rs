@@ -9,18 +9,18 @@ use crate::session::Session;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::Notify;
 use tower_lsp_server::Client;
-
-/// Edits arriving within this delay are published together.
-const DEBOUNCE: Duration = Duration::from_millis(10);
 
 pub fn spawn_publisher(client: Client, state: Arc<Mutex<Session>>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
             wake.notified().await;
-            tokio::time::sleep(DEBOUNCE).await;
+            // No debounce: it would only add its delay to every keystroke.
+            // Edits that arrive while diagnostics are computed or sent wake
+            // us once more and are published together. Yielding first lets
+            // changes already queued be applied before the analysis runs.
+            tokio::task::yield_now().await;
             let batch = {
                 let mut s = state.lock();
                 match catch_unwind(AssertUnwindSafe(|| s.collect_diagnostics())) {
