@@ -25,7 +25,15 @@ fuzz_target!(|data: &[u8]| {
     if !had_syntax_error {
         let mut ws = Workspace::new();
         ws.set_file("a.orgplan", once.clone());
-        let syntax_errors = ws.analysis().findings.iter().filter(|f| f.rule == "syntax-error").count();
-        assert_eq!(syntax_errors, 0, "formatting broke a plan that parsed: {text:?} → {once:?}");
+        let syntax_errors = ws
+            .analysis()
+            .findings
+            .iter()
+            .filter(|f| f.rule == "syntax-error")
+            .count();
+        assert_eq!(
+            syntax_errors, 0,
+            "formatting broke a plan that parsed: {text:?} → {once:?}"
+        );
     }
 });

@@ -31,13 +31,25 @@ fn findings(ws: &mut Workspace) -> Vec<String> {
     ws.analysis()
         .findings
         .iter()
-        .map(|f| format!("{:?} {:?} {} {}", f.loc.file, f.loc.range, f.rule, f.message))
+        .map(|f| {
+            format!(
+                "{:?} {:?} {} {}",
+                f.loc.file, f.loc.range, f.rule, f.message
+            )
+        })
         .collect()
 }
 
 fuzz_target!(|script: Script| {
     let mut ws = Workspace::new();
-    let id = ws.set_file("a.orgplan", if script.start_empty { String::new() } else { SEED.to_string() });
+    let id = ws.set_file(
+        "a.orgplan",
+        if script.start_empty {
+            String::new()
+        } else {
+            SEED.to_string()
+        },
+    );
     let mut expected = ws.text(id).unwrap().to_string();
     for e in script.edits.iter().take(64) {
         let len = expected.len();
@@ -57,7 +69,11 @@ fuzz_target!(|script: Script| {
     let incremental = findings(&mut ws);
     let mut fresh = Workspace::new();
     fresh.set_file("a.orgplan", expected.clone());
-    assert_eq!(tree, fresh.file(id).unwrap().tree.root_node().to_sexp(), "trees differ for {expected:?}");
+    assert_eq!(
+        tree,
+        fresh.file(id).unwrap().tree.root_node().to_sexp(),
+        "trees differ for {expected:?}"
+    );
     let mut a = incremental;
     let mut b = findings(&mut fresh);
     a.sort();
@@ -67,11 +83,21 @@ fuzz_target!(|script: Script| {
     let rope = Rope::from_str(&expected);
     for &(line, col) in script.probes.iter().take(32) {
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
-            let pos = LineCol { line: line as u32, col: col as u32 };
+            let pos = LineCol {
+                line: line as u32,
+                col: col as u32,
+            };
             let off = position::to_offset(&rope, pos, enc);
-            assert!(off <= expected.len() && expected.is_char_boundary(off), "{pos:?} {enc:?} → {off}");
+            assert!(
+                off <= expected.len() && expected.is_char_boundary(off),
+                "{pos:?} {enc:?} → {off}"
+            );
             let back = position::to_line_col(&rope, off, enc);
-            assert_eq!(position::to_offset(&rope, back, enc), off, "{enc:?} round trip at {off}");
+            assert_eq!(
+                position::to_offset(&rope, back, enc),
+                off,
+                "{enc:?} round trip at {off}"
+            );
         }
     }
 });

@@ -12,7 +12,10 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 fn bodies(mut bytes: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     while !bytes.is_empty() {
-        let end = bytes.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
+        let end = bytes
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("a header block");
         let header = std::str::from_utf8(&bytes[..end]).expect("an ASCII header");
         let len: usize = header
             .strip_prefix("Content-Length: ")
@@ -27,8 +30,13 @@ fn bodies(mut bytes: &[u8]) -> Vec<&[u8]> {
 fuzz_target!(|data: &[u8]| {
     let (passed, answers) = orgplan_lsp::fuzzing::guard_bytes(data);
     for body in bodies(&passed) {
-        let ok = serde_json::from_slice::<Request>(body).is_ok() || serde_json::from_slice::<Response>(body).is_ok();
-        assert!(ok, "handed tower-lsp a bad message: {:?}", String::from_utf8_lossy(body));
+        let ok = serde_json::from_slice::<Request>(body).is_ok()
+            || serde_json::from_slice::<Response>(body).is_ok();
+        assert!(
+            ok,
+            "handed tower-lsp a bad message: {:?}",
+            String::from_utf8_lossy(body)
+        );
     }
     for a in answers {
         let code = a["error"]["code"].as_i64();

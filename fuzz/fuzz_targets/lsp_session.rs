@@ -26,10 +26,16 @@ fn without_file_uris(data: &[u8]) -> Vec<u8> {
 fuzz_target!(|data: &[u8]| {
     let t = Instant::now();
     let output = orgplan_lsp::fuzzing::serve_bytes(without_file_uris(data), LIMIT);
-    assert!(t.elapsed() < LIMIT, "the session did not end at the end of its input");
+    assert!(
+        t.elapsed() < LIMIT,
+        "the session did not end at the end of its input"
+    );
     let mut rest = &output[..];
     while !rest.is_empty() {
-        let end = rest.windows(4).position(|w| w == b"\r\n\r\n").expect("framed output");
+        let end = rest
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("framed output");
         let header = std::str::from_utf8(&rest[..end]).expect("an ASCII header");
         let len: usize = header
             .strip_prefix("Content-Length: ")
