@@ -101,7 +101,7 @@ impl Workspace {
         };
         self.files
             .insert(id, SourceFile::new(path.to_string(), text));
-        self.analysis = None;
+        self.invalidate();
         id
     }
 
@@ -136,14 +136,14 @@ impl Workspace {
         file.doc = Arc::new(doc);
         file.tree = tree;
         file.text = text;
-        self.analysis = None;
+        self.invalidate();
     }
 
     /// Forgets the file at `path`.
     pub fn remove_file(&mut self, path: &str) -> Option<FileId> {
         let id = self.by_path.remove(path)?;
         self.files.remove(&id);
-        self.analysis = None;
+        self.invalidate();
         Some(id)
     }
 
@@ -191,7 +191,7 @@ impl Workspace {
 
     /// Sets (or, with `None`, removes) the workspace's `orgplan.toml`.
     pub fn set_config_file(&mut self, file: Option<(&str, String)>) -> Option<FileId> {
-        self.analysis = None;
+        self.invalidate();
         match file {
             None => {
                 self.config_file = None;
@@ -219,13 +219,13 @@ impl Workspace {
     /// Rule levels that win over `orgplan.toml` (from the command line).
     pub fn set_rule_overrides(&mut self, levels: BTreeMap<String, Level>) {
         self.overrides = levels;
-        self.analysis = None;
+        self.invalidate();
     }
 
     /// Settings from the editor: used where `orgplan.toml` says nothing.
     pub fn set_client_config(&mut self, config: Option<Config>) {
         self.client_config = config;
-        self.analysis = None;
+        self.invalidate();
     }
 
     /// The configuration in force: defaults, then the editor's settings,
@@ -245,6 +245,13 @@ impl Workspace {
         c.merge_rules(self.file_config.rules.clone());
         c.merge_rules(self.overrides.clone());
         c
+    }
+
+    /// Forgets the cached analysis (freed in the background).
+    fn invalidate(&mut self) {
+        if let Some(old) = self.analysis.take() {
+            drop_later(old);
+        }
     }
 
     /// The analysis of the workspace as it is now; cached until a change.
@@ -294,7 +301,7 @@ impl Workspace {
     /// that a pathological file cannot flood an editor.
     pub fn set_max_findings_per_file(&mut self, max: Option<usize>) {
         self.max_findings_per_file = max;
-        self.analysis = None;
+        self.invalidate();
     }
 }
 
@@ -327,6 +334,27 @@ fn cap_per_file(findings: Vec<Finding>, max: usize) -> (Vec<Finding>, BTreeMap<F
         omitted.insert(file, n - max);
     }
     (kept, omitted)
+}
+
+/// Drops `value` on a background thread: freeing the analysis of a large
+/// plan takes milliseconds that a keystroke should not wait for. Without a
+/// thread (if one cannot be started), drops it here.
+fn drop_later<T: Send + 'static>(value: T) {
+    use std::sync::mpsc::{channel, Sender};
+    use std::sync::OnceLock;
+    static DROPPER: OnceLock<Option<Sender<Box<dyn Send>>>> = OnceLock::new();
+    let tx = DROPPER.get_or_init(|| {
+        let (tx, rx) = channel::<Box<dyn Send>>();
+        std::thread::Builder::new()
+            .name("orgplan-drop".into())
+            .spawn(move || rx.into_iter().for_each(drop))
+            .ok()?;
+        Some(tx)
+    });
+    if let Some(tx) = tx {
+        // If the thread is gone, `send` hands the value back and it drops here.
+        let _ = tx.send(Box::new(value));
+    }
 }
 
 fn floor_char_boundary(s: &str, i: usize) -> usize {
