@@ -313,3 +313,35 @@ fn a_named_pipe_or_device_named_like_a_plan_does_not_block_the_server() {
         );
     }
 }
+
+/// A plan file of gigabytes (sparse: it takes no disk) is skipped, not
+/// read into memory.
+#[test]
+fn a_huge_file_named_like_a_plan_is_not_read() {
+    let root = TempDir::new("huge");
+    let main = root.write("main.orgplan", "team t \"T\" {}\n");
+    let huge = root.path().join("huge.orgplan");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(4 << 30)
+        .unwrap();
+    let mut lsp = Lsp::start(&Start {
+        root: Some(root.path().to_path_buf()),
+        ..Start::default()
+    });
+    let d = lsp.settled_diagnostics(&file_uri(&main), None, Duration::from_secs(3));
+    assert!(d.is_array(), "the rest of the workspace loads");
+    let huge_uri = file_uri(&huge);
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": huge_uri, "type": 2}]}),
+    );
+    assert!(lsp.alive());
+    lsp.drain(Duration::from_millis(300));
+    assert!(
+        !lsp.diagnostics.contains_key(&huge_uri),
+        "the huge file was read"
+    );
+    let rss = lsp.rss_kib().unwrap_or(0);
+    assert!(rss < 512 * 1024, "resident memory {rss} KiB");
+}

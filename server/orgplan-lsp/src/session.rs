@@ -109,14 +109,31 @@ fn is_plan_path(p: &Path) -> bool {
     p.extension().and_then(|e| e.to_str()) == Some(PLAN_EXTENSION)
 }
 
-/// The bytes of a regular file; `None` for anything else (a named pipe or
-/// a device named like a plan must not block the server).
+/// The largest file read from disk: as large as a message the client may
+/// send (the transport's cap). Larger files are skipped, and logged.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`]; `None` for
+/// anything else (a named pipe or a device named like a plan must not
+/// block the server, a file of gigabytes must not fill its memory).
 pub fn read_regular(p: &Path) -> Option<Vec<u8>> {
-    let meta = std::fs::metadata(p).ok()?;
-    if !meta.is_file() {
+    use std::io::Read;
+    // Look before opening: opening a named pipe blocks until a writer comes.
+    if !std::fs::metadata(p).ok()?.is_file() {
         return None;
     }
-    std::fs::read(p).ok()
+    let file = std::fs::File::open(p).ok()?;
+    let mut bytes = Vec::new();
+    // Read one byte past the cap, to tell a file at the cap from a larger one.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        tracing::warn!(
+            "{} is larger than {MAX_FILE_BYTES} bytes: skipped",
+            p.display()
+        );
+        return None;
+    }
+    Some(bytes)
 }
 
 /// Plan files and the root configuration found under one folder.
