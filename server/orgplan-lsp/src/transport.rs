@@ -21,6 +21,9 @@ use tokio::sync::mpsc;
 pub const MAX_BODY: usize = 64 << 20;
 /// The largest header block accepted.
 pub const MAX_HEADERS: usize = 8 << 10;
+/// Answers to bad frames waiting to be written: past this many (a client
+/// that writes garbage and never reads), more are dropped, not queued.
+const MAX_PENDING_ANSWERS: usize = 1024;
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
@@ -245,7 +248,7 @@ async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::i
 async fn pump_input(
     input: impl AsyncRead + Unpin,
     mut to_server: DuplexStream,
-    answers: mpsc::UnboundedSender<Value>,
+    answers: mpsc::Sender<Value>,
 ) {
     let mut inp = Input {
         r: input,
@@ -258,7 +261,7 @@ async fn pump_input(
         }
         if !inp.starts_with_header().await {
             tracing::error!("garbage between messages was skipped");
-            let _ = answers.send(error(
+            let _ = answers.try_send(error(
                 Value::Null,
                 PARSE_ERROR,
                 "Parse error: expected a Content-Length header",
@@ -270,7 +273,7 @@ async fn pump_input(
             None => break,
             Some(Ok(b)) => b,
             Some(Err(())) => {
-                let _ = answers.send(error(
+                let _ = answers.try_send(error(
                     Value::Null,
                     PARSE_ERROR,
                     "Parse error: header block too long",
@@ -281,7 +284,7 @@ async fn pump_input(
         };
         let Some(len) = content_length(&block) else {
             tracing::error!("a message with a bad Content-Length was skipped");
-            let _ = answers.send(error(
+            let _ = answers.try_send(error(
                 Value::Null,
                 PARSE_ERROR,
                 "Parse error: missing or invalid Content-Length",
@@ -300,7 +303,7 @@ async fn pump_input(
             }
             Err(answer) => {
                 tracing::error!("refused a message: {}", answer["error"]["message"]);
-                let _ = answers.send(answer);
+                let _ = answers.try_send(answer);
             }
         }
     }
@@ -311,7 +314,7 @@ async fn pump_input(
 /// [`pump_input`] between them.
 async fn pump_output(
     mut from_server: DuplexStream,
-    mut answers: mpsc::UnboundedReceiver<Value>,
+    mut answers: mpsc::Receiver<Value>,
     mut out: impl AsyncWrite + Unpin,
 ) {
     let mut inp = Input {
@@ -358,7 +361,7 @@ async fn pump_output(
 /// answers (for fuzzing).
 pub async fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
     let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
     let mut passed = Vec::new();
     let ((), _) = tokio::join!(
         pump_input(input, to_server, tx),
@@ -380,7 +383,7 @@ pub fn guard(
 ) -> (DuplexStream, DuplexStream, tokio::task::JoinHandle<()>) {
     let (to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::channel(MAX_PENDING_ANSWERS);
     tokio::spawn(pump_input(input, to_server, tx));
     let writer = tokio::spawn(pump_output(from_server, rx, output));
     (server_in, server_out, writer)
@@ -396,7 +399,7 @@ mod tests {
 
     async fn run(input: &[u8]) -> (String, Vec<Value>) {
         let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
-        let (tx, mut rx) = mpsc::unbounded_channel();
+        let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
         pump_input(input, to_server, tx).await;
         let mut passed = String::new();
         server_in.read_to_string(&mut passed).await.unwrap();
