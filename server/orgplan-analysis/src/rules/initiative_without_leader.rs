@@ -1,5 +1,4 @@
-use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
-use crate::text::{Loc, TextRange};
+use super::{Ctx, Finding, Group, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     name: "initiative-without-leader",
@@ -38,21 +37,15 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .enumerate()
             .find(|(i, _)| ctx.model.led_by[*i].is_empty())
             .map(|(_, l)| l.decl.id.clone());
-        if let Some(body) = d.body {
-            let text = ctx.text(d.file());
-            let (at, indent) = super::body_insert(text, d.block.range.start, body);
-            let who = free.clone().unwrap_or_else(|| "leader".to_string());
-            f = f.fix(Fix {
-                title: match &free {
-                    Some(l) => format!("Add `leader: {l}` (leads nothing yet)"),
-                    None => "Add a `leader:`".to_string(),
-                },
-                edits: vec![Edit {
-                    loc: Loc::new(d.file(), TextRange::empty(at)),
-                    new_text: format!("\n{indent}leader: {who}"),
-                }],
-                preferred: free.is_some(),
-            });
+        let who = free.clone().unwrap_or_else(|| "leader".to_string());
+        let title = match &free {
+            Some(l) => format!("Add `leader: {l}` (leads nothing yet)"),
+            None => "Add a `leader:`".to_string(),
+        };
+        if let Some(fix) =
+            super::add_to_body(ctx, d, &format!("leader: {who}"), title, free.is_some())
+        {
+            f = f.fix(fix);
         }
         out.push(f);
     }

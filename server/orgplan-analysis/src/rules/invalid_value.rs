@@ -85,14 +85,7 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
                     if let Some(s) = crate::suggest::best(name, values.iter().map(|e| e.name)) {
                         f.message =
                             format!("`{name}` is not a valid `{key}` — did you mean `{s}`?");
-                        f = f.fix(Fix {
-                            title: format!("Change to `{s}`"),
-                            edits: vec![Edit {
-                                loc,
-                                new_text: s.to_string(),
-                            }],
-                            preferred: true,
-                        });
+                        f = f.fix(Fix::replace(loc, s));
                     }
                     out.push(f);
                 }

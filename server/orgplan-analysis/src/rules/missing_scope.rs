@@ -1,5 +1,4 @@
-use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
-use crate::text::{Loc, TextRange};
+use super::{Ctx, Finding, Group, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     name: "missing-scope",
@@ -29,18 +28,14 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 d.id
             ),
         );
-        if let Some(body) = d.body {
-            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
-            f = f.fix(Fix {
-                title: "Add a `scope:` stub".into(),
-                edits: vec![Edit {
-                    loc: Loc::new(d.file(), TextRange::empty(at)),
-                    new_text: format!(
-                        "\n{indent}scope: \"TODO: the bounded context this initiative owns\""
-                    ),
-                }],
-                preferred: false,
-            });
+        if let Some(fix) = super::add_to_body(
+            ctx,
+            d,
+            "scope: \"TODO: the bounded context this initiative owns\"",
+            "Add a `scope:` stub".into(),
+            false,
+        ) {
+            f = f.fix(fix);
         }
         out.push(f);
     }

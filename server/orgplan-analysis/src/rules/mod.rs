@@ -337,6 +337,41 @@ pub(crate) fn and_list(items: &[String]) -> String {
     }
 }
 
+/// A fix that adds `line` at the top of a declaration's body (none for a
+/// bodiless block).
+pub(crate) fn add_to_body(
+    ctx: &Ctx,
+    decl: &crate::model::Decl,
+    line: &str,
+    title: String,
+    preferred: bool,
+) -> Option<Fix> {
+    let body = decl.body?;
+    let (at, indent) = body_insert(ctx.text(decl.file()), decl.block.range.start, body);
+    Some(Fix {
+        title,
+        edits: vec![Edit {
+            loc: Loc::new(decl.file(), crate::text::TextRange::empty(at)),
+            new_text: format!("\n{indent}{line}"),
+        }],
+        preferred,
+    })
+}
+
+impl Fix {
+    /// The preferred fix that replaces `loc` with `text` ("Change to …").
+    pub fn replace(loc: Loc, text: &str) -> Fix {
+        Fix {
+            title: format!("Change to `{text}`"),
+            edits: vec![Edit {
+                loc,
+                new_text: text.to_string(),
+            }],
+            preferred: true,
+        }
+    }
+}
+
 /// Where to insert a new line inside a block body: after the `{`, with the
 /// indentation of the body's first property (or two spaces more than the block).
 pub(crate) fn body_insert(

@@ -1,5 +1,4 @@
-use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
-use crate::text::{Loc, TextRange};
+use super::{Ctx, Finding, Group, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     name: "orphan-team",
@@ -27,16 +26,14 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             d.name,
             format!("team {} serves no initiative", d.label()),
         );
-        if let Some(body) = d.body {
-            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
-            f = f.fix(Fix {
-                title: format!("Mark `{}` as a functional team", d.id),
-                edits: vec![Edit {
-                    loc: Loc::new(d.file(), TextRange::empty(at)),
-                    new_text: format!("\n{indent}functional: true"),
-                }],
-                preferred: false,
-            });
+        if let Some(fix) = super::add_to_body(
+            ctx,
+            d,
+            "functional: true",
+            format!("Mark `{}` as a functional team", d.id),
+            false,
+        ) {
+            f = f.fix(fix);
         }
         out.push(f);
     }

@@ -57,14 +57,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         if let Some(s) = suggestion {
             f.message.push_str(&format!(" — did you mean `{s}`?"));
-            f = f.fix(Fix {
-                title: format!("Change to `{s}`"),
-                edits: vec![Edit {
-                    loc: r.loc,
-                    new_text: s.to_string(),
-                }],
-                preferred: true,
-            });
+            f = f.fix(Fix::replace(r.loc, &s));
         }
         let text = ctx.text(r.loc.file);
         let kind = match r.expected {

@@ -73,14 +73,7 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
             let candidates: Vec<&str> = allowed.iter().map(|k| k.keyword()).collect();
             if let Some(s) = crate::suggest::best(word, candidates.iter().copied()) {
                 f.message.push_str(&format!(" — did you mean `{s}`?"));
-                f = f.fix(Fix {
-                    title: format!("Change to `{s}`"),
-                    edits: vec![Edit {
-                        loc,
-                        new_text: s.to_string(),
-                    }],
-                    preferred: true,
-                });
+                f = f.fix(Fix::replace(loc, s));
             } else {
                 f.message
                     .push_str(&format!("; expected {}", list(&candidates)));

@@ -1,4 +1,4 @@
-use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use super::{Ctx, Finding, Fix, Group, Rule, Severity};
 use crate::rules::blocks_with_kind;
 use crate::text::Loc;
 
@@ -31,14 +31,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 crate::suggest::best(&p.key.text, spec.properties.iter().map(|p| p.name))
             {
                 f.message.push_str(&format!(" — did you mean `{s}`?"));
-                f = f.fix(Fix {
-                    title: format!("Change to `{s}`"),
-                    edits: vec![Edit {
-                        loc,
-                        new_text: s.to_string(),
-                    }],
-                    preferred: true,
-                });
+                f = f.fix(Fix::replace(loc, s));
             } else {
                 let keys: Vec<String> = spec
                     .properties
