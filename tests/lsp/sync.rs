@@ -319,3 +319,39 @@ fn settings_from_the_client_set_severities_and_are_re_read_on_change() {
     assert_eq!(codes(&d), vec!["missing-metrics"]);
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn each_orgplan_toml_below_a_folder_roots_its_own_model() {
+    // As `orgplan check` groups them: two plans under their own orgplan.toml
+    // both declare `legal` without clashing, and each reads its own levels.
+    let legal = "team legal \"Legal\" {\n  functional: true\n}\n";
+    let plan =
+        "initiative x \"X\" {\n  leader: jane\n  metrics: \"m\"\n}\n\nleader jane \"Jane\" {}\n";
+    let dir = workspace(&[
+        ("a/orgplan.toml", "[rules]\nmissing-scope = \"error\"\n"),
+        ("a/legal.orgplan", legal),
+        ("a/plan.orgplan", plan),
+        ("b/orgplan.toml", "[rules]\nmissing-scope = \"off\"\n"),
+        ("b/legal.orgplan", legal),
+        ("b/plan.orgplan", plan),
+    ]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        ..Init::default()
+    });
+    let a = c.wait_diagnostics(&c.uri("a/plan.orgplan"), |_| true);
+    assert_eq!(codes(&a), ["missing-scope"], "{a:#?}");
+    assert_eq!(a["diagnostics"][0]["severity"], 1);
+    let b = c.wait_diagnostics(&c.uri("b/plan.orgplan"), |_| true);
+    assert!(codes(&b).is_empty(), "{b:#?}");
+    c.drain(Duration::from_millis(300));
+    for n in &c.notifications {
+        if n["method"] == "textDocument/publishDiagnostics" {
+            assert!(
+                !codes(&n["params"]).contains(&"duplicate-definition".to_string()),
+                "{n:#?}"
+            );
+        }
+    }
+    assert_eq!(c.shutdown(), 0);
+}

@@ -181,14 +181,21 @@ impl Inner {
             let Ok(scan) = scan else { continue };
             files += scan.plans.len();
             self.mutate("loading the workspace", |s| {
-                let Some(project) = s.root_project(&folder.to_string_lossy()) else {
+                if s.root_project(&folder.to_string_lossy()).is_none() {
                     return;
-                };
-                for (path, text) in scan.plans {
-                    s.load_disk_file(project, &path, text);
                 }
-                if let Some((path, text)) = scan.config {
-                    s.load_disk_file(project, &path, text);
+                // A folder below with its own orgplan.toml is a project of its own.
+                for (path, _) in &scan.configs {
+                    if let Some(dir) = path.parent() {
+                        if dir.starts_with(&folder) {
+                            s.add_root(dir.to_path_buf());
+                        }
+                    }
+                }
+                for (path, text) in scan.plans.into_iter().chain(scan.configs) {
+                    if let Some(project) = s.root_project(&path.to_string_lossy()) {
+                        s.load_disk_file(project, &path, text);
+                    }
                 }
             });
             if let Some(p) = &progress {

@@ -136,10 +136,12 @@ pub fn read_regular(p: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
-/// Plan files and the root configuration found under one folder.
+/// Plan files and configuration files found under one folder. Each
+/// `orgplan.toml` (the folder's own, or one in a folder below it) roots a
+/// project of its own, as `orgplan check` groups files.
 pub struct Scan {
     pub plans: Vec<(PathBuf, String)>,
-    pub config: Option<(PathBuf, String)>,
+    pub configs: Vec<(PathBuf, String)>,
 }
 
 /// Reads every `.orgplan` below `root` (canonical), skipping
@@ -147,6 +149,7 @@ pub struct Scan {
 /// they resolve inside it.
 pub fn scan_folder(root: &Path) -> Scan {
     let mut plans = Vec::new();
+    let mut configs = Vec::new();
     let mut seen_dirs = HashSet::new();
     let mut seen_files = HashSet::new();
     let mut stack = vec![root.to_path_buf()];
@@ -183,15 +186,20 @@ pub fn scan_folder(root: &Path) -> Scan {
                 if let Some(bytes) = read_regular(&canon) {
                     plans.push((canon, String::from_utf8_lossy(&bytes).into_owned()));
                 }
+            } else if name == config::FILE_NAME
+                && canon.file_name().is_some_and(|n| n == config::FILE_NAME)
+                && canon.is_file()
+                && seen_files.insert(canon.clone())
+            {
+                if let Some(bytes) = read_regular(&canon) {
+                    configs.push((canon, String::from_utf8_lossy(&bytes).into_owned()));
+                }
             }
         }
     }
     plans.sort();
-    let config = std::fs::canonicalize(root.join(config::FILE_NAME))
-        .ok()
-        .filter(|p| p.starts_with(root) && p.is_file())
-        .and_then(|p| read_regular(&p).map(|t| (p, String::from_utf8_lossy(&t).into_owned())));
-    Scan { plans, config }
+    configs.sort();
+    Scan { plans, configs }
 }
 
 impl Session {
