@@ -2,6 +2,7 @@
 //! optionally, `#- name.orgplan` lines starting further files, or
 //! `#- orgplan.toml`).
 
+use crate::rules::fixture::{split_files, unindent};
 use crate::text::FileId;
 use crate::workspace::Workspace;
 use crate::Analysis;
@@ -15,42 +16,8 @@ pub struct Fixture {
     pub offset: usize,
 }
 
-pub fn unindent(s: &str) -> String {
-    let s = s.strip_prefix('\n').unwrap_or(s);
-    let indent = s
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
-        .min()
-        .unwrap_or(0);
-    let mut out: String = s
-        .lines()
-        .map(|l| {
-            if l.len() >= indent {
-                &l[indent..]
-            } else {
-                l.trim_start()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    out.push('\n');
-    out
-}
-
 pub fn fixture(text: &str) -> Fixture {
-    let text = unindent(text);
-    let mut files: Vec<(String, String)> = Vec::new();
-    for line in text.split_inclusive('\n') {
-        if let Some(name) = line.strip_prefix("#- ") {
-            files.push((name.trim().to_string(), String::new()));
-            continue;
-        }
-        if files.is_empty() {
-            files.push(("main.orgplan".to_string(), String::new()));
-        }
-        files.last_mut().unwrap().1.push_str(line);
-    }
+    let files = split_files(&unindent(text));
     let mut ws = Workspace::new();
     let mut cursor = None;
     let mut first = None;

@@ -24,7 +24,8 @@ struct Expected {
     rule: String,
 }
 
-fn split_files(fixture: &str) -> Vec<(String, String)> {
+/// Splits a fixture into files at `#- name` lines (`main.orgplan` first).
+pub(crate) fn split_files(fixture: &str) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = Vec::new();
     for line in fixture.split_inclusive('\n') {
         if let Some(name) = line.strip_prefix("#- ") {
@@ -139,7 +140,8 @@ pub fn check(rule: &Rule, fixture: &str) -> String {
     rendered
 }
 
-fn unindent(s: &str) -> String {
+/// Removes the indentation common to every non-blank line.
+pub(crate) fn unindent(s: &str) -> String {
     let s = s.strip_prefix('\n').unwrap_or(s);
     let indent = s
         .lines()
