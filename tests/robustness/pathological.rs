@@ -40,8 +40,10 @@ pub fn long_line() -> String {
     format!("team a \"A\" {{ roles: {}qa }}\n", "qa, ".repeat(250_000))
 }
 
+/// Blocks nested `depth` deep (indented: a `team` in the first column would
+/// start a top-level block of its own).
 pub fn deep_nesting(depth: usize) -> String {
-    "team a \"A\" {\n".repeat(depth) + &"}\n".repeat(depth)
+    " team a \"A\" {\n".repeat(depth) + &"}\n".repeat(depth)
 }
 
 pub fn cycle(n: usize) -> String {

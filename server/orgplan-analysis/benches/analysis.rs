@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use orgplan_analysis::config::Config;
 use orgplan_analysis::model::Model;
 use orgplan_analysis::rules::{self, Ctx};
-use orgplan_analysis::syntax;
+use orgplan_analysis::{chunks, syntax};
 use orgplan_analysis::{FileId, TextRange, Workspace};
 use std::hint::black_box;
 use std::time::Duration;
@@ -54,15 +54,19 @@ fn bench(c: &mut Criterion) {
         b.iter(|| syntax::parse(black_box(&text), None))
     });
 
-    g.bench_function("parse/incremental-one-char", |b| {
+    g.bench_function("parse/chunked", |b| {
+        b.iter(|| chunks::parse(black_box(&text)))
+    });
+
+    g.bench_function("parse/chunked-edit-one-char", |b| {
+        let parsed = chunks::parse(&text);
         b.iter_batched(
-            || {
-                let mut old = tree.clone();
-                old.edit(&syntax::input_edit(&text, TextRange::empty(at), &edited, 1));
-                old
+            || parsed.clone(),
+            |mut p| {
+                p.edit(black_box(&edited), TextRange::empty(at), 1);
+                p
             },
-            |old| syntax::parse(black_box(&edited), Some(&old)),
-            BatchSize::SmallInput,
+            BatchSize::LargeInput,
         )
     });
 

@@ -7,6 +7,7 @@
 //! navigation …) in the same terms. Nothing here knows LSP, JSON or async,
 //! and nothing here fails: bad input becomes findings.
 
+pub mod chunks;
 pub mod config;
 pub mod format;
 pub mod ide;

@@ -6,7 +6,7 @@
 //! expected there.
 
 use crate::text::TextRange;
-use tree_sitter::{InputEdit, Language, Node, Parser, Point, Tree};
+use tree_sitter::{Language, Node, Parser, Tree};
 
 /// Blocks nested deeper than this are reported and not analysed: no block
 /// kind of the language nests more than two levels, and the limit keeps every
@@ -27,48 +27,6 @@ pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
     parser
         .parse(text, old)
         .expect("parsing has no timeout or cancellation flag set, so it always returns a tree")
-}
-
-/// The [`InputEdit`] that replacing `range` of `old_text` by `new_text_len`
-/// bytes (now in `new_text`) means to tree-sitter.
-pub fn input_edit(old_text: &str, range: TextRange, new_text: &str, new_len: usize) -> InputEdit {
-    // One scan of the text before the edit; the ends are counted from there.
-    let start_position = point_at(old_text, range.start);
-    let new_end_byte = range.start + new_len;
-    let old_end_position = point_after(old_text, range.start, range.end, start_position);
-    let new_end_position = point_after(new_text, range.start, new_end_byte, start_position);
-    InputEdit {
-        start_byte: range.start,
-        old_end_byte: range.end,
-        new_end_byte,
-        start_position,
-        old_end_position,
-        new_end_position,
-    }
-}
-
-/// The point at `to`, given the point at `from` (`from <= to`).
-fn point_after(text: &str, from: usize, to: usize, at_from: Point) -> Point {
-    let bytes = text.as_bytes();
-    let (from, to) = (from.min(bytes.len()), to.min(bytes.len()));
-    let between = &bytes[from..to.max(from)];
-    match between.iter().rposition(|&b| b == b'\n') {
-        None => Point::new(at_from.row, at_from.column + between.len()),
-        Some(last) => Point::new(
-            at_from.row + between.iter().filter(|&&b| b == b'\n').count(),
-            between.len() - last - 1,
-        ),
-    }
-}
-
-fn point_at(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    Point::new(row, before.len() - line_start)
 }
 
 /// An identifier with its place.
@@ -185,92 +143,8 @@ fn too_deep_message() -> String {
     format!("blocks nested more than {MAX_NESTING} levels deep are not analysed")
 }
 
-/// Lowers `tree`, the new tree of `text` after `edit` (which turned
-/// `old_text` into `text`), reusing the blocks of `old` (the document of
-/// `old_text`) that stand unchanged at the top level: a top-level block node
-/// without errors whose text is the same as an old block's that had none
-/// either (at the same place, or moved by the edit) lowers to that block
-/// shifted — the grammar has no conflicts, so the same tokens from the top
-/// level parse the same way. Gives exactly what [`lower`] gives.
-pub fn lower_incremental(
-    text: &str,
-    tree: &Tree,
-    old_text: &str,
-    mut old: Document,
-    edit: &InputEdit,
-) -> Document {
-    let delta = edit.new_end_byte as isize - edit.old_end_byte as isize;
-    let old_ranges: Vec<TextRange> = old.blocks.iter().map(|b| b.range).collect();
-    let old_errors = std::mem::take(&mut old.errors);
-    // Errors are sorted by start; `reach[i]` is how far the first `i` reach.
-    let reach: Vec<usize> = std::iter::once(0)
-        .chain(old_errors.iter().scan(0, |m, e| {
-            *m = e.range.end.max(*m);
-            Some(*m)
-        }))
-        .collect();
-    let has_error = |r: TextRange| {
-        let i = old_errors.partition_point(|e| e.range.start < r.start);
-        old_errors.get(i).is_some_and(|e| e.range.start <= r.end) || (i > 0 && reach[i] >= r.start)
-    };
-    let mut old_blocks: Vec<Option<Block>> = std::mem::take(&mut old.blocks)
-        .into_iter()
-        .map(Some)
-        .collect();
-
-    let root = tree.root_node();
-    let mut blocks = Vec::with_capacity(old_blocks.len() + 1);
-    let mut too_deep = Vec::new();
-    let mut cursor = root.walk();
-    for child in root.named_children(&mut cursor) {
-        match child.kind() {
-            "block" => {
-                let r = range_of(child);
-                let reused = (!child.has_error())
-                    .then(|| {
-                        // Where the block was if the edit did not move it, or if it did.
-                        [r, r.shifted(-delta)].into_iter().find_map(|o| {
-                            let i = old_ranges
-                                .binary_search_by_key(&o.start, |x| x.start)
-                                .ok()?;
-                            let same = old_ranges[i] == o
-                                && old_text.get(o.start..o.end) == text.get(r.start..r.end)
-                                && !has_error(o);
-                            same.then_some(i)
-                        })
-                    })
-                    .flatten();
-                if let Some(mut b) = reused.and_then(|i| old_blocks[i].take()) {
-                    let shift = r.start as isize - b.range.start as isize;
-                    if shift != 0 {
-                        shift_block(&mut b, shift);
-                    }
-                    blocks.push(b);
-                } else if let Some(b) = lower_block(text, child, 0, &mut too_deep) {
-                    blocks.push(b);
-                }
-            }
-            "ERROR" => blocks.extend(lower_items(text, child, 0, &mut Vec::new(), &mut too_deep)),
-            _ => {}
-        }
-    }
-    blocks.sort_by_key(|b| b.range.start);
-    let mut doc = Document {
-        blocks,
-        errors: syntax_errors(text, tree),
-    };
-    for range in too_deep {
-        doc.errors.push(SyntaxError {
-            range,
-            message: too_deep_message(),
-        });
-    }
-    doc.errors.sort_by_key(|e| (e.range.start, e.range.end));
-    doc
-}
-
 /// Moves every range in `b` by `delta` bytes.
-fn shift_block(b: &mut Block, delta: isize) {
+pub fn shift_block(b: &mut Block, delta: isize) {
     let mut stack = vec![b];
     while let Some(b) = stack.pop() {
         b.kind.range = b.kind.range.shifted(delta);

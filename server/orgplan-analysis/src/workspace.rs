@@ -2,34 +2,33 @@
 //! configuration, and the analysis of them all, recomputed when asked after a
 //! change.
 
+use crate::chunks::{self, Parsed};
 use crate::config::{self, Config, ConfigError, Level};
 use crate::model::Model;
 use crate::rules::{self, Ctx, Finding};
-use crate::syntax::{self, Document};
+use crate::syntax::Document;
 use crate::text::{FileId, TextRange};
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tree_sitter::Tree;
 
-/// One `.orgplan` file: its text, concrete tree and lowered document.
+/// One `.orgplan` file: its text, its chunks' concrete trees and its lowered
+/// document.
 #[derive(Clone)]
 pub struct SourceFile {
     pub path: String,
     pub text: String,
-    pub tree: Tree,
-    pub doc: Arc<Document>,
+    pub parsed: Parsed,
 }
 
 impl SourceFile {
     fn new(path: String, text: String) -> SourceFile {
-        let tree = syntax::parse(&text, None);
-        let doc = Arc::new(syntax::lower(&text, &tree));
-        SourceFile {
-            path,
-            text,
-            tree,
-            doc,
-        }
+        let parsed = chunks::parse(&text);
+        SourceFile { path, text, parsed }
+    }
+
+    /// The lowered document.
+    pub fn doc(&self) -> &Document {
+        &self.parsed.doc
     }
 }
 
@@ -105,37 +104,18 @@ impl Workspace {
         id
     }
 
-    /// Replaces `range` of a file's text with `new_text`, reparsing
-    /// incrementally from the old tree. Ranges outside the text or not on
-    /// character boundaries are clamped to the nearest valid ones.
+    /// Replaces `range` of a file's text with `new_text`, reparsing only the
+    /// chunks the edit touches ([`chunks`]). Ranges outside the text or not
+    /// on character boundaries are clamped to the nearest valid ones.
     pub fn edit_file(&mut self, id: FileId, range: TextRange, new_text: &str) {
         let Some(file) = self.files.get_mut(&id) else {
             return;
         };
         let start = floor_char_boundary(&file.text, range.start);
         let end = floor_char_boundary(&file.text, range.end.max(start));
-        let old_text = std::mem::take(&mut file.text);
-        let mut text = String::with_capacity(old_text.len() + new_text.len());
-        text.push_str(&old_text[..start]);
-        text.push_str(new_text);
-        text.push_str(&old_text[end..]);
-        let edit = syntax::input_edit(&old_text, TextRange::new(start, end), &text, new_text.len());
-        file.tree.edit(&edit);
-        let mut tree = syntax::parse(&text, Some(&file.tree));
-        if tree.root_node().has_error() {
-            // Error recovery can depend on which subtrees the incremental
-            // parse reused; parse afresh so the tree (and every finding) is
-            // the same as a fresh parse of this text would give.
-            tree = syntax::parse(&text, None);
-        }
-        // Lower again only the top-level blocks the parser did not reuse;
-        // the others are moved over from the old document, ranges shifted.
-        let old_doc = std::mem::take(&mut file.doc);
-        let old_doc = Arc::try_unwrap(old_doc).unwrap_or_else(|shared| (*shared).clone());
-        let doc = syntax::lower_incremental(&text, &tree, &old_text, old_doc, &edit);
-        file.doc = Arc::new(doc);
-        file.tree = tree;
-        file.text = text;
+        file.text.replace_range(start..end, new_text);
+        file.parsed
+            .edit(&file.text, TextRange::new(start, end), new_text.len());
         self.invalidate();
     }
 
@@ -268,7 +248,7 @@ impl Workspace {
         let docs: Vec<(FileId, &Document, &str)> = self
             .files
             .iter()
-            .map(|(id, f)| (*id, f.doc.as_ref(), f.text.as_str()))
+            .map(|(id, f)| (*id, f.doc(), f.text.as_str()))
             .collect();
         let model = Model::build(docs.iter().map(|(id, d, _)| (*id, *d)));
         let config = self.config();

@@ -51,7 +51,7 @@ fn editor_features_on_deep_nesting_do_not_overflow_the_stack() {
     use orgplan_analysis::TextRange;
     let worker = std::thread::Builder::new().stack_size(1 << 20).spawn(|| {
         let depth = 20_000;
-        let text = "team a \"A\" {\n  roles: qa # c\n".repeat(depth) + &"}\n".repeat(depth);
+        let text = " team a \"A\" {\n  roles: qa # c\n".repeat(depth) + &"}\n".repeat(depth);
         let mut ws = Workspace::new();
         let file = ws.set_file("deep.orgplan", text.clone());
         let analysis = ws.analysis();

@@ -85,13 +85,13 @@ proptest! {
             ws.edit_file(id, TextRange::new(start, end), &insert);
         }
         let final_text = ws.text(id).unwrap().to_string();
-        let incremental_tree = ws.file(id).unwrap().tree.root_node().to_sexp();
+        let incremental_tree = ws.file(id).unwrap().parsed.sexp();
         let incremental = findings_of(&mut ws);
         let mut fresh = Workspace::new();
         fresh.set_file("a.orgplan", final_text);
-        let fresh_tree = fresh.file(id).unwrap().tree.root_node().to_sexp();
+        let fresh_tree = fresh.file(id).unwrap().parsed.sexp();
         prop_assert_eq!(&incremental_tree, &fresh_tree, "trees differ for {:?}", ws.text(id).unwrap());
-        prop_assert_eq!(&ws.file(id).unwrap().doc, &fresh.file(id).unwrap().doc, "documents differ");
+        prop_assert_eq!(ws.file(id).unwrap().doc(), fresh.file(id).unwrap().doc(), "documents differ");
         let fresh_findings = findings_of(&mut fresh);
         let only_inc: Vec<_> = incremental.iter().filter(|f| !fresh_findings.contains(f)).collect();
         let only_fresh: Vec<_> = fresh_findings.iter().filter(|f| !incremental.contains(f)).collect();
@@ -102,7 +102,7 @@ proptest! {
 #[test]
 fn deep_nesting_does_not_overflow() {
     let depth = 5000;
-    let text = "team a \"A\" {\n".repeat(depth) + &"}\n".repeat(depth);
+    let text = " team a \"A\" {\n".repeat(depth) + &"}\n".repeat(depth);
     analyse(&text);
 }
 

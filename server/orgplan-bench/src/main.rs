@@ -153,7 +153,7 @@ fn print_stats(plan: &generate::Plan) {
     let config = orgplan_analysis::config::Config::default();
     let docs: Vec<_> = ws
         .files()
-        .map(|(id, f)| (id, f.doc.as_ref(), f.text.as_str()))
+        .map(|(id, f)| (id, f.doc(), f.text.as_str()))
         .collect();
     let ctx = orgplan_analysis::rules::Ctx {
         model: &analysis.model,

@@ -262,7 +262,7 @@ pub fn completions(
         _ => "",
     };
     let braces = open_braces(text, start);
-    let blocks = enclosing(&src.doc.blocks, text, &braces);
+    let blocks = enclosing(&src.doc().blocks, text, &braces);
     let m = &analysis.model;
     let mut items = Vec::new();
     let innermost = blocks.last();

@@ -38,17 +38,22 @@ pub fn folding_ranges(ws: &Workspace, file: FileId) -> Vec<Fold> {
     };
     let text = src.text.as_str();
     let mut out = Vec::new();
-    blocks(text, &src.doc.blocks, &mut out);
+    blocks(text, &src.doc().blocks, &mut out);
     // Comments: collect them from the tree, then group consecutive lines.
     let mut comments: Vec<TextRange> = Vec::new();
-    let mut cursor = src.tree.walk();
-    let mut stack = vec![src.tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "comment" {
-            comments.push(TextRange::new(n.start_byte(), n.end_byte()));
-            continue;
+    for chunk in &src.parsed.chunks {
+        let mut cursor = chunk.tree.walk();
+        let mut stack = vec![chunk.tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "comment" {
+                comments.push(TextRange::new(
+                    chunk.start + n.start_byte(),
+                    chunk.start + n.end_byte(),
+                ));
+                continue;
+            }
+            stack.extend(n.children(&mut cursor));
         }
-        stack.extend(n.children(&mut cursor));
     }
     comments.sort();
     let mut run: Option<TextRange> = None;

@@ -106,7 +106,7 @@ pub fn target_at(
     file: FileId,
     offset: usize,
 ) -> Option<Target> {
-    let doc = &ws.file(file)?.doc;
+    let doc = ws.file(file)?.doc();
     let mut blocks: &[Block] = &doc.blocks;
     let mut parent: Option<BlockKind> = None;
     loop {

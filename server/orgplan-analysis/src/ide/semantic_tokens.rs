@@ -55,8 +55,29 @@ pub fn semantic_tokens(
     };
     let text = src.text.as_str();
     let mut out = Vec::new();
-    let root = src.tree.root_node();
-    walk(text, root, None, within, &mut out);
+    for chunk in &src.parsed.chunks {
+        if within.is_some_and(|w| !chunk.range().intersects(w)) {
+            continue;
+        }
+        // The chunk's tree counts from the chunk's start.
+        let at = out.len();
+        let inside = within.map(|w| {
+            TextRange::new(
+                w.start.saturating_sub(chunk.start),
+                w.end.saturating_sub(chunk.start),
+            )
+        });
+        walk(
+            &text[chunk.start..chunk.end],
+            chunk.tree.root_node(),
+            None,
+            inside,
+            &mut out,
+        );
+        for t in &mut out[at..] {
+            t.range = t.range.shifted(chunk.start as isize);
+        }
+    }
     if let Some(w) = within {
         out.retain(|t| t.range.intersects(w));
     }

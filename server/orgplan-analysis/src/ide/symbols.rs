@@ -45,7 +45,7 @@ fn symbol(b: &Block) -> Symbol {
 
 pub fn document_symbols(ws: &Workspace, file: FileId) -> Vec<Symbol> {
     ws.file(file)
-        .map_or(Vec::new(), |f| f.doc.blocks.iter().map(symbol).collect())
+        .map_or(Vec::new(), |f| f.doc().blocks.iter().map(symbol).collect())
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -28,7 +28,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     decls.len()
                 ),
             );
-            for (j, other) in decls.iter().enumerate() {
+            for (j, other) in decls.iter().enumerate().take(super::MAX_RELATED + 1) {
                 if i != j {
                     f = f.related(m.decl(*other).name, format!("`{id}` is also declared here"));
                 }

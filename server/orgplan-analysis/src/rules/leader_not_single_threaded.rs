@@ -48,6 +48,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             let others: Vec<String> = inits
                 .iter()
                 .filter(|&&j| j != i)
+                .take(super::MAX_LISTED)
                 .map(|j| format!("`{}`", m.initiatives[*j].decl.id))
                 .collect();
             let mut f = Finding::new(
@@ -59,7 +60,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     inits.len(),
                     super::and_list(&names),
                     init.decl.id,
-                    super::and_list(&others)
+                    super::and_list_of(&others, inits.len() - 1)
                 ),
             );
             for &j in inits.iter().filter(|&&j| j != i) {

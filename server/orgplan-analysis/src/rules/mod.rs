@@ -229,7 +229,12 @@ impl Finding {
         }
     }
 
+    /// Adds a related place; past [`MAX_RELATED`], adds nothing (a finding
+    /// about an id declared 20,000 times must not carry 20,000 places).
     pub fn related(mut self, loc: Loc, message: impl Into<String>) -> Finding {
+        if self.related.len() >= MAX_RELATED {
+            return self;
+        }
         self.related.push(Related {
             loc,
             message: message.into(),
@@ -329,7 +334,26 @@ pub(crate) fn blocks_with_kind(
 }
 
 /// `a`, `a and b`, `a, b and c`.
+/// The most related places a finding carries.
+pub const MAX_RELATED: usize = 20;
+
+/// The most items [`and_list`] names; the rest are counted.
+pub(crate) const MAX_LISTED: usize = 8;
+
 pub(crate) fn and_list(items: &[String]) -> String {
+    and_list_of(items, items.len())
+}
+
+/// Like [`and_list`], for the first of `total` items (at least
+/// [`MAX_LISTED`] of them, or all).
+pub(crate) fn and_list_of(items: &[String], total: usize) -> String {
+    if total > MAX_LISTED {
+        return format!(
+            "{} and {} more",
+            items[..MAX_LISTED.min(items.len())].join(", "),
+            total - MAX_LISTED.min(items.len())
+        );
+    }
     match items {
         [] => String::new(),
         [one] => one.clone(),

@@ -1,0 +1,272 @@
+//! A file is parsed in chunks: each top-level declaration line starts a new
+//! one. A line that begins, in its first column, with `leader`, `initiative`
+//! or `team` and a space or tab starts a chunk (so does the start of the
+//! file), and each chunk is parsed and lowered on its own.
+//!
+//! Why: those three kinds are declared only at the top level, strings and
+//! comments end at the end of their line, so in a well-formed file every
+//! such line is a top-level block's first line and the chunks parse exactly
+//! as the whole file would. In a file with an open brace, the chunk ends the
+//! block left open (a syntax error there) instead of swallowing every block
+//! below it: an error in one block never hides or changes the rest.
+//!
+//! And it makes an edit cheap whatever the size of the file: whether a line
+//! starts a chunk depends on that line alone, so an edit re-splits, reparses
+//! and re-lowers only the chunks it touches (and one on each side); every
+//! other chunk is kept, its ranges shifted. The result is the same as
+//! parsing the new text afresh; `tests/no_panic.rs` checks it on random edit
+//! scripts.
+
+use crate::syntax::{self, Block, Document, SyntaxError};
+use crate::text::TextRange;
+use std::cell::RefCell;
+use tree_sitter::{Parser, Tree};
+
+/// The kinds whose declaration in the first column starts a chunk.
+pub const CHUNK_KEYWORDS: [&str; 3] = ["leader", "initiative", "team"];
+
+/// One chunk of a file: its place, its concrete tree (positions relative to
+/// `start`) and how many of the document's blocks and errors it holds.
+#[derive(Clone)]
+pub struct Chunk {
+    pub start: usize,
+    pub end: usize,
+    pub tree: Tree,
+    blocks: usize,
+    errors: usize,
+}
+
+impl Chunk {
+    pub fn range(&self) -> TextRange {
+        TextRange::new(self.start, self.end)
+    }
+}
+
+/// A parsed file: its chunks and the lowered document of the whole text.
+#[derive(Clone)]
+pub struct Parsed {
+    pub chunks: Vec<Chunk>,
+    pub doc: Document,
+}
+
+/// Whether the line starting at `i` starts a chunk.
+fn starts_chunk(text: &[u8], i: usize) -> bool {
+    let rest = &text[i..];
+    CHUNK_KEYWORDS
+        .iter()
+        .any(|k| rest.starts_with(k.as_bytes()) && matches!(rest.get(k.len()), Some(b' ' | b'\t')))
+}
+
+/// The chunk starts in `text[from..to]`: `from` (a chunk start), then every
+/// line start after it and before `to` that starts a chunk. Lines end in
+/// `\n`, `\r\n` or a lone `\r`.
+fn chunk_starts(text: &[u8], from: usize, to: usize) -> Vec<usize> {
+    let mut out = vec![from];
+    let mut i = from;
+    while i < to {
+        let b = text[i];
+        i += 1;
+        let line_start = match b {
+            b'\n' => true,
+            b'\r' => text.get(i) != Some(&b'\n'),
+            _ => false,
+        };
+        if line_start && i < to && starts_chunk(text, i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+thread_local! {
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Parses one chunk's text.
+fn parse_chunk(text: &str) -> Tree {
+    PARSER.with(|p| {
+        let mut p = p.borrow_mut();
+        let parser = p.get_or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&syntax::language())
+                .expect("the bundled grammar matches the tree-sitter runtime");
+            parser
+        });
+        parser
+            .parse(text, None)
+            .expect("parsing has no timeout or cancellation flag set, so it always returns a tree")
+    })
+}
+
+/// Parses and lowers `text[start..end]` as one chunk, appending its blocks
+/// and errors (at their places in `text`) to `blocks` and `errors`.
+fn chunk(
+    text: &str,
+    start: usize,
+    end: usize,
+    blocks: &mut Vec<Block>,
+    errors: &mut Vec<SyntaxError>,
+) -> Chunk {
+    let src = &text[start..end];
+    let tree = parse_chunk(src);
+    let doc = syntax::lower(src, &tree);
+    let delta = start as isize;
+    let (n_blocks, n_errors) = (doc.blocks.len(), doc.errors.len());
+    blocks.extend(doc.blocks.into_iter().map(|mut b| {
+        syntax::shift_block(&mut b, delta);
+        b
+    }));
+    errors.extend(doc.errors.into_iter().map(|mut e| {
+        e.range = e.range.shifted(delta);
+        e
+    }));
+    Chunk {
+        start,
+        end,
+        tree,
+        blocks: n_blocks,
+        errors: n_errors,
+    }
+}
+
+/// The chunks of `text[from..to]` (`from` a chunk start, `to` one or the end).
+fn chunks_of(
+    text: &str,
+    from: usize,
+    to: usize,
+    blocks: &mut Vec<Block>,
+    errors: &mut Vec<SyntaxError>,
+) -> Vec<Chunk> {
+    let starts = chunk_starts(text.as_bytes(), from, to);
+    let ends = starts.iter().skip(1).copied().chain(std::iter::once(to));
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&s, e)| chunk(text, s, e, blocks, errors))
+        .collect()
+}
+
+/// Parses a whole file.
+pub fn parse(text: &str) -> Parsed {
+    let mut doc = Document::default();
+    let chunks = chunks_of(text, 0, text.len(), &mut doc.blocks, &mut doc.errors);
+    Parsed { chunks, doc }
+}
+
+impl Parsed {
+    /// Brings the chunks and the document of `old_text` up to `text`, which
+    /// is `old_text` with `range` replaced by `new_len` bytes. Gives what
+    /// [`parse`] of `text` gives.
+    pub fn edit(&mut self, text: &str, range: TextRange, new_len: usize) {
+        let delta = new_len as isize - range.len() as isize;
+        if self.chunks.is_empty() {
+            *self = parse(text);
+            return;
+        }
+        // The chunks the edit touches, and one more on each side: an edit
+        // at a chunk's first line can end that chunk (joining it to the one
+        // before), and one at the line break before a chunk can too.
+        let last_at = |x: usize| {
+            self.chunks
+                .partition_point(|c| c.start <= x)
+                .saturating_sub(1)
+        };
+        let lo = last_at(range.start).saturating_sub(1);
+        let hi = (last_at(range.end) + 1).min(self.chunks.len() - 1);
+        let from = self.chunks[lo].start;
+        let to = (self.chunks[hi].end as isize + delta) as usize;
+        let block_at: usize = self.chunks[..lo].iter().map(|c| c.blocks).sum();
+        let error_at: usize = self.chunks[..lo].iter().map(|c| c.errors).sum();
+        let old_blocks: usize = self.chunks[lo..=hi].iter().map(|c| c.blocks).sum();
+        let old_errors: usize = self.chunks[lo..=hi].iter().map(|c| c.errors).sum();
+
+        let mut blocks = Vec::new();
+        let mut errors = Vec::new();
+        let new_chunks = chunks_of(text, from, to, &mut blocks, &mut errors);
+
+        // Shift what follows, then put the new chunks in place.
+        if delta != 0 {
+            for c in &mut self.chunks[hi + 1..] {
+                c.start = (c.start as isize + delta) as usize;
+                c.end = (c.end as isize + delta) as usize;
+            }
+            for b in &mut self.doc.blocks[block_at + old_blocks..] {
+                syntax::shift_block(b, delta);
+            }
+            for e in &mut self.doc.errors[error_at + old_errors..] {
+                e.range = e.range.shifted(delta);
+            }
+        }
+        self.chunks.splice(lo..=hi, new_chunks);
+        self.doc
+            .blocks
+            .splice(block_at..block_at + old_blocks, blocks);
+        self.doc
+            .errors
+            .splice(error_at..error_at + old_errors, errors);
+    }
+
+    /// The trees of the chunks, as S-expressions with their places: two
+    /// parses of the same text give the same string.
+    pub fn sexp(&self) -> String {
+        self.chunks
+            .iter()
+            .map(|c| format!("{}..{} {}\n", c.start, c.end, c.tree.root_node().to_sexp()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn starts(text: &str) -> Vec<usize> {
+        parse(text).chunks.iter().map(|c| c.start).collect()
+    }
+
+    #[test]
+    fn a_declaration_in_the_first_column_starts_a_chunk() {
+        let text = "# plan\nleader a { }\n  team x { }\nteam b {\n}\r\ninitiative c { }\rteam\td\nteams e\n";
+        assert_eq!(starts(text), vec![0, 7, 33, 45, 62]);
+        assert_eq!(starts(""), vec![0]);
+    }
+
+    #[test]
+    fn an_open_block_ends_at_the_next_chunk() {
+        let p = parse("team a \"A\" {\n  roles: qa\nteam b \"B\" { roles: qa }\n");
+        let names: Vec<_> = p
+            .doc
+            .blocks
+            .iter()
+            .map(|b| b.name.as_ref().unwrap().text.clone())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(p.doc.errors.len(), 1, "{:?}", p.doc.errors);
+        assert!(p.doc.errors[0].range.end <= 25, "{:?}", p.doc.errors);
+    }
+
+    #[test]
+    fn edits_give_what_a_fresh_parse_gives() {
+        let base = "leader a { }\nteam b {\n  roles: qa\n}\r\nteam c { }\n";
+        let edits: &[(usize, usize, &str)] = &[
+            (0, 0, "x"),
+            (0, 1, ""),
+            (13, 13, " "),
+            (12, 13, ""),
+            (27, 30, "team d {\n"),
+            (34, 36, ""),
+            (35, 35, "\n"),
+            (base.len(), base.len(), "team e"),
+            (0, base.len(), ""),
+        ];
+        for &(s, e, new) in edits {
+            let mut p = parse(base);
+            let text = format!("{}{}{}", &base[..s], new, &base[e..]);
+            p.edit(&text, TextRange::new(s, e), new.len());
+            let fresh = parse(&text);
+            assert_eq!(p.doc, fresh.doc, "edit {s}..{e} {new:?}");
+            assert_eq!(p.sexp(), fresh.sexp(), "edit {s}..{e} {new:?}");
+        }
+    }
+}
