@@ -471,21 +471,33 @@ impl Model {
 
     /// Every reference written anywhere in the model.
     pub fn references(&self) -> impl Iterator<Item = &Reference> + '_ {
-        let leaders = self.leaders.iter().flat_map(|l| l.reports_to.iter());
-        let inits = self.initiatives.iter().flat_map(|i| {
-            i.leader
-                .iter()
-                .chain(i.teams.iter())
-                .chain(i.approvals.iter())
-        });
-        let teams = self.teams.iter().flat_map(|t| {
-            t.reports_to.iter().chain(t.approvals.iter()).chain(
-                t.dependencies
-                    .iter()
-                    .flat_map(|d| std::iter::once(&d.target).chain(d.owner.iter())),
-            )
-        });
-        leaders.chain(inits).chain(teams)
+        self.entities().flat_map(|e| self.references_of(e))
+    }
+
+    /// The references written in one entity's block.
+    pub fn references_of(&self, e: EntityId) -> Box<dyn Iterator<Item = &Reference> + '_> {
+        match e {
+            EntityId::Leader(l) => Box::new(self.leaders[l].reports_to.iter()),
+            EntityId::Initiative(i) => {
+                let i = &self.initiatives[i];
+                Box::new(
+                    i.leader
+                        .iter()
+                        .chain(i.teams.iter())
+                        .chain(i.approvals.iter()),
+                )
+            }
+            EntityId::Team(t) => {
+                let t = &self.teams[t];
+                Box::new(
+                    t.reports_to.iter().chain(t.approvals.iter()).chain(
+                        t.dependencies
+                            .iter()
+                            .flat_map(|d| std::iter::once(&d.target).chain(d.owner.iter())),
+                    ),
+                )
+            }
+        }
     }
 
     /// The initiative a team is on, when it is on exactly one, else the first.

@@ -166,7 +166,7 @@ fn print_stats(plan: &generate::Plan) {
     for rule in orgplan_analysis::rules::ALL {
         let t = std::time::Instant::now();
         let mut out = Vec::new();
-        (rule.check)(&ctx, &mut out);
+        orgplan_analysis::rules::run_rule(&ctx, rule, &mut out);
         let took = t.elapsed();
         println!(
             "  {:<30} {:>8} {:>10.2?}",

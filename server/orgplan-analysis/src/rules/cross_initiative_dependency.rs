@@ -13,44 +13,44 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Remove the dependency (duplicate the capability inside the initiative), or move the team into the same initiative if it really belongs there.",
     example: "initiative a \"A\" { teams: ta }\ninitiative b \"B\" { teams: tb }\nteam ta \"TA\" { depends_on tb { owner: ta plan: \"x\" } }\nteam tb \"TB\" { }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for (t, team) in m.teams.iter().enumerate() {
-        if team.functional {
+    let EntityId::Team(t) = e else { return };
+    let team = &m.teams[t];
+    if team.functional {
+        return;
+    }
+    let mine = &m.team_initiatives[t];
+    if mine.is_empty() {
+        return;
+    }
+    for dep in &team.dependencies {
+        let Some(EntityId::Team(x)) = m.resolve(&dep.target) else {
+            continue;
+        };
+        if m.teams[x].functional {
             continue;
         }
-        let mine = &m.team_initiatives[t];
-        if mine.is_empty() {
+        let theirs = &m.team_initiatives[x];
+        if theirs.is_empty() || theirs.iter().any(|i| mine.contains(i)) {
             continue;
         }
-        for dep in &team.dependencies {
-            let Some(EntityId::Team(x)) = m.resolve(&dep.target) else {
-                continue;
-            };
-            if m.teams[x].functional {
-                continue;
-            }
-            let theirs = &m.team_initiatives[x];
-            if theirs.is_empty() || theirs.iter().any(|i| mine.contains(i)) {
-                continue;
-            }
-            let other = &m.initiatives[theirs[0]];
-            let own = &m.initiatives[mine[0]];
-            out.push(
-                Finding::new(
-                    &RULE,
-                    dep.head,
-                    format!(
-                        "`{}` (initiative `{}`) depends on `{}` of initiative `{}`: the two initiatives are coupled",
-                        team.decl.id, own.decl.id, dep.target.name, other.decl.id
-                    ),
-                )
-                .related(other.decl.name, format!("`{}` is on `{}`", dep.target.name, other.decl.id)),
-            );
-        }
+        let other = &m.initiatives[theirs[0]];
+        let own = &m.initiatives[mine[0]];
+        out.push(
+            Finding::new(
+                &RULE,
+                dep.head,
+                format!(
+                    "`{}` (initiative `{}`) depends on `{}` of initiative `{}`: the two initiatives are coupled",
+                    team.decl.id, own.decl.id, dep.target.name, other.decl.id
+                ),
+            )
+            .related(other.decl.name, format!("`{}` is on `{}`", dep.target.name, other.decl.id)),
+        );
     }
 }
 

@@ -1,4 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
 
 pub static RULE: Rule = Rule {
     name: "dependency-without-plan",
@@ -12,32 +13,32 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `plan: \"…\"` saying how and by when the team will remove or wrap the dependency.",
     example: "team inbound \"Inbound\" {\n  depends_on payments {\n    owner: inbound\n  }\n}\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for team in &ctx.model.teams {
-        if team.functional {
-            continue;
-        }
-        for dep in team.dependencies.iter().filter(|d| d.plan.is_none()) {
-            out.push(
-                Finding::new(
-                    &RULE,
-                    dep.head,
-                    format!(
-                        "`{}`'s dependency on `{}` has no plan to de-couple it",
-                        team.decl.id, dep.target.name
-                    ),
-                )
-                .fix(super::unowned_dependency::add_line(
-                    ctx,
-                    dep,
-                    "plan: \"TODO: how and by when this dependency is removed\"",
-                    "Add a `plan:` stub".to_string(),
-                )),
-            );
-        }
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
+    let EntityId::Team(t) = e else { return };
+    let team = &ctx.model.teams[t];
+    if team.functional {
+        return;
+    }
+    for dep in team.dependencies.iter().filter(|d| d.plan.is_none()) {
+        out.push(
+            Finding::new(
+                &RULE,
+                dep.head,
+                format!(
+                    "`{}`'s dependency on `{}` has no plan to de-couple it",
+                    team.decl.id, dep.target.name
+                ),
+            )
+            .fix(super::unowned_dependency::add_line(
+                ctx,
+                dep,
+                "plan: \"TODO: how and by when this dependency is removed\"",
+                "Add a `plan:` stub".to_string(),
+            )),
+        );
     }
 }
 

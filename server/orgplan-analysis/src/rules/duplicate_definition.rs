@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Rename one of the declarations (and its references), or merge the two blocks.",
     example: "team payments \"Payments\" { }\nteam payments \"Payments (EU)\" { }\n",
-    check,
+    check: super::Check::Global(check),
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

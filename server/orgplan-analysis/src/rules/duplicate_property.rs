@@ -1,6 +1,7 @@
 use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
 use crate::rules::blocks_with_kind;
-use crate::text::{Loc, TextRange};
+use crate::syntax::Block;
+use crate::text::{FileId, Loc, TextRange};
 
 pub static RULE: Rule = Rule {
     name: "duplicate-property",
@@ -11,11 +12,11 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Keep one of the two; to list several values, separate them with commas on one key.",
     example: "initiative fba \"FBA\" {\n  leader: jane\n  leader: raj\n}\n",
-    check,
+    check: super::Check::Block(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    blocks_with_kind(ctx, |file, block, _| {
+fn check(ctx: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
+    blocks_with_kind(file, top, |file, block, _| {
         for (i, p) in block.properties.iter().enumerate() {
             if let Some(first) = block.properties[..i]
                 .iter()

@@ -12,71 +12,81 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Move the decision inside the initiative: its leader (or the team itself) approves; keep governance checks as standards the team meets, not as sign-offs it waits for.",
     example: "team a \"A\" { approvals: b }\nteam b \"B\" { }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
+    match e {
+        EntityId::Initiative(x) => check_initiative(ctx, x, out),
+        EntityId::Team(x) => check_team(ctx, x, out),
+        EntityId::Leader(_) => {}
+    }
+}
+
+fn check_initiative(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for (i, init) in m.initiatives.iter().enumerate() {
-        // Inside: the leader, the initiative's teams and whom they report to.
-        let mut inside: Vec<EntityId> = Vec::new();
-        if let Some(l) = init.leader.as_ref().and_then(|r| m.resolve(r)) {
-            inside.push(l);
-        }
-        for t in &init.teams {
-            if let Some(team @ EntityId::Team(ti)) = m.resolve(t) {
-                inside.push(team);
-                if let Some(b) = m.teams[ti].reports_to.as_ref().and_then(|r| m.resolve(r)) {
-                    inside.push(b);
-                }
+    let init = &m.initiatives[i];
+    // Inside: the leader, the initiative's teams and whom they report to.
+    let mut inside: Vec<EntityId> = Vec::new();
+    if let Some(l) = init.leader.as_ref().and_then(|r| m.resolve(r)) {
+        inside.push(l);
+    }
+    for t in &init.teams {
+        if let Some(team @ EntityId::Team(ti)) = m.resolve(t) {
+            inside.push(team);
+            if let Some(b) = m.teams[ti].reports_to.as_ref().and_then(|r| m.resolve(r)) {
+                inside.push(b);
             }
-        }
-        for a in &init.approvals {
-            let Some(who) = m.resolve(a) else { continue };
-            if inside.contains(&who) {
-                continue;
-            }
-            out.push(Finding::new(
-                &RULE,
-                a.loc,
-                format!(
-                    "initiative `{}` needs sign-off from `{}`, who is outside it",
-                    m.initiatives[i].decl.id, a.name
-                ),
-            ));
         }
     }
-    for (t, team) in m.teams.iter().enumerate() {
-        if team.functional {
+    for a in &init.approvals {
+        let Some(who) = m.resolve(a) else { continue };
+        if inside.contains(&who) {
             continue;
         }
-        let mut inside = vec![EntityId::Team(t)];
-        if let Some(b) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
-            inside.push(b);
+        out.push(Finding::new(
+            &RULE,
+            a.loc,
+            format!(
+                "initiative `{}` needs sign-off from `{}`, who is outside it",
+                m.initiatives[i].decl.id, a.name
+            ),
+        ));
+    }
+}
+
+fn check_team(ctx: &Ctx, t: usize, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    let team = &m.teams[t];
+    if team.functional {
+        return;
+    }
+    let mut inside = vec![EntityId::Team(t)];
+    if let Some(b) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
+        inside.push(b);
+    }
+    for &i in &m.team_initiatives[t] {
+        if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
+            inside.push(l);
         }
-        for &i in &m.team_initiatives[t] {
-            if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
-                inside.push(l);
-            }
+    }
+    for a in &team.approvals {
+        let Some(who) = m.resolve(a) else { continue };
+        if inside.contains(&who) {
+            continue;
         }
-        for a in &team.approvals {
-            let Some(who) = m.resolve(a) else { continue };
-            if inside.contains(&who) {
-                continue;
-            }
-            let what = match who {
-                EntityId::Team(_) => "another team",
-                _ => "a leader outside its initiative",
-            };
-            out.push(Finding::new(
-                &RULE,
-                a.loc,
-                format!(
-                    "team `{}` needs approval from {what}, `{}`, to ship",
-                    team.decl.id, a.name
-                ),
-            ));
-        }
+        let what = match who {
+            EntityId::Team(_) => "another team",
+            _ => "a leader outside its initiative",
+        };
+        out.push(Finding::new(
+            &RULE,
+            a.loc,
+            format!(
+                "team `{}` needs approval from {what}, `{}`, to ship",
+                team.decl.id, a.name
+            ),
+        ));
     }
 }
 

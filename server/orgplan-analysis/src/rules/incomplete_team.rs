@@ -1,4 +1,5 @@
 use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::model::EntityId;
 use crate::text::{Loc, TextRange};
 
 pub static RULE: Rule = Rule {
@@ -12,65 +13,64 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add the missing roles to the team's `roles:` (or change `[team] required-roles` in `orgplan.toml` if your teams need a different set).",
     example: "team search \"Search\" {\n  roles: engineering\n}\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for team in &ctx.model.teams {
-        if team.functional {
-            continue;
-        }
-        let missing: Vec<&String> = ctx
-            .config
-            .required_roles
-            .iter()
-            .filter(|r| !team.roles.iter().any(|have| &have.value == *r))
-            .collect();
-        if missing.is_empty() {
-            continue;
-        }
-        let d = &team.decl;
-        let list: Vec<String> = missing.iter().map(|r| format!("`{r}`")).collect();
-        let mut f = Finding::new(
-            &RULE,
-            d.name,
-            format!(
-                "team `{}` lacks {} to deliver on its own",
-                d.id,
-                super::and_list(&list)
-            ),
-        );
-        let joined: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-        let edit = match (team.roles.last(), team.roles_prop) {
-            (Some(last), _) => Some(Edit {
-                loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end)),
-                new_text: format!(", {}", joined.join(", ")),
-            }),
-            (None, Some(p)) => Some(Edit {
-                loc: Loc::new(d.file(), TextRange::empty(p.range.end)),
-                new_text: format!(" {}", joined.join(", ")),
-            }),
-            (None, None) => d.body.map(|body| {
-                let (at, indent) =
-                    super::body_insert(ctx.text(d.file()), d.block.range.start, body);
-                Edit {
-                    loc: Loc::new(d.file(), TextRange::empty(at)),
-                    new_text: format!("\n{indent}roles: {}", joined.join(", ")),
-                }
-            }),
-        };
-        if let Some(e) = edit {
-            f = f.fix(Fix {
-                title: format!("Add {}", super::and_list(&list)),
-                edits: vec![e],
-                preferred: true,
-            });
-        }
-        if let Some(p) = team.roles_prop {
-            f = f.related(p, "the team's roles");
-        }
-        out.push(f);
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
+    let EntityId::Team(t) = e else { return };
+    let team = &ctx.model.teams[t];
+    if team.functional {
+        return;
     }
+    let missing: Vec<&String> = ctx
+        .config
+        .required_roles
+        .iter()
+        .filter(|r| !team.roles.iter().any(|have| &have.value == *r))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let d = &team.decl;
+    let list: Vec<String> = missing.iter().map(|r| format!("`{r}`")).collect();
+    let mut f = Finding::new(
+        &RULE,
+        d.name,
+        format!(
+            "team `{}` lacks {} to deliver on its own",
+            d.id,
+            super::and_list(&list)
+        ),
+    );
+    let joined: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+    let edit = match (team.roles.last(), team.roles_prop) {
+        (Some(last), _) => Some(Edit {
+            loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end)),
+            new_text: format!(", {}", joined.join(", ")),
+        }),
+        (None, Some(p)) => Some(Edit {
+            loc: Loc::new(d.file(), TextRange::empty(p.range.end)),
+            new_text: format!(" {}", joined.join(", ")),
+        }),
+        (None, None) => d.body.map(|body| {
+            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
+            Edit {
+                loc: Loc::new(d.file(), TextRange::empty(at)),
+                new_text: format!("\n{indent}roles: {}", joined.join(", ")),
+            }
+        }),
+    };
+    if let Some(e) = edit {
+        f = f.fix(Fix {
+            title: format!("Add {}", super::and_list(&list)),
+            edits: vec![e],
+            preferred: true,
+        });
+    }
+    if let Some(p) = team.roles_prop {
+        f = f.related(p, "the team's roles");
+    }
+    out.push(f);
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `leader: ID` naming one leader who will lead this initiative and nothing else.",
     example: "initiative fba \"Fulfilment by Amazon\" {\n  scope: \"Inbound logistics\"\n}\n",
-    check,
+    check: super::Check::Global(check),
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

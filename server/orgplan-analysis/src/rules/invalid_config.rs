@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Correct the line the message points at; rule levels are `error`, `warning`, `info`, `hint` or `off`.",
     example: "[rules]\nmissing-scop = \"off\"\n",
-    check,
+    check: super::Check::Global(check),
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
 use crate::rules::blocks_with_kind;
 use crate::schema::ValueType;
-use crate::syntax::{Property, ValueKind};
+use crate::syntax::{Block, Property, ValueKind};
 use crate::text::{FileId, Loc};
 
 pub static RULE: Rule = Rule {
@@ -13,11 +13,11 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Write a value of the kind the message names; for names from a set, the message suggests the closest.",
     example: "initiative fba \"FBA\" {\n  model: owner\n}\n",
-    check,
+    check: super::Check::Block(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    blocks_with_kind(ctx, |file, block, kind| {
+fn check(_: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
+    blocks_with_kind(file, top, |file, block, kind| {
         let spec = kind.spec();
         if !spec.titled {
             if let Some(t) = &block.title {

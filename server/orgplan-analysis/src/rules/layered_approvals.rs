@@ -1,5 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
-use crate::model::Reference;
+use crate::model::{EntityId, Reference};
 use crate::text::Loc;
 
 pub static RULE: Rule = Rule {
@@ -14,23 +14,21 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Keep one approver, the one closest to the work (usually the initiative's leader), and drop the other levels.",
     example: "leader jane \"Jane\" { }\nleader vp \"VP\" { }\ninitiative fba \"FBA\" { leader: jane approvals: jane, vp }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let blocks = m
-        .initiatives
-        .iter()
-        .map(|i| (&i.decl, &i.approvals, i.approvals_prop))
-        .chain(
-            m.teams
-                .iter()
-                .filter(|t| !t.functional)
-                .map(|t| (&t.decl, &t.approvals, t.approvals_prop)),
-        );
-    for (decl, approvals, prop) in blocks {
-        report(decl.id.as_str(), approvals, prop, out);
+    match e {
+        EntityId::Initiative(i) => {
+            let init = &m.initiatives[i];
+            report(&init.decl.id, &init.approvals, init.approvals_prop, out);
+        }
+        EntityId::Team(t) if !m.teams[t].functional => {
+            let team = &m.teams[t];
+            report(&team.decl.id, &team.approvals, team.approvals_prop, out);
+        }
+        _ => {}
     }
 }
 

@@ -1,4 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
 
 pub static RULE: Rule = Rule {
     name: "leader-not-single-threaded",
@@ -11,69 +12,69 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Give each initiative its own leader; keep this leader on the one that matters most.",
     example: "leader jane \"Jane\" { }\ninitiative fba \"FBA\" { leader: jane }\ninitiative prime \"Prime\" { leader: jane }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for (l, inits) in m.led_by.iter().enumerate() {
-        if inits.len() < 2 {
-            continue;
+    let EntityId::Leader(l) = e else { return };
+    let inits = &m.led_by[l];
+    if inits.len() < 2 {
+        return;
+    }
+    let leader = &m.leaders[l].decl;
+    let names: Vec<String> = inits
+        .iter()
+        .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
+        .collect();
+    let mut at_leader = Finding::new(
+        &RULE,
+        leader.name,
+        format!(
+            "`{}` leads {} initiatives ({}); a single-threaded leader leads one",
+            leader.id,
+            inits.len(),
+            super::and_list(&names)
+        ),
+    );
+    for &i in inits {
+        if let Some(r) = &m.initiatives[i].leader {
+            at_leader =
+                at_leader.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
         }
-        let leader = &m.leaders[l].decl;
-        let names: Vec<String> = inits
+    }
+    out.push(at_leader);
+    for &i in inits {
+        let init = &m.initiatives[i];
+        let Some(r) = &init.leader else { continue };
+        let others: Vec<String> = inits
             .iter()
-            .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
+            .filter(|&&j| j != i)
+            .take(super::MAX_LISTED)
+            .map(|j| format!("`{}`", m.initiatives[*j].decl.id))
             .collect();
-        let mut at_leader = Finding::new(
+        let mut f = Finding::new(
             &RULE,
-            leader.name,
+            r.loc,
             format!(
-                "`{}` leads {} initiatives ({}); a single-threaded leader leads one",
+                "leader `{}` leads {} initiatives ({}): besides `{}` they also lead {}",
                 leader.id,
                 inits.len(),
-                super::and_list(&names)
+                super::and_list(&names),
+                init.decl.id,
+                super::and_list_of(&others, inits.len() - 1)
             ),
         );
-        for &i in inits {
-            if let Some(r) = &m.initiatives[i].leader {
-                at_leader =
-                    at_leader.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
+        for &j in inits.iter().filter(|&&j| j != i) {
+            let other = &m.initiatives[j];
+            if let Some(r2) = &other.leader {
+                f = f.related(
+                    r2.loc,
+                    format!("`{}` also leads `{}` here", leader.id, other.decl.id),
+                );
             }
         }
-        out.push(at_leader);
-        for &i in inits {
-            let init = &m.initiatives[i];
-            let Some(r) = &init.leader else { continue };
-            let others: Vec<String> = inits
-                .iter()
-                .filter(|&&j| j != i)
-                .take(super::MAX_LISTED)
-                .map(|j| format!("`{}`", m.initiatives[*j].decl.id))
-                .collect();
-            let mut f = Finding::new(
-                &RULE,
-                r.loc,
-                format!(
-                    "leader `{}` leads {} initiatives ({}): besides `{}` they also lead {}",
-                    leader.id,
-                    inits.len(),
-                    super::and_list(&names),
-                    init.decl.id,
-                    super::and_list_of(&others, inits.len() - 1)
-                ),
-            );
-            for &j in inits.iter().filter(|&&j| j != i) {
-                let other = &m.initiatives[j];
-                if let Some(r2) = &other.leader {
-                    f = f.related(
-                        r2.loc,
-                        format!("`{}` also leads `{}` here", leader.id, other.decl.id),
-                    );
-                }
-            }
-            out.push(f);
-        }
+        out.push(f);
     }
 }
 

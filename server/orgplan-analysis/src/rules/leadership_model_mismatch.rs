@@ -12,55 +12,55 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Declare `model: ownership`, or show the functional reporting lines the leadership model relies on.",
     example: "leader jane \"Jane\" { }\ninitiative gdpr \"GDPR\" { leader: jane model: leadership teams: t }\nteam t \"T\" { reports_to: jane }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for init in &m.initiatives {
-        let Some(model) = &init.model else { continue };
-        if model.value != OrgModel::Leadership {
-            continue;
-        }
-        let Some(lref) = &init.leader else { continue };
-        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else {
-            continue;
-        };
-        let teams: Vec<usize> = init
-            .teams
-            .iter()
-            .filter_map(|r| match m.resolve(r) {
-                Some(EntityId::Team(t)) if !m.teams[t].functional => Some(t),
-                _ => None,
-            })
-            .collect();
-        if teams.is_empty() {
-            continue;
-        }
-        let all_report = teams
-            .iter()
-            .all(|&t| m.teams[t].reports_to.as_ref().and_then(|r| m.resolve(r)) == Some(leader));
-        if !all_report {
-            continue;
-        }
-        out.push(
-            Finding::new(
-                &RULE,
-                model.loc,
-                format!(
-                    "initiative `{}` says `leadership`, but all {} of its teams report to its leader `{}`: that is the ownership model",
-                    init.decl.id,
-                    teams.len(),
-                    lref.name
-                ),
-            )
-            .fix(Fix {
-                title: "Change to `model: ownership`".into(),
-                edits: vec![Edit { loc: model.loc, new_text: "ownership".into() }],
-                preferred: true,
-            }),
-        );
+    let EntityId::Initiative(i) = e else { return };
+    let init = &m.initiatives[i];
+    let Some(model) = &init.model else { return };
+    if model.value != OrgModel::Leadership {
+        return;
     }
+    let Some(lref) = &init.leader else { return };
+    let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else {
+        return;
+    };
+    let teams: Vec<usize> = init
+        .teams
+        .iter()
+        .filter_map(|r| match m.resolve(r) {
+            Some(EntityId::Team(t)) if !m.teams[t].functional => Some(t),
+            _ => None,
+        })
+        .collect();
+    if teams.is_empty() {
+        return;
+    }
+    let all_report = teams
+        .iter()
+        .all(|&t| m.teams[t].reports_to.as_ref().and_then(|r| m.resolve(r)) == Some(leader));
+    if !all_report {
+        return;
+    }
+    out.push(
+        Finding::new(
+            &RULE,
+            model.loc,
+            format!(
+                "initiative `{}` says `leadership`, but all {} of its teams report to its leader `{}`: that is the ownership model",
+                init.decl.id,
+                teams.len(),
+                lref.name
+            ),
+        )
+        .fix(Fix {
+            title: "Change to `model: ownership`".into(),
+            edits: vec![Edit { loc: model.loc, new_text: "ownership".into() }],
+            preferred: true,
+        }),
+    );
 }
 
 #[cfg(test)]

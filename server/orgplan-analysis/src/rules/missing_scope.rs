@@ -1,4 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
 
 pub static RULE: Rule = Rule {
     name: "missing-scope",
@@ -11,34 +12,34 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `scope: \"…\"` describing the bounded context the leader owns.",
     example: "initiative fba \"FBA\" {\n  leader: jane\n}\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for init in &ctx.model.initiatives {
-        if init.scope.is_some() {
-            continue;
-        }
-        let d = &init.decl;
-        let mut f = Finding::new(
-            &RULE,
-            d.name,
-            format!(
-                "initiative `{}` has no scope: its bounded context is undefined",
-                d.id
-            ),
-        );
-        if let Some(fix) = super::add_to_body(
-            ctx,
-            d,
-            "scope: \"TODO: the bounded context this initiative owns\"",
-            "Add a `scope:` stub".into(),
-            false,
-        ) {
-            f = f.fix(fix);
-        }
-        out.push(f);
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
+    let EntityId::Initiative(i) = e else { return };
+    let init = &ctx.model.initiatives[i];
+    if init.scope.is_some() {
+        return;
     }
+    let d = &init.decl;
+    let mut f = Finding::new(
+        &RULE,
+        d.name,
+        format!(
+            "initiative `{}` has no scope: its bounded context is undefined",
+            d.id
+        ),
+    );
+    if let Some(fix) = super::add_to_body(
+        ctx,
+        d,
+        "scope: \"TODO: the bounded context this initiative owns\"",
+        "Add a `scope:` stub".into(),
+        false,
+    ) {
+        f = f.fix(fix);
+    }
+    out.push(f);
 }
 
 #[cfg(test)]

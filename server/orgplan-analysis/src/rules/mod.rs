@@ -4,7 +4,7 @@
 //! the CLI, the language server and `docs/rules.md` all read from here.
 
 use crate::config::{Config, Level};
-use crate::model::Model;
+use crate::model::{EntityId, Model};
 use crate::syntax::Document;
 use crate::text::{FileId, Loc};
 use std::fmt;
@@ -172,7 +172,83 @@ pub struct Rule {
     pub fix: &'static str,
     /// A plan that trips the rule.
     pub example: &'static str,
-    pub check: fn(&Ctx, &mut Vec<Finding>),
+    pub check: Check,
+}
+
+/// How a rule is run: what its findings are computed for, and so what they
+/// may depend on. The incremental analysis (`crate::incremental`) relies on
+/// these promises to recompute only what an edit can change.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Over the whole workspace, every time.
+    Global(fn(&Ctx, &mut Vec<Finding>)),
+    /// For one top-level block of a file: the findings depend on that
+    /// block's syntax (and the file's text around it) alone.
+    Block(fn(&Ctx, FileId, &crate::syntax::Block, &mut Vec<Finding>)),
+    /// For one entity of the model: the findings depend on that entity, on
+    /// the entities at most [`ENTITY_REACH`] references away from it (either
+    /// way), on the configuration and on which ids are declared, and on
+    /// nothing else.
+    Entity(fn(&Ctx, EntityId, &mut Vec<Finding>)),
+}
+
+/// How far (in references, followed either way) an [`Check::Entity`] rule
+/// may look from its entity.
+pub const ENTITY_REACH: usize = 2;
+
+/// Runs one rule over the whole workspace.
+pub fn run_rule(ctx: &Ctx, rule: &Rule, out: &mut Vec<Finding>) {
+    match rule.check {
+        Check::Global(check) => check(ctx, out),
+        Check::Block(check) => {
+            for (file, doc, _) in ctx.docs {
+                for block in &doc.blocks {
+                    check(ctx, *file, block, out);
+                }
+            }
+        }
+        Check::Entity(check) => {
+            for e in ctx.model.entities() {
+                check(ctx, e, out);
+            }
+        }
+    }
+}
+
+/// Gives findings the severity the configuration sets for their rule, or
+/// drops them all if it turns the rule off (`false`).
+pub(crate) fn apply_level(config: &Config, rule: &Rule, findings: &mut [Finding]) -> bool {
+    match config.rules.get(rule.name).copied() {
+        Some(Level::Off) => false,
+        Some(Level::On(s)) => {
+            for f in findings {
+                f.severity = s;
+            }
+            true
+        }
+        None => true,
+    }
+}
+
+/// The order of findings: by file, place, rule and message.
+pub fn sort_findings(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (
+            a.loc.file,
+            a.loc.range.start,
+            a.loc.range.end,
+            a.rule,
+            &a.message,
+        )
+            .cmp(&(
+                b.loc.file,
+                b.loc.range.start,
+                b.loc.range.end,
+                b.rule,
+                &b.message,
+            ))
+    });
+    findings.dedup();
 }
 
 impl fmt::Debug for Rule {
@@ -282,40 +358,26 @@ impl Ctx<'_> {
 pub fn run(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in ALL {
-        let level = ctx.config.rules.get(rule.name).copied();
-        if level == Some(Level::Off) {
-            continue;
-        }
         let start = out.len();
-        (rule.check)(ctx, &mut out);
-        if let Some(Level::On(s)) = level {
-            for f in &mut out[start..] {
-                f.severity = s;
-            }
+        run_rule(ctx, rule, &mut out);
+        if !apply_level(ctx.config, rule, &mut out[start..]) {
+            out.truncate(start);
         }
     }
-    out.sort_by(|a, b| {
-        (a.loc.file, a.loc.range.start, a.loc.range.end, a.rule).cmp(&(
-            b.loc.file,
-            b.loc.range.start,
-            b.loc.range.end,
-            b.rule,
-        ))
-    });
-    out.dedup();
+    sort_findings(&mut out);
     out
 }
 
 /// Calls `f` on every block whose kind is valid where it stands (top-level
 /// kinds at the top, allowed child kinds inside their parents).
 pub(crate) fn blocks_with_kind(
-    ctx: &Ctx,
+    file: FileId,
+    top: &crate::syntax::Block,
     mut f: impl FnMut(FileId, &crate::syntax::Block, crate::schema::BlockKind),
 ) {
     use crate::schema::BlockKind;
-    for (file, doc, _) in ctx.docs {
-        let mut stack: Vec<(&crate::syntax::Block, Option<BlockKind>)> =
-            doc.blocks.iter().rev().map(|b| (b, None)).collect();
+    {
+        let mut stack: Vec<(&crate::syntax::Block, Option<BlockKind>)> = vec![(top, None)];
         while let Some((block, parent)) = stack.pop() {
             let Some(kind) = BlockKind::from_keyword(&block.kind.text) else {
                 continue;
@@ -327,7 +389,7 @@ pub(crate) fn blocks_with_kind(
             if !allowed {
                 continue;
             }
-            f(*file, block, kind);
+            f(file, block, kind);
             stack.extend(block.children.iter().rev().map(|c| (c, Some(kind))));
         }
     }

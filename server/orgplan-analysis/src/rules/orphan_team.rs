@@ -1,4 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
 
 pub static RULE: Rule = Rule {
     name: "orphan-team",
@@ -11,32 +12,32 @@ pub static RULE: Rule = Rule {
     ],
     fix: "List the team under one initiative's `teams:`, or mark it `functional: true` if it is organised by function.",
     example: "team search \"Search\" {\n  roles: engineering, qa, design, product\n}\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for (t, team) in m.teams.iter().enumerate() {
-        if team.functional || !m.team_initiatives[t].is_empty() {
-            continue;
-        }
-        let d = &team.decl;
-        let mut f = Finding::new(
-            &RULE,
-            d.name,
-            format!("team {} serves no initiative", d.label()),
-        );
-        if let Some(fix) = super::add_to_body(
-            ctx,
-            d,
-            "functional: true",
-            format!("Mark `{}` as a functional team", d.id),
-            false,
-        ) {
-            f = f.fix(fix);
-        }
-        out.push(f);
+    let EntityId::Team(t) = e else { return };
+    let team = &m.teams[t];
+    if team.functional || !m.team_initiatives[t].is_empty() {
+        return;
     }
+    let d = &team.decl;
+    let mut f = Finding::new(
+        &RULE,
+        d.name,
+        format!("team {} serves no initiative", d.label()),
+    );
+    if let Some(fix) = super::add_to_body(
+        ctx,
+        d,
+        "functional: true",
+        format!("Mark `{}` as a functional team", d.id),
+        false,
+    ) {
+        f = f.fix(fix);
+    }
+    out.push(f);
 }
 
 #[cfg(test)]

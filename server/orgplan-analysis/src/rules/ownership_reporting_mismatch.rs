@@ -13,63 +13,63 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Make the team report to the initiative's leader, or switch the initiative to `model: leadership` if functional reporting lines are intended.",
     example: "leader jane \"Jane\" { }\nleader raj \"Raj\" { }\ninitiative fba \"FBA\" { leader: jane model: ownership teams: t }\nteam t \"T\" { reports_to: raj }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for init in &m.initiatives {
-        let Some(model) = &init.model else { continue };
-        if model.value != OrgModel::Ownership {
-            continue;
-        }
-        let Some(lref) = &init.leader else { continue };
-        let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else {
+    let EntityId::Initiative(i) = e else { return };
+    let init = &m.initiatives[i];
+    let Some(model) = &init.model else { return };
+    if model.value != OrgModel::Ownership {
+        return;
+    }
+    let Some(lref) = &init.leader else { return };
+    let Some(leader @ EntityId::Leader(_)) = m.resolve(lref) else {
+        return;
+    };
+    for tref in &init.teams {
+        let Some(EntityId::Team(t)) = m.resolve(tref) else {
             continue;
         };
-        for tref in &init.teams {
-            let Some(EntityId::Team(t)) = m.resolve(tref) else {
-                continue;
-            };
-            let team = &m.teams[t];
-            if team.functional {
-                continue;
-            }
-            let Some(rep) = &team.reports_to else {
-                continue;
-            };
-            let Some(boss) = m.resolve(rep) else { continue };
-            if boss == leader {
-                continue;
-            }
-            out.push(
-                Finding::new(
-                    &RULE,
-                    tref.loc,
-                    format!(
-                        "initiative `{}` uses the ownership model, but its team `{}` reports to `{}`, not to its leader `{}`",
-                        init.decl.id, team.decl.id, rep.name, lref.name
-                    ),
-                )
-                .related(rep.loc, format!("`{}` reports to `{}` here", team.decl.id, rep.name)),
-            );
-            out.push(
-                Finding::new(
-                    &RULE,
-                    rep.loc,
-                    format!(
-                        "team `{}` reports to `{}`, but initiative `{}` uses the ownership model, where every team reports to its leader `{}`",
-                        team.decl.id, rep.name, init.decl.id, lref.name
-                    ),
-                )
-                .related(model.loc, format!("`{}` uses `model: ownership`", init.decl.id))
-                .fix(Fix {
-                    title: format!("Report to `{}`", lref.name),
-                    edits: vec![Edit { loc: rep.loc, new_text: lref.name.clone() }],
-                    preferred: true,
-                }),
-            );
+        let team = &m.teams[t];
+        if team.functional {
+            continue;
         }
+        let Some(rep) = &team.reports_to else {
+            continue;
+        };
+        let Some(boss) = m.resolve(rep) else { continue };
+        if boss == leader {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                &RULE,
+                tref.loc,
+                format!(
+                    "initiative `{}` uses the ownership model, but its team `{}` reports to `{}`, not to its leader `{}`",
+                    init.decl.id, team.decl.id, rep.name, lref.name
+                ),
+            )
+            .related(rep.loc, format!("`{}` reports to `{}` here", team.decl.id, rep.name)),
+        );
+        out.push(
+            Finding::new(
+                &RULE,
+                rep.loc,
+                format!(
+                    "team `{}` reports to `{}`, but initiative `{}` uses the ownership model, where every team reports to its leader `{}`",
+                    team.decl.id, rep.name, init.decl.id, lref.name
+                ),
+            )
+            .related(model.loc, format!("`{}` uses `model: ownership`", init.decl.id))
+            .fix(Fix {
+                title: format!("Report to `{}`", lref.name),
+                edits: vec![Edit { loc: rep.loc, new_text: lref.name.clone() }],
+                preferred: true,
+            }),
+        );
     }
 }
 

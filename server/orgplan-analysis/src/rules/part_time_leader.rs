@@ -1,4 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
 
 pub static RULE: Rule = Rule {
     name: "part-time-leader",
@@ -12,98 +13,108 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Free the leader of other duties and set `allocation: 100%`, or choose a leader who can give the initiative all their time.",
     example: "leader raj \"Raj\" { allocation: 50% }\ninitiative fba \"FBA\" { leader: raj critical: true }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
+    match e {
+        EntityId::Leader(x) => check_leader(ctx, x, out),
+        EntityId::Initiative(x) => check_initiative(ctx, x, out),
+        EntityId::Team(_) => {}
+    }
+}
+
+fn check_leader(ctx: &Ctx, l: usize, out: &mut Vec<Finding>) {
     let m = ctx.model;
     // At the leader: their allocation or duties, naming what they lead.
-    for (l, leader) in m.leaders.iter().enumerate() {
-        if !leader.is_part_time() {
-            continue;
-        }
-        let Some(at) = part_time_loc(leader) else {
-            continue;
-        };
-        let why = reasons(leader);
-        let led = &m.led_by[l];
-        let f = if led.is_empty() {
-            Finding::new(
-                &RULE,
-                at,
-                format!(
-                    "`{}` is part-time ({why}); that is fine while they lead no initiative, but they cannot be a single-threaded leader",
-                    leader.decl.id
-                ),
-            )
-            .severity(Severity::Hint)
-        } else {
-            let critical = led.iter().any(|&i| m.initiatives[i].critical);
-            let names: Vec<String> = led
-                .iter()
-                .map(|&i| {
-                    let init = &m.initiatives[i];
-                    if init.critical {
-                        format!("critical initiative `{}`", init.decl.id)
-                    } else {
-                        format!("`{}`", init.decl.id)
-                    }
-                })
-                .collect();
-            let mut f = Finding::new(
-                &RULE,
-                at,
-                format!(
-                    "`{}` is part-time ({why}) but leads {}",
-                    leader.decl.id,
-                    super::and_list(&names)
-                ),
-            );
-            if critical {
-                f = f.severity(Severity::Error);
-            }
-            for &i in led {
-                if let Some(r) = &m.initiatives[i].leader {
-                    f = f.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
-                }
-            }
-            f
-        };
-        out.push(f);
+    let leader = &m.leaders[l];
+    if !leader.is_part_time() {
+        return;
     }
-    // At each initiative they lead.
-    for init in &m.initiatives {
-        let Some(r) = &init.leader else { continue };
-        let Some(crate::model::EntityId::Leader(l)) = m.resolve(r) else {
-            continue;
-        };
-        let leader = &m.leaders[l];
-        if !leader.is_part_time() {
-            continue;
-        }
-        let what = if init.critical {
-            "critical initiative"
-        } else {
-            "initiative"
-        };
-        let mut message = format!(
-            "`{}` leads {what} `{}` part-time ({})",
-            leader.decl.id,
-            init.decl.id,
-            reasons(leader)
+    let Some(at) = part_time_loc(leader) else {
+        return;
+    };
+    let why = reasons(leader);
+    let led = &m.led_by[l];
+    let f = if led.is_empty() {
+        Finding::new(
+            &RULE,
+            at,
+            format!(
+                "`{}` is part-time ({why}); that is fine while they lead no initiative, but they cannot be a single-threaded leader",
+                leader.decl.id
+            ),
+        )
+        .severity(Severity::Hint)
+    } else {
+        let critical = led.iter().any(|&i| m.initiatives[i].critical);
+        let names: Vec<String> = led
+            .iter()
+            .map(|&i| {
+                let init = &m.initiatives[i];
+                if init.critical {
+                    format!("critical initiative `{}`", init.decl.id)
+                } else {
+                    format!("`{}`", init.decl.id)
+                }
+            })
+            .collect();
+        let mut f = Finding::new(
+            &RULE,
+            at,
+            format!(
+                "`{}` is part-time ({why}) but leads {}",
+                leader.decl.id,
+                super::and_list(&names)
+            ),
         );
-        if init.critical {
-            message.push_str(": a critical initiative needs a leader's whole attention");
-        }
-        let mut f = Finding::new(&RULE, r.loc, message);
-        if init.critical {
+        if critical {
             f = f.severity(Severity::Error);
         }
-        if let Some(at) = part_time_loc(leader) {
-            f = f.related(at, format!("why `{}` is part-time", leader.decl.id));
+        for &i in led {
+            if let Some(r) = &m.initiatives[i].leader {
+                f = f.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
+            }
         }
-        out.push(f);
+        f
+    };
+    out.push(f);
+    // At each initiative they lead.
+}
+
+fn check_initiative(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    let init = &m.initiatives[i];
+    let Some(r) = &init.leader else { return };
+    let Some(crate::model::EntityId::Leader(l)) = m.resolve(r) else {
+        return;
+    };
+    let leader = &m.leaders[l];
+    if !leader.is_part_time() {
+        return;
     }
+    let what = if init.critical {
+        "critical initiative"
+    } else {
+        "initiative"
+    };
+    let mut message = format!(
+        "`{}` leads {what} `{}` part-time ({})",
+        leader.decl.id,
+        init.decl.id,
+        reasons(leader)
+    );
+    if init.critical {
+        message.push_str(": a critical initiative needs a leader's whole attention");
+    }
+    let mut f = Finding::new(&RULE, r.loc, message);
+    if init.critical {
+        f = f.severity(Severity::Error);
+    }
+    if let Some(at) = part_time_loc(leader) {
+        f = f.related(at, format!("why `{}` is part-time", leader.decl.id));
+    }
+    out.push(f);
 }
 
 fn reasons(leader: &crate::model::Leader) -> String {

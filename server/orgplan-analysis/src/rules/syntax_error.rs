@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Write what the message says was expected at that place; an unclosed `{` or a missing `:` are the usual causes.",
     example: "team payments \"Payments\" {\n  roles: engineering qa\n}\n",
-    check,
+    check: super::Check::Global(check),
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

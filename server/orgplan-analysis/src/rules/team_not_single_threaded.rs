@@ -1,4 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
+use crate::model::EntityId;
 
 pub static RULE: Rule = Rule {
     name: "team-not-single-threaded",
@@ -11,64 +12,64 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Keep the team on one initiative; split it, or give the other initiative a team of its own, even if that duplicates some work.",
     example: "team search \"Search\" { }\ninitiative a \"A\" { teams: search }\ninitiative b \"B\" { teams: search }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for (t, inits) in m.team_initiatives.iter().enumerate() {
-        let team = &m.teams[t];
-        if team.functional || inits.len() < 2 {
-            continue;
-        }
-        let names: Vec<String> = inits
+    let EntityId::Team(t) = e else { return };
+    let inits = &m.team_initiatives[t];
+    let team = &m.teams[t];
+    if team.functional || inits.len() < 2 {
+        return;
+    }
+    let names: Vec<String> = inits
+        .iter()
+        .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
+        .collect();
+    let mut at_team = Finding::new(
+        &RULE,
+        team.decl.name,
+        format!(
+            "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
+            team.decl.id,
+            inits.len(),
+            super::and_list(&names)
+        ),
+    );
+    for &i in inits {
+        if let Some(r) = m.initiatives[i]
+            .teams
             .iter()
-            .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
-            .collect();
-        let mut at_team = Finding::new(
-            &RULE,
-            team.decl.name,
-            format!(
-                "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
-                team.decl.id,
-                inits.len(),
-                super::and_list(&names)
-            ),
-        );
-        for &i in inits {
-            if let Some(r) = m.initiatives[i]
-                .teams
-                .iter()
-                .find(|r| r.name == team.decl.id)
-            {
-                at_team = at_team.related(r.loc, format!("on `{}`", m.initiatives[i].decl.id));
-            }
+            .find(|r| r.name == team.decl.id)
+        {
+            at_team = at_team.related(r.loc, format!("on `{}`", m.initiatives[i].decl.id));
         }
-        out.push(at_team);
-        for &i in inits {
-            let init = &m.initiatives[i];
-            for r in init.teams.iter().filter(|r| r.name == team.decl.id) {
-                let mut f = Finding::new(
-                    &RULE,
-                    r.loc,
-                    format!(
-                        "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
-                        team.decl.id,
-                        inits.len(),
-                        super::and_list(&names)
-                    ),
-                );
-                for &j in inits.iter().filter(|&&j| j != i) {
-                    if let Some(r2) = m.initiatives[j]
-                        .teams
-                        .iter()
-                        .find(|r| r.name == team.decl.id)
-                    {
-                        f = f.related(r2.loc, format!("also on `{}`", m.initiatives[j].decl.id));
-                    }
+    }
+    out.push(at_team);
+    for &i in inits {
+        let init = &m.initiatives[i];
+        for r in init.teams.iter().filter(|r| r.name == team.decl.id) {
+            let mut f = Finding::new(
+                &RULE,
+                r.loc,
+                format!(
+                    "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
+                    team.decl.id,
+                    inits.len(),
+                    super::and_list(&names)
+                ),
+            );
+            for &j in inits.iter().filter(|&&j| j != i) {
+                if let Some(r2) = m.initiatives[j]
+                    .teams
+                    .iter()
+                    .find(|r| r.name == team.decl.id)
+                {
+                    f = f.related(r2.loc, format!("also on `{}`", m.initiatives[j].decl.id));
                 }
-                out.push(f);
             }
+            out.push(f);
         }
     }
 }

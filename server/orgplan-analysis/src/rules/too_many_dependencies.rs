@@ -12,41 +12,41 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Remove dependencies (bring the capability into the team, even at the cost of duplication), or raise `[team] max-dependencies` in `orgplan.toml` if the threshold does not fit.",
     example: "team hub \"Hub\" {\n  depends_on a { }\n  depends_on b { }\n  depends_on c { }\n  depends_on d { }\n}\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let max = ctx.config.max_dependencies;
-    for team in &m.teams {
-        if team.functional {
-            continue;
-        }
-        let mut targets: Vec<&str> = team
-            .dependencies
-            .iter()
-            .filter(|d| matches!(m.resolve(&d.target), Some(EntityId::Team(_)) | None))
-            .map(|d| d.target.name.as_str())
-            .collect();
-        targets.sort_unstable();
-        targets.dedup();
-        if targets.len() <= max {
-            continue;
-        }
-        let mut f = Finding::new(
-            &RULE,
-            team.decl.name,
-            format!(
-                "team `{}` depends on {} teams; at most {max} keeps it able to deliver on its own",
-                team.decl.id,
-                targets.len()
-            ),
-        );
-        for d in &team.dependencies {
-            f = f.related(d.head, format!("depends on `{}`", d.target.name));
-        }
-        out.push(f);
+    let EntityId::Team(t) = e else { return };
+    let team = &m.teams[t];
+    if team.functional {
+        return;
     }
+    let mut targets: Vec<&str> = team
+        .dependencies
+        .iter()
+        .filter(|d| matches!(m.resolve(&d.target), Some(EntityId::Team(_)) | None))
+        .map(|d| d.target.name.as_str())
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    if targets.len() <= max {
+        return;
+    }
+    let mut f = Finding::new(
+        &RULE,
+        team.decl.name,
+        format!(
+            "team `{}` depends on {} teams; at most {max} keeps it able to deliver on its own",
+            team.decl.id,
+            targets.len()
+        ),
+    );
+    for d in &team.dependencies {
+        f = f.related(d.head, format!("depends on `{}`", d.target.name));
+    }
+    out.push(f);
 }
 
 #[cfg(test)]

@@ -11,12 +11,12 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Declare the missing leader or team (the quick fix creates a stub), or correct the name (the message suggests the closest).",
     example: "initiative fba \"FBA\" {\n  leader: janee\n}\n\nleader jane \"Jane Doe\" { }\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for r in m.references() {
+    for r in m.references_of(e) {
         if m.resolve(r).is_some() {
             continue;
         }

@@ -12,15 +12,11 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Use one of the block kinds (`leader`, `initiative`, `team`; `depends_on` inside a team), or fix the typo the message points out.",
     example: "tem payments \"Payments\" {\n  roles: engineering\n}\n",
-    check,
+    check: super::Check::Block(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (file, doc, _) in ctx.docs {
-        for block in &doc.blocks {
-            visit(*file, block, None, out);
-        }
-    }
+fn check(_: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
+    visit(file, top, None, out);
 }
 
 fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<Finding>) {

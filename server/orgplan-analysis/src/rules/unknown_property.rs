@@ -1,6 +1,7 @@
 use super::{Ctx, Finding, Fix, Group, Rule, Severity};
 use crate::rules::blocks_with_kind;
-use crate::text::Loc;
+use crate::syntax::Block;
+use crate::text::{FileId, Loc};
 
 pub static RULE: Rule = Rule {
     name: "unknown-property",
@@ -11,11 +12,11 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Use one of the keys of the block's kind (the message suggests the closest), or remove the line.",
     example: "initiative fba \"Fulfilment by Amazon\" {\n  leadr: jane\n}\n",
-    check,
+    check: super::Check::Block(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    blocks_with_kind(ctx, |file, block, kind| {
+fn check(_: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
+    blocks_with_kind(file, top, |file, block, kind| {
         let spec = kind.spec();
         for p in &block.properties {
             if spec.property(&p.key.text).is_some() {

@@ -14,66 +14,66 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Set `owner:` to the depending team itself (or the leader it reports to, or its initiative's leader).",
     example: "team inbound \"Inbound\" {\n  depends_on payments {\n    plan: \"Adopt the events API\"\n  }\n}\n",
-    check,
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for (t, team) in m.teams.iter().enumerate() {
-        if team.functional {
-            continue;
-        }
-        // Who may own the team's dependencies: the team, the leader it
-        // reports to, the leaders of its initiatives.
-        let mut owners = vec![EntityId::Team(t)];
-        if let Some(l) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
+    let EntityId::Team(t) = e else { return };
+    let team = &m.teams[t];
+    if team.functional {
+        return;
+    }
+    // Who may own the team's dependencies: the team, the leader it
+    // reports to, the leaders of its initiatives.
+    let mut owners = vec![EntityId::Team(t)];
+    if let Some(l) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
+        owners.push(l);
+    }
+    for &i in &m.team_initiatives[t] {
+        if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
             owners.push(l);
         }
-        for &i in &m.team_initiatives[t] {
-            if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
-                owners.push(l);
+    }
+    for dep in &team.dependencies {
+        match &dep.owner {
+            None => {
+                let mut f = Finding::new(
+                    &RULE,
+                    dep.head,
+                    format!(
+                        "`{}`'s dependency on `{}` has no owner; the depending team owns de-coupling it",
+                        team.decl.id, dep.target.name
+                    ),
+                );
+                f = f.fix(add_line(
+                    ctx,
+                    dep,
+                    &format!("owner: {}", team.decl.id),
+                    format!("Add `owner: {}`", team.decl.id),
+                ));
+                out.push(f);
             }
-        }
-        for dep in &team.dependencies {
-            match &dep.owner {
-                None => {
-                    let mut f = Finding::new(
+            Some(o) => {
+                let Some(owner) = m.resolve(o) else { continue };
+                if owners.contains(&owner) || o.name == team.decl.id {
+                    continue;
+                }
+                out.push(
+                    Finding::new(
                         &RULE,
-                        dep.head,
+                        o.loc,
                         format!(
-                            "`{}`'s dependency on `{}` has no owner; the depending team owns de-coupling it",
-                            team.decl.id, dep.target.name
+                            "`{}`'s dependency on `{}` is owned by `{}`, outside the team; `{}` should own de-coupling it",
+                            team.decl.id, dep.target.name, o.name, team.decl.id
                         ),
-                    );
-                    f = f.fix(add_line(
-                        ctx,
-                        dep,
-                        &format!("owner: {}", team.decl.id),
-                        format!("Add `owner: {}`", team.decl.id),
-                    ));
-                    out.push(f);
-                }
-                Some(o) => {
-                    let Some(owner) = m.resolve(o) else { continue };
-                    if owners.contains(&owner) || o.name == team.decl.id {
-                        continue;
-                    }
-                    out.push(
-                        Finding::new(
-                            &RULE,
-                            o.loc,
-                            format!(
-                                "`{}`'s dependency on `{}` is owned by `{}`, outside the team; `{}` should own de-coupling it",
-                                team.decl.id, dep.target.name, o.name, team.decl.id
-                            ),
-                        )
-                        .fix(Fix {
-                            title: format!("Make `{}` the owner", team.decl.id),
-                            edits: vec![Edit { loc: o.loc, new_text: team.decl.id.clone() }],
-                            preferred: true,
-                        }),
-                    );
-                }
+                    )
+                    .fix(Fix {
+                        title: format!("Make `{}` the owner", team.decl.id),
+                        edits: vec![Edit { loc: o.loc, new_text: team.decl.id.clone() }],
+                        preferred: true,
+                    }),
+                );
             }
         }
     }
