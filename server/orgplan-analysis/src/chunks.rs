@@ -49,6 +49,17 @@ pub struct Parsed {
     pub doc: Document,
 }
 
+/// What an edit parsed again: the place of the replaced chunks in the old
+/// text, and which of the document's top-level blocks they held before and
+/// hold now (`blocks..blocks + old_blocks`, then `blocks..blocks + new_blocks`).
+#[derive(Clone, Copy, Debug)]
+pub struct Reparsed {
+    pub old: TextRange,
+    pub blocks: usize,
+    pub old_blocks: usize,
+    pub new_blocks: usize,
+}
+
 /// Whether the line starting at `i` starts a chunk.
 fn starts_chunk(text: &[u8], i: usize) -> bool {
     let rest = &text[i..];
@@ -158,11 +169,16 @@ impl Parsed {
     /// Brings the chunks and the document of `old_text` up to `text`, which
     /// is `old_text` with `range` replaced by `new_len` bytes. Gives what
     /// [`parse`] of `text` gives.
-    pub fn edit(&mut self, text: &str, range: TextRange, new_len: usize) {
+    pub fn edit(&mut self, text: &str, range: TextRange, new_len: usize) -> Reparsed {
         let delta = new_len as isize - range.len() as isize;
         if self.chunks.is_empty() {
             *self = parse(text);
-            return;
+            return Reparsed {
+                old: TextRange::new(0, range.end),
+                blocks: 0,
+                old_blocks: 0,
+                new_blocks: self.doc.blocks.len(),
+            };
         }
         // The chunks the edit touches, and one more on each side: an edit
         // at a chunk's first line can end that chunk (joining it to the one
@@ -184,6 +200,12 @@ impl Parsed {
         let mut blocks = Vec::new();
         let mut errors = Vec::new();
         let new_chunks = chunks_of(text, from, to, &mut blocks, &mut errors);
+        let reparsed = Reparsed {
+            old: TextRange::new(from, self.chunks[hi].end),
+            blocks: block_at,
+            old_blocks,
+            new_blocks: blocks.len(),
+        };
 
         // Shift what follows, then put the new chunks in place.
         if delta != 0 {
@@ -205,6 +227,7 @@ impl Parsed {
         self.doc
             .errors
             .splice(error_at..error_at + old_errors, errors);
+        reparsed
     }
 
     /// The trees of the chunks, as S-expressions with their places: two

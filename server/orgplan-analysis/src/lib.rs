@@ -11,6 +11,7 @@ pub mod chunks;
 pub mod config;
 pub mod format;
 pub mod ide;
+mod incremental;
 pub mod model;
 pub mod position;
 pub mod rules;

@@ -5,7 +5,7 @@
 
 use crate::schema::BlockKind;
 use crate::syntax::{Block, Document, Property, ValueKind};
-use crate::text::{FileId, Loc, TextRange};
+use crate::text::{FileId, Loc, Shift, TextRange};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -138,6 +138,8 @@ pub struct Reference {
     pub expected: RefKind,
     /// The property (or `depends_on`) it is written in.
     pub context: &'static str,
+    /// What it names, once the model is indexed ([`Model::resolve`]).
+    pub target: Option<EntityId>,
 }
 
 /// A value with its place.
@@ -243,7 +245,7 @@ impl Model {
         m
     }
 
-    fn add_block(&mut self, file: FileId, block: &Block) {
+    pub(crate) fn add_block(&mut self, file: FileId, block: &Block) {
         let Some(kind) = BlockKind::from_keyword(&block.kind.text) else {
             return;
         };
@@ -329,6 +331,7 @@ impl Model {
                                 loc: Loc::new(file, target.range),
                                 expected: RefKind::Team,
                                 context: "depends_on",
+                                target: None,
                             },
                             owner: single_ref(file, c.property("owner"), RefKind::LeaderOrTeam),
                             plan: c.property("plan").and_then(|p| {
@@ -381,35 +384,79 @@ impl Model {
         self.team_initiatives = vec![Vec::new(); self.teams.len()];
         self.reports = vec![Vec::new(); self.leaders.len()];
         self.dependents = vec![Vec::new(); self.teams.len()];
-        for (i, init) in self.initiatives.iter().enumerate() {
-            if let Some(EntityId::Leader(l)) = init.leader.as_ref().and_then(|r| self.resolve(r)) {
-                self.led_by[l].push(i);
+        let all: Vec<EntityId> = self.entities().collect();
+        for &e in &all {
+            self.resolve_refs(e);
+        }
+        for &e in &all {
+            self.link(e, true);
+        }
+    }
+
+    /// Resolves the references written in `e`'s block.
+    pub(crate) fn resolve_refs(&mut self, e: EntityId) {
+        let ids = &self.ids;
+        let resolve = |r: &mut Reference| {
+            r.target = ids
+                .get(r.name.as_str())
+                .and_then(|es| es.iter().copied().find(|x| r.expected.accepts(*x)));
+        };
+        match e {
+            EntityId::Leader(l) => self.leaders[l].reports_to.iter_mut().for_each(resolve),
+            EntityId::Initiative(i) => {
+                let i = &mut self.initiatives[i];
+                i.leader
+                    .iter_mut()
+                    .chain(i.teams.iter_mut())
+                    .chain(i.approvals.iter_mut())
+                    .for_each(resolve)
             }
-            for t in &init.teams {
-                if let Some(EntityId::Team(t)) = self.resolve(t) {
-                    if !self.team_initiatives[t].contains(&i) {
-                        self.team_initiatives[t].push(i);
+            EntityId::Team(t) => {
+                let t = &mut self.teams[t];
+                t.reports_to
+                    .iter_mut()
+                    .chain(t.approvals.iter_mut())
+                    .chain(
+                        t.dependencies
+                            .iter_mut()
+                            .flat_map(|d| std::iter::once(&mut d.target).chain(d.owner.iter_mut())),
+                    )
+                    .for_each(resolve)
+            }
+        }
+    }
+
+    /// Adds (or removes) what `e`'s resolved references contribute to the
+    /// reverse indices. Each list stays sorted and without repeats, as a
+    /// fresh index builds it.
+    pub(crate) fn link(&mut self, e: EntityId, add: bool) {
+        match e {
+            EntityId::Leader(x) => {
+                if let Some(EntityId::Leader(l)) =
+                    self.leaders[x].reports_to.as_ref().and_then(|r| r.target)
+                {
+                    toggle(&mut self.reports[l], e, add);
+                }
+            }
+            EntityId::Initiative(i) => {
+                let init = &self.initiatives[i];
+                if let Some(EntityId::Leader(l)) = init.leader.as_ref().and_then(|r| r.target) {
+                    toggle(&mut self.led_by[l], i, add);
+                }
+                for r in &init.teams {
+                    if let Some(EntityId::Team(t)) = r.target {
+                        toggle(&mut self.team_initiatives[t], i, add);
                     }
                 }
             }
-        }
-        for (i, leader) in self.leaders.iter().enumerate() {
-            if let Some(EntityId::Leader(l)) =
-                leader.reports_to.as_ref().and_then(|r| self.resolve(r))
-            {
-                self.reports[l].push(EntityId::Leader(i));
-            }
-        }
-        for (i, team) in self.teams.iter().enumerate() {
-            if let Some(EntityId::Leader(l)) =
-                team.reports_to.as_ref().and_then(|r| self.resolve(r))
-            {
-                self.reports[l].push(EntityId::Team(i));
-            }
-            for d in &team.dependencies {
-                if let Some(EntityId::Team(t)) = self.resolve(&d.target) {
-                    if !self.dependents[t].contains(&i) {
-                        self.dependents[t].push(i);
+            EntityId::Team(x) => {
+                let team = &self.teams[x];
+                if let Some(EntityId::Leader(l)) = team.reports_to.as_ref().and_then(|r| r.target) {
+                    toggle(&mut self.reports[l], e, add);
+                }
+                for d in &team.dependencies {
+                    if let Some(EntityId::Team(t)) = d.target.target {
+                        toggle(&mut self.dependents[t], x, add);
                     }
                 }
             }
@@ -445,7 +492,7 @@ impl Model {
     /// The entity a reference names: the first declaration of that id with a
     /// kind the reference accepts.
     pub fn resolve(&self, r: &Reference) -> Option<EntityId> {
-        self.lookup(&r.name, r.expected)
+        r.target
     }
 
     pub fn lookup(&self, id: &str, expected: RefKind) -> Option<EntityId> {
@@ -472,6 +519,33 @@ impl Model {
     /// Every reference written anywhere in the model.
     pub fn references(&self) -> impl Iterator<Item = &Reference> + '_ {
         self.entities().flat_map(|e| self.references_of(e))
+    }
+
+    /// Calls `f` with what each reference written in `e`'s block names.
+    pub fn targets_of(&self, e: EntityId, mut f: impl FnMut(EntityId)) {
+        let mut one = |r: &Reference| {
+            if let Some(t) = r.target {
+                f(t)
+            }
+        };
+        match e {
+            EntityId::Leader(l) => self.leaders[l].reports_to.iter().for_each(one),
+            EntityId::Initiative(i) => {
+                let i = &self.initiatives[i];
+                i.leader.iter().for_each(&mut one);
+                i.teams.iter().for_each(&mut one);
+                i.approvals.iter().for_each(&mut one);
+            }
+            EntityId::Team(t) => {
+                let t = &self.teams[t];
+                t.reports_to.iter().for_each(&mut one);
+                t.approvals.iter().for_each(&mut one);
+                for d in &t.dependencies {
+                    one(&d.target);
+                    d.owner.iter().for_each(&mut one);
+                }
+            }
+        }
     }
 
     /// The references written in one entity's block.
@@ -544,6 +618,7 @@ fn single_ref(file: FileId, p: Option<&Property>, expected: RefKind) -> Option<R
         loc: Loc::new(file, v.range),
         expected,
         context: key_name(&p.key.text),
+        target: None,
     })
 }
 
@@ -557,6 +632,7 @@ fn refs(file: FileId, p: Option<&Property>, expected: RefKind) -> Vec<Reference>
                 loc: Loc::new(file, v.range),
                 expected,
                 context: key_name(&p.key.text),
+                target: None,
             })
         })
         .collect()
@@ -574,4 +650,109 @@ fn key_name(key: &str) -> &'static str {
     .into_iter()
     .find(|k| *k == key)
     .unwrap_or("value")
+}
+
+/// Inserts `x` into (or removes it from) the sorted list `v`.
+fn toggle<T: Ord>(v: &mut Vec<T>, x: T, add: bool) {
+    match (v.binary_search(&x), add) {
+        (Err(at), true) => v.insert(at, x),
+        (Ok(at), false) => {
+            v.remove(at);
+        }
+        _ => {}
+    }
+}
+
+/// Moves every place in a value of the model (or a finding) by an edit.
+pub trait Shiftable {
+    fn shift(&mut self, s: &Shift);
+}
+
+impl Shiftable for Loc {
+    fn shift(&mut self, s: &Shift) {
+        s.loc(self)
+    }
+}
+
+impl<T: Shiftable> Shiftable for Option<T> {
+    fn shift(&mut self, s: &Shift) {
+        if let Some(x) = self {
+            x.shift(s)
+        }
+    }
+}
+
+impl<T: Shiftable> Shiftable for Vec<T> {
+    fn shift(&mut self, s: &Shift) {
+        self.iter_mut().for_each(|x| x.shift(s))
+    }
+}
+
+impl<T> Shiftable for At<T> {
+    fn shift(&mut self, s: &Shift) {
+        s.loc(&mut self.loc)
+    }
+}
+
+impl Shiftable for Reference {
+    fn shift(&mut self, s: &Shift) {
+        s.loc(&mut self.loc)
+    }
+}
+
+impl Shiftable for Decl {
+    fn shift(&mut self, s: &Shift) {
+        s.loc(&mut self.name);
+        s.loc(&mut self.block);
+        if self.block.file == s.file {
+            self.body = self.body.map(|b| s.range(b));
+        }
+    }
+}
+
+impl Shiftable for Leader {
+    fn shift(&mut self, s: &Shift) {
+        self.decl.shift(s);
+        self.allocation.shift(s);
+        self.duties.shift(s);
+        self.reports_to.shift(s);
+    }
+}
+
+impl Shiftable for Initiative {
+    fn shift(&mut self, s: &Shift) {
+        self.decl.shift(s);
+        self.leader.shift(s);
+        self.model.shift(s);
+        self.scope.shift(s);
+        self.metrics.shift(s);
+        self.teams.shift(s);
+        self.approvals.shift(s);
+        self.approvals_prop.shift(s);
+    }
+}
+
+impl Shiftable for Dependency {
+    fn shift(&mut self, s: &Shift) {
+        self.target.shift(s);
+        self.owner.shift(s);
+        self.plan.shift(s);
+        s.loc(&mut self.head);
+        if self.block.file == s.file {
+            self.body = self.body.map(|b| s.range(b));
+        }
+        s.loc(&mut self.block);
+    }
+}
+
+impl Shiftable for Team {
+    fn shift(&mut self, s: &Shift) {
+        self.decl.shift(s);
+        self.reports_to.shift(s);
+        self.roles.shift(s);
+        self.roles_prop.shift(s);
+        self.approvals.shift(s);
+        self.approvals_prop.shift(s);
+        self.dependencies.shift(s);
+    }
 }

@@ -81,3 +81,40 @@ impl Loc {
         Self { file, range }
     }
 }
+
+/// How an edit moves the places of one file: `start..old_end` was replaced,
+/// and everything after it moved by `delta` bytes.
+#[derive(Clone, Copy, Debug)]
+pub struct Shift {
+    pub file: FileId,
+    pub start: usize,
+    pub old_end: usize,
+    pub delta: isize,
+}
+
+impl Shift {
+    /// Where `r` is after the edit, for a range that did not overlap the
+    /// replaced text: a range at or after its end moves; one that spans an
+    /// insertion point grows; one before it stays.
+    pub fn range(&self, r: TextRange) -> TextRange {
+        let at = |x: usize| (x as isize + self.delta) as usize;
+        if r.start >= self.old_end {
+            TextRange::new(at(r.start), at(r.end))
+        } else if r.end >= self.old_end && r.end > self.start {
+            TextRange::new(r.start, at(r.end))
+        } else {
+            r
+        }
+    }
+
+    pub fn loc(&self, l: &mut Loc) {
+        if l.file == self.file {
+            l.range = self.range(l.range);
+        }
+    }
+
+    /// Whether `l` touches the replaced text (or the place of an insertion).
+    pub fn touches(&self, l: &Loc) -> bool {
+        l.file == self.file && l.range.start <= self.old_end && l.range.end >= self.start
+    }
+}

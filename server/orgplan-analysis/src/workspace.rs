@@ -4,9 +4,11 @@
 
 use crate::chunks::{self, Parsed};
 use crate::config::{self, Config, ConfigError, Level};
+use crate::incremental::{self, Parts};
 use crate::model::Model;
-use crate::rules::{self, Ctx, Finding};
+use crate::rules::{Ctx, Finding};
 use crate::syntax::Document;
+use crate::text::Shift;
 use crate::text::{FileId, TextRange};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -48,6 +50,8 @@ pub struct Analysis {
     pub findings: Vec<Finding>,
     /// Per file, how many findings the cap left out.
     pub omitted: BTreeMap<FileId, usize>,
+    /// The findings by what they were computed for, for the next edit.
+    parts: Parts,
 }
 
 impl Analysis {
@@ -114,9 +118,54 @@ impl Workspace {
         let start = floor_char_boundary(&file.text, range.start);
         let end = floor_char_boundary(&file.text, range.end.max(start));
         file.text.replace_range(start..end, new_text);
-        file.parsed
+        let reparsed = file
+            .parsed
             .edit(&file.text, TextRange::new(start, end), new_text.len());
-        self.invalidate();
+        let shift = Shift {
+            file: id,
+            start,
+            old_end: end,
+            delta: new_text.len() as isize - (end - start) as isize,
+        };
+        if !self.update(id, shift, reparsed) {
+            self.invalidate();
+        }
+    }
+
+    /// Brings the cached analysis up to date after an edit of `file`, if
+    /// there is one that nothing else holds and the edit allows it
+    /// ([`incremental`]).
+    fn update(&mut self, file: FileId, shift: Shift, reparsed: crate::chunks::Reparsed) -> bool {
+        let config = self.config();
+        let Some(analysis) = self.analysis.as_mut().and_then(Arc::get_mut) else {
+            return false;
+        };
+        let docs: Vec<(FileId, &Document, &str)> = self
+            .files
+            .iter()
+            .map(|(id, f)| (*id, f.doc(), f.text.as_str()))
+            .collect();
+        let input = incremental::Input {
+            config: &config,
+            docs: &docs,
+            config_errors: self
+                .config_file
+                .as_ref()
+                .map(|c| (c.id, c.errors.as_slice())),
+            memo: Some(&self.suggestions),
+            file,
+            shift,
+            reparsed,
+        };
+        if !incremental::update(&mut analysis.model, &mut analysis.parts, input) {
+            return false;
+        }
+        let findings = analysis.parts.assemble();
+        (analysis.findings, analysis.omitted) = match self.max_findings_per_file {
+            Some(max) => cap_per_file(findings, max),
+            None => (findings, BTreeMap::new()),
+        };
+        true
     }
 
     /// Forgets the file at `path`.
@@ -263,7 +312,8 @@ impl Workspace {
             memo: Some(&self.suggestions),
         };
         self.suggestions.validate(model.ids_fingerprint());
-        let findings = rules::run(&ctx);
+        let parts = Parts::compute(&ctx);
+        let findings = parts.assemble();
         let (findings, omitted) = match self.max_findings_per_file {
             Some(max) => cap_per_file(findings, max),
             None => (findings, BTreeMap::new()),
@@ -272,6 +322,7 @@ impl Workspace {
             model,
             findings,
             omitted,
+            parts,
         }
     }
 

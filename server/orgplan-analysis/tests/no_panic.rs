@@ -59,8 +59,80 @@ fn findings_of(ws: &mut Workspace) -> Vec<String> {
         .collect()
 }
 
+/// Everything an analysis says, in full.
+fn everything(ws: &mut Workspace) -> (String, String) {
+    let a = ws.analysis();
+    (format!("{:#?}", a.findings), format!("{:#?}", a.model))
+}
+
+/// One keystroke: a character typed, or one or two deleted.
+fn keystroke() -> impl Strategy<Value = (prop::sample::Index, usize, &'static str)> {
+    let typed = prop_oneof![
+        Just("a"),
+        Just("z"),
+        Just("-"),
+        Just(" "),
+        Just("\n"),
+        Just("\""),
+        Just("1"),
+        Just("%"),
+        Just(","),
+        Just(":"),
+        Just("{"),
+        Just("}"),
+        Just("#"),
+        Just("é"),
+    ];
+    (any::<prop::sample::Index>(), 0usize..3, typed).prop_map(|(at, del, t)| {
+        if del == 0 {
+            (at, 0, t)
+        } else {
+            (at, del, "")
+        }
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Typing with an analysis after each keystroke (the incremental path)
+    /// ends with the same model and findings as analysing the text afresh.
+    #[test]
+    fn typing_gives_what_a_fresh_analysis_gives(
+        keys in proptest::collection::vec(keystroke(), 1..40),
+        second_file in any::<bool>(),
+    ) {
+        let mut ws = Workspace::new();
+        if second_file {
+            ws.set_file("0.orgplan", "leader zed \"Zed\" { }\nteam zt \"ZT\" {\n  reports_to: jane\n}\n".to_string());
+        }
+        let id = ws.set_file("a.orgplan", SEED.to_string());
+        if second_file {
+            ws.set_file("z.orgplan", "initiative zi \"ZI\" {\n  leader: jane\n  teams: payments\n}\n".to_string());
+        }
+        ws.analysis();
+        for (at, del, typed) in keys {
+            let text = ws.text(id).unwrap().to_string();
+            let mut start = at.index(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + del).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            ws.edit_file(id, TextRange::new(start, end), typed);
+            ws.analysis();
+        }
+        let incremental = everything(&mut ws);
+        let mut fresh = Workspace::new();
+        for (_, f) in ws.files() {
+            fresh.set_file(&f.path, f.text.clone());
+        }
+        let fresh = everything(&mut fresh);
+        prop_assert!(incremental.1 == fresh.1, "models differ:\n{}", diff(&incremental.1, &fresh.1));
+        prop_assert!(incremental.0 == fresh.0, "findings differ:\n{}", diff(&incremental.0, &fresh.0));
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
@@ -113,4 +185,20 @@ fn one_megabyte_line() {
         "qa, ".repeat(250_000) + "qa"
     );
     analyse(&text);
+}
+
+/// The first lines where two long strings differ.
+fn diff(a: &str, b: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let at = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let from = at.saturating_sub(15);
+    format!(
+        "incremental:\n{}\nfresh:\n{}",
+        a[from..(at + 5).min(a.len())].join("\n"),
+        b[from..(at + 5).min(b.len())].join("\n")
+    )
 }

@@ -472,3 +472,31 @@ pub(crate) fn body_insert(
         .collect();
     (body.start + 1, format!("{block_indent}  "))
 }
+
+impl crate::model::Shiftable for Finding {
+    fn shift(&mut self, s: &crate::text::Shift) {
+        s.loc(&mut self.loc);
+        for r in &mut self.related {
+            s.loc(&mut r.loc);
+        }
+        for f in &mut self.fixes {
+            for e in &mut f.edits {
+                s.loc(&mut e.loc);
+            }
+        }
+    }
+}
+
+impl Finding {
+    /// Every place the finding names: where it is, its related places, and
+    /// those its fixes edit.
+    pub fn locs(&self) -> impl Iterator<Item = &Loc> + '_ {
+        std::iter::once(&self.loc)
+            .chain(self.related.iter().map(|r| &r.loc))
+            .chain(
+                self.fixes
+                    .iter()
+                    .flat_map(|f| f.edits.iter().map(|e| &e.loc)),
+            )
+    }
+}

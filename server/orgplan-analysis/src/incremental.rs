@@ -1,0 +1,393 @@
+//! Incremental analysis: after an edit, re-derive only what the edit can
+//! change.
+//!
+//! An analysis keeps its findings by what they were computed for
+//! ([`rules::Check`]): per top-level block, per entity of the model, and
+//! for the whole workspace. After an edit of one file, [`update`]
+//!
+//! 1. builds the entities of the re-parsed blocks ([`crate::chunks`]) and,
+//!    when they declare the same ids in the same order as before (the
+//!    common case: typing inside a block), puts them in the old ones'
+//!    slots, re-resolves their references and re-links them in the reverse
+//!    indices; every other entity of the file has its places shifted;
+//! 2. marks as dirty the changed entities and every entity at most
+//!    [`rules::ENTITY_REACH`] references away from them, before or after the
+//!    edit (plus any entity with a finding that points into the edit);
+//! 3. recomputes the entity rules for the dirty entities, the block rules
+//!    for the re-parsed blocks and the global rules, and shifts every other
+//!    finding.
+//!
+//! Anything else (a declaration added, removed or renamed, another file, the
+//! configuration) makes the caller analyse afresh. The result is always the
+//! same as a fresh analysis: `tests/no_panic.rs` checks it on random edit
+//! scripts.
+
+use crate::chunks::Reparsed;
+use crate::config::Config;
+use crate::model::{Decl, EntityId, Model, Shiftable};
+use crate::rules::{self, Check, Ctx, Finding};
+use crate::text::{FileId, Shift};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// The findings of an analysis, by what they were computed for.
+#[derive(Debug, Default)]
+pub(crate) struct Parts {
+    /// The findings of the entity rules, per entity: leaders, initiatives,
+    /// teams, each by index.
+    entity: [Vec<Vec<Finding>>; 3],
+    /// The findings of the block rules, per file, per top-level block.
+    blocks: BTreeMap<FileId, Vec<Vec<Finding>>>,
+    /// The findings of the global rules.
+    global: Vec<Finding>,
+}
+
+fn slot(e: EntityId) -> (usize, usize) {
+    match e {
+        EntityId::Leader(i) => (0, i),
+        EntityId::Initiative(i) => (1, i),
+        EntityId::Team(i) => (2, i),
+    }
+}
+
+fn entity(kind: usize, i: usize) -> EntityId {
+    match kind {
+        0 => EntityId::Leader(i),
+        1 => EntityId::Initiative(i),
+        _ => EntityId::Team(i),
+    }
+}
+
+/// Runs the rules of one kind of check, each at its configured level.
+fn levelled(
+    config: &Config,
+    want: fn(&Check) -> bool,
+    mut run: impl FnMut(&Check, &mut Vec<Finding>),
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in rules::ALL {
+        if !want(&rule.check) {
+            continue;
+        }
+        let start = out.len();
+        run(&rule.check, &mut out);
+        if !rules::apply_level(config, rule, &mut out[start..]) {
+            out.truncate(start);
+        }
+    }
+    out
+}
+
+fn entity_findings(ctx: &Ctx, e: EntityId) -> Vec<Finding> {
+    levelled(
+        ctx.config,
+        |c| matches!(c, Check::Entity(_)),
+        |c, out| {
+            if let Check::Entity(check) = c {
+                check(ctx, e, out)
+            }
+        },
+    )
+}
+
+fn block_findings(ctx: &Ctx, file: FileId, block: &crate::syntax::Block) -> Vec<Finding> {
+    levelled(
+        ctx.config,
+        |c| matches!(c, Check::Block(_)),
+        |c, out| {
+            if let Check::Block(check) = c {
+                check(ctx, file, block, out)
+            }
+        },
+    )
+}
+
+fn global_findings(ctx: &Ctx) -> Vec<Finding> {
+    levelled(
+        ctx.config,
+        |c| matches!(c, Check::Global(_)),
+        |c, out| {
+            if let Check::Global(check) = c {
+                check(ctx, out)
+            }
+        },
+    )
+}
+
+impl Parts {
+    /// Every finding of a workspace, computed afresh.
+    pub(crate) fn compute(ctx: &Ctx) -> Parts {
+        let m = ctx.model;
+        let lens = [m.leaders.len(), m.initiatives.len(), m.teams.len()];
+        let entity = std::array::from_fn(|k| {
+            (0..lens[k])
+                .map(|i| entity_findings(ctx, entity(k, i)))
+                .collect()
+        });
+        let blocks = ctx
+            .docs
+            .iter()
+            .map(|(file, doc, _)| {
+                let v = doc
+                    .blocks
+                    .iter()
+                    .map(|b| block_findings(ctx, *file, b))
+                    .collect();
+                (*file, v)
+            })
+            .collect();
+        Parts {
+            entity,
+            blocks,
+            global: global_findings(ctx),
+        }
+    }
+
+    /// All the findings, in order.
+    pub(crate) fn assemble(&self) -> Vec<Finding> {
+        let mut all: Vec<Finding> = self
+            .entity
+            .iter()
+            .flatten()
+            .chain(self.blocks.values().flatten())
+            .flatten()
+            .chain(self.global.iter())
+            .cloned()
+            .collect();
+        rules::sort_findings(&mut all);
+        all
+    }
+}
+
+/// The indices (within one kind's list, sorted by file and place) of the
+/// entities of `file` whose block starts in `from..to`.
+fn span<'a>(
+    decls: impl Fn(usize) -> &'a Decl,
+    len: usize,
+    file: FileId,
+    from: usize,
+    to: usize,
+) -> Range<usize> {
+    let key = |i: usize| {
+        let d = decls(i);
+        (d.name.file, d.block.range.start)
+    };
+    let lo = partition(len, |i| key(i) < (file, from));
+    let hi = partition(len, |i| key(i) < (file, to));
+    lo..hi
+}
+
+fn partition(len: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, len);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+/// Entities marked, one flag per entity of each kind.
+struct Marks([Vec<bool>; 3]);
+
+impl Marks {
+    fn new(m: &Model) -> Marks {
+        Marks([
+            vec![false; m.leaders.len()],
+            vec![false; m.initiatives.len()],
+            vec![false; m.teams.len()],
+        ])
+    }
+    fn get(&self, e: EntityId) -> bool {
+        let (k, i) = slot(e);
+        self.0[k][i]
+    }
+    fn set(&mut self, e: EntityId) {
+        let (k, i) = slot(e);
+        self.0[k][i] = true;
+    }
+}
+
+/// One step out from `marks`: every entity a marked one references, and
+/// every entity that references a marked one.
+fn widen(m: &Model, marks: &Marks) -> Marks {
+    let mut next = Marks(marks.0.clone());
+    for e in m.entities() {
+        let from = marks.get(e);
+        m.targets_of(e, |t| {
+            if from {
+                next.set(t);
+            } else if marks.get(t) {
+                next.set(e);
+            }
+        });
+    }
+    next
+}
+
+/// What an incremental update needs besides the analysis: the workspace
+/// after the edit, and the edit.
+pub(crate) struct Input<'a> {
+    pub config: &'a Config,
+    pub docs: &'a [(FileId, &'a crate::syntax::Document, &'a str)],
+    pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
+    pub memo: Option<&'a crate::suggest::Memo>,
+    pub file: FileId,
+    pub shift: Shift,
+    pub reparsed: Reparsed,
+}
+
+/// Brings `model` and `parts` up to date after one edit, or says (with
+/// `false`) that the edit needs a fresh analysis.
+pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool {
+    let Input {
+        config,
+        docs,
+        config_errors,
+        memo,
+        file,
+        shift,
+        reparsed,
+    } = input;
+    let Some(doc) = docs.iter().find(|(f, _, _)| *f == file).map(|(_, d, _)| *d) else {
+        return false;
+    };
+    let Some(new_blocks) = doc
+        .blocks
+        .get(reparsed.blocks..reparsed.blocks + reparsed.new_blocks)
+    else {
+        return false;
+    };
+    let Some(block_parts) = parts.blocks.get_mut(&file) else {
+        return false;
+    };
+    if block_parts.len() < reparsed.blocks + reparsed.old_blocks {
+        return false;
+    }
+
+    // 1. The entities of the re-parsed blocks, before and after.
+    let mut fresh = Model::default();
+    for b in new_blocks {
+        fresh.add_block(file, b);
+    }
+    let (from, to) = (reparsed.old.start, reparsed.old.end);
+    let spans = [
+        span(
+            |i| &model.leaders[i].decl,
+            model.leaders.len(),
+            file,
+            from,
+            to,
+        ),
+        span(
+            |i| &model.initiatives[i].decl,
+            model.initiatives.len(),
+            file,
+            from,
+            to,
+        ),
+        span(|i| &model.teams[i].decl, model.teams.len(), file, from, to),
+    ];
+    let same_ids = |old: &[&Decl], new: &[&Decl]| {
+        old.len() == new.len() && old.iter().zip(new).all(|(a, b)| a.id == b.id)
+    };
+    fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
+        r.map(|i| m.decl(entity(k, i))).collect()
+    }
+    let fresh_lens = [
+        fresh.leaders.len(),
+        fresh.initiatives.len(),
+        fresh.teams.len(),
+    ];
+    for k in 0..3 {
+        if !same_ids(
+            &decls_of(model, k, spans[k].clone()),
+            &decls_of(&fresh, k, 0..fresh_lens[k]),
+        ) {
+            return false;
+        }
+    }
+
+    // 2. Swap them in, re-resolved and re-linked; shift the rest of the file.
+    let changed: Vec<EntityId> = (0..3)
+        .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
+        .collect();
+    let mut marks = Marks::new(model);
+    for &e in &changed {
+        marks.set(e);
+        model.targets_of(e, |t| marks.set(t));
+        model.link(e, false);
+    }
+    for (j, l) in fresh.leaders.into_iter().enumerate() {
+        model.leaders[spans[0].start + j] = l;
+    }
+    for (j, i) in fresh.initiatives.into_iter().enumerate() {
+        model.initiatives[spans[1].start + j] = i;
+    }
+    for (j, t) in fresh.teams.into_iter().enumerate() {
+        model.teams[spans[2].start + j] = t;
+    }
+    for &e in &changed {
+        model.resolve_refs(e);
+        model.link(e, true);
+    }
+    let after = |k: usize, len: usize| spans[k].end..len;
+    for i in after(0, model.leaders.len()) {
+        model.leaders[i].shift(&shift);
+    }
+    for i in after(1, model.initiatives.len()) {
+        model.initiatives[i].shift(&shift);
+    }
+    for i in after(2, model.teams.len()) {
+        model.teams[i].shift(&shift);
+    }
+
+    // 3. What may read what changed.
+    for _ in 0..rules::ENTITY_REACH {
+        marks = widen(model, &marks);
+    }
+    for (k, list) in parts.entity.iter_mut().enumerate() {
+        for (i, found) in list.iter_mut().enumerate() {
+            if marks.0[k][i] {
+                continue;
+            }
+            if found.iter().any(|f| f.locs().any(|l| shift.touches(l))) {
+                marks.0[k][i] = true;
+            } else {
+                found.shift(&shift);
+            }
+        }
+    }
+    let ctx = Ctx {
+        model,
+        config,
+        docs,
+        config_errors,
+        memo,
+    };
+    for (k, list) in parts.entity.iter_mut().enumerate() {
+        for (i, found) in list.iter_mut().enumerate() {
+            if marks.0[k][i] {
+                *found = entity_findings(&ctx, entity(k, i));
+            }
+        }
+    }
+
+    // 4. The block rules for the re-parsed blocks, the global rules.
+    let recomputed: Vec<Vec<Finding>> = new_blocks
+        .iter()
+        .map(|b| block_findings(&ctx, file, b))
+        .collect();
+    block_parts.splice(
+        reparsed.blocks..reparsed.blocks + reparsed.old_blocks,
+        recomputed,
+    );
+    for found in &mut block_parts[reparsed.blocks + reparsed.new_blocks..] {
+        found.shift(&shift);
+    }
+    parts.global = global_findings(&ctx);
+    true
+}
