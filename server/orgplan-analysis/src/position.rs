@@ -9,6 +9,7 @@
 //! surrogate pair, a multi-byte sequence) on that character's start.
 
 use ropey::Rope;
+use std::borrow::Cow;
 
 /// The unit columns are counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -26,44 +27,45 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// The byte offset of the end of `line`'s content (before its line break).
-fn line_content_end(rope: &Rope, line: usize) -> usize {
-    let start = rope.line_to_byte(line);
-    let slice = rope.line(line);
-    let mut len = slice.len_bytes();
-    let mut bytes = slice.bytes_at(len);
-    // Strip one trailing "\n", "\r\n" or "\r".
-    if let Some(b) = bytes.prev() {
-        if b == b'\n' {
-            len -= 1;
-            if bytes.prev() == Some(b'\r') {
-                len -= 1;
-            }
-        } else if b == b'\r' {
-            len -= 1;
+/// The text of `line` without its line break ("\n", "\r\n" or "\r").
+/// Lines are short: working on a line's own text takes one lookup in the
+/// rope instead of one per question.
+fn line_text(rope: &Rope, line: usize) -> Cow<'_, str> {
+    let text: Cow<str> = rope.line(line).into();
+    let content = text.len()
+        - if text.ends_with("\r\n") {
+            2
+        } else if text.ends_with('\n') || text.ends_with('\r') {
+            1
+        } else {
+            0
+        };
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(&s[..content]),
+        Cow::Owned(mut s) => {
+            s.truncate(content);
+            Cow::Owned(s)
         }
     }
-    start + len
 }
 
 /// The (line, column) of byte `offset` (clamped to the text; inside a
 /// character means at its start).
 pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
-    let mut offset = offset.min(rope.len_bytes());
-    // Move back to a character boundary.
-    let ch = rope.byte_to_char(offset);
-    offset = rope.char_to_byte(ch);
+    let offset = offset.min(rope.len_bytes());
     let line = rope.byte_to_line(offset);
     let line_start = rope.line_to_byte(line);
-    // An offset between "\r" and "\n" belongs to the end of the line.
-    let offset = offset.min(line_content_end(rope, line).max(line_start));
+    let text = line_text(rope, line);
+    // An offset in the line break belongs to the end of the line.
+    let mut rel = (offset - line_start).min(text.len());
+    while !text.is_char_boundary(rel) {
+        rel -= 1;
+    }
+    let before = &text[..rel];
     let col = match enc {
-        Encoding::Utf8 => offset - line_start,
-        Encoding::Utf32 => rope.byte_to_char(offset) - rope.byte_to_char(line_start),
-        Encoding::Utf16 => {
-            rope.char_to_utf16_cu(rope.byte_to_char(offset))
-                - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
-        }
+        Encoding::Utf8 => rel,
+        Encoding::Utf32 => before.chars().count(),
+        Encoding::Utf16 => before.chars().map(char::len_utf16).sum(),
     };
     LineCol {
         line: line as u32,
@@ -78,28 +80,33 @@ pub fn to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
         return rope.len_bytes();
     }
     let start = rope.line_to_byte(line);
-    let end = line_content_end(rope, line);
+    let text = line_text(rope, line);
     let col = pos.col as usize;
-    let offset = match enc {
+    let rel = match enc {
         Encoding::Utf8 => {
-            let o = (start + col).min(end);
-            rope.char_to_byte(rope.byte_to_char(o))
+            let mut o = col.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            o
         }
-        Encoding::Utf32 => {
-            let c0 = rope.byte_to_char(start);
-            let c_end = rope.byte_to_char(end);
-            rope.char_to_byte((c0 + col).min(c_end))
-        }
+        Encoding::Utf32 => text.char_indices().nth(col).map_or(text.len(), |(i, _)| i),
         Encoding::Utf16 => {
-            let c0 = rope.byte_to_char(start);
-            let u0 = rope.char_to_utf16_cu(c0);
-            let u_end = rope.char_to_utf16_cu(rope.byte_to_char(end));
-            let u = (u0 + col).min(u_end);
-            // utf16_cu_to_char rounds down inside a surrogate pair.
-            rope.char_to_byte(rope.utf16_cu_to_char(u))
+            // The first character that ends past `col` starts at (or, for a
+            // position inside a surrogate pair, just before) it.
+            let mut units = 0;
+            let mut at = text.len();
+            for (i, c) in text.char_indices() {
+                if units + c.len_utf16() > col {
+                    at = i;
+                    break;
+                }
+                units += c.len_utf16();
+            }
+            at
         }
     };
-    offset.min(end)
+    start + rel
 }
 
 /// 1-based line and 1-based column in characters, as the CLI prints them.

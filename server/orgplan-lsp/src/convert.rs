@@ -74,6 +74,21 @@ pub fn omitted_note(n: usize) -> Diagnostic {
     }
 }
 
+/// The documentation page of a rule, parsed once per rule.
+fn docs_uri(rule: &str) -> Option<Uri> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static URIS: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
+    URIS.get_or_init(|| {
+        rules::ALL
+            .iter()
+            .filter_map(|r| Some((r.name, Uri::from_str(&rules::docs_url(r.name)).ok()?)))
+            .collect()
+    })
+    .get(rule)
+    .cloned()
+}
+
 /// A finding as an LSP diagnostic; `locate` maps related places (in any file).
 pub fn diagnostic(
     f: &Finding,
@@ -95,9 +110,7 @@ pub fn diagnostic(
         range: range(rope, f.loc.range, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
-        code_description: Uri::from_str(&rules::docs_url(f.rule))
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: docs_uri(f.rule).map(|href| CodeDescription { href }),
         source: Some("orgplan".to_string()),
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
