@@ -162,12 +162,13 @@ fn context(text: &str, start: usize) -> Context {
 }
 
 /// The open braces before `offset`, outermost first (strings and comments skipped).
-fn open_braces(text: &str, offset: usize) -> Vec<usize> {
+fn open_braces(text: &str, from: usize, offset: usize) -> Vec<usize> {
     let mut stack = Vec::new();
     let mut in_str = false;
     let mut escaped = false;
     let mut in_comment = false;
-    for (i, c) in text[..offset].char_indices() {
+    for (i, c) in text[from..offset].char_indices() {
+        let i = from + i;
         if in_comment {
             if c == '\n' || c == '\r' {
                 in_comment = false;
@@ -239,12 +240,12 @@ pub fn completions(
     analysis: &Analysis,
     file: FileId,
     offset: usize,
-) -> Vec<CompletionItem> {
+) -> Completions {
     let Some(text) = ws.text(file) else {
-        return Vec::new();
+        return Completions::default();
     };
     let Some(src) = ws.file(file) else {
-        return Vec::new();
+        return Completions::default();
     };
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
@@ -253,7 +254,7 @@ pub fn completions(
     let start = ident_back(text, offset);
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     if in_string_or_comment(&text[line_start..start]) {
-        return Vec::new();
+        return Completions::default();
     }
     let range = TextRange::new(start, offset);
     // After `key:` with no space, values get one.
@@ -261,10 +262,19 @@ pub fn completions(
         Some((_, ':' | ',')) => " ",
         _ => "",
     };
-    let braces = open_braces(text, start);
+    // Braces open at the cursor: counted from the start of its chunk, where
+    // the parser starts afresh too ([`crate::chunks`]).
+    let chunks = &src.parsed.chunks;
+    let chunk_start = chunks[chunks
+        .partition_point(|c| c.start <= start)
+        .saturating_sub(1)]
+    .start;
+    let braces = open_braces(text, chunk_start, start);
     let blocks = enclosing(&src.doc().blocks, text, &braces);
     let m = &analysis.model;
-    let mut items = Vec::new();
+    let mut out = Completions::default();
+    let items = &mut out.items;
+    let typed = &text[start..offset];
     let innermost = blocks.last();
     let current = |kind: BlockKind| -> Option<EntityId> {
         blocks
@@ -284,9 +294,9 @@ pub fn completions(
                 Some(k) => k.spec().property(&key),
                 None => BlockKind::ALL.iter().find_map(|k| k.spec().property(&key)),
             };
-            let Some(spec) = spec else { return items };
+            let Some(spec) = spec else { return out };
             value_items(
-                ws, analysis, spec, kind, &current, &written, range, pad, &mut items,
+                ws, analysis, spec, kind, &current, &written, range, pad, typed, &mut out,
             );
         }
         Context::DependsOn => {
@@ -299,19 +309,13 @@ pub fn completions(
                     .collect(),
                 _ => Vec::new(),
             };
-            for (i, team) in m.teams.iter().enumerate() {
-                if Some(EntityId::Team(i)) == me || have.contains(&team.decl.id.as_str()) {
-                    continue;
-                }
-                items.push(entity_item(
-                    m,
-                    EntityId::Team(i),
-                    "0",
-                    team_detail(m, i),
-                    range,
-                    pad,
-                ));
-            }
+            let cands = (0..m.teams.len())
+                .filter(|&i| {
+                    Some(EntityId::Team(i)) != me && !have.contains(&m.teams[i].decl.id.as_str())
+                })
+                .map(|i| ("0", EntityId::Team(i)))
+                .collect();
+            entity_items(m, cands, typed, range, pad, &mut out);
         }
         Context::Statement => match innermost {
             None => {
@@ -348,8 +352,60 @@ pub fn completions(
         },
         Context::None => {}
     }
-    items.sort_by(|a, b| (&a.sort_text, &a.label).cmp(&(&b.sort_text, &b.label)));
-    items
+    out.items
+        .sort_by(|a, b| (&a.sort_text, &a.label).cmp(&(&b.sort_text, &b.label)));
+    out
+}
+
+/// The most leaders or teams one completion lists. A plan has thousands;
+/// past this many, those that match what is typed so far come first and
+/// the list says it is incomplete, so the editor asks again as the user
+/// types.
+pub const MAX_ENTITY_ITEMS: usize = 100;
+
+/// Whether `word`'s characters appear in `label` in order (ignoring case),
+/// as editors filter completion lists.
+fn matches_typed(label: &str, word: &str) -> bool {
+    let mut chars = label.chars().map(|c| c.to_ascii_lowercase());
+    word.chars()
+        .map(|c| c.to_ascii_lowercase())
+        .all(|w| chars.any(|c| c == w))
+}
+
+/// Items for candidate leaders and teams, each with its sort group: the
+/// best [`MAX_ENTITY_ITEMS`] of those matching `typed`.
+fn entity_items(
+    m: &Model,
+    mut cands: Vec<(&'static str, EntityId)>,
+    typed: &str,
+    range: TextRange,
+    pad: &str,
+    out: &mut Completions,
+) {
+    if cands.len() > MAX_ENTITY_ITEMS {
+        cands.retain(|(_, e)| matches_typed(&m.decl(*e).id, typed));
+        out.incomplete = true;
+    }
+    if cands.len() > MAX_ENTITY_ITEMS {
+        cands.sort_by(|(sa, a), (sb, b)| (sa, &m.decl(*a).id).cmp(&(sb, &m.decl(*b).id)));
+        cands.truncate(MAX_ENTITY_ITEMS);
+    }
+    for (sort, e) in cands {
+        let detail = match e {
+            EntityId::Leader(l) => leader_detail(m, l),
+            EntityId::Team(t) => team_detail(m, t),
+            EntityId::Initiative(_) => continue,
+        };
+        out.items.push(entity_item(m, e, sort, detail, range, pad));
+    }
+}
+
+/// What a completion request gets.
+#[derive(Debug, Default)]
+pub struct Completions {
+    pub items: Vec<CompletionItem>,
+    /// More items exist than are listed: ask again as the user types.
+    pub incomplete: bool,
 }
 
 fn leader_detail(m: &Model, l: usize) -> String {
@@ -418,11 +474,14 @@ fn value_items(
     written: &[String],
     range: TextRange,
     pad: &str,
-    items: &mut Vec<CompletionItem>,
+    typed: &str,
+    out: &mut Completions,
 ) {
+    let items = &mut out.items;
     let m = &analysis.model;
     let fresh = |id: &str| !written.iter().any(|w| w == id);
     if let Some(rk) = ref_kind(spec.ty) {
+        let mut cands = Vec::new();
         let me_init = current(BlockKind::Initiative);
         let me_team = current(BlockKind::Team);
         let me_leader = current(BlockKind::Leader);
@@ -452,14 +511,7 @@ fn value_items(
                     }
                     _ => "1",
                 };
-                items.push(entity_item(
-                    m,
-                    EntityId::Leader(l),
-                    sort,
-                    leader_detail(m, l),
-                    range,
-                    pad,
-                ));
+                cands.push((sort, EntityId::Leader(l)));
             }
         }
         if matches!(rk, RefKind::Team | RefKind::LeaderOrTeam) {
@@ -477,16 +529,10 @@ fn value_items(
                     "owner" if me_team == Some(EntityId::Team(t)) => "0",
                     _ => "2",
                 };
-                items.push(entity_item(
-                    m,
-                    EntityId::Team(t),
-                    sort,
-                    team_detail(m, t),
-                    range,
-                    pad,
-                ));
+                cands.push((sort, EntityId::Team(t)));
             }
         }
+        entity_items(m, cands, typed, range, pad, out);
         return;
     }
     let simple = |label: &str, doc: Option<&str>, kind: ItemKind, sort: String| CompletionItem {
@@ -578,7 +624,10 @@ mod tests {
         let f = fixture(text);
         let items = completions(&f.ws, &f.analysis, f.file, f.offset);
         let mut out = String::new();
-        for i in items {
+        if items.incomplete {
+            out.push_str("(incomplete)\n");
+        }
+        for i in items.items {
             let r = &f.text(f.file)[i.range.start..i.range.end];
             out.push_str(&format!(
                 "{} [{:?}] sort={} detail={:?} replace=`{r}` insert={:?}\n",
@@ -603,6 +652,31 @@ mod tests {
 
     fn with(extra: &str) -> String {
         check(&format!("{ORG}\n{extra}"))
+    }
+
+    #[test]
+    fn thousands_of_teams_list_the_best_hundred_and_ask_again() {
+        let teams: String = (0..150)
+            .map(|i| format!("team t{i:03} \"T\" {{ }}\n"))
+            .collect();
+        let f = fixture(&format!("{teams}initiative i \"I\" {{\n  teams: $0\n}}\n"));
+        let all = completions(&f.ws, &f.analysis, f.file, f.offset);
+        assert!(all.incomplete);
+        assert_eq!(all.items.len(), super::MAX_ENTITY_ITEMS);
+        assert_eq!(all.items[0].label, "t000");
+        let f = fixture(&format!(
+            "{teams}initiative i \"I\" {{\n  teams: t14$0\n}}\n"
+        ));
+        let typed = completions(&f.ws, &f.analysis, f.file, f.offset);
+        let labels: Vec<&str> = typed.items.iter().map(|i| i.label.as_str()).collect();
+        assert!(typed.incomplete);
+        assert_eq!(
+            labels,
+            [
+                "t014", "t104", "t114", "t124", "t134", "t140", "t141", "t142", "t143", "t144",
+                "t145", "t146", "t147", "t148", "t149"
+            ]
+        );
     }
 
     #[test]

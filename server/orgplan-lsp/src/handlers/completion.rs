@@ -8,8 +8,9 @@ pub const TRIGGERS: [&str; 3] = [":", " ", ","];
 
 pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionResponse> {
     let offset = snap.offset(params.text_document_position.position);
-    let items = completion::completions(snap.ws, &snap.analysis, snap.file, offset);
-    let items = items
+    let found = completion::completions(snap.ws, &snap.analysis, snap.file, offset);
+    let items = found
+        .items
         .into_iter()
         .map(|i| CompletionItem {
             label: i.label.clone(),
@@ -47,7 +48,7 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
         })
         .collect();
     Some(CompletionResponse::List(CompletionList {
-        is_incomplete: false,
+        is_incomplete: found.incomplete,
         items,
     }))
 }
