@@ -40,14 +40,8 @@ pub(crate) struct Parts {
     blocks: BTreeMap<FileId, Vec<Vec<Finding>>>,
     /// The findings of the global rules.
     global: Vec<Finding>,
-}
-
-fn slot(e: EntityId) -> (usize, usize) {
-    match e {
-        EntityId::Leader(i) => (0, i),
-        EntityId::Initiative(i) => (1, i),
-        EntityId::Team(i) => (2, i),
-    }
+    /// The findings of the dependency-graph rules.
+    graph: Vec<Finding>,
 }
 
 fn entity(kind: usize, i: usize) -> EntityId {
@@ -102,6 +96,31 @@ fn block_findings(ctx: &Ctx, file: FileId, block: &crate::syntax::Block) -> Vec<
     )
 }
 
+fn graph_findings(ctx: &Ctx) -> Vec<Finding> {
+    levelled(
+        ctx.config,
+        |c| matches!(c, Check::Dependencies(_)),
+        |c, out| {
+            if let Check::Dependencies(check) = c {
+                check(ctx, out)
+            }
+        },
+    )
+}
+
+/// What the dependency-graph rules read of a team: each dependency's
+/// target, as written and as resolved.
+fn graph_of(m: &Model, e: EntityId) -> Vec<(String, Option<EntityId>)> {
+    match e {
+        EntityId::Team(t) => m.teams[t]
+            .dependencies
+            .iter()
+            .map(|d| (d.target.name.clone(), d.target.target))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn global_findings(ctx: &Ctx) -> Vec<Finding> {
     levelled(
         ctx.config,
@@ -140,6 +159,7 @@ impl Parts {
             entity,
             blocks,
             global: global_findings(ctx),
+            graph: graph_findings(ctx),
         }
     }
 
@@ -152,6 +172,7 @@ impl Parts {
             .chain(self.blocks.values().flatten())
             .flatten()
             .chain(self.global.iter())
+            .chain(self.graph.iter())
             .cloned()
             .collect();
         rules::sort_findings(&mut all);
@@ -190,42 +211,47 @@ fn partition(len: usize, pred: impl Fn(usize) -> bool) -> usize {
     lo
 }
 
-/// Entities marked, one flag per entity of each kind.
-struct Marks([Vec<bool>; 3]);
+/// Entities marked, one flag per entity of each kind, and the list of them.
+struct Marks {
+    flags: [Vec<bool>; 3],
+    list: Vec<EntityId>,
+}
 
 impl Marks {
     fn new(m: &Model) -> Marks {
-        Marks([
-            vec![false; m.leaders.len()],
-            vec![false; m.initiatives.len()],
-            vec![false; m.teams.len()],
-        ])
+        Marks {
+            flags: [
+                vec![false; m.leaders.len()],
+                vec![false; m.initiatives.len()],
+                vec![false; m.teams.len()],
+            ],
+            list: Vec::new(),
+        }
     }
-    fn get(&self, e: EntityId) -> bool {
-        let (k, i) = slot(e);
-        self.0[k][i]
+    fn get(&self, k: usize, i: usize) -> bool {
+        self.flags[k][i]
     }
     fn set(&mut self, e: EntityId) {
-        let (k, i) = slot(e);
-        self.0[k][i] = true;
+        let (k, i) = e.slot();
+        if !self.flags[k][i] {
+            self.flags[k][i] = true;
+            self.list.push(e);
+        }
     }
 }
 
-/// One step out from `marks`: every entity a marked one references, and
-/// every entity that references a marked one.
-fn widen(m: &Model, marks: &Marks) -> Marks {
-    let mut next = Marks(marks.0.clone());
-    for e in m.entities() {
-        let from = marks.get(e);
-        m.targets_of(e, |t| {
-            if from {
-                next.set(t);
-            } else if marks.get(t) {
-                next.set(e);
-            }
-        });
+/// One step out from the marked entities: every entity a marked one
+/// references, and every entity that references a marked one.
+fn widen(m: &Model, marks: &mut Marks) {
+    let now = marks.list.len();
+    for j in 0..now {
+        let e = marks.list[j];
+        m.targets_of(e, |t| marks.set(t));
+        let (k, i) = e.slot();
+        for &r in &m.referrers[k][i] {
+            marks.set(r);
+        }
     }
-    next
 }
 
 /// What an incremental update needs besides the analysis: the workspace
@@ -315,6 +341,7 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     let changed: Vec<EntityId> = (0..3)
         .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
         .collect();
+    let old_graph: Vec<_> = changed.iter().map(|&e| graph_of(model, e)).collect();
     let mut marks = Marks::new(model);
     for &e in &changed {
         marks.set(e);
@@ -334,6 +361,10 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         model.resolve_refs(e);
         model.link(e, true);
     }
+    let same_graph = changed
+        .iter()
+        .zip(&old_graph)
+        .all(|(&e, old)| graph_of(model, e) == *old);
     let after = |k: usize, len: usize| spans[k].end..len;
     for i in after(0, model.leaders.len()) {
         model.leaders[i].shift(&shift);
@@ -347,15 +378,15 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
 
     // 3. What may read what changed.
     for _ in 0..rules::ENTITY_REACH {
-        marks = widen(model, &marks);
+        widen(model, &mut marks);
     }
     for (k, list) in parts.entity.iter_mut().enumerate() {
         for (i, found) in list.iter_mut().enumerate() {
-            if marks.0[k][i] {
+            if marks.get(k, i) {
                 continue;
             }
             if found.iter().any(|f| f.locs().any(|l| shift.touches(l))) {
-                marks.0[k][i] = true;
+                marks.set(entity(k, i));
             } else {
                 found.shift(&shift);
             }
@@ -368,12 +399,9 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         config_errors,
         memo,
     };
-    for (k, list) in parts.entity.iter_mut().enumerate() {
-        for (i, found) in list.iter_mut().enumerate() {
-            if marks.0[k][i] {
-                *found = entity_findings(&ctx, entity(k, i));
-            }
-        }
+    for &e in &marks.list {
+        let (k, i) = e.slot();
+        parts.entity[k][i] = entity_findings(&ctx, e);
     }
 
     // 4. The block rules for the re-parsed blocks, the global rules.
@@ -389,5 +417,15 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         found.shift(&shift);
     }
     parts.global = global_findings(&ctx);
+    if same_graph
+        && !parts
+            .graph
+            .iter()
+            .any(|f| f.locs().any(|l| shift.touches(l)))
+    {
+        parts.graph.shift(&shift);
+    } else {
+        parts.graph = graph_findings(&ctx);
+    }
     true
 }

@@ -64,6 +64,15 @@ pub enum EntityId {
 }
 
 impl EntityId {
+    /// Its kind's place in `[leaders, initiatives, teams]`, and its index.
+    pub fn slot(self) -> (usize, usize) {
+        match self {
+            EntityId::Leader(i) => (0, i),
+            EntityId::Initiative(i) => (1, i),
+            EntityId::Team(i) => (2, i),
+        }
+    }
+
     pub fn kind(self) -> BlockKind {
         match self {
             EntityId::Leader(_) => BlockKind::Leader,
@@ -230,6 +239,9 @@ pub struct Model {
     pub reports: Vec<Vec<EntityId>>,
     /// For each team, the teams whose dependencies name it.
     pub dependents: Vec<Vec<usize>>,
+    /// For each entity (leaders, initiatives, teams), the entities whose
+    /// references name it, any way.
+    pub referrers: [Vec<Vec<EntityId>>; 3],
 }
 
 impl Model {
@@ -384,6 +396,11 @@ impl Model {
         self.team_initiatives = vec![Vec::new(); self.teams.len()];
         self.reports = vec![Vec::new(); self.leaders.len()];
         self.dependents = vec![Vec::new(); self.teams.len()];
+        self.referrers = [
+            vec![Vec::new(); self.leaders.len()],
+            vec![Vec::new(); self.initiatives.len()],
+            vec![Vec::new(); self.teams.len()],
+        ];
         let all: Vec<EntityId> = self.entities().collect();
         for &e in &all {
             self.resolve_refs(e);
@@ -430,6 +447,12 @@ impl Model {
     /// reverse indices. Each list stays sorted and without repeats, as a
     /// fresh index builds it.
     pub(crate) fn link(&mut self, e: EntityId, add: bool) {
+        let mut targets = Vec::new();
+        self.targets_of(e, |t| targets.push(t));
+        for t in targets {
+            let (k, i) = t.slot();
+            toggle(&mut self.referrers[k][i], e, add);
+        }
         match e {
             EntityId::Leader(x) => {
                 if let Some(EntityId::Leader(l)) =

@@ -145,25 +145,25 @@ fn too_deep_message() -> String {
 
 /// Moves every range in `b` by `delta` bytes.
 pub fn shift_block(b: &mut Block, delta: isize) {
-    let mut stack = vec![b];
-    while let Some(b) = stack.pop() {
-        b.kind.range = b.kind.range.shifted(delta);
-        if let Some(n) = &mut b.name {
-            n.range = n.range.shifted(delta);
+    // Recursive: lowered blocks nest at most `MAX_NESTING` deep.
+    b.kind.range = b.kind.range.shifted(delta);
+    if let Some(n) = &mut b.name {
+        n.range = n.range.shifted(delta);
+    }
+    if let Some(t) = &mut b.title {
+        t.range = t.range.shifted(delta);
+    }
+    for p in &mut b.properties {
+        p.key.range = p.key.range.shifted(delta);
+        p.range = p.range.shifted(delta);
+        for v in &mut p.values {
+            v.range = v.range.shifted(delta);
         }
-        if let Some(t) = &mut b.title {
-            t.range = t.range.shifted(delta);
-        }
-        for p in &mut b.properties {
-            p.key.range = p.key.range.shifted(delta);
-            p.range = p.range.shifted(delta);
-            for v in &mut p.values {
-                v.range = v.range.shifted(delta);
-            }
-        }
-        b.range = b.range.shifted(delta);
-        b.body = b.body.map(|r| r.shifted(delta));
-        stack.extend(b.children.iter_mut());
+    }
+    b.range = b.range.shifted(delta);
+    b.body = b.body.map(|r| r.shifted(delta));
+    for c in &mut b.children {
+        shift_block(c, delta);
     }
 }
 

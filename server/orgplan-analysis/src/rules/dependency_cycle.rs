@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Break the cycle: remove one of the dependencies in it (duplicate the capability, or move it into one team).",
     example: "team a \"A\" { depends_on b { owner: a plan: \"x\" } }\nteam b \"B\" { depends_on a { owner: b plan: \"y\" } }\n",
-    check: super::Check::Global(check),
+    check: super::Check::Dependencies(check),
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {

@@ -182,6 +182,11 @@ pub struct Rule {
 pub enum Check {
     /// Over the whole workspace, every time.
     Global(fn(&Ctx, &mut Vec<Finding>)),
+    /// Over the teams' dependency graph: the findings depend only on which
+    /// team depends on which (the names written and what they resolve to),
+    /// on the declared ids, and on places in `depends_on` blocks and team
+    /// declarations.
+    Dependencies(fn(&Ctx, &mut Vec<Finding>)),
     /// For one top-level block of a file: the findings depend on that
     /// block's syntax (and the file's text around it) alone.
     Block(fn(&Ctx, FileId, &crate::syntax::Block, &mut Vec<Finding>)),
@@ -199,7 +204,7 @@ pub const ENTITY_REACH: usize = 2;
 /// Runs one rule over the whole workspace.
 pub fn run_rule(ctx: &Ctx, rule: &Rule, out: &mut Vec<Finding>) {
     match rule.check {
-        Check::Global(check) => check(ctx, out),
+        Check::Global(check) | Check::Dependencies(check) => check(ctx, out),
         Check::Block(check) => {
             for (file, doc, _) in ctx.docs {
                 for block in &doc.blocks {
