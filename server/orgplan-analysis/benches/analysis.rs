@@ -25,6 +25,7 @@ fn plan() -> String {
         files: 1,
         seed: 7,
         syntax_errors: true,
+        violations: 1.0,
     });
     plan.files.into_iter().next().expect("one file").1
 }

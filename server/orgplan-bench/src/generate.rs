@@ -26,6 +26,10 @@ pub struct Options {
     /// Whether the few syntax errors of a realistic plan are left in (with
     /// none, the same plan is otherwise identical).
     pub syntax_errors: bool,
+    /// How many violations, relative to the realistic default (1.0): each
+    /// rule's rate is multiplied by it; 0 gives a plan with none (but the
+    /// syntax errors, if kept).
+    pub violations: f64,
 }
 
 impl Default for Options {
@@ -35,6 +39,7 @@ impl Default for Options {
             files: 1,
             seed: 7,
             syntax_errors: true,
+            violations: 1.0,
         }
     }
 }
@@ -434,7 +439,7 @@ impl Gen {
         let r = &mut self.rng;
 
         // The leader.
-        let title_key = if r.pct(rate::UNKNOWN_PROPERTY / 3.0) {
+        let title_key = if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * opts.violations) {
             "titel"
         } else {
             "title"
@@ -445,7 +450,7 @@ impl Gen {
         } else {
             let _ = writeln!(s, "  {title_key}: \"Director, {init_title}\"");
         }
-        if r.pct(rate::PART_TIME) {
+        if r.pct(rate::PART_TIME * opts.violations) {
             let _ = writeln!(s, "  allocation: {}%", r.pick(&["25", "50", "60", "80"]));
         } else if r.pct(5.0) {
             let _ = writeln!(s, "  allocation: 100%");
@@ -467,9 +472,11 @@ impl Gen {
 
         // The initiative.
         let _ = writeln!(s, "initiative {init_id} \"{init_title}\" {{");
-        let leader_of = if r.pct(rate::NO_LEADER) {
+        let leader_of = if r.pct(rate::NO_LEADER * opts.violations) {
             None
-        } else if r.pct(rate::SHARED_LEADER) && !self.initiative_leaders.is_empty() {
+        } else if r.pct(rate::SHARED_LEADER * opts.violations)
+            && !self.initiative_leaders.is_empty()
+        {
             let i = r.below(self.initiative_leaders.len());
             Some(self.initiative_leaders[i].clone())
         } else {
@@ -479,7 +486,7 @@ impl Gen {
         if let Some(l) = &leader_of {
             let _ = writeln!(s, "  leader: {l}");
         }
-        let model = if r.pct(rate::INVALID_VALUE) {
+        let model = if r.pct(rate::INVALID_VALUE * opts.violations) {
             "owner"
         } else if ownership {
             "ownership"
@@ -490,7 +497,7 @@ impl Gen {
         if r.pct(20.0) {
             let _ = writeln!(s, "  critical: true");
         }
-        if !r.pct(rate::NO_SCOPE) {
+        if !r.pct(rate::NO_SCOPE * opts.violations) {
             let _ = writeln!(
                 s,
                 "  scope: \"{} {domain} for {}\"",
@@ -498,7 +505,7 @@ impl Gen {
                 r.pick(&["sellers", "buyers", "partners", "drivers", "internal teams"])
             );
         }
-        if !r.pct(rate::NO_METRICS) {
+        if !r.pct(rate::NO_METRICS * opts.violations) {
             let a = r.pick(METRICS);
             let b = r.pick(METRICS);
             if a == b {
@@ -507,28 +514,28 @@ impl Gen {
                 let _ = writeln!(s, "  metrics: \"{a}\", \"{b}\"");
             }
         }
-        if r.pct(rate::DUPLICATE_PROPERTY) {
+        if r.pct(rate::DUPLICATE_PROPERTY * opts.violations) {
             let _ = writeln!(s, "  critical: false");
             let _ = writeln!(s, "  critical: true");
         }
         let mut listed: Vec<String> = team_ids.clone();
-        let orphan = r.pct(rate::ORPHAN_TEAM);
+        let orphan = r.pct(rate::ORPHAN_TEAM * opts.violations);
         if orphan {
             listed.pop();
         }
-        if r.pct(rate::SHARED_TEAM) && !self.all_teams.is_empty() {
+        if r.pct(rate::SHARED_TEAM * opts.violations) && !self.all_teams.is_empty() {
             let i = r.below(self.all_teams.len());
             listed.push(self.all_teams[i].clone());
         }
         let r = &mut self.rng;
-        if r.pct(rate::UNDEFINED_REFERENCE) {
+        if r.pct(rate::UNDEFINED_REFERENCE * opts.violations) {
             let i = r.below(listed.len());
             listed[i].push('x');
         }
         let _ = writeln!(s, "  teams: {}", listed.join(", "));
-        if r.pct(rate::LAYERED_APPROVALS) {
+        if r.pct(rate::LAYERED_APPROVALS * opts.violations) {
             let _ = writeln!(s, "  approvals: {lead}, {}", d.vp);
-        } else if r.pct(rate::EXTERNAL_APPROVAL) {
+        } else if r.pct(rate::EXTERNAL_APPROVAL * opts.violations) {
             let _ = writeln!(s, "  approvals: {}", d.functional_teams[0]);
         } else if r.pct(50.0) {
             let _ = writeln!(s, "  approvals: {lead}");
@@ -538,8 +545,8 @@ impl Gen {
         self.initiative_leaders.push(lead.clone());
 
         // The teams.
-        let all_report_to_leader = !ownership && r.pct(rate::LEADERSHIP_MISMATCH);
-        let cycle = team_ids.len() >= 2 && r.pct(rate::CYCLE);
+        let all_report_to_leader = !ownership && r.pct(rate::LEADERSHIP_MISMATCH * opts.violations);
+        let cycle = team_ids.len() >= 2 && r.pct(rate::CYCLE * opts.violations);
         let earlier_teams = self.all_teams.len();
         for (i, t) in team_ids.iter().enumerate() {
             let r = &mut self.rng;
@@ -556,7 +563,7 @@ impl Gen {
                 capitalise(noun)
             );
             let reports = if ownership {
-                if r.pct(rate::WRONG_REPORTING) {
+                if r.pct(rate::WRONG_REPORTING * opts.violations) {
                     d.vp.clone()
                 } else {
                     lead.clone()
@@ -566,14 +573,14 @@ impl Gen {
             } else {
                 d.managers[r.below(d.managers.len())].clone()
             };
-            let key = if r.pct(rate::UNKNOWN_PROPERTY / 3.0) {
+            let key = if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * opts.violations) {
                 "reprots_to"
             } else {
                 "reports_to"
             };
             let _ = writeln!(s, "  {key}: {reports}");
             let mut roles: Vec<&str> = ROLES.to_vec();
-            if r.pct(rate::INCOMPLETE_TEAM) {
+            if r.pct(rate::INCOMPLETE_TEAM * opts.violations) {
                 roles.remove(r.range(1, 3));
             }
             if r.pct(30.0) {
@@ -583,12 +590,12 @@ impl Gen {
             if r.pct(60.0) {
                 let _ = writeln!(s, "  size: {}", r.range(4, 12));
             }
-            if r.pct(rate::UNKNOWN_PROPERTY / 3.0) {
+            if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * opts.violations) {
                 let _ = writeln!(s, "  sise: {}", r.range(4, 12));
             }
             // Dependencies: mostly on teams of the same initiative.
             let mut targets: Vec<String> = Vec::new();
-            let n_deps = if r.pct(rate::MANY_DEPS) {
+            let n_deps = if r.pct(rate::MANY_DEPS * opts.violations) {
                 r.range(4, 5)
             } else {
                 [0, 0, 0, 1, 1, 2][r.below(6)]
@@ -596,7 +603,7 @@ impl Gen {
             for _ in 0..n_deps {
                 // Only on earlier teams (of this initiative or before it), so
                 // that cycles come from the deliberate ones alone.
-                let target = if r.pct(rate::CROSS_DEP) && earlier_teams > 0 {
+                let target = if r.pct(rate::CROSS_DEP * opts.violations) && earlier_teams > 0 {
                     self.all_teams[r.below(earlier_teams)].clone()
                 } else if i > 0 {
                     team_ids[r.below(i)].clone()
@@ -614,14 +621,14 @@ impl Gen {
                 }
             }
             for target in targets {
-                let owner = if r.pct(rate::NO_OWNER) {
+                let owner = if r.pct(rate::NO_OWNER * opts.violations) {
                     None
-                } else if r.pct(rate::FOREIGN_OWNER) {
+                } else if r.pct(rate::FOREIGN_OWNER * opts.violations) {
                     Some(target.clone())
                 } else {
                     Some(t.clone())
                 };
-                let plan = (!r.pct(rate::NO_PLAN)).then(|| r.pick(PLANS));
+                let plan = (!r.pct(rate::NO_PLAN * opts.violations)).then(|| r.pick(PLANS));
                 if r.pct(40.0) {
                     let mut line = format!("  depends_on {target} {{");
                     if let Some(o) = &owner {
@@ -648,7 +655,7 @@ impl Gen {
         }
         // A team declared twice: a copy of an earlier one.
         let r = &mut self.rng;
-        if r.pct(rate::DUPLICATE_DEFINITION) && earlier_teams > 0 {
+        if r.pct(rate::DUPLICATE_DEFINITION * opts.violations) && earlier_teams > 0 {
             let t = self.all_teams[r.below(earlier_teams)].clone();
             let _ = writeln!(s, "# TODO: merge with the other `{t}`\nteam {t} \"Copy\" {{\n  reports_to: {lead}\n  roles: engineering\n}}\n");
             self.teams += 1;

@@ -22,6 +22,8 @@ pub struct Options {
     pub seed: u64,
     /// Whether the plan keeps its few syntax errors.
     pub syntax_errors: bool,
+    /// Violations relative to the realistic default ([`GenOptions`]).
+    pub violations: f64,
     /// Repetitions of each request (completion, hover …).
     pub requests: usize,
     /// Fresh spawns for spawn → initialize.
@@ -42,6 +44,7 @@ impl Default for Options {
             server: PathBuf::from("target/release/orgplan"),
             seed: 7,
             syntax_errors: true,
+            violations: 1.0,
             requests: 100,
             spawns: 10,
             opens: 5,
@@ -442,6 +445,7 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         files: 1,
         seed: opts.seed,
         syntax_errors: opts.syntax_errors,
+        violations: opts.violations,
     });
     let base = std::env::temp_dir().join(format!("orgplan-bench-{}", std::process::id()));
     let root = base.join("plan");

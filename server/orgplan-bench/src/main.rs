@@ -32,6 +32,10 @@ enum Command {
         /// Leave out the few syntax errors (the plan is otherwise the same).
         #[arg(long)]
         no_syntax_errors: bool,
+        /// Violations relative to the realistic default: each rule's rate
+        /// is multiplied by it (0.1: a mostly healthy plan).
+        #[arg(long, default_value_t = 1.0)]
+        violations: f64,
         /// Also analyse the plan in-process and print the findings per rule.
         #[arg(long)]
         stats: bool,
@@ -52,6 +56,10 @@ enum Command {
         /// Leave out the plan's few syntax errors (it is otherwise the same).
         #[arg(long)]
         no_syntax_errors: bool,
+        /// Violations relative to the realistic default: each rule's rate
+        /// is multiplied by it (0.1: a mostly healthy plan).
+        #[arg(long, default_value_t = 1.0)]
+        violations: f64,
         /// Repetitions of each request (completion, hover …; a fifth of it
         /// for semantic tokens and formatting).
         #[arg(long, default_value_t = 100)]
@@ -70,6 +78,7 @@ fn main() -> ExitCode {
             files,
             seed,
             no_syntax_errors,
+            violations,
             stats,
             out_dir,
         } => {
@@ -78,6 +87,7 @@ fn main() -> ExitCode {
                 files,
                 seed,
                 syntax_errors: !no_syntax_errors,
+                violations,
             });
             if let Err(e) = plan.write_to(&out_dir) {
                 eprintln!("error: cannot write to {}: {e}", out_dir.display());
@@ -104,6 +114,7 @@ fn main() -> ExitCode {
             server,
             seed,
             no_syntax_errors,
+            violations,
             requests,
             json,
         } => {
@@ -113,6 +124,7 @@ fn main() -> ExitCode {
                 server,
                 seed,
                 syntax_errors: !no_syntax_errors,
+                violations,
                 requests,
                 ..lsp::Options::default()
             };

@@ -23,6 +23,7 @@ fn same_seed_same_plan_other_seed_other_plan() {
         files: 1,
         seed: 7,
         syntax_errors: true,
+        violations: 1.0,
     };
     let a = generate(&opts);
     assert_eq!(a, generate(&opts));
@@ -36,6 +37,7 @@ fn size_and_files_are_as_asked() {
         files: 3,
         seed: 1,
         syntax_errors: true,
+        violations: 1.0,
     });
     assert_eq!(plan.files.len(), 3);
     assert!(
@@ -53,6 +55,7 @@ fn a_generated_plan_trips_several_rules_but_is_mostly_healthy() {
         files: 1,
         seed: 7,
         syntax_errors: true,
+        violations: 1.0,
     });
     let counts = rule_counts(&plan.files);
     let principles = counts
@@ -72,18 +75,42 @@ fn a_generated_plan_trips_several_rules_but_is_mostly_healthy() {
 }
 
 #[test]
+fn violations_scale_the_findings_and_zero_leaves_none() {
+    let plan = |violations| {
+        generate(&Options {
+            lines: 3000,
+            files: 1,
+            seed: 5,
+            syntax_errors: false,
+            violations,
+        })
+    };
+    let total = |p: &orgplan_bench::generate::Plan| rule_counts(&p.files).values().sum::<usize>();
+    let (none, some, all) = (plan(0.0), plan(0.2), plan(1.0));
+    assert_eq!(rule_counts(&none.files), BTreeMap::new());
+    assert!(
+        0 < total(&some) && total(&some) < total(&all),
+        "{} {}",
+        total(&some),
+        total(&all)
+    );
+}
+
+#[test]
 fn split_files_form_the_same_plan() {
     let one = generate(&Options {
         lines: 2000,
         files: 1,
         seed: 3,
         syntax_errors: true,
+        violations: 1.0,
     });
     let four = generate(&Options {
         lines: 2000,
         files: 4,
         seed: 3,
         syntax_errors: true,
+        violations: 1.0,
     });
     let rules = |c: BTreeMap<&'static str, usize>| c.into_iter().collect::<Vec<_>>();
     assert_eq!(
@@ -99,6 +126,7 @@ fn syntax_errors_can_be_left_out() {
         files: 1,
         seed: 7,
         syntax_errors: true,
+        violations: 1.0,
     };
     let with = rule_counts(&generate(&opts).files);
     assert!(with.get("syntax-error").is_some_and(|n| *n > 0), "{with:?}");
