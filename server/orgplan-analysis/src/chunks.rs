@@ -25,25 +25,48 @@ use tree_sitter::{Parser, Tree};
 /// The kinds whose declaration in the first column starts a chunk.
 pub const CHUNK_KEYWORDS: [&str; 3] = ["leader", "initiative", "team"];
 
-/// One chunk of a file: its place, its concrete tree (positions relative to
-/// `start`) and how many of the document's blocks and errors it holds.
-#[derive(Clone)]
+/// One chunk of a file: its place, how many of the document's blocks and
+/// errors it holds, and its comments (relative to `start`). The concrete
+/// tree is dropped once lowered: it would take most of the memory.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Chunk {
     pub start: usize,
     pub end: usize,
-    pub tree: Tree,
     blocks: usize,
     errors: usize,
+    comments: Vec<TextRange>,
 }
 
 impl Chunk {
     pub fn range(&self) -> TextRange {
         TextRange::new(self.start, self.end)
     }
+
+    /// The comments in the chunk, in order.
+    pub fn comments(&self) -> impl Iterator<Item = TextRange> + '_ {
+        let at = self.start as isize;
+        self.comments.iter().map(move |c| c.shifted(at))
+    }
+}
+
+/// The comments in a tree, in order.
+fn comments_of(tree: &Tree) -> Vec<TextRange> {
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if n.kind() == "comment" {
+            out.push(TextRange::new(n.start_byte(), n.end_byte()));
+            continue;
+        }
+        stack.extend(n.children(&mut cursor));
+    }
+    out.sort();
+    out
 }
 
 /// A parsed file: its chunks and the lowered document of the whole text.
-#[derive(Clone)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Parsed {
     pub chunks: Vec<Chunk>,
     pub doc: Document,
@@ -122,6 +145,7 @@ fn chunk(
     let src = &text[start..end];
     let tree = parse_chunk(src);
     let doc = syntax::lower(src, &tree);
+    let comments = comments_of(&tree);
     let delta = start as isize;
     let (n_blocks, n_errors) = (doc.blocks.len(), doc.errors.len());
     blocks.extend(doc.blocks.into_iter().map(|mut b| {
@@ -135,9 +159,9 @@ fn chunk(
     Chunk {
         start,
         end,
-        tree,
         blocks: n_blocks,
         errors: n_errors,
+        comments,
     }
 }
 
@@ -229,15 +253,6 @@ impl Parsed {
             .splice(error_at..error_at + old_errors, errors);
         reparsed
     }
-
-    /// The trees of the chunks, as S-expressions with their places: two
-    /// parses of the same text give the same string.
-    pub fn sexp(&self) -> String {
-        self.chunks
-            .iter()
-            .map(|c| format!("{}..{} {}\n", c.start, c.end, c.tree.root_node().to_sexp()))
-            .collect()
-    }
 }
 
 #[cfg(test)]
@@ -289,7 +304,7 @@ mod tests {
             p.edit(&text, TextRange::new(s, e), new.len());
             let fresh = parse(&text);
             assert_eq!(p.doc, fresh.doc, "edit {s}..{e} {new:?}");
-            assert_eq!(p.sexp(), fresh.sexp(), "edit {s}..{e} {new:?}");
+            assert_eq!(p.chunks, fresh.chunks, "edit {s}..{e} {new:?}");
         }
     }
 }

@@ -39,21 +39,10 @@ pub fn folding_ranges(ws: &Workspace, file: FileId) -> Vec<Fold> {
     let text = src.text.as_str();
     let mut out = Vec::new();
     blocks(text, &src.doc().blocks, &mut out);
-    // Comments: collect them from the tree, then group consecutive lines.
+    // Comments: those the chunks found, grouped by consecutive lines.
     let mut comments: Vec<TextRange> = Vec::new();
     for chunk in &src.parsed.chunks {
-        let mut cursor = chunk.tree.walk();
-        let mut stack = vec![chunk.tree.root_node()];
-        while let Some(n) = stack.pop() {
-            if n.kind() == "comment" {
-                comments.push(TextRange::new(
-                    chunk.start + n.start_byte(),
-                    chunk.start + n.end_byte(),
-                ));
-                continue;
-            }
-            stack.extend(n.children(&mut cursor));
-        }
+        comments.extend(chunk.comments());
     }
     comments.sort();
     let mut run: Option<TextRange> = None;

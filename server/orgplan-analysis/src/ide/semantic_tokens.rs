@@ -1,12 +1,12 @@
-//! Semantic tokens from the concrete tree: kinds are keywords, declared ids
-//! types (leaders classes), keys properties, references variables, enum
+//! Semantic tokens from the lowered document: kinds are keywords, declared
+//! ids types (leaders classes), keys properties, references variables, enum
 //! values and roles enum members, and strings, numbers, comments.
 
 use super::ref_kind;
 use crate::schema::{BlockKind, ValueType};
+use crate::syntax::{Block, Property, ValueKind};
 use crate::text::{FileId, TextRange};
 use crate::Workspace;
-use tree_sitter::Node;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -45,6 +45,8 @@ pub struct SemanticToken {
 }
 
 /// The tokens of `file`, in order; only those intersecting `within`, if given.
+/// Read from the lowered document (and the comments its chunks found), so
+/// only the blocks in `within` are visited.
 pub fn semantic_tokens(
     ws: &Workspace,
     file: FileId,
@@ -53,29 +55,51 @@ pub fn semantic_tokens(
     let Some(src) = ws.file(file) else {
         return Vec::new();
     };
-    let text = src.text.as_str();
+    let blocks = &src.doc().blocks;
+    let visible = match within {
+        // Top-level blocks are in order and do not overlap.
+        Some(w) => {
+            let from = blocks.partition_point(|b| b.range.end < w.start);
+            let to = blocks.partition_point(|b| b.range.start <= w.end);
+            &blocks[from..to.max(from)]
+        }
+        None => &blocks[..],
+    };
     let mut out = Vec::new();
+    let mut stack: Vec<(&Block, Option<BlockKind>)> =
+        visible.iter().rev().map(|b| (b, None)).collect();
+    while let Some((b, parent)) = stack.pop() {
+        let kind = BlockKind::from_keyword(&b.kind.text).filter(|k| match parent {
+            None => k.spec().top_level,
+            Some(p) => p.spec().children.contains(k),
+        });
+        if kind.is_some() {
+            push(&mut out, b.kind.range, TokenKind::Keyword, false);
+        }
+        if let Some(name) = &b.name {
+            match kind {
+                Some(BlockKind::DependsOn) => {
+                    push(&mut out, name.range, TokenKind::Variable, false)
+                }
+                Some(BlockKind::Leader) => push(&mut out, name.range, TokenKind::Class, true),
+                Some(_) => push(&mut out, name.range, TokenKind::Type, true),
+                None => {}
+            }
+        }
+        if let Some(title) = &b.title {
+            push(&mut out, title.range, TokenKind::String, false);
+        }
+        for p in &b.properties {
+            property(p, kind, &mut out);
+        }
+        stack.extend(b.children.iter().rev().map(|c| (c, kind)));
+    }
     for chunk in &src.parsed.chunks {
         if within.is_some_and(|w| !chunk.range().intersects(w)) {
             continue;
         }
-        // The chunk's tree counts from the chunk's start.
-        let at = out.len();
-        let inside = within.map(|w| {
-            TextRange::new(
-                w.start.saturating_sub(chunk.start),
-                w.end.saturating_sub(chunk.start),
-            )
-        });
-        walk(
-            &text[chunk.start..chunk.end],
-            chunk.tree.root_node(),
-            None,
-            inside,
-            &mut out,
-        );
-        for t in &mut out[at..] {
-            t.range = t.range.shifted(chunk.start as isize);
+        for c in chunk.comments() {
+            push(&mut out, c, TokenKind::Comment, false);
         }
     }
     if let Some(w) = within {
@@ -85,152 +109,34 @@ pub fn semantic_tokens(
     out
 }
 
-fn range(n: Node) -> TextRange {
-    TextRange::new(n.start_byte(), n.end_byte())
-}
-
-fn push(out: &mut Vec<SemanticToken>, n: Node, kind: TokenKind, declaration: bool) {
-    if n.is_missing() || n.start_byte() == n.end_byte() {
+fn push(out: &mut Vec<SemanticToken>, range: TextRange, kind: TokenKind, declaration: bool) {
+    if range.is_empty() {
         return;
     }
     out.push(SemanticToken {
-        range: range(n),
+        range,
         kind,
         declaration,
     });
 }
 
-/// A node still to visit, with the kind of its enclosing known block.
-enum Visit<'t> {
-    /// The children of a block body, an error node or the root.
-    Body(Node<'t>, Option<BlockKind>),
-    Block(Node<'t>, Option<BlockKind>),
-}
-
-/// Collects the tokens under `root`. Iterative, with a stack of nodes to
-/// visit: blocks can nest thousands deep in what a user types or pastes,
-/// and a recursive walk would overflow the server's stack.
-fn walk(
-    text: &str,
-    root: Node,
-    parent: Option<BlockKind>,
-    within: Option<TextRange>,
-    out: &mut Vec<SemanticToken>,
-) {
-    let mut stack = vec![Visit::Body(root, parent)];
-    while let Some(visit) = stack.pop() {
-        match visit {
-            Visit::Body(node, parent) => body(text, node, parent, within, out, &mut stack),
-            Visit::Block(node, parent) => block(text, node, parent, out, &mut stack),
-        }
-    }
-}
-
-fn body<'t>(
-    text: &str,
-    node: Node<'t>,
-    parent: Option<BlockKind>,
-    within: Option<TextRange>,
-    out: &mut Vec<SemanticToken>,
-    stack: &mut Vec<Visit<'t>>,
-) {
-    if let Some(w) = within {
-        if !range(node).intersects(w) {
-            return;
-        }
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        match child.kind() {
-            "comment" => push(out, child, TokenKind::Comment, false),
-            "block" if within.is_none_or(|w| range(child).intersects(w)) => {
-                stack.push(Visit::Block(child, parent))
-            }
-            "property" => property(text, child, parent, out),
-            "ERROR" | "block_body" => stack.push(Visit::Body(child, parent)),
-            "string" => push(out, child, TokenKind::String, false),
-            "number" | "percentage" => push(out, child, TokenKind::Number, false),
-            "boolean" => push(out, child, TokenKind::Keyword, false),
-            _ => {}
-        }
-    }
-}
-
-fn node_text<'a>(text: &'a str, n: Node) -> &'a str {
-    text.get(n.start_byte()..n.end_byte()).unwrap_or("")
-}
-
-fn block<'t>(
-    text: &str,
-    node: Node<'t>,
-    parent: Option<BlockKind>,
-    out: &mut Vec<SemanticToken>,
-    stack: &mut Vec<Visit<'t>>,
-) {
-    let kind_node = node.child_by_field_name("kind");
-    let kind = kind_node
-        .and_then(|k| BlockKind::from_keyword(node_text(text, k)))
-        .filter(|k| match parent {
-            None => k.spec().top_level,
-            Some(p) => p.spec().children.contains(k),
-        });
-    if let (Some(k), Some(_)) = (kind_node, kind) {
-        push(out, k, TokenKind::Keyword, false);
-    }
-    if let Some(name) = node.child_by_field_name("name") {
-        match kind {
-            Some(BlockKind::DependsOn) => push(out, name, TokenKind::Variable, false),
-            Some(BlockKind::Leader) => push(out, name, TokenKind::Class, true),
-            Some(_) => push(out, name, TokenKind::Type, true),
-            None => {}
-        }
-    }
-    if let Some(title) = node.child_by_field_name("title") {
-        push(out, title, TokenKind::String, false);
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        match child.kind() {
-            "block_body" | "ERROR" => stack.push(Visit::Body(child, kind)),
-            "comment" => push(out, child, TokenKind::Comment, false),
-            _ => {}
-        }
-    }
-}
-
-fn property(text: &str, node: Node, block: Option<BlockKind>, out: &mut Vec<SemanticToken>) {
-    let Some(key) = node.child_by_field_name("key") else {
-        return;
-    };
-    let spec = block.and_then(|b| b.spec().property(node_text(text, key)));
+fn property(p: &Property, block: Option<BlockKind>, out: &mut Vec<SemanticToken>) {
+    let spec = block.and_then(|b| b.spec().property(&p.key.text));
     if spec.is_some() {
-        push(out, key, TokenKind::Property, false);
+        push(out, p.key.range, TokenKind::Property, false);
     }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        if child.kind() == "comment" {
-            push(out, child, TokenKind::Comment, false);
-        }
-        if child.kind() != "value_list" {
-            continue;
-        }
-        let mut c2 = child.walk();
-        for v in child.children(&mut c2) {
-            match v.kind() {
-                "string" => push(out, v, TokenKind::String, false),
-                "number" | "percentage" => push(out, v, TokenKind::Number, false),
-                "boolean" => push(out, v, TokenKind::Keyword, false),
-                "comment" => push(out, v, TokenKind::Comment, false),
-                "identifier" => match spec.map(|s| s.ty) {
-                    Some(ty) if ref_kind(ty).is_some() => push(out, v, TokenKind::Variable, false),
-                    Some(ValueType::Enum(_) | ValueType::Roles) => {
-                        push(out, v, TokenKind::EnumMember, false)
-                    }
-                    _ => {}
-                },
-                _ => {}
-            }
-        }
+    for v in &p.values {
+        let kind = match &v.kind {
+            ValueKind::Str(_) => TokenKind::String,
+            ValueKind::Number(_) | ValueKind::Percent(_) => TokenKind::Number,
+            ValueKind::Bool(_) => TokenKind::Keyword,
+            ValueKind::Ident(_) => match spec.map(|s| s.ty) {
+                Some(ty) if ref_kind(ty).is_some() => TokenKind::Variable,
+                Some(ValueType::Enum(_) | ValueType::Roles) => TokenKind::EnumMember,
+                _ => continue,
+            },
+        };
+        push(out, v.range, kind, false);
     }
 }
 
