@@ -163,9 +163,11 @@ impl Parts {
         }
     }
 
-    /// All the findings, in order.
-    pub(crate) fn assemble(&self) -> Vec<Finding> {
-        let mut all: Vec<Finding> = self
+    /// All the findings, in order, at most `cap` per file (the most severe,
+    /// then the first), and per file how many the cap left out. Sorts and
+    /// caps references; only the findings kept are copied.
+    pub(crate) fn assemble(&self, cap: Option<usize>) -> (Vec<Finding>, BTreeMap<FileId, usize>) {
+        let mut all: Vec<&Finding> = self
             .entity
             .iter()
             .flatten()
@@ -173,10 +175,29 @@ impl Parts {
             .flatten()
             .chain(self.global.iter())
             .chain(self.graph.iter())
-            .cloned()
             .collect();
-        rules::sort_findings(&mut all);
-        all
+        all.sort_by(|a, b| rules::finding_order(a, b));
+        all.dedup();
+        let mut omitted = BTreeMap::new();
+        let Some(max) = cap else {
+            return (all.into_iter().cloned().collect(), omitted);
+        };
+        let mut kept = Vec::with_capacity(all.len());
+        for group in all.chunk_by(|a, b| a.loc.file == b.loc.file) {
+            if group.len() <= max {
+                kept.extend(group.iter().map(|f| (*f).clone()));
+                continue;
+            }
+            // Rank by severity (stable: position order within one), keep
+            // the first `max`, in position order.
+            let mut ranked: Vec<usize> = (0..group.len()).collect();
+            ranked.sort_by_key(|&i| group[i].severity);
+            ranked.truncate(max);
+            ranked.sort_unstable();
+            kept.extend(ranked.into_iter().map(|i| group[i].clone()));
+            omitted.insert(group[0].loc.file, group.len() - max);
+        }
+        (kept, omitted)
     }
 }
 
@@ -380,12 +401,23 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     for _ in 0..rules::ENTITY_REACH {
         widen(model, &mut marks);
     }
+    // A place the edit touched is stale; so is the end of the file when the
+    // edit is near it (a fix that appends there looks at how the text ends).
+    let text_len = docs
+        .iter()
+        .find(|(f, _, _)| *f == file)
+        .map_or(0, |(_, _, t)| t.len());
+    let old_len = (text_len as isize - shift.delta) as usize;
+    let near_end = shift.old_end + 2 >= old_len;
+    let stale = |l: &crate::text::Loc| {
+        shift.touches(l) || (near_end && l.file == file && l.range.start >= old_len)
+    };
     for (k, list) in parts.entity.iter_mut().enumerate() {
         for (i, found) in list.iter_mut().enumerate() {
             if marks.get(k, i) {
                 continue;
             }
-            if found.iter().any(|f| f.locs().any(|l| shift.touches(l))) {
+            if found.iter().any(|f| f.locs().any(stale)) {
                 marks.set(entity(k, i));
             } else {
                 found.shift(&shift);

@@ -160,11 +160,7 @@ impl Workspace {
         if !incremental::update(&mut analysis.model, &mut analysis.parts, input) {
             return false;
         }
-        let findings = analysis.parts.assemble();
-        (analysis.findings, analysis.omitted) = match self.max_findings_per_file {
-            Some(max) => cap_per_file(findings, max),
-            None => (findings, BTreeMap::new()),
-        };
+        (analysis.findings, analysis.omitted) = analysis.parts.assemble(self.max_findings_per_file);
         true
     }
 
@@ -313,11 +309,7 @@ impl Workspace {
         };
         self.suggestions.validate(model.ids_fingerprint());
         let parts = Parts::compute(&ctx);
-        let findings = parts.assemble();
-        let (findings, omitted) = match self.max_findings_per_file {
-            Some(max) => cap_per_file(findings, max),
-            None => (findings, BTreeMap::new()),
-        };
+        let (findings, omitted) = parts.assemble(self.max_findings_per_file);
         Analysis {
             model,
             findings,
@@ -334,37 +326,6 @@ impl Workspace {
         self.max_findings_per_file = max;
         self.invalidate();
     }
-}
-
-/// Caps `findings` (sorted by file) at `max` per file, keeping the most
-/// severe and, within a severity, the first; the order is kept.
-fn cap_per_file(findings: Vec<Finding>, max: usize) -> (Vec<Finding>, BTreeMap<FileId, usize>) {
-    let mut counts: BTreeMap<FileId, usize> = BTreeMap::new();
-    for f in &findings {
-        *counts.entry(f.loc.file).or_insert(0) += 1;
-    }
-    let mut omitted = BTreeMap::new();
-    if counts.values().all(|&n| n <= max) {
-        return (findings, omitted);
-    }
-    let mut kept = Vec::with_capacity(findings.len().min(counts.len().saturating_mul(max)));
-    let mut rest = findings.into_iter().peekable();
-    for (file, n) in counts {
-        let group = std::iter::from_fn(|| rest.next_if(|f| f.loc.file == file));
-        if n <= max {
-            kept.extend(group);
-            continue;
-        }
-        // Rank by severity (stable, so position order stays within one),
-        // keep the first `max`, and put them back in position order.
-        let mut ranked: Vec<(usize, Finding)> = group.enumerate().collect();
-        ranked.sort_by_key(|(_, f)| f.severity);
-        ranked.truncate(max);
-        ranked.sort_by_key(|(i, _)| *i);
-        kept.extend(ranked.into_iter().map(|(_, f)| f));
-        omitted.insert(file, n - max);
-    }
-    (kept, omitted)
 }
 
 /// Drops `value` on a background thread: freeing the analysis of a large

@@ -66,7 +66,10 @@ fn everything(ws: &mut Workspace) -> (String, String) {
 }
 
 /// One keystroke: a character typed, or one or two deleted.
-fn keystroke() -> impl Strategy<Value = (prop::sample::Index, usize, &'static str)> {
+/// Where: anywhere (`Ok`), or so many bytes before the end (`Err`).
+type At = Result<prop::sample::Index, usize>;
+
+fn keystroke() -> impl Strategy<Value = (At, usize, &'static str)> {
     let typed = prop_oneof![
         Just("a"),
         Just("z"),
@@ -83,7 +86,9 @@ fn keystroke() -> impl Strategy<Value = (prop::sample::Index, usize, &'static st
         Just("#"),
         Just("é"),
     ];
-    (any::<prop::sample::Index>(), 0usize..3, typed).prop_map(|(at, del, t)| {
+    (any::<prop::sample::Index>(), 0usize..3, typed, 0usize..5).prop_map(|(at, del, t, end)| {
+        // Now and then at the very end of the file, where fixes append.
+        let at = if end == 0 { Err(at.index(4)) } else { Ok(at) };
         if del == 0 {
             (at, 0, t)
         } else {
@@ -113,7 +118,10 @@ proptest! {
         ws.analysis();
         for (at, del, typed) in keys {
             let text = ws.text(id).unwrap().to_string();
-            let mut start = at.index(text.len() + 1);
+            let mut start = match at {
+                Ok(at) => at.index(text.len() + 1),
+                Err(back) => text.len().saturating_sub(back),
+            };
             while !text.is_char_boundary(start) {
                 start -= 1;
             }

@@ -236,23 +236,14 @@ pub(crate) fn apply_level(config: &Config, rule: &Rule, findings: &mut [Finding]
 }
 
 /// The order of findings: by file, place, rule and message.
+pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    let key = |f: &Finding| (f.loc.file, f.loc.range.start, f.loc.range.end, f.rule);
+    key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+}
+
+/// Sorts findings by [`finding_order`] and drops repeats.
 pub fn sort_findings(findings: &mut Vec<Finding>) {
-    findings.sort_by(|a, b| {
-        (
-            a.loc.file,
-            a.loc.range.start,
-            a.loc.range.end,
-            a.rule,
-            &a.message,
-        )
-            .cmp(&(
-                b.loc.file,
-                b.loc.range.start,
-                b.loc.range.end,
-                b.rule,
-                &b.message,
-            ))
-    });
+    findings.sort_by(finding_order);
     findings.dedup();
 }
 
