@@ -10,7 +10,9 @@ use orgplan_analysis::{FileId, TextRange, Workspace};
 use ropey::Rope;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use tower_lsp_server::lsp_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::lsp_types::{
+    Diagnostic, DiagnosticSeverity, TextDocumentContentChangeEvent, Uri,
+};
 use tower_lsp_server::UriExt;
 
 /// Directories never scanned for plans.
@@ -60,8 +62,10 @@ pub struct Session {
     next_project: ProjectId,
     /// Every known file by key (a canonical path, or a URI for other schemes).
     pub docs: HashMap<String, Doc>,
-    /// The last diagnostics sent, per file key.
-    pub published: HashMap<String, (Uri, ProjectId, Vec<Diagnostic>, Option<i32>)>,
+    /// What was last sent per file key: the URI, the project, a fingerprint
+    /// of the diagnostics (keeping them all would copy every publication)
+    /// and the version.
+    pub published: HashMap<String, (Uri, ProjectId, u64, Option<i32>)>,
     /// Keys whose diagnostics must be cleared (the file went away).
     pub gone: Vec<(String, Uri)>,
     pub client_config: Option<Config>,
@@ -525,7 +529,7 @@ impl Session {
                     diagnostics.insert(0, convert::omitted_note(n));
                 }
                 let unchanged = self.published.get(key).is_some_and(|(u, _, d, v)| {
-                    *u == doc.uri && *d == diagnostics && *v == doc.version
+                    *v == doc.version && *u == doc.uri && *d == fingerprint(&diagnostics)
                 });
                 if !unchanged {
                     out.push(Publication {
@@ -556,7 +560,12 @@ impl Session {
         let project = self.docs.get(&p.key).map_or(0, |d| d.project);
         self.published.insert(
             p.key.clone(),
-            (p.uri.clone(), project, p.diagnostics.clone(), p.version),
+            (
+                p.uri.clone(),
+                project,
+                fingerprint(&p.diagnostics),
+                p.version,
+            ),
         );
     }
 
@@ -567,6 +576,38 @@ impl Session {
             self.mark(id);
         }
     }
+}
+
+/// A fingerprint of a list of diagnostics: equal lists give equal ones, and
+/// different lists (in practice) different ones.
+fn fingerprint(diagnostics: &[Diagnostic]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = orgplan_analysis::model::FxHasher::default();
+    let range = |r: &tower_lsp_server::lsp_types::Range,
+                 h: &mut orgplan_analysis::model::FxHasher| {
+        (r.start.line, r.start.character, r.end.line, r.end.character).hash(h)
+    };
+    diagnostics.len().hash(&mut h);
+    for d in diagnostics {
+        range(&d.range, &mut h);
+        let severity = [
+            DiagnosticSeverity::ERROR,
+            DiagnosticSeverity::WARNING,
+            DiagnosticSeverity::INFORMATION,
+            DiagnosticSeverity::HINT,
+        ]
+        .iter()
+        .position(|s| Some(*s) == d.severity);
+        severity.hash(&mut h);
+        d.code.hash(&mut h);
+        d.message.hash(&mut h);
+        for r in d.related_information.iter().flatten() {
+            r.location.uri.as_str().hash(&mut h);
+            range(&r.location.range, &mut h);
+            r.message.hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 /// The LSP location of a place in a project's workspace.
