@@ -275,6 +275,65 @@ fn widen(m: &Model, marks: &mut Marks) {
     }
 }
 
+/// After declarations were renamed: the references that name an old or a
+/// new id resolve anew (their entities, and what they named, are marked),
+/// and every entity with a dangling reference is marked (its did-you-mean
+/// may change).
+fn rename(model: &mut Model, changed: &[EntityId], names: &[String], marks: &mut Marks) {
+    let all: Vec<EntityId> = model.entities().collect();
+    for e in all {
+        if changed.contains(&e) {
+            continue;
+        }
+        let mut names_one = false;
+        let mut dangling = false;
+        for r in model.references_of(e) {
+            names_one |= names.binary_search(&r.name).is_ok();
+            dangling |= r.target.is_none();
+        }
+        if names_one {
+            marks.set(e);
+            model.targets_of(e, |t| marks.set(t));
+            model.link(e, false);
+            model.resolve_refs(e);
+            model.link(e, true);
+            model.targets_of(e, |t| marks.set(t));
+            dangling = model.references_of(e).any(|r| r.target.is_none());
+        }
+        if dangling {
+            marks.set(e);
+        }
+    }
+}
+
+/// Corrects the remembered did-you-mean suggestions after the ids `names`
+/// were declared or undeclared: the best among the candidates so far, or a
+/// new candidate if it scores better; forgotten if the best is gone.
+fn patch_suggestions(model: &Model, memo: &crate::suggest::Memo, ids: u64, names: &[String]) {
+    memo.patch(ids, |word, kind, best| {
+        let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
+            return false;
+        };
+        let accepts = |id: &str| {
+            model
+                .ids
+                .get(id)
+                .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
+        };
+        if best.as_deref().is_some_and(|b| !accepts(b)) {
+            return false;
+        }
+        for n in names.iter().filter(|n| accepts(n)) {
+            let pick = match best.as_deref() {
+                Some(b) => crate::suggest::best_of_unsorted(word, [b, n.as_str()]),
+                None => crate::suggest::best_of_unsorted(word, [n.as_str()]),
+            };
+            *best = pick.map(str::to_string);
+        }
+        true
+    });
+}
+
 /// What an incremental update needs besides the analysis: the workspace
 /// after the edit, and the edit.
 pub(crate) struct Input<'a> {
@@ -338,9 +397,6 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         ),
         span(|i| &model.teams[i].decl, model.teams.len(), file, from, to),
     ];
-    let same_ids = |old: &[&Decl], new: &[&Decl]| {
-        old.len() == new.len() && old.iter().zip(new).all(|(a, b)| a.id == b.id)
-    };
     fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
         r.map(|i| m.decl(entity(k, i))).collect()
     }
@@ -349,14 +405,26 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         fresh.initiatives.len(),
         fresh.teams.len(),
     ];
+    // The same declarations, in the same order, perhaps some renamed.
+    let mut renamed: Vec<(EntityId, String, String)> = Vec::new();
     for k in 0..3 {
-        if !same_ids(
-            &decls_of(model, k, spans[k].clone()),
-            &decls_of(&fresh, k, 0..fresh_lens[k]),
-        ) {
+        let old = decls_of(model, k, spans[k].clone());
+        let new = decls_of(&fresh, k, 0..fresh_lens[k]);
+        if old.len() != new.len() {
             return false;
         }
+        for (j, (a, b)) in old.iter().zip(&new).enumerate() {
+            if a.id != b.id {
+                renamed.push((entity(k, spans[k].start + j), a.id.clone(), b.id.clone()));
+            }
+        }
     }
+    let mut names: Vec<String> = renamed
+        .iter()
+        .flat_map(|(_, a, b)| [a.clone(), b.clone()])
+        .collect();
+    names.sort();
+    names.dedup();
 
     // 2. Swap them in, re-resolved and re-linked; shift the rest of the file.
     let changed: Vec<EntityId> = (0..3)
@@ -369,6 +437,15 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         model.targets_of(e, |t| marks.set(t));
         model.link(e, false);
     }
+    let fingerprint = |m: &Model| {
+        names
+            .iter()
+            .fold(0u64, |acc, n| acc.wrapping_add(m.id_fingerprint(n)))
+    };
+    let ids_before = fingerprint(model);
+    for (e, old, _) in &renamed {
+        model.declare(*e, old, false);
+    }
     for (j, l) in fresh.leaders.into_iter().enumerate() {
         model.leaders[spans[0].start + j] = l;
     }
@@ -378,14 +455,6 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     for (j, t) in fresh.teams.into_iter().enumerate() {
         model.teams[spans[2].start + j] = t;
     }
-    for &e in &changed {
-        model.resolve_refs(e);
-        model.link(e, true);
-    }
-    let same_graph = changed
-        .iter()
-        .zip(&old_graph)
-        .all(|(&e, old)| graph_of(model, e) == *old);
     let after = |k: usize, len: usize| spans[k].end..len;
     for i in after(0, model.leaders.len()) {
         model.leaders[i].shift(&shift);
@@ -395,6 +464,28 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     }
     for i in after(2, model.teams.len()) {
         model.teams[i].shift(&shift);
+    }
+    for (e, _, new) in &renamed {
+        model.declare(*e, new, true);
+    }
+    for &e in &changed {
+        model.resolve_refs(e);
+        model.link(e, true);
+    }
+    let same_graph = renamed.is_empty()
+        && changed
+            .iter()
+            .zip(&old_graph)
+            .all(|(&e, old)| graph_of(model, e) == *old);
+    if !renamed.is_empty() {
+        rename(model, &changed, &names, &mut marks);
+        if let Some(memo) = memo {
+            let ids = memo
+                .candidates()
+                .wrapping_sub(ids_before)
+                .wrapping_add(fingerprint(model));
+            patch_suggestions(model, memo, ids, &names);
+        }
     }
 
     // 3. What may read what changed.

@@ -118,6 +118,8 @@ pub enum RefKind {
 }
 
 impl RefKind {
+    pub const ALL: [RefKind; 3] = [RefKind::Leader, RefKind::Team, RefKind::LeaderOrTeam];
+
     pub fn accepts(self, e: EntityId) -> bool {
         matches!(
             (self, e),
@@ -499,17 +501,44 @@ impl Model {
     /// sets (whatever the order), so caches of what depends on the ids alone
     /// can tell when to forget.
     pub fn ids_fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
         self.ids
-            .iter()
-            .fold(self.ids.len() as u64, |acc, (id, es)| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                id.hash(&mut h);
-                for e in es {
-                    (e.kind() as u8).hash(&mut h);
-                }
-                acc.wrapping_add(h.finish())
-            })
+            .keys()
+            .fold(0u64, |acc, id| acc.wrapping_add(self.id_fingerprint(id)))
+    }
+
+    /// What one id adds to [`Model::ids_fingerprint`] (0 if undeclared).
+    pub fn id_fingerprint(&self, id: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let Some(es) = self.ids.get(id) else { return 0 };
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut h);
+        for e in es {
+            (e.kind() as u8).hash(&mut h);
+        }
+        h.finish().wrapping_add(1)
+    }
+
+    /// Records that `e` is declared as `id` (keeping each id's declarations
+    /// in file order), or no longer is.
+    pub(crate) fn declare(&mut self, e: EntityId, id: &str, add: bool) {
+        if add {
+            let (file, at) = {
+                let d = self.decl(e);
+                (d.name.file, d.block.range.start)
+            };
+            let mut es = self.ids.remove(id).unwrap_or_default();
+            let pos = es.partition_point(|x| {
+                let d = self.decl(*x);
+                (d.name.file, d.block.range.start) < (file, at)
+            });
+            es.insert(pos, e);
+            self.ids.insert(id.to_string(), es);
+        } else if let Some(es) = self.ids.get_mut(id) {
+            es.retain(|x| *x != e);
+            if es.is_empty() {
+                self.ids.remove(id);
+            }
+        }
     }
 
     /// The entity a reference names: the first declaration of that id with a

@@ -91,6 +91,28 @@ impl Memo {
         }
     }
 
+    /// The fingerprint of the candidates the entries were chosen from.
+    pub fn candidates(&self) -> u64 {
+        self.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .candidates
+    }
+
+    /// Brings the entries up to date with candidates that changed: now
+    /// fingerprinted `candidates`. For each entry (word, kind, best so far),
+    /// `patch` corrects the best in place, or says (`false`) to forget it.
+    pub fn patch(
+        &self,
+        candidates: u64,
+        mut patch: impl FnMut(&str, u8, &mut Option<String>) -> bool,
+    ) {
+        let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        m.candidates = candidates;
+        m.entries
+            .retain(|(word, kind), best| patch(word, *kind, best));
+    }
+
     /// The remembered suggestion for `word` among the candidates of `kind`,
     /// or the one `compute` finds (then remembered).
     pub fn get_or(

@@ -62,7 +62,13 @@ fn findings_of(ws: &mut Workspace) -> Vec<String> {
 /// Everything an analysis says, in full.
 fn everything(ws: &mut Workspace) -> (String, String) {
     let a = ws.analysis();
-    (format!("{:#?}", a.findings), format!("{:#?}", a.model))
+    // The id index is a hash map: compare it sorted.
+    let mut model = a.model.clone();
+    let ids: std::collections::BTreeMap<_, _> = model.ids.drain().collect();
+    (
+        format!("{:#?}", a.findings),
+        format!("{ids:#?}\n{model:#?}"),
+    )
 }
 
 /// One keystroke: a character typed, or one or two deleted.
