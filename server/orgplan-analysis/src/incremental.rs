@@ -277,30 +277,33 @@ fn widen(m: &Model, marks: &mut Marks) {
 
 /// After declarations were renamed: the references that name an old or a
 /// new id resolve anew (their entities, and what they named, are marked),
-/// and every entity with a dangling reference is marked (its did-you-mean
-/// may change).
-fn rename(model: &mut Model, changed: &[EntityId], names: &[String], marks: &mut Marks) {
+/// and so are the entities with a dangling reference whose did-you-mean
+/// suggestion changed (`suggested`, sorted).
+fn rename(
+    model: &mut Model,
+    changed: &[EntityId],
+    names: &[String],
+    suggested: &[String],
+    marks: &mut Marks,
+) {
     let all: Vec<EntityId> = model.entities().collect();
     for e in all {
         if changed.contains(&e) {
             continue;
         }
-        let mut names_one = false;
-        let mut dangling = false;
-        for r in model.references_of(e) {
+        let (mut names_one, mut suggestion) = (false, false);
+        model.for_each_ref(e, |r| {
             names_one |= names.binary_search(&r.name).is_ok();
-            dangling |= r.target.is_none();
-        }
+            suggestion |= r.target.is_none() && suggested.binary_search(&r.name).is_ok();
+        });
         if names_one {
-            marks.set(e);
             model.targets_of(e, |t| marks.set(t));
             model.link(e, false);
             model.resolve_refs(e);
             model.link(e, true);
             model.targets_of(e, |t| marks.set(t));
-            dangling = model.references_of(e).any(|r| r.target.is_none());
         }
-        if dangling {
+        if names_one || suggestion {
             marks.set(e);
         }
     }
@@ -308,10 +311,18 @@ fn rename(model: &mut Model, changed: &[EntityId], names: &[String], marks: &mut
 
 /// Corrects the remembered did-you-mean suggestions after the ids `names`
 /// were declared or undeclared: the best among the candidates so far, or a
-/// new candidate if it scores better; forgotten if the best is gone.
-fn patch_suggestions(model: &Model, memo: &crate::suggest::Memo, ids: u64, names: &[String]) {
+/// new candidate if it scores better; forgotten if the best is gone. Gives
+/// the words whose suggestion changed (or was forgotten), sorted.
+fn patch_suggestions(
+    model: &Model,
+    memo: &crate::suggest::Memo,
+    ids: u64,
+    names: &[String],
+) -> Vec<String> {
+    let mut changed = Vec::new();
     memo.patch(ids, |word, kind, best| {
         let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
+            changed.push(word.to_string());
             return false;
         };
         let accepts = |id: &str| {
@@ -321,8 +332,10 @@ fn patch_suggestions(model: &Model, memo: &crate::suggest::Memo, ids: u64, names
                 .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
         };
         if best.as_deref().is_some_and(|b| !accepts(b)) {
+            changed.push(word.to_string());
             return false;
         }
+        let before = best.clone();
         for n in names.iter().filter(|n| accepts(n)) {
             let pick = match best.as_deref() {
                 Some(b) => crate::suggest::best_of_unsorted(word, [b, n.as_str()]),
@@ -330,8 +343,14 @@ fn patch_suggestions(model: &Model, memo: &crate::suggest::Memo, ids: u64, names
             };
             *best = pick.map(str::to_string);
         }
+        if *best != before {
+            changed.push(word.to_string());
+        }
         true
     });
+    changed.sort();
+    changed.dedup();
+    changed
 }
 
 /// What an incremental update needs besides the analysis: the workspace
@@ -478,14 +497,30 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
             .zip(&old_graph)
             .all(|(&e, old)| graph_of(model, e) == *old);
     if !renamed.is_empty() {
-        rename(model, &changed, &names, &mut marks);
-        if let Some(memo) = memo {
-            let ids = memo
-                .candidates()
-                .wrapping_sub(ids_before)
-                .wrapping_add(fingerprint(model));
-            patch_suggestions(model, memo, ids, &names);
-        }
+        let suggested = match memo {
+            Some(memo) => {
+                let ids = memo
+                    .candidates()
+                    .wrapping_sub(ids_before)
+                    .wrapping_add(fingerprint(model));
+                patch_suggestions(model, memo, ids, &names)
+            }
+            // Without a memo every suggestion is computed afresh: any may change.
+            None => {
+                let mut all = Vec::new();
+                for e in model.entities() {
+                    model.for_each_ref(e, |r| {
+                        if r.target.is_none() {
+                            all.push(r.name.clone())
+                        }
+                    });
+                }
+                all.sort();
+                all.dedup();
+                all
+            }
+        };
+        rename(model, &changed, &names, &suggested, &mut marks);
     }
 
     // 3. What may read what changed.

@@ -575,26 +575,30 @@ impl Model {
 
     /// Calls `f` with what each reference written in `e`'s block names.
     pub fn targets_of(&self, e: EntityId, mut f: impl FnMut(EntityId)) {
-        let mut one = |r: &Reference| {
+        self.for_each_ref(e, |r| {
             if let Some(t) = r.target {
                 f(t)
             }
-        };
+        })
+    }
+
+    /// Calls `f` with each reference written in `e`'s block.
+    pub fn for_each_ref(&self, e: EntityId, mut f: impl FnMut(&Reference)) {
         match e {
-            EntityId::Leader(l) => self.leaders[l].reports_to.iter().for_each(one),
+            EntityId::Leader(l) => self.leaders[l].reports_to.iter().for_each(f),
             EntityId::Initiative(i) => {
                 let i = &self.initiatives[i];
-                i.leader.iter().for_each(&mut one);
-                i.teams.iter().for_each(&mut one);
-                i.approvals.iter().for_each(&mut one);
+                i.leader.iter().for_each(&mut f);
+                i.teams.iter().for_each(&mut f);
+                i.approvals.iter().for_each(&mut f);
             }
             EntityId::Team(t) => {
                 let t = &self.teams[t];
-                t.reports_to.iter().for_each(&mut one);
-                t.approvals.iter().for_each(&mut one);
+                t.reports_to.iter().for_each(&mut f);
+                t.approvals.iter().for_each(&mut f);
                 for d in &t.dependencies {
-                    one(&d.target);
-                    d.owner.iter().for_each(&mut one);
+                    f(&d.target);
+                    d.owner.iter().for_each(&mut f);
                 }
             }
         }

@@ -337,11 +337,13 @@ fn position(text: &str, offset: usize) -> Value {
     json!({"line": line, "character": col})
 }
 
-/// The places to type at: inside `scope` strings and at the end of ids in
-/// `teams:` lists, spread over the whole file.
+/// The places to type at, spread over the whole file: inside `scope`
+/// strings, at the end of ids in `teams:` lists, and at the end of the id a
+/// `team` declares (renaming it), a third each.
 fn edit_places(text: &str, n: usize) -> Vec<(usize, bool)> {
     let mut strings = Vec::new();
     let mut ids = Vec::new();
+    let mut decls = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if let Some(i) = line.find("scope: \"") {
@@ -352,14 +354,18 @@ fn edit_places(text: &str, n: usize) -> Vec<(usize, bool)> {
             let end = rest.find([',', '\n', ' ']).unwrap_or(rest.len());
             ids.push(offset + i + 7 + end);
         }
+        if let Some(rest) = line.strip_prefix("team ") {
+            let end = rest.find([' ', '\n', '{']).unwrap_or(rest.len());
+            decls.push(offset + 5 + end);
+        }
         offset += line.len();
     }
     let mut out = Vec::new();
     for k in 0..n {
-        let (list, is_id) = if k % 3 == 2 {
-            (&ids, true)
-        } else {
-            (&strings, false)
+        let (list, is_id) = match k % 3 {
+            0 => (&strings, false),
+            1 => (&decls, true),
+            _ => (&ids, true),
         };
         if list.is_empty() {
             continue;
@@ -378,8 +384,9 @@ struct Keystroke {
     insert: &'static str,
 }
 
-/// The keystrokes to send: ten characters typed into a string, or an id
-/// extended by two characters and then shortened back.
+/// The keystrokes to send: ten characters typed into a string, or an id (a
+/// reference or a declaration) extended by two characters and then
+/// shortened back.
 fn keystrokes(text: &str, edits: usize) -> Vec<Keystroke> {
     let places = edit_places(text, edits.div_ceil(6).max(1) * 2);
     let mut out = Vec::new();
