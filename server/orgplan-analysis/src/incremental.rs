@@ -275,6 +275,224 @@ fn widen(m: &Model, marks: &mut Marks) {
     }
 }
 
+/// The re-parsed blocks declare as many entities of each kind as before:
+/// each new one takes the old one's slot (perhaps under another id). Gives
+/// the entities marked so far and whether the dependency graph is the same.
+fn same_shape(
+    model: &mut Model,
+    fresh: Model,
+    spans: &[Range<usize>; 3],
+    shift: &Shift,
+    memo: Option<&crate::suggest::Memo>,
+) -> (Marks, bool) {
+    fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
+        r.map(|i| m.decl(entity(k, i))).collect()
+    }
+    let fresh_lens = [
+        fresh.leaders.len(),
+        fresh.initiatives.len(),
+        fresh.teams.len(),
+    ];
+    // The same declarations, in the same order, perhaps some renamed.
+    let mut renamed: Vec<(EntityId, String, String)> = Vec::new();
+    for k in 0..3 {
+        let old = decls_of(model, k, spans[k].clone());
+        let new = decls_of(&fresh, k, 0..fresh_lens[k]);
+        for (j, (a, b)) in old.iter().zip(&new).enumerate() {
+            if a.id != b.id {
+                renamed.push((entity(k, spans[k].start + j), a.id.clone(), b.id.clone()));
+            }
+        }
+    }
+    let mut names: Vec<String> = renamed
+        .iter()
+        .flat_map(|(_, a, b)| [a.clone(), b.clone()])
+        .collect();
+    names.sort();
+    names.dedup();
+
+    // Swap them in, re-resolved and re-linked; shift the rest of the file.
+    let changed: Vec<EntityId> = (0..3)
+        .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
+        .collect();
+    let old_graph: Vec<_> = changed.iter().map(|&e| graph_of(model, e)).collect();
+    let mut marks = Marks::new(model);
+    for &e in &changed {
+        marks.set(e);
+        model.targets_of(e, |t| marks.set(t));
+        model.link(e, false);
+    }
+    let ids_before = fingerprint_of(model, &names);
+    for (e, old, _) in &renamed {
+        model.declare(*e, old, false);
+    }
+    for (j, l) in fresh.leaders.into_iter().enumerate() {
+        model.leaders[spans[0].start + j] = l;
+    }
+    for (j, i) in fresh.initiatives.into_iter().enumerate() {
+        model.initiatives[spans[1].start + j] = i;
+    }
+    for (j, t) in fresh.teams.into_iter().enumerate() {
+        model.teams[spans[2].start + j] = t;
+    }
+    let after = |k: usize, len: usize| spans[k].end..len;
+    for i in after(0, model.leaders.len()) {
+        model.leaders[i].shift(shift);
+    }
+    for i in after(1, model.initiatives.len()) {
+        model.initiatives[i].shift(shift);
+    }
+    for i in after(2, model.teams.len()) {
+        model.teams[i].shift(shift);
+    }
+    for (e, _, new) in &renamed {
+        model.declare(*e, new, true);
+    }
+    for &e in &changed {
+        model.resolve_refs(e);
+        model.link(e, true);
+    }
+    let same_graph = renamed.is_empty()
+        && changed
+            .iter()
+            .zip(&old_graph)
+            .all(|(&e, old)| graph_of(model, e) == *old);
+    if !renamed.is_empty() {
+        let suggested = suggestions_after(model, memo, &names, ids_before);
+        rename(model, &changed, &names, &suggested, &mut marks);
+    }
+
+    (marks, same_graph)
+}
+
+/// The sum of [`Model::id_fingerprint`] over `names`.
+fn fingerprint_of(m: &Model, names: &[String]) -> u64 {
+    names
+        .iter()
+        .fold(0u64, |acc, n| acc.wrapping_add(m.id_fingerprint(n)))
+}
+
+/// Patches the suggestion memo after the ids `names` changed (their part of
+/// the fingerprint was `before`), and gives the words whose suggestion
+/// changed; without a memo, every word of a dangling reference.
+fn suggestions_after(
+    model: &Model,
+    memo: Option<&crate::suggest::Memo>,
+    names: &[String],
+    before: u64,
+) -> Vec<String> {
+    match memo {
+        Some(memo) => {
+            let ids = memo
+                .candidates()
+                .wrapping_sub(before)
+                .wrapping_add(fingerprint_of(model, names));
+            patch_suggestions(model, memo, ids, names)
+        }
+        // Without a memo every suggestion is computed afresh: any may change.
+        None => {
+            let mut all = Vec::new();
+            for e in model.entities() {
+                model.for_each_ref(e, |r| {
+                    if r.target.is_none() {
+                        all.push(r.name.clone())
+                    }
+                });
+            }
+            all.sort();
+            all.dedup();
+            all
+        }
+    }
+}
+
+/// The re-parsed blocks declare more or fewer entities than before: the old
+/// ones leave, the new ones are spliced in at their place, and every index
+/// stored in the model moves accordingly. References to an id declared or
+/// undeclared here resolve anew. Gives the entities marked so far.
+fn resize(
+    model: &mut Model,
+    entity_parts: &mut [Vec<Vec<Finding>>; 3],
+    fresh: Model,
+    spans: &[Range<usize>; 3],
+    shift: &Shift,
+    memo: Option<&crate::suggest::Memo>,
+) -> Marks {
+    let new_lens = [
+        fresh.leaders.len(),
+        fresh.initiatives.len(),
+        fresh.teams.len(),
+    ];
+    let removed: Vec<EntityId> = (0..3)
+        .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
+        .collect();
+    let mut names: Vec<String> = removed
+        .iter()
+        .map(|&e| model.decl(e).id.clone())
+        .chain(fresh.entities().map(|e| fresh.decl(e).id.clone()))
+        .collect();
+    names.sort();
+    names.dedup();
+    let ids_before = fingerprint_of(model, &names);
+    let mut old_targets = Vec::new();
+    for &e in &removed {
+        model.targets_of(e, |t| old_targets.push(t));
+        model.link(e, false);
+        let id = model.decl(e).id.clone();
+        model.declare(e, &id, false);
+    }
+    let moved = |e: EntityId| -> Option<EntityId> {
+        let (k, i) = e.slot();
+        if i < spans[k].start {
+            Some(e)
+        } else if i < spans[k].end {
+            None
+        } else {
+            Some(entity(k, i - spans[k].len() + new_lens[k]))
+        }
+    };
+    model.remap(&moved);
+    model.splice(spans, fresh);
+    for k in 0..3 {
+        entity_parts[k].splice(
+            spans[k].clone(),
+            std::iter::repeat_with(Vec::new).take(new_lens[k]),
+        );
+    }
+    let after = |k: usize| spans[k].start + new_lens[k];
+    for i in after(0)..model.leaders.len() {
+        model.leaders[i].shift(shift);
+    }
+    for i in after(1)..model.initiatives.len() {
+        model.initiatives[i].shift(shift);
+    }
+    for i in after(2)..model.teams.len() {
+        model.teams[i].shift(shift);
+    }
+    let added: Vec<EntityId> = (0..3)
+        .flat_map(|k| (spans[k].start..after(k)).map(move |i| entity(k, i)))
+        .collect();
+    for &e in &added {
+        let id = model.decl(e).id.clone();
+        model.declare(e, &id, true);
+    }
+    for &e in &added {
+        model.resolve_refs(e);
+        model.link(e, true);
+    }
+    let mut marks = Marks::new(model);
+    for &e in &added {
+        marks.set(e);
+        model.targets_of(e, |t| marks.set(t));
+    }
+    for t in old_targets.into_iter().filter_map(moved) {
+        marks.set(t);
+    }
+    let suggested = suggestions_after(model, memo, &names, ids_before);
+    rename(model, &added, &names, &suggested, &mut marks);
+    marks
+}
+
 /// After declarations were renamed: the references that name an old or a
 /// new id resolve anew (their entities, and what they named, are marked),
 /// and so are the entities with a dangling reference whose did-you-mean
@@ -416,112 +634,18 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         ),
         span(|i| &model.teams[i].decl, model.teams.len(), file, from, to),
     ];
-    fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
-        r.map(|i| m.decl(entity(k, i))).collect()
-    }
     let fresh_lens = [
         fresh.leaders.len(),
         fresh.initiatives.len(),
         fresh.teams.len(),
     ];
-    // The same declarations, in the same order, perhaps some renamed.
-    let mut renamed: Vec<(EntityId, String, String)> = Vec::new();
-    for k in 0..3 {
-        let old = decls_of(model, k, spans[k].clone());
-        let new = decls_of(&fresh, k, 0..fresh_lens[k]);
-        if old.len() != new.len() {
-            return false;
-        }
-        for (j, (a, b)) in old.iter().zip(&new).enumerate() {
-            if a.id != b.id {
-                renamed.push((entity(k, spans[k].start + j), a.id.clone(), b.id.clone()));
-            }
-        }
-    }
-    let mut names: Vec<String> = renamed
-        .iter()
-        .flat_map(|(_, a, b)| [a.clone(), b.clone()])
-        .collect();
-    names.sort();
-    names.dedup();
-
-    // 2. Swap them in, re-resolved and re-linked; shift the rest of the file.
-    let changed: Vec<EntityId> = (0..3)
-        .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
-        .collect();
-    let old_graph: Vec<_> = changed.iter().map(|&e| graph_of(model, e)).collect();
-    let mut marks = Marks::new(model);
-    for &e in &changed {
-        marks.set(e);
-        model.targets_of(e, |t| marks.set(t));
-        model.link(e, false);
-    }
-    let fingerprint = |m: &Model| {
-        names
-            .iter()
-            .fold(0u64, |acc, n| acc.wrapping_add(m.id_fingerprint(n)))
+    // 2. Put them in the model.
+    let (mut marks, same_graph) = if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
+        same_shape(model, fresh, &spans, &shift, memo)
+    } else {
+        let marks = resize(model, &mut parts.entity, fresh, &spans, &shift, memo);
+        (marks, false)
     };
-    let ids_before = fingerprint(model);
-    for (e, old, _) in &renamed {
-        model.declare(*e, old, false);
-    }
-    for (j, l) in fresh.leaders.into_iter().enumerate() {
-        model.leaders[spans[0].start + j] = l;
-    }
-    for (j, i) in fresh.initiatives.into_iter().enumerate() {
-        model.initiatives[spans[1].start + j] = i;
-    }
-    for (j, t) in fresh.teams.into_iter().enumerate() {
-        model.teams[spans[2].start + j] = t;
-    }
-    let after = |k: usize, len: usize| spans[k].end..len;
-    for i in after(0, model.leaders.len()) {
-        model.leaders[i].shift(&shift);
-    }
-    for i in after(1, model.initiatives.len()) {
-        model.initiatives[i].shift(&shift);
-    }
-    for i in after(2, model.teams.len()) {
-        model.teams[i].shift(&shift);
-    }
-    for (e, _, new) in &renamed {
-        model.declare(*e, new, true);
-    }
-    for &e in &changed {
-        model.resolve_refs(e);
-        model.link(e, true);
-    }
-    let same_graph = renamed.is_empty()
-        && changed
-            .iter()
-            .zip(&old_graph)
-            .all(|(&e, old)| graph_of(model, e) == *old);
-    if !renamed.is_empty() {
-        let suggested = match memo {
-            Some(memo) => {
-                let ids = memo
-                    .candidates()
-                    .wrapping_sub(ids_before)
-                    .wrapping_add(fingerprint(model));
-                patch_suggestions(model, memo, ids, &names)
-            }
-            // Without a memo every suggestion is computed afresh: any may change.
-            None => {
-                let mut all = Vec::new();
-                for e in model.entities() {
-                    model.for_each_ref(e, |r| {
-                        if r.target.is_none() {
-                            all.push(r.name.clone())
-                        }
-                    });
-                }
-                all.sort();
-                all.dedup();
-                all
-            }
-        };
-        rename(model, &changed, &names, &suggested, &mut marks);
-    }
 
     // 3. What may read what changed.
     for _ in 0..rules::ENTITY_REACH {

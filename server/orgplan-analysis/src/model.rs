@@ -518,6 +518,85 @@ impl Model {
         h.finish().wrapping_add(1)
     }
 
+    /// Moves every entity index stored in the model by `f` (`None`: the
+    /// entity is gone; a reference to it names nothing for now).
+    pub(crate) fn remap(&mut self, f: &dyn Fn(EntityId) -> Option<EntityId>) {
+        let index = |e: EntityId| f(e).map(|e| e.slot().1);
+        for es in self.ids.values_mut() {
+            *es = es.iter().filter_map(|&e| f(e)).collect();
+        }
+        for v in self
+            .led_by
+            .iter_mut()
+            .chain(self.team_initiatives.iter_mut())
+        {
+            *v = v
+                .iter()
+                .filter_map(|&i| index(EntityId::Initiative(i)))
+                .collect();
+        }
+        for v in &mut self.dependents {
+            *v = v.iter().filter_map(|&i| index(EntityId::Team(i))).collect();
+        }
+        for v in self
+            .reports
+            .iter_mut()
+            .chain(self.referrers.iter_mut().flatten())
+        {
+            *v = v.iter().filter_map(|&e| f(e)).collect();
+        }
+        let all: Vec<EntityId> = self.entities().collect();
+        for e in all {
+            self.for_each_ref_mut(e, |r| r.target = r.target.and_then(f));
+        }
+    }
+
+    /// Replaces the entities in `spans` (per kind) by `fresh`'s, with empty
+    /// reverse-index lists. Indices stored elsewhere must already say where
+    /// entities are after the splice ([`Model::remap`]).
+    pub(crate) fn splice(&mut self, spans: &[std::ops::Range<usize>; 3], fresh: Model) {
+        let n = [
+            fresh.leaders.len(),
+            fresh.initiatives.len(),
+            fresh.teams.len(),
+        ];
+        fn empty<T>(n: usize) -> impl Iterator<Item = Vec<T>> {
+            std::iter::repeat_with(Vec::new).take(n)
+        }
+        self.leaders.splice(spans[0].clone(), fresh.leaders);
+        self.initiatives.splice(spans[1].clone(), fresh.initiatives);
+        self.teams.splice(spans[2].clone(), fresh.teams);
+        self.led_by.splice(spans[0].clone(), empty(n[0]));
+        self.reports.splice(spans[0].clone(), empty(n[0]));
+        self.team_initiatives.splice(spans[2].clone(), empty(n[2]));
+        self.dependents.splice(spans[2].clone(), empty(n[2]));
+        for (k, span) in spans.iter().enumerate() {
+            self.referrers[k].splice(span.clone(), empty(n[k]));
+        }
+    }
+
+    /// Calls `f` with each reference written in `e`'s block, to change it.
+    fn for_each_ref_mut(&mut self, e: EntityId, mut f: impl FnMut(&mut Reference)) {
+        match e {
+            EntityId::Leader(l) => self.leaders[l].reports_to.iter_mut().for_each(f),
+            EntityId::Initiative(i) => {
+                let i = &mut self.initiatives[i];
+                i.leader.iter_mut().for_each(&mut f);
+                i.teams.iter_mut().for_each(&mut f);
+                i.approvals.iter_mut().for_each(&mut f);
+            }
+            EntityId::Team(t) => {
+                let t = &mut self.teams[t];
+                t.reports_to.iter_mut().for_each(&mut f);
+                t.approvals.iter_mut().for_each(&mut f);
+                for d in &mut t.dependencies {
+                    f(&mut d.target);
+                    d.owner.iter_mut().for_each(&mut f);
+                }
+            }
+        }
+    }
+
     /// Records that `e` is declared as `id` (keeping each id's declarations
     /// in file order), or no longer is.
     pub(crate) fn declare(&mut self, e: EntityId, id: &str, add: bool) {

@@ -169,6 +169,7 @@ proptest! {
             let start = at.index(text.len() + 1);
             let end = (start + len).min(text.len());
             ws.edit_file(id, TextRange::new(start, end), &insert);
+            ws.analysis();
         }
         let final_text = ws.text(id).unwrap().to_string();
         let incremental_tree = format!("{:?}", ws.file(id).unwrap().parsed.chunks);
@@ -179,9 +180,12 @@ proptest! {
         prop_assert_eq!(&incremental_tree, &fresh_tree, "trees differ for {:?}", ws.text(id).unwrap());
         prop_assert_eq!(ws.file(id).unwrap().doc(), fresh.file(id).unwrap().doc(), "documents differ");
         let fresh_findings = findings_of(&mut fresh);
-        let only_inc: Vec<_> = incremental.iter().filter(|f| !fresh_findings.contains(f)).collect();
-        let only_fresh: Vec<_> = fresh_findings.iter().filter(|f| !incremental.contains(f)).collect();
-        prop_assert!(only_inc.is_empty() && only_fresh.is_empty(), "incremental only: {:?}\nfresh only: {:?}", only_inc, only_fresh);
+        prop_assert_eq!(&incremental, &fresh_findings);
+        // With an analysis after each edit, the model and every detail of
+        // every finding are the same too.
+        let (inc, fr) = (everything(&mut ws), everything(&mut fresh));
+        prop_assert!(inc.1 == fr.1, "models differ:\n{}", diff(&inc.1, &fr.1));
+        prop_assert!(inc.0 == fr.0, "findings differ:\n{}", diff(&inc.0, &fr.0));
     }
 }
 
