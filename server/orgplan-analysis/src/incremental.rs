@@ -359,7 +359,14 @@ fn same_shape(
             .all(|(&e, old)| graph_of(model, e) == *old);
     if !renamed.is_empty() {
         let suggested = suggestions_after(model, memo, &names, ids_before);
-        rename(model, &changed, &names, &suggested, &mut marks);
+        let named = changed
+            .iter()
+            .flat_map(|e| {
+                let (k, i) = e.slot();
+                model.referrers[k][i].iter().copied()
+            })
+            .collect();
+        rename(model, &changed, named, &names, &suggested, &mut marks);
     }
 
     (marks, same_graph)
@@ -435,6 +442,13 @@ fn resize(
     names.dedup();
     let ids_before = fingerprint_of(model, &names);
     let mut old_targets = Vec::new();
+    let old_referrers: Vec<EntityId> = removed
+        .iter()
+        .flat_map(|e| {
+            let (k, i) = e.slot();
+            model.referrers[k][i].iter().copied()
+        })
+        .collect();
     for &e in &removed {
         model.targets_of(e, |t| old_targets.push(t));
         model.link(e, false);
@@ -489,7 +503,8 @@ fn resize(
         marks.set(t);
     }
     let suggested = suggestions_after(model, memo, &names, ids_before);
-    rename(model, &added, &names, &suggested, &mut marks);
+    let named = old_referrers.into_iter().filter_map(moved).collect();
+    rename(model, &added, named, &names, &suggested, &mut marks);
     marks
 }
 
@@ -500,28 +515,41 @@ fn resize(
 fn rename(
     model: &mut Model,
     changed: &[EntityId],
+    mut named: Vec<EntityId>,
     names: &[String],
     suggested: &[String],
     marks: &mut Marks,
 ) {
-    let all: Vec<EntityId> = model.entities().collect();
-    for e in all {
+    // Who may name them (besides `named`, those that named the changed
+    // declarations): whatever resolves to an entity declared under one of
+    // them, and the references that name nothing.
+    for n in names {
+        for &d in model.ids.get(n).into_iter().flatten() {
+            let (k, i) = d.slot();
+            named.extend(&model.referrers[k][i]);
+        }
+        named.extend(model.dangling.get(n).into_iter().flatten());
+    }
+    named.sort();
+    named.dedup();
+    for &e in &named {
         if changed.contains(&e) {
             continue;
         }
-        let (mut names_one, mut suggestion) = (false, false);
-        model.for_each_ref(e, |r| {
-            names_one |= names.binary_search(&r.name).is_ok();
-            suggestion |= r.target.is_none() && suggested.binary_search(&r.name).is_ok();
-        });
-        if names_one {
-            model.targets_of(e, |t| marks.set(t));
-            model.link(e, false);
-            model.resolve_refs(e);
-            model.link(e, true);
-            model.targets_of(e, |t| marks.set(t));
+        let mut names_one = false;
+        model.for_each_ref(e, |r| names_one |= names.binary_search(&r.name).is_ok());
+        if !names_one {
+            continue;
         }
-        if names_one || suggestion {
+        marks.set(e);
+        model.targets_of(e, |t| marks.set(t));
+        model.link(e, false);
+        model.resolve_refs(e);
+        model.link(e, true);
+        model.targets_of(e, |t| marks.set(t));
+    }
+    for w in suggested {
+        for &e in model.dangling.get(w).into_iter().flatten() {
             marks.set(e);
         }
     }

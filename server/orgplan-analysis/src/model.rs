@@ -244,6 +244,9 @@ pub struct Model {
     /// For each entity (leaders, initiatives, teams), the entities whose
     /// references name it, any way.
     pub referrers: [Vec<Vec<EntityId>>; 3],
+    /// For each name written in a reference that names nothing, the
+    /// entities whose blocks write it.
+    pub dangling: std::collections::BTreeMap<String, Vec<EntityId>>,
 }
 
 impl Model {
@@ -403,6 +406,7 @@ impl Model {
             vec![Vec::new(); self.initiatives.len()],
             vec![Vec::new(); self.teams.len()],
         ];
+        self.dangling.clear();
         let all: Vec<EntityId> = self.entities().collect();
         for &e in &all {
             self.resolve_refs(e);
@@ -450,10 +454,21 @@ impl Model {
     /// fresh index builds it.
     pub(crate) fn link(&mut self, e: EntityId, add: bool) {
         let mut targets = Vec::new();
-        self.targets_of(e, |t| targets.push(t));
+        let mut dangling = Vec::new();
+        self.for_each_ref(e, |r| match r.target {
+            Some(t) => targets.push(t),
+            None => dangling.push(r.name.clone()),
+        });
         for t in targets {
             let (k, i) = t.slot();
             toggle(&mut self.referrers[k][i], e, add);
+        }
+        for name in dangling {
+            let list = self.dangling.entry(name.clone()).or_default();
+            toggle(list, e, add);
+            if list.is_empty() {
+                self.dangling.remove(&name);
+            }
         }
         match e {
             EntityId::Leader(x) => {
@@ -542,9 +557,11 @@ impl Model {
             .reports
             .iter_mut()
             .chain(self.referrers.iter_mut().flatten())
+            .chain(self.dangling.values_mut())
         {
             *v = v.iter().filter_map(|&e| f(e)).collect();
         }
+        self.dangling.retain(|_, v| !v.is_empty());
         let all: Vec<EntityId> = self.entities().collect();
         for e in all {
             self.for_each_ref_mut(e, |r| r.target = r.target.and_then(f));
