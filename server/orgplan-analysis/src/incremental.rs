@@ -566,7 +566,7 @@ fn patch_suggestions(
     names: &[String],
 ) -> Vec<String> {
     let mut changed = Vec::new();
-    memo.patch(ids, |word, kind, best| {
+    memo.patch(ids, |word, kind, top| {
         let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
             changed.push(word.to_string());
             return false;
@@ -577,22 +577,17 @@ fn patch_suggestions(
                 .get(id)
                 .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
         };
-        if best.as_deref().is_some_and(|b| !accepts(b)) {
-            changed.push(word.to_string());
-            return false;
+        let before = top.best().map(str::to_string);
+        let known = top.retain(accepts);
+        if known {
+            for n in names.iter().filter(|n| accepts(n)) {
+                top.offer(word, n);
+            }
         }
-        let before = best.clone();
-        for n in names.iter().filter(|n| accepts(n)) {
-            let pick = match best.as_deref() {
-                Some(b) => crate::suggest::best_of_unsorted(word, [b, n.as_str()]),
-                None => crate::suggest::best_of_unsorted(word, [n.as_str()]),
-            };
-            *best = pick.map(str::to_string);
-        }
-        if *best != before {
+        if !known || top.best() != before.as_deref() {
             changed.push(word.to_string());
         }
-        true
+        known
     });
     changed.sort();
     changed.dedup();

@@ -40,6 +40,93 @@ pub fn best_of_unsorted<'a>(
     best.map(|(_, c)| c)
 }
 
+/// The closest candidates to a word, best first (by score, then by name):
+/// at most [`Top::K`]. A memo keeps them so that when the best one goes
+/// away, the next is known without searching every id again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Top {
+    ranked: Vec<(f64, String)>,
+    /// Whether every candidate close enough is in `ranked`.
+    complete: bool,
+}
+
+impl Top {
+    pub const K: usize = 8;
+
+    /// The best candidate.
+    pub fn best(&self) -> Option<&str> {
+        self.ranked.first().map(|(_, c)| c.as_str())
+    }
+
+    /// Drops the candidates that `keep` refuses. Gives `false` when what is
+    /// left cannot say which is best (all of a partial list went).
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) -> bool {
+        self.ranked.retain(|(_, c)| keep(c));
+        self.complete || !self.ranked.is_empty()
+    }
+
+    /// Considers one more candidate for `word`.
+    pub fn offer(&mut self, word: &str, candidate: &str) {
+        if self.ranked.iter().any(|(_, c)| c == candidate) {
+            return;
+        }
+        let Some(score) = Query::new(word).score(candidate, None) else {
+            return;
+        };
+        let at = self
+            .ranked
+            .partition_point(|(s, c)| *s > score || (*s == score && c.as_str() < candidate));
+        if at >= Self::K {
+            self.complete = false;
+            return;
+        }
+        if !self.complete && at >= self.ranked.len() {
+            // Past the end of a partial list: something unknown may rank
+            // between; it is not needed unless the list runs out.
+            return;
+        }
+        self.ranked.insert(at, (score, candidate.to_string()));
+        if self.ranked.len() > Self::K {
+            self.ranked.truncate(Self::K);
+            self.complete = false;
+        }
+    }
+}
+
+/// The [`Top::K`] candidates closest to `word`, as [`best_of_unsorted`]
+/// ranks them (its answer comes first).
+pub fn top_of_unsorted<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Top {
+    let q = Query::new(word);
+    let mut ranked: Vec<(f64, &str)> = Vec::with_capacity(Top::K + 1);
+    let mut complete = true;
+    for c in candidates {
+        // Ties can still get in (by name), so screen against a hair less.
+        let floor = (ranked.len() == Top::K).then(|| ranked[Top::K - 1].0 - 2.0 * EPSILON);
+        if let Some(score) = q.score(c, floor) {
+            let at = ranked.partition_point(|(s, b)| *s > score || (*s == score && *b < c));
+            if at < Top::K {
+                ranked.insert(at, (score, c));
+                if ranked.len() > Top::K {
+                    ranked.pop();
+                    complete = false;
+                }
+            } else {
+                complete = false;
+            }
+        } else if floor.is_some() {
+            // Screened out by the floor (or not close): the list may be partial.
+            complete = false;
+        }
+    }
+    Top {
+        ranked: ranked
+            .into_iter()
+            .map(|(s, c)| (s, c.to_string()))
+            .collect(),
+        complete,
+    }
+}
+
 /// How many characters `c` has in common with the word whose counts are `h`
 /// (and, lower-cased, `l`), as multisets.
 fn common_chars(h: &[u16; 128], l: &[u16; 128], c: &[u8]) -> (usize, usize) {
@@ -78,7 +165,7 @@ pub struct Memo {
 struct MemoState {
     /// A fingerprint of the candidate ids the entries were chosen from.
     candidates: u64,
-    entries: std::collections::HashMap<(String, u8), Option<String>>,
+    entries: std::collections::HashMap<(String, u8), Top>,
 }
 
 impl Memo {
@@ -100,13 +187,9 @@ impl Memo {
     }
 
     /// Brings the entries up to date with candidates that changed: now
-    /// fingerprinted `candidates`. For each entry (word, kind, best so far),
-    /// `patch` corrects the best in place, or says (`false`) to forget it.
-    pub fn patch(
-        &self,
-        candidates: u64,
-        mut patch: impl FnMut(&str, u8, &mut Option<String>) -> bool,
-    ) {
+    /// fingerprinted `candidates`. For each entry (word, kind, closest so
+    /// far), `patch` corrects it in place, or says (`false`) to forget it.
+    pub fn patch(&self, candidates: u64, mut patch: impl FnMut(&str, u8, &mut Top) -> bool) {
         let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         m.candidates = candidates;
         m.entries
@@ -114,13 +197,8 @@ impl Memo {
     }
 
     /// The remembered suggestion for `word` among the candidates of `kind`,
-    /// or the one `compute` finds (then remembered).
-    pub fn get_or(
-        &self,
-        word: &str,
-        kind: u8,
-        compute: impl FnOnce() -> Option<String>,
-    ) -> Option<String> {
+    /// or the best of those `compute` finds (then remembered).
+    pub fn get_or(&self, word: &str, kind: u8, compute: impl FnOnce() -> Top) -> Option<String> {
         let key = (word.to_string(), kind);
         if let Some(hit) = self
             .inner
@@ -129,15 +207,16 @@ impl Memo {
             .entries
             .get(&key)
         {
-            return hit.clone();
+            return hit.best().map(str::to_string);
         }
         let found = compute();
+        let best = found.best().map(str::to_string);
         let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         if m.entries.len() > 100_000 {
             m.entries.clear();
         }
-        m.entries.insert(key, found.clone());
-        found
+        m.entries.insert(key, found);
+        best
     }
 }
 
@@ -206,6 +285,43 @@ impl<'w> Query<'w> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_closest_few_stay_right_as_candidates_come_and_go() {
+        use super::{best_of_unsorted, top_of_unsorted};
+        let mut pool: Vec<String> = (0..300)
+            .map(|i| {
+                format!(
+                    "team-{}{}",
+                    ["pay", "pai", "ops", "opz", "pays"][i % 5],
+                    i % 37
+                )
+            })
+            .collect();
+        for word in ["team-pay3", "team-ops", "team-pai12", "tea-opz1"] {
+            let mut top = top_of_unsorted(word, pool.iter().map(String::as_str));
+            for round in 0..200 {
+                // Remove one of the closest, add a new one.
+                let gone = match top.best() {
+                    Some(b) if round % 3 != 0 => b.to_string(),
+                    _ => pool[(round * 7) % pool.len()].clone(),
+                };
+                pool.retain(|c| *c != gone);
+                let new = format!("team-{}{}", ["pay", "ops"][round % 2], 100 + round);
+                pool.push(new.clone());
+                if top.retain(|c| pool.iter().any(|p| p == c)) {
+                    top.offer(word, &new);
+                } else {
+                    top = top_of_unsorted(word, pool.iter().map(String::as_str));
+                }
+                assert_eq!(
+                    top.best(),
+                    best_of_unsorted(word, pool.iter().map(String::as_str)),
+                    "{word} after round {round}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn finds_typos_and_rejects_strangers() {
         assert_eq!(

@@ -50,10 +50,11 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
             r.loc,
             format!("no {wanted} named `{}` is declared", r.name),
         );
-        let suggest = || crate::suggest::best_of_unsorted(&r.name, candidates).map(str::to_string);
         let suggestion = match ctx.memo {
-            Some(memo) => memo.get_or(&r.name, r.expected as u8, suggest),
-            None => suggest(),
+            Some(memo) => memo.get_or(&r.name, r.expected as u8, || {
+                crate::suggest::top_of_unsorted(&r.name, candidates)
+            }),
+            None => crate::suggest::best_of_unsorted(&r.name, candidates).map(str::to_string),
         };
         if let Some(s) = suggestion {
             f.message.push_str(&format!(" — did you mean `{s}`?"));
