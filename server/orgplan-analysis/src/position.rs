@@ -9,7 +9,6 @@
 //! surrogate pair, a multi-byte sequence) on that character's start.
 
 use ropey::Rope;
-use std::borrow::Cow;
 
 /// The unit columns are counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -27,26 +26,41 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// The text of `line` without its line break ("\n", "\r\n" or "\r").
-/// Lines are short: working on a line's own text takes one lookup in the
-/// rope instead of one per question.
-fn line_text(rope: &Rope, line: usize) -> Cow<'_, str> {
-    let text: Cow<str> = rope.line(line).into();
-    let content = text.len()
-        - if text.ends_with("\r\n") {
-            2
-        } else if text.ends_with('\n') || text.ends_with('\r') {
-            1
-        } else {
-            0
-        };
-    match text {
-        Cow::Borrowed(s) => Cow::Borrowed(&s[..content]),
-        Cow::Owned(mut s) => {
-            s.truncate(content);
-            Cow::Owned(s)
+/// `text` without its line break ("\n", "\r\n" or "\r").
+fn strip_break(text: &str) -> &str {
+    text.strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .or_else(|| text.strip_suffix('\r'))
+        .unwrap_or(text)
+}
+
+/// The text of `line` without its line break, when the rope holds it in one
+/// piece (ropey's pieces are about a kilobyte, so such a line is short):
+/// then one lookup answers every question about it. A long line, or one
+/// split between pieces, is answered through the rope's indices instead,
+/// which costs a few lookups but nothing per character.
+fn short_line(rope: &Rope, line: usize) -> Option<&str> {
+    rope.line(line).as_str().map(strip_break)
+}
+
+/// The byte offset of the end of `line`'s content (before its line break).
+fn line_content_end(rope: &Rope, line: usize) -> usize {
+    let start = rope.line_to_byte(line);
+    let slice = rope.line(line);
+    let mut len = slice.len_bytes();
+    let mut bytes = slice.bytes_at(len);
+    // Strip one trailing "\n", "\r\n" or "\r".
+    if let Some(b) = bytes.prev() {
+        if b == b'\n' {
+            len -= 1;
+            if bytes.prev() == Some(b'\r') {
+                len -= 1;
+            }
+        } else if b == b'\r' {
+            len -= 1;
         }
     }
+    start + len
 }
 
 /// The (line, column) of byte `offset` (clamped to the text; inside a
@@ -55,17 +69,32 @@ pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
     let offset = offset.min(rope.len_bytes());
     let line = rope.byte_to_line(offset);
     let line_start = rope.line_to_byte(line);
-    let text = line_text(rope, line);
-    // An offset in the line break belongs to the end of the line.
-    let mut rel = (offset - line_start).min(text.len());
-    while !text.is_char_boundary(rel) {
-        rel -= 1;
-    }
-    let before = &text[..rel];
-    let col = match enc {
-        Encoding::Utf8 => rel,
-        Encoding::Utf32 => before.chars().count(),
-        Encoding::Utf16 => before.chars().map(char::len_utf16).sum(),
+    let col = match short_line(rope, line) {
+        Some(text) => {
+            // An offset in the line break belongs to the end of the line.
+            let mut rel = (offset - line_start).min(text.len());
+            while !text.is_char_boundary(rel) {
+                rel -= 1;
+            }
+            let before = &text[..rel];
+            match enc {
+                Encoding::Utf8 => rel,
+                Encoding::Utf32 => before.chars().count(),
+                Encoding::Utf16 => before.chars().map(char::len_utf16).sum(),
+            }
+        }
+        None => {
+            let offset = rope.char_to_byte(rope.byte_to_char(offset));
+            let offset = offset.min(line_content_end(rope, line).max(line_start));
+            match enc {
+                Encoding::Utf8 => offset - line_start,
+                Encoding::Utf32 => rope.byte_to_char(offset) - rope.byte_to_char(line_start),
+                Encoding::Utf16 => {
+                    rope.char_to_utf16_cu(rope.byte_to_char(offset))
+                        - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
+                }
+            }
+        }
     };
     LineCol {
         line: line as u32,
@@ -80,33 +109,55 @@ pub fn to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
         return rope.len_bytes();
     }
     let start = rope.line_to_byte(line);
-    let text = line_text(rope, line);
     let col = pos.col as usize;
-    let rel = match enc {
-        Encoding::Utf8 => {
-            let mut o = col.min(text.len());
-            while !text.is_char_boundary(o) {
-                o -= 1;
-            }
-            o
-        }
-        Encoding::Utf32 => text.char_indices().nth(col).map_or(text.len(), |(i, _)| i),
-        Encoding::Utf16 => {
-            // The first character that ends past `col` starts at (or, for a
-            // position inside a surrogate pair, just before) it.
-            let mut units = 0;
-            let mut at = text.len();
-            for (i, c) in text.char_indices() {
-                if units + c.len_utf16() > col {
-                    at = i;
-                    break;
+    if let Some(text) = short_line(rope, line) {
+        let rel = match enc {
+            Encoding::Utf8 => {
+                let mut o = col.min(text.len());
+                while !text.is_char_boundary(o) {
+                    o -= 1;
                 }
-                units += c.len_utf16();
+                o
             }
-            at
+            Encoding::Utf32 => text.char_indices().nth(col).map_or(text.len(), |(i, _)| i),
+            Encoding::Utf16 => {
+                // The first character that ends past `col` starts at (or,
+                // for a position inside a surrogate pair, just before) it.
+                let mut units = 0;
+                let mut at = text.len();
+                for (i, c) in text.char_indices() {
+                    if units + c.len_utf16() > col {
+                        at = i;
+                        break;
+                    }
+                    units += c.len_utf16();
+                }
+                at
+            }
+        };
+        return start + rel;
+    }
+    let end = line_content_end(rope, line);
+    let offset = match enc {
+        Encoding::Utf8 => {
+            let o = (start + col).min(end);
+            rope.char_to_byte(rope.byte_to_char(o))
+        }
+        Encoding::Utf32 => {
+            let c0 = rope.byte_to_char(start);
+            let c_end = rope.byte_to_char(end);
+            rope.char_to_byte((c0 + col).min(c_end))
+        }
+        Encoding::Utf16 => {
+            let c0 = rope.byte_to_char(start);
+            let u0 = rope.char_to_utf16_cu(c0);
+            let u_end = rope.char_to_utf16_cu(rope.byte_to_char(end));
+            let u = (u0 + col).min(u_end);
+            // utf16_cu_to_char rounds down inside a surrogate pair.
+            rope.char_to_byte(rope.utf16_cu_to_char(u))
         }
     };
-    start + rel
+    offset.min(end)
 }
 
 /// 1-based line and 1-based column in characters, as the CLI prints them.
@@ -117,6 +168,55 @@ pub fn to_human(rope: &Rope, offset: usize) -> (usize, usize) {
 
 #[cfg(test)]
 mod tests {
+
+    /// The (line, column) of every character boundary, counted naively.
+    fn naive(text: &str, enc: Encoding) -> Vec<(usize, LineCol)> {
+        let mut out = Vec::new();
+        let (mut line, mut col) = (0u32, 0u32);
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            out.push((i, lc(line, col)));
+            let breaks = c == '\n' || (c == '\r' && chars.peek().map(|p| p.1) != Some('\n'));
+            if breaks {
+                line += 1;
+                col = 0;
+            } else if c != '\r' {
+                col += match enc {
+                    Encoding::Utf8 => c.len_utf8(),
+                    Encoding::Utf16 => c.len_utf16(),
+                    Encoding::Utf32 => 1,
+                } as u32;
+            }
+        }
+        out.push((text.len(), lc(line, col)));
+        out
+    }
+
+    #[test]
+    fn long_lines_and_lines_split_between_rope_pieces() {
+        // Lines of several kilobytes are split between the rope's pieces and
+        // take the other path through the conversions.
+        let long: String = (0..3000)
+            .map(|i| ["a", "é", "😀", "団", "b"][i % 5])
+            .collect();
+        let text = format!("short\r\n{long}\rmid\n{long}{long}\nend");
+        let rope = Rope::from_str(&text);
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for (offset, want) in naive(&text, enc) {
+                let got = to_line_col(&rope, offset, enc);
+                // A "\r" before "\n" is the end of its line, as is the "\n".
+                if text[offset..].starts_with('\n') && text[..offset].ends_with('\r') {
+                    continue;
+                }
+                assert_eq!(got, want, "{enc:?} at {offset}");
+                assert_eq!(
+                    to_offset(&rope, got, enc),
+                    offset,
+                    "{enc:?} back from {got:?}"
+                );
+            }
+        }
+    }
     use super::*;
 
     fn lc(line: u32, col: u32) -> LineCol {
