@@ -1,6 +1,6 @@
 //! A file is parsed in chunks: each top-level declaration line starts a new
 //! one. A line that begins, in its first column, with `leader`, `initiative`
-//! or `team` and a space or tab starts a chunk (so does the start of the
+//! or `team`, blanks and an id starts a chunk (so does the start of the
 //! file), and each chunk is parsed and lowered on its own.
 //!
 //! Why: those three kinds are declared only at the top level, strings and
@@ -83,12 +83,24 @@ pub struct Reparsed {
     pub new_blocks: usize,
 }
 
-/// Whether the line starting at `i` starts a chunk.
+/// Whether the line starting at `i` starts a chunk: a kind, blanks, and the
+/// start of an id (so `leader : jane`, a property written unindented with a
+/// space before its colon, does not).
 fn starts_chunk(text: &[u8], i: usize) -> bool {
     let rest = &text[i..];
-    CHUNK_KEYWORDS
-        .iter()
-        .any(|k| rest.starts_with(k.as_bytes()) && matches!(rest.get(k.len()), Some(b' ' | b'\t')))
+    CHUNK_KEYWORDS.iter().any(|k| {
+        let Some(after) = rest.strip_prefix(k.as_bytes()) else {
+            return false;
+        };
+        let blanks = after
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        blanks > 0
+            && after
+                .get(blanks)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    })
 }
 
 /// The chunk starts in `text[from..to]`: `from` (a chunk start), then every
@@ -268,6 +280,15 @@ mod tests {
         let text = "# plan\nleader a { }\n  team x { }\nteam b {\n}\r\ninitiative c { }\rteam\td\nteams e\n";
         assert_eq!(starts(text), vec![0, 7, 33, 45, 62]);
         assert_eq!(starts(""), vec![0]);
+    }
+
+    #[test]
+    fn an_unindented_property_with_a_space_before_its_colon_is_not_a_declaration() {
+        let text = "initiative i \"I\" {\nleader : jane\nteam\t: t\n}\nteam  x { }\n";
+        assert_eq!(starts(text), vec![0, 44]);
+        let p = parse(text);
+        assert!(p.doc.errors.is_empty(), "{:?}", p.doc.errors);
+        assert_eq!(p.doc.blocks[0].properties.len(), 2);
     }
 
     #[test]
