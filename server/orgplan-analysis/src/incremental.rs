@@ -335,16 +335,7 @@ fn same_shape(
     for (j, t) in fresh.teams.into_iter().enumerate() {
         model.teams[spans[2].start + j] = t;
     }
-    let after = |k: usize, len: usize| spans[k].end..len;
-    for i in after(0, model.leaders.len()) {
-        model.leaders[i].shift(shift);
-    }
-    for i in after(1, model.initiatives.len()) {
-        model.initiatives[i].shift(shift);
-    }
-    for i in after(2, model.teams.len()) {
-        model.teams[i].shift(shift);
-    }
+    model.shift_from([spans[0].end, spans[1].end, spans[2].end], shift);
     for (e, _, new) in &renamed {
         model.declare(*e, new, true);
     }
@@ -474,15 +465,7 @@ fn resize(
         );
     }
     let after = |k: usize| spans[k].start + new_lens[k];
-    for i in after(0)..model.leaders.len() {
-        model.leaders[i].shift(shift);
-    }
-    for i in after(1)..model.initiatives.len() {
-        model.initiatives[i].shift(shift);
-    }
-    for i in after(2)..model.teams.len() {
-        model.teams[i].shift(shift);
-    }
+    model.shift_from([after(0), after(1), after(2)], shift);
     let added: Vec<EntityId> = (0..3)
         .flat_map(|k| (spans[k].start..after(k)).map(move |i| entity(k, i)))
         .collect();

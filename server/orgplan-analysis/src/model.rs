@@ -614,6 +614,13 @@ impl Model {
         }
     }
 
+    /// Shifts the entities of each kind from the given index on.
+    pub(crate) fn shift_from(&mut self, from: [usize; 3], s: &Shift) {
+        self.leaders[from[0]..].shift(s);
+        self.initiatives[from[1]..].shift(s);
+        self.teams[from[2]..].shift(s);
+    }
+
     /// Records that `e` is declared as `id` (keeping each id's declarations
     /// in file order), or no longer is.
     pub(crate) fn declare(&mut self, e: EntityId, id: &str, add: bool) {
@@ -834,9 +841,15 @@ impl<T: Shiftable> Shiftable for Option<T> {
     }
 }
 
-impl<T: Shiftable> Shiftable for Vec<T> {
+impl<T: Shiftable> Shiftable for [T] {
     fn shift(&mut self, s: &Shift) {
         self.iter_mut().for_each(|x| x.shift(s))
+    }
+}
+
+impl<T: Shiftable> Shiftable for Vec<T> {
+    fn shift(&mut self, s: &Shift) {
+        self.as_mut_slice().shift(s)
     }
 }
 

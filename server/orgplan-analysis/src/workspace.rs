@@ -140,18 +140,11 @@ impl Workspace {
         let Some(analysis) = self.analysis.as_mut().and_then(Arc::get_mut) else {
             return false;
         };
-        let docs: Vec<(FileId, &Document, &str)> = self
-            .files
-            .iter()
-            .map(|(id, f)| (*id, f.doc(), f.text.as_str()))
-            .collect();
+        let docs = docs_of(&self.files);
         let input = incremental::Input {
             config: &config,
             docs: &docs,
-            config_errors: self
-                .config_file
-                .as_ref()
-                .map(|c| (c.id, c.errors.as_slice())),
+            config_errors: config_errors_of(&self.config_file),
             memo: Some(&self.suggestions),
             file,
             shift,
@@ -290,21 +283,14 @@ impl Workspace {
     }
 
     fn analyze(&self) -> Analysis {
-        let docs: Vec<(FileId, &Document, &str)> = self
-            .files
-            .iter()
-            .map(|(id, f)| (*id, f.doc(), f.text.as_str()))
-            .collect();
+        let docs = docs_of(&self.files);
         let model = Model::build(docs.iter().map(|(id, d, _)| (*id, *d)));
         let config = self.config();
         let ctx = Ctx {
             model: &model,
             config: &config,
             docs: &docs,
-            config_errors: self
-                .config_file
-                .as_ref()
-                .map(|c| (c.id, c.errors.as_slice())),
+            config_errors: config_errors_of(&self.config_file),
             memo: Some(&self.suggestions),
         };
         self.suggestions.validate(model.ids_fingerprint());
@@ -326,6 +312,19 @@ impl Workspace {
         self.max_findings_per_file = max;
         self.invalidate();
     }
+}
+
+/// Each file with its lowered document and text, as the rules read them.
+fn docs_of(files: &BTreeMap<FileId, SourceFile>) -> Vec<(FileId, &Document, &str)> {
+    files
+        .iter()
+        .map(|(id, f)| (*id, f.doc(), f.text.as_str()))
+        .collect()
+}
+
+/// The configuration file's errors, with its id.
+fn config_errors_of(c: &Option<ConfigFile>) -> Option<(FileId, &[ConfigError])> {
+    c.as_ref().map(|c| (c.id, c.errors.as_slice()))
 }
 
 /// Drops `value` on a background thread: freeing the analysis of a large
