@@ -75,7 +75,7 @@ pub fn omitted_note(n: usize) -> Diagnostic {
 }
 
 /// The documentation page of a rule, parsed once per rule.
-fn docs_uri(rule: &str) -> Option<Uri> {
+fn docs_uri(rule: &str) -> Option<&'static Uri> {
     use std::collections::HashMap;
     use std::sync::OnceLock;
     static URIS: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
@@ -86,7 +86,6 @@ fn docs_uri(rule: &str) -> Option<Uri> {
             .collect()
     })
     .get(rule)
-    .cloned()
 }
 
 /// A finding as an LSP diagnostic; `locate` maps related places (in any file).
@@ -110,13 +109,124 @@ pub fn diagnostic(
         range: range(rope, f.loc.range, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
-        code_description: docs_uri(f.rule).map(|href| CodeDescription { href }),
+        code_description: docs_uri(f.rule).map(|href| CodeDescription { href: href.clone() }),
         source: Some("orgplan".to_string()),
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,
     }
+}
+
+/// Where a related place lies: its file's URI and text.
+pub type Place<'a> = Option<(&'a str, &'a Rope)>;
+
+/// A diagnostic as it goes on the wire: serialises exactly as
+/// [`diagnostic`]'s `Diagnostic` does, but borrows instead of copying.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct DiagnosticJson<'a> {
+    range: Range,
+    severity: DiagnosticSeverity,
+    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code_description: Option<HrefJson<'a>>,
+    source: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_information: Vec<RelatedJson<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct HrefJson<'a> {
+    href: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct RelatedJson<'a> {
+    location: LocationJson<'a>,
+    message: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct LocationJson<'a> {
+    uri: &'a str,
+    range: Range,
+}
+
+/// The body of a `textDocument/publishDiagnostics` notification for
+/// `findings` (after a note counting `omitted` ones), as JSON text: what
+/// tower-lsp would send for [`diagnostic`] of each, without building a
+/// `Diagnostic` and then a JSON value of it. `locate` says where a related
+/// place lies; places it cannot find are left out, as [`diagnostic`] does.
+/// Returns the body and the range of the diagnostics array in it.
+pub fn publication_body<'a>(
+    uri: &str,
+    version: Option<i32>,
+    findings: &'a [Finding],
+    omitted: Option<usize>,
+    rope: &Rope,
+    enc: Encoding,
+    locate: &dyn Fn(Loc) -> Place<'a>,
+) -> (Vec<u8>, std::ops::Range<usize>) {
+    // About 500 bytes a diagnostic.
+    let mut out = Vec::with_capacity(160 + uri.len() + 512 * findings.len());
+    out.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    write_json(&mut out, &uri);
+    out.extend_from_slice(br#","diagnostics":"#);
+    let start = out.len();
+    out.push(b'[');
+    let mut first = true;
+    if let Some(n) = omitted {
+        write_json(&mut out, &omitted_note(n));
+        first = false;
+    }
+    for f in findings {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        let href = docs_uri(f.rule);
+        let d = DiagnosticJson {
+            range: range(rope, f.loc.range, enc),
+            severity: severity(f.severity),
+            code: f.rule,
+            code_description: href.as_ref().map(|h| HrefJson { href: h.as_str() }),
+            source: "orgplan",
+            message: &f.message,
+            related_information: f
+                .related
+                .iter()
+                .filter_map(|r| {
+                    let (uri, rope) = locate(r.loc)?;
+                    Some(RelatedJson {
+                        location: LocationJson {
+                            uri,
+                            range: range(rope, r.loc.range, enc),
+                        },
+                        message: &r.message,
+                    })
+                })
+                .collect(),
+        };
+        write_json(&mut out, &d);
+    }
+    out.push(b']');
+    let end = out.len();
+    if let Some(v) = version {
+        out.extend_from_slice(br#","version":"#);
+        out.extend_from_slice(v.to_string().as_bytes());
+    }
+    out.extend_from_slice(b"}}");
+    (out, start..end)
+}
+
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Writing these types into memory cannot fail: no maps with non-string
+    // keys, no I/O.
+    serde_json::to_writer(out, value).expect("diagnostics serialise");
 }
 
 /// The editor's `orgplan` settings section:
@@ -161,6 +271,88 @@ pub fn client_config(v: &serde_json::Value) -> Option<Config> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use orgplan_analysis::Workspace;
+    use tower_lsp_server::lsp_types::PublishDiagnosticsParams;
+
+    /// The examples' plans, with text in every encoding's hard cases: the
+    /// findings of `examples/violations`, related places across files, a
+    /// note for omitted findings and escapes in messages.
+    #[test]
+    fn publication_body_is_what_tower_lsp_would_send() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/violations");
+        let mut ws = Workspace::new();
+        let mut ropes = HashMap::new();
+        for name in ["plan.orgplan", "more.orgplan"] {
+            let mut text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+            // Characters outside ASCII before findings.
+            text = text.replacen('\n', "\n# \u{1F600} 漢字\n", 1);
+            ws.set_file(name, text.clone());
+            ropes.insert(name.to_string(), Rope::from_str(&text));
+        }
+        ws.set_max_findings_per_file(Some(5));
+        let analysis = ws.analysis();
+        use std::collections::HashMap;
+        let uri_of = |name: &str| Uri::from_str(&format!("file:///plans/{name}")).unwrap();
+        let uris: HashMap<String, Uri> = ropes.keys().map(|k| (k.clone(), uri_of(k))).collect();
+        let mut checked = 0;
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            for (id, file) in ws.files() {
+                let rope = &ropes[&file.path];
+                let uri = &uris[&file.path];
+                let mut findings = analysis.findings_in(id).to_vec();
+                // A message that needs escapes.
+                let mut odd = findings[0].clone();
+                odd.message = "a \"quote\", a \\ backslash, a\nline break, \u{7} and \u{1F600}".into();
+                findings.push(odd);
+                let findings = &findings[..];
+                let omitted = analysis.omitted.get(&id).copied();
+                let located = |loc: Loc| {
+                    let path = ws.path(loc.file)?;
+                    Some(Location {
+                        uri: uris.get(path)?.clone(),
+                        range: range(&ropes[path], loc.range, enc),
+                    })
+                };
+                let mut expected: Vec<Diagnostic> = findings
+                    .iter()
+                    .map(|f| diagnostic(f, rope, enc, &located))
+                    .collect();
+                if let Some(n) = omitted {
+                    expected.insert(0, omitted_note(n));
+                }
+                for version in [None, Some(7)] {
+                    let expected = serde_json::json!({
+                        "jsonrpc": "2.0",
+                        "method": "textDocument/publishDiagnostics",
+                        "params": PublishDiagnosticsParams {
+                            uri: uri.clone(),
+                            diagnostics: expected.clone(),
+                            version,
+                        },
+                    });
+                    let (body, array) = publication_body(
+                        uri.as_str(),
+                        version,
+                        findings,
+                        omitted,
+                        rope,
+                        enc,
+                        &|loc| {
+                            let path = ws.path(loc.file)?;
+                            Some((uris.get(path)?.as_str(), &ropes[path]))
+                        },
+                    );
+                    let got: serde_json::Value = serde_json::from_slice(&body).unwrap();
+                    assert_eq!(got, expected);
+                    assert_eq!(got["params"]["diagnostics"], serde_json::from_slice::<serde_json::Value>(&body[array]).unwrap());
+                    checked += expected["params"]["diagnostics"].as_array().unwrap().len();
+                }
+            }
+        }
+        assert!(checked > 20, "{checked}");
+        assert!(!analysis.omitted.is_empty());
+        assert!(analysis.findings.iter().any(|f| !f.related.is_empty()));
+    }
 
     #[test]
     fn settings_are_read_and_bad_entries_skipped() {

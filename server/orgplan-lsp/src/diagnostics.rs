@@ -3,16 +3,21 @@
 //! them in order. Collecting from the current state (never from a snapshot
 //! taken by an edit) and checking each file's version just before sending
 //! means no diagnostics for a stale version go out.
+//!
+//! A publication is written as JSON text straight from the findings
+//! ([`crate::convert::write_diagnostics`]) and sent as a frame of the
+//! server's own ([`crate::transport::Frames`]), not through tower-lsp's
+//! client, which would build a JSON value of every diagnostic first.
 
 use crate::server::panic_message;
 use crate::session::Session;
+use crate::transport::{self, Frames};
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use tokio::sync::Notify;
-use tower_lsp_server::Client;
 
-pub fn spawn_publisher(client: Client, state: Arc<Mutex<Session>>, wake: Arc<Notify>) {
+pub fn spawn_publisher(frames: Frames, state: Arc<Mutex<Session>>, wake: Arc<Notify>) {
     tokio::spawn(async move {
         loop {
             wake.notified().await;
@@ -40,9 +45,10 @@ pub fn spawn_publisher(client: Client, state: Arc<Mutex<Session>>, wake: Arc<Not
                     }
                     s.record(&p);
                 }
-                client
-                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
-                    .await;
+                // Waits while the client does not read (a few frames queue).
+                if frames.send(transport::frame(&p.body)).await.is_err() {
+                    return; // the output is gone
+                }
             }
         }
     });

@@ -68,7 +68,8 @@ async fn serve(
     output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
     flag: Arc<AtomicBool>,
 ) {
-    let mut builder = LspService::build(move |client| server::Backend::new(client, flag));
+    let (frames, own) = transport::frames();
+    let mut builder = LspService::build(move |client| server::Backend::new(client, frames, flag));
     if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
         // Requests that only the end-to-end tests send.
         builder = builder
@@ -76,7 +77,7 @@ async fn serve(
             .custom_method("orgplan/test/text", server::Backend::test_text);
     }
     let (service, socket) = builder.finish();
-    let (input, output, writer) = transport::guard(input, output);
+    let (input, output, writer) = transport::guard(input, output, own);
     Server::new(input, output, socket).serve(service).await;
     // Let the last frames reach stdout.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;

@@ -41,6 +41,8 @@ impl std::ops::Deref for Backend {
 
 pub struct Inner {
     pub client: Client,
+    /// Frames written beside tower-lsp's (published diagnostics).
+    pub frames: crate::transport::Frames,
     pub state: Arc<Mutex<Session>>,
     pub publish: Arc<Notify>,
     pub shutdown: Arc<AtomicBool>,
@@ -49,9 +51,14 @@ pub struct Inner {
 }
 
 impl Backend {
-    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+    pub fn new(
+        client: Client,
+        frames: crate::transport::Frames,
+        shutdown: Arc<AtomicBool>,
+    ) -> Backend {
         Backend(Arc::new(Inner {
             client,
+            frames,
             state: Arc::new(Mutex::new(Session::default())),
             publish: Arc::new(Notify::new()),
             shutdown,
@@ -325,7 +332,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         diagnostics::spawn_publisher(
-            self.client.clone(),
+            self.frames.clone(),
             self.state.clone(),
             self.publish.clone(),
         );

@@ -10,9 +10,7 @@ use orgplan_analysis::{FileId, TextRange, Workspace};
 use ropey::Rope;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use tower_lsp_server::lsp_types::{
-    Diagnostic, DiagnosticSeverity, TextDocumentContentChangeEvent, Uri,
-};
+use tower_lsp_server::lsp_types::{TextDocumentContentChangeEvent, Uri};
 use tower_lsp_server::UriExt;
 
 /// Directories never scanned for plans.
@@ -45,12 +43,16 @@ pub struct Doc {
     pub is_config: bool,
 }
 
-/// Diagnostics the publisher should send.
+/// Diagnostics the publisher should send: the body of a
+/// `textDocument/publishDiagnostics` notification.
 pub struct Publication {
     pub key: String,
     pub uri: Uri,
-    pub diagnostics: Vec<Diagnostic>,
     pub version: Option<i32>,
+    pub body: Vec<u8>,
+    /// The list of diagnostics is empty.
+    pub empty: bool,
+    pub fingerprint: u64,
 }
 
 #[derive(Default)]
@@ -483,12 +485,16 @@ impl Session {
         let mut out = Vec::new();
         for (key, uri) in std::mem::take(&mut self.gone) {
             if !self.docs.contains_key(&key) && self.published.contains_key(&key) {
-                out.push(Publication {
+                out.push(Publication::new(
                     key,
-                    uri,
-                    diagnostics: Vec::new(),
-                    version: None,
-                });
+                    &uri,
+                    None,
+                    &[],
+                    None,
+                    &Rope::new(),
+                    self.encoding,
+                    &|_| None,
+                ));
             }
         }
         let dirty: Vec<ProjectId> = self
@@ -512,32 +518,30 @@ impl Session {
                     keys.insert(key.as_str(), doc.file);
                 }
             }
+            let docs = &self.docs;
+            let locate = |loc: orgplan_analysis::Loc| {
+                let doc = docs.get(ws.path(loc.file)?)?;
+                Some((doc.uri.as_str(), &doc.rope))
+            };
             for (key, file) in keys {
                 let Some(doc) = self.docs.get(key) else {
                     continue;
                 };
-                let mut diagnostics: Vec<Diagnostic> = analysis
-                    .findings_in(file)
-                    .iter()
-                    .map(|f| {
-                        convert::diagnostic(f, &doc.rope, enc, &|loc| {
-                            location(&self.docs, ws, enc, loc)
-                        })
-                    })
-                    .collect();
-                if let Some(&n) = analysis.omitted.get(&file) {
-                    diagnostics.insert(0, convert::omitted_note(n));
-                }
+                let p = Publication::new(
+                    key.to_string(),
+                    &doc.uri,
+                    doc.version,
+                    analysis.findings_in(file),
+                    analysis.omitted.get(&file).copied(),
+                    &doc.rope,
+                    enc,
+                    &locate,
+                );
                 let unchanged = self.published.get(key).is_some_and(|(u, _, d, v)| {
-                    *v == doc.version && *u == doc.uri && *d == fingerprint(&diagnostics)
+                    *v == doc.version && *u == doc.uri && *d == p.fingerprint
                 });
                 if !unchanged {
-                    out.push(Publication {
-                        key: key.to_string(),
-                        uri: doc.uri.clone(),
-                        diagnostics,
-                        version: doc.version,
-                    });
+                    out.push(p);
                 }
             }
         }
@@ -548,24 +552,19 @@ impl Session {
     pub fn is_current(&self, p: &Publication) -> bool {
         match self.docs.get(&p.key) {
             Some(doc) => doc.version == p.version && doc.uri == p.uri,
-            None => p.diagnostics.is_empty(),
+            None => p.empty,
         }
     }
 
     pub fn record(&mut self, p: &Publication) {
-        if p.diagnostics.is_empty() && !self.docs.contains_key(&p.key) {
+        if p.empty && !self.docs.contains_key(&p.key) {
             self.published.remove(&p.key);
             return;
         }
         let project = self.docs.get(&p.key).map_or(0, |d| d.project);
         self.published.insert(
             p.key.clone(),
-            (
-                p.uri.clone(),
-                project,
-                fingerprint(&p.diagnostics),
-                p.version,
-            ),
+            (p.uri.clone(), project, p.fingerprint, p.version),
         );
     }
 
@@ -578,35 +577,39 @@ impl Session {
     }
 }
 
-/// A fingerprint of a list of diagnostics: equal lists give equal ones, and
-/// different lists (in practice) different ones.
-fn fingerprint(diagnostics: &[Diagnostic]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = orgplan_analysis::model::FxHasher::default();
-    let range = |r: &tower_lsp_server::lsp_types::Range,
-                 h: &mut orgplan_analysis::model::FxHasher| {
-        (r.start.line, r.start.character, r.end.line, r.end.character).hash(h)
-    };
-    diagnostics.len().hash(&mut h);
-    for d in diagnostics {
-        range(&d.range, &mut h);
-        let severity = [
-            DiagnosticSeverity::ERROR,
-            DiagnosticSeverity::WARNING,
-            DiagnosticSeverity::INFORMATION,
-            DiagnosticSeverity::HINT,
-        ]
-        .iter()
-        .position(|s| Some(*s) == d.severity);
-        severity.hash(&mut h);
-        d.code.hash(&mut h);
-        d.message.hash(&mut h);
-        for r in d.related_information.iter().flatten() {
-            r.location.uri.as_str().hash(&mut h);
-            range(&r.location.range, &mut h);
-            r.message.hash(&mut h);
+impl Publication {
+    /// The publication of `findings` (plus a note counting `omitted`) for
+    /// the file `key`, as JSON text ready to send.
+    #[allow(clippy::too_many_arguments)]
+    fn new<'a>(
+        key: String,
+        uri: &Uri,
+        version: Option<i32>,
+        findings: &'a [orgplan_analysis::rules::Finding],
+        omitted: Option<usize>,
+        rope: &Rope,
+        enc: Encoding,
+        locate: &dyn Fn(orgplan_analysis::Loc) -> convert::Place<'a>,
+    ) -> Publication {
+        let (body, diagnostics) =
+            convert::publication_body(uri.as_str(), version, findings, omitted, rope, enc, locate);
+        Publication {
+            key,
+            uri: uri.clone(),
+            fingerprint: fingerprint(&body[diagnostics]),
+            empty: findings.is_empty() && omitted.is_none(),
+            body,
+            version,
         }
     }
+}
+
+/// A fingerprint of a list of diagnostics, from their JSON text: equal lists
+/// give equal ones, and different lists (in practice) different ones.
+fn fingerprint(json: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = orgplan_analysis::model::FxHasher::default();
+    h.write(json);
     h.finish()
 }
 

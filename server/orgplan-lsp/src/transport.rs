@@ -12,6 +12,12 @@
 //!   its id when it has a usable one;
 //! - a request for an unknown `$/` method (which tower-lsp would drop
 //!   silently): `-32601 Method not found`.
+//!
+//! The server may also write whole frames of its own through a [`Frames`]
+//! sender, beside tower-lsp: diagnostics are published that way, as JSON
+//! text built straight from the findings (tower-lsp would build a JSON
+//! value tree of every diagnostic first, which cost more than the analysis
+//! on a file with a thousand findings).
 
 use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
@@ -24,6 +30,32 @@ pub const MAX_HEADERS: usize = 8 << 10;
 /// Answers to bad frames waiting to be written: past this many (a client
 /// that writes garbage and never reads), more are dropped, not queued.
 const MAX_PENDING_ANSWERS: usize = 1024;
+
+/// Frames of the server's own waiting to be written: a sender waits past
+/// this many, so that a client that does not read holds the publisher up
+/// (and its edits coalesce) instead of filling the server's memory.
+const MAX_PENDING_FRAMES: usize = 4;
+
+/// Sends whole frames (header and body, see [`frame`]) to the output,
+/// written between tower-lsp's frames.
+pub type Frames = mpsc::Sender<Vec<u8>>;
+
+/// The receiving end of [`Frames`], handed to [`guard`].
+pub type FrameQueue = mpsc::Receiver<Vec<u8>>;
+
+/// A channel for frames of the server's own.
+pub fn frames() -> (Frames, FrameQueue) {
+    mpsc::channel(MAX_PENDING_FRAMES)
+}
+
+/// `body` framed for the wire.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    let mut out = Vec::with_capacity(header.len() + body.len());
+    out.extend_from_slice(header.as_bytes());
+    out.extend_from_slice(body);
+    out
+}
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
@@ -239,9 +271,11 @@ fn check(body: &[u8]) -> Result<(), Value> {
 }
 
 async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::io::Result<()> {
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(body);
-    out.write_all(&frame).await?;
+    write_framed(out, &frame(body)).await
+}
+
+async fn write_framed(out: &mut (impl AsyncWrite + Unpin), framed: &[u8]) -> std::io::Result<()> {
+    out.write_all(framed).await?;
     out.flush().await
 }
 
@@ -311,10 +345,11 @@ async fn pump_input(
 }
 
 /// Copies tower-lsp's frames to `out` whole, and writes the answers of
-/// [`pump_input`] between them.
+/// [`pump_input`] and the server's own frames between them.
 async fn pump_output(
     mut from_server: DuplexStream,
     mut answers: mpsc::Receiver<Value>,
+    mut own: FrameQueue,
     mut out: impl AsyncWrite + Unpin,
 ) {
     let mut inp = Input {
@@ -323,6 +358,7 @@ async fn pump_output(
         eof: false,
     };
     let mut answers_open = true;
+    let mut own_open = true;
     loop {
         tokio::select! {
             biased;
@@ -333,6 +369,14 @@ async fn pump_output(
                     }
                 }
                 None => answers_open = false,
+            },
+            f = own.recv(), if own_open => match f {
+                Some(f) => {
+                    if write_framed(&mut out, &f).await.is_err() {
+                        return;
+                    }
+                }
+                None => own_open = false,
             },
             more = inp.fill() => {
                 if !more {
@@ -355,6 +399,9 @@ async fn pump_output(
     while let Ok(v) = answers.try_recv() {
         let _ = write_frame(&mut out, v.to_string().as_bytes()).await;
     }
+    while let Ok(f) = own.try_recv() {
+        let _ = write_framed(&mut out, &f).await;
+    }
 }
 
 /// Runs the input side over `input` alone: the bytes handed on, and the
@@ -376,16 +423,18 @@ pub async fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
 
 /// Wraps stdin and stdout: returns the streams to give tower-lsp, and the
 /// task that writes to stdout (await it after the server stops, so that
-/// the last frames get out).
+/// the last frames get out). Frames sent to `own` go out between
+/// tower-lsp's.
 pub fn guard(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
+    own: FrameQueue,
 ) -> (DuplexStream, DuplexStream, tokio::task::JoinHandle<()>) {
     let (to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let (tx, rx) = mpsc::channel(MAX_PENDING_ANSWERS);
     tokio::spawn(pump_input(input, to_server, tx));
-    let writer = tokio::spawn(pump_output(from_server, rx, output));
+    let writer = tokio::spawn(pump_output(from_server, rx, own, output));
     (server_in, server_out, writer)
 }
 
