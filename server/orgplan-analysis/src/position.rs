@@ -63,10 +63,52 @@ fn line_content_end(rope: &Rope, line: usize) -> usize {
     start + len
 }
 
+/// The column of the end of `text` (a line's text before an offset).
+fn col_of(text: &str, enc: Encoding) -> usize {
+    match enc {
+        Encoding::Utf8 => text.len(),
+        _ if text.is_ascii() => text.len(),
+        Encoding::Utf32 => text.chars().count(),
+        Encoding::Utf16 => text.chars().map(char::len_utf16).sum(),
+    }
+}
+
+/// [`to_line_col`] from the rope's piece that holds `offset` alone, when
+/// the line starts in that piece: one lookup instead of five (publishing a
+/// thousand diagnostics converts several thousand offsets). `None` when
+/// the line starts in an earlier piece.
+fn line_col_in_chunk(rope: &Rope, offset: usize, enc: Encoding) -> Option<LineCol> {
+    let (chunk, chunk_start, _, chunk_line) = rope.chunk_at_byte(offset);
+    let bytes = chunk.as_bytes();
+    let mut rel = offset - chunk_start;
+    while !chunk.is_char_boundary(rel) {
+        rel -= 1;
+    }
+    // An offset between "\r" and "\n" is the end of the line the "\r" ends
+    // (ropey never splits a "\r\n" between pieces).
+    let end = if rel > 0 && bytes[rel - 1] == b'\r' && bytes.get(rel) == Some(&b'\n') {
+        rel - 1
+    } else {
+        rel
+    };
+    let line_start = bytes[..end]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')?
+        + 1;
+    let line = chunk_line + str_indices::lines_crlf::count_breaks(&chunk[..line_start]);
+    Some(LineCol {
+        line: line as u32,
+        col: col_of(&chunk[line_start..end], enc) as u32,
+    })
+}
+
 /// The (line, column) of byte `offset` (clamped to the text; inside a
 /// character means at its start).
 pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
     let offset = offset.min(rope.len_bytes());
+    if let Some(lc) = line_col_in_chunk(rope, offset, enc) {
+        return lc;
+    }
     let line = rope.byte_to_line(offset);
     let line_start = rope.line_to_byte(line);
     let col = match short_line(rope, line) {

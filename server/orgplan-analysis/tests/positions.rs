@@ -54,3 +54,63 @@ proptest! {
         }
     }
 }
+
+/// The (line, column) of byte `i` counted from the start, the slow way.
+fn naive(text: &str, i: usize, enc: Encoding) -> LineCol {
+    // An offset between "\r" and "\n" is the end of the line.
+    let i = if text[..i].ends_with('\r') && text[i..].starts_with('\n') {
+        i - 1
+    } else {
+        i
+    };
+    let before = &text[..i];
+    let breaks = before.matches('\n').count()
+        + before
+            .match_indices('\r')
+            .filter(|(k, _)| !text[k + 1..].starts_with('\n'))
+            .count();
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |k| k + 1);
+    let line = &text[line_start..i];
+    let col = match enc {
+        Encoding::Utf8 => line.len(),
+        Encoding::Utf16 => line.chars().map(char::len_utf16).sum(),
+        Encoding::Utf32 => line.chars().count(),
+    };
+    LineCol {
+        line: breaks as u32,
+        col: col as u32,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Texts of several kilobytes, built by edits so that the rope's pieces
+    /// split anywhere: every boundary gets the line and column counted
+    /// naively (the conversion answers from one piece when it can).
+    #[test]
+    fn positions_in_a_rope_of_many_pieces_match_a_naive_count(
+        parts in proptest::collection::vec((text(), 0usize..4000), 1..200)
+    ) {
+        let mut text = String::new();
+        let mut rope = Rope::new();
+        for (part, at) in parts {
+            let mut at = at.min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            // Keep "\r\n" pairs whole, as an editor would not split them.
+            if text[..at].ends_with('\r') && text[at..].starts_with('\n') {
+                at -= 1;
+            }
+            text.insert_str(at, &part);
+            rope.insert(rope.byte_to_char(at), &part);
+        }
+        prop_assert_eq!(rope.to_string(), text.clone());
+        for enc in ENCODINGS {
+            for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                prop_assert_eq!(to_line_col(&rope, i, enc), naive(&text, i, enc), "{:?} at {}", enc, i);
+            }
+        }
+    }
+}

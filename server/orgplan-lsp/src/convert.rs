@@ -302,7 +302,8 @@ mod tests {
                 let mut findings = analysis.findings_in(id).to_vec();
                 // A message that needs escapes.
                 let mut odd = findings[0].clone();
-                odd.message = "a \"quote\", a \\ backslash, a\nline break, \u{7} and \u{1F600}".into();
+                odd.message =
+                    "a \"quote\", a \\ backslash, a\nline break, \u{7} and \u{1F600}".into();
                 findings.push(odd);
                 let findings = &findings[..];
                 let omitted = analysis.omitted.get(&id).copied();
@@ -344,7 +345,10 @@ mod tests {
                     );
                     let got: serde_json::Value = serde_json::from_slice(&body).unwrap();
                     assert_eq!(got, expected);
-                    assert_eq!(got["params"]["diagnostics"], serde_json::from_slice::<serde_json::Value>(&body[array]).unwrap());
+                    assert_eq!(
+                        got["params"]["diagnostics"],
+                        serde_json::from_slice::<serde_json::Value>(&body[array]).unwrap()
+                    );
                     checked += expected["params"]["diagnostics"].as_array().unwrap().len();
                 }
             }
