@@ -73,11 +73,20 @@ fn col_of(text: &str, enc: Encoding) -> usize {
     }
 }
 
+/// Where an offset was found in the rope's piece that holds it.
+struct InChunk<'r> {
+    chunk: &'r str,
+    chunk_start: usize,
+    /// The offset (on a character boundary) relative to the piece.
+    rel: usize,
+    lc: LineCol,
+}
+
 /// [`to_line_col`] from the rope's piece that holds `offset` alone, when
 /// the line starts in that piece: one lookup instead of five (publishing a
 /// thousand diagnostics converts several thousand offsets). `None` when
 /// the line starts in an earlier piece.
-fn line_col_in_chunk(rope: &Rope, offset: usize, enc: Encoding) -> Option<LineCol> {
+fn line_col_in_chunk(rope: &Rope, offset: usize, enc: Encoding) -> Option<InChunk<'_>> {
     let (chunk, chunk_start, _, chunk_line) = rope.chunk_at_byte(offset);
     let bytes = chunk.as_bytes();
     let mut rel = offset - chunk_start;
@@ -96,18 +105,57 @@ fn line_col_in_chunk(rope: &Rope, offset: usize, enc: Encoding) -> Option<LineCo
         .rposition(|&b| b == b'\n' || b == b'\r')?
         + 1;
     let line = chunk_line + str_indices::lines_crlf::count_breaks(&chunk[..line_start]);
-    Some(LineCol {
-        line: line as u32,
-        col: col_of(&chunk[line_start..end], enc) as u32,
+    Some(InChunk {
+        chunk,
+        chunk_start,
+        rel,
+        lc: LineCol {
+            line: line as u32,
+            col: col_of(&chunk[line_start..end], enc) as u32,
+        },
     })
+}
+
+/// The (line, column) of both ends of `start..end` (as [`to_line_col`]
+/// gives them): with one lookup when the range lies in one line of one of
+/// the rope's pieces, as most ranges do.
+pub fn range_to_line_cols(
+    rope: &Rope,
+    start: usize,
+    end: usize,
+    enc: Encoding,
+) -> (LineCol, LineCol) {
+    let start = start.min(rope.len_bytes());
+    let Some(s) = line_col_in_chunk(rope, start, enc) else {
+        return (to_line_col(rope, start, enc), to_line_col(rope, end, enc));
+    };
+    let end_rel = end.min(rope.len_bytes()).checked_sub(s.chunk_start);
+    let same_line = end_rel.and_then(|mut r| {
+        if r < s.rel || r > s.chunk.len() {
+            return None;
+        }
+        while !s.chunk.is_char_boundary(r) {
+            r -= 1;
+        }
+        let between = &s.chunk[s.rel..r];
+        (!between.bytes().any(|b| b == b'\n' || b == b'\r')).then_some(between)
+    });
+    let e = match same_line {
+        Some(between) => LineCol {
+            line: s.lc.line,
+            col: s.lc.col + col_of(between, enc) as u32,
+        },
+        None => to_line_col(rope, end, enc),
+    };
+    (s.lc, e)
 }
 
 /// The (line, column) of byte `offset` (clamped to the text; inside a
 /// character means at its start).
 pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
     let offset = offset.min(rope.len_bytes());
-    if let Some(lc) = line_col_in_chunk(rope, offset, enc) {
-        return lc;
+    if let Some(found) = line_col_in_chunk(rope, offset, enc) {
+        return found.lc;
     }
     let line = rope.byte_to_line(offset);
     let line_start = rope.line_to_byte(line);

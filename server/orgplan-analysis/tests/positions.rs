@@ -3,7 +3,7 @@
 //! character) lands on a character boundary inside the text, and every
 //! boundary round-trips.
 
-use orgplan_analysis::position::{to_line_col, to_offset, Encoding, LineCol};
+use orgplan_analysis::position::{range_to_line_cols, to_line_col, to_offset, Encoding, LineCol};
 use proptest::prelude::*;
 use ropey::Rope;
 
@@ -110,6 +110,35 @@ proptest! {
         for enc in ENCODINGS {
             for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 prop_assert_eq!(to_line_col(&rope, i, enc), naive(&text, i, enc), "{:?} at {}", enc, i);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Both ends of a range convert as each end alone does.
+    #[test]
+    fn ranges_convert_as_their_ends(
+        parts in proptest::collection::vec((text(), 0usize..4000), 1..100),
+        ranges in proptest::collection::vec((0usize..5000, 0usize..60), 50)
+    ) {
+        let mut rope = Rope::new();
+        for (part, at) in parts {
+            let at = rope.byte_to_char(at.min(rope.len_bytes()));
+            rope.insert(at, &part);
+        }
+        for enc in ENCODINGS {
+            for &(start, len) in &ranges {
+                // Ends anywhere: inside characters, past the end, before the start.
+                for end in [start + len, start.saturating_sub(len)] {
+                    prop_assert_eq!(
+                        range_to_line_cols(&rope, start, end, enc),
+                        (to_line_col(&rope, start, enc), to_line_col(&rope, end, enc)),
+                        "{:?} {}..{}", enc, start, end
+                    );
+                }
             }
         }
     }

@@ -7,6 +7,43 @@ use orgplan_bench::lsp;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The system allocator, counting the bytes held, so that `--stats` can
+/// say where the memory of an analysed plan goes.
+struct Counting;
+
+static HELD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+// SAFETY: every call is passed on to the system allocator unchanged; only
+// the sizes are counted.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        HELD.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        std::alloc::System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        HELD.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        std::alloc::System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        HELD.fetch_add(new, std::sync::atomic::Ordering::Relaxed);
+        HELD.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        std::alloc::System.realloc(ptr, layout, new)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes held on the heap now (requested sizes, without the allocator's own
+/// overhead; tree-sitter's C allocations are not counted).
+fn held() -> usize {
+    HELD.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
 #[derive(Parser)]
 #[command(
     name = "orgplan-bench",
@@ -147,14 +184,53 @@ fn main() -> ExitCode {
 }
 
 fn print_stats(plan: &generate::Plan) {
+    let texts: Vec<String> = plan.files.iter().map(|(_, t)| t.clone()).collect();
+    let base = held();
     let t = std::time::Instant::now();
     let mut ws = orgplan_analysis::Workspace::new();
     for (name, text) in &plan.files {
         ws.set_file(name, text.clone());
     }
     let parsed = t.elapsed();
+    let after_parse = held();
     let analysis = ws.analysis();
     let analysed = t.elapsed() - parsed;
+    let after_analysis = held();
+    // The parts of the analysis, measured by building or copying each again.
+    let model = {
+        let before = held();
+        let docs: Vec<_> = ws.files().map(|(id, f)| (id, f.doc())).collect();
+        let m = orgplan_analysis::model::Model::build(docs.iter().copied());
+        let size = held() - before;
+        drop(m);
+        size
+    };
+    let findings = {
+        let before = held();
+        let copy = analysis.findings.clone();
+        let size = held() - before;
+        drop(copy);
+        size
+    };
+    let ropes = {
+        let before = held();
+        let r: Vec<ropey::Rope> = texts.iter().map(|t| ropey::Rope::from_str(t)).collect();
+        let size = held() - before;
+        drop(r);
+        size
+    };
+    let source: usize = texts.iter().map(String::len).sum();
+    println!(
+        "memory held for {} of source ({}): text + chunks + documents {}, analysis {} (model {}, findings {}, the rest {}); a rope of the text {}",
+        mb(source),
+        "heap bytes requested, without tree-sitter's or the allocator's overhead",
+        mb(after_parse - base),
+        mb(after_analysis - after_parse),
+        mb(model),
+        mb(findings),
+        mb((after_analysis - after_parse).saturating_sub(model + findings)),
+        mb(ropes),
+    );
     let mut counts = std::collections::BTreeMap::new();
     for f in &analysis.findings {
         *counts.entry(f.rule).or_insert(0usize) += 1;

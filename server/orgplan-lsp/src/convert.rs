@@ -32,9 +32,16 @@ pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> Position {
 }
 
 pub fn range(rope: &Rope, r: TextRange, enc: Encoding) -> Range {
+    let (start, end) = position::range_to_line_cols(rope, r.start, r.end, enc);
     Range {
-        start: position(rope, r.start, enc),
-        end: position(rope, r.end, enc),
+        start: Position {
+            line: start.line,
+            character: start.col,
+        },
+        end: Position {
+            line: end.line,
+            character: end.col,
+        },
     }
 }
 
