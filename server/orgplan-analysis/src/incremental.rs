@@ -26,6 +26,7 @@ use crate::chunks::Reparsed;
 use crate::config::Config;
 use crate::model::{Decl, EntityId, Model, Shiftable};
 use crate::rules::{self, Check, Ctx, Finding};
+use crate::syntax::CompactString;
 use crate::text::{FileId, Shift};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -110,7 +111,7 @@ fn graph_findings(ctx: &Ctx) -> Vec<Finding> {
 
 /// What the dependency-graph rules read of a team: each dependency's
 /// target, as written and as resolved.
-fn graph_of(m: &Model, e: EntityId) -> Vec<(String, Option<EntityId>)> {
+fn graph_of(m: &Model, e: EntityId) -> Vec<(CompactString, Option<EntityId>)> {
     match e {
         EntityId::Team(t) => m.teams[t]
             .dependencies
@@ -294,7 +295,7 @@ fn same_shape(
         fresh.teams.len(),
     ];
     // The same declarations, in the same order, perhaps some renamed.
-    let mut renamed: Vec<(EntityId, String, String)> = Vec::new();
+    let mut renamed: Vec<(EntityId, CompactString, CompactString)> = Vec::new();
     for k in 0..3 {
         let old = decls_of(model, k, spans[k].clone());
         let new = decls_of(&fresh, k, 0..fresh_lens[k]);
@@ -304,7 +305,7 @@ fn same_shape(
             }
         }
     }
-    let mut names: Vec<String> = renamed
+    let mut names: Vec<CompactString> = renamed
         .iter()
         .flat_map(|(_, a, b)| [a.clone(), b.clone()])
         .collect();
@@ -364,7 +365,7 @@ fn same_shape(
 }
 
 /// The sum of [`Model::id_fingerprint`] over `names`.
-fn fingerprint_of(m: &Model, names: &[String]) -> u64 {
+fn fingerprint_of(m: &Model, names: &[CompactString]) -> u64 {
     names
         .iter()
         .fold(0u64, |acc, n| acc.wrapping_add(m.id_fingerprint(n)))
@@ -376,9 +377,9 @@ fn fingerprint_of(m: &Model, names: &[String]) -> u64 {
 fn suggestions_after(
     model: &Model,
     memo: Option<&crate::suggest::Memo>,
-    names: &[String],
+    names: &[CompactString],
     before: u64,
-) -> Vec<String> {
+) -> Vec<CompactString> {
     match memo {
         Some(memo) => {
             let ids = memo
@@ -424,7 +425,7 @@ fn resize(
     let removed: Vec<EntityId> = (0..3)
         .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
         .collect();
-    let mut names: Vec<String> = removed
+    let mut names: Vec<CompactString> = removed
         .iter()
         .map(|&e| model.decl(e).id.clone())
         .chain(fresh.entities().map(|e| fresh.decl(e).id.clone()))
@@ -499,8 +500,8 @@ fn rename(
     model: &mut Model,
     changed: &[EntityId],
     mut named: Vec<EntityId>,
-    names: &[String],
-    suggested: &[String],
+    names: &[CompactString],
+    suggested: &[CompactString],
     marks: &mut Marks,
 ) {
     // Who may name them (besides `named`, those that named the changed
@@ -546,12 +547,12 @@ fn patch_suggestions(
     model: &Model,
     memo: &crate::suggest::Memo,
     ids: u64,
-    names: &[String],
-) -> Vec<String> {
+    names: &[CompactString],
+) -> Vec<CompactString> {
     let mut changed = Vec::new();
     memo.patch(ids, |word, kind, top| {
         let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
-            changed.push(word.to_string());
+            changed.push(CompactString::from(word));
             return false;
         };
         let accepts = |id: &str| {
@@ -568,7 +569,7 @@ fn patch_suggestions(
             }
         }
         if !known || top.best() != before.as_deref() {
-            changed.push(word.to_string());
+            changed.push(CompactString::from(word));
         }
         known
     });

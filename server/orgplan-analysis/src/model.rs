@@ -4,6 +4,7 @@
 //! says wrongly is left out here and reported by the structure rules.
 
 use crate::schema::BlockKind;
+use crate::syntax::CompactString;
 use crate::syntax::{Block, Document, Property, ValueKind};
 use crate::text::{FileId, Loc, Shift, TextRange};
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 /// Every declaration of each id. Hashed with [`FxHasher`]: ids come from the
 /// user's own files, and resolving them is the hottest thing the rules do.
-pub type IdMap = HashMap<String, Vec<EntityId>, BuildHasherDefault<FxHasher>>;
+pub type IdMap = HashMap<CompactString, Vec<EntityId>, BuildHasherDefault<FxHasher>>;
 
 /// The Fx hash (as in rustc): a multiply and a rotate per word. Fast on
 /// short keys; not resistant to chosen collisions, which do not matter here.
@@ -85,8 +86,8 @@ impl EntityId {
 /// What a declaration has in common across kinds.
 #[derive(Clone, Debug)]
 pub struct Decl {
-    pub id: String,
-    pub title: Option<String>,
+    pub id: CompactString,
+    pub title: Option<CompactString>,
     /// The id in the block's head.
     pub name: Loc,
     /// The whole block.
@@ -144,7 +145,7 @@ impl RefKind {
 /// One occurrence of an id used as a value.
 #[derive(Clone, Debug)]
 pub struct Reference {
-    pub name: String,
+    pub name: CompactString,
     pub loc: Loc,
     pub expected: RefKind,
     /// The property (or `depends_on`) it is written in.
@@ -169,9 +170,9 @@ pub enum OrgModel {
 #[derive(Clone, Debug)]
 pub struct Leader {
     pub decl: Decl,
-    pub job_title: Option<String>,
+    pub job_title: Option<CompactString>,
     pub allocation: Option<At<f64>>,
-    pub duties: Vec<At<String>>,
+    pub duties: Vec<At<CompactString>>,
     pub reports_to: Option<Reference>,
 }
 
@@ -192,8 +193,8 @@ pub struct Initiative {
     pub leader: Option<Reference>,
     pub model: Option<At<OrgModel>>,
     pub critical: bool,
-    pub scope: Option<At<String>>,
-    pub metrics: Vec<At<String>>,
+    pub scope: Option<At<CompactString>>,
+    pub metrics: Vec<At<CompactString>>,
     pub teams: Vec<Reference>,
     pub approvals: Vec<Reference>,
     /// The `approvals:` property as a whole.
@@ -204,7 +205,7 @@ pub struct Initiative {
 pub struct Team {
     pub decl: Decl,
     pub reports_to: Option<Reference>,
-    pub roles: Vec<At<String>>,
+    pub roles: Vec<At<CompactString>>,
     pub roles_prop: Option<Loc>,
     pub functional: bool,
     pub approvals: Vec<Reference>,
@@ -217,7 +218,7 @@ pub struct Dependency {
     /// The team depended on.
     pub target: Reference,
     pub owner: Option<Reference>,
-    pub plan: Option<At<String>>,
+    pub plan: Option<At<CompactString>>,
     /// `depends_on target` — where findings about the dependency point.
     pub head: Loc,
     /// The whole `depends_on` block.
@@ -246,7 +247,7 @@ pub struct Model {
     pub referrers: [Vec<Vec<EntityId>>; 3],
     /// For each name written in a reference that names nothing, the
     /// entities whose blocks write it.
-    pub dangling: std::collections::BTreeMap<String, Vec<EntityId>>,
+    pub dangling: std::collections::BTreeMap<CompactString, Vec<EntityId>>,
 }
 
 impl Model {
@@ -372,7 +373,7 @@ impl Model {
                                 .iter()
                                 .filter_map(|v| {
                                     Some(At {
-                                        value: v.as_ident()?.to_string(),
+                                        value: v.as_ident()?.into(),
                                         loc: Loc::new(file, v.range),
                                     })
                                 })
@@ -635,7 +636,7 @@ impl Model {
                 (d.name.file, d.block.range.start) < (file, at)
             });
             es.insert(pos, e);
-            self.ids.insert(id.to_string(), es);
+            self.ids.insert(id.into(), es);
         } else if let Some(es) = self.ids.get_mut(id) {
             es.retain(|x| *x != e);
             if es.is_empty() {
@@ -739,14 +740,14 @@ impl Model {
     }
 }
 
-fn string(p: Option<&Property>) -> Option<String> {
+fn string(p: Option<&Property>) -> Option<CompactString> {
     match &p?.values.first()?.kind {
         ValueKind::Str(s) => Some(s.clone()),
         _ => None,
     }
 }
 
-fn strings(file: FileId, p: Option<&Property>) -> Vec<At<String>> {
+fn strings(file: FileId, p: Option<&Property>) -> Vec<At<CompactString>> {
     p.map(|p| {
         p.values
             .iter()
@@ -773,7 +774,7 @@ fn single_ref(file: FileId, p: Option<&Property>, expected: RefKind) -> Option<R
     let p = p?;
     let v = p.values.first()?;
     Some(Reference {
-        name: v.as_ident()?.to_string(),
+        name: v.as_ident()?.into(),
         loc: Loc::new(file, v.range),
         expected,
         context: key_name(&p.key.text),
@@ -787,7 +788,7 @@ fn refs(file: FileId, p: Option<&Property>, expected: RefKind) -> Vec<Reference>
         .iter()
         .filter_map(|v| {
             Some(Reference {
-                name: v.as_ident()?.to_string(),
+                name: v.as_ident()?.into(),
                 loc: Loc::new(file, v.range),
                 expected,
                 context: key_name(&p.key.text),

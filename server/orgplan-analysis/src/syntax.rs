@@ -6,6 +6,7 @@
 //! expected there.
 
 use crate::text::TextRange;
+pub use compact_str::CompactString;
 use tree_sitter::{Language, Node, Parser, Tree};
 
 /// Blocks nested deeper than this are reported and not analysed: no block
@@ -32,15 +33,15 @@ pub fn parse(text: &str, old: Option<&Tree>) -> Tree {
 /// An identifier with its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Name {
-    pub text: String,
+    pub text: CompactString,
     pub range: TextRange,
 }
 
 /// What a value is, as written.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
-    Ident(String),
-    Str(String),
+    Ident(CompactString),
+    Str(CompactString),
     Number(f64),
     Percent(f64),
     Bool(bool),
@@ -224,14 +225,14 @@ fn lower_block(
         return None;
     }
     let kind = Name {
-        text: text_of(text, kind_node).to_string(),
+        text: text_of(text, kind_node).into(),
         range: range_of(kind_node),
     };
     let name = node
         .child_by_field_name("name")
         .filter(|n| !n.is_missing())
         .map(|n| Name {
-            text: text_of(text, n).to_string(),
+            text: text_of(text, n).into(),
             range: range_of(n),
         });
     let title = node
@@ -257,7 +258,7 @@ fn lower_block(
 fn lower_property(text: &str, node: Node) -> Option<Property> {
     let key_node = node.child_by_field_name("key")?;
     let key = Name {
-        text: text_of(text, key_node).to_string(),
+        text: text_of(text, key_node).into(),
         range: range_of(key_node),
     };
     let mut values = Vec::new();
@@ -282,8 +283,8 @@ fn lower_value(text: &str, node: Node) -> Option<Value> {
     }
     let raw = text_of(text, node);
     let kind = match node.kind() {
-        "identifier" => ValueKind::Ident(raw.to_string()),
-        "string" => ValueKind::Str(unescape(raw)),
+        "identifier" => ValueKind::Ident(raw.into()),
+        "string" => ValueKind::Str(unescape(raw).into()),
         "number" => ValueKind::Number(raw.parse().ok()?),
         "percentage" => ValueKind::Percent(raw.trim_end_matches('%').parse().ok()?),
         "boolean" => ValueKind::Bool(raw == "true"),

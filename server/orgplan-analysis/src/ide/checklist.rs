@@ -52,7 +52,7 @@ pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Check>
             let others: Vec<String> = m.led_by[l]
                 .iter()
                 .filter(|&&o| o != init)
-                .map(|&o| m.initiatives[o].decl.id.clone())
+                .map(|&o| m.initiatives[o].decl.id.to_string())
                 .collect();
             let lead = &m.leaders[l];
             if !others.is_empty() {
@@ -96,7 +96,7 @@ pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Check>
                 .filter(|&&t| {
                     !matches!(m.teams[t].reports_to.as_ref().and_then(|r| m.resolve(r)), Some(EntityId::Leader(x)) if x == l)
                 })
-                .map(|&t| m.teams[t].decl.id.clone())
+                .map(|&t| m.teams[t].decl.id.to_string())
                 .collect();
             if elsewhere.is_empty() {
                 (
@@ -276,7 +276,7 @@ pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Check>
         .iter()
         .filter(|a| Some(&a.name) != leader_id.as_ref())
         .filter(|a| !matches!(m.resolve(a), Some(EntityId::Team(t)) if teams.contains(&t)))
-        .map(|a| a.name.clone())
+        .map(|a| a.name.to_string())
         .collect();
     let (ok, why) = match (&leader_id, outsiders.is_empty()) {
         (None, _) => (false, "no leader to decide".to_string()),

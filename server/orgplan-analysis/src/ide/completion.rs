@@ -211,7 +211,7 @@ fn enclosing<'a>(
             Some(b) => {
                 out.push((
                     BlockKind::from_keyword(&b.kind.text),
-                    b.name.as_ref().map(|n| n.text.clone()),
+                    b.name.as_ref().map(|n| n.text.to_string()),
                     Some(b),
                 ));
                 level = &b.children;
@@ -449,14 +449,14 @@ fn entity_item(
 ) -> CompletionItem {
     let d = m.decl(e);
     CompletionItem {
-        label: d.id.clone(),
+        label: d.id.to_string(),
         kind: if matches!(e, EntityId::Leader(_)) {
             ItemKind::Leader
         } else {
             ItemKind::Team
         },
         detail: Some(detail),
-        documentation: d.title.clone(),
+        documentation: d.title.as_ref().map(|t| t.to_string()),
         sort_text: format!("{sort}{}", d.id),
         insert: format!("{pad}{}", d.id),
         snippet: false,

@@ -124,7 +124,7 @@ pub fn target_at(
         if let Some(name) = block.name.as_ref().filter(|n| n.range.touches(offset)) {
             return match kind? {
                 BlockKind::DependsOn => Some(Target::Ref {
-                    name: name.text.clone(),
+                    name: name.text.to_string(),
                     kind: RefKind::Team,
                     range: name.range,
                     resolved: analysis.model.lookup(&name.text, RefKind::Team),
@@ -146,7 +146,7 @@ pub fn target_at(
         if prop.key.range.touches(offset) {
             return spec.map(|_| Target::Key {
                 block: kind,
-                key: prop.key.text.clone(),
+                key: prop.key.text.to_string(),
                 range: prop.key.range,
             });
         }

@@ -13,7 +13,7 @@ pub fn definition(ws: &Workspace, analysis: &Analysis, file: FileId, offset: usi
         Some(Target::Decl { entity, .. }) => vec![m.decl(entity).name],
         Some(Target::Ref { name, kind, .. }) => m
             .ids
-            .get(&name)
+            .get(name.as_str())
             .map(|es| {
                 es.iter()
                     .filter(|e| kind.accepts(**e))

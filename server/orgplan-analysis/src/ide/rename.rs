@@ -13,7 +13,9 @@ pub fn prepare_rename(
     offset: usize,
 ) -> Result<(TextRange, String), String> {
     match target_at(ws, analysis, file, offset) {
-        Some(Target::Decl { entity, range }) => Ok((range, analysis.model.decl(entity).id.clone())),
+        Some(Target::Decl { entity, range }) => {
+            Ok((range, analysis.model.decl(entity).id.to_string()))
+        }
         Some(Target::Ref {
             resolved: Some(_),
             range,

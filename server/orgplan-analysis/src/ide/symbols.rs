@@ -24,7 +24,7 @@ fn symbol(b: &Block) -> Symbol {
     let name = b
         .name
         .as_ref()
-        .map_or_else(|| b.kind.text.clone(), |n| n.text.clone());
+        .map_or_else(|| b.kind.text.to_string(), |n| n.text.to_string());
     let name = if kind == Some(BlockKind::DependsOn) {
         format!("depends_on {name}")
     } else {
@@ -33,7 +33,7 @@ fn symbol(b: &Block) -> Symbol {
     Symbol {
         name,
         detail: b.title.as_ref().and_then(|t| match &t.kind {
-            ValueKind::Str(s) => Some(s.clone()),
+            ValueKind::Str(s) => Some(s.to_string()),
             _ => None,
         }),
         kind,
@@ -102,10 +102,10 @@ pub fn workspace_symbols(analysis: &Analysis, query: &str, limit: usize) -> Vec<
             Some((
                 score,
                 WorkspaceSymbol {
-                    name: d.id.clone(),
+                    name: d.id.to_string(),
                     kind: e.kind(),
                     loc: d.name,
-                    detail: d.title.clone(),
+                    detail: d.title.as_ref().map(|t| t.to_string()),
                 },
             ))
         })

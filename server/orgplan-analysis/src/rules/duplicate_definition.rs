@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let mut ids: Vec<(&String, &Vec<crate::model::EntityId>)> =
+    let mut ids: Vec<(&crate::syntax::CompactString, &Vec<crate::model::EntityId>)> =
         m.ids.iter().filter(|(_, v)| v.len() > 1).collect();
     ids.sort();
     for (id, decls) in ids {

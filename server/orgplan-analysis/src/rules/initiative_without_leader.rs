@@ -37,7 +37,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .enumerate()
             .find(|(i, _)| ctx.model.led_by[*i].is_empty())
             .map(|(_, l)| l.decl.id.clone());
-        let who = free.clone().unwrap_or_else(|| "leader".to_string());
+        let who = free.clone().unwrap_or_else(|| "leader".into());
         let title = match &free {
             Some(l) => format!("Add `leader: {l}` (leads nothing yet)"),
             None => "Add a `leader:`".to_string(),

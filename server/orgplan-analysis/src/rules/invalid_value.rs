@@ -126,7 +126,7 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
                             title: format!("Remove the quotes: `{s}`"),
                             edits: vec![Edit {
                                 loc,
-                                new_text: s.clone(),
+                                new_text: s.to_string(),
                             }],
                             preferred: true,
                         });

@@ -70,7 +70,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
                     )
                     .fix(Fix {
                         title: format!("Make `{}` the owner", team.decl.id),
-                        edits: vec![Edit { loc: o.loc, new_text: team.decl.id.clone() }],
+                        edits: vec![Edit { loc: o.loc, new_text: team.decl.id.to_string() }],
                         preferred: true,
                     }),
                 );
