@@ -58,6 +58,11 @@ fn one_malloc_arena() {
     // any other thread exists.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 1);
+        // Blocks of a megabyte or more (the text of a plan opened whole,
+        // its JSON, a publication) are mapped on their own and given back
+        // when freed. Without a fixed threshold glibc raises it after the
+        // first such block is freed, and the next ones stay in the heap.
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 

@@ -142,6 +142,11 @@ pub fn read_regular(p: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// A file's bytes as text: invalid UTF-8 replaced, valid text not copied.
+pub fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Plan files and configuration files found under one folder. Each
 /// `orgplan.toml` (the folder's own, or one in a folder below it) roots a
 /// project of its own, as `orgplan check` groups files.
@@ -190,7 +195,7 @@ pub fn scan_folder(root: &Path) -> Scan {
                 }
             } else if is_plan_path(&canon) && canon.is_file() && seen_files.insert(canon.clone()) {
                 if let Some(bytes) = read_regular(&canon) {
-                    plans.push((canon, String::from_utf8_lossy(&bytes).into_owned()));
+                    plans.push((canon, text_of(bytes)));
                 }
             } else if name == config::FILE_NAME
                 && canon.file_name().is_some_and(|n| n == config::FILE_NAME)
@@ -198,7 +203,7 @@ pub fn scan_folder(root: &Path) -> Scan {
                 && seen_files.insert(canon.clone())
             {
                 if let Some(bytes) = read_regular(&canon) {
-                    configs.push((canon, String::from_utf8_lossy(&bytes).into_owned()));
+                    configs.push((canon, text_of(bytes)));
                 }
             }
         }
@@ -415,13 +420,7 @@ impl Session {
         match read_regular(Path::new(&key)) {
             Some(bytes) => {
                 let uri = uri_of_path(Path::new(&key)).unwrap_or_else(|| uri.clone());
-                self.put(
-                    project,
-                    key,
-                    uri,
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                    None,
-                );
+                self.put(project, key, uri, text_of(bytes), None);
             }
             None => self.remove(&key),
         }
@@ -456,13 +455,7 @@ impl Session {
                 let Some(uri) = uri_of_path(&path) else {
                     return;
                 };
-                self.put(
-                    project,
-                    key,
-                    uri,
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                    None,
-                );
+                self.put(project, key, uri, text_of(bytes), None);
             }
             _ => self.remove(&key),
         }

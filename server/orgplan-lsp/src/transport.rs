@@ -172,13 +172,18 @@ impl<R: AsyncRead + Unpin> Input<R> {
         }
     }
 
+    /// The next `len` bytes. The buffer that held them goes with them, so
+    /// that a large message (a plan opened whole) leaves no large buffer
+    /// behind, and is not copied.
     async fn body(&mut self, len: usize) -> Option<Vec<u8>> {
+        self.buf.reserve(len.saturating_sub(self.buf.len()));
         while self.buf.len() < len {
             if !self.fill().await {
                 return None;
             }
         }
-        Some(self.buf.drain(..len).collect())
+        let rest = self.buf.split_off(len);
+        Some(std::mem::replace(&mut self.buf, rest))
     }
 }
 
@@ -215,25 +220,96 @@ fn usable_id(id: &Value) -> bool {
     id.is_string() || id.is_i64() || id.is_u64()
 }
 
-/// What to do with a body: pass it on, or answer it.
-fn check(body: &[u8]) -> Result<(), Value> {
-    let value: Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => {
-            return Err(error(
-                Value::Null,
-                PARSE_ERROR,
-                &format!("Parse error: {e}"),
-            ))
+/// Any JSON value, read as strictly as a [`Value`] is (valid UTF-8 and
+/// escapes, serde_json's nesting limit) but kept nowhere: the params of a
+/// `didOpen` can be the text of a whole plan, and the guard only needs to
+/// know that tower-lsp will read them.
+struct Checked;
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
+        d.deserialize_any(CheckedVisitor).map(|_| Checked)
+    }
+}
+
+/// Visits any JSON value; for an object at the top, keeps the members that
+/// say what a message is ([`ENVELOPE`]) and notes the others as present.
+struct CheckedVisitor;
+
+/// The members read from a message; the others are only checked.
+const ENVELOPE: [&str; 3] = ["jsonrpc", "id", "method"];
+
+impl<'de> serde::de::Visitor<'de> for CheckedVisitor {
+    /// The members of an object; `None` for any other value.
+    type Value = Option<serde_json::Map<String, Value>>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(None)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut members = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = if ENVELOPE.contains(&key.as_str()) {
+                map.next_value::<Value>()?
+            } else {
+                map.next_value::<Checked>()?;
+                // Present; what it holds is not needed here.
+                Value::Bool(true)
+            };
+            // A member given twice counts with its last value, as in a `Value`.
+            members.insert(key, value);
         }
-    };
-    let Some(obj) = value.as_object() else {
-        return Err(error(
+        Ok(Some(members))
+    }
+}
+
+/// The members of a message that say what it is.
+fn envelope(body: &[u8]) -> Result<serde_json::Map<String, Value>, Value> {
+    use serde::Deserializer;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let parsed = de
+        .deserialize_any(CheckedVisitor)
+        .and_then(|members| de.end().map(|()| members));
+    match parsed {
+        Ok(Some(members)) => Ok(members),
+        Ok(None) => Err(error(
             Value::Null,
             INVALID_REQUEST,
             "Invalid request: not a JSON-RPC 2.0 object",
-        ));
-    };
+        )),
+        Err(e) => Err(error(
+            Value::Null,
+            PARSE_ERROR,
+            &format!("Parse error: {e}"),
+        )),
+    }
+}
+
+/// What to do with a body: pass it on, or answer it.
+fn check(body: &[u8]) -> Result<(), Value> {
+    let obj = envelope(body)?;
     let id = obj.get("id");
     let reply_id = id.filter(|i| usable_id(i)).cloned().unwrap_or(Value::Null);
     let invalid = |why: &str| {
@@ -271,7 +347,11 @@ fn check(body: &[u8]) -> Result<(), Value> {
 }
 
 async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::io::Result<()> {
-    write_framed(out, &frame(body)).await
+    // The header, then the body as it is: a large body is not copied.
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    out.write_all(header.as_bytes()).await?;
+    out.write_all(body).await?;
+    out.flush().await
 }
 
 async fn write_framed(out: &mut (impl AsyncWrite + Unpin), framed: &[u8]) -> std::io::Result<()> {
@@ -496,6 +576,40 @@ mod tests {
                 (json!(5), -32601),
             ]
         );
+    }
+
+    #[test]
+    fn params_are_checked_as_strictly_as_a_json_value() {
+        let verdict = |body: &str| check(body.as_bytes()).map_err(|e| e["error"]["code"].clone());
+        let ok = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"text":"团\u00e9\ud83d\ude00"}}"#;
+        assert_eq!(verdict(ok), Ok(()));
+        // What tower-lsp's parser refuses must not reach it.
+        for bad in [
+            r#"{"jsonrpc":"2.0","method":"x","params":{"text":"\ud800"}}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":{"text":"\q"}}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":[1,]}"#,
+            r#"{"jsonrpc":"2.0","method":"x"} {}"#,
+        ] {
+            assert_eq!(verdict(bad), Err(json!(PARSE_ERROR)), "{bad}");
+        }
+        let deep = format!(
+            r#"{{"jsonrpc":"2.0","method":"x","params":{}{}}}"#,
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        assert_eq!(verdict(&deep), Err(json!(PARSE_ERROR)));
+        // Valid JSON that is no object; a member given twice counts last.
+        assert_eq!(verdict("[1]"), Err(json!(INVALID_REQUEST)));
+        assert_eq!(
+            verdict(r#"{"jsonrpc":"1.0","jsonrpc":"2.0","method":"x"}"#),
+            Ok(())
+        );
+        assert_eq!(
+            verdict(r#"{"jsonrpc":"2.0","jsonrpc":"1.0","method":"x"}"#),
+            Err(json!(INVALID_REQUEST))
+        );
+        // A response with a null result is still a response.
+        assert_eq!(verdict(r#"{"jsonrpc":"2.0","id":3,"result":null}"#), Ok(()));
     }
 
     #[tokio::test]
