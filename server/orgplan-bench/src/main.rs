@@ -221,9 +221,8 @@ fn print_stats(plan: &generate::Plan) {
     };
     let source: usize = texts.iter().map(String::len).sum();
     println!(
-        "memory held for {} of source ({}): text + chunks + documents {}, analysis {} (model {}, findings {}, the rest {}); a rope of the text {}",
+        "memory held for {} of source (heap bytes requested, without tree-sitter's or the allocator's overhead): text + chunks + documents {}, analysis {} (model {}, findings {}, the rest {}); a rope of the text {}",
         mb(source),
-        "heap bytes requested, without tree-sitter's or the allocator's overhead",
         mb(after_parse - base),
         mb(after_analysis - after_parse),
         mb(model),

@@ -218,7 +218,7 @@ pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Check>
         let missing: Vec<&String> = config
             .required_roles
             .iter()
-            .filter(|r| !team.roles.iter().any(|have| &have.value == *r))
+            .filter(|r| !team.roles.iter().any(|have| have.value == *r))
             .collect();
         if !missing.is_empty() {
             problems.push(format!(

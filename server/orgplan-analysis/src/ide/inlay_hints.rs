@@ -44,7 +44,7 @@ pub fn inlay_hints(
                 }
                 let have = required
                     .iter()
-                    .filter(|q| team.roles.iter().any(|r| &r.value == *q))
+                    .filter(|q| team.roles.iter().any(|r| r.value == *q))
                     .count();
                 out.push(InlayHint {
                     offset: r.loc.range.end,

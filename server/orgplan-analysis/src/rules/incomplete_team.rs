@@ -26,7 +26,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         .config
         .required_roles
         .iter()
-        .filter(|r| !team.roles.iter().any(|have| &have.value == *r))
+        .filter(|r| !team.roles.iter().any(|have| have.value == *r))
         .collect();
     if missing.is_empty() {
         return;
