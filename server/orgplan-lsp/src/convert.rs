@@ -128,45 +128,68 @@ pub fn diagnostic(
 /// Where a related place lies: its file's URI and text.
 pub type Place<'a> = Option<(&'a str, &'a Rope)>;
 
-/// A diagnostic as it goes on the wire: serialises exactly as
-/// [`diagnostic`]'s `Diagnostic` does, but borrows instead of copying.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DiagnosticJson<'a> {
-    range: Range,
-    severity: DiagnosticSeverity,
-    code: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code_description: Option<HrefJson<'a>>,
-    source: &'a str,
-    message: &'a str,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_information: Vec<RelatedJson<'a>>,
+/// What every diagnostic of a rule says between its severity and its
+/// message, as JSON text: `,"code":…,"codeDescription":{"href":…},
+/// "source":"orgplan","message":`. Escaped once per rule.
+fn rule_fields(rule: &str) -> std::borrow::Cow<'static, [u8]> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    fn fields(rule: &str) -> Vec<u8> {
+        let mut out = br#","code":"#.to_vec();
+        write_json(&mut out, rule);
+        if let Some(href) = docs_uri(rule) {
+            out.extend_from_slice(br#","codeDescription":{"href":"#);
+            write_json(&mut out, href.as_str());
+            out.push(b'}');
+        }
+        out.extend_from_slice(br#","source":"orgplan","message":"#);
+        out
+    }
+    static FIELDS: OnceLock<HashMap<&'static str, Vec<u8>>> = OnceLock::new();
+    let known = FIELDS.get_or_init(|| {
+        rules::ALL
+            .iter()
+            .map(|r| (r.name, fields(r.name)))
+            .collect()
+    });
+    match known.get(rule) {
+        Some(f) => std::borrow::Cow::Borrowed(f.as_slice()),
+        None => std::borrow::Cow::Owned(fields(rule)),
+    }
 }
 
-#[derive(serde::Serialize)]
-struct HrefJson<'a> {
-    href: &'a str,
+/// Appends `{"start":{"line":…,"character":…},"end":{…}}`.
+fn write_range(out: &mut Vec<u8>, r: Range) {
+    let mut num = itoa::Buffer::new();
+    out.extend_from_slice(br#"{"start":{"line":"#);
+    out.extend_from_slice(num.format(r.start.line).as_bytes());
+    out.extend_from_slice(br#","character":"#);
+    out.extend_from_slice(num.format(r.start.character).as_bytes());
+    out.extend_from_slice(br#"},"end":{"line":"#);
+    out.extend_from_slice(num.format(r.end.line).as_bytes());
+    out.extend_from_slice(br#","character":"#);
+    out.extend_from_slice(num.format(r.end.character).as_bytes());
+    out.extend_from_slice(b"}}");
 }
 
-#[derive(serde::Serialize)]
-struct RelatedJson<'a> {
-    location: LocationJson<'a>,
-    message: &'a str,
-}
-
-#[derive(serde::Serialize)]
-struct LocationJson<'a> {
-    uri: &'a str,
-    range: Range,
+/// The number LSP gives a severity.
+fn severity_number(s: Severity) -> u8 {
+    match s {
+        Severity::Error => 1,
+        Severity::Warning => 2,
+        Severity::Info => 3,
+        Severity::Hint => 4,
+    }
 }
 
 /// The body of a `textDocument/publishDiagnostics` notification for
 /// `findings` (after a note counting `omitted` ones), as JSON text: what
-/// tower-lsp would send for [`diagnostic`] of each, without building a
-/// `Diagnostic` and then a JSON value of it. `locate` says where a related
-/// place lies; places it cannot find are left out, as [`diagnostic`] does.
-/// Returns the body and the range of the diagnostics array in it.
+/// tower-lsp would send for [`diagnostic`] of each, written straight from
+/// the findings, without building a `Diagnostic` and then a JSON value of
+/// it (what is the same for every diagnostic of a rule, or for every place
+/// in a file, is escaped once). `locate` says where a related place lies;
+/// places it cannot find are left out, as [`diagnostic`] does. Returns the
+/// body and the range of the diagnostics array in it.
 pub fn publication_body<'a>(
     uri: &str,
     version: Option<i32>,
@@ -181,7 +204,7 @@ pub fn publication_body<'a>(
     out.extend_from_slice(
         br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
-    write_json(&mut out, &uri);
+    write_json(&mut out, uri);
     out.extend_from_slice(br#","diagnostics":"#);
     let start = out.len();
     out.push(b'[');
@@ -190,41 +213,56 @@ pub fn publication_body<'a>(
         write_json(&mut out, &omitted_note(n));
         first = false;
     }
+    // The escaped URIs of the files related places lie in.
+    let mut uris: Vec<(&'a str, Vec<u8>)> = Vec::new();
     for f in findings {
         if !first {
             out.push(b',');
         }
         first = false;
-        let href = docs_uri(f.rule);
-        let d = DiagnosticJson {
-            range: range(rope, f.loc.range, enc),
-            severity: severity(f.severity),
-            code: f.rule,
-            code_description: href.as_ref().map(|h| HrefJson { href: h.as_str() }),
-            source: "orgplan",
-            message: &f.message,
-            related_information: f
-                .related
-                .iter()
-                .filter_map(|r| {
-                    let (uri, rope) = locate(r.loc)?;
-                    Some(RelatedJson {
-                        location: LocationJson {
-                            uri,
-                            range: range(rope, r.loc.range, enc),
-                        },
-                        message: &r.message,
-                    })
-                })
-                .collect(),
-        };
-        write_json(&mut out, &d);
+        out.extend_from_slice(br#"{"range":"#);
+        write_range(&mut out, range(rope, f.loc.range, enc));
+        out.extend_from_slice(br#","severity":"#);
+        out.push(b'0' + severity_number(f.severity));
+        out.extend_from_slice(&rule_fields(f.rule));
+        write_json(&mut out, f.message.as_str());
+        let mut any_related = false;
+        for r in &f.related {
+            let Some((file_uri, file_rope)) = locate(r.loc) else {
+                continue;
+            };
+            out.extend_from_slice(if any_related {
+                b","
+            } else {
+                br#","relatedInformation":["#
+            });
+            any_related = true;
+            out.extend_from_slice(br#"{"location":{"uri":"#);
+            match uris.iter().find(|(u, _)| std::ptr::eq(*u, file_uri)) {
+                Some((_, escaped)) => out.extend_from_slice(escaped),
+                None => {
+                    let mut escaped = Vec::new();
+                    write_json(&mut escaped, file_uri);
+                    out.extend_from_slice(&escaped);
+                    uris.push((file_uri, escaped));
+                }
+            }
+            out.extend_from_slice(br#","range":"#);
+            write_range(&mut out, range(file_rope, r.loc.range, enc));
+            out.extend_from_slice(br#"},"message":"#);
+            write_json(&mut out, r.message.as_str());
+            out.push(b'}');
+        }
+        if any_related {
+            out.push(b']');
+        }
+        out.push(b'}');
     }
     out.push(b']');
     let end = out.len();
     if let Some(v) = version {
         out.extend_from_slice(br#","version":"#);
-        out.extend_from_slice(v.to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     }
     out.extend_from_slice(b"}}");
     (out, start..end)
