@@ -619,7 +619,7 @@ impl Model {
     pub(crate) fn shift_from(&mut self, from: [usize; 3], s: &Shift) {
         self.leaders[from[0]..].shift(s);
         self.initiatives[from[1]..].shift(s);
-        self.teams[from[2]..].shift(s);
+        crate::text::for_each_split(&mut self.teams[from[2]..], |t| t.shift(s));
     }
 
     /// Records that `e` is declared as `id` (keeping each id's declarations

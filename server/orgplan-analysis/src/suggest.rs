@@ -165,7 +165,8 @@ pub struct Memo {
 struct MemoState {
     /// A fingerprint of the candidate ids the entries were chosen from.
     candidates: u64,
-    entries: std::collections::HashMap<(String, u8), Top>,
+    /// Per kind, per word.
+    entries: Vec<Entries>,
 }
 
 impl Memo {
@@ -192,31 +193,48 @@ impl Memo {
     pub fn patch(&self, candidates: u64, mut patch: impl FnMut(&str, u8, &mut Top) -> bool) {
         let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         m.candidates = candidates;
-        m.entries
-            .retain(|(word, kind), best| patch(word, *kind, best));
+        for (kind, entries) in m.entries.iter_mut().enumerate() {
+            entries.retain(|word, best| patch(word, kind as u8, best));
+        }
     }
 
     /// The remembered suggestion for `word` among the candidates of `kind`,
     /// or the best of those `compute` finds (then remembered).
     pub fn get_or(&self, word: &str, kind: u8, compute: impl FnOnce() -> Top) -> Option<String> {
-        let key = (word.to_string(), kind);
         if let Some(hit) = self
             .inner
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .entries
-            .get(&key)
+            .get(kind as usize)
+            .and_then(|e| e.get(word))
         {
             return hit.best().map(str::to_string);
         }
         let found = compute();
         let best = found.best().map(str::to_string);
         let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        if m.entries.len() > 100_000 {
+        if m.len() > 100_000 {
             m.entries.clear();
         }
-        m.entries.insert(key, found);
+        let k = kind as usize;
+        if m.entries.len() <= k {
+            m.entries.resize_with(k + 1, Entries::default);
+        }
+        m.entries[k].insert(word.into(), found);
         best
+    }
+}
+
+type Entries = std::collections::HashMap<
+    crate::syntax::CompactString,
+    Top,
+    std::hash::BuildHasherDefault<crate::model::FxHasher>,
+>;
+
+impl MemoState {
+    fn len(&self) -> usize {
+        self.entries.iter().map(Entries::len).sum()
     }
 }
 

@@ -118,3 +118,30 @@ impl Shift {
         l.file == self.file && l.range.start <= self.old_end && l.range.end >= self.start
     }
 }
+
+/// Runs `f` on every item. A long slice is split in two halves, worked on
+/// by two threads: shifting what follows an edit walks most of a file's
+/// blocks and entities, and an editor's machine has a second core that is
+/// idle while a keystroke is analysed. Without a second thread (if one
+/// cannot be started), the work is done here.
+pub(crate) fn for_each_split<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
+    /// Below this many items, a thread costs more than it saves.
+    const ALONE: usize = 2048;
+    if items.len() < ALONE {
+        items.iter_mut().for_each(f);
+        return;
+    }
+    let half = items.len() / 2;
+    let f = &f;
+    let spawned = std::thread::scope(|s| {
+        let (first, second) = items.split_at_mut(half);
+        let spawned = std::thread::Builder::new()
+            .spawn_scoped(s, move || first.iter_mut().for_each(f))
+            .is_ok();
+        second.iter_mut().for_each(f);
+        spawned
+    });
+    if !spawned {
+        items[..half].iter_mut().for_each(f);
+    }
+}

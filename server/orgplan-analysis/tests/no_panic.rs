@@ -189,6 +189,42 @@ proptest! {
     }
 }
 
+/// Edits of a plan long enough that what follows an edit is shifted by two
+/// threads (thousands of blocks and teams) give what a fresh analysis gives.
+#[test]
+fn edits_of_a_long_plan_equal_a_fresh_analysis() {
+    let mut text = String::from("leader lee \"Lee\" {\n  allocation: 100%\n}\n");
+    for i in 0..3000 {
+        text += &format!(
+            "team t{i} \"T{i}\" {{\n  reports_to: lee\n  roles: engineering, qa\n  depends_on t{} {{ owner: t{i} }}\n}}\n",
+            (i + 1) % 3000
+        );
+    }
+    let mut ws = Workspace::new();
+    let id = ws.set_file("long.orgplan", text.clone());
+    ws.analysis();
+    // Near the start (almost everything shifts), a rename, then a line added.
+    let at = text.find("team t1 ").unwrap() + "team t1".len();
+    for (range, insert) in [
+        (TextRange::empty(at), "x"),
+        (TextRange::empty(at + 1), "y"),
+        (TextRange::new(at, at + 2), ""),
+        (
+            TextRange::empty(text.find("  roles").unwrap()),
+            "  scope: \"s\"\n",
+        ),
+    ] {
+        ws.edit_file(id, range, insert);
+        ws.analysis();
+    }
+    let mut fresh = Workspace::new();
+    fresh.set_file("long.orgplan", ws.text(id).unwrap().to_string());
+    assert_eq!(ws.file(id).unwrap().doc(), fresh.file(id).unwrap().doc());
+    let (inc, fr) = (everything(&mut ws), everything(&mut fresh));
+    assert!(inc.1 == fr.1, "models differ:\n{}", diff(&inc.1, &fr.1));
+    assert!(inc.0 == fr.0, "findings differ:\n{}", diff(&inc.0, &fr.0));
+}
+
 #[test]
 fn deep_nesting_does_not_overflow() {
     let depth = 5000;
