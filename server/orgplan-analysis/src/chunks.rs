@@ -197,7 +197,10 @@ fn chunks_of(
 /// Parses a whole file.
 pub fn parse(text: &str) -> Parsed {
     let mut doc = Document::default();
-    let chunks = chunks_of(text, 0, text.len(), &mut doc.blocks, &mut doc.errors);
+    let mut chunks = chunks_of(text, 0, text.len(), &mut doc.blocks, &mut doc.errors);
+    chunks.shrink_to_fit();
+    doc.blocks.shrink_to_fit();
+    doc.errors.shrink_to_fit();
     Parsed { chunks, doc }
 }
 

@@ -70,6 +70,8 @@ fn levelled(
             out.truncate(start);
         }
     }
+    // Kept per entity and per block: most hold none or one.
+    out.shrink_to_fit();
     out
 }
 

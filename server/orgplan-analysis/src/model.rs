@@ -260,7 +260,48 @@ impl Model {
             }
         }
         m.index();
+        m.shrink_to_fit();
         m
+    }
+
+    /// Gives back the room vectors grown by pushes keep (at least four
+    /// places, up to twice what they hold): on a large plan, a third of
+    /// the model's memory.
+    fn shrink_to_fit(&mut self) {
+        for l in &mut self.leaders {
+            l.duties.shrink_to_fit();
+        }
+        for i in &mut self.initiatives {
+            i.metrics.shrink_to_fit();
+            i.teams.shrink_to_fit();
+            i.approvals.shrink_to_fit();
+        }
+        for t in &mut self.teams {
+            t.roles.shrink_to_fit();
+            t.approvals.shrink_to_fit();
+            t.dependencies.shrink_to_fit();
+        }
+        self.leaders.shrink_to_fit();
+        self.initiatives.shrink_to_fit();
+        self.teams.shrink_to_fit();
+        for v in self
+            .led_by
+            .iter_mut()
+            .chain(&mut self.team_initiatives)
+            .chain(&mut self.dependents)
+        {
+            v.shrink_to_fit();
+        }
+        for v in self
+            .reports
+            .iter_mut()
+            .chain(self.referrers.iter_mut().flatten())
+            .chain(self.ids.values_mut())
+            .chain(self.dangling.values_mut())
+        {
+            v.shrink_to_fit();
+        }
+        self.ids.shrink_to_fit();
     }
 
     pub(crate) fn add_block(&mut self, file: FileId, block: &Block) {

@@ -244,6 +244,11 @@ fn lower_block(
         children = lower_items(text, b, depth + 1, &mut properties, too_deep);
         range_of(b)
     });
+    // Exact sizes: a vector grown by pushes keeps room for at least four
+    // (a plan's properties mostly hold one value), which was a fifth of the
+    // memory of a large plan.
+    properties.shrink_to_fit();
+    children.shrink_to_fit();
     Some(Block {
         kind,
         name,
@@ -270,6 +275,7 @@ fn lower_property(text: &str, node: Node) -> Option<Property> {
             }
         }
     }
+    values.shrink_to_fit();
     Some(Property {
         key,
         values,
