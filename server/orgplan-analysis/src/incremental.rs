@@ -30,19 +30,20 @@ use crate::syntax::CompactString;
 use crate::text::{FileId, Shift};
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The findings of an analysis, by what they were computed for.
 #[derive(Debug, Default)]
 pub(crate) struct Parts {
     /// The findings of the entity rules, per entity: leaders, initiatives,
     /// teams, each by index.
-    entity: [Vec<Vec<Finding>>; 3],
+    entity: [Vec<Vec<Arc<Finding>>>; 3],
     /// The findings of the block rules, per file, per top-level block.
-    blocks: BTreeMap<FileId, Vec<Vec<Finding>>>,
+    blocks: BTreeMap<FileId, Vec<Vec<Arc<Finding>>>>,
     /// The findings of the global rules.
-    global: Vec<Finding>,
+    global: Vec<Arc<Finding>>,
     /// The findings of the dependency-graph rules.
-    graph: Vec<Finding>,
+    graph: Vec<Arc<Finding>>,
 }
 
 fn entity(kind: usize, i: usize) -> EntityId {
@@ -58,7 +59,7 @@ fn levelled(
     config: &Config,
     want: fn(&Check) -> bool,
     mut run: impl FnMut(&Check, &mut Vec<Finding>),
-) -> Vec<Finding> {
+) -> Vec<Arc<Finding>> {
     let mut out = Vec::new();
     for rule in rules::ALL {
         if !want(&rule.check) {
@@ -70,12 +71,13 @@ fn levelled(
             out.truncate(start);
         }
     }
-    // Kept per entity and per block: most hold none or one.
-    out.shrink_to_fit();
-    out
+    // Shared with the assembled list of every finding, which then copies
+    // none of them; kept per entity and per block, most lists hold none or
+    // one.
+    out.into_iter().map(Arc::new).collect()
 }
 
-fn entity_findings(ctx: &Ctx, e: EntityId) -> Vec<Finding> {
+fn entity_findings(ctx: &Ctx, e: EntityId) -> Vec<Arc<Finding>> {
     levelled(
         ctx.config,
         |c| matches!(c, Check::Entity(_)),
@@ -87,7 +89,7 @@ fn entity_findings(ctx: &Ctx, e: EntityId) -> Vec<Finding> {
     )
 }
 
-fn block_findings(ctx: &Ctx, file: FileId, block: &crate::syntax::Block) -> Vec<Finding> {
+fn block_findings(ctx: &Ctx, file: FileId, block: &crate::syntax::Block) -> Vec<Arc<Finding>> {
     levelled(
         ctx.config,
         |c| matches!(c, Check::Block(_)),
@@ -99,7 +101,7 @@ fn block_findings(ctx: &Ctx, file: FileId, block: &crate::syntax::Block) -> Vec<
     )
 }
 
-fn graph_findings(ctx: &Ctx) -> Vec<Finding> {
+fn graph_findings(ctx: &Ctx) -> Vec<Arc<Finding>> {
     levelled(
         ctx.config,
         |c| matches!(c, Check::Dependencies(_)),
@@ -124,7 +126,7 @@ fn graph_of(m: &Model, e: EntityId) -> Vec<(CompactString, Option<EntityId>)> {
     }
 }
 
-fn global_findings(ctx: &Ctx) -> Vec<Finding> {
+fn global_findings(ctx: &Ctx) -> Vec<Arc<Finding>> {
     levelled(
         ctx.config,
         |c| matches!(c, Check::Global(_)),
@@ -169,8 +171,11 @@ impl Parts {
     /// All the findings, in order, at most `cap` per file (the most severe,
     /// then the first), and per file how many the cap left out. Sorts and
     /// caps references; only the findings kept are copied.
-    pub(crate) fn assemble(&self, cap: Option<usize>) -> (Vec<Finding>, BTreeMap<FileId, usize>) {
-        let mut all: Vec<&Finding> = self
+    pub(crate) fn assemble(
+        &self,
+        cap: Option<usize>,
+    ) -> (Vec<Arc<Finding>>, BTreeMap<FileId, usize>) {
+        let mut all: Vec<&Arc<Finding>> = self
             .entity
             .iter()
             .flatten()
@@ -413,7 +418,7 @@ fn suggestions_after(
 /// undeclared here resolve anew. Gives the entities marked so far.
 fn resize(
     model: &mut Model,
-    entity_parts: &mut [Vec<Vec<Finding>>; 3],
+    entity_parts: &mut [Vec<Vec<Arc<Finding>>>; 3],
     fresh: Model,
     spans: &[Range<usize>; 3],
     shift: &Shift,
@@ -696,7 +701,7 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     }
 
     // 4. The block rules for the re-parsed blocks, the global rules.
-    let recomputed: Vec<Vec<Finding>> = new_blocks
+    let recomputed: Vec<Vec<Arc<Finding>>> = new_blocks
         .iter()
         .map(|b| block_findings(&ctx, file, b))
         .collect();

@@ -889,6 +889,13 @@ impl<T: Shiftable> Shiftable for [T] {
     }
 }
 
+/// A shared value is shifted in place when nothing else holds it, else copied.
+impl<T: Shiftable + Clone> Shiftable for std::sync::Arc<T> {
+    fn shift(&mut self, s: &Shift) {
+        std::sync::Arc::make_mut(self).shift(s)
+    }
+}
+
 impl<T: Shiftable> Shiftable for Vec<T> {
     fn shift(&mut self, s: &Shift) {
         self.as_mut_slice().shift(s)

@@ -47,7 +47,7 @@ pub struct Analysis {
     pub model: Model,
     /// Every finding, sorted by file then position (at most the cap per
     /// file, if the workspace has one: [`Workspace::set_max_findings_per_file`]).
-    pub findings: Vec<Finding>,
+    pub findings: Vec<Arc<Finding>>,
     /// Per file, how many findings the cap left out.
     pub omitted: BTreeMap<FileId, usize>,
     /// The findings by what they were computed for, for the next edit.
@@ -56,7 +56,7 @@ pub struct Analysis {
 
 impl Analysis {
     /// The findings in one file.
-    pub fn findings_in(&self, file: FileId) -> &[Finding] {
+    pub fn findings_in(&self, file: FileId) -> &[Arc<Finding>] {
         let start = self.findings.partition_point(|f| f.loc.file < file);
         let end = self.findings.partition_point(|f| f.loc.file <= file);
         &self.findings[start..end]
@@ -140,6 +140,9 @@ impl Workspace {
         let Some(analysis) = self.analysis.as_mut().and_then(Arc::get_mut) else {
             return false;
         };
+        // The findings are shared with the parts, which are shifted in place
+        // only when nothing else holds them.
+        analysis.findings = Vec::new();
         let docs = docs_of(&self.files);
         let input = incremental::Input {
             config: &config,

@@ -193,7 +193,7 @@ fn severity_number(s: Severity) -> u8 {
 pub fn publication_body<'a>(
     uri: &str,
     version: Option<i32>,
-    findings: &'a [Finding],
+    findings: &'a [std::sync::Arc<Finding>],
     omitted: Option<usize>,
     rope: &Rope,
     enc: Encoding,
@@ -346,10 +346,10 @@ mod tests {
                 let uri = &uris[&file.path];
                 let mut findings = analysis.findings_in(id).to_vec();
                 // A message that needs escapes.
-                let mut odd = findings[0].clone();
+                let mut odd = (*findings[0]).clone();
                 odd.message =
                     "a \"quote\", a \\ backslash, a\nline break, \u{7} and \u{1F600}".into();
-                findings.push(odd);
+                findings.push(std::sync::Arc::new(odd));
                 let findings = &findings[..];
                 let omitted = analysis.omitted.get(&id).copied();
                 let located = |loc: Loc| {

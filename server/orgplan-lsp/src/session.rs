@@ -578,7 +578,7 @@ impl Publication {
         key: String,
         uri: &Uri,
         version: Option<i32>,
-        findings: &'a [orgplan_analysis::rules::Finding],
+        findings: &'a [std::sync::Arc<orgplan_analysis::rules::Finding>],
         omitted: Option<usize>,
         rope: &Rope,
         enc: Encoding,

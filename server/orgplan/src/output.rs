@@ -29,7 +29,11 @@ pub struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    pub fn new(ws: &Workspace, findings: &'a [Finding], files: usize) -> Report<'a> {
+    pub fn new(
+        ws: &Workspace,
+        findings: &'a [std::sync::Arc<Finding>],
+        files: usize,
+    ) -> Report<'a> {
         let mut ropes: HashMap<FileId, Rope> = HashMap::new();
         let mut place = |loc: Loc| -> Place {
             let rope = ropes
@@ -50,7 +54,7 @@ impl<'a> Report<'a> {
         for f in findings {
             let main = place(f.loc);
             let related = f.related.iter().map(|r| place(r.loc)).collect();
-            items.push((f, main, related));
+            items.push((&**f, main, related));
             fix_places.push(
                 f.fixes
                     .iter()

@@ -28,6 +28,7 @@ pub fn hover(
         .findings_in(file)
         .iter()
         .filter(|f| f.loc.range.touches(offset))
+        .map(|f| &**f)
         .collect();
     let mut seen = Vec::new();
     for f in &findings {
