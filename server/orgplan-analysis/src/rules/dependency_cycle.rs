@@ -19,30 +19,31 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let n = m.teams.len();
-    // Edges: team -> teams it depends on (resolved, distinct).
-    let edges: Vec<Vec<usize>> = m
-        .teams
-        .iter()
-        .map(|t| {
-            let mut v: Vec<usize> = t
-                .dependencies
+    // Edges: team -> teams it depends on (resolved, distinct), all in one
+    // list (this runs again whenever a dependency changes: ten thousand
+    // small lists cost more than the search).
+    let mut edges = Graph {
+        starts: Vec::with_capacity(n + 1),
+        targets: Vec::new(),
+    };
+    for t in &m.teams {
+        let from = edges.targets.len();
+        edges.starts.push(from);
+        edges.targets.extend(
+            t.dependencies
                 .iter()
                 .filter_map(|d| match m.resolve(&d.target) {
                     Some(EntityId::Team(x)) => Some(x),
                     _ => None,
-                })
-                .collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        })
-        .collect();
+                }),
+        );
+        edges.targets[from..].sort_unstable();
+        let distinct = dedup_len(&mut edges.targets[from..]);
+        edges.targets.truncate(from + distinct);
+    }
+    edges.starts.push(edges.targets.len());
     for comp in strongly_connected(n, &edges) {
         let in_comp = |x: usize| comp.binary_search(&x).is_ok();
-        let cyclic = comp.len() > 1 || edges[comp[0]].contains(&comp[0]);
-        if !cyclic {
-            continue;
-        }
         let mut names: Vec<String> = comp
             .iter()
             .map(|&t| format!("`{}`", m.teams[t].decl.id))
@@ -90,9 +91,34 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// Tarjan's strongly connected components, iterative (cycles of thousands
-/// of teams must not overflow the stack). Each component comes sorted.
-fn strongly_connected(n: usize, edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+/// Directed edges, node `v`'s targets at `targets[starts[v]..starts[v + 1]]`.
+struct Graph {
+    starts: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl Graph {
+    fn of(&self, v: usize) -> &[usize] {
+        &self.targets[self.starts[v]..self.starts[v + 1]]
+    }
+}
+
+/// Moves the distinct items of a sorted slice to its front; their count.
+fn dedup_len(v: &mut [usize]) -> usize {
+    let mut kept = 0;
+    for i in 0..v.len() {
+        if kept == 0 || v[kept - 1] != v[i] {
+            v[kept] = v[i];
+            kept += 1;
+        }
+    }
+    kept
+}
+
+/// The cycles of Tarjan's strongly connected components: components of
+/// several nodes, or of one with an edge to itself. Iterative (cycles of
+/// thousands of teams must not overflow the stack). Each comes sorted.
+fn strongly_connected(n: usize, edges: &Graph) -> Vec<Vec<usize>> {
     const UNSEEN: usize = usize::MAX;
     let mut index = vec![UNSEEN; n];
     let mut low = vec![0; n];
@@ -100,20 +126,21 @@ fn strongly_connected(n: usize, edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     let mut stack = Vec::new();
     let mut next = 0;
     let mut out = Vec::new();
+    // (node, next edge to look at)
+    let mut work: Vec<(usize, usize)> = Vec::new();
     for root in 0..n {
         if index[root] != UNSEEN {
             continue;
         }
-        // (node, next edge to look at)
-        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        work.push((root, 0));
         index[root] = next;
         low[root] = next;
         next += 1;
         stack.push(root);
         on_stack[root] = true;
         while let Some(&mut (v, ref mut ei)) = work.last_mut() {
-            if *ei < edges[v].len() {
-                let w = edges[v][*ei];
+            if *ei < edges.of(v).len() {
+                let w = edges.of(v)[*ei];
                 *ei += 1;
                 if index[w] == UNSEEN {
                     index[w] = next;
@@ -132,17 +159,19 @@ fn strongly_connected(n: usize, edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
                 low[parent] = low[parent].min(low[v]);
             }
             if low[v] == index[v] {
-                let mut comp = Vec::new();
-                loop {
-                    let w = stack.pop().expect("v is on the stack");
+                let at = stack
+                    .iter()
+                    .rposition(|&w| w == v)
+                    .expect("v is on the stack");
+                for &w in &stack[at..] {
                     on_stack[w] = false;
-                    comp.push(w);
-                    if w == v {
-                        break;
-                    }
                 }
-                comp.sort_unstable();
-                out.push(comp);
+                if stack.len() - at > 1 || edges.of(v).contains(&v) {
+                    let mut comp = stack[at..].to_vec();
+                    comp.sort_unstable();
+                    out.push(comp);
+                }
+                stack.truncate(at);
             }
         }
     }
@@ -184,7 +213,10 @@ mod tests {
     #[test]
     fn long_cycle_does_not_overflow() {
         let n = 20_000;
-        let graph: Vec<Vec<usize>> = (0..n).map(|i| vec![(i + 1) % n]).collect();
+        let graph = super::Graph {
+            starts: (0..=n).collect(),
+            targets: (0..n).map(|i| (i + 1) % n).collect(),
+        };
         let comps = super::strongly_connected(n, &graph);
         assert_eq!(comps.len(), 1);
         assert_eq!(comps[0].len(), n);
