@@ -63,6 +63,10 @@ fn one_malloc_arena() {
         // when freed. Without a fixed threshold glibc raises it after the
         // first such block is freed, and the next ones stay in the heap.
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        // Fixing that threshold also fixes the one past which free memory
+        // at the top of the heap is given back, at 128 KiB: each keystroke
+        // would give back and fault in again the room of its publication.
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 8 << 20);
     }
 }
 
