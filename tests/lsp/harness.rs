@@ -67,6 +67,8 @@ pub struct Init {
     pub dynamic_watch: bool,
     pub progress: bool,
     pub env: Vec<(&'static str, &'static str)>,
+    /// `textDocument.publishDiagnostics.relatedInformation`.
+    pub related_information: bool,
 }
 
 impl Default for Init {
@@ -78,6 +80,7 @@ impl Default for Init {
             dynamic_watch: true,
             progress: true,
             env: Vec::new(),
+            related_information: true,
         }
     }
 }
@@ -189,7 +192,7 @@ impl Client {
                             "completion": { "completionItem": { "snippetSupport": true, "labelDetailsSupport": true } },
                             "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
                             "rename": { "prepareSupport": true },
-                            "publishDiagnostics": { "relatedInformation": true, "versionSupport": true }
+                            "publishDiagnostics": { "relatedInformation": init.related_information, "versionSupport": true }
                         }
                     }
                 }),

@@ -355,3 +355,29 @@ fn each_orgplan_toml_below_a_folder_roots_its_own_model() {
     }
     assert_eq!(c.shutdown(), 0);
 }
+
+/// Related places are sent only to a client that says it takes them.
+#[test]
+fn related_places_only_for_clients_that_take_them() {
+    let text = "team a \"A\" {\n}\nteam a \"Again\" {\n}\n";
+    for takes in [true, false] {
+        let dir = workspace(&[("plan.orgplan", text)]);
+        let mut c = Client::spawn(Init {
+            root: Some(dir.path().to_path_buf()),
+            related_information: takes,
+            ..Init::default()
+        });
+        let uri = c.uri("plan.orgplan");
+        let d = c.wait_diagnostics(&uri, |d| {
+            codes(d).iter().any(|c| c == "duplicate-definition")
+        });
+        let related = d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d.get("relatedInformation").is_some())
+            .count();
+        assert_eq!(related > 0, takes, "{d:#}");
+        assert_eq!(c.shutdown(), 0);
+    }
+}

@@ -316,6 +316,13 @@ impl LanguageServer for Backend {
         *self.folders.lock() = folders.clone();
         self.with_session("initialize", |s| {
             s.set_encoding(enc);
+            s.related_information = params
+                .capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.publish_diagnostics.as_ref())
+                .and_then(|p| p.related_information)
+                .unwrap_or(false);
             for f in folders {
                 s.add_root(f);
             }

@@ -58,6 +58,9 @@ pub struct Publication {
 #[derive(Default)]
 pub struct Session {
     pub encoding: Encoding,
+    /// The client accepts diagnostics with related places
+    /// (`textDocument.publishDiagnostics.relatedInformation`).
+    pub related_information: bool,
     /// Canonical workspace folders, with their projects.
     pub roots: Vec<(PathBuf, ProjectId)>,
     pub projects: HashMap<ProjectId, Project>,
@@ -512,7 +515,12 @@ impl Session {
                 }
             }
             let docs = &self.docs;
+            // Related places only for a client that takes them.
+            let related = self.related_information;
             let locate = |loc: orgplan_analysis::Loc| {
+                if !related {
+                    return None;
+                }
                 let doc = docs.get(ws.path(loc.file)?)?;
                 Some((doc.uri.as_str(), &doc.rope))
             };
