@@ -5,13 +5,13 @@
 //! means no diagnostics for a stale version go out.
 //!
 //! A publication is written as JSON text straight from the findings
-//! ([`crate::convert::write_diagnostics`]) and sent as a frame of the
+//! ([`crate::convert::publication_body`]) and sent as a frame of the
 //! server's own ([`crate::transport::Frames`]), not through tower-lsp's
 //! client, which would build a JSON value of every diagnostic first.
 
 use crate::server::panic_message;
 use crate::session::Session;
-use crate::transport::{self, Frames};
+use crate::transport::Frames;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -46,7 +46,7 @@ pub fn spawn_publisher(frames: Frames, state: Arc<Mutex<Session>>, wake: Arc<Not
                     s.record(&p);
                 }
                 // Waits while the client does not read (a few frames queue).
-                if frames.send(transport::frame(&p.body)).await.is_err() {
+                if frames.send(p.body).await.is_err() {
                     return; // the output is gone
                 }
             }

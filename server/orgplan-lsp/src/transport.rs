@@ -13,8 +13,8 @@
 //! - a request for an unknown `$/` method (which tower-lsp would drop
 //!   silently): `-32601 Method not found`.
 //!
-//! The server may also write whole frames of its own through a [`Frames`]
-//! sender, beside tower-lsp: diagnostics are published that way, as JSON
+//! The server may also send messages of its own through a [`Frames`]
+//! sender; each is framed and written whole, between tower-lsp's: diagnostics are published that way, as JSON
 //! text built straight from the findings (tower-lsp would build a JSON
 //! value tree of every diagnostic first, which cost more than the analysis
 //! on a file with a thousand findings).
@@ -36,8 +36,8 @@ const MAX_PENDING_ANSWERS: usize = 1024;
 /// (and its edits coalesce) instead of filling the server's memory.
 const MAX_PENDING_FRAMES: usize = 4;
 
-/// Sends whole frames (header and body, see [`frame`]) to the output,
-/// written between tower-lsp's frames.
+/// Sends message bodies to the output, framed and written between
+/// tower-lsp's frames.
 pub type Frames = mpsc::Sender<Vec<u8>>;
 
 /// The receiving end of [`Frames`], handed to [`guard`].
@@ -46,15 +46,6 @@ pub type FrameQueue = mpsc::Receiver<Vec<u8>>;
 /// A channel for frames of the server's own.
 pub fn frames() -> (Frames, FrameQueue) {
     mpsc::channel(MAX_PENDING_FRAMES)
-}
-
-/// `body` framed for the wire.
-pub fn frame(body: &[u8]) -> Vec<u8> {
-    let header = format!("Content-Length: {}\r\n\r\n", body.len());
-    let mut out = Vec::with_capacity(header.len() + body.len());
-    out.extend_from_slice(header.as_bytes());
-    out.extend_from_slice(body);
-    out
 }
 
 const PARSE_ERROR: i64 = -32700;
@@ -228,13 +219,17 @@ struct Checked;
 
 impl<'de> serde::Deserialize<'de> for Checked {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
-        d.deserialize_any(CheckedVisitor).map(|_| Checked)
+        d.deserialize_any(CheckedVisitor { top: false })
+            .map(|_| Checked)
     }
 }
 
-/// Visits any JSON value; for an object at the top, keeps the members that
-/// say what a message is ([`ENVELOPE`]) and notes the others as present.
-struct CheckedVisitor;
+/// Visits any JSON value; for an object at the top (`top`), keeps the
+/// members that say what a message is ([`ENVELOPE`]) and notes the others
+/// as present. Below the top, nothing is kept.
+struct CheckedVisitor {
+    top: bool,
+}
 
 /// The members read from a message; the others are only checked.
 const ENVELOPE: [&str; 3] = ["jsonrpc", "id", "method"];
@@ -269,6 +264,12 @@ impl<'de> serde::de::Visitor<'de> for CheckedVisitor {
         Ok(None)
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        if !self.top {
+            while map.next_key::<Checked>()?.is_some() {
+                map.next_value::<Checked>()?;
+            }
+            return Ok(None);
+        }
         let mut members = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let value = if ENVELOPE.contains(&key.as_str()) {
@@ -290,7 +291,7 @@ fn envelope(body: &[u8]) -> Result<serde_json::Map<String, Value>, Value> {
     use serde::Deserializer;
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed = de
-        .deserialize_any(CheckedVisitor)
+        .deserialize_any(CheckedVisitor { top: true })
         .and_then(|members| de.end().map(|()| members));
     match parsed {
         Ok(Some(members)) => Ok(members),
@@ -351,11 +352,6 @@ async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::i
     let header = format!("Content-Length: {}\r\n\r\n", body.len());
     out.write_all(header.as_bytes()).await?;
     out.write_all(body).await?;
-    out.flush().await
-}
-
-async fn write_framed(out: &mut (impl AsyncWrite + Unpin), framed: &[u8]) -> std::io::Result<()> {
-    out.write_all(framed).await?;
     out.flush().await
 }
 
@@ -452,7 +448,7 @@ async fn pump_output(
             },
             f = own.recv(), if own_open => match f {
                 Some(f) => {
-                    if write_framed(&mut out, &f).await.is_err() {
+                    if write_frame(&mut out, &f).await.is_err() {
                         return;
                     }
                 }
@@ -480,7 +476,7 @@ async fn pump_output(
         let _ = write_frame(&mut out, v.to_string().as_bytes()).await;
     }
     while let Ok(f) = own.try_recv() {
-        let _ = write_framed(&mut out, &f).await;
+        let _ = write_frame(&mut out, &f).await;
     }
 }
 
