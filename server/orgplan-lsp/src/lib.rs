@@ -9,6 +9,7 @@ mod capabilities;
 mod convert;
 mod diagnostics;
 mod handlers;
+mod opened;
 mod server;
 mod session;
 mod transport;
@@ -78,7 +79,10 @@ async fn serve(
     flag: Arc<AtomicBool>,
 ) {
     let (frames, own) = transport::frames();
-    let mut builder = LspService::build(move |client| server::Backend::new(client, frames, flag));
+    let texts = Arc::new(opened::OpenTexts::default());
+    let opened = texts.clone();
+    let mut builder =
+        LspService::build(move |client| server::Backend::new(client, frames, opened, flag));
     if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
         // Requests that only the end-to-end tests send.
         builder = builder
@@ -86,7 +90,7 @@ async fn serve(
             .custom_method("orgplan/test/text", server::Backend::test_text);
     }
     let (service, socket) = builder.finish();
-    let (input, output, writer) = transport::guard(input, output, own);
+    let (input, output, writer) = transport::guard(input, output, own, texts);
     Server::new(input, output, socket).serve(service).await;
     // Let the last frames reach stdout.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;

@@ -43,6 +43,8 @@ pub struct Inner {
     pub client: Client,
     /// Frames written beside tower-lsp's (published diagnostics).
     pub frames: crate::transport::Frames,
+    /// Texts of opened documents the input guard took out of their messages.
+    pub opened: Arc<crate::opened::OpenTexts>,
     pub state: Arc<Mutex<Session>>,
     pub publish: Arc<Notify>,
     pub shutdown: Arc<AtomicBool>,
@@ -54,11 +56,13 @@ impl Backend {
     pub fn new(
         client: Client,
         frames: crate::transport::Frames,
+        opened: Arc<crate::opened::OpenTexts>,
         shutdown: Arc<AtomicBool>,
     ) -> Backend {
         Backend(Arc::new(Inner {
             client,
             frames,
+            opened,
             state: Arc::new(Mutex::new(Session::default())),
             publish: Arc::new(Notify::new()),
             shutdown,
@@ -360,7 +364,8 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let d = params.text_document;
-        self.mutate("didOpen", |s| s.did_open(d.uri, d.text, d.version));
+        let text = self.opened.take(&d.uri, d.version).unwrap_or(d.text);
+        self.mutate("didOpen", |s| s.did_open(d.uri, text, d.version));
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {

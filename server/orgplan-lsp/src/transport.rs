@@ -23,6 +23,8 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
 use tokio::sync::mpsc;
 
+use crate::opened::{self, OpenTexts};
+
 /// The largest body accepted.
 pub const MAX_BODY: usize = 64 << 20;
 /// The largest header block accepted.
@@ -308,8 +310,9 @@ fn envelope(body: &[u8]) -> Result<serde_json::Map<String, Value>, Value> {
     }
 }
 
-/// What to do with a body: pass it on, or answer it.
-fn check(body: &[u8]) -> Result<(), Value> {
+/// What to do with a body: pass it on (the method of a request or
+/// notification, `None` for a response), or answer it.
+fn check(body: &[u8]) -> Result<Option<String>, Value> {
     let obj = envelope(body)?;
     let id = obj.get("id");
     let reply_id = id.filter(|i| usable_id(i)).cloned().unwrap_or(Value::Null);
@@ -339,10 +342,12 @@ fn check(body: &[u8]) -> Result<(), Value> {
                     &format!("Method not found: {m}"),
                 ));
             }
-            Ok(())
+            Ok(Some(m.clone()))
         }
         Some(_) => invalid("`method` must be a string"),
-        None if id.is_some() && (obj.contains_key("result") || obj.contains_key("error")) => Ok(()),
+        None if id.is_some() && (obj.contains_key("result") || obj.contains_key("error")) => {
+            Ok(None)
+        }
         None => invalid("neither a request nor a response"),
     }
 }
@@ -355,11 +360,17 @@ async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::i
     out.flush().await
 }
 
+/// Reads frames from `input` and hands the good ones to tower-lsp. The
+/// text of a `didOpen` is taken out into `texts` ([`opened`]) once the
+/// server is initialized (before, tower-lsp drops the notification) and
+/// until it is shut down.
 async fn pump_input(
     input: impl AsyncRead + Unpin,
     mut to_server: DuplexStream,
     answers: mpsc::Sender<Value>,
+    texts: &OpenTexts,
 ) {
+    let mut initialized = false;
     let mut inp = Input {
         r: input,
         buf: Vec::new(),
@@ -406,7 +417,21 @@ async fn pump_input(
             break;
         };
         match check(&body) {
-            Ok(()) => {
+            Ok(method) => {
+                let body = match method.as_deref() {
+                    Some("textDocument/didOpen") if initialized => {
+                        opened::take_text(body, texts).unwrap_or_else(|body| body)
+                    }
+                    Some("initialized") => {
+                        initialized = true;
+                        body
+                    }
+                    Some("shutdown") => {
+                        initialized = false;
+                        body
+                    }
+                    _ => body,
+                };
                 if write_frame(&mut to_server, &body).await.is_err() {
                     break;
                 }
@@ -486,8 +511,9 @@ pub async fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
     let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
     let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
     let mut passed = Vec::new();
+    let texts = OpenTexts::default();
     let ((), _) = tokio::join!(
-        pump_input(input, to_server, tx),
+        pump_input(input, to_server, tx, &texts),
         server_in.read_to_end(&mut passed)
     );
     let mut answers = Vec::new();
@@ -500,16 +526,17 @@ pub async fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
 /// Wraps stdin and stdout: returns the streams to give tower-lsp, and the
 /// task that writes to stdout (await it after the server stops, so that
 /// the last frames get out). Frames sent to `own` go out between
-/// tower-lsp's.
+/// tower-lsp's; the texts of opened documents are left in `texts`.
 pub fn guard(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
     own: FrameQueue,
+    texts: std::sync::Arc<OpenTexts>,
 ) -> (DuplexStream, DuplexStream, tokio::task::JoinHandle<()>) {
     let (to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let (tx, rx) = mpsc::channel(MAX_PENDING_ANSWERS);
-    tokio::spawn(pump_input(input, to_server, tx));
+    tokio::spawn(async move { pump_input(input, to_server, tx, &texts).await });
     let writer = tokio::spawn(pump_output(from_server, rx, own, output));
     (server_in, server_out, writer)
 }
@@ -525,7 +552,7 @@ mod tests {
     async fn run(input: &[u8]) -> (String, Vec<Value>) {
         let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
         let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
-        pump_input(input, to_server, tx).await;
+        pump_input(input, to_server, tx, &OpenTexts::default()).await;
         let mut passed = String::new();
         server_in.read_to_string(&mut passed).await.unwrap();
         let mut answers = Vec::new();
@@ -576,7 +603,11 @@ mod tests {
 
     #[test]
     fn params_are_checked_as_strictly_as_a_json_value() {
-        let verdict = |body: &str| check(body.as_bytes()).map_err(|e| e["error"]["code"].clone());
+        let verdict = |body: &str| {
+            check(body.as_bytes())
+                .map(|_| ())
+                .map_err(|e| e["error"]["code"].clone())
+        };
         let ok = r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"text":"团\u00e9\ud83d\ude00"}}"#;
         assert_eq!(verdict(ok), Ok(()));
         // What tower-lsp's parser refuses must not reach it.
