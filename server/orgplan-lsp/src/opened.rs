@@ -65,9 +65,16 @@ impl OpenTexts {
 
 #[derive(Deserialize)]
 struct Message<'a> {
+    jsonrpc: String,
+    method: String,
+    /// A notification has none.
+    id: Option<serde::de::IgnoredAny>,
     #[serde(borrow)]
     params: Params<'a>,
 }
+
+/// The method whose text is taken out.
+const DID_OPEN: &str = "textDocument/didOpen";
 
 #[derive(Deserialize)]
 struct Params<'a> {
@@ -85,20 +92,27 @@ struct Item<'a> {
     text: &'a RawValue,
 }
 
-/// Takes the text out of the body of a `didOpen` (a well-formed JSON
-/// message): queues it in `texts`, and returns the notification to hand
-/// on, with an empty text. A body that is no well-formed `didOpen` is
-/// returned as it is (`Err`), for tower-lsp to judge.
+/// Takes the text out of the body of a `didOpen` notification: queues it
+/// in `texts`, and returns the notification to hand on, with an empty text
+/// and the members the server reads. Any other body, or one whose text is
+/// no valid JSON string, is returned as it is (`Err`), for the guard to
+/// judge. The text is checked as strictly as serde_json reads a string
+/// (UTF-8, escapes, no lone surrogate, no control character); members the
+/// server does not read are only checked to be JSON.
 pub fn take_text(mut body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8>> {
-    let Ok(message) = serde_json::from_slice::<Message>(&body) else {
+    if memchr::memmem::find(&body, DID_OPEN.as_bytes()).is_none() {
         return Err(body);
+    }
+    let message = match serde_json::from_slice::<Message>(&body) {
+        Ok(m) if m.jsonrpc == "2.0" && m.method == DID_OPEN && m.id.is_none() => m,
+        _ => return Err(body),
     };
     let item = message.params.text_document;
     let raw = item.text.get().as_bytes();
     // The string's contents, without its quotes, as offsets into the body.
     let start = raw.as_ptr() as usize - body.as_ptr() as usize + 1;
-    let end = start + raw.len() - 2;
-    if raw.first() != Some(&b'"') || !escapes_are_valid(&body[start..end]) {
+    let end = start + raw.len().saturating_sub(2);
+    if raw.first() != Some(&b'"') || !is_valid_string(&body[start..end]) {
         return Err(body);
     }
     let stub = serde_json::json!({
@@ -114,7 +128,7 @@ pub fn take_text(mut body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8
     let (uri, version) = (item.uri.as_str().to_string(), item.version);
     let len = unescape_to_front(&mut body, start, end);
     body.truncate(len);
-    // Valid: the body was UTF-8 and every escape decodes to a scalar value.
+    // Valid: the string was UTF-8 and every escape decodes to a scalar value.
     let text = String::from_utf8(body)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     texts.push(uri, version, text);
@@ -161,6 +175,13 @@ fn escape(s: &[u8], i: usize) -> Option<(char, usize)> {
         _ => return None,
     };
     Some((c, 2))
+}
+
+/// Whether `s` is the inside of a JSON string: UTF-8, no control
+/// character, and every backslash starts an escape JSON allows that
+/// decodes to a Unicode scalar value (no lone surrogate).
+fn is_valid_string(s: &[u8]) -> bool {
+    std::str::from_utf8(s).is_ok() && !s.iter().any(|&b| b < 0x20) && escapes_are_valid(s)
 }
 
 /// Whether every backslash in `s` starts an escape JSON allows that
@@ -264,6 +285,11 @@ mod tests {
             r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1.5,"text":""}}}"#,
             r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":"a","text":"b"}}}"#,
             r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":"\ud800"}}}"#,
+            "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":{\"uri\":\"file:///a\",\"languageId\":\"x\",\"version\":1,\"text\":\"a\tb\"}}}",
+            r#"{"jsonrpc":"1.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":""}}}"#,
+            r#"{"jsonrpc":"2.0","id":1,"method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":""}}}"#,
+            r#"{"jsonrpc":"2.0","method":"textDocument/didClose","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":"textDocument/didOpen"}}}"#,
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a","languageId":"x","version":1,"text":""}}} {}"#,
         ] {
             assert_eq!(
                 take_text(body.as_bytes().to_vec(), &texts),
@@ -271,6 +297,10 @@ mod tests {
                 "{body}"
             );
         }
+        let mut not_utf8 = open("file:///a", 1, "ab");
+        let at = not_utf8.windows(4).position(|w| w == b"\"ab\"").unwrap();
+        not_utf8[at + 1] = 0xff;
+        assert_eq!(take_text(not_utf8.clone(), &texts), Err(not_utf8));
         assert_eq!(texts.len(), 0);
     }
 

@@ -416,12 +416,16 @@ async fn pump_input(
         let Some(body) = inp.body(len).await else {
             break;
         };
+        // The text of a didOpen is taken out (and checked) first: checking
+        // it as part of the message would unescape a copy of it.
+        let body = if initialized {
+            opened::take_text(body, texts).unwrap_or_else(|body| body)
+        } else {
+            body
+        };
         match check(&body) {
             Ok(method) => {
                 let body = match method.as_deref() {
-                    Some("textDocument/didOpen") if initialized => {
-                        opened::take_text(body, texts).unwrap_or_else(|body| body)
-                    }
                     Some("initialized") => {
                         initialized = true;
                         body
@@ -637,6 +641,43 @@ mod tests {
         );
         // A response with a null result is still a response.
         assert_eq!(verdict(r#"{"jsonrpc":"2.0","id":3,"result":null}"#), Ok(()));
+    }
+
+    #[tokio::test]
+    async fn the_text_of_an_open_document_is_taken_out_once_initialized() {
+        let open = |version: i32, text: &str| {
+            framed(&format!(
+                r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"file:///a","languageId":"orgplan","version":{version},"text":"{text}"}}}}}}"#
+            ))
+        };
+        let input = [
+            open(1, "before"),
+            OK.to_string(),
+            open(2, r"team a {\n}\u00e9"),
+            open(3, r"lone \ud800"),
+        ]
+        .concat();
+        let texts = OpenTexts::default();
+        let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
+        let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
+        pump_input(input.as_bytes(), to_server, tx, &texts).await;
+        let mut passed = String::new();
+        server_in.read_to_string(&mut passed).await.unwrap();
+        // Before `initialized`, the message goes on whole; after, without
+        // its text; a text that is no valid string is refused as before.
+        let stub = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
+            {"uri": "file:///a", "languageId": "orgplan", "version": 2, "text": ""}}});
+        let stub = serde_json::to_string(&stub).unwrap();
+        assert_eq!(
+            passed,
+            [open(1, "before"), OK.to_string(), framed(&stub)].concat()
+        );
+        let uri: tower_lsp_server::lsp_types::Uri = "file:///a".parse().unwrap();
+        assert_eq!(texts.take(&uri, 2).as_deref(), Some("team a {\n}é"));
+        assert_eq!(
+            codes(&[rx.try_recv().unwrap()]),
+            vec![(Value::Null, -32700)]
+        );
     }
 
     #[tokio::test]
