@@ -213,7 +213,7 @@ impl Parsed {
         if self.chunks.is_empty() {
             *self = parse(text);
             return Reparsed {
-                old: TextRange::new(0, range.end),
+                old: TextRange::new(0, range.end()),
                 blocks: 0,
                 old_blocks: 0,
                 new_blocks: self.doc.blocks.len(),
@@ -227,8 +227,8 @@ impl Parsed {
                 .partition_point(|c| c.start <= x)
                 .saturating_sub(1)
         };
-        let lo = last_at(range.start).saturating_sub(1);
-        let hi = (last_at(range.end) + 1).min(self.chunks.len() - 1);
+        let lo = last_at(range.start()).saturating_sub(1);
+        let hi = (last_at(range.end()) + 1).min(self.chunks.len() - 1);
         let from = self.chunks[lo].start;
         let to = (self.chunks[hi].end as isize + delta) as usize;
         let block_at: usize = self.chunks[..lo].iter().map(|c| c.blocks).sum();
@@ -305,7 +305,7 @@ mod tests {
             .collect();
         assert_eq!(names, ["a", "b"]);
         assert_eq!(p.doc.errors.len(), 1, "{:?}", p.doc.errors);
-        assert!(p.doc.errors[0].range.end <= 25, "{:?}", p.doc.errors);
+        assert!(p.doc.errors[0].range.end() <= 25, "{:?}", p.doc.errors);
     }
 
     #[test]

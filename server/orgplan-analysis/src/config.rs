@@ -190,7 +190,7 @@ mod tests {
             unknown.message
         );
         assert_eq!(
-            &text[unknown.range.start..unknown.range.end],
+            &text[unknown.range.start()..unknown.range.end()],
             "missing-scop"
         );
         assert!(e.iter().any(|e| e.message.contains("invalid level `loud`")));
@@ -202,7 +202,7 @@ mod tests {
         let text = "[rules]\norphan-team = \n";
         let (c, e) = parse(text);
         assert_eq!(e.len(), 1);
-        assert!(e[0].range.start >= 8, "{:?}", e[0].range);
+        assert!(e[0].range.start() >= 8, "{:?}", e[0].range);
         assert_eq!(c, Config::default());
     }
 

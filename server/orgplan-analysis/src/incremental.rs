@@ -220,7 +220,7 @@ fn span<'a>(
 ) -> Range<usize> {
     let key = |i: usize| {
         let d = decls(i);
-        (d.name.file, d.block.range.start)
+        (d.name.file, d.block.range.start())
     };
     let lo = partition(len, |i| key(i) < (file, from));
     let hi = partition(len, |i| key(i) < (file, to));
@@ -630,7 +630,7 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     for b in new_blocks {
         fresh.add_block(file, b);
     }
-    let (from, to) = (reparsed.old.start, reparsed.old.end);
+    let (from, to) = (reparsed.old.start(), reparsed.old.end());
     let spans = [
         span(
             |i| &model.leaders[i].decl,
@@ -674,7 +674,7 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     let old_len = (text_len as isize - shift.delta) as usize;
     let near_end = shift.old_end + 2 >= old_len;
     let stale = |l: &crate::text::Loc| {
-        shift.touches(l) || (near_end && l.file == file && l.range.start >= old_len)
+        shift.touches(l) || (near_end && l.file == file && l.range.start() >= old_len)
     };
     for (k, list) in parts.entity.iter_mut().enumerate() {
         for (i, found) in list.iter_mut().enumerate() {

@@ -21,5 +21,5 @@ pub mod syntax;
 pub mod text;
 pub mod workspace;
 
-pub use text::{FileId, Loc, TextRange};
+pub use text::{FileId, Loc, TextRange, MAX_TEXT_BYTES};
 pub use workspace::{Analysis, SourceFile, Workspace};

@@ -669,12 +669,12 @@ impl Model {
         if add {
             let (file, at) = {
                 let d = self.decl(e);
-                (d.name.file, d.block.range.start)
+                (d.name.file, d.block.range.start())
             };
             let mut es = self.ids.remove(id).unwrap_or_default();
             let pos = es.partition_point(|x| {
                 let d = self.decl(*x);
-                (d.name.file, d.block.range.start) < (file, at)
+                (d.name.file, d.block.range.start()) < (file, at)
             });
             es.insert(pos, e);
             self.ids.insert(id.into(), es);

@@ -136,7 +136,7 @@ pub fn lower(text: &str, tree: &Tree) -> Document {
             message: too_deep_message(),
         });
     }
-    doc.errors.sort_by_key(|e| (e.range.start, e.range.end));
+    doc.errors.sort_by_key(|e| (e.range.start(), e.range.end()));
     doc
 }
 
@@ -209,8 +209,8 @@ fn lower_items(
             }
         }
     }
-    blocks.sort_by_key(|b| b.range.start);
-    props.sort_by_key(|p| p.range.start);
+    blocks.sort_by_key(|b| b.range.start());
+    props.sort_by_key(|p| p.range.start());
     blocks
 }
 

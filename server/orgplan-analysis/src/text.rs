@@ -3,23 +3,57 @@
 use std::fmt;
 
 /// A half-open byte range `start..end` into one file's text.
+///
+/// Offsets are kept in 32 bits (a place is 8 bytes, with its file 12):
+/// the document, the model and the findings hold hundreds of thousands of
+/// them. tree-sitter counts bytes in 32 bits too, so no text the analysis
+/// can parse is longer; an offset past `u32::MAX` is clamped to it.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct TextRange {
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
+}
+
+/// The longest text the analysis reads whole: offsets are 32 bits, here
+/// and in tree-sitter. Callers that read files refuse longer ones.
+pub const MAX_TEXT_BYTES: usize = u32::MAX as usize;
+
+/// An offset in 32 bits, clamped.
+const fn narrow(offset: usize) -> u32 {
+    if offset > u32::MAX as usize {
+        u32::MAX
+    } else {
+        offset as u32
+    }
 }
 
 impl TextRange {
     pub const fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
+        Self {
+            start: narrow(start),
+            end: narrow(end),
+        }
     }
 
     pub const fn empty(at: usize) -> Self {
-        Self { start: at, end: at }
+        Self::new(at, at)
+    }
+
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub const fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// The same range as a [`std::ops::Range`], to slice a text with.
+    pub const fn range(self) -> std::ops::Range<usize> {
+        self.start()..self.end()
     }
 
     pub const fn len(self) -> usize {
-        self.end - self.start
+        self.end() - self.start()
     }
 
     pub const fn is_empty(self) -> bool {
@@ -29,7 +63,7 @@ impl TextRange {
     /// Whether `offset` lies inside the range or at its end (a cursor just
     /// after a word still "touches" it).
     pub const fn touches(self, offset: usize) -> bool {
-        self.start <= offset && offset <= self.end
+        self.start() <= offset && offset <= self.end()
     }
 
     pub const fn contains_range(self, other: TextRange) -> bool {
@@ -43,13 +77,33 @@ impl TextRange {
     /// The range moved by `delta` bytes.
     pub const fn shifted(self, delta: isize) -> TextRange {
         TextRange::new(
-            (self.start as isize + delta) as usize,
-            (self.end as isize + delta) as usize,
+            (self.start() as isize + delta) as usize,
+            (self.end() as isize + delta) as usize,
         )
     }
 
     pub fn cover(self, other: TextRange) -> TextRange {
-        TextRange::new(self.start.min(other.start), self.end.max(other.end))
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// The range with another start.
+    pub const fn with_start(self, start: usize) -> TextRange {
+        TextRange::new(start, self.end())
+    }
+
+    /// The range with another end.
+    pub const fn with_end(self, end: usize) -> TextRange {
+        TextRange::new(self.start(), end)
+    }
+}
+
+impl std::ops::Index<TextRange> for str {
+    type Output = str;
+    fn index(&self, r: TextRange) -> &str {
+        &self[r.range()]
     }
 }
 
@@ -98,10 +152,10 @@ impl Shift {
     /// insertion point grows; one before it stays.
     pub fn range(&self, r: TextRange) -> TextRange {
         let at = |x: usize| (x as isize + self.delta) as usize;
-        if r.start >= self.old_end {
-            TextRange::new(at(r.start), at(r.end))
-        } else if r.end >= self.old_end && r.end > self.start {
-            TextRange::new(r.start, at(r.end))
+        if r.start() >= self.old_end {
+            TextRange::new(at(r.start()), at(r.end()))
+        } else if r.end() >= self.old_end && r.end() > self.start {
+            r.with_end(at(r.end()))
         } else {
             r
         }
@@ -115,7 +169,7 @@ impl Shift {
 
     /// Whether `l` touches the replaced text (or the place of an insertion).
     pub fn touches(&self, l: &Loc) -> bool {
-        l.file == self.file && l.range.start <= self.old_end && l.range.end >= self.start
+        l.file == self.file && l.range.start() <= self.old_end && l.range.end() >= self.start
     }
 }
 

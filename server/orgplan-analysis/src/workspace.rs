@@ -115,8 +115,8 @@ impl Workspace {
         let Some(file) = self.files.get_mut(&id) else {
             return;
         };
-        let start = floor_char_boundary(&file.text, range.start);
-        let end = floor_char_boundary(&file.text, range.end.max(start));
+        let start = floor_char_boundary(&file.text, range.start());
+        let end = floor_char_boundary(&file.text, range.end().max(start));
         file.text.replace_range(start..end, new_text);
         let reparsed = file
             .parsed

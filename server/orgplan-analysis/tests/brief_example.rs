@@ -58,7 +58,7 @@ fn brief_example_means_what_its_comments_say() {
         .findings
         .iter()
         .filter(|f| f.rule == "undefined-reference")
-        .map(|f| &BRIEF[f.loc.range.start..f.loc.range.end])
+        .map(|f| &BRIEF[f.loc.range.start()..f.loc.range.end()])
         .collect();
     assert_eq!(undefined, ["fba-billing", "payments"]);
     let fba = &m.initiatives[0];

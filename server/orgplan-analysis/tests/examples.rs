@@ -36,7 +36,7 @@ fn render(ws: &Workspace, a: &Analysis) -> String {
         .iter()
         .map(|f| {
             let text = ws.text(f.loc.file).unwrap();
-            let line = text[..f.loc.range.start].matches('\n').count() + 1;
+            let line = text[..f.loc.range.start()].matches('\n').count() + 1;
             format!(
                 "{}:{line} {} [{}] {}",
                 ws.path(f.loc.file).unwrap(),
@@ -80,7 +80,7 @@ fn violations_example_trips_every_rule_where_its_comments_say() {
     let mut unexplained = Vec::new();
     for f in &a.findings {
         let text = ws.text(f.loc.file).unwrap();
-        let line_no = text[..f.loc.range.start].matches('\n').count();
+        let line_no = text[..f.loc.range.start()].matches('\n').count();
         let lines: Vec<&str> = text.lines().collect();
         let explained = lines.get(line_no).is_some_and(|l| l.contains(f.rule));
         if !explained {

@@ -31,10 +31,9 @@ fn findings_are_capped_per_file_keeping_the_most_severe() {
         !capped.findings_in(b).is_empty() && !capped.omitted.contains_key(&b),
         "other files keep theirs"
     );
-    let sorted = capped
-        .findings
-        .windows(2)
-        .all(|w| (w[0].loc.file, w[0].loc.range.start) <= (w[1].loc.file, w[1].loc.range.start));
+    let sorted = capped.findings.windows(2).all(|w| {
+        (w[0].loc.file, w[0].loc.range.start()) <= (w[1].loc.file, w[1].loc.range.start())
+    });
     assert!(sorted, "findings stay sorted by file and position");
 
     ws.set_max_findings_per_file(None);

@@ -41,8 +41,8 @@ fn analyse(text: &str) {
     let a = ws.analysis();
     for f in &a.findings {
         let t = ws.text(f.loc.file).unwrap();
-        assert!(f.loc.range.start <= f.loc.range.end && f.loc.range.end <= t.len());
-        assert!(t.is_char_boundary(f.loc.range.start) && t.is_char_boundary(f.loc.range.end));
+        assert!(f.loc.range.start() <= f.loc.range.end() && f.loc.range.end() <= t.len());
+        assert!(t.is_char_boundary(f.loc.range.start()) && t.is_char_boundary(f.loc.range.end()));
     }
 }
 

@@ -9,7 +9,12 @@ fn rules_of(text: &str) -> Vec<(&'static str, String)> {
     let a = ws.analysis();
     a.findings
         .iter()
-        .map(|f| (f.rule, text[f.loc.range.start..f.loc.range.end].to_string()))
+        .map(|f| {
+            (
+                f.rule,
+                text[f.loc.range.start()..f.loc.range.end()].to_string(),
+            )
+        })
         .collect()
 }
 

@@ -425,7 +425,7 @@ fn keystrokes(text: &str, edits: usize) -> Vec<Keystroke> {
 }
 
 fn apply(text: &mut String, k: &Keystroke) {
-    text.replace_range(k.range.start..k.range.end, k.insert);
+    text.replace_range(k.range.start()..k.range.end(), k.insert);
 }
 
 /// A reference to a team in a `teams:` list near the middle of the file, and
@@ -553,7 +553,7 @@ fn run_in(
     let script = keystrokes(&current, opts.edits);
     for k in &script {
         version += 1;
-        let range = json!({"start": position(&current, k.range.start), "end": position(&current, k.range.end)});
+        let range = json!({"start": position(&current, k.range.start()), "end": position(&current, k.range.end())});
         apply(&mut current, k);
         let t = s.notify(
             "textDocument/didChange",

@@ -32,7 +32,7 @@ pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> Position {
 }
 
 pub fn range(rope: &Rope, r: TextRange, enc: Encoding) -> Range {
-    let (start, end) = position::range_to_line_cols(rope, r.start, r.end, enc);
+    let (start, end) = position::range_to_line_cols(rope, r.start(), r.end(), enc);
     Range {
         start: Position {
             line: start.line,

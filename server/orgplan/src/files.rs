@@ -131,8 +131,12 @@ pub fn display(path: &Path) -> String {
 
 /// Reads a text file; a file that is not UTF-8 is an error naming it.
 pub fn read_text(path: &Path, display: &str) -> Result<String, Failure> {
-    let bytes = fs::read(path)
-        .map_err(|e| Failure::new(format!("cannot read `{display}`: {}", io_reason(&e))))?;
+    let cannot =
+        |e: std::io::Error| Failure::new(format!("cannot read `{display}`: {}", io_reason(&e)));
+    if fs::metadata(path).map_err(cannot)?.len() > orgplan_analysis::MAX_TEXT_BYTES as u64 {
+        return Err(too_long(&format!("`{display}`")));
+    }
+    let bytes = fs::read(path).map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..at]);
@@ -208,6 +212,14 @@ fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
         out.push(c.as_os_str());
     }
     Some(out)
+}
+
+/// The error for a text longer than the analysis reads.
+pub fn too_long(display: &str) -> Failure {
+    Failure::new(format!(
+        "{display} is larger than {} bytes (4 GiB), the most orgplan reads",
+        orgplan_analysis::MAX_TEXT_BYTES
+    ))
 }
 
 /// An I/O error's reason without Rust's "(os error N)" suffix.

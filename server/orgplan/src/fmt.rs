@@ -65,6 +65,9 @@ fn stdin(check: bool) -> Result<ExitCode, Failure> {
             files::io_reason(&e)
         ))
     })?;
+    if bytes.len() > orgplan_analysis::MAX_TEXT_BYTES {
+        return Err(files::too_long("standard input"));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         Failure::new(format!(
             "standard input is not valid UTF-8 (byte {})",

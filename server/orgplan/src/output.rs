@@ -39,8 +39,8 @@ impl<'a> Report<'a> {
             let rope = ropes
                 .entry(loc.file)
                 .or_insert_with(|| Rope::from_str(ws.text(loc.file).unwrap_or("")));
-            let (line, column) = position::to_human(rope, loc.range.start);
-            let (end_line, end_column) = position::to_human(rope, loc.range.end);
+            let (line, column) = position::to_human(rope, loc.range.start());
+            let (end_line, end_column) = position::to_human(rope, loc.range.end());
             Place {
                 file: ws.path(loc.file).unwrap_or("?").to_string(),
                 line,
@@ -222,16 +222,16 @@ fn human_findings<'r>(
         let mut groups: Vec<(FileId, Vec<Ann>)> = Vec::new();
         let mut anns: Vec<(FileId, usize, usize, SnippetLevel, &str)> = vec![(
             finding.loc.file,
-            finding.loc.range.start,
-            finding.loc.range.end,
+            finding.loc.range.start(),
+            finding.loc.range.end(),
             SnippetLevel::Error,
             "",
         )];
         for r in &finding.related {
             anns.push((
                 r.loc.file,
-                r.loc.range.start,
-                r.loc.range.end,
+                r.loc.range.start(),
+                r.loc.range.end(),
                 SnippetLevel::Warning,
                 &r.message,
             ));

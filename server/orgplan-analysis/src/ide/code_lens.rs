@@ -41,7 +41,7 @@ pub fn code_lenses(ws: &Workspace, analysis: &Analysis, file: FileId) -> Vec<Cod
             ),
         });
     }
-    out.sort_by_key(|l| l.range.start);
+    out.sort_by_key(|l| l.range.start());
     out
 }
 

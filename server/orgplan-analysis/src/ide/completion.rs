@@ -206,7 +206,7 @@ fn enclosing<'a>(
     for &brace in braces {
         let found = level
             .iter()
-            .find(|b| b.body.is_some_and(|body| body.start == brace));
+            .find(|b| b.body.is_some_and(|body| body.start() == brace));
         match found {
             Some(b) => {
                 out.push((
@@ -628,7 +628,7 @@ mod tests {
             out.push_str("(incomplete)\n");
         }
         for i in items.items {
-            let r = &f.text(f.file)[i.range.start..i.range.end];
+            let r = &f.text(f.file)[i.range.start()..i.range.end()];
             out.push_str(&format!(
                 "{} [{:?}] sort={} detail={:?} replace=`{r}` insert={:?}\n",
                 i.label, i.kind, i.sort_text, i.detail, i.insert

@@ -58,7 +58,7 @@ impl Fixture {
             "{}:{:?} `{}`",
             self.ws.path(loc.file).unwrap(),
             loc.range,
-            &t[loc.range.start..loc.range.end]
+            &t[loc.range.start()..loc.range.end()]
         )
     }
 }

@@ -17,7 +17,8 @@ pub struct Fold {
 }
 
 fn spans_lines(text: &str, r: TextRange) -> bool {
-    text.get(r.start..r.end).is_some_and(|s| s.contains('\n'))
+    text.get(r.start()..r.end())
+        .is_some_and(|s| s.contains('\n'))
 }
 
 fn blocks(text: &str, bs: &[Block], out: &mut Vec<Fold>) {
@@ -51,7 +52,7 @@ pub fn folding_ranges(ws: &Workspace, file: FileId) -> Vec<Fold> {
         match run {
             Some(r)
                 if {
-                    let gap = &text[r.end..c.start];
+                    let gap = &text[r.end()..c.start()];
                     gap.trim().is_empty() && gap.matches('\n').count() == 1
                 } =>
             {
@@ -76,7 +77,7 @@ pub fn folding_ranges(ws: &Workspace, file: FileId) -> Vec<Fold> {
             kind: FoldKind::Comment,
         });
     }
-    out.sort_by_key(|f| f.range.start);
+    out.sort_by_key(|f| f.range.start());
     out
 }
 
@@ -94,7 +95,7 @@ mod tests {
                 format!(
                     "{:?} {:?}",
                     x.kind,
-                    &f.text(f.file)[x.range.start..x.range.end]
+                    &f.text(f.file)[x.range.start()..x.range.end()]
                 )
             })
             .collect();

@@ -315,7 +315,7 @@ mod tests {
             Some(h) => format!(
                 "range {:?} `{}`\n\n{}",
                 h.range,
-                &f.text(f.file)[h.range.start..h.range.end],
+                &f.text(f.file)[h.range.start()..h.range.end()],
                 h.markdown
             ),
             None => "no hover".to_string(),

@@ -31,7 +31,7 @@ pub fn inlay_hints(
                 let leads = m.led_by[l].len();
                 let pct = m.leaders[l].allocation_percent();
                 out.push(InlayHint {
-                    offset: r.loc.range.end,
+                    offset: r.loc.range.end(),
                     label: format!("leads {leads} · {pct}%"),
                 });
             }
@@ -47,7 +47,7 @@ pub fn inlay_hints(
                     .filter(|q| team.roles.iter().any(|r| r.value == *q))
                     .count();
                 out.push(InlayHint {
-                    offset: r.loc.range.end,
+                    offset: r.loc.range.end(),
                     label: format!("{have}/{} roles", required.len()),
                 });
             }

@@ -59,8 +59,8 @@ pub fn semantic_tokens(
     let visible = match within {
         // Top-level blocks are in order and do not overlap.
         Some(w) => {
-            let from = blocks.partition_point(|b| b.range.end < w.start);
-            let to = blocks.partition_point(|b| b.range.start <= w.end);
+            let from = blocks.partition_point(|b| b.range.end() < w.start());
+            let to = blocks.partition_point(|b| b.range.start() <= w.end());
             &blocks[from..to.max(from)]
         }
         None => &blocks[..],
@@ -105,7 +105,7 @@ pub fn semantic_tokens(
     if let Some(w) = within {
         out.retain(|t| t.range.intersects(w));
     }
-    out.sort_by_key(|t| (t.range.start, t.range.end));
+    out.sort_by_key(|t| (t.range.start(), t.range.end()));
     out
 }
 
@@ -154,7 +154,7 @@ mod tests {
                     "{:?}{} `{}`\n",
                     t.kind,
                     if t.declaration { "+decl" } else { "" },
-                    &f.text(f.file)[t.range.start..t.range.end]
+                    &f.text(f.file)[t.range.start()..t.range.end()]
                 )
             })
             .collect()

@@ -24,12 +24,12 @@ fn check(ctx: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
             {
                 let text = ctx.text(file);
                 // Remove the whole line of the repeated key.
-                let start = text[..p.range.start].rfind('\n').map_or(0, |i| i + 1);
-                let end = text[p.range.end..]
+                let start = text[..p.range.start()].rfind('\n').map_or(0, |i| i + 1);
+                let end = text[p.range.end()..]
                     .find('\n')
-                    .map_or(text.len(), |i| p.range.end + i + 1);
-                let only_on_line = text[start..p.range.start].trim().is_empty()
-                    && text[p.range.end..end].trim().is_empty();
+                    .map_or(text.len(), |i| p.range.end() + i + 1);
+                let only_on_line = text[start..p.range.start()].trim().is_empty()
+                    && text[p.range.end()..end].trim().is_empty();
                 let range = if only_on_line {
                     TextRange::new(start, end)
                 } else {

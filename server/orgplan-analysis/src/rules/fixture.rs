@@ -97,7 +97,7 @@ pub fn check(rule: &Rule, fixture: &str) -> String {
         .findings
         .iter()
         .filter(|f| f.rule == rule.name)
-        .map(|f| (f.loc.file, f.loc.range.start, f.loc.range.end))
+        .map(|f| (f.loc.file, f.loc.range.start(), f.loc.range.end()))
         .collect();
     want.sort();
     got.sort();
@@ -109,7 +109,7 @@ pub fn check(rule: &Rule, fixture: &str) -> String {
             "{path}:{:?} {} `{}`: {}\n",
             f.loc.range,
             f.severity,
-            &text[f.loc.range.start..f.loc.range.end],
+            &text[f.loc.range.start()..f.loc.range.end()],
             f.message
         ));
         for r in &f.related {

@@ -45,15 +45,15 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let joined: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
     let edit = match (team.roles.last(), team.roles_prop) {
         (Some(last), _) => Some(Edit {
-            loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end)),
+            loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end())),
             new_text: format!(", {}", joined.join(", ")),
         }),
         (None, Some(p)) => Some(Edit {
-            loc: Loc::new(d.file(), TextRange::empty(p.range.end)),
+            loc: Loc::new(d.file(), TextRange::empty(p.range.end())),
             new_text: format!(" {}", joined.join(", ")),
         }),
         (None, None) => d.body.map(|body| {
-            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start, body);
+            let (at, indent) = super::body_insert(ctx.text(d.file()), d.block.range.start(), body);
             Edit {
                 loc: Loc::new(d.file(), TextRange::empty(at)),
                 new_text: format!("\n{indent}roles: {}", joined.join(", ")),

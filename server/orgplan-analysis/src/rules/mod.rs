@@ -237,7 +237,7 @@ pub(crate) fn apply_level(config: &Config, rule: &Rule, findings: &mut [Finding]
 
 /// The order of findings: by file, place, rule and message.
 pub fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    let key = |f: &Finding| (f.loc.file, f.loc.range.start, f.loc.range.end, f.rule);
+    let key = |f: &Finding| (f.loc.file, f.loc.range.start(), f.loc.range.end(), f.rule);
     key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
 }
 
@@ -429,7 +429,7 @@ pub(crate) fn add_to_body(
     preferred: bool,
 ) -> Option<Fix> {
     let body = decl.body?;
-    let (at, indent) = body_insert(ctx.text(decl.file()), decl.block.range.start, body);
+    let (at, indent) = body_insert(ctx.text(decl.file()), decl.block.range.start(), body);
     Some(Fix {
         title,
         edits: vec![Edit {
@@ -466,7 +466,7 @@ pub(crate) fn body_insert(
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    (body.start + 1, format!("{block_indent}  "))
+    (body.start() + 1, format!("{block_indent}  "))
 }
 
 impl crate::model::Shiftable for Finding {

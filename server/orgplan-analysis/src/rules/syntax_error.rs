@@ -60,7 +60,7 @@ mod tests {
         let errors: Vec<_> = a.findings.iter().filter(|f| f.rule == RULE.name).collect();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].message, "missing `}`");
-        assert_eq!(errors[0].loc.range.start, text.trim_end().len());
+        assert_eq!(errors[0].loc.range.start(), text.trim_end().len());
     }
 
     #[test]

@@ -56,7 +56,7 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
                 .fix(Fix {
                     title: format!("Write `{word}:`"),
                     edits: vec![Edit {
-                        loc: Loc::new(file, crate::text::TextRange::empty(block.kind.range.end)),
+                        loc: Loc::new(file, crate::text::TextRange::empty(block.kind.range.end())),
                         new_text: ":".into(),
                     }],
                     preferred: true,

@@ -90,22 +90,22 @@ pub(crate) fn add_line(
     let text = ctx.text(file);
     let edit = match dep.body {
         Some(body) => {
-            let (at, indent) = super::body_insert(text, dep.block.range.start, body);
+            let (at, indent) = super::body_insert(text, dep.block.range.start(), body);
             Edit {
                 loc: Loc::new(file, TextRange::empty(at)),
                 new_text: format!("\n{indent}{line}"),
             }
         }
         None => {
-            let line_start = text[..dep.block.range.start]
+            let line_start = text[..dep.block.range.start()]
                 .rfind('\n')
                 .map_or(0, |i| i + 1);
-            let indent: String = text[line_start..dep.block.range.start]
+            let indent: String = text[line_start..dep.block.range.start()]
                 .chars()
                 .take_while(|c| c.is_whitespace())
                 .collect();
             Edit {
-                loc: Loc::new(file, TextRange::empty(dep.block.range.end)),
+                loc: Loc::new(file, TextRange::empty(dep.block.range.end())),
                 new_text: format!(" {{\n{indent}  {line}\n{indent}}}"),
             }
         }
