@@ -15,8 +15,8 @@ fuzz_target!(|data: &[u8]| {
     let mut had_syntax_error = false;
     for f in &analysis.findings {
         let t = ws.text(f.loc.file).expect("findings point at known files");
-        assert!(f.loc.range.start <= f.loc.range.end && f.loc.range.end <= t.len());
-        assert!(t.is_char_boundary(f.loc.range.start) && t.is_char_boundary(f.loc.range.end));
+        assert!(f.loc.range.start() <= f.loc.range.end() && f.loc.range.end() <= t.len());
+        assert!(t.is_char_boundary(f.loc.range.start()) && t.is_char_boundary(f.loc.range.end()));
         had_syntax_error |= f.rule == "syntax-error" && f.loc.file == id;
     }
     let once = format::format(&text);

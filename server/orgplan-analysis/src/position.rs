@@ -2,13 +2,13 @@
 //! UTF-32 code units. The one place that knows about encodings and line
 //! breaks; the CLI and the language server both go through it.
 //!
-//! Lines end at `\n`, `\r\n` or a lone `\r` — as LSP counts them; ropey is
-//! built without `unicode_lines`, so U+2028 and friends are not breaks.
+//! Lines end at `\n`, `\r\n` or a lone `\r` — as LSP counts them; U+2028
+//! and friends are not breaks.
 //! Conversions never fail: positions past the end of a line land on its end,
 //! past the last line on the end of the text, and inside a character (a
 //! surrogate pair, a multi-byte sequence) on that character's start.
 
-use ropey::Rope;
+use std::cell::Cell;
 
 /// The unit columns are counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -26,41 +26,148 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// `text` without its line break ("\n", "\r\n" or "\r").
-fn strip_break(text: &str) -> &str {
-    text.strip_suffix("\r\n")
-        .or_else(|| text.strip_suffix('\n'))
-        .or_else(|| text.strip_suffix('\r'))
-        .unwrap_or(text)
+/// Where each line of a text starts: the one index of lines, kept beside
+/// the text by [`crate::Workspace`] and updated by each edit (only the
+/// lines the edit touches are looked at; those after it move).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offsets of line starts; the first is 0.
+    starts: Vec<u32>,
 }
 
-/// The text of `line` without its line break, when the rope holds it in one
-/// piece (ropey's pieces are about a kilobyte, so such a line is short):
-/// then one lookup answers every question about it. A long line, or one
-/// split between pieces, is answered through the rope's indices instead,
-/// which costs a few lookups but nothing per character.
-fn short_line(rope: &Rope, line: usize) -> Option<&str> {
-    rope.line(line).as_str().map(strip_break)
+impl Default for LineIndex {
+    fn default() -> Self {
+        LineIndex { starts: vec![0] }
+    }
 }
 
-/// The byte offset of the end of `line`'s content (before its line break).
-fn line_content_end(rope: &Rope, line: usize) -> usize {
-    let start = rope.line_to_byte(line);
-    let slice = rope.line(line);
-    let mut len = slice.len_bytes();
-    let mut bytes = slice.bytes_at(len);
-    // Strip one trailing "\n", "\r\n" or "\r".
-    if let Some(b) = bytes.prev() {
-        if b == b'\n' {
-            len -= 1;
-            if bytes.prev() == Some(b'\r') {
-                len -= 1;
-            }
-        } else if b == b'\r' {
-            len -= 1;
+/// Whether a line starts at `q`: after a `\n`, or after a `\r` not
+/// followed by `\n`.
+fn starts_line(bytes: &[u8], q: usize) -> bool {
+    match q.checked_sub(1).map(|i| bytes[i]) {
+        Some(b'\n') => true,
+        Some(b'\r') => bytes.get(q) != Some(&b'\n'),
+        _ => false,
+    }
+}
+
+/// Appends to `out` the line starts `q` of `bytes` with `from <= q <= to`
+/// (`from` at least 1).
+fn scan(bytes: &[u8], from: usize, to: usize, out: &mut Vec<u32>) {
+    if from > to {
+        return;
+    }
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from - 1..to]) {
+        let q = from + i;
+        if starts_line(bytes, q) {
+            out.push(q as u32);
         }
     }
-    start + len
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        scan(text.as_bytes(), 1, text.len(), &mut starts);
+        starts.shrink_to_fit();
+        LineIndex { starts }
+    }
+
+    /// Updates the index after `start..old_end` of the text was replaced by
+    /// `inserted` bytes; `text` is the text after the edit. A line start
+    /// depends only on the two bytes around it, so those before the edit
+    /// stay, those past it move, and only the inserted text (with the byte
+    /// on either side, for a `\r\n` made or split) is looked at.
+    pub fn edit(&mut self, text: &str, start: usize, old_end: usize, inserted: usize) {
+        let bytes = text.as_bytes();
+        let delta = inserted as i64 - (old_end - start) as i64;
+        let from = start.max(1);
+        let to = start + inserted;
+        let a = self.starts.partition_point(|&p| (p as usize) < from);
+        let b = self.starts.partition_point(|&p| (p as usize) <= old_end);
+        let mut fresh = Vec::new();
+        scan(bytes, from, to, &mut fresh);
+        let moved = a + fresh.len();
+        self.starts.splice(a..b, fresh);
+        if delta != 0 {
+            for p in &mut self.starts[moved..] {
+                *p = (*p as i64 + delta) as u32;
+            }
+        }
+    }
+
+    pub fn len_lines(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The byte offset where `line` starts (the text's end past the last).
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.starts.get(line).map(|&p| p as usize)
+    }
+
+    /// The line that holds byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&p| p as usize <= offset) - 1
+    }
+
+    /// Heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.starts.capacity() * std::mem::size_of::<u32>()
+    }
+}
+
+/// A text with its line index: what positions are converted in. It
+/// remembers the last position it found, so that positions asked for in
+/// order along a line (semantic tokens, diagnostics) are counted on from
+/// there rather than from the line's start: a megabyte-long line costs
+/// once, not once per position.
+pub struct Lines<'a> {
+    text: &'a str,
+    index: &'a LineIndex,
+    last: Cell<Option<(usize, LineCol, Encoding)>>,
+}
+
+impl<'a> Lines<'a> {
+    /// `index` must be the index of `text`.
+    pub fn new(text: &'a str, index: &'a LineIndex) -> Lines<'a> {
+        debug_assert!(index
+            .starts
+            .last()
+            .is_some_and(|&p| p as usize <= text.len()));
+        Lines {
+            text,
+            index,
+            last: Cell::new(None),
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    pub fn len_lines(&self) -> usize {
+        self.index.len_lines()
+    }
+
+    /// `line`'s text without its line break, and where it starts.
+    fn line(&self, line: usize) -> (usize, &'a str) {
+        let start = self.index.starts[line] as usize;
+        let end = match self.index.starts.get(line + 1) {
+            Some(&next) => {
+                let next = next as usize;
+                if self.text.as_bytes()[next - 1] == b'\n'
+                    && next >= 2
+                    && self.text.as_bytes()[next - 2] == b'\r'
+                {
+                    next - 2
+                } else {
+                    next - 1
+                }
+            }
+            None => self.text.len(),
+        };
+        (start, &self.text[start..end])
+    }
 }
 
 /// The column of the end of `text` (a line's text before an offset).
@@ -73,186 +180,85 @@ fn col_of(text: &str, enc: Encoding) -> usize {
     }
 }
 
-/// Where an offset was found in the rope's piece that holds it.
-struct InChunk<'r> {
-    chunk: &'r str,
-    chunk_start: usize,
-    /// The offset (on a character boundary) relative to the piece.
-    rel: usize,
-    lc: LineCol,
-}
-
-/// [`to_line_col`] from the rope's piece that holds `offset` alone, when
-/// the line starts in that piece: one lookup instead of five (publishing a
-/// thousand diagnostics converts several thousand offsets). `None` when
-/// the line starts in an earlier piece.
-fn line_col_in_chunk(rope: &Rope, offset: usize, enc: Encoding) -> Option<InChunk<'_>> {
-    let (chunk, chunk_start, _, chunk_line) = rope.chunk_at_byte(offset);
-    let bytes = chunk.as_bytes();
-    let mut rel = offset - chunk_start;
-    while !chunk.is_char_boundary(rel) {
-        rel -= 1;
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
     }
-    // An offset between "\r" and "\n" is the end of the line the "\r" ends
-    // (ropey never splits a "\r\n" between pieces).
-    let end = if rel > 0 && bytes[rel - 1] == b'\r' && bytes.get(rel) == Some(&b'\n') {
-        rel - 1
-    } else {
-        rel
-    };
-    let line_start = bytes[..end]
-        .iter()
-        .rposition(|&b| b == b'\n' || b == b'\r')?
-        + 1;
-    let line = chunk_line + str_indices::lines_crlf::count_breaks(&chunk[..line_start]);
-    Some(InChunk {
-        chunk,
-        chunk_start,
-        rel,
-        lc: LineCol {
-            line: line as u32,
-            col: col_of(&chunk[line_start..end], enc) as u32,
-        },
-    })
+    offset
 }
 
 /// The (line, column) of both ends of `start..end` (as [`to_line_col`]
-/// gives them): with one lookup when the range lies in one line of one of
-/// the rope's pieces, as most ranges do.
+/// gives them); the end is counted on from the start when it follows it.
 pub fn range_to_line_cols(
-    rope: &Rope,
+    lines: &Lines,
     start: usize,
     end: usize,
     enc: Encoding,
 ) -> (LineCol, LineCol) {
-    let start = start.min(rope.len_bytes());
-    let Some(s) = line_col_in_chunk(rope, start, enc) else {
-        return (to_line_col(rope, start, enc), to_line_col(rope, end, enc));
-    };
-    let end_rel = end.min(rope.len_bytes()).checked_sub(s.chunk_start);
-    let same_line = end_rel.and_then(|mut r| {
-        if r < s.rel || r > s.chunk.len() {
-            return None;
-        }
-        while !s.chunk.is_char_boundary(r) {
-            r -= 1;
-        }
-        let between = &s.chunk[s.rel..r];
-        (!between.bytes().any(|b| b == b'\n' || b == b'\r')).then_some(between)
-    });
-    let e = match same_line {
-        Some(between) => LineCol {
-            line: s.lc.line,
-            col: s.lc.col + col_of(between, enc) as u32,
-        },
-        None => to_line_col(rope, end, enc),
-    };
-    (s.lc, e)
+    let s = to_line_col(lines, start, enc);
+    let remembered = lines.last.get();
+    let e = to_line_col(lines, end, enc);
+    // The next range starts at or after this one's start, more often than
+    // after its end.
+    lines.last.set(remembered);
+    (s, e)
 }
 
 /// The (line, column) of byte `offset` (clamped to the text; inside a
-/// character means at its start).
-pub fn to_line_col(rope: &Rope, offset: usize, enc: Encoding) -> LineCol {
-    let offset = offset.min(rope.len_bytes());
-    if let Some(found) = line_col_in_chunk(rope, offset, enc) {
-        return found.lc;
-    }
-    let line = rope.byte_to_line(offset);
-    let line_start = rope.line_to_byte(line);
-    let col = match short_line(rope, line) {
-        Some(text) => {
-            // An offset in the line break belongs to the end of the line.
-            let mut rel = (offset - line_start).min(text.len());
-            while !text.is_char_boundary(rel) {
-                rel -= 1;
-            }
-            let before = &text[..rel];
-            match enc {
-                Encoding::Utf8 => rel,
-                Encoding::Utf32 => before.chars().count(),
-                Encoding::Utf16 => before.chars().map(char::len_utf16).sum(),
-            }
+/// character means at its start, inside a line break at the line's end).
+pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
+    let offset = floor_boundary(lines.text, offset);
+    let line = lines.index.line_of(offset);
+    let (start, text) = lines.line(line);
+    let rel = (offset - start).min(text.len());
+    let col = match lines.last.get() {
+        Some((at, lc, e)) if e == enc && lc.line as usize == line && at <= start + rel => {
+            lc.col as usize + col_of(&text[at - start..rel], enc)
         }
-        None => {
-            let offset = rope.char_to_byte(rope.byte_to_char(offset));
-            let offset = offset.min(line_content_end(rope, line).max(line_start));
-            match enc {
-                Encoding::Utf8 => offset - line_start,
-                Encoding::Utf32 => rope.byte_to_char(offset) - rope.byte_to_char(line_start),
-                Encoding::Utf16 => {
-                    rope.char_to_utf16_cu(rope.byte_to_char(offset))
-                        - rope.char_to_utf16_cu(rope.byte_to_char(line_start))
-                }
-            }
-        }
+        _ => col_of(&text[..rel], enc),
     };
-    LineCol {
+    let lc = LineCol {
         line: line as u32,
         col: col as u32,
-    }
+    };
+    lines.last.set(Some((start + rel, lc, enc)));
+    lc
 }
 
 /// The byte offset of (line, column), clamped as the module says.
-pub fn to_offset(rope: &Rope, pos: LineCol, enc: Encoding) -> usize {
+pub fn to_offset(lines: &Lines, pos: LineCol, enc: Encoding) -> usize {
     let line = pos.line as usize;
-    if line >= rope.len_lines() {
-        return rope.len_bytes();
+    if line >= lines.len_lines() {
+        return lines.text.len();
     }
-    let start = rope.line_to_byte(line);
+    let (start, text) = lines.line(line);
     let col = pos.col as usize;
-    if let Some(text) = short_line(rope, line) {
-        let rel = match enc {
-            Encoding::Utf8 => {
-                let mut o = col.min(text.len());
-                while !text.is_char_boundary(o) {
-                    o -= 1;
-                }
-                o
-            }
-            Encoding::Utf32 => text.char_indices().nth(col).map_or(text.len(), |(i, _)| i),
-            Encoding::Utf16 => {
-                // The first character that ends past `col` starts at (or,
-                // for a position inside a surrogate pair, just before) it.
-                let mut units = 0;
-                let mut at = text.len();
-                for (i, c) in text.char_indices() {
-                    if units + c.len_utf16() > col {
-                        at = i;
-                        break;
-                    }
-                    units += c.len_utf16();
-                }
-                at
-            }
-        };
-        return start + rel;
-    }
-    let end = line_content_end(rope, line);
-    let offset = match enc {
-        Encoding::Utf8 => {
-            let o = (start + col).min(end);
-            rope.char_to_byte(rope.byte_to_char(o))
-        }
-        Encoding::Utf32 => {
-            let c0 = rope.byte_to_char(start);
-            let c_end = rope.byte_to_char(end);
-            rope.char_to_byte((c0 + col).min(c_end))
-        }
+    let rel = match enc {
+        Encoding::Utf8 => floor_boundary(text, col),
+        _ if text.is_ascii() => col.min(text.len()),
+        Encoding::Utf32 => text.char_indices().nth(col).map_or(text.len(), |(i, _)| i),
         Encoding::Utf16 => {
-            let c0 = rope.byte_to_char(start);
-            let u0 = rope.char_to_utf16_cu(c0);
-            let u_end = rope.char_to_utf16_cu(rope.byte_to_char(end));
-            let u = (u0 + col).min(u_end);
-            // utf16_cu_to_char rounds down inside a surrogate pair.
-            rope.char_to_byte(rope.utf16_cu_to_char(u))
+            // The first character that ends past `col` starts at (or,
+            // for a position inside a surrogate pair, just before) it.
+            let mut units = 0;
+            let mut at = text.len();
+            for (i, c) in text.char_indices() {
+                if units + c.len_utf16() > col {
+                    at = i;
+                    break;
+                }
+                units += c.len_utf16();
+            }
+            at
         }
     };
-    offset.min(end)
+    start + rel
 }
 
 /// 1-based line and 1-based column in characters, as the CLI prints them.
-pub fn to_human(rope: &Rope, offset: usize) -> (usize, usize) {
-    let lc = to_line_col(rope, offset, Encoding::Utf32);
+pub fn to_human(lines: &Lines, offset: usize) -> (usize, usize) {
+    let lc = to_line_col(lines, offset, Encoding::Utf32);
     (lc.line as usize + 1, lc.col as usize + 1)
 }
 
@@ -283,14 +289,14 @@ mod tests {
     }
 
     #[test]
-    fn long_lines_and_lines_split_between_rope_pieces() {
-        // Lines of several kilobytes are split between the rope's pieces and
-        // take the other path through the conversions.
+    fn long_lines() {
+        // Lines of several kilobytes, converted in order (counted on from the
+        // last position) and back.
         let long: String = (0..3000)
             .map(|i| ["a", "é", "😀", "団", "b"][i % 5])
             .collect();
         let text = format!("short\r\n{long}\rmid\n{long}{long}\nend");
-        let rope = Rope::from_str(&text);
+        let rope = lines_of(&text);
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             for (offset, want) in naive(&text, enc) {
                 let got = to_line_col(&rope, offset, enc);
@@ -309,13 +315,19 @@ mod tests {
     }
     use super::*;
 
+    /// A text's lines, kept for the test's length.
+    fn lines_of(text: &str) -> Lines<'static> {
+        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
+        Lines::new(text, Box::leak(Box::new(LineIndex::new(text))))
+    }
+
     fn lc(line: u32, col: u32) -> LineCol {
         LineCol { line, col }
     }
 
     #[test]
     fn ascii_lines() {
-        let r = Rope::from_str("ab\ncd\n");
+        let r = lines_of("ab\ncd\n");
         assert_eq!(to_line_col(&r, 0, Encoding::Utf16), lc(0, 0));
         assert_eq!(to_line_col(&r, 4, Encoding::Utf16), lc(1, 1));
         assert_eq!(to_line_col(&r, 6, Encoding::Utf16), lc(2, 0));
@@ -335,7 +347,7 @@ mod tests {
     #[test]
     fn emoji_counts_two_utf16_units_and_four_bytes() {
         // "a😀b": 😀 is 4 bytes, 2 UTF-16 units, 1 char.
-        let r = Rope::from_str("a😀b");
+        let r = lines_of("a😀b");
         assert_eq!(to_line_col(&r, 5, Encoding::Utf16), lc(0, 3));
         assert_eq!(to_line_col(&r, 5, Encoding::Utf8), lc(0, 5));
         assert_eq!(to_line_col(&r, 5, Encoding::Utf32), lc(0, 2));
@@ -350,7 +362,7 @@ mod tests {
 
     #[test]
     fn cjk_is_three_bytes_one_unit() {
-        let r = Rope::from_str("団体 x");
+        let r = lines_of("団体 x");
         assert_eq!(to_line_col(&r, 6, Encoding::Utf16), lc(0, 2));
         assert_eq!(to_offset(&r, lc(0, 2), Encoding::Utf16), 6);
         assert_eq!(to_offset(&r, lc(0, 6), Encoding::Utf8), 6);
@@ -358,7 +370,7 @@ mod tests {
 
     #[test]
     fn crlf_and_lone_cr_are_line_breaks() {
-        let r = Rope::from_str("a\r\nb\rc\nd");
+        let r = lines_of("a\r\nb\rc\nd");
         assert_eq!(to_line_col(&r, 3, Encoding::Utf16), lc(1, 0));
         assert_eq!(to_line_col(&r, 5, Encoding::Utf16), lc(2, 0));
         assert_eq!(to_line_col(&r, 7, Encoding::Utf16), lc(3, 0));
@@ -374,15 +386,15 @@ mod tests {
 
     #[test]
     fn unicode_line_separators_are_not_breaks() {
-        let r = Rope::from_str("a\u{2028}b\u{85}c");
+        let r = lines_of("a\u{2028}b\u{85}c");
         assert_eq!(r.len_lines(), 1);
-        assert_eq!(to_line_col(&r, r.len_bytes(), Encoding::Utf16), lc(0, 5));
+        assert_eq!(to_line_col(&r, r.text().len(), Encoding::Utf16), lc(0, 5));
     }
 
     #[test]
     fn round_trips_on_every_boundary() {
         let text = "leader 😀 \"団体\"\r\nx\ry\n\u{2028}é";
-        let r = Rope::from_str(text);
+        let r = lines_of(text);
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             for (i, _) in text.char_indices() {
                 let back = to_offset(&r, to_line_col(&r, i, enc), enc);

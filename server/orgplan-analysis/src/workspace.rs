@@ -6,6 +6,7 @@ use crate::chunks::{self, Parsed};
 use crate::config::{self, Config, ConfigError, Level};
 use crate::incremental::{self, Parts};
 use crate::model::Model;
+use crate::position::{LineIndex, Lines};
 use crate::rules::{Ctx, Finding};
 use crate::syntax::Document;
 use crate::text::Shift;
@@ -13,19 +14,26 @@ use crate::text::{FileId, TextRange};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// One `.orgplan` file: its text, its chunks' concrete trees and its lowered
-/// document.
+/// One `.orgplan` file: its text, where its lines start, its chunks and
+/// its lowered document.
 #[derive(Clone)]
 pub struct SourceFile {
     pub path: String,
     pub text: String,
+    pub lines: LineIndex,
     pub parsed: Parsed,
 }
 
 impl SourceFile {
     fn new(path: String, text: String) -> SourceFile {
         let parsed = chunks::parse(&text);
-        SourceFile { path, text, parsed }
+        let lines = LineIndex::new(&text);
+        SourceFile {
+            path,
+            text,
+            lines,
+            parsed,
+        }
     }
 
     /// The lowered document.
@@ -38,6 +46,7 @@ struct ConfigFile {
     id: FileId,
     path: String,
     text: String,
+    lines: LineIndex,
     errors: Vec<ConfigError>,
 }
 
@@ -118,6 +127,7 @@ impl Workspace {
         let start = floor_char_boundary(&file.text, range.start());
         let end = floor_char_boundary(&file.text, range.end().max(start));
         file.text.replace_range(start..end, new_text);
+        file.lines.edit(&file.text, start, end, new_text.len());
         let reparsed = file
             .parsed
             .edit(&file.text, TextRange::new(start, end), new_text.len());
@@ -210,6 +220,19 @@ impl Workspace {
         }
     }
 
+    /// The text of any file, plan or configuration, with its lines: what
+    /// positions are converted in ([`crate::position`]).
+    pub fn lines(&self, id: FileId) -> Option<Lines<'_>> {
+        match self.files.get(&id) {
+            Some(f) => Some(Lines::new(&f.text, &f.lines)),
+            None => self
+                .config_file
+                .as_ref()
+                .filter(|c| c.id == id)
+                .map(|c| Lines::new(&c.text, &c.lines)),
+        }
+    }
+
     /// Sets (or, with `None`, removes) the workspace's `orgplan.toml`.
     pub fn set_config_file(&mut self, file: Option<(&str, String)>) -> Option<FileId> {
         self.invalidate();
@@ -229,6 +252,7 @@ impl Workspace {
                 self.config_file = Some(ConfigFile {
                     id,
                     path: path.to_string(),
+                    lines: LineIndex::new(&text),
                     text,
                     errors,
                 });

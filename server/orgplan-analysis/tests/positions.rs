@@ -3,9 +3,10 @@
 //! character) lands on a character boundary inside the text, and every
 //! boundary round-trips.
 
-use orgplan_analysis::position::{range_to_line_cols, to_line_col, to_offset, Encoding, LineCol};
+use orgplan_analysis::position::{
+    range_to_line_cols, to_line_col, to_offset, Encoding, LineCol, LineIndex, Lines,
+};
 use proptest::prelude::*;
-use ropey::Rope;
 
 fn text() -> impl Strategy<Value = String> {
     let atoms = prop_oneof![
@@ -33,7 +34,8 @@ proptest! {
 
     #[test]
     fn any_position_lands_on_a_boundary(text in text(), line in 0u32..12, col in prop_oneof![0u32..12, Just(u32::MAX)]) {
-        let rope = Rope::from_str(&text);
+        let index = LineIndex::new(&text);
+        let rope = Lines::new(&text, &index);
         for enc in ENCODINGS {
             let off = to_offset(&rope, LineCol { line, col }, enc);
             prop_assert!(off <= text.len() && text.is_char_boundary(off), "{enc:?} ({line}, {col}) -> {off} in {text:?}");
@@ -45,7 +47,8 @@ proptest! {
 
     #[test]
     fn every_boundary_round_trips(text in text()) {
-        let rope = Rope::from_str(&text);
+        let index = LineIndex::new(&text);
+        let rope = Lines::new(&text, &index);
         for enc in ENCODINGS {
             for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let expected = if text[..i].ends_with('\r') && text[i..].starts_with('\n') { i - 1 } else { i };
@@ -85,59 +88,69 @@ fn naive(text: &str, i: usize, enc: Encoding) -> LineCol {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// Texts of several kilobytes, built by edits so that the rope's pieces
-    /// split anywhere: every boundary gets the line and column counted
-    /// naively (the conversion answers from one piece when it can).
+    /// Texts of several kilobytes built by edits (insertions, deletions and
+    /// replacements anywhere, splitting and joining "\r\n" pairs too): the
+    /// index kept through the edits equals one built afresh, and every
+    /// boundary gets the line and column counted naively.
     #[test]
-    fn positions_in_a_rope_of_many_pieces_match_a_naive_count(
-        parts in proptest::collection::vec((text(), 0usize..4000), 1..200)
+    fn an_index_kept_through_edits_matches_a_naive_count(
+        edits in proptest::collection::vec((text(), 0usize..4000, 0usize..40), 1..200)
     ) {
         let mut text = String::new();
-        let mut rope = Rope::new();
-        for (part, at) in parts {
-            let mut at = at.min(text.len());
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            // Keep "\r\n" pairs whole, as an editor would not split them.
-            if text[..at].ends_with('\r') && text[at..].starts_with('\n') {
-                at -= 1;
-            }
-            text.insert_str(at, &part);
-            rope.insert(rope.byte_to_char(at), &part);
+        let mut index = LineIndex::new(&text);
+        for (part, at, removed) in edits {
+            let floor = |t: &str, mut i: usize| {
+                i = i.min(t.len());
+                while !t.is_char_boundary(i) {
+                    i -= 1;
+                }
+                i
+            };
+            let start = floor(&text, at);
+            let end = floor(&text, start + removed);
+            text.replace_range(start..end, &part);
+            index.edit(&text, start, end, part.len());
+            prop_assert_eq!(&index, &LineIndex::new(&text), "after {}..{} <- {:?}", start, end, part);
         }
-        prop_assert_eq!(rope.to_string(), text.clone());
+        let lines = Lines::new(&text, &index);
         for enc in ENCODINGS {
             for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
-                prop_assert_eq!(to_line_col(&rope, i, enc), naive(&text, i, enc), "{:?} at {}", enc, i);
+                prop_assert_eq!(to_line_col(&lines, i, enc), naive(&text, i, enc), "{:?} at {}", enc, i);
             }
         }
     }
 }
 
+/// A text of long lines (so that counting on from the last position
+/// matters), from `text()` pieces.
+fn long_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(text(), 1..100).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
-    /// Both ends of a range convert as each end alone does.
+    /// Both ends of a range convert as each end alone does, and positions
+    /// asked for in any order, through one `Lines` (which counts on from
+    /// the last one), are those a fresh one gives.
     #[test]
-    fn ranges_convert_as_their_ends(
-        parts in proptest::collection::vec((text(), 0usize..4000), 1..100),
+    fn ranges_and_positions_in_any_order_convert_alike(
+        text in long_text(),
         ranges in proptest::collection::vec((0usize..5000, 0usize..60), 50)
     ) {
-        let mut rope = Rope::new();
-        for (part, at) in parts {
-            let at = rope.byte_to_char(at.min(rope.len_bytes()));
-            rope.insert(at, &part);
-        }
+        let index = LineIndex::new(&text);
+        let fresh = |offset: usize, enc: Encoding| to_line_col(&Lines::new(&text, &index), offset, enc);
         for enc in ENCODINGS {
+            let lines = Lines::new(&text, &index);
             for &(start, len) in &ranges {
                 // Ends anywhere: inside characters, past the end, before the start.
                 for end in [start + len, start.saturating_sub(len)] {
                     prop_assert_eq!(
-                        range_to_line_cols(&rope, start, end, enc),
-                        (to_line_col(&rope, start, enc), to_line_col(&rope, end, enc)),
+                        range_to_line_cols(&lines, start, end, enc),
+                        (fresh(start, enc), fresh(end, enc)),
                         "{:?} {}..{}", enc, start, end
                     );
+                    prop_assert_eq!(to_line_col(&lines, end, enc), fresh(end, enc));
                 }
             }
         }

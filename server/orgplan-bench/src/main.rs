@@ -212,23 +212,17 @@ fn print_stats(plan: &generate::Plan) {
         drop(copy);
         size
     };
-    let ropes = {
-        let before = held();
-        let r: Vec<ropey::Rope> = texts.iter().map(|t| ropey::Rope::from_str(t)).collect();
-        let size = held() - before;
-        drop(r);
-        size
-    };
+    let lines: usize = ws.files().map(|(_, f)| f.lines.heap_bytes()).sum();
     let source: usize = texts.iter().map(String::len).sum();
     println!(
-        "memory held for {} of source (heap bytes requested, without tree-sitter's or the allocator's overhead): text + chunks + documents {}, analysis {} (model {}, findings {}, the rest {}); a rope of the text {}",
+        "memory held for {} of source (heap bytes requested, without tree-sitter's or the allocator's overhead): text + lines + chunks + documents {} (of which the index of lines {}), analysis {} (model {}, findings {}, the rest {})",
         mb(source),
         mb(after_parse - base),
+        mb(lines),
         mb(after_analysis - after_parse),
         mb(model),
         mb(findings),
         mb((after_analysis - after_parse).saturating_sub(model + findings)),
-        mb(ropes),
     );
     let mut counts = std::collections::BTreeMap::new();
     for f in &analysis.findings {

@@ -2,19 +2,18 @@
 //! and LSP types. Positions go through `orgplan_analysis::position` only.
 
 use orgplan_analysis::config::{Config, Level};
-use orgplan_analysis::position::{self, Encoding, LineCol};
+use orgplan_analysis::position::{self, Encoding, LineCol, Lines};
 use orgplan_analysis::rules::{self, Finding, Severity};
 use orgplan_analysis::{Loc, TextRange};
-use ropey::Rope;
 use std::str::FromStr;
 use tower_lsp_server::lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
     NumberOrString, Position, PositionEncodingKind, Range, Uri,
 };
 
-pub fn offset(rope: &Rope, pos: Position, enc: Encoding) -> usize {
+pub fn offset(lines: &Lines, pos: Position, enc: Encoding) -> usize {
     position::to_offset(
-        rope,
+        lines,
         LineCol {
             line: pos.line,
             col: pos.character,
@@ -23,16 +22,16 @@ pub fn offset(rope: &Rope, pos: Position, enc: Encoding) -> usize {
     )
 }
 
-pub fn position(rope: &Rope, offset: usize, enc: Encoding) -> Position {
-    let lc = position::to_line_col(rope, offset, enc);
+pub fn position(lines: &Lines, offset: usize, enc: Encoding) -> Position {
+    let lc = position::to_line_col(lines, offset, enc);
     Position {
         line: lc.line,
         character: lc.col,
     }
 }
 
-pub fn range(rope: &Rope, r: TextRange, enc: Encoding) -> Range {
-    let (start, end) = position::range_to_line_cols(rope, r.start(), r.end(), enc);
+pub fn range(lines: &Lines, r: TextRange, enc: Encoding) -> Range {
+    let (start, end) = position::range_to_line_cols(lines, r.start(), r.end(), enc);
     Range {
         start: Position {
             line: start.line,
@@ -98,7 +97,7 @@ fn docs_uri(rule: &str) -> Option<&'static Uri> {
 /// A finding as an LSP diagnostic; `locate` maps related places (in any file).
 pub fn diagnostic(
     f: &Finding,
-    rope: &Rope,
+    lines: &Lines,
     enc: Encoding,
     locate: &dyn Fn(Loc) -> Option<Location>,
 ) -> Diagnostic {
@@ -113,7 +112,7 @@ pub fn diagnostic(
         })
         .collect();
     Diagnostic {
-        range: range(rope, f.loc.range, enc),
+        range: range(lines, f.loc.range, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
         code_description: docs_uri(f.rule).map(|href| CodeDescription { href: href.clone() }),
@@ -126,7 +125,7 @@ pub fn diagnostic(
 }
 
 /// Where a related place lies: its file's URI and text.
-pub type Place<'a> = Option<(&'a str, &'a Rope)>;
+pub type Place<'a> = Option<(&'a str, Lines<'a>)>;
 
 /// What every diagnostic of a rule says between its severity and its
 /// message, as JSON text: `,"code":…,"codeDescription":{"href":…},
@@ -195,7 +194,7 @@ pub fn publication_body<'a>(
     version: Option<i32>,
     findings: &'a [std::sync::Arc<Finding>],
     omitted: Option<usize>,
-    rope: &Rope,
+    lines: &Lines,
     enc: Encoding,
     locate: &dyn Fn(Loc) -> Place<'a>,
 ) -> (Vec<u8>, std::ops::Range<usize>) {
@@ -221,14 +220,14 @@ pub fn publication_body<'a>(
         }
         first = false;
         out.extend_from_slice(br#"{"range":"#);
-        write_range(&mut out, range(rope, f.loc.range, enc));
+        write_range(&mut out, range(lines, f.loc.range, enc));
         out.extend_from_slice(br#","severity":"#);
         out.push(b'0' + severity_number(f.severity));
         out.extend_from_slice(&rule_fields(f.rule));
         write_str(&mut out, &f.message);
         let mut any_related = false;
         for r in &f.related {
-            let Some((file_uri, file_rope)) = locate(r.loc) else {
+            let Some((file_uri, file_lines)) = locate(r.loc) else {
                 continue;
             };
             out.extend_from_slice(if any_related {
@@ -248,7 +247,7 @@ pub fn publication_body<'a>(
                 }
             }
             out.extend_from_slice(br#","range":"#);
-            write_range(&mut out, range(file_rope, r.loc.range, enc));
+            write_range(&mut out, range(&file_lines, r.loc.range, enc));
             out.extend_from_slice(br#"},"message":"#);
             write_str(&mut out, &r.message);
             out.push(b'}');
@@ -343,23 +342,24 @@ mod tests {
     fn publication_body_is_what_tower_lsp_would_send() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/violations");
         let mut ws = Workspace::new();
-        let mut ropes = HashMap::new();
+        let mut names = Vec::new();
         for name in ["plan.orgplan", "more.orgplan"] {
             let mut text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
             // Characters outside ASCII before findings.
             text = text.replacen('\n', "\n# \u{1F600} 漢字\n", 1);
-            ws.set_file(name, text.clone());
-            ropes.insert(name.to_string(), Rope::from_str(&text));
+            ws.set_file(name, text);
+            names.push(name.to_string());
         }
         ws.set_max_findings_per_file(Some(5));
         let analysis = ws.analysis();
+        let lines_of = |path: &str| ws.lines(ws.file_id(path).unwrap()).unwrap();
         use std::collections::HashMap;
         let uri_of = |name: &str| Uri::from_str(&format!("file:///plans/{name}")).unwrap();
-        let uris: HashMap<String, Uri> = ropes.keys().map(|k| (k.clone(), uri_of(k))).collect();
+        let uris: HashMap<String, Uri> = names.iter().map(|k| (k.clone(), uri_of(k))).collect();
         let mut checked = 0;
         for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
             for (id, file) in ws.files() {
-                let rope = &ropes[&file.path];
+                let lines = lines_of(&file.path);
                 let uri = &uris[&file.path];
                 let mut findings = analysis.findings_in(id).to_vec();
                 // A message that needs escapes.
@@ -373,12 +373,12 @@ mod tests {
                     let path = ws.path(loc.file)?;
                     Some(Location {
                         uri: uris.get(path)?.clone(),
-                        range: range(&ropes[path], loc.range, enc),
+                        range: range(&lines_of(path), loc.range, enc),
                     })
                 };
                 let mut expected: Vec<Diagnostic> = findings
                     .iter()
-                    .map(|f| diagnostic(f, rope, enc, &located))
+                    .map(|f| diagnostic(f, &lines, enc, &located))
                     .collect();
                 if let Some(n) = omitted {
                     expected.insert(0, omitted_note(n));
@@ -398,11 +398,11 @@ mod tests {
                         version,
                         findings,
                         omitted,
-                        rope,
+                        &lines,
                         enc,
                         &|loc| {
                             let path = ws.path(loc.file)?;
-                            Some((uris.get(path)?.as_str(), &ropes[path]))
+                            Some((uris.get(path)?.as_str(), lines_of(path)))
                         },
                     );
                     let got: serde_json::Value = serde_json::from_slice(&body).unwrap();

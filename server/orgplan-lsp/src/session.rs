@@ -1,13 +1,13 @@
 //! The server's state: the workspace folders, one analysis [`Workspace`] per
-//! folder (plus one per file opened from outside every folder), and the text
-//! of every file as a rope. Everything here is synchronous: handlers lock the
+//! folder (plus one per file opened from outside every folder), and what the
+//! server knows of each file (its text is the analysis's, with the index of
+//! its lines). Everything here is synchronous: handlers lock the
 //! session, do their work and unlock, with no `.await` in between.
 
 use crate::convert;
 use orgplan_analysis::config::{self, Config};
-use orgplan_analysis::position::Encoding;
+use orgplan_analysis::position::{Encoding, LineIndex, Lines};
 use orgplan_analysis::{FileId, TextRange, Workspace};
-use ropey::Rope;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use tower_lsp_server::lsp_types::{TextDocumentContentChangeEvent, Uri};
@@ -31,13 +31,12 @@ pub struct Project {
     pub dirty: bool,
 }
 
-/// A file the server knows: in a project, with its text.
+/// A file the server knows: in a project, whose workspace holds its text.
 pub struct Doc {
     /// The URI to report back: the client's for open documents.
     pub uri: Uri,
     pub project: ProjectId,
     pub file: FileId,
-    pub rope: Rope,
     /// The client's version while the document is open.
     pub version: Option<i32>,
     pub is_config: bool,
@@ -294,7 +293,7 @@ impl Session {
         };
         let is_config = is_config_path(&key);
         if let Some(doc) = self.docs.get(&key) {
-            let same = doc.project == project && doc.rope == text.as_str();
+            let same = doc.project == project && p.ws.text(doc.file) == Some(text.as_str());
             if same {
                 let doc = self.docs.get_mut(&key).expect("checked above");
                 doc.version = version;
@@ -303,7 +302,6 @@ impl Session {
                 return;
             }
         }
-        let rope = Rope::from_str(&text);
         let file = if is_config {
             p.ws.set_config_file(Some((&key, text)))
                 .expect("a config file is set when given")
@@ -317,7 +315,6 @@ impl Session {
                 uri,
                 project,
                 file,
-                rope,
                 version,
                 is_config,
             },
@@ -379,7 +376,6 @@ impl Session {
         for change in changes {
             match change.range {
                 None => {
-                    doc.rope = Rope::from_str(&change.text);
                     if doc.is_config {
                         p.ws.set_config_file(Some((&key, change.text)));
                     } else {
@@ -387,14 +383,16 @@ impl Session {
                     }
                 }
                 Some(range) => {
-                    let start = convert::offset(&doc.rope, range.start, enc);
-                    let end = convert::offset(&doc.rope, range.end, enc).max(start);
-                    let cs = doc.rope.byte_to_char(start);
-                    let ce = doc.rope.byte_to_char(end);
-                    doc.rope.remove(cs..ce);
-                    doc.rope.insert(cs, &change.text);
+                    let Some(lines) = p.ws.lines(doc.file) else {
+                        continue;
+                    };
+                    // Both on character boundaries, in the text.
+                    let start = convert::offset(&lines, range.start, enc);
+                    let end = convert::offset(&lines, range.end, enc).max(start);
                     if doc.is_config {
-                        p.ws.set_config_file(Some((&key, doc.rope.to_string())));
+                        let mut text = lines.text().to_string();
+                        text.replace_range(start..end, &change.text);
+                        p.ws.set_config_file(Some((&key, text)));
                     } else {
                         p.ws.edit_file(doc.file, TextRange::new(start, end), &change.text);
                     }
@@ -487,7 +485,7 @@ impl Session {
                     None,
                     &[],
                     None,
-                    &Rope::new(),
+                    &Lines::new("", &LineIndex::default()),
                     self.encoding,
                     &|_| None,
                 ));
@@ -522,10 +520,10 @@ impl Session {
                     return None;
                 }
                 let doc = docs.get(ws.path(loc.file)?)?;
-                Some((doc.uri.as_str(), &doc.rope))
+                Some((doc.uri.as_str(), ws.lines(loc.file)?))
             };
             for (key, file) in keys {
-                let Some(doc) = self.docs.get(key) else {
+                let (Some(doc), Some(lines)) = (self.docs.get(key), ws.lines(file)) else {
                     continue;
                 };
                 let p = Publication::new(
@@ -534,7 +532,7 @@ impl Session {
                     doc.version,
                     analysis.findings_in(file),
                     analysis.omitted.get(&file).copied(),
-                    &doc.rope,
+                    &lines,
                     enc,
                     &locate,
                 );
@@ -588,12 +586,12 @@ impl Publication {
         version: Option<i32>,
         findings: &'a [std::sync::Arc<orgplan_analysis::rules::Finding>],
         omitted: Option<usize>,
-        rope: &Rope,
+        lines: &Lines,
         enc: Encoding,
         locate: &dyn Fn(orgplan_analysis::Loc) -> convert::Place<'a>,
     ) -> Publication {
         let (body, diagnostics) =
-            convert::publication_body(uri.as_str(), version, findings, omitted, rope, enc, locate);
+            convert::publication_body(uri.as_str(), version, findings, omitted, lines, enc, locate);
         Publication {
             key,
             uri: uri.clone(),
@@ -625,6 +623,6 @@ pub fn location(
     let doc = docs.get(key)?;
     Some(tower_lsp_server::lsp_types::Location {
         uri: doc.uri.clone(),
-        range: convert::range(&doc.rope, loc.range, enc),
+        range: convert::range(&ws.lines(loc.file)?, loc.range, enc),
     })
 }

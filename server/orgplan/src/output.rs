@@ -1,10 +1,9 @@
 //! Printing findings: rustc-style with snippets, JSON, SARIF 2.1.0.
 
 use annotate_snippets::{Level as SnippetLevel, Message, Renderer, Snippet};
-use orgplan_analysis::position;
+use orgplan_analysis::position::{self, Lines};
 use orgplan_analysis::rules::{self, Finding, Severity};
 use orgplan_analysis::{FileId, Loc, Workspace};
-use ropey::Rope;
 use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
@@ -34,13 +33,17 @@ impl<'a> Report<'a> {
         findings: &'a [std::sync::Arc<Finding>],
         files: usize,
     ) -> Report<'a> {
-        let mut ropes: HashMap<FileId, Rope> = HashMap::new();
+        // One per file, so that places in order along a line are counted on.
+        let mut lines: HashMap<FileId, Option<Lines>> = HashMap::new();
         let mut place = |loc: Loc| -> Place {
-            let rope = ropes
-                .entry(loc.file)
-                .or_insert_with(|| Rope::from_str(ws.text(loc.file).unwrap_or("")));
-            let (line, column) = position::to_human(rope, loc.range.start());
-            let (end_line, end_column) = position::to_human(rope, loc.range.end());
+            let ((line, column), (end_line, end_column)) =
+                match lines.entry(loc.file).or_insert_with(|| ws.lines(loc.file)) {
+                    Some(l) => (
+                        position::to_human(l, loc.range.start()),
+                        position::to_human(l, loc.range.end()),
+                    ),
+                    None => ((1, 1), (1, 1)),
+                };
             Place {
                 file: ws.path(loc.file).unwrap_or("?").to_string(),
                 line,

@@ -25,7 +25,7 @@ pub fn code_actions(snap: &Snap, params: &CodeActionParams) -> Option<CodeAction
             .into_iter()
             .map(|a| {
                 let diag =
-                    convert::diagnostic(a.finding, snap.rope(), snap.enc, &|l| snap.location(l));
+                    convert::diagnostic(a.finding, &snap.lines, snap.enc, &|l| snap.location(l));
                 CodeActionOrCommand::CodeAction(CodeAction {
                     title: a.title,
                     kind: Some(CodeActionKind::QUICKFIX),

@@ -10,36 +10,34 @@ pub mod symbols;
 pub mod tokens;
 
 use crate::server::Inner;
-use crate::session::{self, Doc, Session};
-use orgplan_analysis::position::Encoding;
+use crate::session::{self, Session};
+use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{Analysis, FileId, Loc, Workspace};
-use ropey::Rope;
 use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::{Location, Position, Range, Uri};
 
 /// What a request about one file sees: the session (for other files'
-/// URIs and ropes), the file's workspace and its cached analysis.
+/// URIs), the file's workspace, its text and lines, and its cached
+/// analysis.
 pub struct Snap<'a> {
     pub session: &'a Session,
     pub ws: &'a Workspace,
     pub analysis: Arc<Analysis>,
     pub file: FileId,
-    pub doc: &'a Doc,
+    /// The file's text and lines; positions asked for in order along a
+    /// line are counted on from the last one.
+    pub lines: Lines<'a>,
     pub enc: Encoding,
 }
 
 impl Snap<'_> {
-    pub fn rope(&self) -> &Rope {
-        &self.doc.rope
-    }
-
     pub fn offset(&self, p: Position) -> usize {
-        crate::convert::offset(self.rope(), p, self.enc)
+        crate::convert::offset(&self.lines, p, self.enc)
     }
 
     pub fn range(&self, r: orgplan_analysis::TextRange) -> Range {
-        crate::convert::range(self.rope(), r, self.enc)
+        crate::convert::range(&self.lines, r, self.enc)
     }
 
     pub fn text_range(&self, r: Range) -> orgplan_analysis::TextRange {
@@ -67,12 +65,13 @@ impl Inner {
             let analysis = s.projects.get_mut(&pid)?.ws.analysis();
             let s: &Session = s;
             let doc = s.docs.get(&key)?;
+            let ws = &s.projects.get(&pid)?.ws;
             let snap = Snap {
                 session: s,
-                ws: &s.projects.get(&pid)?.ws,
+                ws,
                 analysis,
                 file: doc.file,
-                doc,
+                lines: ws.lines(doc.file)?,
                 enc: s.encoding,
             };
             f(&snap)

@@ -96,7 +96,7 @@ pub fn inlay_hints(snap: &Snap, range: Range) -> Option<Vec<InlayHint>> {
         hints
             .into_iter()
             .map(|h| InlayHint {
-                position: crate::convert::position(snap.rope(), h.offset, snap.enc),
+                position: crate::convert::position(&snap.lines, h.offset, snap.enc),
                 label: InlayHintLabel::String(h.label),
                 kind: None,
                 text_edits: None,
