@@ -186,6 +186,17 @@ fn chunks_of(
     errors: &mut Vec<SyntaxError>,
 ) -> Vec<Chunk> {
     let starts = chunk_starts(text.as_bytes(), from, to);
+    chunks_at(text, &starts, to, blocks, errors)
+}
+
+/// The chunks starting at `starts` (the last one ending at `to`).
+fn chunks_at(
+    text: &str,
+    starts: &[usize],
+    to: usize,
+    blocks: &mut Vec<Block>,
+    errors: &mut Vec<SyntaxError>,
+) -> Vec<Chunk> {
     let ends = starts.iter().skip(1).copied().chain(std::iter::once(to));
     starts
         .iter()
@@ -194,10 +205,45 @@ fn chunks_of(
         .collect()
 }
 
-/// Parses a whole file.
+/// Below this many bytes a file is parsed on one thread: a thread costs
+/// more than it saves.
+const PARSE_ALONE: usize = 128 << 10;
+
+/// Parses a whole file. A large one is parsed in two halves (at a chunk
+/// start) on two threads: chunks are independent, and a plan opened whole
+/// is analysed from scratch while its user waits.
 pub fn parse(text: &str) -> Parsed {
     let mut doc = Document::default();
-    let mut chunks = chunks_of(text, 0, text.len(), &mut doc.blocks, &mut doc.errors);
+    let starts = chunk_starts(text.as_bytes(), 0, text.len());
+    // The second half starts at the first chunk past the middle.
+    let half = starts
+        .partition_point(|&s| s < text.len() / 2)
+        .min(starts.len() - 1);
+    let mut chunks = if text.len() < PARSE_ALONE || half == 0 {
+        chunks_at(text, &starts, text.len(), &mut doc.blocks, &mut doc.errors)
+    } else {
+        let (first, second) = starts.split_at(half);
+        let (middle, end) = (second[0], text.len());
+        let rest = || {
+            let (mut blocks, mut errors) = (Vec::new(), Vec::new());
+            let chunks = chunks_at(text, second, end, &mut blocks, &mut errors);
+            (chunks, blocks, errors)
+        };
+        std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new().spawn_scoped(s, &rest);
+            let mut chunks = chunks_at(text, first, middle, &mut doc.blocks, &mut doc.errors);
+            let (more, blocks, errors) = match spawned.ok().map(|h| h.join()) {
+                Some(Ok(done)) => done,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                // No second thread: the second half here.
+                None => rest(),
+            };
+            chunks.extend(more);
+            doc.blocks.extend(blocks);
+            doc.errors.extend(errors);
+            chunks
+        })
+    };
     chunks.shrink_to_fit();
     doc.blocks.shrink_to_fit();
     doc.errors.shrink_to_fit();
@@ -306,6 +352,27 @@ mod tests {
         assert_eq!(names, ["a", "b"]);
         assert_eq!(p.doc.errors.len(), 1, "{:?}", p.doc.errors);
         assert!(p.doc.errors[0].range.end() <= 25, "{:?}", p.doc.errors);
+    }
+
+    #[test]
+    fn a_large_file_parsed_in_two_halves_is_parsed_as_in_one() {
+        // Past the size parsed on two threads: blocks, comments, an open
+        // brace and a stray line around the middle.
+        let mut text = String::new();
+        let mut i = 0;
+        while text.len() < 3 * PARSE_ALONE {
+            text += &format!("team t{i} \"T\" {{ # c{i}\r\n  roles: qa, eng\n  size: {i}\n}}\n");
+            if i % 997 == 0 {
+                text += "team open {\n  roles: qa\n?? stray\n";
+            }
+            i += 1;
+        }
+        let two = parse(&text);
+        let mut one = Document::default();
+        let chunks = chunks_of(&text, 0, text.len(), &mut one.blocks, &mut one.errors);
+        assert!(!one.errors.is_empty());
+        assert_eq!(two.doc, one);
+        assert_eq!(two.chunks, chunks);
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub fn spawn_publisher(frames: Frames, state: Arc<Mutex<Session>>, wake: Arc<Not
                     return; // the output is gone
                 }
             }
+            // After a whole file was parsed, not before its diagnostics.
+            if std::mem::take(&mut state.lock().text_replaced) {
+                crate::give_back_free_memory();
+            }
         }
     });
 }

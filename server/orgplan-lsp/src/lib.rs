@@ -21,7 +21,7 @@ use tower_lsp_server::{LspService, Server};
 /// Runs the language server over stdin/stdout until the client exits.
 /// Returns the process exit code (0 after `shutdown` then `exit`, 1 otherwise).
 pub fn run_stdio() -> i32 {
-    one_malloc_arena();
+    malloc_arenas();
     init_tracing();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -48,17 +48,19 @@ pub fn run_stdio() -> i32 {
     code
 }
 
-/// Makes glibc's malloc use one arena for all threads. With one per thread,
-/// memory freed on the runtime's worker threads is not reused by the
-/// others: on a 100k-line plan that cost about 10% more peak memory and,
-/// through lock contention between arenas, about a quarter of a
-/// keystroke's time.
-fn one_malloc_arena() {
+/// Makes glibc's malloc use two arenas for all threads. With one per
+/// thread, memory freed on the runtime's worker threads is not reused by
+/// the others: on a 100k-line plan that cost about 10% more peak memory
+/// and, through lock contention between arenas, about a quarter of a
+/// keystroke's time. With one, a large file parsed on two threads
+/// (`chunks::parse`) took longer than on one: both threads allocate all
+/// the time, and waited for each other's lock.
+fn malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets a tuning parameter; it is called before
     // any other thread exists.
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
         // Blocks of a megabyte or more (the text of a plan opened whole,
         // its JSON, a publication) are mapped on their own and given back
         // when freed. Without a fixed threshold glibc raises it after the
@@ -68,6 +70,18 @@ fn one_malloc_arena() {
         // at the top of the heap is given back, at 128 KiB: each keystroke
         // would give back and fault in again the room of its publication.
         libc::mallopt(libc::M_TRIM_THRESHOLD, 8 << 20);
+    }
+}
+
+/// Gives the memory malloc holds free back to the system, in every arena
+/// and also below the top of each heap (what parsing a whole file leaves
+/// behind in the second arena, in particular). It walks the heaps, so it
+/// is called only after a file's whole text was set.
+pub(crate) fn give_back_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only returns free pages to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

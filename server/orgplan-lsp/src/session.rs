@@ -73,6 +73,9 @@ pub struct Session {
     /// Keys whose diagnostics must be cleared (the file went away).
     pub gone: Vec<(String, Uri)>,
     pub client_config: Option<Config>,
+    /// A file's whole text was set since the publisher last gave free
+    /// memory back ([`crate::give_back_free_memory`]).
+    pub text_replaced: bool,
 }
 
 /// The key of a URI: the normalized path of a `file:` URI, or the URI itself.
@@ -309,6 +312,7 @@ impl Session {
             p.ws.set_file(&key, text)
         };
         p.dirty = true;
+        self.text_replaced = true;
         self.docs.insert(
             key,
             Doc {
@@ -381,6 +385,7 @@ impl Session {
                     } else {
                         p.ws.set_file(&key, change.text);
                     }
+                    self.text_replaced = true;
                 }
                 Some(range) => {
                     let Some(lines) = p.ws.lines(doc.file) else {

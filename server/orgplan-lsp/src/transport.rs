@@ -70,16 +70,17 @@ impl<R: AsyncRead + Unpin> Input<R> {
         if self.eof {
             return false;
         }
-        let mut chunk = [0u8; 8192];
-        match self.r.read(&mut chunk).await {
+        // Into the buffer's room (a large body's is made exactly, so that
+        // the text keeps no spare room); when full, 64 KiB more.
+        if self.buf.len() == self.buf.capacity() {
+            self.buf.reserve(64 << 10);
+        }
+        match self.r.read_buf(&mut self.buf).await {
             Ok(0) | Err(_) => {
                 self.eof = true;
                 false
             }
-            Ok(n) => {
-                self.buf.extend_from_slice(&chunk[..n]);
-                true
-            }
+            Ok(_) => true,
         }
     }
 
@@ -169,7 +170,7 @@ impl<R: AsyncRead + Unpin> Input<R> {
     /// that a large message (a plan opened whole) leaves no large buffer
     /// behind, and is not copied.
     async fn body(&mut self, len: usize) -> Option<Vec<u8>> {
-        self.buf.reserve(len.saturating_sub(self.buf.len()));
+        self.buf.reserve_exact(len.saturating_sub(self.buf.len()));
         while self.buf.len() < len {
             if !self.fill().await {
                 return None;
