@@ -230,7 +230,7 @@ pub fn parse(text: &str) -> Parsed {
             (chunks, blocks, errors)
         };
         std::thread::scope(|s| {
-            let spawned = std::thread::Builder::new().spawn_scoped(s, &rest);
+            let spawned = std::thread::Builder::new().spawn_scoped(s, rest);
             let mut chunks = chunks_at(text, first, middle, &mut doc.blocks, &mut doc.errors);
             let (more, blocks, errors) = match spawned.ok().map(|h| h.join()) {
                 Some(Ok(done)) => done,
