@@ -143,20 +143,18 @@ impl Parts {
     pub(crate) fn compute(ctx: &Ctx) -> Parts {
         let m = ctx.model;
         let lens = [m.leaders.len(), m.initiatives.len(), m.teams.len()];
+        // On two threads for a large workspace (rules are pure functions of
+        // the context and one entity or block).
         let entity = std::array::from_fn(|k| {
-            (0..lens[k])
-                .map(|i| entity_findings(ctx, entity(k, i)))
-                .collect()
+            crate::text::map_split(lens[k], |i| entity_findings(ctx, entity(k, i)))
         });
         let blocks = ctx
             .docs
             .iter()
             .map(|(file, doc, _)| {
-                let v = doc
-                    .blocks
-                    .iter()
-                    .map(|b| block_findings(ctx, *file, b))
-                    .collect();
+                let v = crate::text::map_split(doc.blocks.len(), |b| {
+                    block_findings(ctx, *file, &doc.blocks[b])
+                });
                 (*file, v)
             })
             .collect();

@@ -199,3 +199,46 @@ pub(crate) fn for_each_split<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync
         items[..half].iter_mut().for_each(f);
     }
 }
+
+/// `(0..n).map(f).collect()`, with the odd items worked out on a second
+/// thread when there are enough of them to pay for it (as in
+/// [`for_each_split`]; odd and even rather than halves, because the costly
+/// items, such as references to search suggestions for, tend to cluster).
+pub(crate) fn map_split<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    const ALONE: usize = 256;
+    if n < ALONE {
+        return (0..n).map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|s| {
+        let odd = std::thread::Builder::new()
+            .spawn_scoped(s, move || (1..n).step_by(2).map(f).collect::<Vec<T>>());
+        let even: Vec<T> = (0..n).step_by(2).map(f).collect();
+        let odd = match odd.ok().map(|h| h.join()) {
+            Some(Ok(odd)) => odd,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            // No second thread: the odd ones here.
+            None => (1..n).step_by(2).map(f).collect(),
+        };
+        let mut out = Vec::with_capacity(n);
+        let mut odd = odd.into_iter();
+        for e in even {
+            out.push(e);
+            out.extend(odd.next());
+        }
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn map_split_keeps_the_order() {
+        for n in [0, 1, 255, 256, 257, 5001] {
+            assert_eq!(
+                super::map_split(n, |i| i * 3),
+                (0..n).map(|i| i * 3).collect::<Vec<_>>()
+            );
+        }
+    }
+}

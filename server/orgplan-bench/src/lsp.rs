@@ -498,7 +498,47 @@ fn run_in(
         s.shutdown();
     }
     spawn.judge(100.0, 20.0);
+
+    // A plan the server has not read: opened whole in a folder where it is
+    // not on disk, so that the whole text is parsed and analysed while the
+    // user waits (as for a plan opened from outside every folder).
+    let mut cold = Series::new("didOpen of an unread plan → diagnostics");
+    {
+        let mut s = Server::spawn(server_path, opts.timeout)
+            .map_err(|e| format!("cannot start the server: {e}"))?;
+        if s.request("initialize", initialize_params(empty))
+            .1
+            .is_none()
+        {
+            return Err("the server did not answer initialize".into());
+        }
+        s.notify("initialized", json!({}));
+        s.drain(Duration::from_millis(200));
+        let cold_uri = file_uri(&empty.join("opened.orgplan"));
+        for version in 1..=opts.opens.max(1) as i64 {
+            let t = s.notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": cold_uri, "languageId": "orgplan", "version": version, "text": text}}),
+            );
+            match s.wait_for(|m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"].as_str() == Some(cold_uri.as_str())
+                    && m["params"]["version"].as_i64() == Some(version)
+            }) {
+                Some((at, _)) => cold.samples.push(at - t),
+                None => cold.missing += 1,
+            }
+            s.notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": cold_uri}}),
+            );
+            s.drain(Duration::from_millis(200));
+        }
+        s.shutdown();
+    }
+    cold.judge(100.0, 200.0);
     report.series.push(spawn);
+    report.series.push(cold);
 
     // The plan's workspace: initialize, let it load, then open the plan.
     let mut s = Server::spawn(server_path, opts.timeout)
