@@ -100,7 +100,7 @@ impl LineIndex {
         self.starts.len()
     }
 
-    /// The byte offset where `line` starts (the text's end past the last).
+    /// The byte offset where `line` starts; `None` past the last line.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.starts.get(line).map(|&p| p as usize)
     }
