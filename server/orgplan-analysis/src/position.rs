@@ -110,6 +110,18 @@ impl LineIndex {
         self.starts.partition_point(|&p| p as usize <= offset) - 1
     }
 
+    /// The line that holds byte `offset`, known to be `line` or after it:
+    /// looked for in steps that double from there.
+    fn line_from(&self, line: usize, offset: usize) -> usize {
+        let starts = &self.starts[line..];
+        let mut step = 1;
+        while step < starts.len() && starts[step] as usize <= offset {
+            step *= 2;
+        }
+        let upto = step.min(starts.len());
+        line + starts[..upto].partition_point(|&p| p as usize <= offset) - 1
+    }
+
     /// Heap bytes held.
     pub fn heap_bytes(&self) -> usize {
         self.starts.capacity() * std::mem::size_of::<u32>()
@@ -209,7 +221,12 @@ pub fn range_to_line_cols(
 /// character means at its start, inside a line break at the line's end).
 pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
     let offset = floor_boundary(lines.text, offset);
-    let line = lines.index.line_of(offset);
+    let line = match lines.last.get() {
+        // Positions asked for in order: the line is the last one's or a
+        // few after it.
+        Some((at, lc, _)) if at <= offset => lines.index.line_from(lc.line as usize, offset),
+        _ => lines.index.line_of(offset),
+    };
     let (start, text) = lines.line(line);
     let rel = (offset - start).min(text.len());
     let col = match lines.last.get() {
