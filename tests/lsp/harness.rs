@@ -69,6 +69,8 @@ pub struct Init {
     pub env: Vec<(&'static str, &'static str)>,
     /// `textDocument.publishDiagnostics.relatedInformation`.
     pub related_information: bool,
+    /// `textDocument.completion.completionItem.snippetSupport`.
+    pub snippets: bool,
 }
 
 impl Default for Init {
@@ -81,6 +83,7 @@ impl Default for Init {
             progress: true,
             env: Vec::new(),
             related_information: true,
+            snippets: true,
         }
     }
 }
@@ -189,7 +192,7 @@ impl Client {
                             "workspaceFolders": true
                         },
                         "textDocument": {
-                            "completion": { "completionItem": { "snippetSupport": true, "labelDetailsSupport": true } },
+                            "completion": { "completionItem": { "snippetSupport": init.snippets, "labelDetailsSupport": true } },
                             "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
                             "rename": { "prepareSupport": true },
                             "publishDiagnostics": { "relatedInformation": init.related_information, "versionSupport": true }

@@ -25,6 +25,8 @@ pub struct ClientCaps {
     pub work_done_progress: bool,
     pub configuration: bool,
     pub config_dynamic: bool,
+    /// `textDocument.completion.completionItem.snippetSupport`.
+    pub snippets: bool,
 }
 
 /// The server: a cheap handle on [`Inner`], so that long work (loading,
@@ -298,6 +300,13 @@ fn client_caps(params: &InitializeParams) -> ClientCaps {
             .and_then(|w| w.did_change_configuration.as_ref())
             .and_then(|d| d.dynamic_registration)
             .unwrap_or(false),
+        snippets: c
+            .text_document
+            .as_ref()
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
+            .unwrap_or(false),
     }
 }
 
@@ -416,8 +425,9 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri.clone();
+        let snippets = self.caps.lock().snippets;
         self.with_file("completion", &uri, |snap| {
-            handlers::completion::completion(snap, &params)
+            handlers::completion::completion(snap, &params, snippets)
         })
     }
 

@@ -588,6 +588,52 @@ fn value_items(
     }
 }
 
+/// What a snippet inserts when its placeholders are left as they are: for
+/// a client that takes no snippets. `${1:id}` gives `id`, tab stops (`$1`,
+/// `$0`) nothing, and `\$`, `\}` and `\\` their character.
+pub fn snippet_as_text(snippet: &str) -> String {
+    let mut out = String::with_capacity(snippet.len());
+    let mut chars = snippet.chars().peekable();
+    // Placeholders open: a `}` closes one instead of being text.
+    let mut open = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.peek() {
+                Some(&e @ ('$' | '}' | '\\')) => {
+                    out.push(e);
+                    chars.next();
+                }
+                _ => out.push('\\'),
+            },
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+            }
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                while chars.peek().is_some_and(char::is_ascii_digit) {
+                    chars.next();
+                }
+                match chars.peek() {
+                    Some(':') => {
+                        chars.next();
+                        open += 1;
+                    }
+                    // `${1}`: a tab stop.
+                    Some('}') => {
+                        chars.next();
+                    }
+                    _ => open += 1,
+                }
+            }
+            '}' if open > 0 => open -= 1,
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A snippet for a new block of `kind`.
 fn block_snippet(kind: BlockKind, range: TextRange) -> CompletionItem {
     let spec = kind.spec();
@@ -618,6 +664,27 @@ fn block_snippet(kind: BlockKind, range: TextRange) -> CompletionItem {
 #[cfg(test)]
 mod tests {
     use super::completions;
+
+    #[test]
+    fn snippets_read_as_plain_text() {
+        use super::snippet_as_text as t;
+        assert_eq!(
+            t("team ${1:id} \"${10:Title}\" {\n\treports_to: ${2:lead}\n}$0"),
+            "team id \"Title\" {\n\treports_to: lead\n}"
+        );
+        assert_eq!(t("a $1 b ${2} c"), "a  b  c");
+        assert_eq!(t(r"cost \$5 \} \\ ${1:x\}y}"), r"cost $5 } \ x}y");
+        assert_eq!(t("{ plain } $ end"), "{ plain } $ end");
+        // Every block snippet offered reads as its text with the placeholders' defaults.
+        for kind in crate::schema::BlockKind::ALL {
+            let item = super::block_snippet(kind, crate::TextRange::empty(0));
+            let text = t(&item.insert);
+            assert!(
+                !text.contains('$') && text.starts_with(kind.spec().keyword),
+                "{text}"
+            );
+        }
+    }
     use crate::ide::fixture::fixture;
 
     fn check(text: &str) -> String {

@@ -6,12 +6,25 @@ use tower_lsp_server::lsp_types::*;
 
 pub const TRIGGERS: [&str; 3] = [":", " ", ","];
 
-pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionResponse> {
+/// Completion items; snippets as plain text for a client that takes none
+/// (`snippets`: it declared `completionItem.snippetSupport`).
+pub fn completion(
+    snap: &Snap,
+    params: &CompletionParams,
+    snippets: bool,
+) -> Option<CompletionResponse> {
     let offset = snap.offset(params.text_document_position.position);
     let found = completion::completions(snap.ws, &snap.analysis, snap.file, offset);
     let items = found
         .items
         .into_iter()
+        .map(|mut i| {
+            if i.snippet && !snippets {
+                i.insert = completion::snippet_as_text(&i.insert);
+                i.snippet = false;
+            }
+            i
+        })
         .map(|i| CompletionItem {
             label: i.label.clone(),
             label_details: i.detail.as_ref().map(|d| CompletionItemLabelDetails {
