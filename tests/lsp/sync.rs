@@ -381,3 +381,65 @@ fn related_places_only_for_clients_that_take_them() {
         assert_eq!(c.shutdown(), 0);
     }
 }
+
+#[test]
+fn workspace_folders_come_and_go() {
+    let a = workspace(&[("plan.orgplan", PLAN)]);
+    let b = workspace(&[("people.orgplan", PEOPLE)]);
+    let b_root = std::fs::canonicalize(b.path()).unwrap();
+    let mut c = Client::spawn(Init {
+        root: Some(a.path().to_path_buf()),
+        ..Init::default()
+    });
+    assert_eq!(
+        c.initialize_result["capabilities"]["workspace"]["workspaceFolders"],
+        json!({ "supported": true, "changeNotifications": true })
+    );
+    let undefined = |d: &Value| codes(d).contains(&"undefined-reference".to_string());
+    let empty = |d: &Value| d["diagnostics"].as_array().unwrap().is_empty();
+    let plan = c.uri("plan.orgplan");
+    c.wait_diagnostics(&plan, undefined);
+    // A document open in the folder, not on disk.
+    let open = c.uri("open.orgplan");
+    c.open(&open, PLAN);
+    c.wait_diagnostics(&open, undefined);
+    // A plan of B opened before B is a folder is a file of its own: jane is
+    // unknown there.
+    let lone = crate::harness::file_uri(&b_root.join("lone.orgplan"));
+    c.open(&lone, PLAN);
+    c.wait_diagnostics(&lone, undefined);
+
+    // B is added: its files are read, and the plan opened in it joins them.
+    let folder = |root: &std::path::Path, name: &str| json!({ "uri": crate::harness::file_uri(root), "name": name });
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [folder(&b_root, "b")], "removed": [] } }),
+    );
+    let people = crate::harness::file_uri(&b_root.join("people.orgplan"));
+    c.wait_diagnostics(&people, |_| true);
+    c.wait_diagnostics(&lone, empty);
+
+    // A is removed: its file on disk is forgotten (diagnostics cleared); the
+    // document open in it stays, as a file of its own.
+    let a_root = std::fs::canonicalize(a.path()).unwrap();
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [], "removed": [folder(&a_root, "a")] } }),
+    );
+    c.wait_diagnostics(&plan, empty);
+    c.drain(Duration::from_millis(300));
+    assert!(
+        undefined(&c.diagnostics(&open).unwrap()),
+        "{:?}",
+        c.diagnostics(&open)
+    );
+    // The open document is still served.
+    let symbols = c
+        .request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": open } }),
+        )
+        .unwrap();
+    assert_eq!(symbols.as_array().map(Vec::len), Some(2), "{symbols}");
+    assert_eq!(c.shutdown(), 0);
+}

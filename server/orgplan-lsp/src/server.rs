@@ -161,6 +161,12 @@ impl Inner {
 
     async fn load_workspace(&self) {
         let folders = self.folders.lock().clone();
+        self.load_folders(folders).await;
+    }
+
+    /// Reads the plans of `folders` (with `$/progress` when the client
+    /// takes it), skipping folders that are no workspace folder any more.
+    async fn load_folders(&self, folders: Vec<PathBuf>) {
         if folders.is_empty() {
             return;
         }
@@ -389,6 +395,47 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.mutate("didClose", |s| s.did_close(&params.text_document.uri));
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let canonical =
+            |f: &WorkspaceFolder| session::file_path(&f.uri).map(|p| session::normalize_path(&p));
+        let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(canonical).collect();
+        let added: Vec<PathBuf> = params
+            .event
+            .added
+            .iter()
+            .filter_map(canonical)
+            .filter(|p| p.is_dir())
+            .collect();
+        let remaining = {
+            let mut folders = self.folders.lock();
+            folders.retain(|f| !removed.contains(f));
+            for a in &added {
+                if !folders.contains(a) {
+                    folders.push(a.clone());
+                }
+            }
+            folders.clone()
+        };
+        tracing::info!(
+            "workspace folders: {} added, {} removed",
+            added.len(),
+            removed.len()
+        );
+        self.mutate("workspace folders", |s| {
+            for r in &removed {
+                s.remove_folder(r, &remaining);
+            }
+            for a in &added {
+                s.add_folder(a.clone());
+            }
+        });
+        let this = self.0.clone();
+        tokio::spawn(async move {
+            this.load_folders(added).await;
+            this.publish.notify_one();
+        });
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

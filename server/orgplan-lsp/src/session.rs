@@ -406,6 +406,94 @@ impl Session {
         }
     }
 
+    /// An open document moves to the project its path now belongs to (a
+    /// workspace folder's, or one of its own), keeping its text and
+    /// version.
+    fn rehome(&mut self, key: &str) {
+        let Some(doc) = self.docs.get(key) else {
+            return;
+        };
+        let (uri, version, old) = (doc.uri.clone(), doc.version, doc.project);
+        let lone = self.projects.get(&old).is_some_and(|p| p.root.is_none());
+        let Some(text) = self
+            .projects
+            .get(&old)
+            .and_then(|p| p.ws.text(doc.file))
+            .map(str::to_string)
+        else {
+            return;
+        };
+        self.remove(key);
+        if lone {
+            self.projects.remove(&old);
+        }
+        match version {
+            Some(v) => self.did_open(uri, text, v),
+            None => {
+                if let Some(p) = self.root_project(key) {
+                    self.load_disk_file(p, Path::new(key), text);
+                }
+            }
+        }
+    }
+
+    /// A workspace folder was added: it becomes a project, and documents
+    /// open from outside every folder that lie in it join it. Its files on
+    /// disk are loaded by the caller ([`scan_folder`], [`Self::load_disk_file`]).
+    pub fn add_folder(&mut self, root: PathBuf) {
+        self.add_root(root.clone());
+        let lone: Vec<String> = self
+            .docs
+            .iter()
+            .filter(|(k, d)| {
+                Path::new(k.as_str()).starts_with(&root)
+                    && self
+                        .projects
+                        .get(&d.project)
+                        .is_some_and(|p| p.root.is_none())
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in lone {
+            self.rehome(&key);
+        }
+    }
+
+    /// A workspace folder was removed: its projects (its own, and those of
+    /// folders below it with an `orgplan.toml`, unless they lie in a folder
+    /// that `remaining` still has) are dropped. Documents the editor has
+    /// open stay, each as a file of its own; the others are forgotten and
+    /// their diagnostics cleared.
+    pub fn remove_folder(&mut self, folder: &Path, remaining: &[PathBuf]) {
+        let dropped: HashSet<ProjectId> = self
+            .roots
+            .iter()
+            .filter(|(r, _)| r.starts_with(folder) && !remaining.iter().any(|f| r.starts_with(f)))
+            .map(|(_, p)| *p)
+            .collect();
+        if dropped.is_empty() {
+            return;
+        }
+        self.roots.retain(|(_, p)| !dropped.contains(p));
+        let keys: Vec<(String, bool)> = self
+            .docs
+            .iter()
+            .filter(|(_, d)| dropped.contains(&d.project))
+            .map(|(k, d)| (k.clone(), d.version.is_some()))
+            .collect();
+        for (key, open) in keys {
+            if open || self.root_project(&key).is_some() {
+                // Open, or in a folder (or below one) still there.
+                self.rehome(&key);
+            } else {
+                self.remove(&key);
+            }
+        }
+        for p in dropped {
+            self.projects.remove(&p);
+        }
+    }
+
     /// The editor closed a document: files in a folder go back to their
     /// text on disk (or away, if gone); lone files are forgotten.
     pub fn did_close(&mut self, uri: &Uri) {
