@@ -7,26 +7,39 @@ use orgplan_bench::lsp;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The system allocator, counting the bytes held, so that `--stats` can
-/// say where the memory of an analysed plan goes.
+/// The system allocator, counting the bytes held once [`COUNTING`] is
+/// set, so that `--stats` can say where the memory of an analysed plan
+/// goes. Otherwise it only passes calls on: the in-process floor of
+/// `lsp` is timed without shared counters between threads.
 struct Counting;
 
 static HELD: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static COUNTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn counting() -> bool {
+    COUNTING.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 // SAFETY: every call is passed on to the system allocator unchanged; only
 // the sizes are counted.
 unsafe impl std::alloc::GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
-        HELD.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        if counting() {
+            HELD.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        }
         std::alloc::System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
-        HELD.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        if counting() {
+            HELD.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        }
         std::alloc::System.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
-        HELD.fetch_add(new, std::sync::atomic::Ordering::Relaxed);
-        HELD.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        if counting() {
+            HELD.fetch_add(new, std::sync::atomic::Ordering::Relaxed);
+            HELD.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        }
         std::alloc::System.realloc(ptr, layout, new)
     }
 }
@@ -34,8 +47,11 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Bytes held on the heap now (requested sizes, without the allocator's own
-/// overhead; tree-sitter's C allocations are not counted).
+/// Bytes held on the heap now, counted from when counting began (requested
+/// sizes, without the allocator's own overhead; tree-sitter's C
+/// allocations are not counted). Take differences with `wrapping_sub`:
+/// memory allocated before counting began and freed after makes the count
+/// wrap.
 fn held() -> usize {
     HELD.load(std::sync::atomic::Ordering::Relaxed)
 }
@@ -184,6 +200,7 @@ fn main() -> ExitCode {
 }
 
 fn print_stats(plan: &generate::Plan) {
+    COUNTING.store(true, std::sync::atomic::Ordering::Relaxed);
     let texts: Vec<String> = plan.files.iter().map(|(_, t)| t.clone()).collect();
     let base = held();
     let t = std::time::Instant::now();
@@ -201,14 +218,14 @@ fn print_stats(plan: &generate::Plan) {
         let before = held();
         let docs: Vec<_> = ws.files().map(|(id, f)| (id, f.doc())).collect();
         let m = orgplan_analysis::model::Model::build(docs.iter().copied());
-        let size = held() - before;
+        let size = held().wrapping_sub(before);
         drop(m);
         size
     };
     let findings = {
         let before = held();
         let copy = analysis.findings.clone();
-        let size = held() - before;
+        let size = held().wrapping_sub(before);
         drop(copy);
         size
     };
@@ -217,12 +234,12 @@ fn print_stats(plan: &generate::Plan) {
     println!(
         "memory held for {} of source (heap bytes requested, without tree-sitter's or the allocator's overhead): text + lines + chunks + documents {} (of which the index of lines {}), analysis {} (model {}, findings {}, the rest {})",
         mb(source),
-        mb(after_parse - base),
+        mb(after_parse.wrapping_sub(base)),
         mb(lines),
-        mb(after_analysis - after_parse),
+        mb(after_analysis.wrapping_sub(after_parse)),
         mb(model),
         mb(findings),
-        mb((after_analysis - after_parse).saturating_sub(model + findings)),
+        mb((after_analysis.wrapping_sub(after_parse)).saturating_sub(model + findings)),
     );
     let mut counts = std::collections::BTreeMap::new();
     for f in &analysis.findings {
