@@ -272,9 +272,11 @@ impl<'w> Query<'w> {
         let lev_limit = self.word.len().max(c.len()) / 3;
         if let (Some((h, l)), true) = (&self.hist, c.is_ascii()) {
             // Jaro counts matching characters m <= the common characters of
-            // the lower-cased strings, so jaro <= (m/|a| + m/|b| + 1) / 3 and
-            // Jaro-Winkler <= jaro + 0.4 (1 - jaro). Levenshtein is at least
-            // the longer length less the common characters.
+            // the lower-cased strings, so jaro <= (m/|a| + m/|b| + 1) / 3;
+            // Jaro-Winkler adds 0.1 (1 - jaro) for each of the first (at
+            // most four) characters the two share, and grows with jaro.
+            // Levenshtein is at least the longer length less the common
+            // characters.
             let (common, common_lower) = common_chars(h, l, c.as_bytes());
             let (la, lb) = (self.word.len() as f64, c.len() as f64);
             let m = common_lower as f64;
@@ -283,7 +285,14 @@ impl<'w> Query<'w> {
             } else {
                 (m / la + m / lb + 1.0) / 3.0
             };
-            let jw_max = jaro_max + 0.4 * (1.0 - jaro_max) + EPSILON;
+            let prefix = self
+                .lower
+                .bytes()
+                .zip(c.bytes().map(|b| b.to_ascii_lowercase()))
+                .take(4)
+                .take_while(|(a, b)| a == b)
+                .count();
+            let jw_max = jaro_max + 0.1 * prefix as f64 * (1.0 - jaro_max) + EPSILON;
             let lev_min = self.word.len().max(c.len()) - common;
             if jw_max < 0.8 && lev_min > lev_limit {
                 return None;
@@ -351,6 +360,48 @@ mod tests {
             Some("fba-inbound")
         );
         assert_eq!(super::best("zzz", ["leader", "model"]), None);
+    }
+
+    proptest::proptest! {
+        /// On ids shaped like a large plan's (words, numbers, dashes, some
+        /// sharing a prefix, some in capitals), the screened searches
+        /// answer what scoring every candidate does.
+        #[test]
+        fn screening_never_changes_the_answer_on_plan_like_ids(
+            ids in proptest::collection::vec("(fba|FBA|team|ops|pay|ledger|x)(-[a-z]{1,6}){0,2}(-[0-9]{1,3})?", 1..60),
+            word in "(fba|FBA|team|ops|pay|ledger|x|y)(-[a-z]{1,6}){0,2}(-[0-9]{1,3})?x?",
+        ) {
+            // Ids are unique, in any order.
+            let mut seen = std::collections::HashSet::new();
+            let cands: Vec<&str> = ids.iter().map(String::as_str).filter(|c| seen.insert(*c)).collect();
+            let q = super::Query::new(&word);
+            let mut ranked: Vec<(f64, &str)> = cands
+                .iter()
+                .filter_map(|c| {
+                    if *c == word {
+                        return None;
+                    }
+                    let score = strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase());
+                    let close = score >= 0.8
+                        || strsim::levenshtein(&word, c) <= word.len().max(c.len()) / 3;
+                    close.then_some((score, *c))
+                })
+                .collect();
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+            ranked.dedup_by(|a, b| a.1 == b.1);
+            for c in &cands {
+                let exact = ranked.iter().find(|(_, x)| x == c).map(|(s, _)| *s);
+                proptest::prop_assert_eq!(q.score(c, None), exact, "{} ~ {}", word, c);
+            }
+            proptest::prop_assert_eq!(
+                super::best_of_unsorted(&word, cands.iter().copied()),
+                ranked.first().map(|(_, c)| *c)
+            );
+            let top = super::top_of_unsorted(&word, cands.iter().copied());
+            let want: Vec<&str> = ranked.iter().take(super::Top::K).map(|(_, c)| *c).collect();
+            let got: Vec<&str> = top.ranked.iter().map(|(_, c)| c.as_str()).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     /// The screened search answers exactly what scoring every candidate does.
