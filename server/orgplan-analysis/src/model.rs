@@ -142,6 +142,64 @@ impl RefKind {
     }
 }
 
+/// Where a reference is written: the property, or `depends_on`. (A byte,
+/// where a name would take sixteen: a large plan has tens of thousands of
+/// references.)
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum RefContext {
+    Leader,
+    Teams,
+    ReportsTo,
+    Approvals,
+    Owner,
+    DependsOn,
+    /// Any other property.
+    Value,
+}
+
+impl RefContext {
+    const ALL: [RefContext; 6] = [
+        RefContext::Leader,
+        RefContext::Teams,
+        RefContext::ReportsTo,
+        RefContext::Approvals,
+        RefContext::Owner,
+        RefContext::DependsOn,
+    ];
+
+    /// The context of a reference written in the property `key`.
+    pub fn of_key(key: &str) -> RefContext {
+        RefContext::ALL
+            .into_iter()
+            .find(|c| c.as_str() == key)
+            .unwrap_or(RefContext::Value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefContext::Leader => "leader",
+            RefContext::Teams => "teams",
+            RefContext::ReportsTo => "reports_to",
+            RefContext::Approvals => "approvals",
+            RefContext::Owner => "owner",
+            RefContext::DependsOn => "depends_on",
+            RefContext::Value => "value",
+        }
+    }
+}
+
+impl std::fmt::Debug for RefContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
+}
+
+impl std::fmt::Display for RefContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One occurrence of an id used as a value.
 #[derive(Clone, Debug)]
 pub struct Reference {
@@ -149,7 +207,7 @@ pub struct Reference {
     pub loc: Loc,
     pub expected: RefKind,
     /// The property (or `depends_on`) it is written in.
-    pub context: &'static str,
+    pub context: RefContext,
     /// What it names, once the model is indexed ([`Model::resolve`]).
     pub target: Option<EntityId>,
 }
@@ -389,7 +447,7 @@ impl Model {
                                 name: target.text.clone(),
                                 loc: Loc::new(file, target.range),
                                 expected: RefKind::Team,
-                                context: "depends_on",
+                                context: RefContext::DependsOn,
                                 target: None,
                             },
                             owner: single_ref(file, c.property("owner"), RefKind::LeaderOrTeam),
@@ -818,7 +876,7 @@ fn single_ref(file: FileId, p: Option<&Property>, expected: RefKind) -> Option<R
         name: v.as_ident()?.into(),
         loc: Loc::new(file, v.range),
         expected,
-        context: key_name(&p.key.text),
+        context: RefContext::of_key(&p.key.text),
         target: None,
     })
 }
@@ -832,25 +890,11 @@ fn refs(file: FileId, p: Option<&Property>, expected: RefKind) -> Vec<Reference>
                 name: v.as_ident()?.into(),
                 loc: Loc::new(file, v.range),
                 expected,
-                context: key_name(&p.key.text),
+                context: RefContext::of_key(&p.key.text),
                 target: None,
             })
         })
         .collect()
-}
-
-fn key_name(key: &str) -> &'static str {
-    [
-        "leader",
-        "teams",
-        "reports_to",
-        "approvals",
-        "owner",
-        "depends_on",
-    ]
-    .into_iter()
-    .find(|k| *k == key)
-    .unwrap_or("value")
 }
 
 /// Inserts `x` into (or removes it from) the sorted list `v`.
