@@ -443,3 +443,40 @@ fn workspace_folders_come_and_go() {
     assert_eq!(symbols.as_array().map(Vec::len), Some(2), "{symbols}");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn a_folder_added_inside_another_takes_its_files() {
+    let a = workspace(&[("people.orgplan", PEOPLE), ("sub/plan.orgplan", PLAN)]);
+    let mut c = Client::spawn(Init {
+        root: Some(a.path().to_path_buf()),
+        ..Init::default()
+    });
+    let undefined = |d: &Value| codes(d).contains(&"undefined-reference".to_string());
+    let plan = c.uri("sub/plan.orgplan");
+    c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    let open = c.uri("sub/open.orgplan");
+    c.open(&open, "leader lee \"Lee\" {\n  reports_to: jane\n}\n");
+    c.wait_diagnostics(&open, |d| !undefined(d));
+
+    // `sub` becomes a folder of its own: jane, declared in the outer folder,
+    // is unknown there, for the file on disk and the open one.
+    let sub = std::fs::canonicalize(a.path().join("sub")).unwrap();
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [{ "uri": crate::harness::file_uri(&sub), "name": "sub" }], "removed": [] } }),
+    );
+    c.wait_diagnostics(&plan, undefined);
+    c.wait_diagnostics(&open, undefined);
+    // The plan left the outer folder's model: it is declared once.
+    let symbols = c
+        .request("workspace/symbol", json!({ "query": "fba" }))
+        .unwrap();
+    let fba: Vec<&Value> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"].as_str().is_some_and(|n| n.contains("fba")))
+        .collect();
+    assert_eq!(fba.len(), 1, "{symbols}");
+    assert_eq!(c.shutdown(), 0);
+}

@@ -291,6 +291,21 @@ impl Session {
         text: String,
         version: Option<i32>,
     ) {
+        if !self.projects.contains_key(&project) {
+            return;
+        }
+        // A file that moves to another project (a folder added below its
+        // own) leaves the one it was in.
+        if let Some(doc) = self.docs.get(&key).filter(|d| d.project != project) {
+            if let Some(old) = self.projects.get_mut(&doc.project) {
+                if doc.is_config {
+                    old.ws.set_config_file(None);
+                } else {
+                    old.ws.remove_file(&key);
+                }
+                old.dirty = true;
+            }
+        }
         let Some(p) = self.projects.get_mut(&project) else {
             return;
         };
@@ -438,23 +453,22 @@ impl Session {
     }
 
     /// A workspace folder was added: it becomes a project, and documents
-    /// open from outside every folder that lie in it join it. Its files on
-    /// disk are loaded by the caller ([`scan_folder`], [`Self::load_disk_file`]).
+    /// open in it join it (from a project of their own, or from a folder
+    /// it lies in). Its files on disk are loaded by the caller
+    /// ([`scan_folder`], [`Self::load_disk_file`]), which moves them too.
     pub fn add_folder(&mut self, root: PathBuf) {
-        self.add_root(root.clone());
-        let lone: Vec<String> = self
+        let project = self.add_root(root);
+        // Open documents in it that belong elsewhere: files of their own, or
+        // of a folder it lies in.
+        let moving: Vec<String> = self
             .docs
             .iter()
             .filter(|(k, d)| {
-                Path::new(k.as_str()).starts_with(&root)
-                    && self
-                        .projects
-                        .get(&d.project)
-                        .is_some_and(|p| p.root.is_none())
+                d.version.is_some() && d.project != project && self.root_project(k) == Some(project)
             })
             .map(|(k, _)| k.clone())
             .collect();
-        for key in lone {
+        for key in moving {
             self.rehome(&key);
         }
     }
