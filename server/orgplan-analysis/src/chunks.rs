@@ -229,20 +229,14 @@ pub fn parse(text: &str) -> Parsed {
             let chunks = chunks_at(text, second, end, &mut blocks, &mut errors);
             (chunks, blocks, errors)
         };
-        std::thread::scope(|s| {
-            let spawned = std::thread::Builder::new().spawn_scoped(s, rest);
-            let mut chunks = chunks_at(text, first, middle, &mut doc.blocks, &mut doc.errors);
-            let (more, blocks, errors) = match spawned.ok().map(|h| h.join()) {
-                Some(Ok(done)) => done,
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                // No second thread: the second half here.
-                None => rest(),
-            };
-            chunks.extend(more);
-            doc.blocks.extend(blocks);
-            doc.errors.extend(errors);
-            chunks
-        })
+        let (mut chunks, (more, blocks, errors)) = crate::text::join(
+            || chunks_at(text, first, middle, &mut doc.blocks, &mut doc.errors),
+            rest,
+        );
+        chunks.extend(more);
+        doc.blocks.extend(blocks);
+        doc.errors.extend(errors);
+        chunks
     };
     chunks.shrink_to_fit();
     doc.blocks.shrink_to_fit();

@@ -192,14 +192,6 @@ fn col_of(text: &str, enc: Encoding) -> usize {
     }
 }
 
-fn floor_boundary(text: &str, mut offset: usize) -> usize {
-    offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
 /// The (line, column) of both ends of `start..end` (as [`to_line_col`]
 /// gives them); the end is counted on from the start when it follows it.
 pub fn range_to_line_cols(
@@ -220,7 +212,7 @@ pub fn range_to_line_cols(
 /// The (line, column) of byte `offset` (clamped to the text; inside a
 /// character means at its start, inside a line break at the line's end).
 pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
-    let offset = floor_boundary(lines.text, offset);
+    let offset = crate::text::floor_char_boundary(lines.text, offset);
     let line = match lines.last.get() {
         // Positions asked for in order: the line is the last one's or a
         // few after it.
@@ -252,7 +244,7 @@ pub fn to_offset(lines: &Lines, pos: LineCol, enc: Encoding) -> usize {
     let (start, text) = lines.line(line);
     let col = pos.col as usize;
     let rel = match enc {
-        Encoding::Utf8 => floor_boundary(text, col),
+        Encoding::Utf8 => crate::text::floor_char_boundary(text, col),
         _ if text.is_ascii() => col.min(text.len()),
         Encoding::Utf32 => text.char_indices().nth(col).map_or(text.len(), |(i, _)| i),
         Encoding::Utf16 => {

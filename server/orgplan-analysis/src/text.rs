@@ -173,6 +173,15 @@ impl Shift {
     }
 }
 
+/// The nearest character boundary of `s` at or before `i` (its end, past it).
+pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Runs `f` on every item. A long slice is split in two halves, worked on
 /// by two threads: shifting what follows an edit walks most of a file's
 /// blocks and entities, and an editor's machine has a second core that is
@@ -186,18 +195,30 @@ pub(crate) fn for_each_split<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync
         return;
     }
     let half = items.len() / 2;
+    let (first, second) = items.split_at_mut(half);
     let f = &f;
-    let spawned = std::thread::scope(|s| {
-        let (first, second) = items.split_at_mut(half);
-        let spawned = std::thread::Builder::new()
-            .spawn_scoped(s, move || first.iter_mut().for_each(f))
-            .is_ok();
-        second.iter_mut().for_each(f);
-        spawned
-    });
-    if !spawned {
-        items[..half].iter_mut().for_each(f);
-    }
+    join(
+        || second.iter_mut().for_each(f),
+        || first.iter_mut().for_each(f),
+    );
+}
+
+/// Runs `a` here and `b` on a second thread, and returns both results.
+/// Without a second thread (if one cannot be started), `b` runs here after
+/// `a`; a panic in `b` is raised again here.
+pub(crate) fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    let slot = std::sync::Mutex::new(Some(b));
+    let take = || slot.lock().unwrap_or_else(|p| p.into_inner()).take();
+    std::thread::scope(|s| {
+        let spawned = std::thread::Builder::new().spawn_scoped(s, || take().map(|b| b()));
+        let a = a();
+        let b = match spawned.map(|h| h.join()) {
+            Ok(Ok(b)) => b,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            Err(_) => None,
+        };
+        (a, b.unwrap_or_else(|| take().expect("`b` has not run")()))
+    })
 }
 
 /// `(0..n).map(f).collect()`, with the odd items worked out on a second
@@ -210,28 +231,30 @@ pub(crate) fn map_split<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec
         return (0..n).map(f).collect();
     }
     let f = &f;
-    std::thread::scope(|s| {
-        let odd = std::thread::Builder::new()
-            .spawn_scoped(s, move || (1..n).step_by(2).map(f).collect::<Vec<T>>());
-        let even: Vec<T> = (0..n).step_by(2).map(f).collect();
-        let odd = match odd.ok().map(|h| h.join()) {
-            Some(Ok(odd)) => odd,
-            Some(Err(panic)) => std::panic::resume_unwind(panic),
-            // No second thread: the odd ones here.
-            None => (1..n).step_by(2).map(f).collect(),
-        };
-        let mut out = Vec::with_capacity(n);
-        let mut odd = odd.into_iter();
-        for e in even {
-            out.push(e);
-            out.extend(odd.next());
-        }
-        out
-    })
+    let (even, odd) = join(
+        || (0..n).step_by(2).map(f).collect::<Vec<T>>(),
+        || (1..n).step_by(2).map(f).collect::<Vec<T>>(),
+    );
+    let mut out = Vec::with_capacity(n);
+    let mut odd = odd.into_iter();
+    for e in even {
+        out.push(e);
+        out.extend(odd.next());
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn join_returns_both_and_raises_a_panic_of_the_other_thread() {
+        let mut v = vec![1, 2];
+        let (a, b) = super::join(|| 3, || v.push(4));
+        assert_eq!((a, b, v), (3, (), vec![1, 2, 4]));
+        let caught = std::panic::catch_unwind(|| super::join(|| 1, || panic!("in b")));
+        assert!(caught.is_err());
+    }
+
     #[test]
     fn map_split_keeps_the_order() {
         for n in [0, 1, 255, 256, 257, 5001] {

@@ -9,8 +9,7 @@ use crate::model::Model;
 use crate::position::{LineIndex, Lines};
 use crate::rules::{Ctx, Finding};
 use crate::syntax::Document;
-use crate::text::Shift;
-use crate::text::{FileId, TextRange};
+use crate::text::{floor_char_boundary, FileId, Shift, TextRange};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -373,12 +372,4 @@ fn drop_later<T: Send + 'static>(value: T) {
         // If the thread is gone, `send` hands the value back and it drops here.
         let _ = tx.send(Box::new(value));
     }
-}
-
-fn floor_char_boundary(s: &str, i: usize) -> usize {
-    let mut i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }

@@ -96,9 +96,11 @@ struct Item<'a> {
 /// in `texts`, and returns the notification to hand on, with an empty text
 /// and the members the server reads. Any other body, or one whose text is
 /// no valid JSON string, is returned as it is (`Err`), for the guard to
-/// judge. The text is checked as strictly as serde_json reads a string
-/// (UTF-8, escapes, no lone surrogate, no control character); members the
-/// server does not read are only checked to be JSON.
+/// judge. The text is checked as strictly as serde_json reads a string:
+/// reading the message checks its UTF-8, control characters and escapes,
+/// and [`escapes_are_valid`] what that leaves to a string's decoding (no
+/// lone surrogate). Members the server does not read are only checked to
+/// be JSON.
 pub fn take_text(mut body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8>> {
     if memchr::memmem::find(&body, DID_OPEN.as_bytes()).is_none() {
         return Err(body);
@@ -112,7 +114,7 @@ pub fn take_text(mut body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8
     // The string's contents, without its quotes, as offsets into the body.
     let start = raw.as_ptr() as usize - body.as_ptr() as usize + 1;
     let end = start + raw.len().saturating_sub(2);
-    if raw.first() != Some(&b'"') || !is_valid_string(&body[start..end]) {
+    if raw.first() != Some(&b'"') || !escapes_are_valid(&body[start..end]) {
         return Err(body);
     }
     let stub = serde_json::json!({
@@ -175,13 +177,6 @@ fn escape(s: &[u8], i: usize) -> Option<(char, usize)> {
         _ => return None,
     };
     Some((c, 2))
-}
-
-/// Whether `s` is the inside of a JSON string: UTF-8, no control
-/// character, and every backslash starts an escape JSON allows that
-/// decodes to a Unicode scalar value (no lone surrogate).
-fn is_valid_string(s: &[u8]) -> bool {
-    std::str::from_utf8(s).is_ok() && !s.iter().any(|&b| b < 0x20) && escapes_are_valid(s)
 }
 
 /// Whether every backslash in `s` starts an escape JSON allows that

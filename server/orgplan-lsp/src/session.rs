@@ -31,6 +31,18 @@ pub struct Project {
     pub dirty: bool,
 }
 
+impl Project {
+    /// Takes a file out of the project's workspace.
+    fn forget(&mut self, key: &str, is_config: bool) {
+        if is_config {
+            self.ws.set_config_file(None);
+        } else {
+            self.ws.remove_file(key);
+        }
+        self.dirty = true;
+    }
+}
+
 /// A file the server knows: in a project, whose workspace holds its text.
 pub struct Doc {
     /// The URI to report back: the client's for open documents.
@@ -298,12 +310,7 @@ impl Session {
         // own) leaves the one it was in.
         if let Some(doc) = self.docs.get(&key).filter(|d| d.project != project) {
             if let Some(old) = self.projects.get_mut(&doc.project) {
-                if doc.is_config {
-                    old.ws.set_config_file(None);
-                } else {
-                    old.ws.remove_file(&key);
-                }
-                old.dirty = true;
+                old.forget(&key, doc.is_config);
             }
         }
         let Some(p) = self.projects.get_mut(&project) else {
@@ -346,12 +353,7 @@ impl Session {
             return;
         };
         if let Some(p) = self.projects.get_mut(&doc.project) {
-            if doc.is_config {
-                p.ws.set_config_file(None);
-            } else {
-                p.ws.remove_file(key);
-            }
-            p.dirty = true;
+            p.forget(key, doc.is_config);
         }
         self.gone.push((key.to_string(), doc.uri));
     }
