@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: Rust (grammar corpus, analysis, rules,
-# CLI, language server end to end), then the editors against real clients
+# Runs every test of the project: Rust (formatting, clippy, grammar corpus,
+# analysis, rules, CLI, language server end to end), then the editors against real clients
 # (headless Neovim 0.11, VS Code in code-server). Installs what the editor
 # tests need under gitignored cache folders on first use.
 #
@@ -46,6 +46,20 @@ fi
 export ORGPLAN_BIN="$PWD/target/debug/orgplan"
 
 if [ "$run_rust" = 1 ]; then
+  # Hygiene first: formatting and lints are part of the tests, so CI holds them.
+  for component in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$component" ||
+      rustup component add "$component" >&2 || true
+  done
+  section "rust: cargo fmt --all --check"
+  if cargo fmt --all --check; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+  section "rust: cargo clippy --workspace --all-targets -- -D warnings"
+  if cargo clippy --locked --workspace --all-targets -- -D warnings; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1)); status=1
+  fi
+
   section "rust: cargo test --workspace"
   cargo test --locked --workspace 2>&1 | tee "$log/rust.txt"
   [ "${PIPESTATUS[0]}" = 0 ] || status=1
