@@ -754,3 +754,159 @@ fn bundled_examples_check_as_the_readme_says() {
         );
     }
 }
+
+// ---- output is never silently cut ---------------------------------------------
+
+/// A workspace whose `check` output is far larger than a pipe's buffer
+/// (64 KiB on Linux): every team reports to a leader that does not exist.
+#[cfg(unix)]
+fn large_output_plan() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..1500 {
+        text.push_str(&format!(
+            "team t{i} \"Team {i}\" {{\n  reports_to: nobody{i}\n  roles: engineering\n}}\n"
+        ));
+    }
+    write(&dir.path().join("big.orgplan"), &text);
+    dir
+}
+
+/// A pipe: (read end, write end), both closed on exec.
+#[cfg(unix)]
+fn pipe() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: two ints for pipe2 to fill.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: fresh descriptors, owned from here on.
+    unsafe {
+        (
+            std::fs::File::from_raw_fd(fds[0]),
+            std::fs::File::from_raw_fd(fds[1]),
+        )
+    }
+}
+
+/// `orgplan args…` in `cwd` with `stdout` as its standard output; its exit
+/// status and standard error.
+#[cfg(unix)]
+fn spawn_with_stdout(cwd: &Path, args: &[&str], stdout: Stdio) -> std::process::Child {
+    Command::new(orgplan_bin())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("orgplan starts")
+}
+
+#[cfg(unix)]
+#[test]
+fn non_blocking_stdout_gets_the_whole_output() {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let dir = large_output_plan();
+    for format in ["human", "json", "sarif"] {
+        let args = ["check", "--color", "never", "--format", format, "."];
+        let expected = run_in(dir.path(), &args, None);
+        assert_eq!(expected.code, 1, "{}", expected.stderr);
+        assert!(
+            expected.stdout.len() > 4 * 65536,
+            "{format}: the output ({} bytes) must be several pipe buffers",
+            expected.stdout.len()
+        );
+
+        // The write end non-blocking, as a WASI host or an event loop
+        // leaves it; nothing reads until the pipe has long been full.
+        let (mut reader, writer) = pipe();
+        // SAFETY: fcntl on a descriptor we own.
+        unsafe {
+            let fd = writer.as_raw_fd();
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            assert_eq!(libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK), 0);
+        }
+        let child = spawn_with_stdout(dir.path(), &args, Stdio::from(writer));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let mut got = String::new();
+        reader.read_to_string(&mut got).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+        assert_eq!(got.len(), expected.stdout.len(), "{format}: output cut");
+        assert!(got == expected.stdout, "{format}: output differs");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn closed_pipe_ends_quietly_with_the_findings_status() {
+    // `orgplan check | head -n 1`: the reader reads a little and goes away;
+    // no message, no panic, and the status still says there were errors
+    // (0 where there were none).
+    use std::io::{BufRead, BufReader};
+    let dir = large_output_plan();
+    let (reader, writer) = pipe();
+    let child = spawn_with_stdout(
+        dir.path(),
+        &["check", "--color", "never", "."],
+        Stdio::from(writer),
+    );
+    let mut first = String::new();
+    BufReader::new(reader).read_line(&mut first).unwrap(); // and the reader is dropped
+    assert!(first.contains("]: "), "{first}");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.is_empty(), "quiet on a closed pipe: {stderr}");
+
+    // Closed before the first byte, on every command that prints.
+    let clean = fixtures().join("clean");
+    for (cwd, args, code) in [
+        (dir.path(), &["check", "--format", "json", "."][..], 1),
+        (clean.as_path(), &["check", "--format", "sarif", "."][..], 0),
+        (dir.path(), &["explain", "--list"][..], 0),
+        (dir.path(), &["fmt", "--check", "."][..], 1),
+    ] {
+        let (reader, writer) = pipe();
+        drop(reader);
+        let out = spawn_with_stdout(cwd, args, Stdio::from(writer))
+            .wait_with_output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(!stderr.contains("standard output"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn any_other_write_error_exits_2_with_a_message() {
+    // /dev/full: every write fails with "No space left on device".
+    let dir = large_output_plan();
+    let clean = fixtures().join("clean");
+    for (cwd, args) in [
+        (dir.path(), &["check", "."][..]),
+        (clean.as_path(), &["check", "--format", "json", "."][..]),
+        (dir.path(), &["explain", "--list"][..]),
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = spawn_with_stdout(cwd, args, Stdio::from(full))
+            .wait_with_output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.trim_end(),
+            "orgplan: error: cannot write to standard output: No space left on device",
+            "{args:?}"
+        );
+    }
+}

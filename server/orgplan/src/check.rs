@@ -8,7 +8,7 @@ use crate::Failure;
 use orgplan_analysis::rules::Severity;
 use orgplan_analysis::Workspace;
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -81,7 +81,6 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         .map(|(ws, analysis, n)| Report::new(ws, &analysis.findings, *n))
         .collect();
 
-    let mut stdout = std::io::stdout().lock();
     let text = match args.format {
         OutputFormat::Human => {
             let color = match args.color {
@@ -105,10 +104,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         OutputFormat::Json => output::json(&Report::merge(reports)),
         OutputFormat::Sarif => output::sarif(&Report::merge(reports)),
     };
-    // A closed pipe (`orgplan check | head`) is not worth a panic.
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush());
+    // A closed pipe (`orgplan check | head`) ends the output quietly; the
+    // status still says whether there were errors.
+    crate::stdout::write_all(text.as_bytes())?;
 
     let failed = workspaces
         .iter()

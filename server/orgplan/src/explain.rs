@@ -4,7 +4,6 @@ use crate::cli::ExplainArgs;
 use crate::Failure;
 use orgplan_analysis::rules::{self, Group, Rule};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::process::ExitCode;
 
 pub fn run(args: ExplainArgs) -> Result<ExitCode, Failure> {
@@ -24,11 +23,7 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode, Failure> {
             }
         },
     };
-    // A closed pipe (`orgplan explain --list | head`) is not worth a panic.
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush());
+    crate::stdout::write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

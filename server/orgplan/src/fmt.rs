@@ -4,7 +4,7 @@ use crate::cli::FmtArgs;
 use crate::files;
 use crate::Failure;
 use orgplan_analysis::format::try_format;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 
 pub fn run(args: FmtArgs) -> Result<ExitCode, Failure> {
@@ -46,10 +46,7 @@ pub fn run(args: FmtArgs) -> Result<ExitCode, Failure> {
     if inputs.is_empty() {
         eprintln!("orgplan: warning: no .{} files found", files::EXTENSION);
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout
-        .write_all(out.as_bytes())
-        .and_then(|_| stdout.flush());
+    crate::stdout::write_all(out.as_bytes())?;
     let failed = unformattable > 0 || (args.check && changed > 0);
     Ok(ExitCode::from(u8::from(failed)))
 }
@@ -78,20 +75,17 @@ fn stdin(check: bool) -> Result<ExitCode, Failure> {
     if formatted.is_none() {
         eprintln!("orgplan: warning: standard input has syntax errors (see `orgplan check`); left unchanged");
     }
-    let mut stdout = std::io::stdout().lock();
     if check {
         return Ok(match formatted {
             Some(f) if f == text => ExitCode::SUCCESS,
             Some(f) => {
-                let _ = stdout.write_all(diff(&text, &f, "<stdin>").as_bytes());
+                crate::stdout::write_all(diff(&text, &f, "<stdin>").as_bytes())?;
                 ExitCode::from(1)
             }
             None => ExitCode::from(1),
         });
     }
-    let _ = stdout
-        .write_all(formatted.as_deref().unwrap_or(&text).as_bytes())
-        .and_then(|_| stdout.flush());
+    crate::stdout::write_all(formatted.as_deref().unwrap_or(&text).as_bytes())?;
     Ok(ExitCode::from(u8::from(formatted.is_none())))
 }
 

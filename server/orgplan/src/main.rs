@@ -7,6 +7,7 @@ mod explain;
 mod files;
 mod fmt;
 mod output;
+mod stdout;
 
 use clap::Parser;
 use std::process::ExitCode;
