@@ -140,44 +140,6 @@ fn hover_on_findings_entities_keys_values_and_initiatives() {
 }
 
 #[test]
-fn a_client_without_snippets_gets_their_text() {
-    let completions = |snippets: bool| {
-        let mut e = Env::with(Init {
-            snippets,
-            ..Init::default()
-        });
-        let r = e.at(
-            "new.orgplan",
-            "$0",
-            "textDocument/completion",
-            json!({ "context": { "triggerKind": 1 } }),
-        );
-        e.done();
-        let team = r["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["label"] == "team")
-            .cloned()
-            .expect("a snippet for a new team");
-        (
-            team["insertTextFormat"].clone(),
-            team["textEdit"]["newText"].clone(),
-        )
-    };
-    let (format, text) = completions(true);
-    assert_eq!(format, 2, "a snippet");
-    assert!(text.as_str().unwrap().contains("${1:"), "{text}");
-    let (format, text) = completions(false);
-    assert_eq!(format, 1, "plain text");
-    let text = text.as_str().unwrap();
-    assert!(
-        text.starts_with("team id \"Title\" {") && !text.contains('$'),
-        "{text}"
-    );
-}
-
-#[test]
 fn completion_of_leaders_teams_keys_and_values() {
     let mut e = Env::new();
     let mut out = Vec::new();

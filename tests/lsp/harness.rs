@@ -71,6 +71,9 @@ pub struct Init {
     pub related_information: bool,
     /// `textDocument.completion.completionItem.snippetSupport`.
     pub snippets: bool,
+    /// Changes to the client capabilities: each JSON pointer set to its
+    /// value (`null` takes the capability away).
+    pub caps: Vec<(&'static str, Value)>,
 }
 
 impl Default for Init {
@@ -84,6 +87,7 @@ impl Default for Init {
             env: Vec::new(),
             related_information: true,
             snippets: true,
+            caps: Vec::new(),
         }
     }
 }
@@ -175,6 +179,35 @@ impl Client {
             Some(u) => json!([{ "uri": u, "name": "root" }]),
             None => Value::Null,
         };
+        let mut capabilities = json!({
+            "general": { "positionEncodings": init.encodings },
+            "window": { "workDoneProgress": init.progress },
+            "workspace": {
+                "applyEdit": true,
+                "configuration": true,
+                "didChangeConfiguration": { "dynamicRegistration": false },
+                "didChangeWatchedFiles": { "dynamicRegistration": init.dynamic_watch },
+                "workspaceFolders": true
+            },
+            "textDocument": {
+                "hover": { "contentFormat": ["markdown", "plaintext"] },
+                "completion": { "completionItem": {
+                    "snippetSupport": init.snippets,
+                    "labelDetailsSupport": true,
+                    "documentationFormat": ["markdown", "plaintext"]
+                } },
+                "codeAction": {
+                    "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } },
+                    "isPreferredSupport": true
+                },
+                "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+                "rename": { "prepareSupport": true },
+                "publishDiagnostics": { "relatedInformation": init.related_information, "versionSupport": true }
+            }
+        });
+        for (pointer, value) in &init.caps {
+            set_pointer(&mut capabilities, pointer, value.clone());
+        }
         let result = c
             .request(
                 "initialize",
@@ -182,22 +215,7 @@ impl Client {
                     "processId": null,
                     "rootUri": root_uri,
                     "workspaceFolders": folders,
-                    "capabilities": {
-                        "general": { "positionEncodings": init.encodings },
-                        "window": { "workDoneProgress": init.progress },
-                        "workspace": {
-                            "configuration": true,
-                            "didChangeConfiguration": { "dynamicRegistration": false },
-                            "didChangeWatchedFiles": { "dynamicRegistration": init.dynamic_watch },
-                            "workspaceFolders": true
-                        },
-                        "textDocument": {
-                            "completion": { "completionItem": { "snippetSupport": init.snippets, "labelDetailsSupport": true } },
-                            "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
-                            "rename": { "prepareSupport": true },
-                            "publishDiagnostics": { "relatedInformation": init.related_information, "versionSupport": true }
-                        }
-                    }
+                    "capabilities": capabilities,
                 }),
             )
             .expect("initialize succeeds");
@@ -275,6 +293,7 @@ impl Client {
                         let s = self.settings.lock().unwrap().clone();
                         Value::Array(vec![s; n])
                     }
+                    "workspace/applyEdit" => json!({ "applied": true }),
                     _ => Value::Null,
                 };
                 let id = id.clone();
@@ -392,6 +411,26 @@ impl Drop for Client {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// Sets the value at a JSON `pointer` (creating objects on the way);
+/// `null` removes it.
+pub fn set_pointer(v: &mut Value, pointer: &str, value: Value) {
+    let mut parts: Vec<&str> = pointer.trim_start_matches('/').split('/').collect();
+    let last = parts.pop().expect("a pointer");
+    let mut at = v;
+    for p in parts {
+        if !at[p].is_object() {
+            at[p] = json!({});
+        }
+        at = &mut at[p];
+    }
+    let obj = at.as_object_mut().expect("an object");
+    if value.is_null() {
+        obj.remove(last);
+    } else {
+        obj.insert(last.to_string(), value);
     }
 }
 

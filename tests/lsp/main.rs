@@ -4,6 +4,7 @@
 #[allow(dead_code)]
 mod harness;
 
+mod capabilities;
 mod features;
 mod lifecycle;
 mod robustness;

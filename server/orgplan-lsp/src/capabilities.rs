@@ -1,12 +1,154 @@
-//! What the server tells the client it can do.
+//! Both sides of the capability handshake: what the client says it
+//! supports ([`ClientSupport`], the one table of everything the server does
+//! differently by client), and what the server tells the client it can do
+//! ([`server_capabilities`]).
 
 use crate::convert;
 use crate::handlers::completion::TRIGGERS;
 use crate::handlers::tokens;
 use orgplan_analysis::position::Encoding;
+use parking_lot::Mutex;
+use serde_json::Value;
 use tower_lsp_server::lsp_types::*;
 
-pub fn server_capabilities(enc: Encoding) -> ServerCapabilities {
+/// What the server does differently by what the client said it supports
+/// in `initialize`: one field per row, each read from one place of the
+/// client's `ClientCapabilities` (written as a JSON pointer), and a client
+/// that says nothing gets the plainest form. Every row has an end-to-end
+/// test with and without the capability (`tests/lsp/capabilities.rs`).
+///
+/// The rows are read from the capabilities as the client sent them (the
+/// transport keeps them, [`InitializeCapabilities`]), not from
+/// `lsp_types`' struct, which spells `workspace.diagnostics` without its
+/// `s` and so never sees a client's diagnostic refresh support.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ClientSupport {
+    /// `/general/positionEncodings` lists `utf-8`: positions in UTF-8;
+    /// otherwise UTF-16, the protocol's default.
+    pub encoding: Encoding,
+    /// `/textDocument/hover/contentFormat` lists `markdown`: hovers in
+    /// Markdown; otherwise plain text ([`crate::markup::plain_text`]).
+    pub hover_markdown: bool,
+    /// `/textDocument/completion/completionItem/documentationFormat` lists
+    /// `markdown`: completion documentation in Markdown; otherwise plain text.
+    pub completion_markdown: bool,
+    /// `/textDocument/completion/completionItem/snippetSupport`: templates
+    /// as snippets with tab stops; otherwise their plain text.
+    pub snippets: bool,
+    /// `/textDocument/completion/completionItem/labelDetailsSupport`: a
+    /// completion's description beside its label (`labelDetails`);
+    /// otherwise only in `detail`.
+    pub label_details: bool,
+    /// `/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport`:
+    /// document symbols as a tree (`DocumentSymbol[]`); otherwise a flat
+    /// `SymbolInformation[]`, each naming its container.
+    pub hierarchical_symbols: bool,
+    /// `/textDocument/codeAction/codeActionLiteralSupport`: quick fixes as
+    /// `CodeAction`s carrying their edit; otherwise as `Command`s that the
+    /// server runs (`workspace/executeCommand`, then `workspace/applyEdit`),
+    /// which needs [`Self::apply_edit`] (without it, no fixes are offered).
+    pub code_action_literals: bool,
+    /// `/textDocument/codeAction/isPreferredSupport`: the fix to apply
+    /// first is marked `isPreferred`; otherwise no mark.
+    pub preferred_fixes: bool,
+    /// `/workspace/applyEdit`: the client applies edits the server sends.
+    pub apply_edit: bool,
+    /// `/textDocument/publishDiagnostics/relatedInformation`: diagnostics
+    /// carry their related places; otherwise none.
+    pub related_information: bool,
+    /// `/window/workDoneProgress`: loading the workspace reports
+    /// `$/progress`; otherwise only a log message at the end.
+    pub work_done_progress: bool,
+    /// `/workspace/didChangeWatchedFiles/dynamicRegistration`: the server
+    /// registers watchers for plans and `orgplan.toml`.
+    pub watch_dynamic: bool,
+    /// `/workspace/configuration`: settings are pulled
+    /// (`workspace/configuration`); otherwise read from
+    /// `didChangeConfiguration` notifications.
+    pub configuration: bool,
+    /// `/workspace/didChangeConfiguration/dynamicRegistration`: the server
+    /// registers for configuration changes.
+    pub config_dynamic: bool,
+}
+
+impl ClientSupport {
+    /// The table, read from the `capabilities` of `initialize` as sent.
+    pub fn from_json(c: &Value) -> ClientSupport {
+        let flag = |path: &str| c.pointer(path).and_then(Value::as_bool).unwrap_or(false);
+        let lists = |path: &str, item: &str| {
+            c.pointer(path)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|v| v == item))
+        };
+        ClientSupport {
+            encoding: if lists("/general/positionEncodings", "utf-8") {
+                Encoding::Utf8
+            } else {
+                Encoding::Utf16
+            },
+            hover_markdown: lists("/textDocument/hover/contentFormat", "markdown"),
+            completion_markdown: lists(
+                "/textDocument/completion/completionItem/documentationFormat",
+                "markdown",
+            ),
+            snippets: flag("/textDocument/completion/completionItem/snippetSupport"),
+            label_details: flag("/textDocument/completion/completionItem/labelDetailsSupport"),
+            hierarchical_symbols: flag(
+                "/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport",
+            ),
+            code_action_literals: c
+                .pointer("/textDocument/codeAction/codeActionLiteralSupport")
+                .is_some_and(Value::is_object),
+            preferred_fixes: flag("/textDocument/codeAction/isPreferredSupport"),
+            apply_edit: flag("/workspace/applyEdit"),
+            related_information: flag("/textDocument/publishDiagnostics/relatedInformation"),
+            work_done_progress: flag("/window/workDoneProgress"),
+            watch_dynamic: flag("/workspace/didChangeWatchedFiles/dynamicRegistration"),
+            configuration: flag("/workspace/configuration"),
+            config_dynamic: flag("/workspace/didChangeConfiguration/dynamicRegistration"),
+        }
+    }
+
+    /// Whether quick fixes are offered as commands the server runs.
+    pub fn fixes_as_commands(&self) -> bool {
+        !self.code_action_literals && self.apply_edit
+    }
+}
+
+/// The capabilities of the client's `initialize`, as it sent them: kept by
+/// the transport, read by the server's `initialize`.
+#[derive(Default)]
+pub struct InitializeCapabilities(Mutex<Option<Value>>);
+
+impl InitializeCapabilities {
+    /// Keeps the capabilities of an `initialize` request's body.
+    pub fn keep(&self, body: &[u8]) {
+        #[derive(serde::Deserialize)]
+        struct Request {
+            params: Params,
+        }
+        #[derive(serde::Deserialize)]
+        struct Params {
+            #[serde(default)]
+            capabilities: Value,
+        }
+        if let Ok(r) = serde_json::from_slice::<Request>(body) {
+            *self.0.lock() = Some(r.params.capabilities);
+        }
+    }
+
+    pub fn take(&self) -> Option<Value> {
+        self.0.lock().take()
+    }
+}
+
+/// The command that applies a quick fix, for clients that take commands
+/// but no code action literals; its one argument is the fix's
+/// `WorkspaceEdit`.
+pub const APPLY_FIX_COMMAND: &str = "orgplan.applyFix";
+
+pub fn server_capabilities(support: &ClientSupport) -> ServerCapabilities {
+    let enc = support.encoding;
     ServerCapabilities {
         position_encoding: Some(convert::encoding_kind(enc)),
         text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -50,6 +192,10 @@ pub fn server_capabilities(enc: Encoding) -> ServerCapabilities {
         inlay_hint_provider: Some(OneOf::Left(true)),
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
+        }),
+        execute_command_provider: support.fixes_as_commands().then(|| ExecuteCommandOptions {
+            commands: vec![APPLY_FIX_COMMAND.to_string()],
+            work_done_progress_options: WorkDoneProgressOptions::default(),
         }),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {

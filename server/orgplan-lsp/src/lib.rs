@@ -9,6 +9,7 @@ mod capabilities;
 mod convert;
 mod diagnostics;
 mod handlers;
+mod markup;
 mod opened;
 mod server;
 mod session;
@@ -95,8 +96,10 @@ async fn serve(
     let (frames, own) = transport::frames();
     let texts = Arc::new(opened::OpenTexts::default());
     let opened = texts.clone();
+    let caps = Arc::new(capabilities::InitializeCapabilities::default());
+    let kept = caps.clone();
     let mut builder =
-        LspService::build(move |client| server::Backend::new(client, frames, opened, flag));
+        LspService::build(move |client| server::Backend::new(client, frames, opened, flag, kept));
     if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
         // Requests that only the end-to-end tests send.
         builder = builder
@@ -104,7 +107,7 @@ async fn serve(
             .custom_method("orgplan/test/text", server::Backend::test_text);
     }
     let (service, socket) = builder.finish();
-    let (input, output, writer) = transport::guard(input, output, own, texts);
+    let (input, output, writer) = transport::guard(input, output, own, texts, caps);
     Server::new(input, output, socket).serve(service).await;
     // Let the last frames reach stdout.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;

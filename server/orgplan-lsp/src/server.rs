@@ -3,11 +3,11 @@
 //! `handlers` modules, which convert, call `orgplan_analysis::ide`, and
 //! convert back.
 
+use crate::capabilities::{self, ClientSupport};
+use crate::convert;
 use crate::diagnostics;
 use crate::handlers;
 use crate::session::{self, Session};
-use crate::{capabilities, convert};
-use orgplan_analysis::position::Encoding;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -17,17 +17,6 @@ use tokio::sync::Notify;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::lsp_types::*;
 use tower_lsp_server::{Client, LanguageServer};
-
-/// What the client said it can do.
-#[derive(Default, Clone, Copy)]
-pub struct ClientCaps {
-    pub watch_dynamic: bool,
-    pub work_done_progress: bool,
-    pub configuration: bool,
-    pub config_dynamic: bool,
-    /// `textDocument.completion.completionItem.snippetSupport`.
-    pub snippets: bool,
-}
 
 /// The server: a cheap handle on [`Inner`], so that long work (loading,
 /// asking the client for settings) can run in tasks of its own and never
@@ -50,7 +39,8 @@ pub struct Inner {
     pub state: Arc<Mutex<Session>>,
     pub publish: Arc<Notify>,
     pub shutdown: Arc<AtomicBool>,
-    pub caps: Mutex<ClientCaps>,
+    /// The capabilities of `initialize` as the client sent them.
+    pub initialize_caps: Arc<crate::capabilities::InitializeCapabilities>,
     pub folders: Mutex<Vec<PathBuf>>,
 }
 
@@ -60,6 +50,7 @@ impl Backend {
         frames: crate::transport::Frames,
         opened: Arc<crate::opened::OpenTexts>,
         shutdown: Arc<AtomicBool>,
+        initialize_caps: Arc<crate::capabilities::InitializeCapabilities>,
     ) -> Backend {
         Backend(Arc::new(Inner {
             client,
@@ -68,13 +59,18 @@ impl Backend {
             state: Arc::new(Mutex::new(Session::default())),
             publish: Arc::new(Notify::new()),
             shutdown,
-            caps: Mutex::new(ClientCaps::default()),
+            initialize_caps,
             folders: Mutex::new(Vec::new()),
         }))
     }
 }
 
 impl Inner {
+    /// What the client supports.
+    pub fn support(&self) -> ClientSupport {
+        self.state.lock().support
+    }
+
     /// Runs `f` on the session under the lock, turning a panic into an
     /// internal error (the lock is released as the panic unwinds, and
     /// `parking_lot` locks are never poisoned).
@@ -105,7 +101,7 @@ impl Inner {
     }
 
     async fn pull_configuration(&self) {
-        if !self.caps.lock().configuration {
+        if !self.support().configuration {
             return;
         }
         let items = vec![ConfigurationItem {
@@ -126,7 +122,7 @@ impl Inner {
     }
 
     async fn register_watchers(&self) {
-        let caps = *self.caps.lock();
+        let caps = self.support();
         let mut registrations = Vec::new();
         if caps.watch_dynamic {
             let watchers = ["**/*.orgplan", "**/orgplan.toml"]
@@ -170,7 +166,7 @@ impl Inner {
         if folders.is_empty() {
             return;
         }
-        let progress = if self.caps.lock().work_done_progress {
+        let progress = if self.support().work_done_progress {
             let token = NumberOrString::String("orgplan/load".to_string());
             let created = self
                 .client
@@ -276,46 +272,6 @@ pub fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
-fn negotiate_encoding(params: &InitializeParams) -> Encoding {
-    let offered = params
-        .capabilities
-        .general
-        .as_ref()
-        .and_then(|g| g.position_encodings.as_ref());
-    match offered {
-        Some(encs) if encs.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
-        _ => Encoding::Utf16,
-    }
-}
-
-fn client_caps(params: &InitializeParams) -> ClientCaps {
-    let c = &params.capabilities;
-    let ws = c.workspace.as_ref();
-    ClientCaps {
-        watch_dynamic: ws
-            .and_then(|w| w.did_change_watched_files.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false),
-        work_done_progress: c
-            .window
-            .as_ref()
-            .and_then(|w| w.work_done_progress)
-            .unwrap_or(false),
-        configuration: ws.and_then(|w| w.configuration).unwrap_or(false),
-        config_dynamic: ws
-            .and_then(|w| w.did_change_configuration.as_ref())
-            .and_then(|d| d.dynamic_registration)
-            .unwrap_or(false),
-        snippets: c
-            .text_document
-            .as_ref()
-            .and_then(|t| t.completion.as_ref())
-            .and_then(|c| c.completion_item.as_ref())
-            .and_then(|i| i.snippet_support)
-            .unwrap_or(false),
-    }
-}
-
 #[allow(deprecated)]
 fn folders(params: &InitializeParams) -> Vec<PathBuf> {
     let uris: Vec<Uri> = match &params.workspace_folders {
@@ -331,27 +287,25 @@ fn folders(params: &InitializeParams) -> Vec<PathBuf> {
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let enc = negotiate_encoding(&params);
-        let caps = client_caps(&params);
+        // As sent; `lsp_types` would drop what it spells differently.
+        let caps = self
+            .initialize_caps
+            .take()
+            .unwrap_or_else(|| serde_json::to_value(&params.capabilities).unwrap_or_default());
+        let support = ClientSupport::from_json(&caps);
+        let enc = support.encoding;
         let folders = folders(&params);
-        *self.caps.lock() = caps;
         *self.folders.lock() = folders.clone();
         self.with_session("initialize", |s| {
+            s.support = support;
             s.set_encoding(enc);
-            s.related_information = params
-                .capabilities
-                .text_document
-                .as_ref()
-                .and_then(|t| t.publish_diagnostics.as_ref())
-                .and_then(|p| p.related_information)
-                .unwrap_or(false);
             for f in folders {
                 s.add_root(f);
             }
         })?;
         tracing::info!("initialize: position encoding {enc:?}");
         Ok(InitializeResult {
-            capabilities: capabilities::server_capabilities(enc),
+            capabilities: capabilities::server_capabilities(&support),
             server_info: Some(ServerInfo {
                 name: "orgplan".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -447,7 +401,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if self.caps.lock().configuration {
+        if self.support().configuration {
             let this = self.0.clone();
             tokio::spawn(async move { this.pull_configuration().await });
         } else {
@@ -472,9 +426,8 @@ impl LanguageServer for Backend {
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        let snippets = self.caps.lock().snippets;
         self.with_file("completion", &uri, |snap| {
-            handlers::completion::completion(snap, &params, snippets)
+            handlers::completion::completion(snap, &params)
         })
     }
 
@@ -587,6 +540,33 @@ impl LanguageServer for Backend {
         self.with_file("codeAction", &uri, |snap| {
             handlers::code_actions::code_actions(snap, &params)
         })
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != capabilities::APPLY_FIX_COMMAND {
+            return Err(Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        let edit = params
+            .arguments
+            .into_iter()
+            .next()
+            .and_then(|a| serde_json::from_value::<WorkspaceEdit>(a).ok())
+            .ok_or_else(|| Error::invalid_params("the fix's edit is missing"))?;
+        match self.client.apply_edit(edit).await {
+            Ok(r) if !r.applied => tracing::warn!(
+                "the client did not apply a fix: {}",
+                r.failure_reason.unwrap_or_default()
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("workspace/applyEdit failed: {e}"),
+        }
+        Ok(None)
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

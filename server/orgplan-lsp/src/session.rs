@@ -69,9 +69,8 @@ pub struct Publication {
 #[derive(Default)]
 pub struct Session {
     pub encoding: Encoding,
-    /// The client accepts diagnostics with related places
-    /// (`textDocument.publishDiagnostics.relatedInformation`).
-    pub related_information: bool,
+    /// What the client supports.
+    pub support: crate::capabilities::ClientSupport,
     /// Canonical workspace folders, with their projects.
     pub roots: Vec<(PathBuf, ProjectId)>,
     pub projects: HashMap<ProjectId, Project>,
@@ -623,7 +622,7 @@ impl Session {
             }
             let docs = &self.docs;
             // Related places only for a client that takes them.
-            let related = self.related_information;
+            let related = self.support.related_information;
             let locate = |loc: orgplan_analysis::Loc| {
                 if !related {
                     return None;

@@ -23,6 +23,7 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, DuplexStream};
 use tokio::sync::mpsc;
 
+use crate::capabilities::InitializeCapabilities;
 use crate::opened::{self, OpenTexts};
 
 /// The largest body accepted.
@@ -370,6 +371,7 @@ async fn pump_input(
     mut to_server: DuplexStream,
     answers: mpsc::Sender<Value>,
     texts: &OpenTexts,
+    caps: &InitializeCapabilities,
 ) {
     let mut initialized = false;
     let mut inp = Input {
@@ -427,6 +429,10 @@ async fn pump_input(
         match check(&body) {
             Ok(method) => {
                 let body = match method.as_deref() {
+                    Some("initialize") => {
+                        caps.keep(&body);
+                        body
+                    }
                     Some("initialized") => {
                         initialized = true;
                         body
@@ -517,8 +523,9 @@ pub async fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
     let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
     let mut passed = Vec::new();
     let texts = OpenTexts::default();
+    let caps = InitializeCapabilities::default();
     let ((), _) = tokio::join!(
-        pump_input(input, to_server, tx, &texts),
+        pump_input(input, to_server, tx, &texts, &caps),
         server_in.read_to_end(&mut passed)
     );
     let mut answers = Vec::new();
@@ -537,11 +544,12 @@ pub fn guard(
     output: impl AsyncWrite + Unpin + Send + 'static,
     own: FrameQueue,
     texts: std::sync::Arc<OpenTexts>,
+    caps: std::sync::Arc<InitializeCapabilities>,
 ) -> (DuplexStream, DuplexStream, tokio::task::JoinHandle<()>) {
     let (to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
     let (tx, rx) = mpsc::channel(MAX_PENDING_ANSWERS);
-    tokio::spawn(async move { pump_input(input, to_server, tx, &texts).await });
+    tokio::spawn(async move { pump_input(input, to_server, tx, &texts, &caps).await });
     let writer = tokio::spawn(pump_output(from_server, rx, own, output));
     (server_in, server_out, writer)
 }
@@ -557,7 +565,14 @@ mod tests {
     async fn run(input: &[u8]) -> (String, Vec<Value>) {
         let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
         let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
-        pump_input(input, to_server, tx, &OpenTexts::default()).await;
+        pump_input(
+            input,
+            to_server,
+            tx,
+            &OpenTexts::default(),
+            &InitializeCapabilities::default(),
+        )
+        .await;
         let mut passed = String::new();
         server_in.read_to_string(&mut passed).await.unwrap();
         let mut answers = Vec::new();
@@ -661,7 +676,14 @@ mod tests {
         let texts = OpenTexts::default();
         let (to_server, mut server_in) = tokio::io::duplex(1 << 16);
         let (tx, mut rx) = mpsc::channel(MAX_PENDING_ANSWERS);
-        pump_input(input.as_bytes(), to_server, tx, &texts).await;
+        pump_input(
+            input.as_bytes(),
+            to_server,
+            tx,
+            &texts,
+            &InitializeCapabilities::default(),
+        )
+        .await;
         let mut passed = String::new();
         server_in.read_to_string(&mut passed).await.unwrap();
         // Before `initialized`, the message goes on whole; after, without

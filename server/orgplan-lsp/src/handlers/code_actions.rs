@@ -1,6 +1,7 @@
 //! textDocument/codeAction: the quick fixes of the findings in range.
 
 use super::Snap;
+use crate::capabilities::APPLY_FIX_COMMAND;
 use crate::convert;
 use orgplan_analysis::ide::code_actions;
 use tower_lsp_server::lsp_types::*;
@@ -12,7 +13,15 @@ pub fn workspace_edit(snap: &Snap, edits: &[orgplan_analysis::rules::Edit]) -> W
     }
 }
 
+/// The quick fixes in range, as the client takes them: code actions
+/// carrying their edit, or (for a client without code action literals)
+/// commands that the server runs by asking the client to apply the edit;
+/// none for a client that can do neither.
 pub fn code_actions(snap: &Snap, params: &CodeActionParams) -> Option<CodeActionResponse> {
+    let support = snap.session.support;
+    if !support.code_action_literals && !support.apply_edit {
+        return Some(Vec::new());
+    }
     if let Some(only) = &params.context.only {
         if !only.iter().any(|k| k.as_str().starts_with("quickfix")) {
             return Some(Vec::new());
@@ -24,14 +33,22 @@ pub fn code_actions(snap: &Snap, params: &CodeActionParams) -> Option<CodeAction
         actions
             .into_iter()
             .map(|a| {
+                let edit = workspace_edit(snap, &a.edits);
+                if !support.code_action_literals {
+                    return CodeActionOrCommand::Command(Command {
+                        title: a.title,
+                        command: APPLY_FIX_COMMAND.to_string(),
+                        arguments: Some(vec![serde_json::to_value(edit).unwrap_or_default()]),
+                    });
+                }
                 let diag =
                     convert::diagnostic(a.finding, &snap.lines, snap.enc, &|l| snap.location(l));
                 CodeActionOrCommand::CodeAction(CodeAction {
                     title: a.title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diag]),
-                    edit: Some(workspace_edit(snap, &a.edits)),
-                    is_preferred: Some(a.preferred),
+                    edit: Some(edit),
+                    is_preferred: support.preferred_fixes.then_some(a.preferred),
                     ..CodeAction::default()
                 })
             })

@@ -6,13 +6,13 @@ use tower_lsp_server::lsp_types::*;
 
 pub const TRIGGERS: [&str; 3] = [":", " ", ","];
 
-/// Completion items; snippets as plain text for a client that takes none
-/// (`snippets`: it declared `completionItem.snippetSupport`).
-pub fn completion(
-    snap: &Snap,
-    params: &CompletionParams,
-    snippets: bool,
-) -> Option<CompletionResponse> {
+/// Completion items, as the client takes them
+/// ([`crate::capabilities::ClientSupport`]): snippets as plain text for a
+/// client that takes none, documentation as plain text for one that shows
+/// no Markdown, the description beside the label only where it can go.
+pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionResponse> {
+    let support = snap.session.support;
+    let snippets = support.snippets;
     let offset = snap.offset(params.text_document_position.position);
     let found = completion::completions(snap.ws, &snap.analysis, snap.file, offset);
     let items = found
@@ -27,10 +27,14 @@ pub fn completion(
         })
         .map(|i| CompletionItem {
             label: i.label.clone(),
-            label_details: i.detail.as_ref().map(|d| CompletionItemLabelDetails {
-                detail: None,
-                description: Some(d.clone()),
-            }),
+            label_details: i
+                .detail
+                .as_ref()
+                .filter(|_| support.label_details)
+                .map(|d| CompletionItemLabelDetails {
+                    detail: None,
+                    description: Some(d.clone()),
+                }),
             kind: Some(match i.kind {
                 ItemKind::Leader => CompletionItemKind::CLASS,
                 ItemKind::Team => CompletionItemKind::STRUCT,
@@ -41,10 +45,7 @@ pub fn completion(
             }),
             detail: i.detail.clone(),
             documentation: i.documentation.map(|d| {
-                Documentation::MarkupContent(MarkupContent {
-                    kind: MarkupKind::Markdown,
-                    value: d,
-                })
+                Documentation::MarkupContent(crate::markup::content(d, support.completion_markdown))
             }),
             sort_text: Some(i.sort_text),
             filter_text: Some(i.label),

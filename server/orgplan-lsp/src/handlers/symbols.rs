@@ -30,11 +30,49 @@ fn convert(snap: &Snap, s: symbols::Symbol) -> DocumentSymbol {
     }
 }
 
+/// The symbols of a document: a tree for a client that takes one
+/// (`hierarchicalDocumentSymbolSupport`), otherwise a flat list in document
+/// order, each symbol naming the one it is in.
 pub fn document_symbols(snap: &Snap) -> Option<DocumentSymbolResponse> {
     let syms = symbols::document_symbols(snap.ws, snap.file);
-    Some(DocumentSymbolResponse::Nested(
-        syms.into_iter().map(|s| convert(snap, s)).collect(),
-    ))
+    if snap.session.support.hierarchical_symbols {
+        return Some(DocumentSymbolResponse::Nested(
+            syms.into_iter().map(|s| convert(snap, s)).collect(),
+        ));
+    }
+    let uri = snap
+        .location(orgplan_analysis::Loc {
+            file: snap.file,
+            range: orgplan_analysis::TextRange::new(0, 0),
+        })?
+        .uri;
+    let mut flat = Vec::new();
+    flatten(snap, &uri, syms, None, &mut flat);
+    Some(DocumentSymbolResponse::Flat(flat))
+}
+
+#[allow(deprecated)]
+fn flatten(
+    snap: &Snap,
+    uri: &Uri,
+    syms: Vec<symbols::Symbol>,
+    container: Option<&str>,
+    out: &mut Vec<SymbolInformation>,
+) {
+    for s in syms {
+        out.push(SymbolInformation {
+            name: s.name.clone(),
+            kind: kind(s.kind),
+            tags: None,
+            deprecated: None,
+            location: Location {
+                uri: uri.clone(),
+                range: snap.range(s.range),
+            },
+            container_name: container.map(str::to_string),
+        });
+        flatten(snap, uri, s.children, Some(&s.name), out);
+    }
 }
 
 /// Matches across every project.
