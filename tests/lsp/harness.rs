@@ -64,6 +64,8 @@ pub struct Init {
     pub root: Option<PathBuf>,
     pub encodings: Vec<&'static str>,
     pub settings: Value,
+    /// `initializationOptions`.
+    pub init_options: Value,
     pub dynamic_watch: bool,
     pub progress: bool,
     pub env: Vec<(&'static str, &'static str)>,
@@ -82,6 +84,7 @@ impl Default for Init {
             root: None,
             encodings: vec!["utf-16"],
             settings: Value::Null,
+            init_options: Value::Null,
             dynamic_watch: true,
             progress: true,
             env: Vec::new(),
@@ -215,6 +218,7 @@ impl Client {
                     "processId": null,
                     "rootUri": root_uri,
                     "workspaceFolders": folders,
+                    "initializationOptions": init.init_options,
                     "capabilities": capabilities,
                 }),
             )

@@ -480,3 +480,111 @@ fn a_folder_added_inside_another_takes_its_files() {
     assert_eq!(fba.len(), 1, "{symbols}");
     assert_eq!(c.shutdown(), 0);
 }
+
+/// A team that depends on three teams (the default threshold) and an
+/// initiative with no scope.
+const THREE_DEPENDENCIES: &str = "leader jane \"Jane\" { }\ninitiative fba \"FBA\" {\n  leader: jane\n  metrics: \"m\"\n  teams: a\n}\nteam a \"A\" {\n  reports_to: jane\n  roles: engineering, qa, design, product\n  depends_on b { owner: a\n plan: \"p\" }\n  depends_on c { owner: a\n plan: \"p\" }\n  depends_on d { owner: a\n plan: \"p\" }\n}\nteam b \"B\" { functional: true }\nteam c \"C\" { functional: true }\nteam d \"D\" { functional: true }\n";
+
+#[test]
+fn orgplan_toml_wins_over_the_editor_even_when_it_writes_the_default() {
+    let dir = workspace(&[
+        ("plan.orgplan", THREE_DEPENDENCIES),
+        (
+            "orgplan.toml",
+            "[rules]\nmissing-scope = \"warning\"\n\n[team]\nmax-dependencies = 2\n",
+        ),
+    ]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        settings: json!({ "rules": { "missing-scope": "off" }, "team": { "maxDependencies": 5 } }),
+        ..Init::default()
+    });
+    let plan = c.uri("plan.orgplan");
+    let d = c.wait_diagnostics(&plan, |d| {
+        codes(d).contains(&"too-many-dependencies".to_string())
+    });
+    assert!(codes(&d).contains(&"missing-scope".to_string()), "{d}");
+    // The file now writes the defaults: they still win over the editor's 5 and `off`.
+    std::fs::write(
+        dir.path().join("orgplan.toml"),
+        "[rules]\nmissing-scope = \"warning\"\n\n[team]\nmax-dependencies = 3\n",
+    )
+    .unwrap();
+    let toml = c.uri("orgplan.toml");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": toml, "type": 2 }] }),
+    );
+    let d = c.wait_diagnostics(&plan, |d| {
+        !codes(d).contains(&"too-many-dependencies".to_string())
+    });
+    assert_eq!(codes(&d), vec!["missing-scope"]);
+    // Without the file, the editor's settings apply.
+    std::fs::remove_file(dir.path().join("orgplan.toml")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": toml, "type": 3 }] }),
+    );
+    let d = c.wait_diagnostics(&plan, |d| codes(d).is_empty());
+    assert_eq!(codes(&d), Vec::<String>::new());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn initialization_options_stand_until_the_client_answers_with_settings() {
+    let dir = workspace(&[("plan.orgplan", "initiative fba \"FBA\" { }\n")]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        // The client has nothing for the section (`null`)...
+        settings: Value::Null,
+        // ...but gave settings at initialisation.
+        init_options: json!({ "rules": { "missing-scope": "off", "missing-metrics": "off" } }),
+        ..Init::default()
+    });
+    let plan = c.uri("plan.orgplan");
+    let d = c.wait_diagnostics(&plan, |_| true);
+    assert_eq!(codes(&d), vec!["initiative-without-leader"]);
+    // An answer replaces them whole: what it does not set goes back to the default.
+    *c.settings.lock().unwrap() = json!({ "rules": { "missing-metrics": "off" } });
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": {} }),
+    );
+    let d = c.wait_diagnostics(&plan, |d| codes(d).contains(&"missing-scope".to_string()));
+    assert_eq!(
+        codes(&d),
+        vec!["initiative-without-leader", "missing-scope"]
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn bad_editor_settings_are_named_and_the_rest_applies() {
+    let dir = workspace(&[("plan.orgplan", "initiative fba \"FBA\" { }\n")]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        settings: json!({
+            "rules": { "missing-scope": "off", "missing-metrix": "off", "missing-metrics": 3 },
+            "team": { "maxDependencies": "many" },
+            "colour": true,
+        }),
+        ..Init::default()
+    });
+    let plan = c.uri("plan.orgplan");
+    let d = c.wait_diagnostics(&plan, |d| !codes(d).contains(&"missing-scope".to_string()));
+    assert_eq!(
+        codes(&d),
+        vec!["initiative-without-leader", "missing-metrics"]
+    );
+    c.wait_until("a message about the settings", |n| {
+        n.iter().any(|m| m["method"] == "window/showMessage")
+    });
+    let shown: Vec<&Value> = c
+        .notifications
+        .iter()
+        .filter(|m| m["method"] == "window/showMessage")
+        .collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    insta::assert_snapshot!(shown[0]["params"]["message"].as_str().unwrap(), @r#"orgplan: settings ignored (the rest apply): `orgplan.colour`: there is no such setting; `orgplan.rules.missing-metrics` should be `error`, `warning`, `info`, `hint` or `off`, not 3; `orgplan.rules.missing-metrix`: there is no rule `missing-metrix` — did you mean `missing-metrics`?; `orgplan.team.maxDependencies` should be a whole number of zero or more, not "many""#);
+    assert_eq!(c.shutdown(), 0);
+}

@@ -51,18 +51,37 @@ impl Default for Config {
     }
 }
 
+/// What one source of settings says, and nothing more: a field it does not
+/// set is `None` (or absent from `rules`), so that a value written equal to
+/// the default still counts. The configuration in force is the defaults
+/// with the layers applied in order ([`Config::apply`]): the editor's
+/// settings, then `orgplan.toml`, then the command line's `--rule`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layer {
+    pub rules: BTreeMap<String, Level>,
+    pub required_roles: Option<Vec<String>>,
+    pub max_dependencies: Option<usize>,
+}
+
 impl Config {
+    /// Sets what `layer` sets, over what is there.
+    pub fn apply(&mut self, layer: &Layer) {
+        self.rules
+            .extend(layer.rules.iter().map(|(k, v)| (k.clone(), *v)));
+        if let Some(roles) = &layer.required_roles {
+            self.required_roles = roles.clone();
+        }
+        if let Some(max) = layer.max_dependencies {
+            self.max_dependencies = max;
+        }
+    }
+
     /// The level in force for `rule`.
     pub fn level(&self, rule: &rules::Rule) -> Level {
         self.rules
             .get(rule.name)
             .copied()
             .unwrap_or(Level::On(rule.default_severity))
-    }
-
-    /// Overlays `other`'s explicit rule levels and settings onto `self`.
-    pub fn merge_rules(&mut self, levels: impl IntoIterator<Item = (String, Level)>) {
-        self.rules.extend(levels);
     }
 }
 
@@ -88,10 +107,10 @@ struct RawTeam {
     max_dependencies: Option<Spanned<i64>>,
 }
 
-/// Reads an `orgplan.toml`. Returns the configuration (defaults where the
-/// file says nothing usable) and every problem found.
-pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
-    let mut config = Config::default();
+/// Reads an `orgplan.toml`. Returns what it sets (nothing where it says
+/// nothing usable) and every problem found.
+pub fn parse(text: &str) -> (Layer, Vec<ConfigError>) {
+    let mut config = Layer::default();
     let mut errors = Vec::new();
     let raw: RawConfig = match toml::from_str(text) {
         Ok(raw) => raw,
@@ -136,11 +155,11 @@ pub fn parse(text: &str) -> (Config, Vec<ConfigError>) {
     }
     if let Some(team) = raw.team {
         if let Some(roles) = team.required_roles {
-            config.required_roles = roles.into_inner();
+            config.required_roles = Some(roles.into_inner());
         }
         if let Some(max) = team.max_dependencies {
             match usize::try_from(*max.get_ref()) {
-                Ok(n) => config.max_dependencies = n,
+                Ok(n) => config.max_dependencies = Some(n),
                 Err(_) => errors.push(ConfigError {
                     range: TextRange::new(max.span().start, max.span().end),
                     message: "`max-dependencies` must be zero or more".to_string(),
@@ -159,7 +178,7 @@ mod tests {
     fn defaults_when_empty() {
         let (c, e) = parse("");
         assert!(e.is_empty());
-        assert_eq!(c, Config::default());
+        assert_eq!(c, Layer::default());
     }
 
     #[test]
@@ -170,8 +189,8 @@ mod tests {
         assert!(e.is_empty(), "{e:?}");
         assert_eq!(c.rules["part-time-leader"], Level::On(Severity::Error));
         assert_eq!(c.rules["missing-scope"], Level::Off);
-        assert_eq!(c.required_roles, vec!["engineering"]);
-        assert_eq!(c.max_dependencies, 5);
+        assert_eq!(c.required_roles, Some(vec!["engineering".to_string()]));
+        assert_eq!(c.max_dependencies, Some(5));
     }
 
     #[test]
@@ -203,7 +222,7 @@ mod tests {
         let (c, e) = parse(text);
         assert_eq!(e.len(), 1);
         assert!(e[0].range.start() >= 8, "{:?}", e[0].range);
-        assert_eq!(c, Config::default());
+        assert_eq!(c, Layer::default());
     }
 
     #[test]
@@ -211,5 +230,97 @@ mod tests {
         let (_, e) = parse("[teams]\nmax-dependencies = 2\n");
         assert_eq!(e.len(), 1);
         assert!(e[0].message.contains("unknown field"), "{}", e[0].message);
+    }
+
+    /// `orgplan.toml` wins over the editor whatever it writes (the default
+    /// value included), the editor over the defaults, the command line over
+    /// both: field by field, for any mix of what each sets.
+    mod precedence {
+        use super::*;
+        use crate::Workspace;
+        use proptest::prelude::*;
+
+        const RULES: &[&str] = &["missing-scope", "orphan-team", "part-time-leader"];
+
+        fn level() -> impl Strategy<Value = Level> {
+            prop_oneof![
+                Just(Level::Off),
+                Just(Level::On(Severity::Error)),
+                Just(Level::On(Severity::Warning)),
+                Just(Level::On(Severity::Hint)),
+            ]
+        }
+
+        fn layer() -> impl Strategy<Value = Layer> {
+            (
+                proptest::collection::btree_map(
+                    proptest::sample::select(RULES).prop_map(String::from),
+                    level(),
+                    0..3,
+                ),
+                proptest::option::of(proptest::sample::subsequence(
+                    vec!["engineering", "qa", "design", "product"],
+                    0..4,
+                )),
+                // Around the default (3), so that the default itself is often written.
+                proptest::option::of(2usize..5),
+            )
+                .prop_map(|(rules, roles, max)| Layer {
+                    rules,
+                    required_roles: roles.map(|r| r.into_iter().map(String::from).collect()),
+                    max_dependencies: max,
+                })
+        }
+
+        fn toml_of(l: &Layer) -> String {
+            let mut t = String::from("[rules]\n");
+            for (name, level) in &l.rules {
+                let level = match level {
+                    Level::Off => "off",
+                    Level::On(s) => s.as_str(),
+                };
+                t.push_str(&format!("{name} = \"{level}\"\n"));
+            }
+            t.push_str("[team]\n");
+            if let Some(roles) = &l.required_roles {
+                t.push_str(&format!("required-roles = {roles:?}\n"));
+            }
+            if let Some(max) = l.max_dependencies {
+                t.push_str(&format!("max-dependencies = {max}\n"));
+            }
+            t
+        }
+
+        proptest! {
+            #[test]
+            fn each_field_comes_from_the_last_layer_that_sets_it(
+                editor in layer(),
+                file in layer(),
+                cli in proptest::collection::btree_map(
+                    proptest::sample::select(RULES).prop_map(String::from), level(), 0..2),
+            ) {
+                let mut ws = Workspace::new();
+                ws.set_editor_layer(editor.clone());
+                let (read, errors) = parse(&toml_of(&file));
+                prop_assert!(errors.is_empty(), "{errors:?}");
+                prop_assert_eq!(&read, &file);
+                ws.set_config_file(Some(("orgplan.toml", toml_of(&file))));
+                ws.set_rule_overrides(cli.clone());
+                let c = ws.config();
+                let d = Config::default();
+                prop_assert_eq!(
+                    &c.required_roles,
+                    file.required_roles.as_ref().or(editor.required_roles.as_ref()).unwrap_or(&d.required_roles)
+                );
+                prop_assert_eq!(
+                    c.max_dependencies,
+                    file.max_dependencies.or(editor.max_dependencies).unwrap_or(d.max_dependencies)
+                );
+                for name in RULES {
+                    let want = cli.get(*name).or(file.rules.get(*name)).or(editor.rules.get(*name));
+                    prop_assert_eq!(c.rules.get(*name), want);
+                }
+            }
+        }
     }
 }

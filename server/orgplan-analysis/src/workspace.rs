@@ -3,7 +3,7 @@
 //! change.
 
 use crate::chunks::{self, Parsed};
-use crate::config::{self, Config, ConfigError, Level};
+use crate::config::{self, Config, ConfigError, Layer, Level};
 use crate::incremental::{self, Parts};
 use crate::model::Model;
 use crate::position::{LineIndex, Lines};
@@ -80,9 +80,12 @@ pub struct Workspace {
     by_path: BTreeMap<String, FileId>,
     next_id: u32,
     config_file: Option<ConfigFile>,
-    file_config: Config,
+    /// What `orgplan.toml` sets.
+    file_layer: Layer,
+    /// Rule levels from the command line.
     overrides: BTreeMap<String, Level>,
-    client_config: Option<Config>,
+    /// What the editor's settings set.
+    editor_layer: Layer,
     analysis: Option<Arc<Analysis>>,
     /// Did-you-mean suggestions, kept across analyses while the ids stay.
     suggestions: crate::suggest::Memo,
@@ -238,7 +241,7 @@ impl Workspace {
         match file {
             None => {
                 self.config_file = None;
-                self.file_config = Config::default();
+                self.file_layer = Layer::default();
                 None
             }
             Some((path, text)) => {
@@ -246,8 +249,8 @@ impl Workspace {
                     Some(c) if c.path == path => c.id,
                     _ => self.alloc_id(),
                 };
-                let (cfg, errors) = config::parse(&text);
-                self.file_config = cfg;
+                let (layer, errors) = config::parse(&text);
+                self.file_layer = layer;
                 self.config_file = Some(ConfigFile {
                     id,
                     path: path.to_string(),
@@ -267,27 +270,22 @@ impl Workspace {
     }
 
     /// Settings from the editor: used where `orgplan.toml` says nothing.
-    pub fn set_client_config(&mut self, config: Option<Config>) {
-        self.client_config = config;
-        self.invalidate();
+    pub fn set_editor_layer(&mut self, layer: Layer) {
+        if self.editor_layer != layer {
+            self.editor_layer = layer;
+            self.invalidate();
+        }
     }
 
-    /// The configuration in force: defaults, then the editor's settings,
-    /// then `orgplan.toml`, then overrides.
+    /// The configuration in force: the defaults, then what the editor's
+    /// settings set, then what `orgplan.toml` sets (whatever value it
+    /// writes, the default's included), then the command line's levels.
     pub fn config(&self) -> Config {
-        let mut c = match &self.client_config {
-            Some(client) => client.clone(),
-            None => Config::default(),
-        };
-        let defaults = Config::default();
-        if self.file_config.required_roles != defaults.required_roles {
-            c.required_roles = self.file_config.required_roles.clone();
-        }
-        if self.file_config.max_dependencies != defaults.max_dependencies {
-            c.max_dependencies = self.file_config.max_dependencies;
-        }
-        c.merge_rules(self.file_config.rules.clone());
-        c.merge_rules(self.overrides.clone());
+        let mut c = Config::default();
+        c.apply(&self.editor_layer);
+        c.apply(&self.file_layer);
+        c.rules
+            .extend(self.overrides.iter().map(|(k, v)| (k.clone(), *v)));
         c
     }
 

@@ -1,7 +1,6 @@
 //! Conversions between the analysis's plain data (byte offsets, findings)
 //! and LSP types. Positions go through `orgplan_analysis::position` only.
 
-use orgplan_analysis::config::{Config, Level};
 use orgplan_analysis::position::{self, Encoding, LineCol, Lines};
 use orgplan_analysis::rules::{self, Finding, Severity};
 use orgplan_analysis::{Loc, TextRange};
@@ -290,45 +289,6 @@ fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(out, value).expect("diagnostics serialise");
 }
 
-/// The editor's `orgplan` settings section:
-/// `{ "rules": { "rule-name": "error|warning|info|hint|off" },
-///    "team": { "requiredRoles": [...], "maxDependencies": N } }`.
-/// Anything unreadable is skipped (and logged).
-pub fn client_config(v: &serde_json::Value) -> Option<Config> {
-    let obj = v.as_object()?;
-    let mut c = Config::default();
-    let mut any = false;
-    if let Some(rules) = obj.get("rules").and_then(|r| r.as_object()) {
-        for (name, level) in rules {
-            let Some(rule) = rules::by_name(name) else {
-                tracing::warn!("settings: unknown rule `{name}`");
-                continue;
-            };
-            match level.as_str().and_then(Level::parse) {
-                Some(l) => {
-                    c.rules.insert(rule.name.to_string(), l);
-                    any = true;
-                }
-                None => tracing::warn!("settings: invalid level {level} for `{name}`"),
-            }
-        }
-    }
-    if let Some(team) = obj.get("team").and_then(|t| t.as_object()) {
-        if let Some(roles) = team.get("requiredRoles").and_then(|r| r.as_array()) {
-            c.required_roles = roles
-                .iter()
-                .filter_map(|r| r.as_str().map(String::from))
-                .collect();
-            any = true;
-        }
-        if let Some(n) = team.get("maxDependencies").and_then(|n| n.as_u64()) {
-            c.max_dependencies = n as usize;
-            any = true;
-        }
-    }
-    any.then_some(c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,21 +378,5 @@ mod tests {
         assert!(checked > 20, "{checked}");
         assert!(!analysis.omitted.is_empty());
         assert!(analysis.findings.iter().any(|f| !f.related.is_empty()));
-    }
-
-    #[test]
-    fn settings_are_read_and_bad_entries_skipped() {
-        let v = serde_json::json!({
-            "rules": { "missing-scope": "off", "orphan-team": "hint", "nope": "error", "missing-metrics": "loud" },
-            "team": { "requiredRoles": ["engineering"], "maxDependencies": 5 }
-        });
-        let c = client_config(&v).unwrap();
-        assert_eq!(c.rules.len(), 2);
-        assert_eq!(c.rules["missing-scope"], Level::Off);
-        assert_eq!(c.rules["orphan-team"], Level::On(Severity::Hint));
-        assert_eq!(c.required_roles, vec!["engineering"]);
-        assert_eq!(c.max_dependencies, 5);
-        assert!(client_config(&serde_json::json!({})).is_none());
-        assert!(client_config(&serde_json::Value::Null).is_none());
     }
 }

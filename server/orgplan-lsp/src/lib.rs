@@ -13,6 +13,7 @@ mod markup;
 mod opened;
 mod server;
 mod session;
+pub mod settings;
 mod transport;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -4,10 +4,10 @@
 //! convert back.
 
 use crate::capabilities::{self, ClientSupport};
-use crate::convert;
 use crate::diagnostics;
 use crate::handlers;
 use crate::session::{self, Session};
+use crate::settings::Settings;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -42,6 +42,8 @@ pub struct Inner {
     /// The capabilities of `initialize` as the client sent them.
     pub initialize_caps: Arc<crate::capabilities::InitializeCapabilities>,
     pub folders: Mutex<Vec<PathBuf>>,
+    /// What was wrong in the editor's settings, as last shown to the user.
+    pub settings_problems: Mutex<Vec<String>>,
 }
 
 impl Backend {
@@ -61,6 +63,7 @@ impl Backend {
             shutdown,
             initialize_caps,
             folders: Mutex::new(Vec::new()),
+            settings_problems: Mutex::new(Vec::new()),
         }))
     }
 }
@@ -109,16 +112,52 @@ impl Inner {
             section: Some("orgplan".to_string()),
         }];
         match self.client.configuration(items).await {
-            Ok(values) => {
-                let config = values.first().and_then(convert::client_config);
-                tracing::info!(
-                    "settings: {}",
-                    if config.is_some() { "read" } else { "none" }
-                );
-                self.mutate("configuration", |s| s.set_client_config(config));
-            }
+            // A client with nothing for the section answers `null`: the
+            // settings it gave at initialisation, if any, stand.
+            Ok(values) => match values.first() {
+                Some(v) if v.is_object() => self.apply_settings("workspace/configuration", v).await,
+                _ => tracing::info!("workspace/configuration: no `orgplan` section"),
+            },
             Err(e) => tracing::warn!("workspace/configuration failed: {e}"),
         }
+    }
+
+    /// Makes `value` (the `orgplan` section) the editor's settings, replacing
+    /// the previous ones whole ([`crate::settings`]'s order), and tells the user
+    /// what in it was left out.
+    async fn apply_settings(&self, source: &str, value: &serde_json::Value) {
+        let (read, problems) = Settings::read(value);
+        tracing::info!("settings from {source}: {read:?}");
+        let layer = read.layer();
+        self.mutate(source, |s| s.set_editor_layer(layer));
+        self.report_settings_problems(problems).await;
+    }
+
+    /// Shows what was wrong in the editor's settings, once for each new set
+    /// of problems.
+    async fn report_settings_problems(&self, problems: Vec<String>) {
+        {
+            let mut shown = self.settings_problems.lock();
+            if *shown == problems {
+                return;
+            }
+            shown.clone_from(&problems);
+        }
+        if problems.is_empty() {
+            return;
+        }
+        for p in &problems {
+            tracing::warn!("settings: {p}");
+        }
+        self.client
+            .show_message(
+                MessageType::WARNING,
+                format!(
+                    "orgplan: settings ignored (the rest apply): {}",
+                    problems.join("; ")
+                ),
+            )
+            .await;
     }
 
     async fn register_watchers(&self) {
@@ -296,8 +335,17 @@ impl LanguageServer for Backend {
         let enc = support.encoding;
         let folders = folders(&params);
         *self.folders.lock() = folders.clone();
+        // `initializationOptions` are the editor's settings until it answers
+        // `workspace/configuration`; their problems are shown once initialised.
+        let (initial, problems) = params
+            .initialization_options
+            .as_ref()
+            .map(Settings::read)
+            .unwrap_or_default();
+        *self.settings_problems.lock() = problems;
         self.with_session("initialize", |s| {
             s.support = support;
+            s.set_editor_layer(initial.layer());
             s.set_encoding(enc);
             for f in folders {
                 s.add_root(f);
@@ -321,6 +369,8 @@ impl LanguageServer for Backend {
         );
         let this = self.0.clone();
         tokio::spawn(async move {
+            let problems = std::mem::take(&mut *this.settings_problems.lock());
+            this.report_settings_problems(problems).await;
             this.register_watchers().await;
             this.pull_configuration().await;
             this.load_workspace().await;
@@ -404,14 +454,10 @@ impl LanguageServer for Backend {
         if self.support().configuration {
             let this = self.0.clone();
             tokio::spawn(async move { this.pull_configuration().await });
-        } else {
-            let section = params
-                .settings
-                .get("orgplan")
-                .cloned()
-                .unwrap_or(params.settings);
-            let config = convert::client_config(&section);
-            self.mutate("didChangeConfiguration", |s| s.set_client_config(config));
+        } else if params.settings.is_object() {
+            // Pushed settings: `{ "orgplan": { … } }` or the section itself.
+            self.apply_settings("didChangeConfiguration", &params.settings)
+                .await;
         }
     }
 

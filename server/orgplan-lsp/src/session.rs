@@ -5,7 +5,7 @@
 //! session, do their work and unlock, with no `.await` in between.
 
 use crate::convert;
-use orgplan_analysis::config::{self, Config};
+use orgplan_analysis::config::{self, Layer};
 use orgplan_analysis::position::{Encoding, LineIndex, Lines};
 use orgplan_analysis::{FileId, TextRange, Workspace};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -83,7 +83,8 @@ pub struct Session {
     pub published: HashMap<String, (Uri, ProjectId, u64, Option<i32>)>,
     /// Keys whose diagnostics must be cleared (the file went away).
     pub gone: Vec<(String, Uri)>,
-    pub client_config: Option<Config>,
+    /// What the editor's settings set ([`crate::settings`]).
+    pub editor_layer: Layer,
     /// A file's whole text was set since the publisher last gave free
     /// memory back ([`crate::give_back_free_memory`]).
     pub text_replaced: bool,
@@ -234,7 +235,7 @@ impl Session {
         let id = self.next_project;
         self.next_project += 1;
         let mut ws = Workspace::new();
-        ws.set_client_config(self.client_config.clone());
+        ws.set_editor_layer(self.editor_layer.clone());
         ws.set_max_findings_per_file(Some(convert::MAX_DIAGNOSTICS_PER_FILE));
         self.projects.insert(
             id,
@@ -570,10 +571,15 @@ impl Session {
         }
     }
 
-    pub fn set_client_config(&mut self, config: Option<Config>) {
-        self.client_config = config.clone();
+    /// Applies the editor's settings to every project; a project whose
+    /// configuration did not change is left as it is.
+    pub fn set_editor_layer(&mut self, layer: Layer) {
+        if self.editor_layer == layer {
+            return;
+        }
+        self.editor_layer = layer.clone();
         for p in self.projects.values_mut() {
-            p.ws.set_client_config(config.clone());
+            p.ws.set_editor_layer(layer.clone());
             p.dirty = true;
         }
     }
