@@ -516,6 +516,8 @@ fn rename(
         for &d in model.ids.get(n).into_iter().flatten() {
             let (k, i) = d.slot();
             named.extend(&model.referrers[k][i]);
+            // Which declaration of the id comes first may have changed.
+            marks.set(d);
         }
         named.extend(model.dangling.get(n).into_iter().flatten());
     }
@@ -626,7 +628,7 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     // 1. The entities of the re-parsed blocks, before and after.
     let mut fresh = Model::default();
     for b in new_blocks {
-        fresh.add_block(file, b);
+        fresh.add_block(file, b, &doc.errors);
     }
     let (from, to) = (reparsed.old.start(), reparsed.old.end());
     let spans = [

@@ -94,6 +94,8 @@ pub struct Decl {
     pub block: Loc,
     /// The body braces, if any.
     pub body: Option<TextRange>,
+    /// What the block may say that the model could not read ([`Unread`]).
+    pub unread: Unread,
 }
 
 impl Decl {
@@ -101,13 +103,92 @@ impl Decl {
         self.name.file
     }
 
-    /// `id ("Title")` for messages.
+    /// `id ("Title")` for messages (a long title shortened).
     pub fn label(&self) -> String {
         match &self.title {
-            Some(t) => format!("`{}` ({t})", self.id),
+            Some(t) => format!(
+                "`{}` ({})",
+                self.id,
+                crate::text::shorten(t, crate::text::SHOWN)
+            ),
             None => format!("`{}`", self.id),
         }
     }
+}
+
+/// The keys a block may set that the model could not read: written with a
+/// value of the wrong kind or outside its set (reported by `invalid-value`),
+/// misspelt so that the closest key is this one (`unknown-property`), or
+/// written without its colon (`unknown-block`); and whether the block has a
+/// syntax error (`syntax-error`). The rules about what a block lacks ask
+/// [`Unread::may_set`] first: what they would report is only the other
+/// rule's finding again (one mistake, one finding).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unread(u32);
+
+impl Unread {
+    const BROKEN: u32 = 1 << 31;
+
+    /// Reads `block` (of `kind`): `broken` when a syntax error lies in it.
+    fn of(kind: BlockKind, block: &Block, broken: bool) -> Unread {
+        let spec = kind.spec();
+        let index = |key: &str| spec.properties.iter().position(|p| p.name == key);
+        let mut bits = if broken { Self::BROKEN } else { 0 };
+        for p in &block.properties {
+            match index(&p.key.text) {
+                Some(i) => {
+                    let ty = spec.properties[i].ty;
+                    if p.values.is_empty() || !p.values.iter().all(|v| ty.accepts(&v.kind)) {
+                        bits |= 1 << i;
+                    }
+                }
+                None => {
+                    let closest =
+                        crate::suggest::best(&p.key.text, spec.properties.iter().map(|p| p.name));
+                    if let Some(i) = closest.and_then(index) {
+                        bits |= 1 << i;
+                    }
+                }
+            }
+        }
+        // `roles engineering`: a property without its colon reads as a block.
+        for c in &block.children {
+            if let Some(i) = index(&c.kind.text) {
+                bits |= 1 << i;
+            }
+        }
+        Unread(bits)
+    }
+
+    /// Whether the block may set `key` (of its kind `kind`) in a way the
+    /// model could not read, or cannot be read whole.
+    pub fn may_set(self, kind: BlockKind, key: &str) -> bool {
+        self.0 & Self::BROKEN != 0
+            || kind
+                .spec()
+                .properties
+                .iter()
+                .position(|p| p.name == key)
+                .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// Whether the block wrote `key` (of its kind `kind`) with a value the
+    /// model could not read.
+    pub fn unreadable(self, kind: BlockKind, key: &str) -> bool {
+        kind.spec()
+            .properties
+            .iter()
+            .position(|p| p.name == key)
+            .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+}
+
+/// Whether a syntax error of `errors` (sorted by place) lies in `range`.
+fn has_error(errors: &[crate::syntax::SyntaxError], range: TextRange) -> bool {
+    let at = errors.partition_point(|e| e.range.start() < range.start());
+    errors
+        .get(at)
+        .is_some_and(|e| e.range.start() <= range.end())
 }
 
 /// What kind of entity a reference must name.
@@ -282,6 +363,8 @@ pub struct Dependency {
     /// The whole `depends_on` block.
     pub block: Loc,
     pub body: Option<TextRange>,
+    /// What the `depends_on` block may say that the model could not read.
+    pub unread: Unread,
 }
 
 /// The model of a whole workspace.
@@ -314,7 +397,7 @@ impl Model {
         let mut m = Model::default();
         for (file, doc) in docs {
             for block in &doc.blocks {
-                m.add_block(file, block);
+                m.add_block(file, block, &doc.errors);
             }
         }
         m.index();
@@ -362,12 +445,21 @@ impl Model {
         self.ids.shrink_to_fit();
     }
 
-    pub(crate) fn add_block(&mut self, file: FileId, block: &Block) {
+    /// Adds the entity `block` declares; `errors` are its file's syntax
+    /// errors, sorted by place.
+    pub(crate) fn add_block(
+        &mut self,
+        file: FileId,
+        block: &Block,
+        errors: &[crate::syntax::SyntaxError],
+    ) {
         let Some(kind) = BlockKind::from_keyword(&block.kind.text) else {
             return;
         };
         let Some(name) = &block.name else { return };
+        let unread = Unread::of(kind, block, has_error(errors, block.range));
         let decl = Decl {
+            unread,
             id: name.text.clone(),
             title: block.title.as_ref().and_then(|t| match &t.kind {
                 ValueKind::Str(s) => Some(s.clone()),
@@ -384,11 +476,17 @@ impl Model {
                     allocation: block
                         .property("allocation")
                         .and_then(|p| match p.values.first() {
+                            // A value out of its range is reported by
+                            // `invalid-value`, and read as not written.
                             Some(v) => match v.kind {
-                                ValueKind::Percent(x) => Some(At {
-                                    value: x,
-                                    loc: Loc::new(file, p.range),
-                                }),
+                                ValueKind::Percent(x)
+                                    if crate::schema::ValueType::Percent.accepts(&v.kind) =>
+                                {
+                                    Some(At {
+                                        value: x,
+                                        loc: Loc::new(file, p.range),
+                                    })
+                                }
                                 _ => None,
                             },
                             None => None,
@@ -461,6 +559,11 @@ impl Model {
                             head: Loc::new(file, c.kind.range.cover(target.range)),
                             block: Loc::new(file, c.range),
                             body: c.body,
+                            unread: Unread::of(
+                                BlockKind::DependsOn,
+                                c,
+                                has_error(errors, c.range),
+                            ),
                         })
                     })
                     .collect();
@@ -480,7 +583,11 @@ impl Model {
                         })
                         .unwrap_or_default(),
                     roles_prop: roles_prop.map(|p| Loc::new(file, p.range)),
-                    functional: boolean(block.property("functional")),
+                    // A `functional:` the model cannot read counts as
+                    // `true`: the rules that spare functional teams would
+                    // otherwise report what is only an invalid value.
+                    functional: boolean(block.property("functional"))
+                        || unread.unreadable(BlockKind::Team, "functional"),
                     approvals: refs(file, block.property("approvals"), RefKind::LeaderOrTeam),
                     approvals_prop: block.property("approvals").map(|p| Loc::new(file, p.range)),
                     dependencies,
@@ -756,6 +863,15 @@ impl Model {
             .iter()
             .copied()
             .find(|e| expected.accepts(*e))
+    }
+
+    /// Whether `e` is a later declaration of an id declared before it (in
+    /// the workspace's order): references name the first, never this one.
+    pub fn is_shadowed(&self, e: EntityId) -> bool {
+        self.ids
+            .get(self.decl(e).id.as_str())
+            .and_then(|es| es.first())
+            .is_some_and(|&first| first != e)
     }
 
     /// Any entity declared with this id.

@@ -76,6 +76,28 @@ impl ValueType {
         )
     }
 
+    /// Whether a value written as `kind` is a good value of this type: what
+    /// the `invalid-value` rule does not report, and what the model reads.
+    pub fn accepts(self, kind: &crate::syntax::ValueKind) -> bool {
+        use crate::syntax::ValueKind as K;
+        match (self, kind) {
+            (ValueType::Str | ValueType::Strings, K::Str(_)) => true,
+            (ValueType::Bool, K::Bool(_)) => true,
+            (ValueType::Percent, K::Percent(x)) => (0.0..=100.0).contains(x),
+            (ValueType::Count, K::Number(x)) => *x >= 0.0 && x.fract() == 0.0,
+            (ValueType::Enum(values), K::Ident(name)) => values.iter().any(|e| e.name == name),
+            (
+                ValueType::Leader
+                | ValueType::Teams
+                | ValueType::Owner
+                | ValueType::Approvers
+                | ValueType::Roles,
+                K::Ident(_),
+            ) => true,
+            _ => false,
+        }
+    }
+
     /// How the expected value is called in messages.
     pub fn describe(self) -> &'static str {
         match self {

@@ -1,5 +1,11 @@
 //! "Did you mean …?": the closest candidate by edit distance.
 //!
+//! A candidate is close when its Jaro-Winkler similarity is at least 0.8,
+//! or when it is at most a third of the longer length of edits away; an
+//! edit is an insertion, a deletion, a substitution or the swap of two
+//! neighbouring letters (optimal string alignment), so that `ian` finds a
+//! declared `ina`.
+//!
 //! On a large plan a reference is checked against every id of the workspace
 //! (tens of thousands), so candidates are first screened with cheap upper
 //! bounds computed from character counts; only those that could win are
@@ -275,8 +281,9 @@ impl<'w> Query<'w> {
             // the lower-cased strings, so jaro <= (m/|a| + m/|b| + 1) / 3;
             // Jaro-Winkler adds 0.1 (1 - jaro) for each of the first (at
             // most four) characters the two share, and grows with jaro.
-            // Levenshtein is at least the longer length less the common
-            // characters.
+            // The edit distance is at least the longer length less the
+            // common characters (a swap of neighbours keeps the characters,
+            // and each other edit mends at most one).
             let (common, common_lower) = common_chars(h, l, c.as_bytes());
             let (la, lb) = (self.word.len() as f64, c.len() as f64);
             let m = common_lower as f64;
@@ -305,7 +312,7 @@ impl<'w> Query<'w> {
         if floor.is_some_and(|f| score <= f) {
             return None;
         }
-        let close = score >= 0.8 || strsim::levenshtein(self.word, c) <= lev_limit;
+        let close = score >= 0.8 || strsim::osa_distance(self.word, c) <= lev_limit;
         close.then_some(score)
     }
 }
@@ -360,6 +367,9 @@ mod tests {
             Some("fba-inbound")
         );
         assert_eq!(super::best("zzz", ["leader", "model"]), None);
+        // Two letters swapped are one edit.
+        assert_eq!(super::best("ian", ["ina", "bob"]), Some("ina"));
+        assert_eq!(super::best("qa", ["aq"]), None);
     }
 
     proptest::proptest! {
@@ -383,7 +393,7 @@ mod tests {
                     }
                     let score = strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase());
                     let close = score >= 0.8
-                        || strsim::levenshtein(&word, c) <= word.len().max(c.len()) / 3;
+                        || strsim::osa_distance(&word, c) <= word.len().max(c.len()) / 3;
                     close.then_some((score, *c))
                 })
                 .collect();
@@ -415,7 +425,7 @@ mod tests {
                     continue;
                 }
                 let score = strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase());
-                let lev = strsim::levenshtein(word, c);
+                let lev = strsim::osa_distance(word, c);
                 let close = score >= 0.8 || lev <= word.len().max(c.len()) / 3;
                 if close && best.is_none_or(|(s, _)| score > s) {
                     best = Some((score, c));
@@ -453,6 +463,10 @@ mod tests {
             "reprots_to",
             "qa",
             "aq",
+            "ian",
+            "ina",
+            "nia",
+            "jaen",
         ];
         let mut sorted: Vec<&str> = words.to_vec();
         sorted.sort();

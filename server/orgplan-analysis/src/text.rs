@@ -182,6 +182,26 @@ pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
     i
 }
 
+/// How many characters of a title or a value a message shows.
+pub const SHOWN: usize = 60;
+
+/// `s` cut to at most `max` characters, ending in `…` when it was cut (and
+/// on one line: a line break ends it too). Messages quote what the user
+/// wrote with this, so that a long title does not fill a problems panel.
+pub fn shorten(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    let line_end = s.find(['\n', '\r']).unwrap_or(s.len());
+    let cut = s[..line_end]
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map(|(i, _)| i)
+        .filter(|_| s[..line_end].chars().count() > max);
+    match cut {
+        Some(i) => format!("{}…", s[..i].trim_end()).into(),
+        None if line_end < s.len() => format!("{}…", s[..line_end].trim_end()).into(),
+        None => s.into(),
+    }
+}
+
 /// Runs `f` on every item. A long slice is split in two halves, worked on
 /// by two threads: shifting what follows an edit walks most of a file's
 /// blocks and entities, and an editor's machine has a second core that is
@@ -253,6 +273,18 @@ mod tests {
         assert_eq!((a, b, v), (3, (), vec![1, 2, 4]));
         let caught = std::panic::catch_unwind(|| super::join(|| 1, || panic!("in b")));
         assert!(caught.is_err());
+    }
+
+    #[test]
+    fn shorten_cuts_long_and_multi_line_text() {
+        use super::shorten;
+        assert_eq!(shorten("Payments", 60), "Payments");
+        let long = "é".repeat(80);
+        let cut = shorten(&long, 60);
+        assert_eq!(cut.chars().count(), 60);
+        assert!(cut.ends_with('…'));
+        assert_eq!(shorten("first line\nsecond", 60), "first line…");
+        assert_eq!(shorten(&"a".repeat(60), 60), "a".repeat(60));
     }
 
     #[test]

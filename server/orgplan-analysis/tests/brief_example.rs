@@ -68,7 +68,8 @@ fn brief_example_means_what_its_comments_say() {
         m.lookup("jane", RefKind::Leader),
         fba.leader.as_ref().and_then(|r| m.resolve(r))
     );
-    // raj is part-time, but leads nothing: a hint, not a warning.
+    // raj is part-time, but leads nothing: no finding (being part-time
+    // matters for what a leader leads).
     let raj = m.lookup("raj", RefKind::Leader).unwrap();
     let EntityId::Leader(r) = raj else { panic!() };
     assert_eq!(m.leaders[r].allocation_percent(), 50.0);
@@ -77,8 +78,7 @@ fn brief_example_means_what_its_comments_say() {
         .iter()
         .filter(|f| f.rule == "part-time-leader")
         .collect();
-    assert_eq!(pt.len(), 1);
-    assert_eq!(pt[0].severity, orgplan_analysis::rules::Severity::Hint);
+    assert!(pt.is_empty(), "{pt:?}");
     // legal is functional: no single-threaded rule applies to it.
     let legal = m.decl(m.lookup("legal", RefKind::Team).unwrap()).name;
     assert!(

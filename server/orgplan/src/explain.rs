@@ -79,6 +79,8 @@ pub fn explain(r: &Rule) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "## How to fix\n\n{}\n", r.fix);
+    let _ = writeln!(out, "## Findings\n\n{}\n", r.findings);
+    let _ = writeln!(out, "## Does not flag\n\n{}\n", r.spares);
     if !r.example.trim().is_empty() {
         let _ = writeln!(
             out,

@@ -146,7 +146,26 @@ fn title_of(m: &Model, e: EntityId) -> String {
 }
 
 fn ids(m: &Model, es: impl IntoIterator<Item = EntityId>) -> String {
-    let v: Vec<String> = es.into_iter().map(|e| code(&m.decl(e).id)).collect();
+    names(m, es.into_iter().map(|e| m.decl(e).id.as_str()))
+}
+
+/// Names for a card's list: each once, in the order first written, marked
+/// when the id is declared more than once; `—` for none.
+fn names<'a>(m: &Model, names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut v: Vec<String> = Vec::new();
+    for n in names {
+        if seen.contains(&n) {
+            continue;
+        }
+        seen.push(n);
+        let declared = m.ids.get(n).map_or(0, Vec::len);
+        v.push(if declared > 1 {
+            format!("{} (declared {declared} times)", code(n))
+        } else {
+            code(n)
+        });
+    }
     if v.is_empty() {
         "—".to_string()
     } else {
@@ -235,19 +254,10 @@ pub fn entity_card(ws: &Workspace, analysis: &Analysis, e: EntityId) -> String {
             if let Some(r) = &team.reports_to {
                 let _ = writeln!(s, "- Reports to: {}", code(&r.name));
             }
-            let deps: Vec<String> = team
-                .dependencies
-                .iter()
-                .map(|d| code(&d.target.name))
-                .collect();
             let _ = writeln!(
                 s,
                 "- Depends on: {}",
-                if deps.is_empty() {
-                    "—".to_string()
-                } else {
-                    deps.join(", ")
-                }
+                names(m, team.dependencies.iter().map(|d| d.target.name.as_str()))
             );
             let _ = writeln!(
                 s,
@@ -271,15 +281,10 @@ pub fn entity_card(ws: &Workspace, analysis: &Analysis, e: EntityId) -> String {
             if init.critical {
                 let _ = writeln!(s, "- Critical");
             }
-            let teams: Vec<String> = init.teams.iter().map(|r| code(&r.name)).collect();
             let _ = writeln!(
                 s,
                 "- Teams: {}",
-                if teams.is_empty() {
-                    "—".to_string()
-                } else {
-                    teams.join(", ")
-                }
+                names(m, init.teams.iter().map(|r| r.name.as_str()))
             );
             let checks = checklist::checklist(ws, analysis, i);
             let (ok, total) = checklist::score(&checks);
@@ -376,6 +381,37 @@ mod tests {
         insta::assert_snapshot!(at("model: owner"));
         insta::assert_snapshot!(at("roles: engineering, q"));
         insta::assert_snapshot!(check("te$0am x \"X\" { functional: true }\n"));
+    }
+
+    #[test]
+    fn a_card_lists_each_name_once() {
+        let text = r#"
+            leader jane "Jane" { }
+            team search "Search" { reports_to: jane }
+            team search "Search again" { reports_to: jane }
+            initiative fba "FBA" { leader: jane teams: search, search }
+            team t "T" {
+              depends_on search
+              depends_on search
+            }
+        "#;
+        // The card is the hover's last section (findings come first).
+        let card_at = |marker: &str| {
+            let hover = check(&text.replacen(marker, &format!("{marker}$0"), 1));
+            hover.rsplit("\n---\n").next().unwrap().to_string()
+        };
+        for marker in ["leader ja", "initiative fb", "team t"] {
+            let card = card_at(marker);
+            let listed = card
+                .lines()
+                // The card's facts, not the checklist's answers (`- ✓ …`).
+                .filter(|l| l.starts_with("- ") && !l.starts_with("- ✓") && !l.starts_with("- ✗"))
+                .filter(|l| l.contains("`search`"))
+                .collect::<Vec<_>>();
+            assert_eq!(listed.len(), 1, "{card}");
+            assert_eq!(listed[0].matches("`search`").count(), 1, "{card}");
+            assert!(listed[0].contains("`search` (declared 2 times)"), "{card}");
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Remove the dependency (duplicate the capability inside the initiative), or move the team into the same initiative if it really belongs there.",
     example: "initiative a \"A\" { teams: ta }\ninitiative b \"B\" { teams: tb }\nteam ta \"TA\" { depends_on tb { owner: ta plan: \"x\" } }\nteam tb \"TB\" { }\n",
+    findings: "One at each `depends_on` head that crosses from one initiative to another, with the other initiative related.",
+    spares: "Dependencies within one initiative, on functional teams (shared by design), and of or on teams on no initiative (`orphan-team` reports those).",
     check: super::Check::Entity(check),
 };
 

@@ -13,8 +13,13 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Break the cycle: remove one of the dependencies in it (duplicate the capability, or move it into one team).",
     example: "team a \"A\" { depends_on b { owner: a plan: \"x\" } }\nteam b \"B\" { depends_on a { owner: b plan: \"y\" } }\n",
+    findings: "One per cycle, at the first dependency around it (from the team declared first), naming the teams in the cycle's order and closing it (`a` → `b` → `c` → `a`), with the other dependencies of the cycle related. Teams tangled in one knot of several cycles get one finding for the knot: it names one cycle and counts the other teams. A team that depends on itself gets its own.",
+    spares: "Dependencies on names that are not declared teams (those are `undefined-reference`'s), and chains that do not come back: a team waiting on another that waits on a third is `too-many-dependencies`' or `cross-initiative-dependency`'s concern, not a cycle.",
     check: super::Check::Dependencies(check),
 };
+
+/// How many teams of a cycle a message names before it elides.
+const NAMED: usize = 8;
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let m = ctx.model;
@@ -42,53 +47,109 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         edges.targets.truncate(from + distinct);
     }
     edges.starts.push(edges.targets.len());
-    for comp in strongly_connected(n, &edges) {
-        let in_comp = |x: usize| comp.binary_search(&x).is_ok();
-        let mut names: Vec<String> = comp
+    // The dependency (as written first) of `from` on `to`.
+    let dep = |from: usize, to: usize| {
+        m.teams[from]
+            .dependencies
             .iter()
-            .map(|&t| format!("`{}`", m.teams[t].decl.id))
-            .collect();
-        let more = names.len().saturating_sub(8);
-        names.truncate(8);
-        let mut listed = names.join(" → ");
-        if more > 0 {
-            listed.push_str(&format!(" and {more} more"));
-        }
+            .find(|d| m.resolve(&d.target) == Some(EntityId::Team(to)))
+    };
+    let id = |t: usize| m.teams[t].decl.id.as_str();
+    for comp in strongly_connected(n, &edges) {
+        // A team that depends on itself: one finding each.
         for &t in &comp {
-            let team = &m.teams[t];
-            for dep in &team.dependencies {
-                let Some(EntityId::Team(x)) = m.resolve(&dep.target) else {
-                    continue;
-                };
-                if !in_comp(x) {
-                    continue;
+            if edges.of(t).binary_search(&t).is_ok() {
+                if let Some(d) = dep(t, t) {
+                    out.push(Finding::new(
+                        &RULE,
+                        d.head,
+                        format!("team `{}` depends on itself", id(t)),
+                    ));
                 }
-                let message = if comp.len() == 1 {
-                    format!("team `{}` depends on itself", team.decl.id)
-                } else {
-                    format!(
-                        "`{}` → `{}` closes a dependency cycle of {} teams ({listed}): none of them can ship alone",
-                        team.decl.id,
-                        dep.target.name,
-                        comp.len()
-                    )
-                };
-                let mut f = Finding::new(&RULE, dep.head, message);
-                // Point at the next edges around the cycle (a few, not thousands).
-                for &u in comp.iter().filter(|&&u| u != t).take(4) {
-                    if let Some(d2) = m.teams[u].dependencies.iter().find(
-                        |d| matches!(m.resolve(&d.target), Some(EntityId::Team(y)) if in_comp(y)),
-                    ) {
-                        f = f.related(
-                            d2.head,
-                            format!("`{}` depends on `{}`", m.teams[u].decl.id, d2.target.name),
-                        );
-                    }
+            }
+        }
+        if comp.len() < 2 {
+            continue;
+        }
+        let cycle = shortest_cycle(&edges, &comp);
+        let mut names: Vec<String> = cycle.iter().map(|&t| format!("`{}`", id(t))).collect();
+        names.push(names[0].clone());
+        if names.len() > NAMED + 1 {
+            // `a` → … → `y` → `z` → `a`: the start, the last two and the close.
+            let tail = names.split_off(names.len() - 2);
+            names.truncate(NAMED - 2);
+            names.push("…".into());
+            names.extend(tail);
+        }
+        let mut message = format!(
+            "dependency cycle: {}; none of these teams can ship alone",
+            names.join(" → ")
+        );
+        let others = comp.len() - cycle.len();
+        if others > 0 {
+            let listed: Vec<String> = comp
+                .iter()
+                .filter(|t| !cycle.contains(t))
+                .take(super::MAX_LISTED)
+                .map(|&t| format!("`{}`", id(t)))
+                .collect();
+            message.push_str(&format!(
+                " ({} more team{} in the same knot of dependencies: {})",
+                others,
+                if others == 1 { " is" } else { "s are" },
+                super::and_list_of(&listed, others)
+            ));
+        }
+        let next = |k: usize| cycle[(k + 1) % cycle.len()];
+        let Some(first) = dep(cycle[0], next(0)) else {
+            continue;
+        };
+        let mut f = Finding::new(&RULE, first.head, message);
+        for (k, &t) in cycle.iter().enumerate().skip(1) {
+            if let Some(d) = dep(t, next(k)) {
+                f = f.related(d.head, format!("`{}` depends on `{}`", id(t), id(next(k))));
+            }
+        }
+        out.push(f);
+    }
+}
+
+/// A shortest cycle through the first team of a strongly connected
+/// component (sorted, of two teams or more), in order: each team depends
+/// on the next, and the last on the first. A breadth-first search from the
+/// first team, inside the component, ignoring edges of a team to itself.
+fn shortest_cycle(edges: &Graph, comp: &[usize]) -> Vec<usize> {
+    let start = comp[0];
+    let pos = |x: usize| comp.binary_search(&x).ok();
+    const NONE: usize = usize::MAX;
+    let mut parent = vec![NONE; comp.len()];
+    let mut queue = std::collections::VecDeque::from([start]);
+    parent[0] = start;
+    while let Some(v) = queue.pop_front() {
+        for &w in edges.of(v) {
+            if w == v {
+                continue;
+            }
+            if w == start {
+                let mut cycle = vec![v];
+                let mut x = v;
+                while x != start {
+                    x = parent[pos(x).expect("in the component")];
+                    cycle.push(x);
                 }
-                out.push(f);
+                cycle.reverse();
+                return cycle;
+            }
+            if let Some(p) = pos(w) {
+                if parent[p] == NONE {
+                    parent[p] = v;
+                    queue.push_back(w);
+                }
             }
         }
     }
+    // A strongly connected component always has a way back to its start.
+    vec![start]
 }
 
 /// Directed edges, node `v`'s targets at `targets[starts[v]..starts[v + 1]]`.
@@ -195,11 +256,9 @@ mod tests {
             }
             team b "B" {
               depends_on c { owner: b plan: "x" }
-            # ^^^^^^^^^^^^ dependency-cycle
             }
             team c "C" {
               depends_on a { owner: c plan: "x" }
-            # ^^^^^^^^^^^^ dependency-cycle
             }
             team d "D" { }
             team e "E" {
@@ -208,6 +267,115 @@ mod tests {
             }
         "#
         ));
+    }
+
+    #[test]
+    fn a_knot_of_cycles_is_one_finding_in_real_order() {
+        // `a` → `c` → `a` is the shortest way back; `b` is in the knot.
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
+            team a "A" {
+              depends_on c { owner: a plan: "x" }
+            # ^^^^^^^^^^^^ dependency-cycle
+            }
+            team b "B" {
+              depends_on a { owner: b plan: "x" }
+              depends_on b { owner: b plan: "x" }
+            # ^^^^^^^^^^^^ dependency-cycle
+            }
+            team c "C" {
+              depends_on b { owner: c plan: "x" }
+              depends_on a { owner: c plan: "x" }
+            }
+        "#
+        ));
+    }
+
+    proptest::proptest! {
+        /// On any graph of dependencies: one finding per knot of cycles and
+        /// per team depending on itself; every message names teams in an
+        /// order where each depends on the next, and comes back to the first.
+        #[test]
+        fn messages_name_real_dependencies_in_order(
+            n in 1usize..12,
+            raw in proptest::collection::vec((0usize..12, 0usize..12), 0..30),
+        ) {
+            let edges: Vec<(usize, usize)> = raw.into_iter().map(|(a, b)| (a % n, b % n)).collect();
+            let mut text = String::new();
+            for t in 0..n {
+                text.push_str(&format!("team t{t} \"T\" {{\n"));
+                for &(a, b) in &edges {
+                    if a == t {
+                        text.push_str(&format!("  depends_on t{b}\n"));
+                    }
+                }
+                text.push_str("}\n");
+            }
+            let mut ws = crate::Workspace::new();
+            ws.set_file("a.orgplan", text);
+            let analysis = ws.analysis();
+            let is_edge = |a: &str, b: &str| {
+                let id = |s: &str| s.trim_matches('`').trim_start_matches('t').parse::<usize>().unwrap();
+                edges.contains(&(id(a), id(b)))
+            };
+            let mut cycles = 0;
+            let mut loops = 0;
+            for f in analysis.findings.iter().filter(|f| f.rule == super::RULE.name) {
+                if f.message.ends_with("depends on itself") {
+                    loops += 1;
+                    continue;
+                }
+                cycles += 1;
+                let listed = f.message
+                    .strip_prefix("dependency cycle: ")
+                    .and_then(|r| r.split(';').next())
+                    .expect("a cycle's message");
+                let names: Vec<&str> = listed.split(" → ").collect();
+                proptest::prop_assert!(names.len() >= 3, "{}", f.message);
+                proptest::prop_assert_eq!(names.first(), names.last(), "{}", &f.message);
+                for pair in names.windows(2) {
+                    if pair.contains(&"…") {
+                        continue;
+                    }
+                    proptest::prop_assert!(is_edge(pair[0], pair[1]), "{} → {} in {}", pair[0], pair[1], &f.message);
+                }
+            }
+            // The expected counts: self loops, and strongly connected
+            // components of two teams or more (by reachability).
+            let mut reach = vec![vec![false; n]; n];
+            for &(a, b) in &edges {
+                reach[a][b] = true;
+            }
+            for k in 0..n {
+                for i in 0..n {
+                    for j in 0..n {
+                        if reach[i][k] && reach[k][j] {
+                            reach[i][j] = true;
+                        }
+                    }
+                }
+            }
+            let mut seen = vec![false; n];
+            let mut knots = 0;
+            for i in 0..n {
+                if seen[i] {
+                    continue;
+                }
+                let members: Vec<usize> = (0..n).filter(|&j| j == i || (reach[i][j] && reach[j][i])).collect();
+                for &j in &members {
+                    seen[j] = true;
+                }
+                if members.len() > 1 {
+                    knots += 1;
+                }
+            }
+            let mut self_loops: Vec<usize> = edges.iter().filter(|(a, b)| a == b).map(|(a, _)| *a).collect();
+            self_loops.sort_unstable();
+            self_loops.dedup();
+            proptest::prop_assert_eq!(cycles, knots);
+            proptest::prop_assert_eq!(loops, self_loops.len());
+        }
     }
 
     #[test]

@@ -13,6 +13,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `plan: \"…\"` saying how and by when the team will remove or wrap the dependency.",
     example: "team inbound \"Inbound\" {\n  depends_on payments {\n    owner: inbound\n  }\n}\n",
+    findings: "One at each `depends_on` head without a plan, offering a `plan:` stub.",
+    spares: "Functional teams' dependencies. A dependency whose `plan:` is written but cannot be read (not a string, a misspelt key, or a syntax error in the block): another rule already reports it.",
     check: super::Check::Entity(check),
 };
 
@@ -22,7 +24,15 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     if team.functional {
         return;
     }
-    for dep in team.dependencies.iter().filter(|d| d.plan.is_none()) {
+    let unread = |d: &crate::model::Dependency| {
+        d.unread
+            .may_set(crate::schema::BlockKind::DependsOn, "plan")
+    };
+    for dep in team
+        .dependencies
+        .iter()
+        .filter(|d| d.plan.is_none() && !unread(d))
+    {
         out.push(
             Finding::new(
                 &RULE,
@@ -58,6 +68,7 @@ mod tests {
               depends_on billing { owner: inbound plan: "" }
             # ^^^^^^^^^^^^^^^^^^ dependency-without-plan
               depends_on search { owner: inbound plan: "Wrap the API by Q2" }
+              depends_on ads { owner: inbound pln: "Wrap it" }
             }
             team payments "Payments" { }
             team billing "Billing" { }

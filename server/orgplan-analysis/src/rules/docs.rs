@@ -13,6 +13,7 @@ pub fn markdown() -> String {
         out,
         "Every rule of orgplan, its default severity and when it fires. The principles come from [{SOURCE_TITLE}]({SOURCE_URL}); the summaries are ours. Change a rule's level in `orgplan.toml`:\n\n```toml\n[rules]\npart-time-leader = \"error\"   # error | warning | info | hint | off\nmissing-metrics = \"off\"\n\n[team]\nrequired-roles = [\"engineering\", \"qa\", \"design\", \"product\"]\nmax-dependencies = 3\n```\n"
     );
+    out.push_str(POLICY);
     for (group, title) in [
         (Group::Structure, "Structure"),
         (Group::Principle, "Principles"),
@@ -46,6 +47,8 @@ pub fn markdown() -> String {
             out.push('\n');
         }
         let _ = writeln!(out, "**Fix:** {}\n", r.fix);
+        let _ = writeln!(out, "**Findings:** {}\n", r.findings);
+        let _ = writeln!(out, "**Does not flag:** {}\n", r.spares);
         let lang = if r.name == "invalid-config" {
             "toml"
         } else {
@@ -60,3 +63,48 @@ pub fn markdown() -> String {
     out.push('\n');
     out
 }
+
+/// How many findings a rule gives, and where; what one mistake yields; and
+/// how a configured level meets `critical: true`.
+const POLICY: &str = "## One finding per problem
+
+The number of findings is the number of things to fix. A rule reports a
+problem once per place a fix goes, and names the other places involved as
+related information (shown under the finding in an editor, and as notes by
+`orgplan check`), not as findings of their own:
+
+- a leader who leads two initiatives: one finding at each initiative's
+  `leader:` line, none at the leader's declaration;
+- a dependency cycle: one finding for the cycle, naming its teams in order
+  (`a` → `b` → `c` → `a`), at its first dependency;
+- a part-time leader: one finding per initiative they lead, at its `leader:`
+  line;
+- an id declared twice: one finding, at the second declaration.
+
+Each rule's section below says where its findings land (**Findings**), and a
+test holds every rule to it by counting all the findings on a plan written
+for it.
+
+**One mistake, one finding.** What one rule reports is not reported again by
+another rule built on the same mistake:
+
+- a later declaration of an id is `duplicate-definition`'s alone: references
+  name the first declaration, so the later one is not also an `orphan-team`,
+  and its quick fixes rename or merge it;
+- a value that is invalid (`allocation: -20%`, `leader: \"jane\"`, `scope: 42`)
+  is `invalid-value`'s alone: the model reads it as not written, and the rules
+  about a missing key stay quiet when the key is written;
+- a misspelt key (`leadr:`) is `unknown-property`'s alone, and a key without
+  its colon (`roles engineering`) `unknown-block`'s: the block is not also
+  said to lack the key;
+- a block with a syntax error: the rules about what a block lacks stay quiet
+  on it until it parses;
+- a name that nothing declares is `undefined-reference`'s alone: the
+  principle rules skip references that resolve to nothing.
+
+**Levels and `critical: true`.** Some rules report a harder severity on a
+critical initiative (`part-time-leader` is an error there, a warning
+elsewhere). A level set in `orgplan.toml` wins: it applies to every finding
+of the rule, critical or not, and `off` turns them all off.
+
+";

@@ -1,4 +1,6 @@
-use super::{Ctx, Finding, Group, Rule, Severity};
+use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use crate::model::EntityId;
+use crate::text::{Loc, TextRange};
 
 pub static RULE: Rule = Rule {
     name: "duplicate-definition",
@@ -9,33 +11,125 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Rename one of the declarations (and its references), or merge the two blocks.",
     example: "team payments \"Payments\" { }\nteam payments \"Payments (EU)\" { }\n",
+    findings: "One at each declaration of an id after its first (in the workspace's order: files in order, then places), with the first declaration related. References name the first declaration; the later ones get no other finding for being unreachable (an `orphan-team` would only repeat this one).",
+    spares: "The first declaration of an id, where references point, and ids written twice in one list (`teams: a, a`): a repeated name, not a second declaration.",
     check: super::Check::Global(check),
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let mut ids: Vec<(&crate::syntax::CompactString, &Vec<crate::model::EntityId>)> =
+    let mut ids: Vec<(&crate::syntax::CompactString, &Vec<EntityId>)> =
         m.ids.iter().filter(|(_, v)| v.len() > 1).collect();
     ids.sort();
     for (id, decls) in ids {
-        for (i, e) in decls.iter().enumerate() {
-            let d = m.decl(*e);
+        let first = decls[0];
+        let fd = m.decl(first);
+        for (n, &e) in decls.iter().enumerate().skip(1) {
+            let d = m.decl(e);
+            let what = if e.kind() == first.kind() {
+                String::new()
+            } else {
+                format!(" (as {})", article(first.kind().keyword()))
+            };
             let mut f = Finding::new(
                 &RULE,
                 d.name,
                 format!(
-                    "`{id}` is declared {} times; an id names one thing in the whole workspace",
-                    decls.len()
+                    "`{id}` is already declared{what}; an id names one thing in the whole workspace"
                 ),
-            );
-            for (j, other) in decls.iter().enumerate().take(super::MAX_RELATED + 1) {
-                if i != j {
-                    f = f.related(m.decl(*other).name, format!("`{id}` is also declared here"));
-                }
+            )
+            .related(fd.name, format!("`{id}` is first declared here"));
+            for &other in decls.iter().skip(1).filter(|&&o| o != e).take(super::MAX_RELATED - 1) {
+                f = f.related(m.decl(other).name, format!("`{id}` is also declared here"));
+            }
+            f = f.fix(rename(ctx, d, n + 1));
+            if let Some(merge) = merge(ctx, fd, d, e.kind() == first.kind()) {
+                f = f.fix(merge);
             }
             out.push(f);
         }
     }
+}
+
+fn article(kind: &str) -> String {
+    match kind.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
+
+/// Renames this declaration to the first of `id-n`, `id-n+1` … that no
+/// declaration uses (its references, if any meant it, are the user's to
+/// point at the new id: today they name the first declaration).
+fn rename(ctx: &Ctx, d: &crate::model::Decl, n: usize) -> Fix {
+    let fresh = (n..)
+        .map(|k| format!("{}-{k}", d.id))
+        .find(|c| !ctx.model.ids.contains_key(c.as_str()))
+        .expect("some suffix is free");
+    Fix {
+        title: format!("Rename this declaration to `{fresh}`"),
+        edits: vec![Edit {
+            loc: d.name,
+            new_text: fresh,
+        }],
+        preferred: false,
+    }
+}
+
+/// Moves what the later block says into the first one, and removes the
+/// later block (both of one kind, both with a body). Keys both write are
+/// then reported by `duplicate-property`, for the user to choose.
+fn merge(ctx: &Ctx, first: &crate::model::Decl, d: &crate::model::Decl, same_kind: bool) -> Option<Fix> {
+    if !same_kind {
+        return None;
+    }
+    let (into, from) = (first.body?, d.body?);
+    let text = ctx.text(d.file());
+    let inner = text.get(from.start() + 1..from.end().checked_sub(1)?)?;
+    let moved = inner.trim();
+    if !text.get(from.end() - 1..from.end())?.eq("}")
+        || !ctx.text(first.file()).get(into.end() - 1..into.end())?.eq("}")
+    {
+        return None;
+    }
+    let mut edits = Vec::new();
+    if !moved.is_empty() {
+        // Its lines, indented two spaces past the least indented one.
+        let lines: Vec<&str> = inner.lines().filter(|l| !l.trim().is_empty()).collect();
+        let least = lines
+            .iter()
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        let lines: Vec<String> = lines
+            .iter()
+            .map(|l| format!("  {}", l.get(least..).unwrap_or(l.trim_start()).trim_end()))
+            .collect();
+        edits.push(Edit {
+            loc: Loc::new(first.file(), TextRange::empty(into.end() - 1)),
+            new_text: format!("{}\n", lines.join("\n")),
+        });
+        // After the first block's last line: keep `}` on its own line.
+        let before = &ctx.text(first.file())[..into.end() - 1];
+        if !before.ends_with('\n') {
+            edits[0].new_text.insert(0, '\n');
+        }
+    }
+    // The whole later block, and the line break after it.
+    let start = d.block.range.start();
+    let mut end = d.block.range.end();
+    if text[end..].starts_with('\n') {
+        end += 1;
+    }
+    edits.push(Edit {
+        loc: Loc::new(d.file(), TextRange::new(start, end)),
+        new_text: String::new(),
+    });
+    Some(Fix {
+        title: format!("Merge into the first `{}`", d.id),
+        edits,
+        preferred: false,
+    })
 }
 
 #[cfg(test)]
@@ -48,13 +142,16 @@ mod tests {
         insta::assert_snapshot!(check(
             &RULE,
             r#"
-            team payments "Payments" { }
-            #    ^^^^^^^^ duplicate-definition
+            team payments "Payments" {
+              roles: qa
+            }
             leader jane "Jane" { }
-            #      ^^^^ duplicate-definition
             #- other.orgplan
-            team payments "Payments EU" { }
+            team payments "Payments EU" {
             #    ^^^^^^^^ duplicate-definition
+              roles: engineering
+              reports_to: jane
+            }
             initiative jane "Jane's project" { }
             #          ^^^^ duplicate-definition
         "#

@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Keep one of the two; to list several values, separate them with commas on one key.",
     example: "initiative fba \"FBA\" {\n  leader: jane\n  leader: raj\n}\n",
+    findings: "One at each repetition of a key in a block (after its first), with the first related, offering to remove the line.",
+    spares: "The first occurrence, which is the one that counts; the same key in different blocks.",
     check: super::Check::Block(check),
 };
 

@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Move the decision inside the initiative: its leader (or the team itself) approves; keep governance checks as standards the team meets, not as sign-offs it waits for.",
     example: "team a \"A\" { approvals: b }\nteam b \"B\" { }\n",
+    findings: "One at each approver outside the initiative (or, for a team, outside its initiative and reporting line).",
+    spares: "Approvals by the initiative's own chain: its leader, its teams and the leaders they report to (for a team: itself, the leader it reports to and its initiative's leader). Functional teams' own approvals, and approvers that are not declared (`undefined-reference`'s).",
     check: super::Check::Entity(check),
 };
 

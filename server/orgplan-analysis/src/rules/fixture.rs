@@ -76,37 +76,56 @@ fn annotations(file: FileId, text: &str) -> Vec<Expected> {
 /// (annotations of other rules are ignored). Returns the findings of `rule`
 /// rendered one per line, with related places and fixes, for a snapshot.
 pub fn check(rule: &Rule, fixture: &str) -> String {
+    check_rules(Some(rule), fixture)
+}
+
+/// Like [`check`], for every rule at once: the fixture's annotations are
+/// all the findings the analysis gives, one for one. Counts the findings of
+/// a plan against the problems it has.
+pub fn check_all(fixture: &str) -> String {
+    check_rules(None, fixture)
+}
+
+fn check_rules(only: Option<&Rule>, fixture: &str) -> String {
+    let wanted = |name: &str| only.is_none_or(|r| r.name == name);
     let fixture = unindent(fixture);
     let mut ws = Workspace::new();
     let mut expected = Vec::new();
     for (name, text) in split_files(&fixture) {
         if name == "orgplan.toml" {
-            ws.set_config_file(Some((&name, text)));
+            if let Some(id) = ws.set_config_file(Some((&name, text.clone()))) {
+                expected.extend(annotations(id, &text));
+            }
             continue;
         }
         let id = ws.set_file(&name, text.clone());
         expected.extend(annotations(id, &text));
     }
     let analysis = ws.analysis();
-    let mut want: Vec<(FileId, usize, usize)> = expected
+    let mut want: Vec<(FileId, usize, usize, &str)> = expected
         .iter()
-        .filter(|e| e.rule == rule.name)
-        .map(|e| (e.file, e.start, e.end))
+        .filter(|e| wanted(&e.rule))
+        .map(|e| (e.file, e.start, e.end, e.rule.as_str()))
         .collect();
-    let mut got: Vec<(FileId, usize, usize)> = analysis
+    let mut got: Vec<(FileId, usize, usize, &str)> = analysis
         .findings
         .iter()
-        .filter(|f| f.rule == rule.name)
-        .map(|f| (f.loc.file, f.loc.range.start(), f.loc.range.end()))
+        .filter(|f| wanted(f.rule))
+        .map(|f| (f.loc.file, f.loc.range.start(), f.loc.range.end(), f.rule))
         .collect();
     want.sort();
     got.sort();
     let mut rendered = String::new();
-    for f in analysis.findings.iter().filter(|f| f.rule == rule.name) {
+    for f in analysis.findings.iter().filter(|f| wanted(f.rule)) {
         let path = ws.path(f.loc.file).unwrap();
         let text = ws.text(f.loc.file).unwrap();
+        let rule = if only.is_some() {
+            String::new()
+        } else {
+            format!("[{}] ", f.rule)
+        };
         rendered.push_str(&format!(
-            "{path}:{:?} {} `{}`: {}\n",
+            "{rule}{path}:{:?} {} `{}`: {}\n",
             f.loc.range,
             f.severity,
             &text[f.loc.range.start()..f.loc.range.end()],
@@ -135,7 +154,7 @@ pub fn check(rule: &Rule, fixture: &str) -> String {
     assert_eq!(
         got, want,
         "findings of `{}` (got) differ from the annotations (want):\n{rendered}",
-        rule.name
+        only.map_or("every rule", |r| r.name)
     );
     rendered
 }

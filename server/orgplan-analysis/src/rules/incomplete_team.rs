@@ -13,13 +13,20 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add the missing roles to the team's `roles:` (or change `[team] required-roles` in `orgplan.toml` if your teams need a different set).",
     example: "team search \"Search\" {\n  roles: engineering\n}\n",
+    findings: "One at the declaration of each team that lacks a required role, naming every role it lacks, offering to add them.",
+    spares: "Functional teams (`functional: true`): organised by function, they are not meant to deliver alone. A team whose `roles:` is written but cannot be read (a value that is not a role name, `roles` without its colon, a misspelt key, or a syntax error in the block): another rule already reports it, and the roles may be there.",
     check: super::Check::Entity(check),
 };
 
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let EntityId::Team(t) = e else { return };
     let team = &ctx.model.teams[t];
-    if team.functional {
+    if team.functional
+        || team
+            .decl
+            .unread
+            .may_set(crate::schema::BlockKind::Team, "roles")
+    {
         return;
     }
     let missing: Vec<&String> = ctx
@@ -91,6 +98,14 @@ mod tests {
             #    ^^^ incomplete-team
             team full "Full" { roles: product, design, qa, engineering, data }
             team legal "Legal" { functional: true }
+            team str "Str" { roles: "engineering" }
+            team colon "Colon" {
+              roles engineering, qa, design, product
+            }
+            team syn "Syn" {
+              roles: engineering qa design product
+            }
+            team fun "Fun" { functional: yes }
         "#
         ));
     }

@@ -12,12 +12,19 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `leader: ID` naming one leader who will lead this initiative and nothing else.",
     example: "initiative fba \"Fulfilment by Amazon\" {\n  scope: \"Inbound logistics\"\n}\n",
+    findings: "One at the declaration of each initiative without a `leader:`, offering a leader who leads nothing yet.",
+    spares: "An initiative whose `leader:` is written but cannot be read (no value, a string, a misspelt key such as `leadr:`, or a syntax error in the block): `invalid-value`, `unknown-property` or `syntax-error` already says what to fix. A `leader:` naming no declared leader is `undefined-reference`'s.",
     check: super::Check::Global(check),
 };
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for init in &ctx.model.initiatives {
-        if init.leader.is_some() {
+        if init.leader.is_some()
+            || init
+                .decl
+                .unread
+                .may_set(crate::schema::BlockKind::Initiative, "leader")
+        {
             continue;
         }
         let d = &init.decl;
@@ -69,6 +76,9 @@ mod tests {
             initiative gdpr "GDPR" {
               leader: jane
             }
+            initiative ads "Ads" { leadr: jane }
+            initiative pay "Pay" { leader: "jane" }
+            initiative ops "Ops" { leader: }
         "#
         ));
     }

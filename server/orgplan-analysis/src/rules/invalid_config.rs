@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Correct the line the message points at; rule levels are `error`, `warning`, `info`, `hint` or `off`.",
     example: "[rules]\nmissing-scop = \"off\"\n",
+    findings: "One per problem in `orgplan.toml`, at its line.",
+    spares: "The rest of the file: every valid line still takes effect.",
     check: super::Check::Global(check),
 };
 

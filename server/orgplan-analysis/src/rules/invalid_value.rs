@@ -13,6 +13,8 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Write a value of the kind the message names; for names from a set, the message suggests the closest.",
     example: "initiative fba \"FBA\" {\n  model: owner\n}\n",
+    findings: "One per value that is not of the key's kind or outside its set (a key with no value: one at the key), with the value it most likely meant as a fix (`0.5` → `50%`, `owner` → `ownership`).",
+    spares: "Whatever a rule would build on the invalid value: the model reads it as not written (`allocation: -20%` makes nobody part-time), and the rules about a missing key stay quiet when it is written with an invalid value (`leader: \"jane\"` is not also an initiative without a leader). A `functional:` that cannot be read spares the team as `true` would.",
     check: super::Check::Block(check),
 };
 
@@ -55,56 +57,43 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
         ));
     }
     for v in &p.values {
+        if ty.accepts(&v.kind) {
+            continue;
+        }
         let loc = Loc::new(file, v.range);
         let bad = |msg: String| Finding::new(&RULE, loc, msg);
         match (ty, &v.kind) {
-            (ValueType::Str | ValueType::Strings, ValueKind::Str(_)) => {}
-            (ValueType::Bool, ValueKind::Bool(_)) => {}
             (ValueType::Percent, ValueKind::Percent(x)) => {
-                if !(0.0..=100.0).contains(x) {
-                    out.push(bad(format!(
-                        "`{key}` must be between 0% and 100%, not {x}%"
-                    )));
-                }
+                out.push(bad(format!(
+                    "`{key}` must be between 0% and 100%, not {x}%"
+                )));
             }
             (ValueType::Count, ValueKind::Number(x)) => {
-                if *x < 0.0 || x.fract() != 0.0 {
-                    out.push(bad(format!(
-                        "`{key}` must be a whole number, zero or more, not {x}"
-                    )));
-                }
+                out.push(bad(format!(
+                    "`{key}` must be a whole number, zero or more, not {x}"
+                )));
             }
             (ValueType::Enum(values), ValueKind::Ident(name)) => {
-                if !values.iter().any(|e| e.name == name) {
-                    let names: Vec<String> =
-                        values.iter().map(|e| format!("`{}`", e.name)).collect();
-                    let mut f = bad(format!(
-                        "`{name}` is not a valid `{key}`: use {}",
-                        names.join(" or ")
-                    ));
-                    if let Some(s) = crate::suggest::best(name, values.iter().map(|e| e.name)) {
-                        f.message =
-                            format!("`{name}` is not a valid `{key}` — did you mean `{s}`?");
-                        f = f.fix(Fix::replace(loc, s));
-                    }
-                    out.push(f);
+                let shown = crate::text::shorten(name, crate::text::SHOWN);
+                let names: Vec<String> = values.iter().map(|e| format!("`{}`", e.name)).collect();
+                let mut f = bad(format!(
+                    "`{shown}` is not a valid `{key}`: use {}",
+                    names.join(" or ")
+                ));
+                if let Some(s) = crate::suggest::best(name, values.iter().map(|e| e.name)) {
+                    f.message = format!("`{shown}` is not a valid `{key}` — did you mean `{s}`?");
+                    f = f.fix(Fix::replace(loc, s));
                 }
+                out.push(f);
             }
-            (
-                ValueType::Leader
-                | ValueType::Teams
-                | ValueType::Owner
-                | ValueType::Approvers
-                | ValueType::Roles,
-                ValueKind::Ident(_),
-            ) => {}
             (ValueType::Percent, ValueKind::Number(x)) => {
-                let mut f = bad(format!("`{key}` is a percentage: write `{x}%`"));
+                let pct = as_percent(*x);
+                let mut f = bad(format!("`{key}` is a percentage: write `{pct}`"));
                 f = f.fix(Fix {
-                    title: format!("Change to `{x}%`"),
+                    title: format!("Change to `{pct}`"),
                     edits: vec![Edit {
                         loc,
-                        new_text: format!("{x}%"),
+                        new_text: pct,
                     }],
                     preferred: true,
                 });
@@ -138,6 +127,16 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
     }
 }
 
+/// The percentage a bare number most likely means: a fraction of one
+/// (`0.5`, `1`) is a share of the whole (`50%`, `100%`); anything else is
+/// already in percent (`50` → `50%`).
+fn as_percent(x: f64) -> String {
+    let pct = if x > 0.0 && x <= 1.0 { x * 100.0 } else { x };
+    // `0.07 * 100` is `7.000000000000001`: round to what was meant.
+    let pct = (pct * 1e6).round() / 1e6;
+    format!("{pct}%")
+}
+
 fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
     chars
@@ -163,6 +162,10 @@ mod tests {
             leader raj "Raj" {
               allocation: 50
             #             ^^ invalid-value
+            }
+            leader bo "Bo" {
+              allocation: 0.5
+            #             ^^^ invalid-value
             }
             initiative fba "FBA" {
               leader: "jane"

@@ -14,6 +14,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Keep one approver, the one closest to the work (usually the initiative's leader), and drop the other levels.",
     example: "leader jane \"Jane\" { }\nleader vp \"VP\" { }\ninitiative fba \"FBA\" { leader: jane approvals: jane, vp }\n",
+    findings: "One at each `approvals:` naming more than one approver.",
+    spares: "A single approver, and a name repeated in one list (one approver written twice). Functional teams' approvals.",
     check: super::Check::Entity(check),
 };
 

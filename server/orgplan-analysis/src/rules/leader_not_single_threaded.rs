@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Give each initiative its own leader; keep this leader on the one that matters most.",
     example: "leader jane \"Jane\" { }\ninitiative fba \"FBA\" { leader: jane }\ninitiative prime \"Prime\" { leader: jane }\n",
+    findings: "One at each initiative's `leader:` line naming a leader who leads more than one (a fix goes at each: choose another leader), with the leader's other initiatives related; none at the leader's declaration.",
+    spares: "Leaders who lead one initiative or none: a leader on no initiative is not spread over several (nobody is appointed to lead yet). Functional teams have no bearing on it. A `leader:` naming no declared leader is `undefined-reference`'s alone.",
     check: super::Check::Entity(check),
 };
 
@@ -23,27 +25,6 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         return;
     }
     let leader = &m.leaders[l].decl;
-    let names: Vec<String> = inits
-        .iter()
-        .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
-        .collect();
-    let mut at_leader = Finding::new(
-        &RULE,
-        leader.name,
-        format!(
-            "`{}` leads {} initiatives ({}); a single-threaded leader leads one",
-            leader.id,
-            inits.len(),
-            super::and_list(&names)
-        ),
-    );
-    for &i in inits {
-        if let Some(r) = &m.initiatives[i].leader {
-            at_leader =
-                at_leader.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
-        }
-    }
-    out.push(at_leader);
     for &i in inits {
         let init = &m.initiatives[i];
         let Some(r) = &init.leader else { continue };
@@ -51,17 +32,14 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
             .iter()
             .filter(|&&j| j != i)
             .take(super::MAX_LISTED)
-            .map(|j| format!("`{}`", m.initiatives[*j].decl.id))
+            .map(|&j| super::initiative_name(m, j))
             .collect();
         let mut f = Finding::new(
             &RULE,
             r.loc,
             format!(
-                "leader `{}` leads {} initiatives ({}): besides `{}` they also lead {}",
+                "`{}` also leads {}: a single-threaded leader leads one initiative",
                 leader.id,
-                inits.len(),
-                super::and_list(&names),
-                init.decl.id,
                 super::and_list_of(&others, inits.len() - 1)
             ),
         );
@@ -74,6 +52,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
                 );
             }
         }
+        f = f.related(leader.name, format!("`{}` is declared here", leader.id));
         out.push(f);
     }
 }
@@ -89,9 +68,8 @@ mod tests {
             &RULE,
             r#"
             leader jane "Jane" { }
-            #      ^^^^ leader-not-single-threaded
             leader raj "Raj" { }
-            initiative fba "FBA" { leader: jane }
+            initiative fba "FBA" { leader: jane critical: true }
             #                              ^^^^ leader-not-single-threaded
             initiative prime "Prime" { leader: raj }
             #- more.orgplan

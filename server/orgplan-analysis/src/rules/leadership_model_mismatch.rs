@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Declare `model: ownership`, or show the functional reporting lines the leadership model relies on.",
     example: "leader jane \"Jane\" { }\ninitiative gdpr \"GDPR\" { leader: jane model: leadership teams: t }\nteam t \"T\" { reports_to: jane }\n",
+    findings: "One at the `model:` of each leadership initiative all of whose teams report to its leader, offering `ownership`.",
+    spares: "Initiatives with no teams or no declared leader, and functional teams (not counted).",
     check: super::Check::Entity(check),
 };
 

@@ -12,13 +12,20 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `metrics: \"…\", \"…\"` naming how the initiative's success is measured.",
     example: "initiative fba \"FBA\" {\n  leader: jane\n}\n",
+    findings: "One at the declaration of each initiative without metrics, offering a `metrics:` stub.",
+    spares: "An initiative whose `metrics:` is written but cannot be read (not strings, a misspelt key, or a syntax error in the block): another rule already reports it. Teams, measured through their initiative.",
     check: super::Check::Entity(check),
 };
 
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let EntityId::Initiative(i) = e else { return };
     let init = &ctx.model.initiatives[i];
-    if !init.metrics.is_empty() {
+    if !init.metrics.is_empty()
+        || init
+            .decl
+            .unread
+            .may_set(crate::schema::BlockKind::Initiative, "metrics")
+    {
         return;
     }
     let d = &init.decl;
@@ -57,6 +64,8 @@ mod tests {
             initiative ads "Ads" { metrics: "" }
             #          ^^^ missing-metrics
             initiative pay "Pay" { metrics: "Payments per second" }
+            initiative ops "Ops" { metrics: 42 }
+            initiative cx "CX" { metric: "NPS" }
         "#
         ));
     }

@@ -12,13 +12,20 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `scope: \"…\"` describing the bounded context the leader owns.",
     example: "initiative fba \"FBA\" {\n  leader: jane\n}\n",
+    findings: "One at the declaration of each initiative without a scope, offering a `scope:` stub.",
+    spares: "An initiative whose `scope:` is written but cannot be read (not a string, a misspelt key, or a syntax error in the block): another rule already reports it. Teams and leaders, whose bounded context is their initiative's.",
     check: super::Check::Entity(check),
 };
 
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let EntityId::Initiative(i) = e else { return };
     let init = &ctx.model.initiatives[i];
-    if init.scope.is_some() {
+    if init.scope.is_some()
+        || init
+            .decl
+            .unread
+            .may_set(crate::schema::BlockKind::Initiative, "scope")
+    {
         return;
     }
     let d = &init.decl;
@@ -57,6 +64,8 @@ mod tests {
             initiative ads "Ads" { scope: "  " }
             #          ^^^ missing-scope
             initiative pay "Pay" { scope: "Card payments in the EU" }
+            initiative ops "Ops" { scope: 42 }
+            initiative ads2 "Ads" { scop: "Ads" }
         "#
         ));
     }

@@ -39,6 +39,8 @@ mod unowned_dependency;
 
 #[cfg(test)]
 pub(crate) mod fixture;
+#[cfg(test)]
+mod policy;
 
 /// The article every principle comes from.
 pub const SOURCE_TITLE: &str = "Single-Threaded Leaders at Amazon";
@@ -172,6 +174,11 @@ pub struct Rule {
     pub fix: &'static str,
     /// A plan that trips the rule.
     pub example: &'static str,
+    /// How many findings it gives, and where: one per thing to fix, at the
+    /// place the fix goes (see "One finding per problem" in `docs/rules.md`).
+    pub findings: &'static str,
+    /// What it does not flag, and why.
+    pub spares: &'static str,
     pub check: Check,
 }
 
@@ -192,8 +199,8 @@ pub enum Check {
     Block(fn(&Ctx, FileId, &crate::syntax::Block, &mut Vec<Finding>)),
     /// For one entity of the model: the findings depend on that entity, on
     /// the entities at most [`ENTITY_REACH`] references away from it (either
-    /// way), on the configuration and on which ids are declared, and on
-    /// nothing else.
+    /// way), on the configuration, on which ids are declared and which
+    /// declaration of its own id comes first, and on nothing else.
     Entity(fn(&Ctx, EntityId, &mut Vec<Finding>)),
 }
 
@@ -391,13 +398,13 @@ pub(crate) fn blocks_with_kind(
     }
 }
 
-/// `a`, `a and b`, `a, b and c`.
 /// The most related places a finding carries.
 pub const MAX_RELATED: usize = 20;
 
 /// The most items [`and_list`] names; the rest are counted.
 pub(crate) const MAX_LISTED: usize = 8;
 
+/// `a`, `a and b`, `a, b and c`.
 pub(crate) fn and_list(items: &[String]) -> String {
     and_list_of(items, items.len())
 }
@@ -416,6 +423,17 @@ pub(crate) fn and_list_of(items: &[String], total: usize) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// An initiative's id for a list in a message, saying whether it is
+/// critical: `` `fba` (critical) ``.
+pub(crate) fn initiative_name(m: &crate::model::Model, i: usize) -> String {
+    let init = &m.initiatives[i];
+    if init.critical {
+        format!("`{}` (critical)", init.decl.id)
+    } else {
+        format!("`{}`", init.decl.id)
     }
 }
 

@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "List the team under one initiative's `teams:`, or mark it `functional: true` if it is organised by function.",
     example: "team search \"Search\" {\n  roles: engineering, qa, design, product\n}\n",
+    findings: "One at the declaration of each team that no initiative lists, offering to mark it functional.",
+    spares: "Functional teams (`functional: true`): organised by function, they serve the whole organisation rather than one initiative. A later declaration of an id declared before: references name the first one, so the second can never be listed; `duplicate-definition` reports it, with a rename or a merge to offer instead.",
     check: super::Check::Entity(check),
 };
 
@@ -19,7 +21,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let EntityId::Team(t) = e else { return };
     let team = &m.teams[t];
-    if team.functional || !m.team_initiatives[t].is_empty() {
+    if team.functional || !m.team_initiatives[t].is_empty() || m.is_shadowed(e) {
         return;
     }
     let d = &team.decl;
@@ -57,6 +59,7 @@ mod tests {
             team legal "Legal" { functional: true }
             team ads "Ads" { }
             initiative a "A" { teams: ads }
+            team ads "Ads again" { }
         "#
         ));
     }

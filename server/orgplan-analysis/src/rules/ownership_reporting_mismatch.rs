@@ -13,6 +13,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Make the team report to the initiative's leader, or switch the initiative to `model: leadership` if functional reporting lines are intended.",
     example: "leader jane \"Jane\" { }\nleader raj \"Raj\" { }\ninitiative fba \"FBA\" { leader: jane model: ownership teams: t }\nteam t \"T\" { reports_to: raj }\n",
+    findings: "One at the `reports_to:` of each team on an ownership initiative that reports elsewhere (the fix: report to the initiative's leader), with the initiative's `teams:` entry and `model:` related.",
+    spares: "Functional teams; teams that report to nobody or to an undeclared leader; initiatives under `model: leadership` or none, where functional reporting lines are the point.",
     check: super::Check::Entity(check),
 };
 
@@ -46,23 +48,13 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 &RULE,
-                tref.loc,
-                format!(
-                    "initiative `{}` uses the ownership model, but its team `{}` reports to `{}`, not to its leader `{}`",
-                    init.decl.id, team.decl.id, rep.name, lref.name
-                ),
-            )
-            .related(rep.loc, format!("`{}` reports to `{}` here", team.decl.id, rep.name)),
-        );
-        out.push(
-            Finding::new(
-                &RULE,
                 rep.loc,
                 format!(
                     "team `{}` reports to `{}`, but initiative `{}` uses the ownership model, where every team reports to its leader `{}`",
                     team.decl.id, rep.name, init.decl.id, lref.name
                 ),
             )
+            .related(tref.loc, format!("`{}` is on `{}` here", team.decl.id, init.decl.id))
             .related(model.loc, format!("`{}` uses `model: ownership`", init.decl.id))
             .fix(Fix {
                 title: format!("Report to `{}`", lref.name),
@@ -86,7 +78,6 @@ mod tests {
             leader jane "Jane" { }
             leader raj "Raj" { }
             initiative fba "FBA" { leader: jane model: ownership teams: t1, t2 }
-            #                                                           ^^ ownership-reporting-mismatch
             team t1 "T1" { reports_to: raj }
             #                          ^^^ ownership-reporting-mismatch
             team t2 "T2" { reports_to: jane }

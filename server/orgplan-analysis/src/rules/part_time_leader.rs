@@ -13,77 +13,14 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Free the leader of other duties and set `allocation: 100%`, or choose a leader who can give the initiative all their time.",
     example: "leader raj \"Raj\" { allocation: 50% }\ninitiative fba \"FBA\" { leader: raj critical: true }\n",
+    findings: "One at each initiative's `leader:` line naming a part-time leader (an error when the initiative is critical), with where the leader is made part-time (`allocation:` or `duties:`) related; none at the leader's declaration.",
+    spares: "A part-time leader who leads nothing: being part-time is a problem only for the initiative they lead. An `allocation:` outside 0%–100% is `invalid-value`'s alone (it is read as not written), and so is a bare number such as `0.5`.",
     check: super::Check::Entity(check),
 };
 
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
-    match e {
-        EntityId::Leader(x) => check_leader(ctx, x, out),
-        EntityId::Initiative(x) => check_initiative(ctx, x, out),
-        EntityId::Team(_) => {}
-    }
-}
-
-fn check_leader(ctx: &Ctx, l: usize, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    // At the leader: their allocation or duties, naming what they lead.
-    let leader = &m.leaders[l];
-    if !leader.is_part_time() {
-        return;
-    }
-    let Some(at) = part_time_loc(leader) else {
-        return;
-    };
-    let why = reasons(leader);
-    let led = &m.led_by[l];
-    let f = if led.is_empty() {
-        Finding::new(
-            &RULE,
-            at,
-            format!(
-                "`{}` is part-time ({why}); that is fine while they lead no initiative, but they cannot be a single-threaded leader",
-                leader.decl.id
-            ),
-        )
-        .severity(Severity::Hint)
-    } else {
-        let critical = led.iter().any(|&i| m.initiatives[i].critical);
-        let names: Vec<String> = led
-            .iter()
-            .map(|&i| {
-                let init = &m.initiatives[i];
-                if init.critical {
-                    format!("critical initiative `{}`", init.decl.id)
-                } else {
-                    format!("`{}`", init.decl.id)
-                }
-            })
-            .collect();
-        let mut f = Finding::new(
-            &RULE,
-            at,
-            format!(
-                "`{}` is part-time ({why}) but leads {}",
-                leader.decl.id,
-                super::and_list(&names)
-            ),
-        );
-        if critical {
-            f = f.severity(Severity::Error);
-        }
-        for &i in led {
-            if let Some(r) = &m.initiatives[i].leader {
-                f = f.related(r.loc, format!("leads `{}` here", m.initiatives[i].decl.id));
-            }
-        }
-        f
-    };
-    out.push(f);
-    // At each initiative they lead.
-}
-
-fn check_initiative(ctx: &Ctx, i: usize, out: &mut Vec<Finding>) {
-    let m = ctx.model;
+    let EntityId::Initiative(i) = e else { return };
     let init = &m.initiatives[i];
     let Some(r) = &init.leader else { return };
     let Some(crate::model::EntityId::Leader(l)) = m.resolve(r) else {
@@ -126,7 +63,7 @@ fn reasons(leader: &crate::model::Leader) -> String {
         let duties: Vec<String> = leader
             .duties
             .iter()
-            .map(|d| format!("\"{}\"", d.value))
+            .map(|d| format!("\"{}\"", crate::text::shorten(&d.value, crate::text::SHOWN)))
             .collect();
         why.push(format!("carries other duties: {}", duties.join(", ")));
     }
@@ -160,17 +97,16 @@ mod tests {
             &RULE,
             r#"
             leader raj "Raj" { allocation: 50% }
-            #                  ^^^^^^^^^^^^^^^ part-time-leader
             leader kim "Kim" { duties: "Runs the hiring committee" }
-            #                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^ part-time-leader
             leader ana "Ana" { allocation: 100% }
             leader bo "Bo" { allocation: 80% }
-            #                ^^^^^^^^^^^^^^^ part-time-leader
             initiative fba "FBA" { leader: raj critical: true }
             #                              ^^^ part-time-leader
             initiative ads "Ads" { leader: kim }
             #                              ^^^ part-time-leader
             initiative pay "Pay" { leader: ana critical: true }
+            leader neg "Neg" { allocation: -20% }
+            initiative ops "Ops" { leader: neg }
         "#
         ));
     }

@@ -10,6 +10,8 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Write what the message says was expected at that place; an unclosed `{` or a missing `:` are the usual causes.",
     example: "team payments \"Payments\" {\n  roles: engineering qa\n}\n",
+    findings: "One per place the text does not parse, saying what was expected there; the parser recovers, so the rest of the file is still checked.",
+    spares: "Anything the parser could read around the error. The rules about what a block lacks (`incomplete-team`, `missing-scope`, `missing-metrics`, `initiative-without-leader`, `dependency-without-plan`, a missing `owner:`) stay quiet on a block with a syntax error until it parses: what they would report may be the error's doing.",
     check: super::Check::Global(check),
 };
 

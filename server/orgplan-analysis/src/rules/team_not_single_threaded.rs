@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Keep the team on one initiative; split it, or give the other initiative a team of its own, even if that duplicates some work.",
     example: "team search \"Search\" { }\ninitiative a \"A\" { teams: search }\ninitiative b \"B\" { teams: search }\n",
+    findings: "One at each initiative's `teams:` entry naming a team that more than one initiative lists (a fix goes at each: take the team off, or give that initiative its own team), with the other entries related; none at the team's declaration.",
+    spares: "Functional teams (`functional: true`), which serve many initiatives by design. A team listed twice by the same initiative is one entry, not two initiatives.",
     check: super::Check::Entity(check),
 };
 
@@ -23,54 +25,37 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     if team.functional || inits.len() < 2 {
         return;
     }
-    let names: Vec<String> = inits
-        .iter()
-        .map(|i| format!("`{}`", m.initiatives[*i].decl.id))
-        .collect();
-    let mut at_team = Finding::new(
-        &RULE,
-        team.decl.name,
-        format!(
-            "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
-            team.decl.id,
-            inits.len(),
-            super::and_list(&names)
-        ),
-    );
-    for &i in inits {
-        if let Some(r) = m.initiatives[i]
+    // The entry of each initiative that names the team (the first, if it
+    // is written twice).
+    let entry = |i: usize| {
+        m.initiatives[i]
             .teams
             .iter()
-            .find(|r| r.name == team.decl.id)
-        {
-            at_team = at_team.related(r.loc, format!("on `{}`", m.initiatives[i].decl.id));
-        }
-    }
-    out.push(at_team);
+            .find(|r| r.target == Some(EntityId::Team(t)))
+    };
     for &i in inits {
-        let init = &m.initiatives[i];
-        for r in init.teams.iter().filter(|r| r.name == team.decl.id) {
-            let mut f = Finding::new(
-                &RULE,
-                r.loc,
-                format!(
-                    "team `{}` serves {} initiatives ({}); a single-threaded team works on one",
-                    team.decl.id,
-                    inits.len(),
-                    super::and_list(&names)
-                ),
-            );
-            for &j in inits.iter().filter(|&&j| j != i) {
-                if let Some(r2) = m.initiatives[j]
-                    .teams
-                    .iter()
-                    .find(|r| r.name == team.decl.id)
-                {
-                    f = f.related(r2.loc, format!("also on `{}`", m.initiatives[j].decl.id));
-                }
+        let Some(r) = entry(i) else { continue };
+        let others: Vec<String> = inits
+            .iter()
+            .filter(|&&j| j != i)
+            .take(super::MAX_LISTED)
+            .map(|&j| super::initiative_name(m, j))
+            .collect();
+        let mut f = Finding::new(
+            &RULE,
+            r.loc,
+            format!(
+                "team `{}` also serves {}: a single-threaded team works on one initiative",
+                team.decl.id,
+                super::and_list_of(&others, inits.len() - 1)
+            ),
+        );
+        for &j in inits.iter().filter(|&&j| j != i) {
+            if let Some(r2) = entry(j) {
+                f = f.related(r2.loc, format!("also on `{}`", m.initiatives[j].decl.id));
             }
-            out.push(f);
         }
+        out.push(f);
     }
 }
 
@@ -85,11 +70,10 @@ mod tests {
             &RULE,
             r#"
             team search "Search" { }
-            #    ^^^^^^ team-not-single-threaded
             team legal "Legal" { functional: true }
             initiative a "A" { teams: search, legal }
             #                         ^^^^^^ team-not-single-threaded
-            initiative b "B" { teams: legal, search }
+            initiative b "B" { teams: legal, search, search }
             #                                ^^^^^^ team-not-single-threaded
         "#
         ));

@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Remove dependencies (bring the capability into the team, even at the cost of duplication), or raise `[team] max-dependencies` in `orgplan.toml` if the threshold does not fit.",
     example: "team hub \"Hub\" {\n  depends_on a { }\n  depends_on b { }\n  depends_on c { }\n  depends_on d { }\n}\n",
+    findings: "One at the declaration of each team over the threshold, with its dependencies related.",
+    spares: "Functional teams; dependencies on leaders; a team named twice in `depends_on` counts once.",
     check: super::Check::Entity(check),
 };
 

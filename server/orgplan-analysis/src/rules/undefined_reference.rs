@@ -11,6 +11,8 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Declare the missing leader or team (the quick fix creates a stub), or correct the name (the message suggests the closest).",
     example: "initiative fba \"FBA\" {\n  leader: janee\n}\n\nleader jane \"Jane Doe\" { }\n",
+    findings: "One at each name that no file declares (or that names the wrong kind of thing), suggesting the closest declared id and offering to create a stub.",
+    spares: "Names that resolve, in any file of the workspace. The principle rules skip references that resolve to nothing, so an undefined leader is reported once, here.",
     check: super::Check::Entity(check),
 };
 

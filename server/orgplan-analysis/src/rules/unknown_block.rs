@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Use one of the block kinds (`leader`, `initiative`, `team`; `depends_on` inside a team), or fix the typo the message points out.",
     example: "tem payments \"Payments\" {\n  roles: engineering\n}\n",
+    findings: "One at the kind word of each block of an unknown kind, or of a known kind in the wrong place; a property written without its colon (`roles engineering`) is said to be one, with the colon as its fix.",
+    spares: "The blocks inside an unknown block: nothing in them is read, so nothing in them is reported again. A property written without its colon does not also make the block lack it (`incomplete-team` stays quiet).",
     check: super::Check::Block(check),
 };
 

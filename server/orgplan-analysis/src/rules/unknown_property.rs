@@ -12,6 +12,8 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Use one of the keys of the block's kind (the message suggests the closest), or remove the line.",
     example: "initiative fba \"Fulfilment by Amazon\" {\n  leadr: jane\n}\n",
+    findings: "One at each unknown key, suggesting the closest key of the block's kind.",
+    spares: "Keys of unknown blocks (the block is reported instead). A misspelt key does not also make the block lack the key it was meant to be: `leadr:` is not also an initiative without a leader.",
     check: super::Check::Block(check),
 };
 

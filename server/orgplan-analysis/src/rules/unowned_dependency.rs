@@ -14,6 +14,8 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Set `owner:` to the depending team itself (or the leader it reports to, or its initiative's leader).",
     example: "team inbound \"Inbound\" {\n  depends_on payments {\n    plan: \"Adopt the events API\"\n  }\n}\n",
+    findings: "One per dependency: at its `depends_on` head when it has no owner (offering the team itself), or at its `owner:` when someone outside the team owns it (offering the team).",
+    spares: "Functional teams' dependencies. Owners inside the team's reach: the team itself, the leader it reports to, the leader of its initiative. An owner that is not declared (`undefined-reference`'s), and an `owner:` written but unreadable (a misspelt key, a wrong kind of value, or a syntax error in the block).",
     check: super::Check::Entity(check),
 };
 
@@ -37,6 +39,9 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     }
     for dep in &team.dependencies {
         match &dep.owner {
+            None if dep
+                .unread
+                .may_set(crate::schema::BlockKind::DependsOn, "owner") => {}
             None => {
                 let mut f = Finding::new(
                     &RULE,
