@@ -559,11 +559,7 @@ impl Model {
                             head: Loc::new(file, c.kind.range.cover(target.range)),
                             block: Loc::new(file, c.range),
                             body: c.body,
-                            unread: Unread::of(
-                                BlockKind::DependsOn,
-                                c,
-                                has_error(errors, c.range),
-                            ),
+                            unread: Unread::of(BlockKind::DependsOn, c, has_error(errors, c.range)),
                         })
                     })
                     .collect();

@@ -98,4 +98,35 @@ fn violations_example_trips_every_rule_where_its_comments_say() {
         "findings without a comment naming them:\n{}",
         unexplained.join("\n")
     );
+    // And every rule a comment names has a finding on that line: a problem
+    // is reported where its comment says, and nowhere else.
+    let mut unfound = Vec::new();
+    for file in ws.files().map(|(id, _)| id) {
+        let text = ws.text(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let Some((_, comment)) = line.split_once('#') else {
+                continue;
+            };
+            for rule in rules::ALL.iter().map(|r| r.name) {
+                let named = comment.match_indices(rule).any(|(i, _)| {
+                    !comment[i + rule.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+                });
+                let found = a.findings.iter().any(|f| {
+                    f.rule == rule
+                        && f.loc.file == file
+                        && text[..f.loc.range.start()].matches('\n').count() == n
+                });
+                if named && !found {
+                    unfound.push(format!("{}:{} {rule}", ws.path(file).unwrap(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        unfound.is_empty(),
+        "comments naming a rule with no finding on their line:\n{}\n{}",
+        unfound.join("\n"),
+        render(&ws, &a)
+    );
 }

@@ -39,7 +39,12 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 ),
             )
             .related(fd.name, format!("`{id}` is first declared here"));
-            for &other in decls.iter().skip(1).filter(|&&o| o != e).take(super::MAX_RELATED - 1) {
+            for &other in decls
+                .iter()
+                .skip(1)
+                .filter(|&&o| o != e)
+                .take(super::MAX_RELATED - 1)
+            {
                 f = f.related(m.decl(other).name, format!("`{id}` is also declared here"));
             }
             f = f.fix(rename(ctx, d, n + 1));
@@ -79,7 +84,12 @@ fn rename(ctx: &Ctx, d: &crate::model::Decl, n: usize) -> Fix {
 /// Moves what the later block says into the first one, and removes the
 /// later block (both of one kind, both with a body). Keys both write are
 /// then reported by `duplicate-property`, for the user to choose.
-fn merge(ctx: &Ctx, first: &crate::model::Decl, d: &crate::model::Decl, same_kind: bool) -> Option<Fix> {
+fn merge(
+    ctx: &Ctx,
+    first: &crate::model::Decl,
+    d: &crate::model::Decl,
+    same_kind: bool,
+) -> Option<Fix> {
     if !same_kind {
         return None;
     }
@@ -88,7 +98,10 @@ fn merge(ctx: &Ctx, first: &crate::model::Decl, d: &crate::model::Decl, same_kin
     let inner = text.get(from.start() + 1..from.end().checked_sub(1)?)?;
     let moved = inner.trim();
     if !text.get(from.end() - 1..from.end())?.eq("}")
-        || !ctx.text(first.file()).get(into.end() - 1..into.end())?.eq("}")
+        || !ctx
+            .text(first.file())
+            .get(into.end() - 1..into.end())?
+            .eq("}")
     {
         return None;
     }

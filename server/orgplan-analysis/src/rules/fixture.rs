@@ -152,7 +152,8 @@ fn check_rules(only: Option<&Rule>, fixture: &str) -> String {
         }
     }
     assert_eq!(
-        got, want,
+        got,
+        want,
         "findings of `{}` (got) differ from the annotations (want):\n{rendered}",
         only.map_or("every rule", |r| r.name)
     );

@@ -91,10 +91,7 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
                 let mut f = bad(format!("`{key}` is a percentage: write `{pct}`"));
                 f = f.fix(Fix {
                     title: format!("Change to `{pct}`"),
-                    edits: vec![Edit {
-                        loc,
-                        new_text: pct,
-                    }],
+                    edits: vec![Edit { loc, new_text: pct }],
                     preferred: true,
                 });
                 out.push(f);

@@ -437,6 +437,18 @@ pub(crate) fn initiative_name(m: &crate::model::Model, i: usize) -> String {
     }
 }
 
+/// The initiatives of `inits` but `i`, for a message: critical ones marked,
+/// at most [`MAX_LISTED`] named and the rest counted.
+pub(crate) fn other_initiatives(m: &crate::model::Model, inits: &[usize], i: usize) -> String {
+    let others: Vec<String> = inits
+        .iter()
+        .filter(|&&j| j != i)
+        .take(MAX_LISTED)
+        .map(|&j| initiative_name(m, j))
+        .collect();
+    and_list_of(&others, inits.len() - 1)
+}
+
 /// A fix that adds `line` at the top of a declaration's body (none for a
 /// bodiless block).
 pub(crate) fn add_to_body(

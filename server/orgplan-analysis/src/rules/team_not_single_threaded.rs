@@ -35,19 +35,13 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     };
     for &i in inits {
         let Some(r) = entry(i) else { continue };
-        let others: Vec<String> = inits
-            .iter()
-            .filter(|&&j| j != i)
-            .take(super::MAX_LISTED)
-            .map(|&j| super::initiative_name(m, j))
-            .collect();
         let mut f = Finding::new(
             &RULE,
             r.loc,
             format!(
                 "team `{}` also serves {}: a single-threaded team works on one initiative",
                 team.decl.id,
-                super::and_list_of(&others, inits.len() - 1)
+                super::other_initiatives(m, inits, i)
             ),
         );
         for &j in inits.iter().filter(|&&j| j != i) {
