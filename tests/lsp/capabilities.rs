@@ -421,3 +421,68 @@ fn settings_pulled_or_taken_from_notifications() {
     );
     assert_eq!(without, (false, 0));
 }
+
+/// A session whose client runs `commands` itself.
+fn with_commands<T>(probe: impl Fn(&mut Client, &str) -> T) -> (T, T) {
+    let run = |caps| {
+        let (_dir, mut c, uri) = session(caps);
+        let r = probe(&mut c, &uri);
+        assert_eq!(c.shutdown(), 0);
+        r
+    };
+    let commands = json!(["editor.action.triggerSuggest", "orgplan.insertSnippet"]);
+    (
+        run(vec![("/experimental/commands/commands", commands)]),
+        run(Vec::new()),
+    )
+}
+
+#[test]
+fn a_key_lists_its_values_next_or_not() {
+    let (with, without) = with_commands(|c, uri| {
+        let items = key_completions(c, uri);
+        let model = items.iter().find(|i| i["label"] == "model").unwrap();
+        let scope = items.iter().find(|i| i["label"] == "description");
+        (
+            model["command"].clone(),
+            scope.map(|s| s["command"].clone()),
+        )
+    });
+    assert_eq!(
+        with.0,
+        json!({ "title": "List the values", "command": "editor.action.triggerSuggest" })
+    );
+    assert_eq!(with.1, Some(Value::Null), "a free-text key lists nothing");
+    assert_eq!(without.0, Value::Null);
+}
+
+#[test]
+fn create_fixes_as_snippets_or_plain_edits() {
+    let (with, without) = with_commands(|c, uri| {
+        let create = fixes(c, uri)
+            .into_iter()
+            .find(|a| a["title"].as_str().unwrap().starts_with("Create leader"))
+            .expect("a Create leader fix");
+        (create["edit"].clone(), create["command"].clone())
+    });
+    assert_eq!(with.0, Value::Null, "{with:?}");
+    assert_eq!(with.1["command"], "orgplan.insertSnippet");
+    let arg = &with.1["arguments"][0];
+    assert!(
+        arg["uri"].as_str().unwrap().ends_with("/plan.orgplan"),
+        "{arg}"
+    );
+    assert_eq!(
+        arg["snippet"],
+        "\nleader jnae \"${1:Jnae}\" {\n  title: \"${2:Job title}\"\n  allocation: ${3:100%}\n}$0\n"
+    );
+    assert_eq!(without.1, Value::Null);
+    let plain = without.0["changes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .next()
+        .unwrap();
+    assert_eq!(plain[0]["newText"], "\nleader jnae \"Jnae\" {}\n");
+    assert_eq!(plain[0]["range"], arg["range"]);
+}

@@ -294,7 +294,11 @@ fn document_and_workspace_symbols() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names[..2], ["pay", "payments"], "{names:?}");
+    assert_eq!(
+        names[..2],
+        ["pay \"Payments\"", "payments \"Payments\""],
+        "{names:?}"
+    );
     ws.as_array_mut().unwrap().truncate(2);
     insta::assert_yaml_snapshot!(json!({ "document": doc, "workspace": ws }));
     e.done();
@@ -353,19 +357,8 @@ fn formatting_returns_edits_that_produce_the_canonical_layout() {
     let messy = "leader  jane \"Jane Doe\"{title:\"Director, Fulfilment\"}\n";
     let uri = e.open("people.orgplan", messy);
     let edits = e.request("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
-    let edits = edits.as_array().unwrap().clone();
-    assert!(!edits.is_empty());
-    // Apply (ASCII text: UTF-16 columns are bytes) and compare to the formatter.
-    let mut text = messy.to_string();
-    for ed in edits.iter().rev() {
-        let off = |p: &Value| -> usize {
-            let line = p["line"].as_u64().unwrap() as usize;
-            let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-            start + p["character"].as_u64().unwrap() as usize
-        };
-        let (s, en) = (off(&ed["range"]["start"]), off(&ed["range"]["end"]));
-        text.replace_range(s..en, ed["newText"].as_str().unwrap());
-    }
+    assert!(!edits.as_array().unwrap().is_empty());
+    let text = apply(messy, &edits);
     assert_eq!(text, orgplan_analysis::format::format(messy));
     // Already formatted: no edits.
     e.c.notify(
@@ -374,6 +367,76 @@ fn formatting_returns_edits_that_produce_the_canonical_layout() {
     );
     let again = e.request("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
     assert_eq!(again, json!([]));
+    e.done();
+}
+
+/// Applies LSP text edits to an ASCII text (UTF-16 columns are bytes).
+fn apply(text: &str, edits: &Value) -> String {
+    let mut text = text.to_string();
+    for ed in edits.as_array().unwrap().iter().rev() {
+        let off = |p: &Value| -> usize {
+            let line = p["line"].as_u64().unwrap() as usize;
+            let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+            start + p["character"].as_u64().unwrap() as usize
+        };
+        let (s, en) = (off(&ed["range"]["start"]), off(&ed["range"]["end"]));
+        text.replace_range(s..en, ed["newText"].as_str().unwrap());
+    }
+    text
+}
+
+#[test]
+fn range_formatting_formats_the_blocks_it_touches_and_says_why_not() {
+    let mut e = Env::new();
+    let messy = "leader  jane \"Jane Doe\"{title:\"Director\"}\n\nleader   raj \"Raj\"{\ntitle:\"VP\"}\nteam broken \"B\" {\n  roles: qa,\n";
+    let uri = e.open("people.orgplan", messy);
+    let options = json!({ "tabSize": 2, "insertSpaces": true });
+    // Line 3 (`title:"VP"`) is inside raj's block: raj alone is formatted,
+    // although the team after it does not parse.
+    let edits = e.request(
+        "textDocument/rangeFormatting",
+        json!({ "textDocument": { "uri": uri }, "options": options,
+                "range": { "start": { "line": 3, "character": 0 }, "end": { "line": 3, "character": 5 } } }),
+    );
+    assert_eq!(
+        apply(messy, &edits),
+        "leader  jane \"Jane Doe\"{title:\"Director\"}\n\nleader raj \"Raj\" {\n  title: \"VP\"\n}\nteam broken \"B\" {\n  roles: qa,\n"
+    );
+    assert!(e
+        .c
+        .notifications
+        .iter()
+        .all(|n| n["method"] != "window/showMessage"));
+    // The whole file, or the broken block: nothing, and the user is told why.
+    for (method, range) in [
+        ("textDocument/formatting", Value::Null),
+        (
+            "textDocument/rangeFormatting",
+            json!({ "start": { "line": 5, "character": 0 }, "end": { "line": 5, "character": 3 } }),
+        ),
+    ] {
+        let mut params = json!({ "textDocument": { "uri": uri }, "options": options });
+        if !range.is_null() {
+            params["range"] = range;
+        }
+        let before = e.c.notifications.len();
+        assert_eq!(e.request(method, params), json!([]), "{method}");
+        e.c.wait_until("a message saying why", |n| {
+            n[before..]
+                .iter()
+                .any(|n| n["method"] == "window/showMessage")
+        });
+        let shown = e.c.notifications[before..]
+            .iter()
+            .find(|n| n["method"] == "window/showMessage")
+            .unwrap();
+        assert_eq!(shown["params"]["type"], 2, "a warning");
+        let message = shown["params"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("orgplan: not formatted: line 5 does not parse"),
+            "{message}"
+        );
+    }
     e.done();
 }
 

@@ -73,6 +73,74 @@ pub fn try_format(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// The part of `text` that formatting `range` rewrites, and its canonical
+/// layout: the lines of `range`, widened to whole top-level blocks
+/// (`blocks`: the top-level blocks' ranges, in order) and narrowed past the
+/// blank lines at either end, so that the part formats as it would in the
+/// whole file. `None` when that part cannot be formatted (a syntax error in
+/// it, nesting too deep); the rest of the file may have errors of its own.
+pub fn format_range(
+    text: &str,
+    blocks: &[crate::TextRange],
+    range: crate::TextRange,
+) -> Option<(crate::TextRange, String)> {
+    let clamp = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (mut start, mut end) = (clamp(range.start()), clamp(range.end()));
+    loop {
+        let (s0, e0) = (start, end);
+        // Whole lines.
+        start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        if !(end > start && text[..end].ends_with('\n')) {
+            end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        }
+        // Whole blocks.
+        for b in blocks {
+            if b.start() < end && b.end() > start {
+                start = start.min(b.start());
+                end = end.max(b.end());
+            }
+        }
+        if (start, end) == (s0, e0) {
+            break;
+        }
+    }
+    // Blank lines at either end stay as they are.
+    while let Some(nl) = text[start..end].find('\n') {
+        if !text[start..start + nl].trim().is_empty() {
+            break;
+        }
+        start += nl + 1;
+    }
+    while end > start {
+        let body = text[start..end]
+            .strip_suffix('\n')
+            .unwrap_or(&text[start..end]);
+        let last = body.rfind('\n').map_or(start, |i| start + i + 1);
+        if !text[last..end].trim().is_empty() {
+            break;
+        }
+        end = last;
+    }
+    let part = crate::TextRange::new(start, end);
+    if start == end {
+        return Some((part, String::new()));
+    }
+    let mut formatted = try_format(&text[start..end])?;
+    // A part that ends before the file's last line break keeps ending
+    // without one; at the end of the file, the canonical final line break.
+    if !text[..end].ends_with('\n') && end < text.len() {
+        let trimmed = formatted.trim_end_matches(['\r', '\n']).len();
+        formatted.truncate(trimmed);
+    }
+    Some((part, formatted))
+}
+
 /// What a token is, as far as layout is concerned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -510,6 +578,62 @@ team legal "Legal" { functional: true }   # exempt
             assert!(once.ends_with('\n') || once.is_empty(), "{name}");
         }
         assert!(formatted > 0);
+    }
+
+    /// Formats `range` of `text` (given as `[start..end]` markers removed)
+    /// and gives the whole text after the edit.
+    fn range_formatted(marked: &str) -> Option<String> {
+        let start = marked.find('[').unwrap();
+        let text = marked.replacen('[', "", 1);
+        let end = text.find(']').unwrap();
+        let text = text.replacen(']', "", 1);
+        let mut ws = crate::Workspace::new();
+        let id = ws.set_file("a.orgplan", text.clone());
+        let blocks: Vec<_> = ws
+            .file(id)
+            .unwrap()
+            .doc()
+            .blocks
+            .iter()
+            .map(|b| b.range)
+            .collect();
+        let (part, new) = format_range(&text, &blocks, crate::TextRange::new(start, end))?;
+        Some(format!(
+            "{}{new}{}",
+            &text[..part.start()],
+            &text[part.end()..]
+        ))
+    }
+
+    #[test]
+    fn a_range_formats_its_whole_blocks_only() {
+        let text = "leader a \"A\" {\ntitle:  \"x\"\n}\n\n\nleader   b \"B\"{\n  allocation:50%}\nteam c \"C\" {\nroles: qa,\n";
+        // Inside block b: b alone, although c does not parse.
+        let at_b = text.replacen("allocation", "[alloc]ation", 1);
+        assert_eq!(
+            range_formatted(&at_b).unwrap(),
+            "leader a \"A\" {\ntitle:  \"x\"\n}\n\n\nleader b \"B\" {\n  allocation: 50%\n}\nteam c \"C\" {\nroles: qa,\n"
+        );
+        // A line of block a, with the blank lines after it: a alone.
+        let at_a = text
+            .replacen("title", "[title", 1)
+            .replacen("\n\n\n", "\n\n\n]", 1);
+        assert!(range_formatted(&at_a)
+            .unwrap()
+            .starts_with("leader a \"A\" {\n  title: \"x\"\n}\n\n\nleader   b"));
+        // Only blank lines: nothing to do.
+        let gap = text.replacen("\n\n\n", "\n[\n]\n", 1);
+        assert_eq!(range_formatted(&gap).unwrap(), text);
+        // The broken block: refused.
+        let at_c = text.replacen("roles", "[roles]", 1);
+        assert_eq!(range_formatted(&at_c), None);
+        // The last block, without a final line break: gets one, as the whole file would.
+        let last = "leader a \"A\" { }\nleader b \"B\" {title:\"t\"}";
+        let at_last = last.replacen("title", "[]title", 1);
+        assert_eq!(
+            range_formatted(&at_last).unwrap(),
+            "leader a \"A\" { }\nleader b \"B\" {\n  title: \"t\"\n}\n"
+        );
     }
 
     mod prop {

@@ -204,7 +204,7 @@ pub static LEADER: BlockSpec = BlockSpec {
     titled: true,
     doc: "A person who can lead an initiative. A single-threaded leader leads one initiative and nothing else.",
     properties: &[
-        PropertySpec { name: "title", ty: ValueType::Str, doc: "The leader's job title.", snippet: Some("\"${2:Title}\"") },
+        PropertySpec { name: "title", ty: ValueType::Str, doc: "The leader's job title.", snippet: Some("\"${2:Job title}\"") },
         PropertySpec { name: "allocation", ty: ValueType::Percent, doc: "How much of the leader's time goes to what they lead; below `100%` makes them a part-time leader. Defaults to `100%`.", snippet: Some("${3:100%}") },
         PropertySpec { name: "duties", ty: ValueType::Strings, doc: "Other duties the leader carries beside what they lead; any duty makes them part-time.", snippet: None },
         PropertySpec { name: "reports_to", ty: ValueType::Leader, doc: "The leader this leader reports to.", snippet: None },

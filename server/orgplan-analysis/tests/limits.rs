@@ -55,8 +55,9 @@ fn editor_features_on_deep_nesting_do_not_overflow_the_stack() {
         let file = ws.set_file("deep.orgplan", text.clone());
         let analysis = ws.analysis();
         let mid = text.len() / 2;
-        ide::semantic_tokens::semantic_tokens(&ws, file, None);
-        ide::semantic_tokens::semantic_tokens(&ws, file, Some(TextRange::new(mid, mid + 100)));
+        let m = &analysis.model;
+        ide::semantic_tokens::semantic_tokens(&ws, m, file, None);
+        ide::semantic_tokens::semantic_tokens(&ws, m, file, Some(TextRange::new(mid, mid + 100)));
         ide::folding::folding_ranges(&ws, file);
         ide::symbols::document_symbols(&ws, file);
         ide::hover::hover(&ws, &analysis, file, mid);

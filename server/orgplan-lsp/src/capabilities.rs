@@ -69,7 +69,23 @@ pub struct ClientSupport {
     /// `/workspace/didChangeConfiguration/dynamicRegistration`: the server
     /// registers for configuration changes.
     pub config_dynamic: bool,
+    /// `/experimental/commands/commands` lists `editor.action.triggerSuggest`
+    /// (commands the client runs itself, as rust-analyzer's clients list
+    /// them): accepting a key whose values can be listed lists them;
+    /// otherwise nothing follows the key.
+    pub trigger_suggest: bool,
+    /// `/experimental/commands/commands` lists `orgplan.insertSnippet`: a
+    /// quick fix that declares a leader or team is that command, with the
+    /// new block as a snippet (tab stops on its title, the declared leaders
+    /// as a choice); otherwise a plain edit.
+    pub insert_snippet: bool,
 }
+
+/// The client-side command that lists completions again.
+pub const TRIGGER_SUGGEST: &str = "editor.action.triggerSuggest";
+/// The client-side command that inserts a snippet into a document; its one
+/// argument is `{ uri, range, snippet }`.
+pub const INSERT_SNIPPET: &str = "orgplan.insertSnippet";
 
 impl ClientSupport {
     /// The table, read from the `capabilities` of `initialize` as sent.
@@ -106,6 +122,8 @@ impl ClientSupport {
             watch_dynamic: flag("/workspace/didChangeWatchedFiles/dynamicRegistration"),
             configuration: flag("/workspace/configuration"),
             config_dynamic: flag("/workspace/didChangeConfiguration/dynamicRegistration"),
+            trigger_suggest: lists("/experimental/commands/commands", TRIGGER_SUGGEST),
+            insert_snippet: lists("/experimental/commands/commands", INSERT_SNIPPET),
         }
     }
 
@@ -184,6 +202,7 @@ pub fn server_capabilities(support: &ClientSupport) -> ServerCapabilities {
             },
         )),
         document_formatting_provider: Some(OneOf::Left(true)),
+        document_range_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()

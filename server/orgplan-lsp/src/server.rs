@@ -324,6 +324,21 @@ fn folders(params: &InitializeParams) -> Vec<PathBuf> {
         .collect()
 }
 
+impl Inner {
+    /// A formatting answer; a refusal is shown to the user (and logged),
+    /// not left as silence.
+    async fn formatted(&self, done: Option<handlers::editing::Formatted>) -> Option<Vec<TextEdit>> {
+        match done? {
+            handlers::editing::Formatted::Edits(edits) => Some(edits),
+            handlers::editing::Formatted::Refused(why) => {
+                tracing::warn!("{why}");
+                self.client.show_message(MessageType::WARNING, why).await;
+                Some(Vec::new())
+            }
+        }
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         // As sent; `lsp_types` would drop what it spells differently.
@@ -574,11 +589,22 @@ impl LanguageServer for Backend {
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.with_file(
+        let done = self.with_file(
             "formatting",
             &params.text_document.uri,
             handlers::editing::formatting,
-        )
+        )?;
+        Ok(self.formatted(done).await)
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let done = self.with_file("rangeFormatting", &params.text_document.uri, |snap| {
+            handlers::editing::range_formatting(snap, params.range)
+        })?;
+        Ok(self.formatted(done).await)
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

@@ -1,6 +1,6 @@
 //! Code actions: the quick fixes the findings in a range offer.
 
-use crate::rules::{Edit, Finding};
+use crate::rules::{undefined_reference, Edit, Finding};
 use crate::text::{FileId, TextRange};
 use crate::Analysis;
 
@@ -9,6 +9,9 @@ pub struct CodeAction<'a> {
     pub title: String,
     pub edits: Vec<Edit>,
     pub preferred: bool,
+    /// The one edit's text as a snippet, with tab stops (for an editor that
+    /// can insert one); `edits` hold its plain text.
+    pub snippet: Option<String>,
     /// The finding the fix is for.
     pub finding: &'a Finding,
 }
@@ -24,6 +27,9 @@ pub fn code_actions(analysis: &Analysis, file: FileId, range: TextRange) -> Vec<
                 title: fix.title.clone(),
                 edits: fix.edits.clone(),
                 preferred: fix.preferred,
+                snippet: (f.rule == undefined_reference::RULE.name)
+                    .then(|| undefined_reference::stub_snippet(&analysis.model, fix))
+                    .flatten(),
                 finding: f,
             })
         })
@@ -43,11 +49,14 @@ mod tests {
             .iter()
             .map(|a| {
                 format!(
-                    "{} (preferred: {}) for {}: {:?}",
+                    "{} (preferred: {}) for {}: {:?}{}",
                     a.title,
                     a.preferred,
                     a.finding.rule,
-                    a.edits.iter().map(|e| &e.new_text).collect::<Vec<_>>()
+                    a.edits.iter().map(|e| &e.new_text).collect::<Vec<_>>(),
+                    a.snippet
+                        .as_ref()
+                        .map_or(String::new(), |s| format!(" snippet {s:?}"))
                 )
             })
             .collect();

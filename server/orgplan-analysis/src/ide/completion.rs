@@ -4,7 +4,7 @@
 //! kind, enum values, roles, and snippets for new blocks. Works on the text
 //! around the cursor, so it copes with the half-typed lines it is asked about.
 
-use super::{decl_at, is_ident_char, ref_kind};
+use super::{decl_at, is_ident_char, ref_kind, snippet};
 use crate::model::{EntityId, Model, RefKind};
 use crate::schema::{self, BlockKind, PropertySpec, ValueType};
 use crate::syntax::Block;
@@ -34,6 +34,9 @@ pub struct CompletionItem {
     pub insert: String,
     /// Whether `insert` is a snippet (`${1:…}` placeholders).
     pub snippet: bool,
+    /// Whether the editor should list completions again once this item is
+    /// in (a key whose values can be listed).
+    pub retrigger: bool,
     pub range: TextRange,
 }
 
@@ -320,7 +323,7 @@ pub fn completions(
         Context::Statement => match innermost {
             None => {
                 for kind in BlockKind::top_level() {
-                    items.push(block_snippet(kind, range));
+                    items.push(block_snippet(m, kind, range, None));
                 }
             }
             Some((Some(kind), _, block)) => {
@@ -339,11 +342,13 @@ pub fn completions(
                         sort_text: format!("0{i:02}"),
                         insert: format!("{}: ", p.name),
                         snippet: false,
+                        // The values come next: the editor lists them.
+                        retrigger: has_value_items(p.ty),
                         range,
                     });
                 }
                 for child in kind.spec().children {
-                    let mut item = block_snippet(*child, range);
+                    let mut item = block_snippet(m, *child, range, current(BlockKind::Team));
                     item.sort_text = format!("1{}", child.keyword());
                     items.push(item);
                 }
@@ -386,10 +391,12 @@ fn entity_items(
         cands.retain(|(_, e)| matches_typed(&m.decl(*e).id, typed));
         out.incomplete = true;
     }
-    if cands.len() > MAX_ENTITY_ITEMS {
-        cands.sort_by(|(sa, a), (sb, b)| (sa, &m.decl(*a).id).cmp(&(sb, &m.decl(*b).id)));
-        cands.truncate(MAX_ENTITY_ITEMS);
-    }
+    // An id declared twice (a duplicate-definition) is offered once, in
+    // its best group.
+    cands.sort_by(|(sa, a), (sb, b)| (sa, &m.decl(*a).id).cmp(&(sb, &m.decl(*b).id)));
+    let mut seen = std::collections::HashSet::new();
+    cands.retain(|(_, e)| seen.insert(m.decl(*e).id.as_str()));
+    cands.truncate(MAX_ENTITY_ITEMS);
     for (sort, e) in cands {
         let detail = match e {
             EntityId::Leader(l) => leader_detail(m, l),
@@ -398,6 +405,11 @@ fn entity_items(
         };
         out.items.push(entity_item(m, e, sort, detail, range, pad));
     }
+}
+
+/// Whether completion has values to list after a key of type `ty`.
+fn has_value_items(ty: ValueType) -> bool {
+    ref_kind(ty).is_some() || matches!(ty, ValueType::Enum(_) | ValueType::Bool | ValueType::Roles)
 }
 
 /// What a completion request gets.
@@ -415,9 +427,9 @@ fn leader_detail(m: &Model, l: usize) -> String {
         .collect();
     let pct = m.leaders[l].allocation_percent();
     let mut s = if led.is_empty() {
-        "free".to_string()
+        "leader · free".to_string()
     } else {
-        format!("leads {}", led.join(", "))
+        format!("leader · leads {}", led.join(", "))
     };
     if pct < 100.0 {
         s.push_str(&format!(" · {pct}%"));
@@ -431,11 +443,11 @@ fn team_detail(m: &Model, t: usize) -> String {
         .map(|&i| m.initiatives[i].decl.id.as_str())
         .collect();
     if m.teams[t].functional {
-        "functional".to_string()
+        "team · functional".to_string()
     } else if on.is_empty() {
-        "unassigned".to_string()
+        "team · unassigned".to_string()
     } else {
-        format!("on {}", on.join(", "))
+        format!("team · on {}", on.join(", "))
     }
 }
 
@@ -460,6 +472,7 @@ fn entity_item(
         sort_text: format!("{sort}{}", d.id),
         insert: format!("{pad}{}", d.id),
         snippet: false,
+        retrigger: false,
         range,
     }
 }
@@ -543,6 +556,7 @@ fn value_items(
         sort_text: sort,
         insert: format!("{pad}{label}"),
         snippet: false,
+        retrigger: false,
         range,
     };
     match spec.ty {
@@ -588,75 +602,24 @@ fn value_items(
     }
 }
 
-/// What a snippet inserts when its placeholders are left as they are: for
-/// a client that takes no snippets. `${1:id}` gives `id`, tab stops (`$1`,
-/// `$0`) nothing, and `\$`, `\}` and `\\` their character.
-pub fn snippet_as_text(snippet: &str) -> String {
-    let mut out = String::with_capacity(snippet.len());
-    let mut chars = snippet.chars().peekable();
-    // Placeholders open: a `}` closes one instead of being text.
-    let mut open = 0usize;
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.peek() {
-                Some(&e @ ('$' | '}' | '\\')) => {
-                    out.push(e);
-                    chars.next();
-                }
-                _ => out.push('\\'),
-            },
-            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-            }
-            '$' if chars.peek() == Some(&'{') => {
-                chars.next();
-                while chars.peek().is_some_and(char::is_ascii_digit) {
-                    chars.next();
-                }
-                match chars.peek() {
-                    Some(':') => {
-                        chars.next();
-                        open += 1;
-                    }
-                    // `${1}`: a tab stop.
-                    Some('}') => {
-                        chars.next();
-                    }
-                    _ => open += 1,
-                }
-            }
-            '}' if open > 0 => open -= 1,
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A snippet for a new block of `kind`.
-fn block_snippet(kind: BlockKind, range: TextRange) -> CompletionItem {
+/// A snippet for a new block of `kind` (inside the team `enclosing_team`,
+/// for a dependency).
+fn block_snippet(
+    m: &Model,
+    kind: BlockKind,
+    range: TextRange,
+    enclosing_team: Option<EntityId>,
+) -> CompletionItem {
     let spec = kind.spec();
-    let mut body = String::new();
-    for p in spec.properties {
-        if let Some(s) = p.snippet {
-            body.push_str(&format!("\t{}: {s}\n", p.name));
-        }
-    }
-    let head = if spec.titled {
-        format!("{} ${{1:id}} \"${{10:Title}}\"", spec.keyword)
-    } else {
-        format!("{} ${{1:team}}", spec.keyword)
-    };
-    let insert = format!("{head} {{\n{body}}}$0");
     CompletionItem {
         label: spec.keyword.to_string(),
         kind: ItemKind::Snippet,
         detail: Some(format!("new {}", spec.kind_name)),
         documentation: Some(spec.doc.to_string()),
         sort_text: format!("0{}", spec.keyword),
-        insert,
+        insert: snippet::block(m, kind, None, "Title", "\t", enclosing_team),
         snippet: true,
+        retrigger: false,
         range,
     }
 }
@@ -665,26 +628,6 @@ fn block_snippet(kind: BlockKind, range: TextRange) -> CompletionItem {
 mod tests {
     use super::completions;
 
-    #[test]
-    fn snippets_read_as_plain_text() {
-        use super::snippet_as_text as t;
-        assert_eq!(
-            t("team ${1:id} \"${10:Title}\" {\n\treports_to: ${2:lead}\n}$0"),
-            "team id \"Title\" {\n\treports_to: lead\n}"
-        );
-        assert_eq!(t("a $1 b ${2} c"), "a  b  c");
-        assert_eq!(t(r"cost \$5 \} \\ ${1:x\}y}"), r"cost $5 } \ x}y");
-        assert_eq!(t("{ plain } $ end"), "{ plain } $ end");
-        // Every block snippet offered reads as its text with the placeholders' defaults.
-        for kind in crate::schema::BlockKind::ALL {
-            let item = super::block_snippet(kind, crate::TextRange::empty(0));
-            let text = t(&item.insert);
-            assert!(
-                !text.contains('$') && text.starts_with(kind.spec().keyword),
-                "{text}"
-            );
-        }
-    }
     use crate::ide::fixture::fixture;
 
     fn check(text: &str) -> String {
@@ -697,8 +640,17 @@ mod tests {
         for i in items.items {
             let r = &f.text(f.file)[i.range.start()..i.range.end()];
             out.push_str(&format!(
-                "{} [{:?}] sort={} detail={:?} replace=`{r}` insert={:?}\n",
-                i.label, i.kind, i.sort_text, i.detail, i.insert
+                "{} [{:?}] sort={} detail={:?} replace=`{r}` insert={:?}{}\n",
+                i.label,
+                i.kind,
+                i.sort_text,
+                i.detail,
+                i.insert,
+                if i.retrigger {
+                    " (lists values next)"
+                } else {
+                    ""
+                }
             ));
         }
         if out.is_empty() {
@@ -744,6 +696,14 @@ mod tests {
                 "t145", "t146", "t147", "t148", "t149"
             ]
         );
+    }
+
+    #[test]
+    fn an_id_declared_twice_is_offered_once() {
+        let out = with("leader jane \"Jane again\" { }\nteam ads \"Ads again\" { }\ninitiative fba \"FBA\" {\n  leader: $0\n}\n");
+        assert_eq!(out.matches("jane [Leader]").count(), 1, "{out}");
+        let out = with("team ads \"Ads again\" { }\ninitiative fba \"FBA\" {\n  teams: $0\n}\n");
+        assert_eq!(out.matches("ads [Team]").count(), 1, "{out}");
     }
 
     #[test]

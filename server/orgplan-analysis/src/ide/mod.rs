@@ -13,6 +13,7 @@ pub mod inlay_hints;
 pub mod navigation;
 pub mod rename;
 pub mod semantic_tokens;
+pub mod snippet;
 pub mod symbols;
 
 #[cfg(test)]

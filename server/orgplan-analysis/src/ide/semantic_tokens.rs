@@ -1,8 +1,14 @@
-//! Semantic tokens from the lowered document: kinds are keywords, declared
-//! ids types (leaders classes), keys properties, references variables, enum
-//! values and roles enum members, and strings, numbers, comments.
+//! Semantic tokens from the lowered document: kinds are keywords; a
+//! leader's, a team's and an initiative's id each have a type of their own,
+//! where they are declared (with the declaration modifier) and wherever they
+//! are named, so a reference is coloured as what it names and never like a
+//! key; keys are properties, enum values and roles enum members, and
+//! strings, numbers, comments. A name that may be a leader or a team
+//! (`owner:`, `approvals:`) takes the kind it resolves to, and is a plain
+//! variable when it names nothing.
 
 use super::ref_kind;
+use crate::model::{EntityId, Model, RefKind};
 use crate::schema::{BlockKind, ValueType};
 use crate::syntax::{Block, Property, ValueKind};
 use crate::text::{FileId, TextRange};
@@ -11,8 +17,9 @@ use crate::Workspace;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
     Keyword,
-    Type,
-    Class,
+    Leader,
+    Team,
+    Initiative,
     Property,
     Variable,
     EnumMember,
@@ -23,10 +30,11 @@ pub enum TokenKind {
 
 impl TokenKind {
     /// Every kind, in the order of the legend.
-    pub const ALL: [TokenKind; 9] = [
+    pub const ALL: [TokenKind; 10] = [
         TokenKind::Keyword,
-        TokenKind::Type,
-        TokenKind::Class,
+        TokenKind::Leader,
+        TokenKind::Team,
+        TokenKind::Initiative,
         TokenKind::Property,
         TokenKind::Variable,
         TokenKind::EnumMember,
@@ -49,6 +57,7 @@ pub struct SemanticToken {
 /// only the blocks in `within` are visited.
 pub fn semantic_tokens(
     ws: &Workspace,
+    model: &Model,
     file: FileId,
     within: Option<TextRange>,
 ) -> Vec<SemanticToken> {
@@ -78,11 +87,12 @@ pub fn semantic_tokens(
         }
         if let Some(name) = &b.name {
             match kind {
-                Some(BlockKind::DependsOn) => {
-                    push(&mut out, name.range, TokenKind::Variable, false)
+                Some(BlockKind::DependsOn) => push(&mut out, name.range, TokenKind::Team, false),
+                Some(BlockKind::Leader) => push(&mut out, name.range, TokenKind::Leader, true),
+                Some(BlockKind::Team) => push(&mut out, name.range, TokenKind::Team, true),
+                Some(BlockKind::Initiative) => {
+                    push(&mut out, name.range, TokenKind::Initiative, true)
                 }
-                Some(BlockKind::Leader) => push(&mut out, name.range, TokenKind::Class, true),
-                Some(_) => push(&mut out, name.range, TokenKind::Type, true),
                 None => {}
             }
         }
@@ -90,7 +100,7 @@ pub fn semantic_tokens(
             push(&mut out, title.range, TokenKind::String, false);
         }
         for p in &b.properties {
-            property(p, kind, &mut out);
+            property(model, p, kind, &mut out);
         }
         stack.extend(b.children.iter().rev().map(|c| (c, kind)));
     }
@@ -120,7 +130,7 @@ fn push(out: &mut Vec<SemanticToken>, range: TextRange, kind: TokenKind, declara
     });
 }
 
-fn property(p: &Property, block: Option<BlockKind>, out: &mut Vec<SemanticToken>) {
+fn property(m: &Model, p: &Property, block: Option<BlockKind>, out: &mut Vec<SemanticToken>) {
     let spec = block.and_then(|b| b.spec().property(&p.key.text));
     if spec.is_some() {
         push(out, p.key.range, TokenKind::Property, false);
@@ -130,13 +140,26 @@ fn property(p: &Property, block: Option<BlockKind>, out: &mut Vec<SemanticToken>
             ValueKind::Str(_) => TokenKind::String,
             ValueKind::Number(_) | ValueKind::Percent(_) => TokenKind::Number,
             ValueKind::Bool(_) => TokenKind::Keyword,
-            ValueKind::Ident(_) => match spec.map(|s| s.ty) {
-                Some(ty) if ref_kind(ty).is_some() => TokenKind::Variable,
+            ValueKind::Ident(id) => match spec.map(|s| s.ty) {
+                Some(ty) if ref_kind(ty).is_some() => reference(m, id, ref_kind(ty)),
                 Some(ValueType::Enum(_) | ValueType::Roles) => TokenKind::EnumMember,
                 _ => continue,
             },
         };
         push(out, v.range, kind, false);
+    }
+}
+
+/// The token of a name written where a `kind` of entity is expected.
+fn reference(m: &Model, id: &str, kind: Option<RefKind>) -> TokenKind {
+    match kind {
+        Some(RefKind::Leader) => TokenKind::Leader,
+        Some(RefKind::Team) => TokenKind::Team,
+        _ => match m.lookup(id, RefKind::LeaderOrTeam) {
+            Some(EntityId::Leader(_)) => TokenKind::Leader,
+            Some(EntityId::Team(_)) => TokenKind::Team,
+            _ => TokenKind::Variable,
+        },
     }
 }
 
@@ -147,7 +170,7 @@ mod tests {
 
     fn show(text: &str, within: Option<TextRange>) -> String {
         let f = fixture(text);
-        semantic_tokens(&f.ws, f.file, within)
+        semantic_tokens(&f.ws, &f.analysis.model, f.file, within)
             .iter()
             .map(|t| {
                 format!(
@@ -176,6 +199,7 @@ mod tests {
               roles: engineering, qa
               size: 4
               depends_on u { owner: t plan: "p" }
+              approvals: jane, nobody
             }
             tem x { foo: bar }
             "#,
@@ -189,6 +213,6 @@ mod tests {
             "leader a \"A\" { }\nleader b \"B\" { }\n",
             Some(TextRange::new(20, 30)),
         );
-        assert_eq!(out, "Keyword `leader`\nClass+decl `b`\nString `\"B\"`\n");
+        assert_eq!(out, "Keyword `leader`\nLeader+decl `b`\nString `\"B\"`\n");
     }
 }

@@ -82,6 +82,18 @@ pub fn fuzzy_score(query: &str, candidate: &str) -> Option<i64> {
         prev = Some(found);
         pos = found + 1;
     }
+    // The query written out in the candidate beats the same letters
+    // scattered (`Payout` in "Seller Payouts" over "Paula Yount"), most of
+    // all at the start of a word.
+    let (lower, query) = (candidate.to_lowercase(), query.to_lowercase());
+    let whole = lower.match_indices(&query).map(|(i, _)| {
+        if i == 0 || lower[..i].ends_with(['-', '_', ' ']) {
+            30
+        } else {
+            15
+        }
+    });
+    score += whole.max().unwrap_or(0);
     Some(score - (cand.len() as i64 - query.chars().count() as i64) / 4)
 }
 
@@ -125,19 +137,33 @@ mod tests {
         insta::assert_debug_snapshot!(document_symbols(&f.ws, f.file));
     }
 
-    #[test]
-    fn fuzzy_search_over_ids_and_titles() {
-        let f = fixture("team fba-inbound \"FBA Inbound\" { }\nteam billing \"Billing\" { }\nleader fiona \"Fiona Bay\" { }\ninitiative fba \"Fulfilment\" { }\n");
-        let names = |q: &str| -> Vec<String> {
+    /// The ids `query` finds in the plan `text`, best first.
+    fn search(text: &str) -> impl Fn(&str) -> Vec<String> {
+        let f = fixture(text);
+        move |q| {
             workspace_symbols(&f.analysis, q, 10)
                 .into_iter()
                 .map(|s| s.name)
                 .collect()
-        };
+        }
+    }
+
+    #[test]
+    fn fuzzy_search_over_ids_and_titles() {
+        let names = search("team fba-inbound \"FBA Inbound\" { }\nteam billing \"Billing\" { }\nleader fiona \"Fiona Bay\" { }\ninitiative fba \"Fulfilment\" { }\n");
         assert_eq!(names("fba"), vec!["fba", "fba-inbound", "fiona"]);
         assert_eq!(names("fbin"), vec!["fba-inbound"]);
         assert_eq!(names("zzz"), Vec::<String>::new());
         assert_eq!(names("").len(), 4);
         assert_eq!(names("fulfil"), vec!["fba"]);
+    }
+
+    #[test]
+    fn a_title_word_finds_its_block_ranked_by_how_well_it_matches() {
+        let names = search("team settle \"Seller Payouts\" { }\nteam pay \"Payments\" { }\nleader paula \"Paula Yount\" { }\nteam ops \"Operations\" { }\n");
+        assert_eq!(names("Payout"), vec!["settle", "paula"]);
+        assert_eq!(names("payouts"), vec!["settle"]);
+        assert_eq!(names("seller"), vec!["settle"]);
+        assert_eq!(names("pay")[0], "pay");
     }
 }

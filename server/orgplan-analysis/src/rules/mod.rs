@@ -32,7 +32,7 @@ mod part_time_leader;
 mod syntax_error;
 mod team_not_single_threaded;
 mod too_many_dependencies;
-mod undefined_reference;
+pub(crate) mod undefined_reference;
 mod unknown_block;
 mod unknown_property;
 mod unowned_dependency;

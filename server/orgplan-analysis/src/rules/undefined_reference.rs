@@ -87,13 +87,40 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     }
 }
 
-/// A new block for a missing entity.
+/// A new block for a missing entity, as plain text: nothing in it the user
+/// must replace (no empty string, no placeholder id). Editors that take
+/// snippets get [`stub_snippet`] instead.
 pub(crate) fn stub(kind: &str, id: &str) -> String {
     let title = crate::syntax::quote(&titleize(id));
     match kind {
         "team" => format!("team {id} {title} {{\n  roles: engineering, qa, design, product\n}}\n"),
-        _ => format!("leader {id} {title} {{\n  title: \"\"\n}}\n"),
+        _ => format!("leader {id} {title} {{}}\n"),
     }
+}
+
+/// The snippet form of a *Create* fix of this rule (`None` for any other
+/// fix): the same block with tab stops on its title and the leader's job
+/// title, and the declared leaders as a choice for a team's `reports_to`.
+/// Made when the fix is asked for, from the whole model (the finding itself
+/// depends only on what is within reach of its entity).
+pub fn stub_snippet(m: &crate::model::Model, fix: &Fix) -> Option<String> {
+    let [edit] = fix.edits.as_slice() else {
+        return None;
+    };
+    let body = edit.new_text.trim_start_matches('\n');
+    let sep = &edit.new_text[..edit.new_text.len() - body.len()];
+    let mut words = body.split([' ', '\n']);
+    let (kind, id) = (words.next()?, words.next()?);
+    let block = match kind {
+        "team" => crate::schema::BlockKind::Team,
+        "leader" => crate::schema::BlockKind::Leader,
+        _ => return None,
+    };
+    if stub(kind, id) != body {
+        return None;
+    }
+    let snippet = crate::ide::snippet::block(m, block, Some(id), &titleize(id), "  ", None);
+    Some(format!("{sep}{snippet}\n"))
 }
 
 fn titleize(id: &str) -> String {

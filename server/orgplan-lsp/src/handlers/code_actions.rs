@@ -1,7 +1,7 @@
 //! textDocument/codeAction: the quick fixes of the findings in range.
 
 use super::Snap;
-use crate::capabilities::APPLY_FIX_COMMAND;
+use crate::capabilities::{APPLY_FIX_COMMAND, INSERT_SNIPPET};
 use crate::convert;
 use orgplan_analysis::ide::code_actions;
 use tower_lsp_server::lsp_types::*;
@@ -16,7 +16,9 @@ pub fn workspace_edit(snap: &Snap, edits: &[orgplan_analysis::rules::Edit]) -> W
 /// The quick fixes in range, as the client takes them: code actions
 /// carrying their edit, or (for a client without code action literals)
 /// commands that the server runs by asking the client to apply the edit;
-/// none for a client that can do neither.
+/// none for a client that can do neither. A fix that declares a new block
+/// comes with tab stops, through the client's `orgplan.insertSnippet`
+/// command, when the client runs it.
 pub fn code_actions(snap: &Snap, params: &CodeActionParams) -> Option<CodeActionResponse> {
     let support = snap.session.support;
     if !support.code_action_literals && !support.apply_edit {
@@ -43,15 +45,43 @@ pub fn code_actions(snap: &Snap, params: &CodeActionParams) -> Option<CodeAction
                 }
                 let diag =
                     convert::diagnostic(a.finding, &snap.lines, snap.enc, &|l| snap.location(l));
+                let command = match (&a.snippet, a.edits.as_slice()) {
+                    (Some(snippet), [edit]) if support.insert_snippet => {
+                        insert_snippet(snap, edit, snippet, &a.title)
+                    }
+                    _ => None,
+                };
                 CodeActionOrCommand::CodeAction(CodeAction {
                     title: a.title,
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diag]),
-                    edit: Some(edit),
+                    edit: command.is_none().then_some(edit),
+                    command,
                     is_preferred: support.preferred_fixes.then_some(a.preferred),
                     ..CodeAction::default()
                 })
             })
             .collect(),
     )
+}
+
+/// `orgplan.insertSnippet` with `{ uri, range, snippet }`: the client
+/// replaces `range` of the document with the snippet and starts at its
+/// first tab stop.
+fn insert_snippet(
+    snap: &Snap,
+    edit: &orgplan_analysis::rules::Edit,
+    snippet: &str,
+    title: &str,
+) -> Option<Command> {
+    let location = snap.location(orgplan_analysis::Loc::new(edit.loc.file, edit.loc.range))?;
+    Some(Command {
+        title: title.to_string(),
+        command: INSERT_SNIPPET.to_string(),
+        arguments: Some(vec![serde_json::json!({
+            "uri": location.uri,
+            "range": location.range,
+            "snippet": snippet,
+        })]),
+    })
 }

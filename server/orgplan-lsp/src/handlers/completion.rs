@@ -1,7 +1,9 @@
 //! textDocument/completion
 
 use super::Snap;
+use crate::capabilities::TRIGGER_SUGGEST;
 use orgplan_analysis::ide::completion::{self, ItemKind};
+use orgplan_analysis::ide::snippet;
 use tower_lsp_server::lsp_types::*;
 
 pub const TRIGGERS: [&str; 3] = [":", " ", ","];
@@ -9,7 +11,9 @@ pub const TRIGGERS: [&str; 3] = [":", " ", ","];
 /// Completion items, as the client takes them
 /// ([`crate::capabilities::ClientSupport`]): snippets as plain text for a
 /// client that takes none, documentation as plain text for one that shows
-/// no Markdown, the description beside the label only where it can go.
+/// no Markdown, the description beside the label only where it can go; a
+/// key whose values can be listed asks a client that runs
+/// `editor.action.triggerSuggest` to list them.
 pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionResponse> {
     let support = snap.session.support;
     let snippets = support.snippets;
@@ -20,7 +24,7 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
         .into_iter()
         .map(|mut i| {
             if i.snippet && !snippets {
-                i.insert = completion::snippet_as_text(&i.insert);
+                i.insert = snippet::as_text(&i.insert);
                 i.snippet = false;
             }
             i
@@ -58,6 +62,11 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
                 range: snap.range(i.range),
                 new_text: i.insert,
             })),
+            command: (i.retrigger && support.trigger_suggest).then(|| Command {
+                title: "List the values".to_string(),
+                command: TRIGGER_SUGGEST.to_string(),
+                arguments: None,
+            }),
             ..CompletionItem::default()
         })
         .collect();

@@ -1,22 +1,86 @@
-//! textDocument/formatting: the canonical layout from `orgplan_analysis::format`.
+//! textDocument/formatting and textDocument/rangeFormatting: the canonical
+//! layout from `orgplan_analysis::format`. Text that does not parse is left
+//! as it is, and the user is told why.
 
 use super::Snap;
-use tower_lsp_server::lsp_types::TextEdit;
+use orgplan_analysis::TextRange;
+use tower_lsp_server::lsp_types::{Range, TextEdit};
 
-pub fn formatting(snap: &Snap) -> Option<Vec<TextEdit>> {
+/// What a formatting request gives.
+pub enum Formatted {
+    Edits(Vec<TextEdit>),
+    /// Nothing was changed, for this reason (to show the user).
+    Refused(String),
+}
+
+pub fn formatting(snap: &Snap) -> Option<Formatted> {
     let text = snap.ws.text(snap.file)?;
-    let formatted = orgplan_analysis::format::format(text);
-    if formatted == text {
-        return Some(Vec::new());
+    let whole = TextRange::new(0, text.len());
+    Some(match orgplan_analysis::format::try_format(text) {
+        Some(formatted) => Formatted::Edits(minimal_edit(snap, text, whole, &formatted)),
+        None => Formatted::Refused(refusal(snap, whole)),
+    })
+}
+
+/// The lines of `range`, widened to the whole top-level blocks they touch.
+pub fn range_formatting(snap: &Snap, range: Range) -> Option<Formatted> {
+    let text = snap.ws.text(snap.file)?;
+    let blocks: Vec<TextRange> = snap
+        .ws
+        .file(snap.file)?
+        .doc()
+        .blocks
+        .iter()
+        .map(|b| b.range)
+        .collect();
+    let range = snap.text_range(range);
+    Some(
+        match orgplan_analysis::format::format_range(text, &blocks, range) {
+            Some((part, formatted)) => Formatted::Edits(minimal_edit(snap, text, part, &formatted)),
+            None => Formatted::Refused(refusal(snap, range)),
+        },
+    )
+}
+
+/// Why `range` was not formatted: the first syntax error in or after it.
+fn refusal(snap: &Snap, range: TextRange) -> String {
+    let findings = snap.analysis.findings_in(snap.file);
+    let first = findings
+        .iter()
+        .filter(|f| f.rule == "syntax-error")
+        .find(|f| f.loc.range.end() >= range.start())
+        .or_else(|| findings.iter().find(|f| f.rule == "syntax-error"));
+    match first {
+        Some(f) => {
+            let line = snap.range(f.loc.range).start.line + 1;
+            format!(
+                "orgplan: not formatted: line {line} does not parse ({}). Fix it and format again.",
+                f.message
+            )
+        }
+        None => format!(
+            "orgplan: not formatted: blocks nest deeper than {} levels.",
+            orgplan_analysis::syntax::MAX_NESTING
+        ),
     }
-    // Replace the differing middle only: a minimal edit keeps the cursor and
-    // folds of the unchanged head and tail in place.
-    let prefix = common_prefix(text, &formatted);
-    let suffix = common_suffix(&text[prefix..], &formatted[prefix..]);
-    let old = orgplan_analysis::TextRange::new(prefix, text.len() - suffix);
+}
+
+/// One edit that turns `part` of `text` into `formatted`, replacing only
+/// the differing middle: the cursor and folds of the unchanged head and
+/// tail stay in place. No edit when nothing changes.
+fn minimal_edit(snap: &Snap, text: &str, part: TextRange, formatted: &str) -> Vec<TextEdit> {
+    let old = &text[part.start()..part.end()];
+    if old == formatted {
+        return Vec::new();
+    }
+    let prefix = common_prefix(old, formatted);
+    let suffix = common_suffix(&old[prefix..], &formatted[prefix..]);
+    let changed = TextRange::new(part.start() + prefix, part.end() - suffix);
     let new_text = formatted[prefix..formatted.len() - suffix].to_string();
-    let range = snap.range(old);
-    Some(vec![TextEdit { range, new_text }])
+    vec![TextEdit {
+        range: snap.range(changed),
+        new_text,
+    }]
 }
 
 fn common_prefix(a: &str, b: &str) -> usize {

@@ -92,13 +92,19 @@ pub fn workspace_symbols(s: &mut Session, query: &str) -> Vec<SymbolInformation>
             let Some(location) = crate::session::location(&s.docs, ws, enc, sym.loc) else {
                 continue;
             };
+            // The title is part of the name: editors filter the symbols
+            // they get by name, and a search for a title must find them.
+            let name = match &sym.detail {
+                Some(title) => format!("{} {}", sym.name, orgplan_analysis::syntax::quote(title)),
+                None => sym.name,
+            };
             out.push(SymbolInformation {
-                name: sym.name,
+                name,
                 kind: kind(Some(sym.kind)),
                 tags: None,
                 deprecated: None,
                 location,
-                container_name: sym.detail,
+                container_name: Some(sym.kind.spec().kind_name.to_string()),
             });
         }
     }

@@ -12,8 +12,9 @@ pub fn legend() -> SemanticTokensLegend {
             .iter()
             .map(|k| match k {
                 TokenKind::Keyword => SemanticTokenType::KEYWORD,
-                TokenKind::Type => SemanticTokenType::TYPE,
-                TokenKind::Class => SemanticTokenType::CLASS,
+                TokenKind::Leader => SemanticTokenType::new("leader"),
+                TokenKind::Team => SemanticTokenType::new("team"),
+                TokenKind::Initiative => SemanticTokenType::new("initiative"),
                 TokenKind::Property => SemanticTokenType::PROPERTY,
                 TokenKind::Variable => SemanticTokenType::VARIABLE,
                 TokenKind::EnumMember => SemanticTokenType::ENUM_MEMBER,
@@ -28,7 +29,7 @@ pub fn legend() -> SemanticTokensLegend {
 
 pub fn semantic_tokens(snap: &Snap, within: Option<Range>) -> Option<SemanticTokens> {
     let within = within.map(|r| snap.text_range(r));
-    let tokens = semantic_tokens::semantic_tokens(snap.ws, snap.file, within);
+    let tokens = semantic_tokens::semantic_tokens(snap.ws, &snap.analysis.model, snap.file, within);
     let mut data = Vec::with_capacity(tokens.len());
     let (mut prev_line, mut prev_col) = (0, 0);
     for t in tokens {
