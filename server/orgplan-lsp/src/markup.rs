@@ -54,11 +54,11 @@ pub fn plain_text(markdown: &str) -> String {
     };
     for event in Parser::new(markdown) {
         match event {
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_)) => {
-                // Inside a list item, a paragraph follows its marker.
-                if !out.ends_with("- ") && !out.ends_with(". ") {
-                    blank_line(&mut out);
-                }
+            // Inside a list item, a paragraph follows its marker.
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_))
+                if !out.ends_with("- ") && !out.ends_with(". ") =>
+            {
+                blank_line(&mut out);
             }
             Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
                 end_block(&mut out);
