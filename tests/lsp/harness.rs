@@ -268,19 +268,23 @@ impl Client {
                     None => Ok(msg["result"].clone()),
                 };
             }
-            let msg = self.next_message(deadline).unwrap_or_else(|| {
+            if self.next_message(deadline).is_none() {
                 panic!("no response to request {id}; stderr:\n{}", self.stderr())
-            });
-            if msg.get("method").is_none() {
-                if let Some(n) = msg["id"].as_i64() {
-                    self.responses.insert(n, msg);
-                }
             }
         }
     }
 
+    /// Whether the response to request `id` has arrived (reading what is
+    /// there to read, without waiting).
+    pub fn has_response(&mut self, id: i64) -> bool {
+        while self.next_message(Instant::now()).is_some() {}
+        self.responses.contains_key(&id)
+    }
+
     /// The next message, answering the server's requests and recording its
-    /// notifications on the way; returns every message it reads.
+    /// notifications and the responses to the client's requests on the
+    /// way (a response read while waiting for something else is kept for
+    /// [`Self::response`]); returns every message it reads.
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
         let now = Instant::now();
         let wait = deadline.saturating_duration_since(now);
@@ -305,6 +309,8 @@ impl Client {
             } else {
                 self.notifications.push(msg.clone());
             }
+        } else if let Some(n) = msg["id"].as_i64() {
+            self.responses.insert(n, msg.clone());
         }
         Some(msg)
     }

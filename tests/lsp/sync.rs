@@ -588,5 +588,86 @@ fn bad_editor_settings_are_named_and_the_rest_applies() {
         .collect();
     assert_eq!(shown.len(), 1, "{shown:?}");
     insta::assert_snapshot!(shown[0]["params"]["message"].as_str().unwrap(), @r#"orgplan: settings ignored (the rest apply): `orgplan.colour`: there is no such setting; `orgplan.rules.missing-metrics` should be `error`, `warning`, `info`, `hint` or `off`, not 3; `orgplan.rules.missing-metrix`: there is no rule `missing-metrix` — did you mean `missing-metrics`?; `orgplan.team.maxDependencies` should be a whole number of zero or more, not "many""#);
+/// A document opened, and typed into, before the first load of its folder
+/// has finished is not published with findings of part of the org (names
+/// declared in files not read yet would be "undefined"); completion says
+/// its list is incomplete, and requests that read the org wait for the
+/// load. A test hook holds the load until the client lets it go.
+#[test]
+fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
+    let dir = workspace(&[("people.orgplan", PEOPLE), ("plan.orgplan", PLAN)]);
+    let mut c = Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        env: vec![
+            ("ORGPLAN_LSP_TEST_HOOKS", "1"),
+            ("ORGPLAN_LSP_TEST_HOLD_LOAD", "1"),
+        ],
+        ..Init::default()
+    });
+    let plan = c.uri("plan.orgplan");
+    c.open(&plan, PLAN);
+    // Typed into: `reports_to: jane` → `reports_to: jane ` and back.
+    for (version, text) in [(2, " "), (3, "")] {
+        let (start, end) = if text.is_empty() { (18, 19) } else { (18, 18) };
+        c.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": plan, "version": version },
+                "contentChanges": [{ "range": { "start": { "line": 9, "character": start }, "end": { "line": 9, "character": end } }, "text": text }]
+            }),
+        );
+    }
+    let completion = c
+        .request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 10 } }),
+        )
+        .unwrap();
+    assert_eq!(completion["isIncomplete"], true, "{completion}");
+    let fixes = c.send_request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": plan },
+            "range": { "start": { "line": 1, "character": 10 }, "end": { "line": 1, "character": 10 } },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let hover = c.send_request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 11 } }),
+    );
+    c.drain(Duration::from_millis(500));
+    assert!(
+        c.publications(&plan).is_empty(),
+        "published while loading: {:#?}",
+        c.publications(&plan)
+    );
+    assert!(!c.has_response(fixes), "code actions wait for the load");
+    assert!(!c.has_response(hover), "hovers wait for the load");
+    // The load goes on: the plan's findings are those of the whole org.
+    assert_eq!(c.request("orgplan/test/releaseLoad", json!({})), Ok(Value::Null));
+    let d = c.wait_diagnostics(&plan, |d| d["version"] == 3);
+    assert!(codes(&d).is_empty(), "{d:#}");
+    assert_eq!(c.publications(&plan).len(), 1, "{:#?}", c.publications(&plan));
+    assert_eq!(c.response(fixes), Ok(json!([])));
+    let h = c.response(hover).unwrap();
+    assert!(
+        h["contents"]["value"].as_str().unwrap().contains("Jane Doe"),
+        "{h}"
+    );
+    let completion = c
+        .request(
+            "textDocument/completion",
+            json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 10 } }),
+        )
+        .unwrap();
+    assert_eq!(completion["isIncomplete"], false, "{completion}");
+    let labels: Vec<&str> = completion["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"raj"), "{labels:?}");
     assert_eq!(c.shutdown(), 0);
 }

@@ -105,7 +105,11 @@ async fn serve(
         // Requests that only the end-to-end tests send.
         builder = builder
             .custom_method("orgplan/test/panic", server::Backend::test_panic)
-            .custom_method("orgplan/test/text", server::Backend::test_text);
+            .custom_method("orgplan/test/text", server::Backend::test_text)
+            .custom_method(
+                "orgplan/test/releaseLoad",
+                server::Backend::test_release_load,
+            );
     }
     let (service, socket) = builder.finish();
     let (input, output, writer) = transport::guard(input, output, own, texts, caps);

@@ -44,6 +44,11 @@ pub struct Inner {
     pub folders: Mutex<Vec<PathBuf>>,
     /// What was wrong in the editor's settings, as last shown to the user.
     pub settings_problems: Mutex<Vec<String>>,
+    /// Woken each time a workspace folder has been read.
+    pub loaded: Notify,
+    /// Test hook: loading waits for `orgplan/test/releaseLoad`, so that
+    /// tests can act while the workspace loads.
+    pub test_hold_load: Option<Notify>,
 }
 
 impl Backend {
@@ -64,6 +69,10 @@ impl Backend {
             initialize_caps,
             folders: Mutex::new(Vec::new()),
             settings_problems: Mutex::new(Vec::new()),
+            loaded: Notify::new(),
+            test_hold_load: (std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some()
+                && std::env::var_os("ORGPLAN_LSP_TEST_HOLD_LOAD").is_some())
+            .then(Notify::new),
         }))
     }
 }
@@ -227,31 +236,22 @@ impl Inner {
         } else {
             None
         };
+        if let Some(hold) = &self.test_hold_load {
+            hold.notified().await;
+        }
         let total = folders.len();
         let mut files = 0;
         for (i, folder) in folders.into_iter().enumerate() {
             let scan_root = folder.clone();
             let scan = tokio::task::spawn_blocking(move || session::scan_folder(&scan_root)).await;
-            let Ok(scan) = scan else { continue };
-            files += scan.plans.len();
-            self.mutate("loading the workspace", |s| {
-                if s.root_project(&folder.to_string_lossy()).is_none() {
-                    return;
-                }
-                // A folder below with its own orgplan.toml is a project of its own.
-                for (path, _) in &scan.configs {
-                    if let Some(dir) = path.parent() {
-                        if dir.starts_with(&folder) {
-                            s.add_root(dir.to_path_buf());
-                        }
-                    }
-                }
-                for (path, text) in scan.plans.into_iter().chain(scan.configs) {
-                    if let Some(project) = s.root_project(&path.to_string_lossy()) {
-                        s.load_disk_file(project, &path, text);
-                    }
-                }
-            });
+            if let Ok(scan) = scan {
+                files += scan.plans.len();
+                self.merge_scan(&folder, scan);
+            }
+            // Loaded (or failed to): its findings are published from now
+            // on, and the requests that waited go on.
+            self.mutate("loading the workspace", |s| s.set_loading(&folder, false));
+            self.loaded.notify_waiters();
             if let Some(p) = &progress {
                 let pct = (((i + 1) * 100) / total) as u32;
                 p.report_with_message(format!("{files} plan files"), pct)
@@ -269,6 +269,44 @@ impl Inner {
             )
             .await;
     }
+
+    /// Adds the files read from a workspace folder.
+    fn merge_scan(&self, folder: &std::path::Path, scan: session::Scan) {
+        self.mutate("loading the workspace", |s| {
+            if s.root_project(&folder.to_string_lossy()).is_none() {
+                return;
+            }
+            // A folder below with its own orgplan.toml is a project of its own.
+            for (path, _) in &scan.configs {
+                if let Some(dir) = path.parent() {
+                    if dir.starts_with(folder) {
+                        s.add_root(dir.to_path_buf());
+                    }
+                }
+            }
+            for (path, text) in scan.plans.into_iter().chain(scan.configs) {
+                if let Some(project) = s.root_project(&path.to_string_lossy()) {
+                    s.load_disk_file(project, &path, text);
+                }
+            }
+        });
+    }
+
+    /// Waits until the org of the file `uri` (or, for `None`, every
+    /// workspace folder) has been read: answers that read the org are not
+    /// given from part of it.
+    pub async fn wait_loaded(&self, uri: Option<&Uri>) {
+        let key = uri.map(session::key_of);
+        loop {
+            // Created before looking, so that a load ending in between
+            // still wakes it.
+            let loaded = self.loaded.notified();
+            if !self.state.lock().loading(key.as_deref()) {
+                return;
+            }
+            loaded.await;
+        }
+    }
 }
 
 /// Parameters of the test-only requests.
@@ -278,6 +316,14 @@ pub struct TestParams {
 }
 
 impl Backend {
+    /// Test hook: lets a load held by `ORGPLAN_LSP_TEST_HOLD_LOAD` go on.
+    pub async fn test_release_load(&self, _: TestParams) -> Result<()> {
+        if let Some(hold) = &self.test_hold_load {
+            hold.notify_one();
+        }
+        Ok(())
+    }
+
     /// Test hook: panics while holding the session lock.
     pub async fn test_panic(&self, _: TestParams) -> Result<()> {
         self.with_session("orgplan/test/panic", |_| {
@@ -377,6 +423,16 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // From now until each folder has been read, its findings are held
+        // back and requests that read the org wait. (Not from `initialize`:
+        // a client that never says `initialized` gets no load, and must
+        // not wait for one.)
+        let folders = self.folders.lock().clone();
+        let _ = self.with_session("initialized", |s| {
+            for f in &folders {
+                s.set_loading(f, true);
+            }
+        });
         diagnostics::spawn_publisher(
             self.frames.clone(),
             self.state.clone(),
@@ -448,6 +504,7 @@ impl LanguageServer for Backend {
             }
             for a in &added {
                 s.add_folder(a.clone());
+                s.set_loading(a, true);
             }
         });
         let this = self.0.clone();
@@ -482,7 +539,8 @@ impl LanguageServer for Backend {
             .text_document
             .uri
             .clone();
-        self.with_file("hover", &uri, |snap| handlers::hover::hover(snap, &params))
+        self.with_loaded_file("hover", &uri, |snap| handlers::hover::hover(snap, &params))
+            .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
@@ -497,9 +555,10 @@ impl LanguageServer for Backend {
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
         let p = params.text_document_position_params;
-        self.with_file("definition", &p.text_document.uri, |snap| {
+        self.with_loaded_file("definition", &p.text_document.uri, |snap| {
             handlers::navigation::definition(snap, p.position)
         })
+        .await
     }
 
     async fn goto_declaration(
@@ -507,16 +566,18 @@ impl LanguageServer for Backend {
         params: request::GotoDeclarationParams,
     ) -> Result<Option<request::GotoDeclarationResponse>> {
         let p = params.text_document_position_params;
-        self.with_file("declaration", &p.text_document.uri, |snap| {
+        self.with_loaded_file("declaration", &p.text_document.uri, |snap| {
             handlers::navigation::definition(snap, p.position)
         })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        self.with_file("references", &uri, |snap| {
+        self.with_loaded_file("references", &uri, |snap| {
             handlers::navigation::references(snap, &params)
         })
+        .await
     }
 
     async fn document_highlight(
@@ -524,26 +585,31 @@ impl LanguageServer for Backend {
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
         let p = params.text_document_position_params;
-        self.with_file("documentHighlight", &p.text_document.uri, |snap| {
+        self.with_loaded_file("documentHighlight", &p.text_document.uri, |snap| {
             handlers::navigation::highlights(snap, p.position)
         })
+        .await
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        let r = self.with_file("prepareRename", &params.text_document.uri, |snap| {
-            handlers::navigation::prepare_rename(snap, params.position)
-        })?;
+        let r = self
+            .with_loaded_file("prepareRename", &params.text_document.uri, |snap| {
+                handlers::navigation::prepare_rename(snap, params.position)
+            })
+            .await?;
         r.transpose()
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        let r = self.with_file("rename", &uri, |snap| {
-            handlers::navigation::rename(snap, &params)
-        })?;
+        let r = self
+            .with_loaded_file("rename", &uri, |snap| {
+                handlers::navigation::rename(snap, &params)
+            })
+            .await?;
         r.transpose()
     }
 
@@ -562,6 +628,7 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<OneOf<Vec<SymbolInformation>, Vec<WorkspaceSymbol>>>> {
+        self.wait_loaded(None).await;
         let syms = self.with_session("workspace/symbol", |s| {
             handlers::symbols::workspace_symbols(s, &params.query)
         })?;
@@ -609,9 +676,10 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        self.with_file("codeAction", &uri, |snap| {
+        self.with_loaded_file("codeAction", &uri, |snap| {
             handlers::code_actions::code_actions(snap, &params)
         })
+        .await
     }
 
     async fn execute_command(
@@ -650,16 +718,18 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        self.with_file("inlayHint", &params.text_document.uri, |snap| {
+        self.with_loaded_file("inlayHint", &params.text_document.uri, |snap| {
             handlers::tokens::inlay_hints(snap, params.range)
         })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.with_file(
+        self.with_loaded_file(
             "codeLens",
             &params.text_document.uri,
             handlers::tokens::code_lens,
         )
+        .await
     }
 }

@@ -29,6 +29,11 @@ pub struct Project {
     pub ws: Workspace,
     /// Something changed since diagnostics were last collected.
     pub dirty: bool,
+    /// The folder's files are still being read: its findings would be
+    /// those of part of the org (a name declared in a file not read yet is
+    /// "undefined"), so none are published and requests that read the org
+    /// wait ([`Session::loading`]).
+    pub loading: bool,
 }
 
 impl Project {
@@ -243,6 +248,7 @@ impl Session {
                 root,
                 ws,
                 dirty: true,
+                loading: false,
             },
         );
         id
@@ -271,6 +277,40 @@ impl Session {
             .iter()
             .find(|(r, _)| path.starts_with(r))
             .map(|(_, p)| *p)
+    }
+
+    /// The projects of the workspace folder `folder` (and of folders below
+    /// it with an `orgplan.toml`) are being read, or (`loading` false) have
+    /// been: their findings are published from then on.
+    pub fn set_loading(&mut self, folder: &Path, loading: bool) {
+        let ids: Vec<ProjectId> = self
+            .roots
+            .iter()
+            .filter(|(r, _)| r.starts_with(folder))
+            .map(|(_, p)| *p)
+            .collect();
+        for id in ids {
+            if let Some(p) = self.projects.get_mut(&id) {
+                p.loading = loading;
+                p.dirty = true;
+            }
+        }
+    }
+
+    /// Whether the org the file `key` belongs to is still being read (its
+    /// workspace folder's first load has not finished). `None` for the
+    /// whole session: any folder still loading.
+    pub fn loading(&self, key: Option<&str>) -> bool {
+        let project = match key {
+            None => return self.projects.values().any(|p| p.loading),
+            Some(key) => match self.docs.get(key) {
+                Some(d) => Some(d.project),
+                None => self.root_project(key),
+            },
+        };
+        project
+            .and_then(|p| self.projects.get(&p))
+            .is_some_and(|p| p.loading)
     }
 
     fn is_root_config(&self, project: ProjectId, key: &str) -> bool {
@@ -605,10 +645,11 @@ impl Session {
                 ));
             }
         }
+        // Not while a project loads: it stays dirty until it has loaded.
         let dirty: Vec<ProjectId> = self
             .projects
             .iter()
-            .filter(|(_, p)| p.dirty)
+            .filter(|(_, p)| p.dirty && !p.loading)
             .map(|(id, _)| *id)
             .collect();
         let enc = self.encoding;

@@ -70,8 +70,13 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
             ..CompletionItem::default()
         })
         .collect();
+    // While the org is still being read, names declared in files not read
+    // yet are missing: the client is to ask again.
+    let loading = snap.session.loading(Some(&crate::session::key_of(
+        &params.text_document_position.text_document.uri,
+    )));
     Some(CompletionResponse::List(CompletionList {
-        is_incomplete: found.incomplete,
+        is_incomplete: found.incomplete || loading,
         items,
     }))
 }

@@ -51,6 +51,20 @@ impl Snap<'_> {
 }
 
 impl Inner {
+    /// [`Self::with_file`] once the org of the file has been read
+    /// ([`Inner::wait_loaded`]): for requests whose answer reads other
+    /// files (references, rename, hovers that count, fixes), which must
+    /// not answer from part of the org.
+    pub async fn with_loaded_file<R>(
+        &self,
+        what: &str,
+        uri: &Uri,
+        f: impl FnOnce(&Snap) -> Option<R>,
+    ) -> Result<Option<R>> {
+        self.wait_loaded(Some(uri)).await;
+        self.with_file(what, uri, f)
+    }
+
     /// Runs `f` on a snapshot of the file at `uri` (`None` if unknown),
     /// under the session lock, with panics turned into errors.
     pub fn with_file<R>(
