@@ -588,6 +588,9 @@ fn bad_editor_settings_are_named_and_the_rest_applies() {
         .collect();
     assert_eq!(shown.len(), 1, "{shown:?}");
     insta::assert_snapshot!(shown[0]["params"]["message"].as_str().unwrap(), @r#"orgplan: settings ignored (the rest apply): `orgplan.colour`: there is no such setting; `orgplan.rules.missing-metrics` should be `error`, `warning`, `info`, `hint` or `off`, not 3; `orgplan.rules.missing-metrix`: there is no rule `missing-metrix` — did you mean `missing-metrics`?; `orgplan.team.maxDependencies` should be a whole number of zero or more, not "many""#);
+    assert_eq!(c.shutdown(), 0);
+}
+
 /// A document opened, and typed into, before the first load of its folder
 /// has finished is not published with findings of part of the org (names
 /// declared in files not read yet would be "undefined"); completion says
@@ -645,14 +648,25 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     assert!(!c.has_response(fixes), "code actions wait for the load");
     assert!(!c.has_response(hover), "hovers wait for the load");
     // The load goes on: the plan's findings are those of the whole org.
-    assert_eq!(c.request("orgplan/test/releaseLoad", json!({})), Ok(Value::Null));
+    assert_eq!(
+        c.request("orgplan/test/releaseLoad", json!({})),
+        Ok(Value::Null)
+    );
     let d = c.wait_diagnostics(&plan, |d| d["version"] == 3);
     assert!(codes(&d).is_empty(), "{d:#}");
-    assert_eq!(c.publications(&plan).len(), 1, "{:#?}", c.publications(&plan));
+    assert_eq!(
+        c.publications(&plan).len(),
+        1,
+        "{:#?}",
+        c.publications(&plan)
+    );
     assert_eq!(c.response(fixes), Ok(json!([])));
     let h = c.response(hover).unwrap();
     assert!(
-        h["contents"]["value"].as_str().unwrap().contains("Jane Doe"),
+        h["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Jane Doe"),
         "{h}"
     );
     let completion = c
