@@ -15,9 +15,12 @@ vim.opt_local.expandtab = true
 vim.opt_local.iskeyword:append('-')
 vim.opt_local.formatoptions:remove('t')
 vim.opt_local.formatoptions:append('croql')
+-- gq formats through the language server (range formatting), never with
+-- Vim's text formatting (which would join the lines of a block).
+vim.opt_local.formatexpr = "v:lua.require'orgplan'.formatexpr()"
 
 local undo = {
-  'setlocal commentstring< comments< shiftwidth< softtabstop< expandtab< iskeyword< formatoptions<',
+  'setlocal commentstring< comments< shiftwidth< softtabstop< expandtab< iskeyword< formatoptions< formatexpr<',
 }
 
 -- Tree-sitter highlighting and folding when the parser is installed

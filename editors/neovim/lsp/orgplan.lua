@@ -17,4 +17,13 @@ return {
   settings = {
     orgplan = vim.empty_dict(),
   },
+  -- Commands the plugin runs on the client side (plugin/orgplan.lua
+  -- registers them in vim.lsp.commands): the server then lists a key's
+  -- values once the key is accepted, and gives quick fixes that declare a
+  -- leader or team with tab stops.
+  capabilities = {
+    experimental = {
+      commands = { commands = { 'editor.action.triggerSuggest', 'orgplan.insertSnippet' } },
+    },
+  },
 }

@@ -15,6 +15,30 @@ end, {
   desc = 'orgplan: build the tree-sitter parser (parser/orgplan.so) with the C compiler',
 })
 
+-- Client-side commands the server sends (see lsp/orgplan.lua).
+vim.lsp.commands['orgplan.insertSnippet'] = function(...)
+  require('orgplan').commands.insert_snippet(...)
+end
+if not vim.lsp.commands['editor.action.triggerSuggest'] then
+  vim.lsp.commands['editor.action.triggerSuggest'] = function(...)
+    require('orgplan').commands.trigger_suggest(...)
+  end
+end
+
+-- Semantic tokens: leaders, teams and initiatives have token types of their
+-- own; link them to the usual groups (a colorscheme may set them itself).
+local function semantic_links()
+  for type, group in pairs({ leader = '@type', team = '@function', initiative = '@module' }) do
+    vim.api.nvim_set_hl(0, '@lsp.type.' .. type .. '.orgplan', { link = group, default = true })
+  end
+end
+semantic_links()
+vim.api.nvim_create_autocmd('ColorScheme', {
+  group = vim.api.nvim_create_augroup('orgplan_highlights', { clear = true }),
+  desc = 'orgplan: semantic token highlight links',
+  callback = semantic_links,
+})
+
 vim.api.nvim_create_autocmd('LspAttach', {
   group = vim.api.nvim_create_augroup('orgplan_lsp', { clear = true }),
   desc = 'orgplan: inlay hints and code lens for the orgplan server',

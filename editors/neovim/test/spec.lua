@@ -462,12 +462,16 @@ case('tree-sitter folding', function()
   vim.cmd('normal! zR')
 end)
 
-case('help: helptags and :help orgplan', function()
+case('help: the shipped doc/tags is current, :help orgplan works without :helptags', function()
   local doc = TMP .. '/help/doc'
   vim.fn.mkdir(doc, 'p')
   write(doc .. '/orgplan.txt', read(PLUGIN .. '/doc/orgplan.txt'))
   vim.cmd('helptags ' .. vim.fn.fnameescape(doc))
   local tags = read(doc .. '/tags')
+  check(
+    vim.uv.fs_stat(PLUGIN .. '/doc/tags') and read(PLUGIN .. '/doc/tags') == tags,
+    'doc/tags is missing or stale: regenerate it with nvim --headless -u NONE -c "helptags editors/neovim/doc" -c q'
+  )
   for _, tag in ipairs({
     'orgplan',
     'orgplan.txt',
@@ -477,15 +481,37 @@ case('help: helptags and :help orgplan', function()
     'orgplan-treesitter',
     ':OrgplanBuildParser',
     'orgplan-health',
+    'orgplan-formatting',
+    'orgplan-mappings',
+    'orgplan-hover',
   }) do
     check(tags:find('\n' .. vim.pesc(tag) .. '\t', 1) or tags:find('^' .. vim.pesc(tag) .. '\t'), 'tag %s missing', tag)
   end
-  vim.opt.runtimepath:append(TMP .. '/help')
+  -- The plugin directory alone (its shipped tags) is enough.
   vim.cmd('help orgplan')
   eq('help', vim.bo.filetype, ':help orgplan opened')
-  check(vim.api.nvim_buf_get_name(0):find('orgplan.txt', 1, true), 'opened %s', vim.api.nvim_buf_get_name(0))
+  eq(vim.uv.fs_realpath(PLUGIN .. '/doc/orgplan.txt'), vim.uv.fs_realpath(vim.api.nvim_buf_get_name(0)), 'help file')
+  vim.cmd('help orgplan-formatting')
   vim.cmd('help :OrgplanBuildParser')
   vim.cmd('helpclose')
+end)
+
+case('gq without a server: nothing joined, the user is told', function()
+  local buf = open(TMP .. '/gq/alone.orgplan')
+  local lines = { 'leader zoe "Zoe" {', '  title: "CTO"', '}' }
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  eq("v:lua.require'orgplan'.formatexpr()", vim.bo[buf].formatexpr, 'formatexpr')
+  local said
+  local notify = vim.notify
+  vim.notify = function(msg)
+    said = msg
+  end
+  local ok, err = pcall(vim.cmd, 'normal! gggqG')
+  vim.notify = notify
+  assert(ok, err)
+  eq(lines, vim.api.nvim_buf_get_lines(buf, 0, -1, false), 'lines after gq')
+  check(said and said:find('not attached', 1, true), 'no message: %s', tostring(said))
+  vim.cmd('bwipeout!')
 end)
 
 case('installs as a native package (pack/*/start, symlinked)', function()
@@ -744,6 +770,33 @@ case('vim.lsp.buf.hover opens a float', function()
   vim.api.nvim_set_current_win(before)
 end)
 
+case('K shows the hover in a float no wider than hover.max_width', function()
+  need_capability('hoverProvider')
+  local buf = open(WS .. '/more.orgplan')
+  eq('orgplan: hover (vim.lsp.buf.hover, bounded width)', vim.fn.maparg('K', 'n', false, true).desc, 'K mapping')
+  local d = diagnostics(buf, 'initiative-without-leader')[1]
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  local before = vim.api.nvim_get_current_win()
+  -- The headless screen is 80 columns: a narrower limit shows it is applied.
+  local hover = require('orgplan').options.hover
+  require('orgplan').options.hover = { max_width = 40 }
+  vim.cmd('normal K')
+  require('orgplan').options.hover = hover
+  local float
+  wait_for('a hover float', function()
+    for _, w in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(w).relative ~= '' then
+        float = w
+        return true
+      end
+    end
+  end)
+  local width = vim.api.nvim_win_get_width(float)
+  vim.api.nvim_win_close(float, true)
+  vim.api.nvim_set_current_win(before)
+  check(width <= 40, 'hover float %d columns wide', width)
+end)
+
 case('completion after "leader: " lists leaders', function()
   need_capability('completionProvider')
   local buf = open(WS .. '/draft.orgplan') -- a new, unsaved file
@@ -772,6 +825,28 @@ case('completion after "leader: " lists leaders', function()
   local jane = labels.jane
   local marks = (jane.detail or '') .. ' ' .. (jane.labelDetails and (jane.labelDetails.description or '') or '')
   check(marks:find('fba', 1, true), 'jane is not marked as leading fba: %s', vim.inspect(jane))
+  -- In the menu (kind and detail columns), a leader says it is one.
+  local menu = vim.lsp.completion._lsp_to_complete_items(result, '', client.id)
+  local row = vim.iter(menu):find(function(m)
+    return m.abbr == 'jane'
+  end)
+  check(row and row.kind == 'Class' and row.menu:match('^leader · leads fba'), 'menu row: %s', vim.inspect(row))
+  vim.cmd('bwipeout!')
+end)
+
+case('accepting a key with values lists them (editor.action.triggerSuggest)', function()
+  need_client()
+  local buf = open(WS .. '/keys.orgplan') -- new, unsaved
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'initiative keys "Keys" {', '  ', '}' })
+  wait_for('client attached', function()
+    return vim.lsp.buf_is_attached(buf, client.id)
+  end)
+  local result = request('textDocument/completion', position_params(buf, 1, 2), buf)
+  local model = vim.iter(result.items or result):find(function(i)
+    return i.label == 'model'
+  end)
+  eq('editor.action.triggerSuggest', model and model.command and model.command.command, 'model key command')
+  check(vim.lsp.commands['editor.action.triggerSuggest'], 'the plugin runs editor.action.triggerSuggest')
   vim.cmd('bwipeout!')
 end)
 
@@ -915,14 +990,94 @@ case('formatting', function()
   vim.cmd('bwipeout!')
 end)
 
+case('gq formats the blocks of the lines through the server, never joins them', function()
+  capability('documentRangeFormattingProvider')
+  local buf = open(WS .. '/gq.orgplan') -- new, unsaved
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, {
+    'leader   zoe "Zoe"{',
+    'title:"CTO"',
+    '}',
+    '',
+    'leader   max "Max"{',
+    'title:"CFO"}',
+    'team broken "B" {',
+    '  roles: qa,',
+  })
+  wait_for('client attached', function()
+    return vim.lsp.buf_is_attached(buf, client.id)
+  end)
+  -- gq on one line of max's block: max alone, although the team is broken.
+  vim.api.nvim_win_set_cursor(0, { 6, 0 })
+  vim.cmd('normal! gqq')
+  eq({
+    'leader   zoe "Zoe"{',
+    'title:"CTO"',
+    '}',
+    '',
+    'leader max "Max" {',
+    '  title: "CFO"',
+    '}',
+    'team broken "B" {',
+    '  roles: qa,',
+  }, vim.api.nvim_buf_get_lines(buf, 0, -1, false), 'after gqq on max')
+  -- gq on the broken block: nothing, and the server says why.
+  local said = {}
+  local show = vim.lsp.handlers['window/showMessage']
+  vim.lsp.handlers['window/showMessage'] = function(err, params, ctx)
+    table.insert(said, params.message)
+  end
+  local before = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  vim.api.nvim_win_set_cursor(0, { 9, 0 })
+  local ok, err = pcall(vim.cmd, 'normal! gqq')
+  local got, why = pcall(wait_for, 'a message saying why', function()
+    return #said > 0
+  end)
+  vim.lsp.handlers['window/showMessage'] = show
+  assert(ok, err)
+  assert(got, why)
+  eq(before, vim.api.nvim_buf_get_lines(buf, 0, -1, false), 'broken block untouched')
+  check(said[1]:find('not formatted: line 8 does not parse', 1, true), 'message: %s', said[1])
+  -- gq over everything but the broken block: zoe too.
+  vim.cmd('normal! ggVjjgq')
+  eq('leader zoe "Zoe" {', vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1], 'zoe formatted')
+  vim.cmd('bwipeout!')
+end)
+
+case('semantic tokens: leaders, teams and initiatives have their own types', function()
+  capability('semanticTokensProvider')
+  local buf = open(WS .. '/fba.orgplan')
+  local function types(needle)
+    local row, col = find(buf, needle)
+    local found
+    wait_for('a semantic token on ' .. needle, function()
+      found = vim.lsp.semantic_tokens.get_at_pos(buf, row, col + 1)
+      return found and #found > 0
+    end)
+    return vim.tbl_map(function(t)
+      return t.type
+    end, found)
+  end
+  eq({ 'leader' }, types('jane'), 'leader: jane')
+  eq({ 'team' }, types('fba-inbound'), 'teams: fba-inbound')
+  eq({ 'initiative' }, types('fba "'), 'initiative fba')
+  eq({ 'property' }, types('leader:'), 'the key')
+  eq('@type', vim.api.nvim_get_hl(0, { name = '@lsp.type.leader.orgplan' }).link, 'leader link')
+end)
+
 case('workspace symbols', function()
   capability('workspaceSymbolProvider')
-  local result = request('workspace/symbol', { query = 'fba' }, bufs.fba)
-  local names = {}
-  for _, s in ipairs(result or {}) do
-    names[s.name] = true
+  local function names(query)
+    local found = {}
+    for _, s in ipairs(request('workspace/symbol', { query = query }, bufs.fba) or {}) do
+      found[s.name] = true
+    end
+    return found
   end
-  check(names.fba and names['fba-inbound'], 'symbols: %s', vim.inspect(vim.tbl_keys(names)))
+  local fba = names('fba')
+  check(fba['fba "Fulfilment by Amazon"'] and fba['fba-inbound "FBA Inbound"'], 'symbols: %s', vim.inspect(vim.tbl_keys(fba)))
+  -- A word of a title finds its block.
+  local by_title = names('Fulfilment')
+  check(by_title['fba "Fulfilment by Amazon"'], 'by title: %s', vim.inspect(vim.tbl_keys(by_title)))
 end)
 
 case('semantic tokens', function()
@@ -997,6 +1152,13 @@ case('quick fix creates the missing leader', function()
     end
   end)
   check(#seen > 0, 'no quick fix offered')
+  -- With tab stops (orgplan.insertSnippet): the title is the first, and no
+  -- empty string is left behind.
+  local text = buf_text(where)
+  check(text:find('leader bob "Bob" {\n  title: "Job title"', 1, true), 'inserted:\n%s', text)
+  check(vim.snippet.active(), 'no snippet session after the fix')
+  vim.snippet.stop()
+  vim.cmd.stopinsert()
   wait_for('undefined-reference for bob gone', function()
     return #vim.tbl_filter(function(d)
       return d.message:find('bob', 1, true) ~= nil
@@ -1062,6 +1224,12 @@ case(':checkhealth orgplan reports no ERROR', function()
   check(text:find('orgplan --version', 1, true), 'binary not checked:\n%s', text)
   check(text:find('parser loaded', 1, true), 'parser not reported:\n%s', text)
   check(text:find('server attached', 1, true), 'attached client not reported:\n%s', text)
+  local root = vim.fn.fnamemodify(WS, ':~')
+  check(
+    text:find(('root %s, configuration %s/orgplan.toml'):format(root, root), 1, true),
+    'root and orgplan.toml not reported:\n%s',
+    text
+  )
   vim.cmd('tabclose')
 end)
 

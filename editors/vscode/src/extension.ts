@@ -1,12 +1,84 @@
 import * as vscode from "vscode";
-import type { Executable, LanguageClientOptions, ServerOptions } from "vscode-languageclient/node";
+import type {
+  ClientCapabilities,
+  Executable,
+  FeatureState,
+  LanguageClientOptions,
+  ServerOptions,
+  StaticFeature,
+} from "vscode-languageclient/node";
 import { LanguageClient, State, TransportKind } from "vscode-languageclient/node";
 import { withoutNulls } from "./config";
+import type { Found } from "./summary";
+import { checkSummary } from "./summary";
 import { EXPLAIN_SCHEME, ExplainActions, ExplainProvider, explainRule } from "./explain";
 import type { ServerBinary } from "./server";
 import { ServerNotFoundError, findServer, runServerCommand } from "./server";
 
 const LANGUAGE_ID = "orgplan";
+
+/**
+ * Commands the extension runs itself when the server puts them in an answer,
+ * declared to the server as `experimental.commands.commands` (the convention
+ * rust-analyzer's clients follow): after a key is accepted, list its values;
+ * insert a quick fix's new block as a snippet.
+ */
+export const CLIENT_COMMANDS = ["editor.action.triggerSuggest", "orgplan.insertSnippet"];
+
+class ClientCommands implements StaticFeature {
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    capabilities.experimental = {
+      ...(capabilities.experimental as object | undefined),
+      commands: { commands: CLIENT_COMMANDS },
+    };
+  }
+  initialize(): void {}
+  getState(): FeatureState {
+    return { kind: "static" };
+  }
+  clear(): void {}
+}
+
+/** The argument of `orgplan.insertSnippet`. */
+interface SnippetArgument {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  snippet: string;
+}
+
+/** Replaces a range of a document with a snippet, at its first tab stop. */
+async function insertSnippet(arg: SnippetArgument): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
+  const editor = await vscode.window.showTextDocument(doc);
+  const { start, end } = arg.range;
+  const range = new vscode.Range(start.line, start.character, end.line, end.character);
+  await editor.insertSnippet(new vscode.SnippetString(arg.snippet), range);
+}
+
+/**
+ * The output channel as the language client gets it. The client reports
+ * every exit of the server as an error, even the normal one at the end of
+ * a stop or restart ("Server process exited with code 0."): that line is
+ * logged as what it is, information.
+ */
+function quietExit(output: vscode.LogOutputChannel): vscode.LogOutputChannel {
+  const normalExit = /^\[Error - [^\]]*\] Server process exited with code 0\.$/;
+  return new Proxy(output, {
+    get(target, prop, receiver) {
+      if (prop === "appendLine") {
+        return (line: string) => {
+          if (normalExit.test(line)) {
+            target.info("The server exited normally.");
+          } else {
+            target.appendLine(line);
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, receiver);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /** The extension's state: one language client for the whole window. */
 class Extension implements vscode.Disposable {
@@ -82,7 +154,7 @@ class Extension implements vscode.Disposable {
         fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.orgplan,orgplan.toml}"),
       },
       initializationOptions: withoutNulls(settingsForServer()),
-      outputChannel: this.output,
+      outputChannel: quietExit(this.output),
       traceOutputChannel: this.traceOutput,
       middleware: {
         workspace: {
@@ -95,6 +167,7 @@ class Extension implements vscode.Disposable {
       },
     };
     const client = new LanguageClient("orgplan", "orgplan Language Server", serverOptions, clientOptions);
+    client.registerFeature(new ClientCommands());
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) {
         this.setStatus("running");
@@ -148,6 +221,49 @@ function settingsForServer(): unknown {
   return { rules: c.get("rules"), team: c.get("team") };
 }
 
+/** How the message of *Show Server Version* says where the binary is from. */
+const SOURCE_NAMES: Record<ServerBinary["source"], string> = {
+  bundled: "bundled with the extension",
+  path: "from PATH",
+  setting: "from orgplan.server.path",
+};
+
+function orgplanFindings(): Found {
+  const found = { errors: 0, warnings: 0, infos: 0, hints: 0, files: 0 };
+  for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
+    const ours = diagnostics.filter((d) => d.source === "orgplan");
+    if (ours.length > 0) {
+      found.files += 1;
+    }
+    for (const d of ours) {
+      if (d.severity === vscode.DiagnosticSeverity.Error) {
+        found.errors += 1;
+      } else if (d.severity === vscode.DiagnosticSeverity.Warning) {
+        found.warnings += 1;
+      } else if (d.severity === vscode.DiagnosticSeverity.Information) {
+        found.infos += 1;
+      } else {
+        found.hints += 1;
+      }
+    }
+  }
+  return found;
+}
+
+/** The findings once they stop changing (the server may still be loading). */
+async function settledFindings(): Promise<Found> {
+  let last = JSON.stringify(orgplanFindings());
+  for (let waited = 0; waited < 5_000; waited += 250) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = JSON.stringify(orgplanFindings());
+    if (now === last && waited >= 500) {
+      break;
+    }
+    last = now;
+  }
+  return orgplanFindings();
+}
+
 let ext: Extension | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -168,6 +284,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       explain.refresh();
     }),
     vscode.commands.registerCommand("orgplan.stopServer", () => e.stop()),
+    vscode.commands.registerCommand("orgplan.insertSnippet", insertSnippet),
     vscode.commands.registerCommand("orgplan.showOutput", () => e.output.show(true)),
     vscode.commands.registerCommand("orgplan.explainRule", async (arg: unknown) => {
       if (!e.server) {
@@ -177,9 +294,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("orgplan.checkWorkspace", async () => {
       // The server checks every .orgplan file of the workspace, open or not,
-      // as one model and publishes the findings of each.
+      // as one model and publishes the findings of each: say what it found.
       await e.start();
       await vscode.commands.executeCommand("workbench.actions.view.problems");
+      const found = await settledFindings();
+      const plans = (await vscode.workspace.findFiles("**/*.orgplan", "**/node_modules/**")).length;
+      void vscode.window.showInformationMessage(checkSummary(found, plans));
     }),
     vscode.commands.registerCommand("orgplan.showServerVersion", async () => {
       if (!e.server) {
@@ -190,7 +310,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       try {
         const version = (await runServerCommand(e.server.path, ["--version"])).trim();
-        void vscode.window.showInformationMessage(`${version} (${e.server.path}, found via ${e.server.source})`);
+        e.output.info(`${version}: ${e.server.path} (found via ${e.server.source})`);
+        const choice = await vscode.window.showInformationMessage(
+          `${version} (${SOURCE_NAMES[e.server.source]})`,
+          "Copy Path",
+        );
+        if (choice === "Copy Path") {
+          await vscode.env.clipboard.writeText(e.server.path);
+        }
       } catch (err) {
         void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
       }

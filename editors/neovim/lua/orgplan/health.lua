@@ -131,14 +131,45 @@ local function check_lsp()
   end
   for _, buf in ipairs(bufs) do
     local name = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':~:.')
-    if #vim.lsp.get_clients({ name = 'orgplan', bufnr = buf }) > 0 then
+    local attached = vim.lsp.get_clients({ name = 'orgplan', bufnr = buf })
+    if #attached > 0 then
       health.ok(('%s: server attached'):format(name))
+      health.info(('%s: %s'):format(name, M.workspace_of(attached[1], buf)))
     else
       health.warn(('%s: no orgplan client attached'):format(name), {
         "check vim.lsp.enable('orgplan') and the binary above; see :lua vim.cmd.tabnew(vim.lsp.log.get_filename())",
       })
     end
   end
+end
+
+--- Which workspace a buffer belongs to, and which orgplan.toml (if any)
+--- sets its rules: the root the client was started for (the workspace
+--- folder that holds the file), and the orgplan.toml at that root.
+---@param client vim.lsp.Client
+---@param buf integer
+---@return string
+function M.workspace_of(client, buf)
+  local file = vim.fs.normalize(vim.api.nvim_buf_get_name(buf))
+  local root
+  for _, folder in ipairs(client.workspace_folders or {}) do
+    local dir = vim.uri_to_fname(folder.uri)
+    if vim.fs.relpath(dir, file) and (not root or #dir > #root) then
+      root = dir
+    end
+  end
+  root = root or client.root_dir
+  if not root then
+    return 'no workspace root: the file is checked on its own, with the default rule levels'
+  end
+  local pretty = function(p)
+    return vim.fn.fnamemodify(p, ':~')
+  end
+  local toml = vim.fs.joinpath(root, 'orgplan.toml')
+  if vim.uv.fs_stat(toml) then
+    return ('root %s, configuration %s'):format(pretty(root), pretty(toml))
+  end
+  return ('root %s, no orgplan.toml (the default rule levels apply)'):format(pretty(root))
 end
 
 function M.check()

@@ -14,6 +14,12 @@ local M = {}
 ---@field fold? boolean Fold with the tree-sitter foldexpr in orgplan buffers
 ---@field inlay_hints? boolean Show the server's inlay hints in orgplan buffers
 ---@field codelens? boolean Show (and refresh) the server's code lenses
+---@field hover? orgplan.HoverOptions How `K` shows a hover
+
+---@class orgplan.HoverOptions
+---@field max_width? integer Widest the hover float gets (columns); longer lines wrap
+---@field max_height? integer Tallest the hover float gets (lines); it scrolls
+---@field border? string|string[] Border of the float (default: 'winborder')
 
 ---@type orgplan.Options
 M.defaults = {
@@ -26,6 +32,7 @@ M.defaults = {
   fold = true,
   inlay_hints = true,
   codelens = true,
+  hover = { max_width = 80, max_height = 30 },
 }
 
 ---@type orgplan.Options
@@ -131,11 +138,110 @@ function M.treesitter_start(buf)
   return true
 end
 
+--- `K` in an orgplan buffer: the hover in a float no wider than
+--- `hover.max_width`. A `K` the user mapped is left alone; Neovim's own
+--- default `K` is replaced.
+---@param buf integer
+function M.hover_keymap(buf)
+  local existing = vim.fn.maparg('K', 'n', false, true)
+  local ours = 'orgplan: hover (vim.lsp.buf.hover, bounded width)'
+  if next(existing) ~= nil and existing.desc ~= 'vim.lsp.buf.hover()' and existing.desc ~= ours then
+    return
+  end
+  vim.keymap.set('n', 'K', function()
+    vim.lsp.buf.hover(vim.tbl_extend('keep', M.options.hover or {}, { max_width = 80 }))
+  end, { buffer = buf, desc = ours })
+end
+
+--- 'formatexpr' of orgplan buffers (set by the ftplugin): |gq| formats the
+--- lines through the language server (textDocument/rangeFormatting), never
+--- with Vim's text formatting. In Insert mode (a line past 'textwidth')
+--- Vim's own wrapping is kept, as for any 'formatexpr'.
+---@return integer
+function M.formatexpr()
+  if vim.list_contains({ 'i', 'R', 'ic', 'ix' }, vim.fn.mode()) then
+    return 1
+  end
+  local buf = vim.api.nvim_get_current_buf()
+  for _, client in ipairs(vim.lsp.get_clients({ bufnr = buf, name = 'orgplan' })) do
+    if client:supports_method('textDocument/rangeFormatting', buf) then
+      return vim.lsp.formatexpr({ timeout_ms = 5000 })
+    end
+  end
+  vim.notify(
+    'orgplan: gq formats through the orgplan language server, which is not attached to this buffer (see :checkhealth orgplan)',
+    vim.log.levels.WARN
+  )
+  return 0
+end
+
+--- Client-side commands the server may send (declared to it in
+--- lsp/orgplan.lua under capabilities.experimental.commands).
+M.commands = {}
+
+--- `editor.action.triggerSuggest`: list completions again (after a key is
+--- accepted, its values), with the built-in completion when it is on, else
+--- with the omni completion.
+function M.commands.trigger_suggest(_, ctx)
+  vim.schedule(function()
+    if vim.api.nvim_get_current_buf() ~= ctx.bufnr or not vim.fn.mode():match('^i') then
+      return
+    end
+    local ok = pcall(vim.lsp.completion.get)
+    if not ok and vim.bo[ctx.bufnr].omnifunc ~= '' then
+      vim.api.nvim_feedkeys(vim.keycode('<C-x><C-o>'), 'n', false)
+    end
+  end)
+end
+
+--- `orgplan.insertSnippet` `{ uri, range, snippet }`: replaces the range with
+--- the snippet and starts at its first tab stop (|vim.snippet|).
+function M.commands.insert_snippet(command, ctx)
+  local arg = command.arguments and command.arguments[1]
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if type(arg) ~= 'table' or not client then
+    return
+  end
+  local buf = vim.uri_to_bufnr(arg.uri)
+  vim.fn.bufload(buf)
+  if vim.api.nvim_get_current_buf() ~= buf then
+    local win = vim.fn.win_findbuf(buf)[1]
+    if win then
+      vim.api.nvim_set_current_win(win)
+    else
+      vim.api.nvim_set_current_buf(buf)
+    end
+  end
+  local snippet = arg.snippet
+  local start = arg.range.start
+  local count = vim.api.nvim_buf_line_count(buf)
+  local row, col
+  if start.line >= count then
+    -- At the end of the text, after its last line break: a new last line
+    -- (which brings that line break with it).
+    vim.api.nvim_buf_set_lines(buf, count, count, false, { '' })
+    row, col = count, 0
+    snippet = snippet:gsub('\n$', '')
+  else
+    vim.lsp.util.apply_text_edits({ { range = arg.range, newText = '' } }, buf, client.offset_encoding)
+    local line = vim.api.nvim_buf_get_lines(buf, start.line, start.line + 1, false)[1] or ''
+    row, col = start.line, vim.str_byteindex(line, client.offset_encoding, start.character, false)
+  end
+  local ve = vim.wo.virtualedit
+  vim.wo.virtualedit = 'onemore'
+  vim.api.nvim_win_set_cursor(0, { row + 1, col })
+  vim.snippet.expand(snippet)
+  vim.wo.virtualedit = ve
+end
+
 --- Called on LspAttach of the orgplan client (see plugin/orgplan.lua): turns
 --- on what Neovim leaves off by default, when the server offers it.
 ---@param client vim.lsp.Client
 ---@param buf integer
 function M.on_attach(client, buf)
+  if client:supports_method('textDocument/hover', buf) then
+    M.hover_keymap(buf)
+  end
   if M.options.inlay_hints ~= false and client:supports_method('textDocument/inlayHint', buf) then
     vim.lsp.inlay_hint.enable(true, { bufnr = buf })
   end

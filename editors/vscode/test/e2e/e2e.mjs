@@ -432,6 +432,51 @@ async function main() {
     }
   });
 
+  // Semantic colours, in a dark and a light theme: a leader and a team named
+  // in a value are coloured as what they name, each its own way, and never
+  // like the key before them.
+  const colourOf = async (lineText, word) => {
+    const line = page.locator(".view-line", { hasText: lineText }).first();
+    await line.waitFor();
+    const spans = await line.locator("span > span").evaluateAll((all) =>
+      all.map((s) => [(s.textContent ?? "").replace(/\u00a0/g, " ").trim(), getComputedStyle(s).color]),
+    );
+    return spans.find(([text]) => text === word)?.[1];
+  };
+  for (const [theme, shot] of [
+    ["Default Light Modern", "colours-light.png"],
+    ["Default Dark Modern", "colours-dark.png"],
+  ]) {
+    await check(`references coloured as leaders and teams, not as keys (${theme})`, async () => {
+      // The folder's settings change as if edited (a theme per folder).
+      const folderSettings = path.join(workspace, ".vscode", "settings.json");
+      fs.mkdirSync(path.dirname(folderSettings), { recursive: true });
+      fs.writeFileSync(folderSettings, JSON.stringify({ "workbench.colorTheme": theme }));
+      const deadline = Date.now() + STEP_TIMEOUT;
+      let got;
+      while (Date.now() < deadline) {
+        got = {
+          key: await colourOf("reports_to: jane", "reports_to:"),
+          leader: await colourOf("reports_to: jane", "jane"),
+          teamKey: await colourOf("teams: fba-inbound", "teams:"),
+          team: await colourOf("teams: fba-inbound", "fba-inbound"),
+        };
+        const classes = ((await page.locator(".monaco-workbench").getAttribute("class")) ?? "").split(/\s+/);
+        const themed = classes.includes(theme.includes("Light") ? "vs" : "vs-dark");
+        got.themed = themed;
+        if (themed && got.leader && got.team && got.leader !== got.key && got.team !== got.teamKey && got.leader !== got.team) {
+          break;
+        }
+        await page.waitForTimeout(250);
+      }
+      if (!(got.themed && got.leader && got.team && got.leader !== got.key && got.team !== got.teamKey && got.leader !== got.team)) {
+        throw new Error(`colours in ${theme}: ${JSON.stringify(got)}`);
+      }
+      await page.screenshot({ path: path.join(OUT, shot) });
+    });
+  }
+  fs.rmSync(path.join(workspace, ".vscode", "settings.json"), { force: true });
+
   await check("double-click selects a whole id like fba-inbound", async () => {
     const line = page.locator(".view-line", { hasText: "teams: fba-inbound" }).first();
     const word = line.locator("span > span", { hasText: "inbound" }).first();
@@ -447,6 +492,16 @@ async function main() {
       "expected initiative-without-leader and undefined-reference",
     );
   });
+
+  await check("Check Workspace says what it found", async () => {
+    const toast = page.locator(".notifications-toasts .notification-list-item", { hasText: /orgplan: \d+ errors?/ }).first();
+    await toast.waitFor({ state: "visible" });
+    const text = (await toast.innerText()).split("\n")[0];
+    if (!/^orgplan: \d+ errors?(, | and )\d+ warnings?.* in \d+ of 2 plans\.$/.test(text)) {
+      throw new Error(`the message reads ${JSON.stringify(text)}`);
+    }
+  });
+  await closeWidgets();
 
   await check("Problems panel lists findings of a file that is not open", async () => {
     await waitForProblems(
@@ -562,6 +617,49 @@ async function main() {
     }
   });
   await closeWidgets();
+
+  await check("Show Server Version fits in its message", async () => {
+    await runCommand("orgplan: Show Server Version");
+    const item = page.locator(".notifications-toasts .notification-list-item", { hasText: "bundled with the extension" }).first();
+    await item.waitFor({ state: "visible" });
+    const message = item.locator(".notification-list-item-message").first();
+    const text = (await message.innerText()).trim();
+    const cut = await message.evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+    if (!/^orgplan \S+ \(bundled with the extension\)$/.test(text) || cut) {
+      throw new Error(`the message reads ${JSON.stringify(text)}${cut ? " and is cut off" : ""}`);
+    }
+  });
+  await closeWidgets();
+
+  await check("a restart of the server logs no error", async () => {
+    const logs = () => {
+      const found = [];
+      const walk = (dir) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const p = path.join(dir, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (e.name === "orgplan.log") found.push(fs.readFileSync(p, "utf8"));
+        }
+      };
+      walk(path.join(userData, "logs"));
+      return found.join("\n");
+    };
+    const runningBefore = (logs().match(/Server running/g) ?? []).length;
+    await runCommand("orgplan: Restart Language Server");
+    const deadline = Date.now() + STEP_TIMEOUT;
+    while ((logs().match(/Server running/g) ?? []).length <= runningBefore && Date.now() < deadline) {
+      await page.waitForTimeout(250);
+    }
+    await page.waitForTimeout(1000);
+    const text = logs();
+    if ((text.match(/Server running/g) ?? []).length <= runningBefore) {
+      throw new Error("the server did not start again");
+    }
+    const errors = text.split("\n").filter((l) => /\[(error|warning)\]|ERROR|panicked/i.test(l));
+    if (errors.length > 0) {
+      throw new Error(`the log of a restart has errors: ${errors.slice(0, 3).join(" | ")}`);
+    }
+  });
 
   await check("Explain Rule opens the rule's documentation", async () => {
     await runCommand("orgplan: Explain Rule");
