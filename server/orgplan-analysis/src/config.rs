@@ -6,9 +6,7 @@
 
 use crate::rules::{self, Severity};
 use crate::text::TextRange;
-use serde::Deserialize;
 use std::collections::BTreeMap;
-use toml::Spanned;
 
 /// The name of the configuration file at a workspace root.
 pub const FILE_NAME: &str = "orgplan.toml";
@@ -91,83 +89,269 @@ pub struct ConfigError {
     pub message: String,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    rules: BTreeMap<Spanned<String>, Spanned<String>>,
-    #[serde(default)]
-    team: Option<RawTeam>,
+/// A TOML value with its byte range.
+type Value<'a> = toml::Spanned<toml::de::DeValue<'a>>;
+type Table<'a> = toml::de::DeTable<'a>;
+
+fn range_of<T>(s: &toml::Spanned<T>) -> TextRange {
+    TextRange::new(s.span().start, s.span().end)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawTeam {
-    required_roles: Option<Spanned<Vec<String>>>,
-    max_dependencies: Option<Spanned<i64>>,
-}
+/// The sections of `orgplan.toml` and their keys, as messages list them.
+const SECTIONS: &[(&str, &[&str])] = &[
+    ("rules", &[]),
+    ("team", &["required-roles", "max-dependencies"]),
+];
 
-/// Reads an `orgplan.toml`. Returns what it sets (nothing where it says
-/// nothing usable) and every problem found.
+/// Reads an `orgplan.toml`. Returns what it sets and every problem found,
+/// each at its own place and in one line. A line with a problem (an unknown
+/// section, key or rule, a bad level, a value of the wrong type, a key set
+/// twice) sets nothing, and every other line still applies. A file that is
+/// not TOML sets nothing: its syntax errors are reported at their lines.
 pub fn parse(text: &str) -> (Layer, Vec<ConfigError>) {
-    let mut config = Layer::default();
-    let mut errors = Vec::new();
-    let raw: RawConfig = match toml::from_str(text) {
-        Ok(raw) => raw,
-        Err(e) => {
-            let range = e
-                .span()
-                .map_or(TextRange::empty(0), |s| TextRange::new(s.start, s.end));
-            errors.push(ConfigError {
-                range,
-                message: format!("invalid {FILE_NAME}: {}", e.message().trim()),
-            });
-            return (config, errors);
+    let mut reader = Reader::default();
+    let (table, errors) = Table::parse_recoverable(text);
+    let mut syntax = false;
+    for e in errors {
+        let range = e
+            .span()
+            .map_or(TextRange::empty(0), |s| TextRange::new(s.start, s.end));
+        if e.message() == "duplicate key" {
+            // The first stands: toml keeps it.
+            reader.duplicate(text, range, table.get_ref());
+        } else {
+            syntax = true;
+            let message = e.message().trim().lines().next().unwrap_or("").to_string();
+            reader.error(range, format!("this is not valid TOML: {message}"));
         }
-    };
-    for (name, level) in raw.rules {
-        let name_range = TextRange::new(name.span().start, name.span().end);
-        let Some(rule) = rules::by_name(name.get_ref()) else {
-            let mut message = format!("unknown rule `{}`", name.get_ref());
-            if let Some(s) = crate::suggest::best(name.get_ref(), rules::ALL.iter().map(|r| r.name))
-            {
-                message.push_str(&format!(" — did you mean `{s}`?"));
-            }
-            errors.push(ConfigError {
-                range: name_range,
-                message,
-            });
-            continue;
+    }
+    if !syntax {
+        reader.read(table.get_ref());
+    }
+    let Reader {
+        mut layer,
+        mut errors,
+    } = reader;
+    if syntax {
+        layer = Layer::default();
+    }
+    errors.sort_by_key(|e| (e.range.start(), e.range.end()));
+    (layer, errors)
+}
+
+#[derive(Default)]
+struct Reader {
+    layer: Layer,
+    errors: Vec<ConfigError>,
+}
+
+impl Reader {
+    fn error(&mut self, range: TextRange, message: String) {
+        self.errors.push(ConfigError { range, message });
+    }
+
+    /// A key written again (at `range`) where it was set before.
+    fn duplicate(&mut self, text: &str, range: TextRange, table: &Table) {
+        let name = text
+            .get(range.start()..range.end())
+            .unwrap_or("")
+            .trim_matches(|c| c == '"' || c == '\'');
+        let first = first_key_before(table, name, range.start());
+        let message = match first {
+            Some(at) => format!(
+                "`{name}` is already set on line {}: this second one is ignored",
+                line_of(text, at) + 1
+            ),
+            None => format!("`{name}` is already set above: this second one is ignored"),
         };
-        match Level::parse(level.get_ref()) {
-            Some(l) => {
-                config.rules.insert(rule.name.to_string(), l);
+        self.error(range, message);
+    }
+
+    fn read(&mut self, top: &Table) {
+        for (key, value) in top {
+            let name: &str = key.get_ref();
+            let Some(section) = value.get_ref().as_table() else {
+                let home = SECTIONS
+                    .iter()
+                    .find(|(_, keys)| keys.contains(&name))
+                    .map(|(s, _)| *s)
+                    .or_else(|| rules::by_name(name).map(|_| "rules"));
+                let message = match home {
+                    Some(s) => format!("`{name}` belongs in the `[{s}]` section"),
+                    None => format!(
+                        "`{name}` is not a setting of orgplan.toml: it has the sections {}",
+                        section_list()
+                    ),
+                };
+                self.error(range_of(key), message);
+                continue;
+            };
+            match name {
+                "rules" => self.rules(section),
+                "team" => self.team(section),
+                _ => {
+                    let mut message = format!(
+                        "unknown section `[{name}]`: orgplan.toml has the sections {}",
+                        section_list()
+                    );
+                    push_suggestion(
+                        &mut message,
+                        name,
+                        SECTIONS.iter().map(|(s, _)| *s),
+                        "[",
+                        "]",
+                    );
+                    self.error(range_of(key), message);
+                }
             }
-            None => errors.push(ConfigError {
-                range: TextRange::new(level.span().start, level.span().end),
-                message: format!(
-                    "invalid level `{}` for `{}`: use `error`, `warning`, `info`, `hint` or `off`",
-                    level.get_ref(),
-                    rule.name
+        }
+    }
+
+    fn rules(&mut self, section: &Table) {
+        for (key, value) in section {
+            let name: &str = key.get_ref();
+            let Some(rule) = rules::by_name(name) else {
+                let mut message = format!("unknown rule `{name}`");
+                push_suggestion(
+                    &mut message,
+                    name,
+                    rules::ALL.iter().map(|r| r.name),
+                    "",
+                    "",
+                );
+                self.error(range_of(key), message);
+                continue;
+            };
+            let level = value.get_ref().as_str().and_then(Level::parse);
+            match level {
+                Some(level) => {
+                    self.layer.rules.insert(rule.name.to_string(), level);
+                }
+                None => self.error(
+                    range_of(value),
+                    format!(
+                        "the level of `{name}` should be \"error\", \"warning\", \"info\", \"hint\" or \"off\", not {}",
+                        shown(value)
+                    ),
                 ),
-            }),
-        }
-    }
-    if let Some(team) = raw.team {
-        if let Some(roles) = team.required_roles {
-            config.required_roles = Some(roles.into_inner());
-        }
-        if let Some(max) = team.max_dependencies {
-            match usize::try_from(*max.get_ref()) {
-                Ok(n) => config.max_dependencies = Some(n),
-                Err(_) => errors.push(ConfigError {
-                    range: TextRange::new(max.span().start, max.span().end),
-                    message: "`max-dependencies` must be zero or more".to_string(),
-                }),
             }
         }
     }
-    (config, errors)
+
+    fn team(&mut self, section: &Table) {
+        for (key, value) in section {
+            match key.get_ref().as_ref() {
+                "required-roles" => match roles(value) {
+                    Some(roles) => self.layer.required_roles = Some(roles),
+                    None => self.error(
+                        range_of(value),
+                        format!(
+                            "`required-roles` should be a list of role names, like [\"engineering\", \"qa\"], not {}",
+                            shown(value)
+                        ),
+                    ),
+                },
+                "max-dependencies" => match count(value) {
+                    Some(n) => self.layer.max_dependencies = Some(n),
+                    None => self.error(
+                        range_of(value),
+                        format!(
+                            "`max-dependencies` should be a whole number of zero or more, not {}",
+                            shown(value)
+                        ),
+                    ),
+                },
+                other => self.unknown_key("team", other, range_of(key)),
+            }
+        }
+    }
+
+    fn unknown_key(&mut self, section: &str, name: &str, range: TextRange) {
+        let keys = SECTIONS
+            .iter()
+            .find(|(s, _)| *s == section)
+            .map_or(&[][..], |(_, k)| *k);
+        let listed: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        let mut message = format!(
+            "unknown key `{name}` in `[{section}]`: it has {}",
+            listed.join(" and ")
+        );
+        push_suggestion(&mut message, name, keys.iter().copied(), "", "");
+        self.error(range, message);
+    }
+}
+
+fn section_list() -> String {
+    let names: Vec<String> = SECTIONS.iter().map(|(s, _)| format!("`[{s}]`")).collect();
+    names.join(" and ")
+}
+
+fn push_suggestion<'a>(
+    message: &mut String,
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    open: &str,
+    close: &str,
+) {
+    if let Some(s) = crate::suggest::best(name, candidates) {
+        message.push_str(&format!(" — did you mean `{open}{s}{close}`?"));
+    }
+}
+
+fn roles(value: &Value) -> Option<Vec<String>> {
+    value
+        .get_ref()
+        .as_array()?
+        .iter()
+        .map(|v| v.get_ref().as_str().map(String::from))
+        .collect()
+}
+
+fn count(value: &Value) -> Option<usize> {
+    let n = value.get_ref().as_integer()?;
+    let n = i128::from_str_radix(n.as_str(), n.radix()).ok()?;
+    usize::try_from(n).ok()
+}
+
+/// A value as a message shows it: its type and, when short, itself.
+fn shown(value: &Value) -> String {
+    use toml::de::DeValue;
+    match value.get_ref() {
+        DeValue::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
+        DeValue::String(_) => "a long string".into(),
+        DeValue::Integer(i) => format!("the number {}", i.as_str()),
+        DeValue::Float(f) => format!("the number {}", f.as_str()),
+        DeValue::Boolean(b) => format!("`{b}`"),
+        DeValue::Datetime(_) => "a date".into(),
+        DeValue::Array(_) => "a list".into(),
+        DeValue::Table(_) => "a table".into(),
+    }
+}
+
+/// Where `name` was last written as a key before `before`, at any depth
+/// (the nearest is the one in the same table).
+fn first_key_before(table: &Table, name: &str, before: usize) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    let mut stack = vec![table];
+    while let Some(t) = stack.pop() {
+        for (k, v) in t {
+            let at = k.span().start;
+            if k.get_ref().as_ref() == name && at < before && best.is_none_or(|b| at > b) {
+                best = Some(at);
+            }
+            if let Some(inner) = v.get_ref().as_table() {
+                stack.push(inner);
+            }
+        }
+    }
+    best
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 #[cfg(test)]
@@ -212,7 +396,9 @@ mod tests {
             &text[unknown.range.start()..unknown.range.end()],
             "missing-scop"
         );
-        assert!(e.iter().any(|e| e.message.contains("invalid level `loud`")));
+        assert!(e.iter().any(|e| e.message.contains(
+            "should be \"error\", \"warning\", \"info\", \"hint\" or \"off\", not \"loud\""
+        )));
         assert_eq!(c.rules["orphan-team"], Level::On(Severity::Hint));
     }
 
@@ -229,7 +415,236 @@ mod tests {
     fn unknown_section_is_an_error() {
         let (_, e) = parse("[teams]\nmax-dependencies = 2\n");
         assert_eq!(e.len(), 1);
-        assert!(e[0].message.contains("unknown field"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("unknown section `[teams]`"),
+            "{}",
+            e[0].message
+        );
+        assert!(
+            e[0].message.contains("did you mean `[team]`"),
+            "{}",
+            e[0].message
+        );
+    }
+
+    /// Every problem as `line: message`.
+    fn report(text: &str) -> String {
+        let (_, errors) = parse(text);
+        errors
+            .iter()
+            .map(|e| {
+                let line = line_of(text, e.range.start()) + 1;
+                let what = &text[e.range.start()..e.range.end()];
+                format!("{line} `{what}`: {}\n", e.message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_kind_of_problem_in_plain_words_at_its_line() {
+        let text = "\
+max-dependencies = 4
+
+[rules]
+missing-scop = \"off\"
+missing-metrics = \"loud\"
+orphan-team = 3
+orphan-team = \"hint\"
+part-time-leader = \"error\"
+
+[team]
+max-dependencies = \"three\"
+required-roles = \"engineering\"
+max-deps = 2
+
+[teams]
+max-dependencies = 2
+max-dependencies = 5
+";
+        insta::assert_snapshot!(report(text), @r#"
+1 `max-dependencies`: `max-dependencies` belongs in the `[team]` section
+4 `missing-scop`: unknown rule `missing-scop` — did you mean `missing-scope`?
+5 `"loud"`: the level of `missing-metrics` should be "error", "warning", "info", "hint" or "off", not "loud"
+6 `3`: the level of `orphan-team` should be "error", "warning", "info", "hint" or "off", not the number 3
+7 `orphan-team`: `orphan-team` is already set on line 6: this second one is ignored
+11 `"three"`: `max-dependencies` should be a whole number of zero or more, not "three"
+12 `"engineering"`: `required-roles` should be a list of role names, like ["engineering", "qa"], not "engineering"
+13 `max-deps`: unknown key `max-deps` in `[team]`: it has `required-roles` and `max-dependencies` — did you mean `max-dependencies`?
+15 `teams`: unknown section `[teams]`: orgplan.toml has the sections `[rules]` and `[team]` — did you mean `[team]`?
+17 `max-dependencies`: `max-dependencies` is already set on line 16: this second one is ignored
+"#);
+        let (layer, _) = parse(text);
+        assert_eq!(
+            layer.rules,
+            BTreeMap::from([("part-time-leader".to_string(), Level::On(Severity::Error))])
+        );
+        assert_eq!(layer.required_roles, None);
+        assert_eq!(layer.max_dependencies, None);
+    }
+
+    #[test]
+    fn every_syntax_error_at_its_line_and_nothing_applies() {
+        let text =
+            "[rules]\npart-time-leader = \"error\"\norphan-team = \norphan-team = \"hint\nx y\n";
+        insta::assert_snapshot!(report(text), @r#"
+3 ``: this is not valid TOML: string values must be quoted, expected literal string
+4 `orphan-team`: `orphan-team` is already set on line 3: this second one is ignored
+4 ``: this is not valid TOML: invalid basic string, expected `"`
+5 ``: this is not valid TOML: key with no value, expected `=`
+"#);
+        assert_eq!(parse(text).0, Layer::default());
+    }
+
+    /// Any mix of good and bad lines: every good line applies, and each bad
+    /// line gets exactly one error, at that line.
+    mod every_line {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::HashSet;
+
+        #[derive(Clone, Debug)]
+        enum Entry {
+            /// A key and its value as written, and what it sets if good.
+            Rule(String, String),
+            Team(&'static str, String),
+            /// `[name]`: an unknown section with keys under it.
+            UnknownSection(&'static str, Vec<&'static str>),
+        }
+
+        fn rule_entry() -> impl Strategy<Value = Entry> {
+            let names = prop_oneof![
+                4 => proptest::sample::select(rules::ALL.iter().map(|r| r.name).collect::<Vec<_>>()),
+                1 => proptest::sample::select(vec!["missing-scop", "orphan", "nope"]),
+            ];
+            let values = prop_oneof![
+                4 => proptest::sample::select(vec!["\"error\"", "\"warning\"", "\"warn\"", "\"info\"", "\"hint\"", "\"off\""]),
+                1 => proptest::sample::select(vec!["\"loud\"", "3", "true", "[\"error\"]", "\"\""]),
+            ];
+            (names, values).prop_map(|(n, v)| Entry::Rule(n.to_string(), v.to_string()))
+        }
+
+        fn team_entry() -> impl Strategy<Value = Entry> {
+            prop_oneof![
+                (proptest::sample::select(vec!["0", "3", "12", "-1", "\"three\"", "2.5", "[3]"]))
+                    .prop_map(|v| Entry::Team("max-dependencies", v.to_string())),
+                (proptest::sample::select(vec![
+                    "[\"engineering\"]",
+                    "[]",
+                    "[\"qa\", \"design\"]",
+                    "\"qa\"",
+                    "[1, 2]",
+                    "7"
+                ]))
+                .prop_map(|v| Entry::Team("required-roles", v.to_string())),
+                proptest::sample::select(vec!["max-deps", "roles", "colour"])
+                    .prop_map(|k| Entry::Team(k, "1".to_string())),
+            ]
+        }
+
+        fn good_level(v: &str) -> Option<Level> {
+            Level::parse(v.strip_prefix('"')?.strip_suffix('"')?)
+        }
+
+        /// The text, and what it should give: the layer and the lines (from 0)
+        /// of the errors.
+        fn build(
+            rules_part: &[Entry],
+            team: &[Entry],
+            extra: &Option<Entry>,
+        ) -> (String, Layer, Vec<usize>) {
+            let mut text = String::new();
+            let mut line = 0;
+            let mut layer = Layer::default();
+            let mut bad = Vec::new();
+            let mut push = |text: &mut String, l: &str| {
+                text.push_str(l);
+                text.push('\n');
+                line += 1;
+                line - 1
+            };
+            push(&mut text, "# generated");
+            push(&mut text, "[rules]");
+            let mut seen = HashSet::new();
+            for e in rules_part {
+                let Entry::Rule(name, value) = e else {
+                    unreachable!()
+                };
+                let at = push(&mut text, &format!("{name} = {value}"));
+                if !seen.insert(name.clone()) {
+                    bad.push(at);
+                    continue;
+                }
+                match (rules::by_name(name), good_level(value)) {
+                    (Some(_), Some(level)) => {
+                        layer.rules.insert(name.clone(), level);
+                    }
+                    _ => bad.push(at),
+                }
+            }
+            push(&mut text, "");
+            push(&mut text, "[team]");
+            let mut seen = HashSet::new();
+            for e in team {
+                let Entry::Team(key, value) = e else {
+                    unreachable!()
+                };
+                let at = push(&mut text, &format!("{key} = {value}  # a comment"));
+                if !seen.insert(*key) {
+                    bad.push(at);
+                    continue;
+                }
+                match *key {
+                    "max-dependencies" => match value.parse::<usize>() {
+                        Ok(n) => layer.max_dependencies = Some(n),
+                        Err(_) => bad.push(at),
+                    },
+                    "required-roles" if value.starts_with("[\"") || value == "[]" => {
+                        layer.required_roles = Some(
+                            value
+                                .trim_matches(|c| c == '[' || c == ']')
+                                .split(", ")
+                                .filter(|s| !s.is_empty())
+                                .map(|s| s.trim_matches('"').to_string())
+                                .collect(),
+                        );
+                    }
+                    _ => bad.push(at),
+                }
+            }
+            if let Some(Entry::UnknownSection(name, keys)) = extra {
+                let at = push(&mut text, &format!("[{name}]"));
+                bad.push(at);
+                for k in keys {
+                    push(&mut text, &format!("{k} = 1"));
+                }
+            }
+            bad.sort();
+            (text, layer, bad)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            #[test]
+            fn good_lines_apply_and_each_bad_line_has_one_error_there(
+                rules_part in proptest::collection::vec(rule_entry(), 0..12),
+                team in proptest::collection::vec(team_entry(), 0..6),
+                extra in proptest::option::of(
+                    (proptest::sample::select(vec!["teams", "rule", "docs-x"]),
+                     proptest::sample::subsequence(vec!["a", "b", "max-dependencies"], 0..3))
+                        .prop_map(|(n, k)| Entry::UnknownSection(n, k))
+                ),
+            ) {
+                let (text, want, bad) = build(&rules_part, &team, &extra);
+                let (layer, errors) = parse(&text);
+                let lines: Vec<usize> = errors.iter().map(|e| line_of(&text, e.range.start())).collect();
+                prop_assert_eq!(&lines, &bad, "{}\n{:#?}", text, errors);
+                prop_assert_eq!(layer, want, "{}", text);
+                for e in &errors {
+                    prop_assert!(!e.message.contains('\n') && !e.message.is_empty());
+                    prop_assert!(!e.message.contains("invalid type"), "{}", e.message);
+                }
+            }
+        }
     }
 
     /// `orgplan.toml` wins over the editor whatever it writes (the default
