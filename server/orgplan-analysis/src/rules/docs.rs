@@ -89,8 +89,9 @@ for it.
 another rule built on the same mistake:
 
 - a later declaration of an id is `duplicate-definition`'s alone: references
-  name the first declaration, so the later one is not also an `orphan-team`,
-  and its quick fixes rename or merge it;
+  name the first declaration, so the later one is not also an `orphan-team`
+  (nor a second initiative for its leader or teams), and its quick fixes
+  rename or merge it;
 - a value that is invalid (`allocation: -20%`, `leader: \"jane\"`, `scope: 42`)
   is `invalid-value`'s alone: the model reads it as not written, and the rules
   about a missing key stay quiet when the key is written;
@@ -100,7 +101,14 @@ another rule built on the same mistake:
 - a block with a syntax error: the rules about what a block lacks stay quiet
   on it until it parses;
 - a name that nothing declares is `undefined-reference`'s alone: the
-  principle rules skip references that resolve to nothing.
+  principle rules skip references that resolve to nothing, and a team that a
+  misspelt `teams:` entry most likely means is not also an `orphan-team`.
+
+Two findings on one line are two problems when fixing one leaves the other:
+a `leader:` naming a part-time leader who also leads another initiative is
+both `part-time-leader` and `leader-not-single-threaded`; an approver outside
+the initiative in a list of two is both `layered-approvals` and
+`external-approval` (dropping the other approver leaves the outsider).
 
 **Levels and `critical: true`.** Some rules report a harder severity on a
 critical initiative (`part-time-leader` is an error there, a warning

@@ -20,7 +20,17 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let EntityId::Leader(l) = e else { return };
-    let inits = &m.led_by[l];
+    if m.led_by[l].len() < 2 {
+        return;
+    }
+    // A later declaration of an initiative's id is `duplicate-definition`'s
+    // (merged, it would not be a second initiative).
+    let inits: Vec<usize> = m.led_by[l]
+        .iter()
+        .copied()
+        .filter(|&i| !m.is_shadowed(EntityId::Initiative(i)))
+        .collect();
+    let inits = &inits;
     if inits.len() < 2 {
         return;
     }

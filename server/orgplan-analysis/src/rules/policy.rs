@@ -145,6 +145,50 @@ const CASES: &[(&str, &str)] = &[
         "#,
     ),
     (
+        // A second initiative of the same id and leader is not also a
+        // leader leading two initiatives.
+        "duplicate-definition",
+        r#"
+        leader jane "Jane" { }
+        initiative fba "FBA" {
+          leader: jane
+          scope: "Inbound"
+          metrics: "Units"
+          teams: inbound
+        }
+        initiative fba "FBA" {
+        #          ^^^ duplicate-definition
+          leader: jane
+          scope: "Inbound"
+          metrics: "Units"
+          teams: inbound
+        }
+        team inbound "Inbound" {
+          reports_to: jane
+          roles: engineering, qa, design, product
+        }
+        "#,
+    ),
+    (
+        // A misspelt `teams:` entry does not also make an orphan of the
+        // team it means.
+        "undefined-reference",
+        r#"
+        leader jane "Jane" { }
+        initiative fba "FBA" {
+          leader: jane
+          scope: "Inbound"
+          metrics: "Units"
+          teams: inbond
+        #        ^^^^^^ undefined-reference
+        }
+        team inbound "Inbound" {
+          reports_to: jane
+          roles: engineering, qa, design, product
+        }
+        "#,
+    ),
+    (
         "invalid-config",
         r#"
         leader jane "Jane" { }

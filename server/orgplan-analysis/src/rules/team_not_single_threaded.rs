@@ -20,7 +20,17 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let EntityId::Team(t) = e else { return };
-    let inits = &m.team_initiatives[t];
+    if m.team_initiatives[t].len() < 2 {
+        return;
+    }
+    // A later declaration of an initiative's id is `duplicate-definition`'s
+    // (merged, it would not be a second initiative).
+    let inits: Vec<usize> = m.team_initiatives[t]
+        .iter()
+        .copied()
+        .filter(|&i| !m.is_shadowed(EntityId::Initiative(i)))
+        .collect();
+    let inits = &inits;
     let team = &m.teams[t];
     if team.functional || inits.len() < 2 {
         return;

@@ -42,23 +42,15 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
             );
             continue;
         }
-        let candidates = m
-            .ids
-            .iter()
-            .filter(|(_, ids)| ids.iter().any(|e| r.expected.accepts(*e)))
-            .map(|(id, _)| id.as_str());
         let mut f = Finding::new(
             &RULE,
             r.loc,
-            format!("no {wanted} named `{}` is declared", r.name),
+            format!(
+                "no {wanted} named `{}` is declared",
+                crate::text::shorten(&r.name, crate::text::SHOWN)
+            ),
         );
-        let suggestion = match ctx.memo {
-            Some(memo) => memo.get_or(&r.name, r.expected as u8, || {
-                crate::suggest::top_of_unsorted(&r.name, candidates)
-            }),
-            None => crate::suggest::best_of_unsorted(&r.name, candidates).map(str::to_string),
-        };
-        if let Some(s) = suggestion {
+        if let Some(s) = suggestion(ctx, r) {
             f.message.push_str(&format!(" — did you mean `{s}`?"));
             f = f.fix(Fix::replace(r.loc, &s));
         }
@@ -84,6 +76,23 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
             preferred: false,
         });
         out.push(f);
+    }
+}
+
+/// The declared id a reference that names nothing most likely means (the
+/// did-you-mean of its finding).
+pub(crate) fn suggestion(ctx: &Ctx, r: &crate::model::Reference) -> Option<String> {
+    let candidates = ctx
+        .model
+        .ids
+        .iter()
+        .filter(|(_, ids)| ids.iter().any(|e| r.expected.accepts(*e)))
+        .map(|(id, _)| id.as_str());
+    match ctx.memo {
+        Some(memo) => memo.get_or(&r.name, r.expected as u8, || {
+            crate::suggest::top_of_unsorted(&r.name, candidates)
+        }),
+        None => crate::suggest::best_of_unsorted(&r.name, candidates).map(str::to_string),
     }
 }
 

@@ -67,7 +67,8 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
             None
         }
         None => {
-            let mut f = Finding::new(&RULE, loc, format!("unknown block kind `{word}`"));
+            let shown = crate::text::shorten(word, crate::text::SHOWN);
+            let mut f = Finding::new(&RULE, loc, format!("unknown block kind `{shown}`"));
             let candidates: Vec<&str> = allowed.iter().map(|k| k.keyword()).collect();
             if let Some(s) = crate::suggest::best(word, candidates.iter().copied()) {
                 f.message.push_str(&format!(" — did you mean `{s}`?"));

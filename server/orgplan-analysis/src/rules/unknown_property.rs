@@ -28,7 +28,11 @@ fn check(_: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 &RULE,
                 loc,
-                format!("unknown property `{}` for a `{}`", p.key.text, spec.keyword),
+                format!(
+                    "unknown property `{}` for a `{}`",
+                    crate::text::shorten(&p.key.text, crate::text::SHOWN),
+                    spec.keyword
+                ),
             );
             if let Some(s) =
                 crate::suggest::best(&p.key.text, spec.properties.iter().map(|p| p.name))
