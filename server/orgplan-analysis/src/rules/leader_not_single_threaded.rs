@@ -20,20 +20,10 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let EntityId::Leader(l) = e else { return };
-    if m.led_by[l].len() < 2 {
+    let Some(inits) = super::several_initiatives(m, &m.led_by[l]) else {
         return;
-    }
-    // A later declaration of an initiative's id is `duplicate-definition`'s
-    // (merged, it would not be a second initiative).
-    let inits: Vec<usize> = m.led_by[l]
-        .iter()
-        .copied()
-        .filter(|&i| !m.is_shadowed(EntityId::Initiative(i)))
-        .collect();
+    };
     let inits = &inits;
-    if inits.len() < 2 {
-        return;
-    }
     let leader = &m.leaders[l].decl;
     for &i in inits {
         let init = &m.initiatives[i];

@@ -437,6 +437,21 @@ pub(crate) fn initiative_name(m: &crate::model::Model, i: usize) -> String {
     }
 }
 
+/// The initiatives of `inits` that are not a later declaration of an id
+/// declared before (`duplicate-definition`'s: merged, it would not be a
+/// second initiative), if there are two or more.
+pub(crate) fn several_initiatives(m: &crate::model::Model, inits: &[usize]) -> Option<Vec<usize>> {
+    if inits.len() < 2 {
+        return None;
+    }
+    let live: Vec<usize> = inits
+        .iter()
+        .copied()
+        .filter(|&i| !m.is_shadowed(EntityId::Initiative(i)))
+        .collect();
+    (live.len() >= 2).then_some(live)
+}
+
 /// The initiatives of `inits` but `i`, for a message: critical ones marked,
 /// at most [`MAX_LISTED`] named and the rest counted.
 pub(crate) fn other_initiatives(m: &crate::model::Model, inits: &[usize], i: usize) -> String {

@@ -20,19 +20,12 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let EntityId::Team(t) = e else { return };
-    if m.team_initiatives[t].len() < 2 {
+    let Some(inits) = super::several_initiatives(m, &m.team_initiatives[t]) else {
         return;
-    }
-    // A later declaration of an initiative's id is `duplicate-definition`'s
-    // (merged, it would not be a second initiative).
-    let inits: Vec<usize> = m.team_initiatives[t]
-        .iter()
-        .copied()
-        .filter(|&i| !m.is_shadowed(EntityId::Initiative(i)))
-        .collect();
+    };
     let inits = &inits;
     let team = &m.teams[t];
-    if team.functional || inits.len() < 2 {
+    if team.functional {
         return;
     }
     // The entry of each initiative that names the team (the first, if it
