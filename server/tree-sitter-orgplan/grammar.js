@@ -19,8 +19,11 @@ module.exports = grammar({
   extras: $ => [/\s/, $.comment],
 
   // A property key is an identifier followed by `:`; only an external
-  // scanner can look past the identifier to see the `:`.
-  externals: $ => [$._property_key],
+  // scanner can look past the identifier to see the `:`. A block's id is an
+  // identifier on the line of its kind: the scanner sees the line break
+  // that whitespace hides from the grammar. The sentinel is never used: it
+  // tells the scanner when the parser is recovering from an error.
+  externals: $ => [$._property_key, $._block_id, $._error_sentinel],
 
   word: $ => $.identifier,
 
@@ -29,9 +32,15 @@ module.exports = grammar({
 
     // `team fba-inbound "FBA Inbound" { … }`, `depends_on payments { … }`,
     // or a bodiless `depends_on payments`.
+    //
+    // The id is optional here, and only taken from the kind's line, so that
+    // a word without its id stays one block: `scope "Inbound"` (a missing
+    // `:`) is a block with a title and `teams: a b` (a missing `,`) ends in
+    // a block `b`, whatever the next line says. The analysis reports a
+    // missing id, and reads those two back as the values they are.
     block: $ => seq(
       field('kind', $.identifier),
-      field('name', $.identifier),
+      optional(field('name', alias($._block_id, $.identifier))),
       optional(field('title', $.string)),
       optional(field('body', $.block_body)),
     ),
@@ -64,7 +73,10 @@ module.exports = grammar({
       $.identifier,
     ),
 
-    identifier: _ => /[A-Za-z_][A-Za-z0-9_-]*/,
+    // Ids are ASCII (the analysis says so, and how to write one); a word
+    // with other letters is still read as one word, so that `josé` is one
+    // error, not `jos` and a stray `é`.
+    identifier: _ => /[\p{L}_][\p{L}\p{M}\p{N}_-]*/,
 
     boolean: _ => choice('true', 'false'),
 
@@ -72,15 +84,16 @@ module.exports = grammar({
 
     percentage: _ => token(/-?\d+(\.\d+)?%/),
 
-    string: $ => seq(
+    // A string is one token on one line: it ends at its closing quote or,
+    // left open, at the end of the line. Whatever follows `\` is taken as
+    // an escape here; the analysis reports the escapes the language does
+    // not have, and a missing closing quote. So nothing inside a string,
+    // however broken, is ever read as anything but the string.
+    string: _ => token(seq(
       '"',
-      repeat(choice($.string_content, $.escape_sequence)),
-      token.immediate('"'),
-    ),
-
-    string_content: _ => token.immediate(prec(1, /[^"\\\n]+/)),
-
-    escape_sequence: _ => token.immediate(/\\(["\\nt]|u\{[0-9A-Fa-f]{1,6}\})/),
+      repeat(choice(/[^"\\\r\n]/, /\\[^\r\n]?/)),
+      optional('"'),
+    )),
 
     comment: _ => token(seq('#', /[^\n\r]*/)),
   },

@@ -84,8 +84,8 @@ pub struct Reparsed {
 }
 
 /// Whether the line starting at `i` starts a chunk: a kind, blanks, and the
-/// start of an id (so `leader : jane`, a property written unindented with a
-/// space before its colon, does not).
+/// start of an id, or of a word with letters past ASCII (so `leader : jane`,
+/// a property written unindented with a space before its colon, does not).
 fn starts_chunk(text: &[u8], i: usize) -> bool {
     let rest = &text[i..];
     CHUNK_KEYWORDS.iter().any(|k| {
@@ -99,7 +99,7 @@ fn starts_chunk(text: &[u8], i: usize) -> bool {
         blanks > 0
             && after
                 .get(blanks)
-                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80)
     })
 }
 
@@ -155,8 +155,7 @@ fn chunk(
     errors: &mut Vec<SyntaxError>,
 ) -> Chunk {
     let src = &text[start..end];
-    let tree = parse_chunk(src);
-    let doc = syntax::lower(src, &tree);
+    let (tree, doc) = syntax::parse_recovering(src, parse_chunk);
     let comments = comments_of(&tree);
     let delta = start as isize;
     let (n_blocks, n_errors) = (doc.blocks.len(), doc.errors.len());
@@ -165,7 +164,7 @@ fn chunk(
         b
     }));
     errors.extend(doc.errors.into_iter().map(|mut e| {
-        e.range = e.range.shifted(delta);
+        e.shift(delta);
         e
     }));
     Chunk {
@@ -296,7 +295,7 @@ impl Parsed {
                 syntax::shift_block(b, delta)
             });
             for e in &mut self.doc.errors[error_at + old_errors..] {
-                e.range = e.range.shifted(delta);
+                e.shift(delta);
             }
         }
         self.chunks.splice(lo..=hi, new_chunks);

@@ -54,6 +54,11 @@ pub fn try_format(text: &str) -> Option<String> {
         return None;
     }
     let tokens = tokens(body, root)?;
+    // What lowering finds too (a bad escape, a missing id): the tree of
+    // such a text is whole, but the text is not right yet.
+    if !syntax::lower(body, &tree).errors.is_empty() {
+        return None;
+    }
     let newline = match body.find(['\n', '\r']) {
         Some(i) if body[i..].starts_with("\r\n") => "\r\n",
         _ => "\n",
@@ -61,13 +66,14 @@ pub fn try_format(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     out.push_str(bom);
     layout(body, &tokens, newline, &mut out);
-    // The safety net: the same tokens in the same order, and a clean parse.
+    // The safety net: the same tokens in the same order, and a clean parse
+    // (line breaks are not all alike: a block's id is on its kind's line).
     let significant = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    if significant(&out) != significant(text)
-        || syntax::parse(&out[bom.len()..], None)
-            .root_node()
-            .has_error()
-    {
+    let clean = |s: &str| {
+        let tree = syntax::parse(s, None);
+        !tree.root_node().has_error() && syntax::lower(s, &tree).errors.is_empty()
+    };
+    if significant(&out) != significant(text) || !clean(&out[bom.len()..]) {
         return None;
     }
     Some(out)
@@ -471,6 +477,9 @@ team legal "Legal" { functional: true }   # exempt
             "team a \"A\" { roles: , }",
             "team { }\n  x",
             "leader a \"unterminated",
+            "leader a \"bad \\% escape\"",
+            "leader true",
+            "initiative a { scope \"missing colon\" }",
         ] {
             assert_eq!(try_format(bad), None, "{bad}");
             assert_eq!(format(bad), bad);

@@ -5,6 +5,7 @@
 //! `ERROR` and `MISSING` node becomes a [`SyntaxError`] with what the parser
 //! expected there.
 
+use crate::schema::BlockKind;
 use crate::text::TextRange;
 pub use compact_str::CompactString;
 use tree_sitter::{Language, Node, Parser, Tree};
@@ -114,6 +115,26 @@ impl Block {
 pub struct SyntaxError {
     pub range: TextRange,
     pub message: String,
+    /// What to insert, and where, to mend it, when that is certain.
+    pub insert: Option<(usize, &'static str)>,
+}
+
+impl SyntaxError {
+    fn new(range: TextRange, message: String) -> SyntaxError {
+        SyntaxError {
+            range,
+            message,
+            insert: None,
+        }
+    }
+
+    /// Moves the error by `delta` bytes.
+    pub fn shift(&mut self, delta: isize) {
+        self.range = self.range.shifted(delta);
+        if let Some((at, _)) = &mut self.insert {
+            *at = (*at as isize + delta) as usize;
+        }
+    }
 }
 
 /// One file, lowered.
@@ -125,19 +146,231 @@ pub struct Document {
 
 /// Lowers a parsed tree of `text` into a [`Document`].
 pub fn lower(text: &str, tree: &Tree) -> Document {
+    lower_within(text, text.len(), tree)
+}
+
+/// Lowers a tree of `text`, of which only `text[..len]` was written: the
+/// rest is what [`parse_recovering`] appended to close the blocks left open.
+/// Nothing in the document reaches past `len`.
+fn lower_within(text: &str, len: usize, tree: &Tree) -> Document {
     let root = tree.root_node();
-    let mut doc = Document::default();
-    let mut too_deep = Vec::new();
-    doc.blocks = lower_items(text, root, 0, &mut Vec::new(), &mut too_deep);
-    doc.errors = syntax_errors(text, tree);
-    for range in too_deep {
-        doc.errors.push(SyntaxError {
-            range,
-            message: too_deep_message(),
-        });
+    let mut low = Lowering {
+        text,
+        errors: Vec::new(),
+        too_deep: Vec::new(),
+        mended: Vec::new(),
+        unnamed: Vec::new(),
+    };
+    let mut doc = Document {
+        blocks: low.items(root, 0, &mut Vec::new(), None),
+        errors: syntax_errors(text, tree),
+    };
+    low.errors.append(&mut low.unnamed);
+    let mended = std::mem::take(&mut low.mended);
+    let kept = |e: &SyntaxError| !mended.iter().any(|m| m.contains_range(e.range));
+    doc.errors.retain(kept);
+    doc.errors.extend(low.errors.into_iter().filter(|e| {
+        // Lowering's own errors about a mended block's words stay (a bad
+        // escape in `scope "50\%"`); a missing id does not.
+        !e.message.starts_with(MISSING_ID) || kept(e)
+    }));
+    for range in low.too_deep {
+        doc.errors.push(SyntaxError::new(range, too_deep_message()));
+    }
+    if len < text.len() {
+        let end = content_end(&text[..len]);
+        let clamp = |r: TextRange| {
+            let at = |x: usize| if x > len { end } else { x };
+            let (start, end) = (at(r.start()), at(r.end()));
+            TextRange::new(start.min(end), end)
+        };
+        for b in &mut doc.blocks {
+            clamp_block(b, &clamp);
+        }
+        for e in &mut doc.errors {
+            e.range = clamp(e.range);
+            e.insert = e.insert.filter(|(at, _)| *at <= len);
+        }
     }
     doc.errors.sort_by_key(|e| (e.range.start(), e.range.end()));
     doc
+}
+
+/// Parses and lowers a chunk of text, closing the blocks left open at its
+/// end: as many `}` as are missing are appended (on a line of their own, so
+/// that no comment takes them), and one error at the end of the text says
+/// which blocks they close. So a block and a nested block both left open
+/// keep everything written in them, and the error names both. `parse` parses
+/// a text; the tree it gave is returned with the document.
+pub fn parse_recovering(text: &str, parse: impl FnOnce(&str) -> Tree) -> (Tree, Document) {
+    let open = open_braces(text);
+    if open == 0 {
+        let tree = parse(text);
+        let doc = lower(text, &tree);
+        return (tree, doc);
+    }
+    let mut closed = String::with_capacity(text.len() + open + 1);
+    closed.push_str(text);
+    closed.push('\n');
+    closed.extend(std::iter::repeat_n('}', open));
+    let tree = parse(&closed);
+    let mut doc = lower_within(&closed, text.len(), &tree);
+    let names = closed_by_appended(&closed, text.len(), &tree);
+    if !names.is_empty() {
+        let what: Vec<String> = names.iter().map(|n| format!("`}}` to close {n}")).collect();
+        let at = content_end(text);
+        let error = SyntaxError::new(
+            TextRange::empty(at),
+            format!("missing {}", what.join(", then ")),
+        );
+        let i = doc
+            .errors
+            .partition_point(|e| (e.range.start(), e.range.end()) <= (at, at));
+        doc.errors.insert(i, error);
+    }
+    (tree, doc)
+}
+
+/// The blocks that the `}`s past `len` close, innermost first, as
+/// `` `team a` ``.
+fn closed_by_appended(text: &str, len: usize, tree: &Tree) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut node = tree.root_node();
+    // The appended braces are the last leaves: walk down the last children.
+    let mut leaves = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.end_byte() <= len {
+            continue;
+        }
+        if n.child_count() == 0 {
+            if n.kind() == "}" && n.start_byte() >= len && !n.is_missing() {
+                leaves.push(n);
+            }
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor));
+    }
+    leaves.sort_by_key(|n| n.start_byte());
+    for brace in leaves {
+        node = brace;
+        let Some(block) = node
+            .parent()
+            .filter(|b| b.kind() == "block_body")
+            .and_then(|b| b.parent())
+            .filter(|b| b.kind() == "block")
+        else {
+            continue;
+        };
+        let word = |field: &str| {
+            block
+                .child_by_field_name(field)
+                .filter(|n| !n.is_missing())
+                .map(|n| text_of(text, n))
+        };
+        out.push(match (word("kind"), word("name")) {
+            (Some(k), Some(n)) => format!("`{k} {n}`"),
+            (Some(k), None) => format!("`{k}`"),
+            _ => "a block".to_string(),
+        });
+    }
+    out
+}
+
+/// How many `{` are left open at the end of `text`, counting its tokens as
+/// the grammar does: braces in strings and comments do not count, and a
+/// `}` with no `{` to close is not one the end is missing.
+pub fn open_braces(text: &str) -> usize {
+    let mut open = 0usize;
+    scan(text, |b| match b {
+        b'{' => open += 1,
+        b'}' => open = open.saturating_sub(1),
+        _ => {}
+    });
+    open
+}
+
+/// Where the last token of `text` that is not a comment ends: where a
+/// missing `}` belongs.
+fn content_end(text: &str) -> usize {
+    let mut end = 0;
+    scan_tokens(text, |_, e| end = e);
+    end
+}
+
+/// Calls `f` with the first byte of every token of `text` but comments.
+fn scan(text: &str, mut f: impl FnMut(u8)) {
+    let bytes = text.as_bytes();
+    scan_tokens(text, |s, _| f(bytes[s]));
+}
+
+/// Calls `f` with the start and end of every token of `text` but comments,
+/// as the grammar reads them: a string runs to its closing quote or to the
+/// end of its line (an escape takes the character after `\`), a comment to
+/// the end of its line. Words are told apart from punctuation only as far
+/// as the callers need: a run of other bytes is one token.
+fn scan_tokens(text: &str, mut f: impl FnMut(usize, usize)) {
+    let bytes = text.as_bytes();
+    let eol = |b: u8| b == b'\n' || b == b'\r';
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && !eol(bytes[i]) {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !eol(bytes[i]) {
+                    match bytes[i] {
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        b'\\' => {
+                            i += if bytes.get(i + 1).is_some_and(|&b| !eol(b)) {
+                                2
+                            } else {
+                                1
+                            }
+                        }
+                        _ => i += 1,
+                    }
+                }
+            }
+            b if b.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            b'{' | b'}' | b':' | b',' => i += 1,
+            _ => {
+                while i < bytes.len()
+                    && !bytes[i].is_ascii_whitespace()
+                    && !matches!(bytes[i], b'{' | b'}' | b':' | b',' | b'"' | b'#')
+                {
+                    i += 1;
+                }
+            }
+        }
+        f(start, i);
+    }
+}
+
+/// `b` with every range past `len` clamped by `clamp`.
+fn clamp_block(b: &mut Block, clamp: &impl Fn(TextRange) -> TextRange) {
+    // Recursive: lowered blocks nest at most `MAX_NESTING` deep.
+    b.range = clamp(b.range);
+    b.body = b.body.map(clamp);
+    for p in &mut b.properties {
+        p.range = clamp(p.range);
+    }
+    for c in &mut b.children {
+        clamp_block(c, clamp);
+    }
 }
 
 fn too_deep_message() -> String {
@@ -176,160 +409,590 @@ fn text_of<'a>(text: &'a str, node: Node) -> &'a str {
     text.get(node.start_byte()..node.end_byte()).unwrap_or("")
 }
 
-/// Blocks (and, into `props`, properties) directly under `parent`, looking
-/// through `ERROR` nodes so that a broken line hides nothing around it.
-fn lower_items(
-    text: &str,
-    parent: Node,
-    depth: usize,
-    props: &mut Vec<Property>,
-    too_deep: &mut Vec<TextRange>,
-) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut stack = vec![parent];
-    while let Some(node) = stack.pop() {
-        let mut cursor = node.walk();
-        let children: Vec<Node> = node.named_children(&mut cursor).collect();
-        for child in children.into_iter().rev() {
-            match child.kind() {
-                "block" => {
-                    if depth >= MAX_NESTING {
-                        too_deep.push(range_of(child));
-                    } else if let Some(block) = lower_block(text, child, depth, too_deep) {
-                        blocks.push(block);
-                    }
-                }
-                "property" => {
-                    if let Some(p) = lower_property(text, child) {
-                        props.push(p);
-                    }
-                }
-                "ERROR" => stack.push(child),
-                _ => {}
-            }
-        }
-    }
-    blocks.sort_by_key(|b| b.range.start());
-    props.sort_by_key(|p| p.range.start());
-    blocks
+/// What lowering found wrong besides the tree's own errors.
+struct Lowering<'a> {
+    text: &'a str,
+    errors: Vec<SyntaxError>,
+    too_deep: Vec<TextRange>,
+    /// Blocks read back as the values they were (a missing `,` or `:`):
+    /// the tree's errors inside them are said by one error of lowering.
+    mended: Vec<TextRange>,
+    /// Blocks of a known kind without an id: reported unless mended.
+    unnamed: Vec<SyntaxError>,
 }
 
-fn lower_block(
-    text: &str,
-    node: Node,
-    depth: usize,
-    too_deep: &mut Vec<TextRange>,
-) -> Option<Block> {
-    let kind_node = node.child_by_field_name("kind")?;
-    if kind_node.is_missing() {
-        return None;
+impl Lowering<'_> {
+    fn error(&mut self, range: TextRange, message: String) {
+        self.errors.push(SyntaxError::new(range, message));
     }
-    let kind = Name {
-        text: text_of(text, kind_node).into(),
-        range: range_of(kind_node),
-    };
-    let name = node
-        .child_by_field_name("name")
-        .filter(|n| !n.is_missing())
-        .map(|n| Name {
-            text: text_of(text, n).into(),
-            range: range_of(n),
+
+    /// Blocks (and, into `props`, properties) directly under `parent`,
+    /// looking through `ERROR` nodes so that a broken line hides nothing
+    /// around it.
+    fn items(
+        &mut self,
+        parent: Node,
+        depth: usize,
+        props: &mut Vec<Property>,
+        parent_kind: Option<&str>,
+    ) -> Vec<Block> {
+        let mut blocks = Vec::new();
+        // Values that the tree set aside in errors (`metrics: "a" "b"`).
+        let mut loose = Vec::new();
+        let mut stack = vec![parent];
+        while let Some(node) = stack.pop() {
+            let mut cursor = node.walk();
+            let children: Vec<Node> = node.named_children(&mut cursor).collect();
+            let in_error = node.is_error();
+            for child in children.into_iter().rev() {
+                match child.kind() {
+                    "block" => {
+                        if depth >= MAX_NESTING {
+                            self.too_deep.push(range_of(child));
+                        } else if let Some(block) = self.block(child, depth) {
+                            blocks.push(block);
+                        }
+                    }
+                    "property" => {
+                        if let Some(p) = self.property(child) {
+                            props.push(p);
+                        }
+                    }
+                    "ERROR" => stack.push(child),
+                    "string" | "identifier" | "number" | "percentage" | "boolean" if in_error => {
+                        if let Some(v) = self.value(child) {
+                            loose.push(v);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        blocks.sort_by_key(|b| b.range.start());
+        props.sort_by_key(|p| p.range.start());
+        match parent_kind.and_then(BlockKind::from_keyword) {
+            Some(kind) if depth > 0 => {
+                loose.sort_by_key(|v| v.range.start());
+                self.mend(kind, blocks, loose, props)
+            }
+            _ => blocks,
+        }
+    }
+
+    /// Reads back as values what a body holds that are values written
+    /// without their punctuation: `teams: a b` (a `,` missing: `b` parses
+    /// as a block), `metrics: "a" "b"` (`"b"` set aside in an error) and
+    /// `scope "Inbound"` (a `:` missing, where `scope` is a key of the block
+    /// it is in). One error says what is missing, with the fix; the values
+    /// count as written.
+    fn mend(
+        &mut self,
+        parent: BlockKind,
+        blocks: Vec<Block>,
+        loose: Vec<Value>,
+        props: &mut Vec<Property>,
+    ) -> Vec<Block> {
+        enum Item {
+            Block(Block),
+            Loose(Value),
+        }
+        let mut items: Vec<Item> = blocks
+            .into_iter()
+            .map(Item::Block)
+            .chain(loose.into_iter().map(Item::Loose))
+            .collect();
+        items.sort_by_key(|i| match i {
+            Item::Block(b) => b.range.start(),
+            Item::Loose(v) => v.range.start(),
         });
-    let title = node
-        .child_by_field_name("title")
-        .and_then(|n| lower_value(text, n));
-    let mut properties = Vec::new();
-    let mut children = Vec::new();
-    let body = node.child_by_field_name("body").map(|b| {
-        children = lower_items(text, b, depth + 1, &mut properties, too_deep);
-        range_of(b)
-    });
-    // Exact sizes: a vector grown by pushes keeps room for at least four
-    // (a plan's properties mostly hold one value), which was a fifth of the
-    // memory of a large plan.
-    properties.shrink_to_fit();
-    children.shrink_to_fit();
-    Some(Block {
-        kind,
-        name,
-        title,
-        properties,
-        children,
-        range: range_of(node),
-        body,
-    })
-}
+        let mut kept: Vec<Block> = Vec::with_capacity(items.len());
+        for item in items {
+            let (range, values) = match &item {
+                Item::Block(b) if b.body.is_some() || !b.children.is_empty() => {
+                    if let Item::Block(b) = item {
+                        kept.push(b);
+                    }
+                    continue;
+                }
+                Item::Block(b) => (b.range, block_values(b)),
+                Item::Loose(v) => (v.range, vec![v.clone()]),
+            };
+            // `teams: a b`: the item just before is a property with values,
+            // ending on the line where this starts.
+            let before = props.partition_point(|p| p.range.end() <= range.start());
+            let after_block =
+                |p: &Property| kept.last().is_some_and(|k| k.range.end() > p.range.end());
+            if let Some(p) = before.checked_sub(1).map(|i| &mut props[i]) {
+                if !p.values.is_empty()
+                    && !after_block(p)
+                    && self.same_line(p.range.end(), range.start())
+                {
+                    let single = parent
+                        .spec()
+                        .property(&p.key.text)
+                        .is_some_and(|spec| !spec.ty.many());
+                    if single {
+                        // `title: "Director" "Platform"`: no `,` would make it
+                        // right; the extra words are reported, not read.
+                        let extra = TextRange::new(values[0].range.start(), range.end());
+                        let what = shorten(&self.text[extra.range()]);
+                        self.errors.push(SyntaxError::new(
+                            extra,
+                            format!(
+                                "`{}` takes one value: `{what}` after it is one too many",
+                                p.key.text
+                            ),
+                        ));
+                        self.mended.push(TextRange::new(p.range.end(), range.end()));
+                        continue;
+                    }
+                    let mut last = p.range.end();
+                    for v in values {
+                        let gap = &self.text[last..v.range.start()];
+                        if !gap.contains(',') {
+                            self.errors.push(SyntaxError {
+                                range: v.range,
+                                message: format!(
+                                    "missing `,` between the values of `{}`",
+                                    p.key.text
+                                ),
+                                insert: Some((last, ",")),
+                            });
+                        }
+                        last = v.range.end();
+                        p.values.push(v);
+                    }
+                    self.mended.push(TextRange::new(p.range.end(), range.end()));
+                    p.range = TextRange::new(p.range.start(), range.end());
+                    continue;
+                }
+            }
+            let Item::Block(b) = item else { continue };
+            // `scope "Inbound"`: a key of this block, a value on its line.
+            let is_key = parent.spec().property(&b.kind.text).is_some()
+                && !parent
+                    .spec()
+                    .children
+                    .iter()
+                    .any(|c| c.keyword() == b.kind.text);
+            if is_key && values.len() > 1 {
+                let line_end = self.text[b.kind.range.end()..]
+                    .find(['\n', '\r'])
+                    .map_or(self.text.len(), |i| b.kind.range.end() + i);
+                let rest = &self.text[b.kind.range.end()..line_end];
+                let written = shorten(rest[..content_end(rest)].trim_start());
+                self.errors.push(SyntaxError {
+                    range: b.kind.range,
+                    message: format!(
+                        "missing `:` after `{key}`: write `{key}: {written}`",
+                        key = b.kind.text
+                    ),
+                    insert: Some((b.kind.range.end(), ":")),
+                });
+                self.mended.push(b.range);
+                let mut values = values;
+                values.remove(0);
+                let at = props.partition_point(|p| p.range.start() < b.range.start());
+                props.insert(
+                    at,
+                    Property {
+                        key: b.kind,
+                        values,
+                        range: b.range,
+                    },
+                );
+                continue;
+            }
+            kept.push(b);
+        }
+        kept
+    }
 
-fn lower_property(text: &str, node: Node) -> Option<Property> {
-    let key_node = node.child_by_field_name("key")?;
-    let key = Name {
-        text: text_of(text, key_node).into(),
-        range: range_of(key_node),
-    };
-    let mut values = Vec::new();
-    if let Some(list) = node.child_by_field_name("value") {
-        let mut cursor = list.walk();
-        for v in list.named_children(&mut cursor) {
-            if let Some(value) = lower_value(text, v) {
-                values.push(value);
+    /// Whether `text[from..to]` holds no line break.
+    fn same_line(&self, from: usize, to: usize) -> bool {
+        self.text
+            .get(from..to)
+            .is_some_and(|s| !s.contains(['\n', '\r']))
+    }
+
+    fn block(&mut self, node: Node, depth: usize) -> Option<Block> {
+        let kind_node = node.child_by_field_name("kind")?;
+        if kind_node.is_missing() {
+            return None;
+        }
+        let kind = self.name(kind_node);
+        let name = node
+            .child_by_field_name("name")
+            .filter(|n| !n.is_missing())
+            .map(|n| self.name(n))
+            .filter(|n| {
+                // `team true …`: `true` and `false` are reserved.
+                if is_reserved(&n.text) {
+                    self.error(
+                        n.range,
+                        format!(
+                            "`{}` is a boolean, not an id: a `{}` needs a name of its own",
+                            n.text, kind.text
+                        ),
+                    );
+                }
+                !is_reserved(&n.text)
+            });
+        let reserved = node
+            .child_by_field_name("name")
+            .is_some_and(|n| is_reserved(text_of(self.text, n)));
+        if name.is_none() && !reserved {
+            if let Some(k) = BlockKind::from_keyword(&kind.text) {
+                let what = match k {
+                    BlockKind::DependsOn => "the team it depends on",
+                    _ => "its id",
+                };
+                self.unnamed.push(SyntaxError::new(
+                    TextRange::empty(kind.range.end()),
+                    format!(
+                        "{MISSING_ID}: `{kind}` is followed by {what}, on the same line",
+                        kind = kind.text
+                    ),
+                ));
             }
         }
+        let title = node
+            .child_by_field_name("title")
+            .and_then(|n| self.value(n));
+        let mut properties = Vec::new();
+        let mut children = Vec::new();
+        let body = node.child_by_field_name("body").map(|b| {
+            children = self.items(b, depth + 1, &mut properties, Some(&kind.text));
+            range_of(b)
+        });
+        // Exact sizes: a vector grown by pushes keeps room for at least four
+        // (a plan's properties mostly hold one value), which was a fifth of the
+        // memory of a large plan.
+        properties.shrink_to_fit();
+        children.shrink_to_fit();
+        Some(Block {
+            kind,
+            name,
+            title,
+            properties,
+            children,
+            range: range_of(node),
+            body,
+        })
     }
-    values.shrink_to_fit();
-    Some(Property {
-        key,
-        values,
-        range: range_of(node),
-    })
+
+    /// An identifier as a [`Name`]; one that is not ASCII is reported.
+    fn name(&mut self, node: Node) -> Name {
+        let name = Name {
+            text: text_of(self.text, node).into(),
+            range: range_of(node),
+        };
+        self.check_ascii(&name.text, name.range);
+        name
+    }
+
+    fn check_ascii(&mut self, word: &str, range: TextRange) {
+        if word.is_ascii() {
+            return;
+        }
+        let folded = ascii_fold(word);
+        let advice = match &folded {
+            Some(f) if is_identifier(f) => format!(": write `{f}`"),
+            _ => String::new(),
+        };
+        self.error(
+            range,
+            format!("`{word}` is not an id: ids are ASCII letters, digits, `_` and `-`{advice}"),
+        );
+    }
+
+    fn property(&mut self, node: Node) -> Option<Property> {
+        let key_node = node.child_by_field_name("key")?;
+        // Keys are checked against the schema (`unknown-property`), which
+        // suggests the closest one: no ASCII check here.
+        let key = Name {
+            text: text_of(self.text, key_node).into(),
+            range: range_of(key_node),
+        };
+        let mut values = Vec::new();
+        if let Some(list) = node.child_by_field_name("value") {
+            let mut cursor = list.walk();
+            let nodes: Vec<Node> = list.named_children(&mut cursor).collect();
+            for v in nodes {
+                if let Some(value) = self.value(v) {
+                    values.push(value);
+                }
+            }
+        }
+        values.shrink_to_fit();
+        Some(Property {
+            key,
+            values,
+            range: range_of(node),
+        })
+    }
+
+    fn value(&mut self, node: Node) -> Option<Value> {
+        if node.is_missing() {
+            return None;
+        }
+        let raw = text_of(self.text, node);
+        let range = range_of(node);
+        let kind = match node.kind() {
+            "identifier" => {
+                self.check_ascii(raw, range);
+                ValueKind::Ident(raw.into())
+            }
+            "string" => {
+                for (at, message) in string_errors(raw) {
+                    self.error(at.shifted(range.start() as isize), message);
+                }
+                ValueKind::Str(unescape(raw).into())
+            }
+            "number" => ValueKind::Number(raw.parse().ok()?),
+            "percentage" => ValueKind::Percent(raw.trim_end_matches('%').parse().ok()?),
+            "boolean" => ValueKind::Bool(raw == "true"),
+            _ => return None,
+        };
+        Some(Value { kind, range })
+    }
 }
 
-fn lower_value(text: &str, node: Node) -> Option<Value> {
-    if node.is_missing() {
-        return None;
-    }
-    let raw = text_of(text, node);
-    let kind = match node.kind() {
-        "identifier" => ValueKind::Ident(raw.into()),
-        "string" => ValueKind::Str(unescape(raw).into()),
-        "number" => ValueKind::Number(raw.parse().ok()?),
-        "percentage" => ValueKind::Percent(raw.trim_end_matches('%').parse().ok()?),
-        "boolean" => ValueKind::Bool(raw == "true"),
-        _ => return None,
+/// The words of a bodiless block, as the values they would be: its kind,
+/// its id and its title.
+fn block_values(b: &Block) -> Vec<Value> {
+    let word = |n: &Name| Value {
+        kind: ValueKind::Ident(n.text.clone()),
+        range: n.range,
     };
-    Some(Value {
-        kind,
-        range: range_of(node),
-    })
+    let mut out = vec![word(&b.kind)];
+    out.extend(b.name.as_ref().map(word));
+    out.extend(b.title.clone());
+    out
 }
 
-/// The content of a string literal, escapes resolved.
+/// `s` cut to about 60 characters, with `…` where it was cut.
+pub fn shorten(s: &str) -> String {
+    const MAX: usize = 60;
+    match s.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// How the error about a block without an id starts.
+const MISSING_ID: &str = "missing id";
+
+/// `true` and `false`: booleans, never ids.
+pub fn is_reserved(word: &str) -> bool {
+    matches!(word, "true" | "false")
+}
+
+/// Whether `word` is an id as the language spells them: an ASCII letter or
+/// `_`, then ASCII letters, digits, `_` and `-`, and not a reserved word.
+pub fn is_identifier(word: &str) -> bool {
+    let mut bytes = word.bytes();
+    bytes
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !is_reserved(word)
+}
+
+/// `word` with its Latin letters' accents taken off (`josé` → `jose`), or
+/// `None` when some letter has no ASCII spelling here.
+pub fn ascii_fold(word: &str) -> Option<String> {
+    const TABLE: &[(&str, &str)] = &[
+        ("ÀÁÂÃÄÅĀĂĄ", "A"),
+        ("àáâãäåāăą", "a"),
+        ("ÇĆĈĊČ", "C"),
+        ("çćĉċč", "c"),
+        ("ÐĎĐ", "D"),
+        ("ðďđ", "d"),
+        ("ÈÉÊËĒĔĖĘĚ", "E"),
+        ("èéêëēĕėęě", "e"),
+        ("ĜĞĠĢ", "G"),
+        ("ĝğġģ", "g"),
+        ("ĤĦ", "H"),
+        ("ĥħ", "h"),
+        ("ÌÍÎÏĨĪĬĮİ", "I"),
+        ("ìíîïĩīĭįı", "i"),
+        ("Ĵ", "J"),
+        ("ĵ", "j"),
+        ("Ķ", "K"),
+        ("ķĸ", "k"),
+        ("ĹĻĽĿŁ", "L"),
+        ("ĺļľŀł", "l"),
+        ("ÑŃŅŇŊ", "N"),
+        ("ñńņňŉŋ", "n"),
+        ("ÒÓÔÕÖØŌŎŐ", "O"),
+        ("òóôõöøōŏő", "o"),
+        ("ŔŖŘ", "R"),
+        ("ŕŗř", "r"),
+        ("ŚŜŞŠ", "S"),
+        ("śŝşš", "s"),
+        ("ŢŤŦ", "T"),
+        ("ţťŧ", "t"),
+        ("ÙÚÛÜŨŪŬŮŰŲ", "U"),
+        ("ùúûüũūŭůűų", "u"),
+        ("Ŵ", "W"),
+        ("ŵ", "w"),
+        ("ÝŶŸ", "Y"),
+        ("ýÿŷ", "y"),
+        ("ŹŻŽ", "Z"),
+        ("źżž", "z"),
+        ("Æ", "AE"),
+        ("æ", "ae"),
+        ("Œ", "OE"),
+        ("œ", "oe"),
+        ("Ĳ", "IJ"),
+        ("ĳ", "ij"),
+        ("Þ", "Th"),
+        ("þ", "th"),
+        ("ß", "ss"),
+    ];
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else if ('\u{300}'..='\u{36f}').contains(&c) {
+            // A combining accent: `e` + `\u{301}` is `é`.
+        } else {
+            let (_, ascii) = TABLE.iter().find(|(from, _)| from.contains(c))?;
+            out.push_str(ascii);
+        }
+    }
+    Some(out)
+}
+
+/// What is wrong with a string token (as written, quotes included), each
+/// with its place relative to the token's start: escapes the language does
+/// not have, and a missing closing quote.
+pub fn string_errors(raw: &str) -> Vec<(TextRange, String)> {
+    let mut out = Vec::new();
+    let bytes = raw.as_bytes();
+    let mut i = 1;
+    let mut closed = false;
+    // A `\` at the very end: reported with the missing quote.
+    let mut lone_backslash = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                closed = true;
+                break;
+            }
+            b'\\' => {
+                let len = escape_len(&raw[i..]);
+                lone_backslash = len == 1;
+                if let Some(message) = escape_error(&raw[i..i + len]) {
+                    out.push((TextRange::new(i, i + len), message));
+                }
+                i += len;
+            }
+            _ => i += 1,
+        }
+    }
+    if !closed && !lone_backslash {
+        // `"C:\"`: the last quote was taken as an escaped one.
+        let hint = if raw.len() > 2 && raw.ends_with("\\\"") {
+            " (`\\\"` is a quote inside the string; write `\\\\` for a backslash)"
+        } else {
+            ""
+        };
+        out.push((
+            TextRange::empty(raw.len()),
+            format!("missing `\"`: a string ends on the line it starts{hint}"),
+        ));
+    }
+    out
+}
+
+/// The length of the escape at the start of `s` (which starts with `\`):
+/// `\` and one character, or all of `\u{…}` up to its `}` when it has one.
+fn escape_len(s: &str) -> usize {
+    let Some(c) = s[1..].chars().next() else {
+        return 1;
+    };
+    if c == 'u' && s[2..].starts_with('{') {
+        let close = s[3..].find(['}', '"']).map(|j| 3 + j);
+        if let Some(j) = close.filter(|&j| s.as_bytes()[j] == b'}') {
+            return j + 1;
+        }
+    }
+    1 + c.len_utf8()
+}
+
+/// Why the escape `e` is not one the language has, or `None` if it is.
+fn escape_error(e: &str) -> Option<String> {
+    let shown = e.chars().take(16).collect::<String>();
+    let shown = if shown.len() < e.len() {
+        format!("{shown}…")
+    } else {
+        shown
+    };
+    match e.as_bytes().get(1) {
+        None => Some(
+            "a `\\` at the end of a line escapes nothing, and the string has no closing `\"`: write `\\\\` for a backslash"
+                .into(),
+        ),
+        Some(b'"' | b'\\' | b'n' | b't') => None,
+        Some(b'u') => {
+            let hex = e
+                .strip_prefix("\\u{")
+                .and_then(|h| h.strip_suffix('}'))
+                .filter(|h| (1..=6).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            let Some(hex) = hex else {
+                return Some(format!(
+                    "bad escape `{shown}`: a character is written `\\u{{…}}`, with 1 to 6 hex digits"
+                ));
+            };
+            let code = u32::from_str_radix(hex, 16).unwrap_or(u32::MAX);
+            if (0xD800..=0xDFFF).contains(&code) {
+                Some(format!(
+                    "bad escape `{shown}`: a surrogate is not a character; write the character itself, or its code point"
+                ))
+            } else if char::from_u32(code).is_none() {
+                Some(format!(
+                    "bad escape `{shown}`: past the last Unicode code point, `\\u{{10FFFF}}`"
+                ))
+            } else {
+                None
+            }
+        }
+        Some(_) => Some(format!(
+            "bad escape `{shown}`: a string knows `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{{…}}`; write `\\\\` for a backslash"
+        )),
+    }
+}
+
+/// The content of a string literal, escapes resolved; an escape the
+/// language does not have is kept as written.
 pub fn unescape(raw: &str) -> String {
     let inner = raw.strip_prefix('"').unwrap_or(raw);
     let inner = inner.strip_suffix('"').unwrap_or(inner);
     let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            Some('u') => {
-                let hex: String = chars
-                    .by_ref()
-                    .skip_while(|&c| c == '{')
-                    .take_while(|&c| c != '}')
-                    .collect();
-                if let Some(ch) = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32) {
-                    out.push(ch);
+    let mut rest = inner;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let e = &rest[i..];
+        let len = escape_len(e);
+        let escape = &e[..len];
+        match escape.as_bytes().get(1) {
+            Some(b'n') => out.push('\n'),
+            Some(b't') => out.push('\t'),
+            Some(b'"') => out.push('"'),
+            Some(b'\\') => out.push('\\'),
+            Some(b'u') if escape_error(escape).is_none() => {
+                let hex = &escape[3..escape.len() - 1];
+                if let Some(c) = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
                 }
             }
-            Some(other) => out.push(other),
-            None => out.push('\\'),
+            _ => out.push_str(escape),
         }
+        rest = &e[len..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -362,16 +1025,16 @@ fn syntax_errors(text: &str, tree: &Tree) -> Vec<SyntaxError> {
         let node = cursor.node();
         let mut descend = node.has_error();
         if node.is_missing() {
-            errors.push(SyntaxError {
-                range: TextRange::empty(node.start_byte()),
-                message: format!("missing {}", describe_symbol(node.kind(), node.is_named())),
-            });
+            errors.push(SyntaxError::new(
+                TextRange::empty(node.start_byte()),
+                format!("missing {}", describe_symbol(node.kind(), node.is_named())),
+            ));
             descend = false;
         } else if node.is_error() {
-            errors.push(SyntaxError {
-                range: range_of(node),
-                message: error_message(text, &lang, node),
-            });
+            errors.push(SyntaxError::new(
+                range_of(node),
+                error_message(text, &lang, node),
+            ));
             descend = false;
         }
         if descend && cursor.goto_first_child() {
@@ -402,7 +1065,7 @@ fn error_message(text: &str, lang: &Language, node: Node) -> String {
             let key = parent
                 .child_by_field_name("key")
                 .map_or("", |k| text_of(text, k));
-            return format!("values of `{key}` must be separated by `,`");
+            return format!("missing `,` between the values of `{key}`");
         }
     }
     let found = first_token(text, node);

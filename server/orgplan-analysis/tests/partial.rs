@@ -39,7 +39,7 @@ team orphan "Orphan" {
 "#;
     let found = rules_of(text);
     let has = |rule: &str, at: &str| found.iter().any(|(r, t)| *r == rule && t == at);
-    assert!(has("syntax-error", "\"a\""), "{found:?}");
+    assert!(has("syntax-error", "\"b\""), "{found:?}");
     // The broken initiative still names its leader and a team.
     assert!(has("leader-not-single-threaded", "jane"), "{found:?}");
     assert!(has("undefined-reference", "ghost"), "{found:?}");

@@ -6,8 +6,6 @@
 
 (string) @string
 
-(escape_sequence) @string.escape
-
 (number) @number
 
 (percentage) @number

@@ -118,7 +118,6 @@ mod tests {
             # ^^^^ unknown-block
               depends_on payments { owner: a }
               roles engineering
-            # ^^^^^ unknown-block
             }
         "#
         ));

@@ -39,4 +39,20 @@ mod tests {
             .set_language(&super::LANGUAGE.into())
             .expect("Error loading orgplan parser");
     }
+
+    /// Every query names only nodes and fields the grammar has: a node
+    /// renamed or removed in the grammar fails here, not in an editor.
+    #[test]
+    fn queries_compile_against_the_grammar() {
+        let language = super::LANGUAGE.into();
+        for (name, source) in [
+            ("highlights", super::HIGHLIGHTS_QUERY),
+            ("folds", super::FOLDS_QUERY),
+            ("indents", super::INDENTS_QUERY),
+        ] {
+            if let Err(e) = tree_sitter::Query::new(&language, source) {
+                panic!("queries/{name}.scm: {e}");
+            }
+        }
+    }
 }
