@@ -433,7 +433,7 @@ fn range_formatting_formats_the_blocks_it_touches_and_says_why_not() {
         assert_eq!(shown["params"]["type"], 2, "a warning");
         let message = shown["params"]["message"].as_str().unwrap();
         assert!(
-            message.starts_with("orgplan: not formatted: line 5 does not parse"),
+            message.starts_with("orgplan: not formatted: line 6 does not parse"),
             "{message}"
         );
     }
