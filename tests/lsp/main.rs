@@ -7,5 +7,6 @@ mod harness;
 mod capabilities;
 mod features;
 mod lifecycle;
+mod pull;
 mod robustness;
 mod sync;

@@ -69,6 +69,16 @@ pub struct ClientSupport {
     /// `/workspace/didChangeConfiguration/dynamicRegistration`: the server
     /// registers for configuration changes.
     pub config_dynamic: bool,
+    /// `/textDocument/diagnostic` is there and
+    /// `/workspace/diagnostics/refreshSupport` is true: the client pulls
+    /// diagnostics (`textDocument/diagnostic`, `workspace/diagnostic`) and
+    /// is asked to pull again when an edit changes the findings of other
+    /// files; nothing is pushed. Otherwise diagnostics are pushed
+    /// (`textDocument/publishDiagnostics`) and no pull is announced. A
+    /// client that pulls but cannot be told to refresh gets pushes: the
+    /// findings of a file depend on the others, and it would keep stale
+    /// findings in every file but the one being edited.
+    pub pull_diagnostics: bool,
     /// `/experimental/commands/commands` lists `editor.action.triggerSuggest`
     /// (commands the client runs itself, as rust-analyzer's clients list
     /// them): accepting a key whose values can be listed lists them;
@@ -122,6 +132,10 @@ impl ClientSupport {
             watch_dynamic: flag("/workspace/didChangeWatchedFiles/dynamicRegistration"),
             configuration: flag("/workspace/configuration"),
             config_dynamic: flag("/workspace/didChangeConfiguration/dynamicRegistration"),
+            pull_diagnostics: c
+                .pointer("/textDocument/diagnostic")
+                .is_some_and(Value::is_object)
+                && flag("/workspace/diagnostics/refreshSupport"),
             trigger_suggest: lists("/experimental/commands/commands", TRIGGER_SUGGEST),
             insert_snippet: lists("/experimental/commands/commands", INSERT_SNIPPET),
         }
@@ -215,6 +229,15 @@ pub fn server_capabilities(support: &ClientSupport) -> ServerCapabilities {
         execute_command_provider: support.fixes_as_commands().then(|| ExecuteCommandOptions {
             commands: vec![APPLY_FIX_COMMAND.to_string()],
             work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
+        diagnostic_provider: support.pull_diagnostics.then(|| {
+            DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some("orgplan".to_string()),
+                // The findings of a file depend on the other files.
+                inter_file_dependencies: true,
+                workspace_diagnostics: true,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
         }),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {

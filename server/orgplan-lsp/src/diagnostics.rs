@@ -4,6 +4,13 @@
 //! taken by an edit) and checking each file's version just before sending
 //! means no diagnostics for a stale version go out.
 //!
+//! For a client that pulls diagnostics (`ClientSupport::pull_diagnostics`)
+//! nothing is pushed: the task only notes what changed, and asks the client
+//! to pull again (`workspace/diagnostic/refresh`) when the findings of a
+//! file changed that the client would not pull by itself (an edit in one
+//! file changed the findings of another). The pulls are answered in
+//! `server.rs` from the same publications ([`Session::pull_document`]).
+//!
 //! A publication is written as JSON text straight from the findings
 //! ([`crate::convert::publication_body`]) and sent as a frame of the
 //! server's own ([`crate::transport::Frames`]), not through tower-lsp's
@@ -17,7 +24,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use tokio::sync::Notify;
 
-pub fn spawn_publisher(frames: Frames, state: Arc<Mutex<Session>>, wake: Arc<Notify>) {
+pub fn spawn_publisher(
+    frames: Frames,
+    client: tower_lsp_server::Client,
+    state: Arc<Mutex<Session>>,
+    wake: Arc<Notify>,
+) {
     tokio::spawn(async move {
         loop {
             wake.notified().await;
@@ -36,6 +48,28 @@ pub fn spawn_publisher(frames: Frames, state: Arc<Mutex<Session>>, wake: Arc<Not
                     }
                 }
             };
+            if state.lock().support.pull_diagnostics {
+                let refresh = {
+                    let mut s = state.lock();
+                    let refresh = batch.iter().any(|p| s.needs_refresh(p));
+                    for p in &batch {
+                        s.record(p);
+                    }
+                    refresh
+                };
+                if refresh {
+                    // Not awaited here: a client slow to answer must not
+                    // hold up what follows.
+                    let client = client.clone();
+                    tokio::spawn(async move {
+                        if let Err(e) = client.workspace_diagnostic_refresh().await {
+                            tracing::warn!("workspace/diagnostic/refresh failed: {e}");
+                        }
+                    });
+                }
+                give_back_after_whole_text(&state);
+                continue;
+            }
             for p in batch {
                 {
                     let mut s = state.lock();
@@ -50,10 +84,14 @@ pub fn spawn_publisher(frames: Frames, state: Arc<Mutex<Session>>, wake: Arc<Not
                     return; // the output is gone
                 }
             }
-            // After a whole file was parsed, not before its diagnostics.
-            if std::mem::take(&mut state.lock().text_replaced) {
-                crate::give_back_free_memory();
-            }
+            give_back_after_whole_text(&state);
         }
     });
+}
+
+/// After a whole file was parsed, not before its diagnostics.
+fn give_back_after_whole_text(state: &Mutex<Session>) {
+    if std::mem::take(&mut state.lock().text_replaced) {
+        crate::give_back_free_memory();
+    }
 }

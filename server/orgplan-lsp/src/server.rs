@@ -435,6 +435,7 @@ impl LanguageServer for Backend {
         });
         diagnostics::spawn_publisher(
             self.frames.clone(),
+            self.client.clone(),
             self.state.clone(),
             self.publish.clone(),
         );
@@ -707,6 +708,79 @@ impl LanguageServer for Backend {
             Err(e) => tracing::warn!("workspace/applyEdit failed: {e}"),
         }
         Ok(None)
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        // Findings from part of the org would be wrong.
+        self.wait_loaded(Some(&uri)).await;
+        let previous = params.previous_result_id;
+        let r = self.with_session("textDocument/diagnostic", |s| {
+            s.pull_document(&uri, previous.as_deref())
+        })?;
+        let report = match r.items {
+            None => DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id: r.result_id,
+                },
+            }),
+            Some(items) => DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(r.result_id),
+                    items,
+                },
+            }),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(report))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        self.wait_loaded(None).await;
+        let previous: std::collections::HashMap<String, String> = params
+            .previous_result_ids
+            .into_iter()
+            .map(|p| (p.uri.as_str().to_string(), p.value))
+            .collect();
+        let reports = self.with_session("workspace/diagnostic", |s| s.pull_workspace(&previous))?;
+        let items = reports
+            .into_iter()
+            .map(|r| {
+                let version = r.version.map(i64::from);
+                match r.items {
+                    None => WorkspaceDocumentDiagnosticReport::Unchanged(
+                        WorkspaceUnchangedDocumentDiagnosticReport {
+                            uri: r.uri,
+                            version,
+                            unchanged_document_diagnostic_report:
+                                UnchangedDocumentDiagnosticReport {
+                                    result_id: r.result_id,
+                                },
+                        },
+                    ),
+                    Some(items) => WorkspaceDocumentDiagnosticReport::Full(
+                        WorkspaceFullDocumentDiagnosticReport {
+                            uri: r.uri,
+                            version,
+                            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                                result_id: Some(r.result_id),
+                                items,
+                            },
+                        },
+                    ),
+                }
+            })
+            .collect();
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {

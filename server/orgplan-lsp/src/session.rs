@@ -10,7 +10,7 @@ use orgplan_analysis::position::{Encoding, LineIndex, Lines};
 use orgplan_analysis::{FileId, TextRange, Workspace};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use tower_lsp_server::lsp_types::{TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::lsp_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
 use tower_lsp_server::UriExt;
 
 /// Directories never scanned for plans.
@@ -66,6 +66,8 @@ pub struct Publication {
     pub uri: Uri,
     pub version: Option<i32>,
     pub body: Vec<u8>,
+    /// Where the list of diagnostics is in `body`.
+    pub diagnostics: std::ops::Range<usize>,
     /// The list of diagnostics is empty.
     pub empty: bool,
     pub fingerprint: u64,
@@ -88,6 +90,9 @@ pub struct Session {
     pub published: HashMap<String, (Uri, ProjectId, u64, Option<i32>)>,
     /// Keys whose diagnostics must be cleared (the file went away).
     pub gone: Vec<(String, Uri)>,
+    /// Files gone whose diagnostics the next workspace pull clears (for a
+    /// client that pulls).
+    pub pulled_gone: Vec<Uri>,
     /// What the editor's settings set ([`crate::settings`]).
     pub editor_layer: Layer,
     /// A file's whole text was set since the publisher last gave free
@@ -652,51 +657,136 @@ impl Session {
             .filter(|(_, p)| p.dirty && !p.loading)
             .map(|(id, _)| *id)
             .collect();
-        let enc = self.encoding;
         for pid in dirty {
-            let Some(p) = self.projects.get_mut(&pid) else {
-                continue;
-            };
-            p.dirty = false;
-            let analysis = p.ws.analysis();
-            let ws = &p.ws;
-            let mut keys: BTreeMap<&str, FileId> =
-                ws.files().map(|(id, f)| (f.path.as_str(), id)).collect();
+            if let Some(p) = self.projects.get_mut(&pid) {
+                p.dirty = false;
+            }
+            for p in self.publications(pid, None) {
+                let unchanged = self.published.get(&p.key).is_some_and(|(u, _, d, v)| {
+                    *v == p.version && *u == p.uri && *d == p.fingerprint
+                });
+                if !unchanged {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// The publications of the current findings of project `pid`'s files
+    /// (or of the file `only`), its analysis brought up to date: what a
+    /// push sends and what a pull answers are written by the same code.
+    fn publications(&mut self, pid: ProjectId, only: Option<&str>) -> Vec<Publication> {
+        let mut out = Vec::new();
+        let Some(p) = self.projects.get_mut(&pid) else {
+            return out;
+        };
+        let analysis = p.ws.analysis();
+        let ws = &p.ws;
+        let mut keys: BTreeMap<&str, FileId> = match only {
+            Some(key) => self
+                .docs
+                .get_key_value(key)
+                .filter(|(_, d)| d.project == pid)
+                .map(|(k, d)| (k.as_str(), d.file))
+                .into_iter()
+                .collect(),
+            None => ws.files().map(|(id, f)| (f.path.as_str(), id)).collect(),
+        };
+        if only.is_none() {
             for (key, doc) in &self.docs {
                 if doc.project == pid && doc.is_config {
                     keys.insert(key.as_str(), doc.file);
                 }
             }
-            let docs = &self.docs;
-            // Related places only for a client that takes them.
-            let related = self.support.related_information;
-            let locate = |loc: orgplan_analysis::Loc| {
-                if !related {
-                    return None;
-                }
-                let doc = docs.get(ws.path(loc.file)?)?;
-                Some((doc.uri.as_str(), ws.lines(loc.file)?))
+        }
+        let docs = &self.docs;
+        let enc = self.encoding;
+        // Related places only for a client that takes them.
+        let related = self.support.related_information;
+        let locate = |loc: orgplan_analysis::Loc| {
+            if !related {
+                return None;
+            }
+            let doc = docs.get(ws.path(loc.file)?)?;
+            Some((doc.uri.as_str(), ws.lines(loc.file)?))
+        };
+        for (key, file) in keys {
+            let (Some(doc), Some(lines)) = (docs.get(key), ws.lines(file)) else {
+                continue;
             };
-            for (key, file) in keys {
-                let (Some(doc), Some(lines)) = (self.docs.get(key), ws.lines(file)) else {
-                    continue;
-                };
-                let p = Publication::new(
-                    key.to_string(),
-                    &doc.uri,
-                    doc.version,
-                    analysis.findings_in(file),
-                    analysis.omitted.get(&file).copied(),
-                    &lines,
-                    enc,
-                    &locate,
-                );
-                let unchanged = self.published.get(key).is_some_and(|(u, _, d, v)| {
-                    *v == doc.version && *u == doc.uri && *d == p.fingerprint
-                });
-                if !unchanged {
-                    out.push(p);
-                }
+            out.push(Publication::new(
+                key.to_string(),
+                &doc.uri,
+                doc.version,
+                analysis.findings_in(file),
+                analysis.omitted.get(&file).copied(),
+                &lines,
+                enc,
+                &locate,
+            ));
+        }
+        out
+    }
+
+    /// For a client that pulls diagnostics: whether the change `p` (a file
+    /// whose findings differ from what the client was last given) is one
+    /// the client will not pull by itself, so that it must be asked to
+    /// (`workspace/diagnostic/refresh`). A client pulls a document it
+    /// changed; not one whose findings changed through an edit elsewhere
+    /// (its version is the same), nor a file it does not have open.
+    pub fn needs_refresh(&self, p: &Publication) -> bool {
+        match self.published.get(&p.key) {
+            Some((_, _, _, version)) => *version == p.version,
+            None => p.version.is_none(),
+        }
+    }
+
+    /// A file's report for a client that pulls: unchanged when its result
+    /// id is `previous`, otherwise in full; remembered as what the client
+    /// has.
+    fn pulled(&mut self, p: Publication, previous: Option<&str>) -> PulledReport {
+        let result_id = result_id(p.fingerprint);
+        let items = (previous != Some(result_id.as_str())).then(|| p.diagnostics());
+        self.record(&p);
+        PulledReport {
+            uri: p.uri,
+            version: p.version,
+            result_id,
+            items,
+        }
+    }
+
+    /// `textDocument/diagnostic`: the report of the file `key` (an empty
+    /// one for a file the server does not know).
+    pub fn pull_document(&mut self, uri: &Uri, previous: Option<&str>) -> PulledReport {
+        let key = key_of(uri);
+        let report = self
+            .docs
+            .get(&key)
+            .map(|d| d.project)
+            .and_then(|pid| self.publications(pid, Some(&key)).pop());
+        match report {
+            Some(p) => self.pulled(p, previous),
+            None => PulledReport::empty(uri.clone(), previous),
+        }
+    }
+
+    /// `workspace/diagnostic`: the reports of every file of every project
+    /// (`previous`: the result ids the client has, by URI), and an empty
+    /// one for each file gone since the last pull.
+    pub fn pull_workspace(&mut self, previous: &HashMap<String, String>) -> Vec<PulledReport> {
+        let mut out: Vec<PulledReport> = std::mem::take(&mut self.pulled_gone)
+            .into_iter()
+            .filter(|uri| !self.docs.contains_key(&key_of(uri)))
+            .map(|uri| PulledReport::empty(uri, None))
+            .collect();
+        let mut pids: Vec<ProjectId> = self.projects.keys().copied().collect();
+        pids.sort_unstable();
+        for pid in pids {
+            for p in self.publications(pid, None) {
+                let prev = previous.get(p.uri.as_str()).map(String::as_str);
+                out.push(self.pulled(p, prev));
             }
         }
         out
@@ -712,7 +802,10 @@ impl Session {
 
     pub fn record(&mut self, p: &Publication) {
         if p.empty && !self.docs.contains_key(&p.key) {
-            self.published.remove(&p.key);
+            if self.published.remove(&p.key).is_some() && self.support.pull_diagnostics {
+                // The next workspace pull clears it.
+                self.pulled_gone.push(p.uri.clone());
+            }
             return;
         }
         let project = self.docs.get(&p.key).map_or(0, |d| d.project);
@@ -750,12 +843,50 @@ impl Publication {
         Publication {
             key,
             uri: uri.clone(),
-            fingerprint: fingerprint(&body[diagnostics]),
+            fingerprint: fingerprint(&body[diagnostics.clone()]),
             empty: findings.is_empty() && omitted.is_none(),
             body,
+            diagnostics,
             version,
         }
     }
+
+    /// The list of diagnostics, as a pulled report carries it: read back
+    /// from the publication's text, so that a pull and a push can never
+    /// differ.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        serde_json::from_slice(&self.body[self.diagnostics.clone()])
+            .expect("a publication's diagnostics read back")
+    }
+}
+
+/// A file's diagnostics as pulled: `items` is `None` when unchanged since
+/// the result id the client gave.
+pub struct PulledReport {
+    pub uri: Uri,
+    pub version: Option<i32>,
+    pub result_id: String,
+    pub items: Option<Vec<Diagnostic>>,
+}
+
+impl PulledReport {
+    /// The report of a file without findings (unknown, or gone).
+    fn empty(uri: Uri, previous: Option<&str>) -> PulledReport {
+        let result_id = result_id(fingerprint(b"[]"));
+        PulledReport {
+            items: (previous != Some(result_id.as_str())).then(Vec::new),
+            uri,
+            version: None,
+            result_id,
+        }
+    }
+}
+
+/// The result id of a pulled report: the fingerprint of its diagnostics,
+/// so that equal lists have equal ids (also across sessions and
+/// projects), and a client that has them gets "unchanged".
+fn result_id(fingerprint: u64) -> String {
+    format!("{fingerprint:016x}")
 }
 
 /// A fingerprint of a list of diagnostics, from their JSON text: equal lists
