@@ -38,38 +38,39 @@ pub fn spawn_publisher(
             // us once more and are published together. Yielding first lets
             // changes already queued be applied before the analysis runs.
             tokio::task::yield_now().await;
+            // For a client that pulls: what changed is noted as what the
+            // client has been told of (under the same lock, so that a pull
+            // never sees the project clean but the notes behind), and
+            // whether it must be asked to pull again.
             let batch = {
                 let mut s = state.lock();
-                match catch_unwind(AssertUnwindSafe(|| s.collect_diagnostics())) {
-                    Ok(b) => b,
+                let collected = catch_unwind(AssertUnwindSafe(|| {
+                    let batch = s.collect_diagnostics();
+                    if !s.support.pull_diagnostics {
+                        return Some(batch);
+                    }
+                    let refresh = batch.iter().any(|p| s.needs_refresh(p));
+                    for p in &batch {
+                        s.record(p);
+                    }
+                    if refresh {
+                        ask_for_a_pull(&client);
+                    }
+                    None
+                }));
+                match collected {
+                    Ok(Some(b)) => b,
+                    Ok(None) => {
+                        drop(s);
+                        give_back_after_whole_text(&state);
+                        continue;
+                    }
                     Err(p) => {
                         tracing::error!("collecting diagnostics panicked: {}", panic_message(&p));
                         continue;
                     }
                 }
             };
-            if state.lock().support.pull_diagnostics {
-                let refresh = {
-                    let mut s = state.lock();
-                    let refresh = batch.iter().any(|p| s.needs_refresh(p));
-                    for p in &batch {
-                        s.record(p);
-                    }
-                    refresh
-                };
-                if refresh {
-                    // Not awaited here: a client slow to answer must not
-                    // hold up what follows.
-                    let client = client.clone();
-                    tokio::spawn(async move {
-                        if let Err(e) = client.workspace_diagnostic_refresh().await {
-                            tracing::warn!("workspace/diagnostic/refresh failed: {e}");
-                        }
-                    });
-                }
-                give_back_after_whole_text(&state);
-                continue;
-            }
             for p in batch {
                 {
                     let mut s = state.lock();
@@ -85,6 +86,17 @@ pub fn spawn_publisher(
                 }
             }
             give_back_after_whole_text(&state);
+        }
+    });
+}
+
+/// Asks the client to pull diagnostics again, without waiting for its
+/// answer (a client slow to answer must not hold up what follows).
+fn ask_for_a_pull(client: &tower_lsp_server::Client) {
+    let client = client.clone();
+    tokio::spawn(async move {
+        if let Err(e) = client.workspace_diagnostic_refresh().await {
+            tracing::warn!("workspace/diagnostic/refresh failed: {e}");
         }
     });
 }

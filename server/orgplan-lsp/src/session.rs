@@ -677,6 +677,16 @@ impl Session {
     /// (or of the file `only`), its analysis brought up to date: what a
     /// push sends and what a pull answers are written by the same code.
     fn publications(&mut self, pid: ProjectId, only: Option<&str>) -> Vec<Publication> {
+        self.publications_but(pid, only, &|_| false)
+    }
+
+    /// [`Self::publications`], leaving out the files `skip` names.
+    fn publications_but(
+        &mut self,
+        pid: ProjectId,
+        only: Option<&str>,
+        skip: &dyn Fn(&str) -> bool,
+    ) -> Vec<Publication> {
         let mut out = Vec::new();
         let Some(p) = self.projects.get_mut(&pid) else {
             return out;
@@ -712,6 +722,9 @@ impl Session {
             Some((doc.uri.as_str(), ws.lines(loc.file)?))
         };
         for (key, file) in keys {
+            if skip(key) {
+                continue;
+            }
             let (Some(doc), Some(lines)) = (docs.get(key), ws.lines(file)) else {
                 continue;
             };
@@ -784,7 +797,45 @@ impl Session {
         let mut pids: Vec<ProjectId> = self.projects.keys().copied().collect();
         pids.sort_unstable();
         for pid in pids {
-            for p in self.publications(pid, None) {
+            // A client that pulls again every few seconds mostly has every
+            // report already: when nothing changed in the project since its
+            // findings were last collected (and noted, in the same step),
+            // a file whose noted report is the one the client has is
+            // answered unchanged without writing it again.
+            let clean = self
+                .projects
+                .get(&pid)
+                .is_some_and(|p| !p.dirty && !p.loading);
+            let mut unchanged = Vec::new();
+            if clean {
+                for (key, doc) in &self.docs {
+                    let Some((uri, project, fp, version)) = self.published.get(key) else {
+                        continue;
+                    };
+                    let id = result_id(*fp);
+                    if *project == pid
+                        && doc.project == pid
+                        && *version == doc.version
+                        && *uri == doc.uri
+                        && previous.get(uri.as_str()) == Some(&id)
+                    {
+                        unchanged.push((key.clone(), uri.clone(), *version, id));
+                    }
+                }
+            }
+            let known: HashSet<&str> = unchanged.iter().map(|(k, ..)| k.as_str()).collect();
+            let fresh = self.publications_but(pid, None, &|k| known.contains(k));
+            out.extend(
+                unchanged
+                    .into_iter()
+                    .map(|(_, uri, version, result_id)| PulledReport {
+                        uri,
+                        version,
+                        result_id,
+                        items: None,
+                    }),
+            );
+            for p in fresh {
                 let prev = previous.get(p.uri.as_str()).map(String::as_str);
                 out.push(self.pulled(p, prev));
             }
