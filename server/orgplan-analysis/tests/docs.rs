@@ -50,6 +50,8 @@ fn names_are_unique_kebab_case_and_texts_are_filled() {
             ("summary", r.summary),
             ("principle", r.principle),
             ("fix", r.fix),
+            ("findings", r.findings),
+            ("spares", r.spares),
         ] {
             assert!(text.len() > 20, "{}: {what} is too short", r.name);
         }

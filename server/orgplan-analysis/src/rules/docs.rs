@@ -108,7 +108,11 @@ Two findings on one line are two problems when fixing one leaves the other:
 a `leader:` naming a part-time leader who also leads another initiative is
 both `part-time-leader` and `leader-not-single-threaded`; an approver outside
 the initiative in a list of two is both `layered-approvals` and
-`external-approval` (dropping the other approver leaves the outsider).
+`external-approval` (dropping the other approver leaves the outsider). And a
+block of an unknown kind (`tem search`) declares nothing, so a name that
+refers to its id is an `undefined-reference` too: whether the kind or the
+name is the typo, only its author knows, and the block's own quick fix
+makes the names resolve.
 
 **Levels and `critical: true`.** Some rules report a harder severity on a
 critical initiative (`part-time-leader` is an error there, a warning
