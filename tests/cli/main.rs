@@ -6,7 +6,7 @@
 //! and an `orgplan.toml`, with errors, a warning and a hint) and `clean/`.
 
 use orgplan_analysis::rules;
-use orgplan_e2e::{orgplan_bin, workspace_root};
+use orgplan_e2e::{follow, links_in, orgplan_bin, workspace_root};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -173,7 +173,8 @@ fn check_sarif_output() {
         assert_eq!(sr["id"], rule.name);
         assert_eq!(sr["shortDescription"]["text"], rule.summary);
         assert_eq!(sr["fullDescription"]["text"], rule.principle);
-        assert_eq!(sr["helpUri"], rules::docs_url(rule.name));
+        // No documentation base URL in the fixture: no link is made up.
+        assert!(sr.get("helpUri").is_none(), "{sr}");
         assert!(["error", "warning", "note"]
             .contains(&sr["defaultConfiguration"]["level"].as_str().unwrap()));
     }
@@ -908,5 +909,57 @@ fn any_other_write_error_exits_2_with_a_message() {
             "orgplan: error: cannot write to standard output: No space left on device",
             "{args:?}"
         );
+    }
+}
+
+/// Every output of the command line, for every rule.
+fn every_output(cwd: &Path) -> Vec<String> {
+    let mut texts = Vec::new();
+    for format in ["human", "json", "sarif"] {
+        texts.push(run_in(cwd, &["check", "--format", format, "."], None).stdout);
+    }
+    texts.push(run_in(cwd, &["explain", "--list"], None).stdout);
+    texts.push(run_in(cwd, &["explain", "--format", "json"], None).stdout);
+    for rule in rules::ALL {
+        texts.push(run_in(cwd, &["explain", rule.name], None).stdout);
+        texts.push(run_in(cwd, &["explain", rule.name, "--format", "json"], None).stdout);
+    }
+    texts
+}
+
+/// Every address the command line prints opens real text: with a
+/// documentation base URL (here the repository's own `docs/`, as a `file:`
+/// address), each rule's link leads to its section; without one, no link
+/// to the rules' documentation is printed at all.
+#[test]
+fn every_link_the_cli_prints_leads_to_real_text() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["plan.orgplan", "leaders.orgplan"] {
+        std::fs::copy(fixtures().join("plan").join(name), dir.path().join(name)).unwrap();
+    }
+    let docs = workspace_root().join("docs");
+    std::fs::write(
+        dir.path().join("orgplan.toml"),
+        format!("[docs]\nbase-url = \"file://{}\"\n", docs.display()),
+    )
+    .unwrap();
+    let mut followed = 0;
+    for text in every_output(dir.path()) {
+        for link in links_in(&text) {
+            follow(&link).unwrap_or_else(|e| panic!("{e}"));
+            followed += usize::from(link.starts_with("file://"));
+        }
+    }
+    // Each rule's link, from explain (text and JSON) and SARIF, at least.
+    assert!(followed >= 3 * rules::ALL.len(), "{followed}");
+
+    std::fs::remove_file(dir.path().join("orgplan.toml")).unwrap();
+    for text in every_output(dir.path()) {
+        for link in links_in(&text) {
+            assert!(
+                orgplan_e2e::EXTERNAL_PAGES.contains(&link.as_str()),
+                "without a documentation base URL, {link} is printed"
+            );
+        }
     }
 }

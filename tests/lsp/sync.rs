@@ -685,3 +685,60 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     assert!(labels.contains(&"raj"), "{labels:?}");
     assert_eq!(c.shutdown(), 0);
 }
+
+/// Every address the server sends opens real text: with a documentation
+/// base URL (from `orgplan.toml`, or else the editor's `docs.baseUrl`),
+/// each diagnostic's `codeDescription` leads to its rule's section and the
+/// hovers' links to known pages; without one, no `codeDescription` is sent.
+#[test]
+fn every_link_the_server_sends_leads_to_real_text() {
+    use orgplan_e2e::{follow, links_in, workspace_root};
+    let plan = "initiative fba \"FBA\" {\n  teams: inbound\n}\nteam inbound \"Inbound\" {\n  reports_to: nobody\n}\n";
+    let docs = format!("file://{}", workspace_root().join("docs").display());
+    let cases = [
+        // orgplan.toml's base wins over the editor's.
+        (
+            Some(format!("[docs]\nbase-url = \"{docs}\"\n")),
+            json!({ "docs": { "baseUrl": "https://docs.example.com/nowhere" } }),
+            true,
+        ),
+        (None, json!({ "docs": { "baseUrl": docs } }), true),
+        (None, Value::Null, false),
+    ];
+    for (toml, settings, linked) in cases {
+        let mut files = vec![("plan.orgplan", plan)];
+        if let Some(t) = &toml {
+            files.push(("orgplan.toml", t.as_str()));
+        }
+        let dir = workspace(&files);
+        let mut c = Client::spawn(Init {
+            root: Some(dir.path().to_path_buf()),
+            settings,
+            ..Init::default()
+        });
+        let uri = c.uri("plan.orgplan");
+        let d = c.wait_diagnostics(&uri, |d| codes(d).len() >= 3);
+        let mut followed = 0;
+        for diag in d["diagnostics"].as_array().unwrap() {
+            let href = &diag["codeDescription"]["href"];
+            if !linked {
+                assert!(href.is_null(), "a link with no documentation base: {diag}");
+                continue;
+            }
+            let href = href.as_str().expect("a codeDescription");
+            follow(href).unwrap_or_else(|e| panic!("{e}"));
+            followed += 1;
+            let hover = c
+                .request(
+                    "textDocument/hover",
+                    json!({ "textDocument": { "uri": uri }, "position": diag["range"]["start"] }),
+                )
+                .unwrap();
+            for link in links_in(&hover.to_string()) {
+                follow(&link).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+        assert!(!linked || followed >= 3, "{d}");
+        assert_eq!(c.shutdown(), 0);
+    }
+}

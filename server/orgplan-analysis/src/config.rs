@@ -35,6 +35,9 @@ pub struct Config {
     pub required_roles: Vec<String>,
     /// A team may depend on at most this many teams.
     pub max_dependencies: usize,
+    /// Where the organisation publishes orgplan's `docs/` (rule links are
+    /// made under it: [`rules::docs_link`]); none by default.
+    pub docs_base_url: Option<String>,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
                 .map(String::from)
                 .to_vec(),
             max_dependencies: 3,
+            docs_base_url: None,
         }
     }
 }
@@ -59,6 +63,7 @@ pub struct Layer {
     pub rules: BTreeMap<String, Level>,
     pub required_roles: Option<Vec<String>>,
     pub max_dependencies: Option<usize>,
+    pub docs_base_url: Option<String>,
 }
 
 impl Config {
@@ -71,6 +76,9 @@ impl Config {
         }
         if let Some(max) = layer.max_dependencies {
             self.max_dependencies = max;
+        }
+        if let Some(base) = &layer.docs_base_url {
+            self.docs_base_url = Some(base.clone());
         }
     }
 
@@ -101,7 +109,17 @@ fn range_of<T>(s: &toml::Spanned<T>) -> TextRange {
 const SECTIONS: &[(&str, &[&str])] = &[
     ("rules", &[]),
     ("team", &["required-roles", "max-dependencies"]),
+    ("docs", &["base-url"]),
 ];
+
+/// Whether `url` can be a documentation base: an absolute `http`, `https`
+/// or `file` URL with no spaces.
+pub fn is_base_url(url: &str) -> bool {
+    ["https://", "http://", "file://"]
+        .iter()
+        .any(|scheme| url.len() > scheme.len() && url.starts_with(scheme))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
 
 /// Reads an `orgplan.toml`. Returns what it sets and every problem found,
 /// each at its own place and in one line. A line with a problem (an unknown
@@ -189,6 +207,7 @@ impl Reader {
             match name {
                 "rules" => self.rules(section),
                 "team" => self.team(section),
+                "docs" => self.docs(section),
                 _ => {
                     let mut message = format!(
                         "unknown section `[{name}]`: orgplan.toml has the sections {}",
@@ -266,24 +285,47 @@ impl Reader {
         }
     }
 
+    fn docs(&mut self, section: &Table) {
+        for (key, value) in section {
+            match key.get_ref().as_ref() {
+                "base-url" => match value.get_ref().as_str().filter(|u| is_base_url(u)) {
+                    Some(url) => self.layer.docs_base_url = Some(url.to_string()),
+                    None => self.error(
+                        range_of(value),
+                        format!(
+                            "`base-url` should be the address where orgplan's docs are published, starting with https://, not {}",
+                            shown(value)
+                        ),
+                    ),
+                },
+                other => self.unknown_key("docs", other, range_of(key)),
+            }
+        }
+    }
+
     fn unknown_key(&mut self, section: &str, name: &str, range: TextRange) {
         let keys = SECTIONS
             .iter()
             .find(|(s, _)| *s == section)
             .map_or(&[][..], |(_, k)| *k);
-        let listed: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-        let mut message = format!(
-            "unknown key `{name}` in `[{section}]`: it has {}",
-            listed.join(" and ")
-        );
+        let listed = and_list(keys.iter().map(|k| format!("`{k}`")).collect());
+        let mut message = format!("unknown key `{name}` in `[{section}]`: it has {listed}");
         push_suggestion(&mut message, name, keys.iter().copied(), "", "");
         self.error(range, message);
     }
 }
 
 fn section_list() -> String {
-    let names: Vec<String> = SECTIONS.iter().map(|(s, _)| format!("`[{s}]`")).collect();
-    names.join(" and ")
+    and_list(SECTIONS.iter().map(|(s, _)| format!("`[{s}]`")).collect())
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(mut items: Vec<String>) -> String {
+    match items.pop() {
+        None => String::new(),
+        Some(last) if items.is_empty() => last,
+        Some(last) => format!("{} and {last}", items.join(", ")),
+    }
 }
 
 fn push_suggestion<'a>(
@@ -470,7 +512,7 @@ max-dependencies = 5
 11 `"three"`: `max-dependencies` should be a whole number of zero or more, not "three"
 12 `"engineering"`: `required-roles` should be a list of role names, like ["engineering", "qa"], not "engineering"
 13 `max-deps`: unknown key `max-deps` in `[team]`: it has `required-roles` and `max-dependencies` — did you mean `max-dependencies`?
-15 `teams`: unknown section `[teams]`: orgplan.toml has the sections `[rules]` and `[team]` — did you mean `[team]`?
+15 `teams`: unknown section `[teams]`: orgplan.toml has the sections `[rules]`, `[team]` and `[docs]` — did you mean `[team]`?
 17 `max-dependencies`: `max-dependencies` is already set on line 16: this second one is ignored
 "#);
         let (layer, _) = parse(text);
@@ -679,11 +721,16 @@ max-dependencies = 5
                 )),
                 // Around the default (3), so that the default itself is often written.
                 proptest::option::of(2usize..5),
+                proptest::option::of(proptest::sample::select(vec![
+                    "https://docs.example.com/orgplan",
+                    "https://wiki.example.com/orgplan/{rule}.html",
+                ])),
             )
-                .prop_map(|(rules, roles, max)| Layer {
+                .prop_map(|(rules, roles, max, docs)| Layer {
                     rules,
                     required_roles: roles.map(|r| r.into_iter().map(String::from).collect()),
                     max_dependencies: max,
+                    docs_base_url: docs.map(String::from),
                 })
         }
 
@@ -702,6 +749,9 @@ max-dependencies = 5
             }
             if let Some(max) = l.max_dependencies {
                 t.push_str(&format!("max-dependencies = {max}\n"));
+            }
+            if let Some(base) = &l.docs_base_url {
+                t.push_str(&format!("[docs]\nbase-url = {base:?}\n"));
             }
             t
         }
@@ -730,6 +780,10 @@ max-dependencies = 5
                 prop_assert_eq!(
                     c.max_dependencies,
                     file.max_dependencies.or(editor.max_dependencies).unwrap_or(d.max_dependencies)
+                );
+                prop_assert_eq!(
+                    c.docs_base_url.as_ref(),
+                    file.docs_base_url.as_ref().or(editor.docs_base_url.as_ref())
                 );
                 for name in RULES {
                     let want = cli.get(*name).or(file.rules.get(*name)).or(editor.rules.get(*name));

@@ -4,6 +4,7 @@
 use orgplan_analysis::position::{self, Encoding, LineCol, Lines};
 use orgplan_analysis::rules::{self, Finding, Severity};
 use orgplan_analysis::{Loc, TextRange};
+use std::collections::HashMap;
 use std::str::FromStr;
 use tower_lsp_server::lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
@@ -79,18 +80,62 @@ pub fn omitted_note(n: usize) -> Diagnostic {
     }
 }
 
-/// The documentation page of a rule, parsed once per rule.
-fn docs_uri(rule: &str) -> Option<&'static Uri> {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
-    static URIS: OnceLock<HashMap<&'static str, Uri>> = OnceLock::new();
-    URIS.get_or_init(|| {
-        rules::ALL
+/// How diagnostics link to their rule's documentation: under the
+/// documentation base URL the configuration sets ([`rules::docs_link`]), and
+/// nowhere without one (the editors show the rule's text themselves, e.g.
+/// VS Code's *Explain Rule*). What every diagnostic of a rule says between
+/// its severity and its message is escaped once per rule.
+pub struct RuleLinks {
+    uris: HashMap<&'static str, Uri>,
+    /// `,"code":…,"codeDescription":{"href":…},"source":"orgplan","message":`.
+    fields: HashMap<&'static str, Vec<u8>>,
+}
+
+impl RuleLinks {
+    pub fn new(base: Option<&str>) -> RuleLinks {
+        let uris: HashMap<&'static str, Uri> = match base {
+            Some(base) => rules::ALL
+                .iter()
+                .filter_map(|r| {
+                    Some((r.name, Uri::from_str(&rules::docs_link(base, r.name)).ok()?))
+                })
+                .collect(),
+            None => HashMap::new(),
+        };
+        let fields = rules::ALL
             .iter()
-            .filter_map(|r| Some((r.name, Uri::from_str(&rules::docs_url(r.name)).ok()?)))
-            .collect()
-    })
-    .get(rule)
+            .map(|r| (r.name, rule_fields(r.name, uris.get(r.name))))
+            .collect();
+        RuleLinks { uris, fields }
+    }
+
+    /// The links of a workspace's configuration.
+    pub fn of(ws: &orgplan_analysis::Workspace) -> RuleLinks {
+        RuleLinks::new(ws.config().docs_base_url.as_deref())
+    }
+
+    fn uri(&self, rule: &str) -> Option<&Uri> {
+        self.uris.get(rule)
+    }
+
+    fn fields(&self, rule: &str) -> std::borrow::Cow<'_, [u8]> {
+        match self.fields.get(rule) {
+            Some(f) => std::borrow::Cow::Borrowed(f.as_slice()),
+            None => std::borrow::Cow::Owned(rule_fields(rule, None)),
+        }
+    }
+}
+
+fn rule_fields(rule: &str, href: Option<&Uri>) -> Vec<u8> {
+    let mut out = br#","code":"#.to_vec();
+    write_json(&mut out, rule);
+    if let Some(href) = href {
+        out.extend_from_slice(br#","codeDescription":{"href":"#);
+        write_json(&mut out, href.as_str());
+        out.push(b'}');
+    }
+    out.extend_from_slice(br#","source":"orgplan","message":"#);
+    out
 }
 
 /// A finding as an LSP diagnostic; `locate` maps related places (in any file).
@@ -98,6 +143,7 @@ pub fn diagnostic(
     f: &Finding,
     lines: &Lines,
     enc: Encoding,
+    links: &RuleLinks,
     locate: &dyn Fn(Loc) -> Option<Location>,
 ) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
@@ -114,7 +160,9 @@ pub fn diagnostic(
         range: range(lines, f.loc.range, enc),
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
-        code_description: docs_uri(f.rule).map(|href| CodeDescription { href: href.clone() }),
+        code_description: links
+            .uri(f.rule)
+            .map(|href| CodeDescription { href: href.clone() }),
         source: Some("orgplan".to_string()),
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
@@ -125,36 +173,6 @@ pub fn diagnostic(
 
 /// Where a related place lies: its file's URI and text.
 pub type Place<'a> = Option<(&'a str, Lines<'a>)>;
-
-/// What every diagnostic of a rule says between its severity and its
-/// message, as JSON text: `,"code":…,"codeDescription":{"href":…},
-/// "source":"orgplan","message":`. Escaped once per rule.
-fn rule_fields(rule: &str) -> std::borrow::Cow<'static, [u8]> {
-    use std::collections::HashMap;
-    use std::sync::OnceLock;
-    fn fields(rule: &str) -> Vec<u8> {
-        let mut out = br#","code":"#.to_vec();
-        write_json(&mut out, rule);
-        if let Some(href) = docs_uri(rule) {
-            out.extend_from_slice(br#","codeDescription":{"href":"#);
-            write_json(&mut out, href.as_str());
-            out.push(b'}');
-        }
-        out.extend_from_slice(br#","source":"orgplan","message":"#);
-        out
-    }
-    static FIELDS: OnceLock<HashMap<&'static str, Vec<u8>>> = OnceLock::new();
-    let known = FIELDS.get_or_init(|| {
-        rules::ALL
-            .iter()
-            .map(|r| (r.name, fields(r.name)))
-            .collect()
-    });
-    match known.get(rule) {
-        Some(f) => std::borrow::Cow::Borrowed(f.as_slice()),
-        None => std::borrow::Cow::Owned(fields(rule)),
-    }
-}
 
 /// Appends `{"start":{"line":…,"character":…},"end":{…}}`.
 fn write_range(out: &mut Vec<u8>, r: Range) {
@@ -188,6 +206,7 @@ fn severity_number(s: Severity) -> u8 {
 /// in a file, is escaped once). `locate` says where a related place lies;
 /// places it cannot find are left out, as [`diagnostic`] does. Returns the
 /// body and the range of the diagnostics array in it.
+#[allow(clippy::too_many_arguments)]
 pub fn publication_body<'a>(
     uri: &str,
     version: Option<i32>,
@@ -195,6 +214,7 @@ pub fn publication_body<'a>(
     omitted: Option<usize>,
     lines: &Lines,
     enc: Encoding,
+    links: &RuleLinks,
     locate: &dyn Fn(Loc) -> Place<'a>,
 ) -> (Vec<u8>, std::ops::Range<usize>) {
     // About 500 bytes a diagnostic.
@@ -222,7 +242,7 @@ pub fn publication_body<'a>(
         write_range(&mut out, range(lines, f.loc.range, enc));
         out.extend_from_slice(br#","severity":"#);
         out.push(b'0' + severity_number(f.severity));
-        out.extend_from_slice(&rule_fields(f.rule));
+        out.extend_from_slice(&links.fields(f.rule));
         write_str(&mut out, &f.message);
         let mut any_related = false;
         for r in &f.related {
@@ -317,7 +337,13 @@ mod tests {
         let uri_of = |name: &str| Uri::from_str(&format!("file:///plans/{name}")).unwrap();
         let uris: HashMap<String, Uri> = names.iter().map(|k| (k.clone(), uri_of(k))).collect();
         let mut checked = 0;
-        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+        let with_links = RuleLinks::new(Some("https://docs.example.com/orgplan"));
+        let without = RuleLinks::new(None);
+        for (enc, links) in [
+            (Encoding::Utf8, &with_links),
+            (Encoding::Utf16, &without),
+            (Encoding::Utf32, &with_links),
+        ] {
             for (id, file) in ws.files() {
                 let lines = lines_of(&file.path);
                 let uri = &uris[&file.path];
@@ -338,7 +364,7 @@ mod tests {
                 };
                 let mut expected: Vec<Diagnostic> = findings
                     .iter()
-                    .map(|f| diagnostic(f, &lines, enc, &located))
+                    .map(|f| diagnostic(f, &lines, enc, links, &located))
                     .collect();
                 if let Some(n) = omitted {
                     expected.insert(0, omitted_note(n));
@@ -360,6 +386,7 @@ mod tests {
                         omitted,
                         &lines,
                         enc,
+                        links,
                         &|loc| {
                             let path = ws.path(loc.file)?;
                             Some((uris.get(path)?.as_str(), lines_of(path)))

@@ -646,6 +646,7 @@ impl Session {
                     None,
                     &Lines::new("", &LineIndex::default()),
                     self.encoding,
+                    &convert::RuleLinks::new(None),
                     &|_| None,
                 ));
             }
@@ -693,6 +694,7 @@ impl Session {
         };
         let analysis = p.ws.analysis();
         let ws = &p.ws;
+        let links = convert::RuleLinks::of(ws);
         let mut keys: BTreeMap<&str, FileId> = match only {
             Some(key) => self
                 .docs
@@ -736,6 +738,7 @@ impl Session {
                 analysis.omitted.get(&file).copied(),
                 &lines,
                 enc,
+                &links,
                 &locate,
             ));
         }
@@ -887,10 +890,19 @@ impl Publication {
         omitted: Option<usize>,
         lines: &Lines,
         enc: Encoding,
+        links: &convert::RuleLinks,
         locate: &dyn Fn(orgplan_analysis::Loc) -> convert::Place<'a>,
     ) -> Publication {
-        let (body, diagnostics) =
-            convert::publication_body(uri.as_str(), version, findings, omitted, lines, enc, locate);
+        let (body, diagnostics) = convert::publication_body(
+            uri.as_str(),
+            version,
+            findings,
+            omitted,
+            lines,
+            enc,
+            links,
+            locate,
+        );
         Publication {
             key,
             uri: uri.clone(),

@@ -70,6 +70,26 @@ impl Kind for usize {
     }
 }
 
+/// The address where an organisation publishes orgplan's `docs/`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaseUrl(pub String);
+
+impl Kind for BaseUrl {
+    fn read(_: &str, value: &Value, _: &mut Vec<String>) -> Result<Self, String> {
+        value
+            .as_str()
+            .filter(|u| orgplan_analysis::config::is_base_url(u))
+            .map(|u| BaseUrl(u.to_string()))
+            .ok_or_else(|| "an address starting with https://".into())
+    }
+    fn schema() -> Map<String, Value> {
+        object(json!({ "type": ["string", "null"], "pattern": "^(https?|file)://\\S+$" }))
+    }
+    fn lua_type() -> &'static str {
+        "string"
+    }
+}
+
 /// A list of role names (`incomplete-team`'s roles).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Roles(pub Vec<String>);
@@ -238,6 +258,13 @@ settings! {
     /// How many teams one team may depend on before `too-many-dependencies` is
     /// reported, used when the workspace's `orgplan.toml` sets none. Unset: 3.
     max_dependencies: usize = "team.maxDependencies", scope "resource", default Value::Null;
+    /// Where your organisation publishes orgplan's `docs/` folder, e.g.
+    /// `https://git.example.com/org/orgplan/blob/main/docs`: each finding then
+    /// links to its rule at `BASE/rules.md#RULE` (or, when the address has a
+    /// `{rule}`, to the address with the rule's name in its place). Used when
+    /// the workspace's `orgplan.toml` sets no `[docs] base-url`. Unset: no
+    /// link is sent, and the rule's text is shown by **orgplan: Explain Rule…**.
+    docs_base_url: BaseUrl = "docs.baseUrl", scope "resource", default Value::Null;
 }
 
 /// A value as a message shows it: JSON, shortened.
@@ -291,6 +318,7 @@ impl Settings {
             rules: self.rules.clone().map(|r| r.0).unwrap_or_default(),
             required_roles: self.required_roles.clone().map(|r| r.0),
             max_dependencies: self.max_dependencies,
+            docs_base_url: self.docs_base_url.clone().map(|u| u.0),
         }
     }
 }

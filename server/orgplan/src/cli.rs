@@ -115,6 +115,19 @@ pub struct ExplainArgs {
     /// List every rule with its default severity and summary.
     #[arg(long, conflicts_with = "rule")]
     pub list: bool,
+
+    /// Output format: text (Markdown) or JSON (every field of the rule, or
+    /// of every rule without RULE), for tools and editors.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Markdown, for people.
+    Text,
+    /// JSON, for tools.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

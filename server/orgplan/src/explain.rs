@@ -1,16 +1,24 @@
 //! `orgplan explain`: a rule's principle, questions, fix and example.
 
-use crate::cli::ExplainArgs;
+use crate::cli::{ExplainArgs, ExplainFormat};
 use crate::Failure;
 use orgplan_analysis::rules::{self, Group, Rule};
+use serde_json::json;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 pub fn run(args: ExplainArgs) -> Result<ExitCode, Failure> {
+    let docs = docs_base();
+    let json = args.format == ExplainFormat::Json;
     let text = match args.rule.as_deref() {
+        None if json => to_json(&json!(rules::ALL
+            .iter()
+            .map(|r| rule_json(r, docs.as_deref()))
+            .collect::<Vec<_>>())),
         None => list(),
         Some(name) => match rules::by_name(name) {
-            Some(rule) => explain(rule),
+            Some(rule) if json => to_json(&rule_json(rule, docs.as_deref())),
+            Some(rule) => explain(rule, docs.as_deref()),
             None => {
                 let mut msg = format!("unknown rule `{name}`");
                 if let Some(s) =
@@ -25,6 +33,40 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode, Failure> {
     };
     crate::stdout::write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The documentation base URL of the nearest `orgplan.toml` (from the
+/// current folder up), if it sets one: rule links are made under it, and
+/// none without it.
+fn docs_base() -> Option<String> {
+    let (path, _) = crate::files::find_config(&[])?;
+    let text = std::fs::read_to_string(path).ok()?;
+    orgplan_analysis::config::parse(&text).0.docs_base_url
+}
+
+fn to_json(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("rules serialise");
+    s.push('\n');
+    s
+}
+
+/// A rule as `orgplan explain --format json` gives it.
+fn rule_json(r: &Rule, docs: Option<&str>) -> serde_json::Value {
+    let mut v = json!({
+        "name": r.name,
+        "group": group_name(r.group),
+        "default_severity": r.default_severity.as_str(),
+        "summary": r.summary,
+        "principle": r.principle,
+        "questions": r.questions,
+        "fix": r.fix,
+        "example": r.example,
+        "source": { "title": rules::SOURCE_TITLE, "url": rules::SOURCE_URL },
+    });
+    if let Some(base) = docs {
+        v["docs_url"] = json!(rules::docs_link(base, r.name));
+    }
+    v
 }
 
 fn group_name(g: Group) -> &'static str {
@@ -58,8 +100,8 @@ pub fn list() -> String {
     out
 }
 
-/// One rule, Markdown-ish.
-pub fn explain(r: &Rule) -> String {
+/// One rule, Markdown-ish; with a documentation base, a link to its page.
+pub fn explain(r: &Rule, docs: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", r.name);
     let _ = writeln!(
@@ -90,10 +132,12 @@ pub fn explain(r: &Rule) -> String {
     }
     let _ = writeln!(
         out,
-        "## Source\n\n\"{}\", {}\nDocs: {}",
+        "## Source\n\n\"{}\", {}",
         rules::SOURCE_TITLE,
         rules::SOURCE_URL,
-        rules::docs_url(r.name)
     );
+    if let Some(base) = docs {
+        let _ = writeln!(out, "Docs: {}", rules::docs_link(base, r.name));
+    }
     out
 }

@@ -21,6 +21,11 @@ pub struct Place {
 /// The findings of one run with their places resolved.
 pub struct Report<'a> {
     pub items: Vec<(&'a Finding, Place, Vec<Place>)>,
+    /// Per finding, the link to its rule's documentation, when the
+    /// workspace's configuration sets a documentation base URL.
+    pub links: Vec<Option<String>>,
+    /// The documentation base URL (of the first workspace that sets one).
+    pub docs_base: Option<String>,
     /// Per finding, per fix: where each edit goes.
     pub fix_places: Vec<Vec<Vec<Place>>>,
     /// How many plan files were checked.
@@ -54,6 +59,11 @@ impl<'a> Report<'a> {
         };
         let mut items = Vec::with_capacity(findings.len());
         let mut fix_places = Vec::with_capacity(findings.len());
+        let docs_base = ws.config().docs_base_url;
+        let links = findings
+            .iter()
+            .map(|f| docs_base.as_deref().map(|b| rules::docs_link(b, f.rule)))
+            .collect();
         for f in findings {
             let main = place(f.loc);
             let related = f.related.iter().map(|r| place(r.loc)).collect();
@@ -67,6 +77,8 @@ impl<'a> Report<'a> {
         }
         Report {
             items,
+            links,
+            docs_base,
             fix_places,
             files,
         }
@@ -76,11 +88,15 @@ impl<'a> Report<'a> {
     pub fn merge(reports: Vec<Report<'a>>) -> Report<'a> {
         let mut all = Report {
             items: Vec::new(),
+            links: Vec::new(),
+            docs_base: None,
             fix_places: Vec::new(),
             files: 0,
         };
         for r in reports {
             all.items.extend(r.items);
+            all.links.extend(r.links);
+            all.docs_base = all.docs_base.or(r.docs_base);
             all.fix_places.extend(r.fix_places);
             all.files += r.files;
         }
@@ -199,6 +215,8 @@ pub fn human(parts: &[(&Workspace, &Report)], color: bool) -> String {
     }
     let mut total = Report {
         items: Vec::new(),
+        links: Vec::new(),
+        docs_base: None,
         fix_places: Vec::new(),
         files: 0,
     };
@@ -336,7 +354,8 @@ struct JsonFinding<'a> {
     related: Vec<JsonRelated<'a>>,
     fixes: Vec<&'a str>,
     help: &'static str,
-    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -354,7 +373,8 @@ pub fn json(report: &Report) -> String {
     let items: Vec<JsonFinding> = report
         .items
         .iter()
-        .map(|(f, p, related)| JsonFinding {
+        .zip(&report.links)
+        .map(|((f, p, related), link)| JsonFinding {
             file: &p.file,
             line: p.line,
             column: p.column,
@@ -378,7 +398,7 @@ pub fn json(report: &Report) -> String {
                 .collect(),
             fixes: f.fixes.iter().map(|x| x.title.as_str()).collect(),
             help: f.rule().fix,
-            url: rules::docs_url(f.rule),
+            url: link.as_deref(),
         })
         .collect();
     let mut s = serde_json::to_string_pretty(&items).expect("findings serialize");
@@ -479,12 +499,11 @@ pub fn sarif(report: &Report) -> String {
     let rules_json: Vec<serde_json::Value> = rules::ALL
         .iter()
         .map(|r| {
-            json!({
+            let mut rule = json!({
                 "id": r.name,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.principle },
                 "help": { "text": r.fix },
-                "helpUri": rules::docs_url(r.name),
                 "defaultConfiguration": { "level": sarif_level(r.default_severity) },
                 "properties": {
                     "tags": [match r.group {
@@ -492,7 +511,11 @@ pub fn sarif(report: &Report) -> String {
                         rules::Group::Principle => "principle",
                     }],
                 },
-            })
+            });
+            if let Some(base) = &report.docs_base {
+                rule["helpUri"] = json!(rules::docs_link(base, r.name));
+            }
+            rule
         })
         .collect();
     let results: Vec<serde_json::Value> = report
@@ -539,18 +562,25 @@ pub fn sarif(report: &Report) -> String {
             result
         })
         .collect();
+    let mut driver = json!({
+        "name": "orgplan",
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules_json,
+    });
+    // The rules' page under the documentation base (none for a base that
+    // is a template of each rule's own address).
+    if let Some(base) = report
+        .docs_base
+        .as_deref()
+        .filter(|b| !b.contains("{rule}"))
+    {
+        driver["informationUri"] = json!(format!("{}/rules.md", base.trim_end_matches('/')));
+    }
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "orgplan",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/orgplan/orgplan",
-                    "rules": rules_json,
-                },
-            },
+            "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],

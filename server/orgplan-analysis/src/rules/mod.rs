@@ -76,9 +76,19 @@ pub const QUESTIONS: &[&str] = &[
     Q_DECISIONS,
 ];
 
-/// Where a rule's documentation lives (the LSP's `codeDescription`).
-pub fn docs_url(rule: &str) -> String {
-    format!("https://github.com/orgplan/orgplan/blob/main/docs/rules.md#{rule}")
+/// Where a rule's documentation is, under the documentation base URL an
+/// organisation sets (`[docs] base-url` in `orgplan.toml`, or the editor's
+/// `orgplan.docs.baseUrl`): the base with `{rule}` replaced by the rule's
+/// name when it has one, else `BASE/rules.md#RULE` (the base being where
+/// the `docs/` folder is published). Without a base there is no link: the
+/// rule's text ships with orgplan (`orgplan explain RULE`, the editors'
+/// *Explain Rule*), and no address is made up.
+pub fn docs_link(base: &str, rule: &str) -> String {
+    if base.contains("{rule}") {
+        base.replace("{rule}", rule)
+    } else {
+        format!("{}/rules.md#{rule}", base.trim_end_matches('/'))
+    }
 }
 
 /// Every rule, structure rules first, then principles; the order of the docs.

@@ -31,6 +31,7 @@ pub fn code_actions(snap: &Snap, params: &CodeActionParams) -> Option<CodeAction
     }
     let range = snap.text_range(params.range);
     let actions = code_actions::code_actions(&snap.analysis, snap.file, range);
+    let links = convert::RuleLinks::of(snap.ws);
     Some(
         actions
             .into_iter()
@@ -43,8 +44,9 @@ pub fn code_actions(snap: &Snap, params: &CodeActionParams) -> Option<CodeAction
                         arguments: Some(vec![serde_json::to_value(edit).unwrap_or_default()]),
                     });
                 }
-                let diag =
-                    convert::diagnostic(a.finding, &snap.lines, snap.enc, &|l| snap.location(l));
+                let diag = convert::diagnostic(a.finding, &snap.lines, snap.enc, &links, &|l| {
+                    snap.location(l)
+                });
                 let command = match (&a.snippet, a.edits.as_slice()) {
                     (Some(snippet), [edit]) if support.insert_snippet => {
                         insert_snippet(snap, edit, snippet, &a.title)
