@@ -39,6 +39,16 @@ vim.api.nvim_create_autocmd('ColorScheme', {
   callback = semantic_links,
 })
 
+vim.api.nvim_create_user_command('OrgplanExplain', function(cmd)
+  require('orgplan').explain(cmd.args ~= '' and cmd.args or nil)
+end, {
+  nargs = '?',
+  complete = function(lead)
+    return require('orgplan').rule_names(lead)
+  end,
+  desc = "orgplan: show a rule's text (orgplan explain RULE)",
+})
+
 vim.api.nvim_create_autocmd('LspAttach', {
   group = vim.api.nvim_create_augroup('orgplan_lsp', { clear = true }),
   desc = 'orgplan: inlay hints and code lens for the orgplan server',

@@ -1188,6 +1188,34 @@ case('rename edits every file', function()
   check(fba:find('leader: janet', 1, true) and fba:find('reports_to: janet', 1, true), 'fba.orgplan:\n%s', fba)
 end)
 
+case(':OrgplanExplain shows the rule under the cursor, and a named one', function()
+  need_client()
+  vim.api.nvim_set_current_buf(bufs.more)
+  wait_for('initiative-without-leader on more.orgplan', function()
+    return #diagnostics(bufs.more, 'initiative-without-leader') > 0
+  end)
+  local d = diagnostics(bufs.more, 'initiative-without-leader')[1]
+  vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
+  vim.cmd('OrgplanExplain')
+  local text = buf_text(0)
+  check(text:find('# initiative-without-leader', 1, true), 'explain window:\n%s', text)
+  eq('markdown', vim.bo.filetype, 'filetype')
+  eq(false, vim.bo.modifiable, 'read-only')
+  vim.cmd('close')
+  vim.cmd('OrgplanExplain missing-scope')
+  text = buf_text(0)
+  check(text:find('# missing-scope', 1, true), 'explain window:\n%s', text)
+  check(not text:find('github.com/orgplan', 1, true), 'a made-up address:\n%s', text)
+  vim.cmd('close')
+  local names = require('orgplan').rule_names('missing-')
+  check(vim.tbl_contains(names, 'missing-scope'), 'completion: %s', vim.inspect(names))
+  -- Without a documentation base URL, no diagnostic links anywhere.
+  for _, diag in ipairs(vim.diagnostic.get(bufs.more)) do
+    local lsp = diag.user_data and diag.user_data.lsp
+    check(not (lsp and lsp.codeDescription), 'codeDescription sent: %s', vim.inspect(lsp))
+  end
+end)
+
 case('settings reach the server (workspace/configuration)', function()
   local c = need_client()
   check(c.settings.orgplan and c.settings.orgplan.neovimTest, 'client settings: %s', vim.inspect(c.settings))

@@ -44,11 +44,10 @@ fi
 
 version=$(node -p 'require("./package.json").version')
 out=${ORGPLAN_VSIX:-"$ext/build/orgplan-$version-$target.vsix"}
-# Relative links and images in README.md point into the repository.
-repo=$(node -p 'require("./package.json").repository.url')
+# orgplan names no public repository: README.md's images stay relative and
+# are read from the installed extension (they are packaged).
 # `vsce package` runs the `vscode:prepublish` script (the production bundle).
 npx --no-install vsce package --target "$target" --no-dependencies \
-  --baseContentUrl "$repo/blob/HEAD/editors/vscode" \
-  --baseImagesUrl "$repo/raw/HEAD/editors/vscode" \
+  --allow-missing-repository --no-rewrite-relative-links \
   --out "$out" </dev/null
 echo "$out"

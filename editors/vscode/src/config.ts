@@ -5,50 +5,27 @@ export interface RuleInfo {
 }
 
 /**
- * The rules the server knows (their names are the LSP diagnostics' `code`),
- * as `orgplan explain --list` prints them; used when the server cannot be asked.
+ * Reads the rules as `orgplan explain --format json` gives them (every rule,
+ * with its default severity and summary among other fields).
  */
-export const RULES: readonly RuleInfo[] = [
-  { name: "syntax-error", severity: "error", summary: "The text does not parse." },
-  { name: "unknown-block", severity: "error", summary: "A block of a kind the language does not have, or in a place it does not belong." },
-  { name: "unknown-property", severity: "error", summary: "A key that the block's kind does not have." },
-  { name: "duplicate-property", severity: "error", summary: "A key given twice in one block." },
-  { name: "invalid-value", severity: "error", summary: "A value of the wrong type, or outside its set." },
-  { name: "undefined-reference", severity: "error", summary: "A leader or team that no file declares, or an id of the wrong kind." },
-  { name: "duplicate-definition", severity: "error", summary: "Two declarations with one id, in one file or across files." },
-  { name: "invalid-config", severity: "error", summary: "`orgplan.toml` has a problem: bad TOML, an unknown rule or setting, or a bad level." },
-  { name: "initiative-without-leader", severity: "error", summary: "An initiative names no leader." },
-  { name: "leader-not-single-threaded", severity: "error", summary: "A leader leads more than one initiative." },
-  { name: "part-time-leader", severity: "warning", summary: "A leader's allocation is under 100%, or they carry other duties; an error on a critical initiative." },
-  { name: "team-not-single-threaded", severity: "error", summary: "A team serves more than one initiative." },
-  { name: "orphan-team", severity: "warning", summary: "A non-functional team serves no initiative." },
-  { name: "incomplete-team", severity: "warning", summary: "A team lacks a role it needs to deliver on its own (by default engineering, qa, design and product; configurable)." },
-  { name: "unowned-dependency", severity: "warning", summary: "A dependency with no owner, or owned by someone outside the depending team." },
-  { name: "dependency-without-plan", severity: "warning", summary: "A dependency with no de-coupling plan." },
-  { name: "dependency-cycle", severity: "error", summary: "Teams depend on each other in a cycle." },
-  { name: "too-many-dependencies", severity: "warning", summary: "A team depends on more teams than the configured threshold (default 3)." },
-  { name: "cross-initiative-dependency", severity: "warning", summary: "A team depends on a team of another initiative: the initiatives are coupled." },
-  { name: "ownership-reporting-mismatch", severity: "warning", summary: "`model: ownership`, but a team reports to someone other than the initiative's leader." },
-  { name: "leadership-model-mismatch", severity: "info", summary: "`model: leadership`, yet every team reports to the leader: it is really ownership." },
-  { name: "layered-approvals", severity: "warning", summary: "Decisions reviewed at more than one level." },
-  { name: "external-approval", severity: "warning", summary: "Work needs approval from another team, or from someone outside the initiative, to ship." },
-  { name: "missing-metrics", severity: "warning", summary: "An initiative has no metrics." },
-  { name: "missing-scope", severity: "warning", summary: "An initiative has no scope: its bounded context is undefined." },
-];
-
-export const RULE_NAME = /^[a-z][a-z0-9-]*$/;
-
-/** Reads the rule table printed by `orgplan explain --list`. */
-export function parseRuleList(text: string): RuleInfo[] {
+export function parseRuleJson(text: string): RuleInfo[] {
+  const data: unknown = JSON.parse(text);
+  if (!Array.isArray(data)) {
+    return [];
+  }
   const rules: RuleInfo[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s+([a-z][a-z0-9-]*)\s+(error|warning|info|hint|off)\s+(.*)$/.exec(line);
-    if (m) {
-      rules.push({ name: m[1], severity: m[2], summary: m[3].trim() });
+  for (const r of data as unknown[]) {
+    if (r !== null && typeof r === "object") {
+      const { name, default_severity: severity, summary } = r as Record<string, unknown>;
+      if (typeof name === "string" && typeof severity === "string" && typeof summary === "string") {
+        rules.push({ name, severity, summary });
+      }
     }
   }
   return rules;
 }
+
+export const RULE_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
  * Drops `null` (the "unset" default of several settings) from what is sent to

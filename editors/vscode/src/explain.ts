@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type { RuleInfo } from "./config";
-import { RULES, RULE_NAME, parseRuleList } from "./config";
+import { RULE_NAME, parseRuleJson } from "./config";
+import { RULES } from "./rules.generated";
 import { runServerCommand } from "./server";
 
 /** Read-only documents `orgplan-explain:/RULE.md` holding `orgplan explain RULE`. */
@@ -14,11 +15,11 @@ function ruleOf(uri: vscode.Uri): string {
   return uri.path.replace(/^\//, "").replace(/\.md$/, "");
 }
 
-/** The server's rules (`orgplan explain --list`), or the built-in list. */
+/** The server's rules (`orgplan explain --format json`), or the built-in list. */
 async function listRules(binary: string | undefined): Promise<readonly RuleInfo[]> {
   if (binary !== undefined) {
     try {
-      const rules = parseRuleList(await runServerCommand(binary, ["explain", "--list"]));
+      const rules = parseRuleJson(await runServerCommand(binary, ["explain", "--format", "json"]));
       if (rules.length > 0) {
         return rules;
       }
@@ -145,6 +146,24 @@ export async function explainRule(arg: unknown, binary: string | undefined): Pro
     await vscode.languages.setTextDocumentLanguage(doc, "markdown");
     await vscode.window.showTextDocument(doc, { preview: true });
   }
+}
+
+/**
+ * Makes the rule name of each orgplan diagnostic a link to the rule's text
+ * (`orgplan-explain:/RULE.md`, which this extension serves), unless the
+ * server already links it to the organisation's published docs.
+ */
+export function withExplainLinks(diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] {
+  for (const d of diagnostics) {
+    const code = d.code;
+    if (d.source === "orgplan" && (typeof code === "string" || typeof code === "number")) {
+      const rule = String(code);
+      if (RULE_NAME.test(rule)) {
+        d.code = { value: rule, target: explainUri(rule) };
+      }
+    }
+  }
+  return diagnostics;
 }
 
 /** "Explain rule …" on every orgplan diagnostic, next to the server's quick fixes. */

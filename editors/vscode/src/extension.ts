@@ -11,7 +11,7 @@ import { LanguageClient, State, TransportKind } from "vscode-languageclient/node
 import { withoutNulls } from "./config";
 import type { Found } from "./summary";
 import { checkSummary } from "./summary";
-import { EXPLAIN_SCHEME, ExplainActions, ExplainProvider, explainRule } from "./explain";
+import { EXPLAIN_SCHEME, ExplainActions, ExplainProvider, explainRule, withExplainLinks } from "./explain";
 import type { ServerBinary } from "./server";
 import { ServerNotFoundError, findServer, runServerCommand } from "./server";
 
@@ -157,6 +157,8 @@ class Extension implements vscode.Disposable {
       outputChannel: quietExit(this.output),
       traceOutputChannel: this.traceOutput,
       middleware: {
+        // A rule's name opens its text, as shipped (no address is made up).
+        handleDiagnostics: (uri, diagnostics, next) => next(uri, withExplainLinks(diagnostics)),
         workspace: {
           // The server reads section `orgplan` via workspace/configuration.
           configuration: async (params, token, next) => {
@@ -215,10 +217,10 @@ class Extension implements vscode.Disposable {
   }
 }
 
-/** What of the `orgplan` settings the server cares about. */
+/** The `orgplan` settings, as `workspace/configuration` answers them. */
 function settingsForServer(): unknown {
   const c = vscode.workspace.getConfiguration("orgplan");
-  return { rules: c.get("rules"), team: c.get("team") };
+  return { rules: c.get("rules"), team: c.get("team"), docs: c.get("docs") };
 }
 
 /** How the message of *Show Server Version* says where the binary is from. */

@@ -198,6 +198,14 @@ pub struct Descriptor {
     pub lua_type: fn() -> &'static str,
 }
 
+impl Descriptor {
+    /// The description on one line.
+    pub fn description(&self) -> String {
+        let words: Vec<&str> = self.doc.split_whitespace().collect();
+        words.join(" ")
+    }
+}
+
 /// Declares the settings: the struct, its reader and [`ALL`].
 macro_rules! settings {
     ($(
@@ -248,8 +256,8 @@ macro_rules! settings {
 
 settings! {
     /// Level per rule, used where the workspace's `orgplan.toml` sets none:
-    /// `error`, `warning`, `info`, `hint` or `off`. Keys are rule names (see
-    /// **orgplan: Explain Rule…**).
+    /// `error`, `warning`, `info`, `hint` or `off`. Keys are rule names
+    /// (`orgplan explain --list`).
     rules: RuleLevels = "rules", scope "resource", default json!({});
     /// Roles a team needs to deliver on its own (rule `incomplete-team`), used
     /// when the workspace's `orgplan.toml` sets none. Unset: `engineering`,
@@ -263,7 +271,8 @@ settings! {
     /// links to its rule at `BASE/rules.md#RULE` (or, when the address has a
     /// `{rule}`, to the address with the rule's name in its place). Used when
     /// the workspace's `orgplan.toml` sets no `[docs] base-url`. Unset: no
-    /// link is sent, and the rule's text is shown by **orgplan: Explain Rule…**.
+    /// address is sent, and the editor shows the rule's text as shipped
+    /// (`orgplan explain RULE`).
     docs_base_url: BaseUrl = "docs.baseUrl", scope "resource", default Value::Null;
 }
 

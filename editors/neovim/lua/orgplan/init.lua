@@ -234,6 +234,89 @@ function M.commands.insert_snippet(command, ctx)
   vim.wo.virtualedit = ve
 end
 
+--- The server binary: the first word of the `orgplan` LSP config's `cmd`.
+---@return string
+function M.binary()
+  local cfg = vim.lsp.config and vim.lsp.config.orgplan
+  local cmd = cfg and cfg.cmd
+  if type(cmd) == 'table' and type(cmd[1]) == 'string' then
+    return cmd[1]
+  end
+  return 'orgplan'
+end
+
+--- Rule names starting with `lead` (from `orgplan explain --format json`).
+---@param lead? string
+---@return string[]
+function M.rule_names(lead)
+  local res = vim.system({ M.binary(), 'explain', '--format', 'json' }, { text = true }):wait()
+  local ok, rules = pcall(vim.json.decode, res.stdout or '')
+  local names = {}
+  if res.code == 0 and ok and type(rules) == 'table' then
+    for _, r in ipairs(rules) do
+      if type(r.name) == 'string' and vim.startswith(r.name, lead or '') then
+        names[#names + 1] = r.name
+      end
+    end
+  end
+  return names
+end
+
+--- The rule of the orgplan diagnostic under the cursor, else on its line.
+---@return string?
+local function rule_at_cursor()
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local on_line
+  for _, d in ipairs(vim.diagnostic.get(0, { lnum = row - 1 })) do
+    if d.source == 'orgplan' and type(d.code) == 'string' then
+      if col >= d.col and (d.end_lnum ~= d.lnum or col < d.end_col) then
+        return d.code
+      end
+      on_line = on_line or d.code
+    end
+  end
+  return on_line
+end
+
+--- Shows `orgplan explain RULE` (the rule's text as shipped) in a read-only
+--- Markdown window; without `rule`, the rule of the diagnostic at the cursor.
+---@param rule? string
+---@return integer? buf
+function M.explain(rule)
+  rule = rule or rule_at_cursor()
+  if not rule then
+    vim.notify('orgplan: no rule given and no orgplan diagnostic here (:OrgplanExplain RULE)', vim.log.levels.WARN)
+    return nil
+  end
+  local ok, res = pcall(function()
+    return vim.system({ M.binary(), 'explain', rule }, { text = true }):wait()
+  end)
+  if not ok or res.code ~= 0 then
+    local why = ok and vim.trim(res.stderr or '') or tostring(res)
+    vim.notify('orgplan explain ' .. rule .. ': ' .. why, vim.log.levels.ERROR)
+    return nil
+  end
+  local name = 'orgplan-explain://' .. rule
+  local buf = vim.fn.bufnr(name)
+  if buf < 0 then
+    buf = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(buf, name)
+  end
+  vim.bo[buf].modifiable = true
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, vim.split(vim.trim(res.stdout), '\n', { plain = true }))
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].filetype = 'markdown'
+  local win = vim.fn.bufwinid(buf)
+  if win < 0 then
+    vim.cmd('split')
+    vim.api.nvim_win_set_buf(0, buf)
+  else
+    vim.api.nvim_set_current_win(win)
+  end
+  return buf
+end
+
 --- Called on LspAttach of the orgplan client (see plugin/orgplan.lua): turns
 --- on what Neovim leaves off by default, when the server offers it.
 ---@param client vim.lsp.Client

@@ -2,7 +2,8 @@
 // bundled by esbuild and run with `node --test` from test/run.sh.
 import * as assert from "node:assert/strict";
 import { test } from "node:test";
-import { RULES, RULE_NAME, parseRuleList, withoutNulls } from "../../src/config";
+import { RULE_NAME, parseRuleJson, withoutNulls } from "../../src/config";
+import { RULES } from "../../src/rules.generated";
 
 void test("withoutNulls drops unset settings, deeply", () => {
   const settings = {
@@ -20,25 +21,17 @@ void test("withoutNulls drops unset settings, deeply", () => {
   assert.deepEqual(withoutNulls([1, null, { a: null }]), [1, null, {}]);
 });
 
-void test("parseRuleList reads `orgplan explain --list`", () => {
-  const text = [
-    "Structure rules:",
-    "  syntax-error                  error    The text does not parse.",
-    "",
-    "Principles:",
-    "  leadership-model-mismatch     info     `model: leadership`, yet every team reports to the leader.",
-    "",
-    "Run `orgplan explain RULE` for a rule's principle, questions and fix.",
-  ].join("\n");
-  assert.deepEqual(parseRuleList(text), [
-    { name: "syntax-error", severity: "error", summary: "The text does not parse." },
-    {
-      name: "leadership-model-mismatch",
-      severity: "info",
-      summary: "`model: leadership`, yet every team reports to the leader.",
-    },
+void test("parseRuleJson reads `orgplan explain --format json`", () => {
+  const text = JSON.stringify([
+    { name: "syntax-error", default_severity: "error", summary: "The text does not parse.", group: "structure" },
+    { name: "leadership-model-mismatch", default_severity: "info", summary: "`model: leadership`." },
+    { name: 3, default_severity: "error", summary: "not a rule" },
   ]);
-  assert.deepEqual(parseRuleList("no rules here\n"), []);
+  assert.deepEqual(parseRuleJson(text), [
+    { name: "syntax-error", severity: "error", summary: "The text does not parse." },
+    { name: "leadership-model-mismatch", severity: "info", summary: "`model: leadership`." },
+  ]);
+  assert.deepEqual(parseRuleJson("{}"), []);
 });
 
 void test("the built-in rules have kebab-case names and known severities", () => {
