@@ -479,6 +479,54 @@ fn folding_inlay_hints_and_code_lens() {
     e.done();
 }
 
+/// `inlayHints.enable` and `codeLens.enable` switch the features off, from
+/// `initializationOptions` or the settings; a change asks the client to
+/// fetch them again.
+#[test]
+fn settings_switch_inlay_hints_and_code_lenses_off_and_on() {
+    let off = json!({ "inlayHints": { "enable": false }, "codeLens": { "enable": false } });
+    let mut e = Env::with(Init {
+        init_options: off.clone(),
+        settings: off,
+        ..Init::default()
+    });
+    let uri = e.open("retail.orgplan", RETAIL);
+    let hints_params = json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 30, "character": 0 } } });
+    let lens_params = json!({ "textDocument": { "uri": uri } });
+    assert_eq!(
+        e.request("textDocument/inlayHint", hints_params.clone()),
+        json!([])
+    );
+    assert_eq!(
+        e.request("textDocument/codeLens", lens_params.clone()),
+        json!([])
+    );
+
+    *e.c.settings.lock().unwrap() = json!({});
+    e.c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let refreshed = |c: &Client, m: &str| c.server_requests.iter().any(|r| r["method"] == m);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !(refreshed(&e.c, "workspace/inlayHint/refresh")
+        && refreshed(&e.c, "workspace/codeLens/refresh"))
+    {
+        assert!(std::time::Instant::now() < deadline, "no refresh requests");
+        e.c.drain(std::time::Duration::from_millis(50));
+    }
+    let hints = e.request("textDocument/inlayHint", hints_params);
+    assert!(
+        hints
+            .to_string()
+            .contains("1/4 roles · no qa, design, product"),
+        "{hints}"
+    );
+    let lens = e.request("textDocument/codeLens", lens_params);
+    assert_ne!(lens, json!([]));
+    e.done();
+}
+
 #[test]
 fn positions_in_utf8_and_utf16_around_wide_characters() {
     for enc in ["utf-8", "utf-16"] {

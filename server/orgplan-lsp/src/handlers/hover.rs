@@ -1,12 +1,20 @@
 //! textDocument/hover
 
 use super::Snap;
+use crate::capabilities::EXPLAIN_RULE_COMMAND;
 use orgplan_analysis::ide::hover;
 use tower_lsp_server::lsp_types::{Hover, HoverContents, HoverParams};
 
+/// The hover; a finding's rule links to the client's *Explain Rule*
+/// command when it announced one, else names `orgplan explain RULE`.
 pub fn hover(snap: &Snap, params: &HoverParams) -> Option<Hover> {
     let offset = snap.offset(params.text_document_position_params.position);
-    let h = hover::hover(snap.ws, &snap.analysis, snap.file, offset)?;
+    let link = if snap.session.support.explain_rule_command {
+        hover::RuleLink::Command(EXPLAIN_RULE_COMMAND)
+    } else {
+        hover::RuleLink::Cli
+    };
+    let h = hover::hover(snap.ws, &snap.analysis, snap.file, offset, link)?;
     Some(Hover {
         contents: HoverContents::Markup(crate::markup::content(
             h.markdown,
