@@ -6,10 +6,12 @@ use orgplan_analysis::ide::hover;
 use tower_lsp_server::lsp_types::{Hover, HoverContents, HoverParams};
 
 /// The hover; a finding's rule links to the client's *Explain Rule*
-/// command when it announced one, else names `orgplan explain RULE`.
+/// command when it announced one (and takes Markdown), else names
+/// `orgplan explain RULE`.
 pub fn hover(snap: &Snap, params: &HoverParams) -> Option<Hover> {
     let offset = snap.offset(params.text_document_position_params.position);
-    let link = if snap.session.support.explain_rule_command {
+    let support = &snap.session.support;
+    let link = if support.explain_rule_command && support.hover_markdown {
         hover::RuleLink::Command(EXPLAIN_RULE_COMMAND)
     } else {
         hover::RuleLink::Cli
