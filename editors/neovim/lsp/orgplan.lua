@@ -19,11 +19,21 @@ return {
   },
   -- Commands the plugin runs on the client side (plugin/orgplan.lua
   -- registers them in vim.lsp.commands): the server then lists a key's
-  -- values once the key is accepted, and gives quick fixes that declare a
-  -- leader or team with tab stops.
+  -- values once the key is accepted, gives quick fixes that declare a
+  -- leader or team with tab stops, and makes the checklist lens list the
+  -- checklist and a team's lenses list the teams. (Not `orgplan.explainRule`:
+  -- a hover float cannot run a link, so hovers name `orgplan explain RULE`,
+  -- which :OrgplanExplain shows.)
   capabilities = {
     experimental = {
-      commands = { commands = { 'editor.action.triggerSuggest', 'orgplan.insertSnippet' } },
+      commands = {
+        commands = {
+          'editor.action.triggerSuggest',
+          'orgplan.insertSnippet',
+          'orgplan.showChecklist',
+          'orgplan.showReferences',
+        },
+      },
     },
   },
 }
