@@ -21,9 +21,17 @@ const LANGUAGE_ID = "orgplan";
  * Commands the extension runs itself when the server puts them in an answer,
  * declared to the server as `experimental.commands.commands` (the convention
  * rust-analyzer's clients follow): after a key is accepted, list its values;
- * insert a quick fix's new block as a snippet.
+ * insert a quick fix's new block as a snippet; a finding's hover links to
+ * *Explain Rule*; the checklist lens lists the checklist; a team's lenses
+ * peek at the teams it depends on or that depend on it.
  */
-export const CLIENT_COMMANDS = ["editor.action.triggerSuggest", "orgplan.insertSnippet"];
+export const CLIENT_COMMANDS = [
+  "editor.action.triggerSuggest",
+  "orgplan.insertSnippet",
+  "orgplan.explainRule",
+  "orgplan.showChecklist",
+  "orgplan.showReferences",
+];
 
 class ClientCommands implements StaticFeature {
   fillClientCapabilities(capabilities: ClientCapabilities): void {
@@ -44,6 +52,113 @@ interface SnippetArgument {
   uri: string;
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
   snippet: string;
+}
+
+interface LspPosition {
+  line: number;
+  character: number;
+}
+interface LspLocation {
+  uri: string;
+  range: { start: LspPosition; end: LspPosition };
+}
+
+function asLocation(l: LspLocation): vscode.Location {
+  const { start, end } = l.range;
+  return new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(start.line, start.character, end.line, end.character));
+}
+
+/**
+ * The hover without the paragraphs that repeat the message of an orgplan
+ * diagnostic at the position (the workbench shows those itself).
+ */
+function withoutFindingMessages(hover: vscode.Hover, document: vscode.TextDocument, position: vscode.Position): vscode.Hover {
+  const messages = new Set(
+    vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d.source === "orgplan" && d.range.start.isBeforeOrEqual(position) && position.isBeforeOrEqual(d.range.end))
+      .map((d) => d.message),
+  );
+  if (messages.size === 0) {
+    return hover;
+  }
+  const contents = hover.contents.map((c) => {
+    if (!(c instanceof vscode.MarkdownString)) {
+      return c;
+    }
+    const kept = new vscode.MarkdownString(
+      c.value
+        .split("\n\n")
+        .filter((p) => !messages.has(p.trim()))
+        .join("\n\n"),
+      c.supportThemeIcons,
+    );
+    kept.isTrusted = c.isTrusted;
+    kept.supportHtml = c.supportHtml;
+    kept.baseUri = c.baseUri;
+    return kept;
+  });
+  return new vscode.Hover(contents, hover.range);
+}
+
+/** The argument of `orgplan.showChecklist`, as the checklist lens sends it. */
+interface ChecklistArgument {
+  title: string;
+  items: {
+    label: string;
+    question: string;
+    answer: "pass" | "fail" | "unchecked";
+    why: string;
+    location: LspLocation | null;
+    findings: { message: string; location: LspLocation | null }[];
+  }[];
+}
+
+interface ChecklistPick extends vscode.QuickPickItem {
+  location?: LspLocation | null;
+}
+
+/**
+ * `orgplan.showChecklist`: the initiative's checklist as a quick pick, each
+ * question passed or failed with why (a failed one also lists each finding
+ * that fails it); picking one goes to the place to look or to fix.
+ */
+async function showChecklist(arg: ChecklistArgument): Promise<void> {
+  const picks: ChecklistPick[] = [];
+  for (const item of arg.items) {
+    const several = item.findings.length > 1;
+    picks.push({
+      label: item.label,
+      description: several ? `${item.findings.length} findings` : item.why,
+      detail: item.question,
+      location: item.location,
+    });
+    if (several) {
+      for (const f of item.findings) {
+        picks.push({ label: `$(arrow-small-right) ${f.message}`, location: f.location });
+      }
+    }
+  }
+  const chosen = await vscode.window.showQuickPick(picks, {
+    title: arg.title,
+    placeHolder: "Go to a question's place",
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (chosen?.location) {
+    const l = asLocation(chosen.location);
+    await vscode.window.showTextDocument(l.uri, { selection: l.range });
+  }
+}
+
+/** `orgplan.showReferences`: places shown as references are (a peek). */
+async function showReferences(uri: string, position: LspPosition, locations: LspLocation[]): Promise<void> {
+  await vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(uri),
+    new vscode.Position(position.line, position.character),
+    locations.map(asLocation),
+  );
 }
 
 /** Replaces a range of a document with a snippet, at its first tab stop. */
@@ -155,8 +270,16 @@ class Extension implements vscode.Disposable {
       },
       initializationOptions: withoutNulls(settingsForServer()),
       outputChannel: quietExit(this.output),
+      // Hovers link to *Explain Rule* (and nothing else may run from them).
+      markdown: { isTrusted: { enabledCommands: ["orgplan.explainRule"] } },
       traceOutputChannel: this.traceOutput,
       middleware: {
+        // VS Code shows a finding's message above the hover already: the
+        // server's hover says it once more for other editors, not here.
+        provideHover: async (document, position, token, next) => {
+          const hover = await next(document, position, token);
+          return hover ? withoutFindingMessages(hover, document, position) : hover;
+        },
         workspace: {
           // The server reads section `orgplan` via workspace/configuration.
           configuration: async (params, token, next) => {
@@ -218,7 +341,12 @@ class Extension implements vscode.Disposable {
 /** What of the `orgplan` settings the server cares about. */
 function settingsForServer(): unknown {
   const c = vscode.workspace.getConfiguration("orgplan");
-  return { rules: c.get("rules"), team: c.get("team") };
+  return {
+    rules: c.get("rules"),
+    team: c.get("team"),
+    inlayHints: c.get("inlayHints"),
+    codeLens: c.get("codeLens"),
+  };
 }
 
 /** How the message of *Show Server Version* says where the binary is from. */
@@ -285,6 +413,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("orgplan.stopServer", () => e.stop()),
     vscode.commands.registerCommand("orgplan.insertSnippet", insertSnippet),
+    vscode.commands.registerCommand("orgplan.showChecklist", showChecklist),
+    vscode.commands.registerCommand("orgplan.showReferences", (uri: string, position: LspPosition, locations: LspLocation[]) =>
+      showReferences(uri, position, locations),
+    ),
     vscode.commands.registerCommand("orgplan.showOutput", () => e.output.show(true)),
     vscode.commands.registerCommand("orgplan.explainRule", async (arg: unknown) => {
       if (!e.server) {

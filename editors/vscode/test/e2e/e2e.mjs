@@ -661,6 +661,141 @@ async function main() {
     }
   });
 
+  // A second plan, healthy but for one team that lacks a role, with a
+  // dependency on a functional team: its lenses and hints are tested here.
+  const TAX = `leader lee "Lee Chan" {
+  title: "Director, Tax"
+}
+
+initiative tax "Tax" {
+  leader: lee
+  model: ownership
+  scope: "Tax filings"
+  metrics: "Filings on time"
+  teams: filing
+}
+
+team filing "Filing" {
+  reports_to: lee
+  roles: engineering, qa, design
+  depends_on legal {
+    owner: filing
+    plan: "Shared templates"
+  }
+}
+
+team legal "Legal" {
+  functional: true
+}
+`;
+  const TAX_LINES = TAX.split("\n");
+  const taxLine = (needle) => TAX_LINES.findIndex((l) => l.includes(needle)) + 1;
+  const viewText = async () => ((await page.locator(".view-lines").innerText().catch(() => "")) ?? "").replace(/\u00a0/g, " ");
+  const lensLink = (text) => page.locator(".codelens-decoration a", { hasText: text }).first();
+  const until = async (pred, what) => {
+    const deadline = Date.now() + STEP_TIMEOUT;
+    while (Date.now() < deadline) {
+      if (await pred()) {
+        return;
+      }
+      await page.waitForTimeout(300);
+    }
+    throw new Error(what);
+  };
+  fs.writeFileSync(path.join(workspace, "tax.orgplan"), TAX);
+
+  await check("the checklist lens lists the questions and goes to the one picked", async () => {
+    await quickOpen("tax.orgplan");
+    const lens = lensLink("single-threaded checklist");
+    await lens.waitFor({ state: "visible" });
+    const title = await lens.innerText();
+    if (!title.includes("8/9")) {
+      throw new Error(`the lens says ${JSON.stringify(title)}, not 8/9`);
+    }
+    await lens.click();
+    const widget = page.locator(".quick-input-widget");
+    await widget.locator(".monaco-list-row").first().waitFor({ state: "visible" });
+    const text = await widget.innerText();
+    if (!text.includes("✓ One leader, on this alone") || !text.includes("✗ Teams ship on their own")) {
+      throw new Error(`the checklist shows ${JSON.stringify(text.slice(0, 600))}`);
+    }
+    await page.screenshot({ path: path.join(OUT, "checklist.png") });
+    await widget.locator("input").fill("Teams ship");
+    await page.waitForTimeout(300);
+    await page.keyboard.press("Enter");
+    // The finding that fails the question: on the team that lacks a role.
+    await page.locator(".statusbar-item", { hasText: `Ln ${taxLine("team filing")},` }).first().waitFor();
+  });
+  await closeWidgets();
+
+  await check("a team's dependency lenses peek at the teams", async () => {
+    for (const [text, expect] of [
+      ["depends on 1 team", "legal"],
+      ["depended on by 1 team", "depends_on legal"],
+    ]) {
+      // Closed peeks may stay in the page, hidden: the one shown.
+      const peek = page.locator(".peekview-widget:visible").first();
+      // Lenses are drawn again as a peek closes: a click may land on the old one.
+      for (let attempt = 0; attempt < 3 && !(await peek.isVisible()); attempt++) {
+        const lens = lensLink(text);
+        await lens.waitFor({ state: "visible" });
+        await page.waitForTimeout(500);
+        await lens.click();
+        await peek.waitFor({ state: "visible", timeout: 5_000 }).catch(() => {});
+      }
+      await peek.waitFor({ state: "visible" });
+      await until(async () => (await peek.innerText()).includes(expect), `the peek for "${text}" does not show ${expect}`);
+      await page.screenshot({ path: path.join(OUT, `peek-${text.replace(/ /g, "-")}.png`) });
+      await closeWidgets();
+      await page.locator(".peekview-widget:visible").waitFor({ state: "detached" });
+    }
+  });
+
+  await check("inlay hints only where they inform", async () => {
+    await goTo(taxLine("teams: filing"), 1);
+    await until(async () => (await viewText()).includes("3/4 roles · no product"), "no hint after the incomplete team");
+    const text = await viewText();
+    if (/leads 1|4\/4 roles/.test(text)) {
+      throw new Error(`a healthy line has a hint: ${JSON.stringify(text.slice(0, 400))}`);
+    }
+  });
+
+  await check("hover on a finding: the message once, the principle, a link to Explain Rule", async () => {
+    await goTo(taxLine("team filing"), TAX_LINES[taxLine("team filing") - 1].indexOf("filing") + 2);
+    await page.keyboard.press(`${mod}+K`);
+    await page.keyboard.press(`${mod}+I`);
+    const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: "incomplete-team" }).first();
+    await hover.waitFor({ state: "visible" });
+    const link = hover.locator("a", { hasText: "Explain" }).first();
+    await link.waitFor({ state: "visible" });
+    const text = await hover.innerText();
+    if ((text.match(/lacks/g) ?? []).length !== 1 || text.includes("How to fix")) {
+      throw new Error(`the hover is not short: ${JSON.stringify(text.slice(0, 600))}`);
+    }
+    await page.screenshot({ path: path.join(OUT, "hover-finding.png") });
+    await link.click();
+    await page.locator(".tab", { hasText: "incomplete-team" }).waitFor();
+  });
+  await closeWidgets();
+  await quickOpen("tax.orgplan");
+
+  await check("orgplan.inlayHints.enable and orgplan.codeLens.enable turn hints and lenses off and on", async () => {
+    const folderSettings = path.join(workspace, ".vscode", "settings.json");
+    fs.mkdirSync(path.dirname(folderSettings), { recursive: true });
+    fs.writeFileSync(folderSettings, JSON.stringify({ "orgplan.inlayHints.enable": false, "orgplan.codeLens.enable": false }));
+    await until(
+      async () => !(await viewText()).includes("roles · no") && (await page.locator(".codelens-decoration a").count()) === 0,
+      "hints or lenses stay on",
+    );
+    await page.screenshot({ path: path.join(OUT, "hints-lenses-off.png") });
+    fs.writeFileSync(folderSettings, JSON.stringify({}));
+    await until(
+      async () => (await viewText()).includes("3/4 roles · no product") && (await lensLink("single-threaded checklist").count()) > 0,
+      "hints or lenses do not come back",
+    );
+  });
+  fs.rmSync(path.join(workspace, "tax.orgplan"), { force: true });
+
   await check("Explain Rule opens the rule's documentation", async () => {
     await runCommand("orgplan: Explain Rule");
     const input = page.locator(".quick-input-widget input");
