@@ -472,8 +472,9 @@ pub fn owned(m: &Model, t: usize, d: &crate::model::Dependency) -> bool {
         .any(|&i| m.initiatives[i].leader.as_ref().and_then(|r| r.target) == Some(owner))
 }
 
-/// Puts each finding on the node whose block holds it, and on the edge
-/// written where it points.
+/// Puts each finding on the node whose block holds it, on the edge
+/// written where it points, and, for a `leader:` or `teams:` reference, on
+/// the node it names.
 fn place_findings(analysis: &Analysis, g: &mut Graph) {
     let blocks = block_index(g);
     // Per node, the edges written in its block.
@@ -509,6 +510,15 @@ fn place_findings(analysis: &Analysis, g: &mut Graph) {
             .min_by_key(|&ei| g.edges[ei].place.map(|p| p.range.len()));
         if let Some(ei) = best {
             g.edges[ei].marks.add(f);
+            // A finding on `leader: x` or `teams: …, x` is about x too (a
+            // part-time leader, a team on two initiatives).
+            let e = &g.edges[ei];
+            if matches!(e.kind, EdgeKind::Leads | EdgeKind::Serves) {
+                let other = if e.from == n { e.to } else { e.from };
+                if other != n {
+                    g.nodes[other].marks.add(f);
+                }
+            }
         }
     }
 }

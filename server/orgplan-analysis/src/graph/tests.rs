@@ -318,7 +318,14 @@ proptest! {
             check_svg(&f, &focus(&whole, at, depth));
         }
         // Every finding inside a block is on its node.
-        let placed: usize = whole.nodes.iter().map(|n| n.marks.count).sum();
+        let on = finding_nodes(&f.analysis, &whole);
+        for (finding, node) in f.analysis.findings.iter().zip(&on) {
+            match node {
+                Some(n) => prop_assert!(whole.nodes[*n].marks.rules.contains(&finding.rule)),
+                None => prop_assert!(whole.unplaced.rules.contains(&finding.rule)),
+            }
+        }
+        let placed = on.iter().filter(|n| n.is_some()).count();
         prop_assert_eq!(placed + whole.unplaced.count, f.analysis.findings.len());
     }
 }
