@@ -196,7 +196,7 @@ fn finding_item(s: &mut String, ws: &Workspace, f: &Finding) {
 pub fn render(ws: &Workspace, analysis: &Analysis, overview: bool) -> String {
     let m = &analysis.model;
     let whole = graph::build(analysis, View::Whole);
-    let picture = if overview || whole.nodes.len() > OVERVIEW_PAST {
+    let picture = if overview || graph::entity_count(analysis) > OVERVIEW_PAST {
         graph::build(analysis, View::Overview)
     } else {
         whole.clone()

@@ -2,6 +2,7 @@
 //! `--format json` and the language server's `orgplan/graph` request write
 //! (docs/graph.md describes it). Serializable; the callers pick the format.
 
+use super::svg::FileNamer;
 use super::{Graph, Marks};
 use crate::position::to_human;
 use crate::text::Loc;
@@ -106,11 +107,15 @@ fn findings(m: &Marks) -> FindingsDoc {
 
 /// A place in the terms above.
 pub fn place(ws: &Workspace, loc: Loc) -> Option<PlaceDoc> {
+    place_named(ws, &|f| ws.path(f).map(str::to_string), loc)
+}
+
+fn place_named(ws: &Workspace, name: &FileNamer, loc: Loc) -> Option<PlaceDoc> {
     let lines = ws.lines(loc.file)?;
     let (line, column) = to_human(&lines, loc.range.start());
     let (end_line, end_column) = to_human(&lines, loc.range.end());
     Some(PlaceDoc {
-        file: ws.path(loc.file)?.to_string(),
+        file: name(loc.file)?,
         start: loc.range.start(),
         end: loc.range.end(),
         line,
@@ -122,6 +127,11 @@ pub fn place(ws: &Workspace, loc: Loc) -> Option<PlaceDoc> {
 
 /// The document of `g`.
 pub fn doc(g: &Graph, ws: &Workspace) -> GraphDoc {
+    doc_named(g, ws, &|f| ws.path(f).map(str::to_string))
+}
+
+/// [`doc`], with files named by `name` (a server names them by URI).
+pub fn doc_named(g: &Graph, ws: &Workspace, name: &FileNamer) -> GraphDoc {
     GraphDoc {
         version: VERSION,
         caption: g.caption.clone(),
@@ -136,8 +146,8 @@ pub fn doc(g: &Graph, ws: &Workspace) -> GraphDoc {
                 detail: n.detail.clone(),
                 teams: matches!(n.kind, super::NodeKind::Group | super::NodeKind::Unassigned)
                     .then_some(n.teams),
-                place: n.place.and_then(|p| place(ws, p)),
-                extent: n.extent.and_then(|p| place(ws, p)),
+                place: n.place.and_then(|p| place_named(ws, name, p)),
+                extent: n.extent.and_then(|p| place_named(ws, name, p)),
                 status: n.marks.status().as_str(),
                 findings: findings(&n.marks),
             })
@@ -149,7 +159,7 @@ pub fn doc(g: &Graph, ws: &Workspace) -> GraphDoc {
                 from: g.nodes[e.from].key.clone(),
                 to: g.nodes[e.to].key.clone(),
                 kind: e.kind.as_str(),
-                place: e.place.and_then(|p| place(ws, p)),
+                place: e.place.and_then(|p| place_named(ws, name, p)),
                 status: e.marks.status().as_str(),
                 count: e.count,
                 unowned: e.unowned,

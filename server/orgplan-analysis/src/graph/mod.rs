@@ -298,6 +298,13 @@ impl Graph {
     }
 }
 
+/// How many nodes the whole plan has (leaders, initiatives and teams;
+/// undeclared names aside): to choose the overview for a large plan.
+pub fn entity_count(analysis: &Analysis) -> usize {
+    let m = &analysis.model;
+    m.leaders.len() + m.initiatives.len() + m.teams.len()
+}
+
 /// The graph of a workspace's analysis, in `view`.
 pub fn build(analysis: &Analysis, view: View) -> Graph {
     let whole = whole(analysis);

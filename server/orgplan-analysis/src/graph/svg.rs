@@ -10,7 +10,11 @@
 
 use super::layout::{text_width, Layout, Rect};
 use super::{escape_xml as esc, EdgeKind, Graph, NodeKind, Status};
+use crate::text::FileId;
 use crate::Workspace;
+
+/// How output names a file.
+pub type FileNamer<'a> = dyn Fn(FileId) -> Option<String> + 'a;
 use std::fmt::Write as _;
 
 /// The style of the picture: classes over custom properties with light
@@ -72,6 +76,11 @@ const LEGEND_W: f64 = 900.0;
 
 /// The SVG of `g` laid out as `l`. `ws` names the files for `data-file`.
 pub fn render(g: &Graph, l: &Layout, ws: &Workspace, opts: &Options) -> String {
+    render_named(g, l, &|f| ws.path(f).map(str::to_string), opts)
+}
+
+/// [`render`], with files named by `name` (a server names them by URI).
+pub fn render_named(g: &Graph, l: &Layout, name: &FileNamer, opts: &Options) -> String {
     let top = if opts.legend { LEGEND_H + 8.0 } else { 0.0 };
     let width = l
         .width
@@ -118,7 +127,7 @@ pub fn render(g: &Graph, l: &Layout, ws: &Workspace, opts: &Options) -> String {
     }
     s.push_str(r#"</g><g class="nodes">"#);
     for i in 0..g.nodes.len() {
-        node(&mut s, g, l, ws, i);
+        node(&mut s, g, l, name, i);
     }
     s.push_str("</g></g></svg>\n");
     s
@@ -272,7 +281,7 @@ fn notes(t: &mut String, m: &super::Marks) {
     }
 }
 
-fn node(s: &mut String, g: &Graph, l: &Layout, ws: &Workspace, i: usize) {
+fn node(s: &mut String, g: &Graph, l: &Layout, name: &FileNamer, i: usize) {
     let n = &g.nodes[i];
     let r = &l.boxes[i];
     let status = n.marks.status();
@@ -285,11 +294,11 @@ fn node(s: &mut String, g: &Graph, l: &Layout, ws: &Workspace, i: usize) {
         esc(&n.id),
     );
     if let (Some(p), Some(x)) = (n.place, n.extent) {
-        if let Some(path) = ws.path(p.file) {
+        if let Some(path) = name(p.file) {
             let _ = write!(
                 s,
                 r#" data-file="{}" data-start="{}" data-end="{}" data-block-start="{}" data-block-end="{}""#,
-                esc(path),
+                esc(&path),
                 p.range.start(),
                 p.range.end(),
                 x.range.start(),
