@@ -704,9 +704,8 @@ fn run_in(
     ];
     for (name, method, params, p, limit) in cases {
         let mut series = Series::new(name);
-        let heavy = method.ends_with("full")
-            || method.ends_with("formatting")
-            || method == "orgplan/graph";
+        let heavy =
+            method.ends_with("full") || method.ends_with("formatting") || method == "orgplan/graph";
         let n = if heavy {
             opts.requests.div_ceil(5).max(1)
         } else {
