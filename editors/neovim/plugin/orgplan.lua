@@ -55,6 +55,17 @@ vim.api.nvim_create_autocmd('ColorScheme', {
   callback = semantic_links,
 })
 
+vim.api.nvim_create_user_command('OrgplanGraph', function(cmd)
+  require('orgplan.graph').show({ focus = cmd.args ~= '' and cmd.args or nil, report = cmd.bang })
+end, {
+  nargs = '?',
+  bang = true,
+  complete = function(lead)
+    return require('orgplan.graph').complete(lead)
+  end,
+  desc = 'orgplan: write the org graph (SVG; with ! the HTML report) and open it',
+})
+
 vim.api.nvim_create_autocmd('LspAttach', {
   group = vim.api.nvim_create_augroup('orgplan_lsp', { clear = true }),
   desc = 'orgplan: inlay hints and code lens for the orgplan server',

@@ -728,6 +728,58 @@ case('diagnostics follow edits without saving', function()
   end)
 end)
 
+case(':OrgplanGraph writes the picture (and the report) and opens it', function()
+  need_client()
+  check(vim.fn.exists(':OrgplanGraph') == 2, 'command missing')
+  local opened, notes = {}, {}
+  local real_open, real_notify = vim.ui.open, vim.notify
+  vim.ui.open = function(path)
+    opened[#opened + 1] = path
+  end
+  vim.notify = function(msg)
+    notes[#notes + 1] = msg
+  end
+  local ok, err = pcall(function()
+    vim.api.nvim_set_current_buf(bufs.fba)
+    vim.cmd('OrgplanGraph')
+    wait_for('vim.ui.open with the picture', function()
+      return #opened == 1
+    end)
+    local svg = read(opened[1])
+    check(svg:find('<svg', 1, true), 'not an SVG: %s', svg:sub(1, 200))
+    check(svg:find('data-key="initiative:fba"', 1, true), 'no node for fba')
+    check(svg:find('class="node [%w-]+ error"'), 'no node marked with an error')
+    -- An unsaved edit is in the picture; a focus draws its neighbourhood.
+    local last = vim.api.nvim_buf_line_count(bufs.fba)
+    vim.api.nvim_buf_set_lines(bufs.fba, last, last, false, { '', 'team ghost "Ghost" { }' })
+    vim.cmd('OrgplanGraph ghost')
+    wait_for('vim.ui.open with the focused picture', function()
+      return #opened == 2
+    end)
+    check(opened[2]:find('graph%-ghost%.svg$'), 'focused picture written to %s', opened[2])
+    local focused = read(opened[2])
+    check(focused:find('data-key="team:ghost"', 1, true), 'the unsaved team is not drawn')
+    check(not focused:find('data-key="initiative:fba"', 1, true), 'fba is not near ghost')
+    vim.api.nvim_buf_set_lines(bufs.fba, last, last + 2, false, {})
+    -- An unknown id: an error that says so, nothing opened.
+    vim.cmd('OrgplanGraph nosuchthing')
+    wait_for('an error about nosuchthing', function()
+      return #notes > 0
+    end)
+    check(notes[1]:find('nosuchthing', 1, true), 'message: %s', notes[1])
+    eq(2, #opened, 'files opened')
+    -- With a bang, the HTML report.
+    vim.cmd('OrgplanGraph!')
+    wait_for('vim.ui.open with the report', function()
+      return #opened == 3
+    end)
+    local html = read(opened[3])
+    check(html:find('Content-Security-Policy', 1, true) and html:find('<svg', 1, true), 'not the report')
+  end)
+  vim.ui.open, vim.notify = real_open, real_notify
+  assert(ok, err)
+end)
+
 case('hover on a diagnostic shows the principle and its source', function()
   need_capability('hoverProvider')
   local d = diagnostics(bufs.more, 'initiative-without-leader')[1]

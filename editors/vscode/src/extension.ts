@@ -12,6 +12,7 @@ import { withoutNulls } from "./config";
 import type { Found } from "./summary";
 import { checkSummary } from "./summary";
 import { EXPLAIN_SCHEME, ExplainActions, ExplainProvider, explainRule } from "./explain";
+import { GraphPanel } from "./graph";
 import type { ServerBinary } from "./server";
 import { ServerNotFoundError, findServer, runServerCommand } from "./server";
 
@@ -312,6 +313,7 @@ class Extension implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
+    GraphPanel.current?.dispose();
     const client = this.client;
     this.client = undefined;
     if (client) {
@@ -453,6 +455,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       } catch (err) {
         void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
       }
+    }),
+    vscode.commands.registerCommand("orgplan.showGraph", async (resource?: vscode.Uri) => {
+      await e.start();
+      const active = vscode.window.activeTextEditor?.document;
+      const document =
+        resource instanceof vscode.Uri
+          ? await vscode.workspace.openTextDocument(resource)
+          : active?.languageId === LANGUAGE_ID
+            ? active
+            : undefined;
+      GraphPanel.show(() => e.client, document);
     }),
     vscode.commands.registerCommand("orgplan.openSettings", () =>
       vscode.commands.executeCommand("workbench.action.openSettings", "@ext:orgplan.orgplan"),

@@ -355,6 +355,25 @@ impl Inner {
     }
 }
 
+impl Backend {
+    /// `orgplan/graph` (handlers/graph.rs).
+    pub async fn graph(
+        &self,
+        p: handlers::graph::GraphParams,
+    ) -> Result<Option<handlers::graph::GraphResult>> {
+        let uri = p.text_document.uri.clone();
+        let answer = self.with_file(handlers::graph::METHOD, &uri, |snap| {
+            let version = snap
+                .session
+                .docs
+                .get(&session::key_of(&uri))
+                .and_then(|d| d.version);
+            Some(handlers::graph::graph(snap, &p, version))
+        })?;
+        answer.transpose()
+    }
+}
+
 /// Parameters of the test-only requests.
 #[derive(serde::Deserialize)]
 pub struct TestParams {
