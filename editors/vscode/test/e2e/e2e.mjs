@@ -312,9 +312,9 @@ async function revealProblem(rule, line, column) {
 }
 
 /** Saves the active editor and waits until its tab is no longer dirty. */
-async function save() {
+async function save(name = "plan.orgplan") {
   await page.keyboard.press(`${mod}+S`);
-  await page.locator(".tab.active:not(.dirty)", { hasText: "plan.orgplan" }).waitFor();
+  await page.locator(".tab.active:not(.dirty)", { hasText: name }).waitFor();
 }
 
 /**
@@ -618,6 +618,36 @@ async function main() {
   });
   await closeWidgets();
 
+  await check("orgplan.toml: a misspelt rule is found, with its did-you-mean fix", async () => {
+    const toml = path.join(workspace, "orgplan.toml");
+    fs.writeFileSync(toml, '[rules]\nmissing-scop = "off"\n');
+    try {
+      await quickOpen("orgplan.toml");
+      await runCommand("orgplan: Check Workspace");
+      await waitForProblems(
+        (t) => t.includes("did you mean `missing-scope`"),
+        "expected the unknown rule in orgplan.toml",
+      );
+      await revealProblem("invalid-config", 2, 3);
+      await page.keyboard.press(`${mod}+.`);
+      const widget = page.locator(".action-widget", { hasText: "Change to `missing-scope`" }).first();
+      await widget.waitFor({ state: "visible" });
+      await page.screenshot({ path: path.join(OUT, "orgplan-toml.png") });
+      // The one fix is the focused row.
+      await page.keyboard.press("Enter");
+      await page.waitForTimeout(300);
+      await save("orgplan.toml");
+      const text = fs.readFileSync(toml, "utf8");
+      if (!text.includes("missing-scope =")) {
+        throw new Error(`after the fix orgplan.toml reads ${JSON.stringify(text)}`);
+      }
+    } finally {
+      await closeWidgets();
+      await runCommand("View: Close Editor").catch(() => {});
+      fs.rmSync(toml, { force: true });
+    }
+  });
+
   await check("Show Server Version fits in its message", async () => {
     await runCommand("orgplan: Show Server Version");
     const item = page.locator(".notifications-toasts .notification-list-item", { hasText: "bundled with the extension" }).first();
@@ -655,7 +685,7 @@ async function main() {
     if ((text.match(/Server running/g) ?? []).length <= runningBefore) {
       throw new Error("the server did not start again");
     }
-    const errors = text.split("\n").filter((l) => /\[(error|warning)\]|ERROR|panicked/i.test(l));
+    const errors = text.split("\n").filter((l) => /\[(error|warning)\]|\[Error - |ERROR |panicked/.test(l));
     if (errors.length > 0) {
       throw new Error(`the log of a restart has errors: ${errors.slice(0, 3).join(" | ")}`);
     }
