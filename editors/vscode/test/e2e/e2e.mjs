@@ -648,6 +648,33 @@ async function main() {
     }
   });
 
+  await check("Create leader inserts the new block with tab stops (orgplan.insertSnippet)", async () => {
+    const file = path.join(workspace, "new.orgplan");
+    fs.writeFileSync(file, 'initiative extra "Extra" {\n  leader: zed\n}\n');
+    try {
+      await quickOpen("new.orgplan");
+      await goTo(2, 12);
+      await page.keyboard.press(`${mod}+.`);
+      const fix = page.locator(".action-widget .monaco-list-row.action", { hasText: "Create leader" }).first();
+      await fix.waitFor({ state: "visible" });
+      await fix.click();
+      // The first tab stop (the display name) is selected: type over it.
+      await page.waitForTimeout(300);
+      await page.keyboard.type("Zed Ulm");
+      await page.keyboard.press("Escape");
+      await save("new.orgplan");
+      const text = fs.readFileSync(file, "utf8");
+      if (!text.includes('leader zed "Zed Ulm" {\n  title: "Job title"')) {
+        throw new Error(`after the fix new.orgplan reads ${JSON.stringify(text)}`);
+      }
+      await page.screenshot({ path: path.join(OUT, "create-leader.png") });
+    } finally {
+      await closeWidgets();
+      await runCommand("View: Close Editor").catch(() => {});
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   await check("Show Server Version fits in its message", async () => {
     await runCommand("orgplan: Show Server Version");
     const item = page.locator(".notifications-toasts .notification-list-item", { hasText: "bundled with the extension" }).first();
