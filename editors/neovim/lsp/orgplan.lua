@@ -8,9 +8,20 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'orgplan', 'lsp' },
-  filetypes = { 'orgplan' },
+  -- `toml` for the workspace's orgplan.toml only (see root_dir): the server
+  -- completes its rule names and levels, explains them, and checks the file.
+  filetypes = { 'orgplan', 'toml' },
   -- All `.orgplan` files below the workspace root form one org model.
   root_markers = { 'orgplan.toml', '.git' },
+  -- The root from root_markers; no server for TOML files other than
+  -- orgplan.toml.
+  root_dir = function(bufnr, on_dir)
+    local name = vim.api.nvim_buf_get_name(bufnr)
+    if vim.bo[bufnr].filetype == 'toml' and vim.fs.basename(name) ~= 'orgplan.toml' then
+      return
+    end
+    on_dir(vim.fs.root(bufnr, { 'orgplan.toml', '.git' }))
+  end,
   -- Sent to the server through `workspace/configuration` (section `orgplan`)
   -- and `workspace/didChangeConfiguration`. Keys the server does not know are
   -- ignored; rule severities live in the workspace's `orgplan.toml`.

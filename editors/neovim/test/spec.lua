@@ -203,6 +203,7 @@ end
 
 local WS = TMP .. '/workspace'
 write(WS .. '/orgplan.toml', '# orgplan workspace of the Neovim tests\n')
+write(WS .. '/Cargo.toml', '[package]\nname = "not-a-plan"\n')
 write(
   WS .. '/leaders.orgplan',
   [[
@@ -293,8 +294,9 @@ end)
 case('lsp/orgplan.lua is a vim.lsp.Config', function()
   local cfg = dofile(PLUGIN .. '/lsp/orgplan.lua')
   eq({ 'orgplan', 'lsp' }, cfg.cmd, 'cmd')
-  eq({ 'orgplan' }, cfg.filetypes, 'filetypes')
+  eq({ 'orgplan', 'toml' }, cfg.filetypes, 'filetypes')
   eq({ 'orgplan.toml', '.git' }, cfg.root_markers, 'root_markers')
+  check(type(cfg.root_dir) == 'function', 'root_dir')
   check(type(cfg.settings) == 'table' and type(cfg.settings.orgplan) == 'table', 'settings.orgplan missing')
   -- An empty section must reach the server as a JSON object, not as [].
   eq('{"orgplan":{}}', vim.json.encode(cfg.settings), 'settings as JSON')
@@ -308,7 +310,7 @@ case('setup() only merges options', function()
   orgplan.setup({ cmd = { '/opt/orgplan/bin/orgplan', 'lsp' }, settings = { testSetting = 42 } })
   eq({ '/opt/orgplan/bin/orgplan', 'lsp' }, vim.lsp.config.orgplan.cmd, 'cmd after setup')
   eq(42, vim.lsp.config.orgplan.settings.orgplan.testSetting, 'settings after setup')
-  eq({ 'orgplan' }, vim.lsp.config.orgplan.filetypes, 'filetypes kept')
+  eq({ 'orgplan', 'toml' }, vim.lsp.config.orgplan.filetypes, 'filetypes kept')
   orgplan.setup({ cmd = { 'orgplan', 'lsp' } })
   eq({ 'orgplan', 'lsp' }, vim.lsp.config.orgplan.cmd, 'cmd restored')
   eq(true, orgplan.options.highlight, 'other options kept')
@@ -1480,6 +1482,32 @@ case('settings reach the server (workspace/configuration)', function()
     local d = diagnostics(closed, 'missing-scope')[1]
     return d and d.severity == vim.diagnostic.severity.HINT
   end)
+end)
+
+case('orgplan.toml: the server completes, explains and checks it; other TOML files get no server', function()
+  local c = need_client()
+  local other = open(WS .. '/Cargo.toml')
+  eq('toml', vim.bo[other].filetype, 'filetype of Cargo.toml')
+  local buf = open(WS .. '/orgplan.toml')
+  eq('toml', vim.bo[buf].filetype, 'filetype of orgplan.toml')
+  wait_for('the client attached to orgplan.toml', function()
+    return vim.lsp.buf_is_attached(buf, c.id)
+  end)
+  check(not vim.lsp.buf_is_attached(other, c.id) and #vim.lsp.get_clients({ bufnr = other }) == 0, 'a server on Cargo.toml')
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { '[rules]', 'missing-scop = "off"', '' })
+  wait_for('the misspelt rule reported', function()
+    local d = diagnostics(buf, 'invalid-config')[1]
+    return d and d.message:find('did you mean `missing-scope`', 1, true)
+  end)
+  local result = request('textDocument/completion', position_params(buf, 2, 0), buf)
+  local labels = vim.tbl_map(function(i)
+    return i.label
+  end, result.items or result)
+  check(vim.list_contains(labels, 'orphan-team'), 'rule names: %s', vim.inspect(labels))
+  local hover = request('textDocument/hover', position_params(buf, 1, 2), buf)
+  check(hover == vim.NIL or hover == nil, 'no hover on a misspelt rule')
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { '# the Neovim tests', '' })
+  vim.cmd('silent write')
 end)
 
 case(':checkhealth orgplan reports no ERROR', function()

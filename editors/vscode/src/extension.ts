@@ -174,20 +174,32 @@ async function insertSnippet(arg: SnippetArgument): Promise<void> {
 /**
  * The output channel as the language client gets it. The client reports
  * every exit of the server as an error, even the normal one at the end of
- * a stop or restart ("Server process exited with code 0."): that line is
- * logged as what it is, information.
+ * a stop or restart ("Server process exited with code 0."), and so every
+ * request the editor made while the server was being restarted: those
+ * lines are logged as what they are, information. `restarting` says
+ * whether a restart is under way.
  */
-function quietExit(output: vscode.LogOutputChannel): vscode.LogOutputChannel {
+function quietExit(output: vscode.LogOutputChannel, restarting: () => boolean): vscode.LogOutputChannel {
   const normalExit = /^\[Error - [^\]]*\] Server process exited with code 0\.$/;
+  const unanswered = /^\[Error - [^\]]*\] Request (\S+) failed\.$/;
+  let detailOfUnanswered = false;
   return new Proxy(output, {
     get(target, prop, receiver) {
       if (prop === "appendLine") {
         return (line: string) => {
+          const request = restarting() ? unanswered.exec(line) : null;
           if (normalExit.test(line)) {
             target.info("The server exited normally.");
+          } else if (request) {
+            target.info(`${request[1]} was not answered: the server was restarting.`);
+            detailOfUnanswered = true;
+            return;
+          } else if (detailOfUnanswered && /^(Error: |\s+at )/.test(line)) {
+            return;
           } else {
             target.appendLine(line);
           }
+          detailOfUnanswered = false;
         };
       }
       const value: unknown = Reflect.get(target, prop, receiver);
@@ -203,6 +215,8 @@ class Extension implements vscode.Disposable {
   readonly status = vscode.languages.createLanguageStatusItem("orgplan.server", { language: LANGUAGE_ID });
   client: LanguageClient | undefined;
   server: ServerBinary | undefined;
+  /** A restart is under way (requests that fail meanwhile are expected). */
+  restarting = false;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.status.name = "orgplan language server";
@@ -265,12 +279,14 @@ class Extension implements vscode.Disposable {
       documentSelector: [
         { scheme: "file", language: LANGUAGE_ID },
         { scheme: "untitled", language: LANGUAGE_ID },
+        // The server completes, explains and checks orgplan.toml too.
+        { scheme: "file", pattern: "**/orgplan.toml" },
       ],
       synchronize: {
         fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.orgplan,orgplan.toml}"),
       },
       initializationOptions: withoutNulls(settingsForServer()),
-      outputChannel: quietExit(this.output),
+      outputChannel: quietExit(this.output, () => this.restarting),
       // Hovers link to *Explain Rule* (and nothing else may run from them).
       markdown: { isTrusted: { enabledCommands: ["orgplan.explainRule"] } },
       traceOutputChannel: this.traceOutput,
@@ -328,8 +344,14 @@ class Extension implements vscode.Disposable {
   }
 
   async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+    this.restarting = true;
+    try {
+      await this.stop();
+      await this.start();
+    } finally {
+      // Requests sent to the old client may still fail a moment later.
+      setTimeout(() => (this.restarting = false), 2_000);
+    }
   }
 
   dispose(): void {

@@ -180,16 +180,12 @@ end
 M.commands = {}
 
 --- `editor.action.triggerSuggest`: list completions again (after a key is
---- accepted, its values), with the built-in completion when it is on, else
---- with the omni completion.
+--- accepted, its values). Neovim runs an item's command only with
+--- |vim.lsp.completion.enable()|, whose completion is asked for again.
 function M.commands.trigger_suggest(_, ctx)
   vim.schedule(function()
-    if vim.api.nvim_get_current_buf() ~= ctx.bufnr or not vim.fn.mode():match('^i') then
-      return
-    end
-    local ok = pcall(vim.lsp.completion.get)
-    if not ok and vim.bo[ctx.bufnr].omnifunc ~= '' then
-      vim.api.nvim_feedkeys(vim.keycode('<C-x><C-o>'), 'n', false)
+    if vim.api.nvim_get_current_buf() == ctx.bufnr and vim.fn.mode():match('^i') then
+      vim.lsp.completion.get()
     end
   end)
 end
