@@ -64,7 +64,7 @@ summary { cursor: pointer; color: #0969da; }
 ol.checklist { list-style: none; padding: 0; margin: 0; }
 ol.checklist li { padding: 3px 0; }
 .mark { display: inline-block; width: 1.4em; font-weight: 700; }
-.ok .mark { color: #1a7f37; } .no .mark { color: #cf222e; }
+.ok .mark { color: #1a7f37; } .no .mark { color: #cf222e; } .unchecked .mark { color: #6e7781; }
 .why { color: #57606a; }
 footer { color: #57606a; font-size: 13px; padding-bottom: 32px; margin-top: 32px; }
 footer a { color: #0969da; }
@@ -340,9 +340,17 @@ pub fn render(ws: &Workspace, analysis: &Analysis, overview: bool) -> String {
             let _ = write!(
                 s,
                 r#"<li class="{}"><span class="mark" aria-label="{}">{}</span>{} <span class="why">— {}</span></li>"#,
-                if c.ok { "ok" } else { "no" },
-                if c.ok { "yes" } else { "no" },
-                if c.ok { "✓" } else { "✗" },
+                match c.answer {
+                    checklist::Answer::Pass => "ok",
+                    checklist::Answer::Fail => "no",
+                    checklist::Answer::Unchecked => "unchecked",
+                },
+                match c.answer {
+                    checklist::Answer::Pass => "yes",
+                    checklist::Answer::Fail => "no",
+                    checklist::Answer::Unchecked => "not checked",
+                },
+                c.answer.mark(),
                 esc(c.question),
                 esc(&c.why)
             );
