@@ -1036,7 +1036,7 @@ case('gq formats the blocks of the lines through the server, never joins them', 
   assert(ok, err)
   assert(got, why)
   eq(before, vim.api.nvim_buf_get_lines(buf, 0, -1, false), 'broken block untouched')
-  check(said[1]:find('not formatted: line 8 does not parse', 1, true), 'message: %s', said[1])
+  check(said[1]:find('not formatted: line 9 does not parse', 1, true), 'message: %s', said[1])
   -- gq over everything but the broken block: zoe too.
   vim.cmd('normal! ggVjjgq')
   eq('leader zoe "Zoe" {', vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1], 'zoe formatted')
