@@ -7,6 +7,16 @@ vim.g.loaded_orgplan = true
 
 vim.filetype.add({ extension = { orgplan = 'orgplan' } })
 
+vim.api.nvim_create_user_command('OrgplanExplain', function(cmd)
+  require('orgplan').explain(cmd.args ~= '' and cmd.args or nil)
+end, {
+  nargs = '?',
+  complete = function()
+    return require('orgplan').rule_names()
+  end,
+  desc = "orgplan: a rule's full text (`orgplan explain RULE`); without RULE, the finding's under the cursor",
+})
+
 vim.api.nvim_create_user_command('OrgplanBuildParser', function(cmd)
   require('orgplan.parser').build({ install_dir = cmd.args ~= '' and cmd.args or nil })
 end, {
@@ -18,6 +28,12 @@ end, {
 -- Client-side commands the server sends (see lsp/orgplan.lua).
 vim.lsp.commands['orgplan.insertSnippet'] = function(...)
   require('orgplan').commands.insert_snippet(...)
+end
+vim.lsp.commands['orgplan.showChecklist'] = function(...)
+  require('orgplan').commands.show_checklist(...)
+end
+vim.lsp.commands['orgplan.showReferences'] = function(...)
+  require('orgplan').commands.show_references(...)
 end
 if not vim.lsp.commands['editor.action.triggerSuggest'] then
   vim.lsp.commands['editor.action.triggerSuggest'] = function(...)
@@ -37,6 +53,17 @@ vim.api.nvim_create_autocmd('ColorScheme', {
   group = vim.api.nvim_create_augroup('orgplan_highlights', { clear = true }),
   desc = 'orgplan: semantic token highlight links',
   callback = semantic_links,
+})
+
+vim.api.nvim_create_user_command('OrgplanGraph', function(cmd)
+  require('orgplan.graph').show({ focus = cmd.args ~= '' and cmd.args or nil, report = cmd.bang })
+end, {
+  nargs = '?',
+  bang = true,
+  complete = function(lead)
+    return require('orgplan.graph').complete(lead)
+  end,
+  desc = 'orgplan: write the org graph (SVG; with ! the HTML report) and open it',
 })
 
 vim.api.nvim_create_autocmd('LspAttach', {

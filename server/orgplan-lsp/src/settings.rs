@@ -238,6 +238,13 @@ settings! {
     /// How many teams one team may depend on before `too-many-dependencies` is
     /// reported, used when the workspace's `orgplan.toml` sets none. Unset: 3.
     max_dependencies: usize = "team.maxDependencies", scope "resource", default Value::Null;
+    /// Show inlay hints where they say what the text does not: a team that
+    /// lacks roles (`3/4 roles · no product`), a leader who is part-time or
+    /// leads more than one initiative.
+    inlay_hints: bool = "inlayHints.enable", scope "window", default json!(true);
+    /// Show code lenses: an initiative's single-threaded checklist, a team's
+    /// dependencies both ways; each opens what it counts.
+    code_lens: bool = "codeLens.enable", scope "window", default json!(true);
 }
 
 /// A value as a message shows it: JSON, shortened.

@@ -158,7 +158,7 @@ fn first_choice(chars: &mut std::iter::Peekable<std::str::Chars>, out: &mut Stri
 
 /// Leader ids for a `leader:` or `reports_to:` choice: those without an
 /// initiative first (for `leader:`, the full-time ones), each id once.
-pub fn leader_choices<'m>(m: &'m Model, for_leader_key: bool) -> Vec<&'m str> {
+pub fn leader_choices(m: &Model, for_leader_key: bool) -> Vec<&str> {
     let mut ids: Vec<(u8, &str)> = m
         .leaders
         .iter()
