@@ -486,3 +486,121 @@ fn create_fixes_as_snippets_or_plain_edits() {
     assert_eq!(plain[0]["newText"], "\nleader jnae \"Jnae\" {}\n");
     assert_eq!(plain[0]["range"], arg["range"]);
 }
+
+/// The lenses and the hover's link, by which client-side commands are
+/// listed: each command taken away on its own.
+#[test]
+fn lens_and_hover_commands_or_labels() {
+    const ALL: [&str; 3] = [
+        "orgplan.explainRule",
+        "orgplan.showChecklist",
+        "orgplan.showReferences",
+    ];
+    let probe = |listed: Vec<&str>| {
+        let (_dir, mut c, uri) = session(vec![("/experimental/commands/commands", json!(listed))]);
+        let lenses = c
+            .request(
+                "textDocument/codeLens",
+                json!({ "textDocument": { "uri": uri } }),
+            )
+            .unwrap();
+        let commands: Vec<String> = lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["command"]["command"].as_str().unwrap().to_string())
+            .collect();
+        // On `jnae`: an undefined reference.
+        let hover = c
+            .request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": uri }, "position": position(5, 11) }),
+            )
+            .unwrap()["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(c.shutdown(), 0);
+        (commands, hover)
+    };
+    let (commands, hover) = probe(ALL.to_vec());
+    assert_eq!(
+        commands,
+        [
+            "orgplan.showChecklist",
+            "orgplan.showReferences",
+            "orgplan.showReferences"
+        ]
+    );
+    assert!(
+        hover.contains("](command:orgplan.explainRule?%5B%22undefined-reference%22%5D "),
+        "{hover}"
+    );
+    for gone in ALL {
+        let (commands, hover) = probe(ALL.iter().copied().filter(|c| *c != gone).collect());
+        assert!(!commands.iter().any(|c| c == gone), "{gone}: {commands:?}");
+        assert_eq!(
+            commands.iter().filter(|c| c.is_empty()).count(),
+            match gone {
+                "orgplan.showChecklist" => 1,
+                "orgplan.showReferences" => 2,
+                _ => 0,
+            }
+        );
+        assert_eq!(
+            hover.contains("command:orgplan.explainRule"),
+            gone != "orgplan.explainRule",
+            "{hover}"
+        );
+        if gone == "orgplan.explainRule" {
+            assert!(
+                hover.contains("`orgplan explain undefined-reference`"),
+                "{hover}"
+            );
+        }
+    }
+}
+
+/// Switching inlay hints off in the settings asks the client to fetch
+/// them again, if it can be asked.
+#[test]
+fn inlay_hint_and_code_lens_refresh_or_none() {
+    for (pointer, method) in [
+        (
+            "/workspace/inlayHint/refreshSupport",
+            "workspace/inlayHint/refresh",
+        ),
+        (
+            "/workspace/codeLens/refreshSupport",
+            "workspace/codeLens/refresh",
+        ),
+    ] {
+        let (with, without) = with_and_without(pointer, |c, uri| {
+            *c.settings.lock().unwrap() =
+                json!({ "inlayHints": { "enable": false }, "codeLens": { "enable": false } });
+            c.notify(
+                "workspace/didChangeConfiguration",
+                json!({ "settings": null }),
+            );
+            // The switch has taken effect once the lenses are gone.
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let lens = c
+                    .request(
+                        "textDocument/codeLens",
+                        json!({ "textDocument": { "uri": uri } }),
+                    )
+                    .unwrap();
+                if lens == json!([]) {
+                    break;
+                }
+                assert!(std::time::Instant::now() < deadline, "lenses stay on");
+                c.drain(Duration::from_millis(50));
+            }
+            c.drain(Duration::from_millis(200));
+            c.server_requests.iter().any(|r| r["method"] == method)
+        });
+        assert!(with, "{method}");
+        assert!(!without, "{method}");
+    }
+}

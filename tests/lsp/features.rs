@@ -441,6 +441,82 @@ fn range_formatting_formats_the_blocks_it_touches_and_says_why_not() {
 }
 
 #[test]
+fn orgplan_toml_completion_hover_and_did_you_mean_fixes() {
+    let mut e = Env::new();
+    let text = "[rules]\nmissing-scop = \"off\"\norphan-team = \"hint\"\n\n";
+    let uri = e.open("orgplan.toml", text);
+    let diags =
+        e.c.wait_diagnostics(&uri, |p| !p["diagnostics"].as_array().unwrap().is_empty());
+    let messages: Vec<&str> = diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["unknown rule `missing-scop` — did you mean `missing-scope`?"]
+    );
+    let position = |line: u32, character: u32| json!({ "line": line, "character": character });
+    let fix = e.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": position(1, 3), "end": position(1, 3) },
+            "context": { "diagnostics": [] }
+        }),
+    );
+    let completion = e.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": position(4, 0) }),
+    );
+    let labels: Vec<&str> = completion["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"missing-metrics") && !labels.contains(&"orphan-team"),
+        "{labels:?}"
+    );
+    let levels = e.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": uri }, "position": position(2, 14) }),
+    );
+    let hover = e.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": position(2, 3) }),
+    );
+    let before = e.c.notifications.len();
+    let format = e.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(
+        format,
+        Value::Null,
+        "orgplan.toml is left to TOML formatters"
+    );
+    assert!(e.c.notifications[before..]
+        .iter()
+        .all(|n| n["method"] != "window/showMessage"));
+    let level_labels: Vec<&str> = levels["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    insta::assert_yaml_snapshot!(json!({
+        "fix": fix[0]["title"],
+        "fix edit": fix[0]["edit"],
+        "levels after orphan-team =": level_labels,
+        "hover on orphan-team": hover["contents"]["value"],
+    }));
+    e.done();
+}
+
+#[test]
 fn code_actions_are_the_findings_quick_fixes() {
     let mut e = Env::new();
     let text = "initiative x \"X\" {\n  leader: jnae\n  teams: inbound\n}\n";
@@ -476,6 +552,54 @@ fn folding_inlay_hints_and_code_lens() {
     insta::assert_yaml_snapshot!(
         json!({ "folding": folds, "inlayHints": hints, "codeLens": lens })
     );
+    e.done();
+}
+
+/// `inlayHints.enable` and `codeLens.enable` switch the features off, from
+/// `initializationOptions` or the settings; a change asks the client to
+/// fetch them again.
+#[test]
+fn settings_switch_inlay_hints_and_code_lenses_off_and_on() {
+    let off = json!({ "inlayHints": { "enable": false }, "codeLens": { "enable": false } });
+    let mut e = Env::with(Init {
+        init_options: off.clone(),
+        settings: off,
+        ..Init::default()
+    });
+    let uri = e.open("retail.orgplan", RETAIL);
+    let hints_params = json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 30, "character": 0 } } });
+    let lens_params = json!({ "textDocument": { "uri": uri } });
+    assert_eq!(
+        e.request("textDocument/inlayHint", hints_params.clone()),
+        json!([])
+    );
+    assert_eq!(
+        e.request("textDocument/codeLens", lens_params.clone()),
+        json!([])
+    );
+
+    *e.c.settings.lock().unwrap() = json!({});
+    e.c.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
+    let refreshed = |c: &Client, m: &str| c.server_requests.iter().any(|r| r["method"] == m);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !(refreshed(&e.c, "workspace/inlayHint/refresh")
+        && refreshed(&e.c, "workspace/codeLens/refresh"))
+    {
+        assert!(std::time::Instant::now() < deadline, "no refresh requests");
+        e.c.drain(std::time::Duration::from_millis(50));
+    }
+    let hints = e.request("textDocument/inlayHint", hints_params);
+    assert!(
+        hints
+            .to_string()
+            .contains("1/4 roles · no qa, design, product"),
+        "{hints}"
+    );
+    let lens = e.request("textDocument/codeLens", lens_params);
+    assert_ne!(lens, json!([]));
     e.done();
 }
 

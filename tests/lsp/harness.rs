@@ -190,8 +190,13 @@ impl Client {
                 "configuration": true,
                 "didChangeConfiguration": { "dynamicRegistration": false },
                 "didChangeWatchedFiles": { "dynamicRegistration": init.dynamic_watch },
-                "workspaceFolders": true
+                "workspaceFolders": true,
+                "inlayHint": { "refreshSupport": true },
+                "codeLens": { "refreshSupport": true }
             },
+            "experimental": { "commands": { "commands": [
+                "orgplan.explainRule", "orgplan.showChecklist", "orgplan.showReferences"
+            ] } },
             "textDocument": {
                 "hover": { "contentFormat": ["markdown", "plaintext"] },
                 "completion": { "completionItem": {

@@ -6,6 +6,7 @@ mod harness;
 
 mod capabilities;
 mod features;
+mod graph;
 mod lifecycle;
 mod pull;
 mod robustness;

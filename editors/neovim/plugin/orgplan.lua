@@ -19,6 +19,12 @@ end, {
 vim.lsp.commands['orgplan.insertSnippet'] = function(...)
   require('orgplan').commands.insert_snippet(...)
 end
+vim.lsp.commands['orgplan.showChecklist'] = function(...)
+  require('orgplan').commands.show_checklist(...)
+end
+vim.lsp.commands['orgplan.showReferences'] = function(...)
+  require('orgplan').commands.show_references(...)
+end
 if not vim.lsp.commands['editor.action.triggerSuggest'] then
   vim.lsp.commands['editor.action.triggerSuggest'] = function(...)
     require('orgplan').commands.trigger_suggest(...)
@@ -47,6 +53,17 @@ end, {
     return require('orgplan').rule_names(lead)
   end,
   desc = "orgplan: show a rule's text (orgplan explain RULE)",
+})
+
+vim.api.nvim_create_user_command('OrgplanGraph', function(cmd)
+  require('orgplan.graph').show({ focus = cmd.args ~= '' and cmd.args or nil, report = cmd.bang })
+end, {
+  nargs = '?',
+  bang = true,
+  complete = function(lead)
+    return require('orgplan.graph').complete(lead)
+  end,
+  desc = 'orgplan: write the org graph (SVG; with ! the HTML report) and open it',
 })
 
 vim.api.nvim_create_autocmd('LspAttach', {

@@ -203,6 +203,7 @@ end
 
 local WS = TMP .. '/workspace'
 write(WS .. '/orgplan.toml', '# orgplan workspace of the Neovim tests\n')
+write(WS .. '/Cargo.toml', '[package]\nname = "not-a-plan"\n')
 write(
   WS .. '/leaders.orgplan',
   [[
@@ -293,8 +294,9 @@ end)
 case('lsp/orgplan.lua is a vim.lsp.Config', function()
   local cfg = dofile(PLUGIN .. '/lsp/orgplan.lua')
   eq({ 'orgplan', 'lsp' }, cfg.cmd, 'cmd')
-  eq({ 'orgplan' }, cfg.filetypes, 'filetypes')
+  eq({ 'orgplan', 'toml' }, cfg.filetypes, 'filetypes')
   eq({ 'orgplan.toml', '.git' }, cfg.root_markers, 'root_markers')
+  check(type(cfg.root_dir) == 'function', 'root_dir')
   check(type(cfg.settings) == 'table' and type(cfg.settings.orgplan) == 'table', 'settings.orgplan missing')
   -- An empty section must reach the server as a JSON object, not as [].
   eq('{"orgplan":{}}', vim.json.encode(cfg.settings), 'settings as JSON')
@@ -308,7 +310,7 @@ case('setup() only merges options', function()
   orgplan.setup({ cmd = { '/opt/orgplan/bin/orgplan', 'lsp' }, settings = { testSetting = 42 } })
   eq({ '/opt/orgplan/bin/orgplan', 'lsp' }, vim.lsp.config.orgplan.cmd, 'cmd after setup')
   eq(42, vim.lsp.config.orgplan.settings.orgplan.testSetting, 'settings after setup')
-  eq({ 'orgplan' }, vim.lsp.config.orgplan.filetypes, 'filetypes kept')
+  eq({ 'orgplan', 'toml' }, vim.lsp.config.orgplan.filetypes, 'filetypes kept')
   orgplan.setup({ cmd = { 'orgplan', 'lsp' } })
   eq({ 'orgplan', 'lsp' }, vim.lsp.config.orgplan.cmd, 'cmd restored')
   eq(true, orgplan.options.highlight, 'other options kept')
@@ -728,6 +730,58 @@ case('diagnostics follow edits without saving', function()
   end)
 end)
 
+case(':OrgplanGraph writes the picture (and the report) and opens it', function()
+  need_client()
+  check(vim.fn.exists(':OrgplanGraph') == 2, 'command missing')
+  local opened, notes = {}, {}
+  local real_open, real_notify = vim.ui.open, vim.notify
+  vim.ui.open = function(path)
+    opened[#opened + 1] = path
+  end
+  vim.notify = function(msg)
+    notes[#notes + 1] = msg
+  end
+  local ok, err = pcall(function()
+    vim.api.nvim_set_current_buf(bufs.fba)
+    vim.cmd('OrgplanGraph')
+    wait_for('vim.ui.open with the picture', function()
+      return #opened == 1
+    end)
+    local svg = read(opened[1])
+    check(svg:find('<svg', 1, true), 'not an SVG: %s', svg:sub(1, 200))
+    check(svg:find('data-key="initiative:fba"', 1, true), 'no node for fba')
+    check(svg:find('class="node [%w-]+ error"'), 'no node marked with an error')
+    -- An unsaved edit is in the picture; a focus draws its neighbourhood.
+    local last = vim.api.nvim_buf_line_count(bufs.fba)
+    vim.api.nvim_buf_set_lines(bufs.fba, last, last, false, { '', 'team ghost "Ghost" { }' })
+    vim.cmd('OrgplanGraph ghost')
+    wait_for('vim.ui.open with the focused picture', function()
+      return #opened == 2
+    end)
+    check(opened[2]:find('graph%-ghost%.svg$'), 'focused picture written to %s', opened[2])
+    local focused = read(opened[2])
+    check(focused:find('data-key="team:ghost"', 1, true), 'the unsaved team is not drawn')
+    check(not focused:find('data-key="initiative:fba"', 1, true), 'fba is not near ghost')
+    vim.api.nvim_buf_set_lines(bufs.fba, last, last + 2, false, {})
+    -- An unknown id: an error that says so, nothing opened.
+    vim.cmd('OrgplanGraph nosuchthing')
+    wait_for('an error about nosuchthing', function()
+      return #notes > 0
+    end)
+    check(notes[1]:find('nosuchthing', 1, true), 'message: %s', notes[1])
+    eq(2, #opened, 'files opened')
+    -- With a bang, the HTML report.
+    vim.cmd('OrgplanGraph!')
+    wait_for('vim.ui.open with the report', function()
+      return #opened == 3
+    end)
+    local html = read(opened[3])
+    check(html:find('Content-Security-Policy', 1, true) and html:find('<svg', 1, true), 'not the report')
+  end)
+  vim.ui.open, vim.notify = real_open, real_notify
+  assert(ok, err)
+end)
+
 case('hover on a diagnostic shows the principle and its source', function()
   need_capability('hoverProvider')
   local d = diagnostics(bufs.more, 'initiative-without-leader')[1]
@@ -1109,6 +1163,221 @@ case('code lens', function()
   end)
 end)
 
+-- A plan healthy but for one team that lacks a role, with a dependency on
+-- a functional team: its lenses and hints.
+local LENS_PLAN = [[
+leader lee "Lee Chan" {
+  title: "Director, Tax"
+}
+
+initiative tax "Tax" {
+  leader: lee
+  model: ownership
+  scope: "Tax filings"
+  metrics: "Filings on time"
+  teams: filing
+}
+
+team filing "Filing" {
+  reports_to: lee
+  roles: engineering, qa, design
+  depends_on legal {
+    owner: filing
+    plan: "Shared templates"
+  }
+}
+
+team legal "Legal" {
+  functional: true
+}
+]]
+
+local function lens_buf()
+  local path = WS .. '/lens.orgplan'
+  if not vim.uv.fs_stat(path) then
+    write(path, LENS_PLAN)
+  end
+  local buf = open(path)
+  wait_for('code lenses shown by the plugin', function()
+    return #vim.lsp.codelens.get(buf) >= 3
+  end)
+  return buf
+end
+
+local function lens_titles(buf)
+  local titles = {}
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    table.insert(titles, (l.range.start.line + 1) .. ': ' .. (l.command and l.command.title or '?'))
+  end
+  table.sort(titles)
+  return titles
+end
+
+--- Runs the lens on `needle`'s line with vim.ui.select answering `pick`
+--- (the item whose text matches, or the first).
+local function run_lens(buf, needle, pick)
+  local row = find(buf, needle)
+  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+  local select = vim.ui.select
+  local offered
+  vim.ui.select = function(items, opts, on_choice)
+    offered = vim.tbl_map(opts.format_item or tostring, items)
+    for i, text in ipairs(offered) do
+      if not pick or text:find(pick, 1, true) then
+        return on_choice(items[i], i)
+      end
+    end
+    on_choice(nil)
+  end
+  local ok, err = pcall(vim.lsp.codelens.run)
+  vim.ui.select = select
+  assert(ok, err)
+  return offered
+end
+
+case('code lens: the checklist lens lists the questions and jumps to the one picked', function()
+  capability('codeLensProvider')
+  local buf = lens_buf()
+  local titles = table.concat(lens_titles(buf), '\n')
+  check(titles:find('single-threaded checklist 8/9 · 1 to fix', 1, true), 'lenses:\n%s', titles)
+  check(titles:find('depends on 1 team', 1, true) and titles:find('depended on by 1 team', 1, true), 'lenses:\n%s', titles)
+  local offered = run_lens(buf, 'initiative tax', 'Teams ship')
+  local text = table.concat(offered or {}, '\n')
+  check(text:find('✓ One leader, on this alone', 1, true), 'the checklist offered:\n%s', text)
+  check(text:find('✗ Teams ship on their own — team `filing` lacks `product`', 1, true), 'the checklist offered:\n%s', text)
+  wait_for('the cursor on the team that lacks a role', function()
+    return vim.api.nvim_win_get_cursor(0)[1] == find(buf, 'team filing') + 1
+  end)
+end)
+
+case("code lens: a team's lenses list the teams in the quickfix list", function()
+  capability('codeLensProvider')
+  local buf = lens_buf()
+  for _, t in ipairs({ { 'team filing', 'team legal' }, { 'team legal', 'depends_on legal' } }) do
+    vim.fn.setqflist({}, 'r', { items = {} })
+    run_lens(buf, t[1])
+    wait_for('the quickfix list of ' .. t[1], function()
+      return #vim.fn.getqflist() == 1
+    end)
+    local item = vim.fn.getqflist()[1]
+    eq(find(buf, t[2]) + 1, item.lnum, t[1] .. ': the line listed')
+    vim.cmd('cclose')
+    open(WS .. '/lens.orgplan')
+  end
+end)
+
+case('code lens: a team with no dependencies either way has none', function()
+  capability('codeLensProvider')
+  local buf = lens_buf()
+  for _, l in ipairs(vim.lsp.codelens.get(buf)) do
+    check(l.command and l.command.command ~= '', 'a lens that does nothing: %s', vim.inspect(l))
+  end
+  eq(3, #vim.lsp.codelens.get(buf), 'lenses (initiative, filing, legal)')
+end)
+
+case('code lens: cleared lenses do not come back on their own', function()
+  capability('codeLensProvider')
+  local buf = lens_buf()
+  vim.lsp.codelens.clear(nil, buf)
+  for _, event in ipairs({ 'CursorHold', 'InsertLeave', 'BufEnter', 'TextChanged' }) do
+    vim.api.nvim_exec_autocmds(event, { buffer = buf })
+  end
+  vim.wait(700)
+  eq(0, #vim.lsp.codelens.get(buf), 'lenses after clear() and the refreshing events')
+  vim.lsp.codelens.refresh({ bufnr = buf })
+  wait_for('lenses back after refresh()', function()
+    return #vim.lsp.codelens.get(buf) >= 3
+  end)
+  vim.api.nvim_exec_autocmds('CursorHold', { buffer = buf })
+  vim.wait(300)
+  check(#vim.lsp.codelens.get(buf) >= 3, 'lenses gone again after refresh()')
+end)
+
+case('inlay hints: only where they inform', function()
+  capability('inlayHintProvider')
+  local buf = lens_buf()
+  local labels
+  wait_for('the hint after the incomplete team', function()
+    labels = {}
+    for _, h in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+      local l = h.inlay_hint.label
+      table.insert(labels, type(l) == 'string' and l or vim.inspect(l))
+    end
+    return vim.tbl_contains(labels, '3/4 roles · no product')
+  end)
+  eq(1, #labels, 'hints (only the incomplete team): ' .. table.concat(labels, ', '))
+end)
+
+case('hover on a finding: the message once, the principle, the rule\'s full text by name', function()
+  capability('hoverProvider')
+  local buf = lens_buf()
+  local row, col = find(buf, 'filing "Filing"')
+  local result = request('textDocument/hover', position_params(buf, row, col + 1), buf)
+  local text = markup_text(result.contents)
+  local _, lacks = text:gsub('lacks', '')
+  eq(1, lacks, 'times the message is shown')
+  check(text:find('orgplan explain incomplete-team', 1, true), 'no link to the full text:\n%s', text)
+  check(not text:find('How to fix', 1, true), 'the whole rule page:\n%s', text)
+end)
+
+case(':OrgplanExplain shows the rule of the finding under the cursor', function()
+  local buf = lens_buf()
+  wait_for('the incomplete-team finding', function()
+    return #diagnostics(buf, 'incomplete-team') > 0
+  end)
+  local row, col = find(buf, 'filing "Filing"')
+  vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
+  vim.cmd('OrgplanExplain')
+  local name = vim.api.nvim_buf_get_name(0)
+  check(name:find('orgplan://explain/incomplete-team', 1, true), 'opened %s', name)
+  local text = buf_text(0)
+  check(text:find('incomplete-team', 1, true) and #text > 200, 'the text:\n%s', text)
+  vim.cmd('close')
+end)
+
+case('settings inlayHints.enable / codeLens.enable = false: the server sends none', function()
+  local c = capability('codeLensProvider')
+  local buf = lens_buf()
+  local function set(on)
+    c.settings.orgplan.inlayHints = { enable = on }
+    c.settings.orgplan.codeLens = { enable = on }
+    c:notify('workspace/didChangeConfiguration', { settings = c.settings })
+  end
+  local lens_params = { textDocument = { uri = vim.uri_from_bufnr(buf) } }
+  local hint_params = {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = { start = { line = 0, character = 0 }, ['end'] = { line = vim.api.nvim_buf_line_count(buf), character = 0 } },
+  }
+  set(false)
+  local ok, err = pcall(wait_for, 'no lenses and no hints', function()
+    return #request('textDocument/codeLens', lens_params, buf) == 0
+      and #request('textDocument/inlayHint', hint_params, buf) == 0
+  end)
+  set(true)
+  assert(ok, err)
+  wait_for('lenses and hints back', function()
+    return #request('textDocument/codeLens', lens_params, buf) > 0
+      and #request('textDocument/inlayHint', hint_params, buf) > 0
+  end)
+end)
+
+case("inlay hints: turned off by the user, they stay off in new buffers", function()
+  capability('inlayHintProvider')
+  local buf = lens_buf()
+  check(vim.lsp.inlay_hint.is_enabled({ bufnr = buf }), 'the plugin did not turn hints on')
+  vim.lsp.inlay_hint.enable(false)
+  local path = WS .. '/lens2.orgplan'
+  write(path, 'team lone "Lone" { functional: true }\n')
+  local other = open(path)
+  wait_for('the server attached to the new buffer', function()
+    return #vim.lsp.get_clients({ bufnr = other, name = 'orgplan' }) > 0
+  end)
+  vim.wait(200)
+  local on = vim.lsp.inlay_hint.is_enabled({ bufnr = other })
+  vim.lsp.inlay_hint.enable(true)
+  check(not on, 'the plugin turned hints back on in a new buffer')
+end)
+
 case('quick fix creates the missing leader', function()
   need_capability('codeActionProvider')
   local buf = open(WS .. '/more.orgplan')
@@ -1241,6 +1510,32 @@ case('settings reach the server (workspace/configuration)', function()
     local d = diagnostics(closed, 'missing-scope')[1]
     return d and d.severity == vim.diagnostic.severity.HINT
   end)
+end)
+
+case('orgplan.toml: the server completes, explains and checks it; other TOML files get no server', function()
+  local c = need_client()
+  local other = open(WS .. '/Cargo.toml')
+  eq('toml', vim.bo[other].filetype, 'filetype of Cargo.toml')
+  local buf = open(WS .. '/orgplan.toml')
+  eq('toml', vim.bo[buf].filetype, 'filetype of orgplan.toml')
+  wait_for('the client attached to orgplan.toml', function()
+    return vim.lsp.buf_is_attached(buf, c.id)
+  end)
+  check(not vim.lsp.buf_is_attached(other, c.id) and #vim.lsp.get_clients({ bufnr = other }) == 0, 'a server on Cargo.toml')
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { '[rules]', 'missing-scop = "off"', '' })
+  wait_for('the misspelt rule reported', function()
+    local d = diagnostics(buf, 'invalid-config')[1]
+    return d and d.message:find('did you mean `missing-scope`', 1, true)
+  end)
+  local result = request('textDocument/completion', position_params(buf, 2, 0), buf)
+  local labels = vim.tbl_map(function(i)
+    return i.label
+  end, result.items or result)
+  check(vim.list_contains(labels, 'orphan-team'), 'rule names: %s', vim.inspect(labels))
+  local hover = request('textDocument/hover', position_params(buf, 1, 2), buf)
+  check(hover == vim.NIL or hover == nil, 'no hover on a misspelt rule')
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, { '# the Neovim tests', '' })
+  vim.cmd('silent write')
 end)
 
 case(':checkhealth orgplan reports no ERROR', function()

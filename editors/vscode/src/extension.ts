@@ -12,6 +12,7 @@ import { withoutNulls } from "./config";
 import type { Found } from "./summary";
 import { checkSummary } from "./summary";
 import { EXPLAIN_SCHEME, ExplainActions, ExplainProvider, explainRule, withExplainLinks } from "./explain";
+import { GraphPanel } from "./graph";
 import type { ServerBinary } from "./server";
 import { ServerNotFoundError, findServer, runServerCommand } from "./server";
 
@@ -21,9 +22,17 @@ const LANGUAGE_ID = "orgplan";
  * Commands the extension runs itself when the server puts them in an answer,
  * declared to the server as `experimental.commands.commands` (the convention
  * rust-analyzer's clients follow): after a key is accepted, list its values;
- * insert a quick fix's new block as a snippet.
+ * insert a quick fix's new block as a snippet; a finding's hover links to
+ * *Explain Rule*; the checklist lens lists the checklist; a team's lenses
+ * peek at the teams it depends on or that depend on it.
  */
-export const CLIENT_COMMANDS = ["editor.action.triggerSuggest", "orgplan.insertSnippet"];
+export const CLIENT_COMMANDS = [
+  "editor.action.triggerSuggest",
+  "orgplan.insertSnippet",
+  "orgplan.explainRule",
+  "orgplan.showChecklist",
+  "orgplan.showReferences",
+];
 
 class ClientCommands implements StaticFeature {
   fillClientCapabilities(capabilities: ClientCapabilities): void {
@@ -46,6 +55,113 @@ interface SnippetArgument {
   snippet: string;
 }
 
+interface LspPosition {
+  line: number;
+  character: number;
+}
+interface LspLocation {
+  uri: string;
+  range: { start: LspPosition; end: LspPosition };
+}
+
+function asLocation(l: LspLocation): vscode.Location {
+  const { start, end } = l.range;
+  return new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(start.line, start.character, end.line, end.character));
+}
+
+/**
+ * The hover without the paragraphs that repeat the message of an orgplan
+ * diagnostic at the position (the workbench shows those itself).
+ */
+function withoutFindingMessages(hover: vscode.Hover, document: vscode.TextDocument, position: vscode.Position): vscode.Hover {
+  const messages = new Set(
+    vscode.languages
+      .getDiagnostics(document.uri)
+      .filter((d) => d.source === "orgplan" && d.range.start.isBeforeOrEqual(position) && position.isBeforeOrEqual(d.range.end))
+      .map((d) => d.message),
+  );
+  if (messages.size === 0) {
+    return hover;
+  }
+  const contents = hover.contents.map((c) => {
+    if (!(c instanceof vscode.MarkdownString)) {
+      return c;
+    }
+    const kept = new vscode.MarkdownString(
+      c.value
+        .split("\n\n")
+        .filter((p) => !messages.has(p.trim()))
+        .join("\n\n"),
+      c.supportThemeIcons,
+    );
+    kept.isTrusted = c.isTrusted;
+    kept.supportHtml = c.supportHtml;
+    kept.baseUri = c.baseUri;
+    return kept;
+  });
+  return new vscode.Hover(contents, hover.range);
+}
+
+/** The argument of `orgplan.showChecklist`, as the checklist lens sends it. */
+interface ChecklistArgument {
+  title: string;
+  items: {
+    label: string;
+    question: string;
+    answer: "pass" | "fail" | "unchecked";
+    why: string;
+    location: LspLocation | null;
+    findings: { message: string; location: LspLocation | null }[];
+  }[];
+}
+
+interface ChecklistPick extends vscode.QuickPickItem {
+  location?: LspLocation | null;
+}
+
+/**
+ * `orgplan.showChecklist`: the initiative's checklist as a quick pick, each
+ * question passed or failed with why (a failed one also lists each finding
+ * that fails it); picking one goes to the place to look or to fix.
+ */
+async function showChecklist(arg: ChecklistArgument): Promise<void> {
+  const picks: ChecklistPick[] = [];
+  for (const item of arg.items) {
+    const several = item.findings.length > 1;
+    picks.push({
+      label: item.label,
+      description: several ? `${item.findings.length} findings` : item.why,
+      detail: item.question,
+      location: item.location,
+    });
+    if (several) {
+      for (const f of item.findings) {
+        picks.push({ label: `$(arrow-small-right) ${f.message}`, location: f.location });
+      }
+    }
+  }
+  const chosen = await vscode.window.showQuickPick(picks, {
+    title: arg.title,
+    placeHolder: "Go to a question's place",
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (chosen?.location) {
+    const l = asLocation(chosen.location);
+    await vscode.window.showTextDocument(l.uri, { selection: l.range });
+  }
+}
+
+/** `orgplan.showReferences`: places shown as references are (a peek). */
+async function showReferences(uri: string, position: LspPosition, locations: LspLocation[]): Promise<void> {
+  await vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(uri),
+    new vscode.Position(position.line, position.character),
+    locations.map(asLocation),
+  );
+}
+
 /** Replaces a range of a document with a snippet, at its first tab stop. */
 async function insertSnippet(arg: SnippetArgument): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(arg.uri));
@@ -58,20 +174,32 @@ async function insertSnippet(arg: SnippetArgument): Promise<void> {
 /**
  * The output channel as the language client gets it. The client reports
  * every exit of the server as an error, even the normal one at the end of
- * a stop or restart ("Server process exited with code 0."): that line is
- * logged as what it is, information.
+ * a stop or restart ("Server process exited with code 0."), and so every
+ * request the editor made while the server was being restarted: those
+ * lines are logged as what they are, information. `restarting` says
+ * whether a restart is under way.
  */
-function quietExit(output: vscode.LogOutputChannel): vscode.LogOutputChannel {
+function quietExit(output: vscode.LogOutputChannel, restarting: () => boolean): vscode.LogOutputChannel {
   const normalExit = /^\[Error - [^\]]*\] Server process exited with code 0\.$/;
+  const unanswered = /^\[Error - [^\]]*\] Request (\S+) failed\.$/;
+  let detailOfUnanswered = false;
   return new Proxy(output, {
     get(target, prop, receiver) {
       if (prop === "appendLine") {
         return (line: string) => {
+          const request = restarting() ? unanswered.exec(line) : null;
           if (normalExit.test(line)) {
             target.info("The server exited normally.");
+          } else if (request) {
+            target.info(`${request[1]} was not answered: the server was restarting.`);
+            detailOfUnanswered = true;
+            return;
+          } else if (detailOfUnanswered && /^(Error: |\s+at )/.test(line)) {
+            return;
           } else {
             target.appendLine(line);
           }
+          detailOfUnanswered = false;
         };
       }
       const value: unknown = Reflect.get(target, prop, receiver);
@@ -87,6 +215,8 @@ class Extension implements vscode.Disposable {
   readonly status = vscode.languages.createLanguageStatusItem("orgplan.server", { language: LANGUAGE_ID });
   client: LanguageClient | undefined;
   server: ServerBinary | undefined;
+  /** A restart is under way (requests that fail meanwhile are expected). */
+  restarting = false;
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.status.name = "orgplan language server";
@@ -149,16 +279,26 @@ class Extension implements vscode.Disposable {
       documentSelector: [
         { scheme: "file", language: LANGUAGE_ID },
         { scheme: "untitled", language: LANGUAGE_ID },
+        // The server completes, explains and checks orgplan.toml too.
+        { scheme: "file", pattern: "**/orgplan.toml" },
       ],
       synchronize: {
         fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.orgplan,orgplan.toml}"),
       },
       initializationOptions: withoutNulls(settingsForServer()),
-      outputChannel: quietExit(this.output),
+      outputChannel: quietExit(this.output, () => this.restarting),
+      // Hovers link to *Explain Rule* (and nothing else may run from them).
+      markdown: { isTrusted: { enabledCommands: ["orgplan.explainRule"] } },
       traceOutputChannel: this.traceOutput,
       middleware: {
         // A rule's name opens its text, as shipped (no address is made up).
         handleDiagnostics: (uri, diagnostics, next) => next(uri, withExplainLinks(diagnostics)),
+        // VS Code shows a finding's message above the hover already: the
+        // server's hover says it once more for other editors, not here.
+        provideHover: async (document, position, token, next) => {
+          const hover = await next(document, position, token);
+          return hover ? withoutFindingMessages(hover, document, position) : hover;
+        },
         workspace: {
           // The server reads section `orgplan` via workspace/configuration.
           configuration: async (params, token, next) => {
@@ -191,6 +331,7 @@ class Extension implements vscode.Disposable {
   }
 
   async stop(): Promise<void> {
+    GraphPanel.current?.dispose();
     const client = this.client;
     this.client = undefined;
     if (client) {
@@ -205,8 +346,14 @@ class Extension implements vscode.Disposable {
   }
 
   async restart(): Promise<void> {
-    await this.stop();
-    await this.start();
+    this.restarting = true;
+    try {
+      await this.stop();
+      await this.start();
+    } finally {
+      // Requests sent to the old client may still fail a moment later.
+      setTimeout(() => (this.restarting = false), 2_000);
+    }
   }
 
   dispose(): void {
@@ -220,7 +367,13 @@ class Extension implements vscode.Disposable {
 /** The `orgplan` settings, as `workspace/configuration` answers them. */
 function settingsForServer(): unknown {
   const c = vscode.workspace.getConfiguration("orgplan");
-  return { rules: c.get("rules"), team: c.get("team"), docs: c.get("docs") };
+  return {
+    rules: c.get("rules"),
+    team: c.get("team"),
+    docs: c.get("docs"),
+    inlayHints: c.get("inlayHints"),
+    codeLens: c.get("codeLens"),
+  };
 }
 
 /** How the message of *Show Server Version* says where the binary is from. */
@@ -287,6 +440,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("orgplan.stopServer", () => e.stop()),
     vscode.commands.registerCommand("orgplan.insertSnippet", insertSnippet),
+    vscode.commands.registerCommand("orgplan.showChecklist", showChecklist),
+    vscode.commands.registerCommand("orgplan.showReferences", (uri: string, position: LspPosition, locations: LspLocation[]) =>
+      showReferences(uri, position, locations),
+    ),
     vscode.commands.registerCommand("orgplan.showOutput", () => e.output.show(true)),
     vscode.commands.registerCommand("orgplan.explainRule", async (arg: unknown) => {
       if (!e.server) {
@@ -323,6 +480,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       } catch (err) {
         void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
       }
+    }),
+    vscode.commands.registerCommand("orgplan.showGraph", async (resource?: vscode.Uri) => {
+      await e.start();
+      const active = vscode.window.activeTextEditor?.document;
+      const document =
+        resource instanceof vscode.Uri
+          ? await vscode.workspace.openTextDocument(resource)
+          : active?.languageId === LANGUAGE_ID
+            ? active
+            : undefined;
+      GraphPanel.show(() => e.client, document);
     }),
     vscode.commands.registerCommand("orgplan.openSettings", () =>
       vscode.commands.executeCommand("workbench.action.openSettings", "@ext:orgplan.orgplan"),

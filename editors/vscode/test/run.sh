@@ -145,7 +145,8 @@ names = set(z.namelist())
 lower = {n.lower() for n in names}
 need = ["extension/package.json", "extension/dist/extension.js", "extension/server/orgplan",
         "extension/syntaxes/orgplan.tmLanguage.json", "extension/language-configuration.json",
-        "extension/README.md", "extension/CHANGELOG.md", "extension/images/icon.png"]
+        "extension/README.md", "extension/CHANGELOG.md", "extension/images/icon.png",
+        "extension/schemas/orgplan.schema.json"]
 missing = [n for n in need if n.lower() not in lower]  # vsce writes readme.md, changelog.md
 assert not missing, f"missing from the vsix: {missing}"
 mode = (z.getinfo("extension/server/orgplan").external_attr >> 16) & 0o777

@@ -95,6 +95,9 @@ impl Config {
 pub struct ConfigError {
     pub range: TextRange,
     pub message: String,
+    /// What the text at `range` most likely should be (the message's
+    /// did-you-mean), for a quick fix.
+    pub suggestion: Option<String>,
 }
 
 /// A TOML value with its byte range.
@@ -106,7 +109,7 @@ fn range_of<T>(s: &toml::Spanned<T>) -> TextRange {
 }
 
 /// The sections of `orgplan.toml` and their keys, as messages list them.
-const SECTIONS: &[(&str, &[&str])] = &[
+pub(crate) const SECTIONS: &[(&str, &[&str])] = &[
     ("rules", &[]),
     ("team", &["required-roles", "max-dependencies"]),
     ("docs", &["base-url"]),
@@ -165,7 +168,16 @@ struct Reader {
 
 impl Reader {
     fn error(&mut self, range: TextRange, message: String) {
-        self.errors.push(ConfigError { range, message });
+        self.suggest(range, message, None);
+    }
+
+    /// An error whose text at `range` most likely should be `suggestion`.
+    fn suggest(&mut self, range: TextRange, message: String, suggestion: Option<String>) {
+        self.errors.push(ConfigError {
+            range,
+            message,
+            suggestion,
+        });
     }
 
     /// A key written again (at `range`) where it was set before.
@@ -213,14 +225,14 @@ impl Reader {
                         "unknown section `[{name}]`: orgplan.toml has the sections {}",
                         section_list()
                     );
-                    push_suggestion(
+                    let s = push_suggestion(
                         &mut message,
                         name,
                         SECTIONS.iter().map(|(s, _)| *s),
                         "[",
                         "]",
                     );
-                    self.error(range_of(key), message);
+                    self.suggest(range_of(key), message, s);
                 }
             }
         }
@@ -231,14 +243,14 @@ impl Reader {
             let name: &str = key.get_ref();
             let Some(rule) = rules::by_name(name) else {
                 let mut message = format!("unknown rule `{name}`");
-                push_suggestion(
+                let s = push_suggestion(
                     &mut message,
                     name,
                     rules::ALL.iter().map(|r| r.name),
                     "",
                     "",
                 );
-                self.error(range_of(key), message);
+                self.suggest(range_of(key), message, s);
                 continue;
             };
             let level = value.get_ref().as_str().and_then(Level::parse);
@@ -246,13 +258,20 @@ impl Reader {
                 Some(level) => {
                     self.layer.rules.insert(rule.name.to_string(), level);
                 }
-                None => self.error(
-                    range_of(value),
-                    format!(
-                        "the level of `{name}` should be \"error\", \"warning\", \"info\", \"hint\" or \"off\", not {}",
-                        shown(value)
-                    ),
-                ),
+                None => {
+                    // A misspelt level: the closest, quoted, as the fix.
+                    let closest = value.get_ref().as_str().and_then(|l| {
+                        crate::suggest::best(l, ["error", "warning", "info", "hint", "off"])
+                    });
+                    self.suggest(
+                        range_of(value),
+                        format!(
+                            "the level of `{name}` should be \"error\", \"warning\", \"info\", \"hint\" or \"off\", not {}",
+                            shown(value)
+                        ),
+                        closest.map(|l| format!("\"{l}\"")),
+                    )
+                }
             }
         }
     }
@@ -310,8 +329,8 @@ impl Reader {
             .map_or(&[][..], |(_, k)| *k);
         let listed = and_list(keys.iter().map(|k| format!("`{k}`")).collect());
         let mut message = format!("unknown key `{name}` in `[{section}]`: it has {listed}");
-        push_suggestion(&mut message, name, keys.iter().copied(), "", "");
-        self.error(range, message);
+        let s = push_suggestion(&mut message, name, keys.iter().copied(), "", "");
+        self.suggest(range, message, s);
     }
 }
 
@@ -328,16 +347,18 @@ fn and_list(mut items: Vec<String>) -> String {
     }
 }
 
+/// Adds "did you mean" with the closest of `candidates` to `message`, and
+/// gives that candidate (without `open` and `close`).
 fn push_suggestion<'a>(
     message: &mut String,
     name: &str,
     candidates: impl Iterator<Item = &'a str>,
     open: &str,
     close: &str,
-) {
-    if let Some(s) = crate::suggest::best(name, candidates) {
-        message.push_str(&format!(" — did you mean `{open}{s}{close}`?"));
-    }
+) -> Option<String> {
+    let s = crate::suggest::best(name, candidates)?;
+    message.push_str(&format!(" — did you mean `{open}{s}{close}`?"));
+    Some(s.to_string())
 }
 
 fn roles(value: &Value) -> Option<Vec<String>> {
@@ -399,6 +420,30 @@ fn line_of(text: &str, offset: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misspelt_names_and_levels_carry_their_correction() {
+        let text = "[rules]\nmissing-scop = \"off\"\norphan-team = \"warnig\"\n\n[teem]\n\n[team]\nmax-dependencie = 2\n";
+        let (_, e) = parse(text);
+        let shown: Vec<(&str, Option<&str>)> = e
+            .iter()
+            .map(|e| {
+                (
+                    &text[e.range.start()..e.range.end()],
+                    e.suggestion.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("missing-scop", Some("missing-scope")),
+                ("\"warnig\"", Some("\"warning\"")),
+                ("teem", Some("team")),
+                ("max-dependencie", Some("max-dependencies")),
+            ]
+        );
+    }
 
     #[test]
     fn defaults_when_empty() {

@@ -10,6 +10,7 @@
 pub mod chunks;
 pub mod config;
 pub mod format;
+pub mod graph;
 pub mod ide;
 mod incremental;
 pub mod model;

@@ -60,7 +60,7 @@ fn editor_features_on_deep_nesting_do_not_overflow_the_stack() {
         ide::semantic_tokens::semantic_tokens(&ws, m, file, Some(TextRange::new(mid, mid + 100)));
         ide::folding::folding_ranges(&ws, file);
         ide::symbols::document_symbols(&ws, file);
-        ide::hover::hover(&ws, &analysis, file, mid);
+        ide::hover::hover(&ws, &analysis, file, mid, ide::hover::RuleLink::Cli);
         ide::completion::completions(&ws, &analysis, file, mid);
         ide::inlay_hints::inlay_hints(&ws, &analysis, file, TextRange::new(0, text.len()));
         ide::code_lens::code_lenses(&ws, &analysis, file);

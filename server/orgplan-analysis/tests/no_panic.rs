@@ -28,6 +28,11 @@ fn plan_text() -> impl Strategy<Value = String> {
         Just("団体".to_string()),
         Just("leader: a".to_string()),
         Just("teams: a, b".to_string()),
+        // Broken strings, reserved words and words past ASCII.
+        Just("scope \"a\\%b".to_string()),
+        Just("\\u{D800}".to_string()),
+        Just("true".to_string()),
+        Just("josé".to_string()),
         "[a-z_-]{1,6}".prop_map(|s| s),
         "[ -~]{0,4}".prop_map(|s| s),
     ];

@@ -430,6 +430,15 @@ fn apply(text: &mut String, k: &Keystroke) {
 
 /// A reference to a team in a `teams:` list near the middle of the file, and
 /// a place after `reports_to: ` to complete at.
+/// The id of the first initiative declared in `text` (for the focused graph).
+fn first_initiative(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix("initiative "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or("")
+        .to_string()
+}
+
 fn probe_places(text: &str) -> (usize, usize) {
     let mid = text.len() / 2;
     let team = mid
@@ -672,6 +681,20 @@ fn run_in(
             0.0,
         ),
         (
+            "graph: overview (SVG)",
+            "orgplan/graph",
+            json!({"textDocument": doc, "format": "svg", "overview": true}),
+            95.0,
+            100.0,
+        ),
+        (
+            "graph: one initiative, depth 2 (SVG)",
+            "orgplan/graph",
+            json!({"textDocument": doc, "format": "svg", "focus": first_initiative(&current)}),
+            95.0,
+            100.0,
+        ),
+        (
             "formatting",
             "textDocument/formatting",
             json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
@@ -681,7 +704,8 @@ fn run_in(
     ];
     for (name, method, params, p, limit) in cases {
         let mut series = Series::new(name);
-        let heavy = method.ends_with("full") || method.ends_with("formatting");
+        let heavy =
+            method.ends_with("full") || method.ends_with("formatting") || method == "orgplan/graph";
         let n = if heavy {
             opts.requests.div_ceil(5).max(1)
         } else {

@@ -89,8 +89,31 @@ pub struct ClientSupport {
     /// new block as a snippet (tab stops on its title, the declared leaders
     /// as a choice); otherwise a plain edit.
     pub insert_snippet: bool,
+    /// `/workspace/inlayHint/refreshSupport`: when a setting switches inlay
+    /// hints on or off, the server asks the client to fetch them again;
+    /// otherwise the change shows at the client's next request.
+    pub inlay_hint_refresh: bool,
+    /// `/workspace/codeLens/refreshSupport`: likewise for code lenses.
+    pub code_lens_refresh: bool,
+    /// `/experimental/commands/commands` lists `orgplan.explainRule`: a
+    /// finding's hover links to it with the rule's name; otherwise it names
+    /// `orgplan explain RULE`.
+    pub explain_rule_command: bool,
+    /// `/experimental/commands/commands` lists `orgplan.showChecklist`: the
+    /// checklist lens runs it with the checklist; otherwise it is a label.
+    pub checklist_command: bool,
+    /// `/experimental/commands/commands` lists `orgplan.showReferences`: a
+    /// team's dependency lenses run it with the teams' places (as
+    /// `editor.action.showReferences` takes them); otherwise they are labels.
+    pub references_command: bool,
 }
 
+/// The client-side command that shows a rule's full text, given its name.
+pub const EXPLAIN_RULE_COMMAND: &str = "orgplan.explainRule";
+/// The client-side command that lists an initiative's checklist.
+pub const SHOW_CHECKLIST_COMMAND: &str = "orgplan.showChecklist";
+/// The client-side command that lists places, as references are.
+pub const SHOW_REFERENCES_COMMAND: &str = "orgplan.showReferences";
 /// The client-side command that lists completions again.
 pub const TRIGGER_SUGGEST: &str = "editor.action.triggerSuggest";
 /// The client-side command that inserts a snippet into a document; its one
@@ -138,6 +161,11 @@ impl ClientSupport {
                 && flag("/workspace/diagnostics/refreshSupport"),
             trigger_suggest: lists("/experimental/commands/commands", TRIGGER_SUGGEST),
             insert_snippet: lists("/experimental/commands/commands", INSERT_SNIPPET),
+            inlay_hint_refresh: flag("/workspace/inlayHint/refreshSupport"),
+            code_lens_refresh: flag("/workspace/codeLens/refreshSupport"),
+            explain_rule_command: lists("/experimental/commands/commands", EXPLAIN_RULE_COMMAND),
+            checklist_command: lists("/experimental/commands/commands", SHOW_CHECKLIST_COMMAND),
+            references_command: lists("/experimental/commands/commands", SHOW_REFERENCES_COMMAND),
         }
     }
 

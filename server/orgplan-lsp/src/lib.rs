@@ -100,7 +100,8 @@ async fn serve(
     let caps = Arc::new(capabilities::InitializeCapabilities::default());
     let kept = caps.clone();
     let mut builder =
-        LspService::build(move |client| server::Backend::new(client, frames, opened, flag, kept));
+        LspService::build(move |client| server::Backend::new(client, frames, opened, flag, kept))
+            .custom_method(handlers::graph::METHOD, server::Backend::graph);
     if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
         // Requests that only the end-to-end tests send.
         builder = builder

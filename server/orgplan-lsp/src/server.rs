@@ -49,6 +49,25 @@ pub struct Inner {
     /// Test hook: loading waits for `orgplan/test/releaseLoad`, so that
     /// tests can act while the workspace loads.
     pub test_hold_load: Option<Notify>,
+    /// Which of the optional features the editor settings leave on.
+    pub features: Mutex<Features>,
+}
+
+/// The features the editor settings can switch off (`inlayHints.enable`,
+/// `codeLens.enable`): on unless set false.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Features {
+    pub inlay_hints: bool,
+    pub code_lens: bool,
+}
+
+impl Features {
+    pub fn of(settings: &Settings) -> Features {
+        Features {
+            inlay_hints: settings.inlay_hints.unwrap_or(true),
+            code_lens: settings.code_lens.unwrap_or(true),
+        }
+    }
 }
 
 impl Backend {
@@ -73,6 +92,7 @@ impl Backend {
             test_hold_load: (std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some()
                 && std::env::var_os("ORGPLAN_LSP_TEST_HOLD_LOAD").is_some())
             .then(Notify::new),
+            features: Mutex::new(Features::of(&Settings::default())),
         }))
     }
 }
@@ -139,6 +159,7 @@ impl Inner {
         tracing::info!("settings from {source}: {read:?}");
         let layer = read.layer();
         self.mutate(source, |s| s.set_editor_layer(layer));
+        self.set_features(Features::of(&read));
         self.report_settings_problems(problems).await;
     }
 
@@ -167,6 +188,31 @@ impl Inner {
                 ),
             )
             .await;
+    }
+
+    /// Switches inlay hints and code lenses on or off; when that changes,
+    /// asks the client to fetch them again (if it can be asked).
+    pub fn set_features(&self, features: Features) {
+        let old = std::mem::replace(&mut *self.features.lock(), features);
+        let support = self.support();
+        let hints = old.inlay_hints != features.inlay_hints && support.inlay_hint_refresh;
+        let lenses = old.code_lens != features.code_lens && support.code_lens_refresh;
+        if !hints && !lenses {
+            return;
+        }
+        let client = self.client.clone();
+        tokio::spawn(async move {
+            if hints {
+                if let Err(e) = client.inlay_hint_refresh().await {
+                    tracing::warn!("workspace/inlayHint/refresh failed: {e}");
+                }
+            }
+            if lenses {
+                if let Err(e) = client.code_lens_refresh().await {
+                    tracing::warn!("workspace/codeLens/refresh failed: {e}");
+                }
+            }
+        });
     }
 
     async fn register_watchers(&self) {
@@ -309,6 +355,25 @@ impl Inner {
     }
 }
 
+impl Backend {
+    /// `orgplan/graph` (handlers/graph.rs).
+    pub async fn graph(
+        &self,
+        p: handlers::graph::GraphParams,
+    ) -> Result<Option<handlers::graph::GraphResult>> {
+        let uri = p.text_document.uri.clone();
+        let answer = self.with_file(handlers::graph::METHOD, &uri, |snap| {
+            let version = snap
+                .session
+                .docs
+                .get(&session::key_of(&uri))
+                .and_then(|d| d.version);
+            Some(handlers::graph::graph(snap, &p, version))
+        })?;
+        answer.transpose()
+    }
+}
+
 /// Parameters of the test-only requests.
 #[derive(serde::Deserialize)]
 pub struct TestParams {
@@ -404,6 +469,7 @@ impl LanguageServer for Backend {
             .map(Settings::read)
             .unwrap_or_default();
         *self.settings_problems.lock() = problems;
+        *self.features.lock() = Features::of(&initial);
         self.with_session("initialize", |s| {
             s.support = support;
             s.set_editor_layer(initial.layer());
@@ -792,6 +858,9 @@ impl LanguageServer for Backend {
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        if !self.features.lock().inlay_hints {
+            return Ok(Some(Vec::new()));
+        }
         self.with_loaded_file("inlayHint", &params.text_document.uri, |snap| {
             handlers::tokens::inlay_hints(snap, params.range)
         })
@@ -799,6 +868,9 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        if !self.features.lock().code_lens {
+            return Ok(Some(Vec::new()));
+        }
         self.with_loaded_file(
             "codeLens",
             &params.text_document.uri,

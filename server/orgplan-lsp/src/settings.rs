@@ -274,6 +274,13 @@ settings! {
     /// address is sent, and the editor shows the rule's text as shipped
     /// (`orgplan explain RULE`).
     docs_base_url: BaseUrl = "docs.baseUrl", scope "resource", default Value::Null;
+    /// Show inlay hints where they say what the text does not: a team that
+    /// lacks roles (`3/4 roles · no product`), a leader who is part-time or
+    /// leads more than one initiative.
+    inlay_hints: bool = "inlayHints.enable", scope "window", default json!(true);
+    /// Show code lenses: an initiative's single-threaded checklist, a team's
+    /// dependencies both ways; each opens what it counts.
+    code_lens: bool = "codeLens.enable", scope "window", default json!(true);
 }
 
 /// A value as a message shows it: JSON, shortened.

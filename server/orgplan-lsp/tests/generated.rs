@@ -280,7 +280,7 @@ fn vscode_rules_are_generated() {
 /// The line that starts the generated section of Neovim's help, and the
 /// modeline that ends the file.
 const NVIM_START: &str =
-    "8. Settings and rules                                      *orgplan-reference*";
+    "9. Settings and rules                                      *orgplan-reference*";
 const NVIM_END: &str = " vim:tw=78:ts=8:noet:ft=help:norl:";
 
 /// Wraps `text` at 78 columns, each line indented by `indent`.

@@ -60,6 +60,27 @@ Explain a rule: its severity, the principle it enforces (from \"Single-Threaded 
 Amazon\"), the questions the article says to ask, how to fix a finding, and an example plan that \
 trips it. Without a rule name (or with --list), list every rule.")]
     Explain(ExplainArgs),
+    /// Draw the plan: leaders, initiatives, teams and their links, with the findings on them.
+    #[command(long_about = "\
+Draw the plan: leaders, initiatives, teams (functional teams apart), who leads, serves, reports \
+to and depends on whom (owned and unowned dependencies apart), each node and edge marked with \
+the findings on it: errors red with a round badge, warnings amber with a triangle.
+
+All the plans given form one model, under the nearest orgplan.toml (or --config). --overview \
+folds each initiative with its teams into one node, for large plans; --focus ID draws only what \
+is within --depth links of one leader, initiative or team. SVG needs no other program; DOT and \
+Mermaid are for pasting into docs; JSON is for tools (docs/graph.md).
+
+Exit status: 0 when drawn, 2 for a usage or I/O error (an unknown --focus included).")]
+    Graph(GraphArgs),
+    /// Write one self-contained HTML report: the picture, the findings by initiative, and each initiative's checklist.
+    #[command(long_about = "\
+Write one self-contained HTML file to share with people who do not use an editor: the picture \
+of the plan (pan and zoom), the findings grouped by initiative with the principle behind each, \
+and each initiative's single-threaded checklist. It loads nothing from the network.
+
+Exit status: 0 when written, 2 for a usage or I/O error.")]
+    Report(ReportArgs),
     /// Run the language server over stdin and stdout (for editors).
     Lsp,
 }
@@ -127,6 +148,73 @@ pub enum ExplainFormat {
     /// Markdown, for people.
     Text,
     /// JSON, for tools.
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct GraphArgs {
+    /// Files or folders to draw; a folder means every .orgplan file below it.
+    /// Default: the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Svg)]
+    pub format: GraphFormat,
+
+    /// Draw only what is around this leader, initiative or team (with
+    /// --overview: this initiative).
+    #[arg(long, value_name = "ID")]
+    pub focus: Option<String>,
+
+    /// With --focus: how many links away to draw [default: 2].
+    #[arg(long, value_name = "N", requires = "focus")]
+    pub depth: Option<usize>,
+
+    /// Fold each initiative with its teams into one node and sum the
+    /// dependencies between initiatives (for large plans).
+    #[arg(long)]
+    pub overview: bool,
+
+    /// Write to this file instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Use this configuration file instead of the nearest orgplan.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Files or folders to report on; a folder means every .orgplan file
+    /// below it. Default: the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The HTML file to write.
+    #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+    pub output: PathBuf,
+
+    /// Draw the overview (initiatives folded with their teams) instead of
+    /// every team; by default the overview is drawn past 400 nodes.
+    #[arg(long)]
+    pub overview: bool,
+
+    /// Use this configuration file instead of the nearest orgplan.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A picture, laid out (no other program needed).
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// Nodes, edges and findings as data (docs/graph.md).
     Json,
 }
 

@@ -6,7 +6,9 @@ mod cli;
 mod explain;
 mod files;
 mod fmt;
+mod graph;
 mod output;
+mod report;
 mod stdout;
 
 use clap::Parser;
@@ -32,6 +34,8 @@ fn main() -> ExitCode {
         cli::Command::Check(args) => check::run(args),
         cli::Command::Fmt(args) => fmt::run(args),
         cli::Command::Explain(args) => explain::run(args),
+        cli::Command::Graph(args) => graph::run(args),
+        cli::Command::Report(args) => report::run(args),
         cli::Command::Lsp => Ok(ExitCode::from(orgplan_lsp::run_stdio() as u8)),
     };
     match result {

@@ -180,16 +180,12 @@ end
 M.commands = {}
 
 --- `editor.action.triggerSuggest`: list completions again (after a key is
---- accepted, its values), with the built-in completion when it is on, else
---- with the omni completion.
+--- accepted, its values). Neovim runs an item's command only with
+--- |vim.lsp.completion.enable()|, whose completion is asked for again.
 function M.commands.trigger_suggest(_, ctx)
   vim.schedule(function()
-    if vim.api.nvim_get_current_buf() ~= ctx.bufnr or not vim.fn.mode():match('^i') then
-      return
-    end
-    local ok = pcall(vim.lsp.completion.get)
-    if not ok and vim.bo[ctx.bufnr].omnifunc ~= '' then
-      vim.api.nvim_feedkeys(vim.keycode('<C-x><C-o>'), 'n', false)
+    if vim.api.nvim_get_current_buf() == ctx.bufnr and vim.fn.mode():match('^i') then
+      vim.lsp.completion.get()
     end
   end)
 end
@@ -232,6 +228,48 @@ function M.commands.insert_snippet(command, ctx)
   vim.api.nvim_win_set_cursor(0, { row + 1, col })
   vim.snippet.expand(snippet)
   vim.wo.virtualedit = ve
+end
+
+--- The client's position encoding, for converting the server's positions.
+local function encoding_of(ctx)
+  local client = ctx and vim.lsp.get_client_by_id(ctx.client_id)
+  return client and client.offset_encoding or 'utf-16'
+end
+
+--- `orgplan.showChecklist` `{ title, items = { { label, why, question,
+--- location, findings } } }`: the initiative's checklist in |vim.ui.select|,
+--- each question passed or failed with why; the one picked is jumped to
+--- (a failed one: its first finding).
+function M.commands.show_checklist(command, ctx)
+  local arg = command.arguments and command.arguments[1]
+  if type(arg) ~= 'table' or type(arg.items) ~= 'table' then
+    return
+  end
+  local enc = encoding_of(ctx)
+  vim.ui.select(arg.items, {
+    prompt = (arg.title or 'Checklist') .. ':',
+    kind = 'orgplan.checklist',
+    format_item = function(item)
+      return item.label .. ' — ' .. item.why
+    end,
+  }, function(item)
+    if item and type(item.location) == 'table' then
+      vim.lsp.util.show_document(item.location, enc, { focus = true })
+    end
+  end)
+end
+
+--- `orgplan.showReferences` `uri, position, locations`: the places in the
+--- quickfix list, opened, as |vim.lsp.buf.references()| shows references.
+function M.commands.show_references(command, ctx)
+  local args = command.arguments or {}
+  local locations = args[3]
+  if type(locations) ~= 'table' or #locations == 0 then
+    return
+  end
+  local items = vim.lsp.util.locations_to_items(locations, encoding_of(ctx))
+  vim.fn.setqflist({}, ' ', { title = command.title or 'orgplan', items = items })
+  vim.cmd('botright copen')
 end
 
 --- The server binary: the first word of the `orgplan` LSP config's `cmd`.
@@ -317,6 +355,63 @@ function M.explain(rule)
   return buf
 end
 
+-- Inlay hints: the plugin turns them on for an orgplan buffer as it
+-- attaches, unless the user has turned them off since it last did (in a
+-- buffer it turned them on in, or everywhere with
+-- `vim.lsp.inlay_hint.enable(false)`): then they stay off for new buffers too.
+local hints = { enabled_in = {}, user_off = false }
+
+local function user_turned_hints_off()
+  if hints.user_off then
+    return true
+  end
+  for b in pairs(hints.enabled_in) do
+    if vim.api.nvim_buf_is_loaded(b) and not vim.lsp.inlay_hint.is_enabled({ bufnr = b }) then
+      hints.user_off = true
+      return true
+    end
+  end
+  return false
+end
+
+-- Code lenses: refreshed as the text changes, unless the user cleared them
+-- (`vim.lsp.codelens.clear()`): a buffer whose lenses were shown and are
+-- gone without a refresh of ours is left alone until the user refreshes it
+-- (`vim.lsp.codelens.refresh()`).
+local lenses = {}
+
+local function refresh_lenses(client, buf)
+  local state = lenses[buf]
+  if not state or state.pending then
+    return
+  end
+  local shown = #vim.lsp.codelens.get(buf)
+  if state.cleared then
+    if shown == 0 then
+      return
+    end
+    state.cleared = false -- the user refreshed them
+  elseif state.count > 0 and shown == 0 then
+    state.cleared = true
+    return
+  end
+  state.pending = true
+  local params = { textDocument = vim.lsp.util.make_text_document_params(buf) }
+  client:request('textDocument/codeLens', params, function(err, result, ctx)
+    state.pending = false
+    if not vim.api.nvim_buf_is_valid(buf) then
+      return
+    end
+    if state.count > 0 and #vim.lsp.codelens.get(buf) == 0 then
+      -- Cleared by the user while this was on its way.
+      state.cleared = true
+      return
+    end
+    state.count = type(result) == 'table' and #result or 0
+    vim.lsp.codelens.on_codelens(err, result, ctx)
+  end, buf)
+end
+
 --- Called on LspAttach of the orgplan client (see plugin/orgplan.lua): turns
 --- on what Neovim leaves off by default, when the server offers it.
 ---@param client vim.lsp.Client
@@ -325,16 +420,29 @@ function M.on_attach(client, buf)
   if client:supports_method('textDocument/hover', buf) then
     M.hover_keymap(buf)
   end
-  if M.options.inlay_hints ~= false and client:supports_method('textDocument/inlayHint', buf) then
+  if
+    M.options.inlay_hints ~= false
+    and client:supports_method('textDocument/inlayHint', buf)
+    and not user_turned_hints_off()
+  then
     vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+    hints.enabled_in[buf] = true
+    vim.api.nvim_create_autocmd('BufUnload', {
+      buffer = buf,
+      once = true,
+      callback = function()
+        hints.enabled_in[buf] = nil
+      end,
+    })
   end
   if M.options.codelens ~= false and client:supports_method('textDocument/codeLens', buf) then
+    lenses[buf] = { count = 0, cleared = false, pending = false }
     local group = vim.api.nvim_create_augroup('orgplan_codelens_' .. buf, { clear = true })
-    vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'CursorHold' }, {
+    vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'CursorHold', 'TextChanged' }, {
       group = group,
       buffer = buf,
       callback = function()
-        vim.lsp.codelens.refresh({ bufnr = buf })
+        refresh_lenses(client, buf)
       end,
     })
     vim.api.nvim_create_autocmd('LspDetach', {
@@ -342,12 +450,13 @@ function M.on_attach(client, buf)
       buffer = buf,
       callback = function(ev)
         if ev.data and ev.data.client_id == client.id then
+          lenses[buf] = nil
           pcall(vim.api.nvim_del_augroup_by_id, group)
           return true
         end
       end,
     })
-    vim.lsp.codelens.refresh({ bufnr = buf })
+    refresh_lenses(client, buf)
   end
 end
 

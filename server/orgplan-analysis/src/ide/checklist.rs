@@ -1,295 +1,380 @@
 //! An initiative's single-threaded checklist: each of the article's
-//! questions ([`rules::QUESTIONS`]) answered from the model, with why.
+//! questions ([`rules::QUESTIONS`]) answered from the rules' findings.
+//!
+//! The checklist derives nothing itself. A question is answered by the
+//! rules that name it in their `questions` and that the configuration has
+//! not turned off; it fails when one of those rules has a finding that
+//! belongs to the initiative, and the finding's message is the why. A
+//! finding belongs to an initiative when it is placed in the initiative's
+//! block, in the block of a team the initiative lists, or in the block of
+//! the leader it names. So a finding and its question can never disagree,
+//! and a rule turned off in `orgplan.toml` never fails a question: a
+//! question whose rules are all off is shown as not checked.
 
+use crate::config::{Config, Level};
 use crate::model::{EntityId, Model, OrgModel};
-use crate::rules;
+use crate::rules::{self, Finding};
+use crate::text::Loc;
 use crate::{Analysis, Workspace};
+use std::sync::Arc;
+
+/// How a question is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Pass,
+    Fail,
+    /// Not checked: its rules are turned off, or what it asks about is
+    /// missing for a reason another finding already reports.
+    Unchecked,
+}
+
+impl Answer {
+    /// `✓`, `✗` or `–`.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Answer::Pass => "✓",
+            Answer::Fail => "✗",
+            Answer::Unchecked => "–",
+        }
+    }
+}
 
 /// One question, answered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
+    /// The article's question, in full (one of [`rules::QUESTIONS`]).
     pub question: &'static str,
-    pub ok: bool,
+    /// The question in a few words.
+    pub label: &'static str,
+    pub answer: Answer,
+    /// Why, in one line: the first failing finding's message, or what was
+    /// found when it passes.
     pub why: String,
+    /// The rules that answer the question (those not turned off).
+    pub rules: Vec<&'static str>,
+    /// The findings that fail it, in the order of the findings.
+    pub findings: Vec<Arc<Finding>>,
+    /// Where to look: the first failing finding, else the place in the
+    /// initiative the question is about.
+    pub at: Loc,
 }
 
-fn id_list(ids: &[String]) -> String {
-    let quoted: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
-    rules::and_list(&quoted)
+/// The question in a few words, for lists that must fit on a screen.
+pub fn label(question: &str) -> &'static str {
+    match question {
+        q if q == rules::Q_FOCUSED_LEADER => "One leader, on this alone",
+        q if q == rules::Q_EMPOWERED => "Leader has the authority",
+        q if q == rules::Q_CAPABLE => "Set up to succeed",
+        q if q == rules::Q_DEPENDENCIES_OPENLY => "Dependencies owned openly",
+        q if q == rules::Q_UNTANGLE_PLAN => "Plan to untangle dependencies",
+        q if q == rules::Q_BOUNDED_CONTEXT => "Bounded context",
+        q if q == rules::Q_SHIP_ALONE => "Teams ship on their own",
+        q if q == rules::Q_REVIEW_PROCESS => "One level of review",
+        q if q == rules::Q_DECISIONS => "Decisions rest with the leader",
+        _ => "Question",
+    }
 }
 
-/// The teams of an initiative that resolve.
-fn teams_of(m: &Model, init: usize) -> Vec<usize> {
-    m.initiatives[init]
-        .teams
+/// Whether the configuration leaves `rule` on.
+pub fn enabled(config: &Config, rule: &str) -> bool {
+    !matches!(config.rules.get(rule), Some(Level::Off))
+}
+
+/// The rules that name `question`, on or off.
+pub fn rules_for(question: &str) -> impl Iterator<Item = &'static rules::Rule> + '_ {
+    rules::ALL
         .iter()
-        .filter_map(|r| match m.resolve(r) {
-            Some(EntityId::Team(t)) => Some(t),
-            _ => None,
-        })
+        .copied()
+        .filter(move |r| r.questions.contains(&question))
+}
+
+/// Which initiatives each finding belongs to: built once, asked per finding.
+pub struct Owners<'a> {
+    model: &'a Model,
+    /// Top-level declaration blocks, by file and start.
+    blocks: Vec<(Loc, EntityId)>,
+}
+
+impl<'a> Owners<'a> {
+    pub fn new(model: &'a Model) -> Owners<'a> {
+        let mut blocks: Vec<(Loc, EntityId)> =
+            model.entities().map(|e| (model.decl(e).block, e)).collect();
+        blocks.sort_by_key(|(l, _)| (l.file, l.range.start()));
+        Owners { model, blocks }
+    }
+
+    /// The declaration whose block holds `loc`.
+    fn entity_at(&self, loc: Loc) -> Option<EntityId> {
+        let i = self
+            .blocks
+            .partition_point(|(l, _)| (l.file, l.range.start()) <= (loc.file, loc.range.start()));
+        let (block, e) = *self.blocks.get(i.checked_sub(1)?)?;
+        (block.file == loc.file && block.range.contains_range(loc.range)).then_some(e)
+    }
+
+    /// The initiatives a finding at `loc` belongs to.
+    pub fn initiatives(&self, loc: Loc) -> Vec<usize> {
+        let m = self.model;
+        match self.entity_at(loc) {
+            Some(EntityId::Initiative(i)) => vec![i],
+            Some(EntityId::Team(t)) => m.team_initiatives[t].clone(),
+            Some(EntityId::Leader(l)) => m.led_by[l].clone(),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Shortens a one-line text to about `max` characters, with `…`.
+fn clip(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if line.chars().count() <= max && !s.contains('\n') {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// The checklists of `inits`, in the article's order each.
+pub fn checklists(ws: &Workspace, analysis: &Analysis, inits: &[usize]) -> Vec<Vec<Check>> {
+    let config = ws.config();
+    let m = &analysis.model;
+    let owners = Owners::new(m);
+    // The findings of rules that answer a question, per asked initiative.
+    let mut found: Vec<Vec<&Arc<Finding>>> = vec![Vec::new(); inits.len()];
+    for f in &analysis.findings {
+        if f.rule().questions.is_empty() {
+            continue;
+        }
+        for i in owners.initiatives(f.loc) {
+            for (k, _) in inits.iter().enumerate().filter(|(_, x)| **x == i) {
+                found[k].push(f);
+            }
+        }
+    }
+    inits
+        .iter()
+        .zip(found)
+        .map(|(&i, found)| answer_all(&config, m, i, &found))
         .collect()
 }
 
 /// The checklist of initiative `init`, in the article's order.
 pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Check> {
-    let m = &analysis.model;
-    let i = &m.initiatives[init];
-    let config = ws.config();
-    let leader = match i.leader.as_ref().and_then(|r| m.resolve(r)) {
-        Some(EntityId::Leader(l)) => Some(l),
-        _ => None,
-    };
-    let leader_id = leader.map(|l| m.leaders[l].decl.id.clone());
-    let teams = teams_of(m, init);
-    let mut out = Vec::new();
-    let mut check = |question, ok, why: String| out.push(Check { question, ok, why });
-
-    // 1. A leader focused on this initiative alone.
-    let (ok, why) = match leader {
-        None if i.leader.is_some() => (false, "the leader it names is not declared".to_string()),
-        None => (false, "no leader is named".to_string()),
-        Some(l) => {
-            let others: Vec<String> = m.led_by[l]
-                .iter()
-                .filter(|&&o| o != init)
-                .map(|&o| m.initiatives[o].decl.id.to_string())
-                .collect();
-            let lead = &m.leaders[l];
-            if !others.is_empty() {
-                (
-                    false,
-                    format!("`{}` also leads {}", lead.decl.id, id_list(&others)),
-                )
-            } else if lead.is_part_time() {
-                (
-                    false,
-                    format!(
-                        "`{}` is part-time ({}%)",
-                        lead.decl.id,
-                        lead.allocation_percent()
-                    ),
-                )
-            } else {
-                (
-                    true,
-                    format!("`{}` leads this initiative only, full-time", lead.decl.id),
-                )
-            }
-        }
-    };
-    check(rules::Q_FOCUSED_LEADER, ok, why);
-
-    // 2. Empowered: the model says who controls the resources, and the
-    // reporting lines agree.
-    let (ok, why) = match (leader, i.model.as_ref().map(|m| m.value)) {
-        (None, _) => (
-            false,
-            "without a leader nobody holds the mandate".to_string(),
-        ),
-        (Some(_), None) => (
-            false,
-            "no `model:` says whether the leader owns the resources".to_string(),
-        ),
-        (Some(l), Some(OrgModel::Ownership)) => {
-            let elsewhere: Vec<String> = teams
-                .iter()
-                .filter(|&&t| {
-                    !matches!(m.teams[t].reports_to.as_ref().and_then(|r| m.resolve(r)), Some(EntityId::Leader(x)) if x == l)
-                })
-                .map(|&t| m.teams[t].decl.id.to_string())
-                .collect();
-            if elsewhere.is_empty() {
-                (
-                    true,
-                    "ownership: every team reports to the leader".to_string(),
-                )
-            } else {
-                (
-                    false,
-                    format!("ownership, yet {} report elsewhere", id_list(&elsewhere)),
-                )
-            }
-        }
-        (Some(_), Some(OrgModel::Leadership)) => (
-            true,
-            "leadership: the leader drives priorities across functional lines".to_string(),
-        ),
-    };
-    check(rules::Q_EMPOWERED, ok, why);
-
-    // 3. Set up to succeed: full time, and able to measure success.
-    let (ok, why) = match leader {
-        None => (false, "no leader".to_string()),
-        Some(l) if m.leaders[l].is_part_time() => (
-            false,
-            format!(
-                "the leader gives it {}% of their time",
-                m.leaders[l].allocation_percent()
-            ),
-        ),
-        Some(_) if i.metrics.is_empty() => {
-            (false, "no `metrics:` to measure success by".to_string())
-        }
-        Some(_) => (
-            true,
-            format!("full-time, with {} metric(s)", i.metrics.len()),
-        ),
-    };
-    check(rules::Q_CAPABLE, ok, why);
-
-    // 4 and 5. Dependencies: owned by the depending side, with a plan.
-    let mut deps = 0;
-    let mut unowned = Vec::new();
-    let mut unplanned = Vec::new();
-    for &t in &teams {
-        let team = &m.teams[t];
-        for d in &team.dependencies {
-            deps += 1;
-            let label = format!("{} → {}", team.decl.id, d.target.name);
-            let owner = d.owner.as_ref().and_then(|o| m.resolve(o));
-            let inside = match owner {
-                Some(EntityId::Team(x)) => x == t,
-                Some(EntityId::Leader(x)) => {
-                    leader == Some(x)
-                        || matches!(team.reports_to.as_ref().and_then(|r| m.resolve(r)), Some(EntityId::Leader(y)) if y == x)
-                }
-                _ => false,
-            };
-            if !inside {
-                unowned.push(label.clone());
-            }
-            if d.plan.is_none() {
-                unplanned.push(label);
-            }
-        }
-    }
-    let (ok, why) = if deps == 0 {
-        (true, "its teams declare no dependencies".to_string())
-    } else if unowned.is_empty() {
-        (
-            true,
-            format!("all {deps} dependencies are owned by the depending team"),
-        )
-    } else {
-        (
-            false,
-            format!("not owned by the depending team: {}", id_list(&unowned)),
-        )
-    };
-    check(rules::Q_DEPENDENCIES_OPENLY, ok, why);
-    let (ok, why) = if deps == 0 {
-        (true, "nothing to untangle".to_string())
-    } else if unplanned.is_empty() {
-        (
-            true,
-            format!("all {deps} dependencies have a de-coupling plan"),
-        )
-    } else {
-        (false, format!("no plan for {}", id_list(&unplanned)))
-    };
-    check(rules::Q_UNTANGLE_PLAN, ok, why);
-
-    // 6. Bounded context.
-    match &i.scope {
-        Some(s) => check(
-            rules::Q_BOUNDED_CONTEXT,
-            true,
-            format!("scope: “{}”", s.value),
-        ),
-        None => check(
-            rules::Q_BOUNDED_CONTEXT,
-            false,
-            "no `scope:` marks out what the leader owns".to_string(),
-        ),
-    }
-
-    // 7. Teams ship alone: complete, not shared, no coupling to other
-    // initiatives, no outside sign-off.
-    let mut problems = Vec::new();
-    if teams.is_empty() {
-        problems.push("it lists no teams".to_string());
-    }
-    for &t in &teams {
-        let team = &m.teams[t];
-        let id = &team.decl.id;
-        if team.functional {
-            continue;
-        }
-        let missing: Vec<&String> = config
-            .required_roles
-            .iter()
-            .filter(|r| !team.roles.iter().any(|have| have.value == *r))
-            .collect();
-        if !missing.is_empty() {
-            problems.push(format!(
-                "`{id}` lacks {}",
-                missing
-                    .iter()
-                    .map(|r| format!("`{r}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        if m.team_initiatives[t].len() > 1 {
-            problems.push(format!("`{id}` also serves another initiative"));
-        }
-        for d in &team.dependencies {
-            if let Some(EntityId::Team(x)) = m.resolve(&d.target) {
-                if !m.team_initiatives[x].contains(&init) && !m.teams[x].functional {
-                    problems.push(format!(
-                        "`{id}` depends on `{}` outside the initiative",
-                        m.teams[x].decl.id
-                    ));
-                }
-            }
-        }
-        for a in &team.approvals {
-            if let Some(EntityId::Team(x)) = m.resolve(a) {
-                if x != t {
-                    problems.push(format!(
-                        "`{id}` waits for sign-off from `{}`",
-                        m.teams[x].decl.id
-                    ));
-                }
-            }
-        }
-    }
-    let (ok, why) = if problems.is_empty() {
-        (true, format!("{} separable team(s)", teams.len()))
-    } else {
-        (false, problems.join("; "))
-    };
-    check(rules::Q_SHIP_ALONE, ok, why);
-
-    // 8. Review: at most one level of approval.
-    let levels = i.approvals.len();
-    let (ok, why) = match levels {
-        0 => (true, "no sign-off beyond the initiative".to_string()),
-        1 => (true, format!("one approver: `{}`", i.approvals[0].name)),
-        n => (false, format!("{n} approvers: layered review")),
-    };
-    check(rules::Q_REVIEW_PROCESS, ok, why);
-
-    // 9. Decisions rest with the leader.
-    let outsiders: Vec<String> = i
-        .approvals
-        .iter()
-        .filter(|a| Some(&a.name) != leader_id.as_ref())
-        .filter(|a| !matches!(m.resolve(a), Some(EntityId::Team(t)) if teams.contains(&t)))
-        .map(|a| a.name.to_string())
-        .collect();
-    let (ok, why) = match (&leader_id, outsiders.is_empty()) {
-        (None, _) => (false, "no leader to decide".to_string()),
-        (Some(l), true) => (true, format!("decisions rest with `{l}` and the teams")),
-        (Some(_), false) => (false, format!("decisions wait on {}", id_list(&outsiders))),
-    };
-    check(rules::Q_DECISIONS, ok, why);
-    out
+    checklists(ws, analysis, &[init]).pop().unwrap_or_default()
 }
 
-/// `passed/total`.
+fn answer_all(config: &Config, m: &Model, init: usize, found: &[&Arc<Finding>]) -> Vec<Check> {
+    let facts = Facts::of(m, init);
+    rules::QUESTIONS
+        .iter()
+        .map(|&question| {
+            let on: Vec<&'static str> = rules_for(question)
+                .filter(|r| enabled(config, r.name))
+                .map(|r| r.name)
+                .collect();
+            let failing: Vec<Arc<Finding>> = found
+                .iter()
+                .filter(|f| on.contains(&f.rule))
+                .map(|f| Arc::clone(f))
+                .collect();
+            let (answer, why, at) = if on.is_empty() {
+                let off: Vec<String> = rules_for(question)
+                    .map(|r| format!("`{}`", r.name))
+                    .collect();
+                (
+                    Answer::Unchecked,
+                    format!("not checked: {} turned off", rules::and_list(&off)),
+                    facts.at(question),
+                )
+            } else if let Some(first) = failing.first() {
+                let more = match failing.len() {
+                    1 => String::new(),
+                    n => format!(" (+{} more)", n - 1),
+                };
+                (
+                    Answer::Fail,
+                    format!("{}{more}", clip(&first.message, 90)),
+                    first.loc,
+                )
+            } else {
+                let (answer, why) = facts.pass(question);
+                (answer, why, facts.at(question))
+            };
+            Check {
+                question,
+                label: label(question),
+                answer,
+                why,
+                rules: on,
+                findings: failing,
+                at,
+            }
+        })
+        .collect()
+}
+
+/// What an initiative says, for the why of a question no finding fails:
+/// facts as written, no judgement (the rules judge).
+struct Facts<'a> {
+    m: &'a Model,
+    init: usize,
+    /// The leader it names, resolved or not.
+    leader: Option<(&'a str, Option<usize>, Loc)>,
+    teams: Vec<usize>,
+    deps: usize,
+}
+
+impl<'a> Facts<'a> {
+    fn of(m: &'a Model, init: usize) -> Facts<'a> {
+        let i = &m.initiatives[init];
+        let leader = i.leader.as_ref().map(|r| {
+            let l = match m.resolve(r) {
+                Some(EntityId::Leader(l)) => Some(l),
+                _ => None,
+            };
+            (r.name.as_str(), l, r.loc)
+        });
+        let teams: Vec<usize> = i
+            .teams
+            .iter()
+            .filter_map(|r| match m.resolve(r) {
+                Some(EntityId::Team(t)) => Some(t),
+                _ => None,
+            })
+            .collect();
+        let deps = teams.iter().map(|&t| m.teams[t].dependencies.len()).sum();
+        Facts {
+            m,
+            init,
+            leader,
+            teams,
+            deps,
+        }
+    }
+
+    /// Where a question points when no finding fails it.
+    fn at(&self, question: &str) -> Loc {
+        let i = &self.m.initiatives[self.init];
+        let about_leader = [
+            rules::Q_FOCUSED_LEADER,
+            rules::Q_EMPOWERED,
+            rules::Q_DECISIONS,
+        ];
+        let place = if about_leader.contains(&question) {
+            self.leader.map(|(_, _, at)| at)
+        } else if question == rules::Q_CAPABLE {
+            i.metrics
+                .first()
+                .map(|x| x.loc)
+                .or(self.leader.map(|l| l.2))
+        } else if question == rules::Q_BOUNDED_CONTEXT {
+            i.scope.as_ref().map(|s| s.loc)
+        } else if question == rules::Q_REVIEW_PROCESS {
+            i.approvals_prop
+        } else {
+            i.teams.first().map(|r| r.loc)
+        };
+        place.unwrap_or(i.decl.name)
+    }
+
+    /// The answer and why of a question no finding fails.
+    fn pass(&self, question: &str) -> (Answer, String) {
+        let i = &self.m.initiatives[self.init];
+        let n =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        let leader = match self.leader {
+            Some((name, Some(_), _)) => Ok(format!("`{name}`")),
+            Some((name, None, _)) => Err(format!("not checked: `{name}` is not declared")),
+            None => Err("not checked: no leader is named".to_string()),
+        };
+        let on_leader = |rest: String| match &leader {
+            Ok(_) => (Answer::Pass, rest),
+            Err(why) => (Answer::Unchecked, why.clone()),
+        };
+        match question {
+            q if q == rules::Q_FOCUSED_LEADER => {
+                on_leader(format!("led by {}", leader.clone().unwrap_or_default()))
+            }
+            q if q == rules::Q_EMPOWERED => {
+                let model = match &i.model {
+                    Some(x) => format!(
+                        ", model: {}",
+                        match x.value {
+                            OrgModel::Ownership => "ownership",
+                            OrgModel::Leadership => "leadership",
+                        }
+                    ),
+                    None => String::new(),
+                };
+                on_leader(format!(
+                    "led by {}{model}",
+                    leader.clone().unwrap_or_default()
+                ))
+            }
+            q if q == rules::Q_CAPABLE => (
+                Answer::Pass,
+                match (&self.leader, i.metrics.len()) {
+                    (Some((_, Some(l), _)), k) => format!(
+                        "`{}` at {}%, {}",
+                        self.m.leaders[*l].decl.id,
+                        self.m.leaders[*l].allocation_percent(),
+                        n(k, "metric", "metrics")
+                    ),
+                    (_, k) => n(k, "metric", "metrics"),
+                },
+            ),
+            q if q == rules::Q_DEPENDENCIES_OPENLY || q == rules::Q_UNTANGLE_PLAN => (
+                Answer::Pass,
+                if self.deps == 0 {
+                    "its teams declare no dependencies".to_string()
+                } else {
+                    format!(
+                        "{} of its teams",
+                        n(self.deps, "dependency", "dependencies")
+                    )
+                },
+            ),
+            q if q == rules::Q_BOUNDED_CONTEXT => (
+                Answer::Pass,
+                match &i.scope {
+                    Some(s) => format!("scope: “{}”", clip(&s.value, 60)),
+                    None => "no `scope:` is written".to_string(),
+                },
+            ),
+            q if q == rules::Q_SHIP_ALONE => (
+                Answer::Pass,
+                if self.teams.is_empty() {
+                    "it lists no teams".to_string()
+                } else {
+                    n(self.teams.len(), "team", "teams")
+                },
+            ),
+            q if q == rules::Q_REVIEW_PROCESS => (
+                Answer::Pass,
+                match i.approvals.as_slice() {
+                    [] => "no sign-off is written".to_string(),
+                    [a] => format!("signed off by `{}`", a.name),
+                    more => format!("signed off by {}", n(more.len(), "approver", "approvers")),
+                },
+            ),
+            q if q == rules::Q_DECISIONS => on_leader(format!(
+                "decisions rest with {}",
+                leader.clone().unwrap_or_default()
+            )),
+            _ => (Answer::Pass, String::new()),
+        }
+    }
+}
+
+/// `(passed, answered)`: questions not checked count in neither.
 pub fn score(checks: &[Check]) -> (usize, usize) {
-    (checks.iter().filter(|c| c.ok).count(), checks.len())
+    (
+        checks.iter().filter(|c| c.answer == Answer::Pass).count(),
+        checks
+            .iter()
+            .filter(|c| c.answer != Answer::Unchecked)
+            .count(),
+    )
 }
 
 #[cfg(test)]
@@ -300,15 +385,16 @@ mod tests {
     fn render(checks: &[Check]) -> String {
         checks
             .iter()
-            .map(|c| {
-                format!(
-                    "{} {} — {}\n",
-                    if c.ok { "✓" } else { "✗" },
-                    c.question,
-                    c.why
-                )
-            })
+            .map(|c| format!("{} {} — {}\n", c.answer.mark(), c.label, c.why))
             .collect()
+    }
+
+    #[test]
+    fn every_question_has_a_label_and_a_rule() {
+        for q in rules::QUESTIONS {
+            assert_ne!(label(q), "Question", "{q}");
+            assert!(rules_for(q).next().is_some(), "no rule answers {q}");
+        }
     }
 
     #[test]
@@ -358,5 +444,156 @@ mod tests {
             "#,
         );
         insta::assert_snapshot!(render(&checklist(&f.ws, &f.analysis, 0)));
+    }
+
+    #[test]
+    fn an_undeclared_leader_is_one_finding_not_a_row_of_crosses() {
+        let f = fixture(
+            r#"
+            initiative fba "FBA" { leader: ghost scope: "x" metrics: "m" }
+            "#,
+        );
+        insta::assert_snapshot!(render(&checklist(&f.ws, &f.analysis, 0)));
+    }
+
+    #[test]
+    fn rules_turned_off_are_not_checked() {
+        let f = fixture(
+            r#"
+            initiative fba "FBA" { }
+            #- orgplan.toml
+            [rules]
+            initiative-without-leader = "off"
+            leader-not-single-threaded = "off"
+            missing-scope = "off"
+            "#,
+        );
+        let checks = checklist(&f.ws, &f.analysis, 0);
+        insta::assert_snapshot!(render(&checks));
+        assert!(checks
+            .iter()
+            .all(|c| c.findings.iter().all(|x| c.rules.contains(&x.rule))));
+    }
+
+    fn workspace(plan: &str, off: Option<&str>) -> Workspace {
+        let mut ws = Workspace::new();
+        ws.set_file("plan.orgplan", plan.to_string());
+        if let Some(rule) = off {
+            ws.set_config_file(Some((
+                "orgplan.toml",
+                format!("[rules]\n{rule} = \"off\"\n"),
+            )));
+        }
+        ws
+    }
+
+    /// `plan` with one more initiative listing the teams no initiative lists.
+    fn in_an_initiative(plan: &str) -> String {
+        let mut ws = workspace(plan, None);
+        let a = ws.analysis();
+        let loose: Vec<&str> = (0..a.model.teams.len())
+            .filter(|&t| a.model.team_initiatives[t].is_empty())
+            .map(|t| a.model.teams[t].decl.id.as_str())
+            .collect();
+        if loose.is_empty() {
+            return plan.to_string();
+        }
+        format!(
+            "{plan}\ninitiative probe \"Probe\" {{ teams: {} }}\n",
+            loose.join(", ")
+        )
+    }
+
+    /// For every rule the checklist asks through, on its example: with the
+    /// rule on, each of its findings fails each of its questions on every
+    /// initiative the finding belongs to; with it off, no question names
+    /// it, lists its findings or fails because of it.
+    #[test]
+    fn each_rule_switched_off_and_on_agrees_with_its_findings() {
+        let mut attributed = Vec::new();
+        let plans = rules::ALL
+            .iter()
+            .filter(|r| !r.questions.is_empty())
+            .flat_map(|r| {
+                [
+                    (*r, r.example.to_string()),
+                    (*r, in_an_initiative(r.example)),
+                ]
+            });
+        for (rule, plan) in plans {
+            let plan = plan.as_str();
+            let mut ws = workspace(plan, None);
+            let on = ws.analysis();
+            let inits: Vec<usize> = (0..on.model.initiatives.len()).collect();
+            let lists_on = checklists(&ws, &on, &inits);
+            let owners = Owners::new(&on.model);
+            let mine: Vec<&Arc<Finding>> =
+                on.findings.iter().filter(|f| f.rule == rule.name).collect();
+            if plan == rule.example {
+                assert!(
+                    !mine.is_empty(),
+                    "{}: its example does not trip it",
+                    rule.name
+                );
+            }
+            for f in &mine {
+                for i in owners.initiatives(f.loc) {
+                    attributed.push(rule.name);
+                    for q in rule.questions {
+                        let c = lists_on[i].iter().find(|c| c.question == *q).unwrap();
+                        assert_eq!(c.answer, Answer::Fail, "{}: {}", rule.name, c.label);
+                        assert!(c.findings.iter().any(|g| Arc::ptr_eq(g, f)));
+                        assert!(c.rules.contains(&rule.name));
+                    }
+                }
+            }
+
+            let mut ws = workspace(plan, Some(rule.name));
+            let off = ws.analysis();
+            assert!(off.findings.iter().all(|f| f.rule != rule.name));
+            let lists_off = checklists(&ws, &off, &inits);
+            for (i, (list_on, list_off)) in lists_on.iter().zip(&lists_off).enumerate() {
+                for (a, b) in list_on.iter().zip(list_off) {
+                    assert!(!b.rules.contains(&rule.name));
+                    assert!(b.findings.iter().all(|f| f.rule != rule.name));
+                    // What the other rules found still fails the question.
+                    let others = a.findings.iter().filter(|f| f.rule != rule.name).count();
+                    assert_eq!(
+                        b.findings.len(),
+                        others,
+                        "{} on `{i}`: {}",
+                        rule.name,
+                        b.label
+                    );
+                    let expect = if b.rules.is_empty() {
+                        Answer::Unchecked
+                    } else if others > 0 {
+                        Answer::Fail
+                    } else {
+                        b.answer
+                    };
+                    assert_eq!(b.answer, expect, "{}: {}", rule.name, b.label);
+                    assert_ne!(
+                        (a.answer, b.answer, others),
+                        (Answer::Fail, Answer::Fail, 0),
+                        "{}: {} fails without its rule",
+                        rule.name,
+                        b.label
+                    );
+                }
+            }
+        }
+        // Every rule but the one about teams outside all initiatives has
+        // an example finding that belongs to an initiative.
+        let missing: Vec<&str> = rules::ALL
+            .iter()
+            .filter(|r| !r.questions.is_empty() && r.name != "orphan-team")
+            .map(|r| r.name)
+            .filter(|n| !attributed.contains(n))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "no finding of these rules' examples belongs to an initiative: {missing:?}"
+        );
     }
 }

@@ -16,11 +16,23 @@ pub struct HoverResult {
     pub markdown: String,
 }
 
+/// How a hover links a finding to its rule's full text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RuleLink {
+    /// Name the command that prints it: `orgplan explain RULE`.
+    #[default]
+    Cli,
+    /// A Markdown link running the editor's command `COMMAND` with the
+    /// rule's name (`command:COMMAND?["RULE"]`).
+    Command(&'static str),
+}
+
 pub fn hover(
     ws: &Workspace,
     analysis: &Analysis,
     file: FileId,
     offset: usize,
+    link: RuleLink,
 ) -> Option<HoverResult> {
     let mut sections = Vec::new();
     let mut range: Option<TextRange> = None;
@@ -38,7 +50,7 @@ pub fn hover(
         }
         seen.push(f.rule);
         let same: Vec<&&Finding> = findings.iter().filter(|g| g.rule == f.rule).collect();
-        sections.push(finding_section(f.rule(), &same));
+        sections.push(finding_section(f.rule(), &same, link));
     }
     if let Some(target) = target_at(ws, analysis, file, offset) {
         range = Some(target.range());
@@ -55,27 +67,35 @@ pub fn hover(
     })
 }
 
-fn finding_section(rule: &rules::Rule, findings: &[&&Finding]) -> String {
+/// A finding under the cursor: its message once, the principle (two or
+/// three sentences) with its source, and a link to the rule's full text
+/// (questions, fix, example) instead of that text itself.
+fn finding_section(rule: &rules::Rule, findings: &[&&Finding], link: RuleLink) -> String {
     let mut s = format!("**{}** · {}\n\n", rule.name, findings[0].severity);
-    for f in findings {
-        let _ = writeln!(s, "{}\n", f.message);
+    let mut messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    messages.dedup();
+    for m in messages {
+        let _ = writeln!(s, "{m}\n");
     }
-    let _ = writeln!(s, "*Principle.* {}\n", rule.principle);
-    if !rule.questions.is_empty() {
-        s.push_str("*Ask:*\n");
-        for q in rule.questions {
-            let _ = writeln!(s, "- {q}");
-        }
-        s.push('\n');
-    }
-    let _ = writeln!(s, "*How to fix.* {}\n", rule.fix);
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "Source: [{}]({})",
+        "{} ([{}]({}))\n",
+        rule.principle,
         rules::SOURCE_TITLE,
         rules::SOURCE_URL
     );
+    s.push_str(&rule_link(rule.name, link));
     s
+}
+
+/// The line that leads from a hover to a rule's full text.
+pub fn rule_link(rule: &str, link: RuleLink) -> String {
+    match link {
+        RuleLink::Cli => format!("Full text: `orgplan explain {rule}`"),
+        RuleLink::Command(command) => format!(
+            "[Explain `{rule}`](command:{command}?%5B%22{rule}%22%5D \"Open the rule's full text\")"
+        ),
+    }
 }
 
 fn target_card(ws: &Workspace, analysis: &Analysis, target: &Target) -> Option<String> {
@@ -267,6 +287,13 @@ pub fn entity_card(ws: &Workspace, analysis: &Analysis, e: EntityId) -> String {
         }
         EntityId::Initiative(i) => {
             let init = &m.initiatives[i];
+            let checks = checklist::checklist(ws, analysis, i);
+            let (ok, total) = checklist::score(&checks);
+            let _ = writeln!(s, "Single-threaded checklist: **{ok}/{total}**\n");
+            for c in &checks {
+                let _ = writeln!(s, "- {} {} — {}", c.answer.mark(), c.label, c.why);
+            }
+            s.push('\n');
             let leader = init
                 .leader
                 .as_ref()
@@ -286,24 +313,6 @@ pub fn entity_card(ws: &Workspace, analysis: &Analysis, e: EntityId) -> String {
                 "- Teams: {}",
                 names(m, init.teams.iter().map(|r| r.name.as_str()))
             );
-            let checks = checklist::checklist(ws, analysis, i);
-            let (ok, total) = checklist::score(&checks);
-            let _ = writeln!(s, "\n**Single-threaded checklist** {ok}/{total}\n");
-            for c in &checks {
-                let _ = writeln!(
-                    s,
-                    "- {} {} — {}",
-                    if c.ok { "✓" } else { "✗" },
-                    c.question,
-                    c.why
-                );
-            }
-            let _ = write!(
-                s,
-                "\nSource: [{}]({})",
-                rules::SOURCE_TITLE,
-                rules::SOURCE_URL
-            );
         }
     }
     s.trim_end().to_string()
@@ -311,12 +320,12 @@ pub fn entity_card(ws: &Workspace, analysis: &Analysis, e: EntityId) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::hover;
+    use super::{hover, RuleLink};
     use crate::ide::fixture::fixture;
 
     fn check(text: &str) -> String {
         let f = fixture(text);
-        match hover(&f.ws, &f.analysis, f.file, f.offset) {
+        match hover(&f.ws, &f.analysis, f.file, f.offset, RuleLink::Cli) {
             Some(h) => format!(
                 "range {:?} `{}`\n\n{}",
                 h.range,
@@ -367,12 +376,50 @@ mod tests {
     }
 
     #[test]
-    fn finding_shows_principle_questions_fix_and_source() {
+    fn finding_shows_message_principle_and_link() {
         insta::assert_snapshot!(check(
             r#"
             initiative f$0ba "FBA" { scope: "x" metrics: "m" }
             "#
         ));
+    }
+
+    #[test]
+    fn finding_links_to_the_editor_command_when_the_client_has_one() {
+        let f =
+            fixture("leader raj \"R\" { allocation: 50% }\ninitiative a \"A\" { leader: r$0aj }\n");
+        let h = hover(
+            &f.ws,
+            &f.analysis,
+            f.file,
+            f.offset,
+            RuleLink::Command("orgplan.explainRule"),
+        )
+        .unwrap();
+        assert!(
+            h.markdown
+                .contains("(command:orgplan.explainRule?%5B%22part-time-leader%22%5D "),
+            "{}",
+            h.markdown
+        );
+    }
+
+    /// A finding's hover shows the principle whole: it must stay short.
+    #[test]
+    fn every_principle_is_at_most_three_sentences() {
+        for rule in crate::rules::ALL {
+            // A sentence ends at `.`, `!` or `?` before a space or the end
+            // (not in `orgplan.toml`).
+            let p = rule.principle.trim_end();
+            let sentences = p
+                .char_indices()
+                .filter(|&(i, c)| {
+                    matches!(c, '.' | '!' | '?')
+                        && p[i + 1..].chars().next().is_none_or(char::is_whitespace)
+                })
+                .count();
+            assert!(sentences <= 3, "{}: {sentences} sentences", rule.name);
+        }
     }
 
     #[test]

@@ -1,6 +1,10 @@
-//! Inlay hints: a leader's load after `leader: id` ("leads 2 · 50%"), and a
-//! team's role coverage after its name in `teams:` ("3/4 roles").
+//! Inlay hints where they say what the text does not: after `leader: id`,
+//! a leader who is part-time or leads more than this initiative
+//! ("part-time 50% · leads 2"); after a team in `teams:`, a team that
+//! lacks roles ("3/4 roles · no product"). Healthy names get none. A hint
+//! speaks for its rule: with the rule turned off, no hint.
 
+use super::checklist::enabled;
 use crate::model::EntityId;
 use crate::text::{FileId, TextRange};
 use crate::{Analysis, Workspace};
@@ -19,7 +23,11 @@ pub fn inlay_hints(
     within: TextRange,
 ) -> Vec<InlayHint> {
     let m = &analysis.model;
-    let required = ws.config().required_roles;
+    let config = ws.config();
+    let required = &config.required_roles;
+    let part_time = enabled(&config, "part-time-leader");
+    let overloaded = enabled(&config, "leader-not-single-threaded");
+    let incomplete = enabled(&config, "incomplete-team") && !required.is_empty();
     let mut out = Vec::new();
     for init in m
         .initiatives
@@ -28,27 +36,52 @@ pub fn inlay_hints(
     {
         if let Some(r) = &init.leader {
             if let Some(EntityId::Leader(l)) = m.resolve(r) {
+                let leader = &m.leaders[l];
+                let mut says = Vec::new();
+                if part_time && leader.is_part_time() {
+                    says.push(if leader.allocation_percent() < 100.0 {
+                        format!("part-time {}%", leader.allocation_percent())
+                    } else {
+                        "has other duties".to_string()
+                    });
+                }
                 let leads = m.led_by[l].len();
-                let pct = m.leaders[l].allocation_percent();
-                out.push(InlayHint {
-                    offset: r.loc.range.end(),
-                    label: format!("leads {leads} · {pct}%"),
-                });
+                if overloaded && leads > 1 {
+                    says.push(format!("leads {leads}"));
+                }
+                if !says.is_empty() {
+                    out.push(InlayHint {
+                        offset: r.loc.range.end(),
+                        label: says.join(" · "),
+                    });
+                }
             }
+        }
+        if !incomplete {
+            continue;
         }
         for r in &init.teams {
             if let Some(EntityId::Team(t)) = m.resolve(r) {
                 let team = &m.teams[t];
-                if team.functional || required.is_empty() {
+                if team.functional {
                     continue;
                 }
-                let have = required
+                let missing: Vec<&str> = required
                     .iter()
-                    .filter(|q| team.roles.iter().any(|r| r.value == *q))
-                    .count();
+                    .filter(|q| !team.roles.iter().any(|r| r.value == **q))
+                    .map(String::as_str)
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
                 out.push(InlayHint {
                     offset: r.loc.range.end(),
-                    label: format!("{have}/{} roles", required.len()),
+                    label: format!(
+                        "{}/{} roles · no {}",
+                        required.len() - missing.len(),
+                        required.len(),
+                        missing.join(", ")
+                    ),
                 });
             }
         }
@@ -63,13 +96,10 @@ mod tests {
     use super::*;
     use crate::ide::fixture::fixture;
 
-    #[test]
-    fn leader_load_and_role_coverage() {
-        let f = fixture(
-            "leader raj \"R\" { allocation: 50% }\ninitiative a \"A\" { leader: raj teams: t, u, legal }\ninitiative b \"B\" { leader: raj }\nteam t \"T\" { roles: engineering, qa, design }\nteam u \"U\" { }\nteam legal \"L\" { functional: true }\n",
-        );
+    fn show(text: &str) -> String {
+        let f = fixture(text);
         let all = TextRange::new(0, f.text(f.file).len());
-        let shown: Vec<String> = inlay_hints(&f.ws, &f.analysis, f.file, all)
+        inlay_hints(&f.ws, &f.analysis, f.file, all)
             .iter()
             .map(|h| {
                 format!(
@@ -81,7 +111,30 @@ mod tests {
                         .unwrap()
                 )
             })
-            .collect();
-        insta::assert_snapshot!(shown.join("\n"));
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn leader_load_and_role_coverage() {
+        insta::assert_snapshot!(show(
+            "leader raj \"R\" { allocation: 50% }\ninitiative a \"A\" { leader: raj teams: t, u, legal }\ninitiative b \"B\" { leader: raj }\nteam t \"T\" { roles: engineering, qa, design }\nteam u \"U\" { }\nteam legal \"L\" { functional: true }\n",
+        ));
+    }
+
+    #[test]
+    fn healthy_lines_have_no_hints() {
+        assert_eq!(
+            show("leader jane \"J\" { }\ninitiative a \"A\" { leader: jane teams: t }\nteam t \"T\" { roles: engineering, qa, design, product }\n"),
+            ""
+        );
+    }
+
+    #[test]
+    fn a_rule_turned_off_turns_its_hint_off() {
+        assert_eq!(
+            show("leader raj \"R\" { allocation: 50% }\ninitiative a \"A\" { leader: raj teams: t }\ninitiative b \"B\" { leader: raj }\nteam t \"T\" { }\n#- orgplan.toml\n[rules]\npart-time-leader = \"off\"\nleader-not-single-threaded = \"off\"\nincomplete-team = \"off\"\n"),
+            ""
+        );
     }
 }

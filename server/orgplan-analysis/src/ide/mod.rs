@@ -7,6 +7,7 @@ pub mod checklist;
 pub mod code_actions;
 pub mod code_lens;
 pub mod completion;
+pub mod config_file;
 pub mod folding;
 pub mod hover;
 pub mod inlay_hints;

@@ -1,4 +1,4 @@
-use super::{Ctx, Finding, Group, Rule, Severity};
+use super::{Ctx, Finding, Fix, Group, Rule, Severity};
 use crate::text::Loc;
 
 pub static RULE: Rule = Rule {
@@ -18,11 +18,12 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let Some((file, errors)) = ctx.config_errors {
         for e in errors {
-            out.push(Finding::new(
-                &RULE,
-                Loc::new(file, e.range),
-                e.message.clone(),
-            ));
+            let loc = Loc::new(file, e.range);
+            let mut f = Finding::new(&RULE, loc, e.message.clone());
+            if let Some(s) = &e.suggestion {
+                f = f.fix(Fix::replace(loc, s));
+            }
+            out.push(f);
         }
     }
 }

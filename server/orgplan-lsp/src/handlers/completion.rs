@@ -3,10 +3,11 @@
 use super::Snap;
 use crate::capabilities::TRIGGER_SUGGEST;
 use orgplan_analysis::ide::completion::{self, ItemKind};
-use orgplan_analysis::ide::snippet;
+use orgplan_analysis::ide::{config_file, snippet};
 use tower_lsp_server::lsp_types::*;
 
-pub const TRIGGERS: [&str; 3] = [":", " ", ","];
+/// `:`, ` ` and `,` in plans; `=` and `[` in `orgplan.toml`.
+pub const TRIGGERS: [&str; 5] = [":", " ", ",", "=", "["];
 
 /// Completion items, as the client takes them
 /// ([`crate::capabilities::ClientSupport`]): snippets as plain text for a
@@ -18,7 +19,11 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
     let support = snap.session.support;
     let snippets = support.snippets;
     let offset = snap.offset(params.text_document_position.position);
-    let found = completion::completions(snap.ws, &snap.analysis, snap.file, offset);
+    let found = if config_file::is_config(snap.ws, snap.file) {
+        config_file::completions(snap.ws.text(snap.file)?, offset)
+    } else {
+        completion::completions(snap.ws, &snap.analysis, snap.file, offset)
+    };
     let items = found
         .items
         .into_iter()

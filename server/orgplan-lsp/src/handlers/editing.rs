@@ -3,6 +3,7 @@
 //! as it is, and the user is told why.
 
 use super::Snap;
+use orgplan_analysis::ide::config_file;
 use orgplan_analysis::TextRange;
 use tower_lsp_server::lsp_types::{Range, TextEdit};
 
@@ -14,6 +15,10 @@ pub enum Formatted {
 }
 
 pub fn formatting(snap: &Snap) -> Option<Formatted> {
+    if config_file::is_config(snap.ws, snap.file) {
+        // `orgplan.toml` is left to TOML formatters.
+        return None;
+    }
     let text = snap.ws.text(snap.file)?;
     let whole = TextRange::new(0, text.len());
     Some(match orgplan_analysis::format::try_format(text) {

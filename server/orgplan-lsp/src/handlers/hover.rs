@@ -1,17 +1,32 @@
 //! textDocument/hover
 
 use super::Snap;
-use orgplan_analysis::ide::hover;
+use crate::capabilities::EXPLAIN_RULE_COMMAND;
+use orgplan_analysis::ide::{config_file, hover};
 use tower_lsp_server::lsp_types::{Hover, HoverContents, HoverParams};
 
+/// The hover; a finding's rule links to the client's *Explain Rule*
+/// command when it announced one (and takes Markdown), else names
+/// `orgplan explain RULE`.
 pub fn hover(snap: &Snap, params: &HoverParams) -> Option<Hover> {
     let offset = snap.offset(params.text_document_position_params.position);
-    let h = hover::hover(snap.ws, &snap.analysis, snap.file, offset)?;
+    let (range, markdown) = if config_file::is_config(snap.ws, snap.file) {
+        config_file::hover(snap.ws.text(snap.file)?, offset)?
+    } else {
+        let support = &snap.session.support;
+        let link = if support.explain_rule_command && support.hover_markdown {
+            hover::RuleLink::Command(EXPLAIN_RULE_COMMAND)
+        } else {
+            hover::RuleLink::Cli
+        };
+        let h = hover::hover(snap.ws, &snap.analysis, snap.file, offset, link)?;
+        (h.range, h.markdown)
+    };
     Some(Hover {
         contents: HoverContents::Markup(crate::markup::content(
-            h.markdown,
+            markdown,
             snap.session.support.hover_markdown,
         )),
-        range: Some(snap.range(h.range)),
+        range: Some(snap.range(range)),
     })
 }

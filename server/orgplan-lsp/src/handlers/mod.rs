@@ -4,6 +4,7 @@
 pub mod code_actions;
 pub mod completion;
 pub mod editing;
+pub mod graph;
 pub mod hover;
 pub mod navigation;
 pub mod symbols;

@@ -1,6 +1,8 @@
 //! Semantic tokens (full and range), folding ranges, inlay hints, code lens.
 
 use super::Snap;
+use crate::capabilities::{SHOW_CHECKLIST_COMMAND, SHOW_REFERENCES_COMMAND};
+use orgplan_analysis::ide::checklist::Answer;
 use orgplan_analysis::ide::semantic_tokens::{self, TokenKind};
 use orgplan_analysis::ide::{code_lens, folding, inlay_hints};
 use orgplan_analysis::TextRange;
@@ -110,20 +112,77 @@ pub fn inlay_hints(snap: &Snap, range: Range) -> Option<Vec<InlayHint>> {
     )
 }
 
+/// Code lenses. A lens runs a command the client said it has: the
+/// checklist opens as a list of questions (`orgplan.showChecklist`, one
+/// argument: `{ uri, position, title, items: [{ label, question, answer,
+/// why, location, findings: [{ message, location }] }] }`), the teams as references (`orgplan.showReferences`,
+/// arguments `uri, position, locations` as `editor.action.showReferences`
+/// takes them). To a client without them a lens is a label.
 pub fn code_lens(snap: &Snap) -> Option<Vec<CodeLens>> {
+    let support = &snap.session.support;
     let lenses = code_lens::code_lenses(snap.ws, &snap.analysis, snap.file);
+    let uri = snap
+        .location(orgplan_analysis::Loc::new(snap.file, TextRange::empty(0)))?
+        .uri;
     Some(
         lenses
             .into_iter()
-            .map(|l| CodeLens {
-                range: snap.range(l.range),
-                // A label: the empty command makes it a title that does nothing.
-                command: Some(Command {
-                    title: l.title,
-                    command: String::new(),
-                    arguments: None,
-                }),
-                data: None,
+            .map(|l| {
+                let range = snap.range(l.range);
+                let (command, arguments) = match l.action {
+                    code_lens::LensAction::Checklist(checks) if support.checklist_command => {
+                        let items: Vec<serde_json::Value> = checks
+                            .iter()
+                            .map(|c| {
+                                serde_json::json!({
+                                    "label": format!("{} {}", c.answer.mark(), c.label),
+                                    "question": c.question,
+                                    "answer": match c.answer {
+                                        Answer::Pass => "pass",
+                                        Answer::Fail => "fail",
+                                        Answer::Unchecked => "unchecked",
+                                    },
+                                    "why": c.why,
+                                    "location": snap.location(c.at),
+                                    "findings": c.findings.iter().map(|f| serde_json::json!({
+                                        "message": f.message,
+                                        "location": snap.location(f.loc),
+                                    })).collect::<Vec<_>>(),
+                                })
+                            })
+                            .collect();
+                        let arg = serde_json::json!({
+                            "uri": uri,
+                            "position": range.start,
+                            "title": l.title,
+                            "items": items,
+                        });
+                        (SHOW_CHECKLIST_COMMAND.to_string(), Some(vec![arg]))
+                    }
+                    code_lens::LensAction::Places(places) if support.references_command => {
+                        let locations: Vec<Location> = places
+                            .into_iter()
+                            .filter_map(|p| snap.location(p))
+                            .collect();
+                        let args = vec![
+                            serde_json::json!(uri),
+                            serde_json::json!(range.start),
+                            serde_json::json!(locations),
+                        ];
+                        (SHOW_REFERENCES_COMMAND.to_string(), Some(args))
+                    }
+                    // A label: the empty command makes it a title that does nothing.
+                    _ => (String::new(), None),
+                };
+                CodeLens {
+                    range,
+                    command: Some(Command {
+                        title: l.title,
+                        command,
+                        arguments,
+                    }),
+                    data: None,
+                }
             })
             .collect(),
     )
