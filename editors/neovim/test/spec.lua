@@ -1329,7 +1329,7 @@ case(':OrgplanExplain shows the rule of the finding under the cursor', function(
   vim.api.nvim_win_set_cursor(0, { row + 1, col + 1 })
   vim.cmd('OrgplanExplain')
   local name = vim.api.nvim_buf_get_name(0)
-  check(name:find('orgplan://explain/incomplete-team', 1, true), 'opened %s', name)
+  check(name:find('orgplan-explain://incomplete-team', 1, true), 'opened %s', name)
   local text = buf_text(0)
   check(text:find('incomplete-team', 1, true) and #text > 200, 'the text:\n%s', text)
   vim.cmd('close')

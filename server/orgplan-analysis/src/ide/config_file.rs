@@ -20,6 +20,8 @@ pub enum KeyType {
     Roles,
     /// A whole number, zero or more.
     Count,
+    /// An absolute `http`, `https` or `file` address.
+    Url,
 }
 
 /// A key of a section.
@@ -65,6 +67,16 @@ pub const SECTIONS: &[Section] = &[
                 doc: "How many teams one team may depend on before `too-many-dependencies` is reported. Default: 3.",
             },
         ],
+    },
+    Section {
+        name: "docs",
+        doc: "Where the rules' documentation is published, for the links in findings.",
+        keys: &[Key {
+            name: "base-url",
+            ty: KeyType::Url,
+            example: "\"https://git.example.com/org/orgplan/blob/main/docs\"",
+            doc: "Where your organisation publishes orgplan's `docs/` folder: each finding links to its rule at `BASE/rules.md#RULE` (or, with a `{rule}` in the address, to the address with the rule's name in its place). Unset: findings carry no address, and the editor shows the rule's text as shipped.",
+        }],
     },
 ];
 
@@ -384,6 +396,7 @@ pub fn json_schema() -> String {
                     let ty = match k.ty {
                         KeyType::Roles => "\"type\": \"array\", \"items\": { \"type\": \"string\", \"pattern\": \"^[A-Za-z_][A-Za-z0-9_-]*$\" }, \"uniqueItems\": true",
                         KeyType::Count => "\"type\": \"integer\", \"minimum\": 0",
+                        KeyType::Url => "\"type\": \"string\", \"pattern\": \"^(https?|file)://\\\\S+$\"",
                     };
                     format!("        {}: {{ {ty}, \"markdownDescription\": {} }}", q(k.name), q(k.doc))
                 })
@@ -446,11 +459,11 @@ mod tests {
     fn sections_keys_rule_names_and_levels() {
         assert_eq!(
             complete("$0"),
-            ["rules -> \"[rules]\"", "team -> \"[team]\""]
+            ["rules -> \"[rules]\"", "team -> \"[team]\"", "docs -> \"[docs]\""]
         );
         assert_eq!(
             complete("[ru$0"),
-            ["rules -> \"rules]\"", "team -> \"team]\""]
+            ["rules -> \"rules]\"", "team -> \"team]\"", "docs -> \"docs]\""]
         );
         let rules = complete("[rules]\norphan-team = \"off\"\nmiss$0");
         assert!(
