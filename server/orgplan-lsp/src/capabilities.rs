@@ -5,7 +5,6 @@
 
 use crate::convert;
 use crate::handlers::completion::TRIGGERS;
-use crate::handlers::tokens;
 use orgplan_analysis::position::Encoding;
 use parking_lot::Mutex;
 use serde_json::Value;
@@ -238,7 +237,7 @@ pub fn server_capabilities(support: &ClientSupport) -> ServerCapabilities {
         semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
             SemanticTokensOptions {
                 work_done_progress_options: WorkDoneProgressOptions::default(),
-                legend: tokens::legend(),
+                legend: convert::semantic_tokens_legend(),
                 range: Some(true),
                 full: Some(SemanticTokensFullOptions::Bool(true)),
             },

@@ -1,14 +1,17 @@
 //! Conversions between the analysis's plain data (byte offsets, findings)
 //! and LSP types. Positions go through `orgplan_analysis::position` only.
 
+use orgplan_analysis::ide::semantic_tokens::TokenKind;
 use orgplan_analysis::position::{self, Encoding, LineCol, Lines};
 use orgplan_analysis::rules::{self, Finding, Severity};
+use orgplan_analysis::schema::BlockKind;
 use orgplan_analysis::{Loc, TextRange};
 use std::collections::HashMap;
 use std::str::FromStr;
 use tower_lsp_server::lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
-    NumberOrString, Position, PositionEncodingKind, Range, Uri,
+    NumberOrString, Position, PositionEncodingKind, Range, SemanticTokenModifier,
+    SemanticTokenType, SemanticTokensLegend, SymbolKind, Uri,
 };
 
 pub fn offset(lines: &Lines, pos: Position, enc: Encoding) -> usize {
@@ -58,6 +61,38 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Info => DiagnosticSeverity::INFORMATION,
         Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// The symbol kind of a block (`None`: a block of no known kind).
+pub fn symbol_kind(k: Option<BlockKind>) -> SymbolKind {
+    match k {
+        Some(BlockKind::Leader) => SymbolKind::CLASS,
+        Some(BlockKind::Initiative) => SymbolKind::MODULE,
+        Some(BlockKind::Team) => SymbolKind::STRUCT,
+        Some(BlockKind::DependsOn) => SymbolKind::FIELD,
+        None => SymbolKind::OBJECT,
+    }
+}
+
+/// The semantic token types, in the order of [`TokenKind::ALL`] (a
+/// token's type is its index there), and the one modifier, `declaration`.
+pub fn semantic_tokens_legend() -> SemanticTokensLegend {
+    let token_type = |k: &TokenKind| match k {
+        TokenKind::Keyword => SemanticTokenType::KEYWORD,
+        TokenKind::Leader => SemanticTokenType::new("leader"),
+        TokenKind::Team => SemanticTokenType::new("team"),
+        TokenKind::Initiative => SemanticTokenType::new("initiative"),
+        TokenKind::Property => SemanticTokenType::PROPERTY,
+        TokenKind::Variable => SemanticTokenType::VARIABLE,
+        TokenKind::EnumMember => SemanticTokenType::ENUM_MEMBER,
+        TokenKind::String => SemanticTokenType::STRING,
+        TokenKind::Number => SemanticTokenType::NUMBER,
+        TokenKind::Comment => SemanticTokenType::COMMENT,
+    };
+    SemanticTokensLegend {
+        token_types: TokenKind::ALL.iter().map(token_type).collect(),
+        token_modifiers: vec![SemanticTokenModifier::DECLARATION],
     }
 }
 

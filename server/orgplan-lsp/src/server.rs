@@ -438,10 +438,13 @@ fn folders(params: &InitializeParams) -> Vec<PathBuf> {
 impl Inner {
     /// A formatting answer; a refusal is shown to the user (and logged),
     /// not left as silence.
-    async fn formatted(&self, done: Option<handlers::editing::Formatted>) -> Option<Vec<TextEdit>> {
+    async fn formatted(
+        &self,
+        done: Option<handlers::formatting::Formatted>,
+    ) -> Option<Vec<TextEdit>> {
         match done? {
-            handlers::editing::Formatted::Edits(edits) => Some(edits),
-            handlers::editing::Formatted::Refused(why) => {
+            handlers::formatting::Formatted::Edits(edits) => Some(edits),
+            handlers::formatting::Formatted::Refused(why) => {
                 tracing::warn!("{why}");
                 self.client.show_message(MessageType::WARNING, why).await;
                 Some(Vec::new())
@@ -621,9 +624,13 @@ impl LanguageServer for Backend {
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let p = params.text_document_position_params;
-        self.with_loaded_file("definition", &p.text_document.uri, |snap| {
-            handlers::navigation::definition(snap, p.position)
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.with_loaded_file("definition", &uri, |snap| {
+            handlers::goto_definition::goto_definition(snap, &params)
         })
         .await
     }
@@ -632,9 +639,13 @@ impl LanguageServer for Backend {
         &self,
         params: request::GotoDeclarationParams,
     ) -> Result<Option<request::GotoDeclarationResponse>> {
-        let p = params.text_document_position_params;
-        self.with_loaded_file("declaration", &p.text_document.uri, |snap| {
-            handlers::navigation::definition(snap, p.position)
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.with_loaded_file("declaration", &uri, |snap| {
+            handlers::goto_declaration::goto_declaration(snap, &params)
         })
         .await
     }
@@ -642,7 +653,7 @@ impl LanguageServer for Backend {
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let uri = params.text_document_position.text_document.uri.clone();
         self.with_loaded_file("references", &uri, |snap| {
-            handlers::navigation::references(snap, &params)
+            handlers::references::references(snap, &params)
         })
         .await
     }
@@ -651,9 +662,13 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
-        let p = params.text_document_position_params;
-        self.with_loaded_file("documentHighlight", &p.text_document.uri, |snap| {
-            handlers::navigation::highlights(snap, p.position)
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.with_loaded_file("documentHighlight", &uri, |snap| {
+            handlers::document_highlight::document_highlight(snap, &params)
         })
         .await
     }
@@ -664,7 +679,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<PrepareRenameResponse>> {
         let r = self
             .with_loaded_file("prepareRename", &params.text_document.uri, |snap| {
-                handlers::navigation::prepare_rename(snap, params.position)
+                handlers::prepare_rename::prepare_rename(snap, &params)
             })
             .await?;
         r.transpose()
@@ -674,7 +689,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document_position.text_document.uri.clone();
         let r = self
             .with_loaded_file("rename", &uri, |snap| {
-                handlers::navigation::rename(snap, &params)
+                handlers::rename::rename(snap, &params)
             })
             .await?;
         r.transpose()
@@ -684,11 +699,9 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.with_file(
-            "documentSymbol",
-            &params.text_document.uri,
-            handlers::symbols::document_symbols,
-        )
+        self.with_file("documentSymbol", &params.text_document.uri, |snap| {
+            handlers::document_symbol::document_symbol(snap, &params)
+        })
     }
 
     async fn symbol(
@@ -697,7 +710,7 @@ impl LanguageServer for Backend {
     ) -> Result<Option<OneOf<Vec<SymbolInformation>, Vec<WorkspaceSymbol>>>> {
         self.wait_loaded(None).await;
         let syms = self.with_session("workspace/symbol", |s| {
-            handlers::symbols::workspace_symbols(s, &params.query)
+            handlers::workspace_symbol::workspace_symbol(s, &params)
         })?;
         Ok(Some(OneOf::Left(syms)))
     }
@@ -706,28 +719,24 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        let t = self.with_file("semanticTokens/full", &params.text_document.uri, |snap| {
-            handlers::tokens::semantic_tokens(snap, None)
-        })?;
-        Ok(t.map(SemanticTokensResult::Tokens))
+        self.with_file("semanticTokens/full", &params.text_document.uri, |snap| {
+            handlers::semantic_tokens_full::semantic_tokens_full(snap, &params)
+        })
     }
 
     async fn semantic_tokens_range(
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
-        let t = self.with_file("semanticTokens/range", &params.text_document.uri, |snap| {
-            handlers::tokens::semantic_tokens(snap, Some(params.range))
-        })?;
-        Ok(t.map(SemanticTokensRangeResult::Tokens))
+        self.with_file("semanticTokens/range", &params.text_document.uri, |snap| {
+            handlers::semantic_tokens_range::semantic_tokens_range(snap, &params)
+        })
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        let done = self.with_file(
-            "formatting",
-            &params.text_document.uri,
-            handlers::editing::formatting,
-        )?;
+        let done = self.with_file("formatting", &params.text_document.uri, |snap| {
+            handlers::formatting::formatting(snap, &params)
+        })?;
         Ok(self.formatted(done).await)
     }
 
@@ -736,7 +745,7 @@ impl LanguageServer for Backend {
         params: DocumentRangeFormattingParams,
     ) -> Result<Option<Vec<TextEdit>>> {
         let done = self.with_file("rangeFormatting", &params.text_document.uri, |snap| {
-            handlers::editing::range_formatting(snap, params.range)
+            handlers::range_formatting::range_formatting(snap, &params)
         })?;
         Ok(self.formatted(done).await)
     }
@@ -744,7 +753,7 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.with_loaded_file("codeAction", &uri, |snap| {
-            handlers::code_actions::code_actions(snap, &params)
+            handlers::code_action::code_action(snap, &params)
         })
         .await
     }
@@ -850,11 +859,9 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_file(
-            "foldingRange",
-            &params.text_document.uri,
-            handlers::tokens::folding,
-        )
+        self.with_file("foldingRange", &params.text_document.uri, |snap| {
+            handlers::folding_range::folding_range(snap, &params)
+        })
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
@@ -862,7 +869,7 @@ impl LanguageServer for Backend {
             return Ok(Some(Vec::new()));
         }
         self.with_loaded_file("inlayHint", &params.text_document.uri, |snap| {
-            handlers::tokens::inlay_hints(snap, params.range)
+            handlers::inlay_hint::inlay_hint(snap, &params)
         })
         .await
     }
@@ -871,11 +878,9 @@ impl LanguageServer for Backend {
         if !self.features.lock().code_lens {
             return Ok(Some(Vec::new()));
         }
-        self.with_loaded_file(
-            "codeLens",
-            &params.text_document.uri,
-            handlers::tokens::code_lens,
-        )
+        self.with_loaded_file("codeLens", &params.text_document.uri, |snap| {
+            handlers::code_lens::code_lens(snap, &params)
+        })
         .await
     }
 }

@@ -41,7 +41,7 @@ impl Answer {
 
 /// One question, answered.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Check {
+pub struct Question {
     /// The article's question, in full (one of [`rules::QUESTIONS`]).
     pub question: &'static str,
     /// The question in a few words.
@@ -135,7 +135,7 @@ fn clip(s: &str, max: usize) -> String {
 }
 
 /// The checklists of `inits`, in the article's order each.
-pub fn checklists(ws: &Workspace, analysis: &Analysis, inits: &[usize]) -> Vec<Vec<Check>> {
+pub fn checklists(ws: &Workspace, analysis: &Analysis, inits: &[usize]) -> Vec<Vec<Question>> {
     let config = ws.config();
     let m = &analysis.model;
     let owners = Owners::new(m);
@@ -159,11 +159,11 @@ pub fn checklists(ws: &Workspace, analysis: &Analysis, inits: &[usize]) -> Vec<V
 }
 
 /// The checklist of initiative `init`, in the article's order.
-pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Check> {
+pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Question> {
     checklists(ws, analysis, &[init]).pop().unwrap_or_default()
 }
 
-fn answer_all(config: &Config, m: &Model, init: usize, found: &[&Arc<Finding>]) -> Vec<Check> {
+fn answer_all(config: &Config, m: &Model, init: usize, found: &[&Arc<Finding>]) -> Vec<Question> {
     let facts = Facts::of(m, init);
     rules::QUESTIONS
         .iter()
@@ -200,7 +200,7 @@ fn answer_all(config: &Config, m: &Model, init: usize, found: &[&Arc<Finding>]) 
                 let (answer, why) = facts.pass(question);
                 (answer, why, facts.at(question))
             };
-            Check {
+            Question {
                 question,
                 label: label(question),
                 answer,
@@ -367,7 +367,7 @@ impl<'a> Facts<'a> {
 }
 
 /// `(passed, answered)`: questions not checked count in neither.
-pub fn score(checks: &[Check]) -> (usize, usize) {
+pub fn score(checks: &[Question]) -> (usize, usize) {
     (
         checks.iter().filter(|c| c.answer == Answer::Pass).count(),
         checks
@@ -382,7 +382,7 @@ mod tests {
     use super::*;
     use crate::ide::fixture::fixture;
 
-    fn render(checks: &[Check]) -> String {
+    fn render(checks: &[Question]) -> String {
         checks
             .iter()
             .map(|c| format!("{} {} — {}\n", c.answer.mark(), c.label, c.why))

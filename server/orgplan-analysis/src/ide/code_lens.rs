@@ -2,7 +2,7 @@
 //! a team's dependencies and dependents, which open those teams. A lens
 //! with nothing to open is not shown.
 
-use super::checklist::{self, Check};
+use super::checklist::{self, Question};
 use crate::model::EntityId;
 use crate::text::{FileId, Loc, TextRange};
 use crate::{Analysis, Workspace};
@@ -19,7 +19,7 @@ pub struct CodeLens {
 pub enum LensAction {
     /// The initiative's checklist: each question, pass or fail, with the
     /// place to look.
-    Checklist(Vec<Check>),
+    Checklist(Vec<Question>),
     /// Places to list, as references are: the teams a team depends on
     /// (their declarations), or the teams depending on it (their
     /// `depends_on` lines).

@@ -459,11 +459,19 @@ mod tests {
     fn sections_keys_rule_names_and_levels() {
         assert_eq!(
             complete("$0"),
-            ["rules -> \"[rules]\"", "team -> \"[team]\"", "docs -> \"[docs]\""]
+            [
+                "rules -> \"[rules]\"",
+                "team -> \"[team]\"",
+                "docs -> \"[docs]\""
+            ]
         );
         assert_eq!(
             complete("[ru$0"),
-            ["rules -> \"rules]\"", "team -> \"team]\"", "docs -> \"docs]\""]
+            [
+                "rules -> \"rules]\"",
+                "team -> \"team]\"",
+                "docs -> \"docs]\""
+            ]
         );
         let rules = complete("[rules]\norphan-team = \"off\"\nmiss$0");
         assert!(

@@ -16,65 +16,13 @@ pub const TRIGGERS: [&str; 5] = [":", " ", ",", "=", "["];
 /// key whose values can be listed asks a client that runs
 /// `editor.action.triggerSuggest` to list them.
 pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionResponse> {
-    let support = snap.session.support;
-    let snippets = support.snippets;
     let offset = snap.offset(params.text_document_position.position);
     let found = if config_file::is_config(snap.ws, snap.file) {
         config_file::completions(snap.ws.text(snap.file)?, offset)
     } else {
         completion::completions(snap.ws, &snap.analysis, snap.file, offset)
     };
-    let items = found
-        .items
-        .into_iter()
-        .map(|mut i| {
-            if i.snippet && !snippets {
-                i.insert = snippet::as_text(&i.insert);
-                i.snippet = false;
-            }
-            i
-        })
-        .map(|i| CompletionItem {
-            label: i.label.clone(),
-            label_details: i
-                .detail
-                .as_ref()
-                .filter(|_| support.label_details)
-                .map(|d| CompletionItemLabelDetails {
-                    detail: None,
-                    description: Some(d.clone()),
-                }),
-            kind: Some(match i.kind {
-                ItemKind::Leader => CompletionItemKind::CLASS,
-                ItemKind::Team => CompletionItemKind::STRUCT,
-                ItemKind::Property => CompletionItemKind::PROPERTY,
-                ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
-                ItemKind::Role => CompletionItemKind::ENUM_MEMBER,
-                ItemKind::Snippet => CompletionItemKind::SNIPPET,
-            }),
-            detail: i.detail.clone(),
-            documentation: i.documentation.map(|d| {
-                Documentation::MarkupContent(crate::markup::content(d, support.completion_markdown))
-            }),
-            sort_text: Some(i.sort_text),
-            filter_text: Some(i.label),
-            insert_text_format: Some(if i.snippet {
-                InsertTextFormat::SNIPPET
-            } else {
-                InsertTextFormat::PLAIN_TEXT
-            }),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                range: snap.range(i.range),
-                new_text: i.insert,
-            })),
-            command: (i.retrigger && support.trigger_suggest).then(|| Command {
-                title: "List the values".to_string(),
-                command: TRIGGER_SUGGEST.to_string(),
-                arguments: None,
-            }),
-            ..CompletionItem::default()
-        })
-        .collect();
+    let items = found.items.into_iter().map(|i| item(snap, i)).collect();
     // While the org is still being read, names declared in files not read
     // yet are missing: the client is to ask again.
     let loading = snap.session.loading(Some(&crate::session::key_of(
@@ -84,4 +32,52 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
         is_incomplete: found.incomplete || loading,
         items,
     }))
+}
+
+fn item(snap: &Snap, mut i: completion::CompletionItem) -> CompletionItem {
+    let support = snap.session.support;
+    if i.snippet && !support.snippets {
+        i.insert = snippet::as_text(&i.insert);
+        i.snippet = false;
+    }
+    CompletionItem {
+        label: i.label.clone(),
+        label_details: i
+            .detail
+            .as_ref()
+            .filter(|_| support.label_details)
+            .map(|d| CompletionItemLabelDetails {
+                detail: None,
+                description: Some(d.clone()),
+            }),
+        kind: Some(match i.kind {
+            ItemKind::Leader => CompletionItemKind::CLASS,
+            ItemKind::Team => CompletionItemKind::STRUCT,
+            ItemKind::Property => CompletionItemKind::PROPERTY,
+            ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
+            ItemKind::Role => CompletionItemKind::ENUM_MEMBER,
+            ItemKind::Snippet => CompletionItemKind::SNIPPET,
+        }),
+        detail: i.detail.clone(),
+        documentation: i.documentation.map(|d| {
+            Documentation::MarkupContent(crate::markup::content(d, support.completion_markdown))
+        }),
+        sort_text: Some(i.sort_text),
+        filter_text: Some(i.label),
+        insert_text_format: Some(if i.snippet {
+            InsertTextFormat::SNIPPET
+        } else {
+            InsertTextFormat::PLAIN_TEXT
+        }),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range: snap.range(i.range),
+            new_text: i.insert,
+        })),
+        command: (i.retrigger && support.trigger_suggest).then(|| Command {
+            title: "List the values".to_string(),
+            command: TRIGGER_SUGGEST.to_string(),
+            arguments: None,
+        }),
+        ..CompletionItem::default()
+    }
 }

@@ -1,22 +1,36 @@
-//! One module per LSP method group: convert the request, call
-//! `orgplan_analysis::ide`, convert the answer back.
+//! One file per request, named after its method: each converts the
+//! request's positions into byte offsets, calls `orgplan_analysis::ide`,
+//! and converts the answer back ([`Snap`] holds what they need for it).
+//! What two requests share is here or in [`crate::convert`].
 
-pub mod code_actions;
+pub mod code_action;
+pub mod code_lens;
 pub mod completion;
-pub mod editing;
+pub mod document_highlight;
+pub mod document_symbol;
+pub mod folding_range;
+pub mod formatting;
+pub mod goto_declaration;
+pub mod goto_definition;
 pub mod graph;
 pub mod hover;
-pub mod navigation;
-pub mod symbols;
-pub mod tokens;
+pub mod inlay_hint;
+pub mod prepare_rename;
+pub mod range_formatting;
+pub mod references;
+pub mod rename;
+pub mod semantic_tokens_full;
+pub mod semantic_tokens_range;
+pub mod workspace_symbol;
 
 use crate::server::Inner;
 use crate::session::{self, Session};
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{Analysis, FileId, Loc, Workspace};
+use std::collections::HashMap;
 use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
-use tower_lsp_server::lsp_types::{Location, Position, Range, Uri};
+use tower_lsp_server::lsp_types::{Location, Position, Range, TextEdit, Uri, WorkspaceEdit};
 
 /// What a request about one file sees: the session (for other files'
 /// URIs), the file's workspace, its text and lines, and its cached
@@ -48,6 +62,36 @@ impl Snap<'_> {
 
     pub fn location(&self, loc: Loc) -> Option<Location> {
         session::location(&self.session.docs, self.ws, self.enc, loc)
+    }
+
+    /// The URI the client knows the file by.
+    pub fn uri(&self) -> Option<Uri> {
+        let start = Loc::new(self.file, orgplan_analysis::TextRange::empty(0));
+        Some(self.location(start)?.uri)
+    }
+
+    /// The analysis's edits as one workspace edit, grouped by file.
+    pub fn workspace_edit(&self, edits: &[orgplan_analysis::rules::Edit]) -> WorkspaceEdit {
+        WorkspaceEdit {
+            changes: Some(self.group(edits)),
+            ..WorkspaceEdit::default()
+        }
+    }
+
+    /// Edits grouped by file. (`Uri` hashes its text, which never changes:
+    /// clippy's interior-mutability worry does not apply.)
+    #[allow(clippy::mutable_key_type)]
+    fn group(&self, edits: &[orgplan_analysis::rules::Edit]) -> HashMap<Uri, Vec<TextEdit>> {
+        let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+        for e in edits {
+            if let Some(loc) = self.location(e.loc) {
+                changes.entry(loc.uri).or_default().push(TextEdit {
+                    range: loc.range,
+                    new_text: e.new_text.clone(),
+                });
+            }
+        }
+        changes
     }
 }
 

@@ -1,11 +1,12 @@
-//! textDocument/formatting and textDocument/rangeFormatting: the canonical
-//! layout from `orgplan_analysis::format`. Text that does not parse is left
-//! as it is, and the user is told why.
+//! textDocument/formatting: the canonical layout from
+//! `orgplan_analysis::format`. Text that does not parse is left as it is,
+//! and the user is told why. (The edit and the refusal are shared with
+//! textDocument/rangeFormatting.)
 
 use super::Snap;
 use orgplan_analysis::ide::config_file;
 use orgplan_analysis::TextRange;
-use tower_lsp_server::lsp_types::{Range, TextEdit};
+use tower_lsp_server::lsp_types::{DocumentFormattingParams, TextEdit};
 
 /// What a formatting request gives.
 pub enum Formatted {
@@ -14,7 +15,7 @@ pub enum Formatted {
     Refused(String),
 }
 
-pub fn formatting(snap: &Snap) -> Option<Formatted> {
+pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted> {
     if config_file::is_config(snap.ws, snap.file) {
         // `orgplan.toml` is left to TOML formatters.
         return None;
@@ -27,28 +28,8 @@ pub fn formatting(snap: &Snap) -> Option<Formatted> {
     })
 }
 
-/// The lines of `range`, widened to the whole top-level blocks they touch.
-pub fn range_formatting(snap: &Snap, range: Range) -> Option<Formatted> {
-    let text = snap.ws.text(snap.file)?;
-    let blocks: Vec<TextRange> = snap
-        .ws
-        .file(snap.file)?
-        .doc()
-        .blocks
-        .iter()
-        .map(|b| b.range)
-        .collect();
-    let range = snap.text_range(range);
-    Some(
-        match orgplan_analysis::format::format_range(text, &blocks, range) {
-            Some((part, formatted)) => Formatted::Edits(minimal_edit(snap, text, part, &formatted)),
-            None => Formatted::Refused(refusal(snap, range)),
-        },
-    )
-}
-
 /// Why `range` was not formatted: the first syntax error in or after it.
-fn refusal(snap: &Snap, range: TextRange) -> String {
+pub(super) fn refusal(snap: &Snap, range: TextRange) -> String {
     let findings = snap.analysis.findings_in(snap.file);
     let first = findings
         .iter()
@@ -73,7 +54,12 @@ fn refusal(snap: &Snap, range: TextRange) -> String {
 /// One edit that turns `part` of `text` into `formatted`, replacing only
 /// the differing middle: the cursor and folds of the unchanged head and
 /// tail stay in place. No edit when nothing changes.
-fn minimal_edit(snap: &Snap, text: &str, part: TextRange, formatted: &str) -> Vec<TextEdit> {
+pub(super) fn minimal_edit(
+    snap: &Snap,
+    text: &str,
+    part: TextRange,
+    formatted: &str,
+) -> Vec<TextEdit> {
     let old = &text[part.start()..part.end()];
     if old == formatted {
         return Vec::new();

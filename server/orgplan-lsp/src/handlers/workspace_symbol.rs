@@ -1,0 +1,45 @@
+//! workspace/symbol: the entities whose id or title matches the query,
+//! across every project, at most [`LIMIT`].
+
+use crate::convert::symbol_kind;
+use crate::session::Session;
+use orgplan_analysis::ide::symbols;
+use tower_lsp_server::lsp_types::{SymbolInformation, WorkspaceSymbolParams};
+
+/// The most symbols one answer holds.
+pub const LIMIT: usize = 256;
+
+#[allow(deprecated)]
+pub fn workspace_symbol(s: &mut Session, params: &WorkspaceSymbolParams) -> Vec<SymbolInformation> {
+    let enc = s.encoding;
+    let ids: Vec<_> = s.projects.keys().copied().collect();
+    let mut out = Vec::new();
+    for pid in ids {
+        let Some(p) = s.projects.get_mut(&pid) else {
+            continue;
+        };
+        let analysis = p.ws.analysis();
+        let ws = &s.projects[&pid].ws;
+        for sym in symbols::workspace_symbols(&analysis, &params.query, LIMIT) {
+            let Some(location) = crate::session::location(&s.docs, ws, enc, sym.loc) else {
+                continue;
+            };
+            // The title is part of the name: editors filter the symbols
+            // they get by name, and a search for a title must find them.
+            let name = match &sym.detail {
+                Some(title) => format!("{} {}", sym.name, orgplan_analysis::syntax::quote(title)),
+                None => sym.name,
+            };
+            out.push(SymbolInformation {
+                name,
+                kind: symbol_kind(Some(sym.kind)),
+                tags: None,
+                deprecated: None,
+                location,
+                container_name: Some(sym.kind.spec().kind_name.to_string()),
+            });
+        }
+    }
+    out.truncate(LIMIT);
+    out
+}
