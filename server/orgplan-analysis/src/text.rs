@@ -226,6 +226,7 @@ pub(crate) fn for_each_split<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync
 /// Runs `a` here and `b` on a second thread, and returns both results.
 /// Without a second thread (if one cannot be started), `b` runs here after
 /// `a`; a panic in `b` is raised again here.
+#[cfg(not(target_family = "wasm"))]
 pub(crate) fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
     let slot = std::sync::Mutex::new(Some(b));
     let take = || slot.lock().unwrap_or_else(|p| p.into_inner()).take();
@@ -239,6 +240,12 @@ pub(crate) fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Se
         };
         (a, b.unwrap_or_else(|| take().expect("`b` has not run")()))
     })
+}
+
+/// WebAssembly (wasm32-wasip1) has no threads: `a`, then `b`, here.
+#[cfg(target_family = "wasm")]
+pub(crate) fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    (a(), b())
 }
 
 /// `(0..n).map(f).collect()`, with the odd items worked out on a second

@@ -355,19 +355,25 @@ fn config_errors_of(c: &Option<ConfigFile>) -> Option<(FileId, &[ConfigError])> 
 /// plan takes milliseconds that a keystroke should not wait for. Without a
 /// thread (if one cannot be started), drops it here.
 fn drop_later<T: Send + 'static>(value: T) {
-    use std::sync::mpsc::{channel, Sender};
-    use std::sync::OnceLock;
-    static DROPPER: OnceLock<Option<Sender<Box<dyn Send>>>> = OnceLock::new();
-    let tx = DROPPER.get_or_init(|| {
-        let (tx, rx) = channel::<Box<dyn Send>>();
-        std::thread::Builder::new()
-            .name("orgplan-drop".into())
-            .spawn(move || rx.into_iter().for_each(drop))
-            .ok()?;
-        Some(tx)
-    });
-    if let Some(tx) = tx {
-        // If the thread is gone, `send` hands the value back and it drops here.
-        let _ = tx.send(Box::new(value));
+    // WebAssembly (wasm32-wasip1) has no threads.
+    #[cfg(target_family = "wasm")]
+    drop(value);
+    #[cfg(not(target_family = "wasm"))]
+    {
+        use std::sync::mpsc::{channel, Sender};
+        use std::sync::OnceLock;
+        static DROPPER: OnceLock<Option<Sender<Box<dyn Send>>>> = OnceLock::new();
+        let tx = DROPPER.get_or_init(|| {
+            let (tx, rx) = channel::<Box<dyn Send>>();
+            std::thread::Builder::new()
+                .name("orgplan-drop".into())
+                .spawn(move || rx.into_iter().for_each(drop))
+                .ok()?;
+            Some(tx)
+        });
+        if let Some(tx) = tx {
+            // If the thread is gone, `send` hands the value back and it drops here.
+            let _ = tx.send(Box::new(value));
+        }
     }
 }

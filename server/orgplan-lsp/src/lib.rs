@@ -11,6 +11,8 @@ mod diagnostics;
 mod handlers;
 mod markup;
 mod opened;
+mod platform;
+pub use platform::{canonicalize, enter_start_folder};
 mod server;
 mod session;
 pub mod settings;
@@ -25,11 +27,7 @@ use tower_lsp_server::{LspService, Server};
 pub fn run_stdio() -> i32 {
     malloc_arenas();
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match platform::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("orgplan lsp: cannot start the runtime: {e}");
@@ -38,7 +36,8 @@ pub fn run_stdio() -> i32 {
     };
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), flag));
+    let (stdin, stdout) = platform::stdio();
+    platform::block_on(&runtime, serve(stdin, stdout, flag));
     // Stdin may still be blocked in a read: do not wait for it.
     runtime.shutdown_background();
     let code = if shutdown.load(Ordering::SeqCst) {
@@ -120,6 +119,7 @@ async fn serve(
 }
 
 /// Entry points for fuzzing and in-process robustness tests: not an API.
+#[cfg(not(target_family = "wasm"))]
 #[doc(hidden)]
 pub mod fuzzing {
     use std::sync::atomic::AtomicBool;

@@ -289,8 +289,8 @@ impl Inner {
         let mut files = 0;
         for (i, folder) in folders.into_iter().enumerate() {
             let scan_root = folder.clone();
-            let scan = tokio::task::spawn_blocking(move || session::scan_folder(&scan_root)).await;
-            if let Ok(scan) = scan {
+            let scan = crate::platform::blocking(move || session::scan_folder(&scan_root)).await;
+            if let Some(scan) = scan {
                 files += scan.plans.len();
                 self.merge_scan(&folder, scan);
             }
@@ -430,7 +430,7 @@ fn folders(params: &InitializeParams) -> Vec<PathBuf> {
     };
     uris.iter()
         .filter_map(session::file_path)
-        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .filter_map(|p| crate::canonicalize(p).ok())
         .filter(|p| p.is_dir())
         .collect()
 }

@@ -118,11 +118,11 @@ pub fn file_path(uri: &Uri) -> Option<PathBuf> {
 /// The canonical form of `p`, also for files that do not exist (any more):
 /// the canonical parent joined with the name.
 pub fn normalize_path(p: &Path) -> PathBuf {
-    if let Ok(c) = std::fs::canonicalize(p) {
+    if let Ok(c) = crate::canonicalize(p) {
         return c;
     }
     match (p.parent(), p.file_name()) {
-        (Some(parent), Some(name)) => match std::fs::canonicalize(parent) {
+        (Some(parent), Some(name)) => match crate::canonicalize(parent) {
             Ok(cp) => cp.join(name),
             Err(_) => p.to_path_buf(),
         },
@@ -202,7 +202,7 @@ pub fn scan_folder(root: &Path) -> Scan {
             let name = entry.file_name();
             let Ok(ty) = entry.file_type() else { continue };
             let path = entry.path();
-            let Ok(canon) = std::fs::canonicalize(&path) else {
+            let Ok(canon) = crate::canonicalize(&path) else {
                 continue;
             };
             if !canon.starts_with(root) {

@@ -49,7 +49,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, Failure> {
             found.push(root.clone());
         }
         for path in found {
-            let key = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            let key = orgplan_lsp::canonicalize(&path).unwrap_or_else(|_| path.clone());
             if seen.insert(key) {
                 out.push(Input {
                     display: display(&path),
@@ -168,7 +168,7 @@ pub fn find_config(paths: &[PathBuf]) -> Option<(PathBuf, String)> {
                 _ => PathBuf::from("."),
             }
         };
-        let Ok(abs) = fs::canonicalize(&start) else {
+        let Ok(abs) = orgplan_lsp::canonicalize(&start) else {
             continue;
         };
         for dir in abs.ancestors() {
@@ -178,7 +178,7 @@ pub fn find_config(paths: &[PathBuf]) -> Option<(PathBuf, String)> {
                     display(&candidate)
                 } else {
                     cwd.as_deref()
-                        .and_then(|cwd| fs::canonicalize(cwd).ok())
+                        .and_then(|cwd| orgplan_lsp::canonicalize(cwd).ok())
                         .and_then(|cwd| relative(&candidate, &cwd))
                         .map_or_else(|| display(&candidate), |r| display(&r))
                 };

@@ -25,6 +25,7 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    orgplan_lsp::enter_start_folder();
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("lsp") {
         return ExitCode::from(orgplan_lsp::run_stdio() as u8);

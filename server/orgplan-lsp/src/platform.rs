@@ -1,0 +1,271 @@
+//! What differs between targets, in one place: the runtime, standard input
+//! and output, and work that blocks.
+//!
+//! - Native: a runtime with two worker threads, tokio's stdin and stdout,
+//!   blocking work (a folder scan) on tokio's blocking pool.
+//! - WebAssembly (`wasm32-wasip1`, no threads): a current-thread runtime;
+//!   a folder scan runs inline; standard output is written synchronously;
+//!   standard input is read by a real blocking read, done only when the
+//!   runtime has nothing else to do and a task waits for input. An idle
+//!   server sits in that read and uses no CPU; nothing polls.
+//!
+//!   "Nothing else to do" is decided in the runtime's park hook, which
+//!   tokio also calls while tasks that yielded (`yield_now`, or out of
+//!   budget) wait to be woken after it. So the hook first wakes the task
+//!   that waits for input, without input, and counts task polls (a task
+//!   hook, which needs `--cfg tokio_unstable`, set for this target in
+//!   `.cargo/config.toml`): at the next park, if that task was the only
+//!   one polled, every yielded task had run and none yielded again, and
+//!   the hook blocks in the read.
+
+#[cfg(not(target_family = "wasm"))]
+mod imp {
+    pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    }
+
+    pub fn block_on<F: std::future::Future>(
+        runtime: &tokio::runtime::Runtime,
+        f: F,
+    ) -> Option<F::Output> {
+        Some(runtime.block_on(f))
+    }
+
+    pub fn stdio() -> (tokio::io::Stdin, tokio::io::Stdout) {
+        (tokio::io::stdin(), tokio::io::stdout())
+    }
+
+    /// Runs `f` where blocking is allowed; `None` if it panicked.
+    pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        tokio::task::spawn_blocking(f).await.ok()
+    }
+}
+
+#[cfg(target_family = "wasm")]
+mod imp {
+    use std::io::{ErrorKind, Read, Write};
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Mutex;
+    use std::task::{Context, Poll, Waker};
+    use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+    #[cfg(not(tokio_unstable))]
+    compile_error!("the WebAssembly server needs `--cfg tokio_unstable` (see .cargo/config.toml)");
+
+    /// Task polls so far.
+    static POLLS: AtomicU64 = AtomicU64::new(0);
+
+    pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .on_before_task_poll(|_| {
+                POLLS.fetch_add(1, Ordering::Relaxed);
+            })
+            .on_thread_park(read_stdin_if_idle)
+            .build()
+    }
+
+    /// Runs `f` to its end as a task of its own (so that its polls are
+    /// counted too).
+    pub fn block_on<F>(runtime: &tokio::runtime::Runtime, f: F) -> Option<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        runtime.block_on(async { tokio::spawn(f).await }).ok()
+    }
+
+    pub fn stdio() -> (Stdin, Stdout) {
+        (Stdin, Stdout)
+    }
+
+    /// Runs `f` here: there is no other thread to run it on.
+    pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+    }
+
+    /// Bytes read from standard input and not yet taken, who waits for
+    /// more, and the count of task polls when the park hook last woke it
+    /// without input.
+    struct Input {
+        bytes: Vec<u8>,
+        taken: usize,
+        ended: bool,
+        waiting: Option<Waker>,
+        probed_at: Option<u64>,
+    }
+
+    static INPUT: Mutex<Input> = Mutex::new(Input {
+        bytes: Vec::new(),
+        taken: 0,
+        ended: false,
+        waiting: None,
+        probed_at: None,
+    });
+
+    fn input() -> std::sync::MutexGuard<'static, Input> {
+        INPUT.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The runtime's park hook (see the module's doc): wakes the task that
+    /// waits for input, after a blocking read of it once nothing else ran
+    /// since the last probe.
+    fn read_stdin_if_idle() {
+        let mut input = input();
+        if input.ended || input.taken < input.bytes.len() {
+            return;
+        }
+        let Some(waiting) = input.waiting.take() else {
+            input.probed_at = None;
+            return;
+        };
+        let polls = POLLS.load(Ordering::Relaxed);
+        tracing::trace!("park: {polls} polls, last probe at {:?}", input.probed_at);
+        // One poll since the probe: the woken task's own.
+        if input.probed_at.map(|at| at + 1) != Some(polls) {
+            input.probed_at = Some(polls);
+            waiting.wake();
+            return;
+        }
+        input.probed_at = None;
+        input.waiting = Some(waiting);
+        input.bytes.resize(64 * 1024, 0);
+        input.taken = 0;
+        let n = loop {
+            match fd(0).read(&mut input.bytes) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == ErrorKind::WouldBlock => wait(0, libc::POLLIN),
+                Err(e) => {
+                    tracing::error!("cannot read standard input: {e}");
+                    break 0;
+                }
+            }
+        };
+        input.bytes.truncate(n);
+        input.ended = n == 0;
+        tracing::trace!("read {n} bytes of standard input");
+        if let Some(w) = input.waiting.take() {
+            w.wake();
+        }
+    }
+
+    /// Descriptor `n` itself, unbuffered (a partial write leaves nothing
+    /// behind in a buffer), never closed.
+    fn fd(n: i32) -> std::mem::ManuallyDrop<std::fs::File> {
+        use std::os::fd::FromRawFd;
+        // SAFETY: standard input and output stay open for the life of the
+        // process, and the `File` is never dropped, so never closed.
+        std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(n) })
+    }
+
+    /// Waits until descriptor `fd` is ready for `events` (poll, which WASI
+    /// hosts implement with `poll_oneoff`); where the host cannot wait on
+    /// it, sleeps a moment instead.
+    fn wait(fd: i32, events: i16) {
+        let mut p = libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, its count, no timeout.
+        if unsafe { libc::poll(&mut p, 1, -1) } < 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
+    /// Standard input, filled by the runtime's park hook.
+    pub struct Stdin;
+
+    impl AsyncRead for Stdin {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<std::io::Result<()>> {
+            let mut input = input();
+            let Input { bytes, taken, .. } = &mut *input;
+            if *taken < bytes.len() {
+                let n = buf.remaining().min(bytes.len() - *taken);
+                buf.put_slice(&bytes[*taken..*taken + n]);
+                *taken += n;
+                return Poll::Ready(Ok(()));
+            }
+            if input.ended {
+                return Poll::Ready(Ok(()));
+            }
+            input.waiting = Some(cx.waker().clone());
+            Poll::Pending
+        }
+    }
+
+    /// Standard output, written synchronously (whole writes, waiting where
+    /// the host made it non-blocking).
+    pub struct Stdout;
+
+    impl AsyncWrite for Stdout {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<std::io::Result<usize>> {
+            loop {
+                match fd(1).write(buf) {
+                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    Err(e) if e.kind() == ErrorKind::WouldBlock => wait(1, libc::POLLOUT),
+                    done => return Poll::Ready(done),
+                }
+            }
+        }
+
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+            self.poll_flush(cx)
+        }
+    }
+}
+
+pub use imp::{block_on, blocking, runtime, stdio};
+
+/// `std::fs::canonicalize`, also where the system has none: WASI (the
+/// WebAssembly server and CLI) resolves no symbolic links for a program,
+/// so there the path is made absolute (against the current folder) and its
+/// `.` and `..` taken out, and it must exist. Preopened folders confine
+/// such a program anyway.
+pub fn canonicalize(p: impl AsRef<std::path::Path>) -> std::io::Result<std::path::PathBuf> {
+    #[cfg(not(target_os = "wasi"))]
+    return std::fs::canonicalize(p);
+    #[cfg(target_os = "wasi")]
+    {
+        use std::path::{Component, PathBuf};
+        let mut out = PathBuf::from("/");
+        let absolute = std::env::current_dir()?.join(p.as_ref());
+        for c in absolute.components() {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(n) => out.push(n),
+                Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            }
+        }
+        std::fs::metadata(&out)?;
+        Ok(out)
+    }
+}
+
+/// Where a WASI host passes the folder the program was started in (as
+/// `PWD`), makes it the current folder: WASI programs start in `/`.
+pub fn enter_start_folder() {
+    #[cfg(target_os = "wasi")]
+    if let Some(pwd) = std::env::var_os("PWD") {
+        let _ = std::env::set_current_dir(pwd);
+    }
+}
