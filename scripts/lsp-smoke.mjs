@@ -171,6 +171,22 @@ summary.definition = rooted(definition.result);
 const target = Array.isArray(definition.result) ? definition.result[0] : definition.result;
 check((target?.uri ?? target?.targetUri) === planUri, "definition: the same URI back");
 
+// Idle: no CPU while no message comes (Linux: the process's own ticks).
+const ticks = () => {
+  try {
+    const f = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return Number(f[11]) + Number(f[12]); // utime + stime
+  } catch {
+    return undefined;
+  }
+};
+const before = ticks();
+await new Promise((r) => setTimeout(r, 2000));
+const after = ticks();
+if (before !== undefined && after !== undefined) {
+  check(after - before <= 10, `idle: ${after - before} ticks of CPU in 2 s without a message`);
+}
+
 const shutdown = await request("shutdown", null);
 check(shutdown.error === undefined, "shutdown");
 finished = true;

@@ -1,14 +1,15 @@
 // Bundles the extension into dist/extension.js (one CommonJS file, `vscode`
-// left external), so the .vsix needs no node_modules.
+// left external), so the .vsix needs no node_modules; and dist/wasi.js, which
+// runs the WebAssembly server under Node's WASI.
 import * as esbuild from "esbuild";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
 
 const ctx = await esbuild.context({
-  entryPoints: ["src/extension.ts"],
+  entryPoints: { extension: "src/extension.ts", wasi: "src/wasi.ts" },
   bundle: true,
-  outfile: "dist/extension.js",
+  outdir: "dist",
   external: ["vscode"],
   format: "cjs",
   platform: "node",

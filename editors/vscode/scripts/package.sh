@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Builds the orgplan VS Code extension as a .vsix for linux-x64 that bundles
-# the orgplan server binary, so installing the .vsix is the whole set-up.
+# Builds the orgplan VS Code extension as a .vsix for one platform that
+# bundles that platform's orgplan server (server/TARGET/orgplan[.exe]), so
+# installing the .vsix is the whole set-up; or, with ORGPLAN_WASM, the
+# universal .vsix with the WebAssembly server (server/wasm/orgplan.wasm).
+# scripts/dist.sh builds them all.
 #
 #   editors/vscode/scripts/package.sh            # builds the server (release)
 #   ORGPLAN_BIN=target/release/orgplan editors/vscode/scripts/package.sh
 #
 # ORGPLAN_BIN: an already-built server binary (relative to the repository root
 # or absolute); without it `cargo build --release -p orgplan` builds one.
+# ORGPLAN_VSCODE_TARGET: the VS Code platform of that binary (default linux-x64).
+# ORGPLAN_WASM: the WebAssembly server instead: a universal package.
 # ORGPLAN_VSIX: where to write the package (default
-# editors/vscode/build/orgplan-VERSION-linux-x64.vsix).
+# editors/vscode/build/orgplan-VERSION-TARGET.vsix).
 set -euo pipefail
 ext=$(cd "$(dirname "$0")/.." && pwd)
 root=$(cd "$ext/../.." && pwd)
-target=linux-x64
+target=${ORGPLAN_VSCODE_TARGET:-linux-x64}
+abs() { case "$1" in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
 
-if [ -n "${ORGPLAN_BIN:-}" ]; then
+if [ -n "${ORGPLAN_WASM:-}" ]; then
+  bin=$(abs "$ORGPLAN_WASM")
+  target=universal
+elif [ -n "${ORGPLAN_BIN:-}" ]; then
   case "$ORGPLAN_BIN" in
     /*) bin=$ORGPLAN_BIN ;;
     *) bin="$root/$ORGPLAN_BIN" ;;
@@ -33,21 +42,33 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
+# Exactly one server in the package.
 rm -rf server
-mkdir -p server build
-cp "$bin" server/orgplan
-chmod 755 server/orgplan
-# Debug info is of no use to the extension's users and makes the .vsix large.
-if command -v strip >/dev/null 2>&1; then
-  strip --strip-debug server/orgplan
+mkdir -p build
+case "$target" in
+  universal) dest=server/wasm/orgplan.wasm ;;
+  win32-*) dest=server/$target/orgplan.exe ;;
+  *) dest=server/$target/orgplan ;;
+esac
+mkdir -p "$(dirname "$dest")"
+cp "$bin" "$dest"
+chmod 755 "$dest"
+# Debug info is of no use to the extension's users and makes the .vsix large
+# (release builds from scripts/dist.sh are stripped already, at link time).
+if [ "$target" = linux-x64 ] && command -v strip >/dev/null 2>&1; then
+  strip --strip-debug "$dest"
 fi
 
 version=$(node -p 'require("./package.json").version')
-out=${ORGPLAN_VSIX:-"$ext/build/orgplan-$version-$target.vsix"}
+suffix=-$target
+[ "$target" = universal ] && suffix=
+out=${ORGPLAN_VSIX:-"$ext/build/orgplan-$version$suffix.vsix"}
+target_flag=(--target "$target")
+[ "$target" = universal ] && target_flag=()
 # orgplan names no public repository: README.md's images stay relative and
 # are read from the installed extension (they are packaged).
 # `vsce package` runs the `vscode:prepublish` script (the production bundle).
-npx --no-install vsce package --target "$target" --no-dependencies \
+npx --no-install vsce package "${target_flag[@]}" --no-dependencies \
   --allow-missing-repository --no-rewrite-relative-links \
   --out "$out" </dev/null
 echo "$out"

@@ -14,7 +14,7 @@ import { checkSummary } from "./summary";
 import { EXPLAIN_SCHEME, ExplainActions, ExplainProvider, explainRule, withExplainLinks } from "./explain";
 import { GraphPanel } from "./graph";
 import type { ServerBinary } from "./server";
-import { ServerNotFoundError, findServer, runServerCommand } from "./server";
+import { ServerNotFoundError, findServer, runServerCommand, serverCommand } from "./server";
 
 const LANGUAGE_ID = "orgplan";
 
@@ -268,11 +268,13 @@ class Extension implements vscode.Disposable {
 
     const config = vscode.workspace.getConfiguration("orgplan");
     const extraEnv = config.get<Record<string, string> | null>("server.extraEnv") ?? {};
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const command = serverCommand(this.server.path, ["lsp"], folders);
     const run: Executable = {
-      command: this.server.path,
-      args: ["lsp"],
+      command: command.command,
+      args: command.args,
       transport: TransportKind.stdio,
-      options: { env: { ...process.env, ...extraEnv } },
+      options: { env: { ...process.env, ...extraEnv, ...command.env } },
     };
     const serverOptions: ServerOptions = { run, debug: run };
     const clientOptions: LanguageClientOptions = {

@@ -3,8 +3,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
+import { platformTarget } from "./platform";
 
-/** Where the server binary was found, and why that place was chosen. */
+/**
+ * Where the server was found, and why that place was chosen. A path ending
+ * in `.wasm` is the WebAssembly server, run under Node's WASI.
+ */
 export interface ServerBinary {
   path: string;
   source: "setting" | "bundled" | "path";
@@ -13,6 +17,37 @@ export interface ServerBinary {
 /** The binary's file name on this platform. */
 export function binaryName(): string {
   return process.platform === "win32" ? "orgplan.exe" : "orgplan";
+}
+
+/** The WebAssembly server in the universal .vsix. */
+export function bundledWasm(extensionPath: string): string {
+  return path.join(extensionPath, "server", "wasm", "orgplan.wasm");
+}
+
+/** True for the WebAssembly server. */
+export function isWasm(server: string): boolean {
+  return server.endsWith(".wasm");
+}
+
+/**
+ * The command that runs the server `server` with `args`: the binary itself,
+ * or, for the WebAssembly server, this extension host's own Node.js (as
+ * plain Node) running `dist/wasi.js`, with `folders` preopened.
+ */
+export function serverCommand(
+  server: string,
+  args: string[],
+  folders: string[] = [],
+): { command: string; args: string[]; env: Record<string, string> } {
+  if (!isWasm(server)) {
+    return { command: server, args, env: {} };
+  }
+  const launcher = path.join(__dirname, "wasi.js");
+  return {
+    command: process.execPath,
+    args: ["--no-warnings", launcher, server, ...folders.flatMap((f) => ["--dir", f]), "--", ...args],
+    env: { ELECTRON_RUN_AS_NODE: "1" },
+  };
 }
 
 /** Expands a leading `~` and `${userHome}`, the forms people write in settings. */
@@ -71,7 +106,9 @@ export class ServerNotFoundError extends Error {}
 
 /**
  * Finds the server: the `orgplan.server.path` setting, then the binary
- * bundled in the extension (`server/orgplan`), then `orgplan` on PATH.
+ * bundled in the extension for this platform (`server/<target>/orgplan`),
+ * then the bundled WebAssembly server (first, if `orgplan.server.webAssembly`
+ * asks for it), then `orgplan` on PATH.
  */
 export function findServer(extensionPath: string): ServerBinary {
   const configured = configuredServerPath();
@@ -87,9 +124,17 @@ export function findServer(extensionPath: string): ServerBinary {
     }
     return { path: resolved, source: "setting" };
   }
-  const bundled = path.join(extensionPath, "server", binaryName());
+  const wasm = bundledWasm(extensionPath);
+  const wantWasm = vscode.workspace.getConfiguration("orgplan").get<boolean>("server.webAssembly") === true;
+  if (wantWasm && fs.existsSync(wasm)) {
+    return { path: wasm, source: "bundled" };
+  }
+  const bundled = path.join(extensionPath, "server", platformTarget(), binaryName());
   if (isExecutableFile(bundled)) {
     return { path: bundled, source: "bundled" };
+  }
+  if (fs.existsSync(wasm)) {
+    return { path: wasm, source: "bundled" };
   }
   const onPath = whichOnPath(binaryName());
   if (onPath !== undefined) {
@@ -109,8 +154,10 @@ export function findServer(extensionPath: string): ServerBinary {
  * returns its standard output; rejects with its standard error on failure.
  */
 export function runServerCommand(binary: string, args: string[]): Promise<string> {
+  const run = serverCommand(binary, args);
+  const options = { timeout: 15_000, maxBuffer: 4 * 1024 * 1024, env: { ...process.env, ...run.env } };
   return new Promise((resolve, reject) => {
-    execFile(binary, args, { timeout: 15_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(run.command, run.args, options, (err, stdout, stderr) => {
       if (err) {
         reject(new Error(`\`orgplan ${args.join(" ")}\` failed: ${stderr.trim() || err.message}`));
       } else {

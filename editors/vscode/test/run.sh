@@ -143,14 +143,17 @@ import json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 names = set(z.namelist())
 lower = {n.lower() for n in names}
-need = ["extension/package.json", "extension/dist/extension.js", "extension/server/orgplan",
+server = "extension/server/linux-x64/orgplan"
+need = ["extension/package.json", "extension/dist/extension.js", "extension/dist/wasi.js", server,
         "extension/syntaxes/orgplan.tmLanguage.json", "extension/language-configuration.json",
         "extension/README.md", "extension/CHANGELOG.md", "extension/images/icon.png",
         "extension/schemas/orgplan.schema.json"]
 missing = [n for n in need if n.lower() not in lower]  # vsce writes readme.md, changelog.md
 assert not missing, f"missing from the vsix: {missing}"
-mode = (z.getinfo("extension/server/orgplan").external_attr >> 16) & 0o777
-assert mode & 0o111, f"server/orgplan is not executable in the vsix (mode {oct(mode)})"
+servers = [n for n in names if n.startswith("extension/server/")]
+assert servers == [server], f"exactly one server, for linux-x64: {servers}"
+mode = (z.getinfo(server).external_attr >> 16) & 0o777
+assert mode & 0o111, f"{server} is not executable in the vsix (mode {oct(mode)})"
 bad = [n for n in names if "node_modules/" in n or n.startswith("extension/src/") or "/test/" in n]
 assert not bad, f"unexpected files in the vsix: {bad[:10]}"
 manifest = z.read("extension.vsixmanifest").decode()

@@ -344,6 +344,7 @@ impl Settings {
 /// unknown when the extension sends the whole section.
 pub const EXTENSION_SETTINGS: &[&str] = &[
     "server.path",
+    "server.webAssembly",
     "server.extraEnv",
     "trace.server",
     "checkOnStartup",
