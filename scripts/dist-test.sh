@@ -57,7 +57,9 @@ command -v unzip >/dev/null || need+=(unzip)
 command -v node >/dev/null || need+=(nodejs)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  sudo=
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 # ---- the reference: the native build ----------------------------------------
@@ -163,6 +165,18 @@ unzip -q "$dist/orgplan-$version.vsix" -d "$universal"
 wasi=("$(command -v node)" --no-warnings "$universal/extension/dist/wasi.js" "$universal/extension/server/wasm/orgplan.wasm" --dir "$root" --dir "$plans" --)
 step wasm-check same_check wasm "${wasi[@]}"
 step wasm-lsp same_session wasm -- "${wasi[@]}" lsp
+
+# The VS Code end-to-end test (code-server, chromium) with the universal
+# .vsix: no native server in it, so the extension runs the WebAssembly one.
+# Uses the installs of editors/vscode/test/run.sh (run that once first).
+vscode=$root/editors/vscode
+if [ -x "$vscode/.cache/node24-bin/node" ] && [ -d "$vscode/node_modules/playwright-core" ]; then
+  step vscode-e2e-wasm env CODE_SERVER_NODE="$vscode/.cache/node24-bin/node" \
+    CODE_SERVER_ENTRY="$vscode/.cache/code-server/node_modules/code-server/out/node/entry.js" \
+    ORGPLAN_VSIX="$dist/orgplan-$version.vsix" E2E_OUT="$work/e2e" node "$vscode/test/e2e/e2e.mjs"
+else
+  echo "skip vscode-e2e-wasm: run editors/vscode/test/run.sh once to install code-server"
+fi
 
 # ---- macOS: the headers ---------------------------------------------------------
 mac_x64=$(unpack "$dist/orgplan-$version-x86_64-apple-darwin.tar.gz")/orgplan

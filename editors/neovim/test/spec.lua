@@ -555,6 +555,7 @@ case(':checkhealth orgplan before the server is enabled: hints, no ERROR', funct
   vim.cmd('tabclose')
   check(not text:find('ERROR', 1, true), 'checkhealth:\n%s', text)
   check(text:find('orgplan --version', 1, true), 'binary not checked:\n%s', text)
+  check(text:find('platform: Linux x86_64 (glibc) (this machine: Linux x86_64)', 1, true), 'no platform:\n%s', text)
   check(text:find("vim.lsp.enable('orgplan')", 1, true), 'no hint to enable the server:\n%s', text)
 end)
 

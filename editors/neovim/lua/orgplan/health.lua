@@ -18,6 +18,50 @@ local function server_cmd()
   return { 'orgplan', 'lsp' }
 end
 
+--- The platform a binary is built for, read from its header: ELF, Mach-O
+--- or PE; the CPU; for Linux, glibc, musl or static. Nil if unreadable.
+---@param path string
+---@return string?
+local function binary_platform(path)
+  local fd = vim.uv.fs_open(path, 'r', 0)
+  if not fd then
+    return nil
+  end
+  local head = vim.uv.fs_read(fd, 4096, 0) or ''
+  vim.uv.fs_close(fd)
+  local function u16(at)
+    local a, b = head:byte(at + 1, at + 2)
+    return a and b and (a + b * 256) or nil
+  end
+  local function u32(at)
+    local lo, hi = u16(at), u16(at + 2)
+    return lo and hi and (lo + hi * 65536) or nil
+  end
+  if head:sub(1, 4) == '\127ELF' then
+    local cpu = ({ [0x3E] = 'x86_64', [0xB7] = 'aarch64' })[u16(18)] or ('machine ' .. tostring(u16(18)))
+    local libc = head:find('ld%-musl') and 'musl' or head:find('ld%-linux') and 'glibc' or 'static'
+    return ('Linux %s (%s)'):format(cpu, libc)
+  elseif head:sub(1, 4) == '\207\250\237\254' then
+    local cpu = ({ [0x01000007] = 'x86_64', [0x0100000C] = 'arm64' })[u32(4)] or 'unknown CPU'
+    return 'macOS ' .. cpu
+  elseif head:sub(1, 2) == 'MZ' then
+    local pe = u32(0x3C)
+    local machine = pe and u16(pe + 4)
+    local cpu = ({ [0x8664] = 'x86_64', [0xAA64] = 'arm64' })[machine] or 'unknown CPU'
+    return 'Windows ' .. cpu
+  end
+  return nil
+end
+
+--- This machine, named as binary_platform names binaries.
+---@return string os, string cpu
+local function host_platform()
+  local u = vim.uv.os_uname()
+  local os = ({ Linux = 'Linux', Darwin = 'macOS', Windows_NT = 'Windows' })[u.sysname] or u.sysname
+  local cpu = (u.machine == 'arm64' or u.machine == 'aarch64') and 'arm64' or u.machine
+  return os, cpu
+end
+
 local function check_neovim()
   health.start('orgplan: Neovim')
   if vim.fn.has('nvim-0.11') == 1 then
@@ -37,12 +81,25 @@ local function check_binary()
   local exe = cmd[1]
   if vim.fn.executable(exe) ~= 1 then
     health.error(('`%s` is not executable or not on PATH'):format(exe), {
-      'Build it with `cargo build --release -p orgplan` and put target/release on PATH,',
+      'Install a release archive for this platform and put `orgplan` on PATH (README: Install),',
+      'or build it with `cargo install --path server/orgplan`,',
       "or point the plugin at it: require('orgplan').setup({ cmd = { '/path/to/orgplan', 'lsp' } })",
     })
     return
   end
-  health.ok(('`%s` found: %s'):format(exe, vim.fn.exepath(exe)))
+  local path = vim.fn.exepath(exe)
+  health.ok(('`%s` found: %s'):format(exe, path))
+  local platform = binary_platform(path)
+  local os, cpu = host_platform()
+  if not platform then
+    health.info(('`%s`: platform unknown (not an ELF, Mach-O or PE binary; a wrapper script?)'):format(path))
+  elseif platform:find('^' .. os) and platform:gsub('aarch64', 'arm64'):find(cpu, 1, true) then
+    health.ok(('platform: %s (this machine: %s %s)'):format(platform, os, cpu))
+  else
+    health.warn(('platform: %s, but this machine is %s %s'):format(platform, os, cpu), {
+      'Install the archive of this platform (see the README: Install)',
+    })
+  end
   local ok, res = pcall(function()
     return vim.system({ exe, '--version' }, { text = true }):wait(10000)
   end)

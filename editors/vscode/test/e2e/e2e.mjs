@@ -389,8 +389,19 @@ async function main() {
     if (dirs.length !== 1) {
       throw new Error(`expected one orgplan.orgplan-* in the extensions dir, found ${JSON.stringify(fs.readdirSync(extensions))}`);
     }
-    const bundled = path.join(extensions, dirs[0], "server", "orgplan");
-    fs.accessSync(bundled, fs.constants.X_OK);
+    // Exactly one server: this platform's binary, or (the universal .vsix)
+    // the WebAssembly one.
+    const serverDir = path.join(extensions, dirs[0], "server");
+    const servers = fs
+      .readdirSync(serverDir, { recursive: true })
+      .map(String)
+      .filter((f) => fs.statSync(path.join(serverDir, f)).isFile());
+    if (servers.length !== 1) {
+      throw new Error(`expected one server in the extension, found ${JSON.stringify(servers)}`);
+    }
+    if (!servers[0].endsWith(".wasm")) {
+      fs.accessSync(path.join(serverDir, servers[0]), fs.constants.X_OK);
+    }
   });
   if (!installed) {
     return;
