@@ -80,6 +80,18 @@ mod imp {
     }
 
     pub fn stdio() -> (Stdin, Stdout) {
+        // A host may hand over non-blocking descriptors (Node gives a child
+        // process socket pairs): make them blocking, so that reading waits
+        // in the host's read. Waiting on one with poll is the fallback.
+        for fd in [0, 1] {
+            // SAFETY: fcntl on the standard descriptors, which stay open.
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFL);
+                if flags >= 0 && flags & libc::O_NONBLOCK != 0 {
+                    libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+                }
+            }
+        }
         (Stdin, Stdout)
     }
 
