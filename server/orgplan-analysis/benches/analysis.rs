@@ -9,7 +9,7 @@ use orgplan_analysis::config::Config;
 use orgplan_analysis::model::Model;
 use orgplan_analysis::rules::{self, Ctx};
 use orgplan_analysis::{chunks, syntax};
-use orgplan_analysis::{FileId, TextRange, Workspace};
+use orgplan_analysis::{FileId, Text, TextRange, Workspace};
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -45,8 +45,9 @@ fn bench(c: &mut Criterion) {
     let text = plan();
     let at = middle_of_a_string(&text);
     let tree = syntax::parse(&text, None);
-    let mut edited = text.clone();
-    edited.insert(at, 'x');
+    let rope = Text::new(&text);
+    let mut edited = rope.clone();
+    edited.replace(at, at, "x");
 
     let mut g = c.benchmark_group("100k-lines");
     g.sample_size(10).measurement_time(Duration::from_secs(4));
@@ -56,11 +57,11 @@ fn bench(c: &mut Criterion) {
     });
 
     g.bench_function("parse/chunked", |b| {
-        b.iter(|| chunks::parse(black_box(&text)))
+        b.iter(|| chunks::parse(black_box(&rope)))
     });
 
     g.bench_function("parse/chunked-edit-one-char", |b| {
-        let parsed = chunks::parse(&text);
+        let parsed = chunks::parse(&rope);
         b.iter_batched(
             || parsed.clone(),
             |mut p| {
@@ -84,7 +85,7 @@ fn bench(c: &mut Criterion) {
         let config = Config::default();
         b.iter(|| {
             let model = Model::build([(FileId(0), &doc)]);
-            let docs = [(FileId(0), &doc, text.as_str())];
+            let docs = [(FileId(0), &doc, &rope)];
             let ctx = Ctx {
                 model: &model,
                 config: &config,

@@ -17,6 +17,7 @@
 //! parsing the new text afresh; `tests/no_panic.rs` checks it on random edit
 //! scripts.
 
+use crate::rope::Text;
 use crate::syntax::{self, Block, Document, SyntaxError};
 use crate::text::TextRange;
 use std::cell::RefCell;
@@ -83,42 +84,50 @@ pub struct Reparsed {
     pub new_blocks: usize,
 }
 
-/// Whether the line starting at `i` starts a chunk: a kind, blanks, and the
-/// start of an id, or of a word with letters past ASCII (so `leader : jane`,
-/// a property written unindented with a space before its colon, does not).
-fn starts_chunk(text: &[u8], i: usize) -> bool {
-    let rest = &text[i..];
+/// Whether the line whose bytes are `line` starts a chunk: a kind, blanks,
+/// and the start of an id, or of a word with letters past ASCII (so
+/// `leader : jane`, a property written unindented with a space before its
+/// colon, does not).
+fn starts_chunk(line: impl Iterator<Item = u8> + Clone) -> bool {
     CHUNK_KEYWORDS.iter().any(|k| {
-        let Some(after) = rest.strip_prefix(k.as_bytes()) else {
+        let mut rest = line.clone();
+        if !k.bytes().all(|b| rest.next() == Some(b)) {
             return false;
-        };
-        let blanks = after
-            .iter()
-            .take_while(|b| matches!(b, b' ' | b'\t'))
-            .count();
-        blanks > 0
-            && after
-                .get(blanks)
-                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80)
+        }
+        let mut blanks = 0;
+        let first = rest.find(|b| {
+            let blank = matches!(b, b' ' | b'\t');
+            blanks += usize::from(blank);
+            !blank
+        });
+        blanks > 0 && first.is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b >= 0x80)
     })
+}
+
+/// Whether the line starting at `i` of `text` starts a chunk.
+fn starts_chunk_at(text: &Text, i: usize) -> bool {
+    // Most lines are decided within the piece of the rope they start in:
+    // when a byte past the longest keyword is not a blank, every
+    // keyword's blanks end within it.
+    let piece = text.piece_at(i).as_bytes();
+    if piece.len() > 10 && piece[10..].iter().any(|&b| b != b' ' && b != b'\t') {
+        return starts_chunk(piece.iter().copied());
+    }
+    starts_chunk(text.bytes_from(i))
 }
 
 /// The chunk starts in `text[from..to]`: `from` (a chunk start), then every
 /// line start after it and before `to` that starts a chunk. Lines end in
 /// `\n`, `\r\n` or a lone `\r`.
-fn chunk_starts(text: &[u8], from: usize, to: usize) -> Vec<usize> {
+fn chunk_starts(text: &Text, from: usize, to: usize) -> Vec<usize> {
     let mut out = vec![from];
-    let mut i = from;
-    while i < to {
-        let b = text[i];
-        i += 1;
-        let line_start = match b {
-            b'\n' => true,
-            b'\r' => text.get(i) != Some(&b'\n'),
-            _ => false,
-        };
-        if line_start && i < to && starts_chunk(text, i) {
-            out.push(i);
+    for (at, piece) in text.pieces(from..to) {
+        for i in memchr::memchr2_iter(b'\n', b'\r', piece.as_bytes()) {
+            let q = at + i + 1;
+            let line_start = piece.as_bytes()[i] == b'\n' || text.byte(q) != Some(b'\n');
+            if line_start && q < to && starts_chunk_at(text, q) {
+                out.push(q);
+            }
         }
     }
     out
@@ -128,8 +137,9 @@ thread_local! {
     static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
 }
 
-/// Parses one chunk's text.
-fn parse_chunk(text: &str) -> Tree {
+/// Parses `text[start..end]`, followed by `appended`, as one chunk: the
+/// parser reads the rope's pieces in place.
+fn parse_chunk(text: &Text, start: usize, end: usize, appended: &str) -> Tree {
     PARSER.with(|p| {
         let mut p = p.borrow_mut();
         let parser = p.get_or_insert_with(|| {
@@ -139,8 +149,17 @@ fn parse_chunk(text: &str) -> Tree {
                 .expect("the bundled grammar matches the tree-sitter runtime");
             parser
         });
+        let len = end - start;
+        let mut read = |i: usize, _| -> &[u8] {
+            if i < len {
+                let piece = text.piece_at(start + i).as_bytes();
+                &piece[..piece.len().min(len - i)]
+            } else {
+                appended.as_bytes().get(i - len..).unwrap_or_default()
+            }
+        };
         parser
-            .parse(text, None)
+            .parse_with_options(&mut read, None, None)
             .expect("parsing has no timeout or cancellation flag set, so it always returns a tree")
     })
 }
@@ -148,14 +167,18 @@ fn parse_chunk(text: &str) -> Tree {
 /// Parses and lowers `text[start..end]` as one chunk, appending its blocks
 /// and errors (at their places in `text`) to `blocks` and `errors`.
 fn chunk(
-    text: &str,
+    text: &Text,
     start: usize,
     end: usize,
     blocks: &mut Vec<Block>,
     errors: &mut Vec<SyntaxError>,
 ) -> Chunk {
-    let src = &text[start..end];
-    let (tree, doc) = syntax::parse_recovering(src, parse_chunk);
+    // Lowering reads the words of the chunk's text: borrowed from the rope
+    // when the chunk lies in one of its pieces, a copy of the chunk (one
+    // top-level block) when it spans more.
+    let src = text.slice(start..end);
+    let (tree, doc) =
+        syntax::parse_recovering(&src, |appended| parse_chunk(text, start, end, appended));
     let comments = comments_of(&tree);
     let delta = start as isize;
     let (n_blocks, n_errors) = (doc.blocks.len(), doc.errors.len());
@@ -178,19 +201,19 @@ fn chunk(
 
 /// The chunks of `text[from..to]` (`from` a chunk start, `to` one or the end).
 fn chunks_of(
-    text: &str,
+    text: &Text,
     from: usize,
     to: usize,
     blocks: &mut Vec<Block>,
     errors: &mut Vec<SyntaxError>,
 ) -> Vec<Chunk> {
-    let starts = chunk_starts(text.as_bytes(), from, to);
+    let starts = chunk_starts(text, from, to);
     chunks_at(text, &starts, to, blocks, errors)
 }
 
 /// The chunks starting at `starts` (the last one ending at `to`).
 fn chunks_at(
-    text: &str,
+    text: &Text,
     starts: &[usize],
     to: usize,
     blocks: &mut Vec<Block>,
@@ -211,9 +234,9 @@ const PARSE_ALONE: usize = 128 << 10;
 /// Parses a whole file. A large one is parsed in two halves (at a chunk
 /// start) on two threads: chunks are independent, and a plan opened whole
 /// is analysed from scratch while its user waits.
-pub fn parse(text: &str) -> Parsed {
+pub fn parse(text: &Text) -> Parsed {
     let mut doc = Document::default();
-    let starts = chunk_starts(text.as_bytes(), 0, text.len());
+    let starts = chunk_starts(text, 0, text.len());
     // The second half starts at the first chunk past the middle.
     let half = starts
         .partition_point(|&s| s < text.len() / 2)
@@ -247,7 +270,7 @@ impl Parsed {
     /// Brings the chunks and the document of `old_text` up to `text`, which
     /// is `old_text` with `range` replaced by `new_len` bytes. Gives what
     /// [`parse`] of `text` gives.
-    pub fn edit(&mut self, text: &str, range: TextRange, new_len: usize) -> Reparsed {
+    pub fn edit(&mut self, text: &Text, range: TextRange, new_len: usize) -> Reparsed {
         let delta = new_len as isize - range.len() as isize;
         if self.chunks.is_empty() {
             *self = parse(text);
@@ -313,6 +336,10 @@ impl Parsed {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> Parsed {
+        super::parse(&Text::new(text))
+    }
+
     fn starts(text: &str) -> Vec<usize> {
         parse(text).chunks.iter().map(|c| c.start).collect()
     }
@@ -362,7 +389,8 @@ mod tests {
         }
         let two = parse(&text);
         let mut one = Document::default();
-        let chunks = chunks_of(&text, 0, text.len(), &mut one.blocks, &mut one.errors);
+        let t = Text::new(&text);
+        let chunks = chunks_of(&t, 0, text.len(), &mut one.blocks, &mut one.errors);
         assert!(!one.errors.is_empty());
         assert_eq!(two.doc, one);
         assert_eq!(two.chunks, chunks);
@@ -385,7 +413,7 @@ mod tests {
         for &(s, e, new) in edits {
             let mut p = parse(base);
             let text = format!("{}{}{}", &base[..s], new, &base[e..]);
-            p.edit(&text, TextRange::new(s, e), new.len());
+            p.edit(&Text::new(&text), TextRange::new(s, e), new.len());
             let fresh = parse(&text);
             assert_eq!(p.doc, fresh.doc, "edit {s}..{e} {new:?}");
             assert_eq!(p.chunks, fresh.chunks, "edit {s}..{e} {new:?}");

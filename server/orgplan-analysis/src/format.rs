@@ -86,24 +86,21 @@ pub fn try_format(text: &str) -> Option<String> {
 /// whole file. `None` when that part cannot be formatted (a syntax error in
 /// it, nesting too deep); the rest of the file may have errors of its own.
 pub fn format_range(
-    text: &str,
+    text: &crate::Text,
     blocks: &[crate::TextRange],
     range: crate::TextRange,
 ) -> Option<(crate::TextRange, String)> {
-    let clamp = |mut i: usize| {
-        i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    };
-    let (mut start, mut end) = (clamp(range.start()), clamp(range.end()));
+    let ends_line = |i: usize| i > 0 && text.byte(i - 1) == Some(b'\n');
+    let (mut start, mut end) = (
+        text.floor_char_boundary(range.start()),
+        text.floor_char_boundary(range.end()),
+    );
     loop {
         let (s0, e0) = (start, end);
         // Whole lines.
-        start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        if !(end > start && text[..end].ends_with('\n')) {
-            end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+        start = text.line_start_at(start);
+        if !(end > start && ends_line(end)) {
+            end = text.line_start(text.line_of(end) + 1).unwrap_or(text.len());
         }
         // Whole blocks.
         for b in blocks {
@@ -117,30 +114,33 @@ pub fn format_range(
         }
     }
     // Blank lines at either end stay as they are.
-    while let Some(nl) = text[start..end].find('\n') {
-        if !text[start..start + nl].trim().is_empty() {
+    let whole = text.slice(start..end);
+    let base = start;
+    let (mut start, mut end) = (0, whole.len());
+    while let Some(nl) = whole[start..end].find('\n') {
+        if !whole[start..start + nl].trim().is_empty() {
             break;
         }
         start += nl + 1;
     }
     while end > start {
-        let body = text[start..end]
+        let body = whole[start..end]
             .strip_suffix('\n')
-            .unwrap_or(&text[start..end]);
+            .unwrap_or(&whole[start..end]);
         let last = body.rfind('\n').map_or(start, |i| start + i + 1);
-        if !text[last..end].trim().is_empty() {
+        if !whole[last..end].trim().is_empty() {
             break;
         }
         end = last;
     }
-    let part = crate::TextRange::new(start, end);
+    let part = crate::TextRange::new(base + start, base + end);
     if start == end {
         return Some((part, String::new()));
     }
-    let mut formatted = try_format(&text[start..end])?;
+    let mut formatted = try_format(&whole[start..end])?;
     // A part that ends before the file's last line break keeps ending
     // without one; at the end of the file, the canonical final line break.
-    if !text[..end].ends_with('\n') && end < text.len() {
+    if !ends_line(part.end()) && part.end() < text.len() {
         let trimmed = formatted.trim_end_matches(['\r', '\n']).len();
         formatted.truncate(trimmed);
     }
@@ -606,7 +606,11 @@ team legal "Legal" { functional: true }   # exempt
             .iter()
             .map(|b| b.range)
             .collect();
-        let (part, new) = format_range(&text, &blocks, crate::TextRange::new(start, end))?;
+        let (part, new) = format_range(
+            ws.text(id).unwrap(),
+            &blocks,
+            crate::TextRange::new(start, end),
+        )?;
         Some(format!(
             "{}{new}{}",
             &text[..part.start()],

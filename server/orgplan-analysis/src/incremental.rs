@@ -589,7 +589,7 @@ fn patch_suggestions(
 /// after the edit, and the edit.
 pub(crate) struct Input<'a> {
     pub config: &'a Config,
-    pub docs: &'a [(FileId, &'a crate::syntax::Document, &'a str)],
+    pub docs: &'a [(FileId, &'a crate::syntax::Document, &'a crate::Text)],
     pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
     pub memo: Option<&'a crate::suggest::Memo>,
     pub file: FileId,

@@ -15,6 +15,7 @@ pub mod ide;
 mod incremental;
 pub mod model;
 pub mod position;
+pub mod rope;
 pub mod rules;
 pub mod schema;
 pub mod suggest;
@@ -22,5 +23,6 @@ pub mod syntax;
 pub mod text;
 pub mod workspace;
 
+pub use rope::Text;
 pub use text::{FileId, Loc, TextRange, MAX_TEXT_BYTES};
 pub use workspace::{Analysis, SourceFile, Workspace};

@@ -8,6 +8,7 @@
 //! past the last line on the end of the text, and inside a character (a
 //! surrogate pair, a multi-byte sequence) on that character's start.
 
+use crate::rope::Text;
 use std::cell::Cell;
 
 /// The unit columns are counted in.
@@ -26,170 +27,93 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// Where each line of a text starts: the one index of lines, kept beside
-/// the text by [`crate::Workspace`] and updated by each edit (only the
-/// lines the edit touches are looked at; those after it move).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineIndex {
-    /// Byte offsets of line starts; the first is 0.
-    starts: Vec<u32>,
-}
-
-impl Default for LineIndex {
-    fn default() -> Self {
-        LineIndex { starts: vec![0] }
-    }
-}
-
-/// Whether a line starts at `q`: after a `\n`, or after a `\r` not
-/// followed by `\n`.
-fn starts_line(bytes: &[u8], q: usize) -> bool {
-    match q.checked_sub(1).map(|i| bytes[i]) {
-        Some(b'\n') => true,
-        Some(b'\r') => bytes.get(q) != Some(&b'\n'),
-        _ => false,
-    }
-}
-
-/// Appends to `out` the line starts `q` of `bytes` with `from <= q <= to`
-/// (`from` at least 1).
-fn scan(bytes: &[u8], from: usize, to: usize, out: &mut Vec<u32>) {
-    if from > to {
-        return;
-    }
-    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[from - 1..to]) {
-        let q = from + i;
-        if starts_line(bytes, q) {
-            out.push(q as u32);
-        }
-    }
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        scan(text.as_bytes(), 1, text.len(), &mut starts);
-        starts.shrink_to_fit();
-        LineIndex { starts }
-    }
-
-    /// Updates the index after `start..old_end` of the text was replaced by
-    /// `inserted` bytes; `text` is the text after the edit. A line start
-    /// depends only on the two bytes around it, so those before the edit
-    /// stay, those past it move, and only the inserted text (with the byte
-    /// on either side, for a `\r\n` made or split) is looked at.
-    pub fn edit(&mut self, text: &str, start: usize, old_end: usize, inserted: usize) {
-        let bytes = text.as_bytes();
-        let delta = inserted as i64 - (old_end - start) as i64;
-        let from = start.max(1);
-        let to = start + inserted;
-        let a = self.starts.partition_point(|&p| (p as usize) < from);
-        let b = self.starts.partition_point(|&p| (p as usize) <= old_end);
-        let mut fresh = Vec::new();
-        scan(bytes, from, to, &mut fresh);
-        let moved = a + fresh.len();
-        self.starts.splice(a..b, fresh);
-        if delta != 0 {
-            for p in &mut self.starts[moved..] {
-                *p = (*p as i64 + delta) as u32;
-            }
-        }
-    }
-
-    pub fn len_lines(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// The byte offset where `line` starts; `None` past the last line.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.starts.get(line).map(|&p| p as usize)
-    }
-
-    /// The line that holds byte `offset`.
-    pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&p| p as usize <= offset) - 1
-    }
-
-    /// The line that holds byte `offset`, known to be `line` or after it:
-    /// looked for in steps that double from there.
-    fn line_from(&self, line: usize, offset: usize) -> usize {
-        let starts = &self.starts[line..];
-        let mut step = 1;
-        while step < starts.len() && starts[step] as usize <= offset {
-            step *= 2;
-        }
-        let upto = step.min(starts.len());
-        line + starts[..upto].partition_point(|&p| p as usize <= offset) - 1
-    }
-
-    /// Heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.starts.capacity() * std::mem::size_of::<u32>()
-    }
-}
-
-/// A text with its line index: what positions are converted in. It
-/// remembers the last position it found, so that positions asked for in
-/// order along a line (semantic tokens, diagnostics) are counted on from
-/// there rather than from the line's start: a megabyte-long line costs
-/// once, not once per position.
+/// A text, as positions are converted in. It remembers the line of the
+/// last position it found and the position itself, so that positions asked
+/// for in order along a line (semantic tokens, diagnostics) are counted on
+/// from there: the line is not looked up again, and a megabyte-long line
+/// costs once, not once per position.
 pub struct Lines<'a> {
-    text: &'a str,
-    index: &'a LineIndex,
-    last: Cell<Option<(usize, LineCol, Encoding)>>,
+    text: &'a Text,
+    last: Cell<Option<Last>>,
+}
+
+/// The last position found, and its line.
+#[derive(Clone, Copy)]
+struct Last {
+    line: usize,
+    /// Where the line starts, where its text ends (before its break), and
+    /// where the next line starts (past the end, for the last line).
+    start: usize,
+    end: usize,
+    next: usize,
+    /// The position: its offset (within `start..=end`) and column.
+    at: usize,
+    col: usize,
+    enc: Encoding,
 }
 
 impl<'a> Lines<'a> {
-    /// `index` must be the index of `text`.
-    pub fn new(text: &'a str, index: &'a LineIndex) -> Lines<'a> {
-        debug_assert!(index
-            .starts
-            .last()
-            .is_some_and(|&p| p as usize <= text.len()));
+    pub fn new(text: &'a Text) -> Lines<'a> {
         Lines {
             text,
-            index,
             last: Cell::new(None),
         }
     }
 
-    pub fn text(&self) -> &'a str {
+    pub fn text(&self) -> &'a Text {
         self.text
     }
 
     pub fn len_lines(&self) -> usize {
-        self.index.len_lines()
+        self.text.len_lines()
     }
 
-    /// `line`'s text without its line break, and where it starts.
-    fn line(&self, line: usize) -> (usize, &'a str) {
-        let start = self.index.starts[line] as usize;
-        let end = match self.index.starts.get(line + 1) {
-            Some(&next) => {
-                let next = next as usize;
-                if self.text.as_bytes()[next - 1] == b'\n'
-                    && next >= 2
-                    && self.text.as_bytes()[next - 2] == b'\r'
-                {
-                    next - 2
-                } else {
-                    next - 1
-                }
+    /// The line that holds `offset`: the last one's if it does.
+    fn line_at(&self, offset: usize) -> Last {
+        if let Some(l) = self.last.get() {
+            if l.start <= offset && offset < l.next {
+                return l;
             }
-            None => self.text.len(),
-        };
-        (start, &self.text[start..end])
+        }
+        let line = self.text.line_of(offset);
+        self.line(line)
+    }
+
+    /// `line` (a line of the text), with no position on it yet.
+    fn line(&self, line: usize) -> Last {
+        let start = self.text.line_start(line).unwrap_or(self.text.len());
+        let next = self.text.line_start(line + 1).unwrap_or(usize::MAX);
+        Last {
+            line,
+            start,
+            end: self.text.line_end(line),
+            next,
+            at: start,
+            col: 0,
+            enc: Encoding::Utf8,
+        }
     }
 }
 
-/// The column of the end of `text` (a line's text before an offset).
-fn col_of(text: &str, enc: Encoding) -> usize {
-    match enc {
-        Encoding::Utf8 => text.len(),
-        _ if text.is_ascii() => text.len(),
-        Encoding::Utf32 => text.chars().count(),
-        Encoding::Utf16 => text.chars().map(char::len_utf16).sum(),
+/// The columns `text[from..to]` spans (both on character boundaries).
+fn cols(text: &Text, from: usize, to: usize, enc: Encoding) -> usize {
+    if enc == Encoding::Utf8 || from >= to {
+        return to.saturating_sub(from);
     }
+    if to - from > 256 {
+        // A long stretch: counted by the rope's own tallies.
+        return match enc {
+            Encoding::Utf32 => text.chars_before(to) - text.chars_before(from),
+            _ => text.utf16_before(to) - text.utf16_before(from),
+        };
+    }
+    text.pieces(from..to)
+        .map(|(_, p)| match enc {
+            _ if p.is_ascii() => p.len(),
+            Encoding::Utf32 => p.chars().count(),
+            _ => p.chars().map(char::len_utf16).sum(),
+        })
+        .sum()
 }
 
 /// The (line, column) of both ends of `start..end` (as [`to_line_col`]
@@ -212,27 +136,21 @@ pub fn range_to_line_cols(
 /// The (line, column) of byte `offset` (clamped to the text; inside a
 /// character means at its start, inside a line break at the line's end).
 pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
-    let offset = crate::text::floor_char_boundary(lines.text, offset);
-    let line = match lines.last.get() {
-        // Positions asked for in order: the line is the last one's or a
-        // few after it.
-        Some((at, lc, _)) if at <= offset => lines.index.line_from(lc.line as usize, offset),
-        _ => lines.index.line_of(offset),
+    let offset = lines.text.floor_char_boundary(offset);
+    let mut l = lines.line_at(offset);
+    let at = offset.min(l.end);
+    l.col = if l.enc == enc && l.at <= at {
+        l.col + cols(lines.text, l.at, at, enc)
+    } else {
+        cols(lines.text, l.start, at, enc)
     };
-    let (start, text) = lines.line(line);
-    let rel = (offset - start).min(text.len());
-    let col = match lines.last.get() {
-        Some((at, lc, e)) if e == enc && lc.line as usize == line && at <= start + rel => {
-            lc.col as usize + col_of(&text[at - start..rel], enc)
-        }
-        _ => col_of(&text[..rel], enc),
-    };
-    let lc = LineCol {
-        line: line as u32,
-        col: col as u32,
-    };
-    lines.last.set(Some((start + rel, lc, enc)));
-    lc
+    l.at = at;
+    l.enc = enc;
+    lines.last.set(Some(l));
+    LineCol {
+        line: l.line as u32,
+        col: l.col as u32,
+    }
 }
 
 /// The byte offset of (line, column), clamped as the module says.
@@ -241,28 +159,20 @@ pub fn to_offset(lines: &Lines, pos: LineCol, enc: Encoding) -> usize {
     if line >= lines.len_lines() {
         return lines.text.len();
     }
-    let (start, text) = lines.line(line);
+    let text = lines.text;
+    let l = lines.line(line);
     let col = pos.col as usize;
-    let rel = match enc {
-        Encoding::Utf8 => crate::text::floor_char_boundary(text, col),
-        _ if text.is_ascii() => col.min(text.len()),
-        Encoding::Utf32 => text.char_indices().nth(col).map_or(text.len(), |(i, _)| i),
-        Encoding::Utf16 => {
-            // The first character that ends past `col` starts at (or,
-            // for a position inside a surrogate pair, just before) it.
-            let mut units = 0;
-            let mut at = text.len();
-            for (i, c) in text.char_indices() {
-                if units + c.len_utf16() > col {
-                    at = i;
-                    break;
-                }
-                units += c.len_utf16();
-            }
-            at
-        }
-    };
-    start + rel
+    match enc {
+        Encoding::Utf8 => text.floor_char_boundary((l.start + col).min(l.end)),
+        Encoding::Utf32 => text
+            .offset_of_char(text.chars_before(l.start) + col)
+            .min(l.end),
+        // The character that holds the unit starts at (or, for a position
+        // inside a surrogate pair, just before) it.
+        Encoding::Utf16 => text
+            .offset_of_utf16(text.utf16_before(l.start) + col)
+            .min(l.end),
+    }
 }
 
 /// 1-based line and 1-based column in characters, as the CLI prints them.
@@ -326,8 +236,7 @@ mod tests {
 
     /// A text's lines, kept for the test's length.
     fn lines_of(text: &str) -> Lines<'static> {
-        let text: &'static str = Box::leak(text.to_string().into_boxed_str());
-        Lines::new(text, Box::leak(Box::new(LineIndex::new(text))))
+        Lines::new(Box::leak(Box::new(Text::new(text))))
     }
 
     fn lc(line: u32, col: u32) -> LineCol {
@@ -398,6 +307,11 @@ mod tests {
         let r = lines_of("a\u{2028}b\u{85}c");
         assert_eq!(r.len_lines(), 1);
         assert_eq!(to_line_col(&r, r.text().len(), Encoding::Utf16), lc(0, 5));
+        for sep in ["\u{2028}", "\u{2029}", "\u{85}", "\u{0B}", "\u{0C}"] {
+            let r = lines_of(&format!("a{sep}b"));
+            assert_eq!(r.len_lines(), 1, "{sep:?}");
+            assert_eq!(to_offset(&r, lc(1, 0), Encoding::Utf16), r.text().len());
+        }
     }
 
     #[test]

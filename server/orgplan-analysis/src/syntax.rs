@@ -200,20 +200,21 @@ fn lower_within(text: &str, len: usize, tree: &Tree) -> Document {
 /// end: as many `}` as are missing are appended (on a line of their own, so
 /// that no comment takes them), and one error at the end of the text says
 /// which blocks they close. So a block and a nested block both left open
-/// keep everything written in them, and the error names both. `parse` parses
-/// a text; the tree it gave is returned with the document.
+/// keep everything written in them, and the error names both. `parse`
+/// parses the text followed by what it is given to append (`""` when
+/// nothing is missing); the tree it gave is returned with the document.
 pub fn parse_recovering(text: &str, parse: impl FnOnce(&str) -> Tree) -> (Tree, Document) {
     let open = open_braces(text);
     if open == 0 {
-        let tree = parse(text);
+        let tree = parse("");
         let doc = lower(text, &tree);
         return (tree, doc);
     }
-    let mut closed = String::with_capacity(text.len() + open + 1);
-    closed.push_str(text);
-    closed.push('\n');
-    closed.extend(std::iter::repeat_n('}', open));
-    let tree = parse(&closed);
+    let mut appended = String::with_capacity(open + 1);
+    appended.push('\n');
+    appended.extend(std::iter::repeat_n('}', open));
+    let tree = parse(&appended);
+    let closed = [text, &appended].concat();
     let mut doc = lower_within(&closed, text.len(), &tree);
     let names = closed_by_appended(&closed, text.len(), &tree);
     if !names.is_empty() {

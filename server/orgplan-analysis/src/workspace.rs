@@ -6,33 +6,26 @@ use crate::chunks::{self, Parsed};
 use crate::config::{self, Config, ConfigError, Layer, Level};
 use crate::incremental::{self, Parts};
 use crate::model::Model;
-use crate::position::{LineIndex, Lines};
+use crate::position::Lines;
+use crate::rope::Text;
 use crate::rules::{Ctx, Finding};
 use crate::syntax::Document;
-use crate::text::{floor_char_boundary, FileId, Shift, TextRange};
+use crate::text::{FileId, Shift, TextRange};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// One `.orgplan` file: its text, where its lines start, its chunks and
-/// its lowered document.
+/// One `.orgplan` file: its text, its chunks and its lowered document.
 #[derive(Clone)]
 pub struct SourceFile {
     pub path: String,
-    pub text: String,
-    pub lines: LineIndex,
+    pub text: Text,
     pub parsed: Parsed,
 }
 
 impl SourceFile {
-    fn new(path: String, text: String) -> SourceFile {
+    fn new(path: String, text: Text) -> SourceFile {
         let parsed = chunks::parse(&text);
-        let lines = LineIndex::new(&text);
-        SourceFile {
-            path,
-            text,
-            lines,
-            parsed,
-        }
+        SourceFile { path, text, parsed }
     }
 
     /// The lowered document.
@@ -44,8 +37,7 @@ impl SourceFile {
 struct ConfigFile {
     id: FileId,
     path: String,
-    text: String,
-    lines: LineIndex,
+    text: Text,
     errors: Vec<ConfigError>,
 }
 
@@ -104,7 +96,8 @@ impl Workspace {
     }
 
     /// Adds or replaces the file at `path`, parsing it from scratch.
-    pub fn set_file(&mut self, path: &str, text: String) -> FileId {
+    pub fn set_file(&mut self, path: &str, text: impl Into<Text>) -> FileId {
+        let text = text.into();
         let id = match self.by_path.get(path) {
             Some(&id) => id,
             None => {
@@ -126,10 +119,9 @@ impl Workspace {
         let Some(file) = self.files.get_mut(&id) else {
             return;
         };
-        let start = floor_char_boundary(&file.text, range.start());
-        let end = floor_char_boundary(&file.text, range.end().max(start));
-        file.text.replace_range(start..end, new_text);
-        file.lines.edit(&file.text, start, end, new_text.len());
+        let start = file.text.floor_char_boundary(range.start());
+        let end = file.text.floor_char_boundary(range.end().max(start));
+        file.text.replace(start, end, new_text);
         let reparsed = file
             .parsed
             .edit(&file.text, TextRange::new(start, end), new_text.len());
@@ -211,28 +203,21 @@ impl Workspace {
     }
 
     /// The text of any file, plan or configuration.
-    pub fn text(&self, id: FileId) -> Option<&str> {
+    pub fn text(&self, id: FileId) -> Option<&Text> {
         match self.files.get(&id) {
             Some(f) => Some(&f.text),
             None => self
                 .config_file
                 .as_ref()
                 .filter(|c| c.id == id)
-                .map(|c| c.text.as_str()),
+                .map(|c| &c.text),
         }
     }
 
     /// The text of any file, plan or configuration, with its lines: what
     /// positions are converted in ([`crate::position`]).
     pub fn lines(&self, id: FileId) -> Option<Lines<'_>> {
-        match self.files.get(&id) {
-            Some(f) => Some(Lines::new(&f.text, &f.lines)),
-            None => self
-                .config_file
-                .as_ref()
-                .filter(|c| c.id == id)
-                .map(|c| Lines::new(&c.text, &c.lines)),
-        }
+        self.text(id).map(Lines::new)
     }
 
     /// Sets (or, with `None`, removes) the workspace's `orgplan.toml`.
@@ -254,8 +239,7 @@ impl Workspace {
                 self.config_file = Some(ConfigFile {
                     id,
                     path: path.to_string(),
-                    lines: LineIndex::new(&text),
-                    text,
+                    text: Text::new(&text),
                     errors,
                 });
                 Some(id)
@@ -339,10 +323,10 @@ impl Workspace {
 }
 
 /// Each file with its lowered document and text, as the rules read them.
-fn docs_of(files: &BTreeMap<FileId, SourceFile>) -> Vec<(FileId, &Document, &str)> {
+fn docs_of(files: &BTreeMap<FileId, SourceFile>) -> Vec<(FileId, &Document, &Text)> {
     files
         .iter()
-        .map(|(id, f)| (*id, f.doc(), f.text.as_str()))
+        .map(|(id, f)| (*id, f.doc(), &f.text))
         .collect()
 }
 

@@ -35,7 +35,7 @@ fn render(ws: &Workspace, a: &Analysis) -> String {
     a.findings
         .iter()
         .map(|f| {
-            let text = ws.text(f.loc.file).unwrap();
+            let text = ws.text(f.loc.file).unwrap().to_string();
             let line = text[..f.loc.range.start()].matches('\n').count() + 1;
             format!(
                 "{}:{line} {} [{}] {}",
@@ -79,7 +79,7 @@ fn violations_example_trips_every_rule_where_its_comments_say() {
     // line just below such a comment-only line.
     let mut unexplained = Vec::new();
     for f in &a.findings {
-        let text = ws.text(f.loc.file).unwrap();
+        let text = ws.text(f.loc.file).unwrap().to_string();
         let line_no = text[..f.loc.range.start()].matches('\n').count();
         let lines: Vec<&str> = text.lines().collect();
         let explained = lines.get(line_no).is_some_and(|l| l.contains(f.rule));
@@ -102,7 +102,7 @@ fn violations_example_trips_every_rule_where_its_comments_say() {
     // is reported where its comment says, and nowhere else.
     let mut unfound = Vec::new();
     for file in ws.files().map(|(id, _)| id) {
-        let text = ws.text(file).unwrap();
+        let text = ws.text(file).unwrap().to_string();
         for (n, line) in text.lines().enumerate() {
             let Some((_, comment)) = line.split_once('#') else {
                 continue;

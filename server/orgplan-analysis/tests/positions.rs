@@ -4,8 +4,9 @@
 //! boundary round-trips.
 
 use orgplan_analysis::position::{
-    range_to_line_cols, to_line_col, to_offset, Encoding, LineCol, LineIndex, Lines,
+    range_to_line_cols, to_line_col, to_offset, Encoding, LineCol, Lines,
 };
+use orgplan_analysis::Text;
 use proptest::prelude::*;
 
 fn text() -> impl Strategy<Value = String> {
@@ -34,8 +35,8 @@ proptest! {
 
     #[test]
     fn any_position_lands_on_a_boundary(text in text(), line in 0u32..12, col in prop_oneof![0u32..12, Just(u32::MAX)]) {
-        let index = LineIndex::new(&text);
-        let rope = Lines::new(&text, &index);
+        let t = Text::new(&text);
+        let rope = Lines::new(&t);
         for enc in ENCODINGS {
             let off = to_offset(&rope, LineCol { line, col }, enc);
             prop_assert!(off <= text.len() && text.is_char_boundary(off), "{enc:?} ({line}, {col}) -> {off} in {text:?}");
@@ -47,8 +48,8 @@ proptest! {
 
     #[test]
     fn every_boundary_round_trips(text in text()) {
-        let index = LineIndex::new(&text);
-        let rope = Lines::new(&text, &index);
+        let t = Text::new(&text);
+        let rope = Lines::new(&t);
         for enc in ENCODINGS {
             for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let expected = if text[..i].ends_with('\r') && text[i..].starts_with('\n') { i - 1 } else { i };
@@ -90,14 +91,14 @@ proptest! {
 
     /// Texts of several kilobytes built by edits (insertions, deletions and
     /// replacements anywhere, splitting and joining "\r\n" pairs too): the
-    /// index kept through the edits equals one built afresh, and every
-    /// boundary gets the line and column counted naively.
+    /// text kept through the edits equals the text edited as a string, and
+    /// every boundary gets the line and column counted naively.
     #[test]
-    fn an_index_kept_through_edits_matches_a_naive_count(
+    fn a_text_kept_through_edits_matches_a_naive_count(
         edits in proptest::collection::vec((text(), 0usize..4000, 0usize..40), 1..200)
     ) {
         let mut text = String::new();
-        let mut index = LineIndex::new(&text);
+        let mut kept = Text::new(&text);
         for (part, at, removed) in edits {
             let floor = |t: &str, mut i: usize| {
                 i = i.min(t.len());
@@ -109,10 +110,10 @@ proptest! {
             let start = floor(&text, at);
             let end = floor(&text, start + removed);
             text.replace_range(start..end, &part);
-            index.edit(&text, start, end, part.len());
-            prop_assert_eq!(&index, &LineIndex::new(&text), "after {}..{} <- {:?}", start, end, part);
+            kept.replace(start, end, &part);
+            prop_assert_eq!(&kept, text.as_str(), "after {}..{} <- {:?}", start, end, part);
         }
-        let lines = Lines::new(&text, &index);
+        let lines = Lines::new(&kept);
         for enc in ENCODINGS {
             for i in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 prop_assert_eq!(to_line_col(&lines, i, enc), naive(&text, i, enc), "{:?} at {}", enc, i);
@@ -138,10 +139,10 @@ proptest! {
         text in long_text(),
         ranges in proptest::collection::vec((0usize..5000, 0usize..60), 50)
     ) {
-        let index = LineIndex::new(&text);
-        let fresh = |offset: usize, enc: Encoding| to_line_col(&Lines::new(&text, &index), offset, enc);
+        let t = Text::new(&text);
+        let fresh = |offset: usize, enc: Encoding| to_line_col(&Lines::new(&t), offset, enc);
         for enc in ENCODINGS {
-            let lines = Lines::new(&text, &index);
+            let lines = Lines::new(&t);
             for &(start, len) in &ranges {
                 // Ends anywhere: inside characters, past the end, before the start.
                 for end in [start + len, start.saturating_sub(len)] {

@@ -229,13 +229,13 @@ fn print_stats(plan: &generate::Plan) {
         drop(copy);
         size
     };
-    let lines: usize = ws.files().map(|(_, f)| f.lines.heap_bytes()).sum();
+    let rope: usize = ws.files().map(|(_, f)| f.text.heap_bytes()).sum();
     let source: usize = texts.iter().map(String::len).sum();
     println!(
-        "memory held for {} of source (heap bytes requested, without tree-sitter's or the allocator's overhead): text + lines + chunks + documents {} (of which the index of lines {}), analysis {} (model {}, findings {}, the rest {})",
+        "memory held for {} of source (heap bytes requested, without tree-sitter's or the allocator's overhead): text + chunks + documents {} (of which the texts, as ropes, about {}), analysis {} (model {}, findings {}, the rest {})",
         mb(source),
         mb(after_parse.wrapping_sub(base)),
-        mb(lines),
+        mb(rope),
         mb(after_analysis.wrapping_sub(after_parse)),
         mb(model),
         mb(findings),
@@ -249,10 +249,7 @@ fn print_stats(plan: &generate::Plan) {
     println!("{} findings:", analysis.findings.len());
     // Each rule alone, for where the time goes.
     let config = orgplan_analysis::config::Config::default();
-    let docs: Vec<_> = ws
-        .files()
-        .map(|(id, f)| (id, f.doc(), f.text.as_str()))
-        .collect();
+    let docs: Vec<_> = ws.files().map(|(id, f)| (id, f.doc(), &f.text)).collect();
     let ctx = orgplan_analysis::rules::Ctx {
         model: &analysis.model,
         config: &config,

@@ -6,7 +6,7 @@
 
 use crate::convert;
 use orgplan_analysis::config::{self, Layer};
-use orgplan_analysis::position::{Encoding, LineIndex, Lines};
+use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{FileId, TextRange, Workspace};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -363,7 +363,8 @@ impl Session {
         };
         let is_config = is_config_path(&key);
         if let Some(doc) = self.docs.get(&key) {
-            let same = doc.project == project && p.ws.text(doc.file) == Some(text.as_str());
+            let same =
+                doc.project == project && p.ws.text(doc.file).is_some_and(|t| *t == *text.as_str());
             if same {
                 let doc = self.docs.get_mut(&key).expect("checked above");
                 doc.version = version;
@@ -481,7 +482,7 @@ impl Session {
             .projects
             .get(&old)
             .and_then(|p| p.ws.text(doc.file))
-            .map(str::to_string)
+            .map(|t| t.to_string())
         else {
             return;
         };
@@ -644,7 +645,7 @@ impl Session {
                     None,
                     &[],
                     None,
-                    &Lines::new("", &LineIndex::default()),
+                    &Lines::new(&Default::default()),
                     self.encoding,
                     &convert::RuleLinks::new(None),
                     &|_| None,

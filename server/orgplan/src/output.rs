@@ -130,52 +130,29 @@ fn snippet_level(s: Severity) -> SnippetLevel {
 /// renderer count lines as the position module does.
 #[cfg(test)]
 fn window(text: &str, ranges: &[(usize, usize)]) -> (usize, usize, String) {
-    window_in(text, &line_starts(text), ranges)
+    window_in(&orgplan_analysis::Text::new(text), ranges)
 }
 
-/// The byte offsets where the lines of `text` start, breaking lines as the
-/// position module does (`\n`, `\r\n`, a lone `\r`): computed once per
-/// file, so that numbering a finding's line does not scan the file again.
-fn line_starts(text: &str) -> Vec<usize> {
-    let b = text.as_bytes();
-    let mut starts = vec![0];
-    for (i, &c) in b.iter().enumerate() {
-        if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
-            starts.push(i + 1);
-        }
-    }
-    starts
-}
-
-/// [`window`], with the file's [`line_starts`].
-fn window_in(text: &str, starts: &[usize], ranges: &[(usize, usize)]) -> (usize, usize, String) {
-    let lo = ranges
-        .iter()
-        .map(|r| r.0)
-        .min()
-        .unwrap_or(0)
-        .min(text.len());
-    let hi = ranges
-        .iter()
-        .map(|r| r.1)
-        .max()
-        .unwrap_or(0)
-        .min(text.len());
-    let start = text[..lo].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let end = text[hi..].find(['\n', '\r']).map_or(text.len(), |i| hi + i);
-    // `start` begins a line: its number is how many lines start at or before it.
-    let line = starts.partition_point(|&s| s <= start);
-    let bytes: Vec<u8> = text[start..end]
+/// [`window`], in a file's text (its lines as the position module breaks
+/// them: `\n`, `\r\n`, a lone `\r`).
+fn window_in(text: &orgplan_analysis::Text, ranges: &[(usize, usize)]) -> (usize, usize, String) {
+    let lo = ranges.iter().map(|r| r.0).min().unwrap_or(0);
+    let hi = ranges.iter().map(|r| r.1).max().unwrap_or(0);
+    let first = text.line_of(lo);
+    let start = text.line_start(first).unwrap_or(0);
+    let end = text.line_end(text.line_of(hi));
+    let src = text.slice(start..end);
+    let bytes: Vec<u8> = src
         .bytes()
         .enumerate()
         .map(|(i, b)| match b {
-            b'\r' if text.as_bytes().get(start + i + 1) == Some(&b'\n') => b' ',
+            b'\r' if text.byte(start + i + 1) == Some(b'\n') => b' ',
             b'\r' => b'\n',
             b => b,
         })
         .collect();
     let window = String::from_utf8(bytes).expect("only ASCII bytes were replaced");
-    (line, start, window)
+    (first + 1, start, window)
 }
 
 /// An annotation: byte range, level, label.
@@ -236,8 +213,6 @@ fn human_findings<'r>(
     explained: &mut BTreeSet<&'r str>,
     out: &mut String,
 ) {
-    let mut line_index: std::collections::HashMap<FileId, Vec<usize>> =
-        std::collections::HashMap::new();
     for (finding, _, _) in &report.items {
         // Annotations grouped by file, the finding's own file first.
         let mut groups: Vec<(FileId, Vec<Ann>)> = Vec::new();
@@ -267,10 +242,10 @@ fn human_findings<'r>(
         let windows: Vec<(FileId, usize, usize, String, Vec<_>)> = groups
             .into_iter()
             .map(|(file, anns)| {
-                let text = ws.text(file).unwrap_or("");
+                let empty = orgplan_analysis::Text::default();
+                let text = ws.text(file).unwrap_or(&empty);
                 let ranges: Vec<(usize, usize)> = anns.iter().map(|a| (a.0, a.1)).collect();
-                let starts = line_index.entry(file).or_insert_with(|| line_starts(text));
-                let (line, offset, src) = window_in(text, starts, &ranges);
+                let (line, offset, src) = window_in(text, &ranges);
                 (file, line, offset, src, anns)
             })
             .collect();

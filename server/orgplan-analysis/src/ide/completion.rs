@@ -198,10 +198,12 @@ fn open_braces(text: &str, from: usize, offset: usize) -> Vec<usize> {
     stack
 }
 
-/// The enclosing blocks' (kind, id, lowered block if found), outermost first.
+/// The enclosing blocks' (kind, id, lowered block if found), outermost
+/// first. `text` is the file's text from `base` on.
 fn enclosing<'a>(
     doc_blocks: &'a [Block],
     text: &str,
+    base: usize,
     braces: &[usize],
 ) -> Vec<(Option<BlockKind>, Option<String>, Option<&'a Block>)> {
     let mut out = Vec::new();
@@ -221,6 +223,7 @@ fn enclosing<'a>(
             }
             None => {
                 // Read the head from the text: `KIND id "Title" {`.
+                let brace = brace - base;
                 let head_start = text[..brace]
                     .rfind(['\n', '\r', '{', '}'])
                     .map_or(0, |i| i + 1);
@@ -250,34 +253,40 @@ pub fn completions(
     let Some(src) = ws.file(file) else {
         return Completions::default();
     };
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let start = ident_back(text, offset);
+    let offset = text.floor_char_boundary(offset);
+    // What is read is the text before the cursor, from the start of the
+    // chunk before the cursor's ([`crate::chunks`]): the words before it on
+    // its line or the lines of its property, and the braces open at it.
+    let chunks = &src.parsed.chunks;
+    let chunk_at = |x: usize| chunks.partition_point(|c| c.start <= x).saturating_sub(1);
+    let base = chunks
+        .get(chunk_at(offset).saturating_sub(1))
+        .map_or(0, |c| c.start);
+    let window = text.slice(base..offset);
+    let text: &str = &window;
+    let start = ident_back(text, offset - base);
     let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     if in_string_or_comment(&text[line_start..start]) {
         return Completions::default();
     }
-    let range = TextRange::new(start, offset);
+    let range = TextRange::new(base + start, offset);
     // After `key:` with no space, values get one.
     let pad = match prev_char(text, start) {
         Some((_, ':' | ',')) => " ",
         _ => "",
     };
     // Braces open at the cursor: counted from the start of its chunk, where
-    // the parser starts afresh too ([`crate::chunks`]).
-    let chunks = &src.parsed.chunks;
-    let chunk_start = chunks[chunks
-        .partition_point(|c| c.start <= start)
-        .saturating_sub(1)]
-    .start;
-    let braces = open_braces(text, chunk_start, start);
-    let blocks = enclosing(&src.doc().blocks, text, &braces);
+    // the parser starts afresh too.
+    let chunk_start = chunks.get(chunk_at(base + start)).map_or(0, |c| c.start);
+    let braces: Vec<usize> = open_braces(text, chunk_start - base, start)
+        .into_iter()
+        .map(|b| b + base)
+        .collect();
+    let blocks = enclosing(&src.doc().blocks, text, base, &braces);
     let m = &analysis.model;
     let mut out = Completions::default();
     let items = &mut out.items;
-    let typed = &text[start..offset];
+    let typed = &text[start..];
     let innermost = blocks.last();
     let current = |kind: BlockKind| -> Option<EntityId> {
         blocks

@@ -47,8 +47,8 @@ pub fn fixture(text: &str) -> Fixture {
 }
 
 impl Fixture {
-    pub fn text(&self, file: FileId) -> &str {
-        self.ws.text(file).unwrap()
+    pub fn text(&self, file: FileId) -> String {
+        self.ws.text(file).unwrap().to_string()
     }
 
     /// `path:start..end `text`` for a place.

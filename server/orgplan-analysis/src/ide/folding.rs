@@ -2,7 +2,7 @@
 
 use crate::syntax::Block;
 use crate::text::{FileId, TextRange};
-use crate::Workspace;
+use crate::{Text, Workspace};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FoldKind {
@@ -16,12 +16,11 @@ pub struct Fold {
     pub kind: FoldKind,
 }
 
-fn spans_lines(text: &str, r: TextRange) -> bool {
-    text.get(r.start()..r.end())
-        .is_some_and(|s| s.contains('\n'))
+fn spans_lines(text: &Text, r: TextRange) -> bool {
+    r.end() <= text.len() && text.line_of(r.start()) != text.line_of(r.end())
 }
 
-fn blocks(text: &str, bs: &[Block], out: &mut Vec<Fold>) {
+fn blocks(text: &Text, bs: &[Block], out: &mut Vec<Fold>) {
     for b in bs {
         if spans_lines(text, b.range) {
             out.push(Fold {
@@ -37,7 +36,7 @@ pub fn folding_ranges(ws: &Workspace, file: FileId) -> Vec<Fold> {
     let Some(src) = ws.file(file) else {
         return Vec::new();
     };
-    let text = src.text.as_str();
+    let text = &src.text;
     let mut out = Vec::new();
     blocks(text, &src.doc().blocks, &mut out);
     // Comments: those the chunks found, grouped by consecutive lines.
@@ -52,7 +51,7 @@ pub fn folding_ranges(ws: &Workspace, file: FileId) -> Vec<Fold> {
         match run {
             Some(r)
                 if {
-                    let gap = &text[r.end()..c.start()];
+                    let gap = text.slice(r.end()..c.start());
                     gap.trim().is_empty() && gap.matches('\n').count() == 1
                 } =>
             {

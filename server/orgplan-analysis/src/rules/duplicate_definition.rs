@@ -97,7 +97,7 @@ fn merge(
     let text = ctx.text(d.file());
     let inner = text.get(from.start() + 1..from.end().checked_sub(1)?)?;
     let moved = inner.trim();
-    if !text.get(from.end() - 1..from.end())?.eq("}")
+    if text.get(from.end() - 1..from.end())? != "}"
         || !ctx
             .text(first.file())
             .get(into.end() - 1..into.end())?
@@ -123,15 +123,15 @@ fn merge(
             new_text: format!("{}\n", lines.join("\n")),
         });
         // After the first block's last line: keep `}` on its own line.
-        let before = &ctx.text(first.file())[..into.end() - 1];
-        if !before.ends_with('\n') {
+        let before = ctx.text(first.file()).byte(into.end().wrapping_sub(2));
+        if into.end() >= 2 && before != Some(b'\n') {
             edits[0].new_text.insert(0, '\n');
         }
     }
     // The whole later block, and the line break after it.
     let start = d.block.range.start();
     let mut end = d.block.range.end();
-    if text[end..].starts_with('\n') {
+    if text.byte(end) == Some(b'\n') {
         end += 1;
     }
     edits.push(Edit {

@@ -26,12 +26,13 @@ fn check(ctx: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
             {
                 let text = ctx.text(file);
                 // Remove the whole line of the repeated key.
-                let start = text[..p.range.start()].rfind('\n').map_or(0, |i| i + 1);
-                let end = text[p.range.end()..]
-                    .find('\n')
-                    .map_or(text.len(), |i| p.range.end() + i + 1);
-                let only_on_line = text[start..p.range.start()].trim().is_empty()
-                    && text[p.range.end()..end].trim().is_empty();
+                let line = text.line_of(p.range.start());
+                let start = text.line_start(line).unwrap_or(0);
+                let end = text
+                    .line_start(text.line_of(p.range.end()) + 1)
+                    .unwrap_or(text.len());
+                let only_on_line = text.slice(start..p.range.start()).trim().is_empty()
+                    && text.slice(p.range.end()..end).trim().is_empty();
                 let range = if only_on_line {
                     TextRange::new(start, end)
                 } else {

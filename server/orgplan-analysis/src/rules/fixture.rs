@@ -128,7 +128,7 @@ fn check_rules(only: Option<&Rule>, fixture: &str) -> String {
             "{rule}{path}:{:?} {} `{}`: {}\n",
             f.loc.range,
             f.severity,
-            &text[f.loc.range.start()..f.loc.range.end()],
+            text.slice(f.loc.range.range()),
             f.message
         ));
         for r in &f.related {

@@ -351,7 +351,7 @@ pub struct Ctx<'a> {
     pub model: &'a Model,
     pub config: &'a Config,
     /// Every plan file, in the workspace's order.
-    pub docs: &'a [(FileId, &'a Document, &'a str)],
+    pub docs: &'a [(FileId, &'a Document, &'a crate::Text)],
     /// The configuration file's problems, if any: (file, errors).
     pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
     /// Suggestions remembered from earlier analyses of the same ids, if any.
@@ -359,11 +359,12 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    pub fn text(&self, file: FileId) -> &str {
+    pub fn text(&self, file: FileId) -> &crate::Text {
+        static EMPTY: std::sync::OnceLock<crate::Text> = std::sync::OnceLock::new();
         self.docs
             .iter()
             .find(|(f, _, _)| *f == file)
-            .map_or("", |(_, _, t)| t)
+            .map_or_else(|| EMPTY.get_or_init(Default::default), |(_, _, t)| t)
     }
 }
 
@@ -512,15 +513,11 @@ impl Fix {
 /// Where to insert a new line inside a block body: after the `{`, with the
 /// indentation of the body's first property (or two spaces more than the block).
 pub(crate) fn body_insert(
-    text: &str,
+    text: &crate::Text,
     block_start: usize,
     body: crate::text::TextRange,
 ) -> (usize, String) {
-    let line_start = text[..block_start].rfind('\n').map_or(0, |i| i + 1);
-    let block_indent: String = text[line_start..block_start]
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
+    let block_indent = text.indent_before(block_start);
     (body.start() + 1, format!("{block_indent}  "))
 }
 

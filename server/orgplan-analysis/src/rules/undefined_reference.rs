@@ -62,7 +62,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         let stub = stub(kind, &r.name);
         let sep = if text.ends_with("\n\n") || text.is_empty() {
             ""
-        } else if text.ends_with('\n') {
+        } else if text.ends_with("\n") {
             "\n"
         } else {
             "\n\n"

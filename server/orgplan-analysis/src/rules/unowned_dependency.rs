@@ -102,13 +102,7 @@ pub(crate) fn add_line(
             }
         }
         None => {
-            let line_start = text[..dep.block.range.start()]
-                .rfind('\n')
-                .map_or(0, |i| i + 1);
-            let indent: String = text[line_start..dep.block.range.start()]
-                .chars()
-                .take_while(|c| c.is_whitespace())
-                .collect();
+            let indent = text.indent_before(dep.block.range.start());
             Edit {
                 loc: Loc::new(file, TextRange::empty(dep.block.range.end())),
                 new_text: format!(" {{\n{indent}  {line}\n{indent}}}"),

@@ -18,7 +18,7 @@ pub const TRIGGERS: [&str; 5] = [":", " ", ",", "=", "["];
 pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionResponse> {
     let offset = snap.offset(params.text_document_position.position);
     let found = if config_file::is_config(snap.ws, snap.file) {
-        config_file::completions(snap.ws.text(snap.file)?, offset)
+        config_file::completions(&snap.ws.text(snap.file)?.slice(..), offset)
     } else {
         completion::completions(snap.ws, &snap.analysis, snap.file, offset)
     };

@@ -20,10 +20,11 @@ pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted
         // `orgplan.toml` is left to TOML formatters.
         return None;
     }
-    let text = snap.ws.text(snap.file)?;
+    // The whole text as one string: formatting reads and writes all of it.
+    let text = snap.ws.text(snap.file)?.slice(..);
     let whole = TextRange::new(0, text.len());
-    Some(match orgplan_analysis::format::try_format(text) {
-        Some(formatted) => Formatted::Edits(minimal_edit(snap, text, whole, &formatted)),
+    Some(match orgplan_analysis::format::try_format(&text) {
+        Some(formatted) => Formatted::Edits(minimal_edit(snap, &text, 0, whole, &formatted)),
         None => Formatted::Refused(refusal(snap, whole)),
     })
 }
@@ -51,16 +52,18 @@ pub(super) fn refusal(snap: &Snap, range: TextRange) -> String {
     }
 }
 
-/// One edit that turns `part` of `text` into `formatted`, replacing only
-/// the differing middle: the cursor and folds of the unchanged head and
-/// tail stay in place. No edit when nothing changes.
+/// One edit that turns `part` of the text (`text` is the text from
+/// `base` on) into `formatted`, replacing only the differing middle: the
+/// cursor and folds of the unchanged head and tail stay in place. No edit
+/// when nothing changes.
 pub(super) fn minimal_edit(
     snap: &Snap,
     text: &str,
+    base: usize,
     part: TextRange,
     formatted: &str,
 ) -> Vec<TextEdit> {
-    let old = &text[part.start()..part.end()];
+    let old = &text[part.start() - base..part.end() - base];
     if old == formatted {
         return Vec::new();
     }

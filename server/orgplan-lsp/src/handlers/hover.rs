@@ -11,7 +11,7 @@ use tower_lsp_server::lsp_types::{Hover, HoverContents, HoverParams};
 pub fn hover(snap: &Snap, params: &HoverParams) -> Option<Hover> {
     let offset = snap.offset(params.text_document_position_params.position);
     let (range, markdown) = if config_file::is_config(snap.ws, snap.file) {
-        config_file::hover(snap.ws.text(snap.file)?, offset)?
+        config_file::hover(&snap.ws.text(snap.file)?.slice(..), offset)?
     } else {
         let support = &snap.session.support;
         let link = if support.explain_rule_command && support.hover_markdown {

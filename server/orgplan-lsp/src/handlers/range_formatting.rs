@@ -14,7 +14,13 @@ pub fn range_formatting(snap: &Snap, params: &DocumentRangeFormattingParams) -> 
     let range = snap.text_range(params.range);
     Some(
         match orgplan_analysis::format::format_range(text, &blocks, range) {
-            Some((part, formatted)) => Formatted::Edits(minimal_edit(snap, text, part, &formatted)),
+            Some((part, formatted)) => Formatted::Edits(minimal_edit(
+                snap,
+                &text.slice(part.range()),
+                part.start(),
+                part,
+                &formatted,
+            )),
             None => Formatted::Refused(refusal(snap, range)),
         },
     )

@@ -1,0 +1,342 @@
+//! [`Text`]: the text of one file, the one copy the analysis and the
+//! language server keep. It is a rope (`ropey`): a balanced tree of pieces
+//! of about a kilobyte, each node counting the bytes, characters, UTF-16
+//! units and line breaks below it. So an edit costs O(log n) whatever the
+//! size of the file (no megabytes moved for a keystroke at the top of a
+//! large plan), and a byte offset becomes a line, a character or a UTF-16
+//! unit, and back, in O(log n) without an index of our own beside it.
+//!
+//! Lines end at `\n`, `\r\n` or a lone `\r`, as LSP counts them: the crate
+//! is built without its Unicode line breaks (U+2028, U+2029, NEL, VT, FF
+//! are characters of a line).
+//!
+//! Nothing outside this module touches the rope's own API: everything the
+//! analysis needs is a method here, in byte offsets.
+
+use ropey::Rope;
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::{Bound, RangeBounds};
+
+/// The text of one file.
+#[derive(Clone, Default)]
+pub struct Text {
+    rope: Rope,
+}
+
+impl Text {
+    pub fn new(s: &str) -> Text {
+        Text {
+            rope: Rope::from_str(s),
+        }
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.rope.len_bytes()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `range`, clamped to the text and to character boundaries.
+    fn bounds(&self, range: impl RangeBounds<usize>) -> (usize, usize) {
+        let start = match range.start_bound() {
+            Bound::Included(&s) => s,
+            Bound::Excluded(&s) => s + 1,
+            Bound::Unbounded => 0,
+        };
+        let end = match range.end_bound() {
+            Bound::Included(&e) => e + 1,
+            Bound::Excluded(&e) => e,
+            Bound::Unbounded => self.len(),
+        };
+        let end = self.floor_char_boundary(end);
+        (self.floor_char_boundary(start).min(end), end)
+    }
+
+    /// The text of `range` (clamped to the text and to character
+    /// boundaries): borrowed when it lies in one piece of the rope, copied
+    /// when it spans more.
+    pub fn slice(&self, range: impl RangeBounds<usize>) -> Cow<'_, str> {
+        let (start, end) = self.bounds(range);
+        self.rope.byte_slice(start..end).into()
+    }
+
+    /// The text of `range`, if it lies in the text on character boundaries.
+    pub fn get(&self, range: std::ops::Range<usize>) -> Option<Cow<'_, str>> {
+        (range.start <= range.end
+            && range.end <= self.len()
+            && self.floor_char_boundary(range.start) == range.start
+            && self.floor_char_boundary(range.end) == range.end)
+            .then(|| self.slice(range))
+    }
+
+    /// Whether the text at `at` starts with `s`.
+    pub fn starts_with_at(&self, at: usize, s: &str) -> bool {
+        at <= self.len() && self.bytes_from(at).take(s.len()).eq(s.bytes())
+    }
+
+    /// The byte at `i`, if there is one.
+    pub fn byte(&self, i: usize) -> Option<u8> {
+        self.rope.get_byte(i)
+    }
+
+    /// Whether the text ends with `s`.
+    pub fn ends_with(&self, s: &str) -> bool {
+        let len = self.len();
+        len >= s.len() && self.starts_with_at(len - s.len(), s)
+    }
+
+    /// The nearest character boundary at or before `i` (the end, past it).
+    pub fn floor_char_boundary(&self, i: usize) -> usize {
+        let i = i.min(self.len());
+        let (piece, start, _, _) = self.rope.chunk_at_byte(i);
+        start + crate::text::floor_char_boundary(piece, i - start)
+    }
+
+    /// Replaces `start..end` with `new` (clamped to the text and to
+    /// character boundaries). O(log n) plus the length of `new`.
+    pub fn replace(&mut self, start: usize, end: usize, new: &str) {
+        let (start, end) = self.bounds(start..end);
+        let from = self.rope.byte_to_char(start);
+        if end > start {
+            let to = self.rope.byte_to_char(end);
+            self.rope.remove(from..to);
+        }
+        if !new.is_empty() {
+            self.rope.insert(from, new);
+        }
+    }
+
+    /// The rest of the piece that holds byte `i` (empty at the end): what
+    /// a reader asks for to read the text in order without copying it.
+    pub fn piece_at(&self, i: usize) -> &str {
+        if i >= self.len() {
+            return "";
+        }
+        let (piece, start, _, _) = self.rope.chunk_at_byte(i);
+        &piece[i - start..]
+    }
+
+    /// The pieces that make up `range`, with the offset each starts at.
+    pub fn pieces(
+        &self,
+        range: impl RangeBounds<usize>,
+    ) -> impl Iterator<Item = (usize, &str)> + '_ {
+        let (start, end) = self.bounds(range);
+        let (pieces, mut at, _, _) = self.rope.chunks_at_byte(start);
+        pieces
+            .map(move |p| {
+                let from = at;
+                at += p.len();
+                (from, p)
+            })
+            .take_while(move |(from, _)| *from < end)
+            .map(move |(from, p)| {
+                let a = start.saturating_sub(from);
+                let b = (end - from).min(p.len());
+                (from + a, &p[a..b])
+            })
+            .filter(|(_, p)| !p.is_empty())
+    }
+
+    /// The bytes from `i` on, in order.
+    pub fn bytes_from(&self, i: usize) -> impl Iterator<Item = u8> + Clone + '_ {
+        let i = i.min(self.len());
+        self.rope.bytes_at(i)
+    }
+
+    /// The line break-separated lines: how many (one more than breaks).
+    pub fn len_lines(&self) -> usize {
+        self.rope.len_lines()
+    }
+
+    /// The line that holds byte `offset` (clamped to the text). An offset
+    /// between the `\r` and the `\n` of a `\r\n` is on the line they end.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.rope.byte_to_line(offset.min(self.len()))
+    }
+
+    /// Where `line` starts; `None` past the last line.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        (line < self.len_lines()).then(|| self.rope.line_to_byte(line))
+    }
+
+    /// Where `line`'s text ends, before its line break (`line` must be a
+    /// line of the text).
+    pub fn line_end(&self, line: usize) -> usize {
+        if line + 1 >= self.len_lines() {
+            return self.len();
+        }
+        let next = self.rope.line_to_byte(line + 1);
+        if next >= 2 && self.rope.byte(next - 1) == b'\n' && self.rope.byte(next - 2) == b'\r' {
+            next - 2
+        } else {
+            next - 1
+        }
+    }
+
+    /// Where the line that holds `offset` starts.
+    pub fn line_start_at(&self, offset: usize) -> usize {
+        self.rope.line_to_byte(self.line_of(offset))
+    }
+
+    /// The blanks (spaces and tabs) that begin the line holding `offset`,
+    /// up to `offset`: the indentation of what is written there.
+    pub fn indent_before(&self, offset: usize) -> String {
+        let start = self.line_start_at(offset);
+        self.bytes_from(start)
+            .take(offset.min(self.len()) - start)
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .map(char::from)
+            .collect()
+    }
+
+    /// The number of characters before byte `offset` (on a boundary).
+    pub fn chars_before(&self, offset: usize) -> usize {
+        self.rope.byte_to_char(offset.min(self.len()))
+    }
+
+    /// The number of UTF-16 code units before byte `offset` (on a boundary).
+    pub fn utf16_before(&self, offset: usize) -> usize {
+        self.rope
+            .char_to_utf16_cu(self.rope.byte_to_char(offset.min(self.len())))
+    }
+
+    /// The byte offset of the `n`th character (the end, past the last).
+    pub fn offset_of_char(&self, n: usize) -> usize {
+        self.rope.char_to_byte(n.min(self.rope.len_chars()))
+    }
+
+    /// The byte offset of the character that holds UTF-16 unit `n` (the
+    /// start of a surrogate pair, for the unit inside one; the end, past
+    /// the last).
+    pub fn offset_of_utf16(&self, n: usize) -> usize {
+        if n >= self.rope.len_utf16_cu() {
+            return self.len();
+        }
+        let c = self.rope.utf16_cu_to_char(n);
+        self.rope.char_to_byte(c)
+    }
+
+    /// Bytes of memory the text holds (its pieces and their tree).
+    pub fn heap_bytes(&self) -> usize {
+        self.rope.capacity() + self.rope.capacity() / 16
+    }
+
+    /// Gives back room the pieces hold past their text (after a whole
+    /// text was set: a rope built from a string is packed already).
+    pub fn shrink_to_fit(&mut self) {
+        self.rope.shrink_to_fit();
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text::new(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::new(&s)
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.rope.chunks().try_for_each(|p| f.write_str(p))
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.slice(..), f)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.rope == other.rope
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.rope == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.rope == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lf_cr_and_crlf_break_lines() {
+        // U+2028, U+2029, NEL, VT and FF are characters of a line.
+        let t = Text::new("a\u{2028}b\u{2029}c\u{85}d\u{0B}e\u{0C}f");
+        assert_eq!(t.len_lines(), 1);
+        assert_eq!(t.line_end(0), t.len());
+        let t = Text::new("a\nb\r\nc\rd");
+        assert_eq!(t.len_lines(), 4);
+        assert_eq!(
+            (0..4).map(|l| t.line_start(l).unwrap()).collect::<Vec<_>>(),
+            [0, 2, 5, 7]
+        );
+        assert_eq!(
+            (0..4).map(|l| t.line_end(l)).collect::<Vec<_>>(),
+            [1, 3, 6, 8]
+        );
+        // Between the \r and the \n of a \r\n: the line they end.
+        assert_eq!(t.line_of(3), 1);
+        assert_eq!(t.line_of(4), 1);
+        assert_eq!(t.line_of(5), 2);
+    }
+
+    #[test]
+    fn edits_and_slices_in_bytes() {
+        let mut t = Text::new("héllo wörld");
+        t.replace(1, 3, "e");
+        assert_eq!(t.to_string(), "hello wörld");
+        // Inside a character: clamped to its start (here, of `ö`).
+        t.replace(8, 9, "o");
+        assert_eq!(t.to_string(), "hello world");
+        t.replace(100, 200, "!");
+        assert_eq!(t, "hello world!");
+        assert_eq!(t.slice(6..8), "wo");
+        assert!(t.ends_with("rld!"));
+        assert!(!t.ends_with("x"));
+        assert!(Text::new("aé").ends_with("é") && !Text::new("é").ends_with("\u{a9}"));
+    }
+
+    #[test]
+    fn pieces_cover_a_range_in_order() {
+        let s: String = (0..5000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let t = Text::new(&s);
+        for (a, b) in [(0, 5000), (10, 4000), (999, 1001), (4000, 4000)] {
+            let mut at = a;
+            let mut got = String::new();
+            for (from, p) in t.pieces(a..b) {
+                assert_eq!(from, at);
+                at += p.len();
+                got.push_str(p);
+            }
+            assert_eq!(got, s[a..b]);
+            assert_eq!(t.slice(a..b), s[a..b]);
+        }
+        assert_eq!(t.piece_at(5000), "");
+        assert!(s[17..].starts_with(t.piece_at(17)));
+    }
+}
