@@ -33,7 +33,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// The findings of an analysis, by what they were computed for.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Parts {
     /// The findings of the entity rules, per entity: leaders, initiatives,
     /// teams, each by index.

@@ -34,6 +34,7 @@ impl SourceFile {
     }
 }
 
+#[derive(Clone)]
 struct ConfigFile {
     id: FileId,
     path: String,
@@ -41,8 +42,9 @@ struct ConfigFile {
     errors: Vec<ConfigError>,
 }
 
-/// The result of analysing a workspace.
-#[derive(Debug, Default)]
+/// The result of analysing a workspace. Cloned only when an edit comes
+/// while a snapshot still holds it ([`Workspace::edit_file`]).
+#[derive(Clone, Debug, Default)]
 pub struct Analysis {
     pub model: Model,
     /// Every finding, sorted by file then position (at most the cap per
@@ -66,12 +68,18 @@ impl Analysis {
 /// The files and configuration of one workspace. Paths are whatever the
 /// caller uses to name files (file paths for the CLI, URIs for the server);
 /// the analysis only compares them.
-#[derive(Default)]
+///
+/// Cloning is cheap, and is how a snapshot is taken: the files, the
+/// configuration file and the analysis are shared (`Arc`), and an edit
+/// copies a file or the analysis only while a clone still holds it
+/// (copy on write). A clone is a value of its own: edits of one are not
+/// seen by the other.
+#[derive(Clone, Default)]
 pub struct Workspace {
-    files: BTreeMap<FileId, SourceFile>,
+    files: BTreeMap<FileId, Arc<SourceFile>>,
     by_path: BTreeMap<String, FileId>,
     next_id: u32,
-    config_file: Option<ConfigFile>,
+    config_file: Option<Arc<ConfigFile>>,
     /// What `orgplan.toml` sets.
     file_layer: Layer,
     /// Rule levels from the command line.
@@ -80,7 +88,7 @@ pub struct Workspace {
     editor_layer: Layer,
     analysis: Option<Arc<Analysis>>,
     /// Did-you-mean suggestions, kept across analyses while the ids stay.
-    suggestions: crate::suggest::Memo,
+    suggestions: Arc<crate::suggest::Memo>,
     max_findings_per_file: Option<usize>,
 }
 
@@ -107,7 +115,7 @@ impl Workspace {
             }
         };
         self.files
-            .insert(id, SourceFile::new(path.to_string(), text));
+            .insert(id, Arc::new(SourceFile::new(path.to_string(), text)));
         self.invalidate();
         id
     }
@@ -116,7 +124,7 @@ impl Workspace {
     /// chunks the edit touches ([`chunks`]). Ranges outside the text or not
     /// on character boundaries are clamped to the nearest valid ones.
     pub fn edit_file(&mut self, id: FileId, range: TextRange, new_text: &str) {
-        let Some(file) = self.files.get_mut(&id) else {
+        let Some(file) = self.files.get_mut(&id).map(Arc::make_mut) else {
             return;
         };
         let start = file.text.floor_char_boundary(range.start());
@@ -137,11 +145,11 @@ impl Workspace {
     }
 
     /// Brings the cached analysis up to date after an edit of `file`, if
-    /// there is one that nothing else holds and the edit allows it
-    /// ([`incremental`]).
+    /// there is one and the edit allows it ([`incremental`]). An analysis
+    /// a snapshot still holds is copied first: the snapshot keeps the old.
     fn update(&mut self, file: FileId, shift: Shift, reparsed: crate::chunks::Reparsed) -> bool {
         let config = self.config();
-        let Some(analysis) = self.analysis.as_mut().and_then(Arc::get_mut) else {
+        let Some(analysis) = self.analysis.as_mut().map(Arc::make_mut) else {
             return false;
         };
         // The findings are shared with the parts, which are shifted in place
@@ -182,12 +190,12 @@ impl Workspace {
     }
 
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(&id)
+        self.files.get(&id).map(|f| &**f)
     }
 
     /// The plan files, in a stable order.
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().map(|(id, f)| (*id, f))
+        self.files.iter().map(|(id, f)| (*id, &**f))
     }
 
     /// The path of any file, plan or configuration.
@@ -236,12 +244,12 @@ impl Workspace {
                 };
                 let (layer, errors) = config::parse(&text);
                 self.file_layer = layer;
-                self.config_file = Some(ConfigFile {
+                self.config_file = Some(Arc::new(ConfigFile {
                     id,
                     path: path.to_string(),
                     text: Text::new(&text),
                     errors,
-                });
+                }));
                 Some(id)
             }
         }
@@ -323,7 +331,7 @@ impl Workspace {
 }
 
 /// Each file with its lowered document and text, as the rules read them.
-fn docs_of(files: &BTreeMap<FileId, SourceFile>) -> Vec<(FileId, &Document, &Text)> {
+fn docs_of(files: &BTreeMap<FileId, Arc<SourceFile>>) -> Vec<(FileId, &Document, &Text)> {
     files
         .iter()
         .map(|(id, f)| (*id, f.doc(), &f.text))
@@ -331,7 +339,7 @@ fn docs_of(files: &BTreeMap<FileId, SourceFile>) -> Vec<(FileId, &Document, &Tex
 }
 
 /// The configuration file's errors, with its id.
-fn config_errors_of(c: &Option<ConfigFile>) -> Option<(FileId, &[ConfigError])> {
+fn config_errors_of(c: &Option<Arc<ConfigFile>>) -> Option<(FileId, &[ConfigError])> {
     c.as_ref().map(|c| (c.id, c.errors.as_slice()))
 }
 

@@ -115,10 +115,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     /// Typing with an analysis after each keystroke (the incremental path)
-    /// ends with the same model and findings as analysing the text afresh.
+    /// ends with the same model and findings as analysing the text afresh;
+    /// so does typing while snapshots (clones, as the language server's
+    /// requests hold them) share the files and the analysis, and each
+    /// snapshot keeps what it was taken from.
     #[test]
     fn typing_gives_what_a_fresh_analysis_gives(
-        keys in proptest::collection::vec(keystroke(), 1..40),
+        keys in proptest::collection::vec((keystroke(), any::<bool>()), 1..40),
         second_file in any::<bool>(),
     ) {
         let mut ws = Workspace::new();
@@ -130,7 +133,12 @@ proptest! {
             ws.set_file("z.orgplan", "initiative zi \"ZI\" {\n  leader: jane\n  teams: payments\n}\n".to_string());
         }
         ws.analysis();
-        for (at, del, typed) in keys {
+        let mut held = Vec::new();
+        for ((at, del, typed), hold) in keys {
+            if hold {
+                let snapshot = ws.clone();
+                held.push((everything(&mut snapshot.clone()), snapshot));
+            }
             let text = ws.text(id).unwrap().to_string();
             let mut start = match at {
                 Ok(at) => at.index(text.len() + 1),
@@ -154,6 +162,10 @@ proptest! {
         let fresh = everything(&mut fresh);
         prop_assert!(incremental.1 == fresh.1, "models differ:\n{}", diff(&incremental.1, &fresh.1));
         prop_assert!(incremental.0 == fresh.0, "findings differ:\n{}", diff(&incremental.0, &fresh.0));
+        for (then, mut snapshot) in held {
+            let now = everything(&mut snapshot);
+            prop_assert!(then == now, "a snapshot changed under later edits");
+        }
     }
 
     #[test]
