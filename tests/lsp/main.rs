@@ -5,6 +5,7 @@
 mod harness;
 
 mod capabilities;
+mod concurrency;
 mod features;
 mod graph;
 mod lifecycle;

@@ -1,8 +1,9 @@
 //! The orgplan language server: a thin LSP layer over `orgplan-analysis`.
 //!
-//! Only this crate knows LSP. It keeps each file's text in a rope, applies
-//! the editor's changes to the rope and (incrementally) to the analysis
-//! workspace, publishes diagnostics, and answers requests by converting
+//! Only this crate knows LSP. It applies the editor's changes, in the
+//! order they were sent, to the analysis workspace (which keeps the one
+//! copy of each file's text, and updates its analysis incrementally),
+//! publishes diagnostics, and answers requests on snapshots by converting
 //! positions, calling `orgplan_analysis::ide`, and converting back.
 
 mod capabilities;
@@ -16,6 +17,7 @@ pub use platform::{canonicalize, enter_start_folder};
 mod server;
 mod session;
 pub mod settings;
+mod sync;
 mod transport;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -94,13 +96,20 @@ async fn serve(
     flag: Arc<AtomicBool>,
 ) {
     let (frames, own) = transport::frames();
-    let texts = Arc::new(opened::OpenTexts::default());
-    let opened = texts.clone();
+    let documents = sync::Documents {
+        state: Arc::default(),
+        publish: Arc::default(),
+        texts: Arc::default(),
+    };
+    let shared = server::Shared {
+        frames,
+        documents: documents.clone(),
+        shutdown: flag,
+    };
     let caps = Arc::new(capabilities::InitializeCapabilities::default());
     let kept = caps.clone();
-    let mut builder =
-        LspService::build(move |client| server::Backend::new(client, frames, opened, flag, kept))
-            .custom_method(handlers::graph::METHOD, server::Backend::graph);
+    let mut builder = LspService::build(move |client| server::Backend::new(client, shared, kept))
+        .custom_method(handlers::graph::METHOD, server::Backend::graph);
     if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
         // Requests that only the end-to-end tests send.
         builder = builder
@@ -109,11 +118,23 @@ async fn serve(
             .custom_method(
                 "orgplan/test/releaseLoad",
                 server::Backend::test_release_load,
+            )
+            .custom_method("orgplan/test/slow", server::Backend::test_slow)
+            .custom_method(
+                "orgplan/test/releaseSlow",
+                server::Backend::test_release_slow,
             );
     }
     let (service, socket) = builder.finish();
-    let (input, output, writer) = transport::guard(input, output, own, texts, caps);
-    Server::new(input, output, socket).serve(service).await;
+    let (input, output, writer) =
+        transport::guard(input, output, own, documents.texts.clone(), caps);
+    // Requests wait on snapshots off this task ([`server::Inner::compute`]),
+    // so many can be under way: a slow request must not keep a
+    // `$/cancelRequest` (queued with them) from being read.
+    Server::new(input, output, socket)
+        .concurrency_level(64)
+        .serve(sync::Ordered::new(service, documents))
+        .await;
     // Let the last frames reach stdout.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
 }

@@ -9,7 +9,6 @@ use crate::handlers;
 use crate::session::{self, Session};
 use crate::settings::Settings;
 use parking_lot::Mutex;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -34,8 +33,6 @@ pub struct Inner {
     pub client: Client,
     /// Frames written beside tower-lsp's (published diagnostics).
     pub frames: crate::transport::Frames,
-    /// Texts of opened documents the input guard took out of their messages.
-    pub opened: Arc<crate::opened::OpenTexts>,
     pub state: Arc<Mutex<Session>>,
     pub publish: Arc<Notify>,
     pub shutdown: Arc<AtomicBool>,
@@ -51,6 +48,13 @@ pub struct Inner {
     pub test_hold_load: Option<Notify>,
     /// Which of the optional features the editor settings leave on.
     pub features: Mutex<Features>,
+    /// Turns for computing requests off the lock ([`Inner::compute`]):
+    /// as many as the machine has cores, and at least four, so that a
+    /// slow request or two do not keep the quick ones waiting.
+    pub workers: Arc<tokio::sync::Semaphore>,
+    /// Test hook: `orgplan/test/slow` requests wait for as many
+    /// `orgplan/test/releaseSlow`s.
+    pub test_slow_gate: Arc<(std::sync::Mutex<usize>, std::sync::Condvar)>,
 }
 
 /// The features the editor settings can switch off (`inlayHints.enable`,
@@ -70,20 +74,31 @@ impl Features {
     }
 }
 
+/// What the server shares with the service that applies edits
+/// ([`crate::sync`]) and with the output.
+pub struct Shared {
+    pub frames: crate::transport::Frames,
+    pub documents: crate::sync::Documents,
+    pub shutdown: Arc<AtomicBool>,
+}
+
 impl Backend {
     pub fn new(
         client: Client,
-        frames: crate::transport::Frames,
-        opened: Arc<crate::opened::OpenTexts>,
-        shutdown: Arc<AtomicBool>,
+        shared: Shared,
         initialize_caps: Arc<crate::capabilities::InitializeCapabilities>,
     ) -> Backend {
+        let Shared {
+            frames,
+            documents,
+            shutdown,
+        } = shared;
+        let workers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
         Backend(Arc::new(Inner {
             client,
             frames,
-            opened,
-            state: Arc::new(Mutex::new(Session::default())),
-            publish: Arc::new(Notify::new()),
+            state: documents.state,
+            publish: documents.publish,
             shutdown,
             initialize_caps,
             folders: Mutex::new(Vec::new()),
@@ -93,6 +108,8 @@ impl Backend {
                 && std::env::var_os("ORGPLAN_LSP_TEST_HOLD_LOAD").is_some())
             .then(Notify::new),
             features: Mutex::new(Features::of(&Settings::default())),
+            workers: Arc::new(tokio::sync::Semaphore::new(workers)),
+            test_slow_gate: Arc::default(),
         }))
     }
 }
@@ -103,33 +120,14 @@ impl Inner {
         self.state.lock().support
     }
 
-    /// Runs `f` on the session under the lock, turning a panic into an
-    /// internal error (the lock is released as the panic unwinds, and
-    /// `parking_lot` locks are never poisoned).
+    /// Runs `f` on the session under the lock ([`session::with`]).
     pub fn with_session<R>(&self, what: &str, f: impl FnOnce(&mut Session) -> R) -> Result<R> {
-        let mut guard = self.state.lock();
-        match catch_unwind(AssertUnwindSafe(|| f(&mut guard))) {
-            Ok(r) => Ok(r),
-            Err(panic) => {
-                let msg = panic_message(&panic);
-                tracing::error!("{what} panicked: {msg}");
-                let mut e = Error::internal_error();
-                e.message = format!("orgplan: {what} failed: {msg}").into();
-                Err(e)
-            }
-        }
+        session::with(&self.state, what, f)
     }
 
-    /// A notification's state change: applied under the lock; a panic is
-    /// logged, and the server lives on.
+    /// A state change ([`session::mutate`]).
     fn mutate(&self, what: &str, f: impl FnOnce(&mut Session)) {
-        if self.with_session(what, f).is_ok() {
-            self.publish.notify_one();
-        } else {
-            // The session may be half-updated: republish everything.
-            self.state.lock().mark_all();
-            self.publish.notify_one();
-        }
+        session::mutate(&self.state, &self.publish, what, f);
     }
 
     async fn pull_configuration(&self) {
@@ -362,14 +360,11 @@ impl Backend {
         p: handlers::graph::GraphParams,
     ) -> Result<Option<handlers::graph::GraphResult>> {
         let uri = p.text_document.uri.clone();
-        let answer = self.with_file(handlers::graph::METHOD, &uri, |snap| {
-            let version = snap
-                .session
-                .docs
-                .get(&session::key_of(&uri))
-                .and_then(|d| d.version);
-            Some(handlers::graph::graph(snap, &p, version))
-        })?;
+        let answer = self
+            .with_file(handlers::graph::METHOD, &uri, move |snap| {
+                Some(handlers::graph::graph(snap, &p, snap.version))
+            })
+            .await?;
         answer.transpose()
     }
 }
@@ -389,6 +384,37 @@ impl Backend {
         Ok(())
     }
 
+    /// Test hook: a request on a snapshot of the document that computes
+    /// until an `orgplan/test/releaseSlow` lets it go (or a minute has
+    /// passed), and answers the version it saw; a stand-in for a slow
+    /// request (formatting a huge plan) whose end a test decides.
+    pub async fn test_slow(&self, p: TestParams) -> Result<Option<i32>> {
+        let uri = p
+            .uri
+            .ok_or_else(|| Error::invalid_params("a uri is needed"))?;
+        let gate = self.test_slow_gate.clone();
+        let seen = self
+            .with_file("orgplan/test/slow", &uri, move |snap| {
+                let (count, released) = &*gate;
+                let waiting = count.lock().unwrap_or_else(|e| e.into_inner());
+                let (mut left, _) = released
+                    .wait_timeout_while(waiting, std::time::Duration::from_secs(60), |n| *n == 0)
+                    .unwrap_or_else(|e| e.into_inner());
+                *left = left.saturating_sub(1);
+                snap.version
+            })
+            .await?;
+        Ok(seen)
+    }
+
+    /// Test hook: lets one `orgplan/test/slow` request go on.
+    pub async fn test_release_slow(&self, _: TestParams) -> Result<()> {
+        let (count, released) = &*self.test_slow_gate;
+        *count.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        released.notify_all();
+        Ok(())
+    }
+
     /// Test hook: panics while holding the session lock.
     pub async fn test_panic(&self, _: TestParams) -> Result<()> {
         self.with_session("orgplan/test/panic", |_| {
@@ -405,6 +431,15 @@ impl Backend {
             Some(ws.text(doc.file)?.to_string())
         })
     }
+}
+
+/// The answer to a request whose handler panicked (logged here).
+pub fn internal_error(what: &str, panic: &Box<dyn std::any::Any + Send>) -> Error {
+    let msg = panic_message(panic);
+    tracing::error!("{what} panicked: {msg}");
+    let mut e = Error::internal_error();
+    e.message = format!("orgplan: {what} failed: {msg}").into();
+    e
 }
 
 pub fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
@@ -520,22 +555,8 @@ impl LanguageServer for Backend {
         Ok(())
     }
 
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        let d = params.text_document;
-        let text = self.opened.take(&d.uri, d.version).unwrap_or(d.text);
-        self.mutate("didOpen", |s| s.did_open(d.uri, text, d.version));
-    }
-
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        let d = params.text_document;
-        self.mutate("didChange", |s| {
-            s.did_change(&d.uri, d.version, params.content_changes)
-        });
-    }
-
-    async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.mutate("didClose", |s| s.did_close(&params.text_document.uri));
-    }
+    // didOpen, didChange and didClose never come here: they are applied
+    // in the order read (crate::sync).
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
         let canonical =
@@ -604,15 +625,18 @@ impl LanguageServer for Backend {
             .text_document
             .uri
             .clone();
-        self.with_loaded_file("hover", &uri, |snap| handlers::hover::hover(snap, &params))
-            .await
+        self.with_loaded_file("hover", &uri, move |snap| {
+            handlers::hover::hover(snap, &params)
+        })
+        .await
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        self.with_file("completion", &uri, |snap| {
+        self.with_file("completion", &uri, move |snap| {
             handlers::completion::completion(snap, &params)
         })
+        .await
     }
 
     async fn goto_definition(
@@ -624,7 +648,7 @@ impl LanguageServer for Backend {
             .text_document
             .uri
             .clone();
-        self.with_loaded_file("definition", &uri, |snap| {
+        self.with_loaded_file("definition", &uri, move |snap| {
             handlers::goto_definition::goto_definition(snap, &params)
         })
         .await
@@ -639,7 +663,7 @@ impl LanguageServer for Backend {
             .text_document
             .uri
             .clone();
-        self.with_loaded_file("declaration", &uri, |snap| {
+        self.with_loaded_file("declaration", &uri, move |snap| {
             handlers::goto_declaration::goto_declaration(snap, &params)
         })
         .await
@@ -647,7 +671,7 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        self.with_loaded_file("references", &uri, |snap| {
+        self.with_loaded_file("references", &uri, move |snap| {
             handlers::references::references(snap, &params)
         })
         .await
@@ -662,7 +686,7 @@ impl LanguageServer for Backend {
             .text_document
             .uri
             .clone();
-        self.with_loaded_file("documentHighlight", &uri, |snap| {
+        self.with_loaded_file("documentHighlight", &uri, move |snap| {
             handlers::document_highlight::document_highlight(snap, &params)
         })
         .await
@@ -673,9 +697,11 @@ impl LanguageServer for Backend {
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
         let r = self
-            .with_loaded_file("prepareRename", &params.text_document.uri, |snap| {
-                handlers::prepare_rename::prepare_rename(snap, &params)
-            })
+            .with_loaded_file(
+                "prepareRename",
+                &params.text_document.uri.clone(),
+                move |snap| handlers::prepare_rename::prepare_rename(snap, &params),
+            )
             .await?;
         r.transpose()
     }
@@ -683,7 +709,7 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let uri = params.text_document_position.text_document.uri.clone();
         let r = self
-            .with_loaded_file("rename", &uri, |snap| {
+            .with_loaded_file("rename", &uri, move |snap| {
                 handlers::rename::rename(snap, &params)
             })
             .await?;
@@ -694,9 +720,12 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.with_file("documentSymbol", &params.text_document.uri, |snap| {
-            handlers::document_symbol::document_symbol(snap, &params)
-        })
+        self.with_file(
+            "documentSymbol",
+            &params.text_document.uri.clone(),
+            move |snap| handlers::document_symbol::document_symbol(snap, &params),
+        )
+        .await
     }
 
     async fn symbol(
@@ -704,9 +733,12 @@ impl LanguageServer for Backend {
         params: WorkspaceSymbolParams,
     ) -> Result<Option<OneOf<Vec<SymbolInformation>, Vec<WorkspaceSymbol>>>> {
         self.wait_loaded(None).await;
-        let syms = self.with_session("workspace/symbol", |s| {
-            handlers::workspace_symbol::workspace_symbol(s, &params)
-        })?;
+        let snapshot = self.with_session("workspace/symbol", Session::snapshot_all)?;
+        let syms = self
+            .compute("workspace/symbol", &|_| true, move || {
+                handlers::workspace_symbol::workspace_symbol(&snapshot, &params)
+            })
+            .await?;
         Ok(Some(OneOf::Left(syms)))
     }
 
@@ -714,24 +746,34 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.with_file("semanticTokens/full", &params.text_document.uri, |snap| {
-            handlers::semantic_tokens_full::semantic_tokens_full(snap, &params)
-        })
+        self.with_file(
+            "semanticTokens/full",
+            &params.text_document.uri.clone(),
+            move |snap| handlers::semantic_tokens_full::semantic_tokens_full(snap, &params),
+        )
+        .await
     }
 
     async fn semantic_tokens_range(
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
-        self.with_file("semanticTokens/range", &params.text_document.uri, |snap| {
-            handlers::semantic_tokens_range::semantic_tokens_range(snap, &params)
-        })
+        self.with_file(
+            "semanticTokens/range",
+            &params.text_document.uri.clone(),
+            move |snap| handlers::semantic_tokens_range::semantic_tokens_range(snap, &params),
+        )
+        .await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        let done = self.with_file("formatting", &params.text_document.uri, |snap| {
-            handlers::formatting::formatting(snap, &params)
-        })?;
+        let done = self
+            .with_file(
+                "formatting",
+                &params.text_document.uri.clone(),
+                move |snap| handlers::formatting::formatting(snap, &params),
+            )
+            .await?;
         Ok(self.formatted(done).await)
     }
 
@@ -739,15 +781,19 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentRangeFormattingParams,
     ) -> Result<Option<Vec<TextEdit>>> {
-        let done = self.with_file("rangeFormatting", &params.text_document.uri, |snap| {
-            handlers::range_formatting::range_formatting(snap, &params)
-        })?;
+        let done = self
+            .with_file(
+                "rangeFormatting",
+                &params.text_document.uri.clone(),
+                move |snap| handlers::range_formatting::range_formatting(snap, &params),
+            )
+            .await?;
         Ok(self.formatted(done).await)
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        self.with_loaded_file("codeAction", &uri, |snap| {
+        self.with_loaded_file("codeAction", &uri, move |snap| {
             handlers::code_action::code_action(snap, &params)
         })
         .await
@@ -854,18 +900,23 @@ impl LanguageServer for Backend {
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.with_file("foldingRange", &params.text_document.uri, |snap| {
-            handlers::folding_range::folding_range(snap, &params)
-        })
+        self.with_file(
+            "foldingRange",
+            &params.text_document.uri.clone(),
+            move |snap| handlers::folding_range::folding_range(snap, &params),
+        )
+        .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         if !self.features.lock().inlay_hints {
             return Ok(Some(Vec::new()));
         }
-        self.with_loaded_file("inlayHint", &params.text_document.uri, |snap| {
-            handlers::inlay_hint::inlay_hint(snap, &params)
-        })
+        self.with_loaded_file(
+            "inlayHint",
+            &params.text_document.uri.clone(),
+            move |snap| handlers::inlay_hint::inlay_hint(snap, &params),
+        )
         .await
     }
 
@@ -873,7 +924,7 @@ impl LanguageServer for Backend {
         if !self.features.lock().code_lens {
             return Ok(Some(Vec::new()));
         }
-        self.with_loaded_file("codeLens", &params.text_document.uri, |snap| {
+        self.with_loaded_file("codeLens", &params.text_document.uri.clone(), move |snap| {
             handlers::code_lens::code_lens(snap, &params)
         })
         .await

@@ -8,8 +8,11 @@ use crate::convert;
 use orgplan_analysis::config::{self, Layer};
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{FileId, TextRange, Workspace};
+use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use tokio::sync::Notify;
 use tower_lsp_server::lsp_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
 use tower_lsp_server::UriExt;
 
@@ -98,6 +101,31 @@ pub struct Session {
     /// A file's whole text was set since the publisher last gave free
     /// memory back ([`crate::give_back_free_memory`]).
     pub text_replaced: bool,
+}
+
+/// Runs `f` on the session under the lock, turning a panic into an
+/// internal error (the lock is released as the panic unwinds, and
+/// `parking_lot` locks are never poisoned).
+pub fn with<R>(
+    state: &Mutex<Session>,
+    what: &str,
+    f: impl FnOnce(&mut Session) -> R,
+) -> tower_lsp_server::jsonrpc::Result<R> {
+    let mut guard = state.lock();
+    match catch_unwind(AssertUnwindSafe(|| f(&mut guard))) {
+        Ok(r) => Ok(r),
+        Err(panic) => Err(crate::server::internal_error(what, &panic)),
+    }
+}
+
+/// A notification's state change: applied under the lock, then the
+/// publisher is woken; a panic is logged, and the server lives on.
+pub fn mutate(state: &Mutex<Session>, publish: &Notify, what: &str, f: impl FnOnce(&mut Session)) {
+    if with(state, what, f).is_err() {
+        // The session may be half-updated: republish everything.
+        state.lock().mark_all();
+    }
+    publish.notify_one();
 }
 
 /// The key of a URI: the normalized path of a `file:` URI, or the URI itself.
@@ -879,6 +907,91 @@ impl Session {
     }
 }
 
+/// What a request about one file reads, taken under the lock in
+/// microseconds and read off it: the project's workspace (a clone, which
+/// shares the files and the analysis: [`Workspace`]), the file, its
+/// version, the URIs of the project's files and what the client supports.
+/// Edits made after it was taken are not seen; they copy what they change
+/// while it lives.
+pub struct FileSnapshot {
+    pub ws: Workspace,
+    pub analysis: std::sync::Arc<orgplan_analysis::Analysis>,
+    pub file: FileId,
+    pub key: String,
+    pub version: Option<i32>,
+    pub uris: HashMap<String, Uri>,
+    pub support: crate::capabilities::ClientSupport,
+    pub encoding: Encoding,
+    pub loading: bool,
+}
+
+/// Every project's workspace and analysis, for requests about the whole
+/// session (`workspace/symbol`).
+pub struct SessionSnapshot {
+    pub projects: Vec<(Workspace, std::sync::Arc<orgplan_analysis::Analysis>)>,
+    pub uris: HashMap<String, Uri>,
+    pub encoding: Encoding,
+}
+
+impl Session {
+    /// A snapshot of the file at `uri` and its project, its analysis
+    /// brought up to date first.
+    pub fn snapshot(&mut self, uri: &Uri) -> Option<FileSnapshot> {
+        let key = key_of(uri);
+        let loading = self.loading(Some(&key));
+        let doc = self.docs.get(&key)?;
+        let (pid, file, version) = (doc.project, doc.file, doc.version);
+        let p = self.projects.get_mut(&pid)?;
+        let analysis = p.ws.analysis();
+        let uris = self
+            .docs
+            .iter()
+            .filter(|(_, d)| d.project == pid)
+            .map(|(k, d)| (k.clone(), d.uri.clone()))
+            .collect();
+        Some(FileSnapshot {
+            ws: p.ws.clone(),
+            analysis,
+            file,
+            key,
+            version,
+            uris,
+            support: self.support,
+            encoding: self.encoding,
+            loading,
+        })
+    }
+
+    /// A snapshot of every project, their analyses brought up to date.
+    pub fn snapshot_all(&mut self) -> SessionSnapshot {
+        let mut projects: Vec<_> = self.projects.iter_mut().collect();
+        projects.sort_unstable_by_key(|(id, _)| **id);
+        let projects = projects
+            .into_iter()
+            .map(|(_, p)| {
+                let analysis = p.ws.analysis();
+                (p.ws.clone(), analysis)
+            })
+            .collect();
+        SessionSnapshot {
+            projects,
+            uris: self
+                .docs
+                .iter()
+                .map(|(k, d)| (k.clone(), d.uri.clone()))
+                .collect(),
+            encoding: self.encoding,
+        }
+    }
+
+    /// The version of the file `key` (`None` inside if it is not open),
+    /// or `None` if the server does not know it: what a snapshot is
+    /// compared with to tell whether the file changed since.
+    pub fn version(&self, key: &str) -> Option<Option<i32>> {
+        self.docs.get(key).map(|d| d.version)
+    }
+}
+
 impl Publication {
     /// The publication of `findings` (plus a note counting `omitted`) for
     /// the file `key`, as JSON text ready to send.
@@ -962,17 +1075,18 @@ fn fingerprint(json: &[u8]) -> u64 {
     h.finish()
 }
 
-/// The LSP location of a place in a project's workspace.
+/// The LSP location of a place in a project's workspace (`uris`: the
+/// URI of each file by key).
 pub fn location(
-    docs: &HashMap<String, Doc>,
+    uris: &HashMap<String, Uri>,
     ws: &Workspace,
     enc: Encoding,
     loc: orgplan_analysis::Loc,
 ) -> Option<tower_lsp_server::lsp_types::Location> {
     let key = ws.path(loc.file)?;
-    let doc = docs.get(key)?;
+    let uri = uris.get(key)?;
     Some(tower_lsp_server::lsp_types::Location {
-        uri: doc.uri.clone(),
+        uri: uri.clone(),
         range: convert::range(&ws.lines(loc.file)?, loc.range, enc),
     })
 }

@@ -13,7 +13,7 @@ use tower_lsp_server::lsp_types::*;
 /// comes with tab stops, through the client's `orgplan.insertSnippet`
 /// command, when the client runs it.
 pub fn code_action(snap: &Snap, params: &CodeActionParams) -> Option<CodeActionResponse> {
-    let support = snap.session.support;
+    let support = snap.support;
     if !support.code_action_literals && !support.apply_edit {
         return Some(Vec::new());
     }
@@ -40,7 +40,7 @@ fn action(
     a: code_actions::CodeAction,
     links: &convert::RuleLinks,
 ) -> CodeActionOrCommand {
-    let support = snap.session.support;
+    let support = snap.support;
     let edit = snap.workspace_edit(&a.edits);
     if !support.code_action_literals {
         return CodeActionOrCommand::Command(Command {

@@ -20,7 +20,7 @@ pub fn code_lens(snap: &Snap, _: &CodeLensParams) -> Option<Vec<CodeLens>> {
 }
 
 fn lens(snap: &Snap, uri: &Uri, l: code_lens::CodeLens) -> CodeLens {
-    let support = &snap.session.support;
+    let support = &snap.support;
     let range = snap.range(l.range);
     let (command, arguments) = match l.action {
         LensAction::Checklist(questions) if support.checklist_command => {

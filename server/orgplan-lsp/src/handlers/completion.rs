@@ -25,9 +25,7 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
     let items = found.items.into_iter().map(|i| item(snap, i)).collect();
     // While the org is still being read, names declared in files not read
     // yet are missing: the client is to ask again.
-    let loading = snap.session.loading(Some(&crate::session::key_of(
-        &params.text_document_position.text_document.uri,
-    )));
+    let loading = snap.loading;
     Some(CompletionResponse::List(CompletionList {
         is_incomplete: found.incomplete || loading,
         items,
@@ -35,7 +33,7 @@ pub fn completion(snap: &Snap, params: &CompletionParams) -> Option<CompletionRe
 }
 
 fn item(snap: &Snap, mut i: completion::CompletionItem) -> CompletionItem {
-    let support = snap.session.support;
+    let support = snap.support;
     if i.snippet && !support.snippets {
         i.insert = snippet::as_text(&i.insert);
         i.snippet = false;

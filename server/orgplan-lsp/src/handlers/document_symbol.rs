@@ -9,7 +9,7 @@ use tower_lsp_server::lsp_types::*;
 
 pub fn document_symbol(snap: &Snap, _: &DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
     let syms = symbols::document_symbols(snap.ws, snap.file);
-    if snap.session.support.hierarchical_symbols {
+    if snap.support.hierarchical_symbols {
         let tree = syms.into_iter().map(|s| nested(snap, s)).collect();
         return Some(DocumentSymbolResponse::Nested(tree));
     }

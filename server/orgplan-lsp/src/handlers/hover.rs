@@ -13,7 +13,7 @@ pub fn hover(snap: &Snap, params: &HoverParams) -> Option<Hover> {
     let (range, markdown) = if config_file::is_config(snap.ws, snap.file) {
         config_file::hover(&snap.ws.text(snap.file)?.slice(..), offset)?
     } else {
-        let support = &snap.session.support;
+        let support = &snap.support;
         let link = if support.explain_rule_command && support.hover_markdown {
             hover::RuleLink::Command(EXPLAIN_RULE_COMMAND)
         } else {
@@ -25,7 +25,7 @@ pub fn hover(snap: &Snap, params: &HoverParams) -> Option<Hover> {
     Some(Hover {
         contents: HoverContents::Markup(crate::markup::content(
             markdown,
-            snap.session.support.hover_markdown,
+            snap.support.hover_markdown,
         )),
         range: Some(snap.range(range)),
     })

@@ -23,27 +23,33 @@ pub mod semantic_tokens_full;
 pub mod semantic_tokens_range;
 pub mod workspace_symbol;
 
+use crate::capabilities::ClientSupport;
 use crate::server::Inner;
-use crate::session::{self, Session};
+use crate::session::{self, FileSnapshot};
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{Analysis, FileId, Loc, Workspace};
 use std::collections::HashMap;
 use std::sync::Arc;
-use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::lsp_types::{Location, Position, Range, TextEdit, Uri, WorkspaceEdit};
 
-/// What a request about one file sees: the session (for other files'
-/// URIs), the file's workspace, its text and lines, and its cached
-/// analysis.
+/// What a request about one file sees: a view of a [`FileSnapshot`] (the
+/// file's workspace as it was when the request was read, its analysis,
+/// the URIs of its files, what the client supports).
 pub struct Snap<'a> {
-    pub session: &'a Session,
     pub ws: &'a Workspace,
     pub analysis: Arc<Analysis>,
     pub file: FileId,
+    /// The client's version of the file, if it is open.
+    pub version: Option<i32>,
     /// The file's text and lines; positions asked for in order along a
     /// line are counted on from the last one.
     pub lines: Lines<'a>,
     pub enc: Encoding,
+    pub support: ClientSupport,
+    /// The org of the file was still being read ([`Inner::wait_loaded`]).
+    pub loading: bool,
+    uris: &'a HashMap<String, Uri>,
 }
 
 impl Snap<'_> {
@@ -61,7 +67,7 @@ impl Snap<'_> {
     }
 
     pub fn location(&self, loc: Loc) -> Option<Location> {
-        session::location(&self.session.docs, self.ws, self.enc, loc)
+        session::location(self.uris, self.ws, self.enc, loc)
     }
 
     /// The URI the client knows the file by.
@@ -95,45 +101,112 @@ impl Snap<'_> {
     }
 }
 
+impl FileSnapshot {
+    /// The view handlers read; `None` if the file has no text.
+    fn view(&self) -> Option<Snap<'_>> {
+        Some(Snap {
+            ws: &self.ws,
+            analysis: self.analysis.clone(),
+            file: self.file,
+            version: self.version,
+            lines: self.ws.lines(self.file)?,
+            enc: self.encoding,
+            support: self.support,
+            loading: self.loading,
+            uris: &self.uris,
+        })
+    }
+}
+
+/// `ContentModified` (-32801): the document changed while the request
+/// was computed; its answer would be about text the client no longer has.
+pub fn content_modified() -> Error {
+    Error {
+        code: ErrorCode::ContentModified,
+        message: "the document changed".into(),
+        data: None,
+    }
+}
+
 impl Inner {
     /// [`Self::with_file`] once the org of the file has been read
     /// ([`Inner::wait_loaded`]): for requests whose answer reads other
     /// files (references, rename, hovers that count, fixes), which must
     /// not answer from part of the org.
-    pub async fn with_loaded_file<R>(
+    pub async fn with_loaded_file<R: Send + 'static>(
         &self,
-        what: &str,
+        what: &'static str,
         uri: &Uri,
-        f: impl FnOnce(&Snap) -> Option<R>,
+        f: impl FnOnce(&Snap) -> Option<R> + Send + 'static,
     ) -> Result<Option<R>> {
         self.wait_loaded(Some(uri)).await;
-        self.with_file(what, uri, f)
+        self.with_file(what, uri, f).await
     }
 
     /// Runs `f` on a snapshot of the file at `uri` (`None` if unknown),
-    /// under the session lock, with panics turned into errors.
-    pub fn with_file<R>(
+    /// taken under the session lock and read off it ([`Self::compute`]),
+    /// so that edits go on meanwhile. If the document changed in the
+    /// meantime, the answer is `ContentModified`, not the stale result.
+    pub async fn with_file<R: Send + 'static>(
         &self,
-        what: &str,
+        what: &'static str,
         uri: &Uri,
-        f: impl FnOnce(&Snap) -> Option<R>,
+        f: impl FnOnce(&Snap) -> Option<R> + Send + 'static,
     ) -> Result<Option<R>> {
-        self.with_session(what, |s| {
-            let key = session::key_of(uri);
-            let pid = s.docs.get(&key)?.project;
-            let analysis = s.projects.get_mut(&pid)?.ws.analysis();
-            let s: &Session = s;
-            let doc = s.docs.get(&key)?;
-            let ws = &s.projects.get(&pid)?.ws;
-            let snap = Snap {
-                session: s,
-                ws,
-                analysis,
-                file: doc.file,
-                lines: ws.lines(doc.file)?,
-                enc: s.encoding,
-            };
-            f(&snap)
-        })
+        let Some(snapshot) = self.with_session(what, |s| s.snapshot(uri))? else {
+            return Ok(None);
+        };
+        let key = snapshot.key.clone();
+        let version = snapshot.version;
+        let current = move |inner: &Inner| inner.state.lock().version(&key) == Some(version);
+        let answer = self
+            .compute(what, &current, move || f(&snapshot.view()?))
+            .await?;
+        if !current(self) {
+            return Err(content_modified());
+        }
+        Ok(answer)
+    }
+
+    /// Runs `f` off the session lock and off the thread that reads and
+    /// answers messages: on a thread of the blocking pool, at most
+    /// [`Inner::workers`] at once (on WebAssembly, which has no threads,
+    /// inline). A request still waiting for its turn when it is cancelled
+    /// (tower-lsp drops its future and answers `RequestCancelled`) or
+    /// made stale (`current` false: `ContentModified`) is not computed; one
+    /// already computing runs to its end and its answer is dropped. A
+    /// panic in `f` becomes an internal error.
+    pub async fn compute<R: Send + 'static>(
+        &self,
+        what: &'static str,
+        current: &(dyn Fn(&Inner) -> bool + Sync),
+        f: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R> {
+        use std::panic::{catch_unwind, AssertUnwindSafe};
+        #[cfg(not(target_family = "wasm"))]
+        let done = {
+            // Held by the computation, not by this future: a cancelled
+            // request's computation still counts until it ends.
+            let permit = self.workers.clone().acquire_owned().await;
+            if !current(self) {
+                return Err(content_modified());
+            }
+            let task = tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                catch_unwind(AssertUnwindSafe(f))
+            });
+            match task.await {
+                Ok(done) => done,
+                Err(e) => Err(Box::new(e.to_string()) as Box<dyn std::any::Any + Send>),
+            }
+        };
+        #[cfg(target_family = "wasm")]
+        let done = {
+            if !current(self) {
+                return Err(content_modified());
+            }
+            catch_unwind(AssertUnwindSafe(f))
+        };
+        done.map_err(|panic| crate::server::internal_error(what, &panic))
     }
 }

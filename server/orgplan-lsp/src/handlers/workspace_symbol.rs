@@ -2,7 +2,7 @@
 //! across every project, at most [`LIMIT`].
 
 use crate::convert::symbol_kind;
-use crate::session::Session;
+use crate::session::SessionSnapshot;
 use orgplan_analysis::ide::symbols;
 use tower_lsp_server::lsp_types::{SymbolInformation, WorkspaceSymbolParams};
 
@@ -10,18 +10,14 @@ use tower_lsp_server::lsp_types::{SymbolInformation, WorkspaceSymbolParams};
 pub const LIMIT: usize = 256;
 
 #[allow(deprecated)]
-pub fn workspace_symbol(s: &mut Session, params: &WorkspaceSymbolParams) -> Vec<SymbolInformation> {
-    let enc = s.encoding;
-    let ids: Vec<_> = s.projects.keys().copied().collect();
+pub fn workspace_symbol(
+    s: &SessionSnapshot,
+    params: &WorkspaceSymbolParams,
+) -> Vec<SymbolInformation> {
     let mut out = Vec::new();
-    for pid in ids {
-        let Some(p) = s.projects.get_mut(&pid) else {
-            continue;
-        };
-        let analysis = p.ws.analysis();
-        let ws = &s.projects[&pid].ws;
-        for sym in symbols::workspace_symbols(&analysis, &params.query, LIMIT) {
-            let Some(location) = crate::session::location(&s.docs, ws, enc, sym.loc) else {
+    for (ws, analysis) in &s.projects {
+        for sym in symbols::workspace_symbols(analysis, &params.query, LIMIT) {
+            let Some(location) = crate::session::location(&s.uris, ws, s.encoding, sym.loc) else {
                 continue;
             };
             // The title is part of the name: editors filter the symbols
