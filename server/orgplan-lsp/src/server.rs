@@ -369,6 +369,14 @@ impl Backend {
     }
 }
 
+/// Parameters of a test-only request about a document, as a real one has
+/// them (so that [`crate::sync`] knows its document).
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextDocumentParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
 /// Parameters of the test-only requests.
 #[derive(serde::Deserialize)]
 pub struct TestParams {
@@ -388,10 +396,8 @@ impl Backend {
     /// until an `orgplan/test/releaseSlow` lets it go (or a minute has
     /// passed), and answers the version it saw; a stand-in for a slow
     /// request (formatting a huge plan) whose end a test decides.
-    pub async fn test_slow(&self, p: TestParams) -> Result<Option<i32>> {
-        let uri = p
-            .uri
-            .ok_or_else(|| Error::invalid_params("a uri is needed"))?;
+    pub async fn test_slow(&self, p: TextDocumentParams) -> Result<Option<i32>> {
+        let uri = p.text_document.uri;
         let gate = self.test_slow_gate.clone();
         let seen = self
             .with_file("orgplan/test/slow", &uri, move |snap| {
