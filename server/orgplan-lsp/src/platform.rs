@@ -2,9 +2,10 @@
 //! and output, and work that blocks.
 //!
 //! - Native: a runtime with two worker threads, tokio's stdin and stdout,
-//!   blocking work (a folder scan) on tokio's blocking pool.
+//!   blocking work (a folder scan, a request computed on its snapshot) on
+//!   tokio's blocking pool.
 //! - WebAssembly (`wasm32-wasip1`, no threads): a current-thread runtime;
-//!   a folder scan runs inline; standard output is written synchronously;
+//!   a folder scan and a request's computation run inline; standard output is written synchronously;
 //!   standard input is read by a real blocking read, done only when the
 //!   runtime has nothing else to do and a task waits for input. An idle
 //!   server sits in that read and uses no CPU; nothing polls.

@@ -169,9 +169,9 @@ impl Inner {
     }
 
     /// Runs `f` off the session lock and off the thread that reads and
-    /// answers messages: on a thread of the blocking pool, at most
-    /// [`Inner::workers`] at once (on WebAssembly, which has no threads,
-    /// inline). A request still waiting for its turn when it is cancelled
+    /// answers messages: where blocking work runs ([`crate::platform`]:
+    /// a thread of tokio's blocking pool; inline on WebAssembly, which has
+    /// no threads), at most [`Inner::workers`] at once. A request still waiting for its turn when it is cancelled
     /// (tower-lsp drops its future and answers `RequestCancelled`) or
     /// made stale (`current` false: `ContentModified`) is not computed; one
     /// already computing runs to its end and its answer is dropped. A
@@ -183,30 +183,18 @@ impl Inner {
         f: impl FnOnce() -> R + Send + 'static,
     ) -> Result<R> {
         use std::panic::{catch_unwind, AssertUnwindSafe};
-        #[cfg(not(target_family = "wasm"))]
-        let done = {
-            // Held by the computation, not by this future: a cancelled
-            // request's computation still counts until it ends.
-            let permit = self.workers.clone().acquire_owned().await;
-            if !current(self) {
-                return Err(content_modified());
-            }
-            let task = tokio::task::spawn_blocking(move || {
-                let _permit = permit;
-                catch_unwind(AssertUnwindSafe(f))
-            });
-            match task.await {
-                Ok(done) => done,
-                Err(e) => Err(Box::new(e.to_string()) as Box<dyn std::any::Any + Send>),
-            }
-        };
-        #[cfg(target_family = "wasm")]
-        let done = {
-            if !current(self) {
-                return Err(content_modified());
-            }
+        // Held by the computation, not by this future: a cancelled
+        // request's computation still counts until it ends.
+        let permit = self.workers.clone().acquire_owned().await;
+        if !current(self) {
+            return Err(content_modified());
+        }
+        let done = crate::platform::blocking(move || {
+            let _permit = permit;
             catch_unwind(AssertUnwindSafe(f))
-        };
+        })
+        .await
+        .unwrap_or_else(|| Err(Box::new("the computation was stopped")));
         done.map_err(|panic| crate::server::internal_error(what, &panic))
     }
 }
