@@ -247,32 +247,9 @@ mod imp {
 
 pub use imp::{block_on, blocking, runtime, stdio};
 
-/// `std::fs::canonicalize`, also where the system has none: WASI (the
-/// WebAssembly server and CLI) resolves no symbolic links for a program,
-/// so there the path is made absolute (against the current folder) and its
-/// `.` and `..` taken out, and it must exist. Preopened folders confine
-/// such a program anyway.
-pub fn canonicalize(p: impl AsRef<std::path::Path>) -> std::io::Result<std::path::PathBuf> {
-    #[cfg(not(target_os = "wasi"))]
-    return std::fs::canonicalize(p);
-    #[cfg(target_os = "wasi")]
-    {
-        use std::path::{Component, PathBuf};
-        let mut out = PathBuf::from("/");
-        let absolute = std::env::current_dir()?.join(p.as_ref());
-        for c in absolute.components() {
-            match c {
-                Component::ParentDir => {
-                    out.pop();
-                }
-                Component::Normal(n) => out.push(n),
-                Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
-            }
-        }
-        std::fs::metadata(&out)?;
-        Ok(out)
-    }
-}
+/// `std::fs::canonicalize`, also on WASI (kept with the walker, which
+/// needs it too).
+pub use orgplan_files::canonicalize;
 
 /// Where a WASI host passes the folder the program was started in (as
 /// `PWD`), makes it the current folder: WASI programs start in `/`.

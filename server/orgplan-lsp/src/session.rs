@@ -16,11 +16,8 @@ use tokio::sync::Notify;
 use tower_lsp_server::lsp_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
 use tower_lsp_server::UriExt;
 
-/// Directories never scanned for plans.
-const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
-
 /// The extension of plan files.
-pub const PLAN_EXTENSION: &str = "orgplan";
+pub const PLAN_EXTENSION: &str = orgplan_files::PLAN_EXTENSION;
 
 pub type ProjectId = u32;
 
@@ -210,62 +207,23 @@ pub struct Scan {
     pub configs: Vec<(PathBuf, String)>,
 }
 
-/// Reads every `.orgplan` below `root` (canonical), skipping
-/// [`SKIPPED_DIRS`], never leaving `root`: symlinks are followed only when
-/// they resolve inside it.
+/// Reads every `.orgplan` and `orgplan.toml` below `root` (canonical) that
+/// the one walker of orgplan finds (`orgplan_files`: ignore files and hidden
+/// folders respected), never leaving `root`: links are followed only when
+/// they resolve inside it, and no ignore file above it is read.
 pub fn scan_folder(root: &Path) -> Scan {
-    let mut plans = Vec::new();
-    let mut configs = Vec::new();
-    let mut seen_dirs = HashSet::new();
-    let mut seen_files = HashSet::new();
-    let mut stack = vec![root.to_path_buf()];
-    seen_dirs.insert(root.to_path_buf());
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name();
-            let Ok(ty) = entry.file_type() else { continue };
-            let path = entry.path();
-            let Ok(canon) = crate::canonicalize(&path) else {
-                continue;
-            };
-            if !canon.starts_with(root) {
-                continue;
-            }
-            let is_dir = if ty.is_symlink() {
-                canon.is_dir()
-            } else {
-                ty.is_dir()
-            };
-            if is_dir {
-                if SKIPPED_DIRS.iter().any(|s| name == *s) {
-                    continue;
-                }
-                if seen_dirs.insert(canon.clone()) {
-                    stack.push(canon);
-                }
-            } else if is_plan_path(&canon) && canon.is_file() && seen_files.insert(canon.clone()) {
-                if let Some(bytes) = read_regular(&canon) {
-                    plans.push((canon, text_of(bytes)));
-                }
-            } else if name == config::FILE_NAME
-                && canon.file_name().is_some_and(|n| n == config::FILE_NAME)
-                && canon.is_file()
-                && seen_files.insert(canon.clone())
-            {
-                if let Some(bytes) = read_regular(&canon) {
-                    configs.push((canon, text_of(bytes)));
-                }
-            }
-        }
+    let found = orgplan_files::walk(root, orgplan_files::Scope::Workspace);
+    let read = |paths: Vec<PathBuf>| -> Vec<(PathBuf, String)> {
+        paths
+            .into_iter()
+            .filter_map(|p| Some((text_of(read_regular(&p)?), p)))
+            .map(|(text, p)| (p, text))
+            .collect()
+    };
+    Scan {
+        plans: read(found.plans),
+        configs: read(found.configs),
     }
-    plans.sort();
-    configs.sort();
-    Scan { plans, configs }
 }
 
 impl Session {
@@ -626,11 +584,9 @@ impl Session {
         if !is_root_config && !is_plan_path(&path) {
             return;
         }
-        if !is_root_config
-            && path
-                .components()
-                .any(|c| SKIPPED_DIRS.iter().any(|s| c.as_os_str() == *s))
-        {
+        // What the walk of the folder passes over (ignored, hidden), a
+        // watcher's news of it does not bring in.
+        if !is_root_config && !orgplan_files::is_walked(&root, &path) {
             return;
         }
         let text = if deleted { None } else { read_regular(&path) };
@@ -1005,9 +961,9 @@ impl Publication {
         lines: &Lines,
         enc: Encoding,
         links: &convert::RuleLinks,
-        locate: &dyn Fn(orgplan_analysis::Loc) -> convert::Place<'a>,
+        locate: &dyn Fn(orgplan_analysis::Loc) -> crate::publication::Place<'a>,
     ) -> Publication {
-        let (body, diagnostics) = convert::publication_body(
+        let (body, diagnostics) = crate::publication::publication_body(
             uri.as_str(),
             version,
             findings,
@@ -1070,7 +1026,7 @@ fn result_id(fingerprint: u64) -> String {
 /// give equal ones, and different lists (in practice) different ones.
 fn fingerprint(json: &[u8]) -> u64 {
     use std::hash::Hasher;
-    let mut h = orgplan_analysis::model::FxHasher::default();
+    let mut h = rustc_hash::FxHasher::default();
     h.write(json);
     h.finish()
 }

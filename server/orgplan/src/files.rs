@@ -5,11 +5,8 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-/// Folders never searched for plans.
-const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
-
 /// The extension of plan files.
-pub const EXTENSION: &str = "orgplan";
+pub const EXTENSION: &str = orgplan_files::PLAN_EXTENSION;
 
 /// A plan file: where it is and how to name it in output.
 #[derive(Debug, Clone)]
@@ -21,8 +18,8 @@ pub struct Input {
     pub display: String,
 }
 
-/// Every plan file the given paths name: files as they are, folders
-/// searched for `.orgplan` files. No paths means the current folder.
+/// Every plan file the given paths name: files as they are (ignored or
+/// not), folders searched for `.orgplan` files ([`walk`]). No paths means the current folder.
 /// Each file once, in a stable order (paths in the order given, files
 /// below a folder sorted).
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, Failure> {
@@ -61,48 +58,19 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, Failure> {
     Ok(out)
 }
 
-/// Every `.orgplan` file below `root`, sorted, not following symbolic links
-/// to folders (so no loops) and skipping [`SKIPPED_DIRS`].
+/// Every `.orgplan` file below `root` that the one walker of orgplan finds
+/// (`orgplan_files`: ignore files and hidden folders respected, links to
+/// folders not followed); the files of a folder before its subfolders.
 fn walk(root: &Path, out: &mut Vec<PathBuf>) -> Result<(), Failure> {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = fs::read_dir(&dir).map_err(|e| {
-            Failure::new(format!(
-                "cannot read folder `{}`: {}",
-                display(&dir),
-                io_reason(&e)
-            ))
-        })?;
-        let mut files = Vec::new();
-        let mut dirs = Vec::new();
-        for entry in entries {
-            let entry = entry.map_err(|e| {
-                Failure::new(format!(
-                    "cannot read folder `{}`: {}",
-                    display(&dir),
-                    io_reason(&e)
-                ))
-            })?;
-            let path = entry.path();
-            let name = entry.file_name();
-            let Ok(ty) = entry.file_type() else { continue };
-            if ty.is_dir() {
-                if !SKIPPED_DIRS.iter().any(|s| name == *s) {
-                    dirs.push(path);
-                }
-            } else if path.extension().is_some_and(|e| e == EXTENSION) {
-                // A symbolic link counts when it leads to a file.
-                if ty.is_file() || path.is_file() {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
-        out.extend(files);
-        dirs.sort();
-        stack.extend(dirs.into_iter().rev());
+    let found = orgplan_files::walk(root, orgplan_files::Scope::Command);
+    if let Some((dir, e)) = found.errors.first() {
+        return Err(Failure::new(format!(
+            "cannot read folder `{}`: {}",
+            display(dir),
+            io_reason(e)
+        )));
     }
-    // Files of a folder before its subfolders, subfolders in order.
+    out.extend(found.plans);
     Ok(())
 }
 

@@ -1,0 +1,244 @@
+//! The files orgplan reads below a folder: one walker, shared by the
+//! command line (`orgplan check`, `fmt`, `graph`) and the language server,
+//! so that both read the same plans.
+//!
+//! The walk is the `ignore` crate's (ripgrep's walker), so a folder is
+//! searched as a user of git expects:
+//!
+//! - what `.gitignore` and `.ignore` files say is not read, whether or not
+//!   the folder is in a git repository;
+//! - hidden files and folders (a name starting with `.`) are not read;
+//! - nor are [`SKIPPED_DIRS`] (build output and installed packages),
+//!   ignored or not;
+//! - the folder named (the root of the walk) is always read, hidden or
+//!   ignored: the rules apply to what is found below it. A file named
+//!   explicitly is not walked at all, so it is always read.
+//!
+//! [`Scope`] says what else the walk may read: the command line reads the
+//! ignore files above the folder as git does; the language server reads
+//! nothing outside its workspace folder.
+
+use orgplan_analysis::config;
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+/// The extension of plan files.
+pub const PLAN_EXTENSION: &str = "orgplan";
+
+/// Folders never searched for plans, even where no ignore file names them.
+pub const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
+
+/// `std::fs::canonicalize`, also where the system has none: WASI (the
+/// WebAssembly server and CLI) resolves no symbolic links for a program,
+/// so there the path is made absolute (against the current folder) and its
+/// `.` and `..` taken out, and it must exist. Preopened folders confine
+/// such a program anyway.
+pub fn canonicalize(p: impl AsRef<std::path::Path>) -> std::io::Result<std::path::PathBuf> {
+    #[cfg(not(target_os = "wasi"))]
+    return std::fs::canonicalize(p);
+    #[cfg(target_os = "wasi")]
+    {
+        use std::path::{Component, PathBuf};
+        let mut out = PathBuf::from("/");
+        let absolute = std::env::current_dir()?.join(p.as_ref());
+        for c in absolute.components() {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::Normal(n) => out.push(n),
+                Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            }
+        }
+        std::fs::metadata(&out)?;
+        Ok(out)
+    }
+}
+
+/// What a walk may read besides the folder it walks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The command line: ignore files of the folders above the root count
+    /// (up to the repository's root), and so do `.git/info/exclude` and
+    /// the user's global git excludes, as for git. Links to folders are
+    /// not followed (so no loops); links to files are.
+    Command,
+    /// The language server: nothing outside the root (which must be
+    /// canonical) is read, no ignore file above it, no git configuration.
+    /// Links are followed where they resolve inside the root; files are
+    /// named by their canonical paths, each once.
+    Workspace,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// The plan files. [`Scope::Command`]: the files of a folder before
+    /// its subfolders, subfolders in order of their names;
+    /// [`Scope::Workspace`]: sorted by path.
+    pub plans: Vec<PathBuf>,
+    /// The `orgplan.toml` files, sorted by path.
+    pub configs: Vec<PathBuf>,
+    /// The folders that could not be read, with the reason.
+    pub errors: Vec<(PathBuf, std::io::Error)>,
+}
+
+/// Walks `root` for plans and configuration files.
+pub fn walk(root: &Path, scope: Scope) -> Found {
+    let mut found = Found::default();
+    let mut seen = HashSet::new();
+    for entry in walker(root, scope) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                found.errors.extend(io_error(root, &e));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let is_plan = path.extension().is_some_and(|e| e == PLAN_EXTENSION);
+        let is_config = entry.file_name() == config::FILE_NAME;
+        // A link counts when it leads to a file.
+        if !(is_plan || is_config) || !path.is_file() {
+            continue;
+        }
+        let path = match scope {
+            Scope::Command => path.to_path_buf(),
+            Scope::Workspace => match canonicalize(path) {
+                Ok(canon) if canon.starts_with(root) && seen.insert(canon.clone()) => canon,
+                _ => continue,
+            },
+        };
+        if is_plan {
+            found.plans.push(path);
+        } else {
+            found.configs.push(path);
+        }
+    }
+    match scope {
+        Scope::Command => found.plans.sort_by_cached_key(|p| files_first(root, p)),
+        Scope::Workspace => found.plans.sort(),
+    }
+    found.configs.sort();
+    found
+}
+
+fn walker(root: &Path, scope: Scope) -> ignore::Walk {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.standard_filters(true).require_git(false);
+    let confined = (scope == Scope::Workspace).then(|| root.to_path_buf());
+    if confined.is_some() {
+        builder
+            .parents(false)
+            .git_global(false)
+            .git_exclude(false)
+            .follow_links(true);
+    }
+    builder.filter_entry(move |e| keep(e, confined.as_deref()));
+    builder.build()
+}
+
+/// Whether the walk goes on into (or reads) `e`: not a skipped folder, nor
+/// (confined to a root) a link that leads out of it.
+fn keep(e: &ignore::DirEntry, confined: Option<&Path>) -> bool {
+    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+    if is_dir && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s) {
+        return false;
+    }
+    match confined {
+        Some(root) if e.path_is_symlink() => {
+            canonicalize(e.path()).is_ok_and(|c| c.starts_with(root))
+        }
+        _ => true,
+    }
+}
+
+/// The key that puts the files of a folder before its subfolders, and
+/// subfolders in order: each folder on the way as `(1, name)`, the file's
+/// name as `(0, name)`.
+fn files_first(root: &Path, path: &Path) -> Vec<(u8, std::ffi::OsString)> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<Component> = rel.components().collect();
+    let last = parts.len().saturating_sub(1);
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (u8::from(i != last), c.as_os_str().to_owned()))
+        .collect()
+}
+
+/// A folder that could not be read; not a loop of links or a pattern in an
+/// ignore file that does not parse (those are passed over).
+fn io_error(root: &Path, e: &ignore::Error) -> Option<(PathBuf, std::io::Error)> {
+    let io = e.io_error()?;
+    let path = error_path(e).unwrap_or(root).to_path_buf();
+    Some((path, std::io::Error::new(io.kind(), io.to_string())))
+}
+
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
+}
+
+/// Whether a walk of `root` in [`Scope::Workspace`] would find `path` (a
+/// plan or configuration file below `root`), by the same rules, reading
+/// only the ignore files of the folders between them: for a file that a
+/// watcher says was created or changed, without walking again.
+pub fn is_walked(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let names: Vec<&std::ffi::OsStr> = rel.iter().collect();
+    let Some(last) = names.len().checked_sub(1) else {
+        return false;
+    };
+    let hidden = |n: &std::ffi::OsStr| n.as_encoded_bytes().starts_with(b".");
+    let skipped = |i: usize| i < last && SKIPPED_DIRS.iter().any(|s| names[i] == *s);
+    if (0..=last).any(|i| hidden(names[i]) || skipped(i)) {
+        return false;
+    }
+    // The ignore files of each folder from the root down to the file's.
+    let mut dir = root.to_path_buf();
+    let mut matchers = Vec::with_capacity(names.len());
+    for name in &names {
+        matchers.push(ignore_files(&dir));
+        dir.push(name);
+    }
+    // Each folder on the way, then the file: the deepest ignore file that
+    // says something about it decides.
+    let mut here = root.to_path_buf();
+    for (i, name) in names.iter().enumerate() {
+        here.push(name);
+        let decided = matchers[..=i]
+            .iter()
+            .rev()
+            .flat_map(|files| files.iter().rev().flatten())
+            .map(|m| m.matched(&here, i < last))
+            .find(|m| !m.is_none());
+        if decided.is_some_and(|m| m.is_ignore()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// `.ignore` over `.gitignore` of one folder, as the walk reads them.
+fn ignore_files(dir: &Path) -> [Option<ignore::gitignore::Gitignore>; 2] {
+    let load = |name: &str| {
+        let file = dir.join(name);
+        if !file.is_file() {
+            return None;
+        }
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(dir);
+        builder.add(file);
+        builder.build().ok()
+    };
+    // In the order they are consulted from the back: `.ignore` first.
+    [load(".gitignore"), load(".ignore")]
+}
