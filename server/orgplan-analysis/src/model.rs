@@ -7,54 +7,12 @@ use crate::schema::BlockKind;
 use crate::syntax::CompactString;
 use crate::syntax::{Block, Document, Property, ValueKind};
 use crate::text::{FileId, Loc, Shift, TextRange};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// Every declaration of each id. Hashed with [`FxHasher`]: ids come from the
-/// user's own files, and resolving them is the hottest thing the rules do.
-pub type IdMap = HashMap<CompactString, Vec<EntityId>, BuildHasherDefault<FxHasher>>;
-
-/// The Fx hash (as in rustc): a multiply and a rotate per word. Fast on
-/// short keys; not resistant to chosen collisions, which do not matter here.
-#[derive(Clone, Copy, Default)]
-pub struct FxHasher(u64);
-
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("eight bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// Every declaration of each id. Hashed with the Fx hash (as in rustc,
+/// `rustc-hash`): ids come from the user's own files, and resolving them is
+/// the hottest thing the rules do; the hash need not resist chosen
+/// collisions here.
+pub type IdMap = rustc_hash::FxHashMap<CompactString, Vec<EntityId>>;
 
 /// An entity of the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -471,124 +429,15 @@ impl Model {
         };
         let id = match kind {
             BlockKind::Leader => {
-                self.leaders.push(Leader {
-                    job_title: string(block.property("title")),
-                    allocation: block
-                        .property("allocation")
-                        .and_then(|p| match p.values.first() {
-                            // A value out of its range is reported by
-                            // `invalid-value`, and read as not written.
-                            Some(v) => match v.kind {
-                                ValueKind::Percent(x)
-                                    if crate::schema::ValueType::Percent.accepts(&v.kind) =>
-                                {
-                                    Some(At {
-                                        value: x,
-                                        loc: Loc::new(file, p.range),
-                                    })
-                                }
-                                _ => None,
-                            },
-                            None => None,
-                        }),
-                    duties: strings(file, block.property("duties")),
-                    reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
-                    decl,
-                });
+                self.leaders.push(leader(file, block, decl));
                 EntityId::Leader(self.leaders.len() - 1)
             }
             BlockKind::Initiative => {
-                let model = block.property("model").and_then(|p| {
-                    let v = p.values.first()?;
-                    let value = match v.as_ident()? {
-                        "ownership" => OrgModel::Ownership,
-                        "leadership" => OrgModel::Leadership,
-                        _ => return None,
-                    };
-                    Some(At {
-                        value,
-                        loc: Loc::new(file, v.range),
-                    })
-                });
-                self.initiatives.push(Initiative {
-                    leader: single_ref(file, block.property("leader"), RefKind::Leader),
-                    model,
-                    critical: boolean(block.property("critical")),
-                    scope: block.property("scope").and_then(|p| {
-                        let s = string(Some(p))?;
-                        (!s.trim().is_empty()).then(|| At {
-                            value: s,
-                            loc: Loc::new(file, p.range),
-                        })
-                    }),
-                    metrics: strings(file, block.property("metrics"))
-                        .into_iter()
-                        .filter(|m| !m.value.trim().is_empty())
-                        .collect(),
-                    teams: refs(file, block.property("teams"), RefKind::Team),
-                    approvals: refs(file, block.property("approvals"), RefKind::LeaderOrTeam),
-                    approvals_prop: block.property("approvals").map(|p| Loc::new(file, p.range)),
-                    decl,
-                });
+                self.initiatives.push(initiative(file, block, decl));
                 EntityId::Initiative(self.initiatives.len() - 1)
             }
             BlockKind::Team => {
-                let roles_prop = block.property("roles");
-                let dependencies = block
-                    .children
-                    .iter()
-                    .filter(|c| c.kind.text == BlockKind::DependsOn.keyword())
-                    .filter_map(|c| {
-                        let target = c.name.as_ref()?;
-                        Some(Dependency {
-                            target: Reference {
-                                name: target.text.clone(),
-                                loc: Loc::new(file, target.range),
-                                expected: RefKind::Team,
-                                context: RefContext::DependsOn,
-                                target: None,
-                            },
-                            owner: single_ref(file, c.property("owner"), RefKind::LeaderOrTeam),
-                            plan: c.property("plan").and_then(|p| {
-                                let s = string(Some(p))?;
-                                (!s.trim().is_empty()).then(|| At {
-                                    value: s,
-                                    loc: Loc::new(file, p.range),
-                                })
-                            }),
-                            head: Loc::new(file, c.kind.range.cover(target.range)),
-                            block: Loc::new(file, c.range),
-                            body: c.body,
-                            unread: Unread::of(BlockKind::DependsOn, c, has_error(errors, c.range)),
-                        })
-                    })
-                    .collect();
-                self.teams.push(Team {
-                    reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
-                    roles: roles_prop
-                        .map(|p| {
-                            p.values
-                                .iter()
-                                .filter_map(|v| {
-                                    Some(At {
-                                        value: v.as_ident()?.into(),
-                                        loc: Loc::new(file, v.range),
-                                    })
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    roles_prop: roles_prop.map(|p| Loc::new(file, p.range)),
-                    // A `functional:` the model cannot read counts as
-                    // `true`: the rules that spare functional teams would
-                    // otherwise report what is only an invalid value.
-                    functional: boolean(block.property("functional"))
-                        || unread.unreadable(BlockKind::Team, "functional"),
-                    approvals: refs(file, block.property("approvals"), RefKind::LeaderOrTeam),
-                    approvals_prop: block.property("approvals").map(|p| Loc::new(file, p.range)),
-                    dependencies,
-                    decl,
-                });
+                self.teams.push(team(file, block, errors, decl));
                 EntityId::Team(self.teams.len() - 1)
             }
             BlockKind::DependsOn => return,
@@ -949,6 +798,130 @@ impl Model {
     pub fn initiative_of_team(&self, team: usize) -> Option<usize> {
         self.team_initiatives.get(team)?.first().copied()
     }
+}
+
+/// The leader `block` declares.
+fn leader(file: FileId, block: &Block, decl: Decl) -> Leader {
+    Leader {
+        job_title: string(block.property("title")),
+        allocation: block.property("allocation").and_then(|p| {
+            let v = p.values.first()?;
+            // A value out of its range is reported by `invalid-value`, and
+            // read as not written.
+            match v.kind {
+                ValueKind::Percent(x) if crate::schema::ValueType::Percent.accepts(&v.kind) => {
+                    Some(At {
+                        value: x,
+                        loc: Loc::new(file, p.range),
+                    })
+                }
+                _ => None,
+            }
+        }),
+        duties: strings(file, block.property("duties")),
+        reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
+        decl,
+    }
+}
+
+/// The initiative `block` declares.
+fn initiative(file: FileId, block: &Block, decl: Decl) -> Initiative {
+    let model = block.property("model").and_then(|p| {
+        let v = p.values.first()?;
+        let value = match v.as_ident()? {
+            "ownership" => OrgModel::Ownership,
+            "leadership" => OrgModel::Leadership,
+            _ => return None,
+        };
+        Some(At {
+            value,
+            loc: Loc::new(file, v.range),
+        })
+    });
+    Initiative {
+        leader: single_ref(file, block.property("leader"), RefKind::Leader),
+        model,
+        critical: boolean(block.property("critical")),
+        scope: non_blank(file, block.property("scope")),
+        metrics: strings(file, block.property("metrics"))
+            .into_iter()
+            .filter(|m| !m.value.trim().is_empty())
+            .collect(),
+        teams: refs(file, block.property("teams"), RefKind::Team),
+        approvals: refs(file, block.property("approvals"), RefKind::LeaderOrTeam),
+        approvals_prop: block.property("approvals").map(|p| Loc::new(file, p.range)),
+        decl,
+    }
+}
+
+/// The team `block` declares; `errors` are its file's syntax errors.
+fn team(file: FileId, block: &Block, errors: &[crate::syntax::SyntaxError], decl: Decl) -> Team {
+    let roles_prop = block.property("roles");
+    let roles = roles_prop.map_or_else(Vec::new, |p| {
+        p.values
+            .iter()
+            .filter_map(|v| {
+                Some(At {
+                    value: v.as_ident()?.into(),
+                    loc: Loc::new(file, v.range),
+                })
+            })
+            .collect()
+    });
+    Team {
+        reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
+        roles,
+        roles_prop: roles_prop.map(|p| Loc::new(file, p.range)),
+        // A `functional:` the model cannot read counts as `true`: the rules
+        // that spare functional teams would otherwise report what is only
+        // an invalid value.
+        functional: boolean(block.property("functional"))
+            || decl.unread.unreadable(BlockKind::Team, "functional"),
+        approvals: refs(file, block.property("approvals"), RefKind::LeaderOrTeam),
+        approvals_prop: block.property("approvals").map(|p| Loc::new(file, p.range)),
+        dependencies: block
+            .children
+            .iter()
+            .filter(|c| c.kind.text == BlockKind::DependsOn.keyword())
+            .filter_map(|c| dependency(file, c, errors))
+            .collect(),
+        decl,
+    }
+}
+
+/// The dependency a `depends_on` block `c` declares (none without a target).
+fn dependency(
+    file: FileId,
+    c: &Block,
+    errors: &[crate::syntax::SyntaxError],
+) -> Option<Dependency> {
+    let target = c.name.as_ref()?;
+    Some(Dependency {
+        target: Reference {
+            name: target.text.clone(),
+            loc: Loc::new(file, target.range),
+            expected: RefKind::Team,
+            context: RefContext::DependsOn,
+            target: None,
+        },
+        owner: single_ref(file, c.property("owner"), RefKind::LeaderOrTeam),
+        plan: non_blank(file, c.property("plan")),
+        head: Loc::new(file, c.kind.range.cover(target.range)),
+        block: Loc::new(file, c.range),
+        body: c.body,
+        unread: Unread::of(BlockKind::DependsOn, c, has_error(errors, c.range)),
+    })
+}
+
+/// A string property that says something (not only blanks), at the place
+/// of the property.
+fn non_blank(file: FileId, p: Option<&Property>) -> Option<At<CompactString>> {
+    let p = p?;
+    let s = string(Some(p))?;
+    (!s.trim().is_empty()).then(|| At {
+        value: s,
+        loc: Loc::new(file, p.range),
+    })
 }
 
 fn string(p: Option<&Property>) -> Option<CompactString> {

@@ -232,11 +232,7 @@ impl Memo {
     }
 }
 
-type Entries = std::collections::HashMap<
-    crate::syntax::CompactString,
-    Top,
-    std::hash::BuildHasherDefault<crate::model::FxHasher>,
->;
+type Entries = rustc_hash::FxHashMap<crate::syntax::CompactString, Top>;
 
 impl MemoState {
     fn len(&self) -> usize {

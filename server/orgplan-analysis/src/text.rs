@@ -203,10 +203,9 @@ pub fn shorten(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// Runs `f` on every item. A long slice is split in two halves, worked on
-/// by two threads: shifting what follows an edit walks most of a file's
-/// blocks and entities, and an editor's machine has a second core that is
-/// idle while a keystroke is analysed. Without a second thread (if one
-/// cannot be started), the work is done here.
+/// by two threads ([`join`]): shifting what follows an edit walks most of a
+/// file's blocks and entities, and an editor's machine has a second core
+/// that is idle while a keystroke is analysed.
 pub(crate) fn for_each_split<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
     /// Below this many items, a thread costs more than it saves.
     const ALONE: usize = 2048;
@@ -223,28 +222,36 @@ pub(crate) fn for_each_split<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync
     );
 }
 
-/// Runs `a` here and `b` on a second thread, and returns both results.
-/// Without a second thread (if one cannot be started), `b` runs here after
-/// `a`; a panic in `b` is raised again here.
+/// Runs `a` and `b`, `b` on a second thread if one is free, and returns
+/// both results; a panic in either is raised here. The threads are a
+/// `rayon` pool of two, started once: a keystroke's analysis must not pay
+/// for starting a thread. Without the pool (if its threads cannot be
+/// started), `b` runs here after `a`.
 #[cfg(not(target_family = "wasm"))]
-pub(crate) fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
-    let slot = std::sync::Mutex::new(Some(b));
-    let take = || slot.lock().unwrap_or_else(|p| p.into_inner()).take();
-    std::thread::scope(|s| {
-        let spawned = std::thread::Builder::new().spawn_scoped(s, || take().map(|b| b()));
-        let a = a();
-        let b = match spawned.map(|h| h.join()) {
-            Ok(Ok(b)) => b,
-            Ok(Err(panic)) => std::panic::resume_unwind(panic),
-            Err(_) => None,
-        };
-        (a, b.unwrap_or_else(|| take().expect("`b` has not run")()))
-    })
+pub(crate) fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .thread_name(|i| format!("orgplan-split-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(pool) => pool.join(a, b),
+        None => (a(), b()),
+    }
 }
 
 /// WebAssembly (wasm32-wasip1) has no threads: `a`, then `b`, here.
 #[cfg(target_family = "wasm")]
-pub(crate) fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+pub(crate) fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
     (a(), b())
 }
 
@@ -274,12 +281,17 @@ pub(crate) fn map_split<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec
 #[cfg(test)]
 mod tests {
     #[test]
-    fn join_returns_both_and_raises_a_panic_of_the_other_thread() {
+    fn join_returns_both_and_raises_a_panic_of_either() {
         let mut v = vec![1, 2];
         let (a, b) = super::join(|| 3, || v.push(4));
         assert_eq!((a, b, v), (3, (), vec![1, 2, 4]));
         let caught = std::panic::catch_unwind(|| super::join(|| 1, || panic!("in b")));
         assert!(caught.is_err());
+        let caught = std::panic::catch_unwind(|| super::join(|| panic!("in a"), || 2));
+        assert!(caught.is_err());
+        // Nested, as a split within a split is.
+        let (a, (b, c)) = super::join(|| 1, || super::join(|| 2, || 3));
+        assert_eq!((a, b, c), (1, 2, 3));
     }
 
     #[test]

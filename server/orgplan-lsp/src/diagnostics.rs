@@ -12,7 +12,7 @@
 //! `server.rs` from the same publications ([`Session::pull_document`]).
 //!
 //! A publication is written as JSON text straight from the findings
-//! ([`crate::convert::publication_body`]) and sent as a frame of the
+//! ([`crate::publication::publication_body`]) and sent as a frame of the
 //! server's own ([`crate::transport::Frames`]), not through tower-lsp's
 //! client, which would build a JSON value of every diagnostic first.
 

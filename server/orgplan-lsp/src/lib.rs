@@ -14,6 +14,7 @@ mod markup;
 mod opened;
 mod platform;
 pub use platform::{canonicalize, enter_start_folder};
+mod publication;
 mod server;
 mod session;
 pub mod settings;

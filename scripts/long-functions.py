@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Lists the production Rust functions longer than a limit (80 lines).
+
+    scripts/long-functions.py [LIMIT]
+
+Production code is every `.rs` file under `server/` except tests, benches,
+build scripts and generated bindings; inside a file, `#[cfg(test)]` items
+are skipped. A function's length counts from its `fn` line to its closing
+brace. Prints `lines path:line name`, longest first, then the count.
+"""
+
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SKIP_DIRS = {"tests", "benches", "target", "fuzz", "bindings"}
+
+
+def blank_out(src: str) -> str:
+    """The source with comments, strings and chars replaced by spaces
+    (newlines kept), so that braces can be counted."""
+    out = []
+    i, n = 0, len(src)
+    while i < n:
+        c = src[i]
+        if src.startswith("//", i):
+            j = src.find("\n", i)
+            j = n if j < 0 else j
+            out.append(" " * (j - i))
+            i = j
+        elif src.startswith("/*", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if src.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif src.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+            out.append(re.sub(r"[^\n]", " ", src[i:j]))
+            i = j
+        elif m := re.match(r'b?r(#*)"', src[i:i + 300]):
+            end = '"' + m.group(1)
+            j = src.find(end, i + m.end())
+            j = n if j < 0 else j + len(end)
+            out.append(re.sub(r"[^\n]", " ", src[i:j]))
+            i = j
+        elif c == '"':
+            j = i + 1
+            while j < n and src[j] != '"':
+                j += 2 if src[j] == "\\" else 1
+            out.append(re.sub(r"[^\n]", " ", src[i:j + 1]))
+            i = j + 1
+        elif m := re.match(r"b?'(\\.[^']*|[^\\'])'", src[i:i + 12]):
+            out.append(" " * m.end())
+            i += m.end()
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def block_end(code: str, open_at: int) -> int:
+    depth = 0
+    for j in range(open_at, len(code)):
+        if code[j] == "{":
+            depth += 1
+        elif code[j] == "}":
+            depth -= 1
+            if depth == 0:
+                return j
+    return len(code) - 1
+
+
+def functions(path: pathlib.Path):
+    code = blank_out(path.read_text())
+    skipped = []  # (start, end) of #[cfg(test)] items
+    for m in re.finditer(r"#\[cfg\(test\)\]", code):
+        brace = code.find("{", m.end())
+        semi = code.find(";", m.end())
+        if brace >= 0 and (semi < 0 or brace < semi):
+            skipped.append((m.start(), block_end(code, brace)))
+    for m in re.finditer(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)", code):
+        if any(a <= m.start() <= b for a, b in skipped):
+            continue
+        brace, semi = code.find("{", m.end()), code.find(";", m.end())
+        if brace < 0 or (0 <= semi < brace):
+            continue  # a declaration without a body
+        end = block_end(code, brace)
+        first = code.count("\n", 0, m.start()) + 1
+        last = code.count("\n", 0, end) + 1
+        yield last - first + 1, first, m.group(1)
+
+
+def main() -> None:
+    limit = int(sys.argv[1]) if len(sys.argv) > 1 else 80
+    found = []
+    for path in sorted((ROOT / "server").rglob("*.rs")):
+        rel = path.relative_to(ROOT)
+        if SKIP_DIRS & set(rel.parts) or path.name in ("build.rs", "tests.rs"):
+            continue
+        for lines, line, name in functions(path):
+            if lines > limit:
+                found.append((lines, f"{rel}:{line}", name))
+    for lines, place, name in sorted(found, reverse=True):
+        print(f"{lines:5} {place} {name}")
+    print(f"{len(found)} functions over {limit} lines")
+
+
+if __name__ == "__main__":
+    main()
