@@ -167,6 +167,72 @@ fn completion_label_details_or_detail_only() {
 }
 
 #[test]
+fn completion_kinds_the_client_knows_or_first_version_ones() {
+    let kinds = |c: &mut Client, uri: &str| -> Vec<(String, u64)> {
+        // After `model: ` (its values) and after `leader: ` (the leaders).
+        let mut out = Vec::new();
+        for (line, character) in [(6, 9), (5, 14)] {
+            let r = c
+                .request(
+                    "textDocument/completion",
+                    json!({ "textDocument": { "uri": uri }, "position": position(line, character) }),
+                )
+                .unwrap();
+            let items = r.get("items").unwrap_or(&r).as_array().unwrap().clone();
+            out.extend(items.iter().map(|i| {
+                (
+                    i["label"].as_str().unwrap().to_string(),
+                    i["kind"].as_u64().unwrap(),
+                )
+            }));
+        }
+        out
+    };
+    let (with, without) = with_and_without(
+        "/textDocument/completion/completionItemKind/valueSet",
+        kinds,
+    );
+    let kind_of = |items: &[(String, u64)], label: &str| {
+        items.iter().find(|(l, _)| l == label).map(|(_, k)| *k)
+    };
+    // Values: enum members (20), else values (12); a leader is a
+    // reference (18) either way, a kind of the first version.
+    assert_eq!(kind_of(&with, "ownership"), Some(20), "{with:?}");
+    assert_eq!(kind_of(&without, "ownership"), Some(12), "{without:?}");
+    assert_eq!(kind_of(&with, "jane"), Some(18), "{with:?}");
+    assert_eq!(kind_of(&without, "jane"), Some(18), "{without:?}");
+    assert!(
+        without.iter().all(|(_, k)| (1..=18).contains(k)),
+        "{without:?}"
+    );
+}
+
+#[test]
+fn symbol_kinds_the_client_knows_or_first_version_ones() {
+    let (with, without) = with_and_without(
+        "/textDocument/documentSymbol/symbolKind/valueSet",
+        |c, uri| {
+            c.request(
+                "textDocument/documentSymbol",
+                json!({ "textDocument": { "uri": uri } }),
+            )
+            .unwrap()
+        },
+    );
+    let kind_of = |syms: &Value, name: &str| {
+        syms.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .map(|s| s["kind"].as_u64().unwrap())
+    };
+    // A team: a struct (23), else a namespace (3); a leader a class either way.
+    assert_eq!(kind_of(&with, "inbound"), Some(23), "{with}");
+    assert_eq!(kind_of(&without, "inbound"), Some(3), "{without}");
+    assert_eq!(kind_of(&with, "jane"), kind_of(&without, "jane"));
+}
+
+#[test]
 fn document_symbols_tree_or_flat_list() {
     let (with, without) = with_and_without(
         "/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport",

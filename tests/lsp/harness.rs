@@ -203,12 +203,15 @@ impl Client {
                     "snippetSupport": init.snippets,
                     "labelDetailsSupport": true,
                     "documentationFormat": ["markdown", "plaintext"]
-                } },
+                }, "completionItemKind": { "valueSet": (1..=25).collect::<Vec<u32>>() } },
                 "codeAction": {
                     "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } },
                     "isPreferredSupport": true
                 },
-                "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+                "documentSymbol": {
+                    "hierarchicalDocumentSymbolSupport": true,
+                    "symbolKind": { "valueSet": (1..=26).collect::<Vec<u32>>() }
+                },
                 "rename": { "prepareSupport": true },
                 "publishDiagnostics": { "relatedInformation": init.related_information, "versionSupport": true }
             }

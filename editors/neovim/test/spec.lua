@@ -885,7 +885,7 @@ case('completion after "leader: " lists leaders', function()
   local row = vim.iter(menu):find(function(m)
     return m.abbr == 'jane'
   end)
-  check(row and row.kind == 'Class' and row.menu:match('^leader · leads fba'), 'menu row: %s', vim.inspect(row))
+  check(row and row.kind == 'Reference' and row.menu:match('^leader · leads fba'), 'menu row: %s', vim.inspect(row))
   vim.cmd('bwipeout!')
 end)
 

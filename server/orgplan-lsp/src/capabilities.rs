@@ -105,6 +105,57 @@ pub struct ClientSupport {
     /// team's dependency lenses run it with the teams' places (as
     /// `editor.action.showReferences` takes them); otherwise they are labels.
     pub references_command: bool,
+    /// `/textDocument/completion/completionItemKind/valueSet`: the kinds of
+    /// completion item the client knows. A kind outside it is sent as its
+    /// stand-in of the protocol's first version (an enum member as a
+    /// value); a client that sends no set knows those first 18 only.
+    pub completion_kinds: KindSet,
+    /// `/textDocument/documentSymbol/symbolKind/valueSet`: likewise for
+    /// symbols (a team, a struct, is a class without it).
+    pub symbol_kinds: KindSet,
+}
+
+/// A set of the protocol's numbered kinds (of completion items or of
+/// symbols), as a client lists them; without a list, the first version's
+/// kinds, 1 to 18.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindSet(u64);
+
+impl Default for KindSet {
+    fn default() -> KindSet {
+        KindSet((1 << 19) - 2)
+    }
+}
+
+impl KindSet {
+    fn read(list: Option<&Value>) -> KindSet {
+        match list.and_then(Value::as_array) {
+            None => KindSet::default(),
+            Some(kinds) => KindSet(
+                kinds
+                    .iter()
+                    .filter_map(Value::as_u64)
+                    .filter(|&k| (1..64).contains(&k))
+                    .fold(0, |set, k| set | 1 << k),
+            ),
+        }
+    }
+
+    /// Whether the set has kind number `k`.
+    pub fn has(self, k: u32) -> bool {
+        k < 64 && self.0 & (1 << k) != 0
+    }
+
+    /// The first of `kinds` (each with its number) in the set, else the
+    /// last of them (a kind of the first version, which every client knows).
+    pub fn pick<K: Copy>(self, kinds: &[(K, u32)]) -> K {
+        kinds
+            .iter()
+            .find(|&&(_, n)| self.has(n))
+            .or(kinds.last())
+            .map(|&(k, _)| k)
+            .expect("at least one kind")
+    }
 }
 
 /// The client-side command that shows a rule's full text, given its name.
@@ -165,6 +216,12 @@ impl ClientSupport {
             explain_rule_command: lists("/experimental/commands/commands", EXPLAIN_RULE_COMMAND),
             checklist_command: lists("/experimental/commands/commands", SHOW_CHECKLIST_COMMAND),
             references_command: lists("/experimental/commands/commands", SHOW_REFERENCES_COMMAND),
+            completion_kinds: KindSet::read(
+                c.pointer("/textDocument/completion/completionItemKind/valueSet"),
+            ),
+            symbol_kinds: KindSet::read(
+                c.pointer("/textDocument/documentSymbol/symbolKind/valueSet"),
+            ),
         }
     }
 

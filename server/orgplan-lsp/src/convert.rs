@@ -1,6 +1,7 @@
 //! Conversions between the analysis's plain data (byte offsets, findings)
 //! and LSP types. Positions go through `orgplan_analysis::position` only.
 
+use crate::capabilities::KindSet;
 use orgplan_analysis::ide::semantic_tokens::TokenKind;
 use orgplan_analysis::position::{self, Encoding, LineCol, Lines};
 use orgplan_analysis::rules::{self, Finding, Severity};
@@ -64,14 +65,19 @@ pub fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// The symbol kind of a block (`None`: a block of no known kind).
-pub fn symbol_kind(k: Option<BlockKind>) -> SymbolKind {
+/// The symbol kind of a block (`None`: a block of no known kind): a team
+/// a struct and an unknown block an object where the client knows those
+/// kinds, a namespace and a variable (kinds of the protocol's first
+/// version) where it does not.
+pub fn symbol_kind(k: Option<BlockKind>, known: KindSet) -> SymbolKind {
     match k {
         Some(BlockKind::Leader) => SymbolKind::CLASS,
         Some(BlockKind::Initiative) => SymbolKind::MODULE,
-        Some(BlockKind::Team) => SymbolKind::STRUCT,
+        Some(BlockKind::Team) => {
+            known.pick(&[(SymbolKind::STRUCT, 23), (SymbolKind::NAMESPACE, 3)])
+        }
         Some(BlockKind::DependsOn) => SymbolKind::FIELD,
-        None => SymbolKind::OBJECT,
+        None => known.pick(&[(SymbolKind::OBJECT, 19), (SymbolKind::VARIABLE, 13)]),
     }
 }
 

@@ -887,6 +887,8 @@ pub struct SessionSnapshot {
     pub projects: Vec<(Workspace, std::sync::Arc<orgplan_analysis::Analysis>)>,
     pub uris: HashMap<String, Uri>,
     pub encoding: Encoding,
+    /// The kinds of symbol the client knows.
+    pub symbol_kinds: crate::capabilities::KindSet,
 }
 
 impl Session {
@@ -931,6 +933,7 @@ impl Session {
             .collect();
         SessionSnapshot {
             projects,
+            symbol_kinds: self.support.symbol_kinds,
             uris: self
                 .docs
                 .iter()

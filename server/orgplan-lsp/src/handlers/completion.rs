@@ -1,7 +1,7 @@
 //! textDocument/completion
 
 use super::Snap;
-use crate::capabilities::TRIGGER_SUGGEST;
+use crate::capabilities::{KindSet, TRIGGER_SUGGEST};
 use orgplan_analysis::ide::completion::{self, ItemKind};
 use orgplan_analysis::ide::{config_file, snippet};
 use tower_lsp_server::lsp_types::*;
@@ -48,14 +48,7 @@ fn item(snap: &Snap, mut i: completion::CompletionItem) -> CompletionItem {
                 detail: None,
                 description: Some(d.clone()),
             }),
-        kind: Some(match i.kind {
-            ItemKind::Leader => CompletionItemKind::CLASS,
-            ItemKind::Team => CompletionItemKind::STRUCT,
-            ItemKind::Property => CompletionItemKind::PROPERTY,
-            ItemKind::Value => CompletionItemKind::ENUM_MEMBER,
-            ItemKind::Role => CompletionItemKind::ENUM_MEMBER,
-            ItemKind::Snippet => CompletionItemKind::SNIPPET,
-        }),
+        kind: Some(item_kind(i.kind, support.completion_kinds)),
         detail: i.detail.clone(),
         documentation: i.documentation.map(|d| {
             Documentation::MarkupContent(crate::markup::content(d, support.completion_markdown))
@@ -77,5 +70,23 @@ fn item(snap: &Snap, mut i: completion::CompletionItem) -> CompletionItem {
             arguments: None,
         }),
         ..CompletionItem::default()
+    }
+}
+
+/// The kind a menu shows beside an item. Leaders and teams are told apart
+/// by kinds whose names read right where a menu prints them (Neovim shows
+/// the kind's name): a leader is a reference to a person declared
+/// elsewhere, a team a module of the org. Both are kinds every client
+/// knows; values and roles are enum members where the client knows them.
+fn item_kind(kind: ItemKind, known: KindSet) -> CompletionItemKind {
+    match kind {
+        ItemKind::Leader => CompletionItemKind::REFERENCE,
+        ItemKind::Team => CompletionItemKind::MODULE,
+        ItemKind::Property => CompletionItemKind::PROPERTY,
+        ItemKind::Value | ItemKind::Role => known.pick(&[
+            (CompletionItemKind::ENUM_MEMBER, 20),
+            (CompletionItemKind::VALUE, 12),
+        ]),
+        ItemKind::Snippet => CompletionItemKind::SNIPPET,
     }
 }

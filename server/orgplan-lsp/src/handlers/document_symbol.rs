@@ -24,7 +24,7 @@ fn nested(snap: &Snap, s: Symbol) -> DocumentSymbol {
     DocumentSymbol {
         name: s.name,
         detail: s.detail,
-        kind: symbol_kind(s.kind),
+        kind: symbol_kind(s.kind, snap.support.symbol_kinds),
         tags: None,
         deprecated: None,
         range: snap.range(s.range),
@@ -44,7 +44,7 @@ fn flatten(
     for s in syms {
         out.push(SymbolInformation {
             name: s.name.clone(),
-            kind: symbol_kind(s.kind),
+            kind: symbol_kind(s.kind, snap.support.symbol_kinds),
             tags: None,
             deprecated: None,
             location: Location {

@@ -28,7 +28,7 @@ pub fn workspace_symbol(
             };
             out.push(SymbolInformation {
                 name,
-                kind: symbol_kind(Some(sym.kind)),
+                kind: symbol_kind(Some(sym.kind), s.symbol_kinds),
                 tags: None,
                 deprecated: None,
                 location,
