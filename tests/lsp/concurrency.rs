@@ -6,6 +6,11 @@
 //! order, never about time.
 
 use crate::harness::{Client, Init};
+use orgplan_test_client::lsp_types::notification::DidChangeTextDocument;
+use orgplan_test_client::lsp_types::request::{
+    Completion, DocumentSymbolRequest, HoverRequest, SemanticTokensFullRequest,
+};
+use orgplan_test_client::lsp_types::*;
 use serde_json::{json, Value};
 
 const REQUEST_CANCELLED: i64 = -32800;
@@ -25,16 +30,25 @@ fn opened(c: &mut Client, uri: &str) {
     c.wait_diagnostics(uri, |d| d["version"] == 1);
 }
 
-/// Types `text` at the end of line `line` as version `version`.
+fn doc(uri: &str) -> TextDocumentIdentifier {
+    TextDocumentIdentifier::new(uri.parse().expect("a URI"))
+}
+
+/// Types `text` at `line`, `col` as version `version`.
 fn type_at(c: &mut Client, uri: &str, version: i32, line: u32, col: u32, text: &str) {
-    let at = json!({ "line": line, "character": col });
-    c.notify(
-        "textDocument/didChange",
-        json!({
-            "textDocument": { "uri": uri, "version": version },
-            "contentChanges": [{ "range": { "start": at, "end": at }, "text": text }]
-        }),
-    );
+    let at = Position::new(line, col);
+    c.note::<DidChangeTextDocument>(DidChangeTextDocumentParams {
+        text_document: VersionedTextDocumentIdentifier::new(uri.parse().expect("a URI"), version),
+        content_changes: vec![TextDocumentContentChangeEvent {
+            range: Some(Range::new(at, at)),
+            range_length: None,
+            text: text.to_string(),
+        }],
+    });
+}
+
+fn at(uri: &str, line: u32, col: u32) -> TextDocumentPositionParams {
+    TextDocumentPositionParams::new(doc(uri), Position::new(line, col))
 }
 
 fn slow(c: &mut Client, uri: &str) -> i64 {
@@ -68,11 +82,11 @@ fn a_keystroke_is_published_while_a_slow_request_runs_and_the_request_is_then_st
     assert!(!d["diagnostics"].as_array().unwrap().is_empty(), "{d:#}");
     assert!(!c.has_response(id), "the slow request ended on its own");
     // Requests are answered meanwhile, from the new text.
-    let hover = c.request(
-        "textDocument/hover",
-        json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 8 } }),
-    );
-    assert!(hover.unwrap()["contents"].is_object());
+    let hover = c.req::<HoverRequest>(HoverParams {
+        text_document_position_params: at(uri, 0, 8),
+        work_done_progress_params: Default::default(),
+    });
+    assert!(hover.unwrap().is_some());
     release(&mut c);
     assert_eq!(code(c.response(id)), CONTENT_MODIFIED);
     assert_eq!(c.shutdown(), 0);
@@ -99,13 +113,15 @@ fn a_cancelled_request_is_answered_as_cancelled() {
     assert_eq!(code(c.response(id)), REQUEST_CANCELLED);
     // Its computation is let go; the server goes on answering.
     release(&mut c);
-    let symbols = c
-        .request(
-            "textDocument/documentSymbol",
-            json!({ "textDocument": { "uri": uri } }),
-        )
-        .unwrap();
-    assert_eq!(symbols.as_array().map(Vec::len), Some(1));
+    let symbols = c.req::<DocumentSymbolRequest>(DocumentSymbolParams {
+        text_document: doc(uri),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    });
+    let Ok(Some(DocumentSymbolResponse::Nested(symbols))) = symbols else {
+        panic!("no symbols: {symbols:?}");
+    };
+    assert_eq!(symbols.len(), 1);
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -126,17 +142,23 @@ fn edits_apply_in_the_order_sent_while_requests_run_beside_them() {
             "leader jane \"Jane Doe\" {\n  title: \"Director".len() + i,
             &digit,
         );
-        let position = json!({ "line": 1, "character": col });
-        let method = [
-            "textDocument/hover",
-            "textDocument/completion",
-            "textDocument/semanticTokens/full",
-        ][i % 3];
-        let params = match method {
-            "textDocument/semanticTokens/full" => json!({ "textDocument": { "uri": uri } }),
-            _ => json!({ "textDocument": { "uri": uri }, "position": position }),
+        match i % 3 {
+            0 => c.send_req::<HoverRequest>(HoverParams {
+                text_document_position_params: at(uri, 1, col),
+                work_done_progress_params: Default::default(),
+            }),
+            1 => c.send_req::<Completion>(CompletionParams {
+                text_document_position: at(uri, 1, col),
+                work_done_progress_params: Default::default(),
+                partial_result_params: Default::default(),
+                context: None,
+            }),
+            _ => c.send_req::<SemanticTokensFullRequest>(SemanticTokensParams {
+                text_document: doc(uri),
+                work_done_progress_params: Default::default(),
+                partial_result_params: Default::default(),
+            }),
         };
-        c.send_request(method, params);
     }
     let text = c
         .request("orgplan/test/text", json!({ "uri": uri }))

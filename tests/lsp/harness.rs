@@ -5,6 +5,9 @@
 //! The binary must be built first: `cargo build -p orgplan` (or point
 //! `ORGPLAN_BIN` at one).
 
+use orgplan_test_client as wire;
+use orgplan_test_client::lsp_types::notification::Notification;
+use orgplan_test_client::lsp_types::request::Request;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -15,24 +18,9 @@ use std::time::{Duration, Instant};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// The `orgplan` binary under test.
+/// The `orgplan` binary under test (`$ORGPLAN_BIN`, or the debug build).
 pub fn binary() -> PathBuf {
-    if let Some(p) = std::env::var_os("ORGPLAN_BIN") {
-        return PathBuf::from(p);
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("..").join("target"));
-    let bin = target
-        .join("debug")
-        .join(format!("orgplan{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "the orgplan binary is missing at {}: run `cargo build -p orgplan` before these tests, or set ORGPLAN_BIN",
-        bin.display()
-    );
-    bin
+    orgplan_e2e::orgplan_bin()
 }
 
 /// Writes `files` (path → text) under a new temporary folder.
@@ -112,26 +100,14 @@ pub struct Client {
     pub initialize_result: Value,
 }
 
+/// The next message; a server that writes anything but well-formed
+/// frames of JSON fails the test.
 fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        } else if !line.starts_with("Content-Type:") {
-            panic!("unexpected header line on the server's stdout: {line:?}");
-        }
+    match wire::read(r) {
+        wire::Incoming::Msg(v) => Some(v),
+        wire::Incoming::Eof => None,
+        wire::Incoming::Garbage(g) => panic!("the server wrote no LSP frame: {g}"),
     }
-    let mut buf = vec![0; len.expect("a Content-Length header")];
-    r.read_exact(&mut buf).ok()?;
-    Some(serde_json::from_slice(&buf).expect("the server sends JSON"))
 }
 
 impl Client {
@@ -237,10 +213,38 @@ impl Client {
     }
 
     pub fn send(&mut self, msg: &Value) {
-        let body = serde_json::to_string(msg).unwrap();
         let stdin = self.stdin.as_mut().expect("stdin is open");
-        write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        stdin.write_all(&wire::frame_json(msg)).unwrap();
         stdin.flush().unwrap();
+    }
+
+    /// Sends the request `R` and waits for its answer, read into its
+    /// result type (or the error object).
+    pub fn req<R: Request>(&mut self, params: R::Params) -> Result<R::Result, Value> {
+        let id = self.send_req::<R>(params);
+        self.resp::<R>(id)
+    }
+
+    /// Sends the request `R` without waiting; returns its id.
+    pub fn send_req<R: Request>(&mut self, params: R::Params) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&wire::request::<R>(id, params));
+        id
+    }
+
+    /// The answer to the request `R` sent with `id`.
+    pub fn resp<R: Request>(&mut self, id: i64) -> Result<R::Result, Value> {
+        let answer = match self.response(id) {
+            Ok(result) => json!({ "result": result }),
+            Err(error) => json!({ "error": error }),
+        };
+        wire::result::<R>(&answer)
+    }
+
+    /// Sends the notification `N`.
+    pub fn note<N: Notification>(&mut self, params: N::Params) {
+        self.send(&wire::notification::<N>(params));
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
@@ -300,20 +304,11 @@ impl Client {
             Ok(m) => m,
             Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return None,
         };
-        if let Some(method) = msg.get("method").and_then(|m| m.as_str()) {
-            if let Some(id) = msg.get("id") {
+        if msg.get("method").is_some_and(Value::is_string) {
+            if msg.get("id").is_some() {
                 self.server_requests.push(msg.clone());
-                let result = match method {
-                    "workspace/configuration" => {
-                        let n = msg["params"]["items"].as_array().map_or(1, |a| a.len());
-                        let s = self.settings.lock().unwrap().clone();
-                        Value::Array(vec![s; n])
-                    }
-                    "workspace/applyEdit" => json!({ "applied": true }),
-                    _ => Value::Null,
-                };
-                let id = id.clone();
-                self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
+                let settings = self.settings.lock().unwrap().clone();
+                self.send(&wire::answer_server_request(&msg, &settings));
             } else {
                 self.notifications.push(msg.clone());
             }

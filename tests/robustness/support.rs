@@ -18,18 +18,8 @@ use std::time::{Duration, Instant};
 /// How long any single answer may take before a test calls the server hung.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// The `orgplan` binary under test: `$ORGPLAN_BIN`, or the workspace's debug build.
-pub fn orgplan_bin() -> PathBuf {
-    if let Some(p) = std::env::var_os("ORGPLAN_BIN") {
-        return PathBuf::from(p);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent");
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    target.join("debug").join("orgplan")
-}
+pub use orgplan_e2e::orgplan_bin;
+pub use orgplan_test_client::{frame, Incoming};
 
 /// A folder under the system's temporary directory, removed on drop.
 pub struct TempDir(PathBuf);
@@ -72,22 +62,6 @@ impl Drop for TempDir {
 /// beyond spaces).
 pub fn file_uri(p: &Path) -> String {
     format!("file://{}", p.to_string_lossy().replace(' ', "%20"))
-}
-
-/// One frame the server wrote.
-#[derive(Debug)]
-pub enum Incoming {
-    Msg(Value),
-    /// A frame whose body is not JSON (a server bug).
-    Garbage(String),
-    Eof,
-}
-
-/// Encodes one message as an LSP frame.
-pub fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
 }
 
 /// Options of a server start.
@@ -310,17 +284,10 @@ impl Lsp {
                 self.diagnostics
                     .insert(uri, (p["version"].as_i64(), p["diagnostics"].clone()));
             }
-            (Some(method), Some(id)) => {
+            (Some(_), Some(_)) => {
                 // A request from the server: answer it as a plain client would.
-                let result = match method {
-                    "workspace/configuration" => {
-                        let n = m["params"]["items"].as_array().map_or(0, Vec::len);
-                        Value::Array(vec![Value::Null; n])
-                    }
-                    _ => Value::Null,
-                };
-                let id = id.clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": result}));
+                let answer = orgplan_test_client::answer_server_request(m, &Value::Null);
+                self.send(&answer);
             }
             _ => {}
         }
@@ -441,49 +408,12 @@ pub fn initialize_params(start: &Start) -> Value {
     })
 }
 
-/// Reads frames until end of output; anything unframed ends the stream
-/// with a `Garbage` entry describing it.
+/// Reads frames until the end of the output, handing each on.
 fn read_frames(mut r: impl BufRead, tx: mpsc::Sender<Incoming>) {
     loop {
-        let mut len: Option<usize> = None;
-        let mut line = String::new();
-        loop {
-            line.clear();
-            match r.read_line(&mut line) {
-                Ok(0) | Err(_) => {
-                    let _ = tx.send(Incoming::Eof);
-                    return;
-                }
-                Ok(_) => {}
-            }
-            let l = line.trim_end_matches(['\r', '\n']);
-            if l.is_empty() {
-                break;
-            }
-            match l.split_once(':') {
-                Some((k, v)) if k.eq_ignore_ascii_case("content-length") => {
-                    len = v.trim().parse().ok()
-                }
-                Some(_) => {}
-                None => {
-                    let _ = tx.send(Incoming::Garbage(format!("header line {l:?}")));
-                }
-            }
-        }
-        let Some(len) = len else {
-            let _ = tx.send(Incoming::Garbage("a frame without Content-Length".into()));
-            continue;
-        };
-        let mut body = vec![0u8; len];
-        if r.read_exact(&mut body).is_err() {
-            let _ = tx.send(Incoming::Eof);
-            return;
-        }
-        let msg = match serde_json::from_slice(&body) {
-            Ok(v) => Incoming::Msg(v),
-            Err(e) => Incoming::Garbage(format!("{e}: {}", String::from_utf8_lossy(&body))),
-        };
-        if tx.send(msg).is_err() {
+        let got = orgplan_test_client::read(&mut r);
+        let end = matches!(got, Incoming::Eof);
+        if tx.send(got).is_err() || end {
             return;
         }
     }

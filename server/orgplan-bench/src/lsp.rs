@@ -6,7 +6,7 @@ use crate::generate::{self, Options as GenOptions};
 use orgplan_analysis::{TextRange, Workspace};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
@@ -127,16 +127,9 @@ struct Server {
     timeout: Duration,
 }
 
-fn frame(msg: &Value) -> Vec<u8> {
-    let body = serde_json::to_vec(msg).expect("JSON values serialise");
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend(body);
-    out
-}
-
 fn send_to(stdin: &Mutex<ChildStdin>, msg: &Value) -> std::io::Result<()> {
     let mut w = stdin.lock().expect("stdin lock");
-    w.write_all(&frame(msg))?;
+    w.write_all(&orgplan_test_client::frame_json(msg))?;
     w.flush()
 }
 
@@ -155,43 +148,16 @@ impl Server {
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
             loop {
-                let mut len = None;
-                loop {
-                    let mut line = String::new();
-                    match r.read_line(&mut line) {
-                        Ok(0) | Err(_) => return,
-                        Ok(_) => {}
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(v) = line.strip_prefix("Content-Length:") {
-                        len = v.trim().parse::<usize>().ok();
-                    }
-                }
-                let Some(len) = len else { return };
-                let mut body = vec![0; len];
-                if r.read_exact(&mut body).is_err() {
-                    return;
-                }
-                let now = Instant::now();
-                let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
-                    continue;
+                let msg = match orgplan_test_client::read(&mut r) {
+                    orgplan_test_client::Incoming::Msg(msg) => msg,
+                    orgplan_test_client::Incoming::Garbage(_) => continue,
+                    orgplan_test_client::Incoming::Eof => return,
                 };
+                let now = Instant::now();
                 // Requests from the server: answer at once, as an editor would.
                 if msg.get("method").is_some() && msg.get("id").is_some() {
-                    let result = match msg["method"].as_str() {
-                        Some("workspace/configuration") => {
-                            let n = msg["params"]["items"].as_array().map_or(0, |a| a.len());
-                            Value::Array(vec![Value::Null; n])
-                        }
-                        _ => Value::Null,
-                    };
-                    let _ = send_to(
-                        &replies,
-                        &json!({"jsonrpc": "2.0", "id": msg["id"], "result": result}),
-                    );
+                    let answer = orgplan_test_client::answer_server_request(&msg, &Value::Null);
+                    let _ = send_to(&replies, &answer);
                     continue;
                 }
                 if tx.send((now, msg)).is_err() {

@@ -1,0 +1,149 @@
+//! What every LSP client of the project's tests and benchmark shares: the
+//! wire (`Content-Length` framing, read leniently so that a test can see
+//! what a broken server wrote) and typed messages (requests and
+//! notifications named by their `lsp_types` type, results read back into
+//! its result type), so that no test spells a method name or a result's
+//! shape by hand.
+//!
+//! The clients themselves (`tests/lsp`'s harness, `tests/robustness`'s raw
+//! client, the benchmark's server handle) differ in what they keep of a
+//! session; they read and write through this crate.
+
+use lsp_types::notification::Notification;
+use lsp_types::request::Request;
+use serde_json::{json, Value};
+use std::io::BufRead;
+
+pub use lsp_types;
+
+/// One message as a frame: `Content-Length`, a blank line, the body.
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// A JSON message as a frame.
+pub fn frame_json(msg: &Value) -> Vec<u8> {
+    frame(&serde_json::to_vec(msg).expect("JSON values serialise"))
+}
+
+/// What one read of the server's output found.
+#[derive(Debug)]
+pub enum Incoming {
+    Msg(Value),
+    /// What no well-behaved server writes: a header line without a colon,
+    /// a frame without `Content-Length`, a body that is not JSON.
+    Garbage(String),
+    /// The end of the output (or of a frame cut short).
+    Eof,
+}
+
+/// Reads the next frame. A bad header line is reported and reading goes
+/// on with the frame; a frame without a length or with a body that is not
+/// JSON is reported in its place.
+pub fn read(r: &mut impl BufRead) -> Incoming {
+    let mut len: Option<usize> = None;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        match r.read_line(&mut line) {
+            Ok(0) | Err(_) => return Incoming::Eof,
+            Ok(_) => {}
+        }
+        let l = line.trim_end_matches(['\r', '\n']);
+        if l.is_empty() {
+            break;
+        }
+        match l.split_once(':') {
+            Some((k, v)) if k.eq_ignore_ascii_case("content-length") => len = v.trim().parse().ok(),
+            Some(_) => {}
+            None => return Incoming::Garbage(format!("header line {l:?}")),
+        }
+    }
+    let Some(len) = len else {
+        return Incoming::Garbage("a frame without Content-Length".into());
+    };
+    let mut body = vec![0u8; len];
+    if r.read_exact(&mut body).is_err() {
+        return Incoming::Eof;
+    }
+    match serde_json::from_slice(&body) {
+        Ok(v) => Incoming::Msg(v),
+        Err(e) => Incoming::Garbage(format!("{e}: {}", String::from_utf8_lossy(&body))),
+    }
+}
+
+/// The request `R` with `id` and `params`.
+pub fn request<R: Request>(id: i64, params: R::Params) -> Value {
+    json!({ "jsonrpc": "2.0", "id": id, "method": R::METHOD, "params": params })
+}
+
+/// The notification `N` with `params`.
+pub fn notification<N: Notification>(params: N::Params) -> Value {
+    json!({ "jsonrpc": "2.0", "method": N::METHOD, "params": params })
+}
+
+/// The answer to a request `R`: its result, read into `R::Result`, or the
+/// error object. A result of another shape is a failure of the server,
+/// and panics with what was sent.
+pub fn result<R: Request>(response: &Value) -> Result<R::Result, Value> {
+    if let Some(e) = response.get("error") {
+        return Err(e.clone());
+    }
+    let result = response.get("result").cloned().unwrap_or(Value::Null);
+    let typed: R::Result = serde_json::from_value(result.clone()).unwrap_or_else(|e| {
+        panic!(
+            "the answer to {} is no {}: {e}\n{result:#}",
+            R::METHOD,
+            std::any::type_name::<R::Result>()
+        )
+    });
+    Ok(typed)
+}
+
+/// The answer to a server's request, as a plain client gives it:
+/// `workspace/configuration` gets `settings` for each item asked for,
+/// `workspace/applyEdit` is applied, anything else gets `null`.
+pub fn answer_server_request(msg: &Value, settings: &Value) -> Value {
+    let result = match msg["method"].as_str() {
+        Some("workspace/configuration") => {
+            let n = msg["params"]["items"].as_array().map_or(1, Vec::len);
+            Value::Array(vec![settings.clone(); n])
+        }
+        Some("workspace/applyEdit") => json!({ "applied": true }),
+        _ => Value::Null,
+    };
+    json!({ "jsonrpc": "2.0", "id": msg["id"], "result": result })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_types::request::HoverRequest;
+
+    #[test]
+    fn frames_read_back_and_garbage_is_named() {
+        let msg = json!({"jsonrpc": "2.0", "id": 1, "result": null});
+        let mut bytes = frame_json(&msg);
+        bytes.extend(b"Content-Type: x\r\n\r\n");
+        bytes.extend(frame(b"{not json"));
+        let mut r = std::io::Cursor::new(bytes);
+        assert!(matches!(read(&mut r), Incoming::Msg(v) if v == msg));
+        assert!(matches!(read(&mut r), Incoming::Garbage(g) if g.contains("Content-Length")));
+        assert!(matches!(read(&mut r), Incoming::Garbage(g) if g.contains("not json")));
+        assert!(matches!(read(&mut r), Incoming::Eof));
+    }
+
+    #[test]
+    fn results_are_typed_and_errors_kept() {
+        let ok = json!({"id": 1, "result": {"contents": "hi"}});
+        let hover = result::<HoverRequest>(&ok).unwrap().unwrap();
+        assert_eq!(
+            hover.contents,
+            lsp_types::HoverContents::Scalar(lsp_types::MarkedString::String("hi".into()))
+        );
+        let err = json!({"id": 1, "error": {"code": -32801, "message": "changed"}});
+        assert_eq!(result::<HoverRequest>(&err).unwrap_err()["code"], -32801);
+    }
+}
