@@ -15,13 +15,13 @@ pub mod ide;
 mod incremental;
 pub mod model;
 pub mod position;
-pub mod rope;
+mod rope;
 pub mod rules;
 pub mod schema;
 pub mod suggest;
 pub mod syntax;
-pub mod text;
-pub mod workspace;
+mod text;
+mod workspace;
 
 pub use rope::Text;
 pub use text::{FileId, Loc, TextRange, MAX_TEXT_BYTES};

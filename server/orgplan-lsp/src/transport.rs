@@ -62,6 +62,7 @@ pub fn frames() -> (Frames, FrameQueue) {
     mpsc::channel(MAX_PENDING_FRAMES)
 }
 
+// The JSON-RPC 2.0 error codes the guard answers with.
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
 const METHOD_NOT_FOUND: i64 = -32601;

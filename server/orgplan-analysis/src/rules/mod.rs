@@ -42,8 +42,9 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod policy;
 
-/// The article every principle comes from.
+/// The title of the article every principle comes from.
 pub const SOURCE_TITLE: &str = "Single-Threaded Leaders at Amazon";
+/// The address of that article.
 pub const SOURCE_URL: &str = "https://pedrodelgallego.github.io/blog/amazon/single-threaded-model/";
 
 // The questions the article asks of a single-threaded organisation, in our
