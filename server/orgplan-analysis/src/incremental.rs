@@ -609,7 +609,7 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         shift,
         reparsed,
     } = input;
-    let Some(doc) = docs.iter().find(|(f, _, _)| *f == file).map(|(_, d, _)| *d) else {
+    let Some(&(_, doc, text)) = docs.iter().find(|(f, _, _)| *f == file) else {
         return false;
     };
     let Some(new_blocks) = doc
@@ -618,19 +618,62 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     else {
         return false;
     };
-    let Some(block_parts) = parts.blocks.get_mut(&file) else {
-        return false;
-    };
-    if block_parts.len() < reparsed.blocks + reparsed.old_blocks {
+    let old_blocks = reparsed.blocks + reparsed.old_blocks;
+    if parts.blocks.get(&file).is_none_or(|b| b.len() < old_blocks) {
         return false;
     }
 
-    // 1. The entities of the re-parsed blocks, before and after.
+    // 1. The entities of the re-parsed blocks, put in the model.
     let mut fresh = Model::default();
     for b in new_blocks {
         fresh.add_block(file, b, &doc.errors);
     }
-    let (from, to) = (reparsed.old.start(), reparsed.old.end());
+    let (mut marks, same_graph) = put_in(
+        model,
+        &mut parts.entity,
+        fresh,
+        file,
+        reparsed.old,
+        &shift,
+        memo,
+    );
+
+    // 2. What may read what changed, and what the edit made stale.
+    for _ in 0..rules::ENTITY_REACH {
+        widen(model, &mut marks);
+    }
+    mark_stale(&mut parts.entity, &mut marks, &shift, file, text.len());
+    let ctx = Ctx {
+        model,
+        config,
+        docs,
+        config_errors,
+        memo,
+    };
+    for &e in &marks.list {
+        let (k, i) = e.slot();
+        parts.entity[k][i] = entity_findings(&ctx, e);
+    }
+
+    // 3. The block rules for the re-parsed blocks, the global rules.
+    recheck_blocks(&ctx, parts, file, new_blocks, &reparsed, &shift, same_graph);
+    true
+}
+
+/// Puts the entities of the re-parsed blocks (`fresh`) in the place of
+/// those declared in `old` of `file`: in place when as many of each kind
+/// came back, else spliced in. Returns the entities to recheck, and
+/// whether the dependency graph is as it was.
+fn put_in(
+    model: &mut Model,
+    entity_parts: &mut [Vec<Vec<Arc<Finding>>>; 3],
+    fresh: Model,
+    file: FileId,
+    old: crate::text::TextRange,
+    shift: &Shift,
+    memo: Option<&crate::suggest::Memo>,
+) -> (Marks, bool) {
+    let (from, to) = (old.start(), old.end());
     let spans = [
         span(
             |i| &model.leaders[i].decl,
@@ -653,30 +696,31 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         fresh.initiatives.len(),
         fresh.teams.len(),
     ];
-    // 2. Put them in the model.
-    let (mut marks, same_graph) = if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
-        same_shape(model, fresh, &spans, &shift, memo)
+    if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
+        same_shape(model, fresh, &spans, shift, memo)
     } else {
-        let marks = resize(model, &mut parts.entity, fresh, &spans, &shift, memo);
+        let marks = resize(model, entity_parts, fresh, &spans, shift, memo);
         (marks, false)
-    };
-
-    // 3. What may read what changed.
-    for _ in 0..rules::ENTITY_REACH {
-        widen(model, &mut marks);
     }
-    // A place the edit touched is stale; so is the end of the file when the
-    // edit is near it (a fix that appends there looks at how the text ends).
-    let text_len = docs
-        .iter()
-        .find(|(f, _, _)| *f == file)
-        .map_or(0, |(_, _, t)| t.len());
+}
+
+/// Marks the entities whose findings name a place the edit touched; a
+/// place at the end of the file is stale too when the edit is near it (a
+/// fix that appends there looks at how the text ends). The findings of
+/// the others are shifted.
+fn mark_stale(
+    entity_parts: &mut [Vec<Vec<Arc<Finding>>>; 3],
+    marks: &mut Marks,
+    shift: &Shift,
+    file: FileId,
+    text_len: usize,
+) {
     let old_len = (text_len as isize - shift.delta) as usize;
     let near_end = shift.old_end + 2 >= old_len;
     let stale = |l: &crate::text::Loc| {
         shift.touches(l) || (near_end && l.file == file && l.range.start() >= old_len)
     };
-    for (k, list) in parts.entity.iter_mut().enumerate() {
+    for (k, list) in entity_parts.iter_mut().enumerate() {
         for (i, found) in list.iter_mut().enumerate() {
             if marks.get(k, i) {
                 continue;
@@ -684,44 +728,46 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
             if found.iter().any(|f| f.locs().any(stale)) {
                 marks.set(entity(k, i));
             } else {
-                found.shift(&shift);
+                found.shift(shift);
             }
         }
     }
-    let ctx = Ctx {
-        model,
-        config,
-        docs,
-        config_errors,
-        memo,
-    };
-    for &e in &marks.list {
-        let (k, i) = e.slot();
-        parts.entity[k][i] = entity_findings(&ctx, e);
-    }
+}
 
-    // 4. The block rules for the re-parsed blocks, the global rules.
+/// The block rules for the re-parsed blocks (the findings of the blocks
+/// after them shifted), the global rules, and the dependency-graph rules
+/// unless the graph is as it was and the edit touched none of their places.
+fn recheck_blocks(
+    ctx: &Ctx,
+    parts: &mut Parts,
+    file: FileId,
+    new_blocks: &[crate::syntax::Block],
+    reparsed: &Reparsed,
+    shift: &Shift,
+    same_graph: bool,
+) {
     let recomputed: Vec<Vec<Arc<Finding>>> = new_blocks
         .iter()
-        .map(|b| block_findings(&ctx, file, b))
+        .map(|b| block_findings(ctx, file, b))
         .collect();
-    block_parts.splice(
-        reparsed.blocks..reparsed.blocks + reparsed.old_blocks,
-        recomputed,
-    );
-    for found in &mut block_parts[reparsed.blocks + reparsed.new_blocks..] {
-        found.shift(&shift);
+    if let Some(block_parts) = parts.blocks.get_mut(&file) {
+        block_parts.splice(
+            reparsed.blocks..reparsed.blocks + reparsed.old_blocks,
+            recomputed,
+        );
+        for found in &mut block_parts[reparsed.blocks + reparsed.new_blocks..] {
+            found.shift(shift);
+        }
     }
-    parts.global = global_findings(&ctx);
+    parts.global = global_findings(ctx);
     if same_graph
         && !parts
             .graph
             .iter()
             .any(|f| f.locs().any(|l| shift.touches(l)))
     {
-        parts.graph.shift(&shift);
+        parts.graph.shift(shift);
     } else {
-        parts.graph = graph_findings(&ctx);
+        parts.graph = graph_findings(ctx);
     }
-    true
 }

@@ -115,6 +115,26 @@ pub fn read_text(path: &Path, display: &str) -> Result<String, Failure> {
     })
 }
 
+/// The configuration named on the command line (`--config`), and how to
+/// name it in output: it must be a file.
+pub fn named_config(path: Option<&Path>) -> Result<Option<(PathBuf, String)>, Failure> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    if !path.is_file() {
+        return Err(Failure::new(format!(
+            "cannot read configuration `{}`: {}",
+            display(path),
+            if path.exists() {
+                "not a file"
+            } else {
+                "No such file or directory"
+            }
+        )));
+    }
+    Ok(Some((path.to_path_buf(), display(path))))
+}
+
 /// The nearest `orgplan.toml`: in each given folder (a file's folder) and
 /// its ancestors, up to the root of the repository it is in (a folder with
 /// `.git`) or the filesystem root; the first found. Returns its path and

@@ -27,23 +27,7 @@ pub fn load(
         let text = files::read_text(&input.path, &input.display)?;
         ws.set_file(&input.display, text);
     }
-    let config = match config {
-        Some(p) => {
-            if !p.is_file() {
-                return Err(Failure::new(format!(
-                    "cannot read configuration `{}`: {}",
-                    files::display(p),
-                    if p.exists() {
-                        "not a file"
-                    } else {
-                        "No such file or directory"
-                    }
-                )));
-            }
-            Some((p.to_path_buf(), files::display(p)))
-        }
-        None => files::find_config(paths),
-    };
+    let config = files::named_config(config)?.or_else(|| files::find_config(paths));
     if let Some((path, shown)) = config {
         let text = files::read_text(&path, &shown)?;
         ws.set_config_file(Some((&shown, text)));

@@ -279,9 +279,6 @@ impl<'a> Facts<'a> {
 
     /// The answer and why of a question no finding fails.
     fn pass(&self, question: &str) -> (Answer, String) {
-        let i = &self.m.initiatives[self.init];
-        let n =
-            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         let leader = match self.leader {
             Some((name, Some(_), _)) => Ok(format!("`{name}`")),
             Some((name, None, _)) => Err(format!("not checked: `{name}` is not declared")),
@@ -291,11 +288,11 @@ impl<'a> Facts<'a> {
             Ok(_) => (Answer::Pass, rest),
             Err(why) => (Answer::Unchecked, why.clone()),
         };
+        let led_by = leader.clone().unwrap_or_default();
         match question {
-            q if q == rules::Q_FOCUSED_LEADER => {
-                on_leader(format!("led by {}", leader.clone().unwrap_or_default()))
-            }
+            q if q == rules::Q_FOCUSED_LEADER => on_leader(format!("led by {led_by}")),
             q if q == rules::Q_EMPOWERED => {
+                let i = &self.m.initiatives[self.init];
                 let model = match &i.model {
                     Some(x) => format!(
                         ", model: {}",
@@ -306,64 +303,62 @@ impl<'a> Facts<'a> {
                     ),
                     None => String::new(),
                 };
-                on_leader(format!(
-                    "led by {}{model}",
-                    leader.clone().unwrap_or_default()
-                ))
+                on_leader(format!("led by {led_by}{model}"))
             }
-            q if q == rules::Q_CAPABLE => (
-                Answer::Pass,
-                match (&self.leader, i.metrics.len()) {
-                    (Some((_, Some(l), _)), k) => format!(
-                        "`{}` at {}%, {}",
-                        self.m.leaders[*l].decl.id,
-                        self.m.leaders[*l].allocation_percent(),
-                        n(k, "metric", "metrics")
-                    ),
-                    (_, k) => n(k, "metric", "metrics"),
-                },
-            ),
-            q if q == rules::Q_DEPENDENCIES_OPENLY || q == rules::Q_UNTANGLE_PLAN => (
-                Answer::Pass,
+            q if q == rules::Q_DECISIONS => on_leader(format!("decisions rest with {led_by}")),
+            q => (Answer::Pass, self.found(q)),
+        }
+    }
+
+    /// What was found for a question that does not hang on the leader and
+    /// that no finding fails.
+    fn found(&self, question: &str) -> String {
+        let i = &self.m.initiatives[self.init];
+        match question {
+            q if q == rules::Q_CAPABLE => match (&self.leader, i.metrics.len()) {
+                (Some((_, Some(l), _)), k) => format!(
+                    "`{}` at {}%, {}",
+                    self.m.leaders[*l].decl.id,
+                    self.m.leaders[*l].allocation_percent(),
+                    count(k, "metric", "metrics")
+                ),
+                (_, k) => count(k, "metric", "metrics"),
+            },
+            q if q == rules::Q_DEPENDENCIES_OPENLY || q == rules::Q_UNTANGLE_PLAN => {
                 if self.deps == 0 {
                     "its teams declare no dependencies".to_string()
                 } else {
-                    format!(
-                        "{} of its teams",
-                        n(self.deps, "dependency", "dependencies")
-                    )
-                },
-            ),
-            q if q == rules::Q_BOUNDED_CONTEXT => (
-                Answer::Pass,
-                match &i.scope {
-                    Some(s) => format!("scope: “{}”", clip(&s.value, 60)),
-                    None => "no `scope:` is written".to_string(),
-                },
-            ),
-            q if q == rules::Q_SHIP_ALONE => (
-                Answer::Pass,
+                    let deps = count(self.deps, "dependency", "dependencies");
+                    format!("{deps} of its teams")
+                }
+            }
+            q if q == rules::Q_BOUNDED_CONTEXT => match &i.scope {
+                Some(s) => format!("scope: “{}”", clip(&s.value, 60)),
+                None => "no `scope:` is written".to_string(),
+            },
+            q if q == rules::Q_SHIP_ALONE => {
                 if self.teams.is_empty() {
                     "it lists no teams".to_string()
                 } else {
-                    n(self.teams.len(), "team", "teams")
-                },
-            ),
-            q if q == rules::Q_REVIEW_PROCESS => (
-                Answer::Pass,
-                match i.approvals.as_slice() {
-                    [] => "no sign-off is written".to_string(),
-                    [a] => format!("signed off by `{}`", a.name),
-                    more => format!("signed off by {}", n(more.len(), "approver", "approvers")),
-                },
-            ),
-            q if q == rules::Q_DECISIONS => on_leader(format!(
-                "decisions rest with {}",
-                leader.clone().unwrap_or_default()
-            )),
-            _ => (Answer::Pass, String::new()),
+                    count(self.teams.len(), "team", "teams")
+                }
+            }
+            q if q == rules::Q_REVIEW_PROCESS => match i.approvals.as_slice() {
+                [] => "no sign-off is written".to_string(),
+                [a] => format!("signed off by `{}`", a.name),
+                more => format!(
+                    "signed off by {}",
+                    count(more.len(), "approver", "approvers")
+                ),
+            },
+            _ => String::new(),
         }
     }
+}
+
+/// `k` and the noun, in the singular for one.
+fn count(k: usize, one: &str, many: &str) -> String {
+    format!("{k} {}", if k == 1 { one } else { many })
 }
 
 /// `(passed, answered)`: questions not checked count in neither.

@@ -288,45 +288,19 @@ pub fn completions(
     let items = &mut out.items;
     let typed = &text[start..];
     let innermost = blocks.last();
-    let current = |kind: BlockKind| -> Option<EntityId> {
-        blocks
-            .iter()
-            .rev()
-            .find(|(k, _, _)| *k == Some(kind))
-            .and_then(|(_, name, b)| {
-                let b = (*b)?;
-                let n = b.name.as_ref()?;
-                decl_at(analysis, file, name.as_deref()?, n.range)
-            })
-    };
+    let current = |kind: BlockKind| entity_in(analysis, file, &blocks, kind);
     match context(text, start) {
         Context::Value { key, written } => {
             let kind = innermost.and_then(|(k, _, _)| *k);
-            let spec: Option<&PropertySpec> = match kind {
-                Some(k) => k.spec().property(&key),
-                None => BlockKind::ALL.iter().find_map(|k| k.spec().property(&key)),
+            let Some(spec) = property_spec(kind, &key) else {
+                return out;
             };
-            let Some(spec) = spec else { return out };
             value_items(
-                ws, analysis, spec, kind, &current, &written, range, pad, typed, &mut out,
+                ws, analysis, spec, &current, &written, range, pad, typed, &mut out,
             );
         }
         Context::DependsOn => {
-            let me = current(BlockKind::Team);
-            let have: Vec<&str> = match me {
-                Some(EntityId::Team(t)) => m.teams[t]
-                    .dependencies
-                    .iter()
-                    .map(|d| d.target.name.as_str())
-                    .collect(),
-                _ => Vec::new(),
-            };
-            let cands = (0..m.teams.len())
-                .filter(|&i| {
-                    Some(EntityId::Team(i)) != me && !have.contains(&m.teams[i].decl.id.as_str())
-                })
-                .map(|i| ("0", EntityId::Team(i)))
-                .collect();
+            let cands = dependency_candidates(m, current(BlockKind::Team));
             entity_items(m, cands, typed, range, pad, &mut out);
         }
         Context::Statement => match innermost {
@@ -336,31 +310,7 @@ pub fn completions(
                 }
             }
             Some((Some(kind), _, block)) => {
-                let present: Vec<&str> = block.map_or(Vec::new(), |b| {
-                    b.properties.iter().map(|p| p.key.text.as_str()).collect()
-                });
-                for (i, p) in kind.spec().properties.iter().enumerate() {
-                    if present.contains(&p.name) {
-                        continue;
-                    }
-                    items.push(CompletionItem {
-                        label: p.name.to_string(),
-                        kind: ItemKind::Property,
-                        detail: Some(p.ty.describe().to_string()),
-                        documentation: Some(p.doc.to_string()),
-                        sort_text: format!("0{i:02}"),
-                        insert: format!("{}: ", p.name),
-                        snippet: false,
-                        // The values come next: the editor lists them.
-                        retrigger: has_value_items(p.ty),
-                        range,
-                    });
-                }
-                for child in kind.spec().children {
-                    let mut item = block_snippet(m, *child, range, current(BlockKind::Team));
-                    item.sort_text = format!("1{}", child.keyword());
-                    items.push(item);
-                }
+                statement_items(m, *kind, *block, current(BlockKind::Team), range, items);
             }
             Some((None, _, _)) => {}
         },
@@ -369,6 +319,82 @@ pub fn completions(
     out.items
         .sort_by(|a, b| (&a.sort_text, &a.label).cmp(&(&b.sort_text, &b.label)));
     out
+}
+
+/// The innermost of the `blocks` around the cursor that is of `kind`, as
+/// the entity it declares.
+fn entity_in(
+    analysis: &Analysis,
+    file: FileId,
+    blocks: &[(Option<BlockKind>, Option<String>, Option<&Block>)],
+    kind: BlockKind,
+) -> Option<EntityId> {
+    let (_, name, b) = blocks.iter().rev().find(|(k, _, _)| *k == Some(kind))?;
+    let n = (*b)?.name.as_ref()?;
+    decl_at(analysis, file, name.as_deref()?, n.range)
+}
+
+/// The property `key` of a block of `kind`; in a block of no known kind,
+/// of the first kind that has it.
+fn property_spec(kind: Option<BlockKind>, key: &str) -> Option<&'static PropertySpec> {
+    match kind {
+        Some(k) => k.spec().property(key),
+        None => BlockKind::ALL.iter().find_map(|k| k.spec().property(key)),
+    }
+}
+
+/// The teams a `depends_on` may name: not the team itself, nor one it
+/// depends on already.
+fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Vec<(&'static str, EntityId)> {
+    let have: Vec<&str> = match me {
+        Some(EntityId::Team(t)) => m.teams[t]
+            .dependencies
+            .iter()
+            .map(|d| d.target.name.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
+    (0..m.teams.len())
+        .filter(|&i| Some(EntityId::Team(i)) != me && !have.contains(&m.teams[i].decl.id.as_str()))
+        .map(|i| ("0", EntityId::Team(i)))
+        .collect()
+}
+
+/// What may start a line in a block of `kind`: the keys it does not set
+/// yet, then the blocks it may hold.
+fn statement_items(
+    m: &Model,
+    kind: BlockKind,
+    block: Option<&Block>,
+    team: Option<EntityId>,
+    range: TextRange,
+    items: &mut Vec<CompletionItem>,
+) {
+    let present: Vec<&str> = block.map_or(Vec::new(), |b| {
+        b.properties.iter().map(|p| p.key.text.as_str()).collect()
+    });
+    for (i, p) in kind.spec().properties.iter().enumerate() {
+        if present.contains(&p.name) {
+            continue;
+        }
+        items.push(CompletionItem {
+            label: p.name.to_string(),
+            kind: ItemKind::Property,
+            detail: Some(p.ty.describe().to_string()),
+            documentation: Some(p.doc.to_string()),
+            sort_text: format!("0{i:02}"),
+            insert: format!("{}: ", p.name),
+            snippet: false,
+            // The values come next: the editor lists them.
+            retrigger: has_value_items(p.ty),
+            range,
+        });
+    }
+    for child in kind.spec().children {
+        let mut item = block_snippet(m, *child, range, team);
+        item.sort_text = format!("1{}", child.keyword());
+        items.push(item);
+    }
 }
 
 /// The most leaders or teams one completion lists. A plan has thousands;
@@ -491,7 +517,6 @@ fn value_items(
     ws: &Workspace,
     analysis: &Analysis,
     spec: &PropertySpec,
-    kind: Option<BlockKind>,
     current: &dyn Fn(BlockKind) -> Option<EntityId>,
     written: &[String],
     range: TextRange,
@@ -499,64 +524,86 @@ fn value_items(
     typed: &str,
     out: &mut Completions,
 ) {
-    let items = &mut out.items;
     let m = &analysis.model;
     let fresh = |id: &str| !written.iter().any(|w| w == id);
-    if let Some(rk) = ref_kind(spec.ty) {
-        let mut cands = Vec::new();
-        let me_init = current(BlockKind::Initiative);
-        let me_team = current(BlockKind::Team);
-        let me_leader = current(BlockKind::Leader);
-        if matches!(rk, RefKind::Leader | RefKind::LeaderOrTeam) {
-            for (l, leader) in m.leaders.iter().enumerate() {
-                if !fresh(&leader.decl.id) || me_leader == Some(EntityId::Leader(l)) {
-                    continue;
-                }
-                let busy = m.led_by[l]
-                    .iter()
-                    .any(|&i| Some(EntityId::Initiative(i)) != me_init);
-                let sort = match (spec.name, kind) {
-                    ("leader", _) => {
-                        if busy || leader.is_part_time() {
-                            "1"
-                        } else {
-                            "0"
-                        }
-                    }
-                    ("owner", _) => {
-                        let reports = me_team.is_some_and(|t| m.reports[l].contains(&t));
-                        if reports {
-                            "1"
-                        } else {
-                            "3"
-                        }
-                    }
-                    _ => "1",
-                };
-                cands.push((sort, EntityId::Leader(l)));
-            }
-        }
-        if matches!(rk, RefKind::Team | RefKind::LeaderOrTeam) {
-            for (t, team) in m.teams.iter().enumerate() {
-                if !fresh(&team.decl.id) {
-                    continue;
-                }
-                let elsewhere = m.team_initiatives[t]
-                    .iter()
-                    .any(|&i| Some(EntityId::Initiative(i)) != me_init);
-                let sort = match spec.name {
-                    "teams" if team.functional => "2",
-                    "teams" if elsewhere => "1",
-                    "teams" => "0",
-                    "owner" if me_team == Some(EntityId::Team(t)) => "0",
-                    _ => "2",
-                };
-                cands.push((sort, EntityId::Team(t)));
-            }
-        }
-        entity_items(m, cands, typed, range, pad, out);
+    let Some(rk) = ref_kind(spec.ty) else {
+        literal_items(ws, spec.ty, range, pad, &fresh, &mut out.items);
         return;
+    };
+    let me = Here {
+        initiative: current(BlockKind::Initiative),
+        team: current(BlockKind::Team),
+        leader: current(BlockKind::Leader),
+    };
+    let cands = reference_candidates(m, rk, spec.name, &me, &fresh);
+    entity_items(m, cands, typed, range, pad, out);
+}
+
+/// The entities the cursor is in.
+struct Here {
+    initiative: Option<EntityId>,
+    team: Option<EntityId>,
+    leader: Option<EntityId>,
+}
+
+/// What a reference of kind `rk` in `key` may name, with how each sorts:
+/// a leader free to lead first, one who manages the team first as an
+/// owner; a team on no other initiative first, functional teams last.
+fn reference_candidates(
+    m: &Model,
+    rk: RefKind,
+    key: &str,
+    me: &Here,
+    fresh: &dyn Fn(&str) -> bool,
+) -> Vec<(&'static str, EntityId)> {
+    let mut cands = Vec::new();
+    let leaders = matches!(rk, RefKind::Leader | RefKind::LeaderOrTeam);
+    for (l, leader) in m.leaders.iter().enumerate().filter(|_| leaders) {
+        if !fresh(&leader.decl.id) || me.leader == Some(EntityId::Leader(l)) {
+            continue;
+        }
+        let busy = m.led_by[l]
+            .iter()
+            .any(|&i| Some(EntityId::Initiative(i)) != me.initiative);
+        let sort = match key {
+            "leader" if busy || leader.is_part_time() => "1",
+            "leader" => "0",
+            "owner" if me.team.is_some_and(|t| m.reports[l].contains(&t)) => "1",
+            "owner" => "3",
+            _ => "1",
+        };
+        cands.push((sort, EntityId::Leader(l)));
     }
+    let teams = matches!(rk, RefKind::Team | RefKind::LeaderOrTeam);
+    for (t, team) in m.teams.iter().enumerate().filter(|_| teams) {
+        if !fresh(&team.decl.id) {
+            continue;
+        }
+        let elsewhere = m.team_initiatives[t]
+            .iter()
+            .any(|&i| Some(EntityId::Initiative(i)) != me.initiative);
+        let sort = match key {
+            "teams" if team.functional => "2",
+            "teams" if elsewhere => "1",
+            "teams" => "0",
+            "owner" if me.team == Some(EntityId::Team(t)) => "0",
+            _ => "2",
+        };
+        cands.push((sort, EntityId::Team(t)));
+    }
+    cands
+}
+
+/// The values of a type that are no reference: an enumeration's, `true`
+/// and `false`, roles (the required ones first).
+fn literal_items(
+    ws: &Workspace,
+    ty: ValueType,
+    range: TextRange,
+    pad: &str,
+    fresh: &dyn Fn(&str) -> bool,
+    items: &mut Vec<CompletionItem>,
+) {
     let simple = |label: &str, doc: Option<&str>, kind: ItemKind, sort: String| CompletionItem {
         label: label.to_string(),
         kind,
@@ -568,7 +615,7 @@ fn value_items(
         retrigger: false,
         range,
     };
-    match spec.ty {
+    match ty {
         ValueType::Enum(values) => {
             for (i, v) in values.iter().enumerate() {
                 items.push(simple(

@@ -198,124 +198,137 @@ pub fn entity_card(ws: &Workspace, analysis: &Analysis, e: EntityId) -> String {
     let m = &analysis.model;
     let mut s = format!("**{}** {}\n\n", e.kind().keyword(), title_of(m, e));
     match e {
-        EntityId::Leader(l) => {
-            let leader = &m.leaders[l];
-            if let Some(t) = &leader.job_title {
-                let _ = writeln!(s, "- Title: {t}");
-            }
-            let pct = leader.allocation_percent();
-            let _ = writeln!(
-                s,
-                "- Allocation: {pct}%{}",
-                if leader.is_part_time() {
-                    " (part-time)"
-                } else {
-                    ""
-                }
-            );
-            if !leader.duties.is_empty() {
-                let d: Vec<&str> = leader.duties.iter().map(|d| d.value.as_str()).collect();
-                let _ = writeln!(s, "- Other duties: {}", d.join("; "));
-            }
-            let _ = writeln!(
-                s,
-                "- Leads: {}",
-                ids(m, m.led_by[l].iter().map(|&i| EntityId::Initiative(i)))
-            );
-            if let Some(r) = &leader.reports_to {
-                let _ = writeln!(s, "- Reports to: {}", code(&r.name));
-            }
-            let _ = writeln!(
-                s,
-                "- Reporting to them: {}",
-                ids(m, m.reports[l].iter().copied())
-            );
-        }
-        EntityId::Team(t) => {
-            let team = &m.teams[t];
-            let config = ws.config();
-            if team.functional {
-                let _ = writeln!(
-                    s,
-                    "- Functional team: the single-threaded rules do not apply"
-                );
-            }
-            let roles: Vec<&str> = team.roles.iter().map(|r| r.value.as_str()).collect();
-            let _ = writeln!(
-                s,
-                "- Roles: {}",
-                if roles.is_empty() {
-                    "—".to_string()
-                } else {
-                    roles.join(", ")
-                }
-            );
-            if !team.functional {
-                let missing: Vec<&str> = config
-                    .required_roles
-                    .iter()
-                    .filter(|r| !roles.contains(&r.as_str()))
-                    .map(String::as_str)
-                    .collect();
-                if !missing.is_empty() {
-                    let _ = writeln!(s, "- Missing roles: {}", missing.join(", "));
-                }
-            }
-            let inits: Vec<EntityId> = m.team_initiatives[t]
-                .iter()
-                .map(|&i| EntityId::Initiative(i))
-                .collect();
-            let _ = writeln!(
-                s,
-                "- Initiative{}: {}",
-                if inits.len() > 1 { "s" } else { "" },
-                ids(m, inits)
-            );
-            if let Some(r) = &team.reports_to {
-                let _ = writeln!(s, "- Reports to: {}", code(&r.name));
-            }
-            let _ = writeln!(
-                s,
-                "- Depends on: {}",
-                names(m, team.dependencies.iter().map(|d| d.target.name.as_str()))
-            );
-            let _ = writeln!(
-                s,
-                "- Depended on by: {}",
-                ids(m, m.dependents[t].iter().map(|&x| EntityId::Team(x)))
-            );
-        }
-        EntityId::Initiative(i) => {
-            let init = &m.initiatives[i];
-            let checks = checklist::checklist(ws, analysis, i);
-            let (ok, total) = checklist::score(&checks);
-            let _ = writeln!(s, "Single-threaded checklist: **{ok}/{total}**\n");
-            for c in &checks {
-                let _ = writeln!(s, "- {} {} — {}", c.answer.mark(), c.label, c.why);
-            }
-            s.push('\n');
-            let leader = init
-                .leader
-                .as_ref()
-                .map_or("—".to_string(), |r| code(&r.name));
-            let _ = writeln!(s, "- Leader: {leader}");
-            let model = match init.model.as_ref().map(|m| m.value) {
-                Some(OrgModel::Ownership) => "ownership (STO)",
-                Some(OrgModel::Leadership) => "leadership (STL)",
-                None => "—",
-            };
-            let _ = writeln!(s, "- Model: {model}");
-            if init.critical {
-                let _ = writeln!(s, "- Critical");
-            }
-            let _ = writeln!(
-                s,
-                "- Teams: {}",
-                names(m, init.teams.iter().map(|r| r.name.as_str()))
-            );
-        }
+        EntityId::Leader(l) => leader_card(&mut s, m, l),
+        EntityId::Team(t) => team_card(&mut s, ws, m, t),
+        EntityId::Initiative(i) => initiative_card(&mut s, ws, analysis, i),
     }
     s.trim_end().to_string()
+}
+
+/// What a leader's card lists: title, allocation, duties, what they lead,
+/// whom they report to and who reports to them.
+fn leader_card(s: &mut String, m: &Model, l: usize) {
+    let leader = &m.leaders[l];
+    if let Some(t) = &leader.job_title {
+        let _ = writeln!(s, "- Title: {t}");
+    }
+    let pct = leader.allocation_percent();
+    let _ = writeln!(
+        s,
+        "- Allocation: {pct}%{}",
+        if leader.is_part_time() {
+            " (part-time)"
+        } else {
+            ""
+        }
+    );
+    if !leader.duties.is_empty() {
+        let d: Vec<&str> = leader.duties.iter().map(|d| d.value.as_str()).collect();
+        let _ = writeln!(s, "- Other duties: {}", d.join("; "));
+    }
+    let _ = writeln!(
+        s,
+        "- Leads: {}",
+        ids(m, m.led_by[l].iter().map(|&i| EntityId::Initiative(i)))
+    );
+    if let Some(r) = &leader.reports_to {
+        let _ = writeln!(s, "- Reports to: {}", code(&r.name));
+    }
+    let _ = writeln!(
+        s,
+        "- Reporting to them: {}",
+        ids(m, m.reports[l].iter().copied())
+    );
+}
+
+/// What a team's card lists: roles (and those missing), initiatives,
+/// manager, dependencies both ways.
+fn team_card(s: &mut String, ws: &Workspace, m: &Model, t: usize) {
+    let team = &m.teams[t];
+    let config = ws.config();
+    if team.functional {
+        let _ = writeln!(
+            s,
+            "- Functional team: the single-threaded rules do not apply"
+        );
+    }
+    let roles: Vec<&str> = team.roles.iter().map(|r| r.value.as_str()).collect();
+    let _ = writeln!(
+        s,
+        "- Roles: {}",
+        if roles.is_empty() {
+            "—".to_string()
+        } else {
+            roles.join(", ")
+        }
+    );
+    if !team.functional {
+        let missing: Vec<&str> = config
+            .required_roles
+            .iter()
+            .filter(|r| !roles.contains(&r.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            let _ = writeln!(s, "- Missing roles: {}", missing.join(", "));
+        }
+    }
+    let inits: Vec<EntityId> = m.team_initiatives[t]
+        .iter()
+        .map(|&i| EntityId::Initiative(i))
+        .collect();
+    let _ = writeln!(
+        s,
+        "- Initiative{}: {}",
+        if inits.len() > 1 { "s" } else { "" },
+        ids(m, inits)
+    );
+    if let Some(r) = &team.reports_to {
+        let _ = writeln!(s, "- Reports to: {}", code(&r.name));
+    }
+    let _ = writeln!(
+        s,
+        "- Depends on: {}",
+        names(m, team.dependencies.iter().map(|d| d.target.name.as_str()))
+    );
+    let _ = writeln!(
+        s,
+        "- Depended on by: {}",
+        ids(m, m.dependents[t].iter().map(|&x| EntityId::Team(x)))
+    );
+}
+
+/// What an initiative's card lists: its checklist, leader, model, whether
+/// it is critical, and its teams.
+fn initiative_card(s: &mut String, ws: &Workspace, analysis: &Analysis, i: usize) {
+    let m = &analysis.model;
+    let init = &m.initiatives[i];
+    let checks = checklist::checklist(ws, analysis, i);
+    let (ok, total) = checklist::score(&checks);
+    let _ = writeln!(s, "Single-threaded checklist: **{ok}/{total}**\n");
+    for c in &checks {
+        let _ = writeln!(s, "- {} {} — {}", c.answer.mark(), c.label, c.why);
+    }
+    s.push('\n');
+    let leader = init
+        .leader
+        .as_ref()
+        .map_or("—".to_string(), |r| code(&r.name));
+    let _ = writeln!(s, "- Leader: {leader}");
+    let model = match init.model.as_ref().map(|m| m.value) {
+        Some(OrgModel::Ownership) => "ownership (STO)",
+        Some(OrgModel::Leadership) => "leadership (STL)",
+        None => "—",
+    };
+    let _ = writeln!(s, "- Model: {model}");
+    if init.critical {
+        let _ = writeln!(s, "- Critical");
+    }
+    let _ = writeln!(
+        s,
+        "- Teams: {}",
+        names(m, init.teams.iter().map(|r| r.name.as_str()))
+    );
 }
 
 #[cfg(test)]

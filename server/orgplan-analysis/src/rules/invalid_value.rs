@@ -57,68 +57,63 @@ fn check_property(file: FileId, p: &Property, ty: ValueType, out: &mut Vec<Findi
         ));
     }
     for v in &p.values {
-        if ty.accepts(&v.kind) {
-            continue;
+        if !ty.accepts(&v.kind) {
+            out.push(wrong_value(Loc::new(file, v.range), key, ty, &v.kind));
         }
-        let loc = Loc::new(file, v.range);
-        let bad = |msg: String| Finding::new(&RULE, loc, msg);
-        match (ty, &v.kind) {
-            (ValueType::Percent, ValueKind::Percent(x)) => {
-                out.push(bad(format!(
-                    "`{key}` must be between 0% and 100%, not {x}%"
-                )));
+    }
+}
+
+/// The finding for a value of the wrong kind (at `loc`) of the property
+/// `key`, which takes `ty`; with a fix where one is clear.
+fn wrong_value(loc: Loc, key: &str, ty: ValueType, kind: &ValueKind) -> Finding {
+    let bad = |msg: String| Finding::new(&RULE, loc, msg);
+    match (ty, kind) {
+        (ValueType::Percent, ValueKind::Percent(x)) => {
+            bad(format!("`{key}` must be between 0% and 100%, not {x}%"))
+        }
+        (ValueType::Count, ValueKind::Number(x)) => bad(format!(
+            "`{key}` must be a whole number, zero or more, not {x}"
+        )),
+        (ValueType::Enum(values), ValueKind::Ident(name)) => {
+            let shown = crate::text::shorten(name, crate::text::SHOWN);
+            let names: Vec<String> = values.iter().map(|e| format!("`{}`", e.name)).collect();
+            let mut f = bad(format!(
+                "`{shown}` is not a valid `{key}`: use {}",
+                names.join(" or ")
+            ));
+            if let Some(s) = crate::suggest::best(name, values.iter().map(|e| e.name)) {
+                f.message = format!("`{shown}` is not a valid `{key}` — did you mean `{s}`?");
+                f = f.fix(Fix::replace(loc, s));
             }
-            (ValueType::Count, ValueKind::Number(x)) => {
-                out.push(bad(format!(
-                    "`{key}` must be a whole number, zero or more, not {x}"
-                )));
-            }
-            (ValueType::Enum(values), ValueKind::Ident(name)) => {
-                let shown = crate::text::shorten(name, crate::text::SHOWN);
-                let names: Vec<String> = values.iter().map(|e| format!("`{}`", e.name)).collect();
-                let mut f = bad(format!(
-                    "`{shown}` is not a valid `{key}`: use {}",
-                    names.join(" or ")
-                ));
-                if let Some(s) = crate::suggest::best(name, values.iter().map(|e| e.name)) {
-                    f.message = format!("`{shown}` is not a valid `{key}` — did you mean `{s}`?");
-                    f = f.fix(Fix::replace(loc, s));
-                }
-                out.push(f);
-            }
-            (ValueType::Percent, ValueKind::Number(x)) => {
-                let pct = as_percent(*x);
-                let mut f = bad(format!("`{key}` is a percentage: write `{pct}`"));
-                f = f.fix(Fix {
-                    title: format!("Change to `{pct}`"),
-                    edits: vec![Edit { loc, new_text: pct }],
-                    preferred: true,
-                });
-                out.push(f);
-            }
-            (ty, kind) => {
-                let mut f = bad(format!(
-                    "`{key}` expects {}, not {}",
-                    ty.describe(),
-                    kind.describe()
-                ));
-                if let (
+            f
+        }
+        (ValueType::Percent, ValueKind::Number(x)) => {
+            let pct = as_percent(*x);
+            bad(format!("`{key}` is a percentage: write `{pct}`")).fix(Fix {
+                title: format!("Change to `{pct}`"),
+                edits: vec![Edit { loc, new_text: pct }],
+                preferred: true,
+            })
+        }
+        (ty, kind) => {
+            let f = bad(format!(
+                "`{key}` expects {}, not {}",
+                ty.describe(),
+                kind.describe()
+            ));
+            match (ty, kind) {
+                (
                     ValueType::Leader | ValueType::Teams | ValueType::Owner | ValueType::Approvers,
                     ValueKind::Str(s),
-                ) = (ty, kind)
-                {
-                    if is_ident(s) {
-                        f = f.fix(Fix {
-                            title: format!("Remove the quotes: `{s}`"),
-                            edits: vec![Edit {
-                                loc,
-                                new_text: s.to_string(),
-                            }],
-                            preferred: true,
-                        });
-                    }
-                }
-                out.push(f);
+                ) if is_ident(s) => f.fix(Fix {
+                    title: format!("Remove the quotes: `{s}`"),
+                    edits: vec![Edit {
+                        loc,
+                        new_text: s.to_string(),
+                    }],
+                    preferred: true,
+                }),
+                _ => f,
             }
         }
     }
