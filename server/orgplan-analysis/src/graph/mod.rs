@@ -20,6 +20,7 @@ use crate::model::{EntityId, Model};
 use crate::rules::{Finding, Severity};
 use crate::text::{FileId, Loc, TextRange};
 use crate::Analysis;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// How many findings a node or edge lists with their messages (all are
@@ -314,14 +315,19 @@ pub fn build(analysis: &Analysis, view: View) -> Graph {
     }
 }
 
-fn key_for(kind: &str, id: &str, seen: &mut HashMap<String, usize>) -> String {
-    let base = format!("{kind}:{id}");
-    let n = seen.entry(base.clone()).or_insert(0);
+/// A node's key: `kind:id`, and `#n` after it for the n-th node of that
+/// kind with that id (a duplicate declaration).
+fn key_for<'a>(
+    kind: &'static str,
+    id: &'a str,
+    seen: &mut FxHashMap<(&'static str, &'a str), u32>,
+) -> String {
+    let n = seen.entry((kind, id)).or_insert(0);
     *n += 1;
     if *n == 1 {
-        base
+        format!("{kind}:{id}")
     } else {
-        format!("{base}#{n}")
+        format!("{kind}:{id}#{n}")
     }
 }
 
@@ -333,8 +339,16 @@ fn whole(analysis: &Analysis) -> Graph {
         caption: "whole plan".into(),
         ..Graph::default()
     };
-    let mut seen = HashMap::new();
-    let mut node_of: HashMap<EntityId, usize> = HashMap::new();
+    let mut seen = FxHashMap::default();
+    // Nodes are made in the order of `m.entities()`: leaders, initiatives,
+    // teams; an entity's node is its place in that order.
+    let (leaders, initiatives) = (m.leaders.len(), m.initiatives.len());
+    let node_of = |e: EntityId| match e {
+        EntityId::Leader(l) => l,
+        EntityId::Initiative(i) => leaders + i,
+        EntityId::Team(t) => leaders + initiatives + t,
+    };
+    g.nodes.reserve(entity_count(analysis));
     for e in m.entities() {
         let decl = m.decl(e);
         let (kind, detail) = match e {
@@ -351,7 +365,7 @@ fn whole(analysis: &Analysis) -> Graph {
             EntityId::Initiative(_) => "initiative",
             EntityId::Team(_) => "team",
         };
-        node_of.insert(e, g.nodes.len());
+        debug_assert_eq!(node_of(e), g.nodes.len());
         g.nodes.push(Node {
             key: key_for(prefix, &decl.id, &mut seen),
             kind,
@@ -374,7 +388,7 @@ fn whole(analysis: &Analysis) -> Graph {
     let mut undeclared: BTreeMap<String, usize> = BTreeMap::new();
     let mut target = |g: &mut Graph, r: &crate::model::Reference| -> Option<usize> {
         if let Some(t) = r.target {
-            return node_of.get(&t).copied();
+            return Some(node_of(t));
         }
         if m.ids.contains_key(r.name.as_str()) {
             // Declared, but of another kind: the reference is wrong, not
@@ -410,7 +424,7 @@ fn whole(analysis: &Analysis) -> Graph {
         })
     };
     for e in m.entities() {
-        let me = node_of[&e];
+        let me = node_of(e);
         match e {
             EntityId::Leader(l) => {
                 if let Some(r) = &m.leaders[l].reports_to {
@@ -579,7 +593,7 @@ fn overview(m: &Model, whole: &Graph) -> Graph {
         ..Graph::default()
     };
     let mut group_of: Vec<Option<usize>> = vec![None; whole.nodes.len()];
-    let mut seen = HashMap::new();
+    let mut seen = FxHashMap::default();
     for (i, n) in whole.nodes.iter().enumerate() {
         if n.kind != NodeKind::Initiative {
             continue;
