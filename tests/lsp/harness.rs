@@ -50,6 +50,9 @@ pub fn file_uri(path: &Path) -> String {
 /// Options for the `initialize` request.
 pub struct Init {
     pub root: Option<PathBuf>,
+    /// The workspace folder's URI as the client spells it (default: the
+    /// file URI of `root`, as [`file_uri`] writes it).
+    pub root_uri: Option<String>,
     pub encodings: Vec<&'static str>,
     pub settings: Value,
     /// `initializationOptions`.
@@ -70,6 +73,7 @@ impl Default for Init {
     fn default() -> Self {
         Init {
             root: None,
+            root_uri: None,
             encodings: vec!["utf-16"],
             settings: Value::Null,
             init_options: Value::Null,
@@ -140,7 +144,10 @@ impl Client {
             sink.lock().unwrap().push_str(&s);
         });
         let stdin = child.stdin.take();
-        let root_uri = init.root.as_ref().map(|r| file_uri(r));
+        let root_uri = init
+            .root_uri
+            .clone()
+            .or_else(|| init.root.as_ref().map(|r| file_uri(r)));
         let mut c = Client {
             child,
             stdin,

@@ -209,6 +209,48 @@ fn a_file_outside_the_folders_is_analysed_alone_and_cleared_on_close() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// The URIs of files the server found itself start with the workspace
+/// folder's URI as the client sent it, whatever the canonical path: here
+/// the folder is named through a symbolic link and its URI spelt with
+/// lower-case escapes (as on Windows, where the client's
+/// `file:///c%3A/Users/...` is `C:\Users\...` to the system).
+#[test]
+#[cfg(unix)]
+fn files_found_in_a_folder_keep_the_clients_name_of_the_folder() {
+    let real = workspace(&[("plan.orgplan", PLAN), ("sub dir/people.orgplan", PEOPLE)]);
+    let names = tempfile::tempdir().unwrap();
+    let link = names.path().join("plans é");
+    std::os::unix::fs::symlink(real.path(), &link).unwrap();
+    let root_uri = crate::harness::file_uri(&link).replace("%C3%A9", "%c3%a9");
+    assert!(root_uri.ends_with("/plans%20%c3%a9"), "{root_uri}");
+    let mut c = Client::spawn(Init {
+        root: Some(link.clone()),
+        root_uri: Some(root_uri.clone()),
+        ..Init::default()
+    });
+    let people = format!("{root_uri}/sub%20dir/people.orgplan");
+    c.wait_diagnostics(&people, |d| {
+        !d["diagnostics"].as_array().unwrap().is_empty()
+    });
+    let plan = format!("{root_uri}/plan.orgplan");
+    c.open(&plan, PLAN);
+    let def = c
+        .request(
+            "textDocument/definition",
+            json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 11 } }),
+        )
+        .unwrap();
+    assert_eq!(def[0]["uri"], json!(people), "{def}");
+    let uris: Vec<String> = c
+        .notifications
+        .iter()
+        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .map(|n| n["params"]["uri"].as_str().unwrap().to_string())
+        .collect();
+    assert!(uris.iter().all(|u| u.starts_with(&root_uri)), "{uris:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 #[cfg(unix)]
 fn symlinks_out_of_the_folder_are_not_followed() {

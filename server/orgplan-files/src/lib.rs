@@ -28,13 +28,26 @@ pub const PLAN_EXTENSION: &str = "orgplan";
 /// Folders never searched for plans, even where no ignore file names them.
 pub const SKIPPED_DIRS: &[&str] = &["target", "node_modules"];
 
-/// `std::fs::canonicalize`, also where the system has none: WASI (the
-/// WebAssembly server and CLI) resolves no symbolic links for a program,
-/// so there the path is made absolute (against the current folder) and its
-/// `.` and `..` taken out, and it must exist. Preopened folders confine
-/// such a program anyway.
+/// `std::fs::canonicalize`, also where the system has none, and in the
+/// form people and editors write:
+///
+/// - Windows: its canonicalize answers verbatim paths (`\\?\C:\plans`,
+///   `\\?\UNC\server\share`), which no editor writes and which do not fit
+///   in a file URI; they are given back in their ordinary form (`C:\plans`,
+///   `\\server\share`) wherever that form names the same file
+///   ([`plain_windows_path`]). Every path the server or the command line
+///   shows, or turns back into a URI, comes from here.
+/// - WASI (the WebAssembly server and CLI) resolves no symbolic links for
+///   a program: the path is made absolute (against the current folder) and
+///   its `.` and `..` taken out, and it must exist. Preopened folders
+///   confine such a program anyway.
 pub fn canonicalize(p: impl AsRef<std::path::Path>) -> std::io::Result<std::path::PathBuf> {
-    #[cfg(not(target_os = "wasi"))]
+    #[cfg(windows)]
+    return std::fs::canonicalize(p).map(|c| match c.to_str().and_then(plain_windows_path) {
+        Some(plain) => std::path::PathBuf::from(plain),
+        None => c,
+    });
+    #[cfg(not(any(windows, target_os = "wasi")))]
     return std::fs::canonicalize(p);
     #[cfg(target_os = "wasi")]
     {
@@ -53,6 +66,83 @@ pub fn canonicalize(p: impl AsRef<std::path::Path>) -> std::io::Result<std::path
         std::fs::metadata(&out)?;
         Ok(out)
     }
+}
+
+/// The ordinary form of a Windows verbatim path: `\\?\C:\a\b` is `C:\a\b`
+/// and `\\?\UNC\server\share\a` is `\\server\share\a`; `None` when `path`
+/// is not verbatim, or when its ordinary form would name another file or
+/// none: Windows reads an ordinary path through its legacy rules (it
+/// drops trailing dots and spaces of a name, treats `CON`, `NUL`, `COM1`…
+/// as devices, in any folder and with any extension, and stops at
+/// `MAX_PATH`), which a verbatim path bypasses. Pure text, so that every
+/// target tests it.
+pub fn plain_windows_path(path: &str) -> Option<String> {
+    const MAX_PATH: usize = 260;
+    let rest = path.strip_prefix(r"\\?\")?;
+    let (plain, names) = if let Some(unc) = rest
+        .strip_prefix(r"UNC\")
+        .or_else(|| rest.strip_prefix(r"unc\"))
+    {
+        let mut parts = unc.splitn(3, '\\');
+        let (server, share) = (parts.next()?, parts.next()?);
+        if server.is_empty()
+            || share.is_empty()
+            || !server.chars().chain(share.chars()).all(plain_char)
+        {
+            return None;
+        }
+        (format!(r"\\{unc}"), parts.next().unwrap_or(""))
+    } else {
+        let bytes = rest.as_bytes();
+        if bytes.len() < 2 || !bytes[0].is_ascii_alphabetic() || bytes[1] != b':' {
+            return None;
+        }
+        match rest.get(2..)? {
+            "" => (format!(r"{rest}\"), ""),
+            tail => (rest.to_string(), tail.strip_prefix('\\')?),
+        }
+    };
+    if plain.len() >= MAX_PATH {
+        return None;
+    }
+    let names = names.strip_suffix('\\').unwrap_or(names);
+    if names.is_empty() {
+        return Some(plain);
+    }
+    for name in names.split('\\') {
+        if name.is_empty()
+            || name == "."
+            || name == ".."
+            || name.ends_with('.')
+            || name.ends_with(' ')
+            || !name.chars().all(plain_char)
+            || is_device_name(name)
+        {
+            return None;
+        }
+    }
+    Some(plain)
+}
+
+/// `CON`, `nul.txt`, `COM1.orgplan`…: names Windows reads as devices in an
+/// ordinary path, whatever the folder and the extension.
+fn is_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.trim_end_matches(' ').to_ascii_uppercase();
+    match stem.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$" => true,
+        s if s.starts_with("COM") || s.starts_with("LPT") => {
+            let n = &s[3..];
+            n.len() == 1 && n.as_bytes()[0].is_ascii_digit()
+                || ["\u{b9}", "\u{b2}", "\u{b3}"].contains(&n)
+        }
+        _ => false,
+    }
+}
+
+/// A character an ordinary Windows path may hold in a name.
+fn plain_char(c: char) -> bool {
+    !matches!(c, '<' | '>' | ':' | '"' | '/' | '|' | '?' | '*') && c >= ' '
 }
 
 /// What a walk may read besides the folder it walks.
@@ -241,4 +331,126 @@ fn ignore_files(dir: &Path) -> [Option<ignore::gitignore::Gitignore>; 2] {
     };
     // In the order they are consulted from the back: `.ignore` first.
     [load(".gitignore"), load(".ignore")]
+}
+
+#[cfg(test)]
+mod windows_path_tests {
+    use super::plain_windows_path as plain;
+    use proptest::prelude::*;
+
+    #[test]
+    fn verbatim_paths_in_their_ordinary_form() {
+        let cases = [
+            (
+                r"\\?\C:\Users\kim\plans\plan.orgplan",
+                Some(r"C:\Users\kim\plans\plan.orgplan"),
+            ),
+            (r"\\?\c:\Users\kim\plans", Some(r"c:\Users\kim\plans")),
+            (r"\\?\C:\plans\", Some(r"C:\plans\")),
+            (r"\\?\C:\", Some(r"C:\")),
+            (r"\\?\C:", Some(r"C:\")),
+            (
+                r"\\?\UNC\server\share\plans\a b.orgplan",
+                Some(r"\\server\share\plans\a b.orgplan"),
+            ),
+            (r"\\?\UNC\server\share", Some(r"\\server\share")),
+            (r"\\?\C:\Users\Zoë\plans", Some(r"C:\Users\Zoë\plans")),
+            // Not verbatim: nothing to do.
+            (r"C:\Users\kim", None),
+            (r"\\server\share", None),
+            ("/home/kim/plans", None),
+            // Verbatim forms with no ordinary one.
+            (
+                r"\\?\Volume{0b1e3c5a-0000-0000-0000-100000000000}\plans",
+                None,
+            ),
+            (r"\\?\GLOBALROOT\Device\HarddiskVolume1", None),
+            (r"\\?\UNC\server", None),
+            (r"\\?\UNC\\share", None),
+            // Names Windows would read otherwise in an ordinary path.
+            (r"\\?\C:\plans\con", None),
+            (r"\\?\C:\plans\NUL.orgplan", None),
+            (r"\\?\C:\plans\com1.orgplan", None),
+            (r"\\?\C:\plans\LPT9", None),
+            (r"\\?\C:\plans\Com¹", None),
+            (r"\\?\C:\plans\aux .orgplan", None),
+            (r"\\?\C:\plans.\plan.orgplan", None),
+            (r"\\?\C:\plans \plan.orgplan", None),
+            (r"\\?\C:\plans\..\plan.orgplan", None),
+            (r"\\?\C:\plans\.\plan.orgplan", None),
+            (r"\\?\C:\plans\\plan.orgplan", None),
+            (r"\\?\C:\a/b", None),
+            (r"\\?\C:\a:b", None),
+            (r"\\?\C:\a?", None),
+        ];
+        for (verbatim, want) in cases {
+            assert_eq!(plain(verbatim).as_deref(), want, "{verbatim}");
+        }
+        // Names that only look like devices are files.
+        for name in [
+            "console",
+            "com",
+            "com10",
+            "lpt",
+            "nul_",
+            "connect.orgplan",
+            "a.con",
+        ] {
+            let p = format!(r"\\?\C:\plans\{name}");
+            assert_eq!(plain(&p), Some(format!(r"C:\plans\{name}")), "{p}");
+        }
+        // Too long for an ordinary path.
+        let long = format!(r"\\?\C:\{}", "a".repeat(300));
+        assert_eq!(plain(&long), None);
+    }
+
+    /// A name of a Windows path: ordinary ones, and ones an ordinary path
+    /// would read differently.
+    fn name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "[A-Za-z0-9 _().-]{1,12}",
+            1 => "[^\\\\/]{1,6}",
+            1 => prop::sample::select(vec!["con", "NUL.txt", "com3.orgplan", "lpt1", "aux ", "..", ".", "a.", "b "])
+                .prop_map(String::from),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the names: the ordinary form, when given, is the path
+        /// without its verbatim prefix, and holds no name an ordinary path
+        /// reads otherwise; ordinary names always get one.
+        #[test]
+        fn the_ordinary_form_names_the_same_file(
+            drive in "[A-Za-z]",
+            names in prop::collection::vec(name(), 0..6),
+            unc in any::<bool>(),
+        ) {
+            let ordinary = if unc {
+                format!(r"\\server\share\{}", names.join("\\"))
+            } else {
+                format!(r"{drive}:\{}", names.join("\\"))
+            };
+            let verbatim = if unc {
+                format!(r"\\?\UNC\{}", &ordinary[2..])
+            } else {
+                format!(r"\\?\{ordinary}")
+            };
+            let got = plain(&verbatim);
+            if let Some(got) = &got {
+                let want = ordinary.trim_end_matches('\\');
+                prop_assert!(got == &ordinary || got == want || got == &format!("{want}\\"), "{got} for {verbatim}");
+                for n in names.iter().filter(|n| !n.is_empty()) {
+                    prop_assert!(n != "." && n != ".." && !n.ends_with('.') && !n.ends_with(' '), "{got}");
+                    prop_assert!(!super::is_device_name(n), "{got}");
+                }
+            }
+            let simple = names
+                .iter()
+                // (longer than any device name: `CON`, `COM1`…)
+                .all(|n| n.len() > 4 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+            if simple && ordinary.len() < 200 {
+                prop_assert!(got.is_some(), "{verbatim}");
+            }
+        }
+    }
 }

@@ -458,16 +458,17 @@ pub fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
     }
 }
 
+/// The workspace folders: each canonical path, with the URI the client
+/// named it by.
 #[allow(deprecated)]
-fn folders(params: &InitializeParams) -> Vec<PathBuf> {
+fn folders(params: &InitializeParams) -> Vec<(PathBuf, Uri)> {
     let uris: Vec<Uri> = match &params.workspace_folders {
         Some(f) if !f.is_empty() => f.iter().map(|f| f.uri.clone()).collect(),
         _ => params.root_uri.iter().cloned().collect(),
     };
-    uris.iter()
-        .filter_map(session::file_path)
-        .filter_map(|p| crate::canonicalize(p).ok())
-        .filter(|p| p.is_dir())
+    uris.into_iter()
+        .filter_map(|u| Some((crate::canonicalize(session::file_path(&u)?).ok()?, u)))
+        .filter(|(p, _)| p.is_dir())
         .collect()
 }
 
@@ -498,7 +499,8 @@ impl LanguageServer for Backend {
             .unwrap_or_else(|| serde_json::to_value(&params.capabilities).unwrap_or_default());
         let support = ClientSupport::from_json(&caps);
         let enc = support.encoding;
-        let folders = folders(&params);
+        let named = folders(&params);
+        let folders: Vec<PathBuf> = named.iter().map(|(p, _)| p.clone()).collect();
         *self.folders.lock() = folders.clone();
         // `initializationOptions` are the editor's settings until it answers
         // `workspace/configuration`; their problems are shown once initialised.
@@ -513,8 +515,9 @@ impl LanguageServer for Backend {
             s.support = support;
             s.set_editor_layer(initial.layer());
             s.set_encoding(enc);
-            for f in folders {
-                s.add_root(f);
+            for (f, uri) in named {
+                s.add_root(f.clone());
+                s.name_folder(f, &uri);
             }
         })?;
         tracing::info!("initialize: position encoding {enc:?}");
@@ -568,13 +571,14 @@ impl LanguageServer for Backend {
         let canonical =
             |f: &WorkspaceFolder| session::file_path(&f.uri).map(|p| session::normalize_path(&p));
         let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(canonical).collect();
-        let added: Vec<PathBuf> = params
+        let named: Vec<(PathBuf, Uri)> = params
             .event
             .added
             .iter()
-            .filter_map(canonical)
-            .filter(|p| p.is_dir())
+            .filter_map(|f| Some((canonical(f)?, f.uri.clone())))
+            .filter(|(p, _)| p.is_dir())
             .collect();
+        let added: Vec<PathBuf> = named.iter().map(|(p, _)| p.clone()).collect();
         let remaining = {
             let mut folders = self.folders.lock();
             folders.retain(|f| !removed.contains(f));
@@ -593,9 +597,11 @@ impl LanguageServer for Backend {
         self.mutate("workspace folders", |s| {
             for r in &removed {
                 s.remove_folder(r, &remaining);
+                s.forget_folder_name(r);
             }
-            for a in &added {
+            for (a, uri) in &named {
                 s.add_folder(a.clone());
+                s.name_folder(a.clone(), uri);
                 s.set_loading(a, true);
             }
         });

@@ -80,6 +80,9 @@ pub struct Session {
     pub support: crate::capabilities::ClientSupport,
     /// Canonical workspace folders, with their projects.
     pub roots: Vec<(PathBuf, ProjectId)>,
+    /// Each workspace folder as the client named it: its canonical path and
+    /// its URI as sent (without a trailing `/`), longest path first.
+    folder_uris: Vec<(PathBuf, String)>,
     pub projects: HashMap<ProjectId, Project>,
     next_project: ProjectId,
     /// Every known file by key (a canonical path, or a URI for other schemes).
@@ -155,7 +158,10 @@ pub fn normalize_path(p: &Path) -> PathBuf {
     }
 }
 
-pub fn uri_of_path(p: &Path) -> Option<Uri> {
+/// The file URI of an absolute path, in this crate's own spelling (drive
+/// letters, percent-encoding). What goes back to a client goes through
+/// [`Session::uri_of_path`], which spells it as the client does.
+fn plain_uri_of_path(p: &Path) -> Option<Uri> {
     Uri::from_file_path(p)
 }
 
@@ -258,6 +264,50 @@ impl Session {
         p
     }
 
+    /// Remembers how the client names the workspace folder `root`
+    /// (canonical): the URIs of the files in it are written with that
+    /// name ([`Self::uri_of_path`]).
+    pub fn name_folder(&mut self, root: PathBuf, uri: &Uri) {
+        let name = uri.as_str().trim_end_matches('/').to_string();
+        self.folder_uris.retain(|(r, _)| *r != root);
+        self.folder_uris.push((root, name));
+        self.folder_uris
+            .sort_by_key(|(r, _)| std::cmp::Reverse(r.as_os_str().len()));
+    }
+
+    /// Forgets the client's name of the workspace folder `root`.
+    pub fn forget_folder_name(&mut self, root: &Path) {
+        self.folder_uris.retain(|(r, _)| r != root);
+    }
+
+    /// The URI of the file `path` (absolute, canonical) for the client. A
+    /// file in a workspace folder gets the folder's URI as the client sent
+    /// it, followed by the rest of its path: the client then finds in what
+    /// the server sends the URIs it knows, however the system spells the
+    /// canonical path (Windows: `file:///c%3A/Users/...` for
+    /// `C:\Users\...`; a folder reached through a symbolic link, or by a
+    /// name of another case on a system that ignores case).
+    pub fn uri_of_path(&self, path: &Path) -> Option<Uri> {
+        let plain = plain_uri_of_path(path)?;
+        for (root, name) in &self.folder_uris {
+            if !path.starts_with(root) {
+                continue;
+            }
+            let Some(root_uri) = plain_uri_of_path(root) else {
+                continue;
+            };
+            let rest = plain
+                .as_str()
+                .strip_prefix(root_uri.as_str().trim_end_matches('/'));
+            if let Some(rest) = rest.filter(|r| r.is_empty() || r.starts_with('/')) {
+                if let Ok(uri) = format!("{name}{rest}").parse::<Uri>() {
+                    return Some(uri);
+                }
+            }
+        }
+        Some(plain)
+    }
+
     /// The workspace folder project a key belongs to.
     pub fn root_project(&self, key: &str) -> Option<ProjectId> {
         let path = Path::new(key);
@@ -321,7 +371,9 @@ impl Session {
         if self.docs.get(&key).is_some_and(|d| d.version.is_some()) {
             return;
         }
-        let Some(uri) = uri_of_path(path) else { return };
+        let Some(uri) = self.uri_of_path(path) else {
+            return;
+        };
         self.put(project, key, uri, text, None);
     }
 
@@ -561,7 +613,9 @@ impl Session {
         }
         match read_regular(Path::new(&key)) {
             Some(bytes) => {
-                let uri = uri_of_path(Path::new(&key)).unwrap_or_else(|| uri.clone());
+                let uri = self
+                    .uri_of_path(Path::new(&key))
+                    .unwrap_or_else(|| uri.clone());
                 self.put(project, key, uri, text_of(bytes), None);
             }
             None => self.remove(&key),
@@ -592,7 +646,7 @@ impl Session {
         let text = if deleted { None } else { read_regular(&path) };
         match text {
             Some(bytes) if path.starts_with(&root) => {
-                let Some(uri) = uri_of_path(&path) else {
+                let Some(uri) = self.uri_of_path(&path) else {
                     return;
                 };
                 self.put(project, key, uri, text_of(bytes), None);
