@@ -267,9 +267,22 @@ impl Session {
     /// Remembers how the client names the workspace folder `root`
     /// (canonical): the URIs of the files in it are written with that
     /// name ([`Self::uri_of_path`]).
+    /// A name with `.` or `..` in it is not kept: the canonical one is
+    /// plainer than that.
     pub fn name_folder(&mut self, root: PathBuf, uri: &Uri) {
         let name = uri.as_str().trim_end_matches('/').to_string();
         self.folder_uris.retain(|(r, _)| *r != root);
+        let dotted = file_path(uri).is_none_or(|p| {
+            p.components().any(|c| {
+                matches!(
+                    c,
+                    std::path::Component::CurDir | std::path::Component::ParentDir
+                )
+            })
+        });
+        if dotted {
+            return;
+        }
         self.folder_uris.push((root, name));
         self.folder_uris
             .sort_by_key(|(r, _)| std::cmp::Reverse(r.as_os_str().len()));
