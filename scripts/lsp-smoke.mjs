@@ -115,9 +115,10 @@ const planUri = `${rootUri}/plan.orgplan`;
 const moreUri = `${rootUri}/more.orgplan`;
 const text = fs.readFileSync(path.join(folder, "plan.orgplan"), "utf8");
 const lines = text.split("\n");
-// The place of `needle` on the first line that has it, after `skip` characters.
+// The place of `needle` on the first line that starts with it (comments may
+// quote it), after `skip` characters.
 const at = (needle, skip = 0) => {
-  const line = lines.findIndex((l) => l.includes(needle));
+  const line = lines.findIndex((l) => l.trimStart().startsWith(needle));
   return { line, character: lines[line].indexOf(needle) + skip };
 };
 
