@@ -28,7 +28,7 @@ use crate::model::{Decl, EntityId, Model, Shiftable};
 use crate::rules::{self, Check, Ctx, Finding};
 use crate::syntax::CompactString;
 use crate::text::{FileId, Shift};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -599,7 +599,51 @@ pub(crate) struct Input<'a> {
 
 /// Brings `model` and `parts` up to date after one edit, or says (with
 /// `false`) that the edit needs a fresh analysis.
-pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool {
+/// The files some of whose findings differ between `old` and `new` (each
+/// in a stable order): a finding added, gone or changed counts for the
+/// file it is in.
+fn files_differing(old: &[Arc<Finding>], new: &[Arc<Finding>], changed: &mut BTreeSet<FileId>) {
+    if old == new {
+        return;
+    }
+    fn by_file(list: &[Arc<Finding>]) -> BTreeMap<FileId, Vec<&Finding>> {
+        let mut m: BTreeMap<FileId, Vec<&Finding>> = BTreeMap::new();
+        for f in list {
+            m.entry(f.loc.file).or_default().push(f);
+        }
+        m
+    }
+    let (a, b) = (by_file(old), by_file(new));
+    for file in a.keys().chain(b.keys()) {
+        if a.get(file) != b.get(file) {
+            changed.insert(*file);
+        }
+    }
+}
+
+/// Adds to `changed` the files of the findings in `found` that shifting by
+/// `shift` moves although they are in another file (a related place, or a
+/// fix's edit, after the edit in the edited file).
+fn moved_elsewhere(found: &[Arc<Finding>], shift: &Shift, changed: &mut BTreeSet<FileId>) {
+    for f in found {
+        if f.loc.file != shift.file
+            && f.locs()
+                .any(|l| l.file == shift.file && l.range.end() >= shift.start)
+        {
+            changed.insert(f.loc.file);
+        }
+    }
+}
+
+/// Brings the model and the findings up to date after an edit of one file;
+/// `changed` gets every file whose findings may differ from before (the
+/// edited file always). `false` when the edit needs a full analysis.
+pub(crate) fn update(
+    model: &mut Model,
+    parts: &mut Parts,
+    input: Input,
+    changed: &mut BTreeSet<FileId>,
+) -> bool {
     let Input {
         config,
         docs,
@@ -642,7 +686,14 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
     for _ in 0..rules::ENTITY_REACH {
         widen(model, &mut marks);
     }
-    mark_stale(&mut parts.entity, &mut marks, &shift, file, text.len());
+    mark_stale(
+        &mut parts.entity,
+        &mut marks,
+        &shift,
+        file,
+        text.len(),
+        changed,
+    );
     let ctx = Ctx {
         model,
         config,
@@ -650,13 +701,18 @@ pub(crate) fn update(model: &mut Model, parts: &mut Parts, input: Input) -> bool
         config_errors,
         memo,
     };
+    changed.insert(file);
     for &e in &marks.list {
         let (k, i) = e.slot();
-        parts.entity[k][i] = entity_findings(&ctx, e);
+        let found = entity_findings(&ctx, e);
+        files_differing(&parts.entity[k][i], &found, changed);
+        parts.entity[k][i] = found;
     }
 
     // 3. The block rules for the re-parsed blocks, the global rules.
-    recheck_blocks(&ctx, parts, file, new_blocks, &reparsed, &shift, same_graph);
+    recheck_blocks(
+        &ctx, parts, file, new_blocks, &reparsed, &shift, same_graph, changed,
+    );
     true
 }
 
@@ -714,6 +770,7 @@ fn mark_stale(
     shift: &Shift,
     file: FileId,
     text_len: usize,
+    changed: &mut BTreeSet<FileId>,
 ) {
     let old_len = (text_len as isize - shift.delta) as usize;
     let near_end = shift.old_end + 2 >= old_len;
@@ -728,6 +785,7 @@ fn mark_stale(
             if found.iter().any(|f| f.locs().any(stale)) {
                 marks.set(entity(k, i));
             } else {
+                moved_elsewhere(found, shift, changed);
                 found.shift(shift);
             }
         }
@@ -745,6 +803,7 @@ fn recheck_blocks(
     reparsed: &Reparsed,
     shift: &Shift,
     same_graph: bool,
+    changed: &mut BTreeSet<FileId>,
 ) {
     let recomputed: Vec<Vec<Arc<Finding>>> = new_blocks
         .iter()
@@ -759,15 +818,20 @@ fn recheck_blocks(
             found.shift(shift);
         }
     }
-    parts.global = global_findings(ctx);
+    let global = global_findings(ctx);
+    files_differing(&parts.global, &global, changed);
+    parts.global = global;
     if same_graph
         && !parts
             .graph
             .iter()
             .any(|f| f.locs().any(|l| shift.touches(l)))
     {
+        moved_elsewhere(&parts.graph, shift, changed);
         parts.graph.shift(shift);
     } else {
-        parts.graph = graph_findings(ctx);
+        let graph = graph_findings(ctx);
+        files_differing(&parts.graph, &graph, changed);
+        parts.graph = graph;
     }
 }

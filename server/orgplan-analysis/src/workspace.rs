@@ -11,7 +11,7 @@ use crate::rope::Text;
 use crate::rules::{Ctx, Finding};
 use crate::syntax::Document;
 use crate::text::{FileId, Shift, TextRange};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// One `.orgplan` file: its text, its chunks and its lowered document.
@@ -90,6 +90,9 @@ pub struct Workspace {
     /// Did-you-mean suggestions, kept across analyses while the ids stay.
     suggestions: Arc<crate::suggest::Memo>,
     max_findings_per_file: Option<usize>,
+    /// The files whose findings may have changed since
+    /// [`Workspace::take_changed_files`] was last called (`None`: any).
+    changed: Option<BTreeSet<FileId>>,
 }
 
 impl Workspace {
@@ -165,8 +168,17 @@ impl Workspace {
             shift,
             reparsed,
         };
-        if !incremental::update(&mut analysis.model, &mut analysis.parts, input) {
+        let mut changed = BTreeSet::new();
+        if !incremental::update(
+            &mut analysis.model,
+            &mut analysis.parts,
+            input,
+            &mut changed,
+        ) {
             return false;
+        }
+        if let Some(all) = &mut self.changed {
+            all.extend(changed);
         }
         (analysis.findings, analysis.omitted) = analysis.parts.assemble(self.max_findings_per_file);
         true
@@ -281,8 +293,18 @@ impl Workspace {
         c
     }
 
+    /// The files whose findings may differ from those of the analysis
+    /// current when this was last called: after edits analysed
+    /// incrementally, the edited files and those their edits reached;
+    /// `None` (any file) after anything else. A caller that republishes
+    /// findings republishes these alone.
+    pub fn take_changed_files(&mut self) -> Option<BTreeSet<FileId>> {
+        self.changed.replace(BTreeSet::new())
+    }
+
     /// Forgets the cached analysis (freed in the background).
     fn invalidate(&mut self) {
+        self.changed = None;
         if let Some(old) = self.analysis.take() {
             drop_later(old);
         }
@@ -295,6 +317,7 @@ impl Workspace {
         }
         let a = Arc::new(self.analyze());
         self.analysis = Some(a.clone());
+        self.changed = None;
         a
     }
 

@@ -151,8 +151,23 @@ proptest! {
             while !text.is_char_boundary(end) {
                 end += 1;
             }
+            // What each file's findings were, to check the files the
+            // workspace says the edit changed: no other file's differ.
+            let before = ws.analysis().findings.iter().map(|f| (**f).clone()).collect::<Vec<_>>();
+            ws.take_changed_files();
             ws.edit_file(id, TextRange::new(start, end), typed);
-            ws.analysis();
+            let after = ws.analysis();
+            if let Some(changed) = ws.take_changed_files() {
+                prop_assert!(changed.contains(&id));
+                for (file, _) in ws.files() {
+                    if changed.contains(&file) {
+                        continue;
+                    }
+                    let old: Vec<_> = before.iter().filter(|f| f.loc.file == file).collect();
+                    let new: Vec<_> = after.findings_in(file).iter().map(|f| &**f).collect();
+                    prop_assert!(old == new, "the findings of {:?} changed, but it is not among the files changed: {:?}", file, changed);
+                }
+            }
         }
         let incremental = everything(&mut ws);
         let mut fresh = Workspace::new();

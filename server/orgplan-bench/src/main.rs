@@ -96,8 +96,13 @@ enum Command {
     },
     /// Benchmark `orgplan lsp` end to end over stdio on a generated plan.
     Lsp {
+        /// About how many lines in all.
         #[arg(long, default_value_t = 100_000)]
         lines: usize,
+        /// How many files to split the plan into (the keystrokes go into
+        /// the first; the others are the rest of the workspace).
+        #[arg(long, default_value_t = 1)]
+        files: usize,
         /// Keystrokes to type (each waits for its diagnostics).
         #[arg(long, default_value_t = 500)]
         edits: usize,
@@ -163,6 +168,7 @@ fn main() -> ExitCode {
         }
         Command::Lsp {
             lines,
+            files,
             edits,
             server,
             seed,
@@ -173,6 +179,7 @@ fn main() -> ExitCode {
         } => {
             let opts = lsp::Options {
                 lines,
+                files,
                 edits,
                 server,
                 seed,

@@ -9,7 +9,7 @@ use orgplan_analysis::config::{self, Layer};
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{FileId, TextRange, Workspace};
 use parking_lot::Mutex;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use tokio::sync::Notify;
@@ -714,7 +714,32 @@ impl Session {
             if let Some(p) = self.projects.get_mut(&pid) {
                 p.dirty = false;
             }
-            for p in self.publications(pid, None) {
+            // Only the files whose findings an edit may have changed, and
+            // those whose version the client has not had diagnostics for,
+            // are written again: the other files of a large workspace are
+            // not republished (and their publications not even built) for
+            // each keystroke.
+            let changed = self.projects.get_mut(&pid).and_then(|p| {
+                p.ws.analysis();
+                p.ws.take_changed_files()
+            });
+            let unchanged: BTreeSet<String> = match &changed {
+                None => BTreeSet::new(),
+                Some(files) => self
+                    .docs
+                    .iter()
+                    .filter(|(key, d)| {
+                        d.project == pid
+                            && !d.is_config
+                            && !files.contains(&d.file)
+                            && self.published.get(*key).is_some_and(|(u, p, _, v)| {
+                                *u == d.uri && *p == pid && *v == d.version
+                            })
+                    })
+                    .map(|(key, _)| key.clone())
+                    .collect(),
+            };
+            for p in self.publications_but(pid, None, &|key| unchanged.contains(key)) {
                 let unchanged = self.published.get(&p.key).is_some_and(|(u, _, d, v)| {
                     *v == p.version && *u == p.uri && *d == p.fingerprint
                 });
