@@ -48,17 +48,21 @@ pub fn try_format(text: &str) -> Option<String> {
         Some(rest) => ("\u{feff}", rest),
         None => ("", text),
     };
-    let tree = syntax::parse(body, None);
-    let root = tree.root_node();
-    if root.has_error() {
-        return None;
-    }
-    let tokens = tokens(body, root)?;
     // What lowering finds too (a bad escape, a missing id): the tree of
     // such a text is whole, but the text is not right yet.
-    if !syntax::lower(body, &tree).errors.is_empty() {
-        return None;
-    }
+    let clean = |s: &str| {
+        let tree = syntax::parse(s, None);
+        !tree.root_node().has_error() && syntax::lower(s, &tree).errors.is_empty()
+    };
+    let tokens = {
+        let tree = syntax::parse(body, None);
+        let root = tree.root_node();
+        if root.has_error() || !syntax::lower(body, &tree).errors.is_empty() {
+            return None;
+        }
+        tokens(body, root)?
+        // The tree goes here: a whole file's is many times its text.
+    };
     let newline = match body.find(['\n', '\r']) {
         Some(i) if body[i..].starts_with("\r\n") => "\r\n",
         _ => "\n",
@@ -66,14 +70,15 @@ pub fn try_format(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     out.push_str(bom);
     layout(body, &tokens, newline, &mut out);
+    drop(tokens);
+    out.shrink_to_fit();
     // The safety net: the same tokens in the same order, and a clean parse
     // (line breaks are not all alike: a block's id is on its kind's line).
-    let significant = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let clean = |s: &str| {
-        let tree = syntax::parse(s, None);
-        !tree.root_node().has_error() && syntax::lower(s, &tree).errors.is_empty()
-    };
-    if significant(&out) != significant(text) || !clean(&out[bom.len()..]) {
+    let same = out
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .eq(text.chars().filter(|c| !c.is_whitespace()));
+    if !same || !clean(&out[bom.len()..]) {
         return None;
     }
     Some(out)

@@ -27,36 +27,41 @@ pub struct LineCol {
     pub col: u32,
 }
 
-/// A text, as positions are converted in. It remembers the line of the
-/// last position it found and the position itself, so that positions asked
-/// for in order along a line (semantic tokens, diagnostics) are counted on
-/// from there: the line is not looked up again, and a megabyte-long line
-/// costs once, not once per position.
+/// A text, as positions are converted in. It remembers the last position
+/// it found and the piece of the rope it read, so that positions asked for
+/// in order (semantic tokens, diagnostics) are counted on from the last
+/// one in the text between them: no lookup in the rope while they stay in
+/// one piece, and a megabyte-long line costs once, not once per position.
 pub struct Lines<'a> {
     text: &'a Text,
     last: Cell<Option<Last>>,
+    /// The piece of the rope read last, and where it starts.
+    piece: Cell<(usize, &'a str)>,
 }
 
-/// The last position found, and its line.
+/// The last position found.
 #[derive(Clone, Copy)]
 struct Last {
     line: usize,
-    /// Where the line starts, where its text ends (before its break), and
-    /// where the next line starts (past the end, for the last line).
+    /// Where its line starts.
     start: usize,
-    end: usize,
-    next: usize,
-    /// The position: its offset (within `start..=end`) and column.
+    /// The position: its offset (never between a `\r` and its `\n`) and
+    /// column.
     at: usize,
     col: usize,
     enc: Encoding,
 }
+
+/// How far on from the last position a position is counted from there
+/// rather than looked up.
+const NEAR: usize = 4096;
 
 impl<'a> Lines<'a> {
     pub fn new(text: &'a Text) -> Lines<'a> {
         Lines {
             text,
             last: Cell::new(None),
+            piece: Cell::new((0, "")),
         }
     }
 
@@ -68,52 +73,74 @@ impl<'a> Lines<'a> {
         self.text.len_lines()
     }
 
-    /// The line that holds `offset`: the last one's if it does.
-    fn line_at(&self, offset: usize) -> Last {
-        if let Some(l) = self.last.get() {
-            if l.start <= offset && offset < l.next {
-                return l;
-            }
+    /// The piece of the rope that holds `a..b`, if one does, and where it
+    /// starts.
+    fn piece_with(&self, a: usize, b: usize) -> Option<(usize, &'a str)> {
+        let (mut at, mut piece) = self.piece.get();
+        if a < at || b > at + piece.len() {
+            (at, piece) = self.text.piece_holding(a);
+            self.piece.set((at, piece));
         }
-        let line = self.text.line_of(offset);
-        self.line(line)
+        (a >= at && b <= at + piece.len()).then_some((at, piece))
     }
 
-    /// `line` (a line of the text), with no position on it yet.
-    fn line(&self, line: usize) -> Last {
-        let start = self.text.line_start(line).unwrap_or(self.text.len());
-        let next = self.text.line_start(line + 1).unwrap_or(usize::MAX);
-        Last {
-            line,
-            start,
-            end: self.text.line_end(line),
-            next,
-            at: start,
-            col: 0,
-            enc: Encoding::Utf8,
-        }
+    /// `text[a..b]` (on character boundaries) when it lies in one piece.
+    fn within_piece(&self, a: usize, b: usize) -> Option<&'a str> {
+        self.piece_with(a, b).map(|(at, p)| &p[a - at..b - at])
     }
-}
 
-/// The columns `text[from..to]` spans (both on character boundaries).
-fn cols(text: &Text, from: usize, to: usize, enc: Encoding) -> usize {
-    if enc == Encoding::Utf8 || from >= to {
-        return to.saturating_sub(from);
-    }
-    if to - from > 256 {
-        // A long stretch: counted by the rope's own tallies.
-        return match enc {
-            Encoding::Utf32 => text.chars_before(to) - text.chars_before(from),
-            _ => text.utf16_before(to) - text.utf16_before(from),
-        };
-    }
-    text.pieces(from..to)
-        .map(|(_, p)| match enc {
+    /// The columns `text[from..to]` spans (both on character boundaries).
+    fn cols(&self, from: usize, to: usize, enc: Encoding) -> usize {
+        if enc == Encoding::Utf8 || from >= to {
+            return to.saturating_sub(from);
+        }
+        let count = |p: &str| match enc {
             _ if p.is_ascii() => p.len(),
             Encoding::Utf32 => p.chars().count(),
             _ => p.chars().map(char::len_utf16).sum(),
-        })
-        .sum()
+        };
+        if let Some(p) = self.within_piece(from, to) {
+            return count(p);
+        }
+        match enc {
+            // The rope's own tallies.
+            Encoding::Utf32 => self.text.chars_before(to) - self.text.chars_before(from),
+            _ => self.text.utf16_before(to) - self.text.utf16_before(from),
+        }
+    }
+
+    /// `line`'s start and the end of its text, before its line break
+    /// (`line` must be a line of the text).
+    fn line(&self, line: usize) -> (usize, usize) {
+        let start = self.text.line_start(line).unwrap_or(self.text.len());
+        (start, self.text.line_end(line))
+    }
+
+    /// The line and its start of `offset` (after the last position `l`,
+    /// near it, in one piece with it), and the offset moved off a `\r\n`'s
+    /// middle, counted on from `l`.
+    fn near(&self, l: Last, offset: usize) -> Option<(usize, usize, usize)> {
+        if offset < l.at || offset - l.at > NEAR {
+            return None;
+        }
+        let end = (offset + 1).min(self.text.len());
+        let (p0, piece) = self.piece_with(l.at, end)?;
+        let s = &piece.as_bytes()[l.at - p0..end - p0];
+        let mut body = &s[..offset - l.at];
+        let mut at = offset;
+        if body.last() == Some(&b'\r') && s.get(body.len()) == Some(&b'\n') {
+            body = &body[..body.len() - 1];
+            at -= 1;
+        }
+        let (mut line, mut start) = (l.line, l.start);
+        for i in memchr::memchr2_iter(b'\n', b'\r', body) {
+            if body[i] == b'\n' || s.get(i + 1) != Some(&b'\n') {
+                line += 1;
+                start = l.at + i + 1;
+            }
+        }
+        Some((line, start, at))
+    }
 }
 
 /// The (line, column) of both ends of `start..end` (as [`to_line_col`]
@@ -136,20 +163,34 @@ pub fn range_to_line_cols(
 /// The (line, column) of byte `offset` (clamped to the text; inside a
 /// character means at its start, inside a line break at the line's end).
 pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
-    let offset = lines.text.floor_char_boundary(offset);
-    let mut l = lines.line_at(offset);
-    let at = offset.min(l.end);
-    l.col = if l.enc == enc && l.at <= at {
-        l.col + cols(lines.text, l.at, at, enc)
-    } else {
-        cols(lines.text, l.start, at, enc)
+    let text = lines.text;
+    let offset = text.floor_char_boundary(offset);
+    let near = lines
+        .last
+        .get()
+        .and_then(|l| Some((l, lines.near(l, offset)?)));
+    let (line, start, at, col) = match near {
+        Some((l, (line, start, at))) if line == l.line && l.enc == enc => {
+            (line, start, at, l.col + lines.cols(l.at, at, enc))
+        }
+        Some((_, (line, start, at))) => (line, start, at, lines.cols(start, at, enc)),
+        None => {
+            let line = text.line_of(offset);
+            let start = text.line_start(line).unwrap_or(0);
+            let at = offset.min(text.line_end(line));
+            (line, start, at, lines.cols(start, at, enc))
+        }
     };
-    l.at = at;
-    l.enc = enc;
-    lines.last.set(Some(l));
+    lines.last.set(Some(Last {
+        line,
+        start,
+        at,
+        col,
+        enc,
+    }));
     LineCol {
-        line: l.line as u32,
-        col: l.col as u32,
+        line: line as u32,
+        col: col as u32,
     }
 }
 
@@ -160,18 +201,16 @@ pub fn to_offset(lines: &Lines, pos: LineCol, enc: Encoding) -> usize {
         return lines.text.len();
     }
     let text = lines.text;
-    let l = lines.line(line);
+    let (start, end) = lines.line(line);
     let col = pos.col as usize;
     match enc {
-        Encoding::Utf8 => text.floor_char_boundary((l.start + col).min(l.end)),
-        Encoding::Utf32 => text
-            .offset_of_char(text.chars_before(l.start) + col)
-            .min(l.end),
+        Encoding::Utf8 => text.floor_char_boundary((start + col).min(end)),
+        Encoding::Utf32 => text.offset_of_char(text.chars_before(start) + col).min(end),
         // The character that holds the unit starts at (or, for a position
         // inside a surrogate pair, just before) it.
         Encoding::Utf16 => text
-            .offset_of_utf16(text.utf16_before(l.start) + col)
-            .min(l.end),
+            .offset_of_utf16(text.utf16_before(start) + col)
+            .min(end),
     }
 }
 

@@ -120,6 +120,13 @@ impl Text {
         &piece[i - start..]
     }
 
+    /// The whole piece that holds byte `i` (the last one, past the end),
+    /// and where it starts.
+    pub fn piece_holding(&self, i: usize) -> (usize, &str) {
+        let (piece, start, _, _) = self.rope.chunk_at_byte(i.min(self.len()));
+        (start, piece)
+    }
+
     /// The pieces that make up `range`, with the offset each starts at.
     pub fn pieces(
         &self,

@@ -114,6 +114,9 @@ pub struct Report {
     pub peak_rss_end: Option<u64>,
     /// How many files the plan is in.
     pub files: usize,
+    /// VmHWM after each phase of the run (it only grows: the phase that
+    /// raised it is the one that holds the most at once).
+    pub peaks: Vec<(String, Option<u64>)>,
     /// RSS after the run, the plan loaded and the server idle.
     pub idle_rss_loaded: Option<u64>,
     /// RSS of a server with an empty workspace, after initialize.
@@ -570,6 +573,9 @@ fn run_in(
     report.series.push(open);
     s.drain(Duration::from_millis(300));
     report.peak_rss = s.status("VmHWM");
+    report
+        .peaks
+        .push(("load and opening".into(), report.peak_rss));
 
     // Keystrokes.
     let mut typing = Series::new("keystroke → diagnostics");
@@ -605,6 +611,7 @@ fn run_in(
     typing.judge(99.0, 16.0);
     report.series.push(typing);
     s.drain(Duration::from_millis(300));
+    report.peaks.push(("typing".into(), s.status("VmHWM")));
 
     // Requests on the large plan.
     let (team_at, complete_at) = probe_places(&current);
@@ -697,6 +704,7 @@ fn run_in(
             series.judge(p, limit);
         }
         report.series.push(series);
+        report.peaks.push((name.to_string(), s.status("VmHWM")));
     }
     std::thread::sleep(Duration::from_millis(500));
     report.idle_rss_loaded = s.status("VmRSS");
@@ -802,6 +810,12 @@ impl Report {
             fmt_mb(self.peak_rss),
             per_byte(self.peak_rss).map_or("-".into(), |x| format!("{x:.1}")),
         ));
+        let phases: Vec<String> = self
+            .peaks
+            .iter()
+            .map(|(name, b)| format!("{name} {}", fmt_mb(*b)))
+            .collect();
+        out.push_str(&format!("VmHWM after each phase: {}\n", phases.join(", ")));
         out.push_str(&format!(
             "idle RSS (VmRSS), empty workspace: {} (target ≤ 15 MB: {})\n",
             fmt_mb(self.idle_rss_empty),
@@ -827,6 +841,7 @@ impl Report {
             "files": self.files,
             "peak_rss_bytes": self.peak_rss,
             "peak_rss_end_bytes": self.peak_rss_end,
+            "peak_rss_after": self.peaks.iter().map(|(n, b)| json!({"phase": n, "bytes": b})).collect::<Vec<_>>(),
             "idle_rss_empty_bytes": self.idle_rss_empty,
             "idle_rss_loaded_bytes": self.idle_rss_loaded,
             "series": self.series.iter().map(|s| json!({
