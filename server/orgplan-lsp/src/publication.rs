@@ -57,10 +57,10 @@ fn severity_number(s: Severity) -> u8 {
 /// places it cannot find are left out, as [`diagnostic`] does. Returns the
 /// body and the range of the diagnostics array in it.
 #[allow(clippy::too_many_arguments)]
-pub fn publication_body<'a>(
+pub fn publication_body<'a, 'f>(
     uri: &str,
     version: Option<i32>,
-    findings: &'a [std::sync::Arc<Finding>],
+    findings: &'f [std::sync::Arc<Finding>],
     omitted: Option<usize>,
     lines: &Lines,
     enc: Encoding,
