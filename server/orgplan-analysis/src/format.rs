@@ -71,7 +71,6 @@ pub fn try_format(text: &str) -> Option<String> {
     out.push_str(bom);
     layout(body, &tokens, newline, &mut out);
     drop(tokens);
-    out.shrink_to_fit();
     // The safety net: the same tokens in the same order, and a clean parse
     // (line breaks are not all alike: a block's id is on its kind's line).
     let same = out
