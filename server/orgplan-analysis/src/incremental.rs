@@ -795,6 +795,7 @@ fn mark_stale(
 /// The block rules for the re-parsed blocks (the findings of the blocks
 /// after them shifted), the global rules, and the dependency-graph rules
 /// unless the graph is as it was and the edit touched none of their places.
+#[allow(clippy::too_many_arguments)]
 fn recheck_blocks(
     ctx: &Ctx,
     parts: &mut Parts,
