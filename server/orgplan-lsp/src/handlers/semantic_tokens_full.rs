@@ -8,39 +8,8 @@ use tower_lsp_server::lsp_types::{
     SemanticToken, SemanticTokens, SemanticTokensParams, SemanticTokensResult,
 };
 
-/// The whole file's tokens are written as the JSON text of their array
-/// and carried out by the output in place of the response's empty one
-/// (`transport::stash_raw`): a large file has millions of numbers, which
-/// tower-lsp would first build into a JSON value tree (the largest thing
-/// the server ever held in memory).
 pub fn semantic_tokens_full(snap: &Snap, _: &SemanticTokensParams) -> Option<SemanticTokensResult> {
-    let data = tokens(snap, None).data;
-    let mut text = Vec::with_capacity(data.len() * 5 * 3 + 2);
-    let mut buf = itoa::Buffer::new();
-    text.push(b'[');
-    for (i, t) in data.iter().enumerate() {
-        for (j, n) in [
-            t.delta_line,
-            t.delta_start,
-            t.length,
-            t.token_type,
-            t.token_modifiers_bitset,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if i + j > 0 {
-                text.push(b',');
-            }
-            text.extend_from_slice(buf.format(n).as_bytes());
-        }
-    }
-    text.push(b']');
-    drop(data);
-    Some(SemanticTokensResult::Tokens(SemanticTokens {
-        result_id: Some(crate::transport::stash_raw(text)),
-        data: Vec::new(),
-    }))
+    Some(SemanticTokensResult::Tokens(tokens(snap, None)))
 }
 
 /// The tokens of the file (those `within` a range, if given), each placed
