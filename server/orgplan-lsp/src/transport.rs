@@ -37,63 +37,6 @@ use tokio::sync::mpsc;
 use crate::capabilities::InitializeCapabilities;
 use crate::opened::{self, OpenTexts};
 
-/// Large results written as JSON text by a handler, waiting for
-/// tower-lsp's response to carry them out ([`stash_raw`]).
-static RAW: std::sync::Mutex<Vec<(u64, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
-static RAW_NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-/// What a response carries in place of a stashed array: `"<key>":"<MARK>N"`.
-const RAW_MARK: &str = "orgplan-raw:";
-
-/// Keeps `array` (the JSON text of an array) for the response a handler
-/// is about to give, and returns the placeholder the handler puts in that
-/// response as the value of `"resultId"`, beside an empty `"data"` array.
-/// The output writes the array in place of both: a large result (a whole
-/// file's semantic tokens: millions of numbers) is then written once as
-/// text, not built as a JSON value tree by tower-lsp first (which held
-/// about fifteen times the text's size in memory at once).
-pub fn stash_raw(array: Vec<u8>) -> String {
-    let n = RAW_NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
-    // A response never written (a cancelled request) leaves its array:
-    // keep the last few only.
-    if raw.len() >= 4 {
-        raw.remove(0);
-    }
-    raw.push((n, array));
-    format!("{RAW_MARK}{n}")
-}
-
-/// `body` with a stashed array in place of its placeholder, if it holds
-/// one; else `None`.
-fn with_raw(body: &[u8]) -> Option<Vec<u8>> {
-    // Placeholders ride in small responses.
-    if body.len() > 512 {
-        return None;
-    }
-    let key = b"\"resultId\":\"";
-    let at = find(body, key)? + key.len();
-    let rest = body[at..].strip_prefix(RAW_MARK.as_bytes())?;
-    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
-    let n: u64 = std::str::from_utf8(&rest[..digits]).ok()?.parse().ok()?;
-    let tail = b"\",\"data\":[]";
-    if !rest[digits..].starts_with(tail) {
-        return None;
-    }
-    let array = {
-        let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
-        let i = raw.iter().position(|(k, _)| *k == n)?;
-        raw.remove(i).1
-    };
-    let start = at - key.len();
-    let end = at + RAW_MARK.len() + digits + tail.len();
-    let mut out = Vec::with_capacity(body.len() + array.len());
-    out.extend_from_slice(&body[..start]);
-    out.extend_from_slice(b"\"data\":");
-    out.extend_from_slice(&array);
-    out.extend_from_slice(&body[end..]);
-    Some(out)
-}
-
 /// The largest body accepted.
 pub const MAX_BODY: usize = 64 << 20;
 /// The largest header block accepted.
@@ -570,13 +513,6 @@ async fn pump_output(
                         break;
                     }
                     let frame: Vec<u8> = inp.buf.drain(..i + 4 + len).collect();
-                    if let Some(body) = with_raw(&frame[i + 4..]) {
-                        drop(frame);
-                        if write_frame(&mut out, &body).await.is_err() {
-                            return;
-                        }
-                        continue;
-                    }
                     if out.write_all(&frame).await.is_err() || out.flush().await.is_err() {
                         return;
                     }
@@ -634,23 +570,6 @@ pub fn guard(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_stashed_array_replaces_its_placeholder() {
-        let mark = stash_raw(b"[1,2,3]".to_vec());
-        let body =
-            format!(r#"{{"jsonrpc":"2.0","result":{{"resultId":"{mark}","data":[]}},"id":4}}"#);
-        let out = with_raw(body.as_bytes()).expect("replaced");
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            r#"{"jsonrpc":"2.0","result":{"data":[1,2,3]},"id":4}"#
-        );
-        // Once only; other bodies pass as they are.
-        assert!(with_raw(body.as_bytes()).is_none());
-        assert!(
-            with_raw(br#"{"jsonrpc":"2.0","result":{"resultId":"x","data":[]},"id":4}"#).is_none()
-        );
-    }
 
     fn framed(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())
