@@ -248,14 +248,31 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 const mod = "Control";
 
 async function quickOpen(text) {
-  await page.keyboard.press(`${mod}+P`);
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
-  await input.fill(text);
-  await page.locator(".quick-input-widget .monaco-list-row").first().waitFor({ state: "visible", timeout: STEP_TIMEOUT });
-  await page.waitForTimeout(200);
-  await page.keyboard.press("Enter");
-  await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: STEP_TIMEOUT });
+  // A file is picked from a row that names it: the workbench's file search
+  // can answer "No matching results" for a moment after files were added
+  // or removed, so a search that finds nothing is asked again.
+  const file = text.startsWith(":") ? null : path.basename(text);
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(`${mod}+P`);
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+    await input.fill(text);
+    const rows = page.locator(".quick-input-widget .monaco-list-row");
+    const row = file ? rows.filter({ hasText: file }).first() : rows.first();
+    const found = await row.waitFor({ state: "visible", timeout: file && attempt < 4 ? 5_000 : STEP_TIMEOUT }).then(
+      () => true,
+      () => false,
+    );
+    if (!found && attempt < 4) {
+      await page.keyboard.press("Escape");
+      await page.waitForTimeout(1_000);
+      continue;
+    }
+    await page.waitForTimeout(200);
+    await page.keyboard.press("Enter");
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: STEP_TIMEOUT });
+    return;
+  }
 }
 
 async function runCommand(title) {
