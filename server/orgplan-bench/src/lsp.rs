@@ -451,6 +451,57 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     result
 }
 
+/// What every phase of a run reads: the options, the server, the plan and
+/// the two workspaces (the plan's and an empty one).
+struct Bench<'a> {
+    opts: &'a Options,
+    server_path: &'a Path,
+    plan: &'a generate::Plan,
+    root: &'a Path,
+    empty: &'a Path,
+    /// The plan's first file: the one opened, typed into and asked about.
+    uri: String,
+    text: &'a str,
+}
+
+impl Bench<'_> {
+    fn spawn(&self) -> Result<Server, String> {
+        Server::spawn(self.server_path, self.opts.timeout)
+            .map_err(|e| format!("cannot start the server: {e}"))
+    }
+
+    /// A server initialized on `folder`, its initialized notification sent
+    /// (when, returned).
+    fn start(&self, folder: &Path) -> Result<(Server, Instant), String> {
+        let mut s = self.spawn()?;
+        if s.request("initialize", initialize_params(folder))
+            .1
+            .is_none()
+        {
+            return Err("the server did not answer initialize".into());
+        }
+        let t = s.notify("initialized", json!({}));
+        Ok((s, t))
+    }
+}
+
+/// Whether `m` publishes diagnostics for `uri`.
+fn is_publish_for(uri: &str, m: &Value) -> bool {
+    m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"].as_str() == Some(uri)
+}
+
+/// The server on the plan's workspace, with the plan open in it: what the
+/// typing and request phases share.
+struct Session {
+    server: Server,
+    /// The version of the open document.
+    version: i64,
+    /// The open document's text, as the server has it.
+    text: String,
+}
+
+/// The phases, in order; each adds its series (and peaks) to the report.
+/// A new phase is one more function here.
 fn run_in(
     opts: &Options,
     server_path: &Path,
@@ -458,23 +509,43 @@ fn run_in(
     root: &Path,
     empty: &Path,
 ) -> Result<Report, String> {
-    let (name, text) = plan.files[0].clone();
-    let path = root.join(&name);
-    let uri = file_uri(&path);
+    let (name, text) = &plan.files[0];
+    let bench = Bench {
+        opts,
+        server_path,
+        plan,
+        root,
+        empty,
+        uri: file_uri(&root.join(name)),
+        text,
+    };
     let mut report = Report {
         lines: plan.lines(),
         bytes: plan.bytes(),
         files: plan.files.len(),
         ..Report::default()
     };
+    spawn_phase(&bench, &mut report)?;
+    cold_open_phase(&bench, &mut report)?;
+    let mut session = open_phase(&bench, &mut report)?;
+    let script = typing_phase(&bench, &mut session, &mut report);
+    requests_phase(&bench, &mut session, &mut report);
+    std::thread::sleep(Duration::from_millis(500));
+    report.idle_rss_loaded = session.server.status("VmRSS");
+    report.peak_rss_end = session.server.status("VmHWM");
+    session.server.shutdown();
+    floor_phase(&bench, &script, &mut report);
+    Ok(report)
+}
 
-    // Spawn → initialize response, in an empty workspace.
+/// Spawn → initialize response, in an empty workspace; and the idle RSS of
+/// a server with nothing to hold.
+fn spawn_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
     let mut spawn = Series::new("spawn → initialize");
-    for _ in 0..opts.spawns.max(1) {
+    for _ in 0..bench.opts.spawns.max(1) {
         let t = Instant::now();
-        let mut s = Server::spawn(server_path, opts.timeout)
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-        let (id, _) = s.request_async("initialize", initialize_params(empty));
+        let mut s = bench.spawn()?;
+        let (id, _) = s.request_async("initialize", initialize_params(bench.empty));
         match s.wait_for(|m| m.get("id").and_then(Value::as_i64) == Some(id)) {
             Some((at, _)) => spawn.samples.push(at - t),
             None => spawn.missing += 1,
@@ -485,61 +556,48 @@ fn run_in(
         s.shutdown();
     }
     spawn.judge(100.0, 20.0);
-
-    // A plan the server has not read: opened whole in a folder where it is
-    // not on disk, so that the whole text is parsed and analysed while the
-    // user waits (as for a plan opened from outside every folder).
-    let mut cold = Series::new("didOpen of an unread plan → diagnostics");
-    {
-        let mut s = Server::spawn(server_path, opts.timeout)
-            .map_err(|e| format!("cannot start the server: {e}"))?;
-        if s.request("initialize", initialize_params(empty))
-            .1
-            .is_none()
-        {
-            return Err("the server did not answer initialize".into());
-        }
-        s.notify("initialized", json!({}));
-        s.drain(Duration::from_millis(200));
-        let cold_uri = file_uri(&empty.join("opened.orgplan"));
-        for version in 1..=opts.opens.max(1) as i64 {
-            let t = s.notify(
-                "textDocument/didOpen",
-                json!({"textDocument": {"uri": cold_uri, "languageId": "orgplan", "version": version, "text": text}}),
-            );
-            match s.wait_for(|m| {
-                m["method"] == "textDocument/publishDiagnostics"
-                    && m["params"]["uri"].as_str() == Some(cold_uri.as_str())
-                    && m["params"]["version"].as_i64() == Some(version)
-            }) {
-                Some((at, _)) => cold.samples.push(at - t),
-                None => cold.missing += 1,
-            }
-            s.notify(
-                "textDocument/didClose",
-                json!({"textDocument": {"uri": cold_uri}}),
-            );
-            s.drain(Duration::from_millis(200));
-        }
-        s.shutdown();
-    }
-    cold.judge(100.0, 200.0);
     report.series.push(spawn);
-    report.series.push(cold);
+    Ok(())
+}
 
-    // The plan's workspace: initialize, let it load, then open the plan.
-    let mut s = Server::spawn(server_path, opts.timeout)
-        .map_err(|e| format!("cannot start the server: {e}"))?;
-    let (_, r) = s.request("initialize", initialize_params(root));
-    if r.is_none() {
-        return Err("the server did not answer initialize".into());
+/// A plan the server has not read: opened whole in a folder where it is not
+/// on disk, so that the whole text is parsed and analysed while the user
+/// waits (as for a plan opened from outside every folder).
+fn cold_open_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
+    let mut cold = Series::new("didOpen of an unread plan → diagnostics");
+    let (mut s, _) = bench.start(bench.empty)?;
+    s.drain(Duration::from_millis(200));
+    let cold_uri = file_uri(&bench.empty.join("opened.orgplan"));
+    for version in 1..=bench.opts.opens.max(1) as i64 {
+        let t = s.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": cold_uri, "languageId": "orgplan", "version": version, "text": bench.text}}),
+        );
+        match s.wait_for(|m| {
+            is_publish_for(&cold_uri, m) && m["params"]["version"].as_i64() == Some(version)
+        }) {
+            Some((at, _)) => cold.samples.push(at - t),
+            None => cold.missing += 1,
+        }
+        s.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": cold_uri}}),
+        );
+        s.drain(Duration::from_millis(200));
     }
-    let t_init = s.notify("initialized", json!({}));
+    s.shutdown();
+    cold.judge(100.0, 200.0);
+    report.series.push(cold);
+    Ok(())
+}
+
+/// The plan's workspace: initialize, let it load (→ its first diagnostics),
+/// then open the plan, closing and re-opening it `opens` times.
+fn open_phase(bench: &Bench, report: &mut Report) -> Result<Session, String> {
+    let uri = bench.uri.as_str();
+    let (mut s, t_init) = bench.start(bench.root)?;
     let mut load = Series::new("workspace load → diagnostics");
-    let is_publish_for = |uri: &str, m: &Value| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"].as_str() == Some(uri)
-    };
-    match s.wait_for(|m| is_publish_for(&uri, m)) {
+    match s.wait_for(|m| is_publish_for(uri, m)) {
         Some((at, _)) => load.samples.push(at - t_init),
         None => load.missing += 1,
     }
@@ -548,7 +606,7 @@ fn run_in(
 
     let mut open = Series::new("didOpen → diagnostics");
     let mut version = 0i64;
-    for k in 0..opts.opens.max(1) {
+    for k in 0..bench.opts.opens.max(1) {
         if k > 0 {
             s.notify(
                 "textDocument/didClose",
@@ -559,11 +617,11 @@ fn run_in(
         version += 1;
         let t = s.notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": version, "text": text}}),
+            json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": version, "text": bench.text}}),
         );
         let v = version;
         match s.wait_for(|m| {
-            is_publish_for(&uri, m) && m["params"]["version"].as_i64().is_none_or(|x| x >= v)
+            is_publish_for(uri, m) && m["params"]["version"].as_i64().is_none_or(|x| x >= v)
         }) {
             Some((at, _)) => open.samples.push(at - t),
             None => open.missing += 1,
@@ -576,23 +634,34 @@ fn run_in(
     report
         .peaks
         .push(("load and opening".into(), report.peak_rss));
+    Ok(Session {
+        server: s,
+        version,
+        text: bench.text.to_string(),
+    })
+}
 
-    // Keystrokes.
+/// Keystrokes → their diagnostics. Returns the keystrokes typed (the floor
+/// phase types them again).
+fn typing_phase(bench: &Bench, session: &mut Session, report: &mut Report) -> Vec<Keystroke> {
+    let opts = bench.opts;
+    let uri = bench.uri.as_str();
+    let s = &mut session.server;
     let mut typing = Series::new("keystroke → diagnostics");
-    let mut current = text.clone();
-    let script = keystrokes(&current, opts.edits);
+    let script = keystrokes(&session.text, opts.edits);
     for k in &script {
-        version += 1;
-        let range = json!({"start": position(&current, k.range.start()), "end": position(&current, k.range.end())});
-        apply(&mut current, k);
+        session.version += 1;
+        let current = &mut session.text;
+        let range = json!({"start": position(current, k.range.start()), "end": position(current, k.range.end())});
+        apply(current, k);
         let t = s.notify(
             "textDocument/didChange",
             json!({
-                "textDocument": {"uri": uri, "version": version},
+                "textDocument": {"uri": uri, "version": session.version},
                 "contentChanges": [{"range": range, "text": k.insert}]
             }),
         );
-        let v = version;
+        let v = session.version;
         // A server that publishes nothing when the diagnostics did not
         // change leaves nothing to wait for: after a few misses, wait less.
         s.timeout = if typing.missing >= 3 && typing.samples.len() < typing.missing {
@@ -600,8 +669,7 @@ fn run_in(
         } else {
             opts.keystroke_timeout
         };
-        match s.wait_for(|m| is_publish_for(&uri, m) && m["params"]["version"].as_i64() == Some(v))
-        {
+        match s.wait_for(|m| is_publish_for(uri, m) && m["params"]["version"].as_i64() == Some(v)) {
             Some((at, _)) => typing.samples.push(at - t),
             None => typing.missing += 1,
         }
@@ -612,121 +680,148 @@ fn run_in(
     report.series.push(typing);
     s.drain(Duration::from_millis(300));
     report.peaks.push(("typing".into(), s.status("VmHWM")));
+    script
+}
 
-    // Requests on the large plan.
-    let (team_at, complete_at) = probe_places(&current);
+/// One kind of request the requests phase times.
+struct RequestCase {
+    name: &'static str,
+    method: &'static str,
+    params: Value,
+    /// The percentile judged (none when ≤ 0) and its limit in ms.
+    p: f64,
+    limit: f64,
+}
+
+/// The requests asked of the large plan, at a team reference and at a place
+/// to complete near its middle.
+fn request_cases(uri: &str, current: &str) -> Vec<RequestCase> {
+    let (team_at, complete_at) = probe_places(current);
     let doc = json!({"uri": uri});
-    let at_team = json!({"textDocument": doc, "position": position(&current, team_at)});
-    let at_complete = json!({"textDocument": doc, "position": position(&current, complete_at)});
-    let cases: Vec<(&str, &str, Value, f64, f64)> = vec![
-        (
+    let at_team = json!({"textDocument": doc, "position": position(current, team_at)});
+    let at_complete = json!({"textDocument": doc, "position": position(current, complete_at)});
+    let case = |name, method, params, p, limit| RequestCase {
+        name,
+        method,
+        params,
+        p,
+        limit,
+    };
+    vec![
+        case(
             "completion",
             "textDocument/completion",
-            at_complete.clone(),
+            at_complete,
             99.0,
             5.0,
         ),
-        ("hover", "textDocument/hover", at_team.clone(), 99.0, 5.0),
-        (
+        case("hover", "textDocument/hover", at_team.clone(), 99.0, 5.0),
+        case(
             "definition",
             "textDocument/definition",
             at_team.clone(),
             99.0,
             5.0,
         ),
-        (
+        case(
             "references",
             "textDocument/references",
-            json!({"textDocument": doc, "position": position(&current, team_at), "context": {"includeDeclaration": true}}),
+            json!({"textDocument": doc, "position": position(current, team_at), "context": {"includeDeclaration": true}}),
             99.0,
             20.0,
         ),
-        (
+        case(
             "prepareRename",
             "textDocument/prepareRename",
-            at_team.clone(),
+            at_team,
             99.0,
             20.0,
         ),
-        (
+        case(
             "rename",
             "textDocument/rename",
-            json!({"textDocument": doc, "position": position(&current, team_at), "newName": "renamed-team"}),
+            json!({"textDocument": doc, "position": position(current, team_at), "newName": "renamed-team"}),
             99.0,
             20.0,
         ),
-        (
+        case(
             "semantic tokens (full)",
             "textDocument/semanticTokens/full",
             json!({"textDocument": doc}),
             -1.0,
             0.0,
         ),
-        (
+        case(
             "graph: overview (SVG)",
             "orgplan/graph",
             json!({"textDocument": doc, "format": "svg", "overview": true}),
             95.0,
             100.0,
         ),
-        (
+        case(
             "graph: one initiative, depth 2 (SVG)",
             "orgplan/graph",
-            json!({"textDocument": doc, "format": "svg", "focus": first_initiative(&current)}),
+            json!({"textDocument": doc, "format": "svg", "focus": first_initiative(current)}),
             95.0,
             100.0,
         ),
-        (
+        case(
             "formatting",
             "textDocument/formatting",
             json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
             -1.0,
             0.0,
         ),
-    ];
-    for (name, method, params, p, limit) in cases {
-        let mut series = Series::new(name);
+    ]
+}
+
+/// Requests on the large plan, each asked `requests` times (a fifth as many
+/// for the heavy ones: full tokens, formatting, graphs).
+fn requests_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
+    let s = &mut session.server;
+    for case in request_cases(&bench.uri, &session.text) {
+        let mut series = Series::new(case.name);
+        let method = case.method;
         let heavy =
             method.ends_with("full") || method.ends_with("formatting") || method == "orgplan/graph";
         let n = if heavy {
-            opts.requests.div_ceil(5).max(1)
+            bench.opts.requests.div_ceil(5).max(1)
         } else {
-            opts.requests.max(1)
+            bench.opts.requests.max(1)
         };
         for _ in 0..n {
-            let (d, r) = s.request(method, params.clone());
+            let (d, r) = s.request(method, case.params.clone());
             match r {
                 Some(Value::Null) | None => series.missing += 1,
                 Some(_) => series.samples.push(d),
             }
         }
-        if p > 0.0 {
-            series.judge(p, limit);
+        if case.p > 0.0 {
+            series.judge(case.p, case.limit);
         }
         report.series.push(series);
-        report.peaks.push((name.to_string(), s.status("VmHWM")));
+        report
+            .peaks
+            .push((case.name.to_string(), s.status("VmHWM")));
     }
-    std::thread::sleep(Duration::from_millis(500));
-    report.idle_rss_loaded = s.status("VmRSS");
-    report.peak_rss_end = s.status("VmHWM");
-    s.shutdown();
+}
 
-    // The floor: the same keystrokes in-process, edit + analysis.
+/// The floor: the same keystrokes in-process, edit + analysis.
+fn floor_phase(bench: &Bench, script: &[Keystroke], report: &mut Report) {
     let mut floor = Series::new("floor: edit_file + analysis (in-process)");
     let mut ws = Workspace::new();
-    for (other, text) in &plan.files[1..] {
-        ws.set_file(&file_uri(&root.join(other)), text.as_str());
+    for (other, text) in &bench.plan.files[1..] {
+        ws.set_file(&file_uri(&bench.root.join(other)), text.as_str());
     }
-    let id = ws.set_file(&uri, text);
+    let id = ws.set_file(&bench.uri, bench.text);
     ws.analysis();
-    for k in &script {
+    for k in script {
         let t = Instant::now();
         ws.edit_file(id, k.range, k.insert);
         ws.analysis();
         floor.samples.push(t.elapsed());
     }
     report.series.push(floor);
-    Ok(report)
 }
 
 fn fmt_ms(d: Option<Duration>) -> String {
