@@ -275,6 +275,20 @@ struct Division {
     functional_teams: Vec<String>,
 }
 
+/// What the parts of one unit share.
+struct Unit<'a> {
+    d: &'a Division,
+    opts: &'a Options,
+    domain: &'static str,
+    /// The unit's director, the leader of its initiative.
+    lead: String,
+    /// How many teams earlier units declared.
+    earlier_teams: usize,
+    team_ids: Vec<String>,
+    /// Whether the initiative follows the ownership model (else leadership).
+    ownership: bool,
+}
+
 struct Gen {
     rng: Rng,
     /// Teams and leaders declared so far, for references across units.
@@ -295,33 +309,32 @@ pub fn generate(opts: &Options) -> Plan {
         initiatives: 0,
         leaders: 0,
     };
-    // Chunks of text (a division's head or one unit) with their line counts.
-    let mut chunks: Vec<(String, usize)> = Vec::new();
-    let mut total = 0;
-    let mut unit = 0;
-    let mut division: Option<Division> = None;
-    let mut units_left_in_division = 0;
-    while total < opts.lines.max(1) {
-        if units_left_in_division == 0 {
-            let (text, d) = g.division(chunks.len());
-            let n = text.lines().count();
-            total += n;
-            chunks.push((text, n));
-            division = Some(d);
-            units_left_in_division = g.rng.range(6, 14);
-            continue;
-        }
-        let d = division
-            .as_ref()
-            .expect("a division is started before its units");
-        let text = g.unit(unit, d, opts);
-        let n = text.lines().count();
-        total += n;
-        chunks.push((text, n));
-        unit += 1;
-        units_left_in_division -= 1;
+    let (chunks, total) = g.chunks(opts);
+    Plan {
+        files: split_into_files(chunks, total, opts),
+        teams: g.teams,
+        initiatives: g.initiatives,
+        leaders: g.leaders,
     }
-    // Contiguous slices of about equal line counts, one per file.
+}
+
+/// The first line of each file.
+fn file_header(opts: &Options, part: usize) -> String {
+    format!(
+        "# Generated org plan (seed {}), part {part} of {}\n",
+        opts.seed,
+        opts.files.max(1)
+    )
+}
+
+/// Contiguous slices of `chunks` of about equal line counts, one per file
+/// (`total` lines in all), each under a header; files left without a chunk
+/// hold the header alone.
+fn split_into_files(
+    chunks: Vec<(String, usize)>,
+    total: usize,
+    opts: &Options,
+) -> Vec<(String, String)> {
     let files = opts.files.max(1);
     let per_file = total.div_ceil(files);
     let mut out: Vec<(String, String)> = Vec::new();
@@ -336,12 +349,7 @@ pub fn generate(opts: &Options) -> Plan {
     };
     for (text, n) in chunks {
         if current.is_empty() {
-            let _ = writeln!(
-                current,
-                "# Generated org plan (seed {}), part {} of {files}\n",
-                opts.seed,
-                out.len() + 1
-            );
+            let _ = writeln!(current, "{}", file_header(opts, out.len() + 1));
             current_lines = 2;
         }
         current.push_str(&text);
@@ -355,24 +363,43 @@ pub fn generate(opts: &Options) -> Plan {
     }
     while out.len() < files {
         let i = out.len();
-        out.push((
-            name(i),
-            format!(
-                "# Generated org plan (seed {}), part {} of {files}\n",
-                opts.seed,
-                i + 1
-            ),
-        ));
+        out.push((name(i), file_header(opts, i + 1)));
     }
-    Plan {
-        files: out,
-        teams: g.teams,
-        initiatives: g.initiatives,
-        leaders: g.leaders,
-    }
+    out
 }
 
 impl Gen {
+    /// Chunks of text (a division's head or one unit) with their line
+    /// counts, until there are `lines` lines in all; and that count.
+    fn chunks(&mut self, opts: &Options) -> (Vec<(String, usize)>, usize) {
+        let mut chunks: Vec<(String, usize)> = Vec::new();
+        let mut total = 0;
+        let mut unit = 0;
+        let mut division: Option<Division> = None;
+        let mut units_left_in_division = 0;
+        while total < opts.lines.max(1) {
+            if units_left_in_division == 0 {
+                let (text, d) = self.division(chunks.len());
+                let n = text.lines().count();
+                total += n;
+                chunks.push((text, n));
+                division = Some(d);
+                units_left_in_division = self.rng.range(6, 14);
+                continue;
+            }
+            let d = division
+                .as_ref()
+                .expect("a division is started before its units");
+            let text = self.unit(unit, d, opts);
+            let n = text.lines().count();
+            total += n;
+            chunks.push((text, n));
+            unit += 1;
+            units_left_in_division -= 1;
+        }
+        (chunks, total)
+    }
+
     fn person(&mut self) -> (String, String) {
         let f = self.rng.pick(FIRST);
         let l = self.rng.pick(LAST);
@@ -427,6 +454,8 @@ impl Gen {
         )
     }
 
+    /// One unit: its director (a leader), the initiative they lead and its
+    /// teams, with the violations the rates in [`rate`] ask for.
     fn unit(&mut self, k: usize, d: &Division, opts: &Options) -> String {
         let mut s = String::new();
         let r = &mut self.rng;
@@ -435,10 +464,27 @@ impl Gen {
         let init_id = format!("{adj}-{domain}-{k}");
         let init_title = format!("{} {}", capitalise(adj), capitalise(domain));
         let (pid, pname) = self.person();
-        let lead = format!("{pid}-{k}");
-        let r = &mut self.rng;
+        let mut u = Unit {
+            d,
+            opts,
+            domain,
+            lead: format!("{pid}-{k}"),
+            earlier_teams: self.all_teams.len(),
+            team_ids: Vec::new(),
+            ownership: false,
+        };
+        self.unit_leader(&mut s, &u, &pname, &init_title);
+        (u.team_ids, u.ownership) = self.unit_team_ids(k, domain);
+        self.unit_initiative(&mut s, &u, &init_id, &init_title);
+        self.unit_teams(&mut s, &u);
+        self.duplicate_team(&mut s, &u);
+        self.all_teams.extend(u.team_ids);
+        s
+    }
 
-        // The leader.
+    /// The unit's director.
+    fn unit_leader(&mut self, s: &mut String, u: &Unit, pname: &str, init_title: &str) {
+        let (r, opts, lead, domain) = (&mut self.rng, u.opts, &u.lead, u.domain);
         let title_key = if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * opts.violations) {
             "titel"
         } else {
@@ -455,11 +501,14 @@ impl Gen {
         } else if r.pct(5.0) {
             let _ = writeln!(s, "  allocation: 100%");
         }
-        let _ = writeln!(s, "  reports_to: {}", d.vp);
+        let _ = writeln!(s, "  reports_to: {}", u.d.vp);
         s.push_str("}\n\n");
         self.leaders += 1;
+    }
 
-        // The teams' ids, decided before the initiative names them.
+    /// The teams' ids, decided before the initiative names them, and whether
+    /// the initiative follows the ownership model.
+    fn unit_team_ids(&mut self, k: usize, domain: &str) -> (Vec<String>, bool) {
         let r = &mut self.rng;
         let n_teams = r.range(3, 8);
         let mut nouns: Vec<&str> = TEAM_NOUNS.to_vec();
@@ -469,8 +518,13 @@ impl Gen {
             team_ids.push(format!("{domain}-{k}-{noun}"));
         }
         let ownership = !r.pct(30.0);
+        (team_ids, ownership)
+    }
 
-        // The initiative.
+    /// The initiative: its leader, model, scope, metrics, teams and approvals.
+    fn unit_initiative(&mut self, s: &mut String, u: &Unit, init_id: &str, init_title: &str) {
+        let opts = u.opts;
+        let r = &mut self.rng;
         let _ = writeln!(s, "initiative {init_id} \"{init_title}\" {{");
         let leader_of = if r.pct(rate::NO_LEADER * opts.violations) {
             None
@@ -480,15 +534,14 @@ impl Gen {
             let i = r.below(self.initiative_leaders.len());
             Some(self.initiative_leaders[i].clone())
         } else {
-            Some(lead.clone())
+            Some(u.lead.clone())
         };
-        let r = &mut self.rng;
         if let Some(l) = &leader_of {
             let _ = writeln!(s, "  leader: {l}");
         }
         let model = if r.pct(rate::INVALID_VALUE * opts.violations) {
             "owner"
-        } else if ownership {
+        } else if u.ownership {
             "ownership"
         } else {
             "leadership"
@@ -497,15 +550,35 @@ impl Gen {
         if r.pct(20.0) {
             let _ = writeln!(s, "  critical: true");
         }
-        if !r.pct(rate::NO_SCOPE * opts.violations) {
+        self.scope_and_metrics(s, u);
+        let _ = writeln!(s, "  teams: {}", self.listed_teams(u).join(", "));
+        let r = &mut self.rng;
+        if r.pct(rate::LAYERED_APPROVALS * opts.violations) {
+            let _ = writeln!(s, "  approvals: {}, {}", u.lead, u.d.vp);
+        } else if r.pct(rate::EXTERNAL_APPROVAL * opts.violations) {
+            let _ = writeln!(s, "  approvals: {}", u.d.functional_teams[0]);
+        } else if r.pct(50.0) {
+            let _ = writeln!(s, "  approvals: {}", u.lead);
+        }
+        s.push_str("}\n\n");
+        self.initiatives += 1;
+        self.initiative_leaders.push(u.lead.clone());
+    }
+
+    /// The initiative's scope and metrics (each sometimes missing) and,
+    /// sometimes, a property given twice.
+    fn scope_and_metrics(&mut self, s: &mut String, u: &Unit) {
+        let (r, v) = (&mut self.rng, u.opts.violations);
+        if !r.pct(rate::NO_SCOPE * v) {
             let _ = writeln!(
                 s,
-                "  scope: \"{} {domain} for {}\"",
+                "  scope: \"{} {} for {}\"",
                 r.pick(SCOPE_VERBS),
+                u.domain,
                 r.pick(&["sellers", "buyers", "partners", "drivers", "internal teams"])
             );
         }
-        if !r.pct(rate::NO_METRICS * opts.violations) {
+        if !r.pct(rate::NO_METRICS * v) {
             let a = r.pick(METRICS);
             let b = r.pick(METRICS);
             if a == b {
@@ -514,154 +587,175 @@ impl Gen {
                 let _ = writeln!(s, "  metrics: \"{a}\", \"{b}\"");
             }
         }
-        if r.pct(rate::DUPLICATE_PROPERTY * opts.violations) {
+        if r.pct(rate::DUPLICATE_PROPERTY * v) {
             let _ = writeln!(s, "  critical: false");
             let _ = writeln!(s, "  critical: true");
         }
-        let mut listed: Vec<String> = team_ids.clone();
-        let orphan = r.pct(rate::ORPHAN_TEAM * opts.violations);
-        if orphan {
+    }
+
+    /// The initiative's `teams:` list: its own teams, but sometimes one left
+    /// out (an orphan), one of another initiative (shared) or one misspelt.
+    fn listed_teams(&mut self, u: &Unit) -> Vec<String> {
+        let (r, v) = (&mut self.rng, u.opts.violations);
+        let mut listed: Vec<String> = u.team_ids.clone();
+        if r.pct(rate::ORPHAN_TEAM * v) {
             listed.pop();
         }
-        if r.pct(rate::SHARED_TEAM * opts.violations) && !self.all_teams.is_empty() {
+        if r.pct(rate::SHARED_TEAM * v) && !self.all_teams.is_empty() {
             let i = r.below(self.all_teams.len());
             listed.push(self.all_teams[i].clone());
         }
-        let r = &mut self.rng;
-        if r.pct(rate::UNDEFINED_REFERENCE * opts.violations) {
+        if r.pct(rate::UNDEFINED_REFERENCE * v) {
             let i = r.below(listed.len());
             listed[i].push('x');
         }
-        let _ = writeln!(s, "  teams: {}", listed.join(", "));
-        if r.pct(rate::LAYERED_APPROVALS * opts.violations) {
-            let _ = writeln!(s, "  approvals: {lead}, {}", d.vp);
-        } else if r.pct(rate::EXTERNAL_APPROVAL * opts.violations) {
-            let _ = writeln!(s, "  approvals: {}", d.functional_teams[0]);
-        } else if r.pct(50.0) {
-            let _ = writeln!(s, "  approvals: {lead}");
-        }
-        s.push_str("}\n\n");
-        self.initiatives += 1;
-        self.initiative_leaders.push(lead.clone());
+        listed
+    }
 
-        // The teams.
-        let all_report_to_leader = !ownership && r.pct(rate::LEADERSHIP_MISMATCH * opts.violations);
-        let cycle = team_ids.len() >= 2 && r.pct(rate::CYCLE * opts.violations);
-        let earlier_teams = self.all_teams.len();
-        for (i, t) in team_ids.iter().enumerate() {
-            let r = &mut self.rng;
-            let noun = t.rsplit('-').next().unwrap_or("team");
-            let kind = if r.pct(rate::UNKNOWN_BLOCK / n_teams as f64) {
-                "tem"
-            } else {
-                "team"
-            };
-            let _ = writeln!(
-                s,
-                "{kind} {t} \"{} {}\" {{",
-                capitalise(domain),
-                capitalise(noun)
-            );
-            let reports = if ownership {
-                if r.pct(rate::WRONG_REPORTING * opts.violations) {
-                    d.vp.clone()
-                } else {
-                    lead.clone()
-                }
-            } else if all_report_to_leader {
-                lead.clone()
-            } else {
-                d.managers[r.below(d.managers.len())].clone()
-            };
-            let key = if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * opts.violations) {
-                "reprots_to"
-            } else {
-                "reports_to"
-            };
-            let _ = writeln!(s, "  {key}: {reports}");
-            let mut roles: Vec<&str> = ROLES.to_vec();
-            if r.pct(rate::INCOMPLETE_TEAM * opts.violations) {
-                roles.remove(r.range(1, 3));
-            }
-            if r.pct(30.0) {
-                roles.push(r.pick(EXTRA_ROLES));
-            }
-            let _ = writeln!(s, "  roles: {}", roles.join(", "));
-            if r.pct(60.0) {
-                let _ = writeln!(s, "  size: {}", r.range(4, 12));
-            }
-            if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * opts.violations) {
-                let _ = writeln!(s, "  sise: {}", r.range(4, 12));
-            }
-            // Dependencies: mostly on teams of the same initiative.
-            let mut targets: Vec<String> = Vec::new();
-            let n_deps = if r.pct(rate::MANY_DEPS * opts.violations) {
-                r.range(4, 5)
-            } else {
-                [0, 0, 0, 1, 1, 2][r.below(6)]
-            };
-            for _ in 0..n_deps {
-                // Only on earlier teams (of this initiative or before it), so
-                // that cycles come from the deliberate ones alone.
-                let target = if r.pct(rate::CROSS_DEP * opts.violations) && earlier_teams > 0 {
-                    self.all_teams[r.below(earlier_teams)].clone()
-                } else if i > 0 {
-                    team_ids[r.below(i)].clone()
-                } else {
-                    continue;
-                };
-                if &target != t && !targets.contains(&target) {
-                    targets.push(target);
-                }
-            }
-            if cycle && i < 2 {
-                let other = team_ids[1 - i].clone();
-                if !targets.contains(&other) {
-                    targets.push(other);
-                }
-            }
+    /// The unit's teams.
+    fn unit_teams(&mut self, s: &mut String, u: &Unit) {
+        let r = &mut self.rng;
+        let v = u.opts.violations;
+        let all_report_to_leader = !u.ownership && r.pct(rate::LEADERSHIP_MISMATCH * v);
+        let cycle = u.team_ids.len() >= 2 && r.pct(rate::CYCLE * v);
+        for (i, t) in u.team_ids.iter().enumerate() {
+            self.team(s, u, t, all_report_to_leader);
+            let targets = self.dependency_targets(u, i, t, cycle);
             for target in targets {
-                let owner = if r.pct(rate::NO_OWNER * opts.violations) {
-                    None
-                } else if r.pct(rate::FOREIGN_OWNER * opts.violations) {
-                    Some(target.clone())
-                } else {
-                    Some(t.clone())
-                };
-                let plan = (!r.pct(rate::NO_PLAN * opts.violations)).then(|| r.pick(PLANS));
-                if r.pct(40.0) {
-                    let mut line = format!("  depends_on {target} {{");
-                    if let Some(o) = &owner {
-                        let _ = write!(line, " owner: {o}");
-                    }
-                    if let Some(p) = plan {
-                        let _ = write!(line, " plan: \"{p}\"");
-                    }
-                    line.push_str(" }");
-                    let _ = writeln!(s, "{line}");
-                } else {
-                    let _ = writeln!(s, "  depends_on {target} {{");
-                    if let Some(o) = &owner {
-                        let _ = writeln!(s, "    owner: {o}");
-                    }
-                    if let Some(p) = plan {
-                        let _ = writeln!(s, "    plan: \"{p}\"");
-                    }
-                    s.push_str("  }\n");
-                }
+                self.depends_on(s, u, t, &target);
             }
             s.push_str("}\n\n");
             self.teams += 1;
         }
-        // A team declared twice: a copy of an earlier one.
+    }
+
+    /// A team's head: whom it reports to, its roles and size (its
+    /// dependencies and closing brace follow).
+    fn team(&mut self, s: &mut String, u: &Unit, t: &str, all_report_to_leader: bool) {
+        let (r, v, d) = (&mut self.rng, u.opts.violations, u.d);
+        let noun = t.rsplit('-').next().unwrap_or("team");
+        let kind = if r.pct(rate::UNKNOWN_BLOCK / u.team_ids.len() as f64) {
+            "tem"
+        } else {
+            "team"
+        };
+        let _ = writeln!(
+            s,
+            "{kind} {t} \"{} {}\" {{",
+            capitalise(u.domain),
+            capitalise(noun)
+        );
+        let reports = if u.ownership {
+            if r.pct(rate::WRONG_REPORTING * v) {
+                d.vp.clone()
+            } else {
+                u.lead.clone()
+            }
+        } else if all_report_to_leader {
+            u.lead.clone()
+        } else {
+            d.managers[r.below(d.managers.len())].clone()
+        };
+        let key = if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * v) {
+            "reprots_to"
+        } else {
+            "reports_to"
+        };
+        let _ = writeln!(s, "  {key}: {reports}");
+        let mut roles: Vec<&str> = ROLES.to_vec();
+        if r.pct(rate::INCOMPLETE_TEAM * v) {
+            roles.remove(r.range(1, 3));
+        }
+        if r.pct(30.0) {
+            roles.push(r.pick(EXTRA_ROLES));
+        }
+        let _ = writeln!(s, "  roles: {}", roles.join(", "));
+        if r.pct(60.0) {
+            let _ = writeln!(s, "  size: {}", r.range(4, 12));
+        }
+        if r.pct(rate::UNKNOWN_PROPERTY / 3.0 * v) {
+            let _ = writeln!(s, "  sise: {}", r.range(4, 12));
+        }
+    }
+
+    /// What the `i`th team `t` depends on: mostly teams of the same
+    /// initiative, only earlier ones (so that cycles come from the
+    /// deliberate ones alone: the first two teams when `cycle`).
+    fn dependency_targets(&mut self, u: &Unit, i: usize, t: &str, cycle: bool) -> Vec<String> {
+        let (r, v) = (&mut self.rng, u.opts.violations);
+        let mut targets: Vec<String> = Vec::new();
+        let n_deps = if r.pct(rate::MANY_DEPS * v) {
+            r.range(4, 5)
+        } else {
+            [0, 0, 0, 1, 1, 2][r.below(6)]
+        };
+        for _ in 0..n_deps {
+            let target = if r.pct(rate::CROSS_DEP * v) && u.earlier_teams > 0 {
+                self.all_teams[r.below(u.earlier_teams)].clone()
+            } else if i > 0 {
+                u.team_ids[r.below(i)].clone()
+            } else {
+                continue;
+            };
+            if target != t && !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+        if cycle && i < 2 {
+            let other = u.team_ids[1 - i].clone();
+            if !targets.contains(&other) {
+                targets.push(other);
+            }
+        }
+        targets
+    }
+
+    /// Team `t`'s dependency on `target`, on one line or several, its owner
+    /// or plan sometimes missing, its owner sometimes the wrong team.
+    fn depends_on(&mut self, s: &mut String, u: &Unit, t: &str, target: &str) {
+        let (r, v) = (&mut self.rng, u.opts.violations);
+        let owner = if r.pct(rate::NO_OWNER * v) {
+            None
+        } else if r.pct(rate::FOREIGN_OWNER * v) {
+            Some(target)
+        } else {
+            Some(t)
+        };
+        let plan = (!r.pct(rate::NO_PLAN * v)).then(|| r.pick(PLANS));
+        if r.pct(40.0) {
+            let mut line = format!("  depends_on {target} {{");
+            if let Some(o) = owner {
+                let _ = write!(line, " owner: {o}");
+            }
+            if let Some(p) = plan {
+                let _ = write!(line, " plan: \"{p}\"");
+            }
+            line.push_str(" }");
+            let _ = writeln!(s, "{line}");
+        } else {
+            let _ = writeln!(s, "  depends_on {target} {{");
+            if let Some(o) = owner {
+                let _ = writeln!(s, "    owner: {o}");
+            }
+            if let Some(p) = plan {
+                let _ = writeln!(s, "    plan: \"{p}\"");
+            }
+            s.push_str("  }\n");
+        }
+    }
+
+    /// Sometimes, a team declared twice: a copy of an earlier one.
+    fn duplicate_team(&mut self, s: &mut String, u: &Unit) {
         let r = &mut self.rng;
-        if r.pct(rate::DUPLICATE_DEFINITION * opts.violations) && earlier_teams > 0 {
-            let t = self.all_teams[r.below(earlier_teams)].clone();
-            let _ = writeln!(s, "# TODO: merge with the other `{t}`\nteam {t} \"Copy\" {{\n  reports_to: {lead}\n  roles: engineering\n}}\n");
+        if r.pct(rate::DUPLICATE_DEFINITION * u.opts.violations) && u.earlier_teams > 0 {
+            let t = self.all_teams[r.below(u.earlier_teams)].clone();
+            let _ = writeln!(
+                s,
+                "# TODO: merge with the other `{t}`\nteam {t} \"Copy\" {{\n  reports_to: {}\n  roles: engineering\n}}\n",
+                u.lead
+            );
             self.teams += 1;
         }
-        self.all_teams.extend(team_ids);
-        s
     }
 }
 
