@@ -126,6 +126,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time the org graph in-process: the overview and one initiative's
+    /// neighbourhood, each step (view, layout, SVG) on its own.
+    Graph {
+        /// About how many lines in all.
+        #[arg(long, default_value_t = 100_000)]
+        lines: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// The initiative to focus on (default: the first declared).
+        #[arg(long)]
+        focus: Option<String>,
+        #[arg(long, default_value_t = 2)]
+        depth: usize,
+        /// Repetitions of each picture.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -202,6 +219,37 @@ fn main() -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::Graph {
+            lines,
+            seed,
+            focus,
+            depth,
+            runs,
+        } => run_graph(&orgplan_bench::graph::Options {
+            plan: Options {
+                lines,
+                files: 1,
+                seed,
+                syntax_errors: true,
+                violations: 1.0,
+            },
+            focus,
+            depth,
+            runs,
+        }),
+    }
+}
+
+fn run_graph(opts: &orgplan_bench::graph::Options) -> ExitCode {
+    match orgplan_bench::graph::run(opts) {
+        Ok(pictures) => {
+            print!("{}", orgplan_bench::graph::table(&pictures));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
         }
     }
 }
