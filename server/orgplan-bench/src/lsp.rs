@@ -69,7 +69,7 @@ pub struct Series {
 }
 
 impl Series {
-    fn new(name: &str) -> Series {
+    pub(crate) fn new(name: &str) -> Series {
         Series {
             name: name.to_string(),
             ..Series::default()
@@ -123,12 +123,12 @@ pub struct Report {
     pub idle_rss_empty: Option<u64>,
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
 /// A server process and the messages it sends.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     stdin: Arc<Mutex<ChildStdin>>,
     rx: Receiver<(Instant, Value)>,
@@ -146,8 +146,14 @@ fn send_to(stdin: &Mutex<ChildStdin>, msg: &Value) -> std::io::Result<()> {
 
 impl Server {
     fn spawn(path: &Path, timeout: Duration) -> std::io::Result<Server> {
-        let mut child = Command::new(path)
-            .arg("lsp")
+        let mut command = Command::new(path);
+        command.arg("lsp");
+        Server::start(command, timeout)
+    }
+
+    /// Starts any language server over stdio (its errors are not kept).
+    pub(crate) fn start(mut command: Command, timeout: Duration) -> std::io::Result<Server> {
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -186,7 +192,7 @@ impl Server {
         })
     }
 
-    fn notify(&mut self, method: &str, params: Value) -> Instant {
+    pub(crate) fn notify(&mut self, method: &str, params: Value) -> Instant {
         let t = Instant::now();
         let _ = send_to(
             &self.stdin,
@@ -208,7 +214,10 @@ impl Server {
 
     /// The first message (buffered or new) that `pred` accepts, and when it
     /// arrived; others are kept for later.
-    fn wait_for(&mut self, mut pred: impl FnMut(&Value) -> bool) -> Option<(Instant, Value)> {
+    pub(crate) fn wait_for(
+        &mut self,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Option<(Instant, Value)> {
         if let Some(i) = self.pending.iter().position(|(_, m)| pred(m)) {
             return self.pending.remove(i);
         }
@@ -234,7 +243,7 @@ impl Server {
 
     /// Sends a request and waits for its response: (latency, result), the
     /// result `None` for an error response or none at all.
-    fn request(&mut self, method: &str, params: Value) -> (Duration, Option<Value>) {
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> (Duration, Option<Value>) {
         let (id, t) = self.request_async(method, params);
         match self.wait_for(|m| {
             m.get("id").and_then(Value::as_i64) == Some(id) && m.get("method").is_none()
@@ -246,16 +255,16 @@ impl Server {
     }
 
     /// Drops what was received so far, after a short quiet spell.
-    fn drain(&mut self, quiet: Duration) {
+    pub(crate) fn drain(&mut self, quiet: Duration) {
         self.pending.clear();
         while self.rx.recv_timeout(quiet).is_ok() {}
     }
 
-    fn status(&self, field: &str) -> Option<u64> {
+    pub(crate) fn status(&self, field: &str) -> Option<u64> {
         proc_status(self.child.id(), field)
     }
 
-    fn shutdown(mut self) {
+    pub(crate) fn shutdown(mut self) {
         let _ = self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -278,11 +287,11 @@ fn proc_status(pid: u32, field: &str) -> Option<u64> {
     Some(kb * 1024)
 }
 
-fn file_uri(p: &Path) -> String {
+pub(crate) fn file_uri(p: &Path) -> String {
     format!("file://{}", p.display())
 }
 
-fn initialize_params(root: &Path) -> Value {
+pub(crate) fn initialize_params(root: &Path) -> Value {
     json!({
         "processId": std::process::id(),
         "rootUri": file_uri(root),
@@ -306,7 +315,7 @@ fn initialize_params(root: &Path) -> Value {
 }
 
 /// Line and UTF-16 column of a byte offset (the plans are ASCII, but stay exact).
-fn position(text: &str, offset: usize) -> Value {
+pub(crate) fn position(text: &str, offset: usize) -> Value {
     let before = &text[..offset];
     let line = before.matches('\n').count();
     let start = before.rfind('\n').map_or(0, |i| i + 1);

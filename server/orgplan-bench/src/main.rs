@@ -143,6 +143,35 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// orgplan side by side with LikeC4's language server on the same plan
+    /// (as a LikeC4 model): open → diagnostics and edit → diagnostics.
+    /// `scripts/peer-bench.sh` installs LikeC4 and Node and runs it.
+    Peer {
+        /// About how many lines of orgplan in all.
+        #[arg(long, default_value_t = 10_000)]
+        lines: usize,
+        #[arg(long, default_value_t = 1)]
+        files: usize,
+        /// Keystrokes typed into each server (each waits for its diagnostics).
+        #[arg(long, default_value_t = 48)]
+        edits: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        #[arg(long, default_value_t = 1.0)]
+        violations: f64,
+        /// The orgplan binary (run as `SERVER lsp`).
+        #[arg(long, default_value = "target/release/orgplan")]
+        server: PathBuf,
+        /// Node (22.22 or newer: LikeC4 requires it).
+        #[arg(long, default_value = "node")]
+        node: PathBuf,
+        /// LikeC4's script (its package's `bin/likec4.mjs`).
+        #[arg(long)]
+        likec4: PathBuf,
+        /// Seconds to wait for any one answer.
+        #[arg(long, default_value_t = 120)]
+        timeout: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -238,6 +267,27 @@ fn main() -> ExitCode {
             depth,
             runs,
         }),
+        Command::Peer {
+            lines,
+            files,
+            edits,
+            seed,
+            violations,
+            server,
+            node,
+            likec4,
+            timeout,
+        } => peer(&orgplan_bench::peer::Options {
+            lines,
+            files,
+            seed,
+            violations,
+            edits,
+            server,
+            node,
+            likec4,
+            timeout: std::time::Duration::from_secs(timeout),
+        }),
     }
 }
 
@@ -245,6 +295,19 @@ fn run_graph(opts: &orgplan_bench::graph::Options) -> ExitCode {
     match orgplan_bench::graph::run(opts) {
         Ok(pictures) => {
             print!("{}", orgplan_bench::graph::table(&pictures));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn peer(opts: &orgplan_bench::peer::Options) -> ExitCode {
+    match orgplan_bench::peer::run(opts) {
+        Ok(report) => {
+            print!("{}", report.table());
             ExitCode::SUCCESS
         }
         Err(e) => {
