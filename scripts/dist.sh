@@ -2,7 +2,8 @@
 # Builds every release artefact into dist/ (gitignored):
 #   - the orgplan binary for each target below, as an archive
 #     (orgplan-VERSION-TARGET.tar.gz; .zip for Windows), and the WebAssembly
-#     build (orgplan-VERSION-wasm32-wasip1.tar.gz);
+#     build (orgplan-VERSION-wasm32-wasip1.tar.gz: orgplan.wasm and its
+#     command for Node.js, orgplan-wasm);
 #   - one VS Code extension per VS Code platform with that platform's server
 #     inside (orgplan-VERSION-VSCODETARGET.vsix), and a universal one with the
 #     WebAssembly server (orgplan-VERSION.vsix);
@@ -103,6 +104,19 @@ while read -r rust zig vscode macos; do
       ;;
     wasm32*)
       cp "$target_dir/$rust/release/orgplan.wasm" "$stage/$name/"
+      # Its command for Node.js: `orgplan-wasm ARGS...` runs `orgplan
+      # ARGS...` from the orgplan.wasm beside it under Node's WASI
+      # (editors/vscode/src/orgplan-wasm.ts); a .cmd runs it on Windows.
+      (
+        cd editors/vscode
+        if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+          npm ci --no-audit --no-fund
+        fi
+        node esbuild.mjs --production
+      ) >&2
+      { echo '#!/usr/bin/env node'; cat editors/vscode/dist/orgplan-wasm.js; } >"$stage/$name/orgplan-wasm"
+      chmod 755 "$stage/$name/orgplan-wasm"
+      printf '@node "%%~dp0orgplan-wasm" %%*\r\n' >"$stage/$name/orgplan-wasm.cmd"
       tar -C "$stage" -czf "$out/$name.tar.gz" "$name"
       ;;
     *)

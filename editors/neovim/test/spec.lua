@@ -559,6 +559,27 @@ case(':checkhealth orgplan before the server is enabled: hints, no ERROR', funct
   check(text:find("vim.lsp.enable('orgplan')", 1, true), 'no hint to enable the server:\n%s', text)
 end)
 
+case(":checkhealth orgplan names the WebAssembly archive's command as such", function()
+  -- The archive's layout: orgplan-wasm (a Node.js script) beside orgplan.wasm.
+  local dir = TMP .. '/wasm-archive'
+  vim.fn.mkdir(dir, 'p')
+  local launcher = dir .. '/orgplan-wasm'
+  write(launcher, '#!/bin/sh\necho "orgplan 0.0.0 (wasm)"\n')
+  vim.uv.fs_chmod(launcher, tonumber('755', 8))
+  write(dir .. '/orgplan.wasm', '\0asm\1\0\0\0')
+  local before = vim.lsp.config.orgplan.cmd
+  vim.lsp.config('orgplan', { cmd = { launcher, 'lsp' } })
+  local ok, err = pcall(function()
+    vim.cmd('checkhealth orgplan')
+    local text = buf_text(0)
+    vim.cmd('tabclose')
+    check(text:find('platform: WebAssembly (wasm32-wasip1, run by Node.js)', 1, true), 'no wasm platform:\n%s', text)
+    check(not text:find('platform unknown', 1, true), 'checkhealth:\n%s', text)
+  end)
+  vim.lsp.config('orgplan', { cmd = before })
+  assert(ok, err)
+end)
+
 case(':checkhealth orgplan warns about a parser older than the grammar', function()
   local orgplan = require('orgplan')
   local src = TMP .. '/grammar/src'

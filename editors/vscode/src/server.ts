@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
-import { platformTarget } from "./platform";
+import { platformTarget, wrongPackageMessage } from "./platform";
 
 /**
  * Where the server was found, and why that place was chosen. A path ending
@@ -139,6 +139,19 @@ export function findServer(extensionPath: string): ServerBinary {
   const onPath = whichOnPath(binaryName());
   if (onPath !== undefined) {
     return { path: onPath, source: "path" };
+  }
+  // A package for another platform (VS Code installs any .vsix).
+  let bundledTargets: string[] = [];
+  let version = "VERSION";
+  try {
+    bundledTargets = fs.readdirSync(path.join(extensionPath, "server"));
+    version = (JSON.parse(fs.readFileSync(path.join(extensionPath, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    // No server/ folder: a development build.
+  }
+  const wrong = wrongPackageMessage(bundledTargets, platformTarget(), version);
+  if (wrong !== undefined) {
+    throw new ServerNotFoundError(wrong);
   }
   throw new ServerNotFoundError(
     "The orgplan language server was not found: this build of the extension bundles no server for " +

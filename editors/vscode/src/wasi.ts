@@ -1,24 +1,15 @@
-// Runs orgplan's WebAssembly build (wasm32-wasip1) under Node's built-in
-// WASI, as a process of its own (a blocking read of standard input blocks
-// this process, never the extension host):
+// The VS Code extension's launcher of the WebAssembly server, run as a
+// process of its own by the extension host's Node (a blocking read of
+// standard input blocks that process, never the extension host):
 //
 //   node wasi.js ORGPLAN.wasm [--dir FOLDER]... -- ARGS...
 //
-// Each FOLDER (the workspace folders) is preopened at its own path, so the
-// paths in the editor's file URIs are the paths the server opens; so is the
-// current folder, which becomes the program's current folder. A Windows
-// path C:\a\b is seen by the program as /c:/a/b, as its file URI says.
-// Bundled into dist/wasi.js; the smoke tests of the release run it too.
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { WASI } from "node:wasi";
-import { guestPath, parseArgs } from "./platform";
-
-// Node's WebAssembly global (its types are in the DOM library, not loaded here).
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => object;
-};
+// Only the current folder and each FOLDER (the workspace folders) are
+// preopened, at their own paths, so the paths in the editor's file URIs are
+// the paths the server opens (see wasmhost.ts). Bundled into dist/wasi.js;
+// the smoke tests of the release run it too.
+import { parseArgs } from "./platform";
+import { runWasm } from "./wasmhost";
 
 function main(): void {
   let parsed;
@@ -28,24 +19,7 @@ function main(): void {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(2);
   }
-  const preopens: Record<string, string> = {};
-  for (const dir of [process.cwd(), ...parsed.dirs]) {
-    if (fs.existsSync(dir)) {
-      preopens[guestPath(dir)] = path.resolve(dir);
-    }
-  }
-  const wasi = new WASI({
-    version: "preview1",
-    args: ["orgplan", ...parsed.args],
-    env: { ...process.env, PWD: guestPath(process.cwd()) },
-    preopens,
-    returnOnExit: true,
-  });
-  const module = new WebAssembly.Module(fs.readFileSync(parsed.wasm));
-  const instance = new WebAssembly.Instance(module, wasi.getImportObject());
-  process.exitCode = wasi.start(instance);
+  process.exitCode = runWasm(parsed.wasm, parsed.dirs, parsed.args);
 }
 
-if (require.main === module) {
-  main();
-}
+main();

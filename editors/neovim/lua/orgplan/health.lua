@@ -18,8 +18,12 @@ local function server_cmd()
   return { 'orgplan', 'lsp' }
 end
 
+local WASM = 'WebAssembly (wasm32-wasip1, run by Node.js)'
+
 --- The platform a binary is built for, read from its header: ELF, Mach-O
---- or PE; the CPU; for Linux, glibc, musl or static. Nil if unreadable.
+--- or PE; the CPU; for Linux, glibc, musl or static; or the WebAssembly
+--- archive's `orgplan-wasm` command (a script with orgplan.wasm beside it).
+--- Nil if unreadable.
 ---@param path string
 ---@return string?
 local function binary_platform(path)
@@ -29,6 +33,10 @@ local function binary_platform(path)
   end
   local head = vim.uv.fs_read(fd, 4096, 0) or ''
   vim.uv.fs_close(fd)
+  local script = head:sub(1, 2) == '#!' or path:lower():find('%.cmd$') ~= nil
+  if script and vim.uv.fs_stat(vim.fs.joinpath(vim.fs.dirname(path), 'orgplan.wasm')) then
+    return WASM
+  end
   local function u16(at)
     local a, b = head:byte(at + 1, at + 2)
     return a and b and (a + b * 256) or nil
@@ -93,6 +101,14 @@ local function check_binary()
   local os, cpu = host_platform()
   if not platform then
     health.info(('`%s`: platform unknown (not an ELF, Mach-O or PE binary; a wrapper script?)'):format(path))
+  elseif platform == WASM then
+    if vim.fn.executable('node') == 1 then
+      health.ok(('platform: %s: any machine with Node.js 20 or later (2–4× slower than a native build)'):format(platform))
+    else
+      health.error(('platform: %s, but `node` is not on PATH'):format(platform), {
+        'Install Node.js (20 or later), or the archive of this platform (see the README: Install)',
+      })
+    end
   elseif platform:find('^' .. os) and platform:gsub('aarch64', 'arm64'):find(cpu, 1, true) then
     health.ok(('platform: %s (this machine: %s %s)'):format(platform, os, cpu))
   else
