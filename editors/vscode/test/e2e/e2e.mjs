@@ -131,13 +131,20 @@ fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify(ba
 const results = [];
 const log = (s) => console.log(s);
 let server;
+let packagedServer; // the server file the installed package holds
 let browser;
 let page;
 
 function childEnv() {
   const e = { ...process.env, XDG_CONFIG_HOME: path.join(xdg, "config"), XDG_DATA_HOME: path.join(xdg, "data") };
-  // Only Node 24 first on PATH for code-server; keep the rest.
-  e.PATH = `${path.dirname(NODE)}${path.delimiter}${process.env.PATH ?? ""}`;
+  // Only Node 24 first on PATH for code-server; keep the rest, less any
+  // folder with an orgplan in it: the server that runs is the package's own
+  // (the universal package's WebAssembly one, with no native server to fall
+  // back on).
+  const rest = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((d) => d !== "" && !fs.existsSync(path.join(d, "orgplan")));
+  e.PATH = [path.dirname(NODE), ...rest].join(path.delimiter);
   delete e.ORGPLAN_BIN;
   // No extension gallery: the test installs a .vsix and must not reach out.
   e.EXTENSIONS_GALLERY = "{}";
@@ -419,6 +426,7 @@ async function main() {
     if (!servers[0].endsWith(".wasm")) {
       fs.accessSync(path.join(serverDir, servers[0]), fs.constants.X_OK);
     }
+    packagedServer = path.join(serverDir, servers[0]);
   });
   if (!installed) {
     return;
@@ -519,6 +527,27 @@ async function main() {
       (t) => t.includes("initiative-without-leader") && t.includes("undefined-reference"),
       "expected initiative-without-leader and undefined-reference",
     );
+  });
+
+  await check("the server that runs is the one the package holds (the universal one: WebAssembly)", async () => {
+    // The extension's log names the server it started (written out soon
+    // after, not at once).
+    const logText = () =>
+      fs
+        .readdirSync(path.join(userData, "logs"), { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith(path.join("orgplan.orgplan", "orgplan.log")))
+        .map((f) => fs.readFileSync(path.join(userData, "logs", f), "utf8"))
+        .join("\n");
+    const deadline = Date.now() + STEP_TIMEOUT;
+    let text = logText();
+    while (!text.includes(`Starting ${packagedServer} lsp`)) {
+      if (Date.now() > deadline) {
+        throw new Error(`the log does not say ${packagedServer} started:\n${text.slice(0, 2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+      text = logText();
+    }
   });
 
   await check("Check Workspace says what it found", async () => {
