@@ -166,6 +166,17 @@ impl Parts {
         }
     }
 
+    /// Every finding, by reference, unsorted.
+    fn all(&self) -> impl Iterator<Item = &Arc<Finding>> + '_ {
+        self.entity
+            .iter()
+            .flatten()
+            .chain(self.blocks.values().flatten())
+            .flatten()
+            .chain(self.global.iter())
+            .chain(self.graph.iter())
+    }
+
     /// All the findings, in order, at most `cap` per file (the most severe,
     /// then the first), and per file how many the cap left out. Sorts and
     /// caps references; only the findings kept are copied.
@@ -173,38 +184,79 @@ impl Parts {
         &self,
         cap: Option<usize>,
     ) -> (Vec<Arc<Finding>>, BTreeMap<FileId, usize>) {
-        let mut all: Vec<&Arc<Finding>> = self
-            .entity
-            .iter()
-            .flatten()
-            .chain(self.blocks.values().flatten())
-            .flatten()
-            .chain(self.global.iter())
-            .chain(self.graph.iter())
-            .collect();
-        all.sort_by(|a, b| rules::finding_order(a, b));
-        all.dedup();
-        let mut omitted = BTreeMap::new();
-        let Some(max) = cap else {
-            return (all.into_iter().cloned().collect(), omitted);
-        };
-        let mut kept = Vec::with_capacity(all.len());
-        for group in all.chunk_by(|a, b| a.loc.file == b.loc.file) {
-            if group.len() <= max {
-                kept.extend(group.iter().map(|f| (*f).clone()));
-                continue;
-            }
-            // Rank by severity (stable: position order within one), keep
-            // the first `max`, in position order.
-            let mut ranked: Vec<usize> = (0..group.len()).collect();
-            ranked.sort_by_key(|&i| group[i].severity);
-            ranked.truncate(max);
-            ranked.sort_unstable();
-            kept.extend(ranked.into_iter().map(|i| group[i].clone()));
-            omitted.insert(group[0].loc.file, group.len() - max);
-        }
-        (kept, omitted)
+        let all: Vec<&Arc<Finding>> = self.all().collect();
+        capped(all, cap)
     }
+
+    /// [`Parts::assemble`] after an incremental update: `old`, the list
+    /// assembled before (without the edited file's findings, or with them:
+    /// either), keeps every file but those in `files`, whose findings are
+    /// gathered, sorted and capped anew. Sorting only the files an edit
+    /// may have changed keeps a keystroke's cost that of its file, not of
+    /// the workspace.
+    pub(crate) fn reassemble(
+        &self,
+        old: Vec<Arc<Finding>>,
+        omitted: &mut BTreeMap<FileId, usize>,
+        files: &BTreeSet<FileId>,
+        cap: Option<usize>,
+    ) -> Vec<Arc<Finding>> {
+        let wanted = |file: FileId| match files.len() {
+            1 => files.first() == Some(&file),
+            _ => files.contains(&file),
+        };
+        let fresh: Vec<&Arc<Finding>> = self.all().filter(|f| wanted(f.loc.file)).collect();
+        let (fresh, fresh_omitted) = capped(fresh, cap);
+        omitted.retain(|file, _| !files.contains(file));
+        omitted.extend(fresh_omitted);
+        let mut out = Vec::with_capacity(old.len() + fresh.len());
+        let mut fresh = fresh.into_iter().peekable();
+        let mut old = old.into_iter().peekable();
+        while let Some(f) = old.peek() {
+            let file = f.loc.file;
+            while let Some(n) = fresh.next_if(|n| n.loc.file < file) {
+                out.push(n);
+            }
+            let keep = !wanted(file);
+            while let Some(f) = old.next_if(|f| f.loc.file == file) {
+                if keep {
+                    out.push(f);
+                }
+            }
+        }
+        out.extend(fresh);
+        out
+    }
+}
+
+/// The findings sorted by file and place, deduplicated, at most `cap` per
+/// file, and per file how many the cap left out.
+fn capped(
+    mut all: Vec<&Arc<Finding>>,
+    cap: Option<usize>,
+) -> (Vec<Arc<Finding>>, BTreeMap<FileId, usize>) {
+    all.sort_by(|a, b| rules::finding_order(a, b));
+    all.dedup();
+    let mut omitted = BTreeMap::new();
+    let Some(max) = cap else {
+        return (all.into_iter().cloned().collect(), omitted);
+    };
+    let mut kept = Vec::with_capacity(all.len());
+    for group in all.chunk_by(|a, b| a.loc.file == b.loc.file) {
+        if group.len() <= max {
+            kept.extend(group.iter().map(|f| (*f).clone()));
+            continue;
+        }
+        // Rank by severity (stable: position order within one), keep
+        // the first `max`, in position order.
+        let mut ranked: Vec<usize> = (0..group.len()).collect();
+        ranked.sort_by_key(|&i| group[i].severity);
+        ranked.truncate(max);
+        ranked.sort_unstable();
+        kept.extend(ranked.into_iter().map(|i| group[i].clone()));
+        omitted.insert(group[0].loc.file, group.len() - max);
+    }
+    (kept, omitted)
 }
 
 /// The indices (within one kind's list, sorted by file and place) of the

@@ -666,11 +666,22 @@ impl Model {
         }
     }
 
-    /// Shifts the entities of each kind from the given index on.
+    /// Shifts the entities of each kind from the given index on, to the
+    /// end of the edited file's: those of other files have no place in it
+    /// (entities are in file order), so a keystroke costs the same in a
+    /// workspace of many files as in one.
     pub(crate) fn shift_from(&mut self, from: [usize; 3], s: &Shift) {
-        self.leaders[from[0]..].shift(s);
-        self.initiatives[from[1]..].shift(s);
-        crate::text::for_each_split(&mut self.teams[from[2]..], |t| t.shift(s));
+        fn upto<T>(list: &[T], from: usize, file: FileId, decl: impl Fn(&T) -> &Decl) -> usize {
+            from + list[from..].partition_point(|x| decl(x).name.file <= file)
+        }
+        let to = [
+            upto(&self.leaders, from[0], s.file, |l| &l.decl),
+            upto(&self.initiatives, from[1], s.file, |i| &i.decl),
+            upto(&self.teams, from[2], s.file, |t| &t.decl),
+        ];
+        self.leaders[from[0]..to[0]].shift(s);
+        self.initiatives[from[1]..to[1]].shift(s);
+        crate::text::for_each_split(&mut self.teams[from[2]..to[2]], |t| t.shift(s));
     }
 
     /// Records that `e` is declared as `id` (keeping each id's declarations
@@ -996,6 +1007,12 @@ fn toggle<T: Ord>(v: &mut Vec<T>, x: T, add: bool) {
 /// Moves every place in a value of the model (or a finding) by an edit.
 pub trait Shiftable {
     fn shift(&mut self, s: &Shift);
+    /// Whether [`Shiftable::shift`] may change anything: `false` lets a
+    /// shared value be left as it is instead of copied. Always `true`
+    /// unless a type says otherwise.
+    fn moved_by(&self, _s: &Shift) -> bool {
+        true
+    }
 }
 
 impl Shiftable for Loc {
@@ -1021,7 +1038,9 @@ impl<T: Shiftable> Shiftable for [T] {
 /// A shared value is shifted in place when nothing else holds it, else copied.
 impl<T: Shiftable + Clone> Shiftable for std::sync::Arc<T> {
     fn shift(&mut self, s: &Shift) {
-        std::sync::Arc::make_mut(self).shift(s)
+        if (**self).moved_by(s) {
+            std::sync::Arc::make_mut(self).shift(s)
+        }
     }
 }
 

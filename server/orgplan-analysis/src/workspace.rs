@@ -156,8 +156,11 @@ impl Workspace {
             return false;
         };
         // The findings are shared with the parts, which are shifted in place
-        // only when nothing else holds them.
-        analysis.findings = Vec::new();
+        // only when nothing else holds them: the edited file's are let go
+        // (they are gathered again after the update); those of the other
+        // files stay (a shift leaves them as they are).
+        let mut kept = std::mem::take(&mut analysis.findings);
+        kept.retain(|f| f.loc.file != file);
         let docs = docs_of(&self.files);
         let input = incremental::Input {
             config: &config,
@@ -177,10 +180,15 @@ impl Workspace {
         ) {
             return false;
         }
+        analysis.findings = analysis.parts.reassemble(
+            kept,
+            &mut analysis.omitted,
+            &changed,
+            self.max_findings_per_file,
+        );
         if let Some(all) = &mut self.changed {
             all.extend(changed);
         }
-        (analysis.findings, analysis.omitted) = analysis.parts.assemble(self.max_findings_per_file);
         true
     }
 

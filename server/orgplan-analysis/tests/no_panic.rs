@@ -123,8 +123,10 @@ proptest! {
     fn typing_gives_what_a_fresh_analysis_gives(
         keys in proptest::collection::vec((keystroke(), any::<bool>()), 1..40),
         second_file in any::<bool>(),
+        cap in proptest::option::of(1usize..4),
     ) {
         let mut ws = Workspace::new();
+        ws.set_max_findings_per_file(cap);
         if second_file {
             ws.set_file("0.orgplan", "leader zed \"Zed\" { }\nteam zt \"ZT\" {\n  reports_to: jane\n}\n".to_string());
         }
@@ -168,9 +170,20 @@ proptest! {
                     prop_assert!(old == new, "the findings of {:?} changed, but it is not among the files changed: {:?}", file, changed);
                 }
             }
+            // Each file's findings, those of the files not re-gathered
+            // included, are what a fresh analysis finds (capped alike).
+            let mut fresh = Workspace::new();
+            fresh.set_max_findings_per_file(cap);
+            for (_, f) in ws.files() {
+                fresh.set_file(&f.path, f.text.clone());
+            }
+            let fresh = fresh.analysis();
+            prop_assert!(after.findings == fresh.findings, "findings differ from a fresh analysis's after an edit");
+            prop_assert!(after.omitted == fresh.omitted, "the counts left out differ: {:?} {:?}", after.omitted, fresh.omitted);
         }
         let incremental = everything(&mut ws);
         let mut fresh = Workspace::new();
+        fresh.set_max_findings_per_file(cap);
         for (_, f) in ws.files() {
             fresh.set_file(&f.path, f.text.clone());
         }

@@ -523,6 +523,12 @@ pub(crate) fn body_insert(
 }
 
 impl crate::model::Shiftable for Finding {
+    /// Only a place in the edited file at or after the end of the replaced
+    /// text moves ([`crate::text::Shift::range`]).
+    fn moved_by(&self, s: &crate::text::Shift) -> bool {
+        self.locs()
+            .any(|l| l.file == s.file && l.range.end() >= s.old_end)
+    }
     fn shift(&mut self, s: &crate::text::Shift) {
         s.loc(&mut self.loc);
         for r in &mut self.related {
