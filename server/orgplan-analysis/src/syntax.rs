@@ -493,120 +493,136 @@ impl Lowering<'_> {
         loose: Vec<Value>,
         props: &mut Vec<Property>,
     ) -> Vec<Block> {
-        enum Item {
-            Block(Block),
-            Loose(Value),
-        }
-        let mut items: Vec<Item> = blocks
-            .into_iter()
-            .map(Item::Block)
-            .chain(loose.into_iter().map(Item::Loose))
-            .collect();
-        items.sort_by_key(|i| match i {
-            Item::Block(b) => b.range.start(),
-            Item::Loose(v) => v.range.start(),
-        });
+        let items = Stray::in_order(blocks, loose);
         let mut kept: Vec<Block> = Vec::with_capacity(items.len());
         for item in items {
             let (range, values) = match &item {
-                Item::Block(b) if b.body.is_some() || !b.children.is_empty() => {
-                    if let Item::Block(b) = item {
+                Stray::Block(b) if b.body.is_some() || !b.children.is_empty() => {
+                    if let Stray::Block(b) = item {
                         kept.push(b);
                     }
                     continue;
                 }
-                Item::Block(b) => (b.range, block_values(b)),
-                Item::Loose(v) => (v.range, vec![v.clone()]),
+                Stray::Block(b) => (b.range, block_values(b)),
+                Stray::Loose(v) => (v.range, vec![v.clone()]),
             };
-            // `teams: a b`: the item just before is a property with values,
-            // ending on the line where this starts.
-            let before = props.partition_point(|p| p.range.end() <= range.start());
-            let after_block =
-                |p: &Property| kept.last().is_some_and(|k| k.range.end() > p.range.end());
-            if let Some(p) = before.checked_sub(1).map(|i| &mut props[i]) {
-                if !p.values.is_empty()
-                    && !after_block(p)
-                    && self.same_line(p.range.end(), range.start())
-                {
-                    let single = parent
-                        .spec()
-                        .property(&p.key.text)
-                        .is_some_and(|spec| !spec.ty.many());
-                    if single {
-                        // `title: "Director" "Platform"`: no `,` would make it
-                        // right; the extra words are reported, not read.
-                        let extra = TextRange::new(values[0].range.start(), range.end());
-                        let what = shorten(&self.text[extra.range()]);
-                        self.errors.push(SyntaxError::new(
-                            extra,
-                            format!(
-                                "`{}` takes one value: `{what}` after it is one too many",
-                                p.key.text
-                            ),
-                        ));
-                        self.mended.push(TextRange::new(p.range.end(), range.end()));
-                        continue;
-                    }
-                    let mut last = p.range.end();
-                    for v in values {
-                        let gap = &self.text[last..v.range.start()];
-                        if !gap.contains(',') {
-                            self.errors.push(SyntaxError {
-                                range: v.range,
-                                message: format!(
-                                    "missing `,` between the values of `{}`",
-                                    p.key.text
-                                ),
-                                insert: Some((last, ",")),
-                            });
-                        }
-                        last = v.range.end();
-                        p.values.push(v);
-                    }
-                    self.mended.push(TextRange::new(p.range.end(), range.end()));
-                    p.range = TextRange::new(p.range.start(), range.end());
-                    continue;
-                }
-            }
-            let Item::Block(b) = item else { continue };
-            // `scope "Inbound"`: a key of this block, a value on its line.
-            let is_key = parent.spec().property(&b.kind.text).is_some()
-                && !parent
-                    .spec()
-                    .children
-                    .iter()
-                    .any(|c| c.keyword() == b.kind.text);
-            if is_key && values.len() > 1 {
-                let line_end = self.text[b.kind.range.end()..]
-                    .find(['\n', '\r'])
-                    .map_or(self.text.len(), |i| b.kind.range.end() + i);
-                let rest = &self.text[b.kind.range.end()..line_end];
-                let written = shorten(rest[..content_end(rest)].trim_start());
-                self.errors.push(SyntaxError {
-                    range: b.kind.range,
-                    message: format!(
-                        "missing `:` after `{key}`: write `{key}: {written}`",
-                        key = b.kind.text
-                    ),
-                    insert: Some((b.kind.range.end(), ":")),
-                });
-                self.mended.push(b.range);
-                let mut values = values;
-                values.remove(0);
-                let at = props.partition_point(|p| p.range.start() < b.range.start());
-                props.insert(
-                    at,
-                    Property {
-                        key: b.kind,
-                        values,
-                        range: b.range,
-                    },
-                );
+            let kept_end = kept.last().map(|k| k.range.end());
+            let Some(values) = self.mend_property_values(parent, props, kept_end, range, values)
+            else {
                 continue;
+            };
+            let Stray::Block(b) = item else { continue };
+            if let Some(b) = self.mend_missing_colon(parent, b, values, props) {
+                kept.push(b);
             }
-            kept.push(b);
         }
         kept
+    }
+
+    /// `teams: a b`: the item at `range` (its `values`) continues the
+    /// property just before it, one with values that ends on the line where
+    /// the item starts (and not inside a block kept since, which ends at
+    /// `kept_end`). The values join the property, each missing `,`
+    /// reported; or, for a property of one value, the extra ones are
+    /// reported. Gives the values back when the item continues no property.
+    fn mend_property_values(
+        &mut self,
+        parent: BlockKind,
+        props: &mut [Property],
+        kept_end: Option<usize>,
+        range: TextRange,
+        values: Vec<Value>,
+    ) -> Option<Vec<Value>> {
+        let before = props.partition_point(|p| p.range.end() <= range.start());
+        let Some(p) = before.checked_sub(1).map(|i| &mut props[i]) else {
+            return Some(values);
+        };
+        let after_block = kept_end.is_some_and(|end| end > p.range.end());
+        if p.values.is_empty() || after_block || !self.same_line(p.range.end(), range.start()) {
+            return Some(values);
+        }
+        let single = parent
+            .spec()
+            .property(&p.key.text)
+            .is_some_and(|spec| !spec.ty.many());
+        if single {
+            // `title: "Director" "Platform"`: no `,` would make it right;
+            // the extra words are reported, not read.
+            let extra = TextRange::new(values[0].range.start(), range.end());
+            let what = shorten(&self.text[extra.range()]);
+            self.errors.push(SyntaxError::new(
+                extra,
+                format!(
+                    "`{}` takes one value: `{what}` after it is one too many",
+                    p.key.text
+                ),
+            ));
+            self.mended.push(TextRange::new(p.range.end(), range.end()));
+            return None;
+        }
+        let mut last = p.range.end();
+        for v in values {
+            let gap = &self.text[last..v.range.start()];
+            if !gap.contains(',') {
+                self.errors.push(SyntaxError {
+                    range: v.range,
+                    message: format!("missing `,` between the values of `{}`", p.key.text),
+                    insert: Some((last, ",")),
+                });
+            }
+            last = v.range.end();
+            p.values.push(v);
+        }
+        self.mended.push(TextRange::new(p.range.end(), range.end()));
+        p.range = TextRange::new(p.range.start(), range.end());
+        None
+    }
+
+    /// `scope "Inbound"`: a block `b` whose keyword is a key of `parent`
+    /// (and not one of its child blocks), a value on its line, is read as
+    /// that property, the missing `:` reported. Gives the block back when
+    /// it is not one.
+    fn mend_missing_colon(
+        &mut self,
+        parent: BlockKind,
+        b: Block,
+        mut values: Vec<Value>,
+        props: &mut Vec<Property>,
+    ) -> Option<Block> {
+        let is_key = parent.spec().property(&b.kind.text).is_some()
+            && !parent
+                .spec()
+                .children
+                .iter()
+                .any(|c| c.keyword() == b.kind.text);
+        if !is_key || values.len() <= 1 {
+            return Some(b);
+        }
+        let line_end = self.text[b.kind.range.end()..]
+            .find(['\n', '\r'])
+            .map_or(self.text.len(), |i| b.kind.range.end() + i);
+        let rest = &self.text[b.kind.range.end()..line_end];
+        let written = shorten(rest[..content_end(rest)].trim_start());
+        self.errors.push(SyntaxError {
+            range: b.kind.range,
+            message: format!(
+                "missing `:` after `{key}`: write `{key}: {written}`",
+                key = b.kind.text
+            ),
+            insert: Some((b.kind.range.end(), ":")),
+        });
+        self.mended.push(b.range);
+        values.remove(0);
+        let at = props.partition_point(|p| p.range.start() < b.range.start());
+        props.insert(
+            at,
+            Property {
+                key: b.kind,
+                values,
+                range: b.range,
+            },
+        );
+        None
     }
 
     /// Whether `text[from..to]` holds no line break.
@@ -756,6 +772,30 @@ impl Lowering<'_> {
             _ => return None,
         };
         Some(Value { kind, range })
+    }
+}
+
+/// What a body holds besides its properties: a block, which may be a value
+/// written without its punctuation when it has no body (`teams: a b`: `b`),
+/// or a value the tree set aside in an error (`metrics: "a" "b"`: `"b"`).
+enum Stray {
+    Block(Block),
+    Loose(Value),
+}
+
+impl Stray {
+    /// `blocks` and `loose` together, in the order they are written.
+    fn in_order(blocks: Vec<Block>, loose: Vec<Value>) -> Vec<Stray> {
+        let mut items: Vec<Stray> = blocks
+            .into_iter()
+            .map(Stray::Block)
+            .chain(loose.into_iter().map(Stray::Loose))
+            .collect();
+        items.sort_by_key(|i| match i {
+            Stray::Block(b) => b.range.start(),
+            Stray::Loose(v) => v.range.start(),
+        });
+        items
     }
 }
 
