@@ -199,117 +199,140 @@ fn word_before(text: &str, offset: usize) -> (usize, usize) {
 pub fn completions(text: &str, offset: usize) -> Completions {
     let (start, offset) = word_before(text, offset);
     let range = TextRange::new(start, offset);
-    let mut out = Completions::default();
-    let items = &mut out.items;
-    match place(text, start) {
+    let items = match place(text, start) {
         Some(Place::SectionName) => {
-            for s in SECTIONS {
-                let close = if text[offset..].starts_with(']') {
-                    ""
-                } else {
-                    "]"
-                };
-                items.push(item(
-                    s.name,
-                    ItemKind::Property,
-                    "section".into(),
-                    s.doc.into(),
-                    format!("{}{close}", s.name),
-                    range,
-                ));
-            }
+            let close = if text[offset..].starts_with(']') {
+                ""
+            } else {
+                "]"
+            };
+            section_items(range, |name| format!("{name}{close}"))
         }
-        Some(Place::Key(None)) => {
-            for s in SECTIONS {
-                items.push(item(
-                    s.name,
-                    ItemKind::Property,
-                    "section".into(),
-                    s.doc.into(),
-                    format!("[{}]", s.name),
-                    range,
-                ));
-            }
-        }
-        Some(Place::Key(Some("rules"))) => {
-            let written = written_keys(text);
-            for r in rules::ALL.iter().filter(|r| !written.contains(&r.name)) {
-                let mut i = item(
-                    r.name,
-                    ItemKind::Property,
-                    format!("rule · default {}", r.default_severity.as_str()),
-                    r.summary.into(),
-                    format!("{} = ", r.name),
-                    range,
-                );
-                i.retrigger = true;
-                items.push(i);
-            }
-        }
-        Some(Place::Key(Some(section))) => {
-            let written = written_keys(text);
-            for s in SECTIONS.iter().filter(|s| s.name == section) {
-                for k in s.keys.iter().filter(|k| !written.contains(&k.name)) {
-                    let mut i = item(
-                        k.name,
-                        ItemKind::Property,
-                        k.example.into(),
-                        k.doc.into(),
-                        format!("{} = ", k.name),
-                        range,
-                    );
-                    i.retrigger = k.name == "required-roles";
-                    items.push(i);
-                }
-            }
-        }
+        Some(Place::Key(None)) => section_items(range, |name| format!("[{name}]")),
+        Some(Place::Key(Some("rules"))) => rule_items(text, range),
+        Some(Place::Key(Some(section))) => key_items(text, section, range),
         Some(Place::Value {
             section: Some("rules"),
             quoted,
             ..
-        }) => {
-            for (i, (level, doc)) in LEVELS.iter().enumerate() {
-                let insert = if quoted {
-                    level.to_string()
-                } else {
-                    format!("\"{level}\"")
-                };
-                let mut it = item(
-                    level,
-                    ItemKind::Value,
-                    "level".into(),
-                    (*doc).into(),
-                    insert,
-                    range,
-                );
-                it.sort_text = format!("{i}");
-                items.push(it);
-            }
-        }
+        }) => level_items(quoted, range),
         Some(Place::Value {
             section: Some("team"),
             key: "required-roles",
             quoted,
-        }) => {
-            for role in schema::KNOWN_ROLES {
-                let insert = if quoted {
-                    role.name.to_string()
-                } else {
-                    format!("\"{}\"", role.name)
-                };
-                items.push(item(
-                    role.name,
-                    ItemKind::Role,
-                    "role".into(),
-                    role.doc.into(),
-                    insert,
-                    range,
-                ));
-            }
-        }
-        _ => {}
+        }) => role_items(quoted, range),
+        _ => Vec::new(),
+    };
+    Completions {
+        items,
+        incomplete: false,
     }
-    out
+}
+
+/// The sections, each inserted as `insert` writes its name.
+fn section_items(range: TextRange, insert: impl Fn(&str) -> String) -> Vec<CompletionItem> {
+    SECTIONS
+        .iter()
+        .map(|s| {
+            item(
+                s.name,
+                ItemKind::Property,
+                "section".into(),
+                s.doc.into(),
+                insert(s.name),
+                range,
+            )
+        })
+        .collect()
+}
+
+/// The rules not configured yet, as keys of `[rules]` (a level is asked for
+/// next).
+fn rule_items(text: &str, range: TextRange) -> Vec<CompletionItem> {
+    let written = written_keys(text);
+    rules::ALL
+        .iter()
+        .filter(|r| !written.contains(&r.name))
+        .map(|r| CompletionItem {
+            retrigger: true,
+            ..item(
+                r.name,
+                ItemKind::Property,
+                format!("rule · default {}", r.default_severity.as_str()),
+                r.summary.into(),
+                format!("{} = ", r.name),
+                range,
+            )
+        })
+        .collect()
+}
+
+/// The keys of `section` not written yet.
+fn key_items(text: &str, section: &str, range: TextRange) -> Vec<CompletionItem> {
+    let written = written_keys(text);
+    SECTIONS
+        .iter()
+        .filter(|s| s.name == section)
+        .flat_map(|s| s.keys)
+        .filter(|k| !written.contains(&k.name))
+        .map(|k| CompletionItem {
+            // A list of roles follows: ask for it.
+            retrigger: k.name == "required-roles",
+            ..item(
+                k.name,
+                ItemKind::Property,
+                k.example.into(),
+                k.doc.into(),
+                format!("{} = ", k.name),
+                range,
+            )
+        })
+        .collect()
+}
+
+/// `value` as a TOML string, its opening quote already written when `quoted`.
+fn toml_string(value: &str, quoted: bool) -> String {
+    if quoted {
+        value.to_string()
+    } else {
+        format!("\"{value}\"")
+    }
+}
+
+/// A rule's levels, in order of severity.
+fn level_items(quoted: bool, range: TextRange) -> Vec<CompletionItem> {
+    LEVELS
+        .iter()
+        .enumerate()
+        .map(|(i, (level, doc))| CompletionItem {
+            sort_text: format!("{i}"),
+            ..item(
+                level,
+                ItemKind::Value,
+                "level".into(),
+                (*doc).into(),
+                toml_string(level, quoted),
+                range,
+            )
+        })
+        .collect()
+}
+
+/// The known roles, for `required-roles`.
+fn role_items(quoted: bool, range: TextRange) -> Vec<CompletionItem> {
+    schema::KNOWN_ROLES
+        .iter()
+        .map(|role| {
+            item(
+                role.name,
+                ItemKind::Role,
+                "role".into(),
+                role.doc.into(),
+                toml_string(role.name, quoted),
+                range,
+            )
+        })
+        .collect()
 }
 
 /// The keys written in the file (anywhere), so that they are not offered twice.
