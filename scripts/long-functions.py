@@ -2,11 +2,17 @@
 """Lists the production Rust functions longer than a limit (80 lines).
 
     scripts/long-functions.py [LIMIT]
+    scripts/long-functions.py --check
 
 Production code is every `.rs` file under `server/` except tests, benches,
 build scripts and generated bindings; inside a file, `#[cfg(test)]` items
 are skipped. A function's length counts from its `fn` line to its closing
 brace. Prints `lines path:line name`, longest first, then the count.
+
+`--check` (run by scripts/test.sh) fails when a function over 80 lines is
+not in scripts/long-functions.allow, a list of `path name` lines, each with
+the reason it stays long after a `#`; an entry whose function is no longer
+long is reported, to be removed.
 """
 
 import pathlib
@@ -93,18 +99,61 @@ def functions(path: pathlib.Path):
         yield last - first + 1, first, m.group(1)
 
 
-def main() -> None:
-    limit = int(sys.argv[1]) if len(sys.argv) > 1 else 80
-    found = []
+LIMIT = 80
+ALLOW = ROOT / "scripts" / "long-functions.allow"
+
+
+def long_functions(limit: int):
+    """(lines, path, line, name) of each function over `limit` lines."""
     for path in sorted((ROOT / "server").rglob("*.rs")):
         rel = path.relative_to(ROOT)
         if SKIP_DIRS & set(rel.parts) or path.name in ("build.rs", "tests.rs"):
             continue
         for lines, line, name in functions(path):
             if lines > limit:
-                found.append((lines, f"{rel}:{line}", name))
-    for lines, place, name in sorted(found, reverse=True):
-        print(f"{lines:5} {place} {name}")
+                yield lines, rel.as_posix(), line, name
+
+
+def allowed() -> dict:
+    """The allow-list: (path, name) -> reason."""
+    out = {}
+    for n, raw in enumerate(ALLOW.read_text().splitlines(), 1):
+        entry, _, reason = raw.partition("#")
+        if not entry.strip():
+            continue
+        parts = entry.split()
+        if len(parts) != 2 or not reason.strip():
+            sys.exit(f"{ALLOW.name}:{n}: expected `path name  # reason`, got {raw!r}")
+        out[tuple(parts)] = reason.strip()
+    return out
+
+
+def check() -> int:
+    allow = allowed()
+    found = list(long_functions(LIMIT))
+    status = 0
+    for lines, path, line, name in sorted(found, reverse=True):
+        if (path, name) not in allow:
+            print(
+                f"{path}:{line}: `{name}` is {lines} lines (limit {LIMIT}): split it "
+                f"along what it does, or list it in scripts/{ALLOW.name} with the reason"
+            )
+            status = 1
+    long = {(path, name) for _, path, _, name in found}
+    for path, name in sorted(set(allow) - long):
+        print(f"note: {path} `{name}` is no longer over {LIMIT} lines: "
+              f"remove it from scripts/{ALLOW.name}")
+    print(f"{len(found)} functions over {LIMIT} lines, {len(allow)} allowed")
+    return status
+
+
+def main() -> None:
+    if sys.argv[1:] == ["--check"]:
+        sys.exit(check())
+    limit = int(sys.argv[1]) if len(sys.argv) > 1 else LIMIT
+    found = list(long_functions(limit))
+    for lines, path, line, name in sorted(found, reverse=True):
+        print(f"{lines:5} {path}:{line} {name}")
     print(f"{len(found)} functions over {limit} lines")
 
 

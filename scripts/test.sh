@@ -60,6 +60,9 @@ if [ "$run_rust" = 1 ]; then
     failed=$((failed + 1)); status=1
   fi
 
+  section "rust: no production function over 80 lines (scripts/long-functions.py --check)"
+  if python3 scripts/long-functions.py --check; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
   section "rust: cargo test --workspace"
   cargo test --locked --workspace 2>&1 | tee "$log/rust.txt"
   [ "${PIPESTATUS[0]}" = 0 ] || status=1

@@ -33,85 +33,119 @@ const RULE: &str = "────────";
 
 /// `markdown` as plain text.
 pub fn plain_text(markdown: &str) -> String {
-    let mut out = String::with_capacity(markdown.len());
-    // The addresses of the links open, innermost last.
-    let mut links: Vec<String> = Vec::new();
-    // The depth of lists, and whether each is ordered (with its next number).
-    let mut lists: Vec<Option<u64>> = Vec::new();
-    let end_block = |out: &mut String| {
-        while out.ends_with(' ') {
-            out.pop();
-        }
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-    };
-    let blank_line = |out: &mut String| {
-        end_block(out);
-        if !out.is_empty() && !out.ends_with("\n\n") {
-            out.push('\n');
-        }
+    let mut w = PlainText {
+        out: String::with_capacity(markdown.len()),
+        links: Vec::new(),
+        lists: Vec::new(),
     };
     for event in Parser::new(markdown) {
-        match event {
-            // Inside a list item, a paragraph follows its marker.
-            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_))
-                if !out.ends_with("- ") && !out.ends_with(". ") =>
-            {
-                blank_line(&mut out);
-            }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock) => {
-                end_block(&mut out);
-            }
-            Event::Start(Tag::List(first)) => {
-                if lists.is_empty() {
-                    blank_line(&mut out);
-                } else {
-                    end_block(&mut out);
-                }
-                lists.push(first);
-            }
-            Event::End(TagEnd::List(_)) => {
-                lists.pop();
-                end_block(&mut out);
-            }
-            Event::Start(Tag::Item) => {
-                end_block(&mut out);
-                out.push_str(&"  ".repeat(lists.len().saturating_sub(1)));
-                match lists.last_mut() {
-                    Some(Some(n)) => {
-                        out.push_str(&format!("{n}. "));
-                        *n += 1;
-                    }
-                    _ => out.push_str("- "),
-                }
-            }
-            Event::End(TagEnd::Item) => end_block(&mut out),
-            Event::Start(Tag::Link { dest_url, .. }) => links.push(dest_url.to_string()),
-            Event::End(TagEnd::Link) => {
-                if let Some(url) = links.pop() {
-                    // A bare address (`<https://…>`) is already its text.
-                    if !url.is_empty() && !out.ends_with(url.as_str()) {
-                        out.push_str(&format!(" ({url})"));
-                    }
-                }
-            }
-            Event::Rule => {
-                blank_line(&mut out);
-                out.push_str(RULE);
-                out.push('\n');
-            }
-            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
-                out.push_str(&t)
-            }
-            Event::SoftBreak | Event::HardBreak => out.push('\n'),
-            _ => {}
-        }
+        w.event(event);
     }
+    let mut out = w.out;
     while out.ends_with('\n') || out.ends_with(' ') {
         out.pop();
     }
     out
+}
+
+/// The plain text written so far, and the links and lists open.
+struct PlainText {
+    out: String,
+    /// The addresses of the links open, innermost last.
+    links: Vec<String>,
+    /// The depth of lists, and whether each is ordered (with its next number).
+    lists: Vec<Option<u64>>,
+}
+
+impl PlainText {
+    fn event(&mut self, event: Event) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Rule => {
+                self.blank_line();
+                self.out.push_str(RULE);
+                self.out.push('\n');
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                self.out.push_str(&t)
+            }
+            Event::SoftBreak | Event::HardBreak => self.out.push('\n'),
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            // Inside a list item, a paragraph follows its marker.
+            Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_)
+                if !self.out.ends_with("- ") && !self.out.ends_with(". ") =>
+            {
+                self.blank_line();
+            }
+            Tag::List(first) => {
+                if self.lists.is_empty() {
+                    self.blank_line();
+                } else {
+                    self.end_block();
+                }
+                self.lists.push(first);
+            }
+            Tag::Item => {
+                self.end_block();
+                let depth = self.lists.len().saturating_sub(1);
+                self.out.push_str(&"  ".repeat(depth));
+                match self.lists.last_mut() {
+                    Some(Some(n)) => {
+                        self.out.push_str(&format!("{n}. "));
+                        *n += 1;
+                    }
+                    _ => self.out.push_str("- "),
+                }
+            }
+            Tag::Link { dest_url, .. } => self.links.push(dest_url.to_string()),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Item => {
+                self.end_block()
+            }
+            TagEnd::List(_) => {
+                self.lists.pop();
+                self.end_block();
+            }
+            TagEnd::Link => {
+                if let Some(url) = self.links.pop() {
+                    // A bare address (`<https://…>`) is already its text.
+                    if !url.is_empty() && !self.out.ends_with(url.as_str()) {
+                        self.out.push_str(&format!(" ({url})"));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Ends the line of a block (trailing spaces dropped).
+    fn end_block(&mut self) {
+        while self.out.ends_with(' ') {
+            self.out.pop();
+        }
+        if !self.out.is_empty() && !self.out.ends_with('\n') {
+            self.out.push('\n');
+        }
+    }
+
+    /// Ends the line, and leaves a blank one before what follows.
+    fn blank_line(&mut self) {
+        self.end_block();
+        if !self.out.is_empty() && !self.out.ends_with("\n\n") {
+            self.out.push('\n');
+        }
+    }
 }
 
 #[cfg(test)]

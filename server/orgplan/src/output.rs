@@ -469,73 +469,86 @@ fn sarif_fix(fix: &rules::Fix, places: &[Place]) -> serde_json::Value {
     })
 }
 
+/// A rule as SARIF, with a link to its page under `docs_base`.
+fn sarif_rule(r: &rules::Rule, docs_base: Option<&str>) -> serde_json::Value {
+    let mut rule = json!({
+        "id": r.name,
+        "shortDescription": { "text": r.summary },
+        "fullDescription": { "text": r.principle },
+        "help": { "text": r.fix },
+        "defaultConfiguration": { "level": sarif_level(r.default_severity) },
+        "properties": {
+            "tags": [match r.group {
+                rules::Group::Structure => "structure",
+                rules::Group::Principle => "principle",
+            }],
+        },
+    });
+    if let Some(base) = docs_base {
+        rule["helpUri"] = json!(rules::docs_link(base, r.name));
+    }
+    rule
+}
+
+/// A finding as a SARIF result: at `p`, its related places at `related`,
+/// its fixes' edits at `fix_places`.
+fn sarif_result(
+    f: &Finding,
+    p: &Place,
+    related: &[Place],
+    fix_places: &[Vec<Place>],
+) -> serde_json::Value {
+    let rule_index = rules::ALL.iter().position(|r| r.name == f.rule);
+    let related: Vec<serde_json::Value> = f
+        .related
+        .iter()
+        .zip(related)
+        .enumerate()
+        .map(|(i, (r, p))| {
+            json!({
+                "id": i,
+                "physicalLocation": physical(p),
+                "message": { "text": r.message },
+            })
+        })
+        .collect();
+    let mut result = json!({
+        "ruleId": f.rule,
+        "ruleIndex": rule_index,
+        "level": sarif_level(f.severity),
+        "message": { "text": f.message },
+        "locations": [{ "physicalLocation": physical(p) }],
+    });
+    if !related.is_empty() {
+        result["relatedLocations"] = json!(related);
+    }
+    let fixes: Vec<serde_json::Value> = f
+        .fixes
+        .iter()
+        .zip(fix_places)
+        .map(|(fix, places)| sarif_fix(fix, places))
+        .collect();
+    if !fixes.is_empty() {
+        result["fixes"] = json!(fixes);
+    }
+    if f.severity == Severity::Hint || f.severity == Severity::Info {
+        result["properties"] = json!({ "severity": f.severity.as_str() });
+    }
+    result
+}
+
 /// SARIF 2.1.0: every rule, every finding as a result.
 pub fn sarif(report: &Report) -> String {
+    let docs_base = report.docs_base.as_deref();
     let rules_json: Vec<serde_json::Value> = rules::ALL
         .iter()
-        .map(|r| {
-            let mut rule = json!({
-                "id": r.name,
-                "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.principle },
-                "help": { "text": r.fix },
-                "defaultConfiguration": { "level": sarif_level(r.default_severity) },
-                "properties": {
-                    "tags": [match r.group {
-                        rules::Group::Structure => "structure",
-                        rules::Group::Principle => "principle",
-                    }],
-                },
-            });
-            if let Some(base) = &report.docs_base {
-                rule["helpUri"] = json!(rules::docs_link(base, r.name));
-            }
-            rule
-        })
+        .map(|r| sarif_rule(r, docs_base))
         .collect();
     let results: Vec<serde_json::Value> = report
         .items
         .iter()
         .zip(&report.fix_places)
-        .map(|((f, p, related), fix_places)| {
-            let rule_index = rules::ALL.iter().position(|r| r.name == f.rule);
-            let related: Vec<serde_json::Value> = f
-                .related
-                .iter()
-                .zip(related)
-                .enumerate()
-                .map(|(i, (r, p))| {
-                    json!({
-                        "id": i,
-                        "physicalLocation": physical(p),
-                        "message": { "text": r.message },
-                    })
-                })
-                .collect();
-            let mut result = json!({
-                "ruleId": f.rule,
-                "ruleIndex": rule_index,
-                "level": sarif_level(f.severity),
-                "message": { "text": f.message },
-                "locations": [{ "physicalLocation": physical(p) }],
-            });
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            let fixes: Vec<serde_json::Value> = f
-                .fixes
-                .iter()
-                .zip(fix_places)
-                .map(|(fix, places)| sarif_fix(fix, places))
-                .collect();
-            if !fixes.is_empty() {
-                result["fixes"] = json!(fixes);
-            }
-            if f.severity == Severity::Hint || f.severity == Severity::Info {
-                result["properties"] = json!({ "severity": f.severity.as_str() });
-            }
-            result
-        })
+        .map(|((f, p, related), fix_places)| sarif_result(f, p, related, fix_places))
         .collect();
     let mut driver = json!({
         "name": "orgplan",
@@ -544,11 +557,7 @@ pub fn sarif(report: &Report) -> String {
     });
     // The rules' page under the documentation base (none for a base that
     // is a template of each rule's own address).
-    if let Some(base) = report
-        .docs_base
-        .as_deref()
-        .filter(|b| !b.contains("{rule}"))
-    {
+    if let Some(base) = docs_base.filter(|b| !b.contains("{rule}")) {
         driver["informationUri"] = json!(format!("{}/rules.md", base.trim_end_matches('/')));
     }
     let doc = json!({

@@ -1,5 +1,5 @@
 use super::{Ctx, Finding, Group, Rule, Severity};
-use crate::model::EntityId;
+use crate::model::{Dependency, EntityId, Model};
 
 pub static RULE: Rule = Rule {
     name: "dependency-cycle",
@@ -23,95 +23,89 @@ const NAMED: usize = 8;
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let n = m.teams.len();
-    // Edges: team -> teams it depends on (resolved, distinct), all in one
-    // list (this runs again whenever a dependency changes: ten thousand
-    // small lists cost more than the search).
-    let mut edges = Graph {
-        starts: Vec::with_capacity(n + 1),
-        targets: Vec::new(),
-    };
-    for t in &m.teams {
-        let from = edges.targets.len();
-        edges.starts.push(from);
-        edges.targets.extend(
-            t.dependencies
-                .iter()
-                .filter_map(|d| match m.resolve(&d.target) {
-                    Some(EntityId::Team(x)) => Some(x),
-                    _ => None,
-                }),
-        );
-        edges.targets[from..].sort_unstable();
-        let distinct = dedup_len(&mut edges.targets[from..]);
-        edges.targets.truncate(from + distinct);
-    }
-    edges.starts.push(edges.targets.len());
-    // The dependency (as written first) of `from` on `to`.
-    let dep = |from: usize, to: usize| {
-        m.teams[from]
-            .dependencies
-            .iter()
-            .find(|d| m.resolve(&d.target) == Some(EntityId::Team(to)))
-    };
-    let id = |t: usize| m.teams[t].decl.id.as_str();
-    for comp in strongly_connected(n, &edges) {
+    let edges = Graph::of_dependencies(m);
+    for comp in strongly_connected(m.teams.len(), &edges) {
         // A team that depends on itself: one finding each.
         for &t in &comp {
             if edges.of(t).binary_search(&t).is_ok() {
-                if let Some(d) = dep(t, t) {
+                if let Some(d) = dependency(m, t, t) {
                     out.push(Finding::new(
                         &RULE,
                         d.head,
-                        format!("team `{}` depends on itself", id(t)),
+                        format!("team `{}` depends on itself", id(m, t)),
                     ));
                 }
             }
         }
-        if comp.len() < 2 {
-            continue;
+        if comp.len() >= 2 {
+            out.extend(knot(m, &edges, &comp));
         }
-        let cycle = shortest_cycle(&edges, &comp);
-        let mut names: Vec<String> = cycle.iter().map(|&t| format!("`{}`", id(t))).collect();
-        names.push(names[0].clone());
-        if names.len() > NAMED + 1 {
-            // `a` → … → `y` → `z` → `a`: the start, the last two and the close.
-            let tail = names.split_off(names.len() - 2);
-            names.truncate(NAMED - 2);
-            names.push("…".into());
-            names.extend(tail);
-        }
-        let mut message = format!(
-            "dependency cycle: {}; none of these teams can ship alone",
-            names.join(" → ")
-        );
-        let others = comp.len() - cycle.len();
-        if others > 0 {
-            let listed: Vec<String> = comp
-                .iter()
-                .filter(|t| !cycle.contains(t))
-                .take(super::MAX_LISTED)
-                .map(|&t| format!("`{}`", id(t)))
-                .collect();
-            message.push_str(&format!(
-                " ({} more team{} in the same knot of dependencies: {})",
-                others,
-                if others == 1 { " is" } else { "s are" },
-                super::and_list_of(&listed, others)
-            ));
-        }
-        let next = |k: usize| cycle[(k + 1) % cycle.len()];
-        let Some(first) = dep(cycle[0], next(0)) else {
-            continue;
-        };
-        let mut f = Finding::new(&RULE, first.head, message);
-        for (k, &t) in cycle.iter().enumerate().skip(1) {
-            if let Some(d) = dep(t, next(k)) {
-                f = f.related(d.head, format!("`{}` depends on `{}`", id(t), id(next(k))));
-            }
-        }
-        out.push(f);
     }
+}
+
+/// The dependency (as written first) of team `from` on team `to`.
+fn dependency(m: &Model, from: usize, to: usize) -> Option<&Dependency> {
+    m.teams[from]
+        .dependencies
+        .iter()
+        .find(|d| m.resolve(&d.target) == Some(EntityId::Team(to)))
+}
+
+fn id(m: &Model, t: usize) -> &str {
+    m.teams[t].decl.id.as_str()
+}
+
+/// The finding for a knot of teams (a strongly connected component of two
+/// or more): at the first dependency of its shortest cycle, the others of
+/// the cycle related.
+fn knot(m: &Model, edges: &Graph, comp: &[usize]) -> Option<Finding> {
+    let cycle = shortest_cycle(edges, comp);
+    let next = |k: usize| cycle[(k + 1) % cycle.len()];
+    let first = dependency(m, cycle[0], next(0))?;
+    let mut f = Finding::new(&RULE, first.head, knot_message(m, comp, &cycle));
+    for (k, &t) in cycle.iter().enumerate().skip(1) {
+        if let Some(d) = dependency(m, t, next(k)) {
+            f = f.related(
+                d.head,
+                format!("`{}` depends on `{}`", id(m, t), id(m, next(k))),
+            );
+        }
+    }
+    Some(f)
+}
+
+/// `dependency cycle: `a` → `b` → `a`; …`, the cycle elided past
+/// [`NAMED`] teams, and the other teams of the knot counted.
+fn knot_message(m: &Model, comp: &[usize], cycle: &[usize]) -> String {
+    let mut names: Vec<String> = cycle.iter().map(|&t| format!("`{}`", id(m, t))).collect();
+    names.push(names[0].clone());
+    if names.len() > NAMED + 1 {
+        // `a` → … → `y` → `z` → `a`: the start, the last two and the close.
+        let tail = names.split_off(names.len() - 2);
+        names.truncate(NAMED - 2);
+        names.push("…".into());
+        names.extend(tail);
+    }
+    let mut message = format!(
+        "dependency cycle: {}; none of these teams can ship alone",
+        names.join(" → ")
+    );
+    let others = comp.len() - cycle.len();
+    if others > 0 {
+        let listed: Vec<String> = comp
+            .iter()
+            .filter(|t| !cycle.contains(t))
+            .take(super::MAX_LISTED)
+            .map(|&t| format!("`{}`", id(m, t)))
+            .collect();
+        message.push_str(&format!(
+            " ({} more team{} in the same knot of dependencies: {})",
+            others,
+            if others == 1 { " is" } else { "s are" },
+            super::and_list_of(&listed, others)
+        ));
+    }
+    message
 }
 
 /// A shortest cycle through the first team of a strongly connected
@@ -159,6 +153,31 @@ struct Graph {
 }
 
 impl Graph {
+    /// Team -> the teams it depends on (resolved, distinct), all in one
+    /// list (this runs again whenever a dependency changes: ten thousand
+    /// small lists cost more than the search).
+    fn of_dependencies(m: &Model) -> Graph {
+        let mut edges = Graph {
+            starts: Vec::with_capacity(m.teams.len() + 1),
+            targets: Vec::new(),
+        };
+        for t in &m.teams {
+            let from = edges.targets.len();
+            edges.starts.push(from);
+            edges.targets.extend(t.dependencies.iter().filter_map(
+                |d| match m.resolve(&d.target) {
+                    Some(EntityId::Team(x)) => Some(x),
+                    _ => None,
+                },
+            ));
+            edges.targets[from..].sort_unstable();
+            let distinct = dedup_len(&mut edges.targets[from..]);
+            edges.targets.truncate(from + distinct);
+        }
+        edges.starts.push(edges.targets.len());
+        edges
+    }
+
     fn of(&self, v: usize) -> &[usize] {
         &self.targets[self.starts[v]..self.starts[v + 1]]
     }
