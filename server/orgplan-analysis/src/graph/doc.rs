@@ -99,7 +99,7 @@ fn findings(m: &Marks) -> FindingsDoc {
             .map(|n| NoteDoc {
                 rule: n.rule,
                 severity: n.severity.as_str(),
-                message: n.message.clone(),
+                message: n.message().to_string(),
             })
             .collect(),
     }

@@ -10,18 +10,22 @@
 //! on a plane; [`svg`], [`dot`], [`mermaid`] and [`doc`] (the JSON shape)
 //! render it.
 
+mod around;
 pub mod doc;
 pub mod dot;
 pub mod layout;
 pub mod mermaid;
+mod overview;
+mod source;
 pub mod svg;
+mod whole;
 
 use crate::model::{EntityId, Model};
 use crate::rules::{Finding, Severity};
-use crate::text::{FileId, Loc, TextRange};
+use crate::text::Loc;
 use crate::Analysis;
-use rustc_hash::FxHashMap;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// How many findings a node or edge lists with their messages (all are
 /// counted in [`Marks::count`]).
@@ -125,7 +129,14 @@ impl EdgeKind {
 pub struct Note {
     pub rule: &'static str,
     pub severity: Severity,
-    pub message: String,
+    /// The finding (shared with the analysis, not copied).
+    pub finding: Arc<Finding>,
+}
+
+impl Note {
+    pub fn message(&self) -> &str {
+        &self.finding.message
+    }
 }
 
 /// The findings on a node or edge.
@@ -142,18 +153,23 @@ pub struct Marks {
 }
 
 impl Marks {
-    fn add(&mut self, f: &Finding) {
-        self.worst = Some(self.worst.map_or(f.severity, |w| w.min(f.severity)));
-        self.count += 1;
-        if let Err(at) = self.rules.binary_search(&f.rule) {
-            self.rules.insert(at, f.rule);
-        }
+    fn add(&mut self, f: &Arc<Finding>) {
+        self.count_in(f);
         if self.notes.len() < MAX_NOTES {
             self.notes.push(Note {
                 rule: f.rule,
                 severity: f.severity,
-                message: f.message.clone(),
+                finding: f.clone(),
             });
+        }
+    }
+
+    /// Counts `f` without listing it.
+    fn count_in(&mut self, f: &Finding) {
+        self.worst = Some(self.worst.map_or(f.severity, |w| w.min(f.severity)));
+        self.count += 1;
+        if let Err(at) = self.rules.binary_search(&f.rule) {
+            self.rules.insert(at, f.rule);
         }
     }
 
@@ -237,6 +253,21 @@ pub struct Edge {
     pub unowned: usize,
 }
 
+impl Edge {
+    /// An edge for one reference, without its findings.
+    fn new(from: usize, to: usize, kind: EdgeKind, place: Loc) -> Edge {
+        Edge {
+            from,
+            to,
+            kind,
+            place: Some(place),
+            marks: Marks::default(),
+            count: 1,
+            unowned: usize::from(kind == EdgeKind::DependsOnUnowned),
+        }
+    }
+}
+
 /// A picture of a plan.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Graph {
@@ -308,166 +339,10 @@ pub fn entity_count(analysis: &Analysis) -> usize {
 
 /// The graph of a workspace's analysis, in `view`.
 pub fn build(analysis: &Analysis, view: View) -> Graph {
-    let whole = whole(analysis);
     match view {
-        View::Whole => whole,
-        View::Overview => overview(&analysis.model, &whole),
+        View::Whole => whole::whole(analysis),
+        View::Overview => overview::overview(analysis),
     }
-}
-
-/// A node's key: `kind:id`, and `#n` after it for the n-th node of that
-/// kind with that id (a duplicate declaration).
-fn key_for<'a>(
-    kind: &'static str,
-    id: &'a str,
-    seen: &mut FxHashMap<(&'static str, &'a str), u32>,
-) -> String {
-    let n = seen.entry((kind, id)).or_insert(0);
-    *n += 1;
-    if *n == 1 {
-        format!("{kind}:{id}")
-    } else {
-        format!("{kind}:{id}#{n}")
-    }
-}
-
-/// Every entity a node, every reference that names one an edge, and the
-/// findings placed on them.
-fn whole(analysis: &Analysis) -> Graph {
-    let m = &analysis.model;
-    let mut g = Graph {
-        caption: "whole plan".into(),
-        ..Graph::default()
-    };
-    let mut seen = FxHashMap::default();
-    // Nodes are made in the order of `m.entities()`: leaders, initiatives,
-    // teams; an entity's node is its place in that order.
-    let (leaders, initiatives) = (m.leaders.len(), m.initiatives.len());
-    let node_of = |e: EntityId| match e {
-        EntityId::Leader(l) => l,
-        EntityId::Initiative(i) => leaders + i,
-        EntityId::Team(t) => leaders + initiatives + t,
-    };
-    g.nodes.reserve(entity_count(analysis));
-    for e in m.entities() {
-        let decl = m.decl(e);
-        let (kind, detail) = match e {
-            EntityId::Leader(l) => (
-                NodeKind::Leader,
-                m.leaders[l].job_title.as_ref().map(|t| t.to_string()),
-            ),
-            EntityId::Initiative(_) => (NodeKind::Initiative, None),
-            EntityId::Team(t) if m.teams[t].functional => (NodeKind::FunctionalTeam, None),
-            EntityId::Team(_) => (NodeKind::Team, None),
-        };
-        let prefix = match e {
-            EntityId::Leader(_) => "leader",
-            EntityId::Initiative(_) => "initiative",
-            EntityId::Team(_) => "team",
-        };
-        debug_assert_eq!(node_of(e), g.nodes.len());
-        g.nodes.push(Node {
-            key: key_for(prefix, &decl.id, &mut seen),
-            kind,
-            id: decl.id.to_string(),
-            title: decl
-                .title
-                .as_ref()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| t.to_string()),
-            detail,
-            entity: Some(e),
-            place: Some(decl.name),
-            extent: Some(decl.block),
-            marks: Marks::default(),
-            teams: usize::from(matches!(e, EntityId::Team(_))),
-        });
-    }
-
-    // Names referred to but declared nowhere, one node each.
-    let mut undeclared: BTreeMap<String, usize> = BTreeMap::new();
-    let mut target = |g: &mut Graph, r: &crate::model::Reference| -> Option<usize> {
-        if let Some(t) = r.target {
-            return Some(node_of(t));
-        }
-        if m.ids.contains_key(r.name.as_str()) {
-            // Declared, but of another kind: the reference is wrong, not
-            // the name; the finding is on the referring node.
-            return None;
-        }
-        let name = r.name.to_string();
-        Some(*undeclared.entry(name.clone()).or_insert_with(|| {
-            g.nodes.push(Node {
-                key: format!("undeclared:{name}"),
-                kind: NodeKind::Undeclared,
-                id: name,
-                title: None,
-                detail: None,
-                entity: None,
-                place: None,
-                extent: None,
-                marks: Marks::default(),
-                teams: 0,
-            });
-            g.nodes.len() - 1
-        }))
-    };
-    let edge = |g: &mut Graph, from: usize, to: usize, kind: EdgeKind, place: Loc| {
-        g.edges.push(Edge {
-            from,
-            to,
-            kind,
-            place: Some(place),
-            marks: Marks::default(),
-            count: 1,
-            unowned: usize::from(kind == EdgeKind::DependsOnUnowned),
-        })
-    };
-    for e in m.entities() {
-        let me = node_of(e);
-        match e {
-            EntityId::Leader(l) => {
-                if let Some(r) = &m.leaders[l].reports_to {
-                    if let Some(to) = target(&mut g, r) {
-                        edge(&mut g, me, to, EdgeKind::ReportsTo, r.loc);
-                    }
-                }
-            }
-            EntityId::Initiative(i) => {
-                let init = &m.initiatives[i];
-                if let Some(r) = &init.leader {
-                    if let Some(from) = target(&mut g, r) {
-                        edge(&mut g, from, me, EdgeKind::Leads, r.loc);
-                    }
-                }
-                for r in &init.teams {
-                    if let Some(from) = target(&mut g, r) {
-                        edge(&mut g, from, me, EdgeKind::Serves, r.loc);
-                    }
-                }
-            }
-            EntityId::Team(t) => {
-                let team = &m.teams[t];
-                if let Some(r) = &team.reports_to {
-                    if let Some(to) = target(&mut g, r) {
-                        edge(&mut g, me, to, EdgeKind::ReportsTo, r.loc);
-                    }
-                }
-                for d in &team.dependencies {
-                    if let Some(to) = target(&mut g, &d.target) {
-                        let kind = if owned(m, t, d) {
-                            EdgeKind::DependsOn
-                        } else {
-                            EdgeKind::DependsOnUnowned
-                        };
-                        edge(&mut g, me, to, kind, d.block);
-                    }
-                }
-            }
-        }
-    }
-    place_findings(analysis, &mut g);
-    g
 }
 
 /// Whether a dependency of team `t` is owned where the model wants it: by
@@ -493,253 +368,19 @@ pub fn owned(m: &Model, t: usize, d: &crate::model::Dependency) -> bool {
         .any(|&i| m.initiatives[i].leader.as_ref().and_then(|r| r.target) == Some(owner))
 }
 
-/// Puts each finding on the node whose block holds it, on the edge
-/// written where it points, and, for a `leader:` or `teams:` reference, on
-/// the node it names.
-fn place_findings(analysis: &Analysis, g: &mut Graph) {
-    let blocks = block_index(g);
-    // Per node, the edges written in its block.
-    let mut written: Vec<Vec<usize>> = vec![Vec::new(); g.nodes.len()];
-    for (ei, e) in g.edges.iter().enumerate() {
-        // The edge is written in the block of the node that holds its place.
-        let Some(p) = e.place else { continue };
-        let Some(list) = blocks.get(&p.file) else {
-            continue;
-        };
-        if let Some(n) = containing(list, p.range) {
-            written[n].push(ei);
-        }
-    }
-    for f in &analysis.findings {
-        let Some(n) = blocks
-            .get(&f.loc.file)
-            .and_then(|l| containing(l, f.loc.range))
-        else {
-            g.unplaced.add(f);
-            continue;
-        };
-        g.nodes[n].marks.add(f);
-        // The innermost edge place that holds it.
-        let best = written[n]
-            .iter()
-            .copied()
-            .filter(|&ei| {
-                g.edges[ei]
-                    .place
-                    .is_some_and(|p| p.range.contains_range(f.loc.range))
-            })
-            .min_by_key(|&ei| g.edges[ei].place.map(|p| p.range.len()));
-        if let Some(ei) = best {
-            g.edges[ei].marks.add(f);
-            // A finding on `leader: x` or `teams: …, x` is about x too (a
-            // part-time leader, a team on two initiatives).
-            let e = &g.edges[ei];
-            if matches!(e.kind, EdgeKind::Leads | EdgeKind::Serves) {
-                let other = if e.from == n { e.to } else { e.from };
-                if other != n {
-                    g.nodes[other].marks.add(f);
-                }
-            }
-        }
-    }
-}
-
-/// Per file, the nodes' blocks by start (top-level blocks do not nest).
-fn block_index(g: &Graph) -> HashMap<FileId, Vec<(TextRange, usize)>> {
-    let mut blocks: HashMap<FileId, Vec<(TextRange, usize)>> = HashMap::new();
-    for (i, n) in g.nodes.iter().enumerate() {
-        if let Some(x) = n.extent {
-            blocks.entry(x.file).or_default().push((x.range, i));
-        }
-    }
-    for v in blocks.values_mut() {
-        v.sort_by_key(|(r, i)| (r.start(), *i));
-    }
-    blocks
-}
-
 /// For each of `analysis.findings`, the node of `g` whose block holds it.
 pub fn finding_nodes(analysis: &Analysis, g: &Graph) -> Vec<Option<usize>> {
-    let blocks = block_index(g);
+    let blocks = source::Blocks::new(
+        g.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((n.extent?, i))),
+    );
     analysis
         .findings
         .iter()
-        .map(|f| {
-            blocks
-                .get(&f.loc.file)
-                .and_then(|l| containing(l, f.loc.range))
-        })
+        .map(|f| blocks.holder(f.loc))
         .collect()
-}
-
-/// The block in `list` (sorted by start) that holds `r`.
-fn containing(list: &[(TextRange, usize)], r: TextRange) -> Option<usize> {
-    let at = list.partition_point(|(b, _)| b.start() <= r.start());
-    list[..at]
-        .iter()
-        .rev()
-        .take(4)
-        .find(|(b, _)| b.contains_range(r))
-        .map(|&(_, n)| n)
-}
-
-/// Each initiative with its teams as one node; a team on several
-/// initiatives joins the first. Teams on none, and leaders leading none,
-/// make one node. Leaders fold into the initiatives they lead (their
-/// findings too). Dependencies between groups become one edge per pair.
-fn overview(m: &Model, whole: &Graph) -> Graph {
-    let mut g = Graph {
-        caption: "overview".into(),
-        ..Graph::default()
-    };
-    let mut group_of: Vec<Option<usize>> = vec![None; whole.nodes.len()];
-    let mut seen = FxHashMap::default();
-    for (i, n) in whole.nodes.iter().enumerate() {
-        if n.kind != NodeKind::Initiative {
-            continue;
-        }
-        let EntityId::Initiative(ii) = n.entity.expect("initiatives are entities") else {
-            continue;
-        };
-        let leader = m.initiatives[ii]
-            .leader
-            .as_ref()
-            .map(|r| r.name.to_string());
-        group_of[i] = Some(g.nodes.len());
-        g.nodes.push(Node {
-            key: key_for("initiative", &n.id, &mut seen),
-            kind: NodeKind::Group,
-            id: n.id.clone(),
-            title: n.title.clone(),
-            detail: leader.map(|l| format!("led by {l}")),
-            entity: n.entity,
-            place: n.place,
-            extent: n.extent,
-            marks: Marks::default(),
-            teams: 0,
-        });
-    }
-    // The teams on no initiative: functional teams (shared services), and
-    // the rest (with the leaders who lead nothing).
-    let mut rest: [Option<usize>; 2] = [None, None];
-    let mut unassigned = |g: &mut Graph, functional: bool| {
-        *rest[usize::from(functional)].get_or_insert_with(|| {
-            let (key, title) = if functional {
-                ("functional-teams", "Functional teams")
-            } else {
-                ("unassigned", "On no initiative")
-            };
-            g.nodes.push(Node {
-                key: key.into(),
-                kind: NodeKind::Unassigned,
-                id: key.into(),
-                title: Some(title.into()),
-                detail: None,
-                entity: None,
-                place: None,
-                extent: None,
-                marks: Marks::default(),
-                teams: 0,
-            });
-            g.nodes.len() - 1
-        })
-    };
-    // Teams and leaders join groups.
-    let mut leader_groups: Vec<Vec<usize>> = vec![Vec::new(); whole.nodes.len()];
-    for e in &whole.edges {
-        match e.kind {
-            EdgeKind::Serves => {
-                if group_of[e.from].is_none() {
-                    group_of[e.from] = group_of[e.to];
-                }
-                // A team counts in every initiative it serves.
-                if let Some(gi) = group_of[e.to] {
-                    g.nodes[gi].teams += 1;
-                }
-            }
-            EdgeKind::Leads => {
-                if let Some(gi) = group_of[e.to] {
-                    leader_groups[e.from].push(gi);
-                }
-            }
-            _ => {}
-        }
-    }
-    for (i, n) in whole.nodes.iter().enumerate() {
-        match n.kind {
-            NodeKind::Team | NodeKind::FunctionalTeam => {
-                let gi = match group_of[i] {
-                    Some(gi) => gi,
-                    None => {
-                        let gi = unassigned(&mut g, n.kind == NodeKind::FunctionalTeam);
-                        group_of[i] = Some(gi);
-                        g.nodes[gi].teams += 1;
-                        gi
-                    }
-                };
-                g.nodes[gi].marks.merge(&n.marks);
-            }
-            NodeKind::Initiative => {
-                let gi = group_of[i].expect("every initiative is a group");
-                g.nodes[gi].marks.merge(&n.marks);
-                g.nodes[gi].marks.notes = n.marks.notes.clone();
-            }
-            NodeKind::Leader => {
-                if leader_groups[i].is_empty() {
-                    let gi = unassigned(&mut g, false);
-                    g.nodes[gi].marks.merge(&n.marks);
-                } else {
-                    for &gi in &leader_groups[i] {
-                        g.nodes[gi].marks.merge(&n.marks);
-                    }
-                }
-            }
-            NodeKind::Undeclared | NodeKind::Group | NodeKind::Unassigned => {}
-        }
-    }
-    for n in &mut g.nodes {
-        if n.kind == NodeKind::Group || n.kind == NodeKind::Unassigned {
-            n.detail = Some(match (&n.detail, n.teams) {
-                (Some(d), 1) => format!("1 team · {d}"),
-                (Some(d), t) => format!("{t} teams · {d}"),
-                (None, 1) => "1 team".into(),
-                (None, t) => format!("{t} teams"),
-            });
-        }
-    }
-    // Dependencies between groups, aggregated, in order of first appearance.
-    let mut pairs: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    for e in &whole.edges {
-        if !e.kind.is_dependency() {
-            continue;
-        }
-        let (Some(a), Some(b)) = (group_of[e.from], group_of[e.to]) else {
-            continue;
-        };
-        if a == b {
-            continue;
-        }
-        let at = *pairs.entry((a, b)).or_insert_with(|| {
-            g.edges.push(Edge {
-                from: a,
-                to: b,
-                kind: EdgeKind::DependsOn,
-                place: e.place,
-                marks: Marks::default(),
-                count: 0,
-                unowned: 0,
-            });
-            g.edges.len() - 1
-        });
-        let agg = &mut g.edges[at];
-        agg.count += 1;
-        agg.unowned += e.unowned;
-        if e.unowned > 0 {
-            agg.kind = EdgeKind::DependsOnUnowned;
-        }
-        agg.marks.merge(&e.marks);
-    }
-    g
 }
 
 /// The nodes at most `depth` edges (either way) from node `center`, and the
@@ -807,6 +448,8 @@ pub fn escape_xml(s: &str) -> String {
 }
 
 #[cfg(test)]
+mod reference;
+#[cfg(test)]
 mod tests;
 
 /// What picture to draw: the options of `orgplan graph` and of the
@@ -828,28 +471,42 @@ pub const DEFAULT_DEPTH: usize = 2;
 /// The graph `req` asks for; an unknown focus is an error that says what
 /// was meant, if it can tell.
 pub fn view(analysis: &Analysis, req: &Request) -> Result<Graph, String> {
-    let g = build(
-        analysis,
-        if req.overview {
-            View::Overview
-        } else {
-            View::Whole
-        },
-    );
-    let Some(id) = &req.focus else { return Ok(g) };
-    let Some(at) = g.find(id) else {
-        let mut msg = format!(
-            "no {} `{id}` in the plan",
-            if req.overview {
-                "initiative"
-            } else {
-                "leader, initiative or team"
-            }
-        );
-        if let Some(s) = crate::suggest::best(id, g.ids()) {
-            msg.push_str(&format!(" (did you mean `{s}`?)"));
-        }
-        return Err(msg);
+    let view = if req.overview {
+        View::Overview
+    } else {
+        View::Whole
     };
-    Ok(focus(&g, at, req.depth.unwrap_or(DEFAULT_DEPTH)))
+    let depth = req.depth.unwrap_or(DEFAULT_DEPTH);
+    let Some(id) = &req.focus else {
+        return Ok(build(analysis, view));
+    };
+    // Around one node of the whole plan: cut from the model, without
+    // making the rest.
+    if view == View::Whole {
+        if let Some(at) = around::find(&analysis.model, id) {
+            return Ok(around::around(analysis, at, depth));
+        }
+    }
+    let g = build(analysis, view);
+    let Some(at) = g.find(id) else {
+        return Err(unknown(req, id, &g));
+    };
+    Ok(focus(&g, at, depth))
+}
+
+/// The error for a focus that names no node of `g`: what was meant, if
+/// it can tell.
+fn unknown(req: &Request, id: &str, g: &Graph) -> String {
+    let mut msg = format!(
+        "no {} `{id}` in the plan",
+        if req.overview {
+            "initiative"
+        } else {
+            "leader, initiative or team"
+        }
+    );
+    if let Some(s) = crate::suggest::best(id, g.ids()) {
+        msg.push_str(&format!(" (did you mean `{s}`?)"));
+    }
+    msg
 }

@@ -268,7 +268,7 @@ fn notes(t: &mut String, m: &super::Marks) {
         return;
     }
     for note in &m.notes {
-        let _ = write!(t, "\n{} [{}]: {}", note.severity, note.rule, note.message);
+        let _ = write!(t, "\n{} [{}]: {}", note.severity, note.rule, note.message());
     }
     if m.count > m.notes.len() {
         let _ = write!(

@@ -185,7 +185,7 @@ fn check_svg(f: &Fixture, g: &Graph) -> String {
             .and_then(|t| t.text())
             .unwrap();
         for note in &n.marks.notes {
-            assert!(tip.contains(&note.message), "{tip}");
+            assert!(tip.contains(note.message()), "{tip}");
         }
     }
     for (i, a) in boxes.iter().enumerate() {
