@@ -17,6 +17,15 @@ pub struct Options {
     pub depth: usize,
     /// Repetitions of each picture.
     pub runs: usize,
+    /// Only the overview, or only the neighbourhood (both by default).
+    pub only: Option<Only>,
+}
+
+/// One of the two pictures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Only {
+    Overview,
+    Focus,
 }
 
 /// The timings of one picture's steps, one sample per run.
@@ -65,7 +74,7 @@ pub fn run(opts: &Options) -> Result<Vec<Picture>, String> {
         .focus
         .clone()
         .unwrap_or_else(|| first_initiative(&plan.files[0].1));
-    let requests = [
+    let mut requests = vec![
         (
             "graph: overview (SVG)".to_string(),
             Request {
@@ -82,6 +91,13 @@ pub fn run(opts: &Options) -> Result<Vec<Picture>, String> {
             },
         ),
     ];
+    match opts.only {
+        Some(Only::Overview) => requests.truncate(1),
+        Some(Only::Focus) => {
+            requests.remove(0);
+        }
+        None => {}
+    }
     let mut out: Vec<Picture> = requests
         .iter()
         .map(|(name, _)| Picture {

@@ -142,6 +142,10 @@ enum Command {
         /// Repetitions of each picture.
         #[arg(long, default_value_t = 20)]
         runs: usize,
+        /// Only the overview (`overview`) or only the neighbourhood
+        /// (`focus`).
+        #[arg(long, value_parser = ["overview", "focus"])]
+        only: Option<String>,
     },
     /// orgplan side by side with LikeC4's language server on the same plan
     /// (as a LikeC4 model): open → diagnostics and edit → diagnostics.
@@ -255,6 +259,7 @@ fn main() -> ExitCode {
             focus,
             depth,
             runs,
+            only,
         } => run_graph(&orgplan_bench::graph::Options {
             plan: Options {
                 lines,
@@ -266,6 +271,13 @@ fn main() -> ExitCode {
             focus,
             depth,
             runs,
+            only: only.map(|o| {
+                if o == "overview" {
+                    orgplan_bench::graph::Only::Overview
+                } else {
+                    orgplan_bench::graph::Only::Focus
+                }
+            }),
         }),
         Command::Peer {
             lines,

@@ -431,20 +431,38 @@ pub fn focus(g: &Graph, center: usize, depth: usize) -> Graph {
 /// Escapes text for XML and HTML: `&`, `<`, `>`, quotes; characters XML
 /// cannot carry (controls, U+FFFE/U+FFFF) become U+FFFD.
 pub fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
+    xml(s).to_string()
+}
+
+/// [`escape_xml`] written straight into what is being formatted.
+pub fn xml(s: &str) -> Xml<'_> {
+    Xml(s)
+}
+
+/// Text that formats as [`escape_xml`] of it.
+pub struct Xml<'a>(&'a str);
+
+impl std::fmt::Display for Xml<'_> {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.0;
+        let mut rest = 0;
+        for (at, c) in s.char_indices() {
+            let with = match c {
+                '&' => "&amp;",
+                '<' => "&lt;",
+                '>' => "&gt;",
+                '"' => "&quot;",
+                '\'' => "&#39;",
+                '\t' | '\n' | '\r' => continue,
+                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => "\u{FFFD}",
+                _ => continue,
+            };
+            out.write_str(&s[rest..at])?;
+            out.write_str(with)?;
+            rest = at + c.len_utf8();
         }
+        out.write_str(&s[rest..])
     }
-    out
 }
 
 #[cfg(test)]

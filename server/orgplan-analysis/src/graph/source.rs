@@ -259,9 +259,8 @@ pub(super) fn findings_in_block(
 ) -> Vec<(usize, Option<usize>)> {
     let block = analysis.model.decl(e).block;
     let all = &analysis.findings;
-    let from = all.partition_point(|f| {
-        (f.loc.file, f.loc.range.start()) < (block.file, block.range.start())
-    });
+    let from = all
+        .partition_point(|f| (f.loc.file, f.loc.range.start()) < (block.file, block.range.start()));
     all[from..]
         .iter()
         .take_while(|f| f.loc.file == block.file && f.loc.range.start() <= block.range.end())

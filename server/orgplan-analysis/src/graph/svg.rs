@@ -9,7 +9,7 @@
 //! warnings — so colour is never the only signal.
 
 use super::layout::{text_width, Layout, Rect};
-use super::{escape_xml as esc, EdgeKind, Graph, NodeKind, Status};
+use super::{xml as esc, EdgeKind, Graph, NodeKind, Status};
 use crate::text::FileId;
 use crate::Workspace;
 
@@ -155,12 +155,27 @@ pub fn counts(g: &Graph) -> (usize, usize) {
     (e, w)
 }
 
-fn f(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r == r.trunc() {
-        format!("{}", r as i64)
-    } else {
-        format!("{r:.1}")
+/// A coordinate to a tenth, without a trailing `.0`.
+fn f(x: f64) -> Num {
+    Num(x)
+}
+
+struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tenths = (self.0 * 10.0).round();
+        let r = tenths / 10.0;
+        if r == r.trunc() {
+            write!(out, "{}", r as i64)
+        } else if tenths.abs() < 1e15 {
+            // The same digits as `{r:.1}`, without float formatting.
+            let t = tenths as i64;
+            let sign = if t < 0 { "-" } else { "" };
+            write!(out, "{sign}{}.{}", (t / 10).abs(), (t % 10).abs())
+        } else {
+            write!(out, "{r:.1}")
+        }
     }
 }
 
@@ -515,4 +530,76 @@ fn legend(s: &mut String, g: &Graph, summary: &str) {
         );
     }
     s.push_str("</g>");
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// How coordinates were written before [`super::Num`].
+    fn plain(x: f64) -> String {
+        let r = (x * 10.0).round() / 10.0;
+        if r == r.trunc() {
+            format!("{}", r as i64)
+        } else {
+            format!("{r:.1}")
+        }
+    }
+
+    /// How text was escaped before [`super::super::Xml`].
+    fn escaped(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                '\t' | '\n' | '\r' => out.push(c),
+                c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
+                    out.push('\u{FFFD}')
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn coordinates_as_before_at_the_edges() {
+        for x in [
+            0.0,
+            -0.0,
+            0.04,
+            0.05,
+            -0.05,
+            -0.04,
+            0.25,
+            -1.25,
+            1e15,
+            -1e15,
+            1e16,
+            123.45,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            assert_eq!(super::f(x).to_string(), plain(x), "{x}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn coordinates_as_before(x in -1e7f64..1e7) {
+            prop_assert_eq!(super::f(x).to_string(), plain(x));
+        }
+
+        #[test]
+        fn escaping_as_before(s in "(.|[\u{0}-\u{1f}&<>\"'\u{fffe}\u{ffff}])*") {
+            prop_assert_eq!(super::super::escape_xml(&s), escaped(&s));
+        }
+    }
 }
