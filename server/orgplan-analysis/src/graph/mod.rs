@@ -466,8 +466,6 @@ impl std::fmt::Display for Xml<'_> {
 }
 
 #[cfg(test)]
-mod reference;
-#[cfg(test)]
 mod tests;
 
 /// What picture to draw: the options of `orgplan graph` and of the

@@ -1,4 +1,6 @@
 use super::*;
+
+mod reference;
 use crate::ide::fixture::{fixture, Fixture};
 use proptest::prelude::*;
 use std::fmt::Write as _;

@@ -3,12 +3,12 @@
 //! cut from it ([`focus`]). Checked on generated plans of every kind of
 //! defect, with many seeds, for every node and several depths.
 
-use super::*;
+use crate::graph::*;
 use crate::Workspace;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
-#[path = "../../../orgplan-bench/src/generate.rs"]
+#[path = "../../../../orgplan-bench/src/generate.rs"]
 #[allow(dead_code)]
 mod generate;
 
