@@ -85,8 +85,8 @@ fn reach<'a>(m: &'a Model, center: End<'a>, depth: usize) -> Vec<End<'a>> {
             source::links(m, w, &mut buf);
             for l in buf.iter().filter(|l| l.from == x || l.to == x) {
                 let y = l.other(x);
-                if !dist.contains_key(&y) {
-                    dist.insert(y, d + 1);
+                if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(y) {
+                    v.insert(d + 1);
                     queue.push_back((y, d + 1));
                 }
             }
