@@ -1,8 +1,12 @@
-//! A language-server client for tests: spawns the real `orgplan` binary,
-//! speaks JSON-RPC with `Content-Length` framing over its stdin/stdout, and
-//! answers the server's own requests (configuration, registration, progress).
+//! A language-server client for tests: speaks JSON-RPC with
+//! `Content-Length` framing to the server and answers the server's own
+//! requests (configuration, registration, progress).
 //!
-//! The binary must be built first: `cargo build -p orgplan` (or point
+//! The server runs in process by default, its session served over
+//! in-memory pipes (`orgplan_lsp::fuzzing::in_process`). A test of what
+//! the process itself does (its environment, stderr, exit status) sets
+//! [`Init::process`] and drives the real `orgplan` binary over its
+//! stdin/stdout; it must be built first: `cargo build -p orgplan` (or point
 //! `ORGPLAN_BIN` at one).
 
 use orgplan_test_client as wire;
@@ -11,9 +15,10 @@ use orgplan_test_client::lsp_types::request::Request;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -67,6 +72,9 @@ pub struct Init {
     /// Changes to the client capabilities: each JSON pointer set to its
     /// value (`null` takes the capability away).
     pub caps: Vec<(&'static str, Value)>,
+    /// Drive the `orgplan` binary over stdio rather than the server in
+    /// process (also when `env` is set: the environment is the process's).
+    pub process: bool,
 }
 
 impl Default for Init {
@@ -83,13 +91,20 @@ impl Default for Init {
             related_information: true,
             snippets: true,
             caps: Vec::new(),
+            process: false,
         }
     }
 }
 
+/// What serves the session: the binary, or the server in process.
+enum Server {
+    Process(Child),
+    InProcess(Option<JoinHandle<i32>>),
+}
+
 pub struct Client {
-    child: Child,
-    stdin: Option<ChildStdin>,
+    server: Server,
+    stdin: Option<Box<dyn Write + Send>>,
     rx: Receiver<Value>,
     next_id: i64,
     /// Every notification the server sent, in order.
@@ -116,16 +131,13 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 
 impl Client {
     pub fn spawn(init: Init) -> Client {
-        let mut cmd = Command::new(binary());
-        cmd.arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in &init.env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("spawn orgplan lsp");
-        let stdout = child.stdout.take().unwrap();
+        let stderr_buf = Arc::new(Mutex::new(String::new()));
+        let (server, stdin, stdout) = if init.process || !init.env.is_empty() {
+            spawn_process(&init, stderr_buf.clone())
+        } else {
+            let s = orgplan_lsp::fuzzing::in_process();
+            (Server::InProcess(Some(s.session)), s.input, s.output)
+        };
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut r = BufReader::new(stdout);
@@ -135,21 +147,13 @@ impl Client {
                 }
             }
         });
-        let stderr_buf = Arc::new(Mutex::new(String::new()));
-        let sink = stderr_buf.clone();
-        let mut stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stderr.read_to_string(&mut s);
-            sink.lock().unwrap().push_str(&s);
-        });
-        let stdin = child.stdin.take();
+        let stdin = Some(stdin);
         let root_uri = init
             .root_uri
             .clone()
             .or_else(|| init.root.as_ref().map(|r| file_uri(r)));
         let mut c = Client {
-            child,
+            server,
             stdin,
             rx,
             next_id: 1,
@@ -413,11 +417,16 @@ impl Client {
         self.stdin.take();
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code().unwrap_or(-1);
+            let code = match &mut self.server {
+                Server::Process(child) => child.try_wait().unwrap().map(|s| s.code().unwrap_or(-1)),
+                Server::InProcess(session) => session
+                    .take_if(|s| s.is_finished())
+                    .map(|s| s.join().expect("the session ends without a panic")),
+            };
+            if let Some(code) = code {
+                return code;
             }
             if Instant::now() > deadline {
-                let _ = self.child.kill();
                 panic!("the server did not exit; stderr:\n{}", self.stderr());
             }
             std::thread::sleep(Duration::from_millis(10));
@@ -427,11 +436,40 @@ impl Client {
 
 impl Drop for Client {
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+        // In process, the end of the input ends the session.
+        if let Server::Process(child) = &mut self.server {
+            if let Ok(None) = child.try_wait() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
         }
     }
+}
+
+/// Starts the binary: the server, its stdin and its stdout; its stderr is
+/// collected into `sink`.
+fn spawn_process(
+    init: &Init,
+    sink: Arc<Mutex<String>>,
+) -> (Server, Box<dyn Write + Send>, Box<dyn Read + Send>) {
+    let mut cmd = Command::new(binary());
+    cmd.arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in &init.env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("spawn orgplan lsp");
+    let stdout = child.stdout.take().unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        sink.lock().unwrap().push_str(&s);
+    });
+    (Server::Process(child), Box::new(stdin), Box::new(stdout))
 }
 
 /// Sets the value at a JSON `pointer` (creating objects on the way);

@@ -36,19 +36,31 @@ fn initialize_falls_back_to_utf16() {
 
 #[test]
 fn exit_code_is_0_after_shutdown_and_exit() {
-    let c = Client::spawn(Init::default());
+    // The status of the real process.
+    let c = Client::spawn(Init {
+        process: true,
+        ..Init::default()
+    });
     assert_eq!(c.shutdown(), 0);
 }
 
 #[test]
 fn exit_code_is_1_for_exit_without_shutdown() {
-    let c = Client::spawn(Init::default());
+    // The status of the real process.
+    let c = Client::spawn(Init {
+        process: true,
+        ..Init::default()
+    });
     assert_eq!(c.exit(), 1);
 }
 
 #[test]
 fn exit_code_is_1_when_stdin_closes_without_exit() {
-    let c = Client::spawn(Init::default());
+    // The status of the real process.
+    let c = Client::spawn(Init {
+        process: true,
+        ..Init::default()
+    });
     assert_eq!(c.wait_exit(), 1);
 }
 

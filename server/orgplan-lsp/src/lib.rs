@@ -140,14 +140,14 @@ async fn serve(
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;
 }
 
-/// Entry points for fuzzing and in-process robustness tests: not an API.
+/// Entry points for fuzzing and in-process tests: not an API.
 #[cfg(not(target_family = "wasm"))]
 #[doc(hidden)]
 pub mod fuzzing {
     use std::sync::atomic::AtomicBool;
     use std::sync::Arc;
     use std::time::Duration;
-    use tokio::io::AsyncReadExt;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     /// Serves one whole session read from `input`, in process, and returns
     /// what the server wrote. Bounded: a session that has not ended after
@@ -181,6 +181,73 @@ pub mod fuzzing {
         // that no memory is left behind (the fuzzer checks for leaks).
         runtime.shutdown_timeout(Duration::from_secs(5));
         out
+    }
+
+    /// A session served in process, on a thread of its own, over in-memory
+    /// pipes (`tokio::io::duplex`) instead of stdin and stdout: what the
+    /// end-to-end tests drive where the process and its stdio are not what
+    /// they test. Everything else is the server's own path (the input
+    /// guard, the ordered service, the output writer).
+    pub struct InProcess {
+        /// What the server reads; dropping it ends the input.
+        pub input: Box<dyn std::io::Write + Send>,
+        /// What the server writes; it ends when the session does.
+        pub output: Box<dyn std::io::Read + Send>,
+        /// Ends with the session: the status `orgplan lsp` would exit with
+        /// (0 after `shutdown` then `exit`, 1 otherwise).
+        pub session: std::thread::JoinHandle<i32>,
+    }
+
+    /// Starts a session in process (see [`InProcess`]).
+    pub fn in_process() -> InProcess {
+        let runtime = crate::platform::runtime().expect("a runtime");
+        let handle = runtime.handle().clone();
+        let (client_in, server_in) = tokio::io::duplex(1 << 16);
+        let (server_out, client_out) = tokio::io::duplex(1 << 16);
+        let session = std::thread::spawn(move || {
+            let flag = Arc::new(AtomicBool::new(false));
+            runtime.block_on(super::serve(server_in, server_out, flag.clone()));
+            runtime.shutdown_background();
+            if flag.load(std::sync::atomic::Ordering::SeqCst) {
+                0
+            } else {
+                1
+            }
+        });
+        InProcess {
+            input: Box::new(Blocking {
+                handle: handle.clone(),
+                io: client_in,
+            }),
+            output: Box::new(Blocking {
+                handle,
+                io: client_out,
+            }),
+            session,
+        }
+    }
+
+    /// The client's end of a pipe, read and written from plain threads
+    /// (the test clients are synchronous), blocking on the runtime's handle.
+    struct Blocking {
+        handle: tokio::runtime::Handle,
+        io: tokio::io::DuplexStream,
+    }
+
+    impl std::io::Read for Blocking {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.handle.block_on(self.io.read(buf))
+        }
+    }
+
+    impl std::io::Write for Blocking {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.handle.block_on(self.io.write(buf))
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.handle.block_on(self.io.flush())
+        }
     }
 
     /// The input guard alone: the bytes it hands tower-lsp, and the error
