@@ -178,6 +178,34 @@ fn probes(lsp: &mut Lsp, caps: &Value, uri: &str) -> Vec<(String, Value)> {
     out
 }
 
+/// The whole semantic tokens result of a document.
+fn tokens_full(lsp: &mut Lsp, uri: &str) -> Value {
+    let r = lsp.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(r["result"]["resultId"].is_string(), "{r}");
+    r["result"].clone()
+}
+
+/// The data of `before` with a delta result applied (or the data of a
+/// whole result given instead).
+fn apply_delta(before: &Value, delta: &Value) -> Value {
+    if delta.get("data").is_some() {
+        return delta["data"].clone();
+    }
+    let mut data = before["data"].as_array().unwrap().clone();
+    let mut edits = delta["edits"].as_array().unwrap().clone();
+    edits.sort_by_key(|e| std::cmp::Reverse(e["start"].as_u64()));
+    for e in edits {
+        let start = e["start"].as_u64().unwrap() as usize;
+        let delete = e["deleteCount"].as_u64().unwrap() as usize;
+        let insert = e["data"].as_array().cloned().unwrap_or_default();
+        data.splice(start..start + delete, insert);
+    }
+    Value::Array(data)
+}
+
 fn run_scripts(encoding: &'static str) {
     let budget = Duration::from_secs(
         std::env::var("ORGPLAN_ROBUSTNESS_SECS")
@@ -198,7 +226,13 @@ fn run_scripts(encoding: &'static str) {
         ..start.clone()
     };
     let mut edited = Lsp::spawn(&hooked);
-    let init = edited.request("initialize", initialize_params(&start));
+    // The edited server is asked for deltas of semantic tokens too.
+    let mut params = initialize_params(&start);
+    params["capabilities"]["textDocument"]["semanticTokens"] = json!({
+        "requests": {"full": {"delta": true}, "range": true},
+        "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
+    });
+    let init = edited.request("initialize", params);
     assert_eq!(
         init["result"]["capabilities"]["positionEncoding"], encoding,
         "{init}"
@@ -216,6 +250,7 @@ fn run_scripts(encoding: &'static str) {
         edited.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 0, "text": text}}));
         let steps = 5 + rng.below(40);
         let mut log = Vec::new();
+        let before = tokens_full(&mut edited, &uri);
         for version in 1..=steps as i64 {
             let n = if rng.chance(15) { 2 + rng.below(3) } else { 1 };
             let mut changes = Vec::new();
@@ -271,6 +306,18 @@ fn run_scripts(encoding: &'static str) {
             got,
             want,
             "diagnostics differ from a fresh server's\n{}",
+            context()
+        );
+        // The tokens before the edits, with the delta since applied, are
+        // the tokens after them.
+        let delta = edited.request(
+            "textDocument/semanticTokens/full/delta",
+            json!({"textDocument": {"uri": uri}, "previousResultId": before["resultId"]}),
+        );
+        assert_eq!(
+            apply_delta(&before, &delta["result"]),
+            tokens_full(&mut edited, &uri)["data"],
+            "the delta does not lead to the tokens\n{}",
             context()
         );
         let a = probes(&mut edited, &caps, &uri);

@@ -194,6 +194,148 @@ pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
     }
 }
 
+/// Positions of offsets asked for in increasing order, counted on
+/// through the text in one pass over its pieces: what encodes a whole
+/// file's semantic tokens without a lookup in the rope per token. Gives
+/// what [`to_line_col`] gives, for offsets on character boundaries; an
+/// offset before the last one starts the count again from its line.
+pub struct Cursor<'a> {
+    text: &'a Text,
+    enc: Encoding,
+    pieces: Box<dyn Iterator<Item = (usize, &'a str)> + 'a>,
+    /// The piece being read, and where it starts.
+    piece: (usize, &'a str),
+    at: usize,
+    line: u32,
+    col: u32,
+    /// The byte before `at` is a `\r`; the column before it.
+    after_cr: Option<u32>,
+}
+
+impl<'a> Cursor<'a> {
+    /// A cursor at `from` (on a character boundary).
+    pub fn new(text: &'a Text, from: usize, enc: Encoding) -> Cursor<'a> {
+        let from = from.min(text.len());
+        let line = text.line_of(from);
+        let start = text.line_start(line).unwrap_or(0).min(from);
+        let mut c = Cursor {
+            text,
+            enc,
+            pieces: Box::new(text.pieces(start..)),
+            piece: (start, ""),
+            at: start,
+            line: line as u32,
+            col: 0,
+            after_cr: None,
+        };
+        c.advance(from);
+        c
+    }
+
+    /// The (line, column) of `to` (on a character boundary).
+    pub fn advance(&mut self, to: usize) -> LineCol {
+        let to = to.min(self.text.len());
+        if to < self.at {
+            *self = Cursor::new(self.text, to, self.enc);
+        }
+        while self.at < to {
+            let (p0, p) = self.piece;
+            let end = p0 + p.len();
+            if self.at >= end {
+                match self.pieces.next() {
+                    Some(next) => self.piece = next,
+                    None => break,
+                }
+                continue;
+            }
+            let upto = to.min(end);
+            self.scan(&p.as_bytes()[self.at - p0..upto - p0]);
+            self.at = upto;
+        }
+        let after_cr = self.after_cr;
+        match after_cr {
+            // Between a `\r` and its `\n`: the end of the line.
+            Some(col) if self.next_byte() == Some(b'\n') => LineCol {
+                line: self.line - 1,
+                col,
+            },
+            _ => LineCol {
+                line: self.line,
+                col: self.col,
+            },
+        }
+    }
+
+    /// The byte at the cursor.
+    fn next_byte(&mut self) -> Option<u8> {
+        loop {
+            let (p0, p) = self.piece;
+            if self.at < p0 + p.len() {
+                return Some(p.as_bytes()[self.at - p0]);
+            }
+            self.piece = self.pieces.next()?;
+        }
+    }
+
+    /// Counts the lines and columns of `s`, the bytes after the cursor.
+    fn scan(&mut self, s: &[u8]) {
+        let mut rest = 0;
+        for i in memchr::memchr2_iter(b'\n', b'\r', s) {
+            let crlf = s[i] == b'\n'
+                && if i == 0 {
+                    self.after_cr.is_some()
+                } else {
+                    s[i - 1] == b'\r'
+                };
+            if !crlf {
+                self.line += 1;
+            }
+            if s[i] == b'\r' {
+                let before = if i == rest {
+                    if rest == 0 {
+                        self.col
+                    } else {
+                        0
+                    }
+                } else {
+                    let cols = units(&s[rest..i], self.enc);
+                    if rest == 0 {
+                        self.col + cols
+                    } else {
+                        cols
+                    }
+                };
+                self.after_cr = Some(before);
+            }
+            self.col = 0;
+            rest = i + 1;
+        }
+        if rest < s.len() || s.is_empty() {
+            self.col += units(&s[rest..], self.enc);
+            if rest < s.len() {
+                self.after_cr = None;
+            }
+        } else if s[s.len() - 1] != b'\r' {
+            self.after_cr = None;
+        }
+    }
+}
+
+/// The columns bytes of whole or partial UTF-8 sequences count: each
+/// character counts at its first byte.
+fn units(s: &[u8], enc: Encoding) -> u32 {
+    if enc == Encoding::Utf8 || s.is_ascii() {
+        return s.len() as u32;
+    }
+    s.iter()
+        .map(|&b| match b {
+            0x80..=0xbf => 0,
+            0xf0.. if enc == Encoding::Utf16 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
 /// The byte offset of (line, column), clamped as the module says.
 pub fn to_offset(lines: &Lines, pos: LineCol, enc: Encoding) -> usize {
     let line = pos.line as usize;
@@ -367,6 +509,41 @@ mod tests {
                     i
                 };
                 assert_eq!(back, expected, "{enc:?} at {i}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// A cursor gives what `to_line_col` gives, for offsets in order
+        /// (and, now and then, one before the last), across the rope's
+        /// pieces, line breaks of every kind and characters of every width.
+        #[test]
+        fn a_cursor_counts_as_to_line_col_does(
+            atoms in proptest::collection::vec(proptest::sample::select(vec![
+                "\r", "\n", "\r\n", "é", "😀", "団", "abc", "x", " ", "\u{2028}",
+                "0123456789012345678901234567890123456789012345678901234567890123456789",
+            ]), 0..900),
+            picks in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 1..40),
+            back in proptest::prelude::any::<proptest::sample::Index>(),
+        ) {
+            let text: String = atoms.concat();
+            let rope = lines_of(&text);
+            let boundaries: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let mut offsets: Vec<usize> = picks.iter().map(|i| boundaries[i.index(boundaries.len())]).collect();
+            offsets.sort();
+            // One step back.
+            offsets.push(boundaries[back.index(boundaries.len())]);
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let mut cursor = Cursor::new(rope.text(), offsets[0], enc);
+                for &o in &offsets {
+                    let want = to_line_col(&lines_of(&text), o, enc);
+                    proptest::prop_assert_eq!(cursor.advance(o), want, "{:?} at {}", enc, o);
+                }
             }
         }
     }

@@ -78,6 +78,11 @@ pub struct ClientSupport {
     /// findings of a file depend on the others, and it would keep stale
     /// findings in every file but the one being edited.
     pub pull_diagnostics: bool,
+    /// `/textDocument/semanticTokens/requests/full/delta`: the server
+    /// offers `semanticTokens/full/delta`, and keeps what it needs to
+    /// answer it (a hash of each top-level block's tokens, for the last few
+    /// results); otherwise whole results only, and nothing is kept.
+    pub semantic_tokens_delta: bool,
     /// `/experimental/commands/commands` lists `editor.action.triggerSuggest`
     /// (commands the client runs itself, as rust-analyzer's clients list
     /// them): accepting a key whose values can be listed lists them;
@@ -209,6 +214,7 @@ impl ClientSupport {
                 .pointer("/textDocument/diagnostic")
                 .is_some_and(Value::is_object)
                 && flag("/workspace/diagnostics/refreshSupport"),
+            semantic_tokens_delta: flag("/textDocument/semanticTokens/requests/full/delta"),
             trigger_suggest: lists("/experimental/commands/commands", TRIGGER_SUGGEST),
             insert_snippet: lists("/experimental/commands/commands", INSERT_SNIPPET),
             inlay_hint_refresh: flag("/workspace/inlayHint/refreshSupport"),
@@ -296,7 +302,11 @@ pub fn server_capabilities(support: &ClientSupport) -> ServerCapabilities {
                 work_done_progress_options: WorkDoneProgressOptions::default(),
                 legend: convert::semantic_tokens_legend(),
                 range: Some(true),
-                full: Some(SemanticTokensFullOptions::Bool(true)),
+                full: Some(if support.semantic_tokens_delta {
+                    SemanticTokensFullOptions::Delta { delta: Some(true) }
+                } else {
+                    SemanticTokensFullOptions::Bool(true)
+                }),
             },
         )),
         document_formatting_provider: Some(OneOf::Left(true)),

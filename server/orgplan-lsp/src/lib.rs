@@ -103,7 +103,7 @@ async fn serve(
         texts: Arc::default(),
     };
     let shared = server::Shared {
-        frames,
+        frames: frames.clone(),
         documents: documents.clone(),
         shutdown: flag,
     };
@@ -134,7 +134,7 @@ async fn serve(
     // `$/cancelRequest` (queued with them) from being read.
     Server::new(input, output, socket)
         .concurrency_level(64)
-        .serve(sync::Ordered::new(service, documents))
+        .serve(sync::Ordered::new(service, documents, frames))
         .await;
     // Let the last frames reach stdout.
     let _ = tokio::time::timeout(std::time::Duration::from_secs(2), writer).await;

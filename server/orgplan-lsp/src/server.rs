@@ -766,6 +766,20 @@ impl LanguageServer for Backend {
         .await
     }
 
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        self.with_file(
+            "semanticTokens/full/delta",
+            &params.text_document.uri.clone(),
+            move |snap| {
+                handlers::semantic_tokens_full_delta::semantic_tokens_full_delta(snap, &params)
+            },
+        )
+        .await
+    }
+
     async fn semantic_tokens_range(
         &self,
         params: SemanticTokensRangeParams,

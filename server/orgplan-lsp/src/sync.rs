@@ -54,6 +54,7 @@ pub const READS: &[&str] = &[
     "textDocument/rename",
     "textDocument/documentSymbol",
     "textDocument/semanticTokens/full",
+    "textDocument/semanticTokens/full/delta",
     "textDocument/semanticTokens/range",
     "textDocument/foldingRange",
     "textDocument/inlayHint",
@@ -79,15 +80,19 @@ pub struct Documents {
 pub struct Ordered<S> {
     inner: S,
     docs: Documents,
+    /// Where results written as text by their handler go out
+    /// ([`crate::transport::stash_raw`]).
+    frames: crate::transport::Frames,
     /// Between `initialized` and `shutdown`: edits are applied here.
     open: bool,
 }
 
 impl<S> Ordered<S> {
-    pub fn new(inner: S, docs: Documents) -> Ordered<S> {
+    pub fn new(inner: S, docs: Documents, frames: crate::transport::Frames) -> Ordered<S> {
         Ordered {
             inner,
             docs,
+            frames,
             open: false,
         }
     }
@@ -129,24 +134,42 @@ where
                 let version = self.docs.state.lock().version(&key);
                 (key, version)
             });
+        let raw = RAW_RESULTS.contains(&method);
         let answer = self.inner.call(req);
-        let Some((key, version)) = read else {
+        if read.is_none() && !raw {
             return Box::pin(answer);
-        };
+        }
         let state = self.docs.state.clone();
+        let frames = self.frames.clone();
         Box::pin(async move {
-            let response = answer.await?;
-            Ok(response.map(|r| {
-                let changed = r.is_ok() && state.lock().version(&key) != version;
-                if changed {
-                    Response::from_error(r.id().clone(), crate::handlers::content_modified())
-                } else {
-                    r
+            let Some(r) = answer.await? else {
+                return Ok(None);
+            };
+            if let Some((key, version)) = read {
+                if r.is_ok() && state.lock().version(&key) != version {
+                    let error = crate::handlers::content_modified();
+                    return Ok(Some(Response::from_error(r.id().clone(), error)));
                 }
-            }))
+            }
+            // A result its handler wrote as text goes out as that text.
+            if let Some(text) = r.result().and_then(crate::transport::take_raw) {
+                let body = crate::transport::response_body(r.id(), &text);
+                drop(text);
+                if frames.send(body).await.is_ok() {
+                    return Ok(None);
+                }
+            }
+            Ok(Some(r))
         })
     }
 }
+
+/// The requests whose handler may write its result as text
+/// ([`crate::transport::stash_raw`]).
+const RAW_RESULTS: [&str; 2] = [
+    "textDocument/semanticTokens/full",
+    "textDocument/semanticTokens/full/delta",
+];
 
 /// The key of the document a request is about (`textDocument.uri`).
 fn document_of(params: Option<&serde_json::Value>) -> Option<String> {

@@ -37,6 +37,67 @@ use tokio::sync::mpsc;
 use crate::capabilities::InitializeCapabilities;
 use crate::opened::{self, OpenTexts};
 
+/// Large results written as JSON text by their handler, waiting for the
+/// response that names them ([`stash_raw`], [`take_raw`]).
+static RAW: std::sync::Mutex<Vec<(u64, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
+static RAW_NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+/// What a response carries as the `resultId` of a stashed result.
+const RAW_MARK: &str = "orgplan-raw:";
+/// Stashed results kept at most: a response never written (a request
+/// cancelled as it finished) leaves its result behind.
+const RAW_KEPT: usize = 4;
+
+/// Keeps `result` (the JSON text of a request's result) for the response
+/// its handler is about to give, and returns the placeholder that response
+/// carries instead as its `resultId`, beside empty arrays only (a semantic
+/// tokens result's shape, so that the handler's type holds it). [`crate::sync::Ordered`] writes the
+/// stashed text in its place: a large result (a whole file's semantic
+/// tokens, a million numbers) is then written once, as text, instead of
+/// being built by tower-lsp into a JSON value tree first, which held some
+/// fifteen times the text's size at once.
+pub fn stash_raw(result: Vec<u8>) -> String {
+    let n = RAW_NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
+    if raw.len() >= RAW_KEPT {
+        raw.remove(0);
+    }
+    raw.push((n, result));
+    format!("{RAW_MARK}{n}")
+}
+
+/// The stashed result a response's `result` stands for, if it is a
+/// placeholder of [`stash_raw`] (taken: it is written once).
+pub fn take_raw(result: &Value) -> Option<Vec<u8>> {
+    let obj = result.as_object()?;
+    let n: u64 = obj
+        .get("resultId")?
+        .as_str()?
+        .strip_prefix(RAW_MARK)?
+        .parse()
+        .ok()?;
+    // Beside it, only empty arrays (the shape's `data` or `edits`).
+    let empty = |v: &Value| v.as_array().is_some_and(Vec::is_empty);
+    if !obj.iter().all(|(k, v)| k == "resultId" || empty(v)) {
+        return None;
+    }
+    let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
+    let i = raw.iter().position(|(k, _)| *k == n)?;
+    Some(raw.remove(i).1)
+}
+
+/// The body of a successful response to request `id` whose result is the
+/// JSON text `result`.
+pub fn response_body(id: &tower_lsp_server::jsonrpc::Id, result: &[u8]) -> Vec<u8> {
+    let id = serde_json::to_string(id).unwrap_or_else(|_| "null".into());
+    let mut body = Vec::with_capacity(result.len() + id.len() + 40);
+    body.extend_from_slice(br#"{"jsonrpc":"2.0","result":"#);
+    body.extend_from_slice(result);
+    body.extend_from_slice(br#","id":"#);
+    body.extend_from_slice(id.as_bytes());
+    body.push(b'}');
+    body
+}
+
 /// The largest body accepted.
 pub const MAX_BODY: usize = 64 << 20;
 /// The largest header block accepted.
@@ -570,6 +631,24 @@ pub fn guard(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stashed_result_replaces_its_placeholder_once() {
+        let mark = stash_raw(br#"{"resultId":"7","data":[1,2,3]}"#.to_vec());
+        let placeholder = json!({ "resultId": mark, "data": [] });
+        let raw = take_raw(&placeholder).expect("stashed");
+        let id = tower_lsp_server::jsonrpc::Id::Number(4);
+        let body: Value = serde_json::from_slice(&response_body(&id, &raw)).unwrap();
+        assert_eq!(
+            body,
+            json!({"jsonrpc": "2.0", "id": 4, "result": {"resultId": "7", "data": [1, 2, 3]}})
+        );
+        // Once only; a real result id, or more than the placeholder, is no placeholder.
+        assert!(take_raw(&placeholder).is_none());
+        assert!(take_raw(&json!({ "resultId": "7" })).is_none());
+        let mark = stash_raw(b"[]".to_vec());
+        assert!(take_raw(&json!({ "resultId": mark, "data": [1] })).is_none());
+    }
 
     fn framed(body: &str) -> String {
         format!("Content-Length: {}\r\n\r\n{body}", body.len())

@@ -61,8 +61,25 @@ pub fn semantic_tokens(
     file: FileId,
     within: Option<TextRange>,
 ) -> Vec<SemanticToken> {
+    let mut out = Vec::new();
+    for_each_semantic_token(ws, model, file, within, |t, _| out.push(t));
+    out
+}
+
+/// Calls `f` with each token of `file`, in order (only those intersecting
+/// `within`, if given), and whether it is the first of a new segment: the
+/// tokens are found one top-level block at a time (with the comments
+/// before it), so that a whole file's are never all held at once, and a
+/// caller can tell which blocks' tokens changed between two versions.
+pub fn for_each_semantic_token(
+    ws: &Workspace,
+    model: &Model,
+    file: FileId,
+    within: Option<TextRange>,
+    mut f: impl FnMut(SemanticToken, bool),
+) {
     let Some(src) = ws.file(file) else {
-        return Vec::new();
+        return;
     };
     let blocks = &src.doc().blocks;
     let visible = match within {
@@ -74,49 +91,66 @@ pub fn semantic_tokens(
         }
         None => &blocks[..],
     };
-    let mut out = Vec::new();
-    let mut stack: Vec<(&Block, Option<BlockKind>)> =
-        visible.iter().rev().map(|b| (b, None)).collect();
+    // The comments, in order (chunks are in order, and so are the
+    // comments of each).
+    let mut comments = src
+        .parsed
+        .chunks
+        .iter()
+        .filter(|c| within.is_none_or(|w| c.range().intersects(w)))
+        .flat_map(|c| c.comments())
+        .peekable();
+    let mut buf = Vec::new();
+    let mut emit = |buf: &mut Vec<SemanticToken>| {
+        if let Some(w) = within {
+            buf.retain(|t| t.range.intersects(w));
+        }
+        buf.sort_by_key(|t| (t.range.start(), t.range.end()));
+        for (i, t) in buf.drain(..).enumerate() {
+            f(t, i == 0);
+        }
+    };
+    for b in visible {
+        block_tokens(model, b, &mut buf);
+        while let Some(c) = comments.next_if(|c| c.start() < b.range.end()) {
+            push(&mut buf, c, TokenKind::Comment, false);
+        }
+        emit(&mut buf);
+    }
+    for c in comments {
+        push(&mut buf, c, TokenKind::Comment, false);
+    }
+    emit(&mut buf);
+}
+
+/// The tokens of a top-level block and of the blocks in it.
+fn block_tokens(model: &Model, top: &Block, out: &mut Vec<SemanticToken>) {
+    let mut stack: Vec<(&Block, Option<BlockKind>)> = vec![(top, None)];
     while let Some((b, parent)) = stack.pop() {
         let kind = BlockKind::from_keyword(&b.kind.text).filter(|k| match parent {
             None => k.spec().top_level,
             Some(p) => p.spec().children.contains(k),
         });
         if kind.is_some() {
-            push(&mut out, b.kind.range, TokenKind::Keyword, false);
+            push(out, b.kind.range, TokenKind::Keyword, false);
         }
         if let Some(name) = &b.name {
             match kind {
-                Some(BlockKind::DependsOn) => push(&mut out, name.range, TokenKind::Team, false),
-                Some(BlockKind::Leader) => push(&mut out, name.range, TokenKind::Leader, true),
-                Some(BlockKind::Team) => push(&mut out, name.range, TokenKind::Team, true),
-                Some(BlockKind::Initiative) => {
-                    push(&mut out, name.range, TokenKind::Initiative, true)
-                }
+                Some(BlockKind::DependsOn) => push(out, name.range, TokenKind::Team, false),
+                Some(BlockKind::Leader) => push(out, name.range, TokenKind::Leader, true),
+                Some(BlockKind::Team) => push(out, name.range, TokenKind::Team, true),
+                Some(BlockKind::Initiative) => push(out, name.range, TokenKind::Initiative, true),
                 None => {}
             }
         }
         if let Some(title) = &b.title {
-            push(&mut out, title.range, TokenKind::String, false);
+            push(out, title.range, TokenKind::String, false);
         }
         for p in &b.properties {
-            property(model, p, kind, &mut out);
+            property(model, p, kind, out);
         }
         stack.extend(b.children.iter().rev().map(|c| (c, kind)));
     }
-    for chunk in &src.parsed.chunks {
-        if within.is_some_and(|w| !chunk.range().intersects(w)) {
-            continue;
-        }
-        for c in chunk.comments() {
-            push(&mut out, c, TokenKind::Comment, false);
-        }
-    }
-    if let Some(w) = within {
-        out.retain(|t| t.range.intersects(w));
-    }
-    out.sort_by_key(|t| (t.range.start(), t.range.end()));
-    out
 }
 
 fn push(out: &mut Vec<SemanticToken>, range: TextRange, kind: TokenKind, declaration: bool) {

@@ -20,6 +20,7 @@ pub mod range_formatting;
 pub mod references;
 pub mod rename;
 pub mod semantic_tokens_full;
+pub mod semantic_tokens_full_delta;
 pub mod semantic_tokens_range;
 pub mod workspace_symbol;
 
@@ -197,4 +198,59 @@ impl Inner {
         .unwrap_or_else(|| Err(Box::new("the computation was stopped")));
         done.map_err(|panic| crate::server::internal_error(what, &panic))
     }
+}
+
+/// A snapshot of one file named `file:///t.orgplan` holding `text`, as a
+/// client that asks for everything sees it (for handlers' tests).
+#[cfg(test)]
+pub(crate) fn test_snapshot(text: &str, enc: Encoding) -> FileSnapshot {
+    let key = "/t.orgplan".to_string();
+    let uri: Uri = "file:///t.orgplan".parse().expect("a URI");
+    let mut ws = Workspace::new();
+    let file = ws.set_file(&key, text);
+    let analysis = ws.analysis();
+    let support = ClientSupport {
+        encoding: enc,
+        semantic_tokens_delta: true,
+        ..ClientSupport::default()
+    };
+    FileSnapshot {
+        ws,
+        analysis,
+        file,
+        key: key.clone(),
+        version: None,
+        uris: HashMap::from([(key, uri)]),
+        support,
+        encoding: enc,
+        loading: false,
+    }
+}
+
+/// Texts made of pieces of plans and of what makes positions hard (line
+/// breaks of every kind, wide characters, comments), for property tests.
+#[cfg(test)]
+pub(crate) fn test_texts() -> impl proptest::strategy::Strategy<Value = String> {
+    const PIECES: &[&str] = &[
+        "leader jane \"Jane 😀\" {\n  title: \"Director, 団体\"\n}\n",
+        "leader raj \"Raj\" {\r\n  allocation: 50%   # part-time 😀\r\n}\r\n",
+        "team t \"T\" {\r  reports_to: jane\r  roles: engineering, qa\r  depends_on u { owner: t plan: \"p\" }\r}\r",
+        "initiative fba \"FBA\" {\n  leader: jane\n  model: ownership\n  teams: t, nobody\n  approvals: jane, raj\n}\n",
+        "# a comment é\n",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "{",
+        "}",
+        "\"",
+        "😀",
+        "団体",
+        "\u{2028}",
+        "tem x { foo: bar }\n",
+    ];
+    proptest::strategy::Strategy::prop_map(
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..30),
+        |p| p.concat(),
+    )
 }

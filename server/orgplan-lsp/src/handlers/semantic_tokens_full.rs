@@ -1,50 +1,311 @@
 //! textDocument/semanticTokens/full: every token of the document, typed by
 //! what it names (`crate::convert::semantic_tokens_legend`).
+//!
+//! A whole file's tokens are many (a 100k-line plan has about 200,000:
+//! a million numbers), so they are encoded in one pass over the text
+//! ([`encode`]: positions counted on from token to token, not looked up),
+//! and the result is written as JSON text and carried out in place of the
+//! response's placeholder ([`crate::transport::stash_raw`]) rather than
+//! built into a JSON value tree. For clients that ask for deltas
+//! (`semanticTokens/full/delta`), what a later delta needs is kept under
+//! the result's id ([`remember`]): the length and a hash of the tokens of
+//! each top-level block.
 
 use super::Snap;
-use orgplan_analysis::ide::semantic_tokens::{self, TokenKind};
+use orgplan_analysis::ide::semantic_tokens::{for_each_semantic_token, TokenKind};
+use orgplan_analysis::position::Cursor;
 use orgplan_analysis::TextRange;
-use tower_lsp_server::lsp_types::{
-    SemanticToken, SemanticTokens, SemanticTokensParams, SemanticTokensResult,
-};
+use parking_lot::Mutex;
+use std::hash::Hasher;
+use tower_lsp_server::lsp_types::{SemanticTokens, SemanticTokensParams, SemanticTokensResult};
 
 pub fn semantic_tokens_full(snap: &Snap, _: &SemanticTokensParams) -> Option<SemanticTokensResult> {
-    Some(SemanticTokensResult::Tokens(tokens(snap, None)))
+    let encoded = encode(snap, None);
+    let id = remember(snap, encoded.segments);
+    let mut text = Vec::with_capacity(encoded.data.len() * 3 + 64);
+    text.push(b'{');
+    if let Some(id) = &id {
+        text.extend_from_slice(br#""resultId":""#);
+        text.extend_from_slice(id.as_bytes());
+        text.extend_from_slice(b"\",");
+    }
+    text.extend_from_slice(br#""data":"#);
+    write_array(&mut text, &encoded.data);
+    text.push(b'}');
+    drop(encoded.data);
+    Some(SemanticTokensResult::Tokens(placeholder(text)))
+}
+
+/// The result the handler gives for a result written as `text`: the
+/// output writes the text in its place.
+pub(super) fn placeholder(text: Vec<u8>) -> SemanticTokens {
+    SemanticTokens {
+        result_id: Some(crate::transport::stash_raw(text)),
+        data: Vec::new(),
+    }
+}
+
+/// A file's tokens as the protocol encodes them (five numbers each, placed
+/// relative to the token before), and the segments they come in: the
+/// tokens of one top-level block (with the comments before it) each.
+pub(super) struct Encoded {
+    pub data: Vec<u32>,
+    pub segments: Vec<Segment>,
+}
+
+/// A run of numbers in [`Encoded::data`]: how many, and their hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Segment {
+    pub len: u32,
+    pub hash: u64,
+}
+
+fn segment(data: &[u32]) -> Segment {
+    let mut h = rustc_hash::FxHasher::default();
+    for &n in data {
+        h.write_u32(n);
+    }
+    Segment {
+        len: data.len() as u32,
+        hash: h.finish(),
+    }
 }
 
 /// The tokens of the file (those `within` a range, if given), each placed
 /// relative to the one before as the protocol encodes them. A token the
 /// client could not show (one spanning lines, or empty) is left out.
-pub(super) fn tokens(snap: &Snap, within: Option<TextRange>) -> SemanticTokens {
-    let found = semantic_tokens::semantic_tokens(snap.ws, &snap.analysis.model, snap.file, within);
-    let mut data = Vec::with_capacity(found.len());
+pub(super) fn encode(snap: &Snap, within: Option<TextRange>) -> Encoded {
+    let text = snap.lines.text();
+    let mut cursor: Option<Cursor> = None;
     let (mut prev_line, mut prev_col) = (0, 0);
-    for t in found {
-        let r = snap.range(t.range);
-        if r.start.line != r.end.line || r.end.character <= r.start.character {
-            continue;
-        }
-        let delta_line = r.start.line - prev_line;
-        let delta_start = if delta_line == 0 {
-            r.start.character - prev_col
-        } else {
-            r.start.character
-        };
-        data.push(SemanticToken {
-            delta_line,
-            delta_start,
-            length: r.end.character - r.start.character,
-            token_type: TokenKind::ALL
-                .iter()
-                .position(|k| *k == t.kind)
-                .unwrap_or(0) as u32,
-            token_modifiers_bitset: u32::from(t.declaration),
-        });
-        prev_line = r.start.line;
-        prev_col = r.start.character;
+    let mut data = Vec::new();
+    let mut segments = Vec::new();
+    let mut from = 0;
+    for_each_semantic_token(
+        snap.ws,
+        &snap.analysis.model,
+        snap.file,
+        within,
+        |t, first| {
+            if first && data.len() > from {
+                segments.push(segment(&data[from..]));
+                from = data.len();
+            }
+            let c = cursor.get_or_insert_with(|| Cursor::new(text, t.range.start(), snap.enc));
+            let (s, e) = (c.advance(t.range.start()), c.advance(t.range.end()));
+            if s.line != e.line || e.col <= s.col {
+                return;
+            }
+            let delta_line = s.line - prev_line;
+            let delta_start = if delta_line == 0 {
+                s.col - prev_col
+            } else {
+                s.col
+            };
+            let kind = TokenKind::ALL.iter().position(|k| *k == t.kind);
+            data.extend_from_slice(&[
+                delta_line,
+                delta_start,
+                e.col - s.col,
+                kind.unwrap_or(0) as u32,
+                u32::from(t.declaration),
+            ]);
+            (prev_line, prev_col) = (s.line, s.col);
+        },
+    );
+    if data.len() > from {
+        segments.push(segment(&data[from..]));
     }
-    SemanticTokens {
-        result_id: None,
-        data,
+    Encoded { data, segments }
+}
+
+/// Writes `numbers` as a JSON array.
+pub(super) fn write_array(out: &mut Vec<u8>, numbers: &[u32]) {
+    let mut buf = itoa::Buffer::new();
+    out.push(b'[');
+    for (i, n) in numbers.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(buf.format(*n).as_bytes());
+    }
+    out.push(b']');
+}
+
+/// What a delta is computed against: a result given for a document.
+struct Kept {
+    id: String,
+    uri: String,
+    segments: Vec<Segment>,
+}
+
+/// The last results given to clients that ask for deltas (a few: a
+/// client asks for the delta from the result it was given last).
+static KEPT: Mutex<Vec<Kept>> = Mutex::new(Vec::new());
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+/// Results kept per document, and in all.
+const KEPT_PER_DOCUMENT: usize = 2;
+const KEPT_IN_ALL: usize = 8;
+
+/// Keeps `segments` under a new result id and returns it, if the client
+/// asks for deltas; `None` (and nothing kept) otherwise.
+pub(super) fn remember(snap: &Snap, segments: Vec<Segment>) -> Option<String> {
+    if !snap.support.semantic_tokens_delta {
+        return None;
+    }
+    let uri = snap.uri()?.to_string();
+    let id = NEXT_ID
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .to_string();
+    let mut kept = KEPT.lock();
+    if kept.iter().filter(|k| k.uri == uri).count() >= KEPT_PER_DOCUMENT {
+        let oldest = kept.iter().position(|k| k.uri == uri);
+        kept.remove(oldest.unwrap_or(0));
+    }
+    if kept.len() >= KEPT_IN_ALL {
+        kept.remove(0);
+    }
+    kept.push(Kept {
+        id: id.clone(),
+        uri,
+        segments,
+    });
+    Some(id)
+}
+
+/// The segments of result `id`, if it was given for this document and is
+/// still kept.
+pub(super) fn recall(snap: &Snap, id: &str) -> Option<Vec<Segment>> {
+    let uri = snap.uri()?.to_string();
+    let kept = KEPT.lock();
+    let k = kept.iter().find(|k| k.id == id && k.uri == uri)?;
+    Some(k.segments.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgplan_analysis::ide::semantic_tokens::semantic_tokens;
+    use orgplan_analysis::position::Encoding;
+
+    /// The tokens as they were encoded before [`encode`]: each token's
+    /// range converted on its own.
+    fn one_by_one(snap: &Snap, within: Option<TextRange>) -> Vec<u32> {
+        let mut data = Vec::new();
+        let (mut prev_line, mut prev_col) = (0, 0);
+        for t in semantic_tokens(snap.ws, &snap.analysis.model, snap.file, within) {
+            let r = snap.range(t.range);
+            if r.start.line != r.end.line || r.end.character <= r.start.character {
+                continue;
+            }
+            let delta_line = r.start.line - prev_line;
+            let delta_start = if delta_line == 0 {
+                r.start.character - prev_col
+            } else {
+                r.start.character
+            };
+            let kind = TokenKind::ALL.iter().position(|k| *k == t.kind).unwrap() as u32;
+            data.extend([
+                delta_line,
+                delta_start,
+                r.end.character - r.start.character,
+                kind,
+                u32::from(t.declaration),
+            ]);
+            (prev_line, prev_col) = (r.start.line, r.start.character);
+        }
+        data
+    }
+
+    /// (line, start, length, type, modifiers) of each token.
+    fn absolute(data: &[u32]) -> Vec<[u32; 5]> {
+        let (mut line, mut col) = (0, 0);
+        data.chunks_exact(5)
+            .map(|t| {
+                line += t[0];
+                col = if t[0] == 0 { col + t[1] } else { t[1] };
+                [line, col, t[2], t[3], t[4]]
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Encoded in one pass, the tokens are those converted one by one;
+        /// the segments cover them; a range's tokens are the whole file's
+        /// that lie on its lines; and the text written is the JSON that
+        /// serde_json writes for the same tokens.
+        #[test]
+        fn one_pass_encodes_as_one_by_one(
+            text in super::super::test_texts(),
+            a in proptest::prelude::any::<proptest::sample::Index>(),
+            b in proptest::prelude::any::<proptest::sample::Index>(),
+        ) {
+            for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+                let fs = super::super::test_snapshot(&text, enc);
+                let snap = fs.view().unwrap();
+                let encoded = encode(&snap, None);
+                proptest::prop_assert_eq!(&encoded.data, &one_by_one(&snap, None));
+                let covered: u32 = encoded.segments.iter().map(|s| s.len).sum();
+                proptest::prop_assert_eq!(covered as usize, encoded.data.len());
+
+                let mut bounds = [a.index(text.len() + 1), b.index(text.len() + 1)];
+                bounds.sort();
+                let [from, to] = bounds.map(|i| (0..=i).rev().find(|&i| text.is_char_boundary(i)).unwrap());
+                let within = TextRange::new(from, to);
+                let range = encode(&snap, Some(within)).data;
+                proptest::prop_assert_eq!(&range, &one_by_one(&snap, Some(within)));
+                let full = absolute(&encoded.data);
+                let (first, last) = (snap.range(within).start.line, snap.range(within).end.line);
+                for t in absolute(&range) {
+                    proptest::prop_assert!(full.contains(&t));
+                    proptest::prop_assert!(t[0] >= first && t[0] <= last);
+                }
+
+                let mut written = Vec::new();
+                write_array(&mut written, &encoded.data);
+                let tokens = SemanticTokens {
+                    result_id: None,
+                    data: one_by_one_tokens(&encoded.data),
+                };
+                let want = serde_json::to_value(&tokens).unwrap();
+                let got: serde_json::Value = serde_json::from_slice(&written).unwrap();
+                proptest::prop_assert_eq!(&got, &want["data"]);
+            }
+        }
+    }
+
+    fn one_by_one_tokens(data: &[u32]) -> Vec<tower_lsp_server::lsp_types::SemanticToken> {
+        data.chunks_exact(5)
+            .map(|t| tower_lsp_server::lsp_types::SemanticToken {
+                delta_line: t[0],
+                delta_start: t[1],
+                length: t[2],
+                token_type: t[3],
+                token_modifiers_bitset: t[4],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_whole_result_is_written_as_json_text_with_its_id() {
+        let fs = super::super::test_snapshot("leader jane \"Jane\" {}\n# note\n", Encoding::Utf16);
+        let snap = fs.view().unwrap();
+        let params = SemanticTokensParams {
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            text_document: tower_lsp_server::lsp_types::TextDocumentIdentifier {
+                uri: "file:///t.orgplan".parse().unwrap(),
+            },
+        };
+        let Some(SemanticTokensResult::Tokens(placeholder)) = semantic_tokens_full(&snap, &params)
+        else {
+            panic!("no tokens");
+        };
+        let value = serde_json::to_value(&placeholder).unwrap();
+        let text = crate::transport::take_raw(&value).expect("written as text");
+        let result: SemanticTokens = serde_json::from_slice(&text).unwrap();
+        assert_eq!(result.data, one_by_one_tokens(&one_by_one(&snap, None)));
+        assert!(recall(&snap, result.result_id.as_deref().unwrap()).is_some());
     }
 }
