@@ -800,6 +800,9 @@ impl LanguageServer for Backend {
                 move |snap| handlers::formatting::formatting(snap, &params),
             )
             .await?;
+        // The whole text's layout was built and compared, and is gone:
+        // give its room back.
+        crate::give_back_free_memory();
         Ok(self.formatted(done).await)
     }
 

@@ -20,9 +20,16 @@ pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted
         // `orgplan.toml` is left to TOML formatters.
         return None;
     }
+    let whole = TextRange::new(0, snap.ws.text(snap.file)?.len());
+    // Text the analysis found a syntax error in is not formatted (the
+    // formatter would parse it whole again to find that out: on a large
+    // plan, most of a second and a tree many times the text's size).
+    let findings = snap.analysis.findings_in(snap.file);
+    if findings.iter().any(|f| f.rule == "syntax-error") {
+        return Some(Formatted::Refused(refusal(snap, whole)));
+    }
     // The whole text as one string: formatting reads and writes all of it.
     let text = snap.ws.text(snap.file)?.slice(..);
-    let whole = TextRange::new(0, text.len());
     Some(match orgplan_analysis::format::try_format(&text) {
         Some(formatted) => Formatted::Edits(minimal_edit(snap, &text, 0, whole, &formatted)),
         None => Formatted::Refused(refusal(snap, whole)),
