@@ -289,90 +289,115 @@ impl Writer<'_> {
 }
 
 fn layout(text: &str, tokens: &[Token], newline: &'static str, out: &mut String) {
-    let mut w = Writer {
-        out,
-        newline,
-        open_line: false,
-        started: false,
+    let mut l = Layout {
+        w: Writer {
+            out,
+            newline,
+            open_line: false,
+            started: false,
+        },
+        text,
+        tokens,
+        depth: 0,
+        after_comment: false,
+        top_block_done: false,
+        prev: None,
     };
-    let mut depth = 0usize;
-    // The previous token was a comment: the line is over.
-    let mut after_comment = false;
-    // A top-level block ended and no top-level line started since.
-    let mut top_block_done = false;
-    let mut prev: Option<Token> = None;
     for (i, &t) in tokens.iter().enumerate() {
-        let tok = &text[t.start..t.end];
-        let gap = &text[prev.map_or(0, |p| p.end)..t.start];
+        l.place(i, t);
+        l.after_comment = t.kind == Kind::Comment;
+        if t.ends_top_block {
+            l.top_block_done = true;
+        }
+        l.prev = Some(t);
+    }
+    if l.w.open_line {
+        l.w.out.push_str(newline);
+    }
+}
+
+/// Where [`layout`] is: what it writes to, and what it knows of the
+/// tokens written so far.
+struct Layout<'a, 'o> {
+    w: Writer<'o>,
+    text: &'a str,
+    tokens: &'a [Token],
+    depth: usize,
+    /// The previous token was a comment: the line is over.
+    after_comment: bool,
+    /// A top-level block ended and no top-level line started since.
+    top_block_done: bool,
+    prev: Option<Token>,
+}
+
+impl Layout<'_, '_> {
+    /// Whether a line starting with a token after `breaks` line breaks
+    /// (at `depth`; a `}` if `is_close`) gets a blank line before it.
+    fn blank_before(&self, breaks: usize, is_close: bool) -> bool {
+        let after_open = self.prev.is_some_and(|p| p.kind == Kind::Open);
+        if self.prev.is_none() || is_close || after_open {
+            false
+        } else if self.depth == 0 && self.top_block_done {
+            true
+        } else {
+            breaks >= 2
+        }
+    }
+
+    /// Writes token `i`, `t`.
+    fn place(&mut self, i: usize, t: Token) {
+        let tok = &self.text[t.start..t.end];
+        let gap = &self.text[self.prev.map_or(0, |p| p.end)..t.start];
         let breaks = line_breaks(gap);
-        let after_open = prev.is_some_and(|p| p.kind == Kind::Open);
-        // Whether a line starting with `t` (at `depth`) gets a blank line
-        // before it.
-        let blank_before = |is_close: bool| -> bool {
-            if prev.is_none() || is_close || after_open {
-                false
-            } else if depth == 0 && top_block_done {
-                true
-            } else {
-                breaks >= 2
-            }
-        };
+        let after_open = self.prev.is_some_and(|p| p.kind == Kind::Open);
         match t.kind {
+            Kind::Comment if self.prev.is_some() && breaks == 0 => {
+                // A trailing comment stays on its line.
+                self.w.push("  ");
+                self.w.push(tok);
+            }
             Kind::Comment => {
-                if prev.is_some() && breaks == 0 {
-                    // A trailing comment stays on its line.
-                    w.push("  ");
-                    w.push(tok);
-                } else {
-                    let next = tokens[i + 1..].iter().find(|n| n.kind != Kind::Comment);
-                    let indent = match next.map(|n| n.kind) {
-                        None | Some(Kind::Head | Kind::Key | Kind::Close) => depth,
-                        // Inside a construct: its continuation indent.
-                        Some(_) => depth + 1,
-                    };
-                    w.start_line(blank_before(false), indent);
-                    w.push(tok);
-                    if depth == 0 {
-                        top_block_done = false;
-                    }
+                let next = self.tokens[i + 1..]
+                    .iter()
+                    .find(|n| n.kind != Kind::Comment);
+                let indent = match next.map(|n| n.kind) {
+                    None | Some(Kind::Head | Kind::Key | Kind::Close) => self.depth,
+                    // Inside a construct: its continuation indent.
+                    Some(_) => self.depth + 1,
+                };
+                self.w.start_line(self.blank_before(breaks, false), indent);
+                self.w.push(tok);
+                if self.depth == 0 {
+                    self.top_block_done = false;
                 }
             }
             Kind::Head | Kind::Key => {
-                w.start_line(blank_before(false), depth);
-                w.push(tok);
-                if depth == 0 {
-                    top_block_done = false;
+                self.w
+                    .start_line(self.blank_before(breaks, false), self.depth);
+                self.w.push(tok);
+                if self.depth == 0 {
+                    self.top_block_done = false;
                 }
             }
             Kind::Close => {
-                depth = depth.saturating_sub(1);
-                if after_open {
-                    w.push(tok);
-                } else {
-                    w.start_line(false, depth);
-                    w.push(tok);
+                self.depth = self.depth.saturating_sub(1);
+                if !after_open {
+                    self.w.start_line(false, self.depth);
                 }
+                self.w.push(tok);
             }
             Kind::Open | Kind::Colon | Kind::Comma | Kind::Word => {
-                if after_comment {
-                    w.start_line(false, depth + 1);
+                if self.after_comment {
+                    self.w.start_line(false, self.depth + 1);
                 } else if matches!(t.kind, Kind::Open | Kind::Word) {
-                    w.push(" ");
+                    self.w.push(" ");
                 }
-                w.push(tok);
+                self.w.push(tok);
                 if t.kind == Kind::Open {
-                    depth += 1;
+                    self.depth += 1;
                 }
             }
         }
-        after_comment = t.kind == Kind::Comment;
-        if t.ends_top_block {
-            top_block_done = true;
-        }
-        prev = Some(t);
-    }
-    if w.open_line {
-        w.out.push_str(newline);
     }
 }
 

@@ -453,44 +453,10 @@ async fn pump_input(
         eof: false,
     };
     loop {
-        if !inp.skip_blank().await {
-            break;
-        }
-        if !inp.starts_with_header().await {
-            tracing::error!("garbage between messages was skipped");
-            let _ = answers.try_send(error(
-                Value::Null,
-                PARSE_ERROR,
-                "Parse error: expected a Content-Length header",
-            ));
-            inp.resync().await;
-            continue;
-        }
-        let block = match inp.header_block().await {
-            None => break,
-            Some(Ok(b)) => b,
-            Some(Err(())) => {
-                let _ = answers.try_send(error(
-                    Value::Null,
-                    PARSE_ERROR,
-                    "Parse error: header block too long",
-                ));
-                inp.resync().await;
-                continue;
-            }
-        };
-        let Some(len) = content_length(&block) else {
-            tracing::error!("a message with a bad Content-Length was skipped");
-            let _ = answers.try_send(error(
-                Value::Null,
-                PARSE_ERROR,
-                "Parse error: missing or invalid Content-Length",
-            ));
-            inp.resync().await;
-            continue;
-        };
-        let Some(body) = inp.body(len).await else {
-            break;
+        let body = match inp.next_frame(&answers).await {
+            Frame::End => break,
+            Frame::Skipped => continue,
+            Frame::Body(body) => body,
         };
         // The text of a didOpen is taken out (and checked) first: checking
         // it as part of the message would unescape a copy of it.
@@ -501,21 +467,12 @@ async fn pump_input(
         };
         match check(&body) {
             Ok(method) => {
-                let body = match method.as_deref() {
-                    Some("initialize") => {
-                        caps.keep(&body);
-                        body
-                    }
-                    Some("initialized") => {
-                        initialized = true;
-                        body
-                    }
-                    Some("shutdown") => {
-                        initialized = false;
-                        body
-                    }
-                    _ => body,
-                };
+                match method.as_deref() {
+                    Some("initialize") => caps.keep(&body),
+                    Some("initialized") => initialized = true,
+                    Some("shutdown") => initialized = false,
+                    _ => {}
+                }
                 if write_frame(&mut to_server, &body).await.is_err() {
                     break;
                 }
@@ -527,6 +484,50 @@ async fn pump_input(
         }
     }
     let _ = to_server.shutdown().await;
+}
+
+/// What reading the next frame gave.
+enum Frame {
+    Body(Vec<u8>),
+    /// A frame that could not be read, answered and skipped.
+    Skipped,
+    /// The end of the input.
+    End,
+}
+
+impl<R: AsyncRead + Unpin> Input<R> {
+    /// The body of the next frame. A frame that cannot be read is
+    /// answered (a parse error, on `answers`) and skipped: reading resumes
+    /// at the next `Content-Length` header.
+    async fn next_frame(&mut self, answers: &mpsc::Sender<Value>) -> Frame {
+        if !self.skip_blank().await {
+            return Frame::End;
+        }
+        let why = if !self.starts_with_header().await {
+            tracing::error!("garbage between messages was skipped");
+            "Parse error: expected a Content-Length header"
+        } else {
+            match self.header_block().await {
+                None => return Frame::End,
+                Some(Err(())) => "Parse error: header block too long",
+                Some(Ok(block)) => match content_length(&block) {
+                    Some(len) => {
+                        return match self.body(len).await {
+                            Some(body) => Frame::Body(body),
+                            None => Frame::End,
+                        }
+                    }
+                    None => {
+                        tracing::error!("a message with a bad Content-Length was skipped");
+                        "Parse error: missing or invalid Content-Length"
+                    }
+                },
+            }
+        };
+        let _ = answers.try_send(error(Value::Null, PARSE_ERROR, why));
+        self.resync().await;
+        Frame::Skipped
+    }
 }
 
 /// Copies tower-lsp's frames to `out` whole, and writes the answers of
