@@ -117,6 +117,9 @@ pub struct Report {
     /// VmHWM after each phase of the run (it only grows: the phase that
     /// raised it is the one that holds the most at once).
     pub peaks: Vec<(String, Option<u64>)>,
+    /// VmHWM of the server that formats a plan without syntax errors,
+    /// before and after formatting it.
+    pub clean_format_peaks: (Option<u64>, Option<u64>),
     /// RSS after the run, the plan loaded and the server idle.
     pub idle_rss_loaded: Option<u64>,
     /// RSS of a server with an empty workspace, after initialize.
@@ -125,6 +128,24 @@ pub struct Report {
 
 pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// The server's output, noting when bytes last came: a message arrived
+/// when its last bytes did, not when the client had finished parsing it
+/// (a whole file's semantic tokens are a million numbers to parse).
+struct Stamped<R> {
+    inner: R,
+    last: Instant,
+}
+
+impl<R: std::io::Read> std::io::Read for Stamped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n > 0 {
+            self.last = Instant::now();
+        }
+        Ok(n)
+    }
 }
 
 /// A server process and the messages it sends.
@@ -163,14 +184,17 @@ impl Server {
         let (tx, rx) = channel();
         let replies = stdin.clone();
         std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
+            let mut r = BufReader::new(Stamped {
+                inner: stdout,
+                last: Instant::now(),
+            });
             loop {
                 let msg = match orgplan_test_client::read(&mut r) {
                     orgplan_test_client::Incoming::Msg(msg) => msg,
                     orgplan_test_client::Incoming::Garbage(_) => continue,
                     orgplan_test_client::Incoming::Eof => return,
                 };
-                let now = Instant::now();
+                let now = r.get_ref().last;
                 // Requests from the server: answer at once, as an editor would.
                 if msg.get("method").is_some() && msg.get("id").is_some() {
                     let answer = orgplan_test_client::answer_server_request(&msg, &Value::Null);
@@ -306,7 +330,7 @@ pub(crate) fn initialize_params(root: &Path) -> Value {
                 "hover": {"contentFormat": ["markdown", "plaintext"]},
                 "rename": {"prepareSupport": true},
                 "semanticTokens": {
-                    "requests": {"full": true},
+                    "requests": {"full": {"delta": true}, "range": true},
                     "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
                 }
             }
@@ -539,11 +563,13 @@ fn run_in(
     let mut session = open_phase(&bench, &mut report)?;
     let script = typing_phase(&bench, &mut session, &mut report);
     requests_phase(&bench, &mut session, &mut report);
+    token_and_format_phase(&bench, &mut session, &mut report);
     std::thread::sleep(Duration::from_millis(500));
     report.idle_rss_loaded = session.server.status("VmRSS");
     report.peak_rss_end = session.server.status("VmHWM");
     session.server.shutdown();
     floor_phase(&bench, &script, &mut report);
+    clean_formatting_phase(&bench, &mut report)?;
     Ok(report)
 }
 
@@ -702,9 +728,15 @@ struct RequestCase {
     limit: f64,
 }
 
+/// The name of whole formatting's series, without and with syntax errors
+/// in the plan (which is then not formatted: the answer is the refusal).
+const FORMATTING: [&str; 2] = ["formatting", "formatting (refused: syntax errors)"];
+
 /// The requests asked of the large plan, at a team reference and at a place
 /// to complete near its middle.
-fn request_cases(uri: &str, current: &str) -> Vec<RequestCase> {
+
+fn request_cases(uri: &str, current: &str, syntax_errors: bool) -> Vec<RequestCase> {
+    let formatting = FORMATTING[usize::from(syntax_errors)];
     let (team_at, complete_at) = probe_places(current);
     let doc = json!({"uri": uri});
     let at_team = json!({"textDocument": doc, "position": position(current, team_at)});
@@ -775,7 +807,7 @@ fn request_cases(uri: &str, current: &str) -> Vec<RequestCase> {
             100.0,
         ),
         case(
-            "formatting",
+            formatting,
             "textDocument/formatting",
             json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
             -1.0,
@@ -788,7 +820,7 @@ fn request_cases(uri: &str, current: &str) -> Vec<RequestCase> {
 /// for the heavy ones: full tokens, formatting, graphs).
 fn requests_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
     let s = &mut session.server;
-    for case in request_cases(&bench.uri, &session.text) {
+    for case in request_cases(&bench.uri, &session.text, bench.opts.syntax_errors) {
         let mut series = Series::new(case.name);
         let method = case.method;
         let heavy =
@@ -833,6 +865,165 @@ fn floor_phase(bench: &Bench, script: &[Keystroke], report: &mut Report) {
     report.series.push(floor);
 }
 
+/// The line of the first line starting with `prefix` at or after the
+/// middle of `text`, and that line's start.
+fn middle_line(text: &str, prefix: &str) -> (usize, usize) {
+    let mid = text.len() / 2;
+    let at = mid
+        + text[mid..]
+            .find(&format!("\n{prefix}"))
+            .map_or(0, |i| i + 1);
+    (text[..at].matches('\n').count(), at)
+}
+
+/// Semantic tokens of one screen, deltas after keystrokes, and the range
+/// formatting of one block, on the open plan.
+fn token_and_format_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
+    let (line, _) = middle_line(&session.text, "team ");
+    let n = bench.opts.requests.max(1);
+    let doc = json!({"uri": bench.uri});
+    let s = &mut session.server;
+    let mut range = Series::new("semantic tokens (range, 60 lines)");
+    for _ in 0..n {
+        let screen = json!({"start": {"line": line, "character": 0}, "end": {"line": line + 60, "character": 0}});
+        let (d, r) = s.request(
+            "textDocument/semanticTokens/range",
+            json!({"textDocument": doc, "range": screen}),
+        );
+        match r {
+            Some(r) if r["data"].is_array() => range.samples.push(d),
+            _ => range.missing += 1,
+        }
+    }
+    range.judge(50.0, 2.0);
+    report.series.push(range);
+    report
+        .peaks
+        .push(("semantic tokens (range)".into(), s.status("VmHWM")));
+    delta_phase(bench, session, report);
+    let s = &mut session.server;
+    let mut ranged = Series::new("range formatting (one block)");
+    for _ in 0..n {
+        let block = json!({"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}});
+        let (d, r) = s.request(
+            "textDocument/rangeFormatting",
+            json!({"textDocument": doc, "range": block, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+        match r {
+            Some(r) if r.is_array() => ranged.samples.push(d),
+            _ => ranged.missing += 1,
+        }
+    }
+    ranged.judge(50.0, 5.0);
+    report.series.push(ranged);
+    report
+        .peaks
+        .push(("range formatting".into(), s.status("VmHWM")));
+}
+
+/// Deltas of semantic tokens: a character typed into a scope string and
+/// taken out again, the diagnostics of each version awaited, then the
+/// delta from the last result asked for.
+fn delta_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
+    let uri = bench.uri.as_str();
+    let doc = json!({"uri": uri});
+    let mut delta = Series::new("semantic tokens (delta after a keystroke)");
+    let (_, whole) = session.server.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": doc}),
+    );
+    let mut previous = whole.and_then(|r| r["resultId"].as_str().map(str::to_string));
+    let (_, at) = middle_line(&session.text, "  scope: \"");
+    let at = at + "  scope: \"".len();
+    for k in 0..bench.opts.requests.max(1) {
+        let Some(id) = previous.take() else {
+            delta.missing += 1;
+            break;
+        };
+        let stroke = if k % 2 == 0 {
+            Keystroke {
+                range: TextRange::empty(at),
+                insert: "x",
+            }
+        } else {
+            Keystroke {
+                range: TextRange::new(at, at + 1),
+                insert: "",
+            }
+        };
+        session.version += 1;
+        let edit = json!({"start": position(&session.text, stroke.range.start()), "end": position(&session.text, stroke.range.end())});
+        apply(&mut session.text, &stroke);
+        let s = &mut session.server;
+        s.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": session.version}, "contentChanges": [{"range": edit, "text": stroke.insert}]}),
+        );
+        let v = session.version;
+        s.wait_for(|m| is_publish_for(uri, m) && m["params"]["version"].as_i64() == Some(v));
+        let (d, r) = s.request(
+            "textDocument/semanticTokens/full/delta",
+            json!({"textDocument": doc, "previousResultId": id}),
+        );
+        match r {
+            Some(r) if r["edits"].is_array() => {
+                delta.samples.push(d);
+                previous = r["resultId"].as_str().map(str::to_string);
+            }
+            _ => delta.missing += 1,
+        }
+    }
+    delta.judge(50.0, 5.0);
+    report.series.push(delta);
+    report.peaks.push((
+        "semantic tokens (delta)".into(),
+        session.server.status("VmHWM"),
+    ));
+}
+
+/// Formatting a whole plan that parses (the run's plan has syntax errors
+/// unless `--no-syntax-errors`, and a plan with errors is not formatted),
+/// in a server of its own: opened unformatted, formatted again and again.
+fn clean_formatting_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
+    let opts = bench.opts;
+    let plan = generate::generate(&GenOptions {
+        lines: opts.lines,
+        files: 1,
+        seed: opts.seed,
+        syntax_errors: false,
+        violations: opts.violations,
+    });
+    let text = &plan.files[0].1;
+    let (mut s, _) = bench.start(bench.empty)?;
+    let uri = file_uri(&bench.empty.join("clean.orgplan"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": text}}),
+    );
+    s.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"].as_str() == Some(uri.as_str())
+    });
+    s.drain(Duration::from_millis(300));
+    let before = s.status("VmHWM");
+    let mut series = Series::new("formatting a plan without syntax errors");
+    for _ in 0..opts.requests.div_ceil(5).max(1) {
+        let (d, r) = s.request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+        match r {
+            Some(Value::Array(edits)) if !edits.is_empty() => series.samples.push(d),
+            _ => series.missing += 1,
+        }
+    }
+    series.judge(50.0, 50.0);
+    report.series.push(series);
+    report.clean_format_peaks = (before, s.status("VmHWM"));
+    s.shutdown();
+    Ok(())
+}
+
 fn fmt_ms(d: Option<Duration>) -> String {
     d.map_or("-".into(), |d| format!("{:.2}", ms(d)))
 }
@@ -853,6 +1044,21 @@ impl Report {
     fn ratio(&self, s: &Series, p: f64) -> Option<f64> {
         let floor = self.floor()?.percentile(p)?;
         Some(ms(s.percentile(p)?) / ms(floor).max(1e-6))
+    }
+
+    /// VmHWM after each phase, and in the server that formats a plan.
+    fn phase_peaks(&self) -> String {
+        let phases: Vec<String> = self
+            .peaks
+            .iter()
+            .map(|(name, b)| format!("{name} {}", fmt_mb(*b)))
+            .collect();
+        format!(
+            "VmHWM after each phase: {}\nVmHWM of a server formatting a plan without syntax errors: {} after opening it, {} after formatting it\n",
+            phases.join(", "),
+            fmt_mb(self.clean_format_peaks.0),
+            fmt_mb(self.clean_format_peaks.1)
+        )
     }
 
     /// A plain-text table.
@@ -914,12 +1120,7 @@ impl Report {
             fmt_mb(self.peak_rss),
             per_byte(self.peak_rss).map_or("-".into(), |x| format!("{x:.1}")),
         ));
-        let phases: Vec<String> = self
-            .peaks
-            .iter()
-            .map(|(name, b)| format!("{name} {}", fmt_mb(*b)))
-            .collect();
-        out.push_str(&format!("VmHWM after each phase: {}\n", phases.join(", ")));
+        out.push_str(&self.phase_peaks());
         out.push_str(&format!(
             "idle RSS (VmRSS), empty workspace: {} (target ≤ 15 MB: {})\n",
             fmt_mb(self.idle_rss_empty),
@@ -945,6 +1146,7 @@ impl Report {
             "files": self.files,
             "peak_rss_bytes": self.peak_rss,
             "peak_rss_end_bytes": self.peak_rss_end,
+            "clean_format_peak_rss_bytes": [self.clean_format_peaks.0, self.clean_format_peaks.1],
             "peak_rss_after": self.peaks.iter().map(|(n, b)| json!({"phase": n, "bytes": b})).collect::<Vec<_>>(),
             "idle_rss_empty_bytes": self.idle_rss_empty,
             "idle_rss_loaded_bytes": self.idle_rss_loaded,
