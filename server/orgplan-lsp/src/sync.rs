@@ -153,8 +153,7 @@ where
             }
             // A result its handler wrote as text goes out as that text.
             if let Some(text) = r.result().and_then(crate::transport::take_raw) {
-                let body = crate::transport::response_body(r.id(), &text);
-                drop(text);
+                let body = crate::transport::response_body(r.id(), text);
                 if frames.send(body).await.is_ok() {
                     return Ok(None);
                 }

@@ -47,7 +47,7 @@ const RAW_MARK: &str = "orgplan-raw:";
 /// cancelled as it finished) leaves its result behind.
 const RAW_KEPT: usize = 4;
 
-/// Keeps `result` (the JSON text of a request's result) for the response
+/// Keeps `result` (a response's body up to its id, [`raw_result`]) for the response
 /// its handler is about to give, and returns the placeholder that response
 /// carries instead as its `resultId`, beside empty arrays only (a semantic
 /// tokens result's shape, so that the handler's type holds it). [`crate::sync::Ordered`] writes the
@@ -85,17 +85,34 @@ pub fn take_raw(result: &Value) -> Option<Vec<u8>> {
     Some(raw.remove(i).1)
 }
 
-/// The body of a successful response to request `id` whose result is the
-/// JSON text `result`.
-pub fn response_body(id: &tower_lsp_server::jsonrpc::Id, result: &[u8]) -> Vec<u8> {
+/// The start of a response's body, for a handler to write its result
+/// after (with `room` for it): the text stashed is the body but for the
+/// id, which [`response_body`] adds, so that the result is never copied.
+pub fn raw_result(room: usize) -> Vec<u8> {
+    let mut body = Vec::with_capacity(room + 64);
+    body.extend_from_slice(RESULT_START);
+    body
+}
+
+const RESULT_START: &[u8] = br#"{"jsonrpc":"2.0","result":"#;
+
+/// The body of a successful response to request `id`: the text of
+/// [`raw_result`] with a result written after it.
+pub fn response_body(id: &tower_lsp_server::jsonrpc::Id, mut body: Vec<u8>) -> Vec<u8> {
     let id = serde_json::to_string(id).unwrap_or_else(|_| "null".into());
-    let mut body = Vec::with_capacity(result.len() + id.len() + 40);
-    body.extend_from_slice(br#"{"jsonrpc":"2.0","result":"#);
-    body.extend_from_slice(result);
     body.extend_from_slice(br#","id":"#);
     body.extend_from_slice(id.as_bytes());
     body.push(b'}');
     body
+}
+
+/// The result a placeholder stands for, read back (for tests).
+#[cfg(test)]
+pub fn raw_result_of(placeholder: &Value) -> Option<Value> {
+    let text = take_raw(placeholder)?;
+    let id = tower_lsp_server::jsonrpc::Id::Number(0);
+    let body: Value = serde_json::from_slice(&response_body(&id, text)).ok()?;
+    Some(body["result"].clone())
 }
 
 /// The largest body accepted.
@@ -635,11 +652,13 @@ mod tests {
 
     #[test]
     fn a_stashed_result_replaces_its_placeholder_once() {
-        let mark = stash_raw(br#"{"resultId":"7","data":[1,2,3]}"#.to_vec());
+        let mut text = raw_result(0);
+        text.extend_from_slice(br#"{"resultId":"7","data":[1,2,3]}"#);
+        let mark = stash_raw(text);
         let placeholder = json!({ "resultId": mark, "data": [] });
         let raw = take_raw(&placeholder).expect("stashed");
         let id = tower_lsp_server::jsonrpc::Id::Number(4);
-        let body: Value = serde_json::from_slice(&response_body(&id, &raw)).unwrap();
+        let body: Value = serde_json::from_slice(&response_body(&id, raw)).unwrap();
         assert_eq!(
             body,
             json!({"jsonrpc": "2.0", "id": 4, "result": {"resultId": "7", "data": [1, 2, 3]}})

@@ -20,20 +20,79 @@ use std::hash::Hasher;
 use tower_lsp_server::lsp_types::{SemanticTokens, SemanticTokensParams, SemanticTokensResult};
 
 pub fn semantic_tokens_full(snap: &Snap, _: &SemanticTokensParams) -> Option<SemanticTokensResult> {
-    let encoded = encode(snap, None);
-    let id = remember(snap, encoded.segments);
-    let mut text = Vec::with_capacity(encoded.data.len() * 3 + 64);
-    text.push(b'{');
-    if let Some(id) = &id {
-        text.extend_from_slice(br#""resultId":""#);
+    // About a byte of JSON per byte of text: room for it at once.
+    let room = snap.ws.text(snap.file).map_or(0, |t| t.len());
+    let mut text = crate::transport::raw_result(room);
+    let mut numbers = Numbers::new();
+    let mut segments = Vec::new();
+    let mut hash = Hash::default();
+    text.extend_from_slice(br#"{"data":["#);
+    for_each_encoded(snap, None, |token, first| {
+        if first {
+            hash.finish_into(&mut segments);
+        }
+        for n in token {
+            numbers.write(&mut text, n);
+            hash.add(n);
+        }
+    });
+    hash.finish_into(&mut segments);
+    text.push(b']');
+    if let Some(id) = remember(snap, segments) {
+        text.extend_from_slice(br#","resultId":""#);
         text.extend_from_slice(id.as_bytes());
-        text.extend_from_slice(b"\",");
+        text.push(b'"');
     }
-    text.extend_from_slice(br#""data":"#);
-    write_array(&mut text, &encoded.data);
     text.push(b'}');
-    drop(encoded.data);
     Some(SemanticTokensResult::Tokens(placeholder(text)))
+}
+
+/// Numbers written one after another into a JSON array.
+struct Numbers {
+    buf: itoa::Buffer,
+    first: bool,
+}
+
+impl Numbers {
+    fn new() -> Numbers {
+        Numbers {
+            buf: itoa::Buffer::new(),
+            first: true,
+        }
+    }
+
+    fn write(&mut self, out: &mut Vec<u8>, n: u32) {
+        if !self.first {
+            out.push(b',');
+        }
+        self.first = false;
+        out.extend_from_slice(self.buf.format(n).as_bytes());
+    }
+}
+
+/// The hash of a segment's numbers, fed one at a time.
+#[derive(Default)]
+struct Hash {
+    h: rustc_hash::FxHasher,
+    len: u32,
+}
+
+impl Hash {
+    fn add(&mut self, n: u32) {
+        self.h.write_u32(n);
+        self.len += 1;
+    }
+
+    /// Ends the segment (if it has numbers) and starts the next.
+    fn finish_into(&mut self, segments: &mut Vec<Segment>) {
+        let done = std::mem::take(self);
+        if done.len > 0 {
+            segments.push(Segment {
+                len: done.len,
+                hash: done.h.finish(),
+            });
+        }
+    }
 }
 
 /// The result the handler gives for a result written as `text`: the
@@ -61,36 +120,52 @@ pub(super) struct Segment {
 }
 
 fn segment(data: &[u32]) -> Segment {
-    let mut h = rustc_hash::FxHasher::default();
+    let mut h = Hash::default();
     for &n in data {
-        h.write_u32(n);
+        h.add(n);
     }
     Segment {
-        len: data.len() as u32,
-        hash: h.finish(),
+        len: h.len,
+        hash: h.h.finish(),
     }
 }
 
-/// The tokens of the file (those `within` a range, if given), each placed
-/// relative to the one before as the protocol encodes them. A token the
-/// client could not show (one spanning lines, or empty) is left out.
+/// The tokens of the file (those `within` a range, if given) as the
+/// protocol encodes them, and their segments.
 pub(super) fn encode(snap: &Snap, within: Option<TextRange>) -> Encoded {
-    let text = snap.lines.text();
-    let mut cursor: Option<Cursor> = None;
-    let (mut prev_line, mut prev_col) = (0, 0);
     let mut data = Vec::new();
     let mut segments = Vec::new();
     let mut from = 0;
+    for_each_encoded(snap, within, |token, first| {
+        if first && data.len() > from {
+            segments.push(segment(&data[from..]));
+            from = data.len();
+        }
+        data.extend_from_slice(&token);
+    });
+    if data.len() > from {
+        segments.push(segment(&data[from..]));
+    }
+    Encoded { data, segments }
+}
+
+/// Calls `f` with each token of the file (those `within` a range, if
+/// given), placed relative to the one before as the protocol encodes
+/// them, and whether it starts a segment. A token the client could not
+/// show (one spanning lines, or empty) is left out.
+fn for_each_encoded(snap: &Snap, within: Option<TextRange>, mut f: impl FnMut([u32; 5], bool)) {
+    let text = snap.lines.text();
+    let mut cursor: Option<Cursor> = None;
+    let (mut prev_line, mut prev_col) = (0, 0);
+    // A segment starts at its first token the client is given.
+    let mut starts = false;
     for_each_semantic_token(
         snap.ws,
         &snap.analysis.model,
         snap.file,
         within,
         |t, first| {
-            if first && data.len() > from {
-                segments.push(segment(&data[from..]));
-                from = data.len();
-            }
+            starts |= first;
             let c = cursor.get_or_insert_with(|| Cursor::new(text, t.range.start(), snap.enc));
             let (s, e) = (c.advance(t.range.start()), c.advance(t.range.end()));
             if s.line != e.line || e.col <= s.col {
@@ -103,31 +178,25 @@ pub(super) fn encode(snap: &Snap, within: Option<TextRange>) -> Encoded {
                 s.col
             };
             let kind = TokenKind::ALL.iter().position(|k| *k == t.kind);
-            data.extend_from_slice(&[
+            let token = [
                 delta_line,
                 delta_start,
                 e.col - s.col,
                 kind.unwrap_or(0) as u32,
                 u32::from(t.declaration),
-            ]);
+            ];
+            f(token, std::mem::take(&mut starts));
             (prev_line, prev_col) = (s.line, s.col);
         },
     );
-    if data.len() > from {
-        segments.push(segment(&data[from..]));
-    }
-    Encoded { data, segments }
 }
 
 /// Writes `numbers` as a JSON array.
 pub(super) fn write_array(out: &mut Vec<u8>, numbers: &[u32]) {
-    let mut buf = itoa::Buffer::new();
+    let mut w = Numbers::new();
     out.push(b'[');
-    for (i, n) in numbers.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        out.extend_from_slice(buf.format(*n).as_bytes());
+    for &n in numbers {
+        w.write(out, n);
     }
     out.push(b']');
 }
@@ -271,6 +340,18 @@ mod tests {
                 let want = serde_json::to_value(&tokens).unwrap();
                 let got: serde_json::Value = serde_json::from_slice(&written).unwrap();
                 proptest::prop_assert_eq!(&got, &want["data"]);
+
+                // The handler, which writes as it encodes, gives the same
+                // numbers and keeps the same segments.
+                let result = crate::transport::raw_result_of(&serde_json::to_value(
+                    match semantic_tokens_full(&snap, &params()) {
+                        Some(SemanticTokensResult::Tokens(p)) => p,
+                        _ => panic!("no tokens"),
+                    },
+                ).unwrap()).unwrap();
+                proptest::prop_assert_eq!(&result["data"], &want["data"]);
+                let id = result["resultId"].as_str().unwrap();
+                proptest::prop_assert_eq!(recall(&snap, id), Some(encoded.segments.clone()));
             }
         }
     }
@@ -285,6 +366,16 @@ mod tests {
                 token_modifiers_bitset: t[4],
             })
             .collect()
+    }
+
+    fn params() -> SemanticTokensParams {
+        SemanticTokensParams {
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            text_document: tower_lsp_server::lsp_types::TextDocumentIdentifier {
+                uri: "file:///t.orgplan".parse().unwrap(),
+            },
+        }
     }
 
     #[test]
@@ -303,8 +394,8 @@ mod tests {
             panic!("no tokens");
         };
         let value = serde_json::to_value(&placeholder).unwrap();
-        let text = crate::transport::take_raw(&value).expect("written as text");
-        let result: SemanticTokens = serde_json::from_slice(&text).unwrap();
+        let result = crate::transport::raw_result_of(&value).expect("written as text");
+        let result: SemanticTokens = serde_json::from_value(result).unwrap();
         assert_eq!(result.data, one_by_one_tokens(&one_by_one(&snap, None)));
         assert!(recall(&snap, result.result_id.as_deref().unwrap()).is_some());
     }

@@ -25,7 +25,7 @@ pub fn semantic_tokens_full_delta(
     let encoded = encode(snap, None);
     let edit = previous.map(|old| edit(&old, &encoded.segments));
     let id = remember(snap, encoded.segments).unwrap_or_default();
-    let mut text = Vec::with_capacity(64);
+    let mut text = crate::transport::raw_result(0);
     text.extend_from_slice(br#"{"resultId":""#);
     text.extend_from_slice(id.as_bytes());
     text.extend_from_slice(b"\",");
@@ -200,8 +200,7 @@ mod delta_tests {
             panic!("not the whole result");
         };
         let value = serde_json::to_value(&placeholder).unwrap();
-        let text = crate::transport::take_raw(&value).expect("written as text");
-        let whole: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        let whole = crate::transport::raw_result_of(&value).expect("written as text");
         assert_eq!(whole["data"].as_array().unwrap().len(), 15);
         // Then a delta from it: nothing changed, no edit.
         let params = SemanticTokensDeltaParams {
@@ -214,8 +213,7 @@ mod delta_tests {
             panic!("no delta");
         };
         let value = serde_json::to_value(&placeholder).unwrap();
-        let text = crate::transport::take_raw(&value).expect("written as text");
-        let delta: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        let delta = crate::transport::raw_result_of(&value).expect("written as text");
         assert_eq!(delta["edits"], serde_json::json!([]));
     }
 }
