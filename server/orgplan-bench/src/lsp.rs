@@ -734,7 +734,6 @@ const FORMATTING: [&str; 2] = ["formatting", "formatting (refused: syntax errors
 
 /// The requests asked of the large plan, at a team reference and at a place
 /// to complete near its middle.
-
 fn request_cases(uri: &str, current: &str, syntax_errors: bool) -> Vec<RequestCase> {
     let formatting = FORMATTING[usize::from(syntax_errors)];
     let (team_at, complete_at) = probe_places(current);
