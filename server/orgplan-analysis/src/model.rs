@@ -347,6 +347,9 @@ pub struct Model {
     /// For each name written in a reference that names nothing, the
     /// entities whose blocks write it.
     pub dangling: std::collections::BTreeMap<CompactString, Vec<EntityId>>,
+    /// The declared ids arranged for the did-you-mean search, kept with
+    /// `ids` (built with the model, updated by [`Model::declare`]).
+    pub id_index: crate::suggest::Index,
 }
 
 impl Model {
@@ -360,6 +363,7 @@ impl Model {
         }
         m.index();
         m.shrink_to_fit();
+        m.id_index = crate::suggest::Index::build(m.ids.keys().map(|k| k.as_str()));
         m
     }
 
@@ -693,6 +697,9 @@ impl Model {
                 (d.name.file, d.block.range.start())
             };
             let mut es = self.ids.remove(id).unwrap_or_default();
+            if es.is_empty() {
+                self.id_index.insert(id);
+            }
             let pos = es.partition_point(|x| {
                 let d = self.decl(*x);
                 (d.name.file, d.block.range.start()) < (file, at)
@@ -703,6 +710,7 @@ impl Model {
             es.retain(|x| *x != e);
             if es.is_empty() {
                 self.ids.remove(id);
+                self.id_index.remove(id);
             }
         }
     }

@@ -88,11 +88,23 @@ pub(crate) fn suggestion(ctx: &Ctx, r: &crate::model::Reference) -> Option<Strin
         .iter()
         .filter(|(_, ids)| ids.iter().any(|e| r.expected.accepts(*e)))
         .map(|(id, _)| id.as_str());
+    let accepts = |id: &str| {
+        ctx.model
+            .ids
+            .get(id)
+            .is_some_and(|es| es.iter().any(|e| r.expected.accepts(*e)))
+    };
+    // The closest few, from the index of ids when there is one (the same
+    // answer as scoring every id, which is the fallback).
+    let top = || {
+        ctx.model
+            .id_index
+            .top(&r.name, accepts)
+            .unwrap_or_else(|| crate::suggest::top_of_unsorted(&r.name, candidates))
+    };
     match ctx.memo {
-        Some(memo) => memo.get_or(&r.name, r.expected as u8, || {
-            crate::suggest::top_of_unsorted(&r.name, candidates)
-        }),
-        None => crate::suggest::best_of_unsorted(&r.name, candidates).map(str::to_string),
+        Some(memo) => memo.get_or(&r.name, r.expected as u8, top),
+        None => top().best().map(str::to_string),
     }
 }
 
