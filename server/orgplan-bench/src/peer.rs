@@ -62,6 +62,7 @@ pub struct Report {
     pub elements: usize,
     pub relationships: usize,
     pub sides: Vec<Side>,
+    pub timeout: Duration,
 }
 
 pub fn run(opts: &Options) -> Result<Report, String> {
@@ -115,6 +116,7 @@ fn run_in(
         lines: plan.lines(),
         elements: model.elements,
         relationships: model.relationships,
+        timeout: opts.timeout,
         sides: vec![
             Side {
                 files: plan.files.len(),
@@ -259,10 +261,16 @@ fn measure(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
     );
-    if let Some((at, msg)) = s.wait_for(|m| published(m, &uri, None)) {
-        side.open = Some(at - sent);
-        side.diagnostics = msg["params"]["diagnostics"].as_array().map_or(0, Vec::len);
-    }
+    let Some((at, msg)) = s.wait_for(|m| published(m, &uri, None)) else {
+        // Not checked within the time-out: typing would only wait as long
+        // again for each keystroke.
+        side.edits.missing = opts.edits;
+        side.peak = s.status("VmHWM");
+        s.shutdown();
+        return Ok(side);
+    };
+    side.open = Some(at - sent);
+    side.diagnostics = msg["params"]["diagnostics"].as_array().map_or(0, Vec::len);
     // Whatever the load still publishes is not an answer to a keystroke.
     s.drain(Duration::from_millis(1000));
     let mut text = text.clone();
@@ -326,6 +334,12 @@ impl Report {
             format!("{label:<36} {:>12} {:>12} {ratio:>8}\n", cell(a), cell(b))
         };
         let d = |d: Option<Duration>| d.map(ms);
+        if ours.open.is_none() || theirs.open.is_none() {
+            out += &format!(
+                "(—: no diagnostics within the time-out of {} s)\n",
+                self.timeout.as_secs()
+            );
+        }
         out += &row("initialize", d(ours.initialize), d(theirs.initialize), "ms");
         out += &row(
             "open → diagnostics (workspace load)",
