@@ -28,6 +28,7 @@
 
 use crate::opened::OpenTexts;
 use crate::session::{self, Session};
+use crate::transport::Raw;
 use parking_lot::Mutex;
 use serde::de::DeserializeOwned;
 use std::future::Future;
@@ -145,17 +146,27 @@ where
             let Some(r) = answer.await? else {
                 return Ok(None);
             };
+            // A result its handler wrote as text goes out as that text
+            // (taken first: a stale answer's text goes with it).
+            let raw = r.result().map_or(Raw::Not, crate::transport::take_raw);
             if let Some((key, version)) = read {
                 if r.is_ok() && state.lock().version(&key) != version {
                     let error = crate::handlers::content_modified();
                     return Ok(Some(Response::from_error(r.id().clone(), error)));
                 }
             }
-            // A result its handler wrote as text goes out as that text.
-            if let Some(text) = r.result().and_then(crate::transport::take_raw) {
-                let body = crate::transport::response_body(r.id(), text);
-                if frames.send(body).await.is_ok() {
-                    return Ok(None);
+            match raw {
+                Raw::Not => {}
+                Raw::Text(text) => {
+                    let body = crate::transport::response_body(r.id(), text);
+                    if frames.send(body).await.is_ok() {
+                        return Ok(None);
+                    }
+                }
+                // Never the placeholder: the client asks again.
+                Raw::Gone => {
+                    let error = crate::handlers::content_modified();
+                    return Ok(Some(Response::from_error(r.id().clone(), error)));
                 }
             }
             Ok(Some(r))

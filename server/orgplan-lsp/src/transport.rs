@@ -39,7 +39,19 @@ use crate::opened::{self, OpenTexts};
 
 /// Large results written as JSON text by their handler, waiting for the
 /// response that names them ([`stash_raw`], [`take_raw`]).
-static RAW: std::sync::Mutex<Vec<(u64, Vec<u8>)>> = std::sync::Mutex::new(Vec::new());
+static RAW: std::sync::Mutex<Vec<Stashed>> = std::sync::Mutex::new(Vec::new());
+
+/// A result waiting for its response, and when it was stashed.
+struct Stashed {
+    key: u64,
+    at: std::time::Instant,
+    text: Vec<u8>,
+}
+
+/// How long a stashed result waits for its response: one whose response
+/// never came (its request was cancelled, or its document changed and the
+/// answer was dropped) goes at the next stash after that.
+const RAW_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 static RAW_NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 /// What a response carries as the `resultId` of a stashed result.
 const RAW_MARK: &str = "orgplan-raw:";
@@ -58,31 +70,56 @@ const RAW_KEPT: usize = 4;
 pub fn stash_raw(result: Vec<u8>) -> String {
     let n = RAW_NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
+    raw.retain(|r| r.at.elapsed() < RAW_WAIT);
     if raw.len() >= RAW_KEPT {
         raw.remove(0);
     }
-    raw.push((n, result));
+    raw.push(Stashed {
+        key: n,
+        at: std::time::Instant::now(),
+        text: result,
+    });
     format!("{RAW_MARK}{n}")
 }
 
-/// The stashed result a response's `result` stands for, if it is a
-/// placeholder of [`stash_raw`] (taken: it is written once).
-pub fn take_raw(result: &Value) -> Option<Vec<u8>> {
+/// What a response's `result` holds, as far as stashed results go.
+pub enum Raw {
+    /// No placeholder: the result as it is.
+    Not,
+    /// The text a placeholder stands for (taken: it is written once).
+    Text(Vec<u8>),
+    /// A placeholder whose text is gone (dropped as too old): the result
+    /// must not go out as it is (it would be empty).
+    Gone,
+}
+
+/// What `result` holds: a placeholder of [`stash_raw`] or not.
+pub fn take_raw(result: &Value) -> Raw {
+    let Some(n) = placeholder_key(result) else {
+        return Raw::Not;
+    };
+    let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
+    match raw.iter().position(|r| r.key == n) {
+        Some(i) => Raw::Text(raw.remove(i).text),
+        None => Raw::Gone,
+    }
+}
+
+/// The key of the stashed text `result` stands for, if it is a
+/// placeholder: its `resultId` is one, beside which there are only empty
+/// arrays (the shape's `data` or `edits`).
+fn placeholder_key(result: &Value) -> Option<u64> {
     let obj = result.as_object()?;
-    let n: u64 = obj
+    let n = obj
         .get("resultId")?
         .as_str()?
         .strip_prefix(RAW_MARK)?
         .parse()
         .ok()?;
-    // Beside it, only empty arrays (the shape's `data` or `edits`).
     let empty = |v: &Value| v.as_array().is_some_and(Vec::is_empty);
-    if !obj.iter().all(|(k, v)| k == "resultId" || empty(v)) {
-        return None;
-    }
-    let mut raw = RAW.lock().unwrap_or_else(|e| e.into_inner());
-    let i = raw.iter().position(|(k, _)| *k == n)?;
-    Some(raw.remove(i).1)
+    obj.iter()
+        .all(|(k, v)| k == "resultId" || empty(v))
+        .then_some(n)
 }
 
 /// The start of a response's body, for a handler to write its result
@@ -109,7 +146,9 @@ pub fn response_body(id: &tower_lsp_server::jsonrpc::Id, mut body: Vec<u8>) -> V
 /// The result a placeholder stands for, read back (for tests).
 #[cfg(test)]
 pub fn raw_result_of(placeholder: &Value) -> Option<Value> {
-    let text = take_raw(placeholder)?;
+    let Raw::Text(text) = take_raw(placeholder) else {
+        return None;
+    };
     let id = tower_lsp_server::jsonrpc::Id::Number(0);
     let body: Value = serde_json::from_slice(&response_body(&id, text)).ok()?;
     Some(body["result"].clone())
@@ -656,18 +695,24 @@ mod tests {
         text.extend_from_slice(br#"{"resultId":"7","data":[1,2,3]}"#);
         let mark = stash_raw(text);
         let placeholder = json!({ "resultId": mark, "data": [] });
-        let raw = take_raw(&placeholder).expect("stashed");
+        let Raw::Text(raw) = take_raw(&placeholder) else {
+            panic!("not stashed");
+        };
         let id = tower_lsp_server::jsonrpc::Id::Number(4);
         let body: Value = serde_json::from_slice(&response_body(&id, raw)).unwrap();
         assert_eq!(
             body,
             json!({"jsonrpc": "2.0", "id": 4, "result": {"resultId": "7", "data": [1, 2, 3]}})
         );
-        // Once only; a real result id, or more than the placeholder, is no placeholder.
-        assert!(take_raw(&placeholder).is_none());
-        assert!(take_raw(&json!({ "resultId": "7" })).is_none());
+        // Once only (then gone); a real result id, or more than the
+        // placeholder, is no placeholder.
+        assert!(matches!(take_raw(&placeholder), Raw::Gone));
+        assert!(matches!(take_raw(&json!({ "resultId": "7" })), Raw::Not));
         let mark = stash_raw(b"[]".to_vec());
-        assert!(take_raw(&json!({ "resultId": mark, "data": [1] })).is_none());
+        assert!(matches!(
+            take_raw(&json!({ "resultId": mark, "data": [1] })),
+            Raw::Not
+        ));
     }
 
     fn framed(body: &str) -> String {
