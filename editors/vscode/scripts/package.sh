@@ -53,9 +53,11 @@ esac
 mkdir -p "$(dirname "$dest")"
 cp "$bin" "$dest"
 chmod 755 "$dest"
-# Debug info is of no use to the extension's users and makes the .vsix large
-# (release builds from scripts/dist.sh are stripped already, at link time).
-if [ "$target" = linux-x64 ] && command -v strip >/dev/null 2>&1; then
+# Debug info is of no use to the extension's users and makes the .vsix large.
+# Release builds from scripts/dist.sh are stripped already, at link time, and
+# go in as they are (byte for byte the archive's binary).
+if [ "$target" = linux-x64 ] && command -v strip >/dev/null 2>&1 &&
+  readelf -S "$dest" 2>/dev/null | grep -q ' \.debug_'; then
   strip --strip-debug "$dest"
 fi
 

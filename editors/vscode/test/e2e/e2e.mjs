@@ -258,11 +258,28 @@ async function quickOpen(text) {
   // A file is picked from a row that names it: the workbench's file search
   // can answer "No matching results" for a moment after files were added
   // or removed, so a search that finds nothing is asked again.
+  // Ctrl+P can also go unheard while a webview or a hover holds the
+  // keyboard: then the focus goes back to the workbench and it is pressed
+  // again.
   const file = text.startsWith(":") ? null : path.basename(text);
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press(`${mod}+P`);
     const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible", timeout: STEP_TIMEOUT });
+    const shown = await input.waitFor({ state: "visible", timeout: attempt < 4 ? 5_000 : STEP_TIMEOUT }).then(
+      () => true,
+      () => false,
+    );
+    if (!shown && attempt < 4) {
+      await page.keyboard.press("Escape");
+      // The side bar's title: a click there only moves the focus.
+      await page
+        .locator(".part.sidebar .composite.title")
+        .first()
+        .click({ timeout: 2_000 })
+        .catch(() => {});
+      await page.waitForTimeout(500);
+      continue;
+    }
     await input.fill(text);
     const rows = page.locator(".quick-input-widget .monaco-list-row");
     const row = file ? rows.filter({ hasText: file }).first() : rows.first();
