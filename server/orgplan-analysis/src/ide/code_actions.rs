@@ -60,7 +60,10 @@ mod tests {
                 )
             })
             .collect();
-        insta::assert_snapshot!(shown.join("\n"));
+        insta::assert_snapshot!(shown.join("\n"), @r#"
+            Change to `jane` (preferred: true) for undefined-reference: ["jane"]
+            Create leader `jan` (preferred: false) for undefined-reference: ["\nleader jan \"Jan\" {}\n"] snippet "\nleader jan \"${1:Jan}\" {\n  title: \"${2:Job title}\"\n  allocation: ${3:100%}\n}$0\n"
+        "#);
         assert!(code_actions(&f.analysis, f.file, TextRange::empty(0)).is_empty());
     }
 }

@@ -764,17 +764,28 @@ mod tests {
 
     #[test]
     fn leaders_after_leader_free_first_busy_marked() {
-        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  leader: $0\n}\n"));
+        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  leader: $0\n}\n"), @r#"
+            ann [Leader] sort=0ann detail=Some("leader · free") replace=`` insert="ann"
+            jane [Leader] sort=0jane detail=Some("leader · free") replace=`` insert="jane"
+            raj [Leader] sort=1raj detail=Some("leader · leads prime · 50%") replace=`` insert="raj"
+        "#);
     }
 
     #[test]
     fn leader_prefix_with_dash_and_no_space_and_unterminated() {
-        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  leader:ja$0"));
+        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  leader:ja$0"), @r#"
+            ann [Leader] sort=0ann detail=Some("leader · free") replace=`ja` insert=" ann"
+            jane [Leader] sort=0jane detail=Some("leader · free") replace=`ja` insert=" jane"
+            raj [Leader] sort=1raj detail=Some("leader · leads prime · 50%") replace=`ja` insert=" raj"
+        "#);
     }
 
     #[test]
     fn teams_unassigned_first_and_written_ones_left_out() {
-        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  teams: ads, $0\n}\n"));
+        insta::assert_snapshot!(with("initiative fba \"FBA\" {\n  teams: ads, $0\n}\n"), @r#"
+            search [Team] sort=1search detail=Some("team · on prime") replace=`` insert="search"
+            legal [Team] sort=2legal detail=Some("team · functional") replace=`` insert="legal"
+        "#);
     }
 
     #[test]
@@ -784,16 +795,25 @@ mod tests {
 
     #[test]
     fn model_values_roles_and_booleans() {
-        insta::assert_snapshot!(with("initiative fba \"FBA\" { model: $0 }"));
+        insta::assert_snapshot!(with("initiative fba \"FBA\" { model: $0 }"), @r#"
+            ownership [Value] sort=00 detail=None replace=`` insert="ownership"
+            leadership [Value] sort=01 detail=None replace=`` insert="leadership"
+        "#);
         insta::assert_snapshot!(with("team t \"T\" { roles: engineering, $0 }"));
-        insta::assert_snapshot!(with("team t \"T\" { functional: t$0 }"));
+        insta::assert_snapshot!(with("team t \"T\" { functional: t$0 }"), @r#"
+            true [Value] sort=0 detail=None replace=`t` insert="true"
+            false [Value] sort=1 detail=None replace=`t` insert="false"
+        "#);
     }
 
     #[test]
     fn depends_on_offers_other_teams_and_owner_puts_the_team_first() {
         insta::assert_snapshot!(with(
             "team t \"T\" {\n  depends_on ads { }\n  depends_on $0\n}\n"
-        ));
+        ), @r#"
+            legal [Team] sort=0legal detail=Some("team · functional") replace=`` insert="legal"
+            search [Team] sort=0search detail=Some("team · on prime") replace=`` insert="search"
+        "#);
         insta::assert_snapshot!(with(
             "team t \"T\" {\n  reports_to: ann\n  depends_on ads { owner: $0 }\n}\n"
         ));
@@ -801,7 +821,11 @@ mod tests {
 
     #[test]
     fn snippets_at_top_level_and_nothing_in_strings_or_comments() {
-        insta::assert_snapshot!(check("leader jane \"J\" { }\n$0"));
+        insta::assert_snapshot!(check("leader jane \"J\" { }\n$0"), @r#"
+            initiative [Snippet] sort=0initiative detail=Some("new initiative") replace=`` insert="initiative ${1:id} \"${2:Title}\" {\n\tleader: ${3:jane}\n\tmodel: ${4|ownership,leadership|}\n\tscope: \"${5:bounded context}\"\n\tmetrics: \"${6:metric}\"\n}$0"
+            leader [Snippet] sort=0leader detail=Some("new leader") replace=`` insert="leader ${1:id} \"${2:Title}\" {\n\ttitle: \"${3:Job title}\"\n\tallocation: ${4:100%}\n}$0"
+            team [Snippet] sort=0team detail=Some("new team") replace=`` insert="team ${1:id} \"${2:Title}\" {\n\treports_to: ${3:jane}\n\troles: ${4:engineering, qa, design, product}\n}$0"
+        "#);
         assert_eq!(check("leader jane \"J $0\" { }\n"), "(none)\n");
         assert_eq!(check("# leader: $0\n"), "(none)\n");
     }

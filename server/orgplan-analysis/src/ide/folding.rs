@@ -98,6 +98,10 @@ mod tests {
                 )
             })
             .collect();
-        insta::assert_snapshot!(shown.join("\n"));
+        insta::assert_snapshot!(shown.join("\n"), @r##"
+            Comment "# one\n# two"
+            Block "team t \"T\" {\n  # lone\n  depends_on u {\n    owner: t\n  }\n}"
+            Block "depends_on u {\n    owner: t\n  }"
+        "##);
     }
 }

@@ -80,6 +80,9 @@ mod tests {
             team legal "Legal" { functional: true }
             team loose "Loose" { }
         "#
-        ));
+        ), @r#"
+            main.orgplan:84..97 warning `depends_on tb`: `ta` (initiative `a`) depends on `tb` of initiative `b`: the two initiatives are coupled
+              related main.orgplan:47..48: `tb` is on `b`
+        "#);
     }
 }

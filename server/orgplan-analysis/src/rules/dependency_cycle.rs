@@ -308,7 +308,11 @@ mod tests {
               depends_on a { owner: c plan: "x" }
             }
         "#
-        ));
+        ), @r#"
+            main.orgplan:15..27 error `depends_on c`: dependency cycle: `a` → `c` → `a`; none of these teams can ship alone (1 more team is in the same knot of dependencies: `b`)
+              related main.orgplan:261..273: `c` depends on `a`
+            main.orgplan:138..150 error `depends_on b`: team `b` depends on itself
+        "#);
     }
 
     proptest::proptest! {

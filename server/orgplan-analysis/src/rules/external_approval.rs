@@ -124,6 +124,10 @@ mod tests {
             #                       ^^^^ external-approval
             team legal "Legal" { functional: true approvals: jane }
         "#
-        ));
+        ), @r#"
+            main.orgplan:171..176 warning `legal`: initiative `ads` needs sign-off from `legal`, who is outside it
+            main.orgplan:261..262 warning `u`: team `t` needs approval from another team, `u`, to ship
+            main.orgplan:328..332 warning `jane`: team `u` needs approval from a leader outside its initiative, `jane`, to ship
+        "#);
     }
 }

@@ -80,6 +80,10 @@ mod tests {
             initiative pay "Pay" { leader: "jane" }
             initiative ops "Ops" { leader: }
         "#
-        ));
+        ), @r#"
+            main.orgplan:34..37 error `fba`: initiative `fba` (Fulfilment by Amazon) has no leader: nobody owns it end to end
+              fix: Add a `leader:`
+                main.orgplan:62..62 "\n  leader: leader"
+        "#);
     }
 }

@@ -76,6 +76,8 @@ mod tests {
               approvals: jane
             }
         "#
-        ));
+        ), @r#"
+            main.orgplan:82..101 warning `approvals: jane, vp`: `fba` needs sign-off at 2 levels (`jane` and `vp`); one decision-maker close to the work is enough
+        "#);
     }
 }

@@ -85,6 +85,10 @@ mod tests {
             team t3 "T3" { reports_to: eng }
             team t4 "T4" { reports_to: jane }
         "#
-        ));
+        ), @r#"
+            main.orgplan:89..99 info `leadership`: initiative `gdpr` says `leadership`, but all 2 of its teams report to its leader `jane`: that is the ownership model
+              fix: Change to `model: ownership`
+                main.orgplan:89..99 "ownership"
+        "#);
     }
 }

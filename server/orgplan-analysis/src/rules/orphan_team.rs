@@ -87,6 +87,10 @@ mod tests {
             team ads "Ads again" { }
             team billing "Billing" { }
         "#
-        ));
+        ), @r#"
+            main.orgplan:5..11 warning `search`: team `search` (Search) serves no initiative
+              fix: Mark `search` as a functional team
+                main.orgplan:22..22 "\n  functional: true"
+        "#);
     }
 }
