@@ -4,6 +4,16 @@
 
 use crate::generate::{self, Options as GenOptions};
 use orgplan_analysis::{TextRange, Workspace};
+use orgplan_test_client::ext;
+use orgplan_test_client::lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Exit, Initialized,
+    Notification, PublishDiagnostics,
+};
+use orgplan_test_client::lsp_types::request::{
+    Completion, Formatting, GotoDefinition, HoverRequest, Initialize, PrepareRenameRequest,
+    RangeFormatting, References, Rename, Request, SemanticTokensFullDeltaRequest,
+    SemanticTokensFullRequest, SemanticTokensRangeRequest, Shutdown,
+};
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::io::{BufReader, Write};
@@ -216,23 +226,21 @@ impl Server {
         })
     }
 
-    pub(crate) fn notify(&mut self, method: &str, params: Value) -> Instant {
+    /// Sends the notification `N`; when.
+    pub(crate) fn notify<N: Notification>(&mut self, params: Value) -> Instant {
+        let msg = orgplan_test_client::notification_json::<N>(params);
         let t = Instant::now();
-        let _ = send_to(
-            &self.stdin,
-            &json!({"jsonrpc": "2.0", "method": method, "params": params}),
-        );
+        let _ = send_to(&self.stdin, &msg);
         t
     }
 
-    fn request_async(&mut self, method: &str, params: Value) -> (i64, Instant) {
+    /// Sends the request `R` without waiting: its id, and when.
+    fn request_async<R: Request>(&mut self, params: Value) -> (i64, Instant) {
         let id = self.next_id;
         self.next_id += 1;
+        let msg = orgplan_test_client::request_json::<R>(id, params);
         let t = Instant::now();
-        let _ = send_to(
-            &self.stdin,
-            &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
-        );
+        let _ = send_to(&self.stdin, &msg);
         (id, t)
     }
 
@@ -265,15 +273,18 @@ impl Server {
         }
     }
 
-    /// Sends a request and waits for its response: (latency, result), the
-    /// result `None` for an error response or none at all.
-    pub(crate) fn request(&mut self, method: &str, params: Value) -> (Duration, Option<Value>) {
-        let (id, t) = self.request_async(method, params);
+    /// Sends the request `R` and waits for its response: (latency,
+    /// result), the result `None` for an error response or none at all. A
+    /// result that is no `R::Result` fails the run.
+    pub(crate) fn request<R: Request>(&mut self, params: Value) -> (Duration, Option<Value>) {
+        let (id, t) = self.request_async::<R>(params);
         match self.wait_for(|m| {
             m.get("id").and_then(Value::as_i64) == Some(id) && m.get("method").is_none()
         }) {
-            Some((at, m)) if m.get("error").is_none() => (at - t, Some(m["result"].clone())),
-            Some((at, _)) => (at - t, None),
+            Some((at, m)) => match orgplan_test_client::result::<R>(&m) {
+                Ok(_) => (at - t, Some(m["result"].clone())),
+                Err(_) => (at - t, None),
+            },
             None => (self.timeout, None),
         }
     }
@@ -289,8 +300,8 @@ impl Server {
     }
 
     pub(crate) fn shutdown(mut self) {
-        let _ = self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
+        let _ = self.request::<Shutdown>(Value::Null);
+        self.notify::<Exit>(Value::Null);
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -507,20 +518,20 @@ impl Bench<'_> {
     /// (when, returned).
     fn start(&self, folder: &Path) -> Result<(Server, Instant), String> {
         let mut s = self.spawn()?;
-        if s.request("initialize", initialize_params(folder))
+        if s.request::<Initialize>(initialize_params(folder))
             .1
             .is_none()
         {
             return Err("the server did not answer initialize".into());
         }
-        let t = s.notify("initialized", json!({}));
+        let t = s.notify::<Initialized>(json!({}));
         Ok((s, t))
     }
 }
 
 /// Whether `m` publishes diagnostics for `uri`.
 fn is_publish_for(uri: &str, m: &Value) -> bool {
-    m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"].as_str() == Some(uri)
+    orgplan_test_client::is::<PublishDiagnostics>(m) && m["params"]["uri"].as_str() == Some(uri)
 }
 
 /// The server on the plan's workspace, with the plan open in it: what the
@@ -580,12 +591,12 @@ fn spawn_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
     for _ in 0..bench.opts.spawns.max(1) {
         let t = Instant::now();
         let mut s = bench.spawn()?;
-        let (id, _) = s.request_async("initialize", initialize_params(bench.empty));
+        let (id, _) = s.request_async::<Initialize>(initialize_params(bench.empty));
         match s.wait_for(|m| m.get("id").and_then(Value::as_i64) == Some(id)) {
             Some((at, _)) => spawn.samples.push(at - t),
             None => spawn.missing += 1,
         }
-        s.notify("initialized", json!({}));
+        s.notify::<Initialized>(json!({}));
         std::thread::sleep(Duration::from_millis(50));
         report.idle_rss_empty = s.status("VmRSS");
         s.shutdown();
@@ -604,8 +615,7 @@ fn cold_open_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
     s.drain(Duration::from_millis(200));
     let cold_uri = file_uri(&bench.empty.join("opened.orgplan"));
     for version in 1..=bench.opts.opens.max(1) as i64 {
-        let t = s.notify(
-            "textDocument/didOpen",
+        let t = s.notify::<DidOpenTextDocument>(
             json!({"textDocument": {"uri": cold_uri, "languageId": "orgplan", "version": version, "text": bench.text}}),
         );
         match s.wait_for(|m| {
@@ -614,10 +624,7 @@ fn cold_open_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
             Some((at, _)) => cold.samples.push(at - t),
             None => cold.missing += 1,
         }
-        s.notify(
-            "textDocument/didClose",
-            json!({"textDocument": {"uri": cold_uri}}),
-        );
+        s.notify::<DidCloseTextDocument>(json!({"textDocument": {"uri": cold_uri}}));
         s.drain(Duration::from_millis(200));
     }
     s.shutdown();
@@ -643,15 +650,11 @@ fn open_phase(bench: &Bench, report: &mut Report) -> Result<Session, String> {
     let mut version = 0i64;
     for k in 0..bench.opts.opens.max(1) {
         if k > 0 {
-            s.notify(
-                "textDocument/didClose",
-                json!({"textDocument": {"uri": uri}}),
-            );
+            s.notify::<DidCloseTextDocument>(json!({"textDocument": {"uri": uri}}));
             s.drain(Duration::from_millis(200));
         }
         version += 1;
-        let t = s.notify(
-            "textDocument/didOpen",
+        let t = s.notify::<DidOpenTextDocument>(
             json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": version, "text": bench.text}}),
         );
         let v = version;
@@ -689,13 +692,10 @@ fn typing_phase(bench: &Bench, session: &mut Session, report: &mut Report) -> Ve
         let current = &mut session.text;
         let range = json!({"start": position(current, k.range.start()), "end": position(current, k.range.end())});
         apply(current, k);
-        let t = s.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": {"uri": uri, "version": session.version},
-                "contentChanges": [{"range": range, "text": k.insert}]
-            }),
-        );
+        let t = s.notify::<DidChangeTextDocument>(json!({
+            "textDocument": {"uri": uri, "version": session.version},
+            "contentChanges": [{"range": range, "text": k.insert}]
+        }));
         let v = session.version;
         // A server that publishes nothing when the diagnostics did not
         // change leaves nothing to wait for: after a few misses, wait less.
@@ -721,8 +721,11 @@ fn typing_phase(bench: &Bench, session: &mut Session, report: &mut Report) -> Ve
 /// One kind of request the requests phase times.
 struct RequestCase {
     name: &'static str,
-    method: &'static str,
+    /// Sends the request (by its type) and waits for its answer.
+    send: fn(&mut Server, Value) -> (Duration, Option<Value>),
     params: Value,
+    /// Asked a fifth as often (full tokens, formatting, graphs).
+    heavy: bool,
     /// The percentile judged (none when ≤ 0) and its limit in ms.
     p: f64,
     limit: f64,
@@ -732,6 +735,24 @@ struct RequestCase {
 /// in the plan (which is then not formatted: the answer is the refusal).
 const FORMATTING: [&str; 2] = ["formatting", "formatting (refused: syntax errors)"];
 
+/// A case of the request `R`.
+fn case<R: Request>(name: &'static str, params: Value, p: f64, limit: f64) -> RequestCase {
+    let heavy = [
+        SemanticTokensFullRequest::METHOD,
+        Formatting::METHOD,
+        ext::Graph::METHOD,
+    ]
+    .contains(&R::METHOD);
+    RequestCase {
+        name,
+        send: Server::request::<R>,
+        params,
+        heavy,
+        p,
+        limit,
+    }
+}
+
 /// The requests asked of the large plan, at a team reference and at a place
 /// to complete near its middle.
 fn request_cases(uri: &str, current: &str, syntax_errors: bool) -> Vec<RequestCase> {
@@ -740,74 +761,43 @@ fn request_cases(uri: &str, current: &str, syntax_errors: bool) -> Vec<RequestCa
     let doc = json!({"uri": uri});
     let at_team = json!({"textDocument": doc, "position": position(current, team_at)});
     let at_complete = json!({"textDocument": doc, "position": position(current, complete_at)});
-    let case = |name, method, params, p, limit| RequestCase {
-        name,
-        method,
-        params,
-        p,
-        limit,
-    };
     vec![
-        case(
-            "completion",
-            "textDocument/completion",
-            at_complete,
-            99.0,
-            5.0,
-        ),
-        case("hover", "textDocument/hover", at_team.clone(), 99.0, 5.0),
-        case(
-            "definition",
-            "textDocument/definition",
-            at_team.clone(),
-            99.0,
-            5.0,
-        ),
-        case(
+        case::<Completion>("completion", at_complete, 99.0, 5.0),
+        case::<HoverRequest>("hover", at_team.clone(), 99.0, 5.0),
+        case::<GotoDefinition>("definition", at_team.clone(), 99.0, 5.0),
+        case::<References>(
             "references",
-            "textDocument/references",
             json!({"textDocument": doc, "position": position(current, team_at), "context": {"includeDeclaration": true}}),
             99.0,
             20.0,
         ),
-        case(
-            "prepareRename",
-            "textDocument/prepareRename",
-            at_team,
-            99.0,
-            20.0,
-        ),
-        case(
+        case::<PrepareRenameRequest>("prepareRename", at_team, 99.0, 20.0),
+        case::<Rename>(
             "rename",
-            "textDocument/rename",
             json!({"textDocument": doc, "position": position(current, team_at), "newName": "renamed-team"}),
             99.0,
             20.0,
         ),
-        case(
+        case::<SemanticTokensFullRequest>(
             "semantic tokens (full)",
-            "textDocument/semanticTokens/full",
             json!({"textDocument": doc}),
             -1.0,
             0.0,
         ),
-        case(
+        case::<ext::Graph>(
             "graph: overview (SVG)",
-            "orgplan/graph",
             json!({"textDocument": doc, "format": "svg", "overview": true}),
             95.0,
             100.0,
         ),
-        case(
+        case::<ext::Graph>(
             "graph: one initiative, depth 2 (SVG)",
-            "orgplan/graph",
             json!({"textDocument": doc, "format": "svg", "focus": first_initiative(current)}),
             95.0,
             100.0,
         ),
-        case(
+        case::<Formatting>(
             formatting,
-            "textDocument/formatting",
             json!({"textDocument": doc, "options": {"tabSize": 2, "insertSpaces": true}}),
             -1.0,
             0.0,
@@ -821,16 +811,13 @@ fn requests_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
     let s = &mut session.server;
     for case in request_cases(&bench.uri, &session.text, bench.opts.syntax_errors) {
         let mut series = Series::new(case.name);
-        let method = case.method;
-        let heavy =
-            method.ends_with("full") || method.ends_with("formatting") || method == "orgplan/graph";
-        let n = if heavy {
+        let n = if case.heavy {
             bench.opts.requests.div_ceil(5).max(1)
         } else {
             bench.opts.requests.max(1)
         };
         for _ in 0..n {
-            let (d, r) = s.request(method, case.params.clone());
+            let (d, r) = (case.send)(s, case.params.clone());
             match r {
                 Some(Value::Null) | None => series.missing += 1,
                 Some(_) => series.samples.push(d),
@@ -885,10 +872,8 @@ fn token_and_format_phase(bench: &Bench, session: &mut Session, report: &mut Rep
     let mut range = Series::new("semantic tokens (range, 60 lines)");
     for _ in 0..n {
         let screen = json!({"start": {"line": line, "character": 0}, "end": {"line": line + 60, "character": 0}});
-        let (d, r) = s.request(
-            "textDocument/semanticTokens/range",
-            json!({"textDocument": doc, "range": screen}),
-        );
+        let (d, r) =
+            s.request::<SemanticTokensRangeRequest>(json!({"textDocument": doc, "range": screen}));
         match r {
             Some(r) if r["data"].is_array() => range.samples.push(d),
             _ => range.missing += 1,
@@ -904,9 +889,7 @@ fn token_and_format_phase(bench: &Bench, session: &mut Session, report: &mut Rep
     let mut ranged = Series::new("range formatting (one block)");
     for _ in 0..n {
         let block = json!({"start": {"line": line, "character": 0}, "end": {"line": line + 1, "character": 0}});
-        let (d, r) = s.request(
-            "textDocument/rangeFormatting",
-            json!({"textDocument": doc, "range": block, "options": {"tabSize": 2, "insertSpaces": true}}),
+        let (d, r) = s.request::<RangeFormatting>(json!({"textDocument": doc, "range": block, "options": {"tabSize": 2, "insertSpaces": true}}),
         );
         match r {
             Some(r) if r.is_array() => ranged.samples.push(d),
@@ -927,10 +910,9 @@ fn delta_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
     let uri = bench.uri.as_str();
     let doc = json!({"uri": uri});
     let mut delta = Series::new("semantic tokens (delta after a keystroke)");
-    let (_, whole) = session.server.request(
-        "textDocument/semanticTokens/full",
-        json!({"textDocument": doc}),
-    );
+    let (_, whole) = session
+        .server
+        .request::<SemanticTokensFullRequest>(json!({"textDocument": doc}));
     let mut previous = whole.and_then(|r| r["resultId"].as_str().map(str::to_string));
     let (_, at) = middle_line(&session.text, "  scope: \"");
     let at = at + "  scope: \"".len();
@@ -954,14 +936,11 @@ fn delta_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
         let edit = json!({"start": position(&session.text, stroke.range.start()), "end": position(&session.text, stroke.range.end())});
         apply(&mut session.text, &stroke);
         let s = &mut session.server;
-        s.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": session.version}, "contentChanges": [{"range": edit, "text": stroke.insert}]}),
+        s.notify::<DidChangeTextDocument>(json!({"textDocument": {"uri": uri, "version": session.version}, "contentChanges": [{"range": edit, "text": stroke.insert}]}),
         );
         let v = session.version;
         s.wait_for(|m| is_publish_for(uri, m) && m["params"]["version"].as_i64() == Some(v));
-        let (d, r) = s.request(
-            "textDocument/semanticTokens/full/delta",
+        let (d, r) = s.request::<SemanticTokensFullDeltaRequest>(
             json!({"textDocument": doc, "previousResultId": id}),
         );
         match r {
@@ -995,20 +974,15 @@ fn clean_formatting_phase(bench: &Bench, report: &mut Report) -> Result<(), Stri
     let text = &plan.files[0].1;
     let (mut s, _) = bench.start(bench.empty)?;
     let uri = file_uri(&bench.empty.join("clean.orgplan"));
-    s.notify(
-        "textDocument/didOpen",
+    s.notify::<DidOpenTextDocument>(
         json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": text}}),
     );
-    s.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"].as_str() == Some(uri.as_str())
-    });
+    s.wait_for(|m| is_publish_for(&uri, m));
     s.drain(Duration::from_millis(300));
     let before = s.status("VmHWM");
     let mut series = Series::new("formatting a plan without syntax errors");
     for _ in 0..opts.requests.div_ceil(5).max(1) {
-        let (d, r) = s.request(
-            "textDocument/formatting",
+        let (d, r) = s.request::<Formatting>(
             json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
         );
         match r {

@@ -14,6 +14,10 @@
 use crate::generate::{self, Options as GenOptions};
 use crate::likec4;
 use crate::lsp::{file_uri, initialize_params, ms, position, Series, Server};
+use orgplan_test_client::lsp_types::notification::{
+    DidChangeTextDocument, DidOpenTextDocument, Initialized, PublishDiagnostics,
+};
+use orgplan_test_client::lsp_types::request::Initialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -250,15 +254,14 @@ fn measure(
         edits: Series::new("edit → diagnostics"),
         ..Side::default()
     };
-    let (took, answer) = s.request("initialize", initialize_params(root));
+    let (took, answer) = s.request::<Initialize>(initialize_params(root));
     if answer.is_none() {
         s.shutdown();
         return Err(format!("{name} did not answer initialize"));
     }
     side.initialize = Some(took);
-    s.notify("initialized", json!({}));
-    let sent = s.notify(
-        "textDocument/didOpen",
+    s.notify::<Initialized>(json!({}));
+    let sent = s.notify::<DidOpenTextDocument>(
         json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
     );
     let Some((at, msg)) = s.wait_for(|m| published(m, &uri, None)) else {
@@ -278,13 +281,10 @@ fn measure(
         let version = k as i64 + 2;
         let range = json!({"start": position(&text, at), "end": position(&text, at + delete)});
         text.replace_range(at..at + delete, insert);
-        let sent = s.notify(
-            "textDocument/didChange",
-            json!({
-                "textDocument": {"uri": uri, "version": version},
-                "contentChanges": [{"range": range, "text": insert}]
-            }),
-        );
+        let sent = s.notify::<DidChangeTextDocument>(json!({
+            "textDocument": {"uri": uri, "version": version},
+            "contentChanges": [{"range": range, "text": insert}]
+        }));
         match s.wait_for(|m| published(m, &uri, Some(version))) {
             Some((at, _)) => side.edits.samples.push(at - sent),
             None => side.edits.missing += 1,
@@ -298,7 +298,7 @@ fn measure(
 /// Whether `m` publishes the diagnostics of `uri`, for `version` if the
 /// server says which version it checked.
 fn published(m: &Value, uri: &str, version: Option<i64>) -> bool {
-    m["method"] == "textDocument/publishDiagnostics"
+    orgplan_test_client::is::<PublishDiagnostics>(m)
         && m["params"]["uri"].as_str() == Some(uri)
         && match (version, m["params"]["version"].as_i64()) {
             (Some(want), Some(got)) => want == got,

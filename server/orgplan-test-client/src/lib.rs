@@ -84,6 +84,53 @@ pub fn notification<N: Notification>(params: N::Params) -> Value {
     json!({ "jsonrpc": "2.0", "method": N::METHOD, "params": params })
 }
 
+/// Panics, naming the method, when `params` (written as JSON) are no `P`:
+/// a test's mistake fails where it is made, not as the server's "invalid
+/// params".
+fn check_params<P: serde::de::DeserializeOwned>(method: &str, params: &Value) {
+    if let Err(e) = serde_json::from_value::<P>(params.clone()) {
+        panic!(
+            "the params of {method} are no {}: {e}\n{params:#}",
+            std::any::type_name::<P>()
+        );
+    }
+}
+
+/// The request `R` with `id` and `params` written as JSON, which must read
+/// as `R::Params`.
+pub fn request_json<R: Request>(id: i64, params: Value) -> Value {
+    check_params::<R::Params>(R::METHOD, &params);
+    json!({ "jsonrpc": "2.0", "id": id, "method": R::METHOD, "params": params })
+}
+
+/// The notification `N` with `params` written as JSON, which must read as
+/// `N::Params`.
+pub fn notification_json<N: Notification>(params: Value) -> Value {
+    check_params::<N::Params>(N::METHOD, &params);
+    json!({ "jsonrpc": "2.0", "method": N::METHOD, "params": params })
+}
+
+/// orgplan's own requests, typed as `lsp_types`' are.
+pub mod ext {
+    use lsp_types::request::Request;
+    use serde_json::Value;
+
+    /// `orgplan/graph`: the graph of a plan (SVG or DOT), whole or around
+    /// one entity.
+    pub enum Graph {}
+
+    impl Request for Graph {
+        type Params = Value;
+        type Result = Value;
+        const METHOD: &'static str = "orgplan/graph";
+    }
+}
+
+/// Whether `msg` is the notification `N`.
+pub fn is<N: Notification>(msg: &Value) -> bool {
+    msg.get("id").is_none() && msg["method"] == N::METHOD
+}
+
 /// The answer to a request `R`: its result, read into `R::Result`, or the
 /// error object. A result of another shape is a failure of the server,
 /// and panics with what was sent.
@@ -133,6 +180,22 @@ mod tests {
         assert!(matches!(read(&mut r), Incoming::Garbage(g) if g.contains("Content-Length")));
         assert!(matches!(read(&mut r), Incoming::Garbage(g) if g.contains("not json")));
         assert!(matches!(read(&mut r), Incoming::Eof));
+    }
+
+    #[test]
+    fn json_params_are_checked_against_the_type() {
+        let params =
+            json!({"textDocument": {"uri": "file:///a"}, "position": {"line": 0, "character": 1}});
+        let msg = request_json::<HoverRequest>(3, params.clone());
+        assert_eq!(
+            (msg["id"].clone(), msg["method"].clone()),
+            (json!(3), json!("textDocument/hover"))
+        );
+        assert_eq!(msg["params"], params);
+        let bad =
+            std::panic::catch_unwind(|| request_json::<HoverRequest>(4, json!({"nonsense": true})));
+        let message = *bad.unwrap_err().downcast::<String>().unwrap();
+        assert!(message.contains("textDocument/hover"), "{message}");
     }
 
     #[test]
