@@ -3,6 +3,11 @@
 //! tested with the capability and without it.
 
 use crate::harness::{workspace, Client, Init};
+use orgplan_test_client::lsp_types::notification::DidChangeConfiguration;
+use orgplan_test_client::lsp_types::request::{
+    CodeActionRequest, CodeLensRequest, Completion, DocumentSymbolRequest, ExecuteCommand,
+    HoverRequest,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -62,8 +67,7 @@ fn position_encoding() {
 #[test]
 fn hover_markdown_or_plain_text() {
     let (with, without) = with_and_without("/textDocument/hover/contentFormat", |c, uri| {
-        c.request(
-            "textDocument/hover",
+        c.request_as::<HoverRequest>(
             json!({ "textDocument": { "uri": uri }, "position": position(13, 15) }),
         )
         .unwrap()["contents"]
@@ -83,10 +87,7 @@ fn hover_markdown_or_plain_text() {
 fn key_completions(c: &mut Client, _: &str) -> Vec<Value> {
     let uri = c.uri("keys.orgplan");
     c.open(&uri, "initiative x \"X\" {\n  \n}\n");
-    let r = c
-        .request(
-            "textDocument/completion",
-            json!({ "textDocument": { "uri": uri }, "position": position(1, 2), "context": { "triggerKind": 1 } }),
+    let r = c.request_as::<Completion>(json!({ "textDocument": { "uri": uri }, "position": position(1, 2), "context": { "triggerKind": 1 } }),
         )
         .unwrap();
     r["items"].as_array().unwrap().clone()
@@ -124,10 +125,7 @@ fn completion_snippets_or_their_text() {
         "/textDocument/completion/completionItem/snippetSupport",
         |c, uri| {
             let end = PLAN.lines().count() as u32;
-            let r = c
-                .request(
-                    "textDocument/completion",
-                    json!({ "textDocument": { "uri": uri }, "position": position(end, 0), "context": { "triggerKind": 1 } }),
+            let r = c.request_as::<Completion>(json!({ "textDocument": { "uri": uri }, "position": position(end, 0), "context": { "triggerKind": 1 } }),
                 )
                 .unwrap();
             let team = r["items"]
@@ -172,10 +170,7 @@ fn completion_kinds_the_client_knows_or_first_version_ones() {
         // After `model: ` (its values) and after `leader: ` (the leaders).
         let mut out = Vec::new();
         for (line, character) in [(6, 9), (5, 14)] {
-            let r = c
-                .request(
-                    "textDocument/completion",
-                    json!({ "textDocument": { "uri": uri }, "position": position(line, character) }),
+            let r = c.request_as::<Completion>(json!({ "textDocument": { "uri": uri }, "position": position(line, character) }),
                 )
                 .unwrap();
             let items = r.get("items").unwrap_or(&r).as_array().unwrap().clone();
@@ -212,11 +207,8 @@ fn symbol_kinds_the_client_knows_or_first_version_ones() {
     let (with, without) = with_and_without(
         "/textDocument/documentSymbol/symbolKind/valueSet",
         |c, uri| {
-            c.request(
-                "textDocument/documentSymbol",
-                json!({ "textDocument": { "uri": uri } }),
-            )
-            .unwrap()
+            c.request_as::<DocumentSymbolRequest>(json!({ "textDocument": { "uri": uri } }))
+                .unwrap()
         },
     );
     let kind_of = |syms: &Value, name: &str| {
@@ -237,11 +229,8 @@ fn document_symbols_tree_or_flat_list() {
     let (with, without) = with_and_without(
         "/textDocument/documentSymbol/hierarchicalDocumentSymbolSupport",
         |c, uri| {
-            c.request(
-                "textDocument/documentSymbol",
-                json!({ "textDocument": { "uri": uri } }),
-            )
-            .unwrap()
+            c.request_as::<DocumentSymbolRequest>(json!({ "textDocument": { "uri": uri } }))
+                .unwrap()
         },
     );
     let tree = with.as_array().unwrap();
@@ -282,14 +271,11 @@ fn document_symbols_tree_or_flat_list() {
 }
 
 fn fixes(c: &mut Client, uri: &str) -> Vec<Value> {
-    c.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": { "uri": uri },
-            "range": { "start": position(5, 11), "end": position(5, 11) },
-            "context": { "diagnostics": [] }
-        }),
-    )
+    c.request_as::<CodeActionRequest>(json!({
+        "textDocument": { "uri": uri },
+        "range": { "start": position(5, 11), "end": position(5, 11) },
+        "context": { "diagnostics": [] }
+    }))
     .unwrap()
     .as_array()
     .unwrap()
@@ -305,8 +291,7 @@ fn quick_fixes_as_code_actions_or_commands() {
             let provider = c.initialize_result["capabilities"]["executeCommandProvider"].clone();
             let mut applied = Vec::new();
             if let Some(cmd) = actions.first().filter(|a| a.get("command").is_some()) {
-                let r = c.request(
-                    "workspace/executeCommand",
+                let r = c.request_as::<ExecuteCommand>(
                     json!({ "command": cmd["command"], "arguments": cmd["arguments"] }),
                 );
                 assert_eq!(r, Ok(Value::Null));
@@ -461,10 +446,7 @@ fn settings_pulled_or_taken_from_notifications() {
             .iter()
             .any(|r| r["method"] == "workspace/configuration");
         *c.settings.lock().unwrap() = off.clone();
-        c.notify(
-            "workspace/didChangeConfiguration",
-            json!({ "settings": { "orgplan": off } }),
-        );
+        c.notify_as::<DidChangeConfiguration>(json!({ "settings": { "orgplan": off } }));
         // Either way, the rule goes off.
         c.wait_diagnostics(uri, |d| {
             d["diagnostics"]
@@ -565,10 +547,7 @@ fn lens_and_hover_commands_or_labels() {
     let probe = |listed: Vec<&str>| {
         let (_dir, mut c, uri) = session(vec![("/experimental/commands/commands", json!(listed))]);
         let lenses = c
-            .request(
-                "textDocument/codeLens",
-                json!({ "textDocument": { "uri": uri } }),
-            )
+            .request_as::<CodeLensRequest>(json!({ "textDocument": { "uri": uri } }))
             .unwrap();
         let commands: Vec<String> = lenses
             .as_array()
@@ -578,8 +557,7 @@ fn lens_and_hover_commands_or_labels() {
             .collect();
         // On `jnae`: an undefined reference.
         let hover = c
-            .request(
-                "textDocument/hover",
+            .request_as::<HoverRequest>(
                 json!({ "textDocument": { "uri": uri }, "position": position(5, 11) }),
             )
             .unwrap()["contents"]["value"]
@@ -644,18 +622,12 @@ fn inlay_hint_and_code_lens_refresh_or_none() {
         let (with, without) = with_and_without(pointer, |c, uri| {
             *c.settings.lock().unwrap() =
                 json!({ "inlayHints": { "enable": false }, "codeLens": { "enable": false } });
-            c.notify(
-                "workspace/didChangeConfiguration",
-                json!({ "settings": null }),
-            );
+            c.notify_as::<DidChangeConfiguration>(json!({ "settings": null }));
             // The switch has taken effect once the lenses are gone.
             let deadline = std::time::Instant::now() + Duration::from_secs(20);
             loop {
                 let lens = c
-                    .request(
-                        "textDocument/codeLens",
-                        json!({ "textDocument": { "uri": uri } }),
-                    )
+                    .request_as::<CodeLensRequest>(json!({ "textDocument": { "uri": uri } }))
                     .unwrap();
                 if lens == json!([]) {
                     break;

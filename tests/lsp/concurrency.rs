@@ -6,6 +6,7 @@
 //! order, never about time.
 
 use crate::harness::{Client, Init};
+use orgplan_test_client::lsp_types::notification::Cancel;
 use orgplan_test_client::lsp_types::notification::DidChangeTextDocument;
 use orgplan_test_client::lsp_types::request::{
     Completion, DocumentSymbolRequest, HoverRequest, SemanticTokensFullRequest,
@@ -109,7 +110,7 @@ fn a_cancelled_request_is_answered_as_cancelled() {
     let uri = "file:///outside/cancel.orgplan";
     opened(&mut c, uri);
     let id = slow(&mut c, uri);
-    c.notify("$/cancelRequest", json!({ "id": id }));
+    c.notify_as::<Cancel>(json!({ "id": id }));
     assert_eq!(code(c.response(id)), REQUEST_CANCELLED);
     // Its computation is let go; the server goes on answering.
     release(&mut c);

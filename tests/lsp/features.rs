@@ -1,6 +1,13 @@
 //! Every feature method, end to end, on a multi-file workspace.
 
 use crate::harness::{cursor, redact, workspace, Client, Init};
+use orgplan_test_client::lsp_types::notification::{DidChangeConfiguration, DidChangeTextDocument};
+use orgplan_test_client::lsp_types::request::{
+    CodeActionRequest, CodeLensRequest, Completion, DocumentHighlightRequest,
+    DocumentSymbolRequest, FoldingRangeRequest, Formatting, GotoDeclaration, GotoDefinition,
+    HoverRequest, InlayHintRequest, PrepareRenameRequest, RangeFormatting, References, Rename,
+    Request, SemanticTokensFullRequest, SemanticTokensRangeRequest, WorkspaceSymbolRequest,
+};
 use serde_json::{json, Value};
 
 const PEOPLE: &str = r#"leader jane "Jane Doe" {
@@ -84,21 +91,21 @@ impl Env {
         uri
     }
 
-    /// Opens `rel` with `text` (a `$0` marks the cursor) and sends `method`
-    /// with the document and the position.
-    fn at(&mut self, rel: &str, text: &str, method: &str, extra: Value) -> Value {
+    /// Opens `rel` with `text` (a `$0` marks the cursor) and sends the
+    /// request `R` with the document and the position.
+    fn at<R: Request>(&mut self, rel: &str, text: &str, extra: Value) -> Value {
         let (text, pos) = cursor(text);
         let uri = self.open(rel, &text);
         let mut params = json!({ "textDocument": { "uri": uri }, "position": pos });
         if let (Some(p), Some(e)) = (params.as_object_mut(), extra.as_object()) {
             p.extend(e.clone());
         }
-        let r = self.c.request(method, params);
+        let r = self.c.request_as::<R>(params);
         self.redact(&r.unwrap_or_else(|e| json!({ "error": e })))
     }
 
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let r = self.c.request(method, params);
+    fn request<R: Request>(&mut self, params: Value) -> Value {
+        let r = self.c.request_as::<R>(params);
         self.redact(&r.unwrap_or_else(|e| json!({ "error": e })))
     }
 
@@ -132,7 +139,7 @@ fn hover_on_findings_entities_keys_values_and_initiatives() {
         ("payments.orgplan", PAYMENTS, "model: lead"),
         ("retail.orgplan", RETAIL, "initiative fb"),
     ] {
-        let h = e.at(file, &mark(text, after), "textDocument/hover", json!({}));
+        let h = e.at::<HoverRequest>(file, &mark(text, after), json!({}));
         out.push(json!({ "at": after, "hover": h }));
     }
     insta::assert_yaml_snapshot!(out);
@@ -156,12 +163,7 @@ fn completion_of_leaders_teams_keys_and_values() {
         ("new.orgplan", "$0"),
     ];
     for (file, text) in cases {
-        let r = e.at(
-            file,
-            text,
-            "textDocument/completion",
-            json!({ "context": { "triggerKind": 1 } }),
-        );
+        let r = e.at::<Completion>(file, text, json!({ "context": { "triggerKind": 1 } }));
         let items: Vec<Value> = r["items"]
             .as_array()
             .unwrap()
@@ -184,45 +186,28 @@ fn completion_of_leaders_teams_keys_and_values() {
 fn definition_declaration_references_and_highlights_across_files() {
     let mut e = Env::new();
     let text = mark(RETAIL, "reports_to: ra");
-    let def = e.at(
-        "retail.orgplan",
-        &text,
-        "textDocument/definition",
-        json!({}),
-    );
-    let decl = e.at(
-        "retail.orgplan",
-        &text,
-        "textDocument/declaration",
-        json!({}),
-    );
+    let def = e.at::<GotoDefinition>("retail.orgplan", &text, json!({}));
+    let decl = e.at::<GotoDeclaration>("retail.orgplan", &text, json!({}));
     assert_eq!(def, decl);
-    let refs = e.at(
+    let refs = e.at::<References>(
         "retail.orgplan",
         &text,
-        "textDocument/references",
         json!({ "context": { "includeDeclaration": true } }),
     );
-    let refs_only = e.at(
+    let refs_only = e.at::<References>(
         "retail.orgplan",
         &text,
-        "textDocument/references",
         json!({ "context": { "includeDeclaration": false } }),
     );
     assert_eq!(
         refs.as_array().unwrap().len(),
         refs_only.as_array().unwrap().len() + 1
     );
-    let hl = e.at(
-        "people.orgplan",
-        &mark(PEOPLE, "leader ja"),
-        "textDocument/documentHighlight",
-        json!({}),
-    );
-    let hl_retail = e.at(
+    let hl =
+        e.at::<DocumentHighlightRequest>("people.orgplan", &mark(PEOPLE, "leader ja"), json!({}));
+    let hl_retail = e.at::<DocumentHighlightRequest>(
         "retail.orgplan",
         &mark(RETAIL, "reports_to: ja"),
-        "textDocument/documentHighlight",
         json!({}),
     );
     insta::assert_yaml_snapshot!(
@@ -235,34 +220,14 @@ fn definition_declaration_references_and_highlights_across_files() {
 fn rename_across_files_and_refusals() {
     let mut e = Env::new();
     let text = mark(RETAIL, "reports_to: ra");
-    let prep = e.at(
-        "retail.orgplan",
-        &text,
-        "textDocument/prepareRename",
-        json!({}),
-    );
-    let edit = e.at(
-        "retail.orgplan",
-        &text,
-        "textDocument/rename",
-        json!({ "newName": "rajesh" }),
-    );
+    let prep = e.at::<PrepareRenameRequest>("retail.orgplan", &text, json!({}));
+    let edit = e.at::<Rename>("retail.orgplan", &text, json!({ "newName": "rajesh" }));
     let mut refusals = Vec::new();
     for bad in ["2fast", "has space", "true", "jane", "inbound"] {
-        let r = e.at(
-            "retail.orgplan",
-            &text,
-            "textDocument/rename",
-            json!({ "newName": bad }),
-        );
+        let r = e.at::<Rename>("retail.orgplan", &text, json!({ "newName": bad }));
         refusals.push(json!({ "newName": bad, "error": r["error"] }));
     }
-    let on_key = e.at(
-        "retail.orgplan",
-        &mark(RETAIL, "repor"),
-        "textDocument/prepareRename",
-        json!({}),
-    );
+    let on_key = e.at::<PrepareRenameRequest>("retail.orgplan", &mark(RETAIL, "repor"), json!({}));
     let mut edit = edit;
     // Stable order for the snapshot.
     if let Some(changes) = edit["changes"].as_object_mut() {
@@ -283,11 +248,8 @@ fn rename_across_files_and_refusals() {
 fn document_and_workspace_symbols() {
     let mut e = Env::new();
     let uri = e.open("retail.orgplan", RETAIL);
-    let doc = e.request(
-        "textDocument/documentSymbol",
-        json!({ "textDocument": { "uri": uri } }),
-    );
-    let mut ws = e.request("workspace/symbol", json!({ "query": "pay" }));
+    let doc = e.request::<DocumentSymbolRequest>(json!({ "textDocument": { "uri": uri } }));
+    let mut ws = e.request::<WorkspaceSymbolRequest>(json!({ "query": "pay" }));
     let names: Vec<&str> = ws
         .as_array()
         .unwrap()
@@ -335,13 +297,8 @@ fn semantic_tokens_full_and_range() {
     let mut e = Env::new();
     let legend = e.c.initialize_result["capabilities"]["semanticTokensProvider"]["legend"].clone();
     let uri = e.open("retail.orgplan", RETAIL);
-    let full = e.request(
-        "textDocument/semanticTokens/full",
-        json!({ "textDocument": { "uri": uri } }),
-    );
-    let range = e.request(
-        "textDocument/semanticTokens/range",
-        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 10, "character": 0 }, "end": { "line": 12, "character": 0 } } }),
+    let full = e.request::<SemanticTokensFullRequest>(json!({ "textDocument": { "uri": uri } }));
+    let range = e.request::<SemanticTokensRangeRequest>(json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 10, "character": 0 }, "end": { "line": 12, "character": 0 } } }),
     );
     insta::assert_yaml_snapshot!(json!({
         "legend": legend,
@@ -356,16 +313,14 @@ fn formatting_returns_edits_that_produce_the_canonical_layout() {
     let mut e = Env::new();
     let messy = "leader  jane \"Jane Doe\"{title:\"Director, Fulfilment\"}\n";
     let uri = e.open("people.orgplan", messy);
-    let edits = e.request("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    let edits = e.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
     assert!(!edits.as_array().unwrap().is_empty());
     let text = apply(messy, &edits);
     assert_eq!(text, orgplan_analysis::format::format(messy));
     // Already formatted: no edits.
-    e.c.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text }] }),
+    e.c.notify_as::<DidChangeTextDocument>(json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": text }] }),
     );
-    let again = e.request("textDocument/formatting", json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    let again = e.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
     assert_eq!(again, json!([]));
     e.done();
 }
@@ -393,9 +348,7 @@ fn range_formatting_formats_the_blocks_it_touches_and_says_why_not() {
     let options = json!({ "tabSize": 2, "insertSpaces": true });
     // Line 3 (`title:"VP"`) is inside raj's block: raj alone is formatted,
     // although the team after it does not parse.
-    let edits = e.request(
-        "textDocument/rangeFormatting",
-        json!({ "textDocument": { "uri": uri }, "options": options,
+    let edits = e.request::<RangeFormatting>(json!({ "textDocument": { "uri": uri }, "options": options,
                 "range": { "start": { "line": 3, "character": 0 }, "end": { "line": 3, "character": 5 } } }),
     );
     assert_eq!(
@@ -408,19 +361,22 @@ fn range_formatting_formats_the_blocks_it_touches_and_says_why_not() {
         .iter()
         .all(|n| n["method"] != "window/showMessage"));
     // The whole file, or the broken block: nothing, and the user is told why.
-    for (method, range) in [
-        ("textDocument/formatting", Value::Null),
-        (
-            "textDocument/rangeFormatting",
-            json!({ "start": { "line": 5, "character": 0 }, "end": { "line": 5, "character": 3 } }),
-        ),
+    for range in [
+        Value::Null,
+        json!({ "start": { "line": 5, "character": 0 }, "end": { "line": 5, "character": 3 } }),
     ] {
         let mut params = json!({ "textDocument": { "uri": uri }, "options": options });
-        if !range.is_null() {
-            params["range"] = range;
-        }
         let before = e.c.notifications.len();
-        assert_eq!(e.request(method, params), json!([]), "{method}");
+        let (edits, method) = if range.is_null() {
+            (e.request::<Formatting>(params), Formatting::METHOD)
+        } else {
+            params["range"] = range;
+            (
+                e.request::<RangeFormatting>(params),
+                RangeFormatting::METHOD,
+            )
+        };
+        assert_eq!(edits, json!([]), "{method}");
         e.c.wait_until("a message saying why", |n| {
             n[before..]
                 .iter()
@@ -458,16 +414,12 @@ fn orgplan_toml_completion_hover_and_did_you_mean_fixes() {
         ["unknown rule `missing-scop` — did you mean `missing-scope`?"]
     );
     let position = |line: u32, character: u32| json!({ "line": line, "character": character });
-    let fix = e.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": { "uri": uri },
-            "range": { "start": position(1, 3), "end": position(1, 3) },
-            "context": { "diagnostics": [] }
-        }),
-    );
-    let completion = e.request(
-        "textDocument/completion",
+    let fix = e.request::<CodeActionRequest>(json!({
+        "textDocument": { "uri": uri },
+        "range": { "start": position(1, 3), "end": position(1, 3) },
+        "context": { "diagnostics": [] }
+    }));
+    let completion = e.request::<Completion>(
         json!({ "textDocument": { "uri": uri }, "position": position(4, 0) }),
     );
     let labels: Vec<&str> = completion["items"]
@@ -480,18 +432,14 @@ fn orgplan_toml_completion_hover_and_did_you_mean_fixes() {
         labels.contains(&"missing-metrics") && !labels.contains(&"orphan-team"),
         "{labels:?}"
     );
-    let levels = e.request(
-        "textDocument/completion",
+    let levels = e.request::<Completion>(
         json!({ "textDocument": { "uri": uri }, "position": position(2, 14) }),
     );
-    let hover = e.request(
-        "textDocument/hover",
+    let hover = e.request::<HoverRequest>(
         json!({ "textDocument": { "uri": uri }, "position": position(2, 3) }),
     );
     let before = e.c.notifications.len();
-    let format = e.request(
-        "textDocument/formatting",
-        json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    let format = e.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }),
     );
     assert_eq!(
         format,
@@ -521,14 +469,11 @@ fn code_actions_are_the_findings_quick_fixes() {
     let mut e = Env::new();
     let text = "initiative x \"X\" {\n  leader: jnae\n  teams: inbound\n}\n";
     let uri = e.open("new.orgplan", text);
-    let r = e.request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": { "uri": uri },
-            "range": { "start": { "line": 1, "character": 11 }, "end": { "line": 1, "character": 11 } },
-            "context": { "diagnostics": [] }
-        }),
-    );
+    let r = e.request::<CodeActionRequest>(json!({
+        "textDocument": { "uri": uri },
+        "range": { "start": { "line": 1, "character": 11 }, "end": { "line": 1, "character": 11 } },
+        "context": { "diagnostics": [] }
+    }));
     insta::assert_yaml_snapshot!(r);
     e.done();
 }
@@ -537,18 +482,10 @@ fn code_actions_are_the_findings_quick_fixes() {
 fn folding_inlay_hints_and_code_lens() {
     let mut e = Env::new();
     let uri = e.open("retail.orgplan", RETAIL);
-    let folds = e.request(
-        "textDocument/foldingRange",
-        json!({ "textDocument": { "uri": uri } }),
+    let folds = e.request::<FoldingRangeRequest>(json!({ "textDocument": { "uri": uri } }));
+    let hints = e.request::<InlayHintRequest>(json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 30, "character": 0 } } }),
     );
-    let hints = e.request(
-        "textDocument/inlayHint",
-        json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 30, "character": 0 } } }),
-    );
-    let lens = e.request(
-        "textDocument/codeLens",
-        json!({ "textDocument": { "uri": uri } }),
-    );
+    let lens = e.request::<CodeLensRequest>(json!({ "textDocument": { "uri": uri } }));
     insta::assert_yaml_snapshot!(
         json!({ "folding": folds, "inlayHints": hints, "codeLens": lens })
     );
@@ -570,19 +507,13 @@ fn settings_switch_inlay_hints_and_code_lenses_off_and_on() {
     let hints_params = json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 30, "character": 0 } } });
     let lens_params = json!({ "textDocument": { "uri": uri } });
     assert_eq!(
-        e.request("textDocument/inlayHint", hints_params.clone()),
+        e.request::<InlayHintRequest>(hints_params.clone()),
         json!([])
     );
-    assert_eq!(
-        e.request("textDocument/codeLens", lens_params.clone()),
-        json!([])
-    );
+    assert_eq!(e.request::<CodeLensRequest>(lens_params.clone()), json!([]));
 
     *e.c.settings.lock().unwrap() = json!({});
-    e.c.notify(
-        "workspace/didChangeConfiguration",
-        json!({ "settings": null }),
-    );
+    e.c.notify_as::<DidChangeConfiguration>(json!({ "settings": null }));
     let refreshed = |c: &Client, m: &str| c.server_requests.iter().any(|r| r["method"] == m);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while !(refreshed(&e.c, "workspace/inlayHint/refresh")
@@ -591,14 +522,14 @@ fn settings_switch_inlay_hints_and_code_lenses_off_and_on() {
         assert!(std::time::Instant::now() < deadline, "no refresh requests");
         e.c.drain(std::time::Duration::from_millis(50));
     }
-    let hints = e.request("textDocument/inlayHint", hints_params);
+    let hints = e.request::<InlayHintRequest>(hints_params);
     assert!(
         hints
             .to_string()
             .contains("1/4 roles · no qa, design, product"),
         "{hints}"
     );
-    let lens = e.request("textDocument/codeLens", lens_params);
+    let lens = e.request::<CodeLensRequest>(lens_params);
     assert_ne!(lens, json!([]));
     e.done();
 }
@@ -614,10 +545,8 @@ fn positions_in_utf8_and_utf16_around_wide_characters() {
         let text = "initiative wide \"😀 Ünïcode\" { leader: jane teams: inbound }\n";
         let (line_text, pos) = cursor(&text.replace("leader: ja", "leader: ja$0"));
         let uri = e.open("wide.orgplan", &line_text);
-        let def = e.request(
-            "textDocument/definition",
-            json!({ "textDocument": { "uri": uri }, "position": pos }),
-        );
+        let def =
+            e.request::<GotoDefinition>(json!({ "textDocument": { "uri": uri }, "position": pos }));
         if enc == "utf-16" {
             // The harness's cursor counts UTF-16 units.
             assert!(def.as_array().is_some_and(|a| a.len() == 1), "{enc}: {def}");
@@ -628,9 +557,7 @@ fn positions_in_utf8_and_utf16_around_wide_characters() {
         } else {
             line_text[..col].encode_utf16().count()
         };
-        let hl = e.request(
-            "textDocument/documentHighlight",
-            json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": character } }),
+        let hl = e.request::<DocumentHighlightRequest>(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": character } }),
         );
         let hl = hl.as_array().unwrap();
         assert_eq!(hl.len(), 1, "{enc}: {hl:?}");

@@ -2,6 +2,7 @@
 //! unsaved edits included — in each format, with its errors.
 
 use crate::harness::*;
+use orgplan_test_client::lsp_types::notification::DidChangeTextDocument;
 use serde_json::{json, Value};
 
 const PLAN: &str = r#"leader jane "Jane <J> & Co" { }
@@ -57,13 +58,10 @@ fn graph_follows_edits_in_every_format() {
         "  roles: engineering, qa, design, product\n}",
         "  roles: engineering, qa, design, product\n  depends_on billing { }\n}\n\nteam billing \"Billing\" { functional: true }",
     );
-    c.notify(
-        "textDocument/didChange",
-        json!({
-            "textDocument": { "uri": uri, "version": 2 },
-            "contentChanges": [{ "text": edited }]
-        }),
-    );
+    c.notify_as::<DidChangeTextDocument>(json!({
+        "textDocument": { "uri": uri, "version": 2 },
+        "contentChanges": [{ "text": edited }]
+    }));
     let r = graph(&mut c, &uri, json!({ "embedStyle": false })).unwrap();
     assert_eq!(r["version"], 2);
     let svg = r["svg"].as_str().unwrap();

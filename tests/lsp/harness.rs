@@ -10,8 +10,10 @@
 //! `ORGPLAN_BIN` at one).
 
 use orgplan_test_client as wire;
-use orgplan_test_client::lsp_types::notification::Notification;
-use orgplan_test_client::lsp_types::request::Request;
+use orgplan_test_client::lsp_types::notification::{
+    DidOpenTextDocument, Notification, PublishDiagnostics,
+};
+use orgplan_test_client::lsp_types::request::{Request, Shutdown};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -258,6 +260,33 @@ impl Client {
         self.send(&wire::notification::<N>(params));
     }
 
+    /// Sends the request `R`, its params written as JSON (they must read as
+    /// `R::Params`), and waits for its answer: the result as JSON once it
+    /// has read as `R::Result` (for snapshots of what the server wrote), or
+    /// the error object.
+    pub fn request_as<R: Request>(&mut self, params: Value) -> Result<Value, Value> {
+        let id = self.send_request_as::<R>(params);
+        let answer = self.response(id);
+        if let Ok(result) = &answer {
+            let _ = wire::result::<R>(&json!({ "result": result }));
+        }
+        answer
+    }
+
+    /// Sends the request `R` (params as JSON) without waiting; returns its id.
+    pub fn send_request_as<R: Request>(&mut self, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&wire::request_json::<R>(id, params));
+        id
+    }
+
+    /// Sends the notification `N`, its params written as JSON (they must
+    /// read as `N::Params`).
+    pub fn notify_as<N: Notification>(&mut self, params: Value) {
+        self.send(&wire::notification_json::<N>(params));
+    }
+
     pub fn send_raw(&mut self, bytes: &[u8]) {
         let stdin = self.stdin.as_mut().expect("stdin is open");
         stdin.write_all(bytes).unwrap();
@@ -358,9 +387,7 @@ impl Client {
     pub fn publications(&self, uri: &str) -> Vec<Value> {
         self.notifications
             .iter()
-            .filter(|n| {
-                n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri
-            })
+            .filter(|n| wire::is::<PublishDiagnostics>(n) && n["params"]["uri"] == uri)
             .map(|n| n["params"].clone())
             .collect()
     }
@@ -371,18 +398,14 @@ impl Client {
         self.wait_until(&format!("diagnostics for {uri}"), |ns| {
             ns.iter()
                 .rev()
-                .find(|n| {
-                    n["method"] == "textDocument/publishDiagnostics"
-                        && n["params"]["uri"] == u.as_str()
-                })
+                .find(|n| wire::is::<PublishDiagnostics>(n) && n["params"]["uri"] == u.as_str())
                 .is_some_and(|n| pred(&n["params"]))
         });
         self.diagnostics(uri).unwrap()
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
+        self.notify_as::<DidOpenTextDocument>(
             json!({ "textDocument": { "uri": uri, "languageId": "orgplan", "version": 1, "text": text } }),
         );
     }
@@ -401,7 +424,7 @@ impl Client {
 
     /// Sends `shutdown` then `exit`; returns the exit code.
     pub fn shutdown(mut self) -> i32 {
-        let r = self.request("shutdown", Value::Null);
+        let r = self.request_as::<Shutdown>(Value::Null);
         assert_eq!(r, Ok(Value::Null));
         self.exit()
     }

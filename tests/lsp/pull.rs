@@ -3,6 +3,11 @@
 //! be asked to pull again; pushes for the others, never both.
 
 use crate::harness::{workspace, Client, Init};
+use orgplan_test_client::lsp_types::notification::PublishDiagnostics;
+use orgplan_test_client::lsp_types::notification::{DidChangeTextDocument, DidChangeWatchedFiles};
+use orgplan_test_client::lsp_types::request::{
+    DocumentDiagnosticRequest, WorkspaceDiagnosticRequest,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -35,7 +40,7 @@ fn pull(c: &mut Client, uri: &str, previous: Option<&str>) -> Value {
     if let Some(p) = previous {
         params["previousResultId"] = json!(p);
     }
-    c.request("textDocument/diagnostic", params).unwrap()
+    c.request_as::<DocumentDiagnosticRequest>(params).unwrap()
 }
 
 /// `workspace/diagnostic`'s reports by URI.
@@ -45,7 +50,7 @@ fn pull_workspace(c: &mut Client, previous: &BTreeMap<String, String>) -> BTreeM
         .map(|(uri, id)| json!({ "uri": uri, "value": id }))
         .collect();
     let r = c
-        .request("workspace/diagnostic", json!({ "previousResultIds": ids }))
+        .request_as::<WorkspaceDiagnosticRequest>(json!({ "previousResultIds": ids }))
         .unwrap();
     r["items"]
         .as_array()
@@ -74,7 +79,7 @@ fn refreshes(c: &Client) -> usize {
 fn pushes(c: &Client) -> usize {
     c.notifications
         .iter()
-        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .filter(|n| orgplan_test_client::is::<PublishDiagnostics>(n))
         .count()
 }
 
@@ -129,18 +134,14 @@ fn unchanged_findings_are_answered_unchanged() {
     let again = pull(&mut c, &people, Some(&id));
     assert_eq!(again, json!({ "kind": "unchanged", "resultId": id }));
     // A comment at the end: same findings.
-    c.notify(
-        "textDocument/didChange",
-        json!({
+    c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": people, "version": 2 },
             "contentChanges": [{ "range": { "start": { "line": 7, "character": 0 }, "end": { "line": 7, "character": 0 } }, "text": "# more\n" }]
         }),
     );
     assert_eq!(pull(&mut c, &people, Some(&id))["kind"], "unchanged");
     // A comment at the top: the finding moves down a line.
-    c.notify(
-        "textDocument/didChange",
-        json!({
+    c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": people, "version": 3 },
             "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "# people\n" }]
         }),
@@ -192,9 +193,7 @@ fn an_edit_that_changes_another_files_findings_asks_for_a_pull() {
     c.drain(Duration::from_millis(300));
     let asked = refreshes(&c);
     // Rename jane → janet: the plan's references break.
-    c.notify(
-        "textDocument/didChange",
-        json!({
+    c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": people, "version": 2 },
             "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 11 } }, "text": "t" }]
         }),
@@ -223,9 +222,7 @@ fn an_edit_that_changes_another_files_findings_asks_for_a_pull() {
     );
     // A comment: nobody else's findings change, nothing is asked.
     let asked = refreshes(&c);
-    c.notify(
-        "textDocument/didChange",
-        json!({
+    c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": people, "version": 3 },
             "contentChanges": [{ "range": { "start": { "line": 7, "character": 0 }, "end": { "line": 7, "character": 0 } }, "text": "# more\n" }]
         }),
@@ -235,10 +232,7 @@ fn an_edit_that_changes_another_files_findings_asks_for_a_pull() {
     assert_eq!(refreshes(&c), asked);
     // A file deleted on disk: the next workspace pull clears it.
     std::fs::remove_file(dir.path().join("broken.orgplan")).unwrap();
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": broken, "type": 3 }] }),
-    );
+    c.notify_as::<DidChangeWatchedFiles>(json!({ "changes": [{ "uri": broken, "type": 3 }] }));
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while refreshes(&c) == asked {
         assert!(std::time::Instant::now() < deadline, "no refresh request");

@@ -1,6 +1,8 @@
 //! Many edits in quick succession, interleaved with requests.
 
 use crate::harness::{Client, Init};
+use orgplan_test_client::lsp_types::notification::DidChangeTextDocument;
+use orgplan_test_client::lsp_types::request::HoverRequest;
 use serde_json::{json, Value};
 
 /// A small deterministic generator (xorshift), so failures replay.
@@ -78,15 +80,11 @@ fn five_hundred_rapid_edits_keep_text_and_diagnostics_in_step() {
         let range = json!({ "start": position(&text, start), "end": position(&text, end) });
         text.replace_range(start..end, insert);
         version += 1;
-        c.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": range, "text": insert }] }),
+        c.notify_as::<DidChangeTextDocument>(json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "range": range, "text": insert }] }),
         );
         // Requests in between, answered while edits keep coming.
         if i % 7 == 0 {
-            pending.push(c.send_request(
-                "textDocument/hover",
-                json!({ "textDocument": { "uri": uri }, "position": position(&text, boundary(&text, rng.below(text.len() + 1))) }),
+            pending.push(c.send_request_as::<HoverRequest>(json!({ "textDocument": { "uri": uri }, "position": position(&text, boundary(&text, rng.below(text.len() + 1))) }),
             ));
         }
         if i % 50 == 49 {

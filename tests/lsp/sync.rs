@@ -2,6 +2,15 @@
 //! files, configuration.
 
 use crate::harness::{redact, workspace, Client, Init};
+use orgplan_test_client::lsp_types::notification::PublishDiagnostics;
+use orgplan_test_client::lsp_types::notification::{
+    DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
+    DidChangeWorkspaceFolders, DidCloseTextDocument,
+};
+use orgplan_test_client::lsp_types::request::{
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
+    WorkspaceSymbolRequest,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -44,7 +53,7 @@ fn workspace_is_loaded_and_every_file_gets_diagnostics() {
     c.wait_diagnostics(&people, |_| true);
     c.drain(Duration::from_millis(300));
     for n in &c.notifications {
-        if n["method"] == "textDocument/publishDiagnostics" {
+        if orgplan_test_client::is::<PublishDiagnostics>(n) {
             let u = n["params"]["uri"].as_str().unwrap();
             assert!(!u.contains("skipped"), "{u} should not be loaded");
         }
@@ -86,9 +95,7 @@ fn editing_one_file_republishes_the_others_whose_findings_change() {
     c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
     c.open(&people, PEOPLE);
     // Rename jane → janet in people.orgplan: the plan's references break.
-    c.notify(
-        "textDocument/didChange",
-        json!({
+    c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": people, "version": 2 },
             "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 11 } }, "text": "t" }]
         }),
@@ -100,9 +107,7 @@ fn editing_one_file_republishes_the_others_whose_findings_change() {
     c.wait_diagnostics(&people, |d| d["version"] == 2);
     // An edit that changes nothing about the plan does not republish it.
     let plan_pubs = c.publications(&plan).len();
-    c.notify(
-        "textDocument/didChange",
-        json!({
+    c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": people, "version": 3 },
             "contentChanges": [{ "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 2, "character": 0 } }, "text": "# a comment\n" }]
         }),
@@ -118,10 +123,7 @@ fn editing_one_file_republishes_the_others_whose_findings_change() {
         "unchanged findings are not republished"
     );
     // Closing the buffer goes back to the text on disk: jane is back.
-    c.notify(
-        "textDocument/didClose",
-        json!({ "textDocument": { "uri": people } }),
-    );
+    c.notify_as::<DidCloseTextDocument>(json!({ "textDocument": { "uri": people } }));
     c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
     let p = c.wait_diagnostics(&people, |d| d["version"].is_null());
     assert_eq!(codes(&p), vec!["invalid-value"]);
@@ -141,9 +143,7 @@ fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
         c.open(uri, text);
         // Replace "Director" (line 1, after the emoji line) and insert after the emoji.
         let emoji_end = if enc == "utf-8" { 22 } else { 20 };
-        c.notify(
-            "textDocument/didChange",
-            json!({
+        c.notify_as::<DidChangeTextDocument>(json!({
                 "textDocument": { "uri": uri, "version": 2 },
                 "contentChanges": [
                     { "range": { "start": { "line": 1, "character": 10 }, "end": { "line": 1, "character": 18 } }, "text": "VP" },
@@ -160,9 +160,7 @@ fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
             "{enc}"
         );
         // A full replacement (no range) too.
-        c.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": "team x \"X\" { }\n" }] }),
+        c.notify_as::<DidChangeTextDocument>(json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": "team x \"X\" { }\n" }] }),
         );
         let got = c
             .request("orgplan/test/text", json!({ "uri": uri }))
@@ -201,10 +199,7 @@ fn a_file_outside_the_folders_is_analysed_alone_and_cleared_on_close() {
         c.publications(&outside_people).is_empty(),
         "nothing else outside is read"
     );
-    c.notify(
-        "textDocument/didClose",
-        json!({ "textDocument": { "uri": uri } }),
-    );
+    c.notify_as::<DidCloseTextDocument>(json!({ "textDocument": { "uri": uri } }));
     c.wait_diagnostics(&uri, |d| d["diagnostics"].as_array().unwrap().is_empty());
     assert_eq!(c.shutdown(), 0);
 }
@@ -235,8 +230,7 @@ fn files_found_in_a_folder_keep_the_clients_name_of_the_folder() {
     let plan = format!("{root_uri}/plan.orgplan");
     c.open(&plan, PLAN);
     let def = c
-        .request(
-            "textDocument/definition",
+        .request_as::<GotoDefinition>(
             json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 11 } }),
         )
         .unwrap();
@@ -244,7 +238,7 @@ fn files_found_in_a_folder_keep_the_clients_name_of_the_folder() {
     let uris: Vec<String> = c
         .notifications
         .iter()
-        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .filter(|n| orgplan_test_client::is::<PublishDiagnostics>(n))
         .map(|n| n["params"]["uri"].as_str().unwrap().to_string())
         .collect();
     assert!(uris.iter().all(|u| u.starts_with(&root_uri)), "{uris:?}");
@@ -273,7 +267,7 @@ fn symlinks_out_of_the_folder_are_not_followed() {
     let uris: Vec<String> = c
         .notifications
         .iter()
-        .filter(|n| n["method"] == "textDocument/publishDiagnostics")
+        .filter(|n| orgplan_test_client::is::<PublishDiagnostics>(n))
         .map(|n| n["params"]["uri"].as_str().unwrap().to_string())
         .collect();
     assert!(uris.iter().all(|u| !u.contains("secret")), "{uris:?}");
@@ -291,10 +285,7 @@ fn watched_file_changes_update_the_model_and_deletions_clear() {
     let plan = c.uri("plan.orgplan");
     c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
     std::fs::remove_file(dir.path().join("people.orgplan")).unwrap();
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": people, "type": 3 }] }),
-    );
+    c.notify_as::<DidChangeWatchedFiles>(json!({ "changes": [{ "uri": people, "type": 3 }] }));
     c.wait_diagnostics(&plan, |d| {
         codes(d).contains(&"undefined-reference".to_string())
     });
@@ -306,18 +297,12 @@ fn watched_file_changes_update_the_model_and_deletions_clear() {
     )
     .unwrap();
     let jane = c.uri("jane.orgplan");
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": jane, "type": 1 }] }),
-    );
+    c.notify_as::<DidChangeWatchedFiles>(json!({ "changes": [{ "uri": jane, "type": 1 }] }));
     c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
     // orgplan.toml changes severities.
     std::fs::write(dir.path().join("orgplan.toml"), "[rules]\nmissing-scope = \"hint\"\n[team]\nrequired-roles = [\"engineering\", \"legal\"]\n").unwrap();
     let toml = c.uri("orgplan.toml");
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": toml, "type": 1 }] }),
-    );
+    c.notify_as::<DidChangeWatchedFiles>(json!({ "changes": [{ "uri": toml, "type": 1 }] }));
     let d = c.wait_diagnostics(&plan, |d| codes(d).contains(&"incomplete-team".to_string()));
     assert!(
         d["diagnostics"][0]["message"]
@@ -332,10 +317,7 @@ fn watched_file_changes_update_the_model_and_deletions_clear() {
         "[rules]\nmissing-scop = \"off\"\n",
     )
     .unwrap();
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": toml, "type": 2 }] }),
-    );
+    c.notify_as::<DidChangeWatchedFiles>(json!({ "changes": [{ "uri": toml, "type": 2 }] }));
     let d = c.wait_diagnostics(&toml, |d| !d["diagnostics"].as_array().unwrap().is_empty());
     insta::assert_yaml_snapshot!("config_file_diagnostics", redact(&d, dir.path()));
     assert_eq!(c.shutdown(), 0);
@@ -355,10 +337,7 @@ fn settings_from_the_client_set_severities_and_are_re_read_on_change() {
     insta::assert_yaml_snapshot!("diagnostics_with_client_settings", redact(&d, dir.path()));
     *c.settings.lock().unwrap() =
         json!({ "rules": { "missing-scope": "off", "initiative-without-leader": "off" } });
-    c.notify(
-        "workspace/didChangeConfiguration",
-        json!({ "settings": {} }),
-    );
+    c.notify_as::<DidChangeConfiguration>(json!({ "settings": {} }));
     let d = c.wait_diagnostics(&plan, |d| !codes(d).contains(&"missing-scope".to_string()));
     assert_eq!(codes(&d), vec!["missing-metrics"]);
     assert_eq!(c.shutdown(), 0);
@@ -390,7 +369,7 @@ fn each_orgplan_toml_below_a_folder_roots_its_own_model() {
     assert!(codes(&b).is_empty(), "{b:#?}");
     c.drain(Duration::from_millis(300));
     for n in &c.notifications {
-        if n["method"] == "textDocument/publishDiagnostics" {
+        if orgplan_test_client::is::<PublishDiagnostics>(n) {
             assert!(
                 !codes(&n["params"]).contains(&"duplicate-definition".to_string()),
                 "{n:#?}"
@@ -455,8 +434,7 @@ fn workspace_folders_come_and_go() {
 
     // B is added: its files are read, and the plan opened in it joins them.
     let folder = |root: &std::path::Path, name: &str| json!({ "uri": crate::harness::file_uri(root), "name": name });
-    c.notify(
-        "workspace/didChangeWorkspaceFolders",
+    c.notify_as::<DidChangeWorkspaceFolders>(
         json!({ "event": { "added": [folder(&b_root, "b")], "removed": [] } }),
     );
     let people = crate::harness::file_uri(&b_root.join("people.orgplan"));
@@ -466,8 +444,7 @@ fn workspace_folders_come_and_go() {
     // A is removed: its file on disk is forgotten (diagnostics cleared); the
     // document open in it stays, as a file of its own.
     let a_root = std::fs::canonicalize(a.path()).unwrap();
-    c.notify(
-        "workspace/didChangeWorkspaceFolders",
+    c.notify_as::<DidChangeWorkspaceFolders>(
         json!({ "event": { "added": [], "removed": [folder(&a_root, "a")] } }),
     );
     c.wait_diagnostics(&plan, empty);
@@ -479,10 +456,7 @@ fn workspace_folders_come_and_go() {
     );
     // The open document is still served.
     let symbols = c
-        .request(
-            "textDocument/documentSymbol",
-            json!({ "textDocument": { "uri": open } }),
-        )
+        .request_as::<DocumentSymbolRequest>(json!({ "textDocument": { "uri": open } }))
         .unwrap();
     assert_eq!(symbols.as_array().map(Vec::len), Some(2), "{symbols}");
     assert_eq!(c.shutdown(), 0);
@@ -505,15 +479,13 @@ fn a_folder_added_inside_another_takes_its_files() {
     // `sub` becomes a folder of its own: jane, declared in the outer folder,
     // is unknown there, for the file on disk and the open one.
     let sub = std::fs::canonicalize(a.path().join("sub")).unwrap();
-    c.notify(
-        "workspace/didChangeWorkspaceFolders",
-        json!({ "event": { "added": [{ "uri": crate::harness::file_uri(&sub), "name": "sub" }], "removed": [] } }),
+    c.notify_as::<DidChangeWorkspaceFolders>(json!({ "event": { "added": [{ "uri": crate::harness::file_uri(&sub), "name": "sub" }], "removed": [] } }),
     );
     c.wait_diagnostics(&plan, undefined);
     c.wait_diagnostics(&open, undefined);
     // The plan left the outer folder's model: it is declared once.
     let symbols = c
-        .request("workspace/symbol", json!({ "query": "fba" }))
+        .request_as::<WorkspaceSymbolRequest>(json!({ "query": "fba" }))
         .unwrap();
     let fba: Vec<&Value> = symbols
         .as_array()
@@ -555,20 +527,14 @@ fn orgplan_toml_wins_over_the_editor_even_when_it_writes_the_default() {
     )
     .unwrap();
     let toml = c.uri("orgplan.toml");
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": toml, "type": 2 }] }),
-    );
+    c.notify_as::<DidChangeWatchedFiles>(json!({ "changes": [{ "uri": toml, "type": 2 }] }));
     let d = c.wait_diagnostics(&plan, |d| {
         !codes(d).contains(&"too-many-dependencies".to_string())
     });
     assert_eq!(codes(&d), vec!["missing-scope"]);
     // Without the file, the editor's settings apply.
     std::fs::remove_file(dir.path().join("orgplan.toml")).unwrap();
-    c.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({ "changes": [{ "uri": toml, "type": 3 }] }),
-    );
+    c.notify_as::<DidChangeWatchedFiles>(json!({ "changes": [{ "uri": toml, "type": 3 }] }));
     let d = c.wait_diagnostics(&plan, |d| codes(d).is_empty());
     assert_eq!(codes(&d), Vec::<String>::new());
     assert_eq!(c.shutdown(), 0);
@@ -590,10 +556,7 @@ fn initialization_options_stand_until_the_client_answers_with_settings() {
     assert_eq!(codes(&d), vec!["initiative-without-leader"]);
     // An answer replaces them whole: what it does not set goes back to the default.
     *c.settings.lock().unwrap() = json!({ "rules": { "missing-metrics": "off" } });
-    c.notify(
-        "workspace/didChangeConfiguration",
-        json!({ "settings": {} }),
-    );
+    c.notify_as::<DidChangeConfiguration>(json!({ "settings": {} }));
     let d = c.wait_diagnostics(&plan, |d| codes(d).contains(&"missing-scope".to_string()));
     assert_eq!(
         codes(&d),
@@ -654,31 +617,24 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     // Typed into: `reports_to: jane` → `reports_to: jane ` and back.
     for (version, text) in [(2, " "), (3, "")] {
         let (start, end) = if text.is_empty() { (18, 19) } else { (18, 18) };
-        c.notify(
-            "textDocument/didChange",
-            json!({
+        c.notify_as::<DidChangeTextDocument>(json!({
                 "textDocument": { "uri": plan, "version": version },
                 "contentChanges": [{ "range": { "start": { "line": 9, "character": start }, "end": { "line": 9, "character": end } }, "text": text }]
             }),
         );
     }
     let completion = c
-        .request(
-            "textDocument/completion",
+        .request_as::<Completion>(
             json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 10 } }),
         )
         .unwrap();
     assert_eq!(completion["isIncomplete"], true, "{completion}");
-    let fixes = c.send_request(
-        "textDocument/codeAction",
-        json!({
-            "textDocument": { "uri": plan },
-            "range": { "start": { "line": 1, "character": 10 }, "end": { "line": 1, "character": 10 } },
-            "context": { "diagnostics": [] }
-        }),
-    );
-    let hover = c.send_request(
-        "textDocument/hover",
+    let fixes = c.send_request_as::<CodeActionRequest>(json!({
+        "textDocument": { "uri": plan },
+        "range": { "start": { "line": 1, "character": 10 }, "end": { "line": 1, "character": 10 } },
+        "context": { "diagnostics": [] }
+    }));
+    let hover = c.send_request_as::<HoverRequest>(
         json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 11 } }),
     );
     c.drain(Duration::from_millis(500));
@@ -712,8 +668,7 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
         "{h}"
     );
     let completion = c
-        .request(
-            "textDocument/completion",
+        .request_as::<Completion>(
             json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 10 } }),
         )
         .unwrap();
@@ -771,8 +726,7 @@ fn every_link_the_server_sends_leads_to_real_text() {
             follow(href).unwrap_or_else(|e| panic!("{e}"));
             followed += 1;
             let hover = c
-                .request(
-                    "textDocument/hover",
+                .request_as::<HoverRequest>(
                     json!({ "textDocument": { "uri": uri }, "position": diag["range"]["start"] }),
                 )
                 .unwrap();
