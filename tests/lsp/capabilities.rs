@@ -3,7 +3,12 @@
 //! tested with the capability and without it.
 
 use crate::harness::{workspace, Client, Init};
-use orgplan_test_client::lsp_types::notification::DidChangeConfiguration;
+use orgplan_test_client::lsp_types::notification::{
+    DidChangeConfiguration, DidChangeWatchedFiles, Notification, Progress,
+};
+use orgplan_test_client::lsp_types::request::{
+    ApplyWorkspaceEdit, CodeLensRefresh, InlayHintRefreshRequest, Request, WorkspaceConfiguration,
+};
 use orgplan_test_client::lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentSymbolRequest, ExecuteCommand,
     HoverRequest,
@@ -298,7 +303,7 @@ fn quick_fixes_as_code_actions_or_commands() {
                 applied = c
                     .server_requests
                     .iter()
-                    .filter(|r| r["method"] == "workspace/applyEdit")
+                    .filter(|r| r["method"] == ApplyWorkspaceEdit::METHOD)
                     .map(|r| r["params"]["edit"].clone())
                     .collect();
             }
@@ -398,7 +403,9 @@ fn progress_while_loading_or_none() {
             c.server_requests
                 .iter()
                 .any(|r| r["method"] == "window/workDoneProgress/create"),
-            c.notifications.iter().any(|n| n["method"] == "$/progress"),
+            c.notifications
+                .iter()
+                .any(|n| n["method"] == Progress::METHOD),
         )
     });
     assert_eq!(with, (true, true));
@@ -422,18 +429,18 @@ fn watchers_registered_or_not() {
         "/workspace/didChangeWatchedFiles/dynamicRegistration",
         |c, _| registrations(c),
     );
-    assert!(with.contains(&"workspace/didChangeWatchedFiles".to_string()));
-    assert!(!without.contains(&"workspace/didChangeWatchedFiles".to_string()));
+    assert!(with.contains(&DidChangeWatchedFiles::METHOD.to_string()));
+    assert!(!without.contains(&DidChangeWatchedFiles::METHOD.to_string()));
 }
 
 #[test]
 fn configuration_registration_or_not() {
     let reg = "/workspace/didChangeConfiguration/dynamicRegistration";
     let (_dir, mut c, _) = session(vec![(reg, json!(true))]);
-    assert!(registrations(&mut c).contains(&"workspace/didChangeConfiguration".to_string()));
+    assert!(registrations(&mut c).contains(&DidChangeConfiguration::METHOD.to_string()));
     assert_eq!(c.shutdown(), 0);
     let (_dir, mut c, _) = session(vec![(reg, Value::Null)]);
-    assert!(!registrations(&mut c).contains(&"workspace/didChangeConfiguration".to_string()));
+    assert!(!registrations(&mut c).contains(&DidChangeConfiguration::METHOD.to_string()));
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -444,7 +451,7 @@ fn settings_pulled_or_taken_from_notifications() {
         let pulled = c
             .server_requests
             .iter()
-            .any(|r| r["method"] == "workspace/configuration");
+            .any(|r| r["method"] == WorkspaceConfiguration::METHOD);
         *c.settings.lock().unwrap() = off.clone();
         c.notify_as::<DidChangeConfiguration>(json!({ "settings": { "orgplan": off } }));
         // Either way, the rule goes off.
@@ -458,7 +465,7 @@ fn settings_pulled_or_taken_from_notifications() {
         let pulled_again = c
             .server_requests
             .iter()
-            .filter(|r| r["method"] == "workspace/configuration")
+            .filter(|r| r["method"] == WorkspaceConfiguration::METHOD)
             .count();
         (pulled, pulled_again)
     });
@@ -612,11 +619,11 @@ fn inlay_hint_and_code_lens_refresh_or_none() {
     for (pointer, method) in [
         (
             "/workspace/inlayHint/refreshSupport",
-            "workspace/inlayHint/refresh",
+            InlayHintRefreshRequest::METHOD,
         ),
         (
             "/workspace/codeLens/refreshSupport",
-            "workspace/codeLens/refresh",
+            CodeLensRefresh::METHOD,
         ),
     ] {
         let (with, without) = with_and_without(pointer, |c, uri| {

@@ -8,6 +8,7 @@ use orgplan_test_client::lsp_types::request::{
     HoverRequest, InlayHintRequest, PrepareRenameRequest, RangeFormatting, References, Rename,
     Request, SemanticTokensFullRequest, SemanticTokensRangeRequest, WorkspaceSymbolRequest,
 };
+use orgplan_test_client::lsp_types::request::{CodeLensRefresh, InlayHintRefreshRequest};
 use serde_json::{json, Value};
 
 const PEOPLE: &str = r#"leader jane "Jane Doe" {
@@ -516,8 +517,8 @@ fn settings_switch_inlay_hints_and_code_lenses_off_and_on() {
     e.c.notify_as::<DidChangeConfiguration>(json!({ "settings": null }));
     let refreshed = |c: &Client, m: &str| c.server_requests.iter().any(|r| r["method"] == m);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while !(refreshed(&e.c, "workspace/inlayHint/refresh")
-        && refreshed(&e.c, "workspace/codeLens/refresh"))
+    while !(refreshed(&e.c, InlayHintRefreshRequest::METHOD)
+        && refreshed(&e.c, CodeLensRefresh::METHOD))
     {
         assert!(std::time::Instant::now() < deadline, "no refresh requests");
         e.c.drain(std::time::Duration::from_millis(50));

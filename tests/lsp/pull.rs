@@ -8,6 +8,7 @@ use orgplan_test_client::lsp_types::notification::{DidChangeTextDocument, DidCha
 use orgplan_test_client::lsp_types::request::{
     DocumentDiagnosticRequest, WorkspaceDiagnosticRequest,
 };
+use orgplan_test_client::lsp_types::request::{Request, WorkspaceDiagnosticRefresh};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -72,7 +73,7 @@ fn codes(items: &Value) -> Vec<String> {
 fn refreshes(c: &Client) -> usize {
     c.server_requests
         .iter()
-        .filter(|r| r["method"] == "workspace/diagnostic/refresh")
+        .filter(|r| r["method"] == WorkspaceDiagnosticRefresh::METHOD)
         .count()
 }
 

@@ -7,6 +7,7 @@ use orgplan_test_client::lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
     DidChangeWorkspaceFolders, DidCloseTextDocument,
 };
+use orgplan_test_client::lsp_types::notification::{Notification, Progress};
 use orgplan_test_client::lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
     WorkspaceSymbolRequest,
@@ -66,7 +67,7 @@ fn workspace_is_loaded_and_every_file_gets_diagnostics() {
     let progress: Vec<&Value> = c
         .notifications
         .iter()
-        .filter(|n| n["method"] == "$/progress")
+        .filter(|n| n["method"] == Progress::METHOD)
         .collect();
     assert_eq!(
         progress.first().unwrap()["params"]["value"]["kind"],
