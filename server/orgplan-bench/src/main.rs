@@ -179,8 +179,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Generate {
             lines,
             files,
@@ -189,33 +188,17 @@ fn main() -> ExitCode {
             violations,
             stats,
             out_dir,
-        } => {
-            let plan = generate::generate(&Options {
+        } => write_plan(
+            &Options {
                 lines,
                 files,
                 seed,
                 syntax_errors: !no_syntax_errors,
                 violations,
-            });
-            if let Err(e) = plan.write_to(&out_dir) {
-                eprintln!("error: cannot write to {}: {e}", out_dir.display());
-                return ExitCode::from(2);
-            }
-            println!(
-                "wrote {} file(s), {} lines, {} bytes: {} leaders, {} initiatives, {} teams, into {}",
-                plan.files.len(),
-                plan.lines(),
-                plan.bytes(),
-                plan.leaders,
-                plan.initiatives,
-                plan.teams,
-                out_dir.display()
-            );
-            if stats {
-                print_stats(&plan);
-            }
-            ExitCode::SUCCESS
-        }
+            },
+            &out_dir,
+            stats,
+        ),
         Command::Lsp {
             lines,
             files,
@@ -226,8 +209,8 @@ fn main() -> ExitCode {
             violations,
             requests,
             json,
-        } => {
-            let opts = lsp::Options {
+        } => run_lsp(
+            &lsp::Options {
                 lines,
                 files,
                 edits,
@@ -237,22 +220,17 @@ fn main() -> ExitCode {
                 violations,
                 requests,
                 ..lsp::Options::default()
-            };
-            match lsp::run(&opts) {
-                Ok(report) => {
-                    if json {
-                        println!("{:#}", report.json());
-                    } else {
-                        print!("{}", report.table());
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
-        }
+            },
+            json,
+        ),
+        other => run_other(other),
+    }
+}
+
+/// The benchmarks beside the server's: the graph in process and the peer
+/// comparison.
+fn run_other(command: Command) -> ExitCode {
+    match command {
         Command::Graph {
             lines,
             seed,
@@ -300,6 +278,48 @@ fn main() -> ExitCode {
             likec4,
             timeout: std::time::Duration::from_secs(timeout),
         }),
+        Command::Generate { .. } | Command::Lsp { .. } => unreachable!("run by main"),
+    }
+}
+
+/// `generate`: the plan written into `out_dir`, what it holds printed.
+fn write_plan(opts: &Options, out_dir: &std::path::Path, stats: bool) -> ExitCode {
+    let plan = generate::generate(opts);
+    if let Err(e) = plan.write_to(out_dir) {
+        eprintln!("error: cannot write to {}: {e}", out_dir.display());
+        return ExitCode::from(2);
+    }
+    println!(
+        "wrote {} file(s), {} lines, {} bytes: {} leaders, {} initiatives, {} teams, into {}",
+        plan.files.len(),
+        plan.lines(),
+        plan.bytes(),
+        plan.leaders,
+        plan.initiatives,
+        plan.teams,
+        out_dir.display()
+    );
+    if stats {
+        print_stats(&plan);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `lsp`: the end-to-end benchmark, as a table or JSON.
+fn run_lsp(opts: &lsp::Options, json: bool) -> ExitCode {
+    match lsp::run(opts) {
+        Ok(report) => {
+            if json {
+                println!("{:#}", report.json());
+            } else {
+                print!("{}", report.table());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
