@@ -211,27 +211,58 @@ pub fn render(ws: &Workspace, analysis: &Analysis, overview: bool) -> String {
             legend: true,
         },
     );
+    let (by_initiative, elsewhere) = by_initiative(analysis, &whole);
+    let mut s = String::with_capacity(svg_text.len() + 64 * 1024);
+    head(&mut s, ws, analysis, &svg_text);
+    s.push_str("<h2>Initiatives</h2>\n");
+    if m.initiatives.is_empty() {
+        s.push_str("<p>The plan declares no initiative.</p>\n");
+    }
+    for (i, fs) in by_initiative.iter().enumerate() {
+        initiative(&mut s, ws, analysis, i, fs);
+    }
+    if !elsewhere.is_empty() {
+        s.push_str(r#"<h2>Elsewhere</h2><article class="initiative" id="elsewhere"><p class="meta">Findings on teams and leaders on no initiative, in the configuration, or outside any block.</p><ul class="findings">"#);
+        for &f in &elsewhere {
+            finding_item(&mut s, ws, &analysis.findings[f]);
+        }
+        s.push_str("</ul></article>\n");
+    }
+    foot(&mut s, ws, &picture);
+    s
+}
 
-    // Findings by initiative: those on the initiative, on the teams that
-    // serve it and on the leader who leads it.
-    let on = graph::finding_nodes(analysis, &whole);
+/// The findings (indexes) by initiative: those on the initiative, on the
+/// teams that serve it and on the leader who leads it; and those on none.
+fn by_initiative(analysis: &Analysis, whole: &graph::Graph) -> (Vec<Vec<usize>>, Vec<usize>) {
+    let m = &analysis.model;
+    let on = graph::finding_nodes(analysis, whole);
     let mut by_initiative: Vec<Vec<usize>> = vec![Vec::new(); m.initiatives.len()];
     let mut elsewhere: Vec<usize> = Vec::new();
     for (fi, node) in on.iter().enumerate() {
-        let inits: Vec<usize> = match node.and_then(|n| whole.nodes[n].entity) {
-            Some(EntityId::Initiative(i)) => vec![i],
-            Some(EntityId::Team(t)) => m.team_initiatives[t].clone(),
-            Some(EntityId::Leader(l)) => m.led_by[l].clone(),
-            None => Vec::new(),
+        let one;
+        let inits: &[usize] = match node.and_then(|n| whole.nodes[n].entity) {
+            Some(EntityId::Initiative(i)) => {
+                one = [i];
+                &one
+            }
+            Some(EntityId::Team(t)) => &m.team_initiatives[t],
+            Some(EntityId::Leader(l)) => &m.led_by[l],
+            None => &[],
         };
         if inits.is_empty() {
             elsewhere.push(fi);
         }
-        for i in inits {
+        for &i in inits {
             by_initiative[i].push(fi);
         }
     }
+    (by_initiative, elsewhere)
+}
 
+/// The page up to the picture: its policy, style, title and summary.
+fn head(s: &mut String, ws: &Workspace, analysis: &Analysis, svg_text: &str) {
+    let m = &analysis.model;
     let count = |s: Severity| analysis.findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     let css = format!("{PAGE_CSS}{}", svg::CSS);
@@ -240,7 +271,6 @@ pub fn render(ws: &Workspace, analysis: &Analysis, overview: bool) -> String {
         hash(&css),
         hash(SCRIPT)
     );
-    let mut s = String::with_capacity(svg_text.len() + 64 * 1024);
     let _ = write!(
         s,
         r#"<!DOCTYPE html>
@@ -278,92 +308,88 @@ pub fn render(ws: &Workspace, analysis: &Analysis, overview: bool) -> String {
         plural(errors),
         plural(warnings),
     );
+}
 
-    s.push_str("<h2>Initiatives</h2>\n");
-    if m.initiatives.is_empty() {
-        s.push_str("<p>The plan declares no initiative.</p>\n");
-    }
-    for (i, init) in m.initiatives.iter().enumerate() {
-        let fs = &by_initiative[i];
-        let worst = fs.iter().map(|&f| analysis.findings[f].severity).min();
-        let status = match worst {
-            Some(Severity::Error) => "error",
-            Some(Severity::Warning) => "warning",
-            _ => "healthy",
-        };
-        let checks = checklist::checklist(ws, analysis, i);
-        let (passed, total) = checklist::score(&checks);
-        let _ = write!(
-            s,
-            r#"<article class="initiative {status}" id="initiative-{}"><h3>{}{}</h3>"#,
-            esc(&init.decl.id),
-            esc(&init.decl.id),
-            init.decl
-                .title
-                .as_ref()
-                .map(|t| format!(" — {}", esc(t)))
-                .unwrap_or_default()
-        );
-        let leader = init
-            .leader
+/// One initiative: who leads it, its teams, its findings and its
+/// single-threaded checklist.
+fn initiative(s: &mut String, ws: &Workspace, analysis: &Analysis, i: usize, fs: &[usize]) {
+    let init = &analysis.model.initiatives[i];
+    let worst = fs.iter().map(|&f| analysis.findings[f].severity).min();
+    let status = match worst {
+        Some(Severity::Error) => "error",
+        Some(Severity::Warning) => "warning",
+        _ => "healthy",
+    };
+    let checks = checklist::checklist(ws, analysis, i);
+    let (passed, total) = checklist::score(&checks);
+    let _ = write!(
+        s,
+        r#"<article class="initiative {status}" id="initiative-{}"><h3>{}{}</h3>"#,
+        esc(&init.decl.id),
+        esc(&init.decl.id),
+        init.decl
+            .title
             .as_ref()
-            .map(|r| format!("led by <code>{}</code>", esc(&r.name)))
-            .unwrap_or_else(|| "no leader named".into());
-        let teams: Vec<String> = init
-            .teams
-            .iter()
-            .map(|t| format!("<code>{}</code>", esc(&t.name)))
-            .collect();
+            .map(|t| format!(" — {}", esc(t)))
+            .unwrap_or_default()
+    );
+    let leader = init
+        .leader
+        .as_ref()
+        .map(|r| format!("led by <code>{}</code>", esc(&r.name)))
+        .unwrap_or_else(|| "no leader named".into());
+    let teams: Vec<String> = init
+        .teams
+        .iter()
+        .map(|t| format!("<code>{}</code>", esc(&t.name)))
+        .collect();
+    let _ = write!(
+        s,
+        r#"<p class="meta">{leader} · {} · {passed} of {total} checks pass · {}</p>"#,
+        if teams.is_empty() {
+            "no teams".to_string()
+        } else {
+            format!("teams: {}", teams.join(", "))
+        },
+        match fs.len() {
+            0 => "no findings".to_string(),
+            1 => "1 finding".to_string(),
+            n => format!("{n} findings"),
+        }
+    );
+    if !fs.is_empty() {
+        s.push_str(r#"<h4>Findings</h4><ul class="findings">"#);
+        for &f in fs {
+            finding_item(s, ws, &analysis.findings[f]);
+        }
+        s.push_str("</ul>");
+    }
+    s.push_str(r#"<h4>Single-threaded checklist</h4><ol class="checklist">"#);
+    for c in &checks {
         let _ = write!(
             s,
-            r#"<p class="meta">{leader} · {} · {passed} of {total} checks pass · {}</p>"#,
-            if teams.is_empty() {
-                "no teams".to_string()
-            } else {
-                format!("teams: {}", teams.join(", "))
+            r#"<li class="{}"><span class="mark" aria-label="{}">{}</span>{} <span class="why">— {}</span></li>"#,
+            match c.answer {
+                checklist::Answer::Pass => "ok",
+                checklist::Answer::Fail => "no",
+                checklist::Answer::Unchecked => "unchecked",
             },
-            match fs.len() {
-                0 => "no findings".to_string(),
-                1 => "1 finding".to_string(),
-                n => format!("{n} findings"),
-            }
+            match c.answer {
+                checklist::Answer::Pass => "yes",
+                checklist::Answer::Fail => "no",
+                checklist::Answer::Unchecked => "not checked",
+            },
+            c.answer.mark(),
+            esc(c.question),
+            esc(&c.why)
         );
-        if !fs.is_empty() {
-            s.push_str(r#"<h4>Findings</h4><ul class="findings">"#);
-            for &f in fs {
-                finding_item(&mut s, ws, &analysis.findings[f]);
-            }
-            s.push_str("</ul>");
-        }
-        s.push_str(r#"<h4>Single-threaded checklist</h4><ol class="checklist">"#);
-        for c in &checks {
-            let _ = write!(
-                s,
-                r#"<li class="{}"><span class="mark" aria-label="{}">{}</span>{} <span class="why">— {}</span></li>"#,
-                match c.answer {
-                    checklist::Answer::Pass => "ok",
-                    checklist::Answer::Fail => "no",
-                    checklist::Answer::Unchecked => "unchecked",
-                },
-                match c.answer {
-                    checklist::Answer::Pass => "yes",
-                    checklist::Answer::Fail => "no",
-                    checklist::Answer::Unchecked => "not checked",
-                },
-                c.answer.mark(),
-                esc(c.question),
-                esc(&c.why)
-            );
-        }
-        s.push_str("</ol></article>\n");
     }
-    if !elsewhere.is_empty() {
-        s.push_str(r#"<h2>Elsewhere</h2><article class="initiative" id="elsewhere"><p class="meta">Findings on teams and leaders on no initiative, in the configuration, or outside any block.</p><ul class="findings">"#);
-        for &f in &elsewhere {
-            finding_item(&mut s, ws, &analysis.findings[f]);
-        }
-        s.push_str("</ul></article>\n");
-    }
+    s.push_str("</ol></article>\n");
+}
+
+/// The end of the page: the files, the source of the principles, the
+/// script.
+fn foot(s: &mut String, ws: &Workspace, picture: &graph::Graph) {
     let _ = write!(
         s,
         r#"</main>
@@ -387,7 +413,6 @@ pub fn render(ws: &Workspace, analysis: &Analysis, overview: bool) -> String {
             ""
         }
     );
-    s
 }
 
 fn plural(n: usize) -> &'static str {

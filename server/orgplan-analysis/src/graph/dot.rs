@@ -99,41 +99,58 @@ pub fn render(g: &Graph) -> String {
         );
     }
     for e in &g.edges {
-        let mut label = String::new();
-        if e.count > 1 {
-            label = format!("{}", e.count);
-        }
-        let status = e.marks.status();
-        if status != Status::Healthy {
-            label = format!(
-                "{}{}{}",
-                marker(status),
-                e.marks.rules.join(", "),
-                if label.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({label})")
-                }
-            );
-        }
-        let _ = write!(
-            s,
-            "  {} -> {} [{}",
-            quote(&g.nodes[e.from].key),
-            quote(&g.nodes[e.to].key),
-            edge_attrs(e.kind)
-        );
-        match status {
-            Status::Error => s.push_str(r##", color="#cf222e", penwidth=2"##),
-            Status::Warning => s.push_str(r##", color="#9a6700", penwidth=2"##),
-            Status::Healthy => {}
-        }
-        if !label.is_empty() {
-            let _ = write!(s, ", label={}", quote(&label));
-        }
-        s.push_str("];\n");
+        edge(&mut s, g, e);
     }
-    // The legend.
+    legend(&mut s, g);
+    s.push_str("}\n");
+    s
+}
+
+/// An edge's label: how many dependencies it stands for, and its
+/// findings' rules behind a marker.
+fn edge_label(e: &super::Edge) -> String {
+    let mut label = String::new();
+    if e.count > 1 {
+        label = format!("{}", e.count);
+    }
+    let status = e.marks.status();
+    if status != Status::Healthy {
+        label = format!(
+            "{}{}{}",
+            marker(status),
+            e.marks.rules.join(", "),
+            if label.is_empty() {
+                String::new()
+            } else {
+                format!(" ({label})")
+            }
+        );
+    }
+    label
+}
+
+fn edge(s: &mut String, g: &Graph, e: &super::Edge) {
+    let label = edge_label(e);
+    let _ = write!(
+        s,
+        "  {} -> {} [{}",
+        quote(&g.nodes[e.from].key),
+        quote(&g.nodes[e.to].key),
+        edge_attrs(e.kind)
+    );
+    match e.marks.status() {
+        Status::Error => s.push_str(r##", color="#cf222e", penwidth=2"##),
+        Status::Warning => s.push_str(r##", color="#9a6700", penwidth=2"##),
+        Status::Healthy => {}
+    }
+    if !label.is_empty() {
+        let _ = write!(s, ", label={}", quote(&label));
+    }
+    s.push_str("];\n");
+}
+
+/// The legend: the kinds of node `g` has, the statuses, the dependencies.
+fn legend(s: &mut String, g: &Graph) {
     s.push_str("  subgraph cluster_legend {\n    label=\"Legend\";\n    style=dashed;\n");
     let (kinds, _) = g.legend();
     for k in kinds {
@@ -173,6 +190,5 @@ pub fn render(g: &Graph) -> String {
         edge_attrs(EdgeKind::DependsOnUnowned)
     );
     s.push_str("    \"legend:owned\" [label=\"\", shape=point];\n    \"legend:unowned\" [label=\"\", shape=point];\n    \"legend:x\" [label=\"\", shape=point];\n");
-    s.push_str("  }\n}\n");
-    s
+    s.push_str("  }\n");
 }

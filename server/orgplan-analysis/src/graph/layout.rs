@@ -175,13 +175,6 @@ pub fn layout(g: &Graph) -> Layout {
         labels.push(l);
         sizes.push((w, h));
     }
-    let layers = assign_layers(g);
-    let layer_count = layers.iter().copied().max().map_or(0, |m| m + 1);
-    let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); layer_count];
-    for (i, &l) in layers.iter().enumerate() {
-        by_layer[l].push(i);
-    }
-    by_layer.retain(|l| !l.is_empty());
     let mut adjacent: Vec<Vec<usize>> = vec![Vec::new(); n];
     for e in &g.edges {
         if e.from != e.to {
@@ -189,48 +182,81 @@ pub fn layout(g: &Graph) -> Layout {
             adjacent[e.to].push(e.from);
         }
     }
-    order_layers(&mut by_layer, &adjacent);
-
-    // Wrap wide layers into rows.
-    let max_row = ((n as f64).sqrt() * 1.6).ceil().max(8.0) as usize;
-    let mut rows: Vec<(Vec<usize>, bool)> = Vec::new(); // (nodes, first row of its layer)
-    for layer in &by_layer {
-        for (k, chunk) in layer.chunks(max_row).enumerate() {
-            rows.push((chunk.to_vec(), k == 0));
-        }
-    }
+    let rows = rows(g, &adjacent);
     let mut row_of = vec![0; n];
     for (r, (nodes, _)) in rows.iter().enumerate() {
         for &v in nodes {
             row_of[v] = r;
         }
     }
+    let x = place_x(&rows, &row_of, &adjacent, &sizes);
+    let (boxes, bottom) = place_y(&rows, &x, &sizes);
+    let width = boxes.iter().map(|b| b.right()).fold(0.0, f64::max) + MARGIN;
+    let height = if n == 0 {
+        2.0 * MARGIN
+    } else {
+        bottom + MARGIN
+    };
+    Layout {
+        boxes,
+        labels,
+        rows: row_of,
+        width: width.max(2.0 * MARGIN),
+        height,
+    }
+}
 
-    // x: packed, then pulled under (or over) the neighbours in rows already
-    // placed, never overlapping.
-    let mut x = vec![0.0; n];
-    for (nodes, _) in &rows {
+/// A row of the picture: its nodes, left to right, and whether it is the
+/// first row of its layer.
+type Row = (Vec<usize>, bool);
+
+/// The layers, each ordered, wrapped into rows when wide.
+fn rows(g: &Graph, adjacent: &[Vec<usize>]) -> Vec<Row> {
+    let layers = assign_layers(g);
+    let layer_count = layers.iter().copied().max().map_or(0, |m| m + 1);
+    let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); layer_count];
+    for (i, &l) in layers.iter().enumerate() {
+        by_layer[l].push(i);
+    }
+    by_layer.retain(|l| !l.is_empty());
+    order_layers(&mut by_layer, adjacent);
+    let max_row = ((g.nodes.len() as f64).sqrt() * 1.6).ceil().max(8.0) as usize;
+    let mut rows = Vec::new();
+    for layer in &by_layer {
+        for (k, chunk) in layer.chunks(max_row).enumerate() {
+            rows.push((chunk.to_vec(), k == 0));
+        }
+    }
+    rows
+}
+
+/// Each node's left edge: packed, then pulled under (or over) its
+/// neighbours in the rows already placed, never overlapping; shifted so
+/// that the leftmost is at the margin.
+fn place_x(
+    rows: &[Row],
+    row_of: &[usize],
+    adjacent: &[Vec<usize>],
+    sizes: &[(f64, f64)],
+) -> Vec<f64> {
+    let mut x = vec![0.0; row_of.len()];
+    for (nodes, _) in rows {
         let mut at = 0.0;
         for &v in nodes {
             x[v] = at;
             at += sizes[v].0 + H_GAP;
         }
     }
-    let order: Vec<usize> = (0..rows.len()).collect();
     for pass in 0..3 {
-        let seq: Vec<usize> = if pass == 1 {
-            order.iter().rev().copied().collect()
+        // Down, up, down again.
+        let up = pass == 1;
+        let seq: Vec<usize> = if up {
+            (0..rows.len()).rev().collect()
         } else {
-            order.clone()
+            (0..rows.len()).collect()
         };
-        for &r in &seq {
-            let placed = |u: usize| {
-                if pass == 1 {
-                    row_of[u] > r
-                } else {
-                    row_of[u] < r
-                }
-            };
+        for r in seq {
+            let placed = |u: usize| if up { row_of[u] > r } else { row_of[u] < r };
             let mut prev_right = f64::NEG_INFINITY;
             for &v in &rows[r].0 {
                 let (sum, cnt) = adjacent[v]
@@ -244,20 +270,23 @@ pub fn layout(g: &Graph) -> Layout {
                 } else {
                     x[v]
                 };
-                let min = prev_right + H_GAP;
-                x[v] = want.max(min);
+                x[v] = want.max(prev_right + H_GAP);
                 prev_right = x[v] + sizes[v].0;
             }
         }
     }
     let min_x = x.iter().copied().fold(f64::INFINITY, f64::min);
-    let shift = if min_x.is_finite() {
-        MARGIN - min_x
-    } else {
-        0.0
-    };
+    if min_x.is_finite() {
+        for v in &mut x {
+            *v += MARGIN - min_x;
+        }
+    }
+    x
+}
 
-    // y: rows top to bottom.
+/// Each node's box, rows top to bottom, each node centred in its row's
+/// height; and the bottom of the last row.
+fn place_y(rows: &[Row], x: &[f64], sizes: &[(f64, f64)]) -> (Vec<Rect>, f64) {
     let mut boxes = vec![
         Rect {
             x: 0.0,
@@ -265,7 +294,7 @@ pub fn layout(g: &Graph) -> Layout {
             w: 0.0,
             h: 0.0
         };
-        n
+        x.len()
     ];
     let mut y = MARGIN;
     for (r, (nodes, first)) in rows.iter().enumerate() {
@@ -275,7 +304,7 @@ pub fn layout(g: &Graph) -> Layout {
         let height = nodes.iter().map(|&v| sizes[v].1).fold(0.0, f64::max);
         for &v in nodes {
             boxes[v] = Rect {
-                x: x[v] + shift,
+                x: x[v],
                 y: y + (height - sizes[v].1) / 2.0,
                 w: sizes[v].0,
                 h: sizes[v].1,
@@ -283,15 +312,7 @@ pub fn layout(g: &Graph) -> Layout {
         }
         y += height;
     }
-    let width = boxes.iter().map(|b| b.right()).fold(0.0, f64::max) + MARGIN;
-    let height = if n == 0 { 2.0 * MARGIN } else { y + MARGIN };
-    Layout {
-        boxes,
-        labels,
-        rows: row_of,
-        width: width.max(2.0 * MARGIN),
-        height,
-    }
+    (boxes, y)
 }
 
 /// Each node's layer: its tier, then, inside a tier, how far down a chain

@@ -359,9 +359,11 @@ fn node(s: &mut String, g: &Graph, l: &Layout, name: &FileNamer, i: usize) {
     s.push_str("</g>");
 }
 
-fn edge(s: &mut String, g: &Graph, l: &Layout, i: usize, e: &super::Edge) {
+/// An edge's path, and the middle of it (where its badge goes): a loop
+/// beside a node to itself, an arc under two nodes in one row, a curve
+/// between rows.
+fn edge_path(l: &Layout, e: &super::Edge) -> (String, f64, f64) {
     let (a, b) = (&l.boxes[e.from], &l.boxes[e.to]);
-    let status = e.marks.status();
     let d;
     let (mx, my);
     if e.from == e.to {
@@ -413,6 +415,21 @@ fn edge(s: &mut String, g: &Graph, l: &Layout, i: usize, e: &super::Edge) {
         );
         (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0);
     }
+    (d, mx, my)
+}
+
+/// How an edge's line ends.
+fn arrow(kind: EdgeKind) -> &'static str {
+    match kind {
+        EdgeKind::DependsOn | EdgeKind::DependsOnUnowned => " marker-end=\"url(#op-arrow)\"",
+        EdgeKind::Leads | EdgeKind::ReportsTo => " marker-end=\"url(#op-arrow-plain)\"",
+        EdgeKind::Serves => "",
+    }
+}
+
+fn edge(s: &mut String, g: &Graph, l: &Layout, i: usize, e: &super::Edge) {
+    let status = e.marks.status();
+    let (d, mx, my) = edge_path(l, e);
     let (from, to) = (&g.nodes[e.from], &g.nodes[e.to]);
     let _ = write!(
         s,
@@ -430,11 +447,7 @@ fn edge(s: &mut String, g: &Graph, l: &Layout, i: usize, e: &super::Edge) {
         let _ = write!(t, " — {} dependencies, {} unowned", e.count, e.unowned);
     }
     notes(&mut t, &e.marks);
-    let marker = match e.kind {
-        EdgeKind::DependsOn | EdgeKind::DependsOnUnowned => " marker-end=\"url(#op-arrow)\"",
-        EdgeKind::Leads | EdgeKind::ReportsTo => " marker-end=\"url(#op-arrow-plain)\"",
-        EdgeKind::Serves => "",
-    };
+    let marker = arrow(e.kind);
     let _ = write!(s, r#"><title>{}</title><path d="{d}"{marker}/>"#, esc(&t));
     if e.count > 1 {
         let _ = write!(
@@ -461,8 +474,34 @@ fn legend(s: &mut String, g: &Graph, summary: &str) {
         r#"<text class="caption" x="10" y="18">{}</text>"#,
         esc(summary)
     );
-    let overview = g.is_overview();
     let (kinds, edges) = g.legend();
+    legend_nodes(s, kinds);
+    let mut x = 10.0;
+    for &k in edges {
+        let marker = arrow(k);
+        let _ = write!(
+            s,
+            r#"<g class="edge {}"><path d="M{},72 L{},72"{marker}/><text class="muted" x="{}" y="76">{}</text></g>"#,
+            k.as_str(),
+            f(x),
+            f(x + 34.0),
+            f(x + 40.0),
+            esc(k.describe())
+        );
+        x += 52.0 + text_width(k.describe());
+    }
+    if g.is_overview() {
+        let _ = write!(
+            s,
+            r#"<text class="muted" x="{}" y="76">a number on a line: how many dependencies it stands for</text>"#,
+            f(x)
+        );
+    }
+    s.push_str("</g>");
+}
+
+/// The legend's first line: the kinds of node, then the statuses.
+fn legend_nodes(s: &mut String, kinds: &[NodeKind]) {
     let mut x = 10.0;
     for &k in kinds {
         let w = 16.0 + text_width(k.describe());
@@ -504,32 +543,6 @@ fn legend(s: &mut String, g: &Graph, summary: &str) {
         );
         x += w + 10.0;
     }
-    let mut x = 10.0;
-    for &k in edges {
-        let marker = match k {
-            EdgeKind::DependsOn | EdgeKind::DependsOnUnowned => " marker-end=\"url(#op-arrow)\"",
-            EdgeKind::Leads | EdgeKind::ReportsTo => " marker-end=\"url(#op-arrow-plain)\"",
-            EdgeKind::Serves => "",
-        };
-        let _ = write!(
-            s,
-            r#"<g class="edge {}"><path d="M{},72 L{},72"{marker}/><text class="muted" x="{}" y="76">{}</text></g>"#,
-            k.as_str(),
-            f(x),
-            f(x + 34.0),
-            f(x + 40.0),
-            esc(k.describe())
-        );
-        x += 52.0 + text_width(k.describe());
-    }
-    if overview {
-        let _ = write!(
-            s,
-            r#"<text class="muted" x="{}" y="76">a number on a line: how many dependencies it stands for</text>"#,
-            f(x)
-        );
-    }
-    s.push_str("</g>");
 }
 
 #[cfg(test)]
