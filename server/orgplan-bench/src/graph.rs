@@ -28,17 +28,6 @@ pub enum Only {
     Focus,
 }
 
-impl Only {
-    /// `overview` or (anything else) `focus`.
-    pub fn from_name(name: &str) -> Only {
-        if name == "overview" {
-            Only::Overview
-        } else {
-            Only::Focus
-        }
-    }
-}
-
 /// The timings of one picture's steps, one sample per run.
 #[derive(Debug, Default)]
 pub struct Picture {
