@@ -182,7 +182,7 @@ pub fn layout(g: &Graph) -> Layout {
             adjacent[e.to].push(e.from);
         }
     }
-    let rows = rows(g, &adjacent);
+    let rows = rows(g, &adjacent, &sizes);
     let mut row_of = vec![0; n];
     for (r, (nodes, _)) in rows.iter().enumerate() {
         for &v in nodes {
@@ -211,7 +211,7 @@ pub fn layout(g: &Graph) -> Layout {
 type Row = (Vec<usize>, bool);
 
 /// The layers, each ordered, wrapped into rows when wide.
-fn rows(g: &Graph, adjacent: &[Vec<usize>]) -> Vec<Row> {
+fn rows(g: &Graph, adjacent: &[Vec<usize>], sizes: &[(f64, f64)]) -> Vec<Row> {
     let layers = assign_layers(g);
     let layer_count = layers.iter().copied().max().map_or(0, |m| m + 1);
     let mut by_layer: Vec<Vec<usize>> = vec![Vec::new(); layer_count];
@@ -220,7 +220,7 @@ fn rows(g: &Graph, adjacent: &[Vec<usize>]) -> Vec<Row> {
     }
     by_layer.retain(|l| !l.is_empty());
     order_layers(&mut by_layer, adjacent);
-    let max_row = ((g.nodes.len() as f64).sqrt() * 1.6).ceil().max(8.0) as usize;
+    let max_row = row_length(sizes);
     let mut rows = Vec::new();
     for layer in &by_layer {
         for (k, chunk) in layer.chunks(max_row).enumerate() {
@@ -230,9 +230,23 @@ fn rows(g: &Graph, adjacent: &[Vec<usize>]) -> Vec<Row> {
     rows
 }
 
+/// How many nodes a row holds at most: as many as make a plan whose nodes
+/// all share one layer about 1.6 times as wide as high (a picture that fits
+/// a screen when zoomed out), and at least 8.
+fn row_length(sizes: &[(f64, f64)]) -> usize {
+    let n = sizes.len().max(1) as f64;
+    let (w, h) = sizes
+        .iter()
+        .fold((0.0, 0.0), |(w, h), &(sw, sh)| (w + sw, h + sh));
+    let (w, h) = (w / n + H_GAP, h / n + ROW_GAP);
+    (1.6 * n * h / w).sqrt().ceil().max(8.0) as usize
+}
+
 /// Each node's left edge: packed, then pulled under (or over) its
-/// neighbours in the rows already placed, never overlapping; shifted so
-/// that the leftmost is at the margin.
+/// neighbours in the rows already placed, never overlapping, and never
+/// beyond the widest packed row: without that bound, the pulls of a wide
+/// plan's rows pushed each other ever further right (the overview of a
+/// 10,000-team plan came out 75,000 pixels wide and 3,000 high).
 fn place_x(
     rows: &[Row],
     row_of: &[usize],
@@ -240,11 +254,20 @@ fn place_x(
     sizes: &[(f64, f64)],
 ) -> Vec<f64> {
     let mut x = vec![0.0; row_of.len()];
+    // Per node, the width of it and the nodes right of it in its row.
+    let mut tail = vec![0.0; row_of.len()];
+    let mut width: f64 = 0.0;
     for (nodes, _) in rows {
         let mut at = 0.0;
         for &v in nodes {
             x[v] = at;
             at += sizes[v].0 + H_GAP;
+        }
+        width = width.max(at - H_GAP);
+        let mut right = -H_GAP;
+        for &v in nodes.iter().rev() {
+            right += sizes[v].0 + H_GAP;
+            tail[v] = right;
         }
     }
     for pass in 0..3 {
@@ -270,7 +293,8 @@ fn place_x(
                 } else {
                     x[v]
                 };
-                x[v] = want.max(prev_right + H_GAP);
+                let lowest = (prev_right + H_GAP).max(0.0);
+                x[v] = want.min(width - tail[v]).max(lowest);
                 prev_right = x[v] + sizes[v].0;
             }
         }

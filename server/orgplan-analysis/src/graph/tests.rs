@@ -221,6 +221,54 @@ fn svg_is_well_formed_escaped_and_overlap_free() {
     assert!(svg.contains("Raj 🚀"));
 }
 
+/// A plan of `n` initiatives of four teams each, the teams depending on
+/// teams of initiatives spread over the plan (the overview's edges).
+fn wide_plan(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let _ = writeln!(s, "leader l{i} \"Leader {i}\" {{ }}");
+        let _ = writeln!(
+            s,
+            "initiative i{i} \"Initiative {i}\" {{ leader: l{i} teams: t{i}a, t{i}b, t{i}c, t{i}d }}"
+        );
+        for t in ["a", "b", "c", "d"] {
+            let other = (i * 7919 + t.as_bytes()[0] as usize) % n;
+            let _ = writeln!(
+                s,
+                "team t{i}{t} \"Team {i}{t}\" {{ reports_to: l{i} depends_on t{other}a {{ owner: t{i}{t} plan: \"x\" }} }}"
+            );
+        }
+    }
+    s
+}
+
+/// The overview of a large plan is a picture to zoom into, not a strip:
+/// about as wide as high, its boxes apart. (Rows pulled under their
+/// neighbours once pushed each other ever further right: a 10,000-team
+/// plan's overview came out 25 times as wide as high.)
+#[test]
+fn a_large_overview_is_about_as_wide_as_high() {
+    for n in [40, 400, 2_000] {
+        let f = fixture(&wide_plan(n));
+        let g = build(&f.analysis, View::Overview);
+        let l = layout::layout(&g);
+        let aspect = l.width / l.height;
+        assert!(
+            (0.4..=3.0).contains(&aspect),
+            "{n} initiatives: {} x {}",
+            l.width,
+            l.height
+        );
+        let mut boxes: Vec<_> = l.boxes.iter().collect();
+        boxes.sort_by(|a, b| a.x.total_cmp(&b.x));
+        for (i, a) in boxes.iter().enumerate() {
+            for b in boxes[i + 1..].iter().take_while(|b| b.x < a.right()) {
+                assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+            }
+        }
+    }
+}
+
 #[test]
 fn same_plan_same_bytes() {
     let a = fixture(PLAN);
