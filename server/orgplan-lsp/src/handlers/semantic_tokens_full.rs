@@ -212,6 +212,12 @@ struct Kept {
 /// client asks for the delta from the result it was given last).
 static KEPT: Mutex<Vec<Kept>> = Mutex::new(Vec::new());
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+/// Held by the unit tests that keep results and look them up: they share
+/// [`KEPT`] (as sessions served in one process do, where a result evicted
+/// by another session's only turns a delta into a whole result), and a
+/// test's result must not be evicted by another test's before it looks.
+#[cfg(test)]
+pub(super) static KEPT_BY_TESTS: Mutex<()> = Mutex::new(());
 /// Results kept per document, and in all.
 const KEPT_PER_DOCUMENT: usize = 2;
 const KEPT_IN_ALL: usize = 8;
@@ -310,6 +316,7 @@ mod tests {
             a in proptest::prelude::any::<proptest::sample::Index>(),
             b in proptest::prelude::any::<proptest::sample::Index>(),
         ) {
+            let _one_at_a_time = KEPT_BY_TESTS.lock();
             for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
                 let fs = super::super::test_snapshot(&text, enc);
                 let snap = fs.view().unwrap();
@@ -380,6 +387,7 @@ mod tests {
 
     #[test]
     fn the_whole_result_is_written_as_json_text_with_its_id() {
+        let _one_at_a_time = KEPT_BY_TESTS.lock();
         let fs = super::super::test_snapshot("leader jane \"Jane\" {}\n# note\n", Encoding::Utf16);
         let snap = fs.view().unwrap();
         let params = SemanticTokensParams {
