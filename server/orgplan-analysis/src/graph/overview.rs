@@ -5,7 +5,7 @@
 
 use super::source::{self, End, Keys};
 use super::whole::entity_index;
-use super::{owned, Edge, EdgeKind, Graph, Marks, Node, NodeKind};
+use super::{owned, Edge, EdgeKind, Graph, Marks, NodeKind};
 use crate::model::{EntityId, Model};
 use crate::Analysis;
 use rustc_hash::FxHashMap;
@@ -143,18 +143,12 @@ impl<'a> Overview<'a> {
             } else {
                 ("unassigned", "On no initiative")
             };
-            g.nodes.push(Node {
-                key: key.into(),
-                kind: NodeKind::Unassigned,
-                id: key.into(),
-                title: Some(title.into()),
-                detail: None,
-                entity: None,
-                place: None,
-                extent: None,
-                marks: Marks::default(),
-                teams: 0,
-            });
+            g.nodes.push(super::source::placeless_node(
+                key.into(),
+                NodeKind::Unassigned,
+                key.into(),
+                Some(title.into()),
+            ));
             g.nodes.len() - 1
         })
     }

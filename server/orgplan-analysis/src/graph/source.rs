@@ -189,11 +189,27 @@ pub(super) fn entity_node(m: &Model, e: EntityId, key: String) -> Node {
 
 /// The node of a name declared nowhere.
 pub(super) fn undeclared_node(name: &str) -> Node {
+    placeless_node(
+        format!("undeclared:{name}"),
+        NodeKind::Undeclared,
+        name.to_string(),
+        None,
+    )
+}
+
+/// A node of no entity and no place in the text: a name declared nowhere,
+/// or one of the overview's folds of what is on no initiative.
+pub(super) fn placeless_node(
+    key: String,
+    kind: NodeKind,
+    id: String,
+    title: Option<String>,
+) -> Node {
     Node {
-        key: format!("undeclared:{name}"),
-        kind: NodeKind::Undeclared,
-        id: name.to_string(),
-        title: None,
+        key,
+        kind,
+        id,
+        title,
         detail: None,
         entity: None,
         place: None,
