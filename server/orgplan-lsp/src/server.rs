@@ -358,7 +358,7 @@ impl Backend {
     pub async fn graph(
         &self,
         p: handlers::graph::GraphParams,
-    ) -> Result<Option<handlers::graph::GraphResult>> {
+    ) -> Result<Option<handlers::graph::Written>> {
         let uri = p.text_document.uri.clone();
         let answer = self
             .with_file(handlers::graph::METHOD, &uri, move |snap| {

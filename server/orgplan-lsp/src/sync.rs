@@ -176,9 +176,10 @@ where
 
 /// The requests whose handler may write its result as text
 /// ([`crate::transport::stash_raw`]).
-const RAW_RESULTS: [&str; 2] = [
+const RAW_RESULTS: [&str; 3] = [
     "textDocument/semanticTokens/full",
     "textDocument/semanticTokens/full/delta",
+    crate::handlers::graph::METHOD,
 ];
 
 /// The key of the document a request is about (`textDocument.uri`).

@@ -61,8 +61,9 @@ const RAW_KEPT: usize = 4;
 
 /// Keeps `result` (a response's body up to its id, [`raw_result`]) for the response
 /// its handler is about to give, and returns the placeholder that response
-/// carries instead as its `resultId`, beside empty arrays only (a semantic
-/// tokens result's shape, so that the handler's type holds it). [`crate::sync::Ordered`] writes the
+/// carries instead as its `resultId`, alone or beside empty arrays only (a
+/// semantic tokens result's shape, so that the handler's type holds it; the
+/// graph's answer is the `resultId` alone). [`crate::sync::Ordered`] writes the
 /// stashed text in its place: a large result (a whole file's semantic
 /// tokens, a million numbers) is then written once, as text, instead of
 /// being built by tower-lsp into a JSON value tree first, which held some

@@ -15,7 +15,7 @@ use crate::Workspace;
 
 /// How output names a file.
 pub type FileNamer<'a> = dyn Fn(FileId) -> Option<String> + 'a;
-use std::fmt::Write as _;
+use std::fmt::Write;
 
 /// The style of the picture: classes over custom properties with light
 /// defaults. A host overrides `--op-*` to theme it.
@@ -81,13 +81,21 @@ pub fn render(g: &Graph, l: &Layout, ws: &Workspace, opts: &Options) -> String {
 
 /// [`render`], with files named by `name` (a server names them by URI).
 pub fn render_named(g: &Graph, l: &Layout, name: &FileNamer, opts: &Options) -> String {
+    let mut s = String::with_capacity(512 + g.nodes.len() * 600 + g.edges.len() * 300);
+    render_into(&mut s, g, l, name, opts);
+    s
+}
+
+/// [`render_named`], written into `s` as it goes: the server writes a
+/// picture of megabytes straight into its response (escaped as JSON on
+/// the way) instead of holding it as a string first.
+pub fn render_into(s: &mut impl Write, g: &Graph, l: &Layout, name: &FileNamer, opts: &Options) {
     let top = if opts.legend { LEGEND_H + 8.0 } else { 0.0 };
     let width = l
         .width
         .max(if opts.legend { LEGEND_W + 40.0 } else { 0.0 })
         .ceil();
     let height = (l.height + top).ceil();
-    let mut s = String::with_capacity(512 + g.nodes.len() * 600 + g.edges.len() * 300);
     let (errors, warnings) = counts(g);
     let summary = format!(
         "orgplan: {} — {} node{}, {} edge{}; {} with errors, {} with warnings",
@@ -105,11 +113,11 @@ pub fn render_named(g: &Graph, l: &Layout, name: &FileNamer, opts: &Options) -> 
         esc(&summary)
     );
     if opts.embed_style {
-        s.push_str("<style>");
-        s.push_str(CSS);
-        s.push_str("</style>");
+        let _ = s.write_str("<style>");
+        let _ = s.write_str(CSS);
+        let _ = s.write_str("</style>");
     }
-    s.push_str(concat!(
+    let _ = s.write_str(concat!(
         r#"<defs><marker id="op-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow" d="M0,0 L10,5 L0,10 z"/></marker>"#,
         r#"<marker id="op-arrow-plain" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path class="arrow-plain" d="M0,0 L10,5 L0,10 z"/></marker></defs>"#
     ));
@@ -118,19 +126,18 @@ pub fn render_named(g: &Graph, l: &Layout, name: &FileNamer, opts: &Options) -> 
         r#"<rect class="bg" x="0" y="0" width="{width}" height="{height}"/>"#
     );
     if opts.legend {
-        legend(&mut s, g, &summary);
+        legend(s, g, &summary);
     }
     let _ = write!(s, r#"<g class="graph" transform="translate(0,{top})">"#);
-    s.push_str(r#"<g class="edges">"#);
+    let _ = s.write_str(r#"<g class="edges">"#);
     for (i, e) in g.edges.iter().enumerate() {
-        edge(&mut s, g, l, i, e);
+        edge(s, g, l, i, e);
     }
-    s.push_str(r#"</g><g class="nodes">"#);
+    let _ = s.write_str(r#"</g><g class="nodes">"#);
     for i in 0..g.nodes.len() {
-        node(&mut s, g, l, name, i);
+        node(s, g, l, name, i);
     }
-    s.push_str("</g></g></svg>\n");
-    s
+    let _ = s.write_str("</g></g></svg>\n");
 }
 
 fn plural(n: usize) -> &'static str {
@@ -180,7 +187,7 @@ impl std::fmt::Display for Num {
 }
 
 /// The outline of a node of `kind` in `r`.
-fn shape(s: &mut String, kind: NodeKind, r: &Rect) {
+fn shape(s: &mut impl Write, kind: NodeKind, r: &Rect) {
     let (x, y, w, h) = (r.x, r.y, r.w, r.h);
     match kind {
         NodeKind::Leader => {
@@ -233,7 +240,7 @@ fn shape(s: &mut String, kind: NodeKind, r: &Rect) {
 
 /// The status marker centred at (`cx`, `cy`): a disc with `!` for errors,
 /// a triangle with `!` for warnings.
-fn badge(s: &mut String, status: Status, cx: f64, cy: f64) {
+fn badge(s: &mut impl Write, status: Status, cx: f64, cy: f64) {
     match status {
         Status::Error => {
             let _ = write!(
@@ -296,7 +303,7 @@ fn notes(t: &mut String, m: &super::Marks) {
     }
 }
 
-fn node(s: &mut String, g: &Graph, l: &Layout, name: &FileNamer, i: usize) {
+fn node(s: &mut impl Write, g: &Graph, l: &Layout, name: &FileNamer, i: usize) {
     let n = &g.nodes[i];
     let r = &l.boxes[i];
     let status = n.marks.status();
@@ -356,7 +363,7 @@ fn node(s: &mut String, g: &Graph, l: &Layout, name: &FileNamer, i: usize) {
         let first = text_width(&label.lines[0]);
         badge(s, status, r.cx() - first / 2.0 - 3.0, r.y + 15.0);
     }
-    s.push_str("</g>");
+    let _ = s.write_str("</g>");
 }
 
 /// An edge's path, and the middle of it (where its badge goes): a loop
@@ -427,7 +434,7 @@ fn arrow(kind: EdgeKind) -> &'static str {
     }
 }
 
-fn edge(s: &mut String, g: &Graph, l: &Layout, i: usize, e: &super::Edge) {
+fn edge(s: &mut impl Write, g: &Graph, l: &Layout, i: usize, e: &super::Edge) {
     let status = e.marks.status();
     let (d, mx, my) = edge_path(l, e);
     let (from, to) = (&g.nodes[e.from], &g.nodes[e.to]);
@@ -459,11 +466,11 @@ fn edge(s: &mut String, g: &Graph, l: &Layout, i: usize, e: &super::Edge) {
         );
     }
     badge(s, status, mx, my);
-    s.push_str("</g>");
+    let _ = s.write_str("</g>");
 }
 
 /// The key: shapes, lines, statuses.
-fn legend(s: &mut String, g: &Graph, summary: &str) {
+fn legend(s: &mut impl Write, g: &Graph, summary: &str) {
     let _ = write!(
         s,
         r#"<g class="legend" transform="translate(10,8)"><rect class="frame" x="0" y="0" width="{}" height="{}" rx="4"/>"#,
@@ -497,11 +504,11 @@ fn legend(s: &mut String, g: &Graph, summary: &str) {
             f(x)
         );
     }
-    s.push_str("</g>");
+    let _ = s.write_str("</g>");
 }
 
 /// The legend's first line: the kinds of node, then the statuses.
-fn legend_nodes(s: &mut String, kinds: &[NodeKind]) {
+fn legend_nodes(s: &mut impl Write, kinds: &[NodeKind]) {
     let mut x = 10.0;
     for &k in kinds {
         let w = 16.0 + text_width(k.describe());

@@ -37,26 +37,17 @@ pub struct GraphParams {
     pub embed_style: Option<bool>,
 }
 
+/// The answer as tower-lsp carries it: the placeholder of the result,
+/// which is written as JSON text (`{ format, overview, version, nodes,
+/// svg?, css?, text?, graph? }`) and sent in its place
+/// ([`crate::transport::stash_raw`]). The overview of a large plan is an
+/// SVG of megabytes: written straight into the response, escaped on the
+/// way, it is never held as a string, nor copied into a JSON value and
+/// then into a frame (BENCHMARKS.md, "Peak memory at the end: the graph").
 #[derive(Serialize, Debug)]
 #[serde(rename_all = "camelCase")]
-pub struct GraphResult {
-    pub format: &'static str,
-    /// Whether the picture is the overview.
-    pub overview: bool,
-    /// The version of the document asked about, as the server has it.
-    pub version: Option<i32>,
-    /// How many nodes the picture has.
-    pub nodes: usize,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub svg: Option<String>,
-    /// The picture's style, for a host that left it out of the SVG.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub css: Option<&'static str>,
-    /// DOT or Mermaid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub graph: Option<graph::doc::GraphDoc>,
+pub struct Written {
+    result_id: String,
 }
 
 fn invalid(message: String) -> Error {
@@ -68,7 +59,15 @@ fn invalid(message: String) -> Error {
 }
 
 /// The answer to `orgplan/graph` for the document of `snap`.
-pub fn graph(snap: &Snap, p: &GraphParams, version: Option<i32>) -> Result<GraphResult, Error> {
+pub fn graph(snap: &Snap, p: &GraphParams, version: Option<i32>) -> Result<Written, Error> {
+    let text = result_text(snap, p, version)?;
+    Ok(Written {
+        result_id: crate::transport::stash_raw(text),
+    })
+}
+
+/// What a request asks for: the format (checked) and the view.
+fn request(snap: &Snap, p: &GraphParams) -> Result<(&'static str, Request), Error> {
     let format = match p.format.as_deref().unwrap_or("svg") {
         "svg" => "svg",
         "json" => "json",
@@ -89,42 +88,248 @@ pub fn graph(snap: &Snap, p: &GraphParams, version: Option<i32>) -> Result<Graph
         focus: p.focus.clone().filter(|f| !f.is_empty()),
         depth: p.depth,
     };
+    Ok((format, req))
+}
+
+/// The result as the body of a response ([`crate::transport::raw_result`]).
+fn result_text(snap: &Snap, p: &GraphParams, version: Option<i32>) -> Result<Vec<u8>, Error> {
+    let (format, req) = request(snap, p)?;
     let g = graph::view(&snap.analysis, &req).map_err(invalid)?;
     // Files by the URIs the client knows them by.
     let uri_of = |file| {
         snap.location(orgplan_analysis::Loc::new(file, Default::default()))
             .map(|l| l.uri.to_string())
     };
-    let mut out = GraphResult {
-        format,
-        overview,
-        version,
-        nodes: g.nodes.len(),
-        svg: None,
-        css: None,
-        text: None,
-        graph: None,
-    };
+    // What the SVG takes, about: the room is mapped, not touched, until written.
+    let room = 512 + g.nodes.len() * 700 + g.edges.len() * 350;
+    let mut out = crate::transport::raw_result(room);
+    out.extend_from_slice(br#"{"format":""#);
+    out.extend_from_slice(format.as_bytes());
+    out.extend_from_slice(br#"","overview":"#);
+    out.extend_from_slice(if req.overview { b"true" } else { b"false" });
+    out.extend_from_slice(br#","version":"#);
+    match version {
+        Some(v) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(br#","nodes":"#);
+    out.extend_from_slice(itoa::Buffer::new().format(g.nodes.len()).as_bytes());
     match format {
         "svg" => {
             let embed_style = p.embed_style.unwrap_or(true);
             let l = layout::layout(&g);
-            out.svg = Some(svg::render_named(
-                &g,
-                &l,
-                &uri_of,
-                &svg::Options {
-                    embed_style,
-                    legend: true,
-                },
-            ));
+            let opts = svg::Options {
+                embed_style,
+                legend: true,
+            };
+            out.extend_from_slice(br#","svg":""#);
+            svg::render_into(&mut JsonString(&mut out), &g, &l, &uri_of, &opts);
+            out.push(b'"');
             if !embed_style {
-                out.css = Some(svg::CSS);
+                out.extend_from_slice(br#","css":"#);
+                write_json(&mut out, svg::CSS);
             }
         }
-        "json" => out.graph = Some(graph::doc::doc_named(&g, snap.ws, &uri_of)),
-        "dot" => out.text = Some(graph::dot::render(&g)),
-        _ => out.text = Some(graph::mermaid::render(&g)),
+        "json" => {
+            out.extend_from_slice(br#","graph":"#);
+            write_json(&mut out, &graph::doc::doc_named(&g, snap.ws, &uri_of));
+        }
+        "dot" => {
+            out.extend_from_slice(br#","text":"#);
+            write_json(&mut out, &graph::dot::render(&g));
+        }
+        _ => {
+            out.extend_from_slice(br#","text":"#);
+            write_json(&mut out, &graph::mermaid::render(&g));
+        }
     }
+    out.push(b'}');
     Ok(out)
+}
+
+fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    // Into memory, of types with string keys only: it cannot fail.
+    serde_json::to_writer(out, value).expect("the graph serialises");
+}
+
+/// Text written into a JSON string, escaped as serde_json escapes it.
+pub(crate) struct JsonString<'a>(pub &'a mut Vec<u8>);
+
+impl std::fmt::Write for JsonString<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let out = &mut *self.0;
+        let bytes = s.as_bytes();
+        let mut from = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            let short: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => continue,
+            };
+            out.extend_from_slice(&bytes[from..i]);
+            from = i + 1;
+            if short.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+            } else {
+                out.extend_from_slice(short);
+            }
+        }
+        out.extend_from_slice(&bytes[from..]);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orgplan_analysis::position::Encoding;
+    use proptest::prelude::*;
+    use std::fmt::Write as _;
+
+    /// The result as it was built before it was written as text: typed,
+    /// then serialised by serde_json (through tower-lsp).
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Typed {
+        format: &'static str,
+        overview: bool,
+        version: Option<i32>,
+        nodes: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        svg: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        css: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        graph: Option<graph::doc::GraphDoc>,
+    }
+
+    fn typed(snap: &Snap, p: &GraphParams, version: Option<i32>) -> serde_json::Value {
+        let (format, req) = request(snap, p).unwrap();
+        let g = graph::view(&snap.analysis, &req).unwrap();
+        let uri_of = |file| {
+            snap.location(orgplan_analysis::Loc::new(file, Default::default()))
+                .map(|l| l.uri.to_string())
+        };
+        let embed_style = p.embed_style.unwrap_or(true);
+        let mut t = Typed {
+            format,
+            overview: req.overview,
+            version,
+            nodes: g.nodes.len(),
+            svg: None,
+            css: None,
+            text: None,
+            graph: None,
+        };
+        match format {
+            "svg" => {
+                let opts = svg::Options {
+                    embed_style,
+                    legend: true,
+                };
+                t.svg = Some(svg::render_named(&g, &layout::layout(&g), &uri_of, &opts));
+                t.css = (!embed_style).then_some(svg::CSS);
+            }
+            "json" => t.graph = Some(graph::doc::doc_named(&g, snap.ws, &uri_of)),
+            "dot" => t.text = Some(graph::dot::render(&g)),
+            _ => t.text = Some(graph::mermaid::render(&g)),
+        }
+        serde_json::to_value(&t).unwrap()
+    }
+
+    fn params(format: &str, overview: Option<bool>, embed_style: Option<bool>) -> GraphParams {
+        GraphParams {
+            text_document: TextDocumentIdentifier {
+                uri: "file:///t.orgplan".parse().unwrap(),
+            },
+            format: Some(format.into()),
+            overview,
+            focus: None,
+            depth: None,
+            embed_style,
+        }
+    }
+
+    /// Every format, the overview and the whole plan, the style in the
+    /// picture or beside it: the text written is what serde_json wrote
+    /// for the typed result (the plan's findings put quotes, line breaks
+    /// and characters past ASCII into the tooltips).
+    #[test]
+    fn the_result_written_as_text_is_what_serde_json_wrote() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/violations");
+        let mut text = std::fs::read_to_string(format!("{dir}/plan.orgplan")).unwrap();
+        text = text.replacen("\"", "\"\u{1F600} 漢字 \\\"quoted\\\" ", 3);
+        let fs = crate::handlers::test_snapshot(&text, Encoding::Utf16);
+        let snap = fs.view().unwrap();
+        let cases = [
+            params("svg", None, None),
+            params("svg", Some(true), None),
+            params("svg", Some(false), Some(false)),
+            params("json", Some(false), None),
+            params("json", Some(true), None),
+            params("dot", None, None),
+            params("mermaid", Some(true), None),
+        ];
+        for (i, p) in cases.iter().enumerate() {
+            let version = (i % 2 == 0).then_some(i as i32);
+            let text = result_text(&snap, p, version).unwrap();
+            let id = tower_lsp_server::jsonrpc::Id::Number(0);
+            let body = crate::transport::response_body(&id, text);
+            let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(body["result"], typed(&snap, p, version), "case {i}");
+        }
+    }
+
+    /// What the handler gives tower-lsp is a placeholder the output
+    /// recognises (its text may be gone already: other tests stash too).
+    #[test]
+    fn the_handler_gives_a_placeholder() {
+        let fs = crate::handlers::test_snapshot("leader jane \"Jane\" {}\n", Encoding::Utf16);
+        let written = graph(&fs.view().unwrap(), &params("svg", None, None), None).unwrap();
+        let value = serde_json::to_value(&written).unwrap();
+        let raw = crate::transport::take_raw(&value);
+        assert!(!matches!(raw, crate::transport::Raw::Not));
+    }
+
+    #[test]
+    fn an_unknown_format_is_an_error_not_a_placeholder() {
+        let fs = crate::handlers::test_snapshot("leader jane \"Jane\" {}\n", Encoding::Utf16);
+        let err = graph(&fs.view().unwrap(), &params("png", None, None), None).unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidParams);
+    }
+
+    proptest! {
+        /// Any text, written in any pieces, reads back as itself and is
+        /// escaped byte for byte as serde_json escapes it.
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(
+            s in "(.|[\u{0}-\u{1f}\"\\\\\u{7f}\u{2028}])*",
+            cuts in proptest::collection::vec(0usize..64, 0..6),
+        ) {
+            let mut out = b"\"".to_vec();
+            let mut rest = s.as_str();
+            for cut in cuts {
+                let mut at = cut.min(rest.len());
+                while !rest.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let (piece, tail) = rest.split_at(at);
+                JsonString(&mut out).write_str(piece).unwrap();
+                rest = tail;
+            }
+            JsonString(&mut out).write_str(rest).unwrap();
+            out.push(b'"');
+            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+    }
 }
