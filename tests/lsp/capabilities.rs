@@ -6,6 +6,7 @@ use crate::harness::{workspace, Client, Init};
 use orgplan_test_client::lsp_types::notification::{
     DidChangeConfiguration, DidChangeWatchedFiles, Notification, Progress,
 };
+use orgplan_test_client::lsp_types::request::WorkDoneProgressCreate;
 use orgplan_test_client::lsp_types::request::{
     ApplyWorkspaceEdit, CodeLensRefresh, InlayHintRefreshRequest, Request, WorkspaceConfiguration,
 };
@@ -402,7 +403,7 @@ fn progress_while_loading_or_none() {
         (
             c.server_requests
                 .iter()
-                .any(|r| r["method"] == "window/workDoneProgress/create"),
+                .any(orgplan_test_client::is_request::<WorkDoneProgressCreate>),
             c.notifications
                 .iter()
                 .any(|n| n["method"] == Progress::METHOD),

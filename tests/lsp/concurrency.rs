@@ -5,7 +5,8 @@
 //! its snapshot until the test lets it go, so every assertion is about
 //! order, never about time.
 
-use crate::harness::{Client, Init};
+use crate::harness::{hooks, Client, Init};
+use orgplan_test_client::ext::{SlowParams, TestReleaseSlow, TestSlow};
 use orgplan_test_client::lsp_types::notification::Cancel;
 use orgplan_test_client::lsp_types::notification::DidChangeTextDocument;
 use orgplan_test_client::lsp_types::request::{
@@ -21,7 +22,7 @@ const PLAN: &str = "leader jane \"Jane Doe\" {\n  title: \"Director\"\n}\n";
 
 fn client() -> Client {
     Client::spawn(Init {
-        env: vec![("ORGPLAN_LSP_TEST_HOOKS", "1")],
+        hooks: hooks(),
         ..Init::default()
     })
 }
@@ -53,14 +54,13 @@ fn at(uri: &str, line: u32, col: u32) -> TextDocumentPositionParams {
 }
 
 fn slow(c: &mut Client, uri: &str) -> i64 {
-    c.send_request(
-        "orgplan/test/slow",
-        json!({ "textDocument": { "uri": uri } }),
-    )
+    c.send_req::<TestSlow>(SlowParams {
+        text_document: doc(uri),
+    })
 }
 
 fn release(c: &mut Client) {
-    c.request("orgplan/test/releaseSlow", json!({})).unwrap();
+    c.req::<TestReleaseSlow>(json!({})).unwrap();
 }
 
 fn code(answer: Result<Value, Value>) -> i64 {
@@ -161,10 +161,7 @@ fn edits_apply_in_the_order_sent_while_requests_run_beside_them() {
             }),
         };
     }
-    let text = c
-        .request("orgplan/test/text", json!({ "uri": uri }))
-        .unwrap();
-    assert_eq!(text, expected);
+    assert_eq!(c.text(uri), expected);
     c.wait_diagnostics(uri, |d| d["version"] == 121);
     // Each release lets one of them go, whichever.
     for _ in &slow_ids {

@@ -1,7 +1,9 @@
 //! Every feature method, end to end, on a multi-file workspace.
 
 use crate::harness::{cursor, redact, workspace, Client, Init};
-use orgplan_test_client::lsp_types::notification::{DidChangeConfiguration, DidChangeTextDocument};
+use orgplan_test_client::lsp_types::notification::{
+    DidChangeConfiguration, DidChangeTextDocument, ShowMessage,
+};
 use orgplan_test_client::lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentHighlightRequest,
     DocumentSymbolRequest, FoldingRangeRequest, Formatting, GotoDeclaration, GotoDefinition,
@@ -360,7 +362,7 @@ fn range_formatting_formats_the_blocks_it_touches_and_says_why_not() {
         .c
         .notifications
         .iter()
-        .all(|n| n["method"] != "window/showMessage"));
+        .all(|n| !orgplan_test_client::is::<ShowMessage>(n)));
     // The whole file, or the broken block: nothing, and the user is told why.
     for range in [
         Value::Null,
@@ -381,11 +383,11 @@ fn range_formatting_formats_the_blocks_it_touches_and_says_why_not() {
         e.c.wait_until("a message saying why", |n| {
             n[before..]
                 .iter()
-                .any(|n| n["method"] == "window/showMessage")
+                .any(orgplan_test_client::is::<ShowMessage>)
         });
         let shown = e.c.notifications[before..]
             .iter()
-            .find(|n| n["method"] == "window/showMessage")
+            .find(|n| orgplan_test_client::is::<ShowMessage>(n))
             .unwrap();
         assert_eq!(shown["params"]["type"], 2, "a warning");
         let message = shown["params"]["message"].as_str().unwrap();
@@ -449,7 +451,7 @@ fn orgplan_toml_completion_hover_and_did_you_mean_fixes() {
     );
     assert!(e.c.notifications[before..]
         .iter()
-        .all(|n| n["method"] != "window/showMessage"));
+        .all(|n| !orgplan_test_client::is::<ShowMessage>(n)));
     let level_labels: Vec<&str> = levels["items"]
         .as_array()
         .unwrap()

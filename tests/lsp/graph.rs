@@ -27,7 +27,7 @@ fn graph(c: &mut Client, uri: &str, extra: Value) -> Result<Value, Value> {
         .as_object_mut()
         .unwrap()
         .extend(extra.as_object().unwrap().clone());
-    c.request("orgplan/graph", params)
+    c.request_as::<orgplan_test_client::ext::Graph>(params)
 }
 
 #[test]

@@ -11,9 +11,9 @@
 
 use orgplan_test_client as wire;
 use orgplan_test_client::lsp_types::notification::{
-    DidOpenTextDocument, Notification, PublishDiagnostics,
+    DidOpenTextDocument, Exit, Initialized, Notification, PublishDiagnostics,
 };
-use orgplan_test_client::lsp_types::request::{Request, Shutdown};
+use orgplan_test_client::lsp_types::request::{Initialize, Request, Shutdown};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -77,6 +77,17 @@ pub struct Init {
     /// Drive the `orgplan` binary over stdio rather than the server in
     /// process (also when `env` is set: the environment is the process's).
     pub process: bool,
+    /// The test-only requests and switches (in process only: the binary
+    /// has none).
+    pub hooks: orgplan_lsp::fuzzing::TestHooks,
+}
+
+/// The test-only requests on (in process).
+pub fn hooks() -> orgplan_lsp::fuzzing::TestHooks {
+    orgplan_lsp::fuzzing::TestHooks {
+        requests: true,
+        hold_load: false,
+    }
 }
 
 impl Default for Init {
@@ -94,6 +105,7 @@ impl Default for Init {
             snippets: true,
             caps: Vec::new(),
             process: false,
+            hooks: Default::default(),
         }
     }
 }
@@ -134,10 +146,12 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
 impl Client {
     pub fn spawn(init: Init) -> Client {
         let stderr_buf = Arc::new(Mutex::new(String::new()));
+        let hooked = init.hooks.requests || init.hooks.hold_load;
         let (server, stdin, stdout) = if init.process || !init.env.is_empty() {
+            assert!(!hooked, "the test hooks are only in process");
             spawn_process(&init, stderr_buf.clone())
         } else {
-            let s = orgplan_lsp::fuzzing::in_process();
+            let s = orgplan_lsp::fuzzing::in_process_with(init.hooks);
             (Server::InProcess(Some(s.session)), s.input, s.output)
         };
         let (tx, rx) = channel();
@@ -209,19 +223,16 @@ impl Client {
             set_pointer(&mut capabilities, pointer, value.clone());
         }
         let result = c
-            .request(
-                "initialize",
-                json!({
-                    "processId": null,
-                    "rootUri": root_uri,
-                    "workspaceFolders": folders,
-                    "initializationOptions": init.init_options,
-                    "capabilities": capabilities,
-                }),
-            )
+            .request_as::<Initialize>(json!({
+                "processId": null,
+                "rootUri": root_uri,
+                "workspaceFolders": folders,
+                "initializationOptions": init.init_options,
+                "capabilities": capabilities,
+            }))
             .expect("initialize succeeds");
         c.initialize_result = result;
-        c.notify("initialized", json!({}));
+        c.notify_as::<Initialized>(json!({}));
         c
     }
 
@@ -418,6 +429,17 @@ impl Client {
         )
     }
 
+    /// The server's copy of the text of `uri` (a test hook:
+    /// [`Init::hooks`] must have `requests` on).
+    pub fn text(&mut self, uri: &str) -> String {
+        let params = wire::ext::TextParams {
+            uri: uri.parse().expect("a URI"),
+        };
+        self.req::<wire::ext::TestText>(params)
+            .expect("the text")
+            .unwrap_or_else(|| panic!("no document {uri}"))
+    }
+
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
@@ -431,7 +453,7 @@ impl Client {
 
     /// Sends `exit` (closing stdin after it); returns the exit code.
     pub fn exit(mut self) -> i32 {
-        self.notify("exit", Value::Null);
+        self.note::<Exit>(());
         self.stdin.take();
         self.wait_exit()
     }

@@ -1,7 +1,9 @@
 //! Handshake, shutdown and exit codes, bad requests, panics.
 
-use crate::harness::{Client, Init};
-use serde_json::{json, Value};
+use crate::harness::{hooks, Client, Init};
+use orgplan_test_client::ext::TestPanic;
+use orgplan_test_client::lsp_types::request::{HoverRequest, Shutdown};
+use serde_json::json;
 
 #[test]
 fn initialize_negotiates_utf8_when_offered() {
@@ -67,9 +69,9 @@ fn exit_code_is_1_when_stdin_closes_without_exit() {
 #[test]
 fn requests_after_shutdown_are_refused() {
     let mut c = Client::spawn(Init::default());
-    assert_eq!(c.request("shutdown", Value::Null), Ok(Value::Null));
+    assert_eq!(c.req::<Shutdown>(()), Ok(()));
     let e = c
-        .request("textDocument/hover", json!({ "textDocument": { "uri": "file:///x.orgplan" }, "position": { "line": 0, "character": 0 } }))
+        .request_as::<HoverRequest>(json!({ "textDocument": { "uri": "file:///x.orgplan" }, "position": { "line": 0, "character": 0 } }))
         .unwrap_err();
     assert_eq!(e["code"], -32600);
     assert_eq!(c.exit(), 0);
@@ -78,6 +80,8 @@ fn requests_after_shutdown_are_refused() {
 #[test]
 fn bad_requests_get_errors_and_the_server_lives_on() {
     let mut c = Client::spawn(Init::default());
+    // Raw method names: a method no server knows, and hover with params
+    // that are no hover's (the typed requests could not send either).
     let e = c.request("orgplan/noSuchMethod", json!({})).unwrap_err();
     assert_eq!(e["code"], -32601, "method not found: {e}");
     let e = c
@@ -99,10 +103,10 @@ fn bad_requests_get_errors_and_the_server_lives_on() {
 #[test]
 fn a_panicking_handler_answers_an_error_and_the_server_lives_on() {
     let mut c = Client::spawn(Init {
-        env: vec![("ORGPLAN_LSP_TEST_HOOKS", "1")],
+        hooks: hooks(),
         ..Init::default()
     });
-    let e = c.request("orgplan/test/panic", json!({})).unwrap_err();
+    let e = c.req::<TestPanic>(json!({})).unwrap_err();
     assert_eq!(e["code"], -32603, "internal error: {e}");
     assert!(
         e["message"].as_str().unwrap().contains("deliberate panic"),
@@ -117,10 +121,21 @@ fn a_panicking_handler_answers_an_error_and_the_server_lives_on() {
         .unwrap()
         .iter()
         .any(|d| d["code"] == "initiative-without-leader"));
-    let text = c
-        .request("orgplan/test/text", json!({ "uri": uri }))
-        .unwrap();
-    assert_eq!(text, "initiative fba \"FBA\" { }\n");
+    assert_eq!(c.text(uri), "initiative fba \"FBA\" { }\n");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn the_binary_answers_no_test_hook() {
+    // The test hooks are a parameter of a session in process: no client
+    // and no environment reaches them in `orgplan lsp` (the variable that
+    // once turned them on is set to show that it no longer does).
+    let mut c = Client::spawn(Init {
+        env: vec![("ORGPLAN_LSP_TEST_HOOKS", "1")],
+        ..Init::default()
+    });
+    let e = c.req::<TestPanic>(json!({})).unwrap_err();
+    assert_eq!(e["code"], -32601, "method not found: {e}");
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -1,6 +1,6 @@
 //! Many edits in quick succession, interleaved with requests.
 
-use crate::harness::{Client, Init};
+use crate::harness::{hooks, Client, Init};
 use orgplan_test_client::lsp_types::notification::DidChangeTextDocument;
 use orgplan_test_client::lsp_types::request::HoverRequest;
 use serde_json::{json, Value};
@@ -59,7 +59,7 @@ const SNIPPETS: &[&str] = &[
 #[test]
 fn five_hundred_rapid_edits_keep_text_and_diagnostics_in_step() {
     let mut c = Client::spawn(Init {
-        env: vec![("ORGPLAN_LSP_TEST_HOOKS", "1")],
+        hooks: hooks(),
         ..Init::default()
     });
     let uri = "file:///outside/rapid.orgplan";
@@ -88,20 +88,14 @@ fn five_hundred_rapid_edits_keep_text_and_diagnostics_in_step() {
             ));
         }
         if i % 50 == 49 {
-            let got = c
-                .request("orgplan/test/text", json!({ "uri": uri }))
-                .unwrap();
-            assert_eq!(got, Value::String(text.clone()), "after edit {i}");
+            assert_eq!(c.text(uri), text, "after edit {i}");
         }
     }
     for id in pending {
         // Answered (a result or an error), never lost.
         let _ = c.response(id);
     }
-    let got = c
-        .request("orgplan/test/text", json!({ "uri": uri }))
-        .unwrap();
-    assert_eq!(got, Value::String(text.clone()));
+    assert_eq!(c.text(uri), text);
     let last = c.wait_diagnostics(uri, |d| d["version"] == version);
     let versions: Vec<i64> = c
         .publications(uri)

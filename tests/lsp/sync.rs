@@ -1,13 +1,16 @@
 //! Document sync, workspace loading, diagnostics across files, watched
 //! files, configuration.
 
-use crate::harness::{redact, workspace, Client, Init};
+use crate::harness::{hooks, redact, workspace, Client, Init};
+use orgplan_lsp::fuzzing::TestHooks;
+use orgplan_test_client::ext::TestReleaseLoad;
 use orgplan_test_client::lsp_types::notification::PublishDiagnostics;
 use orgplan_test_client::lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
     DidChangeWorkspaceFolders, DidCloseTextDocument,
 };
-use orgplan_test_client::lsp_types::notification::{Notification, Progress};
+use orgplan_test_client::lsp_types::notification::{Notification, Progress, ShowMessage};
+use orgplan_test_client::lsp_types::request::WorkDoneProgressCreate;
 use orgplan_test_client::lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
     WorkspaceSymbolRequest,
@@ -63,7 +66,7 @@ fn workspace_is_loaded_and_every_file_gets_diagnostics() {
     assert!(c
         .server_requests
         .iter()
-        .any(|r| r["method"] == "window/workDoneProgress/create"));
+        .any(orgplan_test_client::is_request::<WorkDoneProgressCreate>));
     let progress: Vec<&Value> = c
         .notifications
         .iter()
@@ -136,7 +139,7 @@ fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
     for enc in ["utf-16", "utf-8"] {
         let mut c = Client::spawn(Init {
             encodings: vec![enc],
-            env: vec![("ORGPLAN_LSP_TEST_HOOKS", "1")],
+            hooks: hooks(),
             ..Init::default()
         });
         let uri = "file:///outside/emoji.orgplan";
@@ -153,9 +156,7 @@ fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
                 ]
             }),
         );
-        let got = c
-            .request("orgplan/test/text", json!({ "uri": uri }))
-            .unwrap();
+        let got = c.text(uri);
         assert_eq!(
             got, "leader jane \"Jane 😀! Doe\" {\n  title: \"VP\"\n}\r\n# end\nteam t \"T\" { }\n",
             "{enc}"
@@ -163,9 +164,7 @@ fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
         // A full replacement (no range) too.
         c.notify_as::<DidChangeTextDocument>(json!({ "textDocument": { "uri": uri, "version": 3 }, "contentChanges": [{ "text": "team x \"X\" { }\n" }] }),
         );
-        let got = c
-            .request("orgplan/test/text", json!({ "uri": uri }))
-            .unwrap();
+        let got = c.text(uri);
         assert_eq!(got, "team x \"X\" { }\n");
         let d = c.wait_diagnostics(uri, |d| d["version"] == 3);
         assert!(codes(&d).contains(&"orphan-team".to_string()));
@@ -585,12 +584,12 @@ fn bad_editor_settings_are_named_and_the_rest_applies() {
         vec!["initiative-without-leader", "missing-metrics"]
     );
     c.wait_until("a message about the settings", |n| {
-        n.iter().any(|m| m["method"] == "window/showMessage")
+        n.iter().any(orgplan_test_client::is::<ShowMessage>)
     });
     let shown: Vec<&Value> = c
         .notifications
         .iter()
-        .filter(|m| m["method"] == "window/showMessage")
+        .filter(|m| orgplan_test_client::is::<ShowMessage>(m))
         .collect();
     assert_eq!(shown.len(), 1, "{shown:?}");
     insta::assert_snapshot!(shown[0]["params"]["message"].as_str().unwrap(), @r#"orgplan: settings ignored (the rest apply): `orgplan.colour`: there is no such setting; `orgplan.rules.missing-metrics` should be `error`, `warning`, `info`, `hint` or `off`, not 3; `orgplan.rules.missing-metrix`: there is no rule `missing-metrix` — did you mean `missing-metrics`?; `orgplan.team.maxDependencies` should be a whole number of zero or more, not "many""#);
@@ -607,10 +606,10 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     let dir = workspace(&[("people.orgplan", PEOPLE), ("plan.orgplan", PLAN)]);
     let mut c = Client::spawn(Init {
         root: Some(dir.path().to_path_buf()),
-        env: vec![
-            ("ORGPLAN_LSP_TEST_HOOKS", "1"),
-            ("ORGPLAN_LSP_TEST_HOLD_LOAD", "1"),
-        ],
+        hooks: TestHooks {
+            requests: true,
+            hold_load: true,
+        },
         ..Init::default()
     });
     let plan = c.uri("plan.orgplan");
@@ -647,10 +646,7 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     assert!(!c.has_response(fixes), "code actions wait for the load");
     assert!(!c.has_response(hover), "hovers wait for the load");
     // The load goes on: the plan's findings are those of the whole org.
-    assert_eq!(
-        c.request("orgplan/test/releaseLoad", json!({})),
-        Ok(Value::Null)
-    );
+    assert_eq!(c.req::<TestReleaseLoad>(json!({})), Ok(()));
     let d = c.wait_diagnostics(&plan, |d| d["version"] == 3);
     assert!(codes(&d).is_empty(), "{d:#}");
     assert_eq!(

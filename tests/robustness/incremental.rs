@@ -10,6 +10,7 @@
 //! Bounded in time: `ORGPLAN_ROBUSTNESS_SECS` seconds per encoding (default 3).
 
 use crate::support::*;
+use orgplan_test_client::ext::TestText;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -220,9 +221,13 @@ fn run_scripts(encoding: &'static str) {
         ..Start::default()
     };
     // The test hooks let the client read the server's text back
-    // (`orgplan/test/text`, which also checks the rope against the analysis).
+    // (`orgplan/test/text`, which also checks the rope against the
+    // analysis): the edited server runs in process, the binary has none.
     let hooked = Start {
-        env: vec![("ORGPLAN_LSP_TEST_HOOKS".into(), "1".into())],
+        in_process: Some(orgplan_lsp::fuzzing::TestHooks {
+            requests: true,
+            hold_load: false,
+        }),
         ..start.clone()
     };
     let mut edited = Lsp::spawn(&hooked);
@@ -267,7 +272,7 @@ fn run_scripts(encoding: &'static str) {
             let check_now = version == steps as i64 || rng.chance(20);
             edited.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}));
             if check_now {
-                let r = edited.request("orgplan/test/text", json!({ "uri": uri }));
+                let r = edited.request_as::<TestText>(json!({ "uri": uri }));
                 assert_eq!(
                     r["result"].as_str(),
                     Some(text.as_str()),

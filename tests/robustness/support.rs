@@ -5,11 +5,13 @@
 
 #![allow(dead_code)]
 
+use orgplan_test_client::lsp_types::notification::Notification;
+use orgplan_test_client::lsp_types::request::Request;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -73,11 +75,15 @@ pub struct Start {
     pub encodings: Vec<&'static str>,
     /// Extra environment variables.
     pub env: Vec<(String, String)>,
+    /// Serve the session in process with these test hooks, rather than
+    /// spawning the binary (which has none).
+    pub in_process: Option<orgplan_lsp::fuzzing::TestHooks>,
 }
 
 pub struct Lsp {
-    pub child: Child,
-    stdin: Option<ChildStdin>,
+    /// The server's process; none for a session in process.
+    pub child: Option<Child>,
+    stdin: Option<Box<dyn Write + Send>>,
     rx: Receiver<Incoming>,
     next_id: i64,
     stderr: Arc<Mutex<Vec<u8>>>,
@@ -93,8 +99,19 @@ pub struct Lsp {
 }
 
 impl Lsp {
-    /// Starts `orgplan lsp` without initializing it.
+    /// Starts `orgplan lsp` (or a session in process, see
+    /// [`Start::in_process`]) without initializing it.
     pub fn spawn(start: &Start) -> Lsp {
+        let Some(hooks) = start.in_process else {
+            return Lsp::spawn_process(start);
+        };
+        let s = orgplan_lsp::fuzzing::in_process_with(hooks);
+        // The session ends when its input does (on drop).
+        drop(s.session);
+        Lsp::over(None, s.input, s.output, Arc::default())
+    }
+
+    fn spawn_process(start: &Start) -> Lsp {
         let mut cmd = Command::new(orgplan_bin());
         cmd.arg("lsp")
             .stdin(Stdio::piped())
@@ -127,12 +144,21 @@ impl Lsp {
                 }
             }
         });
+        let stdin = child.stdin.take().expect("piped stdin");
+        Lsp::over(Some(child), Box::new(stdin), Box::new(stdout), stderr)
+    }
+
+    fn over(
+        child: Option<Child>,
+        stdin: Box<dyn Write + Send>,
+        stdout: Box<dyn Read + Send>,
+        stderr: Arc<Mutex<Vec<u8>>>,
+    ) -> Lsp {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || read_frames(BufReader::new(stdout), tx));
-        let stdin = child.stdin.take();
         Lsp {
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             next_id: 1_000_000,
             stderr,
@@ -158,7 +184,13 @@ impl Lsp {
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.child.as_ref().expect("a server process").id()
+    }
+
+    fn process(&mut self) -> &mut Child {
+        self.child
+            .as_mut()
+            .expect("a server process, not one in process")
     }
 
     /// What the server wrote to stderr (its last 64 KiB or so).
@@ -190,6 +222,33 @@ impl Lsp {
 
     pub fn notify(&mut self, method: &str, params: Value) -> bool {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+    }
+
+    /// Sends the notification `N`, its params written as JSON (they must
+    /// read as `N::Params`).
+    pub fn notify_as<N: Notification>(&mut self, params: Value) -> bool {
+        self.send(&orgplan_test_client::notification_json::<N>(params))
+    }
+
+    /// Sends the request `R`, its params written as JSON (they must read as
+    /// `R::Params`), and waits for its response (the whole response
+    /// object; a result must read as `R::Result`).
+    pub fn request_as<R: Request>(&mut self, params: Value) -> Value {
+        let id = self.fresh_id();
+        self.send(&orgplan_test_client::request_json::<R>(id, params));
+        let response = self
+            .response_to(&json!(id), ANSWER_TIMEOUT)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no answer to {} (id {id})\nstderr:\n{}",
+                    R::METHOD,
+                    self.stderr()
+                )
+            });
+        if response.get("result").is_some() {
+            let _ = orgplan_test_client::result::<R>(&response);
+        }
+        response
     }
 
     /// Sends a request and waits for its response (the whole response object).
@@ -350,7 +409,7 @@ impl Lsp {
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Ok(Some(s)) = self.child.try_wait() {
+            if let Ok(Some(s)) = self.process().try_wait() {
                 return Some(s);
             }
             if Instant::now() > deadline {
@@ -373,9 +432,9 @@ impl Lsp {
 impl Drop for Lsp {
     fn drop(&mut self) {
         self.stdin = None;
-        if self.wait_exit(Duration::from_secs(2)).is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+        if self.child.is_some() && self.wait_exit(Duration::from_secs(2)).is_none() {
+            let _ = self.process().kill();
+            let _ = self.process().wait();
         }
     }
 }

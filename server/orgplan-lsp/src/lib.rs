@@ -40,7 +40,9 @@ pub fn run_stdio() -> i32 {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = shutdown.clone();
     let (stdin, stdout) = platform::stdio();
-    platform::block_on(&runtime, serve(stdin, stdout, flag));
+    // The binary serves with no test hooks: no client, setting or
+    // environment can turn them on.
+    platform::block_on(&runtime, serve(stdin, stdout, flag, TestHooks::default()));
     // Stdin may still be blocked in a read: do not wait for it.
     runtime.shutdown_background();
     let code = if shutdown.load(Ordering::SeqCst) {
@@ -89,12 +91,30 @@ pub(crate) fn give_back_free_memory() {
     }
 }
 
+/// What the end-to-end tests can switch on in a session in process
+/// (and only there: `orgplan lsp` serves with none, whatever its
+/// client or environment says).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TestHooks {
+    /// Answer the test-only requests `orgplan/test/*`: `panic` (a
+    /// handler that panics), `text` (the server's copy of a document),
+    /// `slow` and `releaseSlow` (a request that computes until
+    /// released), `releaseLoad`.
+    pub requests: bool,
+    /// Loading the workspace waits for `orgplan/test/releaseLoad`, so
+    /// that a test can act while it loads (with `requests` only).
+    pub hold_load: bool,
+}
+
 /// One session over `input` and `output`, until the client exits or the
-/// input ends; `flag` is set when the client asked for a shutdown.
+/// input ends; `flag` is set when the client asked for a shutdown. Only a
+/// session in process ([`fuzzing::in_process_with`]) has `hooks` on.
 async fn serve(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
     output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
     flag: Arc<AtomicBool>,
+    hooks: TestHooks,
 ) {
     let (frames, own) = transport::frames();
     let documents = sync::Documents {
@@ -106,12 +126,13 @@ async fn serve(
         frames: frames.clone(),
         documents: documents.clone(),
         shutdown: flag,
+        hold_load: hooks.requests && hooks.hold_load,
     };
     let caps = Arc::new(capabilities::InitializeCapabilities::default());
     let kept = caps.clone();
     let mut builder = LspService::build(move |client| server::Backend::new(client, shared, kept))
         .custom_method(handlers::graph::METHOD, server::Backend::graph);
-    if std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some() {
+    if hooks.requests {
         // Requests that only the end-to-end tests send.
         builder = builder
             .custom_method("orgplan/test/panic", server::Backend::test_panic)
@@ -169,6 +190,7 @@ pub mod fuzzing {
                 std::io::Cursor::new(input),
                 writer,
                 Arc::new(AtomicBool::new(false)),
+                TestHooks::default(),
             );
             let _ = tokio::time::timeout(limit, session).await;
             tokio::time::timeout(Duration::from_secs(5), collect)
@@ -198,15 +220,22 @@ pub mod fuzzing {
         pub session: std::thread::JoinHandle<i32>,
     }
 
-    /// Starts a session in process (see [`InProcess`]).
+    pub use super::TestHooks;
+
+    /// Starts a session in process (see [`InProcess`]), with no test hooks.
     pub fn in_process() -> InProcess {
+        in_process_with(TestHooks::default())
+    }
+
+    /// Starts a session in process with `hooks`.
+    pub fn in_process_with(hooks: TestHooks) -> InProcess {
         let runtime = crate::platform::runtime().expect("a runtime");
         let handle = runtime.handle().clone();
         let (client_in, server_in) = tokio::io::duplex(1 << 16);
         let (server_out, client_out) = tokio::io::duplex(1 << 16);
         let session = std::thread::spawn(move || {
             let flag = Arc::new(AtomicBool::new(false));
-            runtime.block_on(super::serve(server_in, server_out, flag.clone()));
+            runtime.block_on(super::serve(server_in, server_out, flag.clone(), hooks));
             runtime.shutdown_background();
             if flag.load(std::sync::atomic::Ordering::SeqCst) {
                 0

@@ -80,6 +80,8 @@ pub struct Shared {
     pub frames: crate::transport::Frames,
     pub documents: crate::sync::Documents,
     pub shutdown: Arc<AtomicBool>,
+    /// Test hook: hold the workspace's load ([`Inner::test_hold_load`]).
+    pub hold_load: bool,
 }
 
 impl Backend {
@@ -92,6 +94,7 @@ impl Backend {
             frames,
             documents,
             shutdown,
+            hold_load,
         } = shared;
         let workers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
         Backend(Arc::new(Inner {
@@ -104,9 +107,7 @@ impl Backend {
             folders: Mutex::new(Vec::new()),
             settings_problems: Mutex::new(Vec::new()),
             loaded: Notify::new(),
-            test_hold_load: (std::env::var_os("ORGPLAN_LSP_TEST_HOOKS").is_some()
-                && std::env::var_os("ORGPLAN_LSP_TEST_HOLD_LOAD").is_some())
-            .then(Notify::new),
+            test_hold_load: hold_load.then(Notify::new),
             features: Mutex::new(Features::of(&Settings::default())),
             workers: Arc::new(tokio::sync::Semaphore::new(workers)),
             test_slow_gate: Arc::default(),
@@ -384,7 +385,7 @@ pub struct TestParams {
 }
 
 impl Backend {
-    /// Test hook: lets a load held by `ORGPLAN_LSP_TEST_HOLD_LOAD` go on.
+    /// Test hook: lets a load held by `TestHooks::hold_load` go on.
     pub async fn test_release_load(&self, _: TestParams) -> Result<()> {
         if let Some(hold) = &self.test_hold_load {
             hold.notify_one();

@@ -124,11 +124,69 @@ pub mod ext {
         type Result = Value;
         const METHOD: &'static str = "orgplan/graph";
     }
+
+    /// Declares a test-only request: answered only by a session in
+    /// process with its test hooks on (`orgplan_lsp::TestHooks`), never by
+    /// `orgplan lsp`.
+    macro_rules! test_request {
+        ($(#[$doc:meta])* $name:ident, $method:literal, $params:ty, $result:ty) => {
+            $(#[$doc])*
+            pub enum $name {}
+
+            impl Request for $name {
+                type Params = $params;
+                type Result = $result;
+                const METHOD: &'static str = $method;
+            }
+        };
+    }
+
+    /// The params of `orgplan/test/text`: the document asked for.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub struct TextParams {
+        pub uri: lsp_types::Uri,
+    }
+
+    /// The params of `orgplan/test/slow`: the document it works on.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SlowParams {
+        pub text_document: lsp_types::TextDocumentIdentifier,
+    }
+
+    test_request!(
+        /// A handler that panics: the session must answer an internal
+        /// error and live on.
+        TestPanic, "orgplan/test/panic", Value, Value
+    );
+    test_request!(
+        /// The server's copy of a document's text (checked against its
+        /// analysis on the way).
+        TestText, "orgplan/test/text", TextParams, Option<String>
+    );
+    test_request!(
+        /// A request on a snapshot that computes until released by a
+        /// [`TestReleaseSlow`]; answers the version it saw.
+        TestSlow, "orgplan/test/slow", SlowParams, Option<i32>
+    );
+    test_request!(
+        /// Lets one [`TestSlow`] go.
+        TestReleaseSlow, "orgplan/test/releaseSlow", Value, ()
+    );
+    test_request!(
+        /// Lets a load held by the test hooks go on.
+        TestReleaseLoad, "orgplan/test/releaseLoad", Value, ()
+    );
 }
 
 /// Whether `msg` is the notification `N`.
 pub fn is<N: Notification>(msg: &Value) -> bool {
     msg.get("id").is_none() && msg["method"] == N::METHOD
+}
+
+/// Whether `msg` is the server's request `R`.
+pub fn is_request<R: Request>(msg: &Value) -> bool {
+    msg.get("id").is_some() && msg["method"] == R::METHOD
 }
 
 /// The answer to a request `R`: its result, read into `R::Result`, or the
