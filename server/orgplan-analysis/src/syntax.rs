@@ -76,11 +76,16 @@ impl Value {
     }
 }
 
+/// A property's values, inline when there is one: most properties hold
+/// one, and a vector of its own for each was, on a large plan, tens of
+/// thousands of allocations (about 3 MB of peak RSS, BENCHMARKS.md).
+pub type Values = smallvec::SmallVec<[Value; 1]>;
+
 /// `key: value, value …`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Property {
     pub key: Name,
-    pub values: Vec<Value>,
+    pub values: Values,
     /// The whole property, key to last value.
     pub range: TextRange,
 }
@@ -618,7 +623,7 @@ impl Lowering<'_> {
             at,
             Property {
                 key: b.kind,
-                values,
+                values: values.into_iter().collect(),
                 range: b.range,
             },
         );
@@ -731,7 +736,7 @@ impl Lowering<'_> {
             text: text_of(self.text, key_node).into(),
             range: range_of(key_node),
         };
-        let mut values = Vec::new();
+        let mut values = Values::new();
         if let Some(list) = node.child_by_field_name("value") {
             let mut cursor = list.walk();
             let nodes: Vec<Node> = list.named_children(&mut cursor).collect();
