@@ -6,7 +6,6 @@ use crate::harness::{workspace, Client, Init};
 use orgplan_test_client::lsp_types::notification::{
     DidChangeConfiguration, DidChangeWatchedFiles, Notification, Progress,
 };
-use orgplan_test_client::lsp_types::request::WorkDoneProgressCreate;
 use orgplan_test_client::lsp_types::request::{
     ApplyWorkspaceEdit, CodeLensRefresh, InlayHintRefreshRequest, Request, WorkspaceConfiguration,
 };
@@ -14,6 +13,7 @@ use orgplan_test_client::lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentSymbolRequest, ExecuteCommand,
     HoverRequest,
 };
+use orgplan_test_client::lsp_types::request::{RegisterCapability, WorkDoneProgressCreate};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -418,7 +418,7 @@ fn registrations(c: &mut Client) -> Vec<String> {
     c.drain(Duration::from_millis(200));
     c.server_requests
         .iter()
-        .filter(|r| r["method"] == "client/registerCapability")
+        .filter(|r| orgplan_test_client::is_request::<RegisterCapability>(r))
         .flat_map(|r| r["params"]["registrations"].as_array().unwrap().clone())
         .map(|r| r["method"].as_str().unwrap().to_string())
         .collect()

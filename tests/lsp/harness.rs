@@ -304,21 +304,13 @@ impl Client {
         stdin.flush().unwrap();
     }
 
-    pub fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    /// Sends a request without waiting; returns its id.
-    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+    /// Sends a request by its method's name and waits for its response:
+    /// `Ok(result)` or `Err(error)`. Only for what no typed request can
+    /// send: a method no server defines, params that are no `R::Params`.
+    pub fn request_unchecked(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        id
-    }
-
-    /// Sends a request and waits for its response: `Ok(result)` or `Err(error)`.
-    pub fn request(&mut self, method: &str, params: Value) -> Result<Value, Value> {
-        let id = self.send_request(method, params);
         self.response(id)
     }
 

@@ -2,7 +2,7 @@
 
 use crate::harness::{hooks, Client, Init};
 use orgplan_test_client::ext::TestPanic;
-use orgplan_test_client::lsp_types::request::{HoverRequest, Shutdown};
+use orgplan_test_client::lsp_types::request::{HoverRequest, Request, Shutdown};
 use serde_json::json;
 
 #[test]
@@ -82,10 +82,12 @@ fn bad_requests_get_errors_and_the_server_lives_on() {
     let mut c = Client::spawn(Init::default());
     // Raw method names: a method no server knows, and hover with params
     // that are no hover's (the typed requests could not send either).
-    let e = c.request("orgplan/noSuchMethod", json!({})).unwrap_err();
+    let e = c
+        .request_unchecked("orgplan/noSuchMethod", json!({}))
+        .unwrap_err();
     assert_eq!(e["code"], -32601, "method not found: {e}");
     let e = c
-        .request("textDocument/hover", json!({ "nonsense": true }))
+        .request_unchecked(HoverRequest::METHOD, json!({ "nonsense": true }))
         .unwrap_err();
     assert_eq!(e["code"], -32602, "invalid params: {e}");
     // Garbage on the wire: a parse error, and the server keeps reading.

@@ -10,11 +10,11 @@ use orgplan_test_client::lsp_types::notification::{
     DidChangeWorkspaceFolders, DidCloseTextDocument,
 };
 use orgplan_test_client::lsp_types::notification::{Notification, Progress, ShowMessage};
-use orgplan_test_client::lsp_types::request::WorkDoneProgressCreate;
 use orgplan_test_client::lsp_types::request::{
     CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
     WorkspaceSymbolRequest,
 };
+use orgplan_test_client::lsp_types::request::{RegisterCapability, WorkDoneProgressCreate};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -81,7 +81,7 @@ fn workspace_is_loaded_and_every_file_gets_diagnostics() {
     let reg = c
         .server_requests
         .iter()
-        .find(|r| r["method"] == "client/registerCapability")
+        .find(|r| orgplan_test_client::is_request::<RegisterCapability>(r))
         .expect("a registration");
     insta::assert_yaml_snapshot!("watcher_registration", reg["params"]);
     assert_eq!(c.shutdown(), 0);

@@ -155,23 +155,26 @@ fn capabilities_of(init: &Value) -> Value {
 fn probes(lsp: &mut Lsp, caps: &Value, uri: &str) -> Vec<(String, Value)> {
     let mut out = Vec::new();
     let doc = json!({"textDocument": {"uri": uri}});
-    for (cap, method) in [
-        ("documentSymbolProvider", "textDocument/documentSymbol"),
-        ("foldingRangeProvider", "textDocument/foldingRange"),
-        ("semanticTokensProvider", "textDocument/semanticTokens/full"),
+    for (cap, request) in [
+        ("documentSymbolProvider", typed::<DocumentSymbolRequest>()),
+        ("foldingRangeProvider", typed::<FoldingRangeRequest>()),
+        (
+            "semanticTokensProvider",
+            typed::<SemanticTokensFullRequest>(),
+        ),
     ] {
         if caps
             .get(cap)
             .is_some_and(|c| !c.is_null() && *c != json!(false))
         {
-            let mut r = lsp.request(method, doc.clone());
+            let mut r = (request.request)(lsp, doc.clone());
             if let Some(obj) = r["result"].as_object_mut() {
                 obj.remove("resultId");
             }
             // Symbols name their URI: strip it, the two servers' differ.
             let text = r["result"].to_string().replace(uri, "URI");
             out.push((
-                method.to_string(),
+                request.method.to_string(),
                 json!({"result": text, "error": r["error"]}),
             ));
         }
@@ -181,10 +184,7 @@ fn probes(lsp: &mut Lsp, caps: &Value, uri: &str) -> Vec<(String, Value)> {
 
 /// The whole semantic tokens result of a document.
 fn tokens_full(lsp: &mut Lsp, uri: &str) -> Value {
-    let r = lsp.request(
-        "textDocument/semanticTokens/full",
-        json!({"textDocument": {"uri": uri}}),
-    );
+    let r = lsp.request_as::<SemanticTokensFullRequest>(json!({"textDocument": {"uri": uri}}));
     assert!(r["result"]["resultId"].is_string(), "{r}");
     r["result"].clone()
 }
@@ -237,12 +237,12 @@ fn run_scripts(encoding: &'static str) {
         "requests": {"full": {"delta": true}, "range": true},
         "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
     });
-    let init = edited.request("initialize", params);
+    let init = edited.request_as::<Initialize>(params);
     assert_eq!(
         init["result"]["capabilities"]["positionEncoding"], encoding,
         "{init}"
     );
-    edited.notify("initialized", json!({}));
+    edited.notify_as::<Initialized>(json!({}));
     let caps = capabilities_of(&init);
     let mut fresh = Lsp::start(&start);
     let t0 = Instant::now();
@@ -252,7 +252,7 @@ fn run_scripts(encoding: &'static str) {
         scripts += 1;
         let uri = format!("file:///robustness/edited-{scripts}.orgplan");
         let mut text = SEED_PLAN.to_string();
-        edited.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 0, "text": text}}));
+        edited.notify_as::<DidOpenTextDocument>(json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 0, "text": text}}));
         let steps = 5 + rng.below(40);
         let mut log = Vec::new();
         let before = tokens_full(&mut edited, &uri);
@@ -270,7 +270,7 @@ fn run_scripts(encoding: &'static str) {
             edits += n;
             log.push(changes.clone());
             let check_now = version == steps as i64 || rng.chance(20);
-            edited.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}));
+            edited.notify_as::<DidChangeTextDocument>(json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}));
             if check_now {
                 let r = edited.request_as::<TestText>(json!({ "uri": uri }));
                 assert_eq!(
@@ -282,7 +282,7 @@ fn run_scripts(encoding: &'static str) {
             }
         }
         let fresh_uri = format!("file:///robustness/fresh-{scripts}.orgplan");
-        fresh.notify("textDocument/didOpen", json!({"textDocument": {"uri": fresh_uri, "languageId": "orgplan", "version": 1, "text": text}}));
+        fresh.notify_as::<DidOpenTextDocument>(json!({"textDocument": {"uri": fresh_uri, "languageId": "orgplan", "version": 1, "text": text}}));
         let want = diagnostic_keys(&fresh.settled_diagnostics(
             &fresh_uri,
             Some(1),
@@ -315,8 +315,7 @@ fn run_scripts(encoding: &'static str) {
         );
         // The tokens before the edits, with the delta since applied, are
         // the tokens after them.
-        let delta = edited.request(
-            "textDocument/semanticTokens/full/delta",
+        let delta = edited.request_as::<SemanticTokensFullDeltaRequest>(
             json!({"textDocument": {"uri": uri}, "previousResultId": before["resultId"]}),
         );
         assert_eq!(
@@ -336,14 +335,8 @@ fn run_scripts(encoding: &'static str) {
             "document features differ from a fresh server's\n{}",
             context()
         );
-        edited.notify(
-            "textDocument/didClose",
-            json!({"textDocument": {"uri": uri}}),
-        );
-        fresh.notify(
-            "textDocument/didClose",
-            json!({"textDocument": {"uri": fresh_uri}}),
-        );
+        edited.notify_as::<DidCloseTextDocument>(json!({"textDocument": {"uri": uri}}));
+        fresh.notify_as::<DidCloseTextDocument>(json!({"textDocument": {"uri": fresh_uri}}));
     }
     eprintln!(
         "{encoding}: {scripts} scripts, {edits} changes in {:?}",

@@ -16,7 +16,7 @@ fn shutdown_then_exit_ends_with_0() {
 #[test]
 fn exit_without_shutdown_ends_with_1() {
     let mut lsp = Lsp::start(&Start::default());
-    lsp.notify("exit", Value::Null);
+    lsp.notify_as::<Exit>(Value::Null);
     let status = lsp
         .wait_exit(Duration::from_secs(20))
         .expect("the server exits on exit");
@@ -26,7 +26,7 @@ fn exit_without_shutdown_ends_with_1() {
 #[test]
 fn exit_before_initialize_ends_with_1() {
     let mut lsp = Lsp::spawn(&Start::default());
-    lsp.notify("exit", Value::Null);
+    lsp.notify_as::<Exit>(Value::Null);
     let status = lsp
         .wait_exit(Duration::from_secs(20))
         .expect("the server exits on exit");
@@ -54,7 +54,7 @@ fn end_of_input_ends_the_process_promptly() {
 #[test]
 fn end_of_input_after_shutdown_ends_with_0() {
     let mut lsp = Lsp::start(&Start::default());
-    let resp = lsp.request("shutdown", Value::Null);
+    let resp = lsp.request_as::<Shutdown>(Value::Null);
     assert_eq!(resp["result"], Value::Null);
     lsp.close_stdin();
     let status = lsp
@@ -77,12 +77,15 @@ fn end_of_input_in_the_middle_of_a_frame_ends_the_process() {
 #[test]
 fn requests_after_shutdown_are_invalid_and_exit_still_works() {
     let mut lsp = Lsp::start(&Start::default());
-    assert_eq!(lsp.request("shutdown", Value::Null)["result"], Value::Null);
-    let resp = lsp.request("textDocument/hover", json!({
+    assert_eq!(
+        lsp.request_as::<Shutdown>(Value::Null)["result"],
+        Value::Null
+    );
+    let resp = lsp.request_as::<HoverRequest>(json!({
         "textDocument": {"uri": "file:///nowhere/a.orgplan"}, "position": {"line": 0, "character": 0}
     }));
     assert_eq!(resp["error"]["code"], -32600, "{resp}");
-    lsp.notify("exit", Value::Null);
+    lsp.notify_as::<Exit>(Value::Null);
     let status = lsp
         .wait_exit(Duration::from_secs(20))
         .expect("exit after shutdown");
@@ -130,22 +133,19 @@ fn soak_a_long_random_session_with_bounded_memory() {
         match (texts[d].is_some(), rng.below(100)) {
             (false, _) | (true, 0) => {
                 if texts[d].is_some() {
-                    lsp.notify(
-                        "textDocument/didClose",
-                        json!({"textDocument": {"uri": uri}}),
-                    );
+                    lsp.notify_as::<DidCloseTextDocument>(json!({"textDocument": {"uri": uri}}));
                     messages += 1;
                 }
                 versions[d] += 1;
                 texts[d] = Some(base.to_string());
-                lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": versions[d], "text": base}}));
+                lsp.notify_as::<DidOpenTextDocument>(json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": versions[d], "text": base}}));
             }
             (true, 1..=59) => {
                 let text = texts[d].as_mut().unwrap();
                 if text.len() > 8_000 {
                     *text = base.to_string();
                     versions[d] += 1;
-                    lsp.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": versions[d]}, "contentChanges": [{"text": base}]}));
+                    lsp.notify_as::<DidChangeTextDocument>(json!({"textDocument": {"uri": uri, "version": versions[d]}, "contentChanges": [{"text": base}]}));
                 } else {
                     let bounds: Vec<usize> = text
                         .char_indices()
@@ -170,44 +170,43 @@ fn soak_a_long_random_session_with_bounded_memory() {
                     );
                     *text = apply_change(text, Some((s, e)), insert, "utf-16");
                     versions[d] += 1;
-                    lsp.notify(
-                        "textDocument/didChange",
+                    lsp.notify_as::<DidChangeTextDocument>(
                         json!({"textDocument": {"uri": uri, "version": versions[d]},
                         "contentChanges": [{"range": lsp_range(s, e), "text": insert}]}),
                     );
                 }
             }
             (true, 60..=95) => {
-                let method = *rng.pick(&[
-                    "textDocument/hover",
-                    "textDocument/completion",
-                    "textDocument/definition",
-                    "textDocument/references",
-                    "textDocument/documentSymbol",
-                    "textDocument/semanticTokens/full",
-                    "textDocument/foldingRange",
-                    "textDocument/codeLens",
-                    "textDocument/inlayHint",
-                    "textDocument/documentHighlight",
-                    "textDocument/codeAction",
-                    "textDocument/formatting",
+                let request = *rng.pick(&[
+                    typed::<HoverRequest>(),
+                    typed::<Completion>(),
+                    typed::<GotoDefinition>(),
+                    typed::<References>(),
+                    typed::<DocumentSymbolRequest>(),
+                    typed::<SemanticTokensFullRequest>(),
+                    typed::<FoldingRangeRequest>(),
+                    typed::<CodeLensRequest>(),
+                    typed::<InlayHintRequest>(),
+                    typed::<DocumentHighlightRequest>(),
+                    typed::<CodeActionRequest>(),
+                    typed::<Formatting>(),
                 ]);
-                let id = lsp.fresh_id();
                 let pos = json!({"line": rng.below(14), "character": rng.below(20)});
                 let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 20, "character": 0}});
-                lsp.send(
-                    &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": {
-                    "textDocument": {"uri": uri}, "position": pos, "range": range,
-                    "context": {"includeDeclaration": true, "diagnostics": []},
-                    "options": {"tabSize": 2, "insertSpaces": true}}}),
+                // One set of params that reads as each request's.
+                let id = (request.send)(
+                    &mut lsp,
+                    json!({"textDocument": {"uri": uri}, "position": pos, "range": range,
+                    "context": {"includeDeclaration": true, "diagnostics": [], "triggerKind": 1},
+                    "options": {"tabSize": 2, "insertSpaces": true}}),
                 );
                 if rng.chance(10) {
-                    lsp.notify("$/cancelRequest", json!({"id": id}));
+                    lsp.notify_as::<Cancel>(json!({"id": id}));
                     messages += 1;
                 }
             }
             (true, 96..=97) => {
-                lsp.request("workspace/symbol", json!({"query": "t"}));
+                lsp.request_as::<WorkspaceSymbolRequest>(json!({"query": "t"}));
             }
             _ => {
                 lsp.send_raw(b"Content-Length: 5\r\n\r\n{bad}");

@@ -63,8 +63,7 @@ fn through_the_server(name: &str, text: &str) -> usize {
     let t = Instant::now();
     let mut lsp = Lsp::start(&Start::default());
     let uri = format!("file:///pathological/{name}.orgplan");
-    lsp.notify(
-        "textDocument/didOpen",
+    lsp.notify_as::<DidOpenTextDocument>(
         json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": text}}),
     );
     let d = lsp.settled_diagnostics(&uri, Some(1), BOUND);
@@ -85,20 +84,20 @@ fn through_the_server(name: &str, text: &str) -> usize {
             .unwrap_or_default()
             .contains("more findings in this file are not shown"));
     }
-    for (method, extra) in [
-        ("textDocument/documentSymbol", json!({})),
-        ("textDocument/semanticTokens/full", json!({})),
-        ("textDocument/foldingRange", json!({})),
+    for (request, extra) in [
+        (typed::<DocumentSymbolRequest>(), json!({})),
+        (typed::<SemanticTokensFullRequest>(), json!({})),
+        (typed::<FoldingRangeRequest>(), json!({})),
         (
-            "textDocument/formatting",
+            typed::<Formatting>(),
             json!({"options": {"tabSize": 2, "insertSpaces": true}}),
         ),
         (
-            "textDocument/hover",
+            typed::<HoverRequest>(),
             json!({"position": {"line": 3, "character": 3}}),
         ),
         (
-            "textDocument/completion",
+            typed::<Completion>(),
             json!({"position": {"line": 3, "character": 3}}),
         ),
     ] {
@@ -106,16 +105,17 @@ fn through_the_server(name: &str, text: &str) -> usize {
         for (k, v) in extra.as_object().unwrap() {
             params[k] = v.clone();
         }
-        let r = lsp.request(method, params);
+        let r = (request.request)(&mut lsp, params);
         assert!(
             r["error"]["code"] != json!(-32603),
-            "{name}: {method} failed: {}",
+            "{name}: {} failed: {}",
+            request.method,
             r["error"]
         );
     }
     // An edit at the end, then at the start: incremental on a big tree.
     let lines = lines_of(text).len() as u64;
-    lsp.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": 2},
+    lsp.notify_as::<DidChangeTextDocument>(json!({"textDocument": {"uri": uri, "version": 2},
         "contentChanges": [{"range": lsp_range((lines, 0), (lines, 0)), "text": "\n# end\n"}, {"range": lsp_range((0, 0), (0, 0)), "text": "# start\n"}]}));
     lsp.settled_diagnostics(&uri, Some(2), BOUND);
     assert!(
@@ -240,7 +240,7 @@ fn a_workspace_of_a_hundred_thousand_entities() {
         d.is_array(),
         "no diagnostics for the last file within {BOUND:?}"
     );
-    let r = lsp.request("workspace/symbol", json!({"query": "l9"}));
+    let r = lsp.request_as::<WorkspaceSymbolRequest>(json!({"query": "l9"}));
     assert!(r.get("result").is_some(), "{r}");
     assert!(lsp.alive());
     eprintln!(

@@ -44,8 +44,9 @@ fn run_case(lsp: &mut Lsp, case: &Case, id: i64, doc_uri: &str) -> Option<String
     if !lsp.send_raw(&bytes_of(case, id, doc_uri)) {
         return Some("the server's input is closed".into());
     }
-    let ping = lsp.fresh_id();
-    lsp.send(&json!({"jsonrpc": "2.0", "id": ping, "method": "orgplan/ping"}));
+    let Some(ping) = lsp.ping() else {
+        return Some("the server's input is closed".into());
+    };
     let own = |m: &Value| {
         let mid = &m["id"];
         *mid == json!(id)
@@ -116,7 +117,7 @@ fn tail(s: &str) -> &str {
 }
 
 fn open_doc(lsp: &mut Lsp, uri: &str) {
-    lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": DOC_TEXT}}));
+    lsp.notify_as::<DidOpenTextDocument>(json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": DOC_TEXT}}));
 }
 
 #[test]
@@ -150,12 +151,12 @@ fn hostile_input_catalog() {
         if case.phase != phase {
             match (phase, case.phase) {
                 (Phase::Uninitialized, Phase::Running) => {
-                    let r = lsp.request("initialize", initialize_params(&start));
+                    let r = lsp.request_as::<Initialize>(initialize_params(&start));
                     assert!(
                         r.get("result").is_some(),
                         "initialize after the early cases: {r}"
                     );
-                    lsp.notify("initialized", json!({}));
+                    lsp.notify_as::<Initialized>(json!({}));
                     open_doc(&mut lsp, &doc_uri);
                 }
                 (Phase::Running, Phase::ShutDown) => {
@@ -167,7 +168,7 @@ fn hostile_input_catalog() {
                         intact_checkable,
                         &mut failures,
                     );
-                    let r = lsp.request("shutdown", Value::Null);
+                    let r = lsp.request_as::<Shutdown>(Value::Null);
                     assert_eq!(r["result"], Value::Null, "shutdown: {r}");
                 }
                 (a, b) => panic!("catalog phases out of order: {a:?} then {b:?}"),
@@ -191,13 +192,13 @@ fn hostile_input_catalog() {
                 // Start again, to judge the remaining cases.
                 lsp = Lsp::spawn(&start);
                 if phase != Phase::Uninitialized {
-                    lsp.request("initialize", initialize_params(&start));
-                    lsp.notify("initialized", json!({}));
+                    lsp.request_as::<Initialize>(initialize_params(&start));
+                    lsp.notify_as::<Initialized>(json!({}));
                     open_doc(&mut lsp, &doc_uri);
                     expected = DOC_TEXT.to_string();
                     intact_checkable = false;
                     if phase == Phase::ShutDown {
-                        lsp.request("shutdown", Value::Null);
+                        lsp.request_as::<Shutdown>(Value::Null);
                     }
                 }
             }
@@ -211,7 +212,7 @@ fn hostile_input_catalog() {
             }
         }
     }
-    lsp.notify("exit", Value::Null);
+    lsp.notify_as::<Exit>(Value::Null);
     match lsp.wait_exit(Duration::from_secs(20)) {
         Some(s) if s.code() == Some(0) => {}
         other => failures.push(format!("exit after the catalog: {other:?}")),

@@ -3,7 +3,23 @@
 //! `protocol::hostile_input_catalog`, which checks after every case that
 //! the server still answers and, at the end, that the open document holds
 //! exactly the text the client expects.
+//!
+//! Methods are named by their `lsp_types` types; the params stay JSON as
+//! written (most are wrong on purpose). Only what no type names is spelled
+//! out: methods no server defines (`orgplan/x`, `$/orgplan/nothing`) and
+//! frames written as bytes.
 
+use orgplan_test_client::lsp_types::notification::{
+    Cancel, DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
+    DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument, Initialized, Notification,
+    SetTrace,
+};
+use orgplan_test_client::lsp_types::request::{
+    CodeActionRequest, CodeLensRequest, Completion, DocumentSymbolRequest, ExecuteCommand,
+    FoldingRangeRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
+    PrepareRenameRequest, References, Rename, Request, SemanticTokensFullRequest, Shutdown,
+    WorkspaceSymbolRequest,
+};
 use serde_json::{json, Value};
 
 /// JSON-RPC error codes.
@@ -94,11 +110,27 @@ fn framed_raw(headers: &str, body: &str) -> Input {
     Input::Raw(format!("{headers}\r\n\r\n{body}").into_bytes())
 }
 
-fn req(method: &str, params: Value) -> Input {
+/// The request `R` with `params` as they are: unlike the test client's
+/// typed requests, not checked against `R::Params` (hostile params are the
+/// point).
+fn req<R: Request>(params: Value) -> Input {
+    req_named(R::METHOD, params)
+}
+
+/// The notification `N` with `params` as they are (unchecked, as [`req`]).
+fn note<N: Notification>(params: Value) -> Input {
+    note_named(N::METHOD, params)
+}
+
+/// A request by its method's name: for names no server defines (spelled
+/// out, as no type has them) and for the lists of methods a case is run
+/// against (named by their types' `METHOD`).
+fn req_named(method: &str, params: Value) -> Input {
     Input::Json(json!({"jsonrpc": "2.0", "id": "{ID}", "method": method, "params": params}))
 }
 
-fn note(method: &str, params: Value) -> Input {
+/// A notification by its method's name (as [`req_named`]).
+fn note_named(method: &str, params: Value) -> Input {
     Input::Json(json!({"jsonrpc": "2.0", "method": method, "params": params}))
 }
 
@@ -107,8 +139,7 @@ fn pos(line: Value, character: Value) -> Value {
 }
 
 fn change(range: Value, text: &str, version: i64) -> Input {
-    note(
-        "textDocument/didChange",
+    note::<DidChangeTextDocument>(
         json!({"textDocument": {"uri": DOC, "version": version}, "contentChanges": [{"range": range, "text": text}]}),
     )
 }
@@ -130,44 +161,44 @@ pub fn catalog() -> Vec<Case> {
     c.push(case(
         "request before initialize",
         Uninitialized,
-        req("textDocument/hover", pos(json!(0), json!(0))),
+        req::<HoverRequest>(pos(json!(0), json!(0))),
         Error(SERVER_NOT_INITIALIZED),
     ));
     c.push(case(
         "shutdown before initialize",
         Uninitialized,
-        req("shutdown", Value::Null),
+        req::<Shutdown>(Value::Null),
         Error(SERVER_NOT_INITIALIZED),
     ));
     c.push(case(
         "unknown request before initialize",
         Uninitialized,
-        req("orgplan/nothing", json!({})),
+        req_named("orgplan/nothing", json!({})),
         ErrorIn(&[SERVER_NOT_INITIALIZED, METHOD_NOT_FOUND]),
     ));
-    c.push(case("notification before initialize is dropped", Uninitialized, note("textDocument/didOpen", json!({"textDocument": {"uri": "file:///early.orgplan", "languageId": "orgplan", "version": 1, "text": "leader x \"X\" {}"}})), Nothing));
+    c.push(case("notification before initialize is dropped", Uninitialized, note::<DidOpenTextDocument>(json!({"textDocument": {"uri": "file:///early.orgplan", "languageId": "orgplan", "version": 1, "text": "leader x \"X\" {}"}})), Nothing));
     c.push(case(
         "initialize without params",
         Uninitialized,
-        req("initialize", Value::Null),
+        req::<Initialize>(Value::Null),
         Error(INVALID_PARAMS),
     ));
     c.push(case(
         "initialize with params of the wrong type",
         Uninitialized,
-        req("initialize", json!([1, 2])),
+        req::<Initialize>(json!([1, 2])),
         Error(INVALID_PARAMS),
     ));
     c.push(case(
         "initialize with capabilities a number",
         Uninitialized,
-        req("initialize", json!({"capabilities": 5})),
+        req::<Initialize>(json!({"capabilities": 5})),
         Error(INVALID_PARAMS),
     ));
     c.push(case(
         "initialize with processId a string",
         Uninitialized,
-        req("initialize", json!({"processId": "x", "capabilities": {}})),
+        req::<Initialize>(json!({"processId": "x", "capabilities": {}})),
         Error(INVALID_PARAMS),
     ));
     c.push(case(
@@ -403,8 +434,10 @@ pub fn catalog() -> Vec<Case> {
         Input::Body(deep.into_bytes()),
         Error(PARSE_ERROR),
     ));
+    // Written as text: no JSON value holds params this deep.
     let deep_params = format!(
-        r#"{{"jsonrpc":"2.0","id":"{{ID}}","method":"textDocument/hover","params":{}1{}}}"#,
+        r#"{{"jsonrpc":"2.0","id":"{{ID}}","method":"{}","params":{}1{}}}"#,
+        HoverRequest::METHOD,
         "{\"a\":".repeat(20_000),
         "}".repeat(20_000)
     );
@@ -468,7 +501,7 @@ pub fn catalog() -> Vec<Case> {
     c.push(case(
         "unknown request",
         Running,
-        req("orgplan/doesNotExist", json!({})),
+        req_named("orgplan/doesNotExist", json!({})),
         Error(METHOD_NOT_FOUND),
     ));
     c.push(case(
@@ -480,49 +513,49 @@ pub fn catalog() -> Vec<Case> {
     c.push(case(
         "empty method name",
         Running,
-        req("", json!({})),
+        req_named("", json!({})),
         Error(METHOD_NOT_FOUND),
     ));
     c.push(case(
         "a megabyte method name",
         Running,
-        req(&"m".repeat(1 << 20), json!({})),
+        req_named(&"m".repeat(1 << 20), json!({})),
         Error(METHOD_NOT_FOUND),
     ));
     c.push(case(
         "unknown $/ request",
         Running,
-        req("$/orgplan/nothing", json!({})),
+        req_named("$/orgplan/nothing", json!({})),
         Error(METHOD_NOT_FOUND),
     ));
     c.push(case(
         "unknown notification",
         Running,
-        note("orgplan/nothing", json!({})),
+        note_named("orgplan/nothing", json!({})),
         Nothing,
     ));
     c.push(case(
         "unknown $/ notification",
         Running,
-        note("$/orgplan/nothing", json!({})),
+        note_named("$/orgplan/nothing", json!({})),
         Nothing,
     ));
     c.push(case(
         "cancel of an unknown request",
         Running,
-        note("$/cancelRequest", json!({"id": 123456})),
+        note::<Cancel>(json!({"id": 123456})),
         Nothing,
     ));
     c.push(case(
         "cancel with a bad id",
         Running,
-        note("$/cancelRequest", json!({"id": {}})),
+        note::<Cancel>(json!({"id": {}})),
         Nothing,
     ));
     c.push(case(
         "setTrace",
         Running,
-        note("$/setTrace", json!({"value": "verbose"})),
+        note::<SetTrace>(json!({"value": "verbose"})),
         Nothing,
     ));
     c.push(case(
@@ -546,13 +579,13 @@ pub fn catalog() -> Vec<Case> {
     c.push(case(
         "second initialize",
         Running,
-        req("initialize", json!({"capabilities": {}})),
+        req::<Initialize>(json!({"capabilities": {}})),
         Error(INVALID_REQUEST),
     ));
     c.push(case(
         "second initialized",
         Running,
-        note("initialized", json!({})),
+        note::<Initialized>(json!({})),
         Nothing,
     ));
 
@@ -574,28 +607,28 @@ pub fn catalog() -> Vec<Case> {
         ),
     ];
     for method in [
-        "textDocument/hover",
-        "textDocument/completion",
-        "textDocument/definition",
-        "textDocument/references",
-        "textDocument/rename",
-        "textDocument/prepareRename",
+        HoverRequest::METHOD,
+        Completion::METHOD,
+        GotoDefinition::METHOD,
+        References::METHOD,
+        Rename::METHOD,
+        PrepareRenameRequest::METHOD,
     ] {
         for (what, params) in bad_params {
             c.push(case(
                 format!("{method} with params {what}"),
                 Running,
-                req(method, params.clone()),
+                req_named(method, params.clone()),
                 ErrorIn(&[INVALID_PARAMS, METHOD_NOT_FOUND]),
             ));
         }
     }
     for method in [
-        "textDocument/documentSymbol",
-        "textDocument/formatting",
-        "textDocument/semanticTokens/full",
-        "textDocument/foldingRange",
-        "textDocument/codeLens",
+        DocumentSymbolRequest::METHOD,
+        Formatting::METHOD,
+        SemanticTokensFullRequest::METHOD,
+        FoldingRangeRequest::METHOD,
+        CodeLensRequest::METHOD,
     ] {
         for (what, params) in [
             ("missing", Value::Null),
@@ -605,7 +638,7 @@ pub fn catalog() -> Vec<Case> {
             c.push(case(
                 format!("{method} with params {what}"),
                 Running,
-                req(method, params),
+                req_named(method, params),
                 ErrorIn(&[INVALID_PARAMS, METHOD_NOT_FOUND]),
             ));
         }
@@ -613,19 +646,16 @@ pub fn catalog() -> Vec<Case> {
     c.push(case(
         "workspace/symbol with query a number",
         Running,
-        req("workspace/symbol", json!({"query": 5})),
+        req::<WorkspaceSymbolRequest>(json!({"query": 5})),
         ErrorIn(&[INVALID_PARAMS, METHOD_NOT_FOUND]),
     ));
     c.push(case(
         "executeCommand of an unknown command",
         Running,
-        req(
-            "workspace/executeCommand",
-            json!({"command": "rm -rf", "arguments": ["/"]}),
-        ),
+        req::<ExecuteCommand>(json!({"command": "rm -rf", "arguments": ["/"]})),
         Answer,
     ));
-    c.push(case("codeAction with an inverted range", Running, req("textDocument/codeAction", json!({"textDocument": {"uri": DOC}, "range": range(3, 0, 0, 0), "context": {"diagnostics": []}})), Answer));
+    c.push(case("codeAction with an inverted range", Running, req::<CodeActionRequest>(json!({"textDocument": {"uri": DOC}, "range": range(3, 0, 0, 0), "context": {"diagnostics": []}})), Answer));
 
     // Valid shapes, hostile values: answered (null or empty), never a crash.
     for (what, line, ch) in [
@@ -636,15 +666,15 @@ pub fn catalog() -> Vec<Case> {
         ("inside a CRLF", json!(2), json!(1)),
     ] {
         for method in [
-            "textDocument/hover",
-            "textDocument/completion",
-            "textDocument/definition",
-            "textDocument/prepareRename",
+            HoverRequest::METHOD,
+            Completion::METHOD,
+            GotoDefinition::METHOD,
+            PrepareRenameRequest::METHOD,
         ] {
             c.push(case(
                 format!("{method} {what}"),
                 Running,
-                req(method, pos(line.clone(), ch.clone())),
+                req_named(method, pos(line.clone(), ch.clone())),
                 Answer,
             ));
         }
@@ -658,8 +688,7 @@ pub fn catalog() -> Vec<Case> {
         c.push(case(
             format!("hover on {what}"),
             Running,
-            req(
-                "textDocument/hover",
+            req::<HoverRequest>(
                 json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
             ),
             Answer,
@@ -667,10 +696,7 @@ pub fn catalog() -> Vec<Case> {
         c.push(case(
             format!("symbols of {what}"),
             Running,
-            req(
-                "textDocument/documentSymbol",
-                json!({"textDocument": {"uri": uri}}),
-            ),
+            req::<DocumentSymbolRequest>(json!({"textDocument": {"uri": uri}})),
             Answer,
         ));
     }
@@ -707,55 +733,47 @@ pub fn catalog() -> Vec<Case> {
         ),
         ("didClose without a document", json!({})),
     ] {
-        let method = what
-            .split(' ')
-            .next()
-            .map(|m| format!("textDocument/{m}"))
-            .unwrap_or_default();
+        // The case names its notification first.
+        let method = [
+            DidOpenTextDocument::METHOD,
+            DidChangeTextDocument::METHOD,
+            DidCloseTextDocument::METHOD,
+        ]
+        .into_iter()
+        .find(|m| m.ends_with(&format!("/{}", what.split(' ').next().unwrap_or_default())))
+        .expect("a didOpen, didChange or didClose case");
         c.push(case(
             format!("{what} is dropped"),
             Running,
-            note(&method, params),
+            note_named(method, params),
             Nothing,
         ));
     }
-    c.push(case("didChange of a document never opened", Running, note("textDocument/didChange", json!({"textDocument": {"uri": "file:///nowhere/x.orgplan", "version": 2}, "contentChanges": [{"range": range(0, 0, 0, 0), "text": "x"}]})), Nothing));
+    c.push(case("didChange of a document never opened", Running, note::<DidChangeTextDocument>(json!({"textDocument": {"uri": "file:///nowhere/x.orgplan", "version": 2}, "contentChanges": [{"range": range(0, 0, 0, 0), "text": "x"}]})), Nothing));
     c.push(case(
         "didClose of a document never opened",
         Running,
-        note(
-            "textDocument/didClose",
-            json!({"textDocument": {"uri": "file:///nowhere/x.orgplan"}}),
-        ),
+        note::<DidCloseTextDocument>(json!({"textDocument": {"uri": "file:///nowhere/x.orgplan"}})),
         Nothing,
     ));
     c.push(case(
         "didSave of the document",
         Running,
-        note(
-            "textDocument/didSave",
-            json!({"textDocument": {"uri": DOC}}),
-        ),
+        note::<DidSaveTextDocument>(json!({"textDocument": {"uri": DOC}})),
         Nothing,
     ));
-    c.push(case("settings of the wrong shape", Running, note("workspace/didChangeConfiguration", json!({"settings": {"orgplan": {"rules": 5, "team": {"requiredRoles": "qa", "maxDependencies": -3}}}})), Nothing));
+    c.push(case("settings of the wrong shape", Running, note::<DidChangeConfiguration>(json!({"settings": {"orgplan": {"rules": 5, "team": {"requiredRoles": "qa", "maxDependencies": -3}}}})), Nothing));
     c.push(case(
         "settings null",
         Running,
-        note(
-            "workspace/didChangeConfiguration",
-            json!({"settings": null}),
-        ),
+        note::<DidChangeConfiguration>(json!({"settings": null})),
         Nothing,
     ));
-    c.push(case("watched-file events outside the workspace", Running, note("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": "file:///etc/passwd", "type": 1}, {"uri": "file:///etc/../etc/shadow.orgplan", "type": 2}]})), Nothing));
+    c.push(case("watched-file events outside the workspace", Running, note::<DidChangeWatchedFiles>(json!({"changes": [{"uri": "file:///etc/passwd", "type": 1}, {"uri": "file:///etc/../etc/shadow.orgplan", "type": 2}]})), Nothing));
     c.push(case(
         "watched-file event of a bad type",
         Running,
-        note(
-            "workspace/didChangeWatchedFiles",
-            json!({"changes": [{"uri": DOC, "type": 99}]}),
-        ),
+        note::<DidChangeWatchedFiles>(json!({"changes": [{"uri": DOC, "type": 99}]})),
         Nothing,
     ));
 
@@ -797,26 +815,25 @@ pub fn catalog() -> Vec<Case> {
     c.push(case(
         "request after shutdown",
         ShutDown,
-        req("textDocument/hover", pos(json!(0), json!(0))),
+        req::<HoverRequest>(pos(json!(0), json!(0))),
         Error(INVALID_REQUEST),
     ));
     c.push(case(
         "unknown request after shutdown",
         ShutDown,
-        req("orgplan/x", json!({})),
+        req_named("orgplan/x", json!({})),
         ErrorIn(&[INVALID_REQUEST, METHOD_NOT_FOUND]),
     ));
     c.push(case(
         "second shutdown",
         ShutDown,
-        req("shutdown", Value::Null),
+        req::<Shutdown>(Value::Null),
         Error(INVALID_REQUEST),
     ));
     c.push(case(
         "notification after shutdown",
         ShutDown,
-        note(
-            "textDocument/didChange",
+        note::<DidChangeTextDocument>(
             json!({"textDocument": {"uri": DOC, "version": 999}, "contentChanges": [{"text": ""}]}),
         ),
         Nothing,

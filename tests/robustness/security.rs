@@ -104,25 +104,24 @@ fn symlinks_out_of_the_workspace_are_not_followed() {
         "the secret's leader and team stay undefined: {d}"
     );
     // Ask about the names declared only in the secret files.
-    lsp.notify(
-        "textDocument/didOpen",
+    lsp.notify_as::<DidOpenTextDocument>(
         json!({"textDocument": {"uri": s.main_uri, "languageId": "orgplan", "version": 1,
         "text": "initiative i \"I\" {\n  leader: zz_secret_leader\n  teams: zz_secret_team\n}\n"}}),
     );
-    for method in [
-        "textDocument/hover",
-        "textDocument/definition",
-        "textDocument/references",
-        "textDocument/completion",
+    for request in [
+        typed::<HoverRequest>(),
+        typed::<GotoDefinition>(),
+        typed::<References>(),
+        typed::<Completion>(),
     ] {
-        lsp.request(
-            method,
+        (request.request)(
+            &mut lsp,
             json!({"textDocument": {"uri": s.main_uri}, "position": {"line": 1, "character": 14},
-            "context": {"includeDeclaration": true}}),
+            "context": {"includeDeclaration": true, "triggerKind": 1}}),
         );
     }
-    lsp.request("workspace/symbol", json!({"query": "zz"}));
-    lsp.request("workspace/symbol", json!({"query": ""}));
+    lsp.request_as::<WorkspaceSymbolRequest>(json!({"query": "zz"}));
+    lsp.request_as::<WorkspaceSymbolRequest>(json!({"query": ""}));
     lsp.drain(Duration::from_millis(300));
     assert!(lsp.alive());
     assert_no_secret(&lsp);
@@ -167,22 +166,16 @@ fn uris_that_climb_out_or_link_out_read_nothing() {
     // Watched-file events for each: created, changed, deleted.
     for uri in &climbing {
         for typ in [1, 2, 3, 1] {
-            lsp.notify(
-                "workspace/didChangeWatchedFiles",
-                json!({"changes": [{"uri": uri, "type": typ}]}),
-            );
+            lsp.notify_as::<DidChangeWatchedFiles>(json!({"changes": [{"uri": uri, "type": typ}]}));
         }
     }
     // Opened by the client (with the client's text) and closed again: on
     // close, a file outside the root must not be read back from disk.
     for uri in &climbing {
-        lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": "team opened \"O\" {}\n"}}));
-        lsp.notify(
-            "textDocument/didClose",
-            json!({"textDocument": {"uri": uri}}),
-        );
+        lsp.notify_as::<DidOpenTextDocument>(json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": "team opened \"O\" {}\n"}}));
+        lsp.notify_as::<DidCloseTextDocument>(json!({"textDocument": {"uri": uri}}));
     }
-    lsp.request("workspace/symbol", json!({"query": "zz"}));
+    lsp.request_as::<WorkspaceSymbolRequest>(json!({"query": "zz"}));
     lsp.drain(Duration::from_millis(500));
     assert!(lsp.alive(), "stderr:\n{}", lsp.stderr());
     let d = lsp.settled_diagnostics(&s.main_uri, None, Duration::from_millis(300));
@@ -293,20 +286,14 @@ fn a_named_pipe_or_device_named_like_a_plan_does_not_block_the_server() {
     for name in ["pipe.orgplan", "zero.orgplan"] {
         let uri = file_uri(&s.root.path().join(name));
         for typ in [1, 2] {
-            lsp.notify(
-                "workspace/didChangeWatchedFiles",
-                json!({"changes": [{"uri": uri, "type": typ}]}),
-            );
+            lsp.notify_as::<DidChangeWatchedFiles>(json!({"changes": [{"uri": uri, "type": typ}]}));
             assert!(
                 lsp.alive_within(Duration::from_secs(10)),
                 "a watched-file event for {name} blocked the server"
             );
         }
-        lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": "team p \"P\" {}\n"}}));
-        lsp.notify(
-            "textDocument/didClose",
-            json!({"textDocument": {"uri": uri}}),
-        );
+        lsp.notify_as::<DidOpenTextDocument>(json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": "team p \"P\" {}\n"}}));
+        lsp.notify_as::<DidCloseTextDocument>(json!({"textDocument": {"uri": uri}}));
         assert!(
             lsp.alive_within(Duration::from_secs(10)),
             "closing {name} blocked the server"
@@ -332,10 +319,7 @@ fn a_huge_file_named_like_a_plan_is_not_read() {
     let d = lsp.settled_diagnostics(&file_uri(&main), None, Duration::from_secs(3));
     assert!(d.is_array(), "the rest of the workspace loads");
     let huge_uri = file_uri(&huge);
-    lsp.notify(
-        "workspace/didChangeWatchedFiles",
-        json!({"changes": [{"uri": huge_uri, "type": 2}]}),
-    );
+    lsp.notify_as::<DidChangeWatchedFiles>(json!({"changes": [{"uri": huge_uri, "type": 2}]}));
     assert!(lsp.alive());
     lsp.drain(Duration::from_millis(300));
     assert!(

@@ -5,8 +5,6 @@
 
 #![allow(dead_code)]
 
-use orgplan_test_client::lsp_types::notification::Notification;
-use orgplan_test_client::lsp_types::request::Request;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -22,6 +20,9 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub use orgplan_e2e::orgplan_bin;
 pub use orgplan_test_client::{frame, Incoming};
+// Requests and notifications are named by their types.
+pub use orgplan_test_client::lsp_types::notification::*;
+pub use orgplan_test_client::lsp_types::request::*;
 
 /// A folder under the system's temporary directory, removed on drop.
 pub struct TempDir(PathBuf);
@@ -173,13 +174,13 @@ impl Lsp {
     /// Starts and initializes a server (`initialize`, then `initialized`).
     pub fn start(start: &Start) -> Lsp {
         let mut lsp = Lsp::spawn(start);
-        let resp = lsp.request("initialize", initialize_params(start));
+        let resp = lsp.request_as::<Initialize>(initialize_params(start));
         assert!(
             resp.get("result").is_some(),
             "initialize failed: {resp}\n{}",
             lsp.stderr()
         );
-        lsp.notify("initialized", json!({}));
+        lsp.notify_as::<Initialized>(json!({}));
         lsp
     }
 
@@ -220,10 +221,6 @@ impl Lsp {
         self.next_id
     }
 
-    pub fn notify(&mut self, method: &str, params: Value) -> bool {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
-    }
-
     /// Sends the notification `N`, its params written as JSON (they must
     /// read as `N::Params`).
     pub fn notify_as<N: Notification>(&mut self, params: Value) -> bool {
@@ -234,8 +231,7 @@ impl Lsp {
     /// `R::Params`), and waits for its response (the whole response
     /// object; a result must read as `R::Result`).
     pub fn request_as<R: Request>(&mut self, params: Value) -> Value {
-        let id = self.fresh_id();
-        self.send(&orgplan_test_client::request_json::<R>(id, params));
+        let id = self.send_request_as::<R>(params);
         let response = self
             .response_to(&json!(id), ANSWER_TIMEOUT)
             .unwrap_or_else(|| {
@@ -251,17 +247,12 @@ impl Lsp {
         response
     }
 
-    /// Sends a request and waits for its response (the whole response object).
-    pub fn request(&mut self, method: &str, params: Value) -> Value {
+    /// Sends the request `R` (params as JSON, as [`Self::request_as`])
+    /// without waiting; returns its id.
+    pub fn send_request_as<R: Request>(&mut self, params: Value) -> i64 {
         let id = self.fresh_id();
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        self.response_to(&json!(id), ANSWER_TIMEOUT)
-            .unwrap_or_else(|| {
-                panic!(
-                    "no answer to {method} (id {id})\nstderr:\n{}",
-                    self.stderr()
-                )
-            })
+        self.send(&orgplan_test_client::request_json::<R>(id, params));
+        id
     }
 
     /// Waits for the response with this id; other messages are kept.
@@ -335,20 +326,17 @@ impl Lsp {
     }
 
     fn observe(&mut self, m: &Value) {
-        let method = m.get("method").and_then(Value::as_str);
-        match (method, m.get("id")) {
-            (Some("textDocument/publishDiagnostics"), None) => {
-                let p = &m["params"];
-                let uri = p["uri"].as_str().unwrap_or_default().to_string();
-                self.diagnostics
-                    .insert(uri, (p["version"].as_i64(), p["diagnostics"].clone()));
-            }
-            (Some(_), Some(_)) => {
-                // A request from the server: answer it as a plain client would.
-                let answer = orgplan_test_client::answer_server_request(m, &Value::Null);
-                self.send(&answer);
-            }
-            _ => {}
+        if orgplan_test_client::is::<PublishDiagnostics>(m) {
+            let p = &m["params"];
+            let uri = p["uri"].as_str().unwrap_or_default().to_string();
+            self.diagnostics
+                .insert(uri, (p["version"].as_i64(), p["diagnostics"].clone()));
+            return;
+        }
+        if m.get("method").is_some_and(Value::is_string) && m.get("id").is_some() {
+            // A request from the server: answer it as a plain client would.
+            let answer = orgplan_test_client::answer_server_request(m, &Value::Null);
+            self.send(&answer);
         }
     }
 
@@ -359,12 +347,19 @@ impl Lsp {
     }
 
     pub fn alive_within(&mut self, timeout: Duration) -> bool {
-        let id = self.fresh_id();
-        if !self.send(&json!({"jsonrpc": "2.0", "id": id, "method": "orgplan/ping", "params": {}}))
-        {
-            return false;
+        match self.ping() {
+            Some(id) => self.response_to(&json!(id), timeout).is_some(),
+            None => false,
         }
-        self.response_to(&json!(id), timeout).is_some()
+    }
+
+    /// Sends a request to a method no server defines (so spelled out: no
+    /// type names it), which any live server answers with an error;
+    /// returns its id, or none when the input is closed.
+    pub fn ping(&mut self) -> Option<i64> {
+        let id = self.fresh_id();
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": "orgplan/ping", "params": {}}))
+            .then_some(id)
     }
 
     /// Waits until the diagnostics of `uri` for `version` arrive, or until
@@ -399,9 +394,9 @@ impl Lsp {
 
     /// `shutdown`, then `exit`; returns the exit status.
     pub fn shutdown_and_exit(&mut self) -> Option<ExitStatus> {
-        let resp = self.request("shutdown", Value::Null);
+        let resp = self.request_as::<Shutdown>(Value::Null);
         assert!(resp.get("error").is_none(), "shutdown failed: {resp}");
-        self.notify("exit", Value::Null);
+        self.notify_as::<Exit>(Value::Null);
         self.wait_exit(Duration::from_secs(20))
     }
 
@@ -436,6 +431,26 @@ impl Drop for Lsp {
             let _ = self.process().kill();
             let _ = self.process().wait();
         }
+    }
+}
+
+/// A request named by its type, for the tests that run a list of them:
+/// its method (to name it in messages) and how to send it.
+#[derive(Clone, Copy)]
+pub struct Typed {
+    pub method: &'static str,
+    /// Sends it and waits for the whole response ([`Lsp::request_as`]).
+    pub request: fn(&mut Lsp, Value) -> Value,
+    /// Sends it without waiting; returns its id ([`Lsp::send_request_as`]).
+    pub send: fn(&mut Lsp, Value) -> i64,
+}
+
+/// The request `R`, for a list of them.
+pub fn typed<R: Request>() -> Typed {
+    Typed {
+        method: R::METHOD,
+        request: Lsp::request_as::<R>,
+        send: Lsp::send_request_as::<R>,
     }
 }
 
@@ -644,8 +659,7 @@ pub fn fresh_diagnostics(text: &str, rel: &str, encodings: &[&'static str]) -> V
         ..Start::default()
     });
     let uri = file_uri(&path);
-    lsp.notify(
-        "textDocument/didOpen",
+    lsp.notify_as::<DidOpenTextDocument>(
         json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": text}}),
     );
     let d = lsp.settled_diagnostics(&uri, Some(1), Duration::from_secs(5));
