@@ -83,7 +83,15 @@ fn workspace_is_loaded_and_every_file_gets_diagnostics() {
         .iter()
         .find(|r| orgplan_test_client::is_request::<RegisterCapability>(r))
         .expect("a registration");
-    insta::assert_yaml_snapshot!("watcher_registration", reg["params"]);
+    insta::assert_yaml_snapshot!(reg["params"], @r#"
+    registrations:
+      - id: orgplan-watch
+        method: workspace/didChangeWatchedFiles
+        registerOptions:
+          watchers:
+            - globPattern: "**/*.orgplan"
+            - globPattern: "**/orgplan.toml"
+    "#);
     assert_eq!(c.shutdown(), 0);
 }
 
