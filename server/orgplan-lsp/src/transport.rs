@@ -485,11 +485,25 @@ fn check(body: &[u8]) -> Result<Option<String>, Value> {
 }
 
 async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::io::Result<()> {
-    // The header, then the body as it is: a large body is not copied.
     let header = format!("Content-Length: {}\r\n\r\n", body.len());
     out.write_all(header.as_bytes()).await?;
-    out.write_all(body).await?;
+    write_in_pieces(out, body).await?;
     out.flush().await
+}
+
+/// The most handed to the output in one write: a pipe's buffer. tokio's
+/// standard output copies each write into a buffer of its own (up to
+/// 2 MiB), which it keeps: written whole, one large result (a whole
+/// file's semantic tokens) left 2 MiB of resident memory behind for good
+/// (BENCHMARKS.md, "Peak memory at the end"). A larger piece would not go
+/// out sooner: the pipe takes 64 KiB at a time.
+const WRITE_PIECE: usize = 64 << 10;
+
+async fn write_in_pieces(out: &mut (impl AsyncWrite + Unpin), bytes: &[u8]) -> std::io::Result<()> {
+    for piece in bytes.chunks(WRITE_PIECE) {
+        out.write_all(piece).await?;
+    }
+    Ok(())
 }
 
 /// Reads frames from `input` and hands the good ones to tower-lsp. The
@@ -632,7 +646,7 @@ async fn pump_output(
                         break;
                     }
                     let frame: Vec<u8> = inp.buf.drain(..i + 4 + len).collect();
-                    if out.write_all(&frame).await.is_err() || out.flush().await.is_err() {
+                    if write_in_pieces(&mut out, &frame).await.is_err() || out.flush().await.is_err() {
                         return;
                     }
                 }
