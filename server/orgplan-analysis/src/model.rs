@@ -12,7 +12,17 @@ use crate::text::{FileId, Loc, Shift, TextRange};
 /// `rustc-hash`): ids come from the user's own files, and resolving them is
 /// the hottest thing the rules do; the hash need not resist chosen
 /// collisions here.
-pub type IdMap = rustc_hash::FxHashMap<CompactString, Vec<EntityId>>;
+pub type IdMap = rustc_hash::FxHashMap<CompactString, Entities>;
+
+/// Entities an index lists for one key: inline when there is one (most
+/// lists hold one: an id declared once, a team referred to by one block),
+/// in the room a vector's pointer would take. Allocated each, these lists
+/// were some 40,000 allocations on a large plan (BENCHMARKS.md).
+pub type Entities = smallvec::SmallVec<[EntityId; 1]>;
+
+/// Indices of entities an index lists for one: two inline, in the room a
+/// vector's pointer would take.
+pub type Indices = smallvec::SmallVec<[usize; 2]>;
 
 /// An entity of the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -334,19 +344,19 @@ pub struct Model {
     /// Every declaration of an id, in file order: more than one is a duplicate.
     pub ids: IdMap,
     /// For each leader, the initiatives naming them as `leader:`.
-    pub led_by: Vec<Vec<usize>>,
+    pub led_by: Vec<Indices>,
     /// For each team, the initiatives listing it under `teams:`.
-    pub team_initiatives: Vec<Vec<usize>>,
+    pub team_initiatives: Vec<Indices>,
     /// For each leader, the teams and leaders that report to them.
-    pub reports: Vec<Vec<EntityId>>,
+    pub reports: Vec<Entities>,
     /// For each team, the teams whose dependencies name it.
-    pub dependents: Vec<Vec<usize>>,
+    pub dependents: Vec<Indices>,
     /// For each entity (leaders, initiatives, teams), the entities whose
     /// references name it, any way.
-    pub referrers: [Vec<Vec<EntityId>>; 3],
+    pub referrers: [Vec<Entities>; 3],
     /// For each name written in a reference that names nothing, the
     /// entities whose blocks write it.
-    pub dangling: std::collections::BTreeMap<CompactString, Vec<EntityId>>,
+    pub dangling: std::collections::BTreeMap<CompactString, Entities>,
     /// The declared ids arranged for the did-you-mean search, kept with
     /// `ids` (built with the model, updated by [`Model::declare`]).
     pub id_index: crate::suggest::Index,
@@ -453,14 +463,14 @@ impl Model {
     }
 
     fn index(&mut self) {
-        self.led_by = vec![Vec::new(); self.leaders.len()];
-        self.team_initiatives = vec![Vec::new(); self.teams.len()];
-        self.reports = vec![Vec::new(); self.leaders.len()];
-        self.dependents = vec![Vec::new(); self.teams.len()];
+        self.led_by = vec![Indices::new(); self.leaders.len()];
+        self.team_initiatives = vec![Indices::new(); self.teams.len()];
+        self.reports = vec![Entities::new(); self.leaders.len()];
+        self.dependents = vec![Indices::new(); self.teams.len()];
         self.referrers = [
-            vec![Vec::new(); self.leaders.len()],
-            vec![Vec::new(); self.initiatives.len()],
-            vec![Vec::new(); self.teams.len()],
+            vec![Entities::new(); self.leaders.len()],
+            vec![Entities::new(); self.initiatives.len()],
+            vec![Entities::new(); self.teams.len()],
         ];
         self.dangling.clear();
         let all: Vec<EntityId> = self.entities().collect();
@@ -633,8 +643,8 @@ impl Model {
             fresh.initiatives.len(),
             fresh.teams.len(),
         ];
-        fn empty<T>(n: usize) -> impl Iterator<Item = Vec<T>> {
-            std::iter::repeat_with(Vec::new).take(n)
+        fn empty<T: Default>(n: usize) -> impl Iterator<Item = T> {
+            std::iter::repeat_with(T::default).take(n)
         }
         self.leaders.splice(spans[0].clone(), fresh.leaders);
         self.initiatives.splice(spans[1].clone(), fresh.initiatives);
@@ -1002,7 +1012,10 @@ fn refs(file: FileId, p: Option<&Property>, expected: RefKind) -> Vec<Reference>
 }
 
 /// Inserts `x` into (or removes it from) the sorted list `v`.
-fn toggle<T: Ord>(v: &mut Vec<T>, x: T, add: bool) {
+fn toggle<A: smallvec::Array>(v: &mut smallvec::SmallVec<A>, x: A::Item, add: bool)
+where
+    A::Item: Ord,
+{
     match (v.binary_search(&x), add) {
         (Err(at), true) => v.insert(at, x),
         (Ok(at), false) => {

@@ -107,7 +107,7 @@ pub(super) fn writers<'a>(m: &'a Model, x: End<'_>) -> impl Iterator<Item = Enti
             let (k, i) = e.slot();
             (Some(e), &m.referrers[k][i])
         }
-        End::Undeclared(name) => (None, m.dangling.get(name).map_or(&[], Vec::as_slice)),
+        End::Undeclared(name) => (None, m.dangling.get(name).map_or(&[], |v| v.as_slice())),
     };
     own.into_iter().chain(referrers.iter().copied())
 }

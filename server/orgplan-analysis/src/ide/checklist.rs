@@ -117,8 +117,8 @@ impl<'a> Owners<'a> {
         let m = self.model;
         match self.entity_at(loc) {
             Some(EntityId::Initiative(i)) => vec![i],
-            Some(EntityId::Team(t)) => m.team_initiatives[t].clone(),
-            Some(EntityId::Leader(l)) => m.led_by[l].clone(),
+            Some(EntityId::Team(t)) => m.team_initiatives[t].to_vec(),
+            Some(EntityId::Leader(l)) => m.led_by[l].to_vec(),
             None => Vec::new(),
         }
     }

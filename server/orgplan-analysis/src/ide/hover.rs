@@ -179,7 +179,7 @@ fn names<'a>(m: &Model, names: impl IntoIterator<Item = &'a str>) -> String {
             continue;
         }
         seen.push(n);
-        let declared = m.ids.get(n).map_or(0, Vec::len);
+        let declared = m.ids.get(n).map_or(0, |v| v.len());
         v.push(if declared > 1 {
             format!("{} (declared {declared} times)", code(n))
         } else {

@@ -1,5 +1,5 @@
 use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
-use crate::model::EntityId;
+use crate::model::Entities;
 use crate::text::{Loc, TextRange};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let mut ids: Vec<(&crate::syntax::CompactString, &Vec<EntityId>)> =
+    let mut ids: Vec<(&crate::syntax::CompactString, &Entities)> =
         m.ids.iter().filter(|(_, v)| v.len() > 1).collect();
     ids.sort();
     for (id, decls) in ids {
