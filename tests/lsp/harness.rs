@@ -15,10 +15,10 @@ use orgplan_test_client::lsp_types::notification::{
 };
 use orgplan_test_client::lsp_types::request::{Initialize, Request, Shutdown};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::process::{Child, Command};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -119,7 +119,7 @@ enum Server {
 pub struct Client {
     server: Server,
     stdin: Option<Box<dyn Write + Send>>,
-    rx: Receiver<Value>,
+    rx: Receiver<wire::Incoming>,
     next_id: i64,
     /// Every notification the server sent, in order.
     pub notifications: Vec<Value>,
@@ -128,42 +128,26 @@ pub struct Client {
     /// Responses read while waiting for another one.
     responses: std::collections::HashMap<i64, Value>,
     pub settings: Arc<Mutex<Value>>,
-    pub stderr: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
     pub root_uri: Option<String>,
     pub initialize_result: Value,
 }
 
-/// The next message; a server that writes anything but well-formed
-/// frames of JSON fails the test.
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    match wire::read(r) {
-        wire::Incoming::Msg(v) => Some(v),
-        wire::Incoming::Eof => None,
-        wire::Incoming::Garbage(g) => panic!("the server wrote no LSP frame: {g}"),
-    }
-}
-
 impl Client {
     pub fn spawn(init: Init) -> Client {
-        let stderr_buf = Arc::new(Mutex::new(String::new()));
         let hooked = init.hooks.requests || init.hooks.hold_load;
-        let (server, stdin, stdout) = if init.process || !init.env.is_empty() {
+        let (server, conn) = if init.process || !init.env.is_empty() {
             assert!(!hooked, "the test hooks are only in process");
-            spawn_process(&init, stderr_buf.clone())
+            let mut cmd = Command::new(binary());
+            cmd.arg("lsp").envs(init.env.iter().copied());
+            let mut conn = wire::Connection::spawn(cmd).expect("spawn orgplan lsp");
+            (Server::Process(conn.child.take().unwrap()), conn)
         } else {
             let s = orgplan_lsp::fuzzing::in_process_with(init.hooks);
-            (Server::InProcess(Some(s.session)), s.input, s.output)
+            let conn = wire::Connection::over(s.input, s.output);
+            (Server::InProcess(Some(s.session)), conn)
         };
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stdout);
-            while let Some(msg) = read_message(&mut r) {
-                if tx.send(msg).is_err() {
-                    break;
-                }
-            }
-        });
-        let stdin = Some(stdin);
+        let stdin = Some(conn.input);
         let root_uri = init
             .root_uri
             .clone()
@@ -171,13 +155,13 @@ impl Client {
         let mut c = Client {
             server,
             stdin,
-            rx,
+            rx: conn.incoming,
             next_id: 1,
             notifications: Vec::new(),
             server_requests: Vec::new(),
             responses: std::collections::HashMap::new(),
             settings: Arc::new(Mutex::new(init.settings.clone())),
-            stderr: stderr_buf,
+            stderr: conn.stderr,
             root_uri: root_uri.clone(),
             initialize_result: Value::Null,
         };
@@ -343,9 +327,12 @@ impl Client {
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
         let now = Instant::now();
         let wait = deadline.saturating_duration_since(now);
+        // A server that writes anything but well-formed frames of JSON
+        // fails the test.
         let msg = match self.rx.recv_timeout(wait) {
-            Ok(m) => m,
-            Err(RecvTimeoutError::Timeout) | Err(RecvTimeoutError::Disconnected) => return None,
+            Ok(wire::Incoming::Msg(m)) => m,
+            Ok(wire::Incoming::Garbage(g)) => panic!("the server wrote no LSP frame: {g}"),
+            Ok(wire::Incoming::Eof) | Err(_) => return None,
         };
         if msg.get("method").is_some_and(Value::is_string) {
             if msg.get("id").is_some() {
@@ -433,7 +420,7 @@ impl Client {
     }
 
     pub fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
     /// Sends `shutdown` then `exit`; returns the exit code.
@@ -481,32 +468,6 @@ impl Drop for Client {
             }
         }
     }
-}
-
-/// Starts the binary: the server, its stdin and its stdout; its stderr is
-/// collected into `sink`.
-fn spawn_process(
-    init: &Init,
-    sink: Arc<Mutex<String>>,
-) -> (Server, Box<dyn Write + Send>, Box<dyn Read + Send>) {
-    let mut cmd = Command::new(binary());
-    cmd.arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in &init.env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().expect("spawn orgplan lsp");
-    let stdout = child.stdout.take().unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        sink.lock().unwrap().push_str(&s);
-    });
-    (Server::Process(child), Box::new(stdin), Box::new(stdout))
 }
 
 /// Sets the value at a JSON `pointer` (creating objects on the way);

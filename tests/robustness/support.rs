@@ -7,11 +7,11 @@
 
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub use orgplan_e2e::orgplan_bin;
-pub use orgplan_test_client::{frame, Incoming};
+pub use orgplan_test_client::{frame, Connection, Incoming};
 // Requests and notifications are named by their types.
 pub use orgplan_test_client::lsp_types::notification::*;
 pub use orgplan_test_client::lsp_types::request::*;
@@ -103,66 +103,27 @@ impl Lsp {
     /// Starts `orgplan lsp` (or a session in process, see
     /// [`Start::in_process`]) without initializing it.
     pub fn spawn(start: &Start) -> Lsp {
-        let Some(hooks) = start.in_process else {
-            return Lsp::spawn_process(start);
-        };
-        let s = orgplan_lsp::fuzzing::in_process_with(hooks);
-        // The session ends when its input does (on drop).
-        drop(s.session);
-        Lsp::over(None, s.input, s.output, Arc::default())
-    }
-
-    fn spawn_process(start: &Start) -> Lsp {
-        let mut cmd = Command::new(orgplan_bin());
-        cmd.arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .env("ORGPLAN_LOG", "warn");
-        for (k, v) in &start.env {
-            cmd.env(k, v);
-        }
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", orgplan_bin().display()));
-        let stdout = child.stdout.take().expect("piped stdout");
-        let stderr_pipe = child.stderr.take().expect("piped stderr");
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let sink = stderr.clone();
-        std::thread::spawn(move || {
-            let mut r = BufReader::new(stderr_pipe);
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = r.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let mut s = sink.lock().unwrap();
-                // Keep the last 64 KiB: enough to explain a failure.
-                s.extend_from_slice(&buf[..n]);
-                if s.len() > 1 << 17 {
-                    let cut = s.len() - (1 << 16);
-                    s.drain(..cut);
-                }
+        let conn = match start.in_process {
+            Some(hooks) => {
+                let s = orgplan_lsp::fuzzing::in_process_with(hooks);
+                // The session ends when its input does (on drop).
+                drop(s.session);
+                Connection::over(s.input, s.output)
             }
-        });
-        let stdin = child.stdin.take().expect("piped stdin");
-        Lsp::over(Some(child), Box::new(stdin), Box::new(stdout), stderr)
-    }
-
-    fn over(
-        child: Option<Child>,
-        stdin: Box<dyn Write + Send>,
-        stdout: Box<dyn Read + Send>,
-        stderr: Arc<Mutex<Vec<u8>>>,
-    ) -> Lsp {
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || read_frames(BufReader::new(stdout), tx));
+            None => {
+                let mut cmd = Command::new(orgplan_bin());
+                cmd.arg("lsp").env("ORGPLAN_LOG", "warn");
+                cmd.envs(start.env.iter().map(|(k, v)| (k, v)));
+                Connection::spawn(cmd)
+                    .unwrap_or_else(|e| panic!("cannot start {}: {e}", orgplan_bin().display()))
+            }
+        };
         Lsp {
-            child,
-            stdin: Some(stdin),
-            rx,
+            child: conn.child,
+            stdin: Some(conn.input),
+            rx: conn.incoming,
             next_id: 1_000_000,
-            stderr,
+            stderr: conn.stderr,
             diagnostics: HashMap::new(),
             transcript: Vec::new(),
             pending: Vec::new(),
@@ -480,17 +441,6 @@ pub fn initialize_params(start: &Start) -> Value {
         "capabilities": caps,
         "clientInfo": { "name": "orgplan-robustness" }
     })
-}
-
-/// Reads frames until the end of the output, handing each on.
-fn read_frames(mut r: impl BufRead, tx: mpsc::Sender<Incoming>) {
-    loop {
-        let got = orgplan_test_client::read(&mut r);
-        let end = matches!(got, Incoming::Eof);
-        if tx.send(got).is_err() || end {
-            return;
-        }
-    }
 }
 
 /// A small deterministic random generator (xorshift64*), so failures

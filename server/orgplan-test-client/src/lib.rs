@@ -7,12 +7,16 @@
 //!
 //! The clients themselves (`tests/lsp`'s harness, `tests/robustness`'s raw
 //! client, the benchmark's server handle) differ in what they keep of a
-//! session; they read and write through this crate.
+//! session; they read and write through this crate, and the tests' two
+//! reach their server through one [`Connection`].
 
 use lsp_types::notification::Notification;
 use lsp_types::request::Request;
 use serde_json::{json, Value};
-use std::io::BufRead;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
 
 pub use lsp_types;
 
@@ -71,6 +75,76 @@ pub fn read(r: &mut impl BufRead) -> Incoming {
     match serde_json::from_slice(&body) {
         Ok(v) => Incoming::Msg(v),
         Err(e) => Incoming::Garbage(format!("{e}: {}", String::from_utf8_lossy(&body))),
+    }
+}
+
+/// A language server as its client holds it: where to write, the frames
+/// it writes (read on a thread of their own, in order, ending with
+/// [`Incoming::Eof`]), what it wrote to stderr (its last 64 KiB) and its
+/// process, if it has one.
+pub struct Connection {
+    pub input: Box<dyn Write + Send>,
+    pub incoming: Receiver<Incoming>,
+    pub stderr: Arc<Mutex<Vec<u8>>>,
+    pub child: Option<Child>,
+}
+
+impl Connection {
+    /// Starts `command` (a server over stdio) with its stdin, stdout and
+    /// stderr piped.
+    pub fn spawn(mut command: Command) -> std::io::Result<Connection> {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let sink = stderr.clone();
+        let mut pipe = child.stderr.take().expect("piped stderr");
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n @ 1..) = pipe.read(&mut buf) {
+                let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
+                s.extend_from_slice(&buf[..n]);
+                if s.len() > 1 << 17 {
+                    let cut = s.len() - (1 << 16);
+                    s.drain(..cut);
+                }
+            }
+        });
+        let mut c = Connection::over(Box::new(stdin), Box::new(stdout));
+        c.stderr = stderr;
+        c.child = Some(child);
+        Ok(c)
+    }
+
+    /// A server reached over `input` and `output` (one in process).
+    pub fn over(input: Box<dyn Write + Send>, output: Box<dyn Read + Send>) -> Connection {
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(output);
+            loop {
+                let got = read(&mut r);
+                let end = matches!(got, Incoming::Eof);
+                if tx.send(got).is_err() || end {
+                    return;
+                }
+            }
+        });
+        Connection {
+            input,
+            incoming,
+            stderr: Arc::default(),
+            child: None,
+        }
+    }
+
+    /// What the server wrote to stderr, as text.
+    pub fn stderr(&self) -> String {
+        let s = self.stderr.lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&s).into_owned()
     }
 }
 
@@ -238,6 +312,28 @@ mod tests {
         assert!(matches!(read(&mut r), Incoming::Garbage(g) if g.contains("Content-Length")));
         assert!(matches!(read(&mut r), Incoming::Garbage(g) if g.contains("not json")));
         assert!(matches!(read(&mut r), Incoming::Eof));
+    }
+
+    #[test]
+    fn a_connection_hands_on_every_frame_in_order_then_the_end() {
+        let msg = json!({"jsonrpc": "2.0", "method": "x"});
+        let mut bytes = frame_json(&msg);
+        bytes.extend(frame(b"{not json"));
+        bytes.extend(frame_json(&msg));
+        let c = Connection::over(
+            Box::new(std::io::sink()),
+            Box::new(std::io::Cursor::new(bytes)),
+        );
+        let got: Vec<Incoming> = c.incoming.iter().collect();
+        assert!(
+            matches!(&got[..], [
+            Incoming::Msg(a),
+            Incoming::Garbage(_),
+            Incoming::Msg(b),
+            Incoming::Eof
+        ] if *a == msg && *b == msg),
+            "{got:?}"
+        );
     }
 
     #[test]
