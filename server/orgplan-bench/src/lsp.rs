@@ -645,6 +645,8 @@ fn open_phase(bench: &Bench, report: &mut Report) -> Result<Session, String> {
     }
     report.series.push(load);
     s.drain(Duration::from_millis(300));
+    // Before any didOpen: what the load alone holds at most.
+    report.peaks.push(("load".into(), s.status("VmHWM")));
 
     let mut open = Series::new("didOpen → diagnostics");
     let mut version = 0i64;
