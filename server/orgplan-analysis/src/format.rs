@@ -44,6 +44,90 @@ pub fn format(s: &str) -> String {
 /// without risk of losing text (syntax errors, nesting deeper than
 /// [`syntax::MAX_NESTING`]).
 pub fn try_format(text: &str) -> Option<String> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    try_format_with(text, newline_of(body))
+}
+
+/// The line break a formatted text uses: the first one of `body`'s, if it
+/// is `\r\n`; `\n` otherwise.
+fn newline_of(body: &str) -> &'static str {
+    match body.find(['\n', '\r']) {
+        Some(i) if body[i..].starts_with("\r\n") => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The whole of `text` formatted top-level block by block, as pieces:
+/// each piece's range in `text` and its canonical layout (with the blank
+/// line that separates it from the piece before). The pieces cover the
+/// text in order, and their layouts joined are what [`try_format`] makes
+/// of the whole text; but each block is parsed, laid out and checked by
+/// the safety net on its own (`blocks`: the top-level blocks' ranges, in
+/// order, as the analysis holds them), so the text is never copied or
+/// parsed as one string. A piece runs from the line after the previous
+/// block's last line to the end of its block's last line (comments
+/// before a block belong to it; a comment after its `}` stays on its
+/// line). `None` when a piece cannot be formatted (syntax errors, nesting
+/// too deep).
+pub fn format_blocks(
+    text: &crate::Text,
+    blocks: &[crate::TextRange],
+) -> Option<Vec<(crate::TextRange, String)>> {
+    let mut cuts = vec![0];
+    for pair in blocks.windows(2) {
+        let (before, next) = (pair[0], pair[1]);
+        let last_line = text.line_of(before.end().saturating_sub(1).max(before.start()));
+        match text.line_start(last_line + 1) {
+            Some(cut) if cut <= next.start() && cut > *cuts.last().unwrap_or(&0) => cuts.push(cut),
+            _ => {}
+        }
+    }
+    cuts.push(text.len());
+    let mut newline = "\n";
+    let mut pieces = Vec::with_capacity(cuts.len() - 1);
+    for (i, w) in cuts.windows(2).enumerate() {
+        let range = crate::TextRange::new(w[0], w[1]);
+        let part = text.slice(range.range());
+        if i == 0 {
+            newline = newline_of(part.strip_prefix('\u{feff}').unwrap_or(&part));
+        }
+        let formatted = try_format_with(&part, newline)?;
+        pieces.push((
+            range,
+            if i == 0 {
+                formatted
+            } else {
+                format!("{newline}{formatted}")
+            },
+        ));
+    }
+    Some(pieces)
+}
+
+/// `text`'s tree, from a parser kept by the thread: formatting a whole
+/// plan block by block parses some ten thousand small texts.
+fn parse(text: &str) -> tree_sitter::Tree {
+    thread_local! {
+        static PARSER: std::cell::RefCell<Option<tree_sitter::Parser>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    PARSER.with(|p| {
+        let mut p = p.borrow_mut();
+        let parser = p.get_or_insert_with(|| {
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&syntax::language())
+                .expect("the bundled grammar matches the tree-sitter runtime");
+            parser
+        });
+        parser
+            .parse(text, None)
+            .unwrap_or_else(|| syntax::parse(text, None))
+    })
+}
+
+/// [`try_format`] with the line break given.
+fn try_format_with(text: &str, newline: &'static str) -> Option<String> {
     let (bom, body) = match text.strip_prefix('\u{feff}') {
         Some(rest) => ("\u{feff}", rest),
         None => ("", text),
@@ -51,21 +135,17 @@ pub fn try_format(text: &str) -> Option<String> {
     // What lowering finds too (a bad escape, a missing id): the tree of
     // such a text is whole, but the text is not right yet.
     let clean = |s: &str| {
-        let tree = syntax::parse(s, None);
+        let tree = parse(s);
         !tree.root_node().has_error() && syntax::lower(s, &tree).errors.is_empty()
     };
     let tokens = {
-        let tree = syntax::parse(body, None);
+        let tree = parse(body);
         let root = tree.root_node();
         if root.has_error() || !syntax::lower(body, &tree).errors.is_empty() {
             return None;
         }
         tokens(body, root)?
         // The tree goes here: a whole file's is many times its text.
-    };
-    let newline = match body.find(['\n', '\r']) {
-        Some(i) if body[i..].starts_with("\r\n") => "\r\n",
-        _ => "\n",
     };
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     out.push_str(bom);
@@ -553,6 +633,24 @@ team legal "Legal" { functional: true }   # exempt
         (code, comments)
     }
 
+    /// `text` formatted block by block ([`format_blocks`]), the pieces
+    /// joined; `None` when a piece does not format.
+    fn by_blocks(text: &str) -> Option<String> {
+        let mut ws = crate::Workspace::new();
+        let id = ws.set_file("a.orgplan", text.to_string());
+        let blocks: Vec<_> = ws.file(id)?.doc().blocks.iter().map(|b| b.range).collect();
+        let pieces = format_blocks(ws.text(id)?, &blocks)?;
+        let mut at = 0;
+        let mut out = String::new();
+        for (range, piece) in pieces {
+            assert_eq!(range.start(), at, "pieces do not cover the text in order");
+            at = range.end();
+            out.push_str(&piece);
+        }
+        assert_eq!(at, text.len(), "pieces do not cover the text");
+        Some(out)
+    }
+
     fn plan_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -601,6 +699,11 @@ team legal "Legal" { functional: true }   # exempt
         for (name, text) in &texts {
             let once = format(text);
             assert_eq!(format(&once), once, "not idempotent: {name}");
+            assert_eq!(
+                by_blocks(text),
+                try_format(text),
+                "block by block is not the whole: {name}"
+            );
             if try_format(text).is_none() {
                 assert_eq!(
                     once, *text,
@@ -776,6 +879,7 @@ team legal "Legal" { functional: true }   # exempt
             fn idempotent_and_lossless(text in plan()) {
                 let once = format(&text);
                 prop_assert_eq!(format(&once), once.clone());
+                prop_assert_eq!(super::by_blocks(&text), try_format(&text));
                 if try_format(&text).is_some() {
                     let (code, comments) = super::leaves(&text);
                     let (code2, comments2) = super::leaves(&once);

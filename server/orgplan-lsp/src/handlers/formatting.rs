@@ -28,12 +28,41 @@ pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted
     if findings.iter().any(|f| f.rule == "syntax-error") {
         return Some(Formatted::Refused(refusal(snap, whole)));
     }
-    // The whole text as one string: formatting reads and writes all of it.
-    let text = snap.ws.text(snap.file)?.slice(..);
-    Some(match orgplan_analysis::format::try_format(&text) {
-        Some(formatted) => Formatted::Edits(minimal_edit(snap, &text, 0, whole, &formatted)),
-        None => Formatted::Refused(refusal(snap, whole)),
-    })
+    // Block by block, from the blocks the analysis holds: the text is
+    // never copied, parsed or compared as one string.
+    let text = snap.ws.text(snap.file)?;
+    let blocks: Vec<TextRange> = snap
+        .ws
+        .file(snap.file)?
+        .doc()
+        .blocks
+        .iter()
+        .map(|b| b.range)
+        .collect();
+    let Some(pieces) = orgplan_analysis::format::format_blocks(text, &blocks) else {
+        return Some(Formatted::Refused(refusal(snap, whole)));
+    };
+    // Only the pieces from the first that changes to the last that does
+    // are read again and make the edit.
+    let changed = |(r, f): &(TextRange, String)| text.slice(r.range()) != f.as_str();
+    let Some(first) = pieces.iter().position(changed) else {
+        return Some(Formatted::Edits(Vec::new()));
+    };
+    let last = pieces.iter().rposition(changed).unwrap_or(first);
+    let part = TextRange::new(pieces[first].0.start(), pieces[last].0.end());
+    let formatted: String = pieces[first..=last]
+        .iter()
+        .map(|(_, f)| f.as_str())
+        .collect();
+    drop(pieces);
+    let old = text.slice(part.range());
+    Some(Formatted::Edits(minimal_edit(
+        snap,
+        &old,
+        part.start(),
+        part,
+        &formatted,
+    )))
 }
 
 /// Why `range` was not formatted: the first syntax error in or after it.
