@@ -56,6 +56,10 @@ struct Last {
 /// rather than looked up.
 const NEAR: usize = 4096;
 
+/// Up to how many bytes columns are counted through the pieces rather than
+/// from the rope's tallies at both ends.
+const SPAN: usize = 16 * 1024;
+
 impl<'a> Lines<'a> {
     pub fn new(text: &'a Text) -> Lines<'a> {
         Lines {
@@ -102,6 +106,11 @@ impl<'a> Lines<'a> {
         if let Some(p) = self.within_piece(from, to) {
             return count(p);
         }
+        if to - from <= SPAN {
+            // A line over a few pieces: counted, cheaper than two walks
+            // down the tree.
+            return self.text.pieces(from..to).map(|(_, p)| count(p)).sum();
+        }
         match enc {
             // The rope's own tallies.
             Encoding::Utf32 => self.text.chars_before(to) - self.text.chars_before(from),
@@ -114,6 +123,41 @@ impl<'a> Lines<'a> {
     fn line(&self, line: usize) -> (usize, usize) {
         let start = self.text.line_start(line).unwrap_or(self.text.len());
         (start, self.text.line_end(line))
+    }
+
+    /// The nearest character boundary at or before `offset` (the end, past
+    /// it), read in the piece read last when it holds `offset`.
+    fn floor_char_boundary(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.piece_with(offset, offset) {
+            Some((at, p)) => at + crate::text::floor_char_boundary(p, offset - at),
+            None => self.text.floor_char_boundary(offset),
+        }
+    }
+
+    /// The line and its start of `offset` (on a character boundary), and
+    /// the offset moved off a `\r\n`'s middle, found with one walk down
+    /// the rope to the piece that holds it (which knows the line it starts
+    /// on) and a count of the line breaks in it before `offset`; a second
+    /// walk only when the line starts in an earlier piece.
+    fn locate(&self, offset: usize) -> (usize, usize, usize) {
+        let (p0, piece, mut line) = self.text.piece_and_line(offset);
+        self.piece.set((p0, piece));
+        let bytes = piece.as_bytes();
+        let mut at = offset;
+        if at > p0 && bytes[at - p0 - 1] == b'\r' && bytes.get(at - p0) == Some(&b'\n') {
+            at -= 1;
+        }
+        let body = &bytes[..at - p0];
+        let mut start = None;
+        for i in memchr::memchr2_iter(b'\n', b'\r', body) {
+            if body[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                line += 1;
+                start = Some(p0 + i + 1);
+            }
+        }
+        let start = start.unwrap_or_else(|| self.text.line_start(line).unwrap_or(0));
+        (line, start, at)
     }
 
     /// The line and its start of `offset` (after the last position `l`,
@@ -163,8 +207,7 @@ pub fn range_to_line_cols(
 /// The (line, column) of byte `offset` (clamped to the text; inside a
 /// character means at its start, inside a line break at the line's end).
 pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
-    let text = lines.text;
-    let offset = text.floor_char_boundary(offset);
+    let offset = lines.floor_char_boundary(offset);
     let near = lines
         .last
         .get()
@@ -175,9 +218,7 @@ pub fn to_line_col(lines: &Lines, offset: usize, enc: Encoding) -> LineCol {
         }
         Some((_, (line, start, at))) => (line, start, at, lines.cols(start, at, enc)),
         None => {
-            let line = text.line_of(offset);
-            let start = text.line_start(line).unwrap_or(0);
-            let at = offset.min(text.line_end(line));
+            let (line, start, at) = lines.locate(offset);
             (line, start, at, lines.cols(start, at, enc))
         }
     };

@@ -127,6 +127,15 @@ impl Text {
         (start, piece)
     }
 
+    /// The piece of the rope that holds byte `i` (the last piece at the
+    /// end), where it starts, and the line it starts on: one walk down the
+    /// tree for what [`Self::piece_holding`] and [`Self::line_of`] would
+    /// take two for. A `\r\n` is never split between two pieces.
+    pub fn piece_and_line(&self, i: usize) -> (usize, &str, usize) {
+        let (piece, start, _, line) = self.rope.chunk_at_byte(i.min(self.len()));
+        (start, piece, line)
+    }
+
     /// The pieces that make up `range`, with the offset each starts at.
     pub fn pieces(
         &self,
