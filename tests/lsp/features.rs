@@ -7,8 +7,9 @@ use orgplan_test_client::lsp_types::notification::{
 use orgplan_test_client::lsp_types::request::{
     CodeActionRequest, CodeLensRequest, Completion, DocumentHighlightRequest,
     DocumentSymbolRequest, FoldingRangeRequest, Formatting, GotoDeclaration, GotoDefinition,
-    HoverRequest, InlayHintRequest, PrepareRenameRequest, RangeFormatting, References, Rename,
-    Request, SemanticTokensFullRequest, SemanticTokensRangeRequest, WorkspaceSymbolRequest,
+    HoverRequest, InlayHintRequest, OnTypeFormatting, PrepareRenameRequest, RangeFormatting,
+    References, Rename, Request, SemanticTokensFullRequest, SemanticTokensRangeRequest,
+    WorkspaceSymbolRequest,
 };
 use orgplan_test_client::lsp_types::request::{CodeLensRefresh, InlayHintRefreshRequest};
 use serde_json::{json, Value};
@@ -341,6 +342,41 @@ fn apply(text: &str, edits: &Value) -> String {
         text.replace_range(s..en, ed["newText"].as_str().unwrap());
     }
     text
+}
+
+#[test]
+fn on_type_formatting_of_a_closing_brace_lays_out_the_block_it_closes() {
+    let mut e = Env::new();
+    assert_eq!(
+        e.c.initialize_result["capabilities"]["documentOnTypeFormattingProvider"],
+        json!({ "firstTriggerCharacter": "}" })
+    );
+    let typed = "leader  jane \"Jane\"{\ntitle:\"Director\"}\n\nteam  t \"T\"{ roles:qa,  sre }\nteam broken \"B\" {\n  depends_on payments {owner: t}\n";
+    let uri = e.open("people.orgplan", typed);
+    let options = json!({ "tabSize": 4, "insertSpaces": false });
+    let at = |line: u32, character: u32| {
+        json!({ "textDocument": { "uri": uri }, "options": options, "ch": "}",
+                "position": { "line": line, "character": character } })
+    };
+    // After jane's `}`, after team t's, after the `}` of a block that is
+    // inside one still open (the file ends unclosed: nothing), and after a
+    // character that is not a brace (nothing).
+    let mut results = Vec::new();
+    for (line, character) in [(1, 17), (3, 29), (5, 32), (1, 10)] {
+        let edits = e.request::<OnTypeFormatting>(at(line, character));
+        results.push(json!({
+            "after": format!("{}:{}", line, character),
+            "text": if edits.as_array().is_some_and(|a| !a.is_empty()) { apply(typed, &edits) } else { format!("no edits: {edits}") },
+        }));
+    }
+    insta::assert_yaml_snapshot!(results);
+    // Silence, not a message, when the block does not parse.
+    assert!(e
+        .c
+        .notifications
+        .iter()
+        .all(|n| !orgplan_test_client::is::<ShowMessage>(n)));
+    e.done();
 }
 
 #[test]

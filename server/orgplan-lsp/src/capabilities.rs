@@ -311,6 +311,10 @@ pub fn server_capabilities(support: &ClientSupport) -> ServerCapabilities {
         )),
         document_formatting_provider: Some(OneOf::Left(true)),
         document_range_formatting_provider: Some(OneOf::Left(true)),
+        document_on_type_formatting_provider: Some(DocumentOnTypeFormattingOptions {
+            first_trigger_character: crate::handlers::on_type_formatting::TRIGGERS[0].to_string(),
+            more_trigger_character: None,
+        }),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
             ..CodeActionOptions::default()

@@ -821,6 +821,18 @@ impl LanguageServer for Backend {
         Ok(self.formatted(done).await)
     }
 
+    async fn on_type_formatting(
+        &self,
+        params: DocumentOnTypeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        // No refusal to show: a block being typed does not parse yet.
+        self.with_file("onTypeFormatting", &uri, move |snap| {
+            handlers::on_type_formatting::on_type_formatting(snap, &params)
+        })
+        .await
+    }
+
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
         self.with_loaded_file("codeAction", &uri, move |snap| {

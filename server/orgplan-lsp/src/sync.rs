@@ -63,6 +63,7 @@ pub const READS: &[&str] = &[
     "textDocument/codeAction",
     "textDocument/formatting",
     "textDocument/rangeFormatting",
+    "textDocument/onTypeFormatting",
     crate::handlers::graph::METHOD,
     "orgplan/test/slow",
 ];

@@ -15,6 +15,7 @@ pub mod goto_definition;
 pub mod graph;
 pub mod hover;
 pub mod inlay_hint;
+pub mod on_type_formatting;
 pub mod prepare_rename;
 pub mod range_formatting;
 pub mod references;
