@@ -92,6 +92,7 @@ fn bench(c: &mut Criterion) {
                 docs: &docs,
                 config_errors: None,
                 memo: None,
+                facts: Default::default(),
             };
             rules::run(&ctx)
         })

@@ -25,7 +25,7 @@
 use crate::chunks::Reparsed;
 use crate::config::Config;
 use crate::model::{Decl, EntityId, Model, Shiftable};
-use crate::rules::{self, Check, Ctx, Finding};
+use crate::rules::{self, Check, Ctx, Facts, Finding};
 use crate::syntax::CompactString;
 use crate::text::{FileId, Shift};
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,6 +44,58 @@ pub(crate) struct Parts {
     global: Vec<Arc<Finding>>,
     /// The findings of the dependency-graph rules.
     graph: Vec<Arc<Finding>>,
+    /// The workspace's facts the entity rules read, as they were.
+    facts: Arc<Facts>,
+    /// For each file, the entities declared in another file with a finding
+    /// that names a place in it: with the entities declared in a file,
+    /// those whose findings an edit of it can move or make stale, and
+    /// whose findings may lie in it. Keeps that walk to the file's.
+    elsewhere: BTreeMap<FileId, BTreeSet<EntityId>>,
+}
+
+/// The files other than `e`'s own that its findings name a place in.
+fn foreign_files<'a>(
+    m: &Model,
+    e: EntityId,
+    found: &'a [Arc<Finding>],
+) -> impl Iterator<Item = FileId> + 'a {
+    let home = m.decl(e).file();
+    found
+        .iter()
+        .flat_map(|f| f.locs().map(|l| l.file))
+        .filter(move |&f| f != home)
+}
+
+impl Parts {
+    /// Replaces `e`'s findings, keeping [`Parts::elsewhere`] in step.
+    fn set_entity(&mut self, m: &Model, e: EntityId, found: Vec<Arc<Finding>>) {
+        let (k, i) = e.slot();
+        let old = std::mem::replace(&mut self.entity[k][i], found);
+        for file in foreign_files(m, e, &old) {
+            if let Some(set) = self.elsewhere.get_mut(&file) {
+                set.remove(&e);
+            }
+        }
+        for file in foreign_files(m, e, &self.entity[k][i]) {
+            self.elsewhere.entry(file).or_default().insert(e);
+        }
+    }
+
+    /// The entities whose findings may name a place in `file`: those
+    /// declared in it, and those [`Parts::elsewhere`] lists.
+    fn entities_naming(&self, m: &Model, file: FileId) -> Vec<EntityId> {
+        let mut out: Vec<EntityId> = (0..3)
+            .flat_map(|k| file_span(m, k, file).map(move |i| entity(k, i)))
+            .collect();
+        out.extend(self.elsewhere.get(&file).into_iter().flatten());
+        out
+    }
+}
+
+/// The indices (within one kind's list) of the entities declared in `file`.
+fn file_span(m: &Model, k: usize, file: FileId) -> Range<usize> {
+    let len = [m.leaders.len(), m.initiatives.len(), m.teams.len()][k];
+    span(|i| m.decl(entity(k, i)), len, file, 0, usize::MAX)
 }
 
 fn entity(kind: usize, i: usize) -> EntityId {
@@ -158,12 +210,21 @@ impl Parts {
                 (*file, v)
             })
             .collect();
-        Parts {
+        let mut parts = Parts {
             entity,
             blocks,
             global: global_findings(ctx),
             graph: graph_findings(ctx),
+            facts: ctx.shared_facts().clone(),
+            elsewhere: BTreeMap::new(),
+        };
+        for e in m.entities() {
+            let (k, i) = e.slot();
+            for file in foreign_files(m, e, &parts.entity[k][i]) {
+                parts.elsewhere.entry(file).or_default().insert(e);
+            }
         }
+        parts
     }
 
     /// Every finding, by reference, unsorted.
@@ -196,6 +257,7 @@ impl Parts {
     /// the workspace.
     pub(crate) fn reassemble(
         &self,
+        model: &Model,
         old: Vec<Arc<Finding>>,
         omitted: &mut BTreeMap<FileId, usize>,
         files: &BTreeSet<FileId>,
@@ -205,7 +267,10 @@ impl Parts {
             1 => files.first() == Some(&file),
             _ => files.contains(&file),
         };
-        let fresh: Vec<&Arc<Finding>> = self.all().filter(|f| wanted(f.loc.file)).collect();
+        let mut fresh: Vec<&Arc<Finding>> = Vec::new();
+        for &file in files {
+            self.of_file(model, file, &mut fresh);
+        }
         let (fresh, fresh_omitted) = capped(fresh, cap);
         omitted.retain(|file, _| !files.contains(file));
         omitted.extend(fresh_omitted);
@@ -226,6 +291,28 @@ impl Parts {
         }
         out.extend(fresh);
         out
+    }
+}
+
+impl Parts {
+    /// The findings in `file`, by reference, unsorted: those of the
+    /// entities that may name a place in it, of its blocks, and the
+    /// global and graph ones there.
+    fn of_file<'a>(&'a self, model: &Model, file: FileId, out: &mut Vec<&'a Arc<Finding>>) {
+        let here = |f: &&Arc<Finding>| f.loc.file == file;
+        for e in self.entities_naming(model, file) {
+            let (k, i) = e.slot();
+            out.extend(self.entity[k][i].iter().filter(here));
+        }
+        out.extend(
+            self.blocks
+                .get(&file)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(here),
+        );
+        out.extend(self.global.iter().chain(&self.graph).filter(here));
     }
 }
 
@@ -468,7 +555,7 @@ fn suggestions_after(
 /// undeclared here resolve anew. Gives the entities marked so far.
 fn resize(
     model: &mut Model,
-    entity_parts: &mut [Vec<Vec<Arc<Finding>>>; 3],
+    parts: &mut Parts,
     fresh: Model,
     spans: &[Range<usize>; 3],
     shift: &Shift,
@@ -517,10 +604,13 @@ fn resize(
     model.remap(&moved);
     model.splice(spans, fresh);
     for k in 0..3 {
-        entity_parts[k].splice(
+        parts.entity[k].splice(
             spans[k].clone(),
             std::iter::repeat_with(Vec::new).take(new_lens[k]),
         );
+    }
+    for set in parts.elsewhere.values_mut() {
+        *set = set.iter().copied().filter_map(moved).collect();
     }
     let after = |k: usize| spans[k].start + new_lens[k];
     model.shift_from([after(0), after(1), after(2)], shift);
@@ -572,6 +662,12 @@ fn rename(
             marks.set(d);
         }
         named.extend(model.dangling.get(n).into_iter().flatten());
+        // A later declaration's rename is to the first `ID-k` not declared.
+        if let Some(base) = rules::duplicate_definition::renamed_from(n) {
+            for &d in model.ids.get(base).into_iter().flatten() {
+                marks.set(d);
+            }
+        }
     }
     named.sort();
     named.dedup();
@@ -724,41 +820,31 @@ pub(crate) fn update(
     for b in new_blocks {
         fresh.add_block(file, b, &doc.errors);
     }
-    let (mut marks, same_graph) = put_in(
-        model,
-        &mut parts.entity,
-        fresh,
-        file,
-        reparsed.old,
-        &shift,
-        memo,
-    );
+    let (mut marks, same_graph) = put_in(model, parts, fresh, file, reparsed.old, &shift, memo);
 
     // 2. What may read what changed, and what the edit made stale.
     for _ in 0..rules::ENTITY_REACH {
         widen(model, &mut marks);
     }
-    mark_stale(
-        &mut parts.entity,
-        &mut marks,
-        &shift,
-        file,
-        text.len(),
-        changed,
-    );
+    mark_stale(parts, model, &mut marks, &shift, text.len(), changed);
     let ctx = Ctx {
         model,
         config,
         docs,
         config_errors,
         memo,
+        facts: Default::default(),
     };
+    let facts = ctx.shared_facts().clone();
+    mark_facts(model, &parts.facts, &facts, &mut marks);
+    mark_namesakes(model, &mut marks);
+    parts.facts = facts;
     changed.insert(file);
     for &e in &marks.list {
         let (k, i) = e.slot();
         let found = entity_findings(&ctx, e);
         files_differing(&parts.entity[k][i], &found, changed);
-        parts.entity[k][i] = found;
+        parts.set_entity(model, e, found);
     }
 
     // 3. The block rules for the re-parsed blocks, the global rules.
@@ -774,7 +860,7 @@ pub(crate) fn update(
 /// whether the dependency graph is as it was.
 fn put_in(
     model: &mut Model,
-    entity_parts: &mut [Vec<Vec<Arc<Finding>>>; 3],
+    parts: &mut Parts,
     fresh: Model,
     file: FileId,
     old: crate::text::TextRange,
@@ -807,7 +893,7 @@ fn put_in(
     if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
         same_shape(model, fresh, &spans, shift, memo)
     } else {
-        let marks = resize(model, entity_parts, fresh, &spans, shift, memo);
+        let marks = resize(model, parts, fresh, &spans, shift, memo);
         (marks, false)
     }
 }
@@ -817,28 +903,73 @@ fn put_in(
 /// fix that appends there looks at how the text ends). The findings of
 /// the others are shifted.
 fn mark_stale(
-    entity_parts: &mut [Vec<Vec<Arc<Finding>>>; 3],
+    parts: &mut Parts,
+    model: &Model,
     marks: &mut Marks,
     shift: &Shift,
-    file: FileId,
     text_len: usize,
     changed: &mut BTreeSet<FileId>,
 ) {
+    let file = shift.file;
     let old_len = (text_len as isize - shift.delta) as usize;
     let near_end = shift.old_end + 2 >= old_len;
     let stale = |l: &crate::text::Loc| {
         shift.touches(l) || (near_end && l.file == file && l.range.start() >= old_len)
     };
-    for (k, list) in entity_parts.iter_mut().enumerate() {
-        for (i, found) in list.iter_mut().enumerate() {
-            if marks.get(k, i) {
-                continue;
+    // Only the findings of these name a place in the edited file: the
+    // others' neither move nor go stale.
+    for e in parts.entities_naming(model, file) {
+        let (k, i) = e.slot();
+        if marks.get(k, i) {
+            continue;
+        }
+        let found = &mut parts.entity[k][i];
+        if found.iter().any(|f| f.locs().any(stale)) {
+            marks.set(e);
+        } else {
+            moved_elsewhere(found, shift, changed);
+            found.shift(shift);
+        }
+    }
+}
+
+/// Marks the entities that read a workspace fact ([`Facts`]) that changed:
+/// the initiatives without a leader when the free leader is another, the
+/// teams of the ids that came into or left the ids misspelt entries mean.
+fn mark_facts(m: &Model, old: &Facts, new: &Facts, marks: &mut Marks) {
+    if old.free_leader != new.free_leader {
+        for (i, init) in m.initiatives.iter().enumerate() {
+            if init.leader.is_none() {
+                marks.set(EntityId::Initiative(i));
             }
-            if found.iter().any(|f| f.locs().any(stale)) {
-                marks.set(entity(k, i));
-            } else {
-                moved_elsewhere(found, shift, changed);
-                found.shift(shift);
+        }
+    }
+    let only_in = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter()
+            .filter(|x| b.binary_search(x).is_err())
+            .cloned()
+            .collect()
+    };
+    if old.meant != new.meant {
+        let mut ids = only_in(&old.meant, &new.meant);
+        ids.extend(only_in(&new.meant, &old.meant));
+        for id in ids {
+            for &d in m.ids.get(id.as_str()).into_iter().flatten() {
+                marks.set(d);
+            }
+        }
+    }
+}
+
+/// Marks every other declaration of a marked entity's id: a later
+/// declaration's finding (`duplicate-definition`) reads them all.
+fn mark_namesakes(m: &Model, marks: &mut Marks) {
+    let now = marks.list.len();
+    for j in 0..now {
+        let id = &m.decl(marks.list[j]).id;
+        if let Some(decls) = m.ids.get(id.as_str()).filter(|v| v.len() > 1) {
+            for &d in decls {
+                marks.set(d);
             }
         }
     }

@@ -181,6 +181,7 @@ impl Workspace {
             return false;
         }
         analysis.findings = analysis.parts.reassemble(
+            &analysis.model,
             kept,
             &mut analysis.omitted,
             &changed,
@@ -339,6 +340,7 @@ impl Workspace {
             docs: &docs,
             config_errors: config_errors_of(&self.config_file),
             memo: Some(&self.suggestions),
+            facts: Default::default(),
         };
         self.suggestions.validate(model.ids_fingerprint());
         let parts = Parts::compute(&ctx);

@@ -46,6 +46,9 @@ pub struct Options {
     pub timeout: Duration,
     /// How long to wait for the diagnostics of one keystroke.
     pub keystroke_timeout: Duration,
+    /// Only the in-process floor (no server): the analysis's own cost,
+    /// repeatable under load with its CPU time or under callgrind.
+    pub floor_only: bool,
 }
 
 impl Default for Options {
@@ -63,6 +66,7 @@ impl Default for Options {
             opens: 5,
             timeout: Duration::from_secs(20),
             keystroke_timeout: Duration::from_secs(2),
+            floor_only: false,
         }
     }
 }
@@ -475,15 +479,12 @@ fn probe_places(text: &str) -> (usize, usize) {
 
 /// Runs the benchmark.
 pub fn run(opts: &Options) -> Result<Report, String> {
+    if opts.floor_only {
+        return Ok(floor_only(opts));
+    }
     let server_path = std::fs::canonicalize(&opts.server)
         .map_err(|e| format!("cannot find the server at {}: {e}", opts.server.display()))?;
-    let plan = generate::generate(&GenOptions {
-        lines: opts.lines,
-        files: opts.files.max(1),
-        seed: opts.seed,
-        syntax_errors: opts.syntax_errors,
-        violations: opts.violations,
-    });
+    let plan = plan_of(opts);
     let base = std::env::temp_dir().join(format!("orgplan-bench-{}", std::process::id()));
     let root = base.join("plan");
     let empty = base.join("empty");
@@ -500,7 +501,6 @@ pub fn run(opts: &Options) -> Result<Report, String> {
 struct Bench<'a> {
     opts: &'a Options,
     server_path: &'a Path,
-    plan: &'a generate::Plan,
     root: &'a Path,
     empty: &'a Path,
     /// The plan's first file: the one opened, typed into and asked about.
@@ -557,18 +557,12 @@ fn run_in(
     let bench = Bench {
         opts,
         server_path,
-        plan,
         root,
         empty,
         uri: file_uri(&root.join(name)),
         text,
     };
-    let mut report = Report {
-        lines: plan.lines(),
-        bytes: plan.bytes(),
-        files: plan.files.len(),
-        ..Report::default()
-    };
+    let mut report = Report::of(plan);
     spawn_phase(&bench, &mut report)?;
     cold_open_phase(&bench, &mut report)?;
     let mut session = open_phase(&bench, &mut report)?;
@@ -579,7 +573,7 @@ fn run_in(
     report.idle_rss_loaded = session.server.status("VmRSS");
     report.peak_rss_end = session.server.status("VmHWM");
     session.server.shutdown();
-    floor_phase(&bench, &script, &mut report);
+    floor_phase(plan, root, &script, &mut report);
     clean_formatting_phase(&bench, &mut report)?;
     Ok(report)
 }
@@ -835,22 +829,74 @@ fn requests_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
     }
 }
 
+/// The plan the options describe.
+fn plan_of(opts: &Options) -> generate::Plan {
+    generate::generate(&GenOptions {
+        lines: opts.lines,
+        files: opts.files.max(1),
+        seed: opts.seed,
+        syntax_errors: opts.syntax_errors,
+        violations: opts.violations,
+    })
+}
+
+/// The floor alone, on the keystrokes the typing phase would type, with
+/// the CPU time of the process spent on the keystrokes (user + system).
+fn floor_only(opts: &Options) -> Report {
+    let plan = plan_of(opts);
+    let mut report = Report::of(&plan);
+    let script = keystrokes(&plan.files[0].1, opts.edits);
+    floor_phase(&plan, Path::new("/plan"), &script, &mut report);
+    report
+}
+
+impl Report {
+    /// An empty report on `plan`.
+    fn of(plan: &generate::Plan) -> Report {
+        Report {
+            lines: plan.lines(),
+            bytes: plan.bytes(),
+            files: plan.files.len(),
+            ..Report::default()
+        }
+    }
+}
+
 /// The floor: the same keystrokes in-process, edit + analysis.
-fn floor_phase(bench: &Bench, script: &[Keystroke], report: &mut Report) {
+fn floor_phase(plan: &generate::Plan, root: &Path, script: &[Keystroke], report: &mut Report) {
     let mut floor = Series::new("floor: edit_file + analysis (in-process)");
     let mut ws = Workspace::new();
-    for (other, text) in &bench.plan.files[1..] {
-        ws.set_file(&file_uri(&bench.root.join(other)), text.as_str());
+    for (other, text) in &plan.files[1..] {
+        ws.set_file(&file_uri(&root.join(other)), text.as_str());
     }
-    let id = ws.set_file(&bench.uri, bench.text);
+    let (name, text) = &plan.files[0];
+    let id = ws.set_file(&file_uri(&root.join(name)), text.as_str());
     ws.analysis();
+    let cpu = cpu_time();
     for k in script {
         let t = Instant::now();
         ws.edit_file(id, k.range, k.insert);
         ws.analysis();
         floor.samples.push(t.elapsed());
     }
+    if let (Some(a), Some(b)) = (cpu, cpu_time()) {
+        floor.name = format!(
+            "{} [CPU {:.2} ms a keystroke]",
+            floor.name,
+            ms(b.saturating_sub(a)) / script.len().max(1) as f64
+        );
+    }
     report.series.push(floor);
+}
+
+/// The process's CPU time so far (user + system, from `/proc/self/stat`).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // The kernel's USER_HZ is 100 on every Linux this runs on.
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// The line of the first line starting with `prefix` at or after the

@@ -125,6 +125,10 @@ enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Only the in-process floor (no server): the analysis's own cost
+        /// of the keystrokes, with its CPU time.
+        #[arg(long)]
+        floor_only: bool,
     },
     /// Time the org graph in-process: the overview and one initiative's
     /// neighbourhood, each step (view, layout, SVG) on its own.
@@ -209,6 +213,7 @@ fn main() -> ExitCode {
             violations,
             requests,
             json,
+            floor_only,
         } => run_lsp(
             &lsp::Options {
                 lines,
@@ -219,6 +224,7 @@ fn main() -> ExitCode {
                 syntax_errors: !no_syntax_errors,
                 violations,
                 requests,
+                floor_only,
                 ..lsp::Options::default()
             },
             json,
@@ -406,6 +412,7 @@ fn print_stats(plan: &generate::Plan) {
         docs: &docs,
         config_errors: None,
         memo: None,
+        facts: Default::default(),
     };
     println!("  {:<30} {:>8} {:>10}", "rule", "findings", "time");
     for rule in orgplan_analysis::rules::ALL {

@@ -1,5 +1,5 @@
 use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
-use crate::model::Entities;
+use crate::model::EntityId;
 use crate::text::{Loc, TextRange};
 
 pub static RULE: Rule = Rule {
@@ -13,47 +13,55 @@ pub static RULE: Rule = Rule {
     example: "team payments \"Payments\" { }\nteam payments \"Payments (EU)\" { }\n",
     findings: "One at each declaration of an id after its first (in the workspace's order: files in order, then places), with the first declaration related. References name the first declaration; the later ones get no other finding for being unreachable (an `orphan-team` would only repeat this one).",
     spares: "The first declaration of an id, where references point, and ids written twice in one list (`teams: a, a`): a repeated name, not a second declaration.",
-    check: super::Check::Global(check),
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// For each declaration of an id after its first: what it reads of the
+/// others is the other declarations of its own id, which the incremental
+/// analysis re-checks together.
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let mut ids: Vec<(&crate::syntax::CompactString, &Entities)> =
-        m.ids.iter().filter(|(_, v)| v.len() > 1).collect();
-    ids.sort();
-    for (id, decls) in ids {
-        let first = decls[0];
-        let fd = m.decl(first);
-        for (n, &e) in decls.iter().enumerate().skip(1) {
-            let d = m.decl(e);
-            let what = if e.kind() == first.kind() {
-                String::new()
-            } else {
-                format!(" (as {})", article(first.kind().keyword()))
-            };
-            let mut f = Finding::new(
-                &RULE,
-                d.name,
-                format!(
-                    "`{id}` is already declared{what}; an id names one thing in the whole workspace"
-                ),
-            )
-            .related(fd.name, format!("`{id}` is first declared here"));
-            for &other in decls
-                .iter()
-                .skip(1)
-                .filter(|&&o| o != e)
-                .take(super::MAX_RELATED - 1)
-            {
-                f = f.related(m.decl(other).name, format!("`{id}` is also declared here"));
-            }
-            f = f.fix(rename(ctx, d, n + 1));
-            if let Some(merge) = merge(ctx, fd, d, e.kind() == first.kind()) {
-                f = f.fix(merge);
-            }
-            out.push(f);
-        }
+    let id = &m.decl(e).id;
+    let Some(decls) = m.ids.get(id.as_str()).filter(|v| v.len() > 1) else {
+        return;
+    };
+    let Some(n) = decls.iter().skip(1).position(|&x| x == e).map(|p| p + 1) else {
+        return;
+    };
+    let first = decls[0];
+    let fd = m.decl(first);
+    let d = m.decl(e);
+    let what = if e.kind() == first.kind() {
+        String::new()
+    } else {
+        format!(" (as {})", article(first.kind().keyword()))
+    };
+    let mut f = Finding::new(
+        &RULE,
+        d.name,
+        format!("`{id}` is already declared{what}; an id names one thing in the whole workspace"),
+    )
+    .related(fd.name, format!("`{id}` is first declared here"));
+    for &other in decls
+        .iter()
+        .skip(1)
+        .filter(|&&o| o != e)
+        .take(super::MAX_RELATED - 1)
+    {
+        f = f.related(m.decl(other).name, format!("`{id}` is also declared here"));
     }
+    f = f.fix(rename(ctx, d, n + 1));
+    if let Some(merge) = merge(ctx, fd, d, e.kind() == first.kind()) {
+        f = f.fix(merge);
+    }
+    out.push(f);
+}
+
+/// The id whose later declarations a declaration of `id` may take a
+/// rename from: `payments` for `payments-2` (see [`rename`]).
+pub(crate) fn renamed_from(id: &str) -> Option<&str> {
+    let (base, n) = id.rsplit_once('-')?;
+    (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(base)
 }
 
 fn article(kind: &str) -> String {

@@ -14,19 +14,22 @@ pub static RULE: Rule = Rule {
     example: "initiative fba \"Fulfilment by Amazon\" {\n  scope: \"Inbound logistics\"\n}\n",
     findings: "One at the declaration of each initiative without a `leader:`, offering a leader who leads nothing yet.",
     spares: "An initiative whose `leader:` is written but cannot be read (no value, a string, a misspelt key such as `leadr:`, or a syntax error in the block): `invalid-value`, `unknown-property` or `syntax-error` already says what to fix. A `leader:` naming no declared leader is `undefined-reference`'s.",
-    check: super::Check::Global(check),
+    check: super::Check::Entity(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for init in &ctx.model.initiatives {
-        if init.leader.is_some()
-            || init
-                .decl
-                .unread
-                .may_set(crate::schema::BlockKind::Initiative, "leader")
-        {
-            continue;
-        }
+/// For each initiative; the leader a fix offers is one of the workspace's
+/// facts (`Facts::free_leader`).
+fn check(ctx: &Ctx, e: crate::model::EntityId, out: &mut Vec<Finding>) {
+    let crate::model::EntityId::Initiative(i) = e else {
+        return;
+    };
+    let init = &ctx.model.initiatives[i];
+    if init.leader.is_none()
+        && !init
+            .decl
+            .unread
+            .may_set(crate::schema::BlockKind::Initiative, "leader")
+    {
         let d = &init.decl;
         let mut f = Finding::new(
             &RULE,
@@ -37,13 +40,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             ),
         );
         // Offer a free leader: declared, leading nothing.
-        let free = ctx
-            .model
-            .leaders
-            .iter()
-            .enumerate()
-            .find(|(i, _)| ctx.model.led_by[*i].is_empty())
-            .map(|(_, l)| l.decl.id.clone());
+        let free = ctx.facts().free_leader.clone();
         let who = free.clone().unwrap_or_else(|| "leader".into());
         let title = match &free {
             Some(l) => format!("Add `leader: {l}` (leads nothing yet)"),

@@ -14,7 +14,7 @@ pub mod docs;
 mod cross_initiative_dependency;
 mod dependency_cycle;
 mod dependency_without_plan;
-mod duplicate_definition;
+pub(crate) mod duplicate_definition;
 mod duplicate_property;
 mod external_approval;
 mod incomplete_team;
@@ -210,8 +210,9 @@ pub enum Check {
     Block(fn(&Ctx, FileId, &crate::syntax::Block, &mut Vec<Finding>)),
     /// For one entity of the model: the findings depend on that entity, on
     /// the entities at most [`ENTITY_REACH`] references away from it (either
-    /// way), on the configuration, on which ids are declared and which
-    /// declaration of its own id comes first, and on nothing else.
+    /// way), on the configuration, on which ids are declared, on the other
+    /// declarations of its own id, on the workspace's [`Facts`], and on
+    /// nothing else.
     Entity(fn(&Ctx, EntityId, &mut Vec<Finding>)),
 }
 
@@ -357,9 +358,64 @@ pub struct Ctx<'a> {
     pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
     /// Suggestions remembered from earlier analyses of the same ids, if any.
     pub memo: Option<&'a crate::suggest::Memo>,
+    /// The workspace's [`Facts`]: computed on first use unless given.
+    pub facts: std::sync::OnceLock<std::sync::Arc<Facts>>,
+}
+
+/// What some entity rules read of the whole workspace besides their entity
+/// and its neighbours: each is one small value, computed once per analysis.
+/// The incremental analysis keeps the last ones and, when one changes,
+/// re-checks the entities that read it (`crate::incremental`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facts {
+    /// The first leader (in the workspace's order) who leads nothing: the
+    /// leader `initiative-without-leader` offers.
+    pub free_leader: Option<crate::syntax::CompactString>,
+    /// The ids that `teams:` entries naming nothing most likely mean
+    /// (their did-you-mean suggestions), sorted: teams `orphan-team`
+    /// spares, as `undefined-reference`'s fix lists them.
+    pub meant: Vec<String>,
+}
+
+impl Facts {
+    /// The facts of the workspace `ctx` sees (its own facts unread).
+    pub fn of(ctx: &Ctx) -> Facts {
+        let m = ctx.model;
+        let free_leader = m
+            .leaders
+            .iter()
+            .zip(&m.led_by)
+            .find(|(_, led)| led.is_empty())
+            .map(|(l, _)| l.decl.id.clone());
+        // Only the entities with a reference that names nothing are read:
+        // a keystroke's cost is that of the workspace's unknown names.
+        let mut meant: Vec<String> = Vec::new();
+        for (name, writers) in &m.dangling {
+            for &w in writers {
+                let EntityId::Initiative(i) = w else { continue };
+                for r in m.initiatives[i].teams.iter().filter(|r| r.name == *name) {
+                    meant.extend(undefined_reference::suggestion(ctx, r));
+                }
+            }
+        }
+        meant.sort_unstable();
+        meant.dedup();
+        Facts { free_leader, meant }
+    }
 }
 
 impl Ctx<'_> {
+    /// The workspace's [`Facts`].
+    pub fn facts(&self) -> &Facts {
+        self.shared_facts()
+    }
+
+    /// The workspace's [`Facts`], to keep.
+    pub(crate) fn shared_facts(&self) -> &std::sync::Arc<Facts> {
+        self.facts
+            .get_or_init(|| std::sync::Arc::new(Facts::of(self)))
+    }
+
     pub fn text(&self, file: FileId) -> &crate::Text {
         static EMPTY: std::sync::OnceLock<crate::Text> = std::sync::OnceLock::new();
         self.docs

@@ -14,26 +14,15 @@ pub static RULE: Rule = Rule {
     example: "team search \"Search\" {\n  roles: engineering, qa, design, product\n}\n",
     findings: "One at the declaration of each team that no initiative lists, offering to mark it functional.",
     spares: "Functional teams (`functional: true`): organised by function, they serve the whole organisation rather than one initiative. A later declaration of an id declared before: references name the first one, so the second can never be listed; `duplicate-definition` reports it, with a rename or a merge to offer instead. A team that a misspelt `teams:` entry most likely means (`teams: inbond` for `inbound`): `undefined-reference` reports the entry, and its fix lists the team.",
-    check: super::Check::Global(check),
+    check: super::Check::Entity(check),
 };
 
-/// Over the whole workspace: whether a team is meant by a misspelt entry
-/// of any initiative's `teams:` is known only from every such entry.
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let m = ctx.model;
-    // The teams that `teams:` entries naming nothing most likely mean.
-    let mut meant: Vec<String> = Vec::new();
-    for (name, writers) in &m.dangling {
-        for &w in writers {
-            let EntityId::Initiative(i) = w else { continue };
-            for r in m.initiatives[i].teams.iter().filter(|r| r.name == *name) {
-                meant.extend(super::undefined_reference::suggestion(ctx, r));
-            }
-        }
-    }
-    meant.sort_unstable();
-    for t in 0..m.teams.len() {
-        check_team(ctx, t, &meant, out);
+/// For each team. Whether a team is meant by a misspelt entry of any
+/// initiative's `teams:` is known only from every such entry: it is one
+/// of the workspace's facts (`Facts::meant`).
+fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
+    if let EntityId::Team(t) = e {
+        check_team(ctx, t, &ctx.facts().meant, out);
     }
 }
 
