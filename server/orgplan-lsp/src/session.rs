@@ -75,6 +75,8 @@ pub struct Publication {
 
 #[derive(Default)]
 pub struct Session {
+    /// The semantic tokens results given to the client, for deltas.
+    pub kept_tokens: std::sync::Arc<crate::handlers::semantic_tokens_full::KeptTokens>,
     pub encoding: Encoding,
     /// What the client supports.
     pub support: crate::capabilities::ClientSupport,
@@ -975,6 +977,8 @@ pub struct FileSnapshot {
     pub support: crate::capabilities::ClientSupport,
     pub encoding: Encoding,
     pub loading: bool,
+    /// The session's kept semantic tokens results.
+    pub kept_tokens: std::sync::Arc<crate::handlers::semantic_tokens_full::KeptTokens>,
 }
 
 /// Every project's workspace and analysis, for requests about the whole
@@ -1013,6 +1017,7 @@ impl Session {
             support: self.support,
             encoding: self.encoding,
             loading,
+            kept_tokens: self.kept_tokens.clone(),
         })
     }
 

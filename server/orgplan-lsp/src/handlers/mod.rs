@@ -52,6 +52,8 @@ pub struct Snap<'a> {
     /// The org of the file was still being read ([`Inner::wait_loaded`]).
     pub loading: bool,
     uris: &'a HashMap<String, Uri>,
+    /// The session's kept semantic tokens results (for deltas).
+    pub kept_tokens: &'a semantic_tokens_full::KeptTokens,
 }
 
 impl Snap<'_> {
@@ -116,6 +118,7 @@ impl FileSnapshot {
             support: self.support,
             loading: self.loading,
             uris: &self.uris,
+            kept_tokens: &self.kept_tokens,
         })
     }
 }
@@ -225,6 +228,7 @@ pub(crate) fn test_snapshot(text: &str, enc: Encoding) -> FileSnapshot {
         support,
         encoding: enc,
         loading: false,
+        kept_tokens: Default::default(),
     }
 }
 

@@ -208,16 +208,13 @@ struct Kept {
     segments: Vec<Segment>,
 }
 
-/// The last results given to clients that ask for deltas (a few: a
-/// client asks for the delta from the result it was given last).
-static KEPT: Mutex<Vec<Kept>> = Mutex::new(Vec::new());
+/// The last results a session gave a client that asks for deltas (a few:
+/// a client asks for the delta from the result it was given last). Each
+/// session has its own (the session holds it, its snapshots share it):
+/// two servers in one process never evict each other's.
+#[derive(Default)]
+pub struct KeptTokens(Mutex<Vec<Kept>>);
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-/// Held by the unit tests that keep results and look them up: they share
-/// [`KEPT`] (as sessions served in one process do, where a result evicted
-/// by another session's only turns a delta into a whole result), and a
-/// test's result must not be evicted by another test's before it looks.
-#[cfg(test)]
-pub(super) static KEPT_BY_TESTS: Mutex<()> = Mutex::new(());
 /// Results kept per document, and in all.
 const KEPT_PER_DOCUMENT: usize = 2;
 const KEPT_IN_ALL: usize = 8;
@@ -232,7 +229,7 @@ pub(super) fn remember(snap: &Snap, segments: Vec<Segment>) -> Option<String> {
     let id = NEXT_ID
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         .to_string();
-    let mut kept = KEPT.lock();
+    let mut kept = snap.kept_tokens.0.lock();
     if kept.iter().filter(|k| k.uri == uri).count() >= KEPT_PER_DOCUMENT {
         let oldest = kept.iter().position(|k| k.uri == uri);
         kept.remove(oldest.unwrap_or(0));
@@ -252,7 +249,7 @@ pub(super) fn remember(snap: &Snap, segments: Vec<Segment>) -> Option<String> {
 /// still kept.
 pub(super) fn recall(snap: &Snap, id: &str) -> Option<Vec<Segment>> {
     let uri = snap.uri()?.to_string();
-    let kept = KEPT.lock();
+    let kept = snap.kept_tokens.0.lock();
     let k = kept.iter().find(|k| k.id == id && k.uri == uri)?;
     Some(k.segments.clone())
 }
@@ -316,7 +313,6 @@ mod tests {
             a in proptest::prelude::any::<proptest::sample::Index>(),
             b in proptest::prelude::any::<proptest::sample::Index>(),
         ) {
-            let _one_at_a_time = KEPT_BY_TESTS.lock();
             for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
                 let fs = super::super::test_snapshot(&text, enc);
                 let snap = fs.view().unwrap();
@@ -387,7 +383,6 @@ mod tests {
 
     #[test]
     fn the_whole_result_is_written_as_json_text_with_its_id() {
-        let _one_at_a_time = KEPT_BY_TESTS.lock();
         let fs = super::super::test_snapshot("leader jane \"Jane\" {}\n# note\n", Encoding::Utf16);
         let snap = fs.view().unwrap();
         let params = SemanticTokensParams {

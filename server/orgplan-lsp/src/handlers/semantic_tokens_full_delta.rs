@@ -184,7 +184,6 @@ mod delta_tests {
 
     #[test]
     fn a_delta_from_an_unknown_result_is_the_whole_result() {
-        let _one_at_a_time = super::super::semantic_tokens_full::KEPT_BY_TESTS.lock();
         let fs = crate::handlers::test_snapshot("leader jane \"Jane\" {}\n", Encoding::Utf16);
         let snap = fs.view().unwrap();
         let params = SemanticTokensDeltaParams {
