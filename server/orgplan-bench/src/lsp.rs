@@ -622,7 +622,7 @@ fn cold_open_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
         s.drain(Duration::from_millis(200));
     }
     s.shutdown();
-    cold.judge(100.0, 200.0);
+    cold.judge(100.0, 150.0);
     report.series.push(cold);
     Ok(())
 }
@@ -706,8 +706,8 @@ fn typing_phase(bench: &Bench, session: &mut Session, report: &mut Report) -> Ve
         }
     }
     s.timeout = opts.timeout;
-    typing.judge(50.0, 5.0);
-    typing.judge(99.0, 16.0);
+    typing.judge(50.0, 3.0);
+    typing.judge(99.0, 10.0);
     report.series.push(typing);
     s.drain(Duration::from_millis(300));
     report.peaks.push(("typing".into(), s.status("VmHWM")));
