@@ -13,7 +13,7 @@
 //! could change between versions.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -71,6 +71,61 @@ impl Plan {
         }
         Ok(())
     }
+
+    /// A plan read from disk instead of generated: the file `path`, or the
+    /// `.orgplan` files under the folder `path` in name order (the first is
+    /// the one a benchmark types into). Its counts are of the lines that
+    /// declare a team, an initiative or a leader.
+    pub fn read(path: &Path) -> Result<Plan, String> {
+        let mut names = Vec::new();
+        if path.is_dir() {
+            collect_plan_files(path, path, &mut names)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            names.sort();
+        } else {
+            let name = path.file_name().ok_or("the plan path names no file")?;
+            names.push(PathBuf::from(name));
+        }
+        let dir = if path.is_dir() {
+            path
+        } else {
+            path.parent().unwrap_or(Path::new("."))
+        };
+        let mut plan = Plan {
+            files: Vec::new(),
+            teams: 0,
+            initiatives: 0,
+            leaders: 0,
+        };
+        for name in names {
+            let text = std::fs::read_to_string(dir.join(&name))
+                .map_err(|e| format!("cannot read {}: {e}", dir.join(&name).display()))?;
+            for line in text.lines() {
+                let kind = line.split_whitespace().next();
+                plan.teams += usize::from(kind == Some("team"));
+                plan.initiatives += usize::from(kind == Some("initiative"));
+                plan.leaders += usize::from(kind == Some("leader"));
+            }
+            plan.files.push((name.to_string_lossy().into_owned(), text));
+        }
+        if plan.files.is_empty() {
+            return Err(format!("no .orgplan file under {}", path.display()));
+        }
+        Ok(plan)
+    }
+}
+
+/// The `.orgplan` files under `dir`, relative to `root`.
+fn collect_plan_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_plan_files(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "orgplan") {
+            out.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+        }
+    }
+    Ok(())
 }
 
 /// SplitMix64: small, fast, and fixed forever.

@@ -49,6 +49,9 @@ pub struct Options {
     /// Only the in-process floor (no server): the analysis's own cost,
     /// repeatable under load with its CPU time or under callgrind.
     pub floor_only: bool,
+    /// A plan on disk (a file, or a folder of `.orgplan` files) to use
+    /// instead of a generated one.
+    pub plan: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -67,6 +70,7 @@ impl Default for Options {
             timeout: Duration::from_secs(20),
             keystroke_timeout: Duration::from_secs(2),
             floor_only: false,
+            plan: None,
         }
     }
 }
@@ -480,11 +484,11 @@ fn probe_places(text: &str) -> (usize, usize) {
 /// Runs the benchmark.
 pub fn run(opts: &Options) -> Result<Report, String> {
     if opts.floor_only {
-        return Ok(floor_only(opts));
+        return floor_only(opts);
     }
     let server_path = std::fs::canonicalize(&opts.server)
         .map_err(|e| format!("cannot find the server at {}: {e}", opts.server.display()))?;
-    let plan = plan_of(opts);
+    let plan = plan_of(opts)?;
     let base = std::env::temp_dir().join(format!("orgplan-bench-{}", std::process::id()));
     let root = base.join("plan");
     let empty = base.join("empty");
@@ -830,24 +834,27 @@ fn requests_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
 }
 
 /// The plan the options describe.
-fn plan_of(opts: &Options) -> generate::Plan {
-    generate::generate(&GenOptions {
+fn plan_of(opts: &Options) -> Result<generate::Plan, String> {
+    if let Some(path) = &opts.plan {
+        return generate::Plan::read(path);
+    }
+    Ok(generate::generate(&GenOptions {
         lines: opts.lines,
         files: opts.files.max(1),
         seed: opts.seed,
         syntax_errors: opts.syntax_errors,
         violations: opts.violations,
-    })
+    }))
 }
 
 /// The floor alone, on the keystrokes the typing phase would type, with
 /// the CPU time of the process spent on the keystrokes (user + system).
-fn floor_only(opts: &Options) -> Report {
-    let plan = plan_of(opts);
+fn floor_only(opts: &Options) -> Result<Report, String> {
+    let plan = plan_of(opts)?;
     let mut report = Report::of(&plan);
     let script = keystrokes(&plan.files[0].1, opts.edits);
     floor_phase(&plan, Path::new("/plan"), &script, &mut report);
-    report
+    Ok(report)
 }
 
 impl Report {

@@ -129,6 +129,12 @@ enum Command {
         /// of the keystrokes, with its CPU time.
         #[arg(long)]
         floor_only: bool,
+        /// A plan on disk to use instead of a generated one: a file, or a
+        /// folder of `.orgplan` files (typed into: the first in name
+        /// order). `--lines`, `--files`, `--seed`, `--violations` and
+        /// `--no-syntax-errors` are then ignored.
+        #[arg(long, value_name = "PATH")]
+        plan: Option<PathBuf>,
     },
     /// Time the org graph in-process: the overview and one initiative's
     /// neighbourhood, each step (view, layout, SVG) on its own.
@@ -214,6 +220,7 @@ fn main() -> ExitCode {
             requests,
             json,
             floor_only,
+            plan,
         } => run_lsp(
             &lsp::Options {
                 lines,
@@ -225,6 +232,7 @@ fn main() -> ExitCode {
                 violations,
                 requests,
                 floor_only,
+                plan,
                 ..lsp::Options::default()
             },
             json,

@@ -139,3 +139,34 @@ fn syntax_errors_can_be_left_out() {
     );
     assert_eq!(without.get("syntax-error"), None, "{without:?}");
 }
+
+#[test]
+fn a_plan_written_out_reads_back_the_same() {
+    let plan = generate(&Options {
+        lines: 2000,
+        files: 3,
+        seed: 3,
+        syntax_errors: true,
+        violations: 1.0,
+    });
+    let dir = std::env::temp_dir().join(format!("orgplan-bench-read-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    plan.write_to(&dir).unwrap();
+    // Not a plan's file: left out.
+    std::fs::write(dir.join("notes.txt"), "not a plan").unwrap();
+    let read = orgplan_bench::generate::Plan::read(&dir).unwrap();
+    let one = orgplan_bench::generate::Plan::read(&dir.join(&plan.files[1].0)).unwrap();
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let none = orgplan_bench::generate::Plan::read(&empty);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let mut files = plan.files.clone();
+    files.sort();
+    assert_eq!(read.files, files);
+    assert_eq!(
+        (read.teams, read.initiatives, read.leaders),
+        (plan.teams, plan.initiatives, plan.leaders)
+    );
+    assert_eq!(one.files, vec![plan.files[1].clone()]);
+    assert!(none.unwrap_err().contains("no .orgplan file"));
+}
