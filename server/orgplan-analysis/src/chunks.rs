@@ -50,20 +50,34 @@ impl Chunk {
     }
 }
 
-/// The comments in a tree, in order.
-fn comments_of(tree: &Tree) -> Vec<TextRange> {
-    let mut out = Vec::new();
-    let mut cursor = tree.walk();
-    let mut stack = vec![tree.root_node()];
-    while let Some(n) = stack.pop() {
-        if n.kind() == "comment" {
-            out.push(TextRange::new(n.start_byte(), n.end_byte()));
+/// The comments in the tree of `src`, in order.
+///
+/// A comment is a leaf token that starts with `#` (and runs to the end of
+/// its line), so only the `#`s of the text are looked up in the tree, not
+/// every node walked: most chunks have none, and the walk was a sixth of a
+/// cold open's parsing and lowering (BENCHMARKS.md, "The cold open").
+/// A `#` in a string or in a comment found already is passed over.
+fn comments_of(tree: &Tree, src: &str) -> Vec<TextRange> {
+    let mut out: Vec<TextRange> = Vec::new();
+    let root = tree.root_node();
+    let comment = comment_kind();
+    for at in memchr::memchr_iter(b'#', src.as_bytes()) {
+        if out.last().is_some_and(|c| at < c.end()) {
             continue;
         }
-        stack.extend(n.children(&mut cursor));
+        if let Some(n) = root.descendant_for_byte_range(at, at + 1) {
+            if n.kind_id() == comment && n.start_byte() == at {
+                out.push(TextRange::new(n.start_byte(), n.end_byte()));
+            }
+        }
     }
-    out.sort();
     out
+}
+
+/// The grammar's id of the `comment` node kind.
+fn comment_kind() -> u16 {
+    static KIND: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+    *KIND.get_or_init(|| syntax::language().id_for_node_kind("comment", true))
 }
 
 /// A parsed file: its chunks and the lowered document of the whole text.
@@ -122,15 +136,28 @@ fn starts_chunk_at(text: &Text, i: usize) -> bool {
 fn chunk_starts(text: &Text, from: usize, to: usize) -> Vec<usize> {
     let mut out = vec![from];
     for (at, piece) in text.pieces(from..to) {
-        for i in memchr::memchr2_iter(b'\n', b'\r', piece.as_bytes()) {
+        let bytes = piece.as_bytes();
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             let q = at + i + 1;
-            let line_start = piece.as_bytes()[i] == b'\n' || text.byte(q) != Some(b'\n');
-            if line_start && q < to && starts_chunk_at(text, q) {
+            let line_start = bytes[i] == b'\n' || text.byte(q) != Some(b'\n');
+            if line_start && q < to && starts_chunk_in(text, q, &bytes[i + 1..]) {
                 out.push(q);
             }
         }
     }
     out
+}
+
+/// Whether the line at `i` starts a chunk, `rest` being what follows `i`
+/// in the piece being scanned: decided there when it can be, as
+/// [`starts_chunk_at`] decides it, without looking `i` up in the rope again
+/// (once per line of the file, that lookup was most of a cold open's
+/// splitting into chunks, which runs before the parsing is shared out).
+fn starts_chunk_in(text: &Text, i: usize, rest: &[u8]) -> bool {
+    if rest.len() > 10 && rest[10..].iter().any(|&b| b != b' ' && b != b'\t') {
+        return starts_chunk(rest.iter().copied());
+    }
+    starts_chunk_at(text, i)
 }
 
 thread_local! {
@@ -179,7 +206,7 @@ fn chunk(
     let src = text.slice(start..end);
     let (tree, doc) =
         syntax::parse_recovering(&src, |appended| parse_chunk(text, start, end, appended));
-    let comments = comments_of(&tree);
+    let comments = comments_of(&tree, &src);
     let delta = start as isize;
     let (n_blocks, n_errors) = (doc.blocks.len(), doc.errors.len());
     blocks.extend(doc.blocks.into_iter().map(|mut b| {
@@ -335,6 +362,7 @@ impl Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     fn parse(text: &str) -> Parsed {
         super::parse(&Text::new(text))
@@ -342,6 +370,58 @@ mod tests {
 
     fn starts(text: &str) -> Vec<usize> {
         parse(text).chunks.iter().map(|c| c.start).collect()
+    }
+
+    /// Every comment node of the tree, by a walk of all its nodes.
+    fn comments_by_walk(tree: &Tree) -> Vec<TextRange> {
+        let mut out = Vec::new();
+        let mut cursor = tree.walk();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "comment" {
+                out.push(TextRange::new(n.start_byte(), n.end_byte()));
+                continue;
+            }
+            stack.extend(n.children(&mut cursor));
+        }
+        out.sort();
+        out
+    }
+
+    /// Pieces of plans with `#` in every role a `#` can have.
+    const PIECES: [&str; 13] = [
+        "# c\n",
+        "#",
+        "## a # b\n",
+        "\"s # t\"",
+        "\"open # \n",
+        "team a \"A\" {\n",
+        "}\n",
+        "  roles: qa # r\n",
+        "{ # x }",
+        " ",
+        "\r",
+        ": #:",
+        "\u{e9}#",
+    ];
+
+    proptest::proptest! {
+        /// Looking up the `#`s finds exactly the comments a walk of every
+        /// node finds: `#` in strings, in comments, in broken lines, at the
+        /// end of the text.
+        #[test]
+        fn the_comments_are_those_a_walk_finds(
+            parts in proptest::collection::vec(proptest::prop_oneof![
+                (0..PIECES.len()).prop_map(|i| PIECES[i].to_string()),
+                "[a-z#\" {}:\n]{0,6}",
+            ], 0..24)
+        ) {
+            let text: String = parts.concat();
+            let mut parser = Parser::new();
+            parser.set_language(&syntax::language()).unwrap();
+            let tree = parser.parse(&text, None).unwrap();
+            proptest::prop_assert_eq!(comments_of(&tree, &text), comments_by_walk(&tree));
+        }
     }
 
     #[test]

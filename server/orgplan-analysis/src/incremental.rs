@@ -195,6 +195,9 @@ impl Parts {
     pub(crate) fn compute(ctx: &Ctx) -> Parts {
         let m = ctx.model;
         let lens = [m.leaders.len(), m.initiatives.len(), m.teams.len()];
+        // The facts first (on two threads of their own): an entity rule that
+        // reads them would compute them on one thread while the other waits.
+        ctx.shared_facts();
         // On two threads for a large workspace (rules are pure functions of
         // the context and one entity or block).
         let entity = std::array::from_fn(|k| {

@@ -427,6 +427,40 @@ struct Lowering<'a> {
     unnamed: Vec<SyntaxError>,
 }
 
+/// The grammar's field ids, looked up once: a lookup by name compares the
+/// name with the grammar's field names on every call, and lowering asks for
+/// a field of every block and property (a cold open's lowering, A/B in
+/// BENCHMARKS.md, "The cold open").
+struct Fields {
+    kind: u16,
+    name: u16,
+    title: u16,
+    body: u16,
+    key: u16,
+    value: u16,
+}
+
+fn fields() -> &'static Fields {
+    static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let language = language();
+        let id = |name: &str| {
+            language
+                .field_id_for_name(name)
+                .expect("the grammar names this field")
+                .get()
+        };
+        Fields {
+            kind: id("kind"),
+            name: id("name"),
+            title: id("title"),
+            body: id("body"),
+            key: id("key"),
+            value: id("value"),
+        }
+    })
+}
+
 impl Lowering<'_> {
     fn error(&mut self, range: TextRange, message: String) {
         self.errors.push(SyntaxError::new(range, message));
@@ -638,13 +672,13 @@ impl Lowering<'_> {
     }
 
     fn block(&mut self, node: Node, depth: usize) -> Option<Block> {
-        let kind_node = node.child_by_field_name("kind")?;
+        let kind_node = node.child_by_field_id(fields().kind)?;
         if kind_node.is_missing() {
             return None;
         }
         let kind = self.name(kind_node);
-        let name = node
-            .child_by_field_name("name")
+        let name_node = node.child_by_field_id(fields().name);
+        let name = name_node
             .filter(|n| !n.is_missing())
             .map(|n| self.name(n))
             .filter(|n| {
@@ -660,9 +694,7 @@ impl Lowering<'_> {
                 }
                 !is_reserved(&n.text)
             });
-        let reserved = node
-            .child_by_field_name("name")
-            .is_some_and(|n| is_reserved(text_of(self.text, n)));
+        let reserved = name_node.is_some_and(|n| is_reserved(text_of(self.text, n)));
         if name.is_none() && !reserved {
             if let Some(k) = BlockKind::from_keyword(&kind.text) {
                 let what = match k {
@@ -679,11 +711,11 @@ impl Lowering<'_> {
             }
         }
         let title = node
-            .child_by_field_name("title")
+            .child_by_field_id(fields().title)
             .and_then(|n| self.value(n));
         let mut properties = Vec::new();
         let mut children = Vec::new();
-        let body = node.child_by_field_name("body").map(|b| {
+        let body = node.child_by_field_id(fields().body).map(|b| {
             children = self.items(b, depth + 1, &mut properties, Some(&kind.text));
             range_of(b)
         });
@@ -729,7 +761,7 @@ impl Lowering<'_> {
     }
 
     fn property(&mut self, node: Node) -> Option<Property> {
-        let key_node = node.child_by_field_name("key")?;
+        let key_node = node.child_by_field_id(fields().key)?;
         // Keys are checked against the schema (`unknown-property`), which
         // suggests the closest one: no ASCII check here.
         let key = Name {
@@ -737,7 +769,7 @@ impl Lowering<'_> {
             range: range_of(key_node),
         };
         let mut values = Values::new();
-        if let Some(list) = node.child_by_field_name("value") {
+        if let Some(list) = node.child_by_field_id(fields().value) {
             let mut cursor = list.walk();
             let nodes: Vec<Node> = list.named_children(&mut cursor).collect();
             for v in nodes {

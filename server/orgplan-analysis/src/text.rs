@@ -260,8 +260,17 @@ pub(crate) fn join<A: Send, B: Send>(
 /// [`for_each_split`]; odd and even rather than halves, because the costly
 /// items, such as references to search suggestions for, tend to cluster).
 pub(crate) fn map_split<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    const ALONE: usize = 256;
-    if n < ALONE {
+    map_split_from(n, 256, f)
+}
+
+/// [`map_split`] for items that each cost enough to share out from
+/// `alone` of them on (a did-you-mean search over every id, say).
+pub(crate) fn map_split_from<T: Send>(
+    n: usize,
+    alone: usize,
+    f: impl Fn(usize) -> T + Sync,
+) -> Vec<T> {
+    if n < alone.max(2) {
         return (0..n).map(f).collect();
     }
     let f = &f;
