@@ -252,48 +252,38 @@ impl Parts {
         capped(all, cap)
     }
 
-    /// [`Parts::assemble`] after an incremental update: `old`, the list
-    /// assembled before (without the edited file's findings, or with them:
-    /// either), keeps every file but those in `files`, whose findings are
-    /// gathered, sorted and capped anew. Sorting only the files an edit
-    /// may have changed keeps a keystroke's cost that of its file, not of
-    /// the workspace.
+    /// [`Parts::assemble`] after an incremental update: `list`, the list
+    /// assembled before (with or without the edited file's findings), keeps
+    /// every file but those in `changed.found`, whose findings are gathered,
+    /// sorted and capped anew, and those only in `changed.moved`, whose
+    /// findings are shifted where they are (a shift moves none of their
+    /// own places, so neither their order nor the cap changes). A file's
+    /// findings are found by bisection and replaced in place: a keystroke
+    /// costs what its file's findings cost, not the workspace's.
     pub(crate) fn reassemble(
         &self,
         model: &Model,
-        old: Vec<Arc<Finding>>,
+        mut list: Vec<Arc<Finding>>,
         omitted: &mut BTreeMap<FileId, usize>,
-        files: &BTreeSet<FileId>,
+        changed: &Changed,
         cap: Option<usize>,
     ) -> Vec<Arc<Finding>> {
-        let wanted = |file: FileId| match files.len() {
-            1 => files.first() == Some(&file),
-            _ => files.contains(&file),
-        };
-        let mut fresh: Vec<&Arc<Finding>> = Vec::new();
-        for &file in files {
+        for &file in changed.moved.difference(&changed.found) {
+            let r = file_range(&list, file);
+            list[r].shift(&changed.shift);
+        }
+        for &file in changed.found.iter().rev() {
+            let mut fresh: Vec<&Arc<Finding>> = Vec::new();
             self.of_file(model, file, &mut fresh);
+            let (fresh, fresh_omitted) = capped(fresh, cap);
+            match fresh_omitted.get(&file) {
+                Some(&n) => omitted.insert(file, n),
+                None => omitted.remove(&file),
+            };
+            let r = file_range(&list, file);
+            list.splice(r, fresh);
         }
-        let (fresh, fresh_omitted) = capped(fresh, cap);
-        omitted.retain(|file, _| !files.contains(file));
-        omitted.extend(fresh_omitted);
-        let mut out = Vec::with_capacity(old.len() + fresh.len());
-        let mut fresh = fresh.into_iter().peekable();
-        let mut old = old.into_iter().peekable();
-        while let Some(f) = old.peek() {
-            let file = f.loc.file;
-            while let Some(n) = fresh.next_if(|n| n.loc.file < file) {
-                out.push(n);
-            }
-            let keep = !wanted(file);
-            while let Some(f) = old.next_if(|f| f.loc.file == file) {
-                if keep {
-                    out.push(f);
-                }
-            }
-        }
-        out.extend(fresh);
-        out
+        list
     }
 }
 
@@ -317,6 +307,13 @@ impl Parts {
         );
         out.extend(self.global.iter().chain(&self.graph).filter(here));
     }
+}
+
+/// Where `file`'s findings are in `list` (sorted by file).
+pub(crate) fn file_range(list: &[Arc<Finding>], file: FileId) -> Range<usize> {
+    let start = list.partition_point(|f| f.loc.file < file);
+    let end = start + list[start..].partition_point(|f| f.loc.file <= file);
+    start..end
 }
 
 /// The findings sorted by file and place, deduplicated, at most `cap` per
@@ -748,8 +745,34 @@ pub(crate) struct Input<'a> {
     pub reparsed: Reparsed,
 }
 
-/// Brings `model` and `parts` up to date after one edit, or says (with
-/// `false`) that the edit needs a fresh analysis.
+/// The files an edit changed the findings of.
+#[derive(Debug)]
+pub(crate) struct Changed {
+    /// The edit.
+    pub shift: Shift,
+    /// The files some of whose findings may differ other than by the
+    /// shift (the edited file always): gathered and sorted again.
+    pub found: BTreeSet<FileId>,
+    /// Other files with a finding the shift moved (a related place, or a
+    /// fix's edit, in the edited file after the edit).
+    pub moved: BTreeSet<FileId>,
+}
+
+impl Changed {
+    pub fn new(shift: Shift) -> Changed {
+        Changed {
+            shift,
+            found: BTreeSet::new(),
+            moved: BTreeSet::new(),
+        }
+    }
+
+    /// Every file whose findings may differ from before.
+    pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.found.union(&self.moved).copied()
+    }
+}
+
 /// The files some of whose findings differ between `old` and `new` (each
 /// in a stable order): a finding added, gone or changed counts for the
 /// file it is in.
@@ -772,16 +795,16 @@ fn files_differing(old: &[Arc<Finding>], new: &[Arc<Finding>], changed: &mut BTr
     }
 }
 
-/// Adds to `changed` the files of the findings in `found` that shifting by
+/// Adds to `moved` the files of the findings in `found` that shifting by
 /// `shift` moves although they are in another file (a related place, or a
 /// fix's edit, after the edit in the edited file).
-fn moved_elsewhere(found: &[Arc<Finding>], shift: &Shift, changed: &mut BTreeSet<FileId>) {
+fn moved_elsewhere(found: &[Arc<Finding>], shift: &Shift, moved: &mut BTreeSet<FileId>) {
     for f in found {
         if f.loc.file != shift.file
             && f.locs()
                 .any(|l| l.file == shift.file && l.range.end() >= shift.start)
         {
-            changed.insert(f.loc.file);
+            moved.insert(f.loc.file);
         }
     }
 }
@@ -793,7 +816,7 @@ pub(crate) fn update(
     model: &mut Model,
     parts: &mut Parts,
     input: Input,
-    changed: &mut BTreeSet<FileId>,
+    changed: &mut Changed,
 ) -> bool {
     let Input {
         config,
@@ -842,11 +865,11 @@ pub(crate) fn update(
     mark_facts(model, &parts.facts, &facts, &mut marks);
     mark_namesakes(model, &mut marks);
     parts.facts = facts;
-    changed.insert(file);
+    changed.found.insert(file);
     for &e in &marks.list {
         let (k, i) = e.slot();
         let found = entity_findings(&ctx, e);
-        files_differing(&parts.entity[k][i], &found, changed);
+        files_differing(&parts.entity[k][i], &found, &mut changed.found);
         parts.set_entity(model, e, found);
     }
 
@@ -911,7 +934,7 @@ fn mark_stale(
     marks: &mut Marks,
     shift: &Shift,
     text_len: usize,
-    changed: &mut BTreeSet<FileId>,
+    changed: &mut Changed,
 ) {
     let file = shift.file;
     let old_len = (text_len as isize - shift.delta) as usize;
@@ -930,7 +953,7 @@ fn mark_stale(
         if found.iter().any(|f| f.locs().any(stale)) {
             marks.set(e);
         } else {
-            moved_elsewhere(found, shift, changed);
+            moved_elsewhere(found, shift, &mut changed.moved);
             found.shift(shift);
         }
     }
@@ -990,7 +1013,7 @@ fn recheck_blocks(
     reparsed: &Reparsed,
     shift: &Shift,
     same_graph: bool,
-    changed: &mut BTreeSet<FileId>,
+    changed: &mut Changed,
 ) {
     let recomputed: Vec<Vec<Arc<Finding>>> = new_blocks
         .iter()
@@ -1006,7 +1029,7 @@ fn recheck_blocks(
         }
     }
     let global = global_findings(ctx);
-    files_differing(&parts.global, &global, changed);
+    files_differing(&parts.global, &global, &mut changed.found);
     parts.global = global;
     if same_graph
         && !parts
@@ -1014,11 +1037,11 @@ fn recheck_blocks(
             .iter()
             .any(|f| f.locs().any(|l| shift.touches(l)))
     {
-        moved_elsewhere(&parts.graph, shift, changed);
+        moved_elsewhere(&parts.graph, shift, &mut changed.moved);
         parts.graph.shift(shift);
     } else {
         let graph = graph_findings(ctx);
-        files_differing(&parts.graph, &graph, changed);
+        files_differing(&parts.graph, &graph, &mut changed.found);
         parts.graph = graph;
     }
 }

@@ -59,9 +59,7 @@ pub struct Analysis {
 impl Analysis {
     /// The findings in one file.
     pub fn findings_in(&self, file: FileId) -> &[Arc<Finding>] {
-        let start = self.findings.partition_point(|f| f.loc.file < file);
-        let end = self.findings.partition_point(|f| f.loc.file <= file);
-        &self.findings[start..end]
+        &self.findings[incremental::file_range(&self.findings, file)]
     }
 }
 
@@ -158,9 +156,10 @@ impl Workspace {
         // The findings are shared with the parts, which are shifted in place
         // only when nothing else holds them: the edited file's are let go
         // (they are gathered again after the update); those of the other
-        // files stay (a shift leaves them as they are).
+        // files stay (a shift moves only the few that name a place in the
+        // edited file, and those are shifted in the list too).
         let mut kept = std::mem::take(&mut analysis.findings);
-        kept.retain(|f| f.loc.file != file);
+        kept.drain(incremental::file_range(&kept, file));
         let docs = docs_of(&self.files);
         let input = incremental::Input {
             config: &config,
@@ -171,7 +170,7 @@ impl Workspace {
             shift,
             reparsed,
         };
-        let mut changed = BTreeSet::new();
+        let mut changed = incremental::Changed::new(shift);
         if !incremental::update(
             &mut analysis.model,
             &mut analysis.parts,
@@ -188,7 +187,7 @@ impl Workspace {
             self.max_findings_per_file,
         );
         if let Some(all) = &mut self.changed {
-            all.extend(changed);
+            all.extend(changed.files());
         }
         true
     }
