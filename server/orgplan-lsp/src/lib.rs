@@ -15,6 +15,7 @@ mod opened;
 mod platform;
 pub use platform::{canonicalize, enter_start_folder};
 mod publication;
+mod ranges;
 mod server;
 mod session;
 pub mod settings;

@@ -16,6 +16,7 @@
 //! generated messages.
 
 use crate::convert::{omitted_note, range, RuleLinks};
+use crate::ranges::Converter;
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::rules::{Finding, Severity};
 use orgplan_analysis::Loc;
@@ -62,7 +63,7 @@ pub fn publication_body<'a, 'f>(
     version: Option<i32>,
     findings: &'f [std::sync::Arc<Finding>],
     omitted: Option<usize>,
-    lines: &Lines,
+    conv: &mut Converter,
     enc: Encoding,
     links: &RuleLinks,
     locate: &dyn Fn(Loc) -> Place<'a>,
@@ -89,7 +90,7 @@ pub fn publication_body<'a, 'f>(
         }
         first = false;
         out.extend_from_slice(br#"{"range":"#);
-        write_range(&mut out, range(lines, f.loc.range, enc));
+        write_range(&mut out, conv.range(f.loc.range));
         out.extend_from_slice(br#","severity":"#);
         out.push(b'0' + severity_number(f.severity));
         out.extend_from_slice(&links.fields(f.rule));
@@ -106,17 +107,18 @@ pub fn publication_body<'a, 'f>(
             });
             any_related = true;
             out.extend_from_slice(br#"{"location":{"uri":"#);
-            match uris.iter().find(|(u, _)| std::ptr::eq(*u, file_uri)) {
-                Some((_, escaped)) => out.extend_from_slice(escaped),
-                None => {
-                    let mut escaped = Vec::new();
-                    write_str(&mut escaped, file_uri);
-                    out.extend_from_slice(&escaped);
-                    uris.push((file_uri, escaped));
-                }
-            }
+            write_uri(&mut out, &mut uris, file_uri);
             out.extend_from_slice(br#","range":"#);
-            write_range(&mut out, range(&file_lines, r.loc.range, enc));
+            // A place in the finding's own file is converted as the
+            // finding is (its kept ranges).
+            write_range(
+                &mut out,
+                if r.loc.file == f.loc.file {
+                    conv.range(r.loc.range)
+                } else {
+                    range(&file_lines, r.loc.range, enc)
+                },
+            );
             out.extend_from_slice(br#"},"message":"#);
             write_str(&mut out, &r.message);
             out.push(b'}');
@@ -134,6 +136,20 @@ pub fn publication_body<'a, 'f>(
     }
     out.extend_from_slice(b"}}");
     (out, start..end)
+}
+
+/// Appends the URI `uri` as a JSON string, escaped once per publication
+/// (`uris`: those escaped so far).
+fn write_uri<'a>(out: &mut Vec<u8>, uris: &mut Vec<(&'a str, Vec<u8>)>, uri: &'a str) {
+    match uris.iter().find(|(u, _)| std::ptr::eq(*u, uri)) {
+        Some((_, escaped)) => out.extend_from_slice(escaped),
+        None => {
+            let mut escaped = Vec::new();
+            write_str(&mut escaped, uri);
+            out.extend_from_slice(&escaped);
+            uris.push((uri, escaped));
+        }
+    }
 }
 
 /// Appends `s` as a JSON string. Most messages need no escape: those are
@@ -251,7 +267,7 @@ mod tests {
                         version,
                         findings,
                         omitted,
-                        &lines,
+                        &mut Converter::new(&lines, enc, Default::default()),
                         enc,
                         links,
                         &|loc| {
@@ -332,7 +348,7 @@ mod tests {
                 version,
                 &findings,
                 omitted,
-                &lines,
+                &mut Converter::new(&lines, Encoding::Utf16, Default::default()),
                 Encoding::Utf16,
                 &links,
                 &|loc| Some((uri.as_str(), ws.lines(loc.file)?)),

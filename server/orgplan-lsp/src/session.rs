@@ -5,6 +5,7 @@
 //! session, do their work and unlock, with no `.await` in between.
 
 use crate::convert;
+use crate::ranges::{Converter, Edit};
 use orgplan_analysis::config::{self, Layer};
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{FileId, TextRange, Workspace};
@@ -93,6 +94,10 @@ pub struct Session {
     /// of the diagnostics (keeping them all would copy every publication)
     /// and the version.
     pub published: HashMap<String, (Uri, ProjectId, u64, Option<i32>)>,
+    /// The LSP ranges of each file's last publication (or pull), carried
+    /// through the edits since ([`crate::ranges`]); a file's whole-text
+    /// change drops its own.
+    kept_ranges: HashMap<String, crate::ranges::KeptRanges>,
     /// Keys whose diagnostics must be cleared (the file went away).
     pub gone: Vec<(String, Uri)>,
     /// Files gone whose diagnostics the next workspace pull clears (for a
@@ -240,6 +245,8 @@ pub fn scan_folder(root: &Path) -> Scan {
 
 impl Session {
     pub fn new_project(&mut self, root: Option<PathBuf>) -> ProjectId {
+        // Files may move to it with their texts (and ids) anew.
+        self.kept_ranges.clear();
         let id = self.next_project;
         self.next_project += 1;
         let mut ws = Workspace::new();
@@ -436,6 +443,7 @@ impl Session {
         } else {
             p.ws.set_file(&key, text)
         };
+        self.kept_ranges.remove(&key);
         p.dirty = true;
         self.text_replaced = true;
         self.docs.insert(
@@ -505,6 +513,7 @@ impl Session {
                     } else {
                         p.ws.set_file(&key, change.text);
                     }
+                    self.kept_ranges.remove(&key);
                     self.text_replaced = true;
                 }
                 Some(range) => {
@@ -518,8 +527,21 @@ impl Session {
                         let mut text = lines.text().to_string();
                         text.replace_range(start..end, &change.text);
                         p.ws.set_config_file(Some((&key, text)));
+                        self.kept_ranges.remove(&key);
                     } else {
+                        let text = lines.text();
+                        let (start, end) = (
+                            text.floor_char_boundary(start),
+                            text.floor_char_boundary(end),
+                        );
+                        let edit = Edit::new(text, start, end);
                         p.ws.edit_file(doc.file, TextRange::new(start, end), &change.text);
+                        match (self.kept_ranges.get_mut(&key), p.ws.text(doc.file)) {
+                            (Some(kept), Some(text)) => kept.edited(&edit, text),
+                            _ => {
+                                self.kept_ranges.remove(&key);
+                            }
+                        }
                     }
                 }
             }
@@ -689,12 +711,14 @@ impl Session {
 
     pub fn set_encoding(&mut self, enc: Encoding) {
         self.encoding = enc;
+        self.kept_ranges.clear();
     }
 
     /// The diagnostics that changed since the last publication.
     pub fn collect_diagnostics(&mut self) -> Vec<Publication> {
         let mut out = Vec::new();
         for (key, uri) in std::mem::take(&mut self.gone) {
+            self.kept_ranges.remove(&key);
             if !self.docs.contains_key(&key) && self.published.contains_key(&key) {
                 out.push(Publication::new(
                     key,
@@ -702,7 +726,11 @@ impl Session {
                     None,
                     &[],
                     None,
-                    &Lines::new(&Default::default()),
+                    &mut Converter::new(
+                        &Lines::new(&Default::default()),
+                        self.encoding,
+                        Default::default(),
+                    ),
                     self.encoding,
                     &convert::RuleLinks::new(None),
                     &|_| None,
@@ -813,17 +841,20 @@ impl Session {
             let (Some(doc), Some(lines)) = (docs.get(key), ws.lines(file)) else {
                 continue;
             };
+            let kept = self.kept_ranges.remove(key).unwrap_or_default();
+            let mut conv = Converter::new(&lines, enc, kept);
             out.push(Publication::new(
                 key.to_string(),
                 &doc.uri,
                 doc.version,
                 analysis.findings_in(file),
                 analysis.omitted.get(&file).copied(),
-                &lines,
+                &mut conv,
                 enc,
                 &links,
                 &locate,
             ));
+            self.kept_ranges.insert(key.to_string(), conv.into_kept());
         }
         out
     }
@@ -1062,7 +1093,7 @@ impl Publication {
         version: Option<i32>,
         findings: &'a [std::sync::Arc<orgplan_analysis::rules::Finding>],
         omitted: Option<usize>,
-        lines: &Lines,
+        conv: &mut Converter,
         enc: Encoding,
         links: &convert::RuleLinks,
         locate: &dyn Fn(orgplan_analysis::Loc) -> crate::publication::Place<'a>,
@@ -1072,7 +1103,7 @@ impl Publication {
             version,
             findings,
             omitted,
-            lines,
+            conv,
             enc,
             links,
             locate,

@@ -1,0 +1,221 @@
+//! The LSP ranges of a file's last publication, kept and carried through
+//! the edits typed since, so that a keystroke converts only the ranges
+//! near it.
+//!
+//! Replaces: converting every published finding's byte range to lines and
+//! columns on every publication. Why: on the 100k-line plan a keystroke
+//! publishes 1,000 diagnostics, and their conversion was the largest part
+//! of the server's own work per keystroke (BENCHMARKS.md, "the keystroke
+//! on the 100k-line plan, where the server's own time goes"); an edit
+//! changes nothing for the ranges before it, and moves those after the
+//! line it ends on by whole lines.
+//!
+//! What makes a kept range right: the conversion of an offset `p` reads
+//! only the text from the start of `p`'s line to `p` (and the byte at `p`,
+//! for a `\r\n`), and the line breaks before it. So a range that ends
+//! before an edit converts as it did; a range that starts at or after the
+//! start of the line following the one the edit ends on keeps its columns
+//! and moves by the change in the number of lines (the breaks after that
+//! line start are the edit's neighbours' and unchanged). Every other range
+//! is dropped. A kept set is used only for the text it was carried to: its
+//! length and line count must match, the encoding must be the same, and
+//! every whole-text change clears it ([`crate::session::Session`]).
+
+use crate::convert::range;
+use orgplan_analysis::position::{Encoding, Lines};
+use orgplan_analysis::{Text, TextRange};
+use tower_lsp_server::lsp_types::Range;
+
+/// The ranges kept for one file: byte range → LSP range, sorted.
+#[derive(Default)]
+pub struct KeptRanges {
+    enc: Option<Encoding>,
+    /// The text's length and line count the ranges are for.
+    len: usize,
+    lines: usize,
+    ranges: Vec<((usize, usize), Range)>,
+}
+
+/// An edit being applied to a file's text: what [`KeptRanges::edited`]
+/// needs from the text before it.
+pub struct Edit {
+    start: usize,
+    /// Where the line after the one the edit ends on starts (before it).
+    next: Option<usize>,
+    old_len: usize,
+    old_lines: usize,
+}
+
+impl Edit {
+    /// `start..end` of `text` (on character boundaries) is about to be
+    /// replaced.
+    pub fn new(text: &Text, start: usize, end: usize) -> Edit {
+        Edit {
+            start,
+            next: text.line_start(text.line_of(end) + 1),
+            old_len: text.len(),
+            old_lines: text.len_lines(),
+        }
+    }
+}
+
+impl KeptRanges {
+    /// Carries the ranges through `edit`, `text` being the text after it.
+    pub fn edited(&mut self, edit: &Edit, text: &Text) {
+        if self.len != edit.old_len || self.lines != edit.old_lines {
+            self.ranges.clear();
+        }
+        let bytes = text.len() as isize - edit.old_len as isize;
+        let lines = text.len_lines() as isize - edit.old_lines as isize;
+        let shift = |n: usize, by: isize| (n as isize + by) as usize;
+        self.ranges.retain_mut(|((a, b), r)| {
+            if *b < edit.start {
+                return true;
+            }
+            if edit.next.is_some_and(|next| *a >= next) {
+                *a = shift(*a, bytes);
+                *b = shift(*b, bytes);
+                r.start.line = shift(r.start.line as usize, lines) as u32;
+                r.end.line = shift(r.end.line as usize, lines) as u32;
+                return true;
+            }
+            false
+        });
+        self.len = text.len();
+        self.lines = text.len_lines();
+    }
+}
+
+/// Converts the ranges of one publication of a file, from the kept ones
+/// where it can, and keeps what it converted for the next.
+pub struct Converter<'a, 'l> {
+    lines: &'a Lines<'l>,
+    enc: Encoding,
+    kept: KeptRanges,
+    now: Vec<((usize, usize), Range)>,
+}
+
+impl<'a, 'l> Converter<'a, 'l> {
+    /// A converter for `lines`, starting from `kept` (dropped unless it is
+    /// for this text and encoding).
+    pub fn new(lines: &'a Lines<'l>, enc: Encoding, kept: KeptRanges) -> Converter<'a, 'l> {
+        let text = lines.text();
+        let valid =
+            kept.enc == Some(enc) && kept.len == text.len() && kept.lines == text.len_lines();
+        Converter {
+            lines,
+            enc,
+            kept: if valid { kept } else { KeptRanges::default() },
+            now: Vec::new(),
+        }
+    }
+
+    /// The LSP range of `r`.
+    pub fn range(&mut self, r: TextRange) -> Range {
+        let key = (r.start(), r.end());
+        let found = self
+            .kept
+            .ranges
+            .binary_search_by(|(k, _)| k.cmp(&key))
+            .ok()
+            .map(|i| self.kept.ranges[i].1);
+        let converted = found.unwrap_or_else(|| range(self.lines, r, self.enc));
+        self.now.push((key, converted));
+        converted
+    }
+
+    /// What to keep for the next publication: the ranges of this one.
+    pub fn into_kept(mut self) -> KeptRanges {
+        self.now.sort_unstable_by_key(|e| e.0);
+        self.now.dedup_by(|a, b| a.0 == b.0);
+        let text = self.lines.text();
+        KeptRanges {
+            enc: Some(self.enc),
+            len: text.len(),
+            lines: text.len_lines(),
+            ranges: self.now,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Byte ranges of `text` on character boundaries, from `picks`.
+    fn ranges_of(text: &str, picks: &[(usize, usize)]) -> Vec<TextRange> {
+        let floor = |mut i: usize| {
+            i %= text.len() + 1;
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        picks
+            .iter()
+            .map(|&(a, b)| {
+                let (a, b) = (floor(a), floor(b));
+                TextRange::new(a.min(b), a.max(b))
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Through random edits (line breaks of every kind, characters of
+        /// every width), every publication's ranges, kept or not, are what
+        /// a fresh conversion of the text gives; the ranges published
+        /// before an edit, moved by it, are asked for again so that kept
+        /// ones are used.
+        #[test]
+        fn kept_ranges_are_fresh_conversions(
+            start in "[ab\\r\\n\u{e9}\u{1F600}]{0,60}",
+            edits in proptest::collection::vec(
+                (any::<usize>(), 0usize..6, "[ab\\r\\n\u{e9}\u{1F600}]{0,4}"),
+                1..8,
+            ),
+            picks in proptest::collection::vec((any::<usize>(), any::<usize>()), 1..20),
+            enc in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
+        ) {
+            let mut plain = start.clone();
+            let mut text = Text::new(&plain);
+            let mut kept = KeptRanges::default();
+            let mut asked = ranges_of(&plain, &picks);
+            for (at, len, insert) in edits {
+                let lines = Lines::new(&text);
+                let mut conv = Converter::new(&lines, enc, kept);
+                for r in &asked {
+                    prop_assert_eq!(conv.range(*r), range(&lines, *r, enc));
+                }
+                kept = conv.into_kept();
+                let a = ranges_of(&plain, &[(at, at)])[0].start();
+                let b = ranges_of(&plain, &[(a + len, a + len)])[0].start().max(a);
+                let edit = Edit::new(&text, a, b);
+                plain.replace_range(a..b, &insert);
+                text.replace(a, b, &insert);
+                kept.edited(&edit, &text);
+                let delta = insert.len() as isize - (b - a) as isize;
+                // The ranges asked before, moved, and new ones.
+                asked = asked
+                    .iter()
+                    .filter(|r| r.end() < a || r.start() >= b)
+                    .map(|r| if r.start() >= b {
+                        TextRange::new(
+                            (r.start() as isize + delta) as usize,
+                            (r.end() as isize + delta) as usize,
+                        )
+                    } else {
+                        *r
+                    })
+                    .chain(ranges_of(&plain, &picks))
+                    .collect();
+            }
+            let lines = Lines::new(&text);
+            let mut conv = Converter::new(&lines, enc, kept);
+            for r in &asked {
+                prop_assert_eq!(conv.range(*r), range(&lines, *r, enc));
+            }
+        }
+    }
+}
