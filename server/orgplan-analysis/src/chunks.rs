@@ -43,6 +43,12 @@ impl Chunk {
         TextRange::new(self.start, self.end)
     }
 
+    /// How many of the document's top-level blocks the chunk holds (the
+    /// chunks' blocks are the document's, in order).
+    pub fn blocks(&self) -> usize {
+        self.blocks
+    }
+
     /// The comments in the chunk, in order.
     pub fn comments(&self) -> impl Iterator<Item = TextRange> + '_ {
         let at = self.start as isize;

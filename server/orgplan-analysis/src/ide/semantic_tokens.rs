@@ -8,6 +8,7 @@
 //! variable when it names nothing.
 
 use super::ref_kind;
+use crate::chunks::Chunk;
 use crate::model::{EntityId, Model, RefKind};
 use crate::schema::{BlockKind, ValueType};
 use crate::syntax::{Block, Property, ValueKind};
@@ -111,7 +112,7 @@ pub fn for_each_semantic_token(
         }
     };
     for b in visible {
-        block_tokens(model, b, &mut buf);
+        block_tokens(model, b, &mut buf, &mut false);
         while let Some(c) = comments.next_if(|c| c.start() < b.range.end()) {
             push(&mut buf, c, TokenKind::Comment, false);
         }
@@ -123,8 +124,64 @@ pub fn for_each_semantic_token(
     emit(&mut buf);
 }
 
-/// The tokens of a top-level block and of the blocks in it.
-fn block_tokens(model: &Model, top: &Block, out: &mut Vec<SemanticToken>) {
+/// The tokens of one chunk of a file (`blocks`: the top-level blocks of
+/// its document that the chunk holds), in order, into `out`. Gives whether
+/// any token's kind is what a name resolves to in the workspace (a name
+/// that may be a leader or a team): those tokens may change when
+/// [`names_fingerprint`] does; all others are a function of the chunk's
+/// text alone. The tokens of the chunks one after another are the file's
+/// ([`for_each_semantic_token`]).
+pub fn chunk_tokens(
+    model: &Model,
+    chunk: &Chunk,
+    blocks: &[Block],
+    out: &mut Vec<SemanticToken>,
+) -> bool {
+    let mut resolved = false;
+    for b in blocks {
+        block_tokens(model, b, out, &mut resolved);
+    }
+    for c in chunk.comments() {
+        push(out, c, TokenKind::Comment, false);
+    }
+    out.sort_by_key(|t| (t.range.start(), t.range.end()));
+    resolved
+}
+
+/// A hash of what every name that may be a leader or a team resolves to
+/// (a leader, a team, or nothing) in the workspace: while it is the same,
+/// so is every token [`chunk_tokens`] says depends on the workspace.
+pub fn names_fingerprint(model: &Model) -> u64 {
+    use std::hash::{Hash, Hasher};
+    // A sum over the ids, so that the map's order does not count; each
+    // term mixed so that terms do not cancel.
+    let mut sum = model.ids.len() as u64;
+    for (id, entities) in &model.ids {
+        let kind = match entities.iter().find(|e| RefKind::LeaderOrTeam.accepts(**e)) {
+            Some(EntityId::Leader(_)) => 1u8,
+            Some(EntityId::Team(_)) => 2,
+            _ => continue,
+        };
+        let mut h = rustc_hash::FxHasher::default();
+        id.as_str().hash(&mut h);
+        kind.hash(&mut h);
+        sum = sum.wrapping_add(mix(h.finish()));
+    }
+    sum
+}
+
+/// A bijective finaliser (splitmix64's).
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The tokens of a top-level block and of the blocks in it; `resolved` is
+/// set if a token's kind is what a name resolves to in the workspace.
+fn block_tokens(model: &Model, top: &Block, out: &mut Vec<SemanticToken>, resolved: &mut bool) {
     let mut stack: Vec<(&Block, Option<BlockKind>)> = vec![(top, None)];
     while let Some((b, parent)) = stack.pop() {
         let kind = BlockKind::from_keyword(&b.kind.text).filter(|k| match parent {
@@ -147,7 +204,7 @@ fn block_tokens(model: &Model, top: &Block, out: &mut Vec<SemanticToken>) {
             push(out, title.range, TokenKind::String, false);
         }
         for p in &b.properties {
-            property(model, p, kind, out);
+            property(model, p, kind, out, resolved);
         }
         stack.extend(b.children.iter().rev().map(|c| (c, kind)));
     }
@@ -164,7 +221,13 @@ fn push(out: &mut Vec<SemanticToken>, range: TextRange, kind: TokenKind, declara
     });
 }
 
-fn property(m: &Model, p: &Property, block: Option<BlockKind>, out: &mut Vec<SemanticToken>) {
+fn property(
+    m: &Model,
+    p: &Property,
+    block: Option<BlockKind>,
+    out: &mut Vec<SemanticToken>,
+    resolved: &mut bool,
+) {
     let spec = block.and_then(|b| b.spec().property(&p.key.text));
     if spec.is_some() {
         push(out, p.key.range, TokenKind::Property, false);
@@ -175,7 +238,10 @@ fn property(m: &Model, p: &Property, block: Option<BlockKind>, out: &mut Vec<Sem
             ValueKind::Number(_) | ValueKind::Percent(_) => TokenKind::Number,
             ValueKind::Bool(_) => TokenKind::Keyword,
             ValueKind::Ident(id) => match spec.map(|s| s.ty) {
-                Some(ty) if ref_kind(ty).is_some() => reference(m, id, ref_kind(ty)),
+                Some(ty) if ref_kind(ty).is_some() => {
+                    *resolved |= ref_kind(ty) == Some(RefKind::LeaderOrTeam);
+                    reference(m, id, ref_kind(ty))
+                }
                 Some(ValueType::Enum(_) | ValueType::Roles) => TokenKind::EnumMember,
                 _ => continue,
             },

@@ -22,6 +22,7 @@ pub mod references;
 pub mod rename;
 pub mod semantic_tokens_full;
 pub mod semantic_tokens_full_delta;
+mod semantic_tokens_kept;
 pub mod semantic_tokens_range;
 pub mod workspace_symbol;
 

@@ -2,42 +2,42 @@
 //! what it names (`crate::convert::semantic_tokens_legend`).
 //!
 //! A whole file's tokens are many (a 100k-line plan has about 200,000:
-//! a million numbers), so they are encoded in one pass over the text
-//! ([`encode`]: positions counted on from token to token, not looked up),
-//! and the result is written as JSON text and carried out in place of the
-//! response's placeholder ([`crate::transport::stash_raw`]) rather than
-//! built into a JSON value tree. For clients that ask for deltas
-//! (`semanticTokens/full/delta`), what a later delta needs is kept under
-//! the result's id ([`remember`]): the length and a hash of the tokens of
-//! each top-level block.
+//! a million numbers), so they are kept between requests chunk by chunk
+//! (`semantic_tokens_kept`: a keystroke encodes one chunk's again; a chunk
+//! is encoded in one pass over its text, positions counted on from token
+//! to token, not looked up), and the result is written as JSON text and
+//! carried out in place of the response's placeholder
+//! ([`crate::transport::stash_raw`]) rather than built into a JSON value
+//! tree. For clients that ask for deltas (`semanticTokens/full/delta`),
+//! what a later delta needs is kept under the result's id ([`remember`]):
+//! the length and a hash of the tokens of each chunk.
 
+use super::semantic_tokens_kept::{placed, with_chunk_tokens, FileTokens};
 use super::Snap;
-use orgplan_analysis::ide::semantic_tokens::{for_each_semantic_token, TokenKind};
+use orgplan_analysis::ide::semantic_tokens::{for_each_semantic_token, SemanticToken, TokenKind};
 use orgplan_analysis::position::Cursor;
 use orgplan_analysis::TextRange;
 use parking_lot::Mutex;
-use std::hash::Hasher;
 use tower_lsp_server::lsp_types::{SemanticTokens, SemanticTokensParams, SemanticTokensResult};
 
 pub fn semantic_tokens_full(snap: &Snap, _: &SemanticTokensParams) -> Option<SemanticTokensResult> {
     // About a byte of JSON per byte of text: room for it at once.
     let room = snap.ws.text(snap.file).map_or(0, |t| t.len());
     let mut text = crate::transport::raw_result(room);
-    let mut numbers = Numbers::new();
-    let mut segments = Vec::new();
-    let mut hash = Hash::default();
-    text.extend_from_slice(br#"{"data":["#);
-    for_each_encoded(snap, None, |token, first| {
-        if first {
-            hash.finish_into(&mut segments);
+    let segments = with_chunk_tokens(snap, &snap.kept_tokens.files, |chunks| {
+        let placed = placed(chunks);
+        let mut numbers = Numbers::new();
+        text.extend_from_slice(br#"{"data":["#);
+        for p in &placed {
+            p.for_each(|token| {
+                for n in token {
+                    numbers.write(&mut text, n);
+                }
+            });
         }
-        for n in token {
-            numbers.write(&mut text, n);
-            hash.add(n);
-        }
+        text.push(b']');
+        placed.iter().map(|p| p.segment()).collect()
     });
-    hash.finish_into(&mut segments);
-    text.push(b']');
     if let Some(id) = remember(snap, segments) {
         text.extend_from_slice(br#","resultId":""#);
         text.extend_from_slice(id.as_bytes());
@@ -48,50 +48,25 @@ pub fn semantic_tokens_full(snap: &Snap, _: &SemanticTokensParams) -> Option<Sem
 }
 
 /// Numbers written one after another into a JSON array.
-struct Numbers {
+pub(super) struct Numbers {
     buf: itoa::Buffer,
     first: bool,
 }
 
 impl Numbers {
-    fn new() -> Numbers {
+    pub(super) fn new() -> Numbers {
         Numbers {
             buf: itoa::Buffer::new(),
             first: true,
         }
     }
 
-    fn write(&mut self, out: &mut Vec<u8>, n: u32) {
+    pub(super) fn write(&mut self, out: &mut Vec<u8>, n: u32) {
         if !self.first {
             out.push(b',');
         }
         self.first = false;
         out.extend_from_slice(self.buf.format(n).as_bytes());
-    }
-}
-
-/// The hash of a segment's numbers, fed one at a time.
-#[derive(Default)]
-struct Hash {
-    h: rustc_hash::FxHasher,
-    len: u32,
-}
-
-impl Hash {
-    fn add(&mut self, n: u32) {
-        self.h.write_u32(n);
-        self.len += 1;
-    }
-
-    /// Ends the segment (if it has numbers) and starts the next.
-    fn finish_into(&mut self, segments: &mut Vec<Segment>) {
-        let done = std::mem::take(self);
-        if done.len > 0 {
-            segments.push(Segment {
-                len: done.len,
-                hash: done.h.finish(),
-            });
-        }
     }
 }
 
@@ -105,48 +80,26 @@ pub(super) fn placeholder(text: Vec<u8>) -> SemanticTokens {
 }
 
 /// A file's tokens as the protocol encodes them (five numbers each, placed
-/// relative to the token before), and the segments they come in: the
-/// tokens of one top-level block (with the comments before it) each.
+/// relative to the token before).
 pub(super) struct Encoded {
     pub data: Vec<u32>,
-    pub segments: Vec<Segment>,
 }
 
-/// A run of numbers in [`Encoded::data`]: how many, and their hash.
+/// A run of numbers in a result: how many, and a hash of them (the
+/// tokens of one chunk of the file, `semantic_tokens_kept`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Segment {
     pub len: u32,
     pub hash: u64,
 }
 
-fn segment(data: &[u32]) -> Segment {
-    let mut h = Hash::default();
-    for &n in data {
-        h.add(n);
-    }
-    Segment {
-        len: h.len,
-        hash: h.h.finish(),
-    }
-}
-
 /// The tokens of the file (those `within` a range, if given) as the
-/// protocol encodes them, and their segments.
+/// protocol encodes them, afresh (a range's; the whole file's are kept
+/// chunk by chunk, `semantic_tokens_kept`).
 pub(super) fn encode(snap: &Snap, within: Option<TextRange>) -> Encoded {
     let mut data = Vec::new();
-    let mut segments = Vec::new();
-    let mut from = 0;
-    for_each_encoded(snap, within, |token, first| {
-        if first && data.len() > from {
-            segments.push(segment(&data[from..]));
-            from = data.len();
-        }
-        data.extend_from_slice(&token);
-    });
-    if data.len() > from {
-        segments.push(segment(&data[from..]));
-    }
-    Encoded { data, segments }
+    for_each_encoded(snap, within, |token, _| data.extend_from_slice(&token));
+    Encoded { data }
 }
 
 /// Calls `f` with each token of the file (those `within` a range, if
@@ -156,7 +109,7 @@ pub(super) fn encode(snap: &Snap, within: Option<TextRange>) -> Encoded {
 fn for_each_encoded(snap: &Snap, within: Option<TextRange>, mut f: impl FnMut([u32; 5], bool)) {
     let text = snap.lines.text();
     let mut cursor: Option<Cursor> = None;
-    let (mut prev_line, mut prev_col) = (0, 0);
+    let mut prev = (0, 0);
     // A segment starts at its first token the client is given.
     let mut starts = false;
     for_each_semantic_token(
@@ -167,31 +120,50 @@ fn for_each_encoded(snap: &Snap, within: Option<TextRange>, mut f: impl FnMut([u
         |t, first| {
             starts |= first;
             let c = cursor.get_or_insert_with(|| Cursor::new(text, t.range.start(), snap.enc));
-            let (s, e) = (c.advance(t.range.start()), c.advance(t.range.end()));
-            if s.line != e.line || e.col <= s.col {
+            let Some((token, at)) = place(c, &t, prev) else {
                 return;
-            }
-            let delta_line = s.line - prev_line;
-            let delta_start = if delta_line == 0 {
-                s.col - prev_col
-            } else {
-                s.col
             };
-            let kind = TokenKind::ALL.iter().position(|k| *k == t.kind);
-            let token = [
-                delta_line,
-                delta_start,
-                e.col - s.col,
-                kind.unwrap_or(0) as u32,
-                u32::from(t.declaration),
-            ];
             f(token, std::mem::take(&mut starts));
-            (prev_line, prev_col) = (s.line, s.col);
+            prev = at;
         },
     );
 }
 
+/// Token `t`'s five numbers, placed relative to the token before it at
+/// (line, column) `prev`, and its own (line, column); `None` for a token
+/// the client could not show (one spanning lines, or empty). `cursor`
+/// must not be past the token.
+pub(super) fn place(
+    cursor: &mut Cursor,
+    t: &SemanticToken,
+    (prev_line, prev_col): (u32, u32),
+) -> Option<([u32; 5], (u32, u32))> {
+    let (s, e) = (
+        cursor.advance(t.range.start()),
+        cursor.advance(t.range.end()),
+    );
+    if s.line != e.line || e.col <= s.col {
+        return None;
+    }
+    let delta_line = s.line - prev_line;
+    let delta_start = if delta_line == 0 {
+        s.col - prev_col
+    } else {
+        s.col
+    };
+    let kind = TokenKind::ALL.iter().position(|k| *k == t.kind);
+    let token = [
+        delta_line,
+        delta_start,
+        e.col - s.col,
+        kind.unwrap_or(0) as u32,
+        u32::from(t.declaration),
+    ];
+    Some((token, (s.line, s.col)))
+}
+
 /// Writes `numbers` as a JSON array.
+#[cfg(test)]
 pub(super) fn write_array(out: &mut Vec<u8>, numbers: &[u32]) {
     let mut w = Numbers::new();
     out.push(b'[');
@@ -213,7 +185,11 @@ struct Kept {
 /// session has its own (the session holds it, its snapshots share it):
 /// two servers in one process never evict each other's.
 #[derive(Default)]
-pub struct KeptTokens(Mutex<Vec<Kept>>);
+pub struct KeptTokens {
+    results: Mutex<Vec<Kept>>,
+    /// The tokens of the last documents asked for, chunk by chunk.
+    pub(super) files: Mutex<Vec<FileTokens>>,
+}
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 /// Results kept per document, and in all.
 const KEPT_PER_DOCUMENT: usize = 2;
@@ -229,7 +205,7 @@ pub(super) fn remember(snap: &Snap, segments: Vec<Segment>) -> Option<String> {
     let id = NEXT_ID
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         .to_string();
-    let mut kept = snap.kept_tokens.0.lock();
+    let mut kept = snap.kept_tokens.results.lock();
     if kept.iter().filter(|k| k.uri == uri).count() >= KEPT_PER_DOCUMENT {
         let oldest = kept.iter().position(|k| k.uri == uri);
         kept.remove(oldest.unwrap_or(0));
@@ -249,7 +225,7 @@ pub(super) fn remember(snap: &Snap, segments: Vec<Segment>) -> Option<String> {
 /// still kept.
 pub(super) fn recall(snap: &Snap, id: &str) -> Option<Vec<Segment>> {
     let uri = snap.uri()?.to_string();
-    let kept = snap.kept_tokens.0.lock();
+    let kept = snap.kept_tokens.results.lock();
     let k = kept.iter().find(|k| k.id == id && k.uri == uri)?;
     Some(k.segments.clone())
 }
@@ -318,8 +294,6 @@ mod tests {
                 let snap = fs.view().unwrap();
                 let encoded = encode(&snap, None);
                 proptest::prop_assert_eq!(&encoded.data, &one_by_one(&snap, None));
-                let covered: u32 = encoded.segments.iter().map(|s| s.len).sum();
-                proptest::prop_assert_eq!(covered as usize, encoded.data.len());
 
                 let mut bounds = [a.index(text.len() + 1), b.index(text.len() + 1)];
                 bounds.sort();
@@ -344,8 +318,8 @@ mod tests {
                 let got: serde_json::Value = serde_json::from_slice(&written).unwrap();
                 proptest::prop_assert_eq!(&got, &want["data"]);
 
-                // The handler, which writes as it encodes, gives the same
-                // numbers and keeps the same segments.
+                // The handler, which writes the tokens kept chunk by chunk,
+                // gives the same numbers, and keeps segments that cover them.
                 let result = crate::transport::raw_result_of(&serde_json::to_value(
                     match semantic_tokens_full(&snap, &params()) {
                         Some(SemanticTokensResult::Tokens(p)) => p,
@@ -354,7 +328,8 @@ mod tests {
                 ).unwrap()).unwrap();
                 proptest::prop_assert_eq!(&result["data"], &want["data"]);
                 let id = result["resultId"].as_str().unwrap();
-                proptest::prop_assert_eq!(recall(&snap, id), Some(encoded.segments.clone()));
+                let covered: u32 = recall(&snap, id).unwrap().iter().map(|s| s.len).sum();
+                proptest::prop_assert_eq!(covered as usize, encoded.data.len());
             }
         }
     }

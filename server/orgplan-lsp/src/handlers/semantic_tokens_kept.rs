@@ -1,0 +1,338 @@
+//! A document's semantic tokens kept between requests, chunk by chunk
+//! (`orgplan_analysis::chunks`: a file is parsed in chunks, each starting
+//! at a top-level declaration's line), so that a whole result after a
+//! keystroke encodes only the chunks that changed, and a delta only looks
+//! at which did.
+//!
+//! Why it is right: a chunk starts at the start of a line, so its tokens
+//! placed relative to one another (lines counted from the chunk's first,
+//! columns from the start of their line) are a function of the chunk's
+//! text (its chunks are parsed and lowered alone) and of what its names
+//! resolve to. The kind of a name that may be a leader or a team is the
+//! one thing read from the rest of the workspace
+//! ([`chunk_tokens`] says whether a chunk has one); those chunks are kept
+//! only while [`names_fingerprint`] is the same. Only the first token of a
+//! chunk depends on where the chunk is: its line is counted from the token
+//! before it, in an earlier chunk (and so on an earlier line: its column
+//! is the column), which [`Placed`] works out from the lines each chunk
+//! spans. A chunk is known by a hash of its text and its length.
+//!
+//! Memory: the tokens are kept packed, one buffer a document (about three
+//! bytes a token, not the twenty of five `u32`s), and 40 bytes a chunk: a
+//! 100k-line plan's 200,000 tokens and 15,000 chunks in about 1.3 MB
+//! (VmHWM at the end of `orgplan-bench lsp` stays under 20 bytes per byte
+//! of source; BENCHMARKS.md). Tests: `semantic_tokens_full`'s and
+//! `semantic_tokens_full_delta`'s property tests compare the kept tokens,
+//! after random edits (some of which declare or remove the names others
+//! refer to), with tokens encoded afresh.
+
+use super::semantic_tokens_full::place;
+use super::Snap;
+use orgplan_analysis::ide::semantic_tokens::{chunk_tokens, names_fingerprint, SemanticToken};
+use orgplan_analysis::position::{Cursor, Encoding};
+use orgplan_analysis::Text;
+use orgplan_analysis::TextRange;
+use rustc_hash::FxHasher;
+use std::hash::Hasher;
+
+/// The tokens of one chunk, placed relative to one another (40 bytes: a
+/// 100k-line plan has about 15,000 chunks).
+#[derive(Clone, Copy)]
+pub(super) struct ChunkTokens {
+    /// A hash of the chunk's text, and its length.
+    text: u64,
+    len: u32,
+    /// The names' fingerprint the tokens were found with (it counts if a
+    /// token's kind depends on it: [`DEPENDS`] in `count`).
+    names: u64,
+    /// Line breaks in the chunk's text.
+    lines: u32,
+    /// The lines of the first and the last token, from the chunk's first.
+    first: u32,
+    last: u32,
+    /// How many tokens, and [`DEPENDS`].
+    count: u32,
+    /// Where its tokens start in [`FileTokens::packed`] ([`pack`]).
+    at: u32,
+}
+
+/// In [`ChunkTokens::count`]: a token's kind depends on the names.
+const DEPENDS: u32 = 1 << 31;
+
+/// The kept tokens of one document: each chunk's, and their packed bytes
+/// one after another.
+pub(super) struct FileTokens {
+    uri: String,
+    enc: Encoding,
+    chunks: Vec<ChunkTokens>,
+    packed: Vec<u8>,
+}
+
+/// Documents whose tokens are kept (the last asked for).
+const KEPT_FILES: usize = 2;
+
+/// How far ahead of the last kept chunk a chunk of the new text is looked
+/// for among the old ones (an edit adds, removes or changes a few).
+const LOOK_AHEAD: usize = 16;
+
+/// Calls `f` with the chunks' tokens of the snapshot's document, brought
+/// up to date: the chunks whose text (and, for those that depend on it,
+/// whose names' fingerprint) is what it was are kept, the others encoded
+/// afresh.
+pub(super) fn with_chunk_tokens<R>(
+    snap: &Snap,
+    files: &parking_lot::Mutex<Vec<FileTokens>>,
+    f: impl FnOnce(&FileTokens) -> R,
+) -> R {
+    let uri = snap.uri().map(|u| u.to_string()).unwrap_or_default();
+    let mut files = files.lock();
+    let old = match files.iter().position(|k| k.uri == uri) {
+        Some(i) => files.remove(i),
+        None => FileTokens {
+            uri,
+            enc: snap.enc,
+            chunks: Vec::new(),
+            packed: Vec::new(),
+        },
+    };
+    let new = update(snap, old);
+    let out = f(&new);
+    files.push(new);
+    if files.len() > KEPT_FILES {
+        files.remove(0);
+    }
+    out
+}
+
+/// `old` brought up to the snapshot's text and names.
+fn update(snap: &Snap, mut old: FileTokens) -> FileTokens {
+    if old.enc != snap.enc {
+        old.chunks.clear();
+        old.packed.clear();
+    }
+    let mut new = FileTokens {
+        uri: std::mem::take(&mut old.uri),
+        enc: snap.enc,
+        chunks: Vec::new(),
+        packed: Vec::with_capacity(old.packed.len() + 4096),
+    };
+    let Some(src) = snap.ws.file(snap.file) else {
+        return new;
+    };
+    new.chunks.reserve_exact(src.parsed.chunks.len());
+    let text = snap.lines.text();
+    let model = &snap.analysis.model;
+    let names = names_fingerprint(model);
+    let blocks = &src.doc().blocks;
+    let (mut at, mut next_old) = (0, 0);
+    let mut buf = Vec::new();
+    for c in &src.parsed.chunks {
+        let held = &blocks[at.min(blocks.len())..(at + c.blocks()).min(blocks.len())];
+        at += c.blocks();
+        let (hash, len) = text_key(text, c.range());
+        let to = (next_old + LOOK_AHEAD).min(old.chunks.len());
+        let kept = (next_old..to).find(|&i| {
+            let o = &old.chunks[i];
+            o.text == hash && o.len == len && (o.count & DEPENDS == 0 || o.names == names)
+        });
+        let from = new.packed.len() as u32;
+        if let Some(i) = kept {
+            let o = &old.chunks[i];
+            let end = old
+                .chunks
+                .get(i + 1)
+                .map_or(old.packed.len(), |n| n.at as usize);
+            new.packed
+                .extend_from_slice(&old.packed[o.at as usize..end]);
+            new.chunks.push(ChunkTokens { at: from, ..*o });
+            next_old = i + 1;
+        } else {
+            buf.clear();
+            let depends = chunk_tokens(model, c, held, &mut buf);
+            let mut t = encode_chunk(text, c.range(), snap.enc, &buf, &mut new.packed);
+            (t.text, t.len, t.names, t.at) = (hash, len, names, from);
+            if depends {
+                t.count |= DEPENDS;
+            }
+            new.chunks.push(t);
+        }
+    }
+    if new.packed.capacity() > new.packed.len() + new.packed.len() / 8 + 4096 {
+        new.packed.shrink_to_fit();
+    }
+    new
+}
+
+/// A hash of the text in `range`, and its length.
+fn text_key(text: &Text, range: TextRange) -> (u64, u32) {
+    let mut h = FxHasher::default();
+    for (_, piece) in text.pieces(range.start()..range.end()) {
+        h.write(piece.as_bytes());
+    }
+    (h.finish(), range.len() as u32)
+}
+
+/// The chunk's tokens (`tokens`, in order), placed relative to one
+/// another from the start of the chunk's first line. A token the client
+/// could not show (one spanning lines, or empty) is left out, as in
+/// `semantic_tokens_full::encode`.
+fn encode_chunk(
+    text: &Text,
+    range: TextRange,
+    enc: Encoding,
+    tokens: &[SemanticToken],
+    packed: &mut Vec<u8>,
+) -> ChunkTokens {
+    let line0 = text.line_of(range.start()) as u32;
+    let lines = text.line_of(range.end()) as u32 - line0;
+    let mut cursor = Cursor::new(text, range.start(), enc);
+    let mut prev = (line0, 0);
+    let (mut first, mut count) = (None, 0);
+    for t in tokens {
+        let Some((token, at)) = place(&mut cursor, t, prev) else {
+            continue;
+        };
+        first.get_or_insert(at.0 - line0);
+        pack(packed, token);
+        count += 1;
+        prev = at;
+    }
+    ChunkTokens {
+        text: 0,
+        len: 0,
+        names: 0,
+        lines,
+        first: first.unwrap_or(0),
+        last: prev.0 - line0,
+        count,
+        at: 0,
+    }
+}
+
+/// Packs a token: a byte of its line (up to 6; 7: a number follows), its
+/// modifier and its type, then its start and length as LEB128 numbers
+/// (one byte each below 128). There are ten types and one modifier.
+fn pack(out: &mut Vec<u8>, [line, start, len, kind, modifiers]: [u32; 5]) {
+    debug_assert!(kind < 16 && modifiers < 2);
+    out.push(((line.min(7) as u8) << 5) | ((modifiers as u8 & 1) << 4) | (kind as u8 & 15));
+    if line >= 7 {
+        leb128(out, line);
+    }
+    leb128(out, start);
+    leb128(out, len);
+}
+
+fn leb128(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn read_leb128(bytes: &[u8], at: &mut usize) -> u32 {
+    let (mut n, mut shift) = (0u32, 0);
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        n |= u32::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return n;
+        }
+        shift += 7;
+    }
+}
+
+impl ChunkTokens {
+    fn tokens(&self) -> u32 {
+        self.count & !DEPENDS
+    }
+
+    /// Calls `f` with each token's five numbers (its packed bytes are
+    /// those of `file` from `at`), the first token's line given as
+    /// `first_line` (placed after the tokens before the chunk).
+    fn for_each(&self, file: &FileTokens, first_line: u32, mut f: impl FnMut([u32; 5])) {
+        let p = &file.packed;
+        let mut at = self.at as usize;
+        for i in 0..self.tokens() {
+            let head = p[at];
+            at += 1;
+            let mut line = u32::from(head >> 5);
+            if line == 7 {
+                line = read_leb128(p, &mut at);
+            }
+            let start = read_leb128(p, &mut at);
+            let len = read_leb128(p, &mut at);
+            if i == 0 {
+                line = first_line;
+            }
+            f([
+                line,
+                start,
+                len,
+                u32::from(head & 15),
+                u32::from((head >> 4) & 1),
+            ]);
+        }
+    }
+
+    /// How many numbers the chunk's tokens are.
+    pub(super) fn numbers(&self) -> u32 {
+        self.tokens() * 5
+    }
+
+    /// A hash of the chunk's tokens with its first one's line `first_line`:
+    /// two chunks' are the same when their numbers are.
+    fn hash(&self, first_line: u32) -> u64 {
+        let mut h = FxHasher::default();
+        h.write_u64(self.text);
+        h.write_u32(self.len);
+        h.write_u64(if self.count & DEPENDS != 0 {
+            self.names
+        } else {
+            0
+        });
+        h.write_u32(self.count);
+        h.write_u32(first_line);
+        h.finish()
+    }
+}
+
+/// The chunks that have tokens, each with its first token's line counted
+/// from the last token before it (the protocol's relative encoding).
+pub(super) fn placed(file: &FileTokens) -> Vec<Placed<'_>> {
+    let mut out = Vec::new();
+    let (mut line0, mut prev) = (0u32, 0u32);
+    for c in &file.chunks {
+        if c.tokens() > 0 {
+            out.push(Placed {
+                file,
+                chunk: c,
+                first_line: line0 + c.first - prev,
+            });
+            prev = line0 + c.last;
+        }
+        line0 += c.lines;
+    }
+    out
+}
+
+/// A chunk with tokens, placed after the tokens before it.
+pub(super) struct Placed<'a> {
+    file: &'a FileTokens,
+    pub chunk: &'a ChunkTokens,
+    first_line: u32,
+}
+
+impl Placed<'_> {
+    pub(super) fn segment(&self) -> super::semantic_tokens_full::Segment {
+        super::semantic_tokens_full::Segment {
+            len: self.chunk.numbers(),
+            hash: self.chunk.hash(self.first_line),
+        }
+    }
+
+    pub(super) fn for_each(&self, f: impl FnMut([u32; 5])) {
+        self.chunk.for_each(self.file, self.first_line, f)
+    }
+}
