@@ -83,25 +83,24 @@ pub fn format_blocks(
         }
     }
     cuts.push(text.len());
-    let mut newline = "\n";
-    let mut pieces = Vec::with_capacity(cuts.len() - 1);
-    for (i, w) in cuts.windows(2).enumerate() {
-        let range = crate::TextRange::new(w[0], w[1]);
+    let first = text.slice(0..cuts[1]);
+    let newline = newline_of(first.strip_prefix('\u{feff}').unwrap_or(&first));
+    drop(first);
+    // Each piece on its own, so on two threads (the order is kept).
+    let pieces = crate::text::map_split_from(cuts.len() - 1, 64, |i| {
+        let range = crate::TextRange::new(cuts[i], cuts[i + 1]);
         let part = text.slice(range.range());
-        if i == 0 {
-            newline = newline_of(part.strip_prefix('\u{feff}').unwrap_or(&part));
-        }
         let formatted = try_format_with(&part, newline)?;
-        pieces.push((
+        Some((
             range,
             if i == 0 {
                 formatted
             } else {
                 format!("{newline}{formatted}")
             },
-        ));
-    }
-    Some(pieces)
+        ))
+    });
+    pieces.into_iter().collect()
 }
 
 /// `text`'s tree, from a parser kept by the thread: formatting a whole
@@ -151,6 +150,13 @@ fn try_format_with(text: &str, newline: &'static str) -> Option<String> {
     out.push_str(bom);
     layout(body, &tokens, newline, &mut out);
     drop(tokens);
+    // Already in its canonical layout: the text was checked above, and the
+    // result is the text, perhaps without the blank lines before it (most
+    // blocks of a plan that was formatted before: the check below parses
+    // the block a second time).
+    if out == text || out == text.trim_start() {
+        return Some(out);
+    }
     // The safety net: the same tokens in the same order, and a clean parse
     // (line breaks are not all alike: a block's id is on its kind's line).
     let same = out
@@ -649,6 +655,34 @@ team legal "Legal" { functional: true }   # exempt
         }
         assert_eq!(at, text.len(), "pieces do not cover the text");
         Some(out)
+    }
+
+    /// Enough blocks for the pieces to be formatted on two threads, some
+    /// in their canonical layout and some not, with comments and blank
+    /// lines between them: block by block is still the whole, in order.
+    #[test]
+    fn many_blocks_format_as_the_whole() {
+        let mut text = String::from("# a plan\n\n");
+        for i in 0..300 {
+            match i % 4 {
+                0 => text.push_str(&format!(
+                    "team t{i} \"T{i}\" {{\n  reports_to: lead\n  roles: qa\n}}\n\n"
+                )),
+                1 => text.push_str(&format!(
+                    "team t{i} \"T{i}\" {{ reports_to: lead roles: qa, design depends_on t0 {{ owner: t{i} plan: \"p\" }} }}\n"
+                )),
+                2 => text.push_str(&format!(
+                    "\n\n\n# about t{i}\nteam t{i} \"T{i}\" {{\n    roles:   qa\n}} # after\n"
+                )),
+                _ => text.push_str(&format!("leader l{i} \"L{i}\" {{}}\n")),
+            }
+        }
+        let whole = try_format(&text);
+        assert!(whole.is_some());
+        assert_ne!(whole.as_deref(), Some(text.as_str()));
+        assert_eq!(by_blocks(&text), whole);
+        let once = whole.unwrap();
+        assert_eq!(by_blocks(&once).as_deref(), Some(once.as_str()));
     }
 
     fn plan_files(dir: &Path, out: &mut Vec<PathBuf>) {
