@@ -61,7 +61,7 @@ impl Chunk {
 /// A comment is a leaf token that starts with `#` (and runs to the end of
 /// its line), so only the `#`s of the text are looked up in the tree, not
 /// every node walked: most chunks have none, and the walk was a sixth of a
-/// cold open's parsing and lowering (BENCHMARKS.md, "The cold open").
+/// cold open's parsing and lowering (BENCHMARKS.md, "3 Dec, the end of the session, on a quiet machine").
 /// A `#` in a string or in a comment found already is passed over.
 fn comments_of(tree: &Tree, src: &str) -> Vec<TextRange> {
     let mut out: Vec<TextRange> = Vec::new();
@@ -124,18 +124,6 @@ fn starts_chunk(line: impl Iterator<Item = u8> + Clone) -> bool {
     })
 }
 
-/// Whether the line starting at `i` of `text` starts a chunk.
-fn starts_chunk_at(text: &Text, i: usize) -> bool {
-    // Most lines are decided within the piece of the rope they start in:
-    // when a byte past the longest keyword is not a blank, every
-    // keyword's blanks end within it.
-    let piece = text.piece_at(i).as_bytes();
-    if piece.len() > 10 && piece[10..].iter().any(|&b| b != b' ' && b != b'\t') {
-        return starts_chunk(piece.iter().copied());
-    }
-    starts_chunk(text.bytes_from(i))
-}
-
 /// The chunk starts in `text[from..to]`: `from` (a chunk start), then every
 /// line start after it and before `to` that starts a chunk. Lines end in
 /// `\n`, `\r\n` or a lone `\r`.
@@ -155,15 +143,17 @@ fn chunk_starts(text: &Text, from: usize, to: usize) -> Vec<usize> {
 }
 
 /// Whether the line at `i` starts a chunk, `rest` being what follows `i`
-/// in the piece being scanned: decided there when it can be, as
-/// [`starts_chunk_at`] decides it, without looking `i` up in the rope again
-/// (once per line of the file, that lookup was most of a cold open's
-/// splitting into chunks, which runs before the parsing is shared out).
+/// in a piece of the rope (the piece being scanned, so that `i` is not
+/// looked up in the rope again: once per line of the file, that lookup was
+/// most of a cold open's splitting into chunks, which runs before the
+/// parsing is shared out). Most lines are decided within it: when a byte
+/// past the longest keyword is not a blank, every keyword's blanks end
+/// within it.
 fn starts_chunk_in(text: &Text, i: usize, rest: &[u8]) -> bool {
     if rest.len() > 10 && rest[10..].iter().any(|&b| b != b' ' && b != b'\t') {
         return starts_chunk(rest.iter().copied());
     }
-    starts_chunk_at(text, i)
+    starts_chunk(text.bytes_from(i))
 }
 
 thread_local! {
