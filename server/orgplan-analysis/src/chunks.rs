@@ -337,9 +337,10 @@ impl Parsed {
                 c.start = (c.start as isize + delta) as usize;
                 c.end = (c.end as isize + delta) as usize;
             }
-            crate::text::for_each_split(&mut self.doc.blocks[block_at + old_blocks..], |b| {
-                syntax::shift_block(b, delta)
-            });
+            // On this thread: see `Model::shift_from`.
+            for b in &mut self.doc.blocks[block_at + old_blocks..] {
+                syntax::shift_block(b, delta);
+            }
             for e in &mut self.doc.errors[error_at + old_errors..] {
                 e.shift(delta);
             }

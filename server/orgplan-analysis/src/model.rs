@@ -684,6 +684,13 @@ impl Model {
     /// end of the edited file's: those of other files have no place in it
     /// (entities are in file order), so a keystroke costs the same in a
     /// workspace of many files as in one.
+    ///
+    /// On this thread, not split over two: a keystroke's shift is a
+    /// fraction of a millisecond, and waking the second thread (which then
+    /// spins a while before it sleeps) took the core the server's publisher
+    /// needs. BENCHMARKS.md, "3 Dec: a keystroke's shift on one thread"
+    /// (server keystroke p50 7.7-9.0 -> 6.7-7.9 ms, p99 11.8-13.7 ->
+    /// 10.7-11.0 ms, in-process CPU a keystroke unchanged).
     pub(crate) fn shift_from(&mut self, from: [usize; 3], s: &Shift) {
         fn upto<T>(list: &[T], from: usize, file: FileId, decl: impl Fn(&T) -> &Decl) -> usize {
             from + list[from..].partition_point(|x| decl(x).name.file <= file)
@@ -695,7 +702,7 @@ impl Model {
         ];
         self.leaders[from[0]..to[0]].shift(s);
         self.initiatives[from[1]..to[1]].shift(s);
-        crate::text::for_each_split(&mut self.teams[from[2]..to[2]], |t| t.shift(s));
+        self.teams[from[2]..to[2]].shift(s);
     }
 
     /// Records that `e` is declared as `id` (keeping each id's declarations

@@ -202,26 +202,6 @@ pub fn shorten(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Runs `f` on every item. A long slice is split in two halves, worked on
-/// by two threads ([`join`]): shifting what follows an edit walks most of a
-/// file's blocks and entities, and an editor's machine has a second core
-/// that is idle while a keystroke is analysed.
-pub(crate) fn for_each_split<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
-    /// Below this many items, a thread costs more than it saves.
-    const ALONE: usize = 2048;
-    if items.len() < ALONE {
-        items.iter_mut().for_each(f);
-        return;
-    }
-    let half = items.len() / 2;
-    let (first, second) = items.split_at_mut(half);
-    let f = &f;
-    join(
-        || second.iter_mut().for_each(f),
-        || first.iter_mut().for_each(f),
-    );
-}
-
 /// Runs `a` and `b`, `b` on a second thread if one is free, and returns
 /// both results; a panic in either is raised here. The threads are a
 /// `rayon` pool of two, started once: a keystroke's analysis must not pay
@@ -256,9 +236,9 @@ pub(crate) fn join<A: Send, B: Send>(
 }
 
 /// `(0..n).map(f).collect()`, with the odd items worked out on a second
-/// thread when there are enough of them to pay for it (as in
-/// [`for_each_split`]; odd and even rather than halves, because the costly
-/// items, such as references to search suggestions for, tend to cluster).
+/// thread when there are enough of them to pay for it (odd and even
+/// rather than halves, because the costly items, such as references to
+/// search suggestions for, tend to cluster).
 pub(crate) fn map_split<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     map_split_from(n, 256, f)
 }
