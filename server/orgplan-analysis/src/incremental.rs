@@ -268,9 +268,28 @@ impl Parts {
         changed: &Changed,
         cap: Option<usize>,
     ) -> Vec<Arc<Finding>> {
-        for &file in changed.moved.difference(&changed.found) {
+        // Only the findings noted as moved are replaced, by their shifted
+        // selves, each found by bisection (a file's findings are sorted by
+        // `finding_order`, which reads only a finding's own place, rule
+        // and message: none of these moves). Walking every place of every
+        // finding of their files made a keystroke cost the workspace's
+        // findings (BENCHMARKS.md, "3 Dec: a keystroke in ten files shifts
+        // only the findings it moves").
+        for (before, after) in &changed.moved_findings {
+            let file = before.loc.file;
+            if !changed.moved.contains(&file) || changed.found.contains(&file) {
+                continue;
+            }
             let r = file_range(&list, file);
-            list[r].shift(&changed.shift);
+            let here = &mut list[r];
+            let from = here.partition_point(|f| rules::finding_order(f, before).is_lt());
+            let same = here[from..]
+                .iter()
+                .take_while(|f| rules::finding_order(f, before).is_eq())
+                .position(|f| **f == **before);
+            if let Some(i) = same {
+                here[from + i] = after.clone();
+            }
         }
         for &file in changed.found.iter().rev() {
             let mut fresh: Vec<&Arc<Finding>> = Vec::new();
@@ -746,27 +765,22 @@ pub(crate) struct Input<'a> {
 }
 
 /// The files an edit changed the findings of.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Changed {
-    /// The edit.
-    pub shift: Shift,
     /// The files some of whose findings may differ other than by the
     /// shift (the edited file always): gathered and sorted again.
     pub found: BTreeSet<FileId>,
     /// Other files with a finding the shift moved (a related place, or a
     /// fix's edit, in the edited file after the edit).
     pub moved: BTreeSet<FileId>,
+    /// Those findings, before and after the shift ([`shift_noting`]): the
+    /// list finds the old by bisection and takes the new in its place
+    /// ([`Parts::reassemble`]) instead of walking every finding of their
+    /// files.
+    moved_findings: Vec<(Arc<Finding>, Arc<Finding>)>,
 }
 
 impl Changed {
-    pub fn new(shift: Shift) -> Changed {
-        Changed {
-            shift,
-            found: BTreeSet::new(),
-            moved: BTreeSet::new(),
-        }
-    }
-
     /// Every file whose findings may differ from before.
     pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
         self.found.union(&self.moved).copied()
@@ -795,16 +809,23 @@ fn files_differing(old: &[Arc<Finding>], new: &[Arc<Finding>], changed: &mut BTr
     }
 }
 
-/// Adds to `moved` the files of the findings in `found` that shifting by
-/// `shift` moves although they are in another file (a related place, or a
-/// fix's edit, after the edit in the edited file).
-fn moved_elsewhere(found: &[Arc<Finding>], shift: &Shift, moved: &mut BTreeSet<FileId>) {
+/// Shifts `found` by the edit, noting the findings it moves although they
+/// are in another file (a related place, or a fix's edit, after the edit
+/// in the edited file) and their files: each as it was and as it is now,
+/// for the assembled list to find the old and take the new in its place
+/// ([`Parts::reassemble`]).
+fn shift_noting(found: &mut [Arc<Finding>], shift: &Shift, changed: &mut Changed) {
     for f in found {
-        if f.loc.file != shift.file
+        let elsewhere = f.loc.file != shift.file
             && f.locs()
-                .any(|l| l.file == shift.file && l.range.end() >= shift.start)
-        {
-            moved.insert(f.loc.file);
+                .any(|l| l.file == shift.file && l.range.end() >= shift.start);
+        if elsewhere {
+            let before = f.clone();
+            f.shift(shift);
+            changed.moved.insert(f.loc.file);
+            changed.moved_findings.push((before, f.clone()));
+        } else {
+            f.shift(shift);
         }
     }
 }
@@ -953,8 +974,7 @@ fn mark_stale(
         if found.iter().any(|f| f.locs().any(stale)) {
             marks.set(e);
         } else {
-            moved_elsewhere(found, shift, &mut changed.moved);
-            found.shift(shift);
+            shift_noting(found, shift, changed);
         }
     }
 }
@@ -1037,8 +1057,7 @@ fn recheck_blocks(
             .iter()
             .any(|f| f.locs().any(|l| shift.touches(l)))
     {
-        moved_elsewhere(&parts.graph, shift, &mut changed.moved);
-        parts.graph.shift(shift);
+        shift_noting(&mut parts.graph, shift, changed);
     } else {
         let graph = graph_findings(ctx);
         files_differing(&parts.graph, &graph, &mut changed.found);

@@ -170,7 +170,7 @@ impl Workspace {
             shift,
             reparsed,
         };
-        let mut changed = incremental::Changed::new(shift);
+        let mut changed = incremental::Changed::default();
         if !incremental::update(
             &mut analysis.model,
             &mut analysis.parts,
