@@ -781,9 +781,31 @@ pub(crate) struct Changed {
 }
 
 impl Changed {
-    /// Every file whose findings may differ from before.
-    pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
-        self.found.union(&self.moved).copied()
+    /// Every file whose findings may differ from before as a client shows
+    /// them (by line and column): those in `found`, and those in `moved`
+    /// with a moved finding that has a place in the edited file starting
+    /// before `kept_from` (the offset, before the edit, from which places
+    /// keep their line and column: the start of the line after the edit's
+    /// when the edit leaves as many lines, else `usize::MAX`). The rest of
+    /// `moved` moved by bytes alone: republishing them (a thousand
+    /// diagnostics each) made a keystroke cost every file that refers to
+    /// the edited one (BENCHMARKS.md, "3 Dec: a keystroke in ten files
+    /// republishes only what a client sees change").
+    pub fn files_shown(&self, shift: &Shift, kept_from: usize) -> BTreeSet<FileId> {
+        let mut out = self.found.clone();
+        for (before, _) in &self.moved_findings {
+            let file = before.loc.file;
+            if out.contains(&file) {
+                continue;
+            }
+            let seen_moving = before.locs().any(|l| {
+                l.file == shift.file && l.range.end() >= shift.start && l.range.start() < kept_from
+            });
+            if seen_moving {
+                out.insert(file);
+            }
+        }
+        out
     }
 }
 

@@ -130,7 +130,15 @@ impl Workspace {
         };
         let start = file.text.floor_char_boundary(range.start());
         let end = file.text.floor_char_boundary(range.end().max(start));
+        // From where on (before the edit) places keep their line and
+        // column: the start of the line after the one the edit ends on,
+        // when the edit leaves as many lines as before (else nowhere).
+        let lines = file.text.len_lines();
+        let kept_from = file.text.line_start(file.text.line_of(end) + 1);
         file.text.replace(start, end, new_text);
+        let kept_from = kept_from
+            .filter(|_| file.text.len_lines() == lines)
+            .unwrap_or(usize::MAX);
         let reparsed = file
             .parsed
             .edit(&file.text, TextRange::new(start, end), new_text.len());
@@ -140,7 +148,7 @@ impl Workspace {
             old_end: end,
             delta: new_text.len() as isize - (end - start) as isize,
         };
-        if !self.update(id, shift, reparsed) {
+        if !self.update(id, shift, reparsed, kept_from) {
             self.invalidate();
         }
     }
@@ -148,7 +156,13 @@ impl Workspace {
     /// Brings the cached analysis up to date after an edit of `file`, if
     /// there is one and the edit allows it ([`incremental`]). An analysis
     /// a snapshot still holds is copied first: the snapshot keeps the old.
-    fn update(&mut self, file: FileId, shift: Shift, reparsed: crate::chunks::Reparsed) -> bool {
+    fn update(
+        &mut self,
+        file: FileId,
+        shift: Shift,
+        reparsed: crate::chunks::Reparsed,
+        kept_from: usize,
+    ) -> bool {
         let config = self.config();
         let Some(analysis) = self.analysis.as_mut().map(Arc::make_mut) else {
             return false;
@@ -187,7 +201,7 @@ impl Workspace {
             self.max_findings_per_file,
         );
         if let Some(all) = &mut self.changed {
-            all.extend(changed.files());
+            all.extend(changed.files_shown(&shift, kept_from));
         }
         true
     }
@@ -301,9 +315,11 @@ impl Workspace {
         c
     }
 
-    /// The files whose findings may differ from those of the analysis
-    /// current when this was last called: after edits analysed
-    /// incrementally, the edited files and those their edits reached;
+    /// The files whose findings, as a client shows them (by line and
+    /// column), may differ from those of the analysis current when this
+    /// was last called: after edits analysed incrementally, the edited
+    /// files and those their edits reached (a file whose findings only
+    /// moved by bytes, their lines and columns kept, is not one of them);
     /// `None` (any file) after anything else. A caller that republishes
     /// findings republishes these alone.
     pub fn take_changed_files(&mut self) -> Option<BTreeSet<FileId>> {

@@ -1,8 +1,11 @@
 //! Any bytes parse and analyse without a panic, and any edit script applied
 //! incrementally gives the same text, tree and findings as a fresh parse.
 
-use orgplan_analysis::{TextRange, Workspace};
+use orgplan_analysis::position::{to_line_col, Encoding, Lines};
+use orgplan_analysis::rules::Finding;
+use orgplan_analysis::{FileId, Loc, Text, TextRange, Workspace};
 use proptest::prelude::*;
+use std::collections::BTreeMap;
 
 const SEED: &str = include_str!("../../../examples/violations/plan.orgplan");
 
@@ -313,8 +316,10 @@ fn type_and_compare(
         .iter()
         .map(|f| (**f).clone())
         .collect::<Vec<_>>();
+    let texts_before = texts_of(ws);
     ws.take_changed_files();
     ws.edit_file(id, TextRange::new(start, end), typed);
+    let texts_after = texts_of(ws);
     let after = ws.analysis();
     if let Some(changed) = ws.take_changed_files() {
         prop_assert!(changed.contains(&id));
@@ -322,8 +327,16 @@ fn type_and_compare(
             if changed.contains(&file) {
                 continue;
             }
-            let old: Vec<_> = before.iter().filter(|f| f.loc.file == file).collect();
-            let new: Vec<_> = after.findings_in(file).iter().map(|f| &**f).collect();
+            let old: Vec<_> = before
+                .iter()
+                .filter(|f| f.loc.file == file)
+                .map(|f| shown(&texts_before, f))
+                .collect();
+            let new: Vec<_> = after
+                .findings_in(file)
+                .iter()
+                .map(|f| shown(&texts_after, f))
+                .collect();
             prop_assert!(
                 old == new,
                 "the findings of {:?} changed, but it is not among the files changed: {:?}",
@@ -351,6 +364,30 @@ fn type_and_compare(
         fresh.omitted
     );
     Ok(())
+}
+
+fn texts_of(ws: &Workspace) -> BTreeMap<FileId, Text> {
+    ws.files().map(|(id, f)| (id, f.text.clone())).collect()
+}
+
+/// A finding as a client is shown it: its places by line and column (in
+/// UTF-16, as the server publishes them by default), rule, severity and
+/// messages. Not its fixes' edits: a client asks for those when it needs
+/// them, from the analysis current then.
+fn shown(texts: &BTreeMap<FileId, Text>, f: &Finding) -> String {
+    let at = |l: &Loc| {
+        let lines = Lines::new(&texts[&l.file]);
+        let (a, b) = (
+            to_line_col(&lines, l.range.start(), Encoding::Utf16),
+            to_line_col(&lines, l.range.end(), Encoding::Utf16),
+        );
+        format!("{:?}:{a:?}-{b:?}", l.file)
+    };
+    let mut out = format!("{} {:?} {} {}", f.rule, f.severity, at(&f.loc), f.message);
+    for r in &f.related {
+        out.push_str(&format!(" [{} {}]", at(&r.loc), r.message));
+    }
+    out
 }
 
 /// Files around the seed plan whose findings depend on each other's
