@@ -73,6 +73,56 @@ pub fn format_blocks(
     text: &crate::Text,
     blocks: &[crate::TextRange],
 ) -> Option<Vec<(crate::TextRange, String)>> {
+    let pieces = format_pieces(text, blocks, None)?;
+    Some(
+        pieces
+            .into_iter()
+            .map(|(r, f)| (r, f.unwrap_or_else(|| text.slice(r.range()).into_owned())))
+            .collect(),
+    )
+}
+
+/// The pieces of [`format_blocks`] whose layout differs from their text,
+/// in order, skipping the pieces `memo` knows to be canonical and noting
+/// those of this text in it.
+pub fn format_changes(
+    text: &crate::Text,
+    blocks: &[crate::TextRange],
+    memo: Option<&Memo>,
+) -> Option<Vec<(crate::TextRange, String)>> {
+    let pieces = format_pieces(text, blocks, memo)?;
+    Some(
+        pieces
+            .into_iter()
+            .filter_map(|(r, f)| Some((r, f?)))
+            .collect(),
+    )
+}
+
+/// Which pieces an earlier [`format_changes`] found already in their
+/// canonical layout: a fingerprint of each such piece's text (with the
+/// line break used and whether it is the first piece), for the pieces of
+/// the last text formatted. Whether a piece is canonical depends on these
+/// alone, so a piece found here is not parsed or laid out again.
+///
+/// Replaces: laying out and comparing every block of a plan on every
+/// whole-formatting request. Why: a plan is formatted again and again
+/// (format on save) while a few blocks change in between, and on the
+/// 100k-line plan every request cost some 250 ms. Shown by: BENCHMARKS.md,
+/// "3 Dec: whole formatting remembers the blocks already canonical".
+#[derive(Debug, Default)]
+pub struct Memo {
+    canonical: std::sync::Mutex<std::collections::HashSet<u64>>,
+}
+
+/// The pieces of [`format_blocks`], each with its layout, or `None` when
+/// that is its text.
+#[allow(clippy::type_complexity)]
+fn format_pieces(
+    text: &crate::Text,
+    blocks: &[crate::TextRange],
+    memo: Option<&Memo>,
+) -> Option<Vec<(crate::TextRange, Option<String>)>> {
     let mut cuts = vec![0];
     for pair in blocks.windows(2) {
         let (before, next) = (pair[0], pair[1]);
@@ -86,21 +136,49 @@ pub fn format_blocks(
     let first = text.slice(0..cuts[1]);
     let newline = newline_of(first.strip_prefix('\u{feff}').unwrap_or(&first));
     drop(first);
+    let known = memo
+        .map(|m| std::mem::take(&mut *m.canonical.lock().unwrap_or_else(|e| e.into_inner())))
+        .unwrap_or_default();
     // Each piece on its own, so on two threads (the order is kept).
     let pieces = crate::text::map_split_from(cuts.len() - 1, 64, |i| {
         let range = crate::TextRange::new(cuts[i], cuts[i + 1]);
         let part = text.slice(range.range());
+        let key = fingerprint(&part, newline, i == 0);
+        if known.contains(&key) {
+            return Some((range, None, Some(key)));
+        }
         let formatted = try_format_with(&part, newline)?;
-        Some((
-            range,
-            if i == 0 {
-                formatted
-            } else {
-                format!("{newline}{formatted}")
-            },
-        ))
+        let formatted = if i == 0 {
+            formatted
+        } else {
+            format!("{newline}{formatted}")
+        };
+        if formatted == part {
+            return Some((range, None, Some(key)));
+        }
+        Some((range, Some(formatted), None))
     });
-    pieces.into_iter().collect()
+    let pieces: Option<Vec<_>> = pieces.into_iter().collect();
+    if let Some(m) = memo {
+        let mut canonical = m.canonical.lock().unwrap_or_else(|e| e.into_inner());
+        *canonical = match &pieces {
+            Some(pieces) => pieces.iter().filter_map(|p| p.2).collect(),
+            // Nothing was learnt of this text: keep what was known.
+            None => known,
+        };
+    }
+    Some(pieces?.into_iter().map(|(r, f, _)| (r, f)).collect())
+}
+
+/// What a piece's canonical layout depends on: its text, the line break
+/// used and whether it is the first piece.
+fn fingerprint(part: &str, newline: &str, first: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    part.hash(&mut h);
+    newline.hash(&mut h);
+    first.hash(&mut h);
+    h.finish()
 }
 
 /// `text`'s tree, from a parser kept by the thread: formatting a whole

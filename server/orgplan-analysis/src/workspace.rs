@@ -87,6 +87,8 @@ pub struct Workspace {
     analysis: Option<Arc<Analysis>>,
     /// Did-you-mean suggestions, kept across analyses while the ids stay.
     suggestions: Arc<crate::suggest::Memo>,
+    /// The pieces whole formatting found canonical last time.
+    format_memo: Arc<crate::format::Memo>,
     max_findings_per_file: Option<usize>,
     /// The files whose findings may have changed since
     /// [`Workspace::take_changed_files`] was last called (`None`: any).
@@ -204,6 +206,16 @@ impl Workspace {
             all.extend(changed.files_shown(&shift, kept_from));
         }
         true
+    }
+
+    /// The pieces of `file` whose canonical layout differs from their text,
+    /// formatted top-level block by block ([`crate::format::format_changes`]),
+    /// the pieces the last request found canonical (in any file) not laid
+    /// out again. `None` when a piece cannot be formatted.
+    pub fn format_file(&self, file: FileId) -> Option<Vec<(TextRange, String)>> {
+        let f = self.files.get(&file)?;
+        let blocks: Vec<TextRange> = f.doc().blocks.iter().map(|b| b.range).collect();
+        crate::format::format_changes(&f.text, &blocks, Some(&self.format_memo))
     }
 
     /// Forgets the file at `path`.

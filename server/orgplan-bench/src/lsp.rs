@@ -1027,13 +1027,7 @@ fn clean_formatting_phase(bench: &Bench, report: &mut Report) -> Result<(), Stri
         violations: opts.violations,
     });
     let text = &plan.files[0].1;
-    let (mut s, _) = bench.start(bench.empty)?;
-    let uri = file_uri(&bench.empty.join("clean.orgplan"));
-    s.notify::<DidOpenTextDocument>(
-        json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": text}}),
-    );
-    s.wait_for(|m| is_publish_for(&uri, m));
-    s.drain(Duration::from_millis(300));
+    let (mut s, uri) = open_alone(bench, "clean.orgplan", text)?;
     let before = s.status("VmHWM");
     let mut series = Series::new("formatting a plan without syntax errors");
     for _ in 0..opts.requests.div_ceil(5).max(1) {
@@ -1048,6 +1042,57 @@ fn clean_formatting_phase(bench: &Bench, report: &mut Report) -> Result<(), Stri
     series.judge(50.0, 50.0);
     report.series.push(series);
     report.clean_format_peaks = (before, s.status("VmHWM"));
+    s.shutdown();
+    formatted_plan_phase(bench, text, report)
+}
+
+/// A server of its own with `text` open as `name` (outside any workspace
+/// folder), its diagnostics received; and the document's URI.
+fn open_alone(bench: &Bench, name: &str, text: &str) -> Result<(Server, String), String> {
+    let (mut s, _) = bench.start(bench.empty)?;
+    let uri = file_uri(&bench.empty.join(name));
+    s.notify::<DidOpenTextDocument>(
+        json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": text}}),
+    );
+    s.wait_for(|m| is_publish_for(&uri, m));
+    s.drain(Duration::from_millis(300));
+    Ok((s, uri))
+}
+
+/// Format on save, in its steady state: the plan already in its canonical
+/// layout, a space typed at the end of a line (which formatting removes)
+/// before each request for the whole plan.
+fn formatted_plan_phase(bench: &Bench, plan: &str, report: &mut Report) -> Result<(), String> {
+    let opts = bench.opts;
+    let mut text = orgplan_analysis::format::format(plan);
+    let (mut s, uri) = open_alone(bench, "formatted.orgplan", &text)?;
+    // Line ends spread over the plan, a different one each time.
+    let ends: Vec<usize> = text.match_indices("}\n").map(|(i, _)| i + 1).collect();
+    let n = opts.requests.div_ceil(5).max(2);
+    let mut series = Series::new("formatting a formatted plan after a keystroke");
+    for k in 0..n {
+        let Some(&at) = ends.get((k * 7919) % ends.len().max(1)) else {
+            break;
+        };
+        let pos = position(&text, at);
+        s.notify::<DidChangeTextDocument>(json!({
+            "textDocument": {"uri": uri, "version": k as i64 + 2},
+            "contentChanges": [{"range": {"start": pos, "end": pos}, "text": " "}]
+        }));
+        text.insert(at, ' ');
+        let (d, r) = s.request::<Formatting>(
+            json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+        );
+        match r {
+            // The first request reads the plan whole; the others are
+            // the steady state.
+            Some(Value::Array(edits)) if !edits.is_empty() && k > 0 => series.samples.push(d),
+            Some(Value::Array(edits)) if !edits.is_empty() => {}
+            _ => series.missing += 1,
+        }
+    }
+    series.judge(50.0, 50.0);
+    report.series.push(series);
     s.shutdown();
     Ok(())
 }

@@ -30,39 +30,21 @@ pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted
     }
     // Block by block, from the blocks the analysis holds: the text is
     // never copied, parsed or compared as one string.
+    // Block by block, from the blocks the analysis holds: the text is
+    // never copied, parsed or compared as one string, and the blocks the
+    // last request found canonical are not laid out again. One edit per
+    // block that changes, so what lies between them (the cursor, folds)
+    // is left alone.
     let text = snap.ws.text(snap.file)?;
-    let blocks: Vec<TextRange> = snap
-        .ws
-        .file(snap.file)?
-        .doc()
-        .blocks
-        .iter()
-        .map(|b| b.range)
-        .collect();
-    let Some(pieces) = orgplan_analysis::format::format_blocks(text, &blocks) else {
+    let Some(changes) = snap.ws.format_file(snap.file) else {
         return Some(Formatted::Refused(refusal(snap, whole)));
     };
-    // Only the pieces from the first that changes to the last that does
-    // are read again and make the edit.
-    let changed = |(r, f): &(TextRange, String)| text.slice(r.range()) != f.as_str();
-    let Some(first) = pieces.iter().position(changed) else {
-        return Some(Formatted::Edits(Vec::new()));
-    };
-    let last = pieces.iter().rposition(changed).unwrap_or(first);
-    let part = TextRange::new(pieces[first].0.start(), pieces[last].0.end());
-    let formatted: String = pieces[first..=last]
-        .iter()
-        .map(|(_, f)| f.as_str())
-        .collect();
-    drop(pieces);
-    let old = text.slice(part.range());
-    Some(Formatted::Edits(minimal_edit(
-        snap,
-        &old,
-        part.start(),
-        part,
-        &formatted,
-    )))
+    let mut edits = Vec::new();
+    for (part, formatted) in changes {
+        let old = text.slice(part.range());
+        edits.extend(minimal_edit(snap, &old, part.start(), part, &formatted));
+    }
+    Some(Formatted::Edits(edits))
 }
 
 /// Why `range` was not formatted: the first syntax error in or after it.

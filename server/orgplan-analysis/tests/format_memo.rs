@@ -1,0 +1,66 @@
+//! Whole formatting with the memo of canonical pieces
+//! (`Workspace::format_file`) changes, after any edits, the pieces
+//! formatting afresh changes (`format::format_blocks`, no memo), to the
+//! same layout.
+
+use orgplan_analysis::{format, TextRange, Workspace};
+use proptest::prelude::*;
+
+const SEED: &str = include_str!("../../../examples/violations/plan.orgplan");
+
+/// A keystroke: where (a fraction of the text), how much it deletes, what
+/// it types. Mostly layout (spaces, line breaks), which leaves a block
+/// parseable but out of its canonical layout.
+fn keystroke() -> impl Strategy<Value = (f64, usize, &'static str)> {
+    (
+        0.0..1.0f64,
+        prop_oneof![4 => Just(0usize), 1 => 1usize..4],
+        prop::sample::select(vec![
+            " ", "\n", "\n\n", "  ", "x", "}", "# note\n", "\t", "",
+        ]),
+    )
+}
+
+/// The pieces formatting afresh changes.
+fn fresh(ws: &Workspace, id: orgplan_analysis::FileId) -> Option<Vec<(TextRange, String)>> {
+    let file = ws.file(id).unwrap();
+    let blocks: Vec<TextRange> = file.doc().blocks.iter().map(|b| b.range).collect();
+    let pieces = format::format_blocks(&file.text, &blocks)?;
+    Some(
+        pieces
+            .into_iter()
+            .filter(|(r, f)| file.text.slice(r.range()) != f.as_str())
+            .collect(),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn formatting_with_the_memo_equals_formatting_afresh(
+        keys in proptest::collection::vec(keystroke(), 1..12),
+        twice in any::<bool>(),
+    ) {
+        let mut ws = Workspace::new();
+        // Two files share the memo: formatting one between the other's
+        // requests must not make the other's answer wrong.
+        let id = ws.set_file("a.orgplan", SEED.repeat(2));
+        let other = ws.set_file("b.orgplan", SEED.to_string());
+        prop_assert_eq!(ws.format_file(id), fresh(&ws, id));
+        for (at, del, typed) in keys {
+            let text = ws.text(id).unwrap().to_string();
+            let mut start = (at * text.len() as f64) as usize;
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let end = (start + del).min(text.len());
+            ws.edit_file(id, TextRange::new(start, end), typed);
+            prop_assert_eq!(ws.format_file(id), fresh(&ws, id));
+            if twice {
+                prop_assert_eq!(ws.format_file(other), fresh(&ws, other));
+                prop_assert_eq!(ws.format_file(id), fresh(&ws, id));
+            }
+        }
+    }
+}
