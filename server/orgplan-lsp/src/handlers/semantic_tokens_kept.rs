@@ -15,7 +15,8 @@
 //! chunk depends on where the chunk is: its line is counted from the token
 //! before it, in an earlier chunk (and so on an earlier line: its column
 //! is the column), which [`Placed`] works out from the lines each chunk
-//! spans. A chunk is known by a hash of its text and its length.
+//! spans. A chunk is known by a hash of its text and its length (all the
+//! chunks hashed in one walk over the text: [`text_keys`]).
 //!
 //! Memory: the tokens are kept packed, one buffer a document (about three
 //! bytes a token, not the twenty of five `u32`s), and 40 bytes a chunk: a
@@ -126,10 +127,11 @@ fn update(snap: &Snap, mut old: FileTokens) -> FileTokens {
     let blocks = &src.doc().blocks;
     let (mut at, mut next_old) = (0, 0);
     let mut buf = Vec::new();
-    for c in &src.parsed.chunks {
+    let ranges: Vec<TextRange> = src.parsed.chunks.iter().map(|c| c.range()).collect();
+    let keys = text_keys(text, &ranges);
+    for (c, &(hash, len)) in src.parsed.chunks.iter().zip(&keys) {
         let held = &blocks[at.min(blocks.len())..(at + c.blocks()).min(blocks.len())];
         at += c.blocks();
-        let (hash, len) = text_key(text, c.range());
         let to = (next_old + LOOK_AHEAD).min(old.chunks.len());
         let kept = (next_old..to).find(|&i| {
             let o = &old.chunks[i];
@@ -163,13 +165,37 @@ fn update(snap: &Snap, mut old: FileTokens) -> FileTokens {
     new
 }
 
-/// A hash of the text in `range`, and its length.
-fn text_key(text: &Text, range: TextRange) -> (u64, u32) {
+/// A hash of the text in each of `ranges` (in order, none overlapping the
+/// next), and its length, from one walk over the text's pieces. Asking
+/// the rope for each range's pieces apart (a descent of its tree each,
+/// for 15,000 chunks) was most of a delta request's time (BENCHMARKS.md,
+/// "3 Dec: semantic tokens hash the text in one walk").
+fn text_keys(text: &Text, ranges: &[TextRange]) -> Vec<(u64, u32)> {
+    let mut out = Vec::with_capacity(ranges.len());
+    let (Some(first), Some(last)) = (ranges.first(), ranges.last()) else {
+        return out;
+    };
     let mut h = FxHasher::default();
-    for (_, piece) in text.pieces(range.start()..range.end()) {
-        h.write(piece.as_bytes());
+    let mut k = 0;
+    for (from, piece) in text.pieces(first.start()..last.end()) {
+        let to = from + piece.len();
+        while let Some(r) = ranges.get(k) {
+            let (a, b) = (r.start().max(from), r.end().min(to));
+            if a < b {
+                h.write(&piece.as_bytes()[a - from..b - from]);
+            }
+            if r.end() > to {
+                break;
+            }
+            out.push((std::mem::take(&mut h).finish(), r.len() as u32));
+            k += 1;
+        }
     }
-    (h.finish(), range.len() as u32)
+    // Empty ranges at the end, or past the text.
+    for r in &ranges[out.len()..] {
+        out.push((std::mem::take(&mut h).finish(), r.len() as u32));
+    }
+    out
 }
 
 /// The chunk's tokens (`tokens`, in order), placed relative to one
@@ -334,5 +360,42 @@ impl Placed<'_> {
 
     pub(super) fn for_each(&self, f: impl FnMut([u32; 5])) {
         self.chunk.for_each(self.file, self.first_line, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A hash of one range's text, asked of the rope alone.
+    fn text_key(text: &Text, range: TextRange) -> (u64, u32) {
+        let mut h = FxHasher::default();
+        for (_, piece) in text.pieces(range.start()..range.end()) {
+            h.write(piece.as_bytes());
+        }
+        (h.finish(), range.len() as u32)
+    }
+
+    proptest! {
+        /// One walk gives each range the hash it has alone, for ranges that
+        /// cut the rope's pieces anywhere (a text of many pieces), empty
+        /// ones, and ones that run past the text.
+        #[test]
+        fn one_walk_hashes_each_range_as_alone(
+            len in 0usize..40_000,
+            cuts in proptest::collection::vec(0usize..41_000, 0..60),
+        ) {
+            let s: String = (0..len).map(|i| (b'a' + (i * 7 % 26) as u8) as char).collect();
+            let text = Text::from(s);
+            let mut cuts = cuts;
+            cuts.sort_unstable();
+            let ranges: Vec<TextRange> = cuts
+                .windows(2)
+                .map(|w| TextRange::new(w[0], w[1]))
+                .collect();
+            let alone: Vec<_> = ranges.iter().map(|&r| text_key(&text, r)).collect();
+            prop_assert_eq!(text_keys(&text, &ranges), alone);
+        }
     }
 }
