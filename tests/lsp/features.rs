@@ -329,6 +329,40 @@ fn formatting_returns_edits_that_produce_the_canonical_layout() {
     e.done();
 }
 
+#[test]
+fn formatting_many_blocks_gives_edits_that_produce_the_canonical_layout() {
+    // Few blocks out of their layout get an edit each; many, one edit.
+    for messy_blocks in [3, 200] {
+        let mut e = Env::new();
+        let messy: String = (0..300)
+            .map(|i| {
+                if i % (300 / messy_blocks) == 0 && i / (300 / messy_blocks) < messy_blocks {
+                    format!("team  t{i} \"T\"{{ roles:qa,  sre }}\n\n")
+                } else {
+                    format!("team t{i} \"T\" {{\n  roles: qa, sre\n}}\n\n")
+                }
+            })
+            .collect();
+        let messy = messy.trim_end().to_string() + "\n";
+        let uri = e.open("teams.orgplan", &messy);
+        let edits = e.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
+        let n = edits.as_array().unwrap().len();
+        assert!(
+            if messy_blocks > 64 {
+                n == 1
+            } else {
+                n == messy_blocks
+            },
+            "{n} edits for {messy_blocks} blocks"
+        );
+        assert_eq!(
+            apply(&messy, &edits),
+            orgplan_analysis::format::format(&messy)
+        );
+        e.done();
+    }
+}
+
 /// Applies LSP text edits to an ASCII text (UTF-16 columns are bytes).
 fn apply(text: &str, edits: &Value) -> String {
     let mut text = text.to_string();

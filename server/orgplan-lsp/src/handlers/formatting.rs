@@ -39,6 +39,31 @@ pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted
     let Some(changes) = snap.ws.format_file(snap.file) else {
         return Some(Formatted::Refused(refusal(snap, whole)));
     };
+    if changes.len() > MANY_EDITS {
+        // Most of the plan changes: one edit from the first change to the
+        // last (a response of thousands of small edits, each a JSON object,
+        // took more memory and time than the text they carry).
+        let (Some(first), Some(last)) = (changes.first(), changes.last()) else {
+            return Some(Formatted::Edits(Vec::new()));
+        };
+        let part = TextRange::new(first.0.start(), last.0.end());
+        let mut formatted = String::with_capacity(part.len() + part.len() / 8);
+        let mut at = part.start();
+        for (piece, layout) in &changes {
+            formatted.push_str(&text.slice(at..piece.start()));
+            formatted.push_str(layout);
+            at = piece.end();
+        }
+        drop(changes);
+        let old = text.slice(part.range());
+        return Some(Formatted::Edits(minimal_edit(
+            snap,
+            &old,
+            part.start(),
+            part,
+            &formatted,
+        )));
+    }
     let mut edits = Vec::new();
     for (part, formatted) in changes {
         let old = text.slice(part.range());
@@ -46,6 +71,9 @@ pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted
     }
     Some(Formatted::Edits(edits))
 }
+
+/// Past this many blocks that change, whole formatting answers one edit.
+pub(crate) const MANY_EDITS: usize = 64;
 
 /// Why `range` was not formatted: the first syntax error in or after it.
 pub(super) fn refusal(snap: &Snap, range: TextRange) -> String {
