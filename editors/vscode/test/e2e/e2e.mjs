@@ -295,6 +295,22 @@ async function quickOpen(text) {
     await page.waitForTimeout(200);
     await page.keyboard.press("Enter");
     await page.locator(".quick-input-widget").waitFor({ state: "hidden", timeout: STEP_TIMEOUT });
+    // The file is in front, or picked again: an editor that opens late
+    // (a preview asked for by a click just before) can take the front
+    // after the pick.
+    if (file) {
+      const front = await page
+        .locator(".tab.active", { hasText: file })
+        .first()
+        .waitFor({ timeout: attempt < 4 ? 5_000 : STEP_TIMEOUT })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!front && attempt < 4) {
+        continue;
+      }
+    }
     return;
   }
 }
@@ -908,7 +924,7 @@ team legal "Legal" {
     }
     await page.screenshot({ path: path.join(OUT, "hover-finding.png") });
     await link.click();
-    await page.locator(".tab", { hasText: "incomplete-team" }).waitFor();
+    await page.locator(".tab.active", { hasText: "incomplete-team" }).waitFor();
   });
   await closeWidgets();
   await quickOpen("tax.orgplan");
