@@ -29,8 +29,6 @@ pub fn formatting(snap: &Snap, _: &DocumentFormattingParams) -> Option<Formatted
         return Some(Formatted::Refused(refusal(snap, whole)));
     }
     // Block by block, from the blocks the analysis holds: the text is
-    // never copied, parsed or compared as one string.
-    // Block by block, from the blocks the analysis holds: the text is
     // never copied, parsed or compared as one string, and the blocks the
     // last request found canonical are not laid out again. One edit per
     // block that changes, so what lies between them (the cursor, folds)
