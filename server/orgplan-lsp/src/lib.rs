@@ -19,6 +19,8 @@ mod ranges;
 mod server;
 mod session;
 pub mod settings;
+#[cfg(not(target_family = "wasm"))]
+mod stdout;
 mod sync;
 mod transport;
 
@@ -44,6 +46,7 @@ pub fn run_stdio() -> i32 {
     // The binary serves with no test hooks: no client, setting or
     // environment can turn them on.
     platform::block_on(&runtime, serve(stdin, stdout, flag, TestHooks::default()));
+    platform::finish_output();
     // Stdin may still be blocked in a read: do not wait for it.
     runtime.shutdown_background();
     let code = if shutdown.load(Ordering::SeqCst) {

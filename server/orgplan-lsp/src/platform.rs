@@ -1,8 +1,8 @@
 //! What differs between targets, in one place: the runtime, standard input
 //! and output, and work that blocks.
 //!
-//! - Native: a runtime with two worker threads, tokio's stdin and stdout,
-//!   blocking work (a folder scan, a request computed on its snapshot) on
+//! - Native: a runtime with two worker threads, tokio's stdin, standard
+//!   output written by a thread of its own ([`crate::stdout`]), blocking work (a folder scan, a request computed on its snapshot) on
 //!   tokio's blocking pool.
 //! - WebAssembly (`wasm32-wasip1`, no threads): a current-thread runtime;
 //!   a folder scan and a request's computation run inline; standard output is written synchronously;
@@ -35,8 +35,14 @@ mod imp {
         Some(runtime.block_on(f))
     }
 
-    pub fn stdio() -> (tokio::io::Stdin, tokio::io::Stdout) {
-        (tokio::io::stdin(), tokio::io::stdout())
+    pub fn stdio() -> (tokio::io::Stdin, crate::stdout::Stdout) {
+        (tokio::io::stdin(), crate::stdout::Stdout::new())
+    }
+
+    /// Waits (a while at most) until what was handed to standard output
+    /// is written.
+    pub fn finish_output() {
+        crate::stdout::finish(std::time::Duration::from_secs(2));
     }
 
     /// Runs `f` where blocking is allowed; `None` if it panicked.
@@ -216,6 +222,9 @@ mod imp {
         }
     }
 
+    /// Standard output is written synchronously: nothing waits.
+    pub fn finish_output() {}
+
     /// Standard output, written synchronously (whole writes, waiting where
     /// the host made it non-blocking).
     pub struct Stdout;
@@ -245,7 +254,7 @@ mod imp {
     }
 }
 
-pub use imp::{block_on, blocking, runtime, stdio};
+pub use imp::{block_on, blocking, finish_output, runtime, stdio};
 
 /// `std::fs::canonicalize`, also on WASI (kept with the walker, which
 /// needs it too).

@@ -492,11 +492,12 @@ async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::i
 }
 
 /// The most handed to the output in one write: a pipe's buffer. tokio's
-/// standard output copies each write into a buffer of its own (up to
-/// 2 MiB), which it keeps: written whole, one large result (a whole
-/// file's semantic tokens) left 2 MiB of resident memory behind for good
-/// (BENCHMARKS.md, "Peak memory at the end"). A larger piece would not go
-/// out sooner: the pipe takes 64 KiB at a time.
+/// standard output (which tests and other outputs may still be) copies
+/// each write into a buffer of its own (up to 2 MiB), which it keeps:
+/// written whole, one large result (a whole file's semantic tokens) left
+/// 2 MiB of resident memory behind for good (BENCHMARKS.md, "Peak memory
+/// at the end"). The native server's own output ([`crate::stdout`]) only
+/// gathers the pieces until the frame's flush.
 const WRITE_PIECE: usize = 64 << 10;
 
 async fn write_in_pieces(out: &mut (impl AsyncWrite + Unpin), bytes: &[u8]) -> std::io::Result<()> {
