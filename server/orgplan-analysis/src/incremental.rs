@@ -25,6 +25,7 @@
 use crate::chunks::Reparsed;
 use crate::config::Config;
 use crate::model::{Decl, EntityId, Model, Shiftable};
+use crate::rules::dependencies::Dependencies;
 use crate::rules::{self, Check, Ctx, Facts, Finding};
 use crate::syntax::CompactString;
 use crate::text::{FileId, Shift};
@@ -44,6 +45,8 @@ pub(crate) struct Parts {
     global: Vec<Arc<Finding>>,
     /// The findings of the dependency-graph rules.
     graph: Vec<Arc<Finding>>,
+    /// The dependency graph they were computed over.
+    deps: Arc<Dependencies>,
     /// The workspace's facts the entity rules read, as they were.
     facts: Arc<Facts>,
     /// For each file, the entities declared in another file with a finding
@@ -153,13 +156,13 @@ fn block_findings(ctx: &Ctx, file: FileId, block: &crate::syntax::Block) -> Vec<
     )
 }
 
-fn graph_findings(ctx: &Ctx) -> Vec<Arc<Finding>> {
+fn graph_findings(ctx: &Ctx, deps: &Dependencies) -> Vec<Arc<Finding>> {
     levelled(
         ctx.config,
         |c| matches!(c, Check::Dependencies(_)),
         |c, out| {
             if let Check::Dependencies(check) = c {
-                check(ctx, out)
+                check(ctx, deps, out)
             }
         },
     )
@@ -213,11 +216,13 @@ impl Parts {
                 (*file, v)
             })
             .collect();
+        let deps = Arc::new(Dependencies::of(m));
         let mut parts = Parts {
             entity,
             blocks,
             global: global_findings(ctx),
-            graph: graph_findings(ctx),
+            graph: graph_findings(ctx, &deps),
+            deps,
             facts: ctx.shared_facts().clone(),
             elsewhere: BTreeMap::new(),
         };
@@ -448,7 +453,7 @@ fn same_shape(
     spans: &[Range<usize>; 3],
     shift: &Shift,
     memo: Option<&crate::suggest::Memo>,
-) -> (Marks, bool) {
+) -> (Marks, GraphChange) {
     fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
         r.map(|i| m.decl(entity(k, i))).collect()
     }
@@ -507,11 +512,16 @@ fn same_shape(
         model.resolve_refs(e);
         model.link(e, true);
     }
-    let same_graph = renamed.is_empty()
+    let graph = if renamed.is_empty()
         && changed
             .iter()
             .zip(&old_graph)
-            .all(|(&e, old)| graph_of(model, e) == *old);
+            .all(|(&e, old)| graph_of(model, e) == *old)
+    {
+        GraphChange::Same
+    } else {
+        GraphChange::Rows
+    };
     if !renamed.is_empty() {
         let suggested = suggestions_after(model, memo, &names, ids_before);
         let named = changed
@@ -524,7 +534,7 @@ fn same_shape(
         rename(model, &changed, named, &names, &suggested, &mut marks);
     }
 
-    (marks, same_graph)
+    (marks, graph)
 }
 
 /// The sum of [`Model::id_fingerprint`] over `names`.
@@ -889,7 +899,7 @@ pub(crate) fn update(
     for b in new_blocks {
         fresh.add_block(file, b, &doc.errors);
     }
-    let (mut marks, same_graph) = put_in(model, parts, fresh, file, reparsed.old, &shift, memo);
+    let (mut marks, graph) = put_in(model, parts, fresh, file, reparsed.old, &shift, memo);
 
     // 2. What may read what changed, and what the edit made stale.
     for _ in 0..rules::ENTITY_REACH {
@@ -918,7 +928,7 @@ pub(crate) fn update(
 
     // 3. The block rules for the re-parsed blocks, the global rules.
     recheck_blocks(
-        &ctx, parts, file, new_blocks, &reparsed, &shift, same_graph, changed,
+        &ctx, parts, file, new_blocks, &reparsed, &shift, graph, &marks, changed,
     );
     true
 }
@@ -926,7 +936,7 @@ pub(crate) fn update(
 /// Puts the entities of the re-parsed blocks (`fresh`) in the place of
 /// those declared in `old` of `file`: in place when as many of each kind
 /// came back, else spliced in. Returns the entities to recheck, and
-/// whether the dependency graph is as it was.
+/// how the dependency graph changed.
 fn put_in(
     model: &mut Model,
     parts: &mut Parts,
@@ -935,7 +945,7 @@ fn put_in(
     old: crate::text::TextRange,
     shift: &Shift,
     memo: Option<&crate::suggest::Memo>,
-) -> (Marks, bool) {
+) -> (Marks, GraphChange) {
     let (from, to) = (old.start(), old.end());
     let spans = [
         span(
@@ -963,7 +973,7 @@ fn put_in(
         same_shape(model, fresh, &spans, shift, memo)
     } else {
         let marks = resize(model, parts, fresh, &spans, shift, memo);
-        (marks, false)
+        (marks, GraphChange::Whole)
     }
 }
 
@@ -1043,6 +1053,17 @@ fn mark_namesakes(m: &Model, marks: &mut Marks) {
     }
 }
 
+/// How an edit changed the dependency graph.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum GraphChange {
+    /// Not at all.
+    Same,
+    /// Every entity kept its slot: only the rows of marked teams may differ.
+    Rows,
+    /// Entities came or went: the slots moved.
+    Whole,
+}
+
 /// The block rules for the re-parsed blocks (the findings of the blocks
 /// after them shifted), the global rules, and the dependency-graph rules
 /// unless the graph is as it was and the edit touched none of their places.
@@ -1054,7 +1075,8 @@ fn recheck_blocks(
     new_blocks: &[crate::syntax::Block],
     reparsed: &Reparsed,
     shift: &Shift,
-    same_graph: bool,
+    graph: GraphChange,
+    marks: &Marks,
     changed: &mut Changed,
 ) {
     let recomputed: Vec<Vec<Arc<Finding>>> = new_blocks
@@ -1073,7 +1095,24 @@ fn recheck_blocks(
     let global = global_findings(ctx);
     files_differing(&parts.global, &global, &mut changed.found);
     parts.global = global;
-    if same_graph
+    match graph {
+        GraphChange::Same => {}
+        GraphChange::Rows => {
+            let mut teams: Vec<usize> = marks
+                .list
+                .iter()
+                .filter_map(|e| match e {
+                    EntityId::Team(t) => Some(*t),
+                    _ => None,
+                })
+                .collect();
+            teams.sort_unstable();
+            teams.dedup();
+            parts.deps = Arc::new(parts.deps.patched(ctx.model, &teams));
+        }
+        GraphChange::Whole => parts.deps = Arc::new(Dependencies::of(ctx.model)),
+    }
+    if graph == GraphChange::Same
         && !parts
             .graph
             .iter()
@@ -1081,8 +1120,8 @@ fn recheck_blocks(
     {
         shift_noting(&mut parts.graph, shift, changed);
     } else {
-        let graph = graph_findings(ctx);
-        files_differing(&parts.graph, &graph, &mut changed.found);
-        parts.graph = graph;
+        let found = graph_findings(ctx, &parts.deps);
+        files_differing(&parts.graph, &found, &mut changed.found);
+        parts.graph = found;
     }
 }

@@ -1,3 +1,4 @@
+use super::dependencies::Dependencies as Graph;
 use super::{Ctx, Finding, Group, Rule, Severity};
 use crate::model::{Dependency, EntityId, Model};
 
@@ -21,13 +22,12 @@ pub static RULE: Rule = Rule {
 /// How many teams of a cycle a message names before it elides.
 const NAMED: usize = 8;
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+fn check(ctx: &Ctx, edges: &Graph, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let edges = Graph::of_dependencies(m);
-    for comp in strongly_connected(m.teams.len(), &edges) {
+    for comp in strongly_connected(m.teams.len(), edges) {
         // A team that depends on itself: one finding each.
         for &t in &comp {
-            if edges.of(t).binary_search(&t).is_ok() {
+            if edges.of_team(t).binary_search(&t).is_ok() {
                 if let Some(d) = dependency(m, t, t) {
                     out.push(Finding::new(
                         &RULE,
@@ -38,7 +38,7 @@ fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
         if comp.len() >= 2 {
-            out.extend(knot(m, &edges, &comp));
+            out.extend(knot(m, edges, &comp));
         }
     }
 }
@@ -120,7 +120,7 @@ fn shortest_cycle(edges: &Graph, comp: &[usize]) -> Vec<usize> {
     let mut queue = std::collections::VecDeque::from([start]);
     parent[0] = start;
     while let Some(v) = queue.pop_front() {
-        for &w in edges.of(v) {
+        for &w in edges.of_team(v) {
             if w == v {
                 continue;
             }
@@ -144,55 +144,6 @@ fn shortest_cycle(edges: &Graph, comp: &[usize]) -> Vec<usize> {
     }
     // A strongly connected component always has a way back to its start.
     vec![start]
-}
-
-/// Directed edges, node `v`'s targets at `targets[starts[v]..starts[v + 1]]`.
-struct Graph {
-    starts: Vec<usize>,
-    targets: Vec<usize>,
-}
-
-impl Graph {
-    /// Team -> the teams it depends on (resolved, distinct), all in one
-    /// list (this runs again whenever a dependency changes: ten thousand
-    /// small lists cost more than the search).
-    fn of_dependencies(m: &Model) -> Graph {
-        let mut edges = Graph {
-            starts: Vec::with_capacity(m.teams.len() + 1),
-            targets: Vec::new(),
-        };
-        for t in &m.teams {
-            let from = edges.targets.len();
-            edges.starts.push(from);
-            edges.targets.extend(t.dependencies.iter().filter_map(
-                |d| match m.resolve(&d.target) {
-                    Some(EntityId::Team(x)) => Some(x),
-                    _ => None,
-                },
-            ));
-            edges.targets[from..].sort_unstable();
-            let distinct = dedup_len(&mut edges.targets[from..]);
-            edges.targets.truncate(from + distinct);
-        }
-        edges.starts.push(edges.targets.len());
-        edges
-    }
-
-    fn of(&self, v: usize) -> &[usize] {
-        &self.targets[self.starts[v]..self.starts[v + 1]]
-    }
-}
-
-/// Moves the distinct items of a sorted slice to its front; their count.
-fn dedup_len(v: &mut [usize]) -> usize {
-    let mut kept = 0;
-    for i in 0..v.len() {
-        if kept == 0 || v[kept - 1] != v[i] {
-            v[kept] = v[i];
-            kept += 1;
-        }
-    }
-    kept
 }
 
 /// The cycles of Tarjan's strongly connected components: components of
@@ -219,8 +170,8 @@ fn strongly_connected(n: usize, edges: &Graph) -> Vec<Vec<usize>> {
         stack.push(root);
         on_stack[root] = true;
         while let Some(&mut (v, ref mut ei)) = work.last_mut() {
-            if *ei < edges.of(v).len() {
-                let w = edges.of(v)[*ei];
+            if *ei < edges.of_team(v).len() {
+                let w = edges.of_team(v)[*ei];
                 *ei += 1;
                 if index[w] == UNSEEN {
                     index[w] = next;
@@ -246,7 +197,7 @@ fn strongly_connected(n: usize, edges: &Graph) -> Vec<Vec<usize>> {
                 for &w in &stack[at..] {
                     on_stack[w] = false;
                 }
-                if stack.len() - at > 1 || edges.of(v).contains(&v) {
+                if stack.len() - at > 1 || edges.of_team(v).contains(&v) {
                     let mut comp = stack[at..].to_vec();
                     comp.sort_unstable();
                     out.push(comp);
@@ -404,10 +355,7 @@ mod tests {
     #[test]
     fn long_cycle_does_not_overflow() {
         let n = 20_000;
-        let graph = super::Graph {
-            starts: (0..=n).collect(),
-            targets: (0..n).map(|i| (i + 1) % n).collect(),
-        };
+        let graph = super::Graph::from_rows((0..n).map(|i| vec![(i + 1) % n]));
         let comps = super::strongly_connected(n, &graph);
         assert_eq!(comps.len(), 1);
         assert_eq!(comps[0].len(), n);

@@ -12,6 +12,7 @@ use std::fmt;
 pub mod docs;
 
 mod cross_initiative_dependency;
+pub mod dependencies;
 mod dependency_cycle;
 mod dependency_without_plan;
 pub(crate) mod duplicate_definition;
@@ -203,8 +204,8 @@ pub enum Check {
     /// Over the teams' dependency graph: the findings depend only on which
     /// team depends on which (the names written and what they resolve to),
     /// on the declared ids, and on places in `depends_on` blocks and team
-    /// declarations.
-    Dependencies(fn(&Ctx, &mut Vec<Finding>)),
+    /// declarations. The graph is given (kept between analyses).
+    Dependencies(fn(&Ctx, &dependencies::Dependencies, &mut Vec<Finding>)),
     /// For one top-level block of a file: the findings depend on that
     /// block's syntax (and the file's text around it) alone.
     Block(fn(&Ctx, FileId, &crate::syntax::Block, &mut Vec<Finding>)),
@@ -223,7 +224,8 @@ pub const ENTITY_REACH: usize = 2;
 /// Runs one rule over the whole workspace.
 pub fn run_rule(ctx: &Ctx, rule: &Rule, out: &mut Vec<Finding>) {
     match rule.check {
-        Check::Global(check) | Check::Dependencies(check) => check(ctx, out),
+        Check::Global(check) => check(ctx, out),
+        Check::Dependencies(check) => check(ctx, &dependencies::Dependencies::of(ctx.model), out),
         Check::Block(check) => {
             for (file, doc, _) in ctx.docs {
                 for block in &doc.blocks {
