@@ -88,16 +88,7 @@ finish() {
 # --------------------------------------------------------------- installs
 
 apt_packages=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev)
-install_apt() {
-  local missing=()
-  for p in "${apt_packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  $sudo apt-get update -q && $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
+install_apt() { bash "$root/scripts/apt-install.sh" "${apt_packages[@]}"; }
 
 install_npm() {
   if [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
