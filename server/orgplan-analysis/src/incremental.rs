@@ -38,7 +38,7 @@ use std::sync::Arc;
 pub(crate) struct Parts {
     /// The findings of the entity rules, per entity: leaders, initiatives,
     /// teams, each by index.
-    entity: [Vec<Vec<Arc<Finding>>>; 3],
+    entity: [Vec<EntityFound>; 3],
     /// The findings of the block rules, per file, per top-level block.
     blocks: BTreeMap<FileId, Vec<Vec<Arc<Finding>>>>,
     /// The findings of the global rules.
@@ -54,6 +54,58 @@ pub(crate) struct Parts {
     /// those whose findings an edit of it can move or make stale, and
     /// whose findings may lie in it. Keeps that walk to the file's.
     elsewhere: BTreeMap<FileId, BTreeSet<EntityId>>,
+}
+
+/// One entity's findings, with where they lie: for each file they name a
+/// place in, the smallest range that holds every such place. An edit
+/// before or after that range neither touches nor (before it) moves any
+/// of them, so [`mark_stale`] decides most entities without walking their
+/// findings' places (walking them all made a keystroke in a 100k-line
+/// plan spend a fifth of its time there: BENCHMARKS.md, "4 Dec").
+#[derive(Clone, Debug, Default)]
+struct EntityFound {
+    list: Vec<Arc<Finding>>,
+    /// Per file, the hull of the places named in it; few files, unsorted.
+    hulls: Vec<(FileId, crate::text::TextRange)>,
+}
+
+impl EntityFound {
+    fn new(list: Vec<Arc<Finding>>) -> EntityFound {
+        let mut found = EntityFound {
+            list,
+            hulls: Vec::new(),
+        };
+        found.measure();
+        found
+    }
+
+    /// Sets [`EntityFound::hulls`] from the findings.
+    fn measure(&mut self) {
+        self.hulls.clear();
+        for l in self.list.iter().flat_map(|f| f.locs()) {
+            match self.hulls.iter_mut().find(|(f, _)| *f == l.file) {
+                Some((_, r)) => {
+                    *r = crate::text::TextRange::new(
+                        r.start().min(l.range.start()),
+                        r.end().max(l.range.end()),
+                    )
+                }
+                None => self.hulls.push((l.file, l.range)),
+            }
+        }
+    }
+
+    fn hull(&self, file: FileId) -> Option<crate::text::TextRange> {
+        self.hulls.iter().find(|(f, _)| *f == file).map(|(_, r)| *r)
+    }
+}
+
+impl<'a> IntoIterator for &'a EntityFound {
+    type Item = &'a Arc<Finding>;
+    type IntoIter = std::slice::Iter<'a, Arc<Finding>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
 }
 
 /// The files other than `e`'s own that its findings name a place in.
@@ -73,13 +125,13 @@ impl Parts {
     /// Replaces `e`'s findings, keeping [`Parts::elsewhere`] in step.
     fn set_entity(&mut self, m: &Model, e: EntityId, found: Vec<Arc<Finding>>) {
         let (k, i) = e.slot();
-        let old = std::mem::replace(&mut self.entity[k][i], found);
-        for file in foreign_files(m, e, &old) {
+        let old = std::mem::replace(&mut self.entity[k][i], EntityFound::new(found));
+        for file in foreign_files(m, e, &old.list) {
             if let Some(set) = self.elsewhere.get_mut(&file) {
                 set.remove(&e);
             }
         }
-        for file in foreign_files(m, e, &self.entity[k][i]) {
+        for file in foreign_files(m, e, &self.entity[k][i].list) {
             self.elsewhere.entry(file).or_default().insert(e);
         }
     }
@@ -204,7 +256,9 @@ impl Parts {
         // On two threads for a large workspace (rules are pure functions of
         // the context and one entity or block).
         let entity = std::array::from_fn(|k| {
-            crate::text::map_split(lens[k], |i| entity_findings(ctx, entity(k, i)))
+            crate::text::map_split(lens[k], |i| {
+                EntityFound::new(entity_findings(ctx, entity(k, i)))
+            })
         });
         let blocks = ctx
             .docs
@@ -228,7 +282,7 @@ impl Parts {
         };
         for e in m.entities() {
             let (k, i) = e.slot();
-            for file in foreign_files(m, e, &parts.entity[k][i]) {
+            for file in foreign_files(m, e, &parts.entity[k][i].list) {
                 parts.elsewhere.entry(file).or_default().insert(e);
             }
         }
@@ -240,8 +294,8 @@ impl Parts {
         self.entity
             .iter()
             .flatten()
-            .chain(self.blocks.values().flatten())
             .flatten()
+            .chain(self.blocks.values().flatten().flatten())
             .chain(self.global.iter())
             .chain(self.graph.iter())
     }
@@ -319,7 +373,7 @@ impl Parts {
         let here = |f: &&Arc<Finding>| f.loc.file == file;
         for e in self.entities_naming(model, file) {
             let (k, i) = e.slot();
-            out.extend(self.entity[k][i].iter().filter(here));
+            out.extend(self.entity[k][i].list.iter().filter(here));
         }
         out.extend(
             self.blocks
@@ -635,7 +689,7 @@ fn resize(
     for k in 0..3 {
         parts.entity[k].splice(
             spans[k].clone(),
-            std::iter::repeat_with(Vec::new).take(new_lens[k]),
+            std::iter::repeat_with(EntityFound::default).take(new_lens[k]),
         );
     }
     for set in parts.elsewhere.values_mut() {
@@ -922,7 +976,7 @@ pub(crate) fn update(
     for &e in &marks.list {
         let (k, i) = e.slot();
         let found = entity_findings(&ctx, e);
-        files_differing(&parts.entity[k][i], &found, &mut changed.found);
+        files_differing(&parts.entity[k][i].list, &found, &mut changed.found);
         parts.set_entity(model, e, found);
     }
 
@@ -1003,10 +1057,31 @@ fn mark_stale(
             continue;
         }
         let found = &mut parts.entity[k][i];
-        if found.iter().any(|f| f.locs().any(stale)) {
+        let Some(hull) = found.hull(file) else {
+            continue;
+        };
+        // No place reaches the edit, nor the end of the text when the
+        // edit is near it: before the edit, none moves; after it, each
+        // moves by the edit's length, and so does the hull.
+        let at_end = near_end && hull.end() >= old_len;
+        if !at_end && hull.end() < shift.start {
+            continue;
+        }
+        if !at_end && hull.start() > shift.old_end {
+            shift_noting(&mut found.list, shift, changed);
+            for (f, r) in &mut found.hulls {
+                if *f == file {
+                    *r = r.shifted(shift.delta);
+                }
+            }
+            debug_assert_eq!(found.hulls, EntityFound::new(found.list.clone()).hulls);
+            continue;
+        }
+        if found.list.iter().any(|f| f.locs().any(stale)) {
             marks.set(e);
         } else {
-            shift_noting(found, shift, changed);
+            shift_noting(&mut found.list, shift, changed);
+            found.measure();
         }
     }
 }
