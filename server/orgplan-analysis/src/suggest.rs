@@ -425,6 +425,22 @@ impl Memo {
         }
     }
 
+    /// The remembered suggestion of each (word, kind) of `queries`, under
+    /// one lock: `None` for a word not remembered.
+    pub fn peek_all<'q>(
+        &self,
+        queries: impl IntoIterator<Item = (&'q str, u8)>,
+    ) -> Vec<Option<Option<String>>> {
+        let m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        queries
+            .into_iter()
+            .map(|(word, kind)| {
+                let hit = m.entries.get(kind as usize).and_then(|e| e.get(word));
+                hit.map(|top| top.best().map(str::to_string))
+            })
+            .collect()
+    }
+
     /// The remembered suggestion for `word` among the candidates of `kind`,
     /// or the best of those `compute` finds (then remembered).
     pub fn get_or(&self, word: &str, kind: u8, compute: impl FnOnce() -> Top) -> Option<String> {
@@ -536,6 +552,23 @@ impl<'w> Query<'w> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn peeking_finds_what_was_remembered_and_only_that() {
+        let memo = super::Memo::default();
+        let ids = ["payments", "platform", "payroll"];
+        let top = || super::top_of_unsorted("paymets", ids.iter().copied());
+        assert_eq!(memo.get_or("paymets", 2, top).as_deref(), Some("payments"));
+        let far = || super::top_of_unsorted("zzz", ids.iter().copied());
+        assert_eq!(memo.get_or("zzz", 2, far), None);
+        let peeked = memo.peek_all([("paymets", 2), ("paymets", 1), ("zzz", 2), ("other", 2)]);
+        assert_eq!(
+            peeked,
+            vec![Some(Some("payments".to_string())), None, Some(None), None]
+        );
+        memo.validate(memo.candidates() + 1);
+        assert_eq!(memo.peek_all([("paymets", 2)]), vec![None], "forgotten");
+    }
+
     #[test]
     fn the_closest_few_stay_right_as_candidates_come_and_go() {
         use super::{best_of_unsorted, top_of_unsorted};

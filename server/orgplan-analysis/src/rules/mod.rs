@@ -398,14 +398,30 @@ impl Facts {
                 refs.extend(m.initiatives[i].teams.iter().filter(|r| r.name == *name));
             }
         }
-        // A search over every id each, on two threads: the analysis of a
-        // workspace waits for the facts before its rules can run.
-        let mut meant: Vec<String> = crate::text::map_split_from(refs.len(), 8, |k| {
-            undefined_reference::suggestion(ctx, refs[k])
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+        // The suggestions remembered, under one lock, on this thread; a
+        // search over every id for each of the others, on two threads (the
+        // analysis of a workspace waits for the facts before its rules can
+        // run). After a keystroke most are remembered: handing those to
+        // the second thread cost more than looking them up.
+        let known = match ctx.memo {
+            Some(memo) => memo.peek_all(refs.iter().map(|r| (r.name.as_str(), r.expected as u8))),
+            None => vec![None; refs.len()],
+        };
+        let missing: Vec<&crate::model::Reference> = refs
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| k.is_none())
+            .map(|(r, _)| *r)
+            .collect();
+        let searched = crate::text::map_split_from(missing.len(), 8, |k| {
+            undefined_reference::suggestion(ctx, missing[k])
+        });
+        let mut meant: Vec<String> = known
+            .into_iter()
+            .flatten()
+            .chain(searched)
+            .flatten()
+            .collect();
         meant.sort_unstable();
         meant.dedup();
         Facts { free_leader, meant }
