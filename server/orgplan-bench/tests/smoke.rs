@@ -170,3 +170,24 @@ fn a_plan_written_out_reads_back_the_same() {
     assert_eq!(one.files, vec![plan.files[1].clone()]);
     assert!(none.unwrap_err().contains("no .orgplan file"));
 }
+
+#[test]
+fn the_floor_is_timed_warm_and_cold_on_the_same_keystrokes() {
+    let opts = orgplan_bench::lsp::Options {
+        lines: 2_000,
+        edits: 12,
+        floor_only: true,
+        ..Default::default()
+    };
+    let report = orgplan_bench::lsp::run(&opts).expect("the floor runs without a server");
+    let names: Vec<&str> = report.series.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names[0].starts_with("floor: edit_file + analysis"),
+        "{names:?}"
+    );
+    assert!(names[1].starts_with("cold floor:"), "{names:?}");
+    for s in &report.series {
+        assert_eq!(s.samples.len(), 12, "{}", s.name);
+    }
+}
