@@ -877,18 +877,17 @@ impl Report {
 /// data in the caches from the keystroke before, flatters the analysis:
 /// the cold one is what the server's keystroke pays for it.
 fn floor_phase(plan: &generate::Plan, root: &Path, script: &[Keystroke], report: &mut Report) {
-    let cpu = cpu_time();
-    let mut floor = typed_in_process(plan, root, script, None);
-    if let (Some(a), Some(b)) = (cpu, cpu_time()) {
+    let (mut floor, cpu) = typed_in_process(plan, root, script, None);
+    if let Some(cpu) = cpu {
         floor.name = format!(
             "{} [CPU {:.2} ms a keystroke]",
             floor.name,
-            ms(b.saturating_sub(a)) / script.len().max(1) as f64
+            ms(cpu) / script.len().max(1) as f64
         );
     }
     report.series.push(floor);
     let mut junk = vec![0u8; COLD_BYTES];
-    let mut cold = typed_in_process(plan, root, script, Some(&mut junk));
+    let (mut cold, _) = typed_in_process(plan, root, script, Some(&mut junk));
     cold.name = format!(
         "cold floor: the same, {} MiB written before each keystroke",
         COLD_BYTES >> 20
@@ -902,13 +901,14 @@ const COLD_BYTES: usize = 64 << 20;
 
 /// The keystrokes of `script` typed into a workspace of `plan`, each timed
 /// from the edit to its analysis (not the loading before them, nor the
-/// writing of `junk`, when given, before each).
+/// writing of `junk`, when given, before each); and the process's CPU
+/// time over the keystrokes (with the writing).
 fn typed_in_process(
     plan: &generate::Plan,
     root: &Path,
     script: &[Keystroke],
     mut junk: Option<&mut Vec<u8>>,
-) -> Series {
+) -> (Series, Option<Duration>) {
     let mut floor = Series::new("floor: edit_file + analysis (in-process)");
     let mut ws = Workspace::new();
     for (other, text) in &plan.files[1..] {
@@ -917,6 +917,7 @@ fn typed_in_process(
     let (name, text) = &plan.files[0];
     let id = ws.set_file(&file_uri(&root.join(name)), text.as_str());
     ws.analysis();
+    let cpu = cpu_time();
     for k in script {
         if let Some(junk) = junk.as_deref_mut() {
             // One write a cache line.
@@ -930,7 +931,8 @@ fn typed_in_process(
         ws.analysis();
         floor.samples.push(t.elapsed());
     }
-    floor
+    let cpu = cpu.zip(cpu_time()).map(|(a, b)| b.saturating_sub(a));
+    (floor, cpu)
 }
 
 /// The process's CPU time so far (user + system, from `/proc/self/stat`).

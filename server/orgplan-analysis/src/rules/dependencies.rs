@@ -7,17 +7,57 @@
 //! walks every team of the workspace, which in a ten-file workspace was
 //! most of the cost of a keystroke that renames a team (BENCHMARKS.md,
 //! "3 Dec (evening): the dependency graph patched").
+//!
+//! Its strongly connected components are computed once asked for and
+//! kept with it; a patch that provably leaves them as they were carries
+//! them over ([`Components::carried`]), so that a keystroke in a large
+//! workspace does not run Tarjan's algorithm over every team again.
 
 use crate::model::{EntityId, Model};
+use std::sync::{Arc, OnceLock};
 
 /// Directed edges, team `v`'s targets at `targets[starts[v]..starts[v + 1]]`,
 /// sorted and distinct: all in one list (ten thousand small lists cost
 /// more to build than the searches over them).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Dependencies {
     starts: Vec<usize>,
     targets: Vec<usize>,
+    /// The strongly connected components, once asked for.
+    components: OnceLock<Arc<Components>>,
 }
+
+/// Two graphs are equal when their edges are (the components follow).
+impl PartialEq for Dependencies {
+    fn eq(&self, other: &Self) -> bool {
+        self.starts == other.starts && self.targets == other.targets
+    }
+}
+
+/// The teams in a cycle: the strongly connected components of the graph,
+/// and the teams that depend on themselves.
+#[derive(Debug)]
+pub struct Components {
+    partition: Arc<Partition>,
+    /// The teams with an edge to themselves, in order.
+    loops: Vec<usize>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Partition {
+    /// Each team's component: teams with one number are in one.
+    of: Vec<u32>,
+    /// The components of two teams or more, each sorted, in the order of
+    /// their first teams.
+    multi: Vec<Vec<usize>>,
+    /// Their numbers in [`Partition::of`], sorted.
+    multi_ids: Vec<u32>,
+}
+
+/// How many teams [`Components::carried`] visits, looking for a way back
+/// over a new edge, before it gives up and the components are computed
+/// anew.
+const REACH_LIMIT: usize = 4096;
 
 impl Dependencies {
     /// The graph of every team of `m`.
@@ -25,6 +65,7 @@ impl Dependencies {
         let mut edges = Dependencies {
             starts: Vec::with_capacity(m.teams.len() + 1),
             targets: Vec::new(),
+            components: OnceLock::new(),
         };
         for t in 0..m.teams.len() {
             edges.starts.push(edges.targets.len());
@@ -44,6 +85,7 @@ impl Dependencies {
         let mut edges = Dependencies {
             starts: Vec::with_capacity(self.starts.len()),
             targets: Vec::with_capacity(self.targets.len() + 16),
+            components: OnceLock::new(),
         };
         let mut next = 0;
         for &t in teams.iter().chain(std::iter::once(&m.teams.len())) {
@@ -66,7 +108,39 @@ impl Dependencies {
         }
         edges.starts.push(edges.targets.len());
         debug_assert_eq!(edges, Dependencies::of(m), "a patched graph differs");
+        if let Some(kept) = self
+            .components
+            .get()
+            .and_then(|c| c.carried(self, &edges, teams))
+        {
+            #[cfg(debug_assertions)]
+            {
+                let fresh = Components::of(&edges);
+                debug_assert_eq!(
+                    (&kept.partition.multi, &kept.loops),
+                    (&fresh.partition.multi, &fresh.loops),
+                    "components carried over differ"
+                );
+            }
+            let _ = edges.components.set(Arc::new(kept));
+        }
         edges
+    }
+
+    /// The strongly connected components (computed on the first call).
+    pub fn components(&self) -> &Components {
+        self.components
+            .get_or_init(|| Arc::new(Components::of(self)))
+    }
+
+    /// How many teams the graph has.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// A graph of the given rows (each sorted and distinct).
@@ -85,6 +159,181 @@ impl Dependencies {
     pub fn of_team(&self, v: usize) -> &[usize] {
         &self.targets[self.starts[v]..self.starts[v + 1]]
     }
+}
+
+impl Components {
+    /// The components of `g`, by Tarjan's algorithm. Iterative: cycles of
+    /// thousands of teams must not overflow the stack.
+    pub(crate) fn of(g: &Dependencies) -> Components {
+        const UNSEEN: usize = usize::MAX;
+        let n = g.len();
+        let mut index = vec![UNSEEN; n];
+        let mut low = vec![0; n];
+        let mut on_stack = vec![false; n];
+        let mut stack = Vec::new();
+        let mut next = 0;
+        let mut of = vec![0u32; n];
+        let mut count = 0u32;
+        let mut multi = Vec::new();
+        // (node, next edge to look at)
+        let mut work: Vec<(usize, usize)> = Vec::new();
+        for root in 0..n {
+            if index[root] != UNSEEN {
+                continue;
+            }
+            work.push((root, 0));
+            index[root] = next;
+            low[root] = next;
+            next += 1;
+            stack.push(root);
+            on_stack[root] = true;
+            while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+                if *ei < g.of_team(v).len() {
+                    let w = g.of_team(v)[*ei];
+                    *ei += 1;
+                    if index[w] == UNSEEN {
+                        index[w] = next;
+                        low[w] = next;
+                        next += 1;
+                        stack.push(w);
+                        on_stack[w] = true;
+                        work.push((w, 0));
+                    } else if on_stack[w] {
+                        low[v] = low[v].min(index[w]);
+                    }
+                    continue;
+                }
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let at = stack
+                        .iter()
+                        .rposition(|&w| w == v)
+                        .expect("v is on the stack");
+                    for &w in &stack[at..] {
+                        on_stack[w] = false;
+                        of[w] = count;
+                    }
+                    count += 1;
+                    if stack.len() - at > 1 {
+                        let mut comp = stack[at..].to_vec();
+                        comp.sort_unstable();
+                        multi.push(comp);
+                    }
+                    stack.truncate(at);
+                }
+            }
+        }
+        multi.sort_unstable_by_key(|c: &Vec<usize>| c[0]);
+        let mut multi_ids: Vec<u32> = multi.iter().map(|c| of[c[0]]).collect();
+        multi_ids.sort_unstable();
+        let loops = (0..n)
+            .filter(|&t| g.of_team(t).binary_search(&t).is_ok())
+            .collect();
+        Components {
+            partition: Arc::new(Partition {
+                of,
+                multi,
+                multi_ids,
+            }),
+            loops,
+        }
+    }
+
+    /// The teams in a cycle, a list each: every component of two teams or
+    /// more, and every other team that depends on itself alone; in the
+    /// order of their first teams, each sorted.
+    pub fn cycles(&self) -> Vec<&[usize]> {
+        let p = &self.partition;
+        let mut out: Vec<&[usize]> = p.multi.iter().map(Vec::as_slice).collect();
+        let alone = |t: &&usize| p.multi_ids.binary_search(&p.of[**t]).is_err();
+        out.extend(self.loops.iter().filter(alone).map(std::slice::from_ref));
+        out.sort_unstable_by_key(|c| c[0]);
+        out
+    }
+
+    /// These components as they are in `new`, the graph `old` (whose they
+    /// are) with the rows of `teams` rewritten, when that cannot have
+    /// changed them: every edge taken out joins two components (an edge
+    /// inside one may have held it together), and no edge put in between
+    /// two components closes a way back (its target reaches its source,
+    /// searched over at most [`REACH_LIMIT`] teams). A team's edge to
+    /// itself changes no component, only the list of such teams.
+    fn carried(
+        &self,
+        old: &Dependencies,
+        new: &Dependencies,
+        teams: &[usize],
+    ) -> Option<Components> {
+        let of = &self.partition.of;
+        if old.len() != of.len() || new.len() != of.len() {
+            return None;
+        }
+        let mut seen = rustc_hash::FxHashSet::default();
+        for &t in teams {
+            let (before, after) = (old.of_team(t), new.of_team(t));
+            for &v in before {
+                if v != t && after.binary_search(&v).is_err() && of[t] == of[v] {
+                    return None;
+                }
+            }
+            for &v in after {
+                if v != t
+                    && before.binary_search(&v).is_err()
+                    && of[t] != of[v]
+                    && reaches(new, v, t, &mut seen) != Some(false)
+                {
+                    return None;
+                }
+            }
+        }
+        let mut loops: Vec<usize> = self
+            .loops
+            .iter()
+            .copied()
+            .filter(|t| teams.binary_search(t).is_err())
+            .chain(
+                teams
+                    .iter()
+                    .copied()
+                    .filter(|&t| new.of_team(t).binary_search(&t).is_ok()),
+            )
+            .collect();
+        loops.sort_unstable();
+        Some(Components {
+            partition: self.partition.clone(),
+            loops,
+        })
+    }
+}
+
+/// Whether `from` reaches `to` in `g`; `None` when that was not settled
+/// within [`REACH_LIMIT`] teams. `seen` is scratch space.
+fn reaches(
+    g: &Dependencies,
+    from: usize,
+    to: usize,
+    seen: &mut rustc_hash::FxHashSet<usize>,
+) -> Option<bool> {
+    seen.clear();
+    let mut todo = vec![from];
+    seen.insert(from);
+    while let Some(v) = todo.pop() {
+        if v == to {
+            return Some(true);
+        }
+        for &w in g.of_team(v) {
+            if seen.insert(w) {
+                if seen.len() > REACH_LIMIT {
+                    return None;
+                }
+                todo.push(w);
+            }
+        }
+    }
+    Some(false)
 }
 
 /// Appends team `t`'s row: the teams it depends on, sorted and distinct.
@@ -108,4 +357,74 @@ fn push_row(m: &Model, t: usize, targets: &mut Vec<usize>) {
         }
     }
     targets.truncate(kept);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Components, Dependencies};
+
+    fn graph(rows: &[Vec<usize>]) -> Dependencies {
+        Dependencies::from_rows(rows.iter().map(|r| {
+            let mut r = r.clone();
+            r.sort_unstable();
+            r.dedup();
+            r
+        }))
+    }
+
+    /// `rows` with team `t`'s row replaced, the components of the old
+    /// graph carried over (if they can be) and those of the new one.
+    fn patch(rows: &[Vec<usize>], t: usize, row: Vec<usize>) -> (Option<Components>, Components) {
+        let old = graph(rows);
+        let mut new_rows = rows.to_vec();
+        new_rows[t] = row;
+        let new = graph(&new_rows);
+        (
+            old.components().carried(&old, &new, &[t]),
+            Components::of(&new),
+        )
+    }
+
+    fn same(a: &Components, b: &Components) -> bool {
+        a.cycles() == b.cycles()
+    }
+
+    #[test]
+    fn kept_when_no_cycle_is_made_or_broken_computed_anew_when_one_may_be() {
+        // 0 → 1 → 2 → 0 is a cycle; 3 → 0 hangs off it; 4 is alone.
+        let rows = vec![vec![1], vec![2], vec![0], vec![0], vec![]];
+        // Kept: an edge out of the cycle, one into it, one taken away
+        // between components, a team depending on itself.
+        for (t, row) in [(2, vec![0, 4]), (4, vec![3]), (3, vec![]), (4, vec![4])] {
+            let (kept, fresh) = patch(&rows, t, row.clone());
+            let kept = kept.unwrap_or_else(|| panic!("team {t} → {row:?} keeps the components"));
+            assert!(same(&kept, &fresh), "team {t} → {row:?}");
+        }
+        // Anew: an edge of the cycle taken away, one back into it from a
+        // team it reaches.
+        assert!(patch(&rows, 1, vec![]).0.is_none());
+        let rows = vec![vec![1], vec![2], vec![0, 3], vec![]];
+        assert!(patch(&rows, 3, vec![0]).0.is_none());
+    }
+
+    proptest::proptest! {
+        /// Components carried over are those computed afresh.
+        #[test]
+        fn carried_components_are_the_fresh_ones(
+            n in 1usize..10,
+            raw in proptest::collection::vec((0usize..10, 0usize..10), 0..25),
+            t in 0usize..10,
+            row in proptest::collection::vec(0usize..10, 0..4),
+        ) {
+            let mut rows = vec![Vec::new(); n];
+            for (a, b) in raw {
+                rows[a % n].push(b % n);
+            }
+            let row = row.into_iter().map(|b| b % n).collect();
+            let (kept, fresh) = patch(&rows, t % n, row);
+            if let Some(kept) = kept {
+                proptest::prop_assert!(same(&kept, &fresh));
+            }
+        }
+    }
 }

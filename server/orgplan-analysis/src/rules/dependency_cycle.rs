@@ -24,9 +24,9 @@ const NAMED: usize = 8;
 
 fn check(ctx: &Ctx, edges: &Graph, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for comp in strongly_connected(m.teams.len(), edges) {
+    for comp in edges.components().cycles() {
         // A team that depends on itself: one finding each.
-        for &t in &comp {
+        for &t in comp {
             if edges.of_team(t).binary_search(&t).is_ok() {
                 if let Some(d) = dependency(m, t, t) {
                     out.push(Finding::new(
@@ -38,7 +38,7 @@ fn check(ctx: &Ctx, edges: &Graph, out: &mut Vec<Finding>) {
             }
         }
         if comp.len() >= 2 {
-            out.extend(knot(m, edges, &comp));
+            out.extend(knot(m, edges, comp));
         }
     }
 }
@@ -144,69 +144,6 @@ fn shortest_cycle(edges: &Graph, comp: &[usize]) -> Vec<usize> {
     }
     // A strongly connected component always has a way back to its start.
     vec![start]
-}
-
-/// The cycles of Tarjan's strongly connected components: components of
-/// several nodes, or of one with an edge to itself. Iterative (cycles of
-/// thousands of teams must not overflow the stack). Each comes sorted.
-fn strongly_connected(n: usize, edges: &Graph) -> Vec<Vec<usize>> {
-    const UNSEEN: usize = usize::MAX;
-    let mut index = vec![UNSEEN; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut next = 0;
-    let mut out = Vec::new();
-    // (node, next edge to look at)
-    let mut work: Vec<(usize, usize)> = Vec::new();
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        work.push((root, 0));
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
-            if *ei < edges.of_team(v).len() {
-                let w = edges.of_team(v)[*ei];
-                *ei += 1;
-                if index[w] == UNSEEN {
-                    index[w] = next;
-                    low[w] = next;
-                    next += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let at = stack
-                    .iter()
-                    .rposition(|&w| w == v)
-                    .expect("v is on the stack");
-                for &w in &stack[at..] {
-                    on_stack[w] = false;
-                }
-                if stack.len() - at > 1 || edges.of_team(v).contains(&v) {
-                    let mut comp = stack[at..].to_vec();
-                    comp.sort_unstable();
-                    out.push(comp);
-                }
-                stack.truncate(at);
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -356,7 +293,8 @@ mod tests {
     fn long_cycle_does_not_overflow() {
         let n = 20_000;
         let graph = super::Graph::from_rows((0..n).map(|i| vec![(i + 1) % n]));
-        let comps = super::strongly_connected(n, &graph);
+        let components = graph.components();
+        let comps = components.cycles();
         assert_eq!(comps.len(), 1);
         assert_eq!(comps[0].len(), n);
     }
