@@ -62,8 +62,15 @@ pub(crate) struct Parts {
 /// of them, so [`mark_stale`] decides most entities without walking their
 /// findings' places (walking them all made a keystroke in a 100k-line
 /// plan spend a fifth of its time there: BENCHMARKS.md, "4 Dec").
+///
+/// Most entities have no finding: theirs is `None`, one word, so that the
+/// walks of a file's entities at each keystroke read a few hundred
+/// kilobytes less of memory the caches no longer hold.
 #[derive(Clone, Debug, Default)]
-struct EntityFound {
+struct EntityFound(Option<Box<Found>>);
+
+#[derive(Clone, Debug)]
+struct Found {
     list: Vec<Arc<Finding>>,
     /// Per file, the hull of the places named in it; few files, unsorted.
     hulls: Vec<(FileId, crate::text::TextRange)>,
@@ -71,15 +78,24 @@ struct EntityFound {
 
 impl EntityFound {
     fn new(list: Vec<Arc<Finding>>) -> EntityFound {
-        let mut found = EntityFound {
+        if list.is_empty() {
+            return EntityFound(None);
+        }
+        let mut found = Found {
             list,
             hulls: Vec::new(),
         };
         found.measure();
-        found
+        EntityFound(Some(Box::new(found)))
     }
 
-    /// Sets [`EntityFound::hulls`] from the findings.
+    fn list(&self) -> &[Arc<Finding>] {
+        self.0.as_ref().map_or(&[], |f| &f.list)
+    }
+}
+
+impl Found {
+    /// Sets [`Found::hulls`] from the findings.
     fn measure(&mut self) {
         self.hulls.clear();
         for l in self.list.iter().flat_map(|f| f.locs()) {
@@ -104,7 +120,7 @@ impl<'a> IntoIterator for &'a EntityFound {
     type Item = &'a Arc<Finding>;
     type IntoIter = std::slice::Iter<'a, Arc<Finding>>;
     fn into_iter(self) -> Self::IntoIter {
-        self.list.iter()
+        self.list().iter()
     }
 }
 
@@ -126,25 +142,30 @@ impl Parts {
     fn set_entity(&mut self, m: &Model, e: EntityId, found: Vec<Arc<Finding>>) {
         let (k, i) = e.slot();
         let old = std::mem::replace(&mut self.entity[k][i], EntityFound::new(found));
-        for file in foreign_files(m, e, &old.list) {
+        for file in foreign_files(m, e, old.list()) {
             if let Some(set) = self.elsewhere.get_mut(&file) {
                 set.remove(&e);
             }
         }
-        for file in foreign_files(m, e, &self.entity[k][i].list) {
+        for file in foreign_files(m, e, self.entity[k][i].list()) {
             self.elsewhere.entry(file).or_default().insert(e);
         }
     }
 
     /// The entities whose findings may name a place in `file`: those
     /// declared in it, and those [`Parts::elsewhere`] lists.
-    fn entities_naming(&self, m: &Model, file: FileId) -> Vec<EntityId> {
-        let mut out: Vec<EntityId> = (0..3)
-            .flat_map(|k| file_span(m, k, file).map(move |i| entity(k, i)))
-            .collect();
-        out.extend(self.elsewhere.get(&file).into_iter().flatten());
-        out
+    fn entities_naming<'a>(
+        &'a self,
+        m: &'a Model,
+        file: FileId,
+    ) -> impl Iterator<Item = EntityId> + 'a {
+        declared_in(m, file).chain(self.elsewhere.get(&file).into_iter().flatten().copied())
     }
+}
+
+/// The entities declared in `file`.
+fn declared_in(m: &Model, file: FileId) -> impl Iterator<Item = EntityId> + '_ {
+    (0..3).flat_map(move |k| file_span(m, k, file).map(move |i| entity(k, i)))
 }
 
 /// The indices (within one kind's list) of the entities declared in `file`.
@@ -282,7 +303,7 @@ impl Parts {
         };
         for e in m.entities() {
             let (k, i) = e.slot();
-            for file in foreign_files(m, e, &parts.entity[k][i].list) {
+            for file in foreign_files(m, e, parts.entity[k][i].list()) {
                 parts.elsewhere.entry(file).or_default().insert(e);
             }
         }
@@ -373,7 +394,7 @@ impl Parts {
         let here = |f: &&Arc<Finding>| f.loc.file == file;
         for e in self.entities_naming(model, file) {
             let (k, i) = e.slot();
-            out.extend(self.entity[k][i].list.iter().filter(here));
+            out.extend(self.entity[k][i].list().iter().filter(here));
         }
         out.extend(
             self.blocks
@@ -984,7 +1005,7 @@ pub(crate) fn update(
     for &e in &marks.list {
         let (k, i) = e.slot();
         let found = entity_findings(&ctx, e);
-        files_differing(&parts.entity[k][i].list, &found, &mut changed.found);
+        files_differing(parts.entity[k][i].list(), &found, &mut changed.found);
         parts.set_entity(model, e, found);
     }
 
@@ -1059,12 +1080,21 @@ fn mark_stale(
     };
     // Only the findings of these name a place in the edited file: the
     // others' neither move nor go stale.
-    for e in parts.entities_naming(model, file) {
+    let elsewhere: Vec<EntityId> = parts
+        .elsewhere
+        .get(&file)
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+    for e in declared_in(model, file).chain(elsewhere) {
         let (k, i) = e.slot();
         if marks.get(k, i) {
             continue;
         }
-        let found = &mut parts.entity[k][i];
+        let Some(found) = parts.entity[k][i].0.as_deref_mut() else {
+            continue;
+        };
         let Some(hull) = found.hull(file) else {
             continue;
         };
@@ -1082,7 +1112,11 @@ fn mark_stale(
                     *r = r.shifted(shift.delta);
                 }
             }
-            debug_assert_eq!(found.hulls, EntityFound::new(found.list.clone()).hulls);
+            #[cfg(debug_assertions)]
+            {
+                let fresh = EntityFound::new(found.list.clone());
+                debug_assert_eq!(Some(&found.hulls), fresh.0.as_ref().map(|f| &f.hulls));
+            }
             continue;
         }
         if found.list.iter().any(|f| f.locs().any(stale)) {
