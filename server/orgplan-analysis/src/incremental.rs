@@ -1212,6 +1212,9 @@ fn recheck_blocks(
     let global = global_findings(ctx);
     files_differing(&parts.global, &global, &mut changed.found);
     parts.global = global;
+    // Whether the graph's rows changed but not its cycles, nor any team in
+    // one: the graph rules' findings then stay, moved.
+    let mut cycles_kept = false;
     match graph {
         GraphChange::Same => {}
         GraphChange::Rows => {
@@ -1225,11 +1228,13 @@ fn recheck_blocks(
                 .collect();
             teams.sort_unstable();
             teams.dedup();
-            parts.deps = Arc::new(parts.deps.patched(ctx.model, &teams));
+            let old = std::mem::take(&mut parts.deps);
+            parts.deps = Arc::new(old.patched(ctx.model, &teams));
+            cycles_kept = parts.deps.cycles_kept_from(&old, &teams);
         }
         GraphChange::Whole => parts.deps = Arc::new(Dependencies::of(ctx.model)),
     }
-    if graph == GraphChange::Same
+    if (graph == GraphChange::Same || cycles_kept)
         && !parts
             .graph
             .iter()

@@ -127,6 +127,24 @@ impl Dependencies {
         edges
     }
 
+    /// Whether this graph, `old` with the rows of `teams` rewritten
+    /// ([`Dependencies::patched`]), has `old`'s cycles, and none of `teams`
+    /// is in one: then nothing a [`super::Check::Dependencies`] rule reads
+    /// changed, and `old`'s findings hold (moved by the edit).
+    pub fn cycles_kept_from(&self, old: &Dependencies, teams: &[usize]) -> bool {
+        let (Some(now), Some(was)) = (self.components.get(), old.components.get()) else {
+            return false;
+        };
+        let p = &now.partition;
+        Arc::ptr_eq(p, &was.partition)
+            && now.loops == was.loops
+            && teams.iter().all(|&t| {
+                t < p.of.len()
+                    && now.loops.binary_search(&t).is_err()
+                    && p.multi_ids.binary_search(&p.of[t]).is_err()
+            })
+    }
+
     /// The strongly connected components (computed on the first call).
     pub fn components(&self) -> &Components {
         self.components
@@ -405,6 +423,40 @@ mod tests {
         assert!(patch(&rows, 1, vec![]).0.is_none());
         let rows = vec![vec![1], vec![2], vec![0, 3], vec![]];
         assert!(patch(&rows, 3, vec![0]).0.is_none());
+    }
+
+    /// Whether the graph rules' findings stay when team `t`'s row of
+    /// `rows` becomes `row` (the components carried over as a patch does).
+    fn findings_stay(rows: &[Vec<usize>], t: usize, row: Vec<usize>) -> bool {
+        let old = graph(rows);
+        let mut new_rows = rows.to_vec();
+        new_rows[t] = row;
+        let new = graph(&new_rows);
+        if let Some(kept) = old.components().carried(&old, &new, &[t]) {
+            let _ = new.components.set(std::sync::Arc::new(kept));
+        }
+        new.cycles_kept_from(&old, &[t])
+    }
+
+    #[test]
+    fn findings_stay_only_when_no_cycle_nor_team_in_one_changed() {
+        // 0 → 1 → 0 is a cycle; 2 → 0 hangs off it; 3 is alone; 4 depends
+        // on itself.
+        let rows = vec![vec![1], vec![0], vec![0], vec![], vec![4]];
+        assert!(
+            findings_stay(&rows, 2, vec![0, 3]),
+            "a team outside every cycle"
+        );
+        assert!(
+            findings_stay(&rows, 3, vec![2]),
+            "a team outside every cycle"
+        );
+        assert!(!findings_stay(&rows, 0, vec![1, 3]), "a team in a cycle");
+        assert!(
+            !findings_stay(&rows, 4, vec![4, 3]),
+            "a team that depends on itself"
+        );
+        assert!(!findings_stay(&rows, 3, vec![3]), "a new self-dependency");
     }
 
     proptest::proptest! {

@@ -204,7 +204,11 @@ pub enum Check {
     /// Over the teams' dependency graph: the findings depend only on which
     /// team depends on which (the names written and what they resolve to),
     /// on the declared ids, and on places in `depends_on` blocks and team
-    /// declarations. The graph is given (kept between analyses).
+    /// declarations; and only on the teams in a cycle of it (a component
+    /// of two teams or more, or one that depends on itself): an edit that
+    /// changes no cycle and no team in one keeps them, moved
+    /// (`Dependencies::cycles_kept_from`). The graph is given (kept
+    /// between analyses).
     Dependencies(fn(&Ctx, &dependencies::Dependencies, &mut Vec<Finding>)),
     /// For one top-level block of a file: the findings depend on that
     /// block's syntax (and the file's text around it) alone.
