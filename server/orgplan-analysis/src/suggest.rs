@@ -434,10 +434,7 @@ impl Memo {
         let m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
         queries
             .into_iter()
-            .map(|(word, kind)| {
-                let hit = m.entries.get(kind as usize).and_then(|e| e.get(word));
-                hit.map(|top| top.best().map(str::to_string))
-            })
+            .map(|(word, kind)| m.hit(word, kind))
             .collect()
     }
 
@@ -448,11 +445,9 @@ impl Memo {
             .inner
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .entries
-            .get(kind as usize)
-            .and_then(|e| e.get(word))
+            .hit(word, kind)
         {
-            return hit.best().map(str::to_string);
+            return hit;
         }
         let found = compute();
         let best = found.best().map(str::to_string);
@@ -472,6 +467,13 @@ impl Memo {
 type Entries = rustc_hash::FxHashMap<crate::syntax::CompactString, Top>;
 
 impl MemoState {
+    /// The remembered suggestion for `word` among the candidates of
+    /// `kind`; `None` when not remembered.
+    fn hit(&self, word: &str, kind: u8) -> Option<Option<String>> {
+        let top = self.entries.get(kind as usize)?.get(word)?;
+        Some(top.best().map(str::to_string))
+    }
+
     fn len(&self) -> usize {
         self.entries.iter().map(Entries::len).sum()
     }

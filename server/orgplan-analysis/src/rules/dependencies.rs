@@ -43,7 +43,7 @@ pub struct Components {
     loops: Vec<usize>,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 struct Partition {
     /// Each team's component: teams with one number are in one.
     of: Vec<u32>,
@@ -138,11 +138,9 @@ impl Dependencies {
         let p = &now.partition;
         Arc::ptr_eq(p, &was.partition)
             && now.loops == was.loops
-            && teams.iter().all(|&t| {
-                t < p.of.len()
-                    && now.loops.binary_search(&t).is_err()
-                    && p.multi_ids.binary_search(&p.of[t]).is_err()
-            })
+            && teams
+                .iter()
+                .all(|&t| t < p.of.len() && now.loops.binary_search(&t).is_err() && !p.in_multi(t))
     }
 
     /// The strongly connected components (computed on the first call).
@@ -266,7 +264,7 @@ impl Components {
     pub fn cycles(&self) -> Vec<&[usize]> {
         let p = &self.partition;
         let mut out: Vec<&[usize]> = p.multi.iter().map(Vec::as_slice).collect();
-        let alone = |t: &&usize| p.multi_ids.binary_search(&p.of[**t]).is_err();
+        let alone = |t: &&usize| !p.in_multi(**t);
         out.extend(self.loops.iter().filter(alone).map(std::slice::from_ref));
         out.sort_unstable_by_key(|c| c[0]);
         out
@@ -324,6 +322,13 @@ impl Components {
             partition: self.partition.clone(),
             loops,
         })
+    }
+}
+
+impl Partition {
+    /// Whether team `t` is in a component of two teams or more.
+    fn in_multi(&self, t: usize) -> bool {
+        self.multi_ids.binary_search(&self.of[t]).is_ok()
     }
 }
 
