@@ -151,6 +151,9 @@ pub struct Index {
     /// ASCII ids by length (the last list holds every longer one), each
     /// list sorted by lower case, then as written.
     by_len: Vec<Vec<crate::syntax::CompactString>>,
+    /// The [`signature`] of each id of `by_len`, at the same places: a
+    /// search passes over most ids on these alone.
+    sigs: Vec<Vec<u64>>,
     /// The ids that are not ASCII: always scored.
     other: Vec<crate::syntax::CompactString>,
 }
@@ -223,6 +226,11 @@ impl Index {
             list.sort_unstable_by(|a, b| lower_order(a, b));
             list.shrink_to_fit();
         }
+        index.sigs = index
+            .by_len
+            .iter()
+            .map(|list| list.iter().map(|c| signature(c.as_bytes())).collect())
+            .collect();
         index
     }
 
@@ -233,8 +241,15 @@ impl Index {
         let len = id.len().min(LONGEST);
         if self.by_len.len() <= len {
             self.by_len.resize_with(len + 1, Vec::new);
+            self.sigs.resize_with(len + 1, Vec::new);
         }
         &mut self.by_len[len]
+    }
+
+    /// The signatures of the list `id` is in (`None`: the ids that are not
+    /// ASCII, which have none).
+    fn sigs_of(&mut self, id: &str) -> Option<&mut Vec<u64>> {
+        id.is_ascii().then(|| &mut self.sigs[id.len().min(LONGEST)])
     }
 
     /// Adds an id (once).
@@ -243,6 +258,9 @@ impl Index {
             let list = self.list_of(id);
             if let Err(at) = list.binary_search_by(|x| lower_order(x, id)) {
                 list.insert(at, id.into());
+                if let Some(sigs) = self.sigs_of(id) {
+                    sigs.insert(at, signature(id.as_bytes()));
+                }
             }
         }
     }
@@ -253,6 +271,9 @@ impl Index {
             let list = self.list_of(id);
             if let Ok(at) = list.binary_search_by(|x| lower_order(x, id)) {
                 list.remove(at);
+                if let Some(sigs) = self.sigs_of(id) {
+                    sigs.remove(at);
+                }
             }
         }
     }
@@ -337,9 +358,16 @@ impl Index {
                 complete = false;
                 break;
             }
-            let list = &self.by_len[cell.len];
+            let (list, sigs) = (&self.by_len[cell.len], &self.sigs[cell.len]);
             for part in cell.parts {
-                for c in &list[part] {
+                for (c, &sig) in list[part.clone()].iter().zip(&sigs[part]) {
+                    // What `offer` would make of one that cannot score.
+                    let floor =
+                        (ranked.len() == Top::K).then(|| ranked[Top::K - 1].0 - 2.0 * EPSILON);
+                    if q.cannot_score(sig, c.len(), cell.shared, floor) {
+                        complete &= floor.is_none();
+                        continue;
+                    }
                     offer(&q, c, &accept, &mut ranked, &mut complete);
                 }
             }
@@ -487,6 +515,26 @@ struct Query<'w> {
     lower: String,
     /// Character counts of the word and of its lower case, when it is ASCII.
     hist: Option<([u16; 128], [u16; 128])>,
+    /// The [`signature`] of the word, and how many of its letters fall in
+    /// each of the signature's classes.
+    classes: (u64, [u8; 64]),
+}
+
+/// Which classes of letters a word has, one bit each: `a`–`z` (either
+/// case) and `0`–`9` a class each, any other byte one of 28 more by its
+/// value. Of the letters of a word whose class another word lacks, none
+/// can match; so a signature's few instructions bound how many letters two
+/// words share, before their letters are counted.
+fn signature(word: &[u8]) -> u64 {
+    word.iter().fold(0, |s, &b| s | 1 << class(b))
+}
+
+fn class(b: u8) -> u32 {
+    match b.to_ascii_lowercase() {
+        l @ b'a'..=b'z' => u32::from(l - b'a'),
+        d @ b'0'..=b'9' => 26 + u32::from(d - b'0'),
+        other => 36 + u32::from(other) % 28,
+    }
 }
 
 impl<'w> Query<'w> {
@@ -501,7 +549,49 @@ impl<'w> Query<'w> {
             }
             (h, l)
         });
-        Query { word, lower, hist }
+        let mut counts = [0u8; 64];
+        for &b in word.as_bytes() {
+            let c = &mut counts[class(b) as usize];
+            *c = c.saturating_add(1);
+        }
+        let classes = (signature(word.as_bytes()), counts);
+        Query {
+            word,
+            lower,
+            hist,
+            classes,
+        }
+    }
+
+    /// Whether an ASCII id of `len` bytes with the [`signature`] `sig`,
+    /// sharing at most `prefix` of the word's first letters (lower-cased),
+    /// is sure to get `None` from [`Query::score`] with `floor`: the
+    /// screen of `score` with the letters the two words share bounded by
+    /// the letters of the word whose class the id lacks, which can only
+    /// let more through.
+    fn cannot_score(&self, sig: u64, len: usize, prefix: usize, floor: Option<f64>) -> bool {
+        if self.hist.is_none() {
+            return false;
+        }
+        let (word, counts) = self.classes;
+        let mut absent = word & !sig;
+        let mut missing = 0usize;
+        while absent != 0 {
+            missing += usize::from(counts[absent.trailing_zeros() as usize]);
+            absent &= absent - 1;
+        }
+        let la = self.word.len();
+        let common = la.saturating_sub(missing);
+        let (lav, lbv, m) = (la as f64, len as f64, common as f64);
+        let jaro_max = if common == 0 {
+            0.0
+        } else {
+            (m / lav + m / lbv + 1.0) / 3.0
+        };
+        let jw_max = jaro_max + 0.1 * prefix.min(4) as f64 * (1.0 - jaro_max) + EPSILON;
+        let longer = la.max(len);
+        let lev_min = longer - common.min(longer);
+        (jw_max < 0.8 && lev_min > longer / 3) || floor.is_some_and(|f| jw_max <= f)
     }
 
     /// The score of `c` if it is close to the word, else `None`; also `None`
