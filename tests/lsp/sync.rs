@@ -95,23 +95,30 @@ fn workspace_is_loaded_and_every_file_gets_diagnostics() {
     assert_eq!(c.shutdown(), 0);
 }
 
-#[test]
-fn editing_one_file_republishes_the_others_whose_findings_change() {
-    let dir = workspace(&[("people.orgplan", PEOPLE), ("plan.orgplan", PLAN)]);
+/// A workspace of `PEOPLE` and `PLAN` under the names given, `people`
+/// opened and edited (jane renamed janet, version 2: the plan's references
+/// break): the client, the two URIs and the folder.
+fn rename_jane_in(people: &str, plan: &str) -> (Client, String, String, tempfile::TempDir) {
+    let dir = workspace(&[(people, PEOPLE), (plan, PLAN)]);
     let mut c = Client::spawn(Init {
         root: Some(dir.path().to_path_buf()),
         ..Init::default()
     });
-    let people = c.uri("people.orgplan");
-    let plan = c.uri("plan.orgplan");
+    let (people, plan) = (c.uri(people), c.uri(plan));
     c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
     c.open(&people, PEOPLE);
-    // Rename jane → janet in people.orgplan: the plan's references break.
+    c.wait_diagnostics(&people, |d| d["version"] == 1);
     c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": people, "version": 2 },
             "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 11 } }, "text": "t" }]
         }),
     );
+    (c, people, plan, dir)
+}
+
+#[test]
+fn editing_one_file_republishes_the_others_whose_findings_change() {
+    let (mut c, people, plan, _dir) = rename_jane_in("people.orgplan", "plan.orgplan");
     let d = c.wait_diagnostics(&plan, |d| !d["diagnostics"].as_array().unwrap().is_empty());
     assert!(codes(&d).iter().all(|c| c == "undefined-reference"), "{d}");
     assert_eq!(d["version"], Value::Null, "closed files have no version");
@@ -139,6 +146,28 @@ fn editing_one_file_republishes_the_others_whose_findings_change() {
     c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
     let p = c.wait_diagnostics(&people, |d| d["version"].is_null());
     assert_eq!(codes(&p), vec!["invalid-value"]);
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// The edited document's diagnostics go out before those of the files its
+/// edit reached, whatever their names: the client waits for the version it
+/// sent. (Here the file reached sorts first.)
+#[test]
+fn the_edited_document_is_republished_before_the_files_it_reached() {
+    let (mut c, people, plan, _dir) = rename_jane_in("z-people.orgplan", "a-plan.orgplan");
+    c.wait_diagnostics(&plan, |d| !d["diagnostics"].as_array().unwrap().is_empty());
+    c.wait_diagnostics(&people, |d| d["version"] == 2);
+    let at = |c: &Client, pred: &dyn Fn(&Value) -> bool| {
+        c.notifications
+            .iter()
+            .position(|n| orgplan_test_client::is::<PublishDiagnostics>(n) && pred(&n["params"]))
+            .unwrap()
+    };
+    let edited = at(&c, &|p| p["uri"] == people.as_str() && p["version"] == 2);
+    let reached = at(&c, &|p| {
+        p["uri"] == plan.as_str() && !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert!(edited < reached, "{:#?}", c.notifications);
     assert_eq!(c.shutdown(), 0);
 }
 

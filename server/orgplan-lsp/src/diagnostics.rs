@@ -85,6 +85,10 @@ pub fn spawn_publisher(
                     return; // the output is gone
                 }
             }
+            if state.lock().has_put_off() {
+                // Another round for what was put off.
+                wake.notify_one();
+            }
             give_back_after_whole_text(&state);
         }
     });

@@ -108,6 +108,10 @@ pub struct Session {
     /// A file's whole text was set since the publisher last gave free
     /// memory back ([`crate::give_back_free_memory`]).
     pub text_replaced: bool,
+    /// Per project, the files whose diagnostics are to be sent again but
+    /// were put off for a round of the publisher: the documents whose new
+    /// version the client waits for go first ([`Self::collect_diagnostics`]).
+    put_off: HashMap<ProjectId, BTreeSet<String>>,
 }
 
 /// Runs `f` on the session under the lock, turning a panic into an
@@ -757,23 +761,32 @@ impl Session {
                 p.ws.analysis();
                 p.ws.take_changed_files()
             });
-            let unchanged: BTreeSet<String> = match &changed {
+            let put_off = self.put_off.remove(&pid).unwrap_or_default();
+            let unchanged = match &changed {
                 None => BTreeSet::new(),
-                Some(files) => self
-                    .docs
-                    .iter()
-                    .filter(|(key, d)| {
-                        d.project == pid
-                            && !d.is_config
-                            && !files.contains(&d.file)
-                            && self.published.get(*key).is_some_and(|(u, p, _, v)| {
-                                *u == d.uri && *p == pid && *v == d.version
-                            })
-                    })
-                    .map(|(key, _)| key.clone())
-                    .collect(),
+                Some(files) => self.unchanged(pid, files, &put_off),
             };
-            for p in self.publications_but(pid, None, &|key| unchanged.contains(key)) {
+            let awaited = self.awaited(pid, &unchanged);
+            let later = std::cell::RefCell::new(BTreeSet::new());
+            let skip = |key: &str| {
+                if unchanged.contains(key) {
+                    return true;
+                }
+                let wait = !awaited.is_empty() && !awaited.contains(key);
+                if wait {
+                    later.borrow_mut().insert(key.to_string());
+                }
+                wait
+            };
+            let publications = self.publications_but(pid, None, &skip);
+            let later = later.into_inner();
+            if !later.is_empty() {
+                self.put_off.insert(pid, later);
+                if let Some(p) = self.projects.get_mut(&pid) {
+                    p.dirty = true;
+                }
+            }
+            for p in publications {
                 let unchanged = self.published.get(&p.key).is_some_and(|(u, _, d, v)| {
                     *v == p.version && *u == p.uri && *d == p.fingerprint
                 });
@@ -783,6 +796,55 @@ impl Session {
             }
         }
         out
+    }
+
+    /// The files of project `pid` whose diagnostics the client has for
+    /// their version and that no edit since reached (`changed` are those
+    /// reached, `put_off` those left for this round).
+    fn unchanged(
+        &self,
+        pid: ProjectId,
+        changed: &BTreeSet<FileId>,
+        put_off: &BTreeSet<String>,
+    ) -> BTreeSet<String> {
+        self.docs
+            .iter()
+            .filter(|(key, d)| {
+                d.project == pid
+                    && !d.is_config
+                    && !changed.contains(&d.file)
+                    && !put_off.contains(*key)
+                    && self
+                        .published
+                        .get(*key)
+                        .is_some_and(|(u, p, _, v)| *u == d.uri && *p == pid && *v == d.version)
+            })
+            .map(|(key, _)| key.clone())
+            .collect()
+    }
+
+    /// The documents of project `pid` (but `unchanged`) whose new version
+    /// the client has had no diagnostics for: they are written and sent
+    /// first, the others (files an edit elsewhere reached) in the
+    /// publisher's next round, so that a keystroke's own diagnostics do not
+    /// wait for theirs. None for a client that pulls: nothing is sent to it.
+    fn awaited(&self, pid: ProjectId, unchanged: &BTreeSet<String>) -> BTreeSet<String> {
+        if self.support.pull_diagnostics {
+            return BTreeSet::new();
+        }
+        self.docs
+            .iter()
+            .filter(|(key, d)| {
+                d.project == pid
+                    && d.version.is_some()
+                    && !unchanged.contains(*key)
+                    && self
+                        .published
+                        .get(*key)
+                        .is_none_or(|(u, p, _, v)| *u != d.uri || *p != pid || *v != d.version)
+            })
+            .map(|(key, _)| key.clone())
+            .collect()
     }
 
     /// The publications of the current findings of project `pid`'s files
@@ -961,6 +1023,16 @@ impl Session {
     }
 
     /// Whether a publication is still current: its file's version has not moved on.
+    /// Whether diagnostics were put off to the publisher's next round
+    /// ([`Self::collect_diagnostics`]) that it can send now.
+    pub fn has_put_off(&self) -> bool {
+        self.put_off.keys().any(|pid| {
+            self.projects
+                .get(pid)
+                .is_some_and(|p| p.dirty && !p.loading)
+        })
+    }
+
     pub fn is_current(&self, p: &Publication) -> bool {
         match self.docs.get(&p.key) {
             Some(doc) => doc.version == p.version && doc.uri == p.uri,
