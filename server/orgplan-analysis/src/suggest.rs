@@ -359,16 +359,35 @@ impl Index {
                 break;
             }
             let (list, sigs) = (&self.by_len[cell.len], &self.sigs[cell.len]);
+            // The ids of a list but the last have the cell's length, so
+            // only their signatures are read: how many of the word's
+            // letters at least they lack, against the fewest that rule an
+            // id out (worked out again when the floor rises).
+            let fixed = cell.len < LONGEST;
+            let mut cut: Option<(Option<f64>, usize)> = None;
             for part in cell.parts {
-                for (c, &sig) in list[part.clone()].iter().zip(&sigs[part]) {
+                for (at, &sig) in part.clone().zip(&sigs[part]) {
                     // What `offer` would make of one that cannot score.
                     let floor =
                         (ranked.len() == Top::K).then(|| ranked[Top::K - 1].0 - 2.0 * EPSILON);
-                    if q.cannot_score(sig, c.len(), cell.shared, floor) {
+                    let ruled_out = if fixed {
+                        let least = match cut {
+                            Some((f, least)) if f == floor => least,
+                            _ => {
+                                let least = q.least_missing(cell.len, cell.shared, floor);
+                                cut = Some((floor, least));
+                                least
+                            }
+                        };
+                        q.lacks_at_least(sig, least)
+                    } else {
+                        q.cannot_score(sig, list[at].len(), cell.shared, floor)
+                    };
+                    if ruled_out {
                         complete &= floor.is_none();
                         continue;
                     }
-                    offer(&q, c, &accept, &mut ranked, &mut complete);
+                    offer(&q, &list[at], &accept, &mut ranked, &mut complete);
                 }
             }
         }
@@ -570,9 +589,12 @@ impl<'w> Query<'w> {
     /// the letters of the word whose class the id lacks, which can only
     /// let more through.
     fn cannot_score(&self, sig: u64, len: usize, prefix: usize, floor: Option<f64>) -> bool {
-        if self.hist.is_none() {
-            return false;
-        }
+        self.hist.is_some() && self.screened_out(self.missing(sig), len, prefix, floor)
+    }
+
+    /// How many letters of the word fall in the classes the signature
+    /// `sig` lacks: none of them can be matched.
+    fn missing(&self, sig: u64) -> usize {
         let (word, counts) = self.classes;
         let mut absent = word & !sig;
         let mut missing = 0usize;
@@ -580,6 +602,36 @@ impl<'w> Query<'w> {
             missing += usize::from(counts[absent.trailing_zeros() as usize]);
             absent &= absent - 1;
         }
+        missing
+    }
+
+    /// Whether the id with signature `sig` lacks at least `least` of the
+    /// word's letters (a class lacked is at least one letter, so the count
+    /// of classes often answers alone).
+    fn lacks_at_least(&self, sig: u64, least: usize) -> bool {
+        let absent = self.classes.0 & !sig;
+        absent.count_ones() as usize >= least || self.missing(sig) >= least
+    }
+
+    /// The fewest letters of the word that an ASCII id of `len` bytes
+    /// sharing at most `prefix` first letters must lack for
+    /// [`Query::cannot_score`] to rule it out with `floor` (one more than
+    /// the word's length: never). The screen only grows stricter as more
+    /// are lacking, so this one number stands for it.
+    fn least_missing(&self, len: usize, prefix: usize, floor: Option<f64>) -> usize {
+        let la = self.word.len();
+        if self.hist.is_none() {
+            return la + 1;
+        }
+        (0..=la)
+            .find(|&m| self.screened_out(m, len, prefix, floor))
+            .unwrap_or(la + 1)
+    }
+
+    /// The screen of [`Query::score`] for an ASCII id of `len` bytes that
+    /// lacks at least `missing` of the word's letters and shares at most
+    /// `prefix` of its first ones: `true` when it is sure to score `None`.
+    fn screened_out(&self, missing: usize, len: usize, prefix: usize, floor: Option<f64>) -> bool {
         let la = self.word.len();
         let common = la.saturating_sub(missing);
         let (lav, lbv, m) = (la as f64, len as f64, common as f64);
