@@ -426,19 +426,58 @@ fn entity_items(
         cands.retain(|(_, e)| matches_typed(&m.decl(*e).id, typed));
         out.incomplete = true;
     }
-    // An id declared twice (a duplicate-definition) is offered once, in
-    // its best group.
-    cands.sort_by(|(sa, a), (sb, b)| (sa, &m.decl(*a).id).cmp(&(sb, &m.decl(*b).id)));
-    let mut seen = std::collections::HashSet::new();
-    cands.retain(|(_, e)| seen.insert(m.decl(*e).id.as_str()));
-    cands.truncate(MAX_ENTITY_ITEMS);
-    for (sort, e) in cands {
+    let keyed = cands
+        .into_iter()
+        .map(|(sort, e)| (sort, m.decl(e).id.as_str(), e))
+        .collect();
+    for (sort, _, e) in first_distinct(keyed, MAX_ENTITY_ITEMS) {
         let detail = match e {
             EntityId::Leader(l) => leader_detail(m, l),
             EntityId::Team(t) => team_detail(m, t),
             EntityId::Initiative(_) => continue,
         };
         out.items.push(entity_item(m, e, sort, detail, range, pad));
+    }
+}
+
+/// The first `n` of `items` by sort group and id, an id given more than
+/// once (a duplicate-definition) kept once, in its best group: what a
+/// stable sort of them all and dropping the ids seen gives, without
+/// sorting them all. The `n` first are picked out (`select_nth`), sorted
+/// and deduplicated; if duplicates leave fewer than `n`, twice as many are
+/// picked out. A completion in a workspace of 140,000 teams sorted every
+/// one of them, comparing ids through their entities (18–35 ms).
+fn first_distinct<'a, T>(
+    items: Vec<(&'static str, &'a str, T)>,
+    n: usize,
+) -> Vec<(&'static str, &'a str, T)> {
+    // The place given breaks ties, as a stable sort keeps it.
+    let mut items: Vec<(usize, (&'static str, &'a str, T))> =
+        items.into_iter().enumerate().collect();
+    let order = |a: &(usize, (&str, &str, T)), b: &(usize, (&str, &str, T))| {
+        (a.1 .0, a.1 .1, a.0).cmp(&(b.1 .0, b.1 .1, b.0))
+    };
+    let mut take = n.max(1);
+    loop {
+        let (len, all) = (take.min(items.len()), take >= items.len());
+        if !all {
+            items.select_nth_unstable_by(take, order);
+        }
+        let head = &mut items[..len];
+        head.sort_unstable_by(order);
+        let mut seen = std::collections::HashSet::new();
+        let distinct = head.iter().filter(|(_, x)| seen.insert(x.1)).count();
+        if distinct >= n || all {
+            items.truncate(len);
+            let mut seen = std::collections::HashSet::new();
+            return items
+                .into_iter()
+                .map(|(_, x)| x)
+                .filter(|x| seen.insert(x.1))
+                .take(n)
+                .collect();
+        }
+        take = take.saturating_mul(2);
     }
 }
 
@@ -682,6 +721,30 @@ fn block_snippet(
 
 #[cfg(test)]
 mod tests {
+    proptest::proptest! {
+        /// Picking the first few out gives what sorting them all (stably)
+        /// and dropping the ids seen gives, with ids in several groups and
+        /// given several times.
+        #[test]
+        fn the_first_distinct_are_those_of_a_whole_sort(
+            given in proptest::collection::vec((0usize..3, "[a-d]{1,2}"), 0..300),
+            n in 1usize..40,
+        ) {
+            const GROUPS: [&str; 3] = ["0", "1", "2"];
+            let items: Vec<(&'static str, &str, usize)> = given
+                .iter()
+                .enumerate()
+                .map(|(i, (g, id))| (GROUPS[*g], id.as_str(), i))
+                .collect();
+            let mut whole = items.clone();
+            whole.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+            let mut seen = std::collections::HashSet::new();
+            whole.retain(|x| seen.insert(x.1));
+            whole.truncate(n);
+            proptest::prop_assert_eq!(super::first_distinct(items, n), whole);
+        }
+    }
+
     use super::completions;
 
     use crate::ide::fixture::fixture;
