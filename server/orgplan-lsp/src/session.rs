@@ -1022,9 +1022,10 @@ impl Session {
         out
     }
 
-    /// Whether a publication is still current: its file's version has not moved on.
     /// Whether diagnostics were put off to the publisher's next round
-    /// ([`Self::collect_diagnostics`]) that it can send now.
+    /// ([`Self::collect_diagnostics`]) that it can send now. (While edits
+    /// keep coming they may be put off again; they go out in the first
+    /// round without an edit to answer first.)
     pub fn has_put_off(&self) -> bool {
         self.put_off.keys().any(|pid| {
             self.projects
@@ -1033,6 +1034,7 @@ impl Session {
         })
     }
 
+    /// Whether a publication is still current: its file's version has not moved on.
     pub fn is_current(&self, p: &Publication) -> bool {
         match self.docs.get(&p.key) {
             Some(doc) => doc.version == p.version && doc.uri == p.uri,
