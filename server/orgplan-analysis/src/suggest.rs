@@ -617,15 +617,22 @@ impl<'w> Query<'w> {
     /// sharing at most `prefix` first letters must lack for
     /// [`Query::cannot_score`] to rule it out with `floor` (one more than
     /// the word's length: never). The screen only grows stricter as more
-    /// are lacking, so this one number stands for it.
+    /// are lacking, so this one number stands for it (found by halving).
     fn least_missing(&self, len: usize, prefix: usize, floor: Option<f64>) -> usize {
         let la = self.word.len();
         if self.hist.is_none() {
             return la + 1;
         }
-        (0..=la)
-            .find(|&m| self.screened_out(m, len, prefix, floor))
-            .unwrap_or(la + 1)
+        let (mut lo, mut hi) = (0, la + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.screened_out(mid, len, prefix, floor) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
     }
 
     /// The screen of [`Query::score`] for an ASCII id of `len` bytes that
