@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use orgplan_analysis::config::Config;
 use orgplan_analysis::model::Model;
 use orgplan_analysis::rules::{self, Ctx};
-use orgplan_analysis::{chunks, syntax};
+use orgplan_analysis::{chunks, format, syntax};
 use orgplan_analysis::{FileId, Text, TextRange, Workspace};
 use std::hint::black_box;
 use std::time::Duration;
@@ -20,11 +20,20 @@ mod generate;
 const LINES: usize = 100_000;
 
 fn plan() -> String {
+    generated(true)
+}
+
+/// The plan without syntax errors, which whole formatting lays out.
+fn clean_plan() -> String {
+    generated(false)
+}
+
+fn generated(syntax_errors: bool) -> String {
     let plan = generate::generate(&generate::Options {
         lines: LINES,
         files: 1,
         seed: 7,
-        syntax_errors: true,
+        syntax_errors,
         violations: 1.0,
     });
     plan.files.into_iter().next().expect("one file").1
@@ -114,6 +123,38 @@ fn bench(c: &mut Criterion) {
             ws.analysis()
         })
     });
+    g.bench_function("format/unformatted-plan-again", |b| {
+        // The generated plan without syntax errors is not in its canonical
+        // layout (half its teams write `depends_on` on one line): every
+        // request lays out those blocks again, the memo notwithstanding.
+        let mut ws = Workspace::new();
+        let id = ws.set_file("clean.orgplan", clean_plan());
+        ws.analysis();
+        b.iter(|| ws.format_file(id).map(|changes| changes.len()))
+    });
+
+    // A first request: nothing is known canonical yet. On the plan as
+    // generated, and on the plan in its canonical layout.
+    for (name, text) in [
+        ("format/unformatted-plan-first", clean_plan()),
+        ("format/formatted-plan-first", format::format(&clean_plan())),
+    ] {
+        let mut ws = Workspace::new();
+        let id = ws.set_file("plan.orgplan", text);
+        let file = ws.file(id).expect("the plan");
+        let comments: Vec<TextRange> = file
+            .parsed
+            .chunks
+            .iter()
+            .flat_map(|c| c.comments())
+            .collect();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                format::format_changes(&file.text, (file.doc(), &comments), None)
+                    .map(|changes| changes.len())
+            })
+        });
+    }
     g.finish();
 }
 

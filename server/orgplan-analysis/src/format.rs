@@ -26,13 +26,19 @@
 //! The formatter never loses text. Text that does not parse (any syntax
 //! error), or that nests blocks deeper than [`syntax::MAX_NESTING`], is
 //! returned unchanged: [`try_format`] says when that happens. As a last
-//! safety net, output whose tokens differ from the input's is discarded in
-//! favour of the input.
+//! safety net, output whose tokens differ from the input's, or that the
+//! parser would read otherwise, is discarded in favour of the input (by a
+//! parse of the output; in whole formatting from the analysis's document,
+//! by `doc::same_reading`, which needs none).
 //!
 //! Formatting is idempotent: `format(format(x)) == format(x)`.
 
 use crate::syntax;
+use doc::{doc_tokens, same_reading};
+use std::ops::Range;
 use tree_sitter::Node;
+
+mod doc;
 
 /// `text` in the canonical layout; `text` itself, unchanged, when it has
 /// syntax errors or nests too deep.
@@ -73,7 +79,7 @@ pub fn format_blocks(
     text: &crate::Text,
     blocks: &[crate::TextRange],
 ) -> Option<Vec<(crate::TextRange, String)>> {
-    let pieces = format_pieces(text, blocks, None)?;
+    let pieces = format_pieces(text, blocks, Source::Parse, None)?;
     Some(
         pieces
             .into_iter()
@@ -85,12 +91,27 @@ pub fn format_blocks(
 /// The pieces of [`format_blocks`] whose layout differs from their text,
 /// in order, skipping the pieces `memo` knows to be canonical and noting
 /// those of this text in it.
+///
+/// `doc` is the analysis's lowered document of `text` and the comments in
+/// it, in order. When it holds no syntax error, each piece's tokens are
+/// read from it instead of from a parse of the piece (see `doc_tokens`):
+/// a piece already in its canonical layout is then neither parsed nor
+/// lowered, and one that changes is parsed once, by the safety net.
 pub fn format_changes(
     text: &crate::Text,
-    blocks: &[crate::TextRange],
+    doc: (&syntax::Document, &[crate::TextRange]),
     memo: Option<&Memo>,
 ) -> Option<Vec<(crate::TextRange, String)>> {
-    let pieces = format_pieces(text, blocks, memo)?;
+    let (doc, comments) = doc;
+    let ranges: Vec<crate::TextRange> = doc.blocks.iter().map(|b| b.range).collect();
+    let source = match doc.errors.is_empty() {
+        true => Source::Doc {
+            blocks: &doc.blocks,
+            comments,
+        },
+        false => Source::Parse,
+    };
+    let pieces = format_pieces(text, &ranges, source, memo)?;
     Some(
         pieces
             .into_iter()
@@ -115,45 +136,114 @@ pub struct Memo {
     canonical: std::sync::Mutex<std::collections::HashSet<u64>>,
 }
 
+/// What the pieces' tokens are read from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// A parse of each piece.
+    Parse,
+    /// The lowered top-level blocks of an error-free text, in order, and
+    /// the comments in it, in order.
+    Doc {
+        blocks: &'a [syntax::Block],
+        comments: &'a [crate::TextRange],
+    },
+}
+
+impl Source<'_> {
+    /// For each piece (from `cuts[i]` to `cuts[i + 1]`), which of the
+    /// document's top-level blocks and comments start in it, when the
+    /// tokens are read from the document; one walk of the three lists.
+    fn spans(&self, cuts: &[usize]) -> Vec<(Range<usize>, Range<usize>)> {
+        let Source::Doc { blocks, comments } = *self else {
+            return Vec::new();
+        };
+        let (mut b, mut c) = (0, 0);
+        cuts.windows(2)
+            .map(|w| {
+                let (b0, c0) = (b, c);
+                while b < blocks.len() && blocks[b].range.start() < w[1] {
+                    b += 1;
+                }
+                while c < comments.len() && comments[c].start() < w[1] {
+                    c += 1;
+                }
+                (b0..b, c0..c)
+            })
+            .collect()
+    }
+
+    /// The tokens of `body`, the text of the file from `base` on to the
+    /// end of a piece, from the document (`span`: the piece's blocks and
+    /// comments, [`Self::spans`]); `None` when they are to be parsed.
+    fn tokens(
+        &self,
+        body: &str,
+        base: usize,
+        span: Option<&(Range<usize>, Range<usize>)>,
+    ) -> Option<Vec<Token>> {
+        let (Source::Doc { blocks, comments }, Some((b, c))) = (*self, span) else {
+            return None;
+        };
+        doc_tokens(body, base, &blocks[b.clone()], &comments[c.clone()])
+    }
+}
+
 /// The pieces of [`format_blocks`], each with its layout, or `None` when
 /// that is its text.
 #[allow(clippy::type_complexity)]
 fn format_pieces(
     text: &crate::Text,
     blocks: &[crate::TextRange],
+    source: Source<'_>,
     memo: Option<&Memo>,
 ) -> Option<Vec<(crate::TextRange, Option<String>)>> {
+    // Text read forward, once for the cuts and once for the pieces.
     let mut cuts = vec![0];
+    let mut lines = text.forward();
     for pair in blocks.windows(2) {
         let (before, next) = (pair[0], pair[1]);
-        let last_line = text.line_of(before.end().saturating_sub(1).max(before.start()));
-        match text.line_start(last_line + 1) {
+        let last_byte = before.end().saturating_sub(1).max(before.start());
+        match lines.next_line_start(last_byte) {
             Some(cut) if cut <= next.start() && cut > *cuts.last().unwrap_or(&0) => cuts.push(cut),
             _ => {}
         }
     }
     cuts.push(text.len());
-    let first = text.slice(0..cuts[1]);
-    let newline = newline_of(first.strip_prefix('\u{feff}').unwrap_or(&first));
-    drop(first);
+    let mut reader = text.forward();
+    let parts: Vec<_> = cuts.windows(2).map(|w| reader.slice(w[0], w[1])).collect();
+    let spans = source.spans(&cuts);
+    let newline = newline_of(parts[0].strip_prefix('\u{feff}').unwrap_or(&parts[0]));
     let known = memo
         .map(|m| std::mem::take(&mut *m.canonical.lock().unwrap_or_else(|e| e.into_inner())))
         .unwrap_or_default();
     // Each piece on its own, so on two threads (the order is kept).
-    let pieces = crate::text::map_split_from(cuts.len() - 1, 64, |i| {
+    let pieces = crate::text::map_split_from(parts.len(), 64, |i| {
         let range = crate::TextRange::new(cuts[i], cuts[i + 1]);
-        let part = text.slice(range.range());
-        let key = fingerprint(&part, newline, i == 0);
+        let part = &parts[i];
+        let key = fingerprint(part, newline, i == 0);
         if known.contains(&key) {
             return Some((range, None, Some(key)));
         }
-        let formatted = try_format_with(&part, newline)?;
-        let formatted = if i == 0 {
-            formatted
+        let bom = if part.starts_with('\u{feff}') {
+            "\u{feff}"
         } else {
-            format!("{newline}{formatted}")
+            ""
         };
-        if formatted == part {
+        let body = &part[bom.len()..];
+        // Each piece after the first begins with the line break that ends
+        // the one before.
+        let lead = if i == 0 { "" } else { newline };
+        let formatted = match source.tokens(body, range.start() + bom.len(), spans.get(i)) {
+            // A layout the check without a parse turns down is checked
+            // by one (it is sufficient, not necessary).
+            Some(tokens) => lay_out(part, bom, &tokens, newline, Check::Reading, lead),
+            None => None,
+        };
+        let formatted = match formatted {
+            Some(f) => f,
+            None => format!("{lead}{}", try_format_with(part, newline)?),
+        };
+        if formatted == **part {
             return Some((range, None, Some(key)));
         }
         Some((range, Some(formatted), None))
@@ -211,10 +301,6 @@ fn try_format_with(text: &str, newline: &'static str) -> Option<String> {
     };
     // What lowering finds too (a bad escape, a missing id): the tree of
     // such a text is whole, but the text is not right yet.
-    let clean = |s: &str| {
-        let tree = parse(s);
-        !tree.root_node().has_error() && syntax::lower(s, &tree).errors.is_empty()
-    };
     let tokens = {
         let tree = parse(body);
         let root = tree.root_node();
@@ -224,27 +310,63 @@ fn try_format_with(text: &str, newline: &'static str) -> Option<String> {
         tokens(body, root)?
         // The tree goes here: a whole file's is many times its text.
     };
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    lay_out(text, bom, &tokens, newline, Check::Parse, "")
+}
+
+/// The safety net a layout passes before it replaces the text.
+#[derive(Clone, Copy)]
+enum Check {
+    /// The same characters but for blanks, and the layout parses without
+    /// errors (tree-sitter, then lowering).
+    Parse,
+    /// The same tokens, which the parser reads as it read the text's
+    /// ([`same_reading`]): no parse.
+    Reading,
+}
+
+/// `text` (`bom` and its body, which parses without errors) laid out from
+/// the body's `tokens` (read from a parse or from the analysis's document,
+/// [`doc_tokens`]), after `lead`; or `None` when the layout fails the
+/// safety net `check`.
+fn lay_out(
+    text: &str,
+    bom: &'static str,
+    tokens: &[Token],
+    newline: &'static str,
+    check: Check,
+    lead: &str,
+) -> Option<String> {
+    let body = &text[bom.len()..];
+    let mut out = String::with_capacity(lead.len() + text.len() + text.len() / 8);
+    out.push_str(lead);
     out.push_str(bom);
-    layout(body, &tokens, newline, &mut out);
-    drop(tokens);
-    // Already in its canonical layout: the text was checked above, and the
-    // result is the text, perhaps without the blank lines before it (most
-    // blocks of a plan that was formatted before: the check below parses
-    // the block a second time).
-    if out == text || out == text.trim_start() {
+    layout(body, tokens, newline, &mut out);
+    let laid = &out[lead.len()..];
+    // Already in its canonical layout: the text was checked (parsed
+    // without errors, by the caller or by the analysis), and the result is
+    // the text, perhaps without the blank lines before it (most blocks of a
+    // plan that was formatted before: the check below parses the block
+    // again).
+    if laid == text || laid == text.trim_start() {
         return Some(out);
     }
-    // The safety net: the same tokens in the same order, and a clean parse
-    // (line breaks are not all alike: a block's id is on its kind's line).
-    let same = out
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .eq(text.chars().filter(|c| !c.is_whitespace()));
-    if !same || !clean(&out[bom.len()..]) {
-        return None;
-    }
-    Some(out)
+    let safe = match check {
+        // The same tokens in the same order, and a clean parse (line
+        // breaks are not all alike: a block's id is on its kind's line).
+        Check::Parse => {
+            let clean = |s: &str| {
+                let tree = parse(s);
+                !tree.root_node().has_error() && syntax::lower(s, &tree).errors.is_empty()
+            };
+            let same = laid
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .eq(text.chars().filter(|c| !c.is_whitespace()));
+            same && clean(&laid[bom.len()..])
+        }
+        Check::Reading => same_reading(body, tokens, &laid[bom.len()..]),
+    };
+    safe.then_some(out)
 }
 
 /// The part of `text` that formatting `range` rewrites, and its canonical

@@ -249,6 +249,93 @@ impl Text {
     }
 }
 
+/// Reads a [`Text`] forward, piece by piece: each call asks for a place
+/// at or after the one the call before it reached, and the rope's pieces
+/// are walked once in all (where [`Text::slice`] and [`Text::line_of`]
+/// walk down the tree each time: for the ten thousand blocks of a large
+/// plan, most of whole formatting's cost besides the layout).
+pub struct Forward<'a> {
+    pieces: ropey::iter::Chunks<'a>,
+    /// The current piece and where it starts.
+    start: usize,
+    piece: &'a str,
+}
+
+impl Text {
+    /// A reader from the start of the text.
+    pub fn forward(&self) -> Forward<'_> {
+        let mut pieces = self.rope.chunks();
+        let piece = pieces.next().unwrap_or("");
+        Forward {
+            pieces,
+            start: 0,
+            piece,
+        }
+    }
+}
+
+impl<'a> Forward<'a> {
+    /// Moves to the piece that holds byte `i` (the last piece, past the
+    /// end). `i` is not before the current piece.
+    fn seek(&mut self, i: usize) {
+        while i >= self.start + self.piece.len() {
+            let Some(next) = self.pieces.next() else {
+                return;
+            };
+            self.start += self.piece.len();
+            self.piece = next;
+        }
+    }
+
+    /// The text of `from..to` (on character boundaries, `from` not before
+    /// the current piece): borrowed when it lies in one piece, copied when
+    /// it spans more. Past the end, what there is of it.
+    pub fn slice(&mut self, from: usize, to: usize) -> Cow<'a, str> {
+        self.seek(from);
+        let end = self.start + self.piece.len();
+        let a = from.saturating_sub(self.start).min(self.piece.len());
+        if to <= end {
+            return Cow::Borrowed(&self.piece[a..to.max(from) - self.start]);
+        }
+        let mut out = String::with_capacity(to - from);
+        out.push_str(&self.piece[a..]);
+        while self.start + self.piece.len() < to {
+            let Some(next) = self.pieces.next() else {
+                break;
+            };
+            self.start += self.piece.len();
+            self.piece = next;
+            out.push_str(&next[..(to - self.start).min(next.len())]);
+        }
+        Cow::Owned(out)
+    }
+
+    /// Where the line after the one that holds byte `i` starts, as
+    /// [`Text::line_start`] of [`Text::line_of`]`(i) + 1` gives it (`i`
+    /// not on a line break, and not before the current piece); `None` on
+    /// the last line.
+    pub fn next_line_start(&mut self, i: usize) -> Option<usize> {
+        self.seek(i);
+        let mut from = i.saturating_sub(self.start);
+        loop {
+            let bytes = self.piece.as_bytes();
+            if let Some(j) = bytes
+                .get(from..)
+                .and_then(|rest| memchr::memchr2(b'\n', b'\r', rest))
+            {
+                let at = from + j;
+                // A `\r\n` is never split between two pieces.
+                let crlf = bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n');
+                return Some(self.start + at + 1 + usize::from(crlf));
+            }
+            let next = self.pieces.next()?;
+            self.start += self.piece.len();
+            self.piece = next;
+            from = 0;
+        }
+    }
+}
+
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
         Text::new(s)
@@ -317,6 +404,36 @@ mod tests {
         assert_eq!(t.line_of(3), 1);
         assert_eq!(t.line_of(4), 1);
         assert_eq!(t.line_of(5), 2);
+    }
+
+    #[test]
+    fn reading_forward_agrees_with_the_lookups() {
+        // Pieces of about a kilobyte: lines and slices across them.
+        let mut text = String::new();
+        for i in 0..2000 {
+            text.push_str(["a\n", "bé\r\n", "c\r", "dd", "ü"][i % 5]);
+            text.push_str(&"x".repeat(i % 7));
+        }
+        let t = Text::new(&text);
+        let mut f = t.forward();
+        let mut prev = 0;
+        for i in (0..t.len()).step_by(37) {
+            let i = t.floor_char_boundary(i);
+            if matches!(t.byte(i), Some(b'\n' | b'\r')) || i < prev {
+                continue;
+            }
+            assert_eq!(f.next_line_start(i), t.line_start(t.line_of(i) + 1), "{i}");
+            prev = i;
+        }
+        let mut f = t.forward();
+        let cuts: Vec<usize> = (0..t.len())
+            .step_by(53)
+            .map(|i| t.floor_char_boundary(i))
+            .chain([t.len()])
+            .collect();
+        for w in cuts.windows(2) {
+            assert_eq!(f.slice(w[0], w[1]), t.slice(w[0]..w[1]), "{w:?}");
+        }
     }
 
     #[test]

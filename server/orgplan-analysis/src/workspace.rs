@@ -209,13 +209,14 @@ impl Workspace {
     }
 
     /// The pieces of `file` whose canonical layout differs from their text,
-    /// formatted top-level block by block ([`crate::format::format_changes`]),
-    /// the pieces the last request found canonical (in any file) not laid
-    /// out again. `None` when a piece cannot be formatted.
+    /// formatted top-level block by block ([`crate::format::format_changes`],
+    /// its tokens read from the file's document), the pieces the last
+    /// request found canonical (in any file) not laid out again. `None` when
+    /// a piece cannot be formatted.
     pub fn format_file(&self, file: FileId) -> Option<Vec<(TextRange, String)>> {
         let f = self.files.get(&file)?;
-        let blocks: Vec<TextRange> = f.doc().blocks.iter().map(|b| b.range).collect();
-        crate::format::format_changes(&f.text, &blocks, Some(&self.format_memo))
+        let comments: Vec<TextRange> = f.parsed.chunks.iter().flat_map(|c| c.comments()).collect();
+        crate::format::format_changes(&f.text, (f.doc(), &comments), Some(&self.format_memo))
     }
 
     /// Forgets the file at `path`.

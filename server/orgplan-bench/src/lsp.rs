@@ -1115,13 +1115,21 @@ fn formatted_plan_phase(bench: &Bench, plan: &str, report: &mut Report) -> Resul
         };
         let pos = position(&text, at);
         s.notify::<DidChangeTextDocument>(json!({
-            "textDocument": {"uri": uri, "version": k as i64 + 2},
+            "textDocument": {"uri": uri, "version": 2 * k as i64 + 2},
             "contentChanges": [{"range": {"start": pos, "end": pos}, "text": " "}]
         }));
         text.insert(at, ' ');
         let (d, r) = s.request::<Formatting>(
             json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
         );
+        // The editor applies the answer: the space goes, and the plan is in
+        // its canonical layout again (so the places in `ends` stay right).
+        let after = position(&text, at + 1);
+        s.notify::<DidChangeTextDocument>(json!({
+            "textDocument": {"uri": uri, "version": 2 * k as i64 + 3},
+            "contentChanges": [{"range": {"start": pos, "end": after}, "text": ""}]
+        }));
+        text.remove(at);
         match r {
             // The first request reads the plan whole; the others are
             // the steady state.

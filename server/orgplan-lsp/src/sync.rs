@@ -177,9 +177,10 @@ where
 
 /// The requests whose handler may write its result as text
 /// ([`crate::transport::stash_raw`]).
-const RAW_RESULTS: [&str; 3] = [
+const RAW_RESULTS: [&str; 4] = [
     "textDocument/semanticTokens/full",
     "textDocument/semanticTokens/full/delta",
+    "textDocument/formatting",
     crate::handlers::graph::METHOD,
 ];
 

@@ -106,10 +106,28 @@ pub fn take_raw(result: &Value) -> Raw {
     }
 }
 
+/// The placeholder of a list of text edits (a formatting result) written
+/// as text: one edit of nothing at the start, whose new text is the
+/// placeholder `mark` of [`stash_raw`].
+pub fn raw_edit(mark: String) -> tower_lsp_server::lsp_types::TextEdit {
+    tower_lsp_server::lsp_types::TextEdit {
+        range: Default::default(),
+        new_text: mark,
+    }
+}
+
 /// The key of the stashed text `result` stands for, if it is a
 /// placeholder: its `resultId` is one, beside which there are only empty
-/// arrays (the shape's `data` or `edits`).
+/// arrays (the shape's `data` or `edits`); or it is the one edit of
+/// [`raw_edit`].
 fn placeholder_key(result: &Value) -> Option<u64> {
+    if let Some([edit]) = result.as_array().map(Vec::as_slice) {
+        let empty = serde_json::to_value(raw_edit(String::new())).ok()?;
+        let mark = edit.get("newText")?.as_str()?.strip_prefix(RAW_MARK)?;
+        return (edit.get("range")? == &empty["range"] && edit.as_object()?.len() == 2)
+            .then(|| mark.parse().ok())
+            .flatten();
+    }
     let obj = result.as_object()?;
     let n = obj
         .get("resultId")?
