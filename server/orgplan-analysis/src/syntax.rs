@@ -208,13 +208,23 @@ fn lower_within(text: &str, len: usize, tree: &Tree) -> Document {
 /// keep everything written in them, and the error names both. `parse`
 /// parses the text followed by what it is given to append (`""` when
 /// nothing is missing); the tree it gave is returned with the document.
-pub fn parse_recovering(text: &str, parse: impl FnOnce(&str) -> Tree) -> (Tree, Document) {
-    let open = open_braces(text);
+///
+/// The text is parsed as it is first: a tree without errors has no block
+/// left open, and most chunks are whole. Only a tree with errors has its
+/// braces counted, and is parsed again with the missing ones appended.
+/// (Counting first cost a scan of every chunk: about 3% of opening a
+/// large plan, in a profile of the server.)
+pub fn parse_recovering(text: &str, mut parse: impl FnMut(&str) -> Tree) -> (Tree, Document) {
+    let tree = parse("");
+    let open = match tree.root_node().has_error() {
+        true => open_braces(text),
+        false => 0,
+    };
     if open == 0 {
-        let tree = parse("");
         let doc = lower(text, &tree);
         return (tree, doc);
     }
+    drop(tree);
     let mut appended = String::with_capacity(open + 1);
     appended.push('\n');
     appended.extend(std::iter::repeat_n('}', open));
