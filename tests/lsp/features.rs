@@ -364,6 +364,40 @@ fn formatting_many_blocks_gives_edits_that_produce_the_canonical_layout() {
     }
 }
 
+#[test]
+fn results_of_megabytes_arrive_whole_and_in_order() {
+    // Past a mebibyte, the server hands a result's text to its output as
+    // it is, after the frame's header (not copied into one buffer with
+    // it): a plan's whole formatting and its semantic tokens arrive whole,
+    // each where its header says, and what follows still parses. In
+    // process (in-memory pipes) and through the binary's standard output.
+    let messy: String = (0..30_000)
+        .map(|i| format!("team  t{i} \"T {i}\"{{ roles:qa,  sre }}\n"))
+        .collect();
+    for process in [false, true] {
+        megabytes_arrive_whole(process, &messy);
+    }
+}
+
+fn megabytes_arrive_whole(process: bool, messy: &str) {
+    let mut e = Env::with(Init {
+        process,
+        ..Init::default()
+    });
+    let uri = e.open("big.orgplan", messy);
+    let edits = e.request::<Formatting>(json!({ "textDocument": { "uri": uri }, "options": { "tabSize": 2, "insertSpaces": true } }));
+    let formatted = apply(messy, &edits);
+    assert!(formatted.len() > 1 << 20);
+    assert_eq!(formatted, orgplan_analysis::format::format(messy));
+    let full = e.request::<SemanticTokensFullRequest>(json!({ "textDocument": { "uri": uri } }));
+    assert!(full["data"].to_string().len() > 1 << 20);
+    let lines = messy.lines().count();
+    let range = e.request::<SemanticTokensRangeRequest>(json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": lines, "character": 0 } } }),
+    );
+    assert_eq!(full["data"], range["data"]);
+    e.done();
+}
+
 /// Applies LSP text edits to an ASCII text (UTF-16 columns are bytes).
 fn apply(text: &str, edits: &Value) -> String {
     let mut text = text.to_string();

@@ -64,3 +64,43 @@ proptest! {
         }
     }
 }
+
+/// Whole formatting from the analysis's document (`Workspace::format_file`)
+/// answers as formatting each piece afresh from a parse does, on the
+/// repository's plans written every way a file may be: out of layout,
+/// with CRLF or lone CR line breaks, a byte-order mark, tabs, form feeds,
+/// comments after every line (and with a syntax error: `more.orgplan`).
+#[test]
+fn formatting_from_the_document_equals_formatting_afresh_on_every_kind_of_text() {
+    let plans = [
+        SEED,
+        include_str!("../../../examples/fulfilment/plan.orgplan"),
+        include_str!("../../../examples/gdpr/plan.orgplan"),
+        include_str!("../../../examples/violations/more.orgplan"),
+    ];
+    type Variant = (&'static str, fn(&str) -> String);
+    let variants: [Variant; 8] = [
+        ("as written", |s| s.to_string()),
+        ("crlf", |s| s.replace('\n', "\r\n")),
+        ("lone cr", |s| s.replace('\n', "\r")),
+        ("byte-order mark", |s| format!("\u{feff}{s}")),
+        ("tabs", |s| s.replace("  ", "\t")),
+        ("form feeds", |s| s.replace("  ", "\u{c} ")),
+        ("squeezed", |s| {
+            s.replace(": ", ":")
+                .replace(", ", ",")
+                .replace("\n\n", "\n")
+        }),
+        ("comments", |s| s.replace("}\n", "} # closed\n")),
+    ];
+    for plan in plans {
+        for (name, variant) in variants {
+            let text = variant(plan);
+            let mut ws = Workspace::new();
+            let id = ws.set_file("p.orgplan", text.clone());
+            assert_eq!(ws.format_file(id), fresh(&ws, id), "{name}:\n{text}");
+            // And again, with what the first request learnt.
+            assert_eq!(ws.format_file(id), fresh(&ws, id), "{name}, again");
+        }
+    }
+}

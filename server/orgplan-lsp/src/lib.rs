@@ -116,7 +116,7 @@ pub struct TestHooks {
 /// session in process ([`fuzzing::in_process_with`]) has `hooks` on.
 async fn serve(
     input: impl tokio::io::AsyncRead + Unpin + Send + 'static,
-    output: impl tokio::io::AsyncWrite + Unpin + Send + 'static,
+    output: impl transport::Output,
     flag: Arc<AtomicBool>,
     hooks: TestHooks,
 ) {

@@ -229,6 +229,8 @@ mod imp {
     /// the host made it non-blocking).
     pub struct Stdout;
 
+    impl crate::transport::Output for Stdout {}
+
     impl AsyncWrite for Stdout {
         fn poll_write(
             self: Pin<&mut Self>,

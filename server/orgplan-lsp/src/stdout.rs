@@ -93,6 +93,16 @@ impl Stdout {
     }
 }
 
+impl crate::transport::Output for Stdout {
+    /// Hands `bytes` to the writing thread as they are: what was written
+    /// before goes first, as a frame of its own, then `bytes`, uncopied.
+    async fn put(&mut self, bytes: Vec<u8>) -> std::io::Result<()> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_flush(cx)).await?;
+        self.pending = bytes;
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_flush(cx)).await
+    }
+}
+
 /// When standard output (`fd`) is a pipe, asks for room for a whole publication
 /// in it (1 MiB, the most an unprivileged process may ask for by default;
 /// Linux gives a pipe 64 KiB). A publication of a thousand diagnostics

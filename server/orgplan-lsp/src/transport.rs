@@ -509,6 +509,41 @@ async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::i
     out.flush().await
 }
 
+/// A frame of the server's own, its body handed over whole when it is
+/// large ([`Output::put`]): a whole file's semantic tokens or formatting
+/// is not copied on its way out.
+async fn write_own_frame(out: &mut impl Output, body: Vec<u8>) -> std::io::Result<()> {
+    if body.len() < PUT_WHOLE {
+        return write_frame(out, &body).await;
+    }
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    out.write_all(header.as_bytes()).await?;
+    out.put(body).await
+}
+
+/// From this size on, a frame's body is handed to the output whole (and
+/// written after its header, not with it): below, one buffer for both is
+/// one write, which a publication of diagnostics is better off with.
+const PUT_WHOLE: usize = 1 << 20;
+
+/// Where the server's frames are written.
+pub trait Output: AsyncWrite + Unpin + Send + Sized + 'static {
+    /// Writes `bytes` (after what was written before) and flushes. An
+    /// output that can keep them as they are takes them without a copy
+    /// ([`crate::stdout::Stdout`]); the others write them in pieces.
+    fn put(
+        &mut self,
+        bytes: Vec<u8>,
+    ) -> impl std::future::Future<Output = std::io::Result<()>> + Send {
+        async move {
+            write_in_pieces(self, &bytes).await?;
+            self.flush().await
+        }
+    }
+}
+
+impl Output for DuplexStream {}
+
 /// The most handed to the output in one write: a pipe's buffer. tokio's
 /// standard output (which tests and other outputs may still be) copies
 /// each write into a buffer of its own (up to 2 MiB), which it keeps:
@@ -626,7 +661,7 @@ async fn pump_output(
     mut from_server: DuplexStream,
     mut answers: mpsc::Receiver<Value>,
     mut own: FrameQueue,
-    mut out: impl AsyncWrite + Unpin,
+    mut out: impl Output,
 ) {
     let mut inp = Input {
         r: &mut from_server,
@@ -648,7 +683,7 @@ async fn pump_output(
             },
             f = own.recv(), if own_open => match f {
                 Some(f) => {
-                    if write_frame(&mut out, &f).await.is_err() {
+                    if write_own_frame(&mut out, f).await.is_err() {
                         return;
                     }
                 }
@@ -676,7 +711,7 @@ async fn pump_output(
         let _ = write_frame(&mut out, v.to_string().as_bytes()).await;
     }
     while let Ok(f) = own.try_recv() {
-        let _ = write_frame(&mut out, &f).await;
+        let _ = write_own_frame(&mut out, f).await;
     }
 }
 
@@ -706,7 +741,7 @@ pub async fn filter(input: &[u8]) -> (Vec<u8>, Vec<Value>) {
 /// tower-lsp's; the texts of opened documents are left in `texts`.
 pub fn guard(
     input: impl AsyncRead + Unpin + Send + 'static,
-    output: impl AsyncWrite + Unpin + Send + 'static,
+    output: impl Output,
     own: FrameQueue,
     texts: std::sync::Arc<OpenTexts>,
     caps: std::sync::Arc<InitializeCapabilities>,
