@@ -1,6 +1,6 @@
 //! The canonical layout of `.orgplan` text.
 //!
-//! [`format`] rewrites a plan in one layout, whatever its input layout was:
+//! [`format()`] rewrites a plan in one layout, whatever its input layout was:
 //!
 //! - two spaces of indentation per nesting level;
 //! - one block header per line, `KIND id "Title" {`, and the closing `}` on
@@ -96,7 +96,8 @@ pub fn format_blocks(
 /// it, in order. When it holds no syntax error, each piece's tokens are
 /// read from it instead of from a parse of the piece (see `doc_tokens`):
 /// a piece already in its canonical layout is then neither parsed nor
-/// lowered, and one that changes is parsed once, by the safety net.
+/// lowered, and the layout of one that changes is checked without a parse
+/// either (`same_reading`).
 pub fn format_changes(
     text: &crate::Text,
     doc: (&syntax::Document, &[crate::TextRange]),
@@ -345,8 +346,7 @@ fn lay_out(
     // Already in its canonical layout: the text was checked (parsed
     // without errors, by the caller or by the analysis), and the result is
     // the text, perhaps without the blank lines before it (most blocks of a
-    // plan that was formatted before: the check below parses the block
-    // again).
+    // plan that was formatted before: the check below is not needed).
     if laid == text || laid == text.trim_start() {
         return Some(out);
     }

@@ -12,7 +12,8 @@ use crate::TextRange;
 /// words (kinds, ids, titles, keys, values) where they are; `comments`,
 /// those in `body`, the comments. Between them lie only blanks and the
 /// punctuation `{ } : ,`, each mark a token. The same tokens as
-/// [`tokens`] of a parse of `body` (`tests/format_doc.rs`); `None` when
+/// [`super::tokens`] of a parse of `body` (`tests/format_memo.rs` compares whole
+/// formatting from them with formatting each piece from a parse); `None` when
 /// anything else lies between the words (the document does not account for
 /// the text, or a blank that is not ASCII), and the piece is parsed.
 ///
@@ -109,8 +110,8 @@ pub(super) fn doc_tokens(
 ///
 /// Strings and comments are copied whole, so no line break enters one.
 /// The check is sufficient, not necessary: a layout it turns down is not
-/// used. `tests/format_reading.rs` holds it to tree-sitter's trees of
-/// random layouts.
+/// used (the piece is then checked by a parse). The tests below hold it
+/// to tree-sitter's trees of random relayouts.
 ///
 /// Replaces: parsing and lowering each changed piece's layout again (the
 /// safety net of [`super::try_format`]). Why: on the 100k-line plan as
