@@ -136,7 +136,13 @@ fn result_text(snap: &Snap, p: &GraphParams, version: Option<i32>) -> Result<Vec
                 legend: true,
             };
             out.extend_from_slice(br#","svg":""#);
-            svg::render_into(&mut JsonString(&mut out), &g, &l, &uri_of, &opts);
+            svg::render_into(
+                &mut crate::transport::JsonString(&mut out),
+                &g,
+                &l,
+                &uri_of,
+                &opts,
+            );
             out.push(b'"');
             if !embed_style {
                 out.extend_from_slice(br#","css":"#);
@@ -165,47 +171,10 @@ fn write_json<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     serde_json::to_writer(out, value).expect("the graph serialises");
 }
 
-/// Text written into a JSON string, escaped as serde_json escapes it.
-pub(crate) struct JsonString<'a>(pub &'a mut Vec<u8>);
-
-impl std::fmt::Write for JsonString<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        let out = &mut *self.0;
-        let bytes = s.as_bytes();
-        let mut from = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let short: &[u8] = match b {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\r' => b"\\r",
-                b'\t' => b"\\t",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..=0x1f => b"",
-                _ => continue,
-            };
-            out.extend_from_slice(&bytes[from..i]);
-            from = i + 1;
-            if short.is_empty() {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.extend_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
-            } else {
-                out.extend_from_slice(short);
-            }
-        }
-        out.extend_from_slice(&bytes[from..]);
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use orgplan_analysis::position::Encoding;
-    use proptest::prelude::*;
-    use std::fmt::Write as _;
 
     /// The result as it was built before it was written as text: typed,
     /// then serialised by serde_json (through tower-lsp).
@@ -319,30 +288,5 @@ mod tests {
         let fs = crate::handlers::test_snapshot("leader jane \"Jane\" {}\n", Encoding::Utf16);
         let err = graph(&fs.view().unwrap(), &params("png", None, None), None).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidParams);
-    }
-
-    proptest! {
-        /// Any text, written in any pieces, reads back as itself and is
-        /// escaped byte for byte as serde_json escapes it.
-        #[test]
-        fn strings_are_escaped_as_serde_json_escapes_them(
-            s in "(.|[\u{0}-\u{1f}\"\\\\\u{7f}\u{2028}])*",
-            cuts in proptest::collection::vec(0usize..64, 0..6),
-        ) {
-            let mut out = b"\"".to_vec();
-            let mut rest = s.as_str();
-            for cut in cuts {
-                let mut at = cut.min(rest.len());
-                while !rest.is_char_boundary(at) {
-                    at -= 1;
-                }
-                let (piece, tail) = rest.split_at(at);
-                JsonString(&mut out).write_str(piece).unwrap();
-                rest = tail;
-            }
-            JsonString(&mut out).write_str(rest).unwrap();
-            out.push(b'"');
-            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&s).unwrap());
-        }
     }
 }
