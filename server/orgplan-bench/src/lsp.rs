@@ -1056,10 +1056,12 @@ fn delta_phase(bench: &Bench, session: &mut Session, report: &mut Report) {
 /// Formatting a whole plan that parses (the run's plan has syntax errors
 /// unless `--no-syntax-errors`, and a plan with errors is not formatted),
 /// in a server of its own: opened unformatted, formatted again and again.
+/// The plan is the size of one file of the run (a tenth of the lines with
+/// `--files 10`): formatting is asked of one file.
 fn clean_formatting_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
     let opts = bench.opts;
     let plan = generate::generate(&GenOptions {
-        lines: opts.lines,
+        lines: opts.lines / opts.files.max(1),
         files: 1,
         seed: opts.seed,
         syntax_errors: false,
