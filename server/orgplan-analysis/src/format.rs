@@ -54,6 +54,33 @@ pub fn try_format(text: &str) -> Option<String> {
     try_format_with(text, newline_of(body))
 }
 
+/// `text` in the canonical layout, as [`try_format`] gives it, or `None`
+/// when it has syntax errors or nests too deep; found the way whole
+/// formatting in the editor finds it: the text parsed in chunks, on two
+/// threads, and each piece laid out from the lowered document
+/// ([`format_changes`]), so that a large plan is never one tree (many
+/// times its size) and no layout is parsed again. The same text as
+/// [`try_format`] (`tests/format_memo.rs` compares them on random edits).
+pub fn try_format_file(text: &str) -> Option<String> {
+    let rope = crate::Text::new(text);
+    let parsed = crate::chunks::parse(&rope);
+    if !parsed.doc.errors.is_empty() {
+        return None;
+    }
+    let comments: Vec<crate::TextRange> = parsed.chunks.iter().flat_map(|c| c.comments()).collect();
+    let changes = format_changes(&rope, (&parsed.doc, &comments), None)?;
+    drop(parsed);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut at = 0;
+    for (piece, layout) in &changes {
+        out.push_str(&text[at..piece.start()]);
+        out.push_str(layout);
+        at = piece.end();
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
 /// The line break a formatted text uses: the first one of `body`'s, if it
 /// is `\r\n`; `\n` otherwise.
 fn newline_of(body: &str) -> &'static str {

@@ -37,6 +37,29 @@ fn fresh(ws: &Workspace, id: orgplan_analysis::FileId) -> Option<Vec<(TextRange,
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
+    /// Formatting a file as `orgplan fmt` does (`try_format_file`: in
+    /// chunks, from the document) gives what formatting it as one string
+    /// gives, or refuses as it does, after any edits.
+    #[test]
+    fn formatting_a_file_in_chunks_equals_formatting_it_whole(
+        keys in proptest::collection::vec(keystroke(), 0..8),
+        crlf in any::<bool>(),
+    ) {
+        let mut text = if crlf { SEED.replace('\n', "\r\n") } else { SEED.to_string() };
+        for (at, del, typed) in keys {
+            let mut start = (at * text.len() as f64) as usize;
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + del).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            text.replace_range(start..end, typed);
+            prop_assert_eq!(format::try_format_file(&text), format::try_format(&text), "{}", text);
+        }
+    }
+
     #[test]
     fn formatting_with_the_memo_equals_formatting_afresh(
         keys in proptest::collection::vec(keystroke(), 1..12),
@@ -99,6 +122,11 @@ fn formatting_from_the_document_equals_formatting_afresh_on_every_kind_of_text()
             let mut ws = Workspace::new();
             let id = ws.set_file("p.orgplan", text.clone());
             assert_eq!(ws.format_file(id), fresh(&ws, id), "{name}:\n{text}");
+            assert_eq!(
+                format::try_format_file(&text),
+                format::try_format(&text),
+                "{name}"
+            );
             // And again, with what the first request learnt.
             assert_eq!(ws.format_file(id), fresh(&ws, id), "{name}, again");
         }
