@@ -66,7 +66,15 @@ impl Numbers {
             out.push(b',');
         }
         self.first = false;
-        out.extend_from_slice(self.buf.format(n).as_bytes());
+        // Most numbers of the tokens (line and column deltas, lengths,
+        // types) have a digit or two: pushed as bytes, not copied from
+        // the formatter's buffer by a call each (a whole file's tokens are
+        // a million numbers; see BENCHMARKS.md, "4 Dec (third session)").
+        match n {
+            0..=9 => out.push(b'0' + n as u8),
+            10..=99 => out.extend([b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]),
+            _ => out.extend_from_slice(self.buf.format(n).as_bytes()),
+        }
     }
 }
 
@@ -275,6 +283,22 @@ mod tests {
                 [line, col, t[2], t[3], t[4]]
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// Numbers of every size are written as serde_json writes them
+        /// (one and two digits pushed as bytes, the rest formatted).
+        #[test]
+        fn numbers_are_written_as_serde_json_writes_them(
+            numbers in proptest::collection::vec(
+                proptest::prop_oneof![0u32..10, 10u32..100, 100u32..1000, proptest::prelude::any::<u32>()],
+                0..40,
+            ),
+        ) {
+            let mut out = Vec::new();
+            write_array(&mut out, &numbers);
+            proptest::prop_assert_eq!(out, serde_json::to_vec(&numbers).unwrap());
+        }
     }
 
     proptest::proptest! {
