@@ -27,15 +27,15 @@ pub type Place<'a> = Option<(&'a str, Lines<'a>)>;
 
 /// Appends `{"start":{"line":…,"character":…},"end":{…}}`.
 fn write_range(out: &mut Vec<u8>, r: Range) {
-    let mut num = itoa::Buffer::new();
+    use crate::transport::write_u32;
     out.extend_from_slice(br#"{"start":{"line":"#);
-    out.extend_from_slice(num.format(r.start.line).as_bytes());
+    write_u32(out, r.start.line);
     out.extend_from_slice(br#","character":"#);
-    out.extend_from_slice(num.format(r.start.character).as_bytes());
+    write_u32(out, r.start.character);
     out.extend_from_slice(br#"},"end":{"line":"#);
-    out.extend_from_slice(num.format(r.end.line).as_bytes());
+    write_u32(out, r.end.line);
     out.extend_from_slice(br#","character":"#);
-    out.extend_from_slice(num.format(r.end.character).as_bytes());
+    write_u32(out, r.end.character);
     out.extend_from_slice(b"}}");
 }
 

@@ -173,6 +173,19 @@ pub fn raw_result_of(placeholder: &Value) -> Option<Value> {
     Some(body["result"].clone())
 }
 
+/// Appends `n` as JSON writes it. Most numbers of a result (a token's
+/// column delta, length and type; a column) have a digit or two: those
+/// are pushed as bytes, not copied from a formatter's buffer by a call
+/// each (a whole file's semantic tokens are a million numbers; see
+/// BENCHMARKS.md, "4 Dec (third session)").
+pub fn write_u32(out: &mut Vec<u8>, n: u32) {
+    match n {
+        0..=9 => out.push(b'0' + n as u8),
+        10..=99 => out.extend([b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+    }
+}
+
 /// Text written into a JSON string, escaped as serde_json escapes it.
 pub struct JsonString<'a>(pub &'a mut Vec<u8>);
 

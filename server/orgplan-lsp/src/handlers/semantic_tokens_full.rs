@@ -49,16 +49,12 @@ pub fn semantic_tokens_full(snap: &Snap, _: &SemanticTokensParams) -> Option<Sem
 
 /// Numbers written one after another into a JSON array.
 pub(super) struct Numbers {
-    buf: itoa::Buffer,
     first: bool,
 }
 
 impl Numbers {
     pub(super) fn new() -> Numbers {
-        Numbers {
-            buf: itoa::Buffer::new(),
-            first: true,
-        }
+        Numbers { first: true }
     }
 
     pub(super) fn write(&mut self, out: &mut Vec<u8>, n: u32) {
@@ -66,15 +62,7 @@ impl Numbers {
             out.push(b',');
         }
         self.first = false;
-        // Most numbers of the tokens (line and column deltas, lengths,
-        // types) have a digit or two: pushed as bytes, not copied from
-        // the formatter's buffer by a call each (a whole file's tokens are
-        // a million numbers; see BENCHMARKS.md, "4 Dec (third session)").
-        match n {
-            0..=9 => out.push(b'0' + n as u8),
-            10..=99 => out.extend([b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]),
-            _ => out.extend_from_slice(self.buf.format(n).as_bytes()),
-        }
+        crate::transport::write_u32(out, n);
     }
 }
 
