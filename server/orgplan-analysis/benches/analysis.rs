@@ -142,16 +142,9 @@ fn bench(c: &mut Criterion) {
         let mut ws = Workspace::new();
         let id = ws.set_file("plan.orgplan", text);
         let file = ws.file(id).expect("the plan");
-        let comments: Vec<TextRange> = file
-            .parsed
-            .chunks
-            .iter()
-            .flat_map(|c| c.comments())
-            .collect();
         g.bench_function(name, |b| {
             b.iter(|| {
-                format::format_changes(&file.text, (file.doc(), &comments), None)
-                    .map(|changes| changes.len())
+                format::format_changes(&file.text, &file.parsed, None).map(|changes| changes.len())
             })
         });
     }

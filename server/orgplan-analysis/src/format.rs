@@ -67,8 +67,7 @@ pub fn try_format_file(text: &str) -> Option<String> {
     if !parsed.doc.errors.is_empty() {
         return None;
     }
-    let comments: Vec<crate::TextRange> = parsed.chunks.iter().flat_map(|c| c.comments()).collect();
-    let changes = format_changes(&rope, (&parsed.doc, &comments), None)?;
+    let changes = format_changes(&rope, &parsed, None)?;
     drop(parsed);
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut at = 0;
@@ -119,23 +118,25 @@ pub fn format_blocks(
 /// in order, skipping the pieces `memo` knows to be canonical and noting
 /// those of this text in it.
 ///
-/// `doc` is the analysis's lowered document of `text` and the comments in
-/// it, in order. When it holds no syntax error, each piece's tokens are
-/// read from it instead of from a parse of the piece (see `doc_tokens`):
+/// `parsed` is the analysis's parse of `text` (its lowered document and
+/// its chunks' comments). When it holds no syntax error, each piece's
+/// tokens are read from it instead of from a parse of the piece (see
+/// `doc_tokens`):
 /// a piece already in its canonical layout is then neither parsed nor
 /// lowered, and the layout of one that changes is checked without a parse
 /// either (`same_reading`).
 pub fn format_changes(
     text: &crate::Text,
-    doc: (&syntax::Document, &[crate::TextRange]),
+    parsed: &crate::chunks::Parsed,
     memo: Option<&Memo>,
 ) -> Option<Vec<(crate::TextRange, String)>> {
-    let (doc, comments) = doc;
+    let doc = &parsed.doc;
+    let comments: Vec<crate::TextRange> = parsed.chunks.iter().flat_map(|c| c.comments()).collect();
     let ranges: Vec<crate::TextRange> = doc.blocks.iter().map(|b| b.range).collect();
     let source = match doc.errors.is_empty() {
         true => Source::Doc {
             blocks: &doc.blocks,
-            comments,
+            comments: &comments,
         },
         false => Source::Parse,
     };

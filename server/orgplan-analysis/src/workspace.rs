@@ -215,8 +215,7 @@ impl Workspace {
     /// a piece cannot be formatted.
     pub fn format_file(&self, file: FileId) -> Option<Vec<(TextRange, String)>> {
         let f = self.files.get(&file)?;
-        let comments: Vec<TextRange> = f.parsed.chunks.iter().flat_map(|c| c.comments()).collect();
-        crate::format::format_changes(&f.text, (f.doc(), &comments), Some(&self.format_memo))
+        crate::format::format_changes(&f.text, &f.parsed, Some(&self.format_memo))
     }
 
     /// Forgets the file at `path`.

@@ -122,9 +122,10 @@ pub fn raw_edit(mark: String) -> tower_lsp_server::lsp_types::TextEdit {
 /// [`raw_edit`].
 fn placeholder_key(result: &Value) -> Option<u64> {
     if let Some([edit]) = result.as_array().map(Vec::as_slice) {
-        let empty = serde_json::to_value(raw_edit(String::new())).ok()?;
+        let start = json!({"line": 0, "character": 0});
         let mark = edit.get("newText")?.as_str()?.strip_prefix(RAW_MARK)?;
-        return (edit.get("range")? == &empty["range"] && edit.as_object()?.len() == 2)
+        let at_start = edit.get("range")? == &json!({"start": start, "end": start});
+        return (at_start && edit.as_object()?.len() == 2)
             .then(|| mark.parse().ok())
             .flatten();
     }
