@@ -107,6 +107,25 @@ fn bench(c: &mut Criterion) {
         })
     });
 
+    // Typing at one place, as a user does: 64 characters, then one edit
+    // that takes them out again (65 edits a round, timed together).
+    g.bench_function("workspace/typing-at-one-place", |b| {
+        let mut ws = Workspace::new();
+        let id = ws.set_file("plan.orgplan", text.clone());
+        ws.analysis();
+        let mut typed = 0;
+        b.iter(|| {
+            if typed == 64 {
+                ws.edit_file(id, TextRange::new(at, at + typed), "");
+                typed = 0;
+            } else {
+                ws.edit_file(id, TextRange::empty(at + typed), "x");
+                typed += 1;
+            }
+            ws.analysis()
+        })
+    });
+
     g.bench_function("workspace/edit_file+analysis", |b| {
         let mut ws = Workspace::new();
         let id = ws.set_file("plan.orgplan", text.clone());

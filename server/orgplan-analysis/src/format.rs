@@ -64,7 +64,7 @@ pub fn try_format(text: &str) -> Option<String> {
 pub fn try_format_file(text: &str) -> Option<String> {
     let rope = crate::Text::new(text);
     let parsed = crate::chunks::parse(&rope);
-    if !parsed.doc.errors.is_empty() {
+    if !parsed.doc().errors.is_empty() {
         return None;
     }
     let changes = format_changes(&rope, &parsed, None)?;
@@ -130,7 +130,7 @@ pub fn format_changes(
     parsed: &crate::chunks::Parsed,
     memo: Option<&Memo>,
 ) -> Option<Vec<(crate::TextRange, String)>> {
-    let doc = &parsed.doc;
+    let doc = parsed.doc();
     let comments: Vec<crate::TextRange> = parsed.chunks.iter().flat_map(|c| c.comments()).collect();
     let ranges: Vec<crate::TextRange> = doc.blocks.iter().map(|b| b.range).collect();
     let source = match doc.errors.is_empty() {

@@ -30,7 +30,7 @@ impl SourceFile {
 
     /// The lowered document.
     pub fn doc(&self) -> &Document {
-        &self.parsed.doc
+        self.parsed.doc()
     }
 }
 
@@ -176,7 +176,7 @@ impl Workspace {
         // edited file, and those are shifted in the list too).
         let mut kept = std::mem::take(&mut analysis.findings);
         kept.drain(incremental::file_range(&kept, file));
-        let docs = docs_of(&self.files);
+        let docs = docs_with_lagging(&mut self.files, file);
         let input = incremental::Input {
             config: &config,
             docs: &docs,
@@ -395,6 +395,29 @@ fn docs_of(files: &BTreeMap<FileId, Arc<SourceFile>>) -> Vec<(FileId, &Document,
     files
         .iter()
         .map(|(id, f)| (*id, f.doc(), &f.text))
+        .collect()
+}
+
+/// [`docs_of`] for the incremental analysis after an edit of `edited`:
+/// that file's document as the edit left it, its blocks after the edit
+/// perhaps not yet moved ([`Parsed::lagging`]; the analysis reads only the
+/// re-parsed blocks and the errors of it).
+fn docs_with_lagging(
+    files: &mut BTreeMap<FileId, Arc<SourceFile>>,
+    edited: FileId,
+) -> Vec<(FileId, &Document, &Text)> {
+    files
+        .iter_mut()
+        .map(|(id, f)| {
+            // The edit made the file its own (`Arc::make_mut`).
+            if *id == edited && Arc::get_mut(f).is_some() {
+                let SourceFile { text, parsed, .. } = Arc::get_mut(f).expect("just checked");
+                (*id, parsed.lagging(), &*text)
+            } else {
+                let f: &SourceFile = f;
+                (*id, f.doc(), &f.text)
+            }
+        })
         .collect()
 }
 
