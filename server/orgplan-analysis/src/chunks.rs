@@ -217,11 +217,14 @@ impl std::fmt::Debug for Lazy {
 
 /// The lag of `doc`'s blocks after an edit that replaces the blocks
 /// `replaced` (not yet taken out) and moves those after them by `delta`,
-/// the lag before it being `lag`: the lags add up when the blocks lagging
-/// before are those the edit moves, from the first of them. Blocks that
-/// lag by another length than the rest are moved now: those between an
-/// earlier lag and the edit, or between the edit and a later one (typing
-/// moves on a few blocks at a time, so these are few).
+/// the lag before it being `lag`. The lag after an edit always starts
+/// right after the blocks it replaced, so that the next keystroke at the
+/// same place moves no block: the blocks between the edit and an earlier
+/// lag's start are moved now to lag as the rest do, and those between an
+/// earlier lag's start and the edit to their places. Only when the edits
+/// move to another place are blocks moved, those between the two places
+/// (or, when they cannot be put back as far as the earlier lag, all the
+/// lagging ones, to their places).
 fn lag_after(
     doc: &mut Document,
     lag: Option<Lag>,
@@ -232,23 +235,27 @@ fn lag_after(
     let Some(lag) = lag else {
         return Lag { from: tail, delta };
     };
-    let from = if lag.from <= replaced.start {
-        // Behind the edit, the earlier lag alone.
+    if lag.from <= replaced.start {
+        // Before the edit: to their places (by the earlier lag).
         for b in &mut doc.blocks[lag.from..replaced.start] {
             syntax::shift_block(b, lag.delta);
         }
-        tail
-    } else if lag.from <= tail {
-        tail
-    } else {
-        // Between the edit and the earlier lag, this edit's length alone.
-        for b in &mut doc.blocks[tail..lag.from] {
-            syntax::shift_block(b, delta);
+    } else if lag.from > tail {
+        // After the edit, before the earlier lag: in their places before
+        // the edit, from now on as far behind as the blocks after them.
+        // Places are offsets: a block cannot be put further back than the
+        // start of the text. Then the earlier lag is settled instead.
+        let room = doc.blocks[tail].range.start() as isize;
+        if lag.delta > room {
+            lag.settle(doc);
+            return Lag { from: tail, delta };
         }
-        lag.from
-    };
+        for b in &mut doc.blocks[tail..lag.from] {
+            syntax::shift_block(b, -lag.delta);
+        }
+    }
     Lag {
-        from,
+        from: tail,
         delta: lag.delta + delta,
     }
 }
@@ -512,7 +519,7 @@ impl Parsed {
         doc.blocks.splice(block_at..block_at + old_blocks, blocks);
         doc.errors.splice(error_at..error_at + old_errors, errors);
         let lag = Lag {
-            from: lag.from - old_blocks + new_blocks,
+            from: block_at + new_blocks,
             ..lag
         };
         self.doc = Lazy::new(doc, Some(lag));
@@ -666,8 +673,8 @@ mod tests {
     ];
 
     /// What an edit inserts: a character, a line break, a chunk's first
-    /// line, a brace, a quote.
-    const INSERTS: [&str; 9] = [
+    /// line, a brace, a quote, blocks longer than those before them.
+    const INSERTS: [&str; 10] = [
         "x",
         " ",
         "\n",
@@ -677,6 +684,7 @@ mod tests {
         "leader q { }\n",
         "\u{e9}",
         "",
+        "team y \"Y\" {\n  roles: qa, engineering, design, product\n}\n# a comment long enough to be longer than the blocks before it\n",
     ];
 
     proptest::proptest! {
