@@ -12,8 +12,9 @@
 //!
 //! And it makes an edit cheap whatever the size of the file: whether a line
 //! starts a chunk depends on that line alone, so an edit re-splits, reparses
-//! and re-lowers only the chunks it touches (and one on each side); every
-//! other chunk is kept, its ranges shifted. The result is the same as
+//! and re-lowers only the chunks it touches (and the one before, when the
+//! edit is on a chunk's first line); every other chunk is kept, its ranges
+//! shifted. The result is the same as
 //! parsing the new text afresh; `tests/no_panic.rs` checks it on random edit
 //! scripts.
 
@@ -213,6 +214,22 @@ impl std::fmt::Debug for Lazy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.get().fmt(f)
     }
+}
+
+/// Whether an edit at `at` may change the first line of the chunk that
+/// starts at `start`: whether no line break lies in `text[start..at]` but
+/// for one right before `at` (a line break typed after a `\r` makes one
+/// `\r\n` of the two). The text before `at` is as before the edit.
+fn on_first_line(text: &Text, start: usize, at: usize) -> bool {
+    for (i, b) in (start..).zip(text.bytes_from(start)) {
+        if i + 1 >= at {
+            return true;
+        }
+        if b == b'\n' || b == b'\r' {
+            return false;
+        }
+    }
+    true
 }
 
 /// The lag of `doc`'s blocks after an edit that replaces the blocks
@@ -474,16 +491,23 @@ impl Parsed {
                 new_blocks: self.doc().blocks.len(),
             };
         }
-        // The chunks the edit touches, and one more on each side: an edit
-        // at a chunk's first line can end that chunk (joining it to the one
-        // before), and one at the line break before a chunk can too.
+        // The chunks the edit touches (an edit that ends at a chunk's start
+        // touches that chunk's first line), and the one before when it
+        // touches the first line of its first chunk: whether a line starts
+        // a chunk depends on that line alone, so only those lines can stop
+        // or start chunks, and only a chunk that stops joins the one before.
         let last_at = |x: usize| {
             self.chunks
                 .partition_point(|c| c.start <= x)
                 .saturating_sub(1)
         };
-        let lo = last_at(range.start()).saturating_sub(1);
-        let hi = (last_at(range.end()) + 1).min(self.chunks.len() - 1);
+        let first = last_at(range.start());
+        let lo = if on_first_line(text, self.chunks[first].start, range.start()) {
+            first.saturating_sub(1)
+        } else {
+            first
+        };
+        let hi = last_at(range.end()).max(lo);
         let from = self.chunks[lo].start;
         let to = (self.chunks[hi].end as isize + delta) as usize;
         let block_at: usize = self.chunks[..lo].iter().map(|c| c.blocks).sum();
