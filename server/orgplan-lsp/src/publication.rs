@@ -19,11 +19,14 @@ use crate::convert::{omitted_note, range, RuleLinks};
 use crate::ranges::Converter;
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::rules::{Finding, Severity};
-use orgplan_analysis::Loc;
+use orgplan_analysis::{FileId, Loc};
 use tower_lsp_server::lsp_types::{Range, Uri};
 
 /// Where a related place lies: its file's URI and text.
 pub type Place<'a> = Option<(&'a str, Lines<'a>)>;
+
+/// A [`Place`] with its URI escaped as a JSON string.
+type Located<'a> = Option<(Vec<u8>, Lines<'a>)>;
 
 /// Appends `{"start":{"line":…,"character":…},"end":{…}}`.
 fn write_range(out: &mut Vec<u8>, r: Range) {
@@ -82,22 +85,34 @@ pub fn publication_body<'a, 'f>(
         write_json(&mut out, &omitted_note(n));
         first = false;
     }
-    // The escaped URIs of the files related places lie in.
-    let mut uris: Vec<(&'a str, Vec<u8>)> = Vec::new();
+    // The files related places lie in, each located once (not once a
+    // place: a lookup by path): its URI escaped, and its lines; `None`
+    // when it cannot be located.
+    let mut places: Vec<(FileId, Located<'a>)> = Vec::new();
     for f in findings {
         if !first {
             out.push(b',');
         }
         first = false;
         out.extend_from_slice(br#"{"range":"#);
-        write_range(&mut out, conv.range(f.loc.range));
+        write_range(&mut out, conv.next_range(f.loc.range));
         out.extend_from_slice(br#","severity":"#);
         out.push(b'0' + severity_number(f.severity));
         out.extend_from_slice(&links.fields(f.rule));
         write_str(&mut out, &f.message);
         let mut any_related = false;
         for r in &f.related {
-            let Some((file_uri, file_lines)) = locate(r.loc) else {
+            let known = places.iter().position(|(file, _)| *file == r.loc.file);
+            let i = known.unwrap_or_else(|| {
+                let place = locate(r.loc).map(|(uri, lines)| {
+                    let mut escaped = Vec::new();
+                    write_str(&mut escaped, uri);
+                    (escaped, lines)
+                });
+                places.push((r.loc.file, place));
+                places.len() - 1
+            });
+            let Some((file_uri, file_lines)) = &places[i].1 else {
                 continue;
             };
             out.extend_from_slice(if any_related {
@@ -107,7 +122,7 @@ pub fn publication_body<'a, 'f>(
             });
             any_related = true;
             out.extend_from_slice(br#"{"location":{"uri":"#);
-            write_uri(&mut out, &mut uris, file_uri);
+            out.extend_from_slice(file_uri);
             out.extend_from_slice(br#","range":"#);
             // A place in the finding's own file is converted as the
             // finding is (its kept ranges).
@@ -116,7 +131,7 @@ pub fn publication_body<'a, 'f>(
                 if r.loc.file == f.loc.file {
                     conv.range(r.loc.range)
                 } else {
-                    range(&file_lines, r.loc.range, enc)
+                    range(file_lines, r.loc.range, enc)
                 },
             );
             out.extend_from_slice(br#"},"message":"#);
@@ -136,20 +151,6 @@ pub fn publication_body<'a, 'f>(
     }
     out.extend_from_slice(b"}}");
     (out, start..end)
-}
-
-/// Appends the URI `uri` as a JSON string, escaped once per publication
-/// (`uris`: those escaped so far).
-fn write_uri<'a>(out: &mut Vec<u8>, uris: &mut Vec<(&'a str, Vec<u8>)>, uri: &'a str) {
-    match uris.iter().find(|(u, _)| std::ptr::eq(*u, uri)) {
-        Some((_, escaped)) => out.extend_from_slice(escaped),
-        None => {
-            let mut escaped = Vec::new();
-            write_str(&mut escaped, uri);
-            out.extend_from_slice(&escaped);
-            uris.push((uri, escaped));
-        }
-    }
 }
 
 /// Appends `s` as a JSON string. Most messages need no escape: those are

@@ -88,11 +88,22 @@ impl KeptRanges {
 
 /// Converts the ranges of one publication of a file, from the kept ones
 /// where it can, and keeps what it converted for the next.
+///
+/// The diagnostics' own ranges come in order ([`Converter::next_range`]):
+/// those are looked up from where the last one was found, and kept in the
+/// order they came; the others (related places, anywhere) are looked up
+/// by bisection and sorted once at the end. Looking up each range by
+/// bisection, and sorting all of them, was a sixth of a publication of a
+/// thousand diagnostics (BENCHMARKS.md, "4 Dec (fourth session)").
 pub struct Converter<'a, 'l> {
     lines: &'a Lines<'l>,
     enc: Encoding,
     kept: KeptRanges,
-    now: Vec<((usize, usize), Range)>,
+    /// Where in `kept` the next range in order is looked for first.
+    cursor: usize,
+    /// The ranges converted in order, and the others.
+    in_order: Vec<((usize, usize), Range)>,
+    others: Vec<((usize, usize), Range)>,
 }
 
 impl<'a, 'l> Converter<'a, 'l> {
@@ -106,34 +117,69 @@ impl<'a, 'l> Converter<'a, 'l> {
             lines,
             enc,
             kept: if valid { kept } else { KeptRanges::default() },
-            now: Vec::new(),
+            cursor: 0,
+            in_order: Vec::new(),
+            others: Vec::new(),
         }
     }
 
-    /// The LSP range of `r`.
+    /// The LSP range of `r`, anywhere in the file.
     pub fn range(&mut self, r: TextRange) -> Range {
         let key = (r.start(), r.end());
-        let found = self
-            .kept
-            .ranges
-            .binary_search_by(|(k, _)| k.cmp(&key))
-            .ok()
-            .map(|i| self.kept.ranges[i].1);
-        let converted = found.unwrap_or_else(|| range(self.lines, r, self.enc));
-        self.now.push((key, converted));
+        let found = self.kept.ranges.binary_search_by(|(k, _)| k.cmp(&key)).ok();
+        let converted = self.found_or_converted(found, r);
+        self.others.push((key, converted));
         converted
+    }
+
+    /// The LSP range of `r`, which is not before the last range asked of
+    /// this method (a publication's diagnostics are sorted by place).
+    pub fn next_range(&mut self, r: TextRange) -> Range {
+        let key = (r.start(), r.end());
+        let kept = &self.kept.ranges;
+        // Mostly the next kept one, or the same again; else further on.
+        let ahead = kept.get(self.cursor..).unwrap_or_default();
+        let found = match ahead.iter().take(2).position(|(k, _)| *k == key) {
+            Some(i) => Some(self.cursor + i),
+            None => kept.binary_search_by(|(k, _)| k.cmp(&key)).ok(),
+        };
+        if let Some(i) = found {
+            self.cursor = i;
+        }
+        let converted = self.found_or_converted(found, r);
+        match self.in_order.last() {
+            Some((last, _)) if *last > key => self.others.push((key, converted)),
+            _ => self.in_order.push((key, converted)),
+        }
+        converted
+    }
+
+    fn found_or_converted(&self, found: Option<usize>, r: TextRange) -> Range {
+        match found {
+            Some(i) => self.kept.ranges[i].1,
+            None => range(self.lines, r, self.enc),
+        }
     }
 
     /// What to keep for the next publication: the ranges of this one.
     pub fn into_kept(mut self) -> KeptRanges {
-        self.now.sort_unstable_by_key(|e| e.0);
-        self.now.dedup_by(|a, b| a.0 == b.0);
+        self.others.sort_unstable_by_key(|e| e.0);
+        let mut ranges = Vec::with_capacity(self.in_order.len() + self.others.len());
+        let mut others = self.others.into_iter().peekable();
+        for e in self.in_order {
+            while let Some(o) = others.next_if(|o| o.0 < e.0) {
+                ranges.push(o);
+            }
+            ranges.push(e);
+        }
+        ranges.extend(others);
+        ranges.dedup_by(|a, b| a.0 == b.0);
         let text = self.lines.text();
         KeptRanges {
             enc: Some(self.enc),
             len: text.len(),
             lines: text.len_lines(),
-            ranges: self.now,
+            ranges,
         }
     }
 }
@@ -185,10 +231,21 @@ mod tests {
             for (at, len, insert) in edits {
                 let lines = Lines::new(&text);
                 let mut conv = Converter::new(&lines, enc, kept);
-                for r in &asked {
-                    prop_assert_eq!(conv.range(*r), range(&lines, *r, enc));
+                // In order, as a publication's own ranges come, with the
+                // others (related places, anywhere) between them.
+                let mut sorted = asked.clone();
+                sorted.sort_by_key(|r| (r.start(), r.end()));
+                for (r, other) in sorted.iter().zip(asked.iter().rev()) {
+                    prop_assert_eq!(conv.next_range(*r), range(&lines, *r, enc));
+                    prop_assert_eq!(conv.range(*other), range(&lines, *other, enc));
                 }
                 kept = conv.into_kept();
+                // Kept sorted and once each, for the next lookups.
+                prop_assert!(kept.ranges.windows(2).all(|w| w[0].0 < w[1].0));
+                let mut keys: Vec<_> = asked.iter().map(|r| (r.start(), r.end())).collect();
+                keys.sort();
+                keys.dedup();
+                prop_assert_eq!(kept.ranges.iter().map(|e| e.0).collect::<Vec<_>>(), keys);
                 let a = ranges_of(&plain, &[(at, at)])[0].start();
                 let b = ranges_of(&plain, &[(a + len, a + len)])[0].start().max(a);
                 let edit = Edit::new(&text, a, b);
