@@ -92,9 +92,10 @@ impl KeptRanges {
 /// The diagnostics' own ranges come in order ([`Converter::next_range`]):
 /// those are looked up from where the last one was found, and kept in the
 /// order they came; the others (related places, anywhere) are looked up
-/// by bisection and sorted once at the end. Looking up each range by
-/// bisection, and sorting all of them, was a sixth of a publication of a
-/// thousand diagnostics (BENCHMARKS.md, "4 Dec (fourth session)").
+/// by bisection and sorted once at the end. Looking up and keeping the
+/// ranges (each by bisection, all sorted at the end) was about a third of
+/// building a publication in a profile of the server typing into the
+/// 100k-line plan (BENCHMARKS.md, "4 Dec (fourth session)").
 pub struct Converter<'a, 'l> {
     lines: &'a Lines<'l>,
     enc: Encoding,
