@@ -85,10 +85,7 @@ pub fn publication_body<'a, 'f>(
         write_json(&mut out, &omitted_note(n));
         first = false;
     }
-    // The files related places lie in, each located once (not once a
-    // place: a lookup by path): its URI escaped, and its lines; `None`
-    // when it cannot be located.
-    let mut places: Vec<(FileId, Located<'a>)> = Vec::new();
+    let mut places = Places::default();
     for f in findings {
         if !first {
             out.push(b',');
@@ -100,47 +97,7 @@ pub fn publication_body<'a, 'f>(
         out.push(b'0' + severity_number(f.severity));
         out.extend_from_slice(&links.fields(f.rule));
         write_str(&mut out, &f.message);
-        let mut any_related = false;
-        for r in &f.related {
-            let known = places.iter().position(|(file, _)| *file == r.loc.file);
-            let i = known.unwrap_or_else(|| {
-                let place = locate(r.loc).map(|(uri, lines)| {
-                    let mut escaped = Vec::new();
-                    write_str(&mut escaped, uri);
-                    (escaped, lines)
-                });
-                places.push((r.loc.file, place));
-                places.len() - 1
-            });
-            let Some((file_uri, file_lines)) = &places[i].1 else {
-                continue;
-            };
-            out.extend_from_slice(if any_related {
-                b","
-            } else {
-                br#","relatedInformation":["#
-            });
-            any_related = true;
-            out.extend_from_slice(br#"{"location":{"uri":"#);
-            out.extend_from_slice(file_uri);
-            out.extend_from_slice(br#","range":"#);
-            // A place in the finding's own file is converted as the
-            // finding is (its kept ranges).
-            write_range(
-                &mut out,
-                if r.loc.file == f.loc.file {
-                    conv.range(r.loc.range)
-                } else {
-                    range(file_lines, r.loc.range, enc)
-                },
-            );
-            out.extend_from_slice(br#"},"message":"#);
-            write_str(&mut out, &r.message);
-            out.push(b'}');
-        }
-        if any_related {
-            out.push(b']');
-        }
+        write_related(&mut out, f, &mut places, conv, enc, locate);
         out.push(b'}');
     }
     out.push(b']');
@@ -151,6 +108,71 @@ pub fn publication_body<'a, 'f>(
     }
     out.extend_from_slice(b"}}");
     (out, start..end)
+}
+
+/// The files related places lie in, each located once a publication (not
+/// once a place: a lookup by path): its URI escaped, and its lines; `None`
+/// when it cannot be located.
+#[derive(Default)]
+struct Places<'a>(Vec<(FileId, Located<'a>)>);
+
+impl<'a> Places<'a> {
+    fn of(&mut self, loc: Loc, locate: &dyn Fn(Loc) -> Place<'a>) -> &Located<'a> {
+        let known = self.0.iter().position(|(file, _)| *file == loc.file);
+        let i = known.unwrap_or_else(|| {
+            let place = locate(loc).map(|(uri, lines)| {
+                let mut escaped = Vec::new();
+                write_str(&mut escaped, uri);
+                (escaped, lines)
+            });
+            self.0.push((loc.file, place));
+            self.0.len() - 1
+        });
+        &self.0[i].1
+    }
+}
+
+/// Appends `,"relatedInformation":[…]` for the related places of `f` that
+/// can be located (nothing when none can).
+fn write_related<'a>(
+    out: &mut Vec<u8>,
+    f: &Finding,
+    places: &mut Places<'a>,
+    conv: &mut Converter,
+    enc: Encoding,
+    locate: &dyn Fn(Loc) -> Place<'a>,
+) {
+    let mut any_related = false;
+    for r in &f.related {
+        let Some((file_uri, file_lines)) = places.of(r.loc, locate) else {
+            continue;
+        };
+        out.extend_from_slice(if any_related {
+            b","
+        } else {
+            br#","relatedInformation":["#
+        });
+        any_related = true;
+        out.extend_from_slice(br#"{"location":{"uri":"#);
+        out.extend_from_slice(file_uri);
+        out.extend_from_slice(br#","range":"#);
+        // A place in the finding's own file is converted as the finding
+        // is (its kept ranges).
+        write_range(
+            out,
+            if r.loc.file == f.loc.file {
+                conv.range(r.loc.range)
+            } else {
+                range(file_lines, r.loc.range, enc)
+            },
+        );
+        out.extend_from_slice(br#"},"message":"#);
+        write_str(out, &r.message);
+        out.push(b'}');
+    }
+    if any_related {
+        out.push(b']');
+    }
 }
 
 /// Appends `s` as a JSON string. Most messages need no escape: those are
