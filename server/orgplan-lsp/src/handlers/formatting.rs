@@ -88,9 +88,12 @@ fn one_edit(
     serde_json::to_writer(&mut body, &snap.range(range)).expect("a range is written as JSON");
     body.extend_from_slice(br#","newText":""#);
     let mut new_text = crate::transport::JsonString(&mut body);
+    // The text between the pieces, read forward in one walk of the rope
+    // (not a lookup from its root for each of thousands of pieces).
+    let mut reader = text.forward();
     let mut at = first.0.start();
     for (i, (piece, layout)) in changes.iter().enumerate() {
-        let _ = new_text.write_str(&text.slice(at..piece.start()));
+        let _ = new_text.write_str(&reader.slice(at, piece.start()));
         let from = if i == 0 { head } else { 0 };
         let to = if i + 1 == changes.len() {
             layout.len() - tail
