@@ -364,17 +364,71 @@ pub struct Model {
 
 impl Model {
     /// Builds the model of `docs` (in a stable order: the files' order).
+    ///
+    /// A large one on two threads: the entities of each half of the
+    /// blocks, then the did-you-mean index beside the references' indices.
+    /// An unread plan's analysis waits for the model, and on one thread
+    /// its build was the longest step that left the second core idle
+    /// (20–27 ms of the 100k plan's 41–58 ms analysis). The criterion
+    /// bench `100k-lines/model` and BENCHMARKS.md, "4 Dec (fifth session)",
+    /// show the gain, and a test holds the result to the one-thread build.
     pub fn build<'a>(docs: impl IntoIterator<Item = (FileId, &'a Document)>) -> Model {
+        let blocks: Vec<(FileId, &Block, &[crate::syntax::SyntaxError])> = docs
+            .into_iter()
+            .flat_map(|(file, doc)| doc.blocks.iter().map(move |b| (file, b, &doc.errors[..])))
+            .collect();
+        if blocks.len() < BUILD_ALONE {
+            return Model::build_alone(&blocks);
+        }
         let mut m = Model::default();
-        for (file, doc) in docs {
-            for block in &doc.blocks {
-                m.add_block(file, block, &doc.errors);
+        let (first, second) = blocks.split_at(blocks.len() / 2);
+        let declare = |half: &[(FileId, &Block, &[crate::syntax::SyntaxError])]| {
+            let mut d = Declared::default();
+            for &(file, block, errors) in half {
+                d.add(file, block, errors);
             }
+            d
+        };
+        let (a, b) = crate::text::join(|| declare(first), || declare(second));
+        m.take_declared(a, b);
+        let keys: Vec<CompactString> = m.ids.keys().cloned().collect();
+        let (id_index, ()) = crate::text::join(
+            || crate::suggest::Index::build(keys.iter().map(|k| k.as_str())),
+            || {
+                m.index();
+                m.shrink_to_fit();
+            },
+        );
+        m.id_index = id_index;
+        m
+    }
+
+    /// [`Model::build`] on one thread.
+    fn build_alone(blocks: &[(FileId, &Block, &[crate::syntax::SyntaxError])]) -> Model {
+        let mut m = Model::default();
+        for &(file, block, errors) in blocks {
+            m.add_block(file, block, errors);
         }
         m.index();
         m.shrink_to_fit();
         m.id_index = crate::suggest::Index::build(m.ids.keys().map(|k| k.as_str()));
         m
+    }
+
+    /// Takes the entities `a` then `b` declare, and records their ids in
+    /// that order (each id's declarations in file order, as
+    /// [`Model::add_block`] records them).
+    fn take_declared(&mut self, mut a: Declared, mut b: Declared) {
+        a.leaders.append(&mut b.leaders);
+        a.initiatives.append(&mut b.initiatives);
+        a.teams.append(&mut b.teams);
+        (self.leaders, self.initiatives, self.teams) = (a.leaders, a.initiatives, a.teams);
+        let mut next = [0; 3];
+        for k in a.order.into_iter().chain(b.order) {
+            let e = entity_at(k, next[k]);
+            next[k] += 1;
+            self.ids.entry(self.decl(e).id.clone()).or_default().push(e);
+        }
     }
 
     /// Gives back the room vectors grown by pushes keep (at least four
@@ -425,36 +479,20 @@ impl Model {
         block: &Block,
         errors: &[crate::syntax::SyntaxError],
     ) {
-        let Some(kind) = BlockKind::from_keyword(&block.kind.text) else {
-            return;
-        };
-        let Some(name) = &block.name else { return };
-        let unread = Unread::of(kind, block, has_error(errors, block.range));
-        let decl = Decl {
-            unread,
-            id: name.text.clone(),
-            title: block.title.as_ref().and_then(|t| match &t.kind {
-                ValueKind::Str(s) => Some(s.clone()),
-                _ => None,
-            }),
-            name: Loc::new(file, name.range),
-            block: Loc::new(file, block.range),
-            body: block.body,
-        };
-        let id = match kind {
-            BlockKind::Leader => {
-                self.leaders.push(leader(file, block, decl));
+        let id = match declared(file, block, errors) {
+            None => return,
+            Some(Entity::Leader(l)) => {
+                self.leaders.push(l);
                 EntityId::Leader(self.leaders.len() - 1)
             }
-            BlockKind::Initiative => {
-                self.initiatives.push(initiative(file, block, decl));
+            Some(Entity::Initiative(i)) => {
+                self.initiatives.push(i);
                 EntityId::Initiative(self.initiatives.len() - 1)
             }
-            BlockKind::Team => {
-                self.teams.push(team(file, block, errors, decl));
+            Some(Entity::Team(t)) => {
+                self.teams.push(t);
                 EntityId::Team(self.teams.len() - 1)
             }
-            BlockKind::DependsOn => return,
         };
         self.ids
             .entry(self.decl(id).id.clone())
@@ -837,6 +875,85 @@ impl Model {
 }
 
 /// The leader `block` declares.
+/// From this many blocks on, a model is built on two threads (a large
+/// plan opened whole: about 20,000 blocks in 100,000 lines).
+const BUILD_ALONE: usize = 4096;
+
+/// The entity a block declares.
+enum Entity {
+    Leader(Leader),
+    Initiative(Initiative),
+    Team(Team),
+}
+
+/// The entity `block` declares, if it declares one (a known kind with an
+/// id; `depends_on` declares none); `errors` are its file's syntax errors,
+/// sorted by place.
+fn declared(file: FileId, block: &Block, errors: &[crate::syntax::SyntaxError]) -> Option<Entity> {
+    let kind = BlockKind::from_keyword(&block.kind.text)?;
+    let name = block.name.as_ref()?;
+    if kind == BlockKind::DependsOn {
+        return None;
+    }
+    let unread = Unread::of(kind, block, has_error(errors, block.range));
+    let decl = Decl {
+        unread,
+        id: name.text.clone(),
+        title: block.title.as_ref().and_then(|t| match &t.kind {
+            ValueKind::Str(s) => Some(s.clone()),
+            _ => None,
+        }),
+        name: Loc::new(file, name.range),
+        block: Loc::new(file, block.range),
+        body: block.body,
+    };
+    Some(match kind {
+        BlockKind::Leader => Entity::Leader(leader(file, block, decl)),
+        BlockKind::Initiative => Entity::Initiative(initiative(file, block, decl)),
+        _ => Entity::Team(team(file, block, errors, decl)),
+    })
+}
+
+/// The entities of some blocks, by kind, and the kind of each in the
+/// blocks' order ([`Model::build`] on two threads).
+#[derive(Default)]
+struct Declared {
+    leaders: Vec<Leader>,
+    initiatives: Vec<Initiative>,
+    teams: Vec<Team>,
+    order: Vec<usize>,
+}
+
+impl Declared {
+    fn add(&mut self, file: FileId, block: &Block, errors: &[crate::syntax::SyntaxError]) {
+        let k = match declared(file, block, errors) {
+            None => return,
+            Some(Entity::Leader(l)) => {
+                self.leaders.push(l);
+                0
+            }
+            Some(Entity::Initiative(i)) => {
+                self.initiatives.push(i);
+                1
+            }
+            Some(Entity::Team(t)) => {
+                self.teams.push(t);
+                2
+            }
+        };
+        self.order.push(k);
+    }
+}
+
+/// The entity of kind `k` (0 leaders, 1 initiatives, 2 teams) at `i`.
+fn entity_at(k: usize, i: usize) -> EntityId {
+    match k {
+        0 => EntityId::Leader(i),
+        1 => EntityId::Initiative(i),
+        _ => EntityId::Team(i),
+    }
+}
+
 fn leader(file: FileId, block: &Block, decl: Decl) -> Leader {
     Leader {
         job_title: string(block.property("title")),
@@ -1144,5 +1261,59 @@ impl Shiftable for Team {
         self.approvals.shift(s);
         self.approvals_prop.shift(s);
         self.dependencies.shift(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// `n` groups of blocks: leaders reporting up, initiatives with teams,
+    /// teams depending on others, ids declared twice (a team with a
+    /// leader's id), references to nothing, and a syntax error now and then.
+    fn plan(n: usize) -> String {
+        let mut s = String::new();
+        for i in 0..n {
+            let up = i / 2;
+            let next = i + 1;
+            let other = (i * 7) % n;
+            let _ = write!(s, "leader l{i} \"L\" {{\n  reports_to: l{up}\n}}\n");
+            let _ = write!(
+                s,
+                "initiative i{i} \"I\" {{\n  leader: l{i}\n  teams: t{i}, t{next}, gone{i}\n}}\n"
+            );
+            let _ = write!(
+                s,
+                "team t{i} \"T\" {{\n  reports_to: l{i}\n  roles: engineering, qa\n  depends_on t{other} {{ owner: t{i} }}\n}}\n"
+            );
+            if i % 5 == 0 {
+                let _ = write!(s, "team l{i} {{\n  reports_to: l{up}\n}}\n");
+            }
+            if i % 97 == 0 {
+                s.push_str("team broken {\n  roles: : qa\n}\n");
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn a_model_built_on_two_threads_is_the_one_built_on_one() {
+        let (a, b) = (plan(1500), plan(400));
+        let (a, b) = (crate::Text::new(&a), crate::Text::new(&b));
+        let (a, b) = (crate::chunks::parse(&a), crate::chunks::parse(&b));
+        let docs = [(FileId(0), a.doc()), (FileId(1), b.doc())];
+        let blocks: Vec<_> = docs
+            .iter()
+            .flat_map(|&(file, doc)| doc.blocks.iter().map(move |b| (file, b, &doc.errors[..])))
+            .collect();
+        // Built in halves, the first file's blocks split between them.
+        assert!(blocks.len() >= BUILD_ALONE);
+        assert!(blocks.len() / 2 < a.doc().blocks.len());
+        assert!(!a.doc().errors.is_empty());
+        let built = Model::build(docs);
+        assert!(built.ids.values().any(|es| es.len() > 1));
+        let alone = Model::build_alone(&blocks);
+        assert_eq!(format!("{built:?}"), format!("{alone:?}"));
     }
 }
