@@ -438,35 +438,53 @@ fn chunks_at(
 /// more than it saves.
 const PARSE_ALONE: usize = 128 << 10;
 
-/// Parses a whole file. A large one is parsed in two halves (at a chunk
-/// start) on two threads: chunks are independent, and a plan opened whole
-/// is analysed from scratch while its user waits.
-pub fn parse(text: &Text) -> Parsed {
-    let mut doc = Document::default();
-    let starts = chunk_starts(text, 0, text.len());
-    // The second half starts at the first chunk past the middle.
-    let half = starts
-        .partition_point(|&s| s < text.len() / 2)
+/// How many times a large file is halved for parsing: up to eight pieces
+/// for two threads, so that the thread that finishes first takes pieces
+/// the other has not begun. Halves of equal size took unequal times (the
+/// later half of the 100k plan 10–25% longer, in BENCHMARKS.md, "4 Dec
+/// (fifth session)"): a chunk with errors is parsed twice, and a thread
+/// may be held up.
+const HALVINGS: u32 = 3;
+
+/// What a run of chunks parses to: its chunks, their blocks and errors.
+type Piece = (Vec<Chunk>, Vec<Block>, Vec<SyntaxError>);
+
+/// The chunks at `starts` (the last one ending at `to`), in pieces, in
+/// order: halved at the chunk start nearest past the middle, `halvings`
+/// times at most and while a half would still have [`PARSE_ALONE`]
+/// bytes, the halves parsed on two threads.
+fn pieces(text: &Text, starts: &[usize], to: usize, halvings: u32) -> Vec<Piece> {
+    let from = starts[0];
+    let middle = starts
+        .partition_point(|&s| s < from + (to - from) / 2)
         .min(starts.len() - 1);
-    let mut chunks = if text.len() < PARSE_ALONE || half == 0 {
-        chunks_at(text, &starts, text.len(), &mut doc.blocks, &mut doc.errors)
-    } else {
-        let (first, second) = starts.split_at(half);
-        let (middle, end) = (second[0], text.len());
-        let rest = || {
-            let (mut blocks, mut errors) = (Vec::new(), Vec::new());
-            let chunks = chunks_at(text, second, end, &mut blocks, &mut errors);
-            (chunks, blocks, errors)
-        };
-        let (mut chunks, (more, blocks, errors)) = crate::text::join(
-            || chunks_at(text, first, middle, &mut doc.blocks, &mut doc.errors),
-            rest,
-        );
+    if halvings == 0 || to - from < 2 * PARSE_ALONE || middle == 0 {
+        let (mut blocks, mut errors) = (Vec::new(), Vec::new());
+        let chunks = chunks_at(text, starts, to, &mut blocks, &mut errors);
+        return vec![(chunks, blocks, errors)];
+    }
+    let (first, second) = starts.split_at(middle);
+    let (mut out, more) = crate::text::join(
+        || pieces(text, first, second[0], halvings - 1),
+        || pieces(text, second, to, halvings - 1),
+    );
+    out.extend(more);
+    out
+}
+
+/// Parses a whole file. A large one is parsed in pieces (each a run of
+/// chunks) on two threads ([`pieces`]): chunks are independent, and a
+/// plan opened whole is analysed from scratch while its user waits.
+pub fn parse(text: &Text) -> Parsed {
+    let starts = chunk_starts(text, 0, text.len());
+    let mut pieces = pieces(text, &starts, text.len(), HALVINGS).into_iter();
+    let (mut chunks, blocks, errors) = pieces.next().expect("one piece at least");
+    let mut doc = Document { blocks, errors };
+    for (more, blocks, errors) in pieces {
         chunks.extend(more);
         doc.blocks.extend(blocks);
         doc.errors.extend(errors);
-        chunks
-    };
+    }
     chunks.shrink_to_fit();
     doc.blocks.shrink_to_fit();
     doc.errors.shrink_to_fit();
@@ -660,12 +678,12 @@ mod tests {
     }
 
     #[test]
-    fn a_large_file_parsed_in_two_halves_is_parsed_as_in_one() {
-        // Past the size parsed on two threads: blocks, comments, an open
-        // brace and a stray line around the middle.
+    fn a_large_file_parsed_in_pieces_is_parsed_as_in_one() {
+        // Past the size parsed in eight pieces on two threads: blocks,
+        // comments, open braces and stray lines throughout.
         let mut text = String::new();
         let mut i = 0;
-        while text.len() < 3 * PARSE_ALONE {
+        while text.len() < (2 << HALVINGS) * PARSE_ALONE + 1000 {
             text += &format!("team t{i} \"T\" {{ # c{i}\r\n  roles: qa, eng\n  size: {i}\n}}\n");
             if i % 997 == 0 {
                 text += "team open {\n  roles: qa\n?? stray\n";
@@ -676,6 +694,11 @@ mod tests {
         let mut one = Document::default();
         let t = Text::new(&text);
         let chunks = chunks_of(&t, 0, text.len(), &mut one.blocks, &mut one.errors);
+        let starts = chunk_starts(&t, 0, text.len());
+        assert_eq!(
+            pieces(&t, &starts, text.len(), HALVINGS).len(),
+            1 << HALVINGS
+        );
         assert!(!one.errors.is_empty());
         assert_eq!(two.doc(), &one);
         assert_eq!(two.chunks, chunks);
