@@ -477,17 +477,19 @@ fn pieces(text: &Text, starts: &[usize], to: usize, halvings: u32) -> Vec<Piece>
 /// plan opened whole is analysed from scratch while its user waits.
 pub fn parse(text: &Text) -> Parsed {
     let starts = chunk_starts(text, 0, text.len());
-    let mut pieces = pieces(text, &starts, text.len(), HALVINGS).into_iter();
-    let (mut chunks, blocks, errors) = pieces.next().expect("one piece at least");
-    let mut doc = Document { blocks, errors };
+    let pieces = pieces(text, &starts, text.len(), HALVINGS);
+    // Joined into vectors of their exact sizes: each block is moved once.
+    let sum = |n: fn(&Piece) -> usize| pieces.iter().map(n).sum::<usize>();
+    let mut chunks = Vec::with_capacity(sum(|p| p.0.len()));
+    let mut doc = Document {
+        blocks: Vec::with_capacity(sum(|p| p.1.len())),
+        errors: Vec::with_capacity(sum(|p| p.2.len())),
+    };
     for (more, blocks, errors) in pieces {
         chunks.extend(more);
         doc.blocks.extend(blocks);
         doc.errors.extend(errors);
     }
-    chunks.shrink_to_fit();
-    doc.blocks.shrink_to_fit();
-    doc.errors.shrink_to_fit();
     Parsed {
         chunks,
         doc: Lazy::new(doc, None),
