@@ -811,7 +811,12 @@ impl Lowering<'_> {
                 for (at, message) in string_errors(raw) {
                     self.error(at.shifted(range.start() as isize), message);
                 }
-                ValueKind::Str(unescape(raw).into())
+                // Most strings have no escape: their text as it is, with
+                // no `String` made and dropped on the way.
+                ValueKind::Str(match raw.contains('\\') {
+                    false => string_text(raw).into(),
+                    true => unescape(raw).into(),
+                })
             }
             "number" => ValueKind::Number(raw.parse().ok()?),
             "percentage" => ValueKind::Percent(raw.trim_end_matches('%').parse().ok()?),
@@ -1053,11 +1058,17 @@ fn escape_error(e: &str) -> Option<String> {
     }
 }
 
+/// A string token's text without its quotes (the closing one may be
+/// missing), its escapes as written.
+fn string_text(raw: &str) -> &str {
+    let inner = raw.strip_prefix('"').unwrap_or(raw);
+    inner.strip_suffix('"').unwrap_or(inner)
+}
+
 /// The content of a string literal, escapes resolved; an escape the
 /// language does not have is kept as written.
 pub fn unescape(raw: &str) -> String {
-    let inner = raw.strip_prefix('"').unwrap_or(raw);
-    let inner = inner.strip_suffix('"').unwrap_or(inner);
+    let inner = string_text(raw);
     let mut out = String::with_capacity(inner.len());
     let mut rest = inner;
     while let Some(i) = rest.find('\\') {
