@@ -79,18 +79,21 @@ fn with_ascii_tables(parser: &str) -> String {
         out.matches("orgplan_set_contains(").count(),
         "src/parser.c looks up a character set that has no ASCII table"
     );
-    let include = "#include \"tree_sitter/parser.h\"\n";
+    // After the line that includes the runtime's header, whatever its line
+    // ending (a checkout may turn `\n` into `\r\n`).
+    let include = "#include \"tree_sitter/parser.h\"";
     let helper = "\n// A character below 128 is looked up in the set's ASCII table, written\n\
                   // by build.rs from the set's ranges; the others in the ranges.\n\
                   static inline bool orgplan_set_contains(const bool *ascii,\n\
                   \x20   const TSCharacterRange *ranges, uint32_t len, int32_t c) {\n\
                   \x20 return (uint32_t)c < 128 ? ascii[c] : set_contains(ranges, len, c);\n\
                   }\n";
-    assert!(
-        out.contains(include),
-        "src/parser.c includes tree_sitter/parser.h"
-    );
-    out.replacen(include, &format!("{include}{helper}"), 1)
+    let at = out
+        .find(include)
+        .expect("src/parser.c includes tree_sitter/parser.h");
+    let line_end = out[at..].find('\n').map_or(out.len(), |i| at + i + 1);
+    out.insert_str(line_end, helper);
+    out
 }
 
 /// Which of the characters below 128 the ranges `{a, b}, {c, d}, …` hold.
