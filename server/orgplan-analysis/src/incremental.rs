@@ -545,14 +545,23 @@ fn same_shape(
         fresh.initiatives.len(),
         fresh.teams.len(),
     ];
-    // The same declarations, in the same order, perhaps some renamed.
+    // The same declarations, in the same order, perhaps some renamed or
+    // declared by other text.
     let mut renamed: Vec<(EntityId, CompactString, CompactString)> = Vec::new();
     for k in 0..3 {
         let old = decls_of(model, k, spans[k].clone());
         let new = decls_of(&fresh, k, 0..fresh_lens[k]);
         for (j, (a, b)) in old.iter().zip(&new).enumerate() {
-            if a.id != b.id {
-                renamed.push((entity(k, spans[k].start + j), a.id.clone(), b.id.clone()));
+            let e = entity(k, spans[k].start + j);
+            // Declared by other text than the edit moved the old
+            // declaration to (a comment's end moved, and a line that was
+            // in it declares the id now): to what points at a declaration
+            // of the id, as where the wrong kind is named, it is renamed
+            // to itself (found by `incremental_edits_equal_a_fresh_parse`).
+            let mut moved_to = a.name;
+            shift.loc(&mut moved_to);
+            if a.id != b.id || moved_to != b.name {
+                renamed.push((e, a.id.clone(), b.id.clone()));
             }
         }
     }
