@@ -451,14 +451,14 @@ type Piece = (Vec<Chunk>, Vec<Block>, Vec<SyntaxError>);
 
 /// The chunks at `starts` (the last one ending at `to`), in pieces, in
 /// order: halved at the chunk start nearest past the middle, `halvings`
-/// times at most and while a half would still have [`PARSE_ALONE`]
-/// bytes, the halves parsed on two threads.
+/// times at most and while a piece has [`PARSE_ALONE`] bytes, the halves
+/// parsed on two threads.
 fn pieces(text: &Text, starts: &[usize], to: usize, halvings: u32) -> Vec<Piece> {
     let from = starts[0];
     let middle = starts
         .partition_point(|&s| s < from + (to - from) / 2)
         .min(starts.len() - 1);
-    if halvings == 0 || to - from < 2 * PARSE_ALONE || middle == 0 {
+    if halvings == 0 || to - from < PARSE_ALONE || middle == 0 {
         let (mut blocks, mut errors) = (Vec::new(), Vec::new());
         let chunks = chunks_at(text, starts, to, &mut blocks, &mut errors);
         return vec![(chunks, blocks, errors)];
