@@ -874,7 +874,6 @@ impl Model {
     }
 }
 
-/// The leader `block` declares.
 /// From this many blocks on, a model is built on two threads (a large
 /// plan opened whole: about 20,000 blocks in 100,000 lines).
 const BUILD_ALONE: usize = 4096;
@@ -954,6 +953,7 @@ fn entity_at(k: usize, i: usize) -> EntityId {
     }
 }
 
+/// The leader `block` declares.
 fn leader(file: FileId, block: &Block, decl: Decl) -> Leader {
     Leader {
         job_title: string(block.property("title")),
