@@ -165,21 +165,19 @@ impl Parts {
 
 /// The entities declared in `file`.
 fn declared_in(m: &Model, file: FileId) -> impl Iterator<Item = EntityId> + '_ {
-    (0..3).flat_map(move |k| file_span(m, k, file).map(move |i| entity(k, i)))
+    (0..3).flat_map(move |k| file_span(m, k, file).map(move |i| EntityId::at_slot(k, i)))
 }
 
 /// The indices (within one kind's list) of the entities declared in `file`.
 fn file_span(m: &Model, k: usize, file: FileId) -> Range<usize> {
     let len = [m.leaders.len(), m.initiatives.len(), m.teams.len()][k];
-    span(|i| m.decl(entity(k, i)), len, file, 0, usize::MAX)
-}
-
-fn entity(kind: usize, i: usize) -> EntityId {
-    match kind {
-        0 => EntityId::Leader(i),
-        1 => EntityId::Initiative(i),
-        _ => EntityId::Team(i),
-    }
+    span(
+        |i| m.decl(EntityId::at_slot(k, i)),
+        len,
+        file,
+        0,
+        usize::MAX,
+    )
 }
 
 /// Runs the rules of one kind of check, each at its configured level.
@@ -278,7 +276,7 @@ impl Parts {
         // the context and one entity or block).
         let entity = std::array::from_fn(|k| {
             crate::text::map_split(lens[k], |i| {
-                EntityFound::new(entity_findings(ctx, entity(k, i)))
+                EntityFound::new(entity_findings(ctx, EntityId::at_slot(k, i)))
             })
         });
         let blocks = ctx
@@ -538,7 +536,7 @@ fn same_shape(
     memo: Option<&crate::suggest::Memo>,
 ) -> (Marks, GraphChange) {
     fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
-        r.map(|i| m.decl(entity(k, i))).collect()
+        r.map(|i| m.decl(EntityId::at_slot(k, i))).collect()
     }
     let fresh_lens = [
         fresh.leaders.len(),
@@ -552,7 +550,7 @@ fn same_shape(
         let old = decls_of(model, k, spans[k].clone());
         let new = decls_of(&fresh, k, 0..fresh_lens[k]);
         for (j, (a, b)) in old.iter().zip(&new).enumerate() {
-            let e = entity(k, spans[k].start + j);
+            let e = EntityId::at_slot(k, spans[k].start + j);
             // Declared by other text than the edit moved the old
             // declaration to (a comment's end moved, and a line that was
             // in it declares the id now): to what points at a declaration
@@ -574,7 +572,7 @@ fn same_shape(
 
     // Swap them in, re-resolved and re-linked; shift the rest of the file.
     let changed: Vec<EntityId> = (0..3)
-        .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
+        .flat_map(|k| spans[k].clone().map(move |i| EntityId::at_slot(k, i)))
         .collect();
     let old_graph: Vec<_> = changed.iter().map(|&e| graph_of(model, e)).collect();
     let mut marks = Marks::new(model);
@@ -688,7 +686,7 @@ fn resize(
         fresh.teams.len(),
     ];
     let removed: Vec<EntityId> = (0..3)
-        .flat_map(|k| spans[k].clone().map(move |i| entity(k, i)))
+        .flat_map(|k| spans[k].clone().map(move |i| EntityId::at_slot(k, i)))
         .collect();
     let mut names: Vec<CompactString> = removed
         .iter()
@@ -719,7 +717,7 @@ fn resize(
         } else if i < spans[k].end {
             None
         } else {
-            Some(entity(k, i - spans[k].len() + new_lens[k]))
+            Some(EntityId::at_slot(k, i - spans[k].len() + new_lens[k]))
         }
     };
     model.remap(&moved);
@@ -736,7 +734,7 @@ fn resize(
     let after = |k: usize| spans[k].start + new_lens[k];
     model.shift_from([after(0), after(1), after(2)], shift);
     let added: Vec<EntityId> = (0..3)
-        .flat_map(|k| (spans[k].start..after(k)).map(move |i| entity(k, i)))
+        .flat_map(|k| (spans[k].start..after(k)).map(move |i| EntityId::at_slot(k, i)))
         .collect();
     for &e in &added {
         let id = model.decl(e).id.clone();

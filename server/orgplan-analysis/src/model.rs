@@ -33,6 +33,16 @@ pub enum EntityId {
 }
 
 impl EntityId {
+    /// The entity at `slot` ([`EntityId::slot`]): index `i` of the kind
+    /// at `kind` in `[leaders, initiatives, teams]`.
+    pub fn at_slot(kind: usize, i: usize) -> EntityId {
+        match kind {
+            0 => EntityId::Leader(i),
+            1 => EntityId::Initiative(i),
+            _ => EntityId::Team(i),
+        }
+    }
+
     /// Its kind's place in `[leaders, initiatives, teams]`, and its index.
     pub fn slot(self) -> (usize, usize) {
         match self {
@@ -425,7 +435,7 @@ impl Model {
         (self.leaders, self.initiatives, self.teams) = (a.leaders, a.initiatives, a.teams);
         let mut next = [0; 3];
         for k in a.order.into_iter().chain(b.order) {
-            let e = entity_at(k, next[k]);
+            let e = EntityId::at_slot(k, next[k]);
             next[k] += 1;
             self.ids.entry(self.decl(e).id.clone()).or_default().push(e);
         }
@@ -479,21 +489,10 @@ impl Model {
         block: &Block,
         errors: &[crate::syntax::SyntaxError],
     ) {
-        let id = match declared(file, block, errors) {
-            None => return,
-            Some(Entity::Leader(l)) => {
-                self.leaders.push(l);
-                EntityId::Leader(self.leaders.len() - 1)
-            }
-            Some(Entity::Initiative(i)) => {
-                self.initiatives.push(i);
-                EntityId::Initiative(self.initiatives.len() - 1)
-            }
-            Some(Entity::Team(t)) => {
-                self.teams.push(t);
-                EntityId::Team(self.teams.len() - 1)
-            }
+        let Some(e) = declared(file, block, errors) else {
+            return;
         };
+        let id = e.push(&mut self.leaders, &mut self.initiatives, &mut self.teams);
         self.ids
             .entry(self.decl(id).id.clone())
             .or_default()
@@ -925,31 +924,35 @@ struct Declared {
 
 impl Declared {
     fn add(&mut self, file: FileId, block: &Block, errors: &[crate::syntax::SyntaxError]) {
-        let k = match declared(file, block, errors) {
-            None => return,
-            Some(Entity::Leader(l)) => {
-                self.leaders.push(l);
-                0
-            }
-            Some(Entity::Initiative(i)) => {
-                self.initiatives.push(i);
-                1
-            }
-            Some(Entity::Team(t)) => {
-                self.teams.push(t);
-                2
-            }
-        };
-        self.order.push(k);
+        if let Some(e) = declared(file, block, errors) {
+            let id = e.push(&mut self.leaders, &mut self.initiatives, &mut self.teams);
+            self.order.push(id.slot().0);
+        }
     }
 }
 
-/// The entity of kind `k` (0 leaders, 1 initiatives, 2 teams) at `i`.
-fn entity_at(k: usize, i: usize) -> EntityId {
-    match k {
-        0 => EntityId::Leader(i),
-        1 => EntityId::Initiative(i),
-        _ => EntityId::Team(i),
+impl Entity {
+    /// Appends the entity to the list of its kind: its id there.
+    fn push(
+        self,
+        leaders: &mut Vec<Leader>,
+        initiatives: &mut Vec<Initiative>,
+        teams: &mut Vec<Team>,
+    ) -> EntityId {
+        match self {
+            Entity::Leader(l) => {
+                leaders.push(l);
+                EntityId::Leader(leaders.len() - 1)
+            }
+            Entity::Initiative(i) => {
+                initiatives.push(i);
+                EntityId::Initiative(initiatives.len() - 1)
+            }
+            Entity::Team(t) => {
+                teams.push(t);
+                EntityId::Team(teams.len() - 1)
+            }
+        }
     }
 }
 

@@ -813,9 +813,10 @@ impl Lowering<'_> {
                 }
                 // Most strings have no escape: their text as it is, with
                 // no `String` made and dropped on the way.
-                ValueKind::Str(match raw.contains('\\') {
-                    false => string_text(raw).into(),
-                    true => unescape(raw).into(),
+                ValueKind::Str(if raw.contains('\\') {
+                    unescape(raw).into()
+                } else {
+                    string_text(raw).into()
                 })
             }
             "number" => ValueKind::Number(raw.parse().ok()?),
