@@ -127,6 +127,8 @@ pub fn omitted_note(n: usize) -> Diagnostic {
 /// VS Code's *Explain Rule*). What every diagnostic of a rule says between
 /// its severity and its message is escaped once per rule.
 pub struct RuleLinks {
+    /// The base of the links, if any.
+    base: Option<String>,
     uris: HashMap<&'static str, Uri>,
     /// `,"code":…,"codeDescription":{"href":…},"source":"orgplan","message":`.
     fields: HashMap<&'static str, Vec<u8>>,
@@ -152,7 +154,15 @@ impl RuleLinks {
                 )
             })
             .collect();
-        RuleLinks { uris, fields }
+        RuleLinks {
+            base: base.map(str::to_string),
+            uris,
+            fields,
+        }
+    }
+
+    pub(crate) fn base(&self) -> Option<&str> {
+        self.base.as_deref()
     }
 
     /// The links of a workspace's configuration.

@@ -11,6 +11,7 @@ mod convert;
 mod diagnostics;
 mod handlers;
 mod markup;
+mod memo;
 mod opened;
 mod platform;
 pub use platform::{canonicalize, enter_start_folder};

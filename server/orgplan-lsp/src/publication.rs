@@ -16,6 +16,7 @@
 //! generated messages.
 
 use crate::convert::{omitted_note, range, RuleLinks};
+use crate::memo::Recorder;
 use crate::ranges::Converter;
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::rules::{Finding, Severity};
@@ -29,7 +30,7 @@ pub type Place<'a> = Option<(&'a str, Lines<'a>)>;
 type Located<'a> = Option<(Vec<u8>, Lines<'a>)>;
 
 /// Appends `{"start":{"line":…,"character":…},"end":{…}}`.
-fn write_range(out: &mut Vec<u8>, r: Range) {
+pub(crate) fn write_range(out: &mut Vec<u8>, r: Range) {
     use crate::transport::write_u32;
     out.extend_from_slice(br#"{"start":{"line":"#);
     write_u32(out, r.start.line);
@@ -86,19 +87,32 @@ pub fn publication_body<'a, 'f>(
         first = false;
     }
     let mut places = Places::default();
+    // Diagnostics that did not change since the last publication are
+    // copied from its text ([`crate::memo`]).
+    let mut memo = Recorder::new(conv.take_memo(), uri, links.base(), findings.len());
     for f in findings {
         if !first {
             out.push(b',');
         }
         first = false;
+        if memo.copy(f, &mut out) {
+            continue;
+        }
+        let start = out.len();
         out.extend_from_slice(br#"{"range":"#);
-        write_range(&mut out, conv.next_range(f.loc.range));
+        let lsp = conv.next_range(f.loc.range);
+        let at = out.len();
+        write_range(&mut out, lsp);
+        memo.start(f, start, lsp, at..out.len());
         out.extend_from_slice(br#","severity":"#);
         out.push(b'0' + severity_number(f.severity));
         out.extend_from_slice(&links.fields(f.rule));
-        write_str(&mut out, &f.message);
-        write_related(&mut out, f, &mut places, conv, enc, locate);
+        let at = out.len();
+        let plain = write_str(&mut out, &f.message);
+        memo.message(at, out.len(), plain);
+        write_related(&mut out, f, &mut places, conv, enc, locate, &mut memo);
         out.push(b'}');
+        memo.finish(out.len());
     }
     out.push(b']');
     let end = out.len();
@@ -107,6 +121,7 @@ pub fn publication_body<'a, 'f>(
         out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     }
     out.extend_from_slice(b"}}");
+    conv.keep_memo(memo.into_memo(&out));
     (out, start..end)
 }
 
@@ -141,10 +156,12 @@ fn write_related<'a>(
     conv: &mut Converter,
     enc: Encoding,
     locate: &dyn Fn(Loc) -> Place<'a>,
+    memo: &mut Recorder,
 ) {
     let mut any_related = false;
     for r in &f.related {
         let Some((file_uri, file_lines)) = places.of(r.loc, locate) else {
+            memo.related(f, r, None);
             continue;
         };
         out.extend_from_slice(if any_related {
@@ -158,16 +175,18 @@ fn write_related<'a>(
         out.extend_from_slice(br#","range":"#);
         // A place in the finding's own file is converted as the finding
         // is (its kept ranges).
-        write_range(
-            out,
-            if r.loc.file == f.loc.file {
-                conv.range(r.loc.range)
-            } else {
-                range(file_lines, r.loc.range, enc)
-            },
-        );
+        let lsp = if r.loc.file == f.loc.file {
+            conv.range(r.loc.range)
+        } else {
+            range(file_lines, r.loc.range, enc)
+        };
+        let at = out.len();
+        write_range(out, lsp);
+        memo.related(f, r, Some((lsp, at..out.len())));
         out.extend_from_slice(br#"},"message":"#);
-        write_str(out, &r.message);
+        let at = out.len();
+        let plain = write_str(out, &r.message);
+        memo.message(at, out.len(), plain);
         out.push(b'}');
     }
     if any_related {
@@ -175,10 +194,11 @@ fn write_related<'a>(
     }
 }
 
-/// Appends `s` as a JSON string. Most messages need no escape: those are
-/// copied as they are, after one pass that the compiler can vectorise
-/// (serde_json's escaper looks at one byte at a time).
-fn write_str(out: &mut Vec<u8>, s: &str) {
+/// Appends `s` as a JSON string; `true` if it needed no escape. Most
+/// messages need none: those are copied as they are, after one pass that
+/// the compiler can vectorise (serde_json's escaper looks at one byte at a
+/// time).
+fn write_str(out: &mut Vec<u8>, s: &str) -> bool {
     let plain = !s.bytes().fold(false, |seen, b| {
         seen | (b < 0x20) | (b == b'"') | (b == b'\\')
     });
@@ -190,6 +210,7 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     } else {
         write_json(out, s);
     }
+    plain
 }
 
 fn write_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {

@@ -22,6 +22,7 @@
 //! every whole-text change clears it ([`crate::session::Session`]).
 
 use crate::convert::range;
+use crate::memo::{carried, Memo};
 use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{Text, TextRange};
 use tower_lsp_server::lsp_types::Range;
@@ -34,6 +35,8 @@ pub struct KeptRanges {
     len: usize,
     lines: usize,
     ranges: Vec<((usize, usize), Range)>,
+    /// The last publication's diagnostics as text ([`crate::memo`]).
+    memo: Memo,
 }
 
 /// An edit being applied to a file's text: what [`KeptRanges::edited`]
@@ -47,6 +50,14 @@ pub struct Edit {
 }
 
 impl Edit {
+    pub(crate) fn start(&self) -> usize {
+        self.start
+    }
+
+    pub(crate) fn next(&self) -> Option<usize> {
+        self.next
+    }
+
     /// `start..end` of `text` (on character boundaries) is about to be
     /// replaced.
     pub fn new(text: &Text, start: usize, end: usize) -> Edit {
@@ -60,27 +71,30 @@ impl Edit {
 }
 
 impl KeptRanges {
+    #[cfg(test)]
+    pub(crate) fn memo(&self) -> &Memo {
+        &self.memo
+    }
+
     /// Carries the ranges through `edit`, `text` being the text after it.
     pub fn edited(&mut self, edit: &Edit, text: &Text) {
         if self.len != edit.old_len || self.lines != edit.old_lines {
             self.ranges.clear();
+            self.memo = Memo::default();
         }
         let bytes = text.len() as isize - edit.old_len as isize;
         let lines = text.len_lines() as isize - edit.old_lines as isize;
-        let shift = |n: usize, by: isize| (n as isize + by) as usize;
-        self.ranges.retain_mut(|((a, b), r)| {
-            if *b < edit.start {
-                return true;
-            }
-            if edit.next.is_some_and(|next| *a >= next) {
-                *a = shift(*a, bytes);
-                *b = shift(*b, bytes);
-                r.start.line = shift(r.start.line as usize, lines) as u32;
-                r.end.line = shift(r.end.line as usize, lines) as u32;
-                return true;
-            }
-            false
+        self.ranges.retain_mut(|(place, r)| {
+            let Some((to, by)) = carried(*place, edit, bytes, lines) else {
+                return false;
+            };
+            let shift = |l: u32| (l as isize + by) as u32;
+            *place = to;
+            r.start.line = shift(r.start.line);
+            r.end.line = shift(r.end.line);
+            true
         });
+        self.memo.edited(edit, bytes, lines);
         self.len = text.len();
         self.lines = text.len_lines();
     }
@@ -105,6 +119,8 @@ pub struct Converter<'a, 'l> {
     /// The ranges converted in order, and the others.
     in_order: Vec<((usize, usize), Range)>,
     others: Vec<((usize, usize), Range)>,
+    /// What this publication wrote, for the next to copy.
+    memo: Memo,
 }
 
 impl<'a, 'l> Converter<'a, 'l> {
@@ -121,7 +137,18 @@ impl<'a, 'l> Converter<'a, 'l> {
             cursor: 0,
             in_order: Vec::new(),
             others: Vec::new(),
+            memo: Memo::default(),
         }
+    }
+
+    /// The last publication's diagnostics as text, if kept for this text.
+    pub fn take_memo(&mut self) -> Memo {
+        std::mem::take(&mut self.kept.memo)
+    }
+
+    /// Keeps `memo` (this publication's) for the next.
+    pub fn keep_memo(&mut self, memo: Memo) {
+        self.memo = memo;
     }
 
     /// The LSP range of `r`, anywhere in the file.
@@ -181,6 +208,7 @@ impl<'a, 'l> Converter<'a, 'l> {
             len: text.len(),
             lines: text.len_lines(),
             ranges,
+            memo: self.memo,
         }
     }
 }
