@@ -26,6 +26,7 @@
 use crate::ranges::Edit;
 use orgplan_analysis::rules::{Finding, Severity};
 use std::ops::Range as Span;
+use std::sync::Arc;
 use tower_lsp_server::lsp_types::Range;
 
 /// How far past the first candidate a finding's entry is looked for
@@ -201,15 +202,17 @@ struct Diagnostic {
 }
 
 impl Recorder {
-    /// A recorder for a publication of `findings` (about as many entries
-    /// as there were before).
-    pub(crate) fn new(old: Memo, uri: &str, links: Option<&str>, findings: usize) -> Recorder {
+    /// A recorder for a publication of `findings`.
+    pub(crate) fn new(
+        old: Memo,
+        uri: &str,
+        links: Option<&str>,
+        findings: &[Arc<Finding>],
+    ) -> Recorder {
         let usable = old.written_for(uri, links);
-        let places = if old.entries.is_empty() {
-            findings
-        } else {
-            old.places.len() * findings / old.entries.len() + 1
-        };
+        // Room for every place, so that the memo, which stays, holds no
+        // more than it needs.
+        let places = findings.iter().map(|f| 1 + f.related.len()).sum();
         Recorder {
             old,
             usable,
@@ -217,7 +220,7 @@ impl Recorder {
             new: Memo {
                 uri: uri.to_string(),
                 links: links.map(str::to_string),
-                entries: Vec::with_capacity(findings),
+                entries: Vec::with_capacity(findings.len()),
                 places: Vec::with_capacity(places),
                 pieces: Vec::with_capacity(places),
                 ..Memo::default()

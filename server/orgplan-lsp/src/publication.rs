@@ -89,7 +89,7 @@ pub fn publication_body<'a, 'f>(
     let mut places = Places::default();
     // Diagnostics that did not change since the last publication are
     // copied from its text ([`crate::memo`]).
-    let mut memo = Recorder::new(conv.take_memo(), uri, links.base(), findings.len());
+    let mut memo = Recorder::new(conv.take_memo(), uri, links.base(), findings);
     for f in findings {
         if !first {
             out.push(b',');
