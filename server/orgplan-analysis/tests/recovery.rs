@@ -39,7 +39,7 @@ fn syntax_errors(ws: &mut Workspace) -> Vec<String> {
         .findings
         .iter()
         .filter(|f| f.rule == "syntax-error")
-        .map(|f| f.message.clone())
+        .map(|f| f.message.to_string())
         .collect()
 }
 

@@ -173,7 +173,7 @@ fn a_bad_escape_is_named() {
         let mut ws = Workspace::new();
         ws.set_file("a.orgplan", text.clone());
         let a = ws.analysis();
-        let messages: Vec<&str> = a.findings.iter().map(|f| f.message.as_str()).collect();
+        let messages: Vec<&str> = a.findings.iter().map(|f| &*f.message).collect();
         assert_eq!(messages.len(), 1, "{text}: {messages:?}");
         assert!(
             messages[0].starts_with(expected),

@@ -196,7 +196,7 @@ pub fn diagnostic(
         .filter_map(|r| {
             Some(DiagnosticRelatedInformation {
                 location: locate(r.loc)?,
-                message: r.message.clone(),
+                message: r.message.to_string(),
             })
         })
         .collect();
@@ -208,7 +208,7 @@ pub fn diagnostic(
             .uri(f.rule)
             .map(|href| CodeDescription { href: href.clone() }),
         source: Some("orgplan".to_string()),
-        message: f.message.clone(),
+        message: f.message.to_string(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
         data: None,

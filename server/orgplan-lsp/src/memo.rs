@@ -14,13 +14,16 @@
 //! What makes a copy right: a diagnostic's text is made of its ranges,
 //! its rule (code, link), its severity, its messages and its file's URI.
 //! An entry is copied only for a finding with the same rule, severity and
-//! messages (compared as text), whose places (its own and its related
-//! ones, all in its file) are the entry's byte ranges, carried through
-//! the edits by the rule of [`crate::ranges`]: a place that ends before
-//! an edit keeps its LSP range, one that starts after the line the edit
-//! ends on moves by whole lines, and an entry with any other place is
-//! dropped. The ranges are written anew from the entry's LSP ranges; the
-//! text between them is copied. The URI and the rule links are the
+//! messages, whose places (its own and its related ones, all in its file)
+//! are the entry's byte ranges, carried through the edits by the rule of
+//! [`crate::ranges`]: a place that ends before an edit keeps its LSP
+//! range, one that starts after the line the edit ends on moves by whole
+//! lines, and an entry with any other place is dropped. A message is the
+//! same when it is the very one the entry holds (messages are shared,
+//! `Arc<str>`, and one held cannot be freed and its address reused), or
+//! else when its text is. When an edit moved an entry's lines, its ranges
+//! are written anew from its LSP ranges and the text between them is
+//! copied; else the whole text is. The URI and the rule links are the
 //! memo's: a publication with others starts afresh.
 
 use crate::ranges::Edit;
@@ -65,6 +68,10 @@ struct Entry {
 struct Piece {
     text: Span<usize>,
     message: Span<usize>,
+    /// The message itself, held: a finding whose message is this very
+    /// one (not a copy) has this text without reading it. Taken when the
+    /// piece is copied.
+    shared: Option<Arc<str>>,
 }
 
 /// The diagnostics of a file's last publication, as text.
@@ -164,14 +171,19 @@ impl Memo {
         {
             return false;
         }
-        let message = |i: usize| &self.body[self.pieces[e.first + i].message.clone()];
+        // The same message, held since it was written, or an equal one.
+        let same = |i: usize, m: &Arc<str>| {
+            let piece = &self.pieces[e.first + i];
+            piece.shared.as_ref().is_some_and(|s| Arc::ptr_eq(s, m))
+                || self.body[piece.message.clone()] == *m.as_bytes()
+        };
         let place = |i: usize| self.places[e.first + i].bytes;
         let range = |r: &orgplan_analysis::TextRange| (r.start(), r.end());
-        message(0) == f.message.as_bytes()
+        same(0, &f.message)
             && f.related.iter().enumerate().all(|(i, r)| {
                 r.loc.file == f.loc.file
                     && place(i + 1) == range(&r.loc.range)
-                    && message(i + 1) == r.message.as_bytes()
+                    && same(i + 1, &r.message)
             })
     }
 }
@@ -189,12 +201,15 @@ pub(crate) struct Recorder {
     diagnostic: Option<Diagnostic>,
 }
 
+/// Where a message was written, and the message.
+type Written = (Span<usize>, Arc<str>);
+
 /// A diagnostic being written: its places so far, each with where its
 /// range's text is in the output and where its message is.
 struct Diagnostic {
     rule: &'static str,
     severity: Severity,
-    places: Vec<(Place, Span<usize>, Option<Span<usize>>)>,
+    places: Vec<(Place, Span<usize>, Option<Written>)>,
     /// Where its text starts in the output.
     start: usize,
     /// Whether every related place is in the finding's file and written.
@@ -245,9 +260,20 @@ impl Recorder {
         if e.moved {
             out.extend_from_slice(br#"{"range":"#);
         }
-        for i in e.first..e.first + e.len {
+        for (k, i) in (e.first..e.first + e.len).enumerate() {
             let place = self.old.places[i];
-            let piece = &self.old.pieces[i];
+            let piece = &mut self.old.pieces[i];
+            // The finding's own message, held from now on (the one held
+            // may be an equal copy).
+            let held = if k == 0 {
+                &f.message
+            } else {
+                &f.related[k - 1].message
+            };
+            let shared = match piece.shared.take() {
+                Some(s) if Arc::ptr_eq(&s, held) => s,
+                _ => held.clone(),
+            };
             if e.moved {
                 crate::publication::write_range(out, place.lsp);
             }
@@ -267,6 +293,7 @@ impl Recorder {
             self.new.pieces.push(Piece {
                 text: to(&piece.text),
                 message: to(&piece.message),
+                shared: Some(shared),
             });
         }
         if !e.moved {
@@ -298,12 +325,12 @@ impl Recorder {
         });
     }
 
-    /// The message of the last place began at `start` and ended at `end`;
-    /// `plain` if it was written as it is (no escapes).
-    pub(crate) fn message(&mut self, start: usize, end: usize, plain: bool) {
+    /// The message `m` of the last place was written from `start` to
+    /// `end`; `plain` if as it is (no escapes).
+    pub(crate) fn message(&mut self, m: &Arc<str>, start: usize, end: usize, plain: bool) {
         if let Some(d) = &mut self.diagnostic {
             match d.places.last_mut() {
-                Some(p) if plain => p.2 = Some(start + 1..end - 1),
+                Some(p) if plain => p.2 = Some((start + 1..end - 1, m.clone())),
                 _ => d.whole = false,
             }
         }
@@ -341,13 +368,15 @@ impl Recorder {
         let first = self.new.places.len();
         let n = d.places.len();
         for (i, (place, range_text, message)) in d.places.iter().enumerate() {
+            let (message, shared) = message.clone().expect("checked above");
             // A piece runs from its range's text to the next one's (it
             // holds the next place's `"range":` key), or to the end.
             let text_end = d.places.get(i + 1).map_or(end, |next| next.1.start);
             self.new.places.push(*place);
             self.new.pieces.push(Piece {
                 text: range_text.end..text_end,
-                message: message.clone().expect("checked above"),
+                message,
+                shared: Some(shared),
             });
         }
         self.new.entries.push(Entry {

@@ -109,7 +109,7 @@ pub fn publication_body<'a, 'f>(
         out.extend_from_slice(&links.fields(f.rule));
         let at = out.len();
         let plain = write_str(&mut out, &f.message);
-        memo.message(at, out.len(), plain);
+        memo.message(&f.message, at, out.len(), plain);
         write_related(&mut out, f, &mut places, conv, enc, locate, &mut memo);
         out.push(b'}');
         memo.finish(out.len());
@@ -186,7 +186,7 @@ fn write_related<'a>(
         out.extend_from_slice(br#"},"message":"#);
         let at = out.len();
         let plain = write_str(out, &r.message);
-        memo.message(at, out.len(), plain);
+        memo.message(&r.message, at, out.len(), plain);
         out.push(b'}');
     }
     if any_related {

@@ -508,7 +508,7 @@ fn sarif_result(
             json!({
                 "id": i,
                 "physicalLocation": physical(p),
-                "message": { "text": r.message },
+                "message": { "text": &*r.message },
             })
         })
         .collect();
@@ -516,7 +516,7 @@ fn sarif_result(
         "ruleId": f.rule,
         "ruleIndex": rule_index,
         "level": sarif_level(f.severity),
-        "message": { "text": f.message },
+        "message": { "text": &*f.message },
         "locations": [{ "physicalLocation": physical(p) }],
     });
     if !related.is_empty() {

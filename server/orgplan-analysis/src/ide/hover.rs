@@ -72,7 +72,7 @@ pub fn hover(
 /// (questions, fix, example) instead of that text itself.
 fn finding_section(rule: &rules::Rule, findings: &[&&Finding], link: RuleLink) -> String {
     let mut s = format!("**{}** · {}\n\n", rule.name, findings[0].severity);
-    let mut messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    let mut messages: Vec<&str> = findings.iter().map(|f| &*f.message).collect();
     messages.dedup();
     for m in messages {
         let _ = writeln!(s, "{m}\n");

@@ -82,7 +82,8 @@ fn wrong_value(loc: Loc, key: &str, ty: ValueType, kind: &ValueKind) -> Finding 
                 names.join(" or ")
             ));
             if let Some(s) = crate::suggest::best(name, values.iter().map(|e| e.name)) {
-                f.message = format!("`{shown}` is not a valid `{key}` — did you mean `{s}`?");
+                f.message =
+                    format!("`{shown}` is not a valid `{key}` — did you mean `{s}`?").into();
                 f = f.fix(Fix::replace(loc, s));
             }
             f

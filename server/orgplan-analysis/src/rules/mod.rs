@@ -300,7 +300,7 @@ pub struct Fix {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Related {
     pub loc: Loc,
-    pub message: String,
+    pub message: std::sync::Arc<str>,
 }
 
 /// One thing a rule found.
@@ -309,7 +309,9 @@ pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub loc: Loc,
-    pub message: String,
+    /// Shared: a publication keeps the messages it wrote and knows an
+    /// unchanged one by its address (`orgplan-lsp`'s `memo.rs`).
+    pub message: std::sync::Arc<str>,
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
 }
@@ -320,7 +322,7 @@ impl Finding {
             rule: rule.name,
             severity: rule.default_severity,
             loc,
-            message: message.into(),
+            message: message.into().into(),
             related: Vec::new(),
             fixes: Vec::new(),
         }
@@ -334,7 +336,7 @@ impl Finding {
         }
         self.related.push(Related {
             loc,
-            message: message.into(),
+            message: message.into().into(),
         });
         self
     }

@@ -112,7 +112,7 @@ mod tests {
         ] {
             let (error, _) = one_error(text);
             assert_eq!(
-                error.message,
+                &*error.message,
                 "missing id: `team` is followed by its id, on the same line"
             );
             assert_eq!(error.loc.range, crate::TextRange::empty(4));
@@ -125,7 +125,7 @@ mod tests {
             "team a \"A\" {\n  roles: qa\n  depends_on b {\n    owner: a\nteam b \"B\" { }\n";
         let (error, mut ws) = one_error(text);
         assert_eq!(
-            error.message,
+            &*error.message,
             "missing `}` to close `depends_on b`, then `}` to close `team a`"
         );
         assert_eq!(error.loc.range.start(), text.find("a\nteam b").unwrap() + 1);
@@ -139,7 +139,7 @@ mod tests {
     fn missing_brace_is_named() {
         let text = "team a \"A\" {\n  roles: qa\n";
         let (error, _) = one_error(text);
-        assert_eq!(error.message, "missing `}` to close `team a`");
+        assert_eq!(&*error.message, "missing `}` to close `team a`");
         assert_eq!(error.loc.range.start(), text.trim_end().len());
     }
 

@@ -51,7 +51,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
             ),
         );
         if let Some(s) = suggestion(ctx, r) {
-            f.message.push_str(&format!(" — did you mean `{s}`?"));
+            f.message = format!("{} — did you mean `{s}`?", f.message).into();
             f = f.fix(Fix::replace(r.loc, &s));
         }
         let text = ctx.text(r.loc.file);

@@ -71,11 +71,10 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
             let mut f = Finding::new(&RULE, loc, format!("unknown block kind `{shown}`"));
             let candidates: Vec<&str> = allowed.iter().map(|k| k.keyword()).collect();
             if let Some(s) = crate::suggest::best(word, candidates.iter().copied()) {
-                f.message.push_str(&format!(" — did you mean `{s}`?"));
+                f.message = format!("{} — did you mean `{s}`?", f.message).into();
                 f = f.fix(Fix::replace(loc, s));
             } else {
-                f.message
-                    .push_str(&format!("; expected {}", list(&candidates)));
+                f.message = format!("{}; expected {}", f.message, list(&candidates)).into();
             }
             out.push(f);
             None

@@ -37,7 +37,7 @@ fn check(_: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
             if let Some(s) =
                 crate::suggest::best(&p.key.text, spec.properties.iter().map(|p| p.name))
             {
-                f.message.push_str(&format!(" — did you mean `{s}`?"));
+                f.message = format!("{} — did you mean `{s}`?", f.message).into();
                 f = f.fix(Fix::replace(loc, s));
             } else {
                 let keys: Vec<String> = spec
@@ -45,8 +45,7 @@ fn check(_: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
                     .iter()
                     .map(|p| format!("`{}`", p.name))
                     .collect();
-                f.message
-                    .push_str(&format!("; its keys are {}", keys.join(", ")));
+                f.message = format!("{}; its keys are {}", f.message, keys.join(", ")).into();
             }
             out.push(f);
         }

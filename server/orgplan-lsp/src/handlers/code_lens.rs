@@ -63,7 +63,7 @@ fn checklist(snap: &Snap, uri: &Uri, range: Range, title: &str, questions: &[Que
             "why": c.why,
             "location": snap.location(c.at),
             "findings": c.findings.iter().map(|f| json!({
-                "message": f.message,
+                "message": &*f.message,
                 "location": snap.location(f.loc),
             })).collect::<Vec<_>>(),
         })
