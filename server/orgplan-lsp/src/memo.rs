@@ -77,8 +77,9 @@ struct Piece {
 /// The diagnostics of a file's last publication, as text.
 #[derive(Default)]
 pub struct Memo {
-    /// What the pieces are in: the last publication's body.
-    body: Vec<u8>,
+    /// What the pieces are in: the last publication's body, shared with
+    /// the publication (no copy).
+    body: Arc<Vec<u8>>,
     /// The URI and the rule links' base the text was written with.
     uri: String,
     links: Option<String>,
@@ -391,10 +392,8 @@ impl Recorder {
     }
 
     /// The memo of this publication, whose body is `out`.
-    pub(crate) fn into_memo(mut self, out: &[u8]) -> Memo {
-        // The last publication's text goes before this one's is copied.
-        drop(self.old);
-        self.new.body = out.to_vec();
+    pub(crate) fn into_memo(mut self, out: &Arc<Vec<u8>>) -> Memo {
+        self.new.body = out.clone();
         self.new
     }
 }
@@ -452,7 +451,7 @@ mod tests {
             links,
             &|loc| Some((uri, ws.lines(loc.file)?)),
         );
-        (body, conv.into_kept())
+        (body.to_vec(), conv.into_kept())
     }
 
     proptest! {

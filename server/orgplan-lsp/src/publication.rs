@@ -71,7 +71,7 @@ pub fn publication_body<'a, 'f>(
     enc: Encoding,
     links: &RuleLinks,
     locate: &dyn Fn(Loc) -> Place<'a>,
-) -> (Vec<u8>, std::ops::Range<usize>) {
+) -> (std::sync::Arc<Vec<u8>>, std::ops::Range<usize>) {
     // About 500 bytes a diagnostic.
     let mut out = Vec::with_capacity(160 + uri.len() + 512 * findings.len());
     out.extend_from_slice(
@@ -121,6 +121,7 @@ pub fn publication_body<'a, 'f>(
         out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
     }
     out.extend_from_slice(b"}}");
+    let out = std::sync::Arc::new(out);
     conv.keep_memo(memo.into_memo(&out));
     (out, start..end)
 }

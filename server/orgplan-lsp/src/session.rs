@@ -66,7 +66,7 @@ pub struct Publication {
     pub key: String,
     pub uri: Uri,
     pub version: Option<i32>,
-    pub body: Vec<u8>,
+    pub body: std::sync::Arc<Vec<u8>>,
     /// Where the list of diagnostics is in `body`.
     pub diagnostics: std::ops::Range<usize>,
     /// The list of diagnostics is empty.

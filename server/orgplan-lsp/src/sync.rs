@@ -160,7 +160,7 @@ where
                 Raw::Not => {}
                 Raw::Text(text) => {
                     let body = crate::transport::response_body(r.id(), text);
-                    if frames.send(body).await.is_ok() {
+                    if frames.send(std::sync::Arc::new(body)).await.is_ok() {
                         return Ok(None);
                     }
                 }

@@ -237,10 +237,12 @@ const MAX_PENDING_FRAMES: usize = 4;
 
 /// Sends message bodies to the output, framed and written between
 /// tower-lsp's frames.
-pub type Frames = mpsc::Sender<Vec<u8>>;
+/// A body is shared: a publication's stays with the publication's memo
+/// ([`crate::memo`]) after it is written.
+pub type Frames = mpsc::Sender<std::sync::Arc<Vec<u8>>>;
 
 /// The receiving end of [`Frames`], handed to [`guard`].
-pub type FrameQueue = mpsc::Receiver<Vec<u8>>;
+pub type FrameQueue = mpsc::Receiver<std::sync::Arc<Vec<u8>>>;
 
 /// A channel for frames of the server's own.
 pub fn frames() -> (Frames, FrameQueue) {
@@ -561,10 +563,16 @@ async fn write_frame(out: &mut (impl AsyncWrite + Unpin), body: &[u8]) -> std::i
 /// A frame of the server's own, its body handed over whole when it is
 /// large ([`Output::put`]): a whole file's semantic tokens or formatting
 /// is not copied on its way out.
-async fn write_own_frame(out: &mut impl Output, body: Vec<u8>) -> std::io::Result<()> {
+async fn write_own_frame(
+    out: &mut impl Output,
+    body: std::sync::Arc<Vec<u8>>,
+) -> std::io::Result<()> {
     if body.len() < PUT_WHOLE {
         return write_frame(out, &body).await;
     }
+    // Held nowhere else (a whole file's semantic tokens): handed over
+    // without a copy.
+    let body = std::sync::Arc::try_unwrap(body).unwrap_or_else(|shared| (*shared).clone());
     let header = format!("Content-Length: {}\r\n\r\n", body.len());
     out.write_all(header.as_bytes()).await?;
     out.put(body).await
