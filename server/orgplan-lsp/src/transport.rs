@@ -237,6 +237,7 @@ const MAX_PENDING_FRAMES: usize = 4;
 
 /// Sends message bodies to the output, framed and written between
 /// tower-lsp's frames.
+///
 /// A body is shared: a publication's stays with the publication's memo
 /// ([`crate::memo`]) after it is written.
 pub type Frames = mpsc::Sender<std::sync::Arc<Vec<u8>>>;
