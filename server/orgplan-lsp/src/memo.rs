@@ -259,8 +259,12 @@ impl Recorder {
         e.gone = true;
         let e = e.clone();
         let start = out.len();
+        // Unmoved, the whole text is copied at once; else each range is
+        // written anew and the text after it copied.
         if e.moved {
             out.extend_from_slice(br#"{"range":"#);
+        } else {
+            out.extend_from_slice(&self.old.body[e.text.clone()]);
         }
         for (k, i) in (e.first..e.first + e.len).enumerate() {
             let place = self.old.places[i];
@@ -276,19 +280,14 @@ impl Recorder {
                 Some(s) if Arc::ptr_eq(&s, held) => s,
                 _ => held.clone(),
             };
-            if e.moved {
-                crate::publication::write_range(out, place.lsp);
-            }
-            // Where the piece's text goes: written after the range, or
-            // copied with the whole diagnostic below.
             let at = if e.moved {
-                out.len()
+                crate::publication::write_range(out, place.lsp);
+                let at = out.len();
+                out.extend_from_slice(&self.old.body[piece.text.clone()]);
+                at
             } else {
                 start + piece.text.start - e.text.start
             };
-            if e.moved {
-                out.extend_from_slice(&self.old.body[piece.text.clone()]);
-            }
             let to =
                 |s: &Span<usize>| s.start - piece.text.start + at..s.end - piece.text.start + at;
             self.new.places.push(place);
@@ -297,9 +296,6 @@ impl Recorder {
                 message: to(&piece.message),
                 shared: Some(shared),
             });
-        }
-        if !e.moved {
-            out.extend_from_slice(&self.old.body[e.text.clone()]);
         }
         self.new.copied += 1;
         self.new.entries.push(Entry {
