@@ -52,18 +52,22 @@ module.exports = grammar({
     ),
 
     // `key: value, value …`
-    // The value is optional so that `leader:` typed just before a `}` still
-    // gives a clean tree; prefer reading what follows as the value.
+    // The values are optional so that `leader:` typed just before a `}`
+    // still gives a clean tree; prefer reading what follows as a value.
+    //
+    // The values are the property's own children, each in the field
+    // `value`, with no node of their own around them: such a node was one
+    // more reduction for every property of a plan, and the parse of a
+    // 100k-line plan took 10% longer with it (BENCHMARKS.md, "4 Dec
+    // (seventh session)").
     property: $ => prec.right(seq(
       field('key', alias($._property_key, $.identifier)),
       ':',
-      optional(field('value', $.value_list)),
+      optional(seq(
+        field('value', $._value),
+        repeat(seq(',', field('value', $._value))),
+      )),
     )),
-
-    value_list: $ => seq(
-      $._value,
-      repeat(seq(',', $._value)),
-    ),
 
     _value: $ => choice(
       $.boolean,

@@ -8,7 +8,8 @@
 use crate::schema::BlockKind;
 use crate::text::TextRange;
 pub use compact_str::CompactString;
-use tree_sitter::{Language, Node, Parser, Tree};
+use smallvec::SmallVec;
+use tree_sitter::{Language, Node, Parser, Tree, TreeCursor};
 
 /// Blocks nested deeper than this are reported and not analysed: no block
 /// kind of the language nests more than two levels, and the limit keeps every
@@ -161,6 +162,7 @@ fn lower_within(text: &str, len: usize, tree: &Tree) -> Document {
     let root = tree.root_node();
     let mut low = Lowering {
         text,
+        cursor: root.walk(),
         errors: Vec::new(),
         too_deep: Vec::new(),
         mended: Vec::new(),
@@ -426,8 +428,11 @@ fn text_of<'a>(text: &'a str, node: Node) -> &'a str {
 }
 
 /// What lowering found wrong besides the tree's own errors.
-struct Lowering<'a> {
+struct Lowering<'a, 't> {
     text: &'a str,
+    /// One cursor for every list of children read: a cursor of its own
+    /// for each was an allocation and a free per block and property.
+    cursor: TreeCursor<'t>,
     errors: Vec<SyntaxError>,
     too_deep: Vec<TextRange>,
     /// Blocks read back as the values they were (a missing `,` or `:`):
@@ -435,6 +440,59 @@ struct Lowering<'a> {
     mended: Vec<TextRange>,
     /// Blocks of a known kind without an id: reported unless mended.
     unnamed: Vec<SyntaxError>,
+}
+
+/// The node kinds lowering tells apart.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Block,
+    Property,
+    Error,
+    Str,
+    Ident,
+    Number,
+    Percentage,
+    Boolean,
+    Other,
+}
+
+impl Kind {
+    fn named(name: &str) -> Kind {
+        match name {
+            "block" => Kind::Block,
+            "property" => Kind::Property,
+            "ERROR" => Kind::Error,
+            "string" => Kind::Str,
+            "identifier" => Kind::Ident,
+            "number" => Kind::Number,
+            "percentage" => Kind::Percentage,
+            "boolean" => Kind::Boolean,
+            _ => Kind::Other,
+        }
+    }
+
+    /// The kind of `node`, by its kind id: what [`Kind::named`] says of
+    /// its kind's name, looked up in a table made once. (`Node::kind`
+    /// measures and checks the name's C string on every call, and lowering
+    /// asks it of every node it reads.)
+    fn of(node: Node) -> Kind {
+        static KINDS: std::sync::OnceLock<Vec<Kind>> = std::sync::OnceLock::new();
+        let kinds = KINDS.get_or_init(|| {
+            let language = language();
+            (0..language.node_kind_count() as u16)
+                .map(|id| {
+                    language
+                        .node_kind_for_id(id)
+                        .map_or(Kind::Other, Kind::named)
+                })
+                .collect()
+        });
+        match kinds.get(usize::from(node.kind_id())) {
+            Some(&k) => k,
+            // `ERROR` has an id past the grammar's own.
+            None => Kind::named(node.kind()),
+        }
+    }
 }
 
 /// The grammar's field ids, looked up once: a lookup by name compares the
@@ -447,7 +505,7 @@ struct Fields {
     title: u16,
     body: u16,
     key: u16,
-    value: u16,
+    value: std::num::NonZeroU16,
 }
 
 fn fields() -> &'static Fields {
@@ -458,20 +516,19 @@ fn fields() -> &'static Fields {
             language
                 .field_id_for_name(name)
                 .expect("the grammar names this field")
-                .get()
         };
         Fields {
-            kind: id("kind"),
-            name: id("name"),
-            title: id("title"),
-            body: id("body"),
-            key: id("key"),
+            kind: id("kind").get(),
+            name: id("name").get(),
+            title: id("title").get(),
+            body: id("body").get(),
+            key: id("key").get(),
             value: id("value"),
         }
     })
 }
 
-impl Lowering<'_> {
+impl<'t> Lowering<'_, 't> {
     fn error(&mut self, range: TextRange, message: String) {
         self.errors.push(SyntaxError::new(range, message));
     }
@@ -481,7 +538,7 @@ impl Lowering<'_> {
     /// around it.
     fn items(
         &mut self,
-        parent: Node,
+        parent: Node<'t>,
         depth: usize,
         props: &mut Vec<Property>,
         parent_kind: Option<&str>,
@@ -491,25 +548,26 @@ impl Lowering<'_> {
         let mut loose = Vec::new();
         let mut stack = vec![parent];
         while let Some(node) = stack.pop() {
-            let mut cursor = node.walk();
-            let children: Vec<Node> = node.named_children(&mut cursor).collect();
+            let children: SmallVec<[Node; 16]> = node.named_children(&mut self.cursor).collect();
             let in_error = node.is_error();
             for child in children.into_iter().rev() {
-                match child.kind() {
-                    "block" => {
+                match Kind::of(child) {
+                    Kind::Block => {
                         if depth >= MAX_NESTING {
                             self.too_deep.push(range_of(child));
                         } else if let Some(block) = self.block(child, depth) {
                             blocks.push(block);
                         }
                     }
-                    "property" => {
+                    Kind::Property => {
                         if let Some(p) = self.property(child) {
                             props.push(p);
                         }
                     }
-                    "ERROR" => stack.push(child),
-                    "string" | "identifier" | "number" | "percentage" | "boolean" if in_error => {
+                    Kind::Error => stack.push(child),
+                    Kind::Str | Kind::Ident | Kind::Number | Kind::Percentage | Kind::Boolean
+                        if in_error =>
+                    {
                         if let Some(v) = self.value(child) {
                             loose.push(v);
                         }
@@ -681,7 +739,7 @@ impl Lowering<'_> {
             .is_some_and(|s| !s.contains(['\n', '\r']))
     }
 
-    fn block(&mut self, node: Node, depth: usize) -> Option<Block> {
+    fn block(&mut self, node: Node<'t>, depth: usize) -> Option<Block> {
         let kind_node = node.child_by_field_id(fields().kind)?;
         if kind_node.is_missing() {
             return None;
@@ -770,7 +828,7 @@ impl Lowering<'_> {
         );
     }
 
-    fn property(&mut self, node: Node) -> Option<Property> {
+    fn property(&mut self, node: Node<'t>) -> Option<Property> {
         let key_node = node.child_by_field_id(fields().key)?;
         // Keys are checked against the schema (`unknown-property`), which
         // suggests the closest one: no ASCII check here.
@@ -779,13 +837,12 @@ impl Lowering<'_> {
             range: range_of(key_node),
         };
         let mut values = Values::new();
-        if let Some(list) = node.child_by_field_id(fields().value) {
-            let mut cursor = list.walk();
-            let nodes: Vec<Node> = list.named_children(&mut cursor).collect();
-            for v in nodes {
-                if let Some(value) = self.value(v) {
-                    values.push(value);
-                }
+        let nodes: SmallVec<[Node; 8]> = node
+            .children_by_field_id(fields().value, &mut self.cursor)
+            .collect();
+        for v in nodes {
+            if let Some(value) = self.value(v) {
+                values.push(value);
             }
         }
         values.shrink_to_fit();
@@ -796,18 +853,18 @@ impl Lowering<'_> {
         })
     }
 
-    fn value(&mut self, node: Node) -> Option<Value> {
+    fn value(&mut self, node: Node<'t>) -> Option<Value> {
         if node.is_missing() {
             return None;
         }
         let raw = text_of(self.text, node);
         let range = range_of(node);
-        let kind = match node.kind() {
-            "identifier" => {
+        let kind = match Kind::of(node) {
+            Kind::Ident => {
                 self.check_ascii(raw, range);
                 ValueKind::Ident(raw.into())
             }
-            "string" => {
+            Kind::Str => {
                 for (at, message) in string_errors(raw) {
                     self.error(at.shifted(range.start() as isize), message);
                 }
@@ -819,9 +876,9 @@ impl Lowering<'_> {
                     string_text(raw).into()
                 })
             }
-            "number" => ValueKind::Number(raw.parse().ok()?),
-            "percentage" => ValueKind::Percent(raw.trim_end_matches('%').parse().ok()?),
-            "boolean" => ValueKind::Bool(raw == "true"),
+            Kind::Number => ValueKind::Number(raw.parse().ok()?),
+            Kind::Percentage => ValueKind::Percent(raw.trim_end_matches('%').parse().ok()?),
+            Kind::Boolean => ValueKind::Bool(raw == "true"),
             _ => return None,
         };
         Some(Value { kind, range })
@@ -1223,7 +1280,7 @@ fn expected_symbols(_lang: &Language, node: Node) -> Vec<String> {
             Some("string") => v(&["`{`"]),
             _ => Vec::new(),
         },
-        "value_list" | "property" => v(&["a value", "`,`"]),
+        "property" => v(&["a value", "`,`"]),
         "string" => v(&["`\"`"]),
         _ => Vec::new(),
     }
@@ -1242,7 +1299,6 @@ fn describe_symbol(kind: &str, named: bool) -> String {
         "block" => "a block".into(),
         "property" => "a property".into(),
         "block_body" => "a block body `{ … }`".into(),
-        "value_list" => "a value".into(),
         other => other.replace('_', " "),
     }
 }

@@ -12,12 +12,12 @@
 
 (boolean) @boolean
 
-(value_list
-  (identifier) @variable)
+(property
+  value: (identifier) @variable)
 
 ; Enum values with a meaning of their own.
-((value_list
-  (identifier) @constant.builtin)
+((property
+  value: (identifier) @constant.builtin)
   (#any-of? @constant.builtin
     "ownership" "leadership"
     "engineering" "qa" "design" "product" "data" "operations" "security" "research"))
