@@ -21,6 +21,7 @@
 use crate::rope::Text;
 use crate::syntax::{self, Block, Document, SyntaxError};
 use crate::text::TextRange;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use tree_sitter::{Parser, Tree};
 
@@ -345,8 +346,16 @@ thread_local! {
 }
 
 /// Parses `text[start..end]`, followed by `appended`, as one chunk: the
-/// parser reads the rope's pieces in place.
-fn parse_chunk(text: &Text, start: usize, end: usize, appended: &str) -> Tree {
+/// parser reads the rope's pieces in place. `within` is the chunk's text
+/// when it lies in one piece (most chunks): read from there, it takes no
+/// look-up in the rope.
+fn parse_chunk(
+    text: &Text,
+    start: usize,
+    end: usize,
+    within: Option<&str>,
+    appended: &str,
+) -> Tree {
     PARSER.with(|p| {
         let mut p = p.borrow_mut();
         let parser = p.get_or_insert_with(|| {
@@ -359,6 +368,9 @@ fn parse_chunk(text: &Text, start: usize, end: usize, appended: &str) -> Tree {
         let len = end - start;
         let mut read = |i: usize, _| -> &[u8] {
             if i < len {
+                if let Some(piece) = within {
+                    return &piece.as_bytes()[i..];
+                }
                 let piece = text.piece_at(start + i).as_bytes();
                 &piece[..piece.len().min(len - i)]
             } else {
@@ -382,10 +394,15 @@ fn chunk(
 ) -> Chunk {
     // Lowering reads the words of the chunk's text: borrowed from the rope
     // when the chunk lies in one of its pieces, a copy of the chunk (one
-    // top-level block) when it spans more.
-    let src = text.slice(start..end);
-    let (tree, doc) =
-        syntax::parse_recovering(&src, |appended| parse_chunk(text, start, end, appended));
+    // top-level block) when it spans more. (Chunks start and end at line
+    // starts, so on character boundaries: the piece is sliced as it is,
+    // with one look-up in the rope, where a slice of the rope took three.)
+    let (at, piece) = text.piece_holding(start);
+    let within = piece.get(start - at..end - at);
+    let src = within.map_or_else(|| text.slice(start..end), Cow::Borrowed);
+    let (tree, doc) = syntax::parse_recovering(&src, |appended| {
+        parse_chunk(text, start, end, within, appended)
+    });
     let comments = comments_of(&tree, &src);
     let delta = start as isize;
     let (n_blocks, n_errors) = (doc.blocks.len(), doc.errors.len());
