@@ -205,7 +205,8 @@ fn escapes_are_valid(s: &[u8]) -> bool {
     true
 }
 
-/// The byte a two-byte escape `\\` + `c` stands for (all but `\\u`).
+/// The byte a two-byte escape (a backslash, then `c`) stands for: all
+/// but `\u`.
 fn one_byte_escape(c: u8) -> Option<u8> {
     Some(match c {
         b'"' => b'"',
