@@ -393,13 +393,14 @@ fn chunk(
     errors: &mut Vec<SyntaxError>,
 ) -> Chunk {
     // Lowering reads the words of the chunk's text: borrowed from the rope
-    // when the chunk lies in one of its pieces, a copy of the chunk (one
-    // top-level block) when it spans more. (Chunks start and end at line
-    // starts, so on character boundaries: the piece is sliced as it is,
-    // with one look-up in the rope, where a slice of the rope took three.)
-    let (at, piece) = text.piece_holding(start);
-    let within = piece.get(start - at..end - at);
-    let src = within.map_or_else(|| text.slice(start..end), Cow::Borrowed);
+    // when the chunk lies in one of its pieces (and then the parser reads
+    // that same piece), a copy of the chunk (one top-level block) when it
+    // spans more.
+    let src = text.slice(start..end);
+    let within = match &src {
+        Cow::Borrowed(piece) => Some(*piece),
+        Cow::Owned(_) => None,
+    };
     let (tree, doc) = syntax::parse_recovering(&src, |appended| {
         parse_chunk(text, start, end, within, appended)
     });
