@@ -504,7 +504,7 @@ fn tokens(text: &str, root: Node) -> Option<Vec<Token>> {
     let mut out = Vec::new();
     let mut cursor = root.walk();
     // Kinds of the nodes above the cursor; block nesting depth.
-    let mut parents: Vec<&'static str> = Vec::new();
+    let mut parents: Vec<&str> = Vec::new();
     let mut block_depth = 0usize;
     let mut descend = true;
     loop {
