@@ -177,9 +177,13 @@ pub(crate) struct Server {
     timeout: Duration,
 }
 
-fn send_to(stdin: &Mutex<ChildStdin>, msg: &Value) -> std::io::Result<()> {
+/// Writes a frame made beforehand: the clock of what it asks for starts
+/// when its first bytes go out, not while the client serialises it (a
+/// plan opened whole is a 2.8 MB string to escape), as it stops when the
+/// answer's last bytes arrive, not when the client has parsed them.
+fn send_to(stdin: &Mutex<ChildStdin>, frame: &[u8]) -> std::io::Result<()> {
     let mut w = stdin.lock().expect("stdin lock");
-    w.write_all(&orgplan_test_client::frame_json(msg))?;
+    w.write_all(frame)?;
     w.flush()
 }
 
@@ -216,7 +220,7 @@ impl Server {
                 // Requests from the server: answer at once, as an editor would.
                 if msg.get("method").is_some() && msg.get("id").is_some() {
                     let answer = orgplan_test_client::answer_server_request(&msg, &Value::Null);
-                    let _ = send_to(&replies, &answer);
+                    let _ = send_to(&replies, &orgplan_test_client::frame_json(&answer));
                     continue;
                 }
                 if tx.send((now, msg)).is_err() {
@@ -236,9 +240,10 @@ impl Server {
 
     /// Sends the notification `N`; when.
     pub(crate) fn notify<N: Notification>(&mut self, params: Value) -> Instant {
-        let msg = orgplan_test_client::notification_json::<N>(params);
+        let frame =
+            orgplan_test_client::frame_json(&orgplan_test_client::notification_json::<N>(params));
         let t = Instant::now();
-        let _ = send_to(&self.stdin, &msg);
+        let _ = send_to(&self.stdin, &frame);
         t
     }
 
@@ -246,9 +251,10 @@ impl Server {
     fn request_async<R: Request>(&mut self, params: Value) -> (i64, Instant) {
         let id = self.next_id;
         self.next_id += 1;
-        let msg = orgplan_test_client::request_json::<R>(id, params);
+        let frame =
+            orgplan_test_client::frame_json(&orgplan_test_client::request_json::<R>(id, params));
         let t = Instant::now();
-        let _ = send_to(&self.stdin, &msg);
+        let _ = send_to(&self.stdin, &frame);
         (id, t)
     }
 
