@@ -162,34 +162,27 @@ fn hex4(s: &[u8], at: usize) -> Option<u32> {
 
 /// The escape at `s[i]` (a backslash): what it stands for, and its length.
 fn escape(s: &[u8], i: usize) -> Option<(char, usize)> {
-    let c = match s.get(i + 1)? {
-        b'"' => '"',
-        b'\\' => '\\',
-        b'/' => '/',
-        b'b' => '\u{8}',
-        b'f' => '\u{c}',
-        b'n' => '\n',
-        b'r' => '\r',
-        b't' => '\t',
-        b'u' => {
-            let hi = hex4(s, i + 2)?;
-            if (0xD800..0xDC00).contains(&hi) {
-                // A high surrogate must be followed by an escaped low one.
-                if s.get(i + 6..i + 8) != Some(b"\\u") {
-                    return None;
-                }
-                let lo = hex4(s, i + 8)?;
-                if !(0xDC00..0xE000).contains(&lo) {
-                    return None;
-                }
-                let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?;
-                return Some((c, 12));
-            }
-            return char::from_u32(hi).map(|c| (c, 6));
+    let &c = s.get(i + 1)?;
+    if let Some(byte) = one_byte_escape(c) {
+        return Some((char::from(byte), 2));
+    }
+    if c != b'u' {
+        return None;
+    }
+    let hi = hex4(s, i + 2)?;
+    if (0xD800..0xDC00).contains(&hi) {
+        // A high surrogate must be followed by an escaped low one.
+        if s.get(i + 6..i + 8) != Some(b"\\u") {
+            return None;
         }
-        _ => return None,
-    };
-    Some((c, 2))
+        let lo = hex4(s, i + 8)?;
+        if !(0xDC00..0xE000).contains(&lo) {
+            return None;
+        }
+        let c = char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?;
+        return Some((c, 12));
+    }
+    char::from_u32(hi).map(|c| (c, 6))
 }
 
 /// Whether every backslash in `s` starts an escape JSON allows that
