@@ -37,6 +37,14 @@ count_line() {
   failed=$((failed + ${f:-0}))
 }
 
+# A full run writes about 5 GiB under the checkout (the builds, the editor
+# tests' caches). On a full disk the first to fail is an install, whose own
+# message rarely says why: say it here, before anything starts.
+free_kib=$(df -Pk . 2>/dev/null | awk 'NR == 2 { print $4 }')
+if [ -n "$free_kib" ] && [ "$free_kib" -lt $((6 * 1024 * 1024)) ]; then
+  echo "warning: only $((free_kib / 1024)) MiB free on this disk; a full run needs about 6 GiB" >&2
+fi
+
 section "build"
 if ! cargo build --locked --workspace --all-targets; then
   echo "build failed" >&2

@@ -25,6 +25,19 @@ ln -sf "$nodedir/bin/node" "$cache/node24-bin/node"
 export PATH="$cache/node24-bin:$PATH"
 export npm_config_nodedir="$nodedir"
 
+# npm's own message for a failed native build blames missing build tools
+# even when the disk is full: on a failure, say how much room is left and
+# what npm's newest log says of it.
+explain() {
+  local status=$?
+  echo "code-server's install failed; free on this disk: $(df -Ph . | awk 'NR == 2 { print $4 }')" >&2
+  local log
+  log=$(ls -t "$(npm config get cache 2>/dev/null)"/_logs/*-debug-0.log 2>/dev/null | head -n1)
+  [ -n "$log" ] && grep -m3 -E 'ENOSPC|EACCES|EPERM|gyp ERR' "$log" >&2
+  exit "$status"
+}
+trap explain ERR
+
 cs="$cache/code-server"
 marker="$cs/.installed-$CODE_SERVER_VERSION"
 if [ ! -f "$marker" ]; then
