@@ -290,6 +290,10 @@ fn a_pulled_report_equals_the_pushed_one() {
         let push = pushed.diagnostics(&uri).unwrap();
         let doc = pull(&mut pulled, &uri, None);
         assert_eq!(doc["items"], push["diagnostics"], "{p}");
+        // A full report is written as text (the publication's list): its
+        // id is the one the workspace's report, written by serde, gives.
+        assert_eq!(doc["kind"], "full", "{p}");
+        assert_eq!(doc["resultId"], reports[&uri]["resultId"], "{p}");
         assert_eq!(reports[&uri]["items"], push["diagnostics"], "{p}");
         compared += push["diagnostics"].as_array().unwrap().len();
     }

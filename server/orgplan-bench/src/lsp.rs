@@ -10,9 +10,10 @@ use orgplan_test_client::lsp_types::notification::{
     Notification, PublishDiagnostics,
 };
 use orgplan_test_client::lsp_types::request::{
-    Completion, Formatting, GotoDefinition, HoverRequest, Initialize, PrepareRenameRequest,
-    RangeFormatting, References, Rename, Request, SemanticTokensFullDeltaRequest,
-    SemanticTokensFullRequest, SemanticTokensRangeRequest, Shutdown,
+    Completion, DocumentDiagnosticRequest, Formatting, GotoDefinition, HoverRequest, Initialize,
+    PrepareRenameRequest, RangeFormatting, References, Rename, Request,
+    SemanticTokensFullDeltaRequest, SemanticTokensFullRequest, SemanticTokensRangeRequest,
+    Shutdown,
 };
 use serde_json::{json, Value};
 use std::collections::VecDeque;
@@ -583,6 +584,7 @@ fn run_in(
     report.idle_rss_loaded = session.server.status("VmRSS");
     report.peak_rss_end = session.server.status("VmHWM");
     session.server.shutdown();
+    pull_typing_phase(&bench, &script, &mut report)?;
     floor_phase(plan, root, &script, &mut report);
     clean_formatting_phase(&bench, &mut report)?;
     Ok(report)
@@ -733,6 +735,79 @@ fn typing_phase(bench: &Bench, session: &mut Session, report: &mut Report) -> Ve
     s.drain(Duration::from_millis(300));
     report.peaks.push(("typing".into(), s.status("VmHWM")));
     script
+}
+
+/// The typing phase's keystrokes again, in a server of their own whose
+/// client pulls diagnostics, as VS Code and Neovim (0.10 and later) do:
+/// each `didChange` is followed by `textDocument/diagnostic` with the
+/// result id of the pull before, timed from the change to the answer
+/// ("unchanged" when the file's diagnostics are what the client has).
+fn pull_typing_phase(
+    bench: &Bench,
+    script: &[Keystroke],
+    report: &mut Report,
+) -> Result<(), String> {
+    let uri = bench.uri.as_str();
+    let mut s = bench.spawn()?;
+    let mut params = initialize_params(bench.root);
+    params["capabilities"]["textDocument"]["diagnostic"] = json!({"dynamicRegistration": false});
+    params["capabilities"]["workspace"]["diagnostics"] = json!({"refreshSupport": true});
+    if s.request::<Initialize>(params).1.is_none() {
+        return Err("the server did not answer initialize".into());
+    }
+    s.notify::<Initialized>(json!({}));
+    s.notify::<DidOpenTextDocument>(
+        json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": bench.text}}),
+    );
+    // The first pull waits for the workspace to load.
+    let (_, first) = s.request::<DocumentDiagnosticRequest>(json!({"textDocument": {"uri": uri}}));
+    let mut previous = first
+        .as_ref()
+        .and_then(|r| r["resultId"].as_str().map(String::from));
+    if previous.is_none() {
+        s.shutdown();
+        return Err("the server answered no first pull of diagnostics".into());
+    }
+    s.drain(Duration::from_millis(300));
+    let mut text = bench.text.to_string();
+    let mut pulled = Series::new("keystroke → pulled diagnostics");
+    let mut unchanged = 0;
+    for (k, key) in script.iter().enumerate() {
+        let range = json!({"start": position(&text, key.range.start()), "end": position(&text, key.range.end())});
+        apply(&mut text, key);
+        let t = s.notify::<DidChangeTextDocument>(json!({
+            "textDocument": {"uri": uri, "version": k + 2},
+            "contentChanges": [{"range": range, "text": key.insert}]
+        }));
+        let (id, _) = s.request_async::<DocumentDiagnosticRequest>(
+            json!({"textDocument": {"uri": uri}, "previousResultId": previous}),
+        );
+        let answer = s.wait_for(|m| {
+            m.get("id").and_then(Value::as_i64) == Some(id) && m.get("method").is_none()
+        });
+        let report = answer.and_then(|(at, m)| {
+            orgplan_test_client::result::<DocumentDiagnosticRequest>(&m).ok()?;
+            Some((at, m["result"].clone()))
+        });
+        match report {
+            Some((at, r)) if r["resultId"].is_string() => {
+                pulled.samples.push(at - t);
+                unchanged += usize::from(r["kind"] == "unchanged");
+                previous = r["resultId"].as_str().map(String::from);
+            }
+            _ => pulled.missing += 1,
+        }
+    }
+    pulled.name = format!(
+        "{} [{unchanged} of {} unchanged]",
+        pulled.name,
+        pulled.samples.len()
+    );
+    pulled.judge(50.0, 3.0);
+    pulled.judge(99.0, 10.0);
+    report.series.push(pulled);
+    s.shutdown();
+    Ok(())
 }
 
 /// One kind of request the requests phase times.

@@ -199,7 +199,7 @@ fn write_related<'a>(
 /// messages need none: those are copied as they are, after one pass that
 /// the compiler can vectorise (serde_json's escaper looks at one byte at a
 /// time).
-fn write_str(out: &mut Vec<u8>, s: &str) -> bool {
+pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) -> bool {
     let plain = !s.bytes().fold(false, |seen, b| {
         seen | (b < 0x20) | (b == b'"') | (b == b'\\')
     });

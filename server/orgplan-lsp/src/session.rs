@@ -939,7 +939,10 @@ impl Session {
     /// has.
     fn pulled(&mut self, p: Publication, previous: Option<&str>) -> PulledReport {
         let result_id = result_id(p.fingerprint);
-        let items = (previous != Some(result_id.as_str())).then(|| p.diagnostics());
+        let items = (previous != Some(result_id.as_str())).then(|| PulledItems {
+            body: Some(p.body.clone()),
+            range: p.diagnostics.clone(),
+        });
         self.record(&p);
         PulledReport {
             uri: p.uri,
@@ -1192,13 +1195,27 @@ impl Publication {
             version,
         }
     }
+}
 
-    /// The list of diagnostics, as a pulled report carries it: read back
-    /// from the publication's text, so that a pull and a push can never
-    /// differ.
+/// The diagnostics of a pulled report: the text of a publication's list
+/// (or of an empty one), so that a pull and a push can never differ.
+pub struct PulledItems {
+    body: Option<std::sync::Arc<Vec<u8>>>,
+    range: std::ops::Range<usize>,
+}
+
+impl PulledItems {
+    /// The list as JSON text.
+    pub fn json(&self) -> &[u8] {
+        match &self.body {
+            Some(body) => &body[self.range.clone()],
+            None => b"[]",
+        }
+    }
+
+    /// The list read back from its text.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
-        serde_json::from_slice(&self.body[self.diagnostics.clone()])
-            .expect("a publication's diagnostics read back")
+        serde_json::from_slice(self.json()).expect("a publication's diagnostics read back")
     }
 }
 
@@ -1208,7 +1225,7 @@ pub struct PulledReport {
     pub uri: Uri,
     pub version: Option<i32>,
     pub result_id: String,
-    pub items: Option<Vec<Diagnostic>>,
+    pub items: Option<PulledItems>,
 }
 
 impl PulledReport {
@@ -1216,7 +1233,10 @@ impl PulledReport {
     fn empty(uri: Uri, previous: Option<&str>) -> PulledReport {
         let result_id = result_id(fingerprint(b"[]"));
         PulledReport {
-            items: (previous != Some(result_id.as_str())).then(Vec::new),
+            items: (previous != Some(result_id.as_str())).then_some(PulledItems {
+                body: None,
+                range: 0..0,
+            }),
             uri,
             version: None,
             result_id,

@@ -177,7 +177,8 @@ where
 
 /// The requests whose handler may write its result as text
 /// ([`crate::transport::stash_raw`]).
-const RAW_RESULTS: [&str; 4] = [
+const RAW_RESULTS: [&str; 5] = [
+    "textDocument/diagnostic",
     "textDocument/semanticTokens/full",
     "textDocument/semanticTokens/full/delta",
     "textDocument/formatting",

@@ -118,7 +118,8 @@ pub fn raw_edit(mark: String) -> tower_lsp_server::lsp_types::TextEdit {
 
 /// The key of the stashed text `result` stands for, if it is a
 /// placeholder: its `resultId` is one, beside which there are only empty
-/// arrays (the shape's `data` or `edits`); or it is the one edit of
+/// arrays (the shape's `data`, `edits` or `items`) and a full diagnostic
+/// report's `kind`; or it is the one edit of
 /// [`raw_edit`].
 fn placeholder_key(result: &Value) -> Option<u64> {
     if let Some([edit]) = result.as_array().map(Vec::as_slice) {
@@ -138,7 +139,7 @@ fn placeholder_key(result: &Value) -> Option<u64> {
         .ok()?;
     let empty = |v: &Value| v.as_array().is_some_and(Vec::is_empty);
     obj.iter()
-        .all(|(k, v)| k == "resultId" || empty(v))
+        .all(|(k, v)| k == "resultId" || (k == "kind" && v == "full") || empty(v))
         .then_some(n)
 }
 
