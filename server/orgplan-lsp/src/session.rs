@@ -956,15 +956,52 @@ impl Session {
     /// one for a file the server does not know).
     pub fn pull_document(&mut self, uri: &Uri, previous: Option<&str>) -> PulledReport {
         let key = key_of(uri);
-        let report = self
-            .docs
-            .get(&key)
-            .map(|d| d.project)
-            .and_then(|pid| self.publications(pid, Some(&key)).pop());
+        let Some(pid) = self.docs.get(&key).map(|d| d.project) else {
+            return PulledReport::empty(uri.clone(), previous);
+        };
+        // Typing, the publisher has mostly noted the file's report already
+        // (it runs after each edit): when that is what the client has, the
+        // answer needs no publication written again.
+        if let Some(r) = self.unchanged_report(pid, &key, previous) {
+            return r;
+        }
+        let report = self.publications(pid, Some(&key)).pop();
         match report {
             Some(p) => self.pulled(p, previous),
             None => PulledReport::empty(uri.clone(), previous),
         }
+    }
+
+    /// The file `key`'s report "unchanged", when the client has it
+    /// (`previous`) and it is known without writing it again: nothing
+    /// changed in the project `pid` since its findings were last collected
+    /// and noted (in the same step), and the note is of the file's current
+    /// version and URI, in this project.
+    fn unchanged_report(
+        &self,
+        pid: ProjectId,
+        key: &str,
+        previous: Option<&str>,
+    ) -> Option<PulledReport> {
+        let clean = self
+            .projects
+            .get(&pid)
+            .is_some_and(|p| !p.dirty && !p.loading);
+        let doc = self.docs.get(key)?;
+        let (uri, project, fp, version) = self.published.get(key)?;
+        let id = result_id(*fp);
+        (clean
+            && *project == pid
+            && doc.project == pid
+            && *version == doc.version
+            && *uri == doc.uri
+            && previous == Some(id.as_str()))
+        .then(|| PulledReport {
+            uri: uri.clone(),
+            version: *version,
+            result_id: id,
+            items: None,
+        })
     }
 
     /// `workspace/diagnostic`: the reports of every file of every project
@@ -980,43 +1017,18 @@ impl Session {
         pids.sort_unstable();
         for pid in pids {
             // A client that pulls again every few seconds mostly has every
-            // report already: when nothing changed in the project since its
-            // findings were last collected (and noted, in the same step),
-            // a file whose noted report is the one the client has is
-            // answered unchanged without writing it again.
-            let clean = self
-                .projects
-                .get(&pid)
-                .is_some_and(|p| !p.dirty && !p.loading);
-            let mut unchanged = Vec::new();
-            if clean {
-                for (key, doc) in &self.docs {
-                    let Some((uri, project, fp, version)) = self.published.get(key) else {
-                        continue;
-                    };
-                    let id = result_id(*fp);
-                    if *project == pid
-                        && doc.project == pid
-                        && *version == doc.version
-                        && *uri == doc.uri
-                        && previous.get(uri.as_str()) == Some(&id)
-                    {
-                        unchanged.push((key.clone(), uri.clone(), *version, id));
-                    }
-                }
-            }
-            let known: HashSet<&str> = unchanged.iter().map(|(k, ..)| k.as_str()).collect();
+            // report already.
+            let unchanged: Vec<(String, PulledReport)> = self
+                .docs
+                .iter()
+                .filter_map(|(key, doc)| {
+                    let previous = previous.get(doc.uri.as_str()).map(String::as_str);
+                    Some((key.clone(), self.unchanged_report(pid, key, previous)?))
+                })
+                .collect();
+            let known: HashSet<&str> = unchanged.iter().map(|(k, _)| k.as_str()).collect();
             let fresh = self.publications_but(pid, None, &|k| known.contains(k));
-            out.extend(
-                unchanged
-                    .into_iter()
-                    .map(|(_, uri, version, result_id)| PulledReport {
-                        uri,
-                        version,
-                        result_id,
-                        items: None,
-                    }),
-            );
+            out.extend(unchanged.into_iter().map(|(_, r)| r));
             for p in fresh {
                 let prev = previous.get(p.uri.as_str()).map(String::as_str);
                 out.push(self.pulled(p, prev));
