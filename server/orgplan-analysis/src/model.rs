@@ -322,7 +322,11 @@ pub struct Initiative {
 pub struct Team {
     pub decl: Decl,
     pub reports_to: Option<Reference>,
-    pub roles: Vec<At<CompactString>>,
+    /// The roles named under `roles:` (their words only: no rule points
+    /// at one role, and places a keystroke would move are left out).
+    pub roles: Vec<CompactString>,
+    /// Where the last of [`Team::roles`] is written (more are added after it).
+    pub last_role: Option<Loc>,
     pub roles_prop: Option<Loc>,
     pub functional: bool,
     pub approvals: Vec<Reference>,
@@ -1013,20 +1017,16 @@ fn initiative(file: FileId, block: &Block, decl: Decl) -> Initiative {
 /// The team `block` declares; `errors` are its file's syntax errors.
 fn team(file: FileId, block: &Block, errors: &[crate::syntax::SyntaxError], decl: Decl) -> Team {
     let roles_prop = block.property("roles");
-    let roles = roles_prop.map_or_else(Vec::new, |p| {
+    let read: Vec<(CompactString, TextRange)> = roles_prop.map_or_else(Vec::new, |p| {
         p.values
             .iter()
-            .filter_map(|v| {
-                Some(At {
-                    value: v.as_ident()?.into(),
-                    loc: Loc::new(file, v.range),
-                })
-            })
+            .filter_map(|v| Some((v.as_ident()?.into(), v.range)))
             .collect()
     });
     Team {
         reports_to: single_ref(file, block.property("reports_to"), RefKind::Leader),
-        roles,
+        last_role: read.last().map(|(_, r)| Loc::new(file, *r)),
+        roles: read.into_iter().map(|(role, _)| role).collect(),
         roles_prop: roles_prop.map(|p| Loc::new(file, p.range)),
         // A `functional:` the model cannot read counts as `true`: the rules
         // that spare functional teams would otherwise report what is only
@@ -1259,7 +1259,7 @@ impl Shiftable for Team {
     fn shift(&mut self, s: &Shift) {
         self.decl.shift(s);
         self.reports_to.shift(s);
-        self.roles.shift(s);
+        self.last_role.shift(s);
         self.roles_prop.shift(s);
         self.approvals.shift(s);
         self.approvals_prop.shift(s);

@@ -15,7 +15,7 @@ fn team_shape(ws: &mut Workspace, id: &str) -> String {
         .iter()
         .find(|t| t.decl.id == id)
         .expect("the team is declared");
-    let roles: Vec<&str> = team.roles.iter().map(|r| r.value.as_str()).collect();
+    let roles: Vec<&str> = team.roles.iter().map(|r| r.as_str()).collect();
     let deps: Vec<String> = team
         .dependencies
         .iter()

@@ -252,7 +252,7 @@ fn team_card(s: &mut String, ws: &Workspace, m: &Model, t: usize) {
             "- Functional team: the single-threaded rules do not apply"
         );
     }
-    let roles: Vec<&str> = team.roles.iter().map(|r| r.value.as_str()).collect();
+    let roles: Vec<&str> = team.roles.iter().map(|r| r.as_str()).collect();
     let _ = writeln!(
         s,
         "- Roles: {}",

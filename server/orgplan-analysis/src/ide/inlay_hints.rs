@@ -68,7 +68,7 @@ pub fn inlay_hints(
                 }
                 let missing: Vec<&str> = required
                     .iter()
-                    .filter(|q| !team.roles.iter().any(|r| r.value == **q))
+                    .filter(|q| !team.roles.iter().any(|r| r == q.as_str()))
                     .map(String::as_str)
                     .collect();
                 if missing.is_empty() {

@@ -33,7 +33,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         .config
         .required_roles
         .iter()
-        .filter(|r| !team.roles.iter().any(|have| have.value == *r))
+        .filter(|r| !team.roles.iter().any(|have| have == r.as_str()))
         .collect();
     if missing.is_empty() {
         return;
@@ -50,9 +50,9 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         ),
     );
     let joined: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-    let edit = match (team.roles.last(), team.roles_prop) {
+    let edit = match (team.last_role, team.roles_prop) {
         (Some(last), _) => Some(Edit {
-            loc: Loc::new(d.file(), TextRange::empty(last.loc.range.end())),
+            loc: Loc::new(d.file(), TextRange::empty(last.range.end())),
             new_text: format!(", {}", joined.join(", ")),
         }),
         (None, Some(p)) => Some(Edit {
