@@ -273,6 +273,11 @@ impl<'a> Cursor<'a> {
         c
     }
 
+    /// Where the cursor is: the offset it last advanced to.
+    pub fn at(&self) -> usize {
+        self.at
+    }
+
     /// The (line, column) of `to` (on a character boundary).
     pub fn advance(&mut self, to: usize) -> LineCol {
         let to = to.min(self.text.len());

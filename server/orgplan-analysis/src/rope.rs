@@ -22,18 +22,25 @@ use std::ops::{Bound, RangeBounds};
 #[derive(Clone, Default)]
 pub struct Text {
     rope: Rope,
+    /// The rope's length in bytes, kept: the rope works it out each time
+    /// it is asked, adding up its root's children, and a reader that
+    /// clamps each offset to the text asks for every one (two asks a
+    /// token made a fifth of a whole file's semantic tokens, BENCHMARKS.md,
+    /// "4 Dec (ninth session)").
+    len: usize,
 }
 
 impl Text {
     pub fn new(s: &str) -> Text {
         Text {
             rope: Rope::from_str(s),
+            len: s.len(),
         }
     }
 
     /// Length in bytes.
     pub fn len(&self) -> usize {
-        self.rope.len_bytes()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
@@ -126,6 +133,8 @@ impl Text {
         if !new.is_empty() {
             self.rope.insert(from, new);
         }
+        self.len = self.len - (end - start) + new.len();
+        debug_assert_eq!(self.len, self.rope.len_bytes());
     }
 
     /// The rest of the piece that holds byte `i` (empty at the end): what

@@ -127,6 +127,7 @@ fn update(snap: &Snap, mut old: FileTokens) -> FileTokens {
     let blocks = &src.doc().blocks;
     let (mut at, mut next_old) = (0, 0);
     let mut buf = Vec::new();
+    let mut cursor = None;
     let ranges: Vec<TextRange> = src.parsed.chunks.iter().map(|c| c.range()).collect();
     let keys = text_keys(text, &ranges);
     for (c, &(hash, len)) in src.parsed.chunks.iter().zip(&keys) {
@@ -151,7 +152,14 @@ fn update(snap: &Snap, mut old: FileTokens) -> FileTokens {
         } else {
             buf.clear();
             let depends = chunk_tokens(model, c, held, &mut buf);
-            let mut t = encode_chunk(text, c.range(), snap.enc, &buf, &mut new.packed);
+            let mut t = encode_chunk(
+                text,
+                c.range(),
+                snap.enc,
+                &buf,
+                &mut new.packed,
+                &mut cursor,
+            );
             (t.text, t.len, t.names, t.at) = (hash, len, names, from);
             if depends {
                 t.count |= DEPENDS;
@@ -198,24 +206,35 @@ fn text_keys(text: &Text, ranges: &[TextRange]) -> Vec<(u64, u32)> {
     out
 }
 
+/// How far ahead a chunk may start for the cursor of the chunk before
+/// it to be read on to it, rather than a new one looked up in the rope.
+const READ_ON: usize = 64 << 10;
+
 /// The chunk's tokens (`tokens`, in order), placed relative to one
 /// another from the start of the chunk's first line. A token the client
 /// could not show (one spanning lines, or empty) is left out, as in
-/// `semantic_tokens_full::encode`.
-fn encode_chunk(
-    text: &Text,
+/// `semantic_tokens_full::encode`. `cursor` is left at the chunk's end:
+/// the chunks encoded afresh come in order, so that a whole file's are
+/// placed in one pass over its text, not with a few look-ups in the rope
+/// a chunk (most of the first request's time, BENCHMARKS.md, "4 Dec
+/// (ninth session)").
+fn encode_chunk<'a>(
+    text: &'a Text,
     range: TextRange,
     enc: Encoding,
     tokens: &[SemanticToken],
     packed: &mut Vec<u8>,
+    cursor: &mut Option<Cursor<'a>>,
 ) -> ChunkTokens {
-    let line0 = text.line_of(range.start()) as u32;
-    let lines = text.line_of(range.end()) as u32 - line0;
-    let mut cursor = Cursor::new(text, range.start(), enc);
+    let cursor = match cursor {
+        Some(c) if c.at() <= range.start() && range.start() - c.at() <= READ_ON => c,
+        _ => cursor.insert(Cursor::new(text, range.start(), enc)),
+    };
+    let line0 = cursor.advance(range.start()).line;
     let mut prev = (line0, 0);
     let (mut first, mut count) = (None, 0);
     for t in tokens {
-        let Some((token, at)) = place(&mut cursor, t, prev) else {
+        let Some((token, at)) = place(cursor, t, prev) else {
             continue;
         };
         first.get_or_insert(at.0 - line0);
@@ -223,6 +242,7 @@ fn encode_chunk(
         count += 1;
         prev = at;
     }
+    let lines = cursor.advance(range.end()).line - line0;
     ChunkTokens {
         text: 0,
         len: 0,
