@@ -24,5 +24,5 @@ mod text;
 mod workspace;
 
 pub use rope::Text;
-pub use text::{FileId, Loc, TextRange, MAX_TEXT_BYTES};
+pub use text::{join, FileId, Loc, TextRange, MAX_TEXT_BYTES};
 pub use workspace::{Analysis, SourceFile, Workspace};

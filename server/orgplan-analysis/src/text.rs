@@ -208,7 +208,7 @@ pub fn shorten(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 /// for starting a thread. Without the pool (if its threads cannot be
 /// started), `b` runs here after `a`.
 #[cfg(not(target_family = "wasm"))]
-pub(crate) fn join<A: Send, B: Send>(
+pub fn join<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
@@ -228,7 +228,7 @@ pub(crate) fn join<A: Send, B: Send>(
 
 /// WebAssembly (wasm32-wasip1) has no threads: `a`, then `b`, here.
 #[cfg(target_family = "wasm")]
-pub(crate) fn join<A: Send, B: Send>(
+pub fn join<A: Send, B: Send>(
     a: impl FnOnce() -> A + Send,
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {

@@ -368,6 +368,52 @@ mod tests {
         }
     }
 
+    /// A file of more chunks than one thread encodes alone
+    /// (`semantic_tokens_kept::SPLIT_FROM`): the handler's result, its
+    /// chunks encoded on two threads, is the tokens converted one by one,
+    /// in each encoding, across every kind of line break.
+    #[test]
+    fn a_file_of_thousands_of_chunks_encodes_as_one_by_one() {
+        // Ids of every length, so that no run of chunks is like another.
+        let text: String = (0..3000)
+            .map(|i| match i % 4 {
+                0 => format!("leader l{i} \"Jane 😀\" {{\n  title: \"Director, 団体\"\n}}\n"),
+                1 => format!(
+                    "team t{i} \"T\" {{\r\n  reports_to: l{}\r\n  roles: qa\r\n}}\r\n",
+                    i - 1
+                ),
+                2 => format!(
+                    "initiative i{i} \"I\" {{\r  leader: l{}\r  teams: t{}, x{i}\r}}\r",
+                    i - 2,
+                    i - 1
+                ),
+                _ => format!("# a comment é {i}\n"),
+            })
+            .collect();
+        for enc in [Encoding::Utf8, Encoding::Utf16, Encoding::Utf32] {
+            let fs = super::super::test_snapshot(&text, enc);
+            let snap = fs.view().unwrap();
+            let chunks = snap.ws.file(snap.file).unwrap().parsed.chunks.len();
+            assert!(
+                chunks > 2 * super::super::semantic_tokens_kept::SPLIT_FROM,
+                "{chunks}"
+            );
+            let Some(SemanticTokensResult::Tokens(placeholder)) =
+                semantic_tokens_full(&snap, &params())
+            else {
+                panic!("no tokens");
+            };
+            let result =
+                crate::transport::raw_result_of(&serde_json::to_value(&placeholder).unwrap())
+                    .expect("written as text");
+            assert_eq!(
+                result["data"],
+                serde_json::json!(one_by_one(&snap, None)),
+                "{enc:?}"
+            );
+        }
+    }
+
     #[test]
     fn the_whole_result_is_written_as_json_text_with_its_id() {
         let fs = super::super::test_snapshot("leader jane \"Jane\" {}\n# note\n", Encoding::Utf16);

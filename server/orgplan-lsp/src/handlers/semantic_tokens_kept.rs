@@ -124,53 +124,102 @@ fn update(snap: &Snap, mut old: FileTokens) -> FileTokens {
     let text = snap.lines.text();
     let model = &snap.analysis.model;
     let names = names_fingerprint(model);
-    let blocks = &src.doc().blocks;
-    let (mut at, mut next_old) = (0, 0);
-    let mut buf = Vec::new();
-    let mut cursor = None;
-    let ranges: Vec<TextRange> = src.parsed.chunks.iter().map(|c| c.range()).collect();
+    let chunks = &src.parsed.chunks;
+    let ranges: Vec<TextRange> = chunks.iter().map(|c| c.range()).collect();
     let keys = text_keys(text, &ranges);
-    for (c, &(hash, len)) in src.parsed.chunks.iter().zip(&keys) {
-        let held = &blocks[at.min(blocks.len())..(at + c.blocks()).min(blocks.len())];
-        at += c.blocks();
-        let to = (next_old + LOOK_AHEAD).min(old.chunks.len());
-        let kept = (next_old..to).find(|&i| {
-            let o = &old.chunks[i];
-            o.text == hash && o.len == len && (o.count & DEPENDS == 0 || o.names == names)
-        });
-        let from = new.packed.len() as u32;
-        if let Some(i) = kept {
-            let o = &old.chunks[i];
-            let end = old
-                .chunks
-                .get(i + 1)
-                .map_or(old.packed.len(), |n| n.at as usize);
-            new.packed
-                .extend_from_slice(&old.packed[o.at as usize..end]);
-            new.chunks.push(ChunkTokens { at: from, ..*o });
-            next_old = i + 1;
-        } else {
+    let plan = plan_chunks(chunks, &keys, &old, names);
+    let fresh: Vec<(usize, usize)> = plan
+        .iter()
+        .enumerate()
+        .filter_map(|(k, p)| p.err().map(|at| (k, at)))
+        .collect();
+    // The first request for a file's tokens encodes all its chunks: on two
+    // threads, each reading on through its half of the text.
+    let enc = snap.enc;
+    let encode = |part: &[(usize, usize)]| {
+        let mut out = Fresh::default();
+        let (blocks, mut buf, mut cursor) = (&src.doc().blocks, Vec::new(), None);
+        for &(k, at) in part {
+            let c = &chunks[k];
+            let held = &blocks[at.min(blocks.len())..(at + c.blocks()).min(blocks.len())];
             buf.clear();
             let depends = chunk_tokens(model, c, held, &mut buf);
-            let mut t = encode_chunk(
-                text,
-                c.range(),
-                snap.enc,
-                &buf,
-                &mut new.packed,
-                &mut cursor,
-            );
-            (t.text, t.len, t.names, t.at) = (hash, len, names, from);
+            let from = out.packed.len() as u32;
+            let mut t = encode_chunk(text, c.range(), enc, &buf, &mut out.packed, &mut cursor);
+            (t.text, t.len, t.names, t.at) = (keys[k].0, keys[k].1, names, from);
             if depends {
                 t.count |= DEPENDS;
             }
-            new.chunks.push(t);
+            out.chunks.push(t);
         }
+        out
+    };
+    let halves = if fresh.len() >= SPLIT_FROM {
+        let (first, second) = fresh.split_at(fresh.len() / 2);
+        orgplan_analysis::join(|| encode(first), || encode(second))
+    } else {
+        (encode(&fresh), Fresh::default())
+    };
+    let mut fresh = [&halves.0, &halves.1]
+        .into_iter()
+        .flat_map(|part| (0..part.chunks.len()).map(move |j| (part, j)));
+    for p in plan {
+        let (kept, packed, i): (&[ChunkTokens], &[u8], usize) = match p {
+            Ok(i) => (&old.chunks, &old.packed, i),
+            Err(_) => {
+                let (part, j) = fresh.next().expect("each fresh chunk is encoded");
+                (&part.chunks, &part.packed, j)
+            }
+        };
+        let o = &kept[i];
+        let end = kept.get(i + 1).map_or(packed.len(), |n| n.at as usize);
+        let at = new.packed.len() as u32;
+        new.packed.extend_from_slice(&packed[o.at as usize..end]);
+        new.chunks.push(ChunkTokens { at, ..*o });
     }
     if new.packed.capacity() > new.packed.len() + new.packed.len() / 8 + 4096 {
         new.packed.shrink_to_fit();
     }
     new
+}
+
+/// From this many chunks to encode afresh on, they are shared out over
+/// two threads.
+pub(super) const SPLIT_FROM: usize = 1024;
+
+/// Chunks' tokens encoded afresh, packed one after another.
+#[derive(Default)]
+struct Fresh {
+    chunks: Vec<ChunkTokens>,
+    packed: Vec<u8>,
+}
+
+/// For each chunk (with its text's key), the index of the old chunk whose
+/// tokens it keeps, or (none kept) the index of its first block.
+fn plan_chunks(
+    chunks: &[orgplan_analysis::chunks::Chunk],
+    keys: &[(u64, u32)],
+    old: &FileTokens,
+    names: u64,
+) -> Vec<Result<usize, usize>> {
+    let (mut at, mut next_old) = (0, 0);
+    let mut plan = Vec::with_capacity(chunks.len());
+    for (c, &(hash, len)) in chunks.iter().zip(keys) {
+        let to = (next_old + LOOK_AHEAD).min(old.chunks.len());
+        let kept = (next_old..to).find(|&i| {
+            let o = &old.chunks[i];
+            o.text == hash && o.len == len && (o.count & DEPENDS == 0 || o.names == names)
+        });
+        match kept {
+            Some(i) => {
+                plan.push(Ok(i));
+                next_old = i + 1;
+            }
+            None => plan.push(Err(at)),
+        }
+        at += c.blocks();
+    }
+    plan
 }
 
 /// A hash of the text in each of `ranges` (in order, none overlapping the
