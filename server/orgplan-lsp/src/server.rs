@@ -440,7 +440,6 @@ impl Backend {
     }
 }
 
-/// The answer to a request whose handler panicked (logged here).
 /// The result of `textDocument/diagnostic` for a full report of `items`
 /// (a JSON list), as the text [`crate::transport::stash_raw`] takes.
 fn full_report_text(result_id: &str, items: &[u8]) -> Vec<u8> {
@@ -453,6 +452,7 @@ fn full_report_text(result_id: &str, items: &[u8]) -> Vec<u8> {
     text
 }
 
+/// The answer to a request whose handler panicked (logged here).
 pub fn internal_error(what: &str, panic: &Box<dyn std::any::Any + Send>) -> Error {
     let msg = panic_message(panic);
     tracing::error!("{what} panicked: {msg}");
