@@ -293,15 +293,20 @@ impl Server {
     /// result that is no `R::Result` fails the run.
     pub(crate) fn request<R: Request>(&mut self, params: Value) -> (Duration, Option<Value>) {
         let (id, t) = self.request_async::<R>(params);
-        match self.wait_for(|m| {
-            m.get("id").and_then(Value::as_i64) == Some(id) && m.get("method").is_none()
-        }) {
+        match self.response(id) {
             Some((at, m)) => match orgplan_test_client::result::<R>(&m) {
                 Ok(_) => (at - t, Some(m["result"].clone())),
                 Err(_) => (at - t, None),
             },
             None => (self.timeout, None),
         }
+    }
+
+    /// Waits for the response to request `id`: when it arrived, and it.
+    pub(crate) fn response(&mut self, id: i64) -> Option<(Instant, Value)> {
+        self.wait_for(|m| {
+            m.get("id").and_then(Value::as_i64) == Some(id) && m.get("method").is_none()
+        })
     }
 
     /// Drops what was received so far, after a short quiet spell.
@@ -782,10 +787,7 @@ fn pull_typing_phase(
         let (id, _) = s.request_async::<DocumentDiagnosticRequest>(
             json!({"textDocument": {"uri": uri}, "previousResultId": previous}),
         );
-        let answer = s.wait_for(|m| {
-            m.get("id").and_then(Value::as_i64) == Some(id) && m.get("method").is_none()
-        });
-        let report = answer.and_then(|(at, m)| {
+        let report = s.response(id).and_then(|(at, m)| {
             orgplan_test_client::result::<DocumentDiagnosticRequest>(&m).ok()?;
             Some((at, m["result"].clone()))
         });

@@ -103,6 +103,11 @@ pub struct Session {
     /// Files gone whose diagnostics the next workspace pull clears (for a
     /// client that pulls).
     pub pulled_gone: Vec<Uri>,
+    /// For a client that pulls, the diagnostics of each report in
+    /// [`Self::published`]: the publication's text, shared with it rather
+    /// than copied, so that a pull after the publisher's round is answered
+    /// without the publication being written again.
+    noted_items: HashMap<String, PulledItems>,
     /// What the editor's settings set ([`crate::settings`]).
     pub editor_layer: Layer,
     /// A file's whole text was set since the publisher last gave free
@@ -960,9 +965,9 @@ impl Session {
             return PulledReport::empty(uri.clone(), previous);
         };
         // Typing, the publisher has mostly noted the file's report already
-        // (it runs after each edit): when that is what the client has, the
-        // answer needs no publication written again.
-        if let Some(r) = self.unchanged_report(pid, &key, previous) {
+        // (it runs after each edit): the answer needs no publication
+        // written again.
+        if let Some(r) = self.noted_report(pid, &key, previous) {
             return r;
         }
         let report = self.publications(pid, Some(&key)).pop();
@@ -972,12 +977,12 @@ impl Session {
         }
     }
 
-    /// The file `key`'s report "unchanged", when the client has it
-    /// (`previous`) and it is known without writing it again: nothing
-    /// changed in the project `pid` since its findings were last collected
-    /// and noted (in the same step), and the note is of the file's current
-    /// version and URI, in this project.
-    fn unchanged_report(
+    /// The file `key`'s report when it is known without writing it again:
+    /// nothing changed in the project `pid` since its findings were last
+    /// collected and noted (in the same step), and the note is of the
+    /// file's current version and URI, in this project. "Unchanged" when
+    /// the client has it (`previous`), else in full from the note's text.
+    fn noted_report(
         &self,
         pid: ProjectId,
         key: &str,
@@ -990,17 +995,24 @@ impl Session {
         let doc = self.docs.get(key)?;
         let (uri, project, fp, version) = self.published.get(key)?;
         let id = result_id(*fp);
-        (clean
+        let current = clean
             && *project == pid
             && doc.project == pid
             && *version == doc.version
-            && *uri == doc.uri
-            && previous == Some(id.as_str()))
-        .then(|| PulledReport {
+            && *uri == doc.uri;
+        if !current {
+            return None;
+        }
+        let items = if previous == Some(id.as_str()) {
+            None
+        } else {
+            Some(self.noted_items.get(key)?.clone())
+        };
+        Some(PulledReport {
             uri: uri.clone(),
             version: *version,
             result_id: id,
-            items: None,
+            items,
         })
     }
 
@@ -1018,17 +1030,17 @@ impl Session {
         for pid in pids {
             // A client that pulls again every few seconds mostly has every
             // report already.
-            let unchanged: Vec<(String, PulledReport)> = self
+            let noted: Vec<(String, PulledReport)> = self
                 .docs
                 .iter()
                 .filter_map(|(key, doc)| {
                     let previous = previous.get(doc.uri.as_str()).map(String::as_str);
-                    Some((key.clone(), self.unchanged_report(pid, key, previous)?))
+                    Some((key.clone(), self.noted_report(pid, key, previous)?))
                 })
                 .collect();
-            let known: HashSet<&str> = unchanged.iter().map(|(k, _)| k.as_str()).collect();
+            let known: HashSet<&str> = noted.iter().map(|(k, _)| k.as_str()).collect();
             let fresh = self.publications_but(pid, None, &|k| known.contains(k));
-            out.extend(unchanged.into_iter().map(|(_, r)| r));
+            out.extend(noted.into_iter().map(|(_, r)| r));
             for p in fresh {
                 let prev = previous.get(p.uri.as_str()).map(String::as_str);
                 out.push(self.pulled(p, prev));
@@ -1059,11 +1071,19 @@ impl Session {
 
     pub fn record(&mut self, p: &Publication) {
         if p.empty && !self.docs.contains_key(&p.key) {
+            self.noted_items.remove(&p.key);
             if self.published.remove(&p.key).is_some() && self.support.pull_diagnostics {
                 // The next workspace pull clears it.
                 self.pulled_gone.push(p.uri.clone());
             }
             return;
+        }
+        if self.support.pull_diagnostics {
+            let items = PulledItems {
+                body: Some(p.body.clone()),
+                range: p.diagnostics.clone(),
+            };
+            self.noted_items.insert(p.key.clone(), items);
         }
         let project = self.docs.get(&p.key).map_or(0, |d| d.project);
         self.published.insert(
@@ -1211,6 +1231,7 @@ impl Publication {
 
 /// The diagnostics of a pulled report: the text of a publication's list
 /// (or of an empty one), so that a pull and a push can never differ.
+#[derive(Clone)]
 pub struct PulledItems {
     body: Option<std::sync::Arc<Vec<u8>>>,
     range: std::ops::Range<usize>,
