@@ -893,14 +893,17 @@ impl Changed {
     /// republishes only what a client sees change").
     pub fn files_shown(&self, shift: &Shift, kept_from: usize) -> BTreeSet<FileId> {
         let mut out = self.found.clone();
-        for (before, _) in &self.moved_findings {
+        for (before, after) in &self.moved_findings {
             let file = before.loc.file;
             if out.contains(&file) {
                 continue;
             }
-            let seen_moving = before.locs().any(|l| {
-                l.file == shift.file && l.range.end() >= shift.start && l.range.start() < kept_from
-            });
+            // A place the shift moved (not only one that reaches the edit:
+            // one that ends where the edit starts stays where it is).
+            let seen_moving = before
+                .locs()
+                .zip(after.locs())
+                .any(|(b, a)| b != a && b.file == shift.file && b.range.start() < kept_from);
             if seen_moving {
                 out.insert(file);
             }
@@ -909,24 +912,62 @@ impl Changed {
     }
 }
 
-/// The files some of whose findings differ between `old` and `new` (each
-/// in a stable order): a finding added, gone or changed counts for the
-/// file it is in.
-fn files_differing(old: &[Arc<Finding>], new: &[Arc<Finding>], changed: &mut BTreeSet<FileId>) {
+/// Notes the files some of whose findings differ between `old` (computed
+/// before the edit) and `new` (after it), each in a stable order. A file
+/// other than the edited one whose findings differ only by the edit's
+/// shift (a related place, or a fix's edit, after the edit in the edited
+/// file) has them noted as moved, as [`shift_noting`] notes them: the
+/// assembled list takes each in its old one's place. Any other finding
+/// added, gone or changed puts its file in `changed.found`, to be gathered
+/// and sorted again. Counting the moved ones as changed made a keystroke
+/// in a ten-file workspace re-gather and re-sort two or three files'
+/// findings instead of one (BENCHMARKS.md, "5 Dec (tenth session)").
+fn files_differing(
+    old: &[Arc<Finding>],
+    new: &[Arc<Finding>],
+    shift: &Shift,
+    changed: &mut Changed,
+) {
     if old == new {
         return;
     }
-    fn by_file(list: &[Arc<Finding>]) -> BTreeMap<FileId, Vec<&Finding>> {
-        let mut m: BTreeMap<FileId, Vec<&Finding>> = BTreeMap::new();
+    fn by_file(list: &[Arc<Finding>]) -> BTreeMap<FileId, Vec<&Arc<Finding>>> {
+        let mut m: BTreeMap<FileId, Vec<&Arc<Finding>>> = BTreeMap::new();
         for f in list {
             m.entry(f.loc.file).or_default().push(f);
         }
         m
     }
     let (a, b) = (by_file(old), by_file(new));
-    for file in a.keys().chain(b.keys()) {
-        if a.get(file) != b.get(file) {
-            changed.insert(*file);
+    let files: BTreeSet<FileId> = a.keys().chain(b.keys()).copied().collect();
+    for file in files {
+        let (before, after) = (a.get(&file), b.get(&file));
+        if before == after {
+            continue;
+        }
+        let moved = match (before, after) {
+            (Some(x), Some(y)) if file != shift.file && x.len() == y.len() => {
+                x.iter().zip(y).all(|(o, n)| {
+                    let mut o = Finding::clone(o);
+                    o.shift(shift);
+                    o == ***n
+                })
+            }
+            _ => false,
+        };
+        if !moved {
+            changed.found.insert(file);
+            continue;
+        }
+        changed.moved.insert(file);
+        for (o, n) in before
+            .into_iter()
+            .flatten()
+            .zip(after.into_iter().flatten())
+        {
+            if o != n {
+                changed.moved_findings.push(((*o).clone(), (*n).clone()));
+            }
         }
     }
 }
@@ -1012,7 +1053,7 @@ pub(crate) fn update(
     for &e in &marks.list {
         let (k, i) = e.slot();
         let found = entity_findings(&ctx, e);
-        files_differing(parts.entity[k][i].list(), &found, &mut changed.found);
+        files_differing(parts.entity[k][i].list(), &found, &shift, changed);
         parts.set_entity(model, e, found);
     }
 
@@ -1217,7 +1258,7 @@ fn recheck_blocks(
         }
     }
     let global = global_findings(ctx);
-    files_differing(&parts.global, &global, &mut changed.found);
+    files_differing(&parts.global, &global, shift, changed);
     parts.global = global;
     // Whether the graph's rows changed but not its cycles, nor any team in
     // one: the graph rules' findings then stay, moved.
@@ -1250,7 +1291,7 @@ fn recheck_blocks(
         shift_noting(&mut parts.graph, shift, changed);
     } else {
         let found = graph_findings(ctx, &parts.deps);
-        files_differing(&parts.graph, &found, &mut changed.found);
+        files_differing(&parts.graph, &found, shift, changed);
         parts.graph = found;
     }
 }
