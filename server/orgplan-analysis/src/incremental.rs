@@ -347,26 +347,52 @@ impl Parts {
         cap: Option<usize>,
     ) -> Vec<Arc<Finding>> {
         // Only the findings noted as moved are replaced, by their shifted
-        // selves, each found by bisection (a file's findings are sorted by
-        // `finding_order`, which reads only a finding's own place, rule
-        // and message: none of these moves). Walking every place of every
-        // finding of their files made a keystroke cost the workspace's
-        // findings (BENCHMARKS.md, "3 Dec: a keystroke in ten files shifts
-        // only the findings it moves").
-        for (before, after) in &changed.moved_findings {
-            let file = before.loc.file;
-            if !changed.moved.contains(&file) || changed.found.contains(&file) {
-                continue;
-            }
-            let r = file_range(&list, file);
+        // selves (walking every place of every finding of their files made
+        // a keystroke cost the workspace's findings: BENCHMARKS.md, "3 Dec:
+        // a keystroke in ten files shifts only the findings it moves").
+        // File by file, each found by its address: the list holds the very
+        // findings the parts held before the shift. Found by bisection,
+        // each search read a dozen findings the caches no longer held,
+        // 0.17 ms a keystroke in ten files for the few hundred findings
+        // that name a place in the edited file (BENCHMARKS.md, "5 Dec
+        // (tenth session)"); the file's slots are read in order instead.
+        let mut moved: Vec<&(Arc<Finding>, Arc<Finding>)> = changed
+            .moved_findings
+            .iter()
+            .filter(|(before, _)| {
+                let file = before.loc.file;
+                changed.moved.contains(&file) && !changed.found.contains(&file)
+            })
+            .collect();
+        moved.sort_by_key(|(before, _)| before.loc.file);
+        for group in moved.chunk_by(|(a, _), (b, _)| a.loc.file == b.loc.file) {
+            let r = file_range(&list, group[0].0.loc.file);
             let here = &mut list[r];
-            let from = here.partition_point(|f| rules::finding_order(f, before).is_lt());
-            let same = here[from..]
+            let mut by_address: rustc_hash::FxHashMap<*const Finding, usize> = group
                 .iter()
-                .take_while(|f| rules::finding_order(f, before).is_eq())
-                .position(|f| **f == **before);
-            if let Some(i) = same {
-                here[from + i] = after.clone();
+                .enumerate()
+                .map(|(j, (before, _))| (Arc::as_ptr(before), j))
+                .collect();
+            for slot in here.iter_mut() {
+                if let Some(j) = by_address.remove(&Arc::as_ptr(slot)) {
+                    *slot = group[j].1.clone();
+                }
+            }
+            // One the list does not hold by its address (an equal finding
+            // of another part's stands for it): by bisection, by value (a
+            // file's findings are sorted by `finding_order`, which reads
+            // only a finding's own place, rule and message: none of these
+            // moves).
+            for (_, j) in by_address {
+                let (before, after) = group[j];
+                let from = here.partition_point(|f| rules::finding_order(f, before).is_lt());
+                let same = here[from..]
+                    .iter()
+                    .take_while(|f| rules::finding_order(f, before).is_eq())
+                    .position(|f| **f == **before);
+                if let Some(i) = same {
+                    here[from + i] = after.clone();
+                }
             }
         }
         for &file in changed.found.iter().rev() {

@@ -459,3 +459,29 @@ fn diff(a: &str, b: &str) -> String {
         b[from..(at + 5).min(b.len())].join("\n")
     )
 }
+
+/// A keystroke moves findings of another file that name a place after it
+/// (here `duplicate-definition`'s first declaration, and its fix's edit),
+/// also those the cap leaves out of the assembled list: they are not
+/// there to be replaced, and the list stays what a fresh analysis gives.
+#[test]
+fn findings_moved_in_another_file_beyond_the_cap() {
+    for cap in [None, Some(1), Some(2)] {
+        let mut ws = Workspace::new();
+        ws.set_max_findings_per_file(cap);
+        let plan = "# plan\nteam x1 \"X1\" { }\nteam x2 \"X2\" { }\nteam x3 \"X3\" { }\n";
+        let a = ws.set_file("a.orgplan", plan.to_string());
+        ws.set_file(
+            "b.orgplan",
+            "team x1 \"B1\" { }\nteam x2 \"B2\" { }\nteam x3 \"B3\" { }\n".to_string(),
+        );
+        ws.analysis();
+        // In x1's title: x1 is re-checked, and so is b's (its namesake);
+        // b's x2 and x3 are shifted.
+        let at = plan.find("X1").unwrap();
+        for (del, typed) in [(0, "a"), (1, ""), (0, "\n"), (1, "")] {
+            let len = ws.text(a).unwrap().len();
+            type_and_compare(&mut ws, a, (Err(len - at), del, typed), cap).unwrap();
+        }
+    }
+}
