@@ -944,6 +944,16 @@ fn plan_of(opts: &Options) -> Result<generate::Plan, String> {
 
 /// The floor alone, on the keystrokes the typing phase would type, with
 /// the CPU time of the process spent on the keystrokes (user + system).
+/// A target's verdict; "not measured" when the run had no server to
+/// measure (`--floor-only`), rather than a miss it did not see.
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "met",
+        Some(false) => "MISSED",
+        None => "not measured",
+    }
+}
+
 fn floor_only(opts: &Options) -> Result<Report, String> {
     let plan = plan_of(opts)?;
     let mut report = Report::of(&plan);
@@ -1332,11 +1342,7 @@ impl Report {
             "\npeak RSS at the end of the run (VmHWM): {} = {} bytes per byte of source (target ≤ 20: {})\n",
             fmt_mb(self.peak_rss_end),
             end.map_or("-".into(), |x| format!("{x:.1}")),
-            if end.is_some_and(|x| x <= 20.0) {
-                "met"
-            } else {
-                "MISSED"
-            }
+            verdict(end.map(|x| x <= 20.0)),
         ));
         out.push_str(&format!(
             "peak RSS after load and opening (VmHWM): {} = {} bytes per byte of source\n",
@@ -1347,11 +1353,7 @@ impl Report {
         out.push_str(&format!(
             "idle RSS (VmRSS), empty workspace: {} (target ≤ 15 MB: {})\n",
             fmt_mb(self.idle_rss_empty),
-            if self.idle_rss_empty.is_some_and(|b| b <= 15_000_000) {
-                "met"
-            } else {
-                "MISSED"
-            }
+            verdict(self.idle_rss_empty.map(|b| b <= 15_000_000)),
         ));
         out.push_str(&format!(
             "idle RSS (VmRSS), plan loaded: {}\n",
@@ -1388,5 +1390,28 @@ impl Report {
                 "met": s.target.as_ref().map(|(_, m)| *m),
             })).collect::<Vec<_>>(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run of the floor alone measures no server: its table says so of
+    /// the memory targets instead of calling them missed.
+    #[test]
+    fn a_floor_only_table_misses_no_target_it_did_not_measure() {
+        let table = Report::default().table();
+        assert!(!table.contains("MISSED"), "{table}");
+        assert!(table.contains("(target ≤ 20: not measured)"), "{table}");
+        let measured = Report {
+            bytes: 1_000,
+            peak_rss_end: Some(30_000),
+            idle_rss_empty: Some(10_000_000),
+            ..Report::default()
+        }
+        .table();
+        assert!(measured.contains("(target ≤ 20: MISSED)"), "{measured}");
+        assert!(measured.contains("(target ≤ 15 MB: met)"), "{measured}");
     }
 }
