@@ -379,10 +379,10 @@ impl Parts {
                 }
             }
             // One the list does not hold by its address (an equal finding
-            // of another part's stands for it): by bisection, by value (a
-            // file's findings are sorted by `finding_order`, which reads
-            // only a finding's own place, rule and message: none of these
-            // moves).
+            // of another part's stands for it, or the cap left it out): by
+            // bisection, by value (a file's findings are sorted by
+            // `finding_order`, which reads only a finding's own place, rule
+            // and message: none of these moves).
             for (_, j) in by_address {
                 let (before, after) = group[j];
                 let from = here.partition_point(|f| rules::finding_order(f, before).is_lt());
