@@ -1329,7 +1329,7 @@ impl Report {
                 x(self.ratio(s, 99.0)),
                 s.target.as_ref().map_or(String::new(), |(t, met)| format!(
                     "{t}: {}",
-                    if *met { "met" } else { "MISSED" }
+                    verdict(Some(*met))
                 )),
             ));
         }
