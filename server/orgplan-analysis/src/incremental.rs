@@ -54,6 +54,73 @@ pub(crate) struct Parts {
     /// those whose findings an edit of it can move or make stale, and
     /// whose findings may lie in it. Keeps that walk to the file's.
     elsewhere: BTreeMap<FileId, BTreeSet<EntityId>>,
+    /// The findings in the file edited last, sorted, patched at each
+    /// keystroke in it ([`Sorted`]); `None` until an edit.
+    sorted: Option<Sorted>,
+}
+
+/// The findings in one file in the order the assembled list gives them
+/// (before duplicates are dropped and the cap applies), each by where its
+/// part keeps it, with a copy of what orders it.
+///
+/// After a keystroke, the file's findings were gathered from every entity
+/// that may name a place in it and sorted again: about 2,700 findings for
+/// the default 100k-line plan, read where they lie in the heap, a third
+/// of a keystroke's time in one file and more in ten (BENCHMARKS.md, "5
+/// Dec (eleventh session)"). A keystroke changes the findings of the
+/// entities it marks, of the blocks it re-parses and the global (and
+/// perhaps graph) ones; every other finding keeps its part, its index
+/// there and its order, and moves by the edit's shift. So these entries
+/// lose those of the recomputed parts, move, and take in the new
+/// findings by a merge; only the findings the list keeps are read.
+///
+/// It holds no finding (an `Arc` held here would make each finding the
+/// shift moves a copy): an entry names its part and index, which stay
+/// valid because the only change to the parts is [`update`], which
+/// patches the entries (or, after an edit of another file or one that
+/// added or removed an entity, gathers them again).
+#[derive(Clone, Debug)]
+struct Sorted {
+    file: FileId,
+    entries: Vec<Entry>,
+}
+
+/// Where a part keeps a finding. `kind` 0 to 2 is an entity of that kind
+/// (`index`, as [`EntityId::slot`] gives it), 3 a block of the file, 4 the
+/// global findings, 5 the graph's; `j` is the finding's index in that
+/// part's list. Ordered as [`Parts::all`] walks the parts, which is how
+/// equal findings are ordered in a fresh list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Owner {
+    kind: u8,
+    index: u32,
+    j: u32,
+}
+
+/// One finding of a [`Sorted`] file: its place, rule and severity, copied.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    start: usize,
+    end: usize,
+    rule: &'static str,
+    severity: rules::Severity,
+    owner: Owner,
+}
+
+impl Entry {
+    fn new(f: &Finding, kind: u8, index: usize, j: usize) -> Entry {
+        Entry {
+            start: f.loc.range.start(),
+            end: f.loc.range.end(),
+            rule: f.rule,
+            severity: f.severity,
+            owner: Owner {
+                kind,
+                index: index as u32,
+                j: j as u32,
+            },
+        }
+    }
 }
 
 /// One entity's findings, with where they lie: for each file they name a
@@ -298,6 +365,7 @@ impl Parts {
             deps,
             facts: ctx.shared_facts().clone(),
             elsewhere: BTreeMap::new(),
+            sorted: None,
         };
         for e in m.entities() {
             let (k, i) = e.slot();
@@ -396,11 +464,18 @@ impl Parts {
             }
         }
         for &file in changed.found.iter().rev() {
-            let mut fresh: Vec<&Arc<Finding>> = Vec::new();
-            self.of_file(model, file, &mut fresh);
-            let (fresh, fresh_omitted) = capped(fresh, cap);
-            match fresh_omitted.get(&file) {
-                Some(&n) => omitted.insert(file, n),
+            let (fresh, left_out) = match &self.sorted {
+                // The edited file: its entries, patched by the update.
+                Some(sorted) if sorted.file == file => self.capped_entries(sorted, cap),
+                _ => {
+                    let mut fresh: Vec<&Arc<Finding>> = Vec::new();
+                    self.of_file(model, file, &mut fresh);
+                    let (fresh, fresh_omitted) = capped(fresh, cap);
+                    (fresh, fresh_omitted.get(&file).copied())
+                }
+            };
+            match left_out {
+                Some(n) => omitted.insert(file, n),
                 None => omitted.remove(&file),
             };
             let r = file_range(&list, file);
@@ -429,6 +504,204 @@ impl Parts {
                 .filter(here),
         );
         out.extend(self.global.iter().chain(&self.graph).filter(here));
+    }
+}
+
+impl Parts {
+    /// The finding an entry of `file`'s names.
+    fn finding_at(&self, file: FileId, o: Owner) -> &Arc<Finding> {
+        let (index, j) = (o.index as usize, o.j as usize);
+        match o.kind {
+            k @ 0..=2 => &self.entity[k as usize][index].list()[j],
+            3 => &self.blocks[&file][index][j],
+            4 => &self.global[j],
+            _ => &self.graph[j],
+        }
+    }
+
+    /// The order of two entries of `file`: as [`rules::finding_order`]
+    /// orders their findings (which reads a message only when place and
+    /// rule are the same), then as [`Parts::all`] walks their parts.
+    fn compare(&self, file: FileId, a: &Entry, b: &Entry) -> std::cmp::Ordering {
+        (a.start, a.end, a.rule)
+            .cmp(&(b.start, b.end, b.rule))
+            .then_with(|| {
+                if a.owner == b.owner {
+                    return std::cmp::Ordering::Equal;
+                }
+                let message = |e: &Entry| &self.finding_at(file, e.owner).message;
+                message(a).cmp(message(b))
+            })
+            .then_with(|| a.owner.cmp(&b.owner))
+    }
+
+    /// Adds the findings in `file` of one part's `list` to `out`.
+    fn entries_of(
+        file: FileId,
+        kind: u8,
+        index: usize,
+        list: &[Arc<Finding>],
+        out: &mut Vec<Entry>,
+    ) {
+        for (j, f) in list.iter().enumerate() {
+            if f.loc.file == file {
+                out.push(Entry::new(f, kind, index, j));
+            }
+        }
+    }
+
+    /// The entries of every finding in `file` ([`Parts::of_file`]'s),
+    /// sorted.
+    fn gather_sorted(&self, model: &Model, file: FileId) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for e in self.entities_naming(model, file) {
+            let (k, i) = e.slot();
+            Self::entries_of(file, k as u8, i, self.entity[k][i].list(), &mut out);
+        }
+        for (b, list) in self.blocks.get(&file).into_iter().flatten().enumerate() {
+            Self::entries_of(file, 3, b, list, &mut out);
+        }
+        Self::entries_of(file, 4, 0, &self.global, &mut out);
+        Self::entries_of(file, 5, 0, &self.graph, &mut out);
+        out.sort_unstable_by(|a, b| self.compare(file, a, b));
+        out
+    }
+
+    /// Brings [`Parts::sorted`] to the edited `file` after [`update`]
+    /// recomputed the findings of the entities in `marks`, of the blocks
+    /// `reparsed` names, the global findings and (when `graph_found`) the
+    /// graph's, and shifted every other: the entries of the recomputed
+    /// parts go, the others move as their findings did (those of blocks
+    /// before the re-parsed ones stay, as the blocks' findings do), and
+    /// the new findings are merged in. Gathered afresh when the entries
+    /// are of another file, or `resized` (entities came or went, so their
+    /// indices moved).
+    #[allow(clippy::too_many_arguments)]
+    fn patch_sorted(
+        &mut self,
+        model: &Model,
+        file: FileId,
+        marks: &Marks,
+        reparsed: &Reparsed,
+        shift: &Shift,
+        graph_found: bool,
+        resized: bool,
+    ) {
+        let mut entries = match self.sorted.take() {
+            Some(sorted) if sorted.file == file && !resized => sorted.entries,
+            _ => {
+                let entries = self.gather_sorted(model, file);
+                self.sorted = Some(Sorted { file, entries });
+                return;
+            }
+        };
+        let (from, old, new) = (reparsed.blocks, reparsed.old_blocks, reparsed.new_blocks);
+        entries.retain_mut(|e| {
+            let o = &mut e.owner;
+            let kept = match o.kind {
+                k @ 0..=2 => !marks.get(k as usize, o.index as usize),
+                3 if (o.index as usize) < from => return true,
+                3 if (o.index as usize) < from + old => false,
+                3 => {
+                    o.index = (o.index as usize - old + new) as u32;
+                    true
+                }
+                4 => false,
+                _ => !graph_found,
+            };
+            if kept {
+                let r = shift.range(crate::text::TextRange::new(e.start, e.end));
+                (e.start, e.end) = (r.start(), r.end());
+            }
+            kept
+        });
+        let mut fresh = Vec::new();
+        for &e in &marks.list {
+            let (k, i) = e.slot();
+            Self::entries_of(file, k as u8, i, self.entity[k][i].list(), &mut fresh);
+        }
+        if let Some(blocks) = self.blocks.get(&file) {
+            for (b, list) in blocks.iter().enumerate().skip(from).take(new) {
+                Self::entries_of(file, 3, b, list, &mut fresh);
+            }
+        }
+        Self::entries_of(file, 4, 0, &self.global, &mut fresh);
+        if graph_found {
+            Self::entries_of(file, 5, 0, &self.graph, &mut fresh);
+        }
+        fresh.sort_unstable_by(|a, b| self.compare(file, a, b));
+        let mut merged = Vec::with_capacity(entries.len() + fresh.len());
+        let mut fresh = fresh.into_iter().peekable();
+        for e in entries {
+            while let Some(f) = fresh.next_if(|f| self.compare(file, f, &e).is_lt()) {
+                merged.push(f);
+            }
+            merged.push(e);
+        }
+        merged.extend(fresh);
+        #[cfg(debug_assertions)]
+        for e in &merged {
+            let f = self.finding_at(file, e.owner);
+            debug_assert_eq!(
+                (f.loc.file, f.loc.range.start(), f.loc.range.end(), f.rule),
+                (file, e.start, e.end, e.rule)
+            );
+        }
+        self.sorted = Some(Sorted {
+            file,
+            entries: merged,
+        });
+    }
+
+    /// The findings of a [`Sorted`] file as [`capped`] gives them: without
+    /// repeats, at most `cap` (the most severe, then the first), and how
+    /// many the cap left out. Reads only the findings it keeps (and, to
+    /// drop repeats, those at the same place by the same rule).
+    fn capped_entries(
+        &self,
+        sorted: &Sorted,
+        cap: Option<usize>,
+    ) -> (Vec<Arc<Finding>>, Option<usize>) {
+        let file = sorted.file;
+        let mut distinct: Vec<&Entry> = Vec::with_capacity(sorted.entries.len());
+        for e in &sorted.entries {
+            let repeat = distinct.last().is_some_and(|last| {
+                (last.start, last.end, last.rule) == (e.start, e.end, e.rule)
+                    && **self.finding_at(file, last.owner) == **self.finding_at(file, e.owner)
+            });
+            if !repeat {
+                distinct.push(e);
+            }
+        }
+        let take = |e: &&Entry| self.finding_at(file, e.owner).clone();
+        let max = match cap {
+            Some(max) if distinct.len() > max => max,
+            _ => return (distinct.iter().map(take).collect(), None),
+        };
+        // The first `max` by severity, then by place: every finding more
+        // severe than the `max`-th's, and the first of its severity.
+        let mut count = [0usize; 4];
+        for e in &distinct {
+            count[e.severity as usize] += 1;
+        }
+        let (mut cut, mut room) = (0, max);
+        while count[cut] < room {
+            room -= count[cut];
+            cut += 1;
+        }
+        let kept = distinct
+            .iter()
+            .filter(|e| {
+                let s = e.severity as usize;
+                s < cut
+                    || (s == cut && room > 0 && {
+                        room -= 1;
+                        true
+                    })
+            })
+            .map(take)
+            .collect();
+        (kept, Some(distinct.len() - max))
     }
 }
 
@@ -1084,9 +1357,13 @@ pub(crate) fn update(
     }
 
     // 3. The block rules for the re-parsed blocks, the global rules.
-    recheck_blocks(
+    let graph_found = recheck_blocks(
         &ctx, parts, file, new_blocks, &reparsed, &shift, graph, &marks, changed,
     );
+
+    // 4. The edited file's findings, in order.
+    let resized = graph == GraphChange::Whole;
+    parts.patch_sorted(model, file, &marks, &reparsed, &shift, graph_found, resized);
     true
 }
 
@@ -1258,6 +1535,7 @@ enum GraphChange {
 /// The block rules for the re-parsed blocks (the findings of the blocks
 /// after them shifted), the global rules, and the dependency-graph rules
 /// unless the graph is as it was and the edit touched none of their places.
+/// Gives whether it recomputed the graph's findings.
 #[allow(clippy::too_many_arguments)]
 fn recheck_blocks(
     ctx: &Ctx,
@@ -1269,7 +1547,7 @@ fn recheck_blocks(
     graph: GraphChange,
     marks: &Marks,
     changed: &mut Changed,
-) {
+) -> bool {
     let recomputed: Vec<Vec<Arc<Finding>>> = new_blocks
         .iter()
         .map(|b| block_findings(ctx, file, b))
@@ -1315,9 +1593,11 @@ fn recheck_blocks(
             .any(|f| f.locs().any(|l| shift.touches(l)))
     {
         shift_noting(&mut parts.graph, shift, changed);
+        false
     } else {
         let found = graph_findings(ctx, &parts.deps);
         files_differing(&parts.graph, &found, shift, changed);
         parts.graph = found;
+        true
     }
 }
