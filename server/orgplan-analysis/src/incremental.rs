@@ -400,8 +400,9 @@ impl Parts {
 
     /// [`Parts::assemble`] after an incremental update: `list`, the list
     /// assembled before (with or without the edited file's findings), keeps
-    /// every file but those in `changed.found`, whose findings are gathered,
-    /// sorted and capped anew, and those only in `changed.moved`, whose
+    /// every file but those in `changed.found`, whose findings are capped
+    /// anew (the edited file's from its [`Sorted`] entries, any other's
+    /// gathered and sorted), and those only in `changed.moved`, whose
     /// findings are shifted where they are (a shift moves none of their
     /// own places, so neither their order nor the cap changes). A file's
     /// findings are found by bisection and replaced in place: a keystroke
@@ -435,33 +436,7 @@ impl Parts {
         moved.sort_by_key(|(before, _)| before.loc.file);
         for group in moved.chunk_by(|(a, _), (b, _)| a.loc.file == b.loc.file) {
             let r = file_range(&list, group[0].0.loc.file);
-            let here = &mut list[r];
-            let mut by_address: rustc_hash::FxHashMap<*const Finding, usize> = group
-                .iter()
-                .enumerate()
-                .map(|(j, (before, _))| (Arc::as_ptr(before), j))
-                .collect();
-            for slot in here.iter_mut() {
-                if let Some(j) = by_address.remove(&Arc::as_ptr(slot)) {
-                    *slot = group[j].1.clone();
-                }
-            }
-            // One the list does not hold by its address (an equal finding
-            // of another part's stands for it, or the cap left it out): by
-            // bisection, by value (a file's findings are sorted by
-            // `finding_order`, which reads only a finding's own place, rule
-            // and message: none of these moves).
-            for (_, j) in by_address {
-                let (before, after) = group[j];
-                let from = here.partition_point(|f| rules::finding_order(f, before).is_lt());
-                let same = here[from..]
-                    .iter()
-                    .take_while(|f| rules::finding_order(f, before).is_eq())
-                    .position(|f| **f == **before);
-                if let Some(i) = same {
-                    here[from + i] = after.clone();
-                }
-            }
+            replace_moved(&mut list[r], group);
         }
         for &file in changed.found.iter().rev() {
             let (fresh, left_out) = match &self.sorted {
@@ -702,6 +677,53 @@ impl Parts {
             .map(take)
             .collect();
         (kept, Some(distinct.len() - max))
+    }
+}
+
+/// Replaces in `here`, one file's findings in the assembled list, each
+/// moved finding of `group` (as it was, as it is now) by its new self.
+fn replace_moved(here: &mut [Arc<Finding>], group: &[&(Arc<Finding>, Arc<Finding>)]) {
+    let mut by_address: rustc_hash::FxHashMap<*const Finding, usize> = group
+        .iter()
+        .enumerate()
+        .map(|(j, (before, _))| (Arc::as_ptr(before), j))
+        .collect();
+    // Most slots hold no moved finding: a bit per address's bucket
+    // passes over those without a lookup in the map (which cost
+    // more than the rest of the scan: BENCHMARKS.md, "5 Dec
+    // (eleventh session)").
+    let bucket = |p: *const Finding| (p as usize).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54;
+    let mut maybe = [0u64; 16];
+    for &p in by_address.keys() {
+        maybe[bucket(p) >> 6] |= 1 << (bucket(p) & 63);
+    }
+    for slot in here.iter_mut() {
+        if by_address.is_empty() {
+            break;
+        }
+        let p = Arc::as_ptr(slot);
+        if maybe[bucket(p) >> 6] & (1 << (bucket(p) & 63)) == 0 {
+            continue;
+        }
+        if let Some(j) = by_address.remove(&p) {
+            *slot = group[j].1.clone();
+        }
+    }
+    // One the list does not hold by its address (an equal finding
+    // of another part's stands for it, or the cap left it out): by
+    // bisection, by value (a file's findings are sorted by
+    // `finding_order`, which reads only a finding's own place, rule
+    // and message: none of these moves).
+    for (_, j) in by_address {
+        let (before, after) = group[j];
+        let from = here.partition_point(|f| rules::finding_order(f, before).is_lt());
+        let same = here[from..]
+            .iter()
+            .take_while(|f| rules::finding_order(f, before).is_eq())
+            .position(|f| **f == **before);
+        if let Some(i) = same {
+            here[from + i] = after.clone();
+        }
     }
 }
 
