@@ -57,6 +57,10 @@ pub(crate) struct Parts {
     /// The findings in the file edited last, sorted, patched at each
     /// keystroke in it ([`Sorted`]); `None` until an edit.
     sorted: Option<Sorted>,
+    /// The fingerprint of the model's ids ([`Model::ids_fingerprint`]),
+    /// kept in step by each update: the did-you-mean memo is patched only
+    /// when it was chosen from these ids ([`suggestions_after`]).
+    ids: u64,
 }
 
 /// The findings in one file in the order the assembled list gives them
@@ -332,8 +336,9 @@ fn global_findings(ctx: &Ctx) -> Vec<Arc<Finding>> {
 }
 
 impl Parts {
-    /// Every finding of a workspace, computed afresh.
-    pub(crate) fn compute(ctx: &Ctx) -> Parts {
+    /// Every finding of a workspace, computed afresh; `ids` is the model's
+    /// [`Model::ids_fingerprint`].
+    pub(crate) fn compute(ctx: &Ctx, ids: u64) -> Parts {
         let m = ctx.model;
         let lens = [m.leaders.len(), m.initiatives.len(), m.teams.len()];
         // The facts first (on two threads of their own): an entity rule that
@@ -366,6 +371,7 @@ impl Parts {
             facts: ctx.shared_facts().clone(),
             elsewhere: BTreeMap::new(),
             sorted: None,
+            ids,
         };
         for e in m.entities() {
             let (k, i) = e.slot();
@@ -855,6 +861,7 @@ fn same_shape(
     spans: &[Range<usize>; 3],
     shift: &Shift,
     memo: Option<&crate::suggest::Memo>,
+    ids: &mut u64,
 ) -> (Marks, GraphChange) {
     fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
         r.map(|i| m.decl(EntityId::at_slot(k, i))).collect()
@@ -934,7 +941,7 @@ fn same_shape(
         GraphChange::Rows
     };
     if !renamed.is_empty() {
-        let suggested = suggestions_after(model, memo, &names, ids_before);
+        let suggested = suggestions_after(model, memo, &names, ids_before, ids);
         let named = changed
             .iter()
             .flat_map(|e| {
@@ -956,23 +963,25 @@ fn fingerprint_of(m: &Model, names: &[CompactString]) -> u64 {
 }
 
 /// Patches the suggestion memo after the ids `names` changed (their part of
-/// the fingerprint was `before`), and gives the words whose suggestion
-/// changed; without a memo, every word of a dangling reference.
+/// the fingerprint was `before`; `ids`, the whole model's, is brought up to
+/// date), and gives the words whose suggestion changed. Without a memo, or
+/// with one chosen from other ids than the model's before the edit (a
+/// snapshot's analysis can refill the memo both share), every word of a
+/// dangling reference: the memo then forgets what it held.
 fn suggestions_after(
     model: &Model,
     memo: Option<&crate::suggest::Memo>,
     names: &[CompactString],
     before: u64,
+    ids: &mut u64,
 ) -> Vec<CompactString> {
-    match memo {
-        Some(memo) => {
-            let ids = memo
-                .candidates()
-                .wrapping_sub(before)
-                .wrapping_add(fingerprint_of(model, names));
-            patch_suggestions(model, memo, ids, names)
-        }
-        // Without a memo every suggestion is computed afresh: any may change.
+    let from = *ids;
+    *ids = from
+        .wrapping_sub(before)
+        .wrapping_add(fingerprint_of(model, names));
+    match memo.and_then(|memo| patch_suggestions(model, memo, from, *ids, names)) {
+        Some(changed) => changed,
+        // Every suggestion is computed afresh: any may change.
         None => {
             let mut all = Vec::new();
             for e in model.entities() {
@@ -1073,7 +1082,7 @@ fn resize(
     for t in old_targets.into_iter().filter_map(moved) {
         marks.set(t);
     }
-    let suggested = suggestions_after(model, memo, &names, ids_before);
+    let suggested = suggestions_after(model, memo, &names, ids_before, &mut parts.ids);
     let named = old_referrers.into_iter().filter_map(moved).collect();
     rename(model, &added, named, &names, &suggested, &mut marks);
     marks
@@ -1135,17 +1144,28 @@ fn rename(
 }
 
 /// Corrects the remembered did-you-mean suggestions after the ids `names`
-/// were declared or undeclared: the best among the candidates so far, or a
-/// new candidate if it scores better; forgotten if the best is gone. Gives
-/// the words whose suggestion changed (or was forgotten), sorted.
+/// were declared or undeclared (the fingerprint of the ids going `from` →
+/// `to`): the best among the candidates so far, or a new candidate if it
+/// scores better; forgotten if the best is gone. Gives the words whose
+/// suggestion changed (or was forgotten), sorted; `None` when the memo was
+/// not chosen from the ids `from` (it then forgets everything).
+///
+/// Only a candidate among `names` can have stopped being declared as what
+/// the word's reference accepts: every other id is declared as before, so
+/// the memo's candidates are looked up in the model only when they are
+/// among `names`. Looking each up made the patch cost a keystroke that
+/// renames an id 5% of its time in ten files (BENCHMARKS.md, "5 Dec
+/// (eleventh session)").
 fn patch_suggestions(
     model: &Model,
     memo: &crate::suggest::Memo,
-    ids: u64,
+    from: u64,
+    to: u64,
     names: &[CompactString],
-) -> Vec<CompactString> {
+) -> Option<Vec<CompactString>> {
     let mut changed = Vec::new();
-    memo.patch(ids, |word, kind, top| {
+    let renamed = |c: &str| names.binary_search_by(|n| n.as_str().cmp(c)).is_ok();
+    let patched = memo.patch(from, to, |word, kind, top| {
         let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
             changed.push(CompactString::from(word));
             return false;
@@ -1156,8 +1176,9 @@ fn patch_suggestions(
                 .get(id)
                 .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
         };
-        let before = top.best().map(str::to_string);
-        let known = top.retain(accepts);
+        // Inline for an id of up to 24 bytes: no allocation per word.
+        let before = top.best().map(CompactString::from);
+        let known = top.retain(|c| !renamed(c) || accepts(c));
         if known {
             for n in names.iter().filter(|n| accepts(n)) {
                 top.offer(word, n);
@@ -1170,7 +1191,7 @@ fn patch_suggestions(
     });
     changed.sort();
     changed.dedup();
-    changed
+    patched.then_some(changed)
 }
 
 /// What an incremental update needs besides the analysis: the workspace
@@ -1426,7 +1447,7 @@ fn put_in(
         fresh.teams.len(),
     ];
     if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
-        same_shape(model, fresh, &spans, shift, memo)
+        same_shape(model, fresh, &spans, shift, memo, &mut parts.ids)
     } else {
         let marks = resize(model, parts, fresh, &spans, shift, memo);
         (marks, GraphChange::Whole)

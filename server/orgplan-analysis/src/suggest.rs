@@ -461,15 +461,29 @@ impl Memo {
             .candidates
     }
 
-    /// Brings the entries up to date with candidates that changed: now
-    /// fingerprinted `candidates`. For each entry (word, kind, closest so
-    /// far), `patch` corrects it in place, or says (`false`) to forget it.
-    pub fn patch(&self, candidates: u64, mut patch: impl FnMut(&str, u8, &mut Top) -> bool) {
+    /// Brings the entries up to date with candidates that changed, from
+    /// those fingerprinted `from` to those fingerprinted `to`. For each
+    /// entry (word, kind, closest so far), `patch` corrects it in place, or
+    /// says (`false`) to forget it. When the entries were not chosen from
+    /// `from` (another analysis sharing the memo refilled it), nothing is
+    /// patched: the memo forgets them all, and `false` says so.
+    pub fn patch(
+        &self,
+        from: u64,
+        to: u64,
+        mut patch: impl FnMut(&str, u8, &mut Top) -> bool,
+    ) -> bool {
         let mut m = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        m.candidates = candidates;
+        let patched = m.candidates == from;
+        m.candidates = to;
+        if !patched {
+            m.entries.clear();
+            return false;
+        }
         for (kind, entries) in m.entries.iter_mut().enumerate() {
             entries.retain(|word, best| patch(word, kind as u8, best));
         }
+        true
     }
 
     /// The remembered suggestion of each (word, kind) of `queries`, under
@@ -718,6 +732,27 @@ mod tests {
         );
         memo.validate(memo.candidates() + 1);
         assert_eq!(memo.peek_all([("paymets", 2)]), vec![None], "forgotten");
+    }
+
+    #[test]
+    fn a_patch_from_other_ids_than_the_memo_was_chosen_from_forgets_it() {
+        let memo = super::Memo::default();
+        memo.validate(7);
+        let top = || super::top_of_unsorted("paymets", ["payments"]);
+        memo.get_or("paymets", 2, top);
+        let mut seen = 0;
+        assert!(!memo.patch(8, 9, |_, _, _| {
+            seen += 1;
+            true
+        }));
+        assert_eq!((seen, memo.candidates()), (0, 9));
+        assert_eq!(memo.peek_all([("paymets", 2)]), vec![None], "forgotten");
+        memo.get_or("paymets", 2, top);
+        assert!(memo.patch(9, 10, |_, _, _| {
+            seen += 1;
+            true
+        }));
+        assert_eq!((seen, memo.candidates()), (1, 10));
     }
 
     #[test]

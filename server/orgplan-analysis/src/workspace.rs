@@ -369,8 +369,9 @@ impl Workspace {
             memo: Some(&self.suggestions),
             facts: Default::default(),
         };
-        self.suggestions.validate(model.ids_fingerprint());
-        let parts = Parts::compute(&ctx);
+        let ids = model.ids_fingerprint();
+        self.suggestions.validate(ids);
+        let parts = Parts::compute(&ctx, ids);
         let (findings, omitted) = parts.assemble(self.max_findings_per_file);
         Analysis {
             model,
