@@ -448,11 +448,10 @@ impl Parts {
             let (fresh, left_out) = match &self.sorted {
                 // The edited file: its entries, patched by the update.
                 Some(sorted) if sorted.file == file => self.capped_entries(sorted, cap),
+                // Another: gathered.
                 _ => {
-                    let mut fresh: Vec<&Arc<Finding>> = Vec::new();
-                    self.of_file(model, file, &mut fresh);
-                    let (fresh, fresh_omitted) = capped(fresh, cap);
-                    (fresh, fresh_omitted.get(&file).copied())
+                    let entries = self.gather_sorted(model, file);
+                    self.capped_entries(&Sorted { file, entries }, cap)
                 }
             };
             match left_out {
@@ -463,28 +462,6 @@ impl Parts {
             list.splice(r, fresh);
         }
         list
-    }
-}
-
-impl Parts {
-    /// The findings in `file`, by reference, unsorted: those of the
-    /// entities that may name a place in it, of its blocks, and the
-    /// global and graph ones there.
-    fn of_file<'a>(&'a self, model: &Model, file: FileId, out: &mut Vec<&'a Arc<Finding>>) {
-        let here = |f: &&Arc<Finding>| f.loc.file == file;
-        for e in self.entities_naming(model, file) {
-            let (k, i) = e.slot();
-            out.extend(self.entity[k][i].list().iter().filter(here));
-        }
-        out.extend(
-            self.blocks
-                .get(&file)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter(here),
-        );
-        out.extend(self.global.iter().chain(&self.graph).filter(here));
     }
 }
 
@@ -531,8 +508,9 @@ impl Parts {
         }
     }
 
-    /// The entries of every finding in `file` ([`Parts::of_file`]'s),
-    /// sorted.
+    /// The entries of every finding in `file`, sorted: those of the
+    /// entities that may name a place in it, of its blocks, and the
+    /// global and graph ones there.
     fn gather_sorted(&self, model: &Model, file: FileId) -> Vec<Entry> {
         let mut out = Vec::new();
         for e in self.entities_naming(model, file) {
