@@ -776,7 +776,9 @@ fn pull_typing_phase(
     s.drain(Duration::from_millis(300));
     let mut text = bench.text.to_string();
     let mut pulled = Series::new("keystroke → pulled diagnostics");
-    let mut unchanged = 0;
+    // Each kind of answer on its own too: an "unchanged" one is a few
+    // bytes, a full one the file's whole report.
+    let (mut same, mut full) = (Series::new("unchanged"), Series::new("full"));
     for (k, key) in script.iter().enumerate() {
         let range = json!({"start": position(&text, key.range.start()), "end": position(&text, key.range.end())});
         apply(&mut text, key);
@@ -794,16 +796,25 @@ fn pull_typing_phase(
         match report {
             Some((at, r)) if r["resultId"].is_string() => {
                 pulled.samples.push(at - t);
-                unchanged += usize::from(r["kind"] == "unchanged");
+                let kind = if r["kind"] == "unchanged" {
+                    &mut same
+                } else {
+                    &mut full
+                };
+                kind.samples.push(at - t);
                 previous = r["resultId"].as_str().map(String::from);
             }
             _ => pulled.missing += 1,
         }
     }
+    let p50 = |s: &Series| s.percentile(50.0).map_or(f64::NAN, ms);
     pulled.name = format!(
-        "{} [{unchanged} of {} unchanged]",
+        "{} [{} of {} unchanged, p50 {:.2} ms; full p50 {:.2} ms]",
         pulled.name,
-        pulled.samples.len()
+        same.samples.len(),
+        pulled.samples.len(),
+        p50(&same),
+        p50(&full),
     );
     pulled.judge(50.0, 3.0);
     pulled.judge(99.0, 10.0);
