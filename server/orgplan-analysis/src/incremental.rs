@@ -39,6 +39,12 @@ pub(crate) struct Parts {
     /// The findings of the entity rules, per entity: leaders, initiatives,
     /// teams, each by index.
     entity: [Vec<EntityFound>; 3],
+    /// Per entity, beside [`Parts::entity`], where the hull of its places
+    /// in its own file ends ([`home_end`]): [`mark_stale`] passes over an
+    /// entity whose places there all lie before the edit without reading
+    /// its box, a read that missed the caches for each entity with a
+    /// finding (BENCHMARKS.md, "5 Dec (twelfth session)").
+    home_end: [Vec<u32>; 3],
     /// The findings of the block rules, per file, per top-level block.
     blocks: BTreeMap<FileId, Vec<Vec<Arc<Finding>>>>,
     /// The findings of the global rules.
@@ -165,6 +171,16 @@ impl EntityFound {
     }
 }
 
+/// Where the hull of `found`'s places in `home` ends; `u32::MAX` when it
+/// has none there or no finding (read the box to know).
+fn home_end(found: &EntityFound, home: FileId) -> u32 {
+    found
+        .0
+        .as_ref()
+        .and_then(|f| f.hull(home))
+        .map_or(u32::MAX, |r| r.end() as u32)
+}
+
 impl Found {
     /// Sets [`Found::hulls`] from the findings.
     fn measure(&mut self) {
@@ -213,6 +229,7 @@ impl Parts {
     fn set_entity(&mut self, m: &Model, e: EntityId, found: Vec<Arc<Finding>>) {
         let (k, i) = e.slot();
         let old = std::mem::replace(&mut self.entity[k][i], EntityFound::new(found));
+        self.home_end[k][i] = home_end(&self.entity[k][i], m.decl(e).file());
         for file in foreign_files(m, e, old.list()) {
             if let Some(set) = self.elsewhere.get_mut(&file) {
                 set.remove(&e);
@@ -362,8 +379,15 @@ impl Parts {
             })
             .collect();
         let deps = Arc::new(Dependencies::of(m));
+        let home_end = std::array::from_fn(|k| {
+            let found: &Vec<EntityFound> = &entity[k];
+            (0..lens[k])
+                .map(|i| home_end(&found[i], m.decl(EntityId::at_slot(k, i)).file()))
+                .collect()
+        });
         let mut parts = Parts {
             entity,
+            home_end,
             blocks,
             global: global_findings(ctx),
             graph: graph_findings(ctx, &deps),
@@ -1035,6 +1059,7 @@ fn resize(
             spans[k].clone(),
             std::iter::repeat_with(EntityFound::default).take(new_lens[k]),
         );
+        parts.home_end[k].splice(spans[k].clone(), std::iter::repeat_n(u32::MAX, new_lens[k]));
     }
     for set in parts.elsewhere.values_mut() {
         *set = set.iter().copied().filter_map(moved).collect();
@@ -1459,7 +1484,8 @@ fn mark_stale(
         .flatten()
         .copied()
         .collect();
-    for e in declared_in(model, file).chain(elsewhere) {
+    let declared = declared_in(model, file).map(|e| (e, true));
+    for (e, home) in declared.chain(elsewhere.into_iter().map(|e| (e, false))) {
         let (k, i) = e.slot();
         if marks.get(k, i) {
             continue;
@@ -1467,14 +1493,20 @@ fn mark_stale(
         let Some(found) = parts.entity[k][i].0.as_deref_mut() else {
             continue;
         };
-        let Some(hull) = found.hull(file) else {
-            continue;
-        };
         // No place reaches the edit, nor the end of the text when the
         // edit is near it: before the edit, none moves; after it, each
         // moves by the edit's length, and so does the hull.
+        let before = |end: usize| !(near_end && end >= old_len) && end < shift.start;
+        let end_here = parts.home_end[k][i];
+        if home && end_here != u32::MAX && before(end_here as usize) {
+            debug_assert_eq!(found.hull(file).map(|r| r.end() as u32), Some(end_here));
+            continue;
+        }
+        let Some(hull) = found.hull(file) else {
+            continue;
+        };
         let at_end = near_end && hull.end() >= old_len;
-        if !at_end && hull.end() < shift.start {
+        if before(hull.end()) {
             continue;
         }
         if !at_end && hull.start() > shift.old_end {
@@ -1483,6 +1515,9 @@ fn mark_stale(
                 if *f == file {
                     *r = r.shifted(shift.delta);
                 }
+            }
+            if home {
+                parts.home_end[k][i] = found.hull(file).map_or(u32::MAX, |r| r.end() as u32);
             }
             #[cfg(debug_assertions)]
             {
@@ -1496,6 +1531,9 @@ fn mark_stale(
         } else {
             shift_noting(&mut found.list, shift, changed);
             found.measure();
+            if home {
+                parts.home_end[k][i] = found.hull(file).map_or(u32::MAX, |r| r.end() as u32);
+            }
         }
     }
 }
