@@ -815,6 +815,10 @@ fn partition(len: usize, pred: impl Fn(usize) -> bool) -> usize {
 struct Marks {
     flags: [Vec<bool>; 3],
     list: Vec<EntityId>,
+    /// The edit left the workspace's [`Facts`] as they were, but perhaps
+    /// the free leader: no id was renamed, and each re-parsed initiative
+    /// names the same teams ([`same_shape`]).
+    facts_kept: bool,
 }
 
 impl Marks {
@@ -826,6 +830,7 @@ impl Marks {
                 vec![false; m.teams.len()],
             ],
             list: Vec::new(),
+            facts_kept: false,
         }
     }
     fn get(&self, k: usize, i: usize) -> bool {
@@ -918,8 +923,13 @@ fn same_shape(
     for (j, l) in fresh.leaders.into_iter().enumerate() {
         model.leaders[spans[0].start + j] = l;
     }
+    let mut teams_kept = true;
     for (j, i) in fresh.initiatives.into_iter().enumerate() {
-        model.initiatives[spans[1].start + j] = i;
+        let slot = &mut model.initiatives[spans[1].start + j];
+        teams_kept &= slot.teams.len() == i.teams.len()
+            && (slot.teams.iter().zip(&i.teams))
+                .all(|(a, b)| a.name == b.name && a.expected == b.expected);
+        *slot = i;
     }
     for (j, t) in fresh.teams.into_iter().enumerate() {
         model.teams[spans[2].start + j] = t;
@@ -954,6 +964,7 @@ fn same_shape(
         rename(model, &changed, named, &names, &suggested, &mut marks);
     }
 
+    marks.facts_kept = renamed.is_empty() && teams_kept;
     (marks, graph)
 }
 
@@ -1167,7 +1178,15 @@ fn patch_suggestions(
     names: &[CompactString],
 ) -> Option<Vec<CompactString>> {
     let mut changed = Vec::new();
-    let renamed = |c: &str| names.binary_search_by(|n| n.as_str().cmp(c)).is_ok();
+    // Mostly two names (the old id and the new): compared in turn, each
+    // by its length first.
+    let renamed = |c: &str| {
+        if names.len() <= 8 {
+            names.iter().any(|n| n.as_str() == c)
+        } else {
+            names.binary_search_by(|n| n.as_str().cmp(c)).is_ok()
+        }
+    };
     let patched = memo.patch(from, to, |word, kind, top| {
         let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
             changed.push(CompactString::from(word));
@@ -1179,15 +1198,20 @@ fn patch_suggestions(
                 .get(id)
                 .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
         };
-        // Inline for an id of up to 24 bytes: no allocation per word.
-        let before = top.best().map(CompactString::from);
-        let known = top.retain(|c| !renamed(c) || accepts(c));
+        // The best changes when it goes, or when a new one comes first
+        // (it cannot come back: it goes only when its id no longer fits).
+        let keep = |c: &str| !renamed(c) || accepts(c);
+        #[cfg(debug_assertions)]
+        let before = top.best().map(str::to_string);
+        let mut best_changed = top.best().is_some_and(|b| !keep(b));
+        let known = top.retain(keep);
         if known {
-            for n in names.iter().filter(|n| accepts(n)) {
-                top.offer(word, n);
-            }
+            let fitting = names.iter().filter(|n| accepts(n)).map(|n| n.as_str());
+            best_changed |= top.offer_all(word, fitting);
+            #[cfg(debug_assertions)]
+            debug_assert_eq!(best_changed, top.best() != before.as_deref());
         }
-        if !known || top.best() != before.as_deref() {
+        if !known || best_changed {
             changed.push(CompactString::from(word));
         }
         known
@@ -1390,6 +1414,7 @@ pub(crate) fn update(
         memo,
         facts: Default::default(),
     };
+    keep_facts(&ctx, &marks, &parts.facts);
     let facts = ctx.shared_facts().clone();
     mark_facts(model, &parts.facts, &facts, &mut marks);
     mark_namesakes(model, &mut marks);
@@ -1411,6 +1436,21 @@ pub(crate) fn update(
     let resized = graph == GraphChange::Whole;
     parts.patch_sorted(model, file, &marks, &reparsed, &shift, graph_found, resized);
     true
+}
+
+/// Gives `ctx` the facts of before the edit (`old`, the free leader found
+/// again) when the edit left them as they were ([`Marks::facts_kept`]).
+fn keep_facts(ctx: &Ctx, marks: &Marks, old: &Arc<Facts>) {
+    if marks.facts_kept {
+        // What `meant` reads is as it was: the teams that initiatives name
+        // and that resolve to nothing, and their suggestions among ids
+        // that did not change. Gathering it again read every such name of
+        // the workspace at each keystroke (BENCHMARKS.md, "5 Dec (twelfth
+        // session)").
+        let kept = Facts::kept(ctx.model, old);
+        debug_assert_eq!(*kept, Facts::of(ctx));
+        let _ = ctx.facts.set(kept);
+    }
 }
 
 /// Puts the entities of the re-parsed blocks (`fresh`) in the place of

@@ -73,29 +73,49 @@ impl Top {
 
     /// Considers one more candidate for `word`.
     pub fn offer(&mut self, word: &str, candidate: &str) {
-        if self.ranked.iter().any(|(_, c)| c == candidate) {
-            return;
+        self.offer_all(word, [candidate]);
+    }
+
+    /// Considers more candidates for `word` (its query made once, and
+    /// only if one is offered); gives whether the best is another now.
+    pub fn offer_all<'c>(
+        &mut self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> bool {
+        let mut query = None;
+        let mut first = false;
+        for c in candidates {
+            let q = query.get_or_insert_with(|| Query::new(word));
+            first |= self.offer_to(q, c) == Some(0);
         }
-        let Some(score) = Query::new(word).score(candidate, None) else {
-            return;
-        };
+        first
+    }
+
+    /// Considers `candidate` for `q`'s word; gives where it went in, if it did.
+    fn offer_to(&mut self, q: &Query, candidate: &str) -> Option<usize> {
+        if self.ranked.iter().any(|(_, c)| c == candidate) {
+            return None;
+        }
+        let score = q.score(candidate, None)?;
         let at = self
             .ranked
             .partition_point(|(s, c)| *s > score || (*s == score && c.as_str() < candidate));
         if at >= Self::K {
             self.complete = false;
-            return;
+            return None;
         }
         if !self.complete && at >= self.ranked.len() {
             // Past the end of a partial list: something unknown may rank
             // between; it is not needed unless the list runs out.
-            return;
+            return None;
         }
         self.ranked.insert(at, (score, candidate.to_string()));
         if self.ranked.len() > Self::K {
             self.ranked.truncate(Self::K);
             self.complete = false;
         }
+        Some(at)
     }
 }
 

@@ -389,12 +389,7 @@ impl Facts {
     /// The facts of the workspace `ctx` sees (its own facts unread).
     pub fn of(ctx: &Ctx) -> Facts {
         let m = ctx.model;
-        let free_leader = m
-            .leaders
-            .iter()
-            .zip(&m.led_by)
-            .find(|(_, led)| led.is_empty())
-            .map(|(l, _)| l.decl.id.clone());
+        let free_leader = Self::free_leader_of(m);
         // Only the entities with a reference that names nothing are read:
         // a keystroke's cost is that of the workspace's unknown names.
         let mut refs = Vec::new();
@@ -431,6 +426,31 @@ impl Facts {
         meant.sort_unstable();
         meant.dedup();
         Facts { free_leader, meant }
+    }
+
+    fn free_leader_of(m: &crate::model::Model) -> Option<crate::syntax::CompactString> {
+        m.leaders
+            .iter()
+            .zip(&m.led_by)
+            .find(|(_, led)| led.is_empty())
+            .map(|(l, _)| l.decl.id.clone())
+    }
+
+    /// The facts of `m` when its ids, and the names that initiatives' teams
+    /// entries give, are those `old` was found with: `old`'s `meant`, the
+    /// free leader found again (the leaders an edit links may change it).
+    pub(crate) fn kept(
+        m: &crate::model::Model,
+        old: &std::sync::Arc<Facts>,
+    ) -> std::sync::Arc<Facts> {
+        let free_leader = Self::free_leader_of(m);
+        if free_leader == old.free_leader {
+            return old.clone();
+        }
+        std::sync::Arc::new(Facts {
+            free_leader,
+            meant: old.meant.clone(),
+        })
     }
 }
 
