@@ -324,37 +324,27 @@ impl<'a> Cursor<'a> {
     }
 
     /// Counts the lines and columns of `s`, the bytes after the cursor.
+    ///
+    /// Most of what a cursor reads is the few bytes between two tokens
+    /// (whole semantic tokens advance it once a token): for those, the
+    /// bytes are looked at in turn. `memchr` pays for choosing and
+    /// preparing its vector search at every call, which was most of the
+    /// cursor's time in a file's first whole tokens (BENCHMARKS.md, "5
+    /// Dec (twelfth session)").
     fn scan(&mut self, s: &[u8]) {
         let mut rest = 0;
-        for i in memchr::memchr2_iter(b'\n', b'\r', s) {
-            let crlf = s[i] == b'\n'
-                && if i == 0 {
-                    self.after_cr.is_some()
-                } else {
-                    s[i - 1] == b'\r'
-                };
-            if !crlf {
-                self.line += 1;
+        if s.len() <= SHORT {
+            for (i, &b) in s.iter().enumerate() {
+                if b == b'\n' || b == b'\r' {
+                    self.line_break(s, i, rest);
+                    rest = i + 1;
+                }
             }
-            if s[i] == b'\r' {
-                let before = if i == rest {
-                    if rest == 0 {
-                        self.col
-                    } else {
-                        0
-                    }
-                } else {
-                    let cols = units(&s[rest..i], self.enc);
-                    if rest == 0 {
-                        self.col + cols
-                    } else {
-                        cols
-                    }
-                };
-                self.after_cr = Some(before);
+        } else {
+            for i in memchr::memchr2_iter(b'\n', b'\r', s) {
+                self.line_break(s, i, rest);
+                rest = i + 1;
             }
-            self.col = 0;
-            rest = i + 1;
         }
         if rest < s.len() || s.is_empty() {
             self.col += units(&s[rest..], self.enc);
@@ -365,7 +355,42 @@ impl<'a> Cursor<'a> {
             self.after_cr = None;
         }
     }
+
+    /// Counts the line break at `i` of `s` (the bytes after the cursor;
+    /// the line it ends started at `rest`).
+    fn line_break(&mut self, s: &[u8], i: usize, rest: usize) {
+        let crlf = s[i] == b'\n'
+            && if i == 0 {
+                self.after_cr.is_some()
+            } else {
+                s[i - 1] == b'\r'
+            };
+        if !crlf {
+            self.line += 1;
+        }
+        if s[i] == b'\r' {
+            let before = if i == rest {
+                if rest == 0 {
+                    self.col
+                } else {
+                    0
+                }
+            } else {
+                let cols = units(&s[rest..i], self.enc);
+                if rest == 0 {
+                    self.col + cols
+                } else {
+                    cols
+                }
+            };
+            self.after_cr = Some(before);
+        }
+        self.col = 0;
+    }
 }
+
+/// The longest run of bytes [`Cursor::scan`] looks at one by one.
+const SHORT: usize = 64;
 
 /// The columns bytes of whole or partial UTF-8 sequences count: each
 /// character counts at its first byte.
