@@ -174,11 +174,7 @@ impl EntityFound {
 /// Where the hull of `found`'s places in `home` ends; `u32::MAX` when it
 /// has none there or no finding (read the box to know).
 fn home_end(found: &EntityFound, home: FileId) -> u32 {
-    found
-        .0
-        .as_ref()
-        .and_then(|f| f.hull(home))
-        .map_or(u32::MAX, |r| r.end() as u32)
+    found.0.as_ref().map_or(u32::MAX, |f| f.end_in(home))
 }
 
 impl Found {
@@ -200,6 +196,11 @@ impl Found {
 
     fn hull(&self, file: FileId) -> Option<crate::text::TextRange> {
         self.hulls.iter().find(|(f, _)| *f == file).map(|(_, r)| *r)
+    }
+
+    /// Where the hull in `file` ends, as [`home_end`] keeps it.
+    fn end_in(&self, file: FileId) -> u32 {
+        self.hull(file).map_or(u32::MAX, |r| r.end() as u32)
     }
 }
 
@@ -1539,7 +1540,7 @@ fn mark_stale(
         let before = |end: usize| !(near_end && end >= old_len) && end < shift.start;
         let end_here = parts.home_end[k][i];
         if home && end_here != u32::MAX && before(end_here as usize) {
-            debug_assert_eq!(found.hull(file).map(|r| r.end() as u32), Some(end_here));
+            debug_assert_eq!(found.end_in(file), end_here);
             continue;
         }
         let Some(hull) = found.hull(file) else {
@@ -1557,7 +1558,7 @@ fn mark_stale(
                 }
             }
             if home {
-                parts.home_end[k][i] = found.hull(file).map_or(u32::MAX, |r| r.end() as u32);
+                parts.home_end[k][i] = found.end_in(file);
             }
             #[cfg(debug_assertions)]
             {
@@ -1572,7 +1573,7 @@ fn mark_stale(
             shift_noting(&mut found.list, shift, changed);
             found.measure();
             if home {
-                parts.home_end[k][i] = found.hull(file).map_or(u32::MAX, |r| r.end() as u32);
+                parts.home_end[k][i] = found.end_in(file);
             }
         }
     }

@@ -107,8 +107,8 @@ impl crate::transport::Output for Stdout {
 /// duplicate of its descriptor or handle), so that a frame goes to the
 /// operating system as it is. The standard library's handle passes every
 /// write through a line buffer, which searches the whole frame for its
-/// last line break (none in a publication's 450 KB of JSON: a tenth of the
-/// writing thread's samples, BENCHMARKS.md, "5 Dec (twelfth session)").
+/// last line break (none in a publication's 450 KB of JSON: two fifths of
+/// the writing thread's samples, BENCHMARKS.md, "5 Dec (twelfth session)").
 /// That handle is the fallback when the duplicate cannot be made.
 fn sink() -> Box<dyn Write> {
     #[cfg(unix)]
