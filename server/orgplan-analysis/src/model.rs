@@ -374,6 +374,39 @@ pub struct Model {
     /// The declared ids arranged for the did-you-mean search, kept with
     /// `ids` (built with the model, updated by [`Model::declare`]).
     pub id_index: crate::suggest::Index,
+    /// [`Model::names_fingerprint`], kept with `ids` the same way: the
+    /// sum of each id's [`names_term`].
+    names_sum: u64,
+}
+
+/// What an id declared as `es` adds to [`Model::names_fingerprint`]: 0
+/// when none of it is a leader or a team, else the mixed hash of the id and
+/// the kind of the first that is (each term mixed, so that terms of the sum
+/// do not cancel; a sum, so that the order of the ids does not count).
+fn names_term(id: &str, es: Option<&Entities>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let kind = match es
+        .into_iter()
+        .flatten()
+        .find(|e| RefKind::LeaderOrTeam.accepts(**e))
+    {
+        Some(EntityId::Leader(_)) => 1u8,
+        Some(EntityId::Team(_)) => 2,
+        _ => return 0,
+    };
+    let mut h = rustc_hash::FxHasher::default();
+    id.hash(&mut h);
+    kind.hash(&mut h);
+    mix(h.finish())
+}
+
+/// A bijective finaliser (splitmix64's).
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
 }
 
 impl Model {
@@ -414,6 +447,7 @@ impl Model {
             },
         );
         m.id_index = id_index;
+        m.names_sum = m.count_names();
         m
     }
 
@@ -426,6 +460,7 @@ impl Model {
         m.index();
         m.shrink_to_fit();
         m.id_index = crate::suggest::Index::build(m.ids.keys().map(|k| k.as_str()));
+        m.names_sum = m.count_names();
         m
     }
 
@@ -496,11 +531,13 @@ impl Model {
         let Some(e) = declared(file, block, errors) else {
             return;
         };
-        let id = e.push(&mut self.leaders, &mut self.initiatives, &mut self.teams);
-        self.ids
-            .entry(self.decl(id).id.clone())
-            .or_default()
-            .push(id);
+        let e = e.push(&mut self.leaders, &mut self.initiatives, &mut self.teams);
+        let id = self.decl(e).id.clone();
+        let es = self.ids.entry(id.clone()).or_default();
+        let before = names_term(&id, Some(es));
+        es.push(e);
+        let after = names_term(&id, Some(es));
+        self.names_sum = self.names_sum.wrapping_sub(before).wrapping_add(after);
     }
 
     fn index(&mut self) {
@@ -617,6 +654,24 @@ impl Model {
             EntityId::Initiative(i) => &self.initiatives[i].decl,
             EntityId::Team(i) => &self.teams[i].decl,
         }
+    }
+
+    /// A hash of what every id that a name of a leader or a team may name
+    /// resolves to (a leader, a team, or nothing): while it is the same, so
+    /// is what any such name resolves to. Kept with the ids (a semantic
+    /// tokens request read every id of the workspace for it, 54% of a
+    /// delta's time in a ten-file workspace: BENCHMARKS.md, "5 Dec
+    /// (thirteenth session)").
+    pub fn names_fingerprint(&self) -> u64 {
+        debug_assert_eq!(self.names_sum, self.count_names());
+        self.names_sum
+    }
+
+    /// [`Model::names_fingerprint`] counted over every id.
+    fn count_names(&self) -> u64 {
+        self.ids.iter().fold(0u64, |sum, (id, es)| {
+            sum.wrapping_add(names_term(id, Some(es)))
+        })
     }
 
     /// A fingerprint of the declared ids and their kinds: equal for equal
@@ -749,6 +804,14 @@ impl Model {
     /// Records that `e` is declared as `id` (keeping each id's declarations
     /// in file order), or no longer is.
     pub(crate) fn declare(&mut self, e: EntityId, id: &str, add: bool) {
+        let before = names_term(id, self.ids.get(id));
+        self.declare_id(e, id, add);
+        let after = names_term(id, self.ids.get(id));
+        self.names_sum = self.names_sum.wrapping_sub(before).wrapping_add(after);
+    }
+
+    /// [`Model::declare`] but for the names' fingerprint.
+    fn declare_id(&mut self, e: EntityId, id: &str, add: bool) {
         if add {
             let (file, at) = {
                 let d = self.decl(e);

@@ -152,31 +152,7 @@ pub fn chunk_tokens(
 /// (a leader, a team, or nothing) in the workspace: while it is the same,
 /// so is every token [`chunk_tokens`] says depends on the workspace.
 pub fn names_fingerprint(model: &Model) -> u64 {
-    use std::hash::{Hash, Hasher};
-    // A sum over the ids, so that the map's order does not count; each
-    // term mixed so that terms do not cancel.
-    let mut sum = model.ids.len() as u64;
-    for (id, entities) in &model.ids {
-        let kind = match entities.iter().find(|e| RefKind::LeaderOrTeam.accepts(**e)) {
-            Some(EntityId::Leader(_)) => 1u8,
-            Some(EntityId::Team(_)) => 2,
-            _ => continue,
-        };
-        let mut h = rustc_hash::FxHasher::default();
-        id.as_str().hash(&mut h);
-        kind.hash(&mut h);
-        sum = sum.wrapping_add(mix(h.finish()));
-    }
-    sum
-}
-
-/// A bijective finaliser (splitmix64's).
-fn mix(mut x: u64) -> u64 {
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
+    model.names_fingerprint()
 }
 
 /// The tokens of a top-level block and of the blocks in it; `resolved` is
