@@ -423,7 +423,9 @@ fn entity_items(
     out: &mut Completions,
 ) {
     if cands.len() > MAX_ENTITY_ITEMS {
-        cands.retain(|(_, e)| matches_typed(&m.decl(*e).id, typed));
+        if !typed.is_empty() {
+            cands.retain(|(_, e)| matches_typed(&m.decl(*e).id, typed));
+        }
         out.incomplete = true;
     }
     let keyed = cands
@@ -443,39 +445,54 @@ fn entity_items(
 /// The first `n` of `items` by sort group and id, an id given more than
 /// once (a duplicate-definition) kept once, in its best group: what a
 /// stable sort of them all and dropping the ids seen gives, without
-/// sorting them all. The `n` first are picked out (`select_nth`), sorted
+/// sorting them all. One pass keeps the first `n` seen so far in a
+/// max-heap: an item later than the heap's last costs one comparison, and
+/// most are (a completion in a workspace of 140,000 teams once sorted
+/// every one of them, 11–22 ms p50; then `select_nth_unstable` moved and
+/// compared each item a few times, half of a ten-file completion:
+/// BENCHMARKS.md, "5 Dec (thirteenth session)"). The kept ones are sorted
 /// and deduplicated; if duplicates leave fewer than `n`, twice as many are
-/// picked out. A completion in a workspace of 140,000 teams sorted every
-/// one of them, comparing ids through their entities (11–22 ms p50).
+/// kept.
 fn first_distinct<'a, T>(
     items: Vec<(&'static str, &'a str, T)>,
     n: usize,
 ) -> Vec<(&'static str, &'a str, T)> {
-    // The place given breaks ties, as a stable sort keeps it.
-    let mut items: Vec<(usize, (&'static str, &'a str, T))> =
-        items.into_iter().enumerate().collect();
-    let order = |a: &(usize, (&str, &str, T)), b: &(usize, (&str, &str, T))| {
-        (a.1 .0, a.1 .1, a.0).cmp(&(b.1 .0, b.1 .1, b.0))
-    };
     let mut take = n.max(1);
     loop {
-        let (len, all) = (take.min(items.len()), take >= items.len());
-        if !all {
-            items.select_nth_unstable_by(take, order);
+        let all = take >= items.len();
+        // The place given breaks ties, as a stable sort keeps it.
+        let mut heap: std::collections::BinaryHeap<(&str, &str, usize)> =
+            std::collections::BinaryHeap::with_capacity(take.min(items.len()) + 1);
+        for (at, (sort, id, _)) in items.iter().enumerate() {
+            let key = (*sort, *id, at);
+            if heap.len() < take {
+                heap.push(key);
+            } else if let Some(mut last) = heap.peek_mut().filter(|last| key < **last) {
+                *last = key;
+            }
         }
-        let head = &mut items[..len];
-        head.sort_unstable_by(order);
         let mut seen = std::collections::HashSet::new();
-        let distinct = head.iter().filter(|(_, x)| seen.insert(x.1)).count();
-        if distinct >= n || all {
-            items.truncate(len);
-            let mut seen = std::collections::HashSet::new();
-            return items
-                .into_iter()
-                .map(|(_, x)| x)
-                .filter(|x| seen.insert(x.1))
-                .take(n)
-                .collect();
+        let chosen: Vec<usize> = heap
+            .into_sorted_vec()
+            .into_iter()
+            .filter(|k| seen.insert(k.1))
+            .map(|k| k.2)
+            .take(n)
+            .collect();
+        if chosen.len() >= n || all {
+            // Each chosen place's rank; then the items at them, by rank.
+            let mut places: Vec<(usize, usize)> =
+                chosen.iter().enumerate().map(|(r, &at)| (at, r)).collect();
+            places.sort_unstable();
+            let mut next = places.iter().peekable();
+            let mut out: Vec<(usize, (&'static str, &'a str, T))> = Vec::with_capacity(n);
+            for (at, item) in items.into_iter().enumerate() {
+                if let Some(&(_, rank)) = next.next_if(|(p, _)| *p == at) {
+                    out.push((rank, item));
+                }
+            }
+            out.sort_unstable_by_key(|(rank, _)| *rank);
+            return out.into_iter().map(|(_, x)| x).collect();
         }
         take = take.saturating_mul(2);
     }
