@@ -428,11 +428,8 @@ fn entity_items(
         }
         out.incomplete = true;
     }
-    let keyed = cands
-        .into_iter()
-        .map(|(sort, e)| (sort, m.decl(e).id.as_str(), e))
-        .collect();
-    for (sort, _, e) in first_distinct(keyed, MAX_ENTITY_ITEMS) {
+    let key = |&(sort, e): &(&'static str, EntityId)| (sort, m.decl(e).id.as_str());
+    for (sort, e) in first_distinct(&cands, key, MAX_ENTITY_ITEMS) {
         let detail = match e {
             EntityId::Leader(l) => leader_detail(m, l),
             EntityId::Team(t) => team_detail(m, t),
@@ -452,47 +449,39 @@ fn entity_items(
 /// compared each item a few times, half of a ten-file completion:
 /// BENCHMARKS.md, "5 Dec (thirteenth session)"). The kept ones are sorted
 /// and deduplicated; if duplicates leave fewer than `n`, twice as many are
-/// kept.
-fn first_distinct<'a, T>(
-    items: Vec<(&'static str, &'a str, T)>,
+/// kept. Each item's sort group and id come from `key`, when compared: a
+/// list of them all beside the items was a megabyte of fresh pages to
+/// fault in at each request.
+fn first_distinct<'a, T: Copy>(
+    items: &[T],
+    key: impl Fn(&T) -> (&'static str, &'a str),
     n: usize,
-) -> Vec<(&'static str, &'a str, T)> {
+) -> Vec<T> {
     let mut take = n.max(1);
     loop {
         let all = take >= items.len();
         // The place given breaks ties, as a stable sort keeps it.
         let mut heap: std::collections::BinaryHeap<(&str, &str, usize)> =
             std::collections::BinaryHeap::with_capacity(take.min(items.len()) + 1);
-        for (at, (sort, id, _)) in items.iter().enumerate() {
-            let key = (*sort, *id, at);
+        for (at, item) in items.iter().enumerate() {
+            let (sort, id) = key(item);
+            let k = (sort, id, at);
             if heap.len() < take {
-                heap.push(key);
-            } else if let Some(mut last) = heap.peek_mut().filter(|last| key < **last) {
-                *last = key;
+                heap.push(k);
+            } else if let Some(mut last) = heap.peek_mut().filter(|last| k < **last) {
+                *last = k;
             }
         }
         let mut seen = std::collections::HashSet::new();
-        let chosen: Vec<usize> = heap
+        let chosen: Vec<T> = heap
             .into_sorted_vec()
             .into_iter()
             .filter(|k| seen.insert(k.1))
-            .map(|k| k.2)
+            .map(|k| items[k.2])
             .take(n)
             .collect();
         if chosen.len() >= n || all {
-            // Each chosen place's rank; then the items at them, by rank.
-            let mut places: Vec<(usize, usize)> =
-                chosen.iter().enumerate().map(|(r, &at)| (at, r)).collect();
-            places.sort_unstable();
-            let mut next = places.iter().peekable();
-            let mut out: Vec<(usize, (&'static str, &'a str, T))> = Vec::with_capacity(n);
-            for (at, item) in items.into_iter().enumerate() {
-                if let Some(&(_, rank)) = next.next_if(|(p, _)| *p == at) {
-                    out.push((rank, item));
-                }
-            }
-            out.sort_unstable_by_key(|(rank, _)| *rank);
-            return out.into_iter().map(|(_, x)| x).collect();
+            return chosen;
         }
         take = take.saturating_mul(2);
     }
@@ -758,7 +747,10 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             whole.retain(|x| seen.insert(x.1));
             whole.truncate(n);
-            proptest::prop_assert_eq!(super::first_distinct(items, n), whole);
+            fn key<'a>(x: &(&'static str, &'a str, usize)) -> (&'static str, &'a str) {
+                (x.0, x.1)
+            }
+            proptest::prop_assert_eq!(super::first_distinct(&items, key, n), whole);
         }
     }
 
