@@ -28,6 +28,17 @@ pub struct Text {
     /// token made a fifth of a whole file's semantic tokens, BENCHMARKS.md,
     /// "4 Dec (ninth session)").
     len: usize,
+    /// Which state of a text this is: a number no other text was given
+    /// when it was made or edited, so that two texts with the same
+    /// revision are the same text (a copy keeps it, as it keeps the text).
+    /// The empty texts made by `default` share 0.
+    revision: u64,
+}
+
+/// A revision no text had before.
+fn next_revision() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Text {
@@ -35,7 +46,15 @@ impl Text {
         Text {
             rope: Rope::from_str(s),
             len: s.len(),
+            revision: next_revision(),
         }
+    }
+
+    /// Which state of a text this is: equal revisions are equal texts
+    /// (what was written from a text still holds while its revision is
+    /// the same).
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Length in bytes.
@@ -134,6 +153,7 @@ impl Text {
             self.rope.insert(from, new);
         }
         self.len = self.len - (end - start) + new.len();
+        self.revision = next_revision();
         debug_assert_eq!(self.len, self.rope.len_bytes());
     }
 

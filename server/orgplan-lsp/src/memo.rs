@@ -15,11 +15,17 @@
 //! What makes a copy right: a diagnostic's text is made of its ranges,
 //! its rule (code, link), its severity, its messages and its file's URI.
 //! An entry is copied only for a finding with the same rule, severity and
-//! messages, whose places (its own and its related ones, all in its file)
-//! are the entry's byte ranges, carried through the edits by the rule of
-//! [`crate::ranges`]: a place that ends before an edit keeps its LSP
-//! range, one that starts after the line the edit ends on moves by whole
-//! lines, and an entry with any other place is dropped. A message is the
+//! messages, whose places (its own and its related ones) are the entry's
+//! byte ranges. A place in the file is carried through the file's edits
+//! by the rule of [`crate::ranges`]: a place that ends before an edit
+//! keeps its LSP range, one that starts after the line the edit ends on
+//! moves by whole lines, and an entry with any other place is dropped. A
+//! related place in another file is the same while that file's text has
+//! the revision it had when the entry was written ([`Text::revision`]),
+//! and its URI the one written (a ten-file workspace's findings point
+//! into the other files: writing those anew at each keystroke was the
+//! larger part of a publication, BENCHMARKS.md, "5 Dec (fourteenth
+//! session)"). A message is the
 //! same when it is the very one the entry holds (messages are shared,
 //! `Arc<str>`, and one held cannot be freed and its address reused), or
 //! else when its text is. When an edit moved an entry's lines, its ranges
@@ -29,6 +35,9 @@
 
 use crate::ranges::Edit;
 use orgplan_analysis::rules::{Finding, Severity};
+use orgplan_analysis::FileId;
+#[cfg(doc)]
+use orgplan_analysis::Text;
 use std::ops::Range as Span;
 use std::sync::Arc;
 use tower_lsp_server::lsp_types::Range;
@@ -38,12 +47,28 @@ use tower_lsp_server::lsp_types::Range;
 /// and message).
 const SAME_PLACE: usize = 16;
 
-/// One place of an entry: its byte range and its LSP range.
+/// One place of an entry: its byte range and its LSP range, in the
+/// memo's file or in another one.
 #[derive(Clone, Copy, Debug)]
 struct Place {
     bytes: (usize, usize),
     lsp: Range,
+    /// In another file: which of [`Memo::files`].
+    foreign: Option<u32>,
 }
+
+/// Another file that related places lie in, as it was when they were
+/// written: its text's revision and its URI, as written (escaped).
+#[derive(Clone, Debug)]
+struct Foreign {
+    file: FileId,
+    revision: u64,
+    uri: Vec<u8>,
+}
+
+/// Whether a file is still at a revision and has a URI (escaped), as
+/// the publication being written finds it.
+pub(crate) type Current<'x> = dyn FnMut(FileId, u64, &[u8]) -> bool + 'x;
 
 /// One diagnostic of the last publication.
 #[derive(Clone, Debug)]
@@ -87,8 +112,12 @@ pub struct Memo {
     entries: Vec<Entry>,
     places: Vec<Place>,
     pieces: Vec<Piece>,
-    /// How many of its entries were copied from the memo before it.
+    /// The other files the places lie in.
+    files: Vec<Foreign>,
+    /// How many of its entries were copied from the memo before it, and
+    /// how many of those have a place in another file.
     copied: usize,
+    copied_foreign: usize,
 }
 
 /// Where a place is after an edit, by the rule of [`crate::ranges`]:
@@ -118,15 +147,14 @@ impl Memo {
             if e.gone {
                 continue;
             }
+            // Places in other files stay as they are.
             let places = &mut self.places[e.first..e.first + e.len];
-            if places
-                .iter()
-                .any(|p| carried(p.bytes, edit, bytes, lines).is_none())
-            {
+            let mut own = places.iter_mut().filter(|p| p.foreign.is_none());
+            if own.any(|p| carried(p.bytes, edit, bytes, lines).is_none()) {
                 e.gone = true;
                 continue;
             }
-            for p in places {
+            for p in places.iter_mut().filter(|p| p.foreign.is_none()) {
                 let Some((to, by)) = carried(p.bytes, edit, bytes, lines) else {
                     continue;
                 };
@@ -139,6 +167,11 @@ impl Memo {
         }
     }
 
+    #[cfg(test)]
+    pub(crate) fn copied_foreign(&self) -> usize {
+        self.copied_foreign
+    }
+
     /// Whether this memo's text was written for `uri` with `links`.
     fn written_for(&self, uri: &str, links: Option<&str>) -> bool {
         self.uri == uri && self.links.as_deref() == links
@@ -147,7 +180,7 @@ impl Memo {
     /// The entry of the last publication that `f` would be written as, if
     /// any: looked for from `cursor` (the findings come in the order of
     /// the entries), which moves past the entries before `f`'s place.
-    fn find(&self, f: &Finding, cursor: &mut usize) -> Option<usize> {
+    fn find(&self, f: &Finding, cursor: &mut usize, current: &mut Current) -> Option<usize> {
         let key = (f.loc.range.start(), f.loc.range.end());
         let own = |e: &Entry| self.places[e.first].bytes;
         while let Some(e) = self.entries.get(*cursor) {
@@ -162,11 +195,11 @@ impl Memo {
             .filter(|(_, e)| !e.gone)
             .take_while(|(_, e)| own(e) == key)
             .take(SAME_PLACE)
-            .find(|(_, e)| self.is_written_as(f, e))
+            .find(|(_, e)| self.is_written_as(f, e, current))
             .map(|(i, _)| *cursor + i)
     }
 
-    fn is_written_as(&self, f: &Finding, e: &Entry) -> bool {
+    fn is_written_as(&self, f: &Finding, e: &Entry, current: &mut Current) -> bool {
         if !std::ptr::eq(e.rule, f.rule) && e.rule != f.rule
             || e.severity != f.severity
             || e.len != 1 + f.related.len()
@@ -179,14 +212,40 @@ impl Memo {
             piece.shared.as_ref().is_some_and(|s| Arc::ptr_eq(s, m))
                 || self.body[piece.message.clone()] == *m.as_bytes()
         };
-        let place = |i: usize| self.places[e.first + i].bytes;
         let range = |r: &orgplan_analysis::TextRange| (r.start(), r.end());
         same(0, &f.message)
             && f.related.iter().enumerate().all(|(i, r)| {
-                r.loc.file == f.loc.file
-                    && place(i + 1) == range(&r.loc.range)
+                let place = &self.places[e.first + i + 1];
+                place.bytes == range(&r.loc.range)
                     && same(i + 1, &r.message)
+                    && match place.foreign {
+                        None => r.loc.file == f.loc.file,
+                        Some(k) => {
+                            let x = &self.files[k as usize];
+                            x.file == r.loc.file
+                                && r.loc.file != f.loc.file
+                                && current(x.file, x.revision, &x.uri)
+                        }
+                    }
             })
+    }
+
+    /// The index in [`Memo::files`] of `file` at `revision` with `uri`,
+    /// added if it is not there.
+    fn foreign(&mut self, file: FileId, revision: u64, uri: &[u8]) -> u32 {
+        let known = self
+            .files
+            .iter()
+            .position(|x| x.file == file && x.revision == revision && x.uri == uri);
+        let i = known.unwrap_or_else(|| {
+            self.files.push(Foreign {
+                file,
+                revision,
+                uri: uri.to_vec(),
+            });
+            self.files.len() - 1
+        });
+        i as u32
     }
 }
 
@@ -248,11 +307,13 @@ impl Recorder {
 
     /// Writes `f` into `out` by copying the last publication's text of it,
     /// if that is the text it would be written as; `false` if not.
-    pub(crate) fn copy(&mut self, f: &Finding, out: &mut Vec<u8>) -> bool {
+    /// `current` tells whether another file's text and URI are as they
+    /// were.
+    pub(crate) fn copy(&mut self, f: &Finding, out: &mut Vec<u8>, current: &mut Current) -> bool {
         if !self.usable {
             return false;
         }
-        let Some(j) = self.old.find(f, &mut self.cursor) else {
+        let Some(j) = self.old.find(f, &mut self.cursor, current) else {
             return false;
         };
         let e = &mut self.old.entries[j];
@@ -267,7 +328,11 @@ impl Recorder {
             out.extend_from_slice(&self.old.body[e.text.clone()]);
         }
         for (k, i) in (e.first..e.first + e.len).enumerate() {
-            let place = self.old.places[i];
+            let mut place = self.old.places[i];
+            if let Some(x) = place.foreign {
+                let x = &self.old.files[x as usize];
+                place.foreign = Some(self.new.foreign(x.file, x.revision, &x.uri));
+            }
             let piece = &mut self.old.pieces[i];
             // The finding's own message, held from now on (the one held
             // may be an equal copy).
@@ -298,6 +363,11 @@ impl Recorder {
             });
         }
         self.new.copied += 1;
+        self.new.copied_foreign += usize::from(
+            self.new.places[self.new.places.len() - e.len..]
+                .iter()
+                .any(|p| p.foreign.is_some()),
+        );
         self.new.entries.push(Entry {
             rule: e.rule,
             severity: e.severity,
@@ -318,7 +388,15 @@ impl Recorder {
             rule: f.rule,
             severity: f.severity,
             start,
-            places: vec![(Place { bytes, lsp }, text, None)],
+            places: vec![(
+                Place {
+                    bytes,
+                    lsp,
+                    foreign: None,
+                },
+                text,
+                None,
+            )],
             whole: true,
         });
     }
@@ -335,23 +413,33 @@ impl Recorder {
     }
 
     /// A related place of `f` was written (its range `lsp`, whose text is
-    /// at `text` in the output), or left out (`None`).
+    /// at `text` in the output; its file's text revision and URI as
+    /// written), or left out (`None`).
     pub(crate) fn related(
         &mut self,
         f: &Finding,
         r: &orgplan_analysis::rules::Related,
-        written: Option<(Range, Span<usize>)>,
+        written: Option<(Range, Span<usize>, u64, &[u8])>,
     ) {
         let Some(d) = &mut self.diagnostic else {
             return;
         };
-        match written {
-            Some((lsp, text)) if r.loc.file == f.loc.file => {
-                let bytes = (r.loc.range.start(), r.loc.range.end());
-                d.places.push((Place { bytes, lsp }, text, None));
-            }
-            _ => d.whole = false,
-        }
+        let Some((lsp, text, revision, uri)) = written else {
+            d.whole = false;
+            return;
+        };
+        let foreign =
+            (r.loc.file != f.loc.file).then(|| self.new.foreign(r.loc.file, revision, uri));
+        let bytes = (r.loc.range.start(), r.loc.range.end());
+        d.places.push((
+            Place {
+                bytes,
+                lsp,
+                foreign,
+            },
+            text,
+            None,
+        ));
     }
 
     /// The diagnostic ends at `end` in the output: it is kept, if it can
@@ -406,10 +494,12 @@ mod tests {
     use std::fmt::Write as _;
 
     /// A plan with findings of many rules, most with related places in
-    /// their file, some on the same place, and messages with escapes.
-    fn plan() -> String {
+    /// their file, some on the same place, and messages with escapes:
+    /// entities `from..to`, whose references reach `0..all` (with two
+    /// files, into the other one).
+    fn plan_of(from: usize, to: usize, all: usize) -> String {
         let mut s = String::new();
-        for i in 0..12 {
+        for i in from..to {
             let _ = write!(
                 s,
                 "leader l{i} \"L\u{e9}{i}\" {{\n  reports_to: l{}\n}}\n\
@@ -417,79 +507,148 @@ mod tests {
                  team t{i} \"T\" {{\n  reports_to: l{}\n  depends_on t{} {{ owner: t{i} }}\n}}\n\
                  # \u{1F600} {i}\r\n",
                 i / 2,
-                (i + 1) % 12,
-                (i * 5) % 12,
+                (i + 1) % all,
+                (i * 5) % all,
             );
         }
         s.push_str("team t3 { }\nteam broken {\n  roles: : qa\n}\n");
         s
     }
 
-    /// The publication of the file's findings, from `kept` (carried
-    /// memo and ranges) or afresh; and what it keeps for the next.
+    fn plan() -> String {
+        plan_of(0, 12, 12)
+    }
+
+    /// The URI of a file of these tests.
+    fn uri_of(path: &str) -> String {
+        format!("file:///plans/{path}")
+    }
+
+    /// The publication of the file `path`'s findings, from `kept`
+    /// (carried memo and ranges) or afresh; and what it keeps for the
+    /// next. `uris` names the files' URIs.
     fn publish(
         ws: &mut Workspace,
+        path: &str,
         kept: KeptRanges,
         enc: Encoding,
         links: &RuleLinks,
+        uris: &dyn Fn(&str) -> String,
     ) -> (Vec<u8>, KeptRanges) {
-        let id = ws.file_id("p.orgplan").unwrap();
+        let id = ws.file_id(path).unwrap();
         let analysis = ws.analysis();
         let lines = ws.lines(id).unwrap();
-        let uri = "file:///plans/p.orgplan";
+        let uri = uris(path);
+        let all: Vec<(orgplan_analysis::FileId, String)> =
+            ws.files().map(|(id, f)| (id, uris(&f.path))).collect();
         let mut conv = Converter::new(&lines, enc, kept);
         let (body, _) = publication_body(
-            uri,
+            &uri,
             Some(1),
             analysis.findings_in(id),
             analysis.omitted.get(&id).copied(),
             &mut conv,
             enc,
             links,
-            &|loc| Some((uri, ws.lines(loc.file)?)),
+            &|loc| {
+                let uri = &all.iter().find(|(f, _)| *f == loc.file)?.1;
+                Some((uri.as_str(), ws.lines(loc.file)?))
+            },
         );
         (body.to_vec(), conv.into_kept())
     }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
-        /// Through random edits (anywhere, or typed on where the last one
-        /// ended; line breaks of every kind, characters of every width),
-        /// every publication that copies from the last one's text is, byte
-        /// for byte, the one written afresh; and copies are made.
+        /// Through random edits of either of two files whose findings
+        /// point into each other (anywhere, or typed on where the last
+        /// one ended; line breaks of every kind, characters of every
+        /// width), every publication of both that copies from the last
+        /// one's text is, byte for byte, the one written afresh; and
+        /// copies are made, of diagnostics with places in the other file
+        /// too. Now and then a file's URI changes.
         #[test]
         fn a_publication_copied_from_the_last_is_the_one_written_afresh(
             edits in proptest::collection::vec(
-                (any::<bool>(), any::<usize>(), 0usize..5, "[ab \\r\\n}{\"\u{e9}\u{1F600}]{0,3}|l1|t4|team x \\{"),
+                (0usize..2, any::<bool>(), any::<usize>(), 0usize..5, "[ab \\r\\n}{\"\u{e9}\u{1F600}]{0,3}|l1|t4|t17|team x \\{", 0usize..12),
                 1..24,
             ),
             enc in prop_oneof![Just(Encoding::Utf8), Just(Encoding::Utf16), Just(Encoding::Utf32)],
             linked in any::<bool>(),
         ) {
             let mut ws = Workspace::new();
-            ws.set_file("p.orgplan", plan());
-            let id = ws.file_id("p.orgplan").unwrap();
+            let paths = ["p.orgplan", "q.orgplan"];
+            ws.set_file(paths[0], plan_of(0, 12, 24));
+            ws.set_file(paths[1], plan_of(12, 24, 24));
             let links = RuleLinks::new(linked.then_some("https://docs.example.com/orgplan"));
-            let (_, mut kept) = publish(&mut ws, KeptRanges::default(), enc, &links);
-            let mut copied = 0;
+            let renamed = std::cell::Cell::new(false);
+            let uris = |path: &str| match renamed.get() && path == paths[1] {
+                true => uri_of("renamed/q.orgplan"),
+                false => uri_of(path),
+            };
+            let mut kept = [KeptRanges::default(), KeptRanges::default()];
+            for (k, path) in paths.iter().enumerate() {
+                kept[k] = publish(&mut ws, path, KeptRanges::default(), enc, &links, &uris).1;
+            }
+            let (mut copied, mut copied_foreign) = (0, 0);
             let mut at = 0;
-            for (near, pick, len, insert) in edits {
+            for (which, near, pick, len, insert, rename) in edits {
+                if rename == 0 {
+                    renamed.set(!renamed.get());
+                }
+                let id = ws.file_id(paths[which]).unwrap();
                 let text = ws.text(id).unwrap();
                 let start = if near { at } else { pick % (text.len() + 1) };
                 let start = text.floor_char_boundary(start.min(text.len()));
                 let end = text.floor_char_boundary((start + len).min(text.len()));
                 let edit = crate::ranges::Edit::new(text, start, end);
                 ws.edit_file(id, TextRange::new(start, end), &insert);
-                kept.edited(&edit, ws.text(id).unwrap());
+                kept[which].edited(&edit, ws.text(id).unwrap());
                 at = start + insert.len();
-                let (carried, next) = publish(&mut ws, kept, enc, &links);
-                let (fresh, _) = publish(&mut ws, KeptRanges::default(), enc, &links);
-                prop_assert_eq!(String::from_utf8_lossy(&carried), String::from_utf8_lossy(&fresh));
-                kept = next;
-                copied += kept.memo().copied;
+                for (k, path) in paths.iter().enumerate() {
+                    let old = std::mem::take(&mut kept[k]);
+                    let (carried, next) = publish(&mut ws, path, old, enc, &links, &uris);
+                    let (fresh, _) = publish(&mut ws, path, KeptRanges::default(), enc, &links, &uris);
+                    prop_assert_eq!(String::from_utf8_lossy(&carried), String::from_utf8_lossy(&fresh));
+                    copied += next.memo().copied;
+                    copied_foreign += next.memo().copied_foreign();
+                    kept[k] = next;
+                }
             }
             prop_assert!(copied > 0);
+            prop_assert!(copied_foreign > 0);
         }
+    }
+
+    /// A diagnostic with a place in another file is copied while that
+    /// file is as it was, and written anew once it is edited.
+    #[test]
+    fn a_place_in_another_file_is_copied_until_that_file_changes() {
+        let mut ws = Workspace::new();
+        ws.set_file("p.orgplan", plan_of(0, 12, 24));
+        ws.set_file("q.orgplan", plan_of(12, 24, 24));
+        let links = RuleLinks::new(None);
+        let publish_p = |ws: &mut Workspace, kept| {
+            publish(ws, "p.orgplan", kept, Encoding::Utf16, &links, &uri_of)
+        };
+        let (_, kept) = publish_p(&mut ws, KeptRanges::default());
+        assert!(kept.memo().files.len() == 1, "{:?}", kept.memo().files);
+        let (_, kept) = publish_p(&mut ws, kept);
+        let foreign = kept.memo().copied_foreign();
+        assert!(foreign > 3, "{foreign}");
+        // An edit of the other file that moves no byte offset of p's
+        // findings' places there, only their lines: its first `\r\n`
+        // made `\n\n` (a blank line more).
+        let q = ws.file_id("q.orgplan").unwrap();
+        let at = ws.text(q).unwrap().to_string().find("\r\n").unwrap();
+        let p = ws.file_id("p.orgplan").unwrap();
+        let before = ws.analysis().findings_in(p).to_vec();
+        ws.edit_file(q, TextRange::new(at, at + 2), "\n\n");
+        assert!(before == ws.analysis().findings_in(p));
+        let (carried, kept) = publish_p(&mut ws, kept);
+        assert_eq!(kept.memo().copied_foreign(), 0);
+        let (fresh, _) = publish_p(&mut ws, KeptRanges::default());
+        assert_eq!(carried, fresh);
     }
 
     /// The rule links and the URI are part of the text: a memo written

@@ -95,7 +95,13 @@ pub fn publication_body<'a, 'f>(
             out.push(b',');
         }
         first = false;
-        if memo.copy(f, &mut out) {
+        let mut current = |file, revision, uri: &[u8]| {
+            let located = places.of(Loc::new(file, Default::default()), locate);
+            located
+                .as_ref()
+                .is_some_and(|(u, lines)| lines.text().revision() == revision && u == uri)
+        };
+        if memo.copy(f, &mut out, &mut current) {
             continue;
         }
         let start = out.len();
@@ -183,7 +189,8 @@ fn write_related<'a>(
         };
         let at = out.len();
         write_range(out, lsp);
-        memo.related(f, r, Some((lsp, at..out.len())));
+        let revision = file_lines.text().revision();
+        memo.related(f, r, Some((lsp, at..out.len(), revision, file_uri)));
         out.extend_from_slice(br#"},"message":"#);
         let at = out.len();
         let plain = write_str(out, &r.message);
