@@ -19,19 +19,19 @@
 //! byte ranges. A place in the file is carried through the file's edits
 //! by the rule of [`crate::ranges`]: a place that ends before an edit
 //! keeps its LSP range, one that starts after the line the edit ends on
-//! moves by whole lines, and an entry with any other place is dropped. A
-//! related place in another file is the same while that file's text has
-//! the revision it had when the entry was written ([`Text::revision`]),
-//! and its URI the one written (a ten-file workspace's findings point
-//! into the other files: writing those anew at each keystroke was the
-//! larger part of a publication, BENCHMARKS.md, "5 Dec (fourteenth
-//! session)"). A message is the
-//! same when it is the very one the entry holds (messages are shared,
-//! `Arc<str>`, and one held cannot be freed and its address reused), or
-//! else when its text is. When an edit moved an entry's lines, its ranges
-//! are written anew from its LSP ranges and the text between them is
-//! copied; else the whole text is. The URI and the rule links are the
-//! memo's: a publication with others starts afresh.
+//! moves by whole lines, and an entry with any other place is dropped.
+//! A related place in another file is the same while that file's text
+//! has the revision it had when the entry was written ([`Text::revision`])
+//! and its URI is the one written. (A ten-file workspace's findings point
+//! into the other files: writing those places anew at each keystroke was
+//! the larger part of a publication, BENCHMARKS.md, "5 Dec (fourteenth
+//! session)".) A message is the same when it is the very one the entry
+//! holds (messages are shared, `Arc<str>`, and one held cannot be freed
+//! and its address reused), or else when its text is. When an edit moved
+//! an entry's lines, its ranges are written anew from its LSP ranges and
+//! the text between them is copied; else the whole text is. The URI and
+//! the rule links are the memo's: a publication with others starts
+//! afresh.
 
 use crate::ranges::Edit;
 use orgplan_analysis::rules::{Finding, Severity};
