@@ -70,6 +70,9 @@ struct Foreign {
 /// the publication being written finds it.
 pub(crate) type Current<'x> = dyn FnMut(FileId, u64, &[u8]) -> bool + 'x;
 
+/// Whether the other file of an index in [`Memo::files`] is as it was.
+type Unchanged<'x> = dyn FnMut(u32) -> bool + 'x;
+
 /// One diagnostic of the last publication.
 #[derive(Clone, Debug)]
 struct Entry {
@@ -180,7 +183,7 @@ impl Memo {
     /// The entry of the last publication that `f` would be written as, if
     /// any: looked for from `cursor` (the findings come in the order of
     /// the entries), which moves past the entries before `f`'s place.
-    fn find(&self, f: &Finding, cursor: &mut usize, current: &mut Current) -> Option<usize> {
+    fn find(&self, f: &Finding, cursor: &mut usize, current: &mut Unchanged) -> Option<usize> {
         let key = (f.loc.range.start(), f.loc.range.end());
         let own = |e: &Entry| self.places[e.first].bytes;
         while let Some(e) = self.entries.get(*cursor) {
@@ -199,7 +202,7 @@ impl Memo {
             .map(|(i, _)| *cursor + i)
     }
 
-    fn is_written_as(&self, f: &Finding, e: &Entry, current: &mut Current) -> bool {
+    fn is_written_as(&self, f: &Finding, e: &Entry, current: &mut Unchanged) -> bool {
         if !std::ptr::eq(e.rule, f.rule) && e.rule != f.rule
             || e.severity != f.severity
             || e.len != 1 + f.related.len()
@@ -221,10 +224,9 @@ impl Memo {
                     && match place.foreign {
                         None => r.loc.file == f.loc.file,
                         Some(k) => {
-                            let x = &self.files[k as usize];
-                            x.file == r.loc.file
+                            self.files[k as usize].file == r.loc.file
                                 && r.loc.file != f.loc.file
-                                && current(x.file, x.revision, &x.uri)
+                                && current(k)
                         }
                     }
             })
@@ -258,6 +260,10 @@ pub(crate) struct Recorder {
     usable: bool,
     cursor: usize,
     new: Memo,
+    /// For each of `old`'s other files: whether it is as it was (asked
+    /// once a publication), and its index in `new`'s, once it has one.
+    current: Vec<Option<bool>>,
+    in_new: Vec<Option<u32>>,
     /// The places and pieces of the diagnostic being written.
     diagnostic: Option<Diagnostic>,
 }
@@ -290,6 +296,8 @@ impl Recorder {
         // more than it needs.
         let places = findings.iter().map(|f| 1 + f.related.len()).sum();
         Recorder {
+            current: vec![None; old.files.len()],
+            in_new: vec![None; old.files.len()],
             old,
             usable,
             cursor: 0,
@@ -313,7 +321,14 @@ impl Recorder {
         if !self.usable {
             return false;
         }
-        let Some(j) = self.old.find(f, &mut self.cursor, current) else {
+        let (old, known) = (&self.old, &mut self.current);
+        let mut unchanged = |k: u32| {
+            *known[k as usize].get_or_insert_with(|| {
+                let x = &old.files[k as usize];
+                current(x.file, x.revision, &x.uri)
+            })
+        };
+        let Some(j) = self.old.find(f, &mut self.cursor, &mut unchanged) else {
             return false;
         };
         let e = &mut self.old.entries[j];
@@ -327,11 +342,12 @@ impl Recorder {
         } else {
             out.extend_from_slice(&self.old.body[e.text.clone()]);
         }
+        let mut foreign = false;
         for (k, i) in (e.first..e.first + e.len).enumerate() {
             let mut place = self.old.places[i];
             if let Some(x) = place.foreign {
-                let x = &self.old.files[x as usize];
-                place.foreign = Some(self.new.foreign(x.file, x.revision, &x.uri));
+                foreign = true;
+                place.foreign = Some(self.in_new(x));
             }
             let piece = &mut self.old.pieces[i];
             // The finding's own message, held from now on (the one held
@@ -363,11 +379,7 @@ impl Recorder {
             });
         }
         self.new.copied += 1;
-        self.new.copied_foreign += usize::from(
-            self.new.places[self.new.places.len() - e.len..]
-                .iter()
-                .any(|p| p.foreign.is_some()),
-        );
+        self.new.copied_foreign += usize::from(foreign);
         self.new.entries.push(Entry {
             rule: e.rule,
             severity: e.severity,
@@ -378,6 +390,17 @@ impl Recorder {
             gone: false,
         });
         true
+    }
+
+    /// The index in the new memo's other files of `old`'s `k`th.
+    fn in_new(&mut self, k: u32) -> u32 {
+        if let Some(i) = self.in_new[k as usize] {
+            return i;
+        }
+        let x = &self.old.files[k as usize];
+        let i = self.new.foreign(x.file, x.revision, &x.uri);
+        self.in_new[k as usize] = Some(i);
+        i
     }
 
     /// A diagnostic of `f` is being written from `start` in the output:
