@@ -442,6 +442,7 @@ impl Parts {
         &self,
         model: &Model,
         mut list: Vec<Arc<Finding>>,
+        runs: &mut Runs,
         omitted: &mut BTreeMap<FileId, usize>,
         changed: &Changed,
         cap: Option<usize>,
@@ -466,7 +467,7 @@ impl Parts {
             .collect();
         moved.sort_by_key(|(before, _)| before.loc.file);
         for group in moved.chunk_by(|(a, _), (b, _)| a.loc.file == b.loc.file) {
-            let r = file_range(&list, group[0].0.loc.file);
+            let r = runs.get(group[0].0.loc.file);
             replace_moved(&mut list[r], group);
         }
         for &file in changed.found.iter().rev() {
@@ -483,9 +484,11 @@ impl Parts {
                 Some(n) => omitted.insert(file, n),
                 None => omitted.remove(&file),
             };
-            let r = file_range(&list, file);
-            list.splice(r, fresh);
+            let len = fresh.len();
+            list.splice(runs.get(file), fresh);
+            runs.resize(file, len);
         }
+        debug_assert_eq!(*runs, Runs::of(&list));
         list
     }
 }
@@ -736,11 +739,59 @@ fn replace_moved(here: &mut [Arc<Finding>], group: &[&(Arc<Finding>, Arc<Finding
     }
 }
 
-/// Where `file`'s findings are in `list` (sorted by file).
-pub(crate) fn file_range(list: &[Arc<Finding>], file: FileId) -> Range<usize> {
-    let start = list.partition_point(|f| f.loc.file < file);
-    let end = start + list[start..].partition_point(|f| f.loc.file <= file);
-    start..end
+/// Where each file's findings lie in the assembled list (sorted by file),
+/// kept beside it: a file's run is found in this short list, not by
+/// bisecting the findings, each step of which read a finding the caches
+/// no longer held (a dozen bisections a keystroke in ten files:
+/// BENCHMARKS.md, "5 Dec (fifteenth session)").
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Runs(Vec<(FileId, Range<usize>)>);
+
+impl Runs {
+    /// The runs of `list`, sorted by file, in one walk.
+    pub(crate) fn of(list: &[Arc<Finding>]) -> Runs {
+        let mut runs: Vec<(FileId, Range<usize>)> = Vec::new();
+        for (i, f) in list.iter().enumerate() {
+            match runs.last_mut() {
+                Some((file, r)) if *file == f.loc.file => r.end = i + 1,
+                _ => runs.push((f.loc.file, i..i + 1)),
+            }
+        }
+        Runs(runs)
+    }
+
+    /// Where `file`'s findings are: an empty range where they would go
+    /// when it has none.
+    pub(crate) fn get(&self, file: FileId) -> Range<usize> {
+        let p = self.0.partition_point(|(f, _)| *f < file);
+        match self.0.get(p) {
+            Some((f, r)) if *f == file => r.clone(),
+            _ => {
+                let at = p.checked_sub(1).map_or(0, |q| self.0[q].1.end);
+                at..at
+            }
+        }
+    }
+
+    /// `file`'s findings are now `len` (where its run was, or would go):
+    /// the runs after it move by the difference.
+    pub(crate) fn resize(&mut self, file: FileId, len: usize) {
+        let p = self.0.partition_point(|(f, _)| *f < file);
+        let present = self.0.get(p).is_some_and(|(f, _)| *f == file);
+        let r = self.get(file);
+        let delta = len as isize - r.len() as isize;
+        if present && len == 0 {
+            self.0.remove(p);
+        } else if present {
+            self.0[p].1.end = r.start + len;
+        } else if len > 0 {
+            self.0.insert(p, (file, r.start..r.start + len));
+        }
+        let from = p + usize::from(len > 0);
+        for (_, r) in &mut self.0[from..] {
+            *r = r.start.strict_add_signed(delta)..r.end.strict_add_signed(delta);
+        }
+    }
 }
 
 /// The findings sorted by file and place, deduplicated, at most `cap` per
@@ -1590,21 +1641,39 @@ fn mark_facts(m: &Model, old: &Facts, new: &Facts, marks: &mut Marks) {
             }
         }
     }
-    let only_in = |a: &[String], b: &[String]| -> Vec<String> {
-        a.iter()
-            .filter(|x| b.binary_search(x).is_err())
-            .cloned()
-            .collect()
-    };
-    if old.meant != new.meant {
-        let mut ids = only_in(&old.meant, &new.meant);
-        ids.extend(only_in(&new.meant, &old.meant));
-        for id in ids {
-            for &d in m.ids.get(id.as_str()).into_iter().flatten() {
-                marks.set(d);
+    for id in sorted_difference(&old.meant, &new.meant) {
+        for &d in m.ids.get(id).into_iter().flatten() {
+            marks.set(d);
+        }
+    }
+}
+
+/// The words in one of the sorted lists `a` and `b` but not in the other,
+/// in one walk of both: `meant` lists every suggestion of a ten-file
+/// workspace, and a search in one for each word of the other read it in
+/// the order the caches like least (BENCHMARKS.md, "5 Dec (fifteenth
+/// session)").
+fn sorted_difference<'a>(a: &'a [String], b: &'a [String]) -> Vec<&'a str> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i].as_str());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j].as_str());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
             }
         }
     }
+    out.extend(a[i..].iter().chain(&b[j..]).map(String::as_str));
+    out
 }
 
 /// Marks every other declaration of a marked entity's id: a later
@@ -1699,5 +1768,28 @@ fn recheck_blocks(
         files_differing(&parts.graph, &found, shift, changed);
         parts.graph = found;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The walk gives what two set differences give.
+        #[test]
+        fn sorted_difference_is_the_symmetric_difference(
+            a in proptest::collection::btree_set("[a-d]{0,2}", 0..12),
+            b in proptest::collection::btree_set("[a-d]{0,2}", 0..12),
+        ) {
+            let (va, vb): (Vec<String>, Vec<String>) =
+                (a.iter().cloned().collect(), b.iter().cloned().collect());
+            let mut got = super::sorted_difference(&va, &vb);
+            got.sort_unstable();
+            let want: Vec<&str> = a.symmetric_difference(&b).map(String::as_str).collect();
+            let mut want = want;
+            want.sort_unstable();
+            prop_assert_eq!(got, want);
+        }
     }
 }

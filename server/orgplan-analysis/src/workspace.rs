@@ -54,12 +54,14 @@ pub struct Analysis {
     pub omitted: BTreeMap<FileId, usize>,
     /// The findings by what they were computed for, for the next edit.
     parts: Parts,
+    /// Where each file's findings are in [`Analysis::findings`].
+    runs: incremental::Runs,
 }
 
 impl Analysis {
     /// The findings in one file.
     pub fn findings_in(&self, file: FileId) -> &[Arc<Finding>] {
-        &self.findings[incremental::file_range(&self.findings, file)]
+        &self.findings[self.runs.get(file)]
     }
 }
 
@@ -175,7 +177,8 @@ impl Workspace {
         // files stay (a shift moves only the few that name a place in the
         // edited file, and those are shifted in the list too).
         let mut kept = std::mem::take(&mut analysis.findings);
-        kept.drain(incremental::file_range(&kept, file));
+        kept.drain(analysis.runs.get(file));
+        analysis.runs.resize(file, 0);
         let docs = docs_with_lagging(&mut self.files, file);
         let input = incremental::Input {
             config: &config,
@@ -198,6 +201,7 @@ impl Workspace {
         analysis.findings = analysis.parts.reassemble(
             &analysis.model,
             kept,
+            &mut analysis.runs,
             &mut analysis.omitted,
             &changed,
             self.max_findings_per_file,
@@ -375,6 +379,7 @@ impl Workspace {
         let (findings, omitted) = parts.assemble(self.max_findings_per_file);
         Analysis {
             model,
+            runs: incremental::Runs::of(&findings),
             findings,
             omitted,
             parts,

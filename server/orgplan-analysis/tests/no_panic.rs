@@ -76,10 +76,12 @@ fn everything(ws: &mut Workspace) -> (String, String) {
     // The id index is a hash map: compare it sorted.
     let mut model = a.model.clone();
     let ids: std::collections::BTreeMap<_, _> = model.ids.drain().collect();
-    (
-        format!("{:#?}", a.findings),
-        format!("{ids:#?}\n{model:#?}"),
-    )
+    // And each file's, as `findings_in` finds them in the list.
+    let mut findings = format!("{:#?}", a.findings);
+    for (file, _) in ws.files() {
+        findings += &format!("\n{:?}: {:#?}", file, a.findings_in(file));
+    }
+    (findings, format!("{ids:#?}\n{model:#?}"))
 }
 
 /// One keystroke: a character typed, or one or two deleted.
