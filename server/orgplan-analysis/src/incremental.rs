@@ -436,8 +436,9 @@ impl Parts {
     /// gathered and sorted), and those only in `changed.moved`, whose
     /// findings are shifted where they are (a shift moves none of their
     /// own places, so neither their order nor the cap changes). A file's
-    /// findings are found by bisection and replaced in place: a keystroke
-    /// costs what its file's findings cost, not the workspace's.
+    /// findings are found by `runs` (where each file's run lies in `list`,
+    /// kept in step) and replaced in place: a keystroke costs what its
+    /// file's findings cost, not the workspace's.
     pub(crate) fn reassemble(
         &self,
         model: &Model,
@@ -1786,8 +1787,7 @@ mod tests {
                 (a.iter().cloned().collect(), b.iter().cloned().collect());
             let mut got = super::sorted_difference(&va, &vb);
             got.sort_unstable();
-            let want: Vec<&str> = a.symmetric_difference(&b).map(String::as_str).collect();
-            let mut want = want;
+            let mut want: Vec<&str> = a.symmetric_difference(&b).map(String::as_str).collect();
             want.sort_unstable();
             prop_assert_eq!(got, want);
         }
