@@ -314,17 +314,47 @@ fn starts_chunk(line: impl Iterator<Item = u8> + Clone) -> bool {
 /// `\n`, `\r\n` or a lone `\r`.
 fn chunk_starts(text: &Text, from: usize, to: usize) -> Vec<usize> {
     let mut out = vec![from];
+    starts_after(text, from, to, |q| {
+        out.push(q);
+        true
+    });
+    out
+}
+
+/// Calls `each` with every chunk start past `from` and before `to`, in
+/// order, while it gives `true`: the line starts after a line break at
+/// `from` or later that start a chunk.
+fn starts_after(text: &Text, from: usize, to: usize, mut each: impl FnMut(usize) -> bool) {
     for (at, piece) in text.pieces(from..to) {
         let bytes = piece.as_bytes();
         for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
             let q = at + i + 1;
             let line_start = bytes[i] == b'\n' || text.byte(q) != Some(b'\n');
-            if line_start && q < to && starts_chunk_in(text, q, &bytes[i + 1..]) {
-                out.push(q);
+            if line_start && q < to && starts_chunk_in(text, q, &bytes[i + 1..]) && !each(q) {
+                return;
             }
         }
     }
-    out
+}
+
+/// Where the chunks of `text[from..to]` (`from` a chunk start) are halved:
+/// at the first chunk start at or past the middle, else at the last one
+/// before it; `None` when `from` is the only one. Found by reading from the
+/// middle on, so that only the pieces' own threads read the rest for their
+/// chunk starts (on one thread before the parsing was shared out, that
+/// read was 3 ms of a 100k-line plan's open: BENCHMARKS.md, "5 Dec
+/// (fifteenth session)").
+fn halving_point(text: &Text, from: usize, to: usize) -> Option<usize> {
+    let middle = from + (to - from) / 2;
+    let mut found = None;
+    // A start at the middle follows a line break just before it.
+    starts_after(text, middle.saturating_sub(1).max(from), to, |q| {
+        found = Some(q);
+        false
+    });
+    found
+        .filter(|&q| q >= middle)
+        .or_else(|| chunk_starts(text, from, middle).pop().filter(|&q| q > from))
 }
 
 /// Whether the line at `i` starts a chunk, `rest` being what follows `i`
@@ -469,24 +499,25 @@ const HALVINGS: u32 = 5;
 /// What a run of chunks parses to: its chunks, their blocks and errors.
 type Piece = (Vec<Chunk>, Vec<Block>, Vec<SyntaxError>);
 
-/// The chunks at `starts` (the last one ending at `to`), in pieces, in
-/// order: halved at the chunk start nearest past the middle, `halvings`
-/// times at most and while a piece has [`PARSE_ALONE`] bytes, the halves
-/// parsed on two threads.
-fn pieces(text: &Text, starts: &[usize], to: usize, halvings: u32) -> Vec<Piece> {
-    let from = starts[0];
-    let middle = starts
-        .partition_point(|&s| s < from + (to - from) / 2)
-        .min(starts.len() - 1);
-    if halvings == 0 || to - from < PARSE_ALONE || middle == 0 {
+/// The chunks of `text[from..to]` (`from` a chunk start), in pieces, in
+/// order: halved at [`halving_point`], `halvings` times at most and while
+/// a piece has [`PARSE_ALONE`] bytes, the halves parsed on two threads,
+/// each finding its own chunk starts.
+fn pieces(text: &Text, from: usize, to: usize, halvings: u32) -> Vec<Piece> {
+    let middle = if halvings == 0 || to - from < PARSE_ALONE {
+        None
+    } else {
+        halving_point(text, from, to)
+    };
+    let Some(middle) = middle else {
+        let starts = chunk_starts(text, from, to);
         let (mut blocks, mut errors) = (Vec::new(), Vec::new());
-        let chunks = chunks_at(text, starts, to, &mut blocks, &mut errors);
+        let chunks = chunks_at(text, &starts, to, &mut blocks, &mut errors);
         return vec![(chunks, blocks, errors)];
-    }
-    let (first, second) = starts.split_at(middle);
+    };
     let (mut out, more) = crate::text::join(
-        || pieces(text, first, second[0], halvings - 1),
-        || pieces(text, second, to, halvings - 1),
+        || pieces(text, from, middle, halvings - 1),
+        || pieces(text, middle, to, halvings - 1),
     );
     out.extend(more);
     out
@@ -496,8 +527,7 @@ fn pieces(text: &Text, starts: &[usize], to: usize, halvings: u32) -> Vec<Piece>
 /// chunks) on two threads ([`pieces`]): chunks are independent, and a
 /// plan opened whole is analysed from scratch while its user waits.
 pub fn parse(text: &Text) -> Parsed {
-    let starts = chunk_starts(text, 0, text.len());
-    let pieces = pieces(text, &starts, text.len(), HALVINGS);
+    let pieces = pieces(text, 0, text.len(), HALVINGS);
     // Joined into vectors of their exact sizes: each block is moved once.
     let sum = |n: fn(&Piece) -> usize| pieces.iter().map(n).sum::<usize>();
     let mut chunks = Vec::with_capacity(sum(|p| p.0.len()));
@@ -669,6 +699,31 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// A text is halved where the list of all its chunk starts would
+        /// halve it: at the first start at or past the middle of `from..to`,
+        /// else at the last one before it, and not when `from` is the only
+        /// one.
+        #[test]
+        fn the_halving_point_is_where_the_list_of_starts_halves(
+            lines in proptest::collection::vec(0..LINES.len(), 1..30),
+            from_at in 0.0..1.0f64,
+            to_at in 0.0..1.0f64,
+        ) {
+            let text: String = lines.iter().map(|&i| LINES[i]).collect();
+            let t = Text::new(&text);
+            let all = chunk_starts(&t, 0, text.len());
+            let from = all[((all.len() - 1) as f64 * from_at) as usize];
+            let to = from + 1 + ((text.len() - from - 1) as f64 * to_at) as usize;
+            let starts = chunk_starts(&t, from, to);
+            let middle = starts
+                .partition_point(|&s| s < from + (to - from) / 2)
+                .min(starts.len() - 1);
+            let want = (middle > 0).then(|| starts[middle]);
+            proptest::prop_assert_eq!(halving_point(&t, from, to), want);
+        }
+    }
+
     #[test]
     fn a_declaration_in_the_first_column_starts_a_chunk() {
         let text = "# plan\nleader a { }\n  team x { }\nteam b {\n}\r\ninitiative c { }\rteam\td\nteams e\n";
@@ -716,8 +771,7 @@ mod tests {
         let mut one = Document::default();
         let t = Text::new(&text);
         let chunks = chunks_of(&t, 0, text.len(), &mut one.blocks, &mut one.errors);
-        let starts = chunk_starts(&t, 0, text.len());
-        assert!(pieces(&t, &starts, text.len(), HALVINGS).len() >= 8);
+        assert!(pieces(&t, 0, text.len(), HALVINGS).len() >= 8);
         assert!(!one.errors.is_empty());
         assert_eq!(two.doc(), &one);
         assert_eq!(two.chunks, chunks);
