@@ -347,7 +347,9 @@ fn starts_after(text: &Text, from: usize, to: usize, mut each: impl FnMut(usize)
 fn halving_point(text: &Text, from: usize, to: usize) -> Option<usize> {
     let middle = from + (to - from) / 2;
     let mut found = None;
-    // A start at the middle follows a line break just before it.
+    // A start at the middle follows a line break just before it. (The
+    // middle may fall inside a character: the rope's pieces are read from
+    // the boundary before it, and no line break lies inside a character.)
     starts_after(text, middle.saturating_sub(1).max(from), to, |q| {
         found = Some(q);
         false
@@ -721,6 +723,22 @@ mod tests {
                 .min(starts.len() - 1);
             let want = (middle > 0).then(|| starts[middle]);
             proptest::prop_assert_eq!(halving_point(&t, from, to), want);
+        }
+    }
+
+    #[test]
+    fn a_text_is_halved_at_any_middle_even_inside_a_character() {
+        // Every range of a text with characters of two, three and four
+        // bytes: the middle falls inside each of them.
+        let text = "team a { }\n# \u{e9}\u{20ac}\u{1f600}\u{e9}\nteam b { }\n# \u{20ac}\u{20ac}\nleader c { }\n";
+        let t = Text::new(text);
+        for to in 1..=text.len() {
+            let starts = chunk_starts(&t, 0, to);
+            let middle = starts
+                .partition_point(|&s| s < to / 2)
+                .min(starts.len() - 1);
+            let want = (middle > 0).then(|| starts[middle]);
+            assert_eq!(halving_point(&t, 0, to), want, "to {to}");
         }
     }
 
