@@ -1,9 +1,16 @@
 //! What differs between targets, in one place: the runtime, standard input
 //! and output, and work that blocks.
 //!
-//! - Native: a runtime with two worker threads, tokio's stdin, standard
-//!   output written by a thread of its own ([`crate::stdout`]), blocking work (a folder scan, a request computed on its snapshot) on
-//!   tokio's blocking pool.
+//! - Native: a current-thread runtime, tokio's stdin, standard output
+//!   written by a thread of its own ([`crate::stdout`]), blocking work (a
+//!   folder scan, a request computed on its snapshot) on tokio's blocking
+//!   pool. The tasks (the publisher, the input and output pumps) run on
+//!   the thread that applies the edits: a keystroke's publication reads
+//!   its findings where the analysis just wrote them, in that core's
+//!   caches, instead of on a worker thread woken for it, which read each
+//!   of them from the other core's. BENCHMARKS.md, "5 Dec (sixteenth
+//!   session)": server keystroke → diagnostics p50 2.66–3.59 → 2.17–2.63
+//!   ms in A/B runs, server CPU a keystroke lower.
 //! - WebAssembly (`wasm32-wasip1`, no threads): a current-thread runtime;
 //!   a folder scan and a request's computation run inline; standard output is written synchronously;
 //!   standard input is read by a real blocking read, done only when the
@@ -22,8 +29,7 @@
 #[cfg(not(target_family = "wasm"))]
 mod imp {
     pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
     }

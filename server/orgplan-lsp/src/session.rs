@@ -30,6 +30,9 @@ pub struct Project {
     pub ws: Workspace,
     /// Something changed since diagnostics were last collected.
     pub dirty: bool,
+    /// Counts the changes ([`Project::touch`]): a report a pull wrote at
+    /// one count needs no writing again while it holds.
+    generation: u64,
     /// The folder's files are still being read: its findings would be
     /// those of part of the org (a name declared in a file not read yet is
     /// "undefined"), so none are published and requests that read the org
@@ -45,7 +48,13 @@ impl Project {
         } else {
             self.ws.remove_file(key);
         }
+        self.touch();
+    }
+
+    /// Notes a change: diagnostics are to be collected again.
+    fn touch(&mut self) {
         self.dirty = true;
+        self.generation += 1;
     }
 }
 
@@ -108,6 +117,16 @@ pub struct Session {
     /// than copied, so that a pull after the publisher's round is answered
     /// without the publication being written again.
     noted_items: HashMap<String, PulledItems>,
+    /// For a client that pulls: the project and its change count
+    /// ([`Project::touch`]) when a pull last wrote each file's report. The
+    /// publisher's next round leaves a file alone whose report a pull
+    /// wrote since the last change: on one thread, a pull read with the
+    /// edit before it is answered before that round, which would write
+    /// the same report again.
+    pulled_at: HashMap<String, (ProjectId, u64)>,
+    /// The files whose reports were written, in order (for the tests).
+    #[cfg(test)]
+    written: Vec<String>,
     /// What the editor's settings set ([`crate::settings`]).
     pub editor_layer: Layer,
     /// A file's whole text was set since the publisher last gave free
@@ -267,6 +286,7 @@ impl Session {
                 root,
                 ws,
                 dirty: true,
+                generation: 0,
                 loading: false,
             },
         );
@@ -368,7 +388,7 @@ impl Session {
         for id in ids {
             if let Some(p) = self.projects.get_mut(&id) {
                 p.loading = loading;
-                p.dirty = true;
+                p.touch();
             }
         }
     }
@@ -396,7 +416,7 @@ impl Session {
 
     fn mark(&mut self, project: ProjectId) {
         if let Some(p) = self.projects.get_mut(&project) {
-            p.dirty = true;
+            p.touch();
         }
     }
 
@@ -442,7 +462,7 @@ impl Session {
                 let doc = self.docs.get_mut(&key).expect("checked above");
                 doc.version = version;
                 doc.uri = uri;
-                p.dirty = true;
+                p.touch();
                 return;
             }
         }
@@ -453,7 +473,7 @@ impl Session {
             p.ws.set_file(&key, text)
         };
         self.kept_ranges.remove(&key);
-        p.dirty = true;
+        p.touch();
         self.text_replaced = true;
         self.docs.insert(
             key,
@@ -513,7 +533,7 @@ impl Session {
         let Some(p) = self.projects.get_mut(&doc.project) else {
             return;
         };
-        p.dirty = true;
+        p.touch();
         for change in changes {
             match change.range {
                 None => {
@@ -714,7 +734,7 @@ impl Session {
         self.editor_layer = layer.clone();
         for p in self.projects.values_mut() {
             p.ws.set_editor_layer(layer.clone());
-            p.dirty = true;
+            p.touch();
         }
     }
 
@@ -817,7 +837,7 @@ impl Session {
             .filter(|(key, d)| {
                 d.project == pid
                     && !d.is_config
-                    && !changed.contains(&d.file)
+                    && (!changed.contains(&d.file) || self.pulled_since_change(pid, key))
                     && !put_off.contains(*key)
                     && self
                         .published
@@ -826,6 +846,15 @@ impl Session {
             })
             .map(|(key, _)| key.clone())
             .collect()
+    }
+
+    /// Whether a pull wrote the report of the file `key` (of project
+    /// `pid`) after the project's last change: the report it noted is the
+    /// one the publisher would write (for a client that pulls).
+    fn pulled_since_change(&self, pid: ProjectId, key: &str) -> bool {
+        let generation = self.projects.get(&pid).map(|p| p.generation);
+        self.support.pull_diagnostics
+            && generation.is_some_and(|g| self.pulled_at.get(key) == Some(&(pid, g)))
     }
 
     /// The documents of project `pid` (but `unchanged`) whose new version
@@ -908,6 +937,8 @@ impl Session {
             let (Some(doc), Some(lines)) = (docs.get(key), ws.lines(file)) else {
                 continue;
             };
+            #[cfg(test)]
+            self.written.push(key.to_string());
             let kept = self.kept_ranges.remove(key).unwrap_or_default();
             let mut conv = Converter::new(&lines, enc, kept);
             out.push(Publication::new(
@@ -944,6 +975,11 @@ impl Session {
     /// has.
     fn pulled(&mut self, p: Publication, previous: Option<&str>) -> PulledReport {
         let result_id = result_id(p.fingerprint);
+        let pid = self.docs.get(&p.key).map(|d| d.project);
+        match pid.and_then(|pid| Some((pid, self.projects.get(&pid)?.generation))) {
+            Some(at) => self.pulled_at.insert(p.key.clone(), at),
+            None => self.pulled_at.remove(&p.key),
+        };
         let items = (previous != Some(result_id.as_str())).then(|| PulledItems {
             body: Some(p.body.clone()),
             range: p.diagnostics.clone(),
@@ -1307,4 +1343,69 @@ pub fn location(
         uri: uri.clone(),
         range: convert::range(&ws.lines(loc.file)?, loc.range, enc),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::lsp_types::{Position, Range};
+
+    fn uri(s: &str) -> Uri {
+        s.parse().expect("a URI")
+    }
+
+    /// Replaces line 0, characters `from..to`, with `text`.
+    fn change(s: &mut Session, u: &Uri, version: i32, from: u32, to: u32, text: &str) {
+        let range = Range::new(Position::new(0, from), Position::new(0, to));
+        let change = TextDocumentContentChangeEvent {
+            range: Some(range),
+            range_length: None,
+            text: text.into(),
+        };
+        s.did_change(u, version, vec![change]);
+    }
+
+    /// The files whose reports the publisher's round writes (it notes
+    /// them as the client's, as it does for a client that pulls).
+    fn round(s: &mut Session) -> Vec<String> {
+        s.written.clear();
+        let batch = s.collect_diagnostics();
+        for p in &batch {
+            s.record(p);
+        }
+        let mut keys = std::mem::take(&mut s.written);
+        keys.sort_unstable();
+        keys
+    }
+
+    /// For a client that pulls, the publisher's round after an edit
+    /// writes again only the reports no pull wrote since: a pull answered
+    /// before that round (both on one thread) is not written twice, and
+    /// the files the edit reached elsewhere still are.
+    #[test]
+    fn a_report_a_pull_wrote_since_the_last_change_is_not_written_again() {
+        let mut s = Session::default();
+        s.support.pull_diagnostics = true;
+        let root = PathBuf::from("/org");
+        s.add_folder(root.clone());
+        s.set_loading(&root, false);
+        let (a, b) = (uri("file:///org/a.orgplan"), uri("file:///org/b.orgplan"));
+        s.did_open(a.clone(), "leader l1 \"L\" {\n}\n".into(), 1);
+        s.did_open(b.clone(), "team t \"T\" {\n  reports_to: l1\n}\n".into(), 1);
+        assert_eq!(round(&mut s), ["/org/a.orgplan", "/org/b.orgplan"]);
+        // Renaming the leader leaves the team's reference dangling.
+        change(&mut s, &a, 2, 7, 9, "l2");
+        let pulled = s.pull_document(&a, None);
+        assert!(pulled.items.is_some());
+        assert_eq!(round(&mut s), ["/org/b.orgplan"]);
+        // Without a pull, the edited file is written in the round.
+        change(&mut s, &a, 3, 7, 9, "l1");
+        assert_eq!(round(&mut s), ["/org/a.orgplan", "/org/b.orgplan"]);
+        // A pull, then a change elsewhere in the project before the round
+        // (the pulled file's version stays): written again.
+        change(&mut s, &a, 4, 7, 9, "l3");
+        s.pull_document(&a, None);
+        change(&mut s, &b, 2, 0, 0, " ");
+        assert_eq!(round(&mut s), ["/org/a.orgplan", "/org/b.orgplan"]);
+    }
 }
