@@ -9,8 +9,9 @@
 //!   its findings where the analysis just wrote them, in that core's
 //!   caches, instead of on a worker thread woken for it, which read each
 //!   of them from the other core's. BENCHMARKS.md, "5 Dec (sixteenth
-//!   session)": server keystroke → diagnostics p50 2.66–3.59 → 2.17–2.63
-//!   ms in A/B runs, server CPU a keystroke lower.
+//!   session)": on the 100k plan, server keystroke → diagnostics p50
+//!   2.41–3.59 → 2.01–2.63 ms in six A/B pairs, server CPU a keystroke
+//!   lower in each; in ten files no difference the machine can show.
 //! - WebAssembly (`wasm32-wasip1`, no threads): a current-thread runtime;
 //!   a folder scan and a request's computation run inline; standard output is written synchronously;
 //!   standard input is read by a real blocking read, done only when the
