@@ -60,8 +60,8 @@ pub fn run_stdio() -> i32 {
 }
 
 /// Makes glibc's malloc use two arenas for all threads. With one per
-/// thread, memory freed on the runtime's worker threads is not reused by
-/// the others: on a 100k-line plan that cost about 10% more peak memory
+/// thread, memory freed on other threads (the blocking pool's, the
+/// parsers') is not reused by the others: on a 100k-line plan that cost about 10% more peak memory
 /// and, through lock contention between arenas, about a quarter of a
 /// keystroke's time. With one, a large file parsed on two threads
 /// (`chunks::parse`) took longer than on one: both threads allocate all
@@ -179,11 +179,9 @@ pub mod fuzzing {
     /// what the server wrote. Bounded: a session that has not ended after
     /// `limit` is cut off (the caller decides whether that is a hang).
     pub fn serve_bytes(input: Vec<u8>, limit: Duration) -> Vec<u8> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime");
+        // The binary's own runtime, so that what the fuzzer finds is what
+        // the server does.
+        let runtime = crate::platform::runtime().expect("a runtime");
         let out = runtime.block_on(async move {
             let (writer, mut reader) = tokio::io::duplex(1 << 16);
             let collect = tokio::spawn(async move {
