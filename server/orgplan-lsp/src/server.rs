@@ -291,7 +291,7 @@ impl Inner {
             let scan = crate::platform::blocking(move || session::scan_folder(&scan_root)).await;
             if let Some(scan) = scan {
                 files += scan.plans.len();
-                self.merge_scan(&folder, scan);
+                self.merge_scan(&folder, scan).await;
             }
             // Loaded (or failed to): its findings are published from now
             // on, and the requests that waited go on.
@@ -316,8 +316,19 @@ impl Inner {
     }
 
     /// Adds the files read from a workspace folder.
-    fn merge_scan(&self, folder: &std::path::Path, scan: session::Scan) {
-        self.mutate("loading the workspace", |s| {
+    ///
+    /// On tokio's blocking pool: the files are parsed under the lock (a
+    /// folder of ten 100k-line plans takes seconds), and the thread that
+    /// reads the messages goes on reading them meanwhile (a cancellation, a
+    /// `shutdown`, requests that wait for the load).
+    async fn merge_scan(&self, folder: &std::path::Path, scan: session::Scan) {
+        let (state, publish, folder) = (
+            self.state.clone(),
+            self.publish.clone(),
+            folder.to_path_buf(),
+        );
+        let merge = move |s: &mut Session| {
+            let folder = folder.as_path();
             if s.root_project(&folder.to_string_lossy()).is_none() {
                 return;
             }
@@ -334,7 +345,9 @@ impl Inner {
                     s.load_disk_file(project, &path, text);
                 }
             }
-        });
+        };
+        let what = "loading the workspace";
+        crate::platform::blocking(move || session::mutate(&state, &publish, what, merge)).await;
     }
 
     /// Waits until the org of the file `uri` (or, for `None`, every
