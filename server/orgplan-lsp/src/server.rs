@@ -317,10 +317,10 @@ impl Inner {
 
     /// Adds the files read from a workspace folder.
     ///
-    /// On tokio's blocking pool: the files are parsed under the lock (a
-    /// folder of ten 100k-line plans takes seconds), and the thread that
-    /// reads the messages goes on reading them meanwhile (a cancellation, a
-    /// `shutdown`, requests that wait for the load).
+    /// On tokio's blocking pool: the files are parsed and analysed under
+    /// the lock (a folder of ten 100k-line plans takes seconds), and the
+    /// thread that reads the messages goes on reading them meanwhile (a
+    /// cancellation, a `shutdown`, requests that wait for the load).
     async fn merge_scan(&self, folder: &std::path::Path, scan: session::Scan) {
         let (state, publish, folder) = (
             self.state.clone(),
@@ -345,6 +345,11 @@ impl Inner {
                     s.load_disk_file(project, &path, text);
                 }
             }
+            // Their first analysis too (the publisher's round, on the
+            // thread that reads the messages, then finds it done).
+            s.for_each_project_in(folder, |p| {
+                p.ws.analysis();
+            });
         };
         let what = "loading the workspace";
         crate::platform::blocking(move || session::mutate(&state, &publish, what, merge)).await;

@@ -379,6 +379,15 @@ impl Session {
     /// it with an `orgplan.toml`) are being read, or (`loading` false) have
     /// been: their findings are published from then on.
     pub fn set_loading(&mut self, folder: &Path, loading: bool) {
+        self.for_each_project_in(folder, |p| {
+            p.loading = loading;
+            p.touch();
+        });
+    }
+
+    /// Calls `f` on each project of the workspace folder `folder` (its
+    /// own, and those of folders below it with an `orgplan.toml`).
+    pub fn for_each_project_in(&mut self, folder: &Path, mut f: impl FnMut(&mut Project)) {
         let ids: Vec<ProjectId> = self
             .roots
             .iter()
@@ -387,8 +396,7 @@ impl Session {
             .collect();
         for id in ids {
             if let Some(p) = self.projects.get_mut(&id) {
-                p.loading = loading;
-                p.touch();
+                f(p);
             }
         }
     }
