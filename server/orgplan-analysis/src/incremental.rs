@@ -1654,17 +1654,17 @@ fn mark_facts(m: &Model, old: &Facts, new: &Facts, marks: &mut Marks) {
 /// workspace, and a search in one for each word of the other read it in
 /// the order the caches like least (BENCHMARKS.md, "5 Dec (fifteenth
 /// session)").
-fn sorted_difference<'a>(a: &'a [String], b: &'a [String]) -> Vec<&'a str> {
+fn sorted_difference<'a, S: AsRef<str> + Ord>(a: &'a [S], b: &'a [S]) -> Vec<&'a str> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => {
-                out.push(a[i].as_str());
+                out.push(a[i].as_ref());
                 i += 1;
             }
             std::cmp::Ordering::Greater => {
-                out.push(b[j].as_str());
+                out.push(b[j].as_ref());
                 j += 1;
             }
             std::cmp::Ordering::Equal => {
@@ -1673,7 +1673,7 @@ fn sorted_difference<'a>(a: &'a [String], b: &'a [String]) -> Vec<&'a str> {
             }
         }
     }
-    out.extend(a[i..].iter().chain(&b[j..]).map(String::as_str));
+    out.extend(a[i..].iter().chain(&b[j..]).map(AsRef::as_ref));
     out
 }
 

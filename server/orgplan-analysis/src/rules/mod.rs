@@ -382,7 +382,7 @@ pub struct Facts {
     /// The ids that `teams:` entries naming nothing most likely mean
     /// (their did-you-mean suggestions), sorted: teams `orphan-team`
     /// spares, as `undefined-reference`'s fix lists them.
-    pub meant: Vec<String>,
+    pub meant: Vec<crate::syntax::CompactString>,
 }
 
 impl Facts {
@@ -417,10 +417,10 @@ impl Facts {
         let searched = crate::text::map_split_from(missing.len(), 8, |k| {
             undefined_reference::suggestion(ctx, missing[k])
         });
-        let mut meant: Vec<String> = known
+        let mut meant: Vec<crate::syntax::CompactString> = known
             .into_iter()
             .flatten()
-            .chain(searched)
+            .chain(searched.into_iter().map(|s| s.map(Into::into)))
             .flatten()
             .collect();
         meant.sort_unstable();

@@ -26,7 +26,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_team(ctx: &Ctx, t: usize, meant: &[String], out: &mut Vec<Finding>) {
+fn check_team(ctx: &Ctx, t: usize, meant: &[crate::syntax::CompactString], out: &mut Vec<Finding>) {
     let m = ctx.model;
     let team = &m.teams[t];
     if team.functional
