@@ -1240,17 +1240,22 @@ fn patch_suggestions(
             names.binary_search_by(|n| n.as_str().cmp(c)).is_ok()
         }
     };
+    let accepts = |rk: crate::model::RefKind, id: &str| {
+        model
+            .ids
+            .get(id)
+            .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
+    };
+    // The names that fit each kind of reference, found once for every
+    // entry of the kind, and made ready to be offered to them.
+    let mut fitting: Vec<Option<Vec<crate::suggest::Prepared>>> =
+        crate::model::RefKind::ALL.iter().map(|_| None).collect();
     let patched = memo.patch(from, to, |word, kind, top| {
         let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
             changed.push(CompactString::from(word));
             return false;
         };
-        let accepts = |id: &str| {
-            model
-                .ids
-                .get(id)
-                .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
-        };
+        let accepts = |id: &str| accepts(rk, id);
         // The best changes when it goes, or when a new one comes first
         // (it cannot come back: it goes only when its id no longer fits).
         let keep = |c: &str| !renamed(c) || accepts(c);
@@ -1259,8 +1264,14 @@ fn patch_suggestions(
         let mut best_changed = top.best().is_some_and(|b| !keep(b));
         let known = top.retain(keep);
         if known {
-            let fitting = names.iter().filter(|n| accepts(n)).map(|n| n.as_str());
-            best_changed |= top.offer_all(word, fitting);
+            let fitting = fitting[kind as usize].get_or_insert_with(|| {
+                names
+                    .iter()
+                    .filter(|n| accepts(n))
+                    .map(|n| crate::suggest::Prepared::new(n))
+                    .collect()
+            });
+            best_changed |= top.offer_prepared(word, fitting);
             #[cfg(debug_assertions)]
             debug_assert_eq!(best_changed, top.best() != before.as_deref());
         }

@@ -92,6 +92,23 @@ impl Top {
         first
     }
 
+    /// [`Top::offer_all`] with candidates made ready once for many words
+    /// (a memo's entries, patched after a keystroke): a word that a
+    /// candidate's own screen rules out is not even made a query, since
+    /// the screen says the same both ways ([`Query::bound`]).
+    pub fn offer_prepared(&mut self, word: &str, candidates: &[Prepared]) -> bool {
+        let mut query = None;
+        let mut first = false;
+        for c in candidates {
+            if c.0.bound(word).is_some_and(|(_, far)| far) {
+                continue;
+            }
+            let q = query.get_or_insert_with(|| Query::new(word));
+            first |= self.offer_to(q, c.0.word) == Some(0);
+        }
+        first
+    }
+
     /// Considers `candidate` for `q`'s word; gives where it went in, if it did.
     fn offer_to(&mut self, q: &Query, candidate: &str) -> Option<usize> {
         if self.ranked.iter().any(|(_, c)| c == candidate) {
@@ -116,6 +133,16 @@ impl Top {
             self.complete = false;
         }
         Some(at)
+    }
+}
+
+/// A candidate made ready to be offered to many words
+/// ([`Top::offer_prepared`]).
+pub struct Prepared<'c>(Query<'c>);
+
+impl<'c> Prepared<'c> {
+    pub fn new(candidate: &'c str) -> Prepared<'c> {
+        Prepared(Query::new(candidate))
     }
 }
 
@@ -689,6 +716,38 @@ impl<'w> Query<'w> {
         (jw_max < 0.8 && lev_min > longer / 3) || floor.is_some_and(|f| jw_max <= f)
     }
 
+    /// From character counts alone, when the word and `c` are both ASCII:
+    /// the most `c` can score, and whether it is sure not to be close.
+    /// Jaro counts matching characters m <= the common characters of the
+    /// lower-cased strings, so jaro <= (m/|a| + m/|b| + 1) / 3;
+    /// Jaro-Winkler adds 0.1 (1 - jaro) for each of the first (at most
+    /// four) characters the two share, and grows with jaro. The edit
+    /// distance is at least the longer length less the common characters
+    /// (a swap of neighbours keeps the characters, and each other edit
+    /// mends at most one). Every term is symmetric: `c`'s query says the
+    /// same of the word ([`Top::offer_prepared`] relies on it).
+    fn bound(&self, c: &str) -> Option<(f64, bool)> {
+        let (h, l) = self.hist.as_ref().filter(|_| c.is_ascii())?;
+        let (common, common_lower) = common_chars(h, l, c.as_bytes());
+        let (la, lb) = (self.word.len() as f64, c.len() as f64);
+        let m = common_lower as f64;
+        let jaro_max = if common_lower == 0 {
+            0.0
+        } else {
+            (m / la + m / lb + 1.0) / 3.0
+        };
+        let prefix = self
+            .lower
+            .bytes()
+            .zip(c.bytes().map(|b| b.to_ascii_lowercase()))
+            .take(4)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let jw_max = jaro_max + 0.1 * prefix as f64 * (1.0 - jaro_max) + EPSILON;
+        let longer = self.word.len().max(c.len());
+        Some((jw_max, jw_max < 0.8 && longer - common > longer / 3))
+    }
+
     /// The score of `c` if it is close to the word, else `None`; also `None`
     /// when it cannot score more than `floor`.
     fn score(&self, c: &str, floor: Option<f64>) -> Option<f64> {
@@ -696,35 +755,8 @@ impl<'w> Query<'w> {
             return None;
         }
         let lev_limit = self.word.len().max(c.len()) / 3;
-        if let (Some((h, l)), true) = (&self.hist, c.is_ascii()) {
-            // Jaro counts matching characters m <= the common characters of
-            // the lower-cased strings, so jaro <= (m/|a| + m/|b| + 1) / 3;
-            // Jaro-Winkler adds 0.1 (1 - jaro) for each of the first (at
-            // most four) characters the two share, and grows with jaro.
-            // The edit distance is at least the longer length less the
-            // common characters (a swap of neighbours keeps the characters,
-            // and each other edit mends at most one).
-            let (common, common_lower) = common_chars(h, l, c.as_bytes());
-            let (la, lb) = (self.word.len() as f64, c.len() as f64);
-            let m = common_lower as f64;
-            let jaro_max = if common_lower == 0 {
-                0.0
-            } else {
-                (m / la + m / lb + 1.0) / 3.0
-            };
-            let prefix = self
-                .lower
-                .bytes()
-                .zip(c.bytes().map(|b| b.to_ascii_lowercase()))
-                .take(4)
-                .take_while(|(a, b)| a == b)
-                .count();
-            let jw_max = jaro_max + 0.1 * prefix as f64 * (1.0 - jaro_max) + EPSILON;
-            let lev_min = self.word.len().max(c.len()) - common;
-            if jw_max < 0.8 && lev_min > lev_limit {
-                return None;
-            }
-            if floor.is_some_and(|f| jw_max <= f) {
+        if let Some((jw_max, far)) = self.bound(c) {
+            if far || floor.is_some_and(|f| jw_max <= f) {
                 return None;
             }
         }
@@ -860,7 +892,20 @@ mod tests {
             for c in &cands {
                 let exact = ranked.iter().find(|(_, x)| x == c).map(|(s, _)| *s);
                 proptest::prop_assert_eq!(q.score(c, None), exact, "{} ~ {}", word, c);
+                // The screen says the same both ways.
+                let far = |a: &str, b: &str| super::Query::new(a).bound(b).map(|(_, far)| far);
+                proptest::prop_assert_eq!(far(&word, c), far(c, &word), "{} ~ {}", word, c);
             }
+            // Candidates offered ready-made go in as they do one by one.
+            let (old, new) = cands.split_at(cands.len() / 2);
+            let mut one_by_one = super::top_of_unsorted(&word, old.iter().copied());
+            let mut prepared = one_by_one.clone();
+            let ready: Vec<super::Prepared> = new.iter().map(|c| super::Prepared::new(c)).collect();
+            proptest::prop_assert_eq!(
+                prepared.offer_prepared(&word, &ready),
+                one_by_one.offer_all(&word, new.iter().copied())
+            );
+            proptest::prop_assert_eq!(&prepared, &one_by_one);
             proptest::prop_assert_eq!(
                 super::best_of_unsorted(&word, cands.iter().copied()),
                 ranked.first().map(|(_, c)| *c)
