@@ -1013,7 +1013,7 @@ fn floor_phase(plan: &generate::Plan, root: &Path, script: &[Keystroke], report:
 
 /// Written before each keystroke of the cold floor: twice the last-level
 /// cache (32 MiB) of the machine it was set for. A virtual machine may
-/// report a larger shared one (one here has reported 300 MiB); there the
+/// report a larger shared one (one has reported 300 MiB); there the
 /// cold floor is hardly colder than the warm one (BENCHMARKS.md, "6 Dec
 /// (seventeenth session)").
 const COLD_BYTES: usize = 64 << 20;
