@@ -280,7 +280,20 @@ async function quickOpen(text) {
       await page.waitForTimeout(500);
       continue;
     }
-    await input.fill(text);
+    // The widget can close again as soon as it opened (a webview opened
+    // just before, loading, takes the focus): then ask again.
+    const filled = await input.fill(text, { timeout: attempt < 4 ? 5_000 : STEP_TIMEOUT }).then(
+      () => true,
+      (e) => {
+        if (attempt >= 4) throw e;
+        return false;
+      },
+    );
+    if (!filled) {
+      await page.keyboard.press("Escape");
+      await page.waitForTimeout(1_000);
+      continue;
+    }
     const rows = page.locator(".quick-input-widget .monaco-list-row");
     const row = file ? rows.filter({ hasText: file }).first() : rows.first();
     const found = await row.waitFor({ state: "visible", timeout: file && attempt < 4 ? 5_000 : STEP_TIMEOUT }).then(
