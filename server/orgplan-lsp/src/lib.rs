@@ -61,11 +61,11 @@ pub fn run_stdio() -> i32 {
 
 /// Makes glibc's malloc use two arenas for all threads. With one per
 /// thread, memory freed on other threads (the blocking pool's, the
-/// parsers') is not reused by the others: on a 100k-line plan that cost about 10% more peak memory
-/// and, through lock contention between arenas, about a quarter of a
-/// keystroke's time. With one, a large file parsed on two threads
-/// (`chunks::parse`) took longer than on one: both threads allocate all
-/// the time, and waited for each other's lock.
+/// parsers') is not reused by the others: on a 100k-line plan that cost
+/// about 10% more peak memory and, through lock contention between
+/// arenas, about a quarter of a keystroke's time. With one, a large file
+/// parsed on two threads (`chunks::parse`) took longer than on one: both
+/// threads allocate all the time, and waited for each other's lock.
 fn malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only sets a tuning parameter; it is called before
