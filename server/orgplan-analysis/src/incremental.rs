@@ -448,8 +448,8 @@ impl Parts {
         changed: &Changed,
         cap: Option<usize>,
     ) -> Vec<Arc<Finding>> {
-        // Only the findings noted as moved are replaced, by their shifted
-        // selves (walking every place of every finding of their files made
+        // Only the findings noted as moved (and not already shifted in
+        // the list: [`Lent`]) are replaced, by their shifted selves (walking every place of every finding of their files made
         // a keystroke cost the workspace's findings: BENCHMARKS.md, "3 Dec:
         // a keystroke in ten files shifts only the findings it moves").
         // File by file, each found by its address: the list holds the very
@@ -701,21 +701,13 @@ fn replace_moved(here: &mut [Arc<Finding>], group: &[&(Arc<Finding>, Arc<Finding
         .enumerate()
         .map(|(j, (before, _))| (Arc::as_ptr(before), j))
         .collect();
-    // Most slots hold no moved finding: a bit per address's bucket
-    // passes over those without a lookup in the map (which cost
-    // more than the rest of the scan: BENCHMARKS.md, "5 Dec
-    // (eleventh session)").
-    let bucket = |p: *const Finding| (p as usize).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54;
-    let mut maybe = [0u64; 16];
-    for &p in by_address.keys() {
-        maybe[bucket(p) >> 6] |= 1 << (bucket(p) & 63);
-    }
+    let maybe = Addresses::of(by_address.keys().copied());
     for slot in here.iter_mut() {
         if by_address.is_empty() {
             break;
         }
         let p = Arc::as_ptr(slot);
-        if maybe[bucket(p) >> 6] & (1 << (bucket(p) & 63)) == 0 {
+        if !maybe.may_hold(p) {
             continue;
         }
         if let Some(j) = by_address.remove(&p) {
@@ -738,6 +730,99 @@ fn replace_moved(here: &mut [Arc<Finding>], group: &[&(Arc<Finding>, Arc<Finding
             here[from + i] = after.clone();
         }
     }
+}
+
+/// A bit per bucket of addresses: a scan of a file's findings in the
+/// assembled list passes over the slots that hold none of the findings it
+/// looks for without a lookup in their map (which cost more than the rest
+/// of the scan: BENCHMARKS.md, "5 Dec (eleventh session)").
+struct Addresses([u64; 16]);
+
+impl Addresses {
+    fn bucket(p: *const Finding) -> usize {
+        (p as usize).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 54
+    }
+
+    fn of(ps: impl Iterator<Item = *const Finding>) -> Addresses {
+        let mut maybe = [0u64; 16];
+        for p in ps {
+            let b = Self::bucket(p);
+            maybe[b >> 6] |= 1 << (b & 63);
+        }
+        Addresses(maybe)
+    }
+
+    fn may_hold(&self, p: *const Finding) -> bool {
+        let b = Self::bucket(p);
+        self.0[b >> 6] & (1 << (b & 63)) != 0
+    }
+}
+
+/// The assembled list, lent to a keystroke's update while the findings of
+/// other files that the edit moves are shifted. Such a finding (a related
+/// place, or a fix's edit, in the edited file after the edit) is held by
+/// its part and by the list: shifted while both held it, it was copied
+/// (its places, related places and fixes allocated anew, the old freed),
+/// and the list then scanned for the old to put the copy in its place.
+/// Now its slot in the list is found first and let go ([`Lent::release`]):
+/// the part holds the finding alone, shifts it where it is, and gives the
+/// slot the same finding back ([`shift_noting`]). BENCHMARKS.md, "6 Dec
+/// (eighteenth session)".
+pub(crate) struct Lent<'a> {
+    list: &'a mut [Arc<Finding>],
+    runs: &'a Runs,
+    /// The slot each finding let go of the list had, by its address.
+    slots: rustc_hash::FxHashMap<*const Finding, usize>,
+}
+
+impl<'a> Lent<'a> {
+    pub(crate) fn new(list: &'a mut [Arc<Finding>], runs: &'a Runs) -> Lent<'a> {
+        Lent {
+            list,
+            runs,
+            slots: Default::default(),
+        }
+    }
+
+    /// Lets go of the list's hold on each finding of `noted` (its file and
+    /// its address) that the list holds, file by file in one scan of the
+    /// file's run: its slot holds a stand-in until the finding comes back.
+    fn release(&mut self, mut noted: Vec<(FileId, *const Finding)>) {
+        noted.sort_unstable();
+        for group in noted.chunk_by(|a, b| a.0 == b.0) {
+            let r = self.runs.get(group[0].0);
+            let mut wanted: rustc_hash::FxHashSet<*const Finding> =
+                group.iter().map(|&(_, p)| p).collect();
+            let maybe = Addresses::of(wanted.iter().copied());
+            for (i, slot) in self.list[r.clone()].iter_mut().enumerate() {
+                if wanted.is_empty() {
+                    break;
+                }
+                let p = Arc::as_ptr(slot);
+                if maybe.may_hold(p) && wanted.remove(&p) {
+                    self.slots.insert(p, r.start + i);
+                    *slot = stand_in();
+                }
+            }
+        }
+    }
+}
+
+/// What a slot of the assembled list holds while its finding is let go.
+fn stand_in() -> Arc<Finding> {
+    static STAND_IN: std::sync::OnceLock<Arc<Finding>> = std::sync::OnceLock::new();
+    STAND_IN
+        .get_or_init(|| {
+            Arc::new(Finding {
+                rule: "",
+                severity: rules::Severity::Hint,
+                loc: crate::text::Loc::new(FileId(u32::MAX), crate::text::TextRange::empty(0)),
+                message: Arc::from(""),
+                related: Vec::new(),
+                fixes: Vec::new(),
+            })
+        })
+        .clone()
 }
 
 /// Where each file's findings lie in the assembled list (sorted by file),
@@ -1295,6 +1380,8 @@ pub(crate) struct Input<'a> {
     pub file: FileId,
     pub shift: Shift,
     pub reparsed: Reparsed,
+    /// The assembled list (without the edited file's findings), lent.
+    pub lent: Lent<'a>,
 }
 
 /// The files an edit changed the findings of.
@@ -1304,13 +1391,19 @@ pub(crate) struct Changed {
     /// shift (the edited file always): gathered and sorted again.
     pub found: BTreeSet<FileId>,
     /// Other files with a finding the shift moved (a related place, or a
-    /// fix's edit, in the edited file after the edit).
+    /// fix's edit, in the edited file after the edit) that the assembled
+    /// list still holds as it was: one computed again that differs only
+    /// by the shift ([`files_differing`]), one of the graph's, or one the
+    /// list did not hold by its address ([`shift_noting`]).
     pub moved: BTreeSet<FileId>,
-    /// Those findings, before and after the shift ([`shift_noting`]): the
-    /// list finds the old by bisection and takes the new in its place
+    /// Those findings, before and after the shift: the list finds the old
+    /// by its address and takes the new in its place
     /// ([`Parts::reassemble`]) instead of walking every finding of their
     /// files.
     moved_findings: Vec<(Arc<Finding>, Arc<Finding>)>,
+    /// Per other file, where the first place in the edited file that the
+    /// shift moved, of its findings shifted by [`shift_noting`], starts.
+    moved_from: BTreeMap<FileId, usize>,
 }
 
 impl Changed {
@@ -1326,6 +1419,11 @@ impl Changed {
     /// republishes only what a client sees change").
     pub fn files_shown(&self, shift: &Shift, kept_from: usize) -> BTreeSet<FileId> {
         let mut out = self.found.clone();
+        for (&file, &at) in &self.moved_from {
+            if at < kept_from {
+                out.insert(file);
+            }
+        }
         for (before, after) in &self.moved_findings {
             let file = before.loc.file;
             if out.contains(&file) {
@@ -1342,6 +1440,21 @@ impl Changed {
             }
         }
         out
+    }
+
+    /// Notes where the first place of `f` (a finding of another file) in
+    /// the edited file that the shift moves starts, as [`Changed::files_shown`]
+    /// reads it: a place that ends where the edit starts stays.
+    fn note_moved_places(&mut self, f: &Finding, shift: &Shift) {
+        let first = f
+            .locs()
+            .filter(|l| l.file == shift.file && shift.range(l.range) != l.range)
+            .map(|l| l.range.start())
+            .min();
+        if let Some(at) = first {
+            let e = self.moved_from.entry(f.loc.file).or_insert(at);
+            *e = (*e).min(at);
+        }
     }
 }
 
@@ -1405,23 +1518,46 @@ fn files_differing(
     }
 }
 
+/// Whether `f` is a finding of another file than the edited one with a
+/// place in the edited file that reaches the edit or lies after it.
+fn names_edited_file_after(f: &Finding, shift: &Shift) -> bool {
+    f.loc.file != shift.file
+        && f.locs()
+            .any(|l| l.file == shift.file && l.range.end() >= shift.start)
+}
+
 /// Shifts `found` by the edit, noting the findings it moves although they
 /// are in another file (a related place, or a fix's edit, after the edit
-/// in the edited file) and their files: each as it was and as it is now,
-/// for the assembled list to find the old and take the new in its place
-/// ([`Parts::reassemble`]).
-fn shift_noting(found: &mut [Arc<Finding>], shift: &Shift, changed: &mut Changed) {
+/// in the edited file) and their files. One that `lent` let go of the
+/// assembled list is shifted in place and given back to its slot; any
+/// other is noted as it was and as it is now, for the assembled list to
+/// find the old and take the new in its place ([`Parts::reassemble`]).
+fn shift_noting(
+    found: &mut [Arc<Finding>],
+    shift: &Shift,
+    changed: &mut Changed,
+    mut lent: Option<&mut Lent>,
+) {
     for f in found {
-        let elsewhere = f.loc.file != shift.file
-            && f.locs()
-                .any(|l| l.file == shift.file && l.range.end() >= shift.start);
-        if elsewhere {
-            let before = f.clone();
+        if !names_edited_file_after(f, shift) {
             f.shift(shift);
-            changed.moved.insert(f.loc.file);
-            changed.moved_findings.push((before, f.clone()));
-        } else {
-            f.shift(shift);
+            continue;
+        }
+        changed.note_moved_places(f, shift);
+        let slot = lent
+            .as_deref_mut()
+            .and_then(|l| Some((l.slots.remove(&Arc::as_ptr(f))?, l)));
+        match slot {
+            Some((i, l)) => {
+                f.shift(shift);
+                l.list[i] = f.clone();
+            }
+            None => {
+                let before = f.clone();
+                f.shift(shift);
+                changed.moved.insert(f.loc.file);
+                changed.moved_findings.push((before, f.clone()));
+            }
         }
     }
 }
@@ -1443,6 +1579,7 @@ pub(crate) fn update(
         file,
         shift,
         reparsed,
+        mut lent,
     } = input;
     let Some(&(_, doc, text)) = docs.iter().find(|(f, _, _)| *f == file) else {
         return false;
@@ -1466,10 +1603,16 @@ pub(crate) fn update(
     let (mut marks, graph) = put_in(model, parts, fresh, file, reparsed.old, &shift, memo);
 
     // 2. What may read what changed, and what the edit made stale.
-    for _ in 0..rules::ENTITY_REACH {
-        widen(model, &mut marks);
-    }
-    mark_stale(parts, model, &mut marks, &shift, text.len(), changed);
+    (0..rules::ENTITY_REACH).for_each(|_| widen(model, &mut marks));
+    mark_stale(
+        parts,
+        model,
+        &mut marks,
+        &shift,
+        text.len(),
+        changed,
+        &mut lent,
+    );
     let ctx = Ctx {
         model,
         config,
@@ -1564,7 +1707,8 @@ fn put_in(
 /// Marks the entities whose findings name a place the edit touched; a
 /// place at the end of the file is stale too when the edit is near it (a
 /// fix that appends there looks at how the text ends). The findings of
-/// the others are shifted.
+/// the others are shifted ([`shift_found`]), those of other files that
+/// the list holds in place (`lent`).
 fn mark_stale(
     parts: &mut Parts,
     model: &Model,
@@ -1572,6 +1716,7 @@ fn mark_stale(
     shift: &Shift,
     text_len: usize,
     changed: &mut Changed,
+    lent: &mut Lent,
 ) {
     let file = shift.file;
     let old_len = (text_len as isize - shift.delta) as usize;
@@ -1589,12 +1734,13 @@ fn mark_stale(
         .copied()
         .collect();
     let declared = declared_in(model, file).map(|e| (e, true));
+    let mut moving = Vec::new();
     for (e, home) in declared.chain(elsewhere.into_iter().map(|e| (e, false))) {
         let (k, i) = e.slot();
         if marks.get(k, i) {
             continue;
         }
-        let Some(found) = parts.entity[k][i].0.as_deref_mut() else {
+        let Some(found) = parts.entity[k][i].0.as_deref() else {
             continue;
         };
         // No place reaches the edit, nor the end of the text when the
@@ -1614,32 +1760,83 @@ fn mark_stale(
             continue;
         }
         if !at_end && hull.start() > shift.old_end {
-            shift_noting(&mut found.list, shift, changed);
+            moving.push(Moving {
+                e,
+                home,
+                whole: true,
+            });
+        } else if found.list.iter().any(|f| f.locs().any(stale)) {
+            marks.set(e);
+        } else {
+            moving.push(Moving {
+                e,
+                home,
+                whole: false,
+            });
+        }
+    }
+    shift_found(parts, &moving, shift, changed, lent);
+}
+
+/// An entity whose findings an edit moves without making them stale; all
+/// its places in the edited file after the edit (`whole`: its hull there
+/// moves by the edit's length), or only some.
+struct Moving {
+    e: EntityId,
+    home: bool,
+    whole: bool,
+}
+
+/// Shifts the findings of the `moving` entities by the edit. Those of
+/// other files that the edit moves are let go of the assembled list
+/// first, all in one scan of each file's run, so that each is shifted in
+/// place ([`Lent`]).
+fn shift_found(
+    parts: &mut Parts,
+    moving: &[Moving],
+    shift: &Shift,
+    changed: &mut Changed,
+    lent: &mut Lent,
+) {
+    let file = shift.file;
+    let noted: Vec<(FileId, *const Finding)> = moving
+        .iter()
+        .flat_map(|m| {
+            let (k, i) = m.e.slot();
+            parts.entity[k][i].list()
+        })
+        .filter(|f| names_edited_file_after(f, shift))
+        .map(|f| (f.loc.file, Arc::as_ptr(f)))
+        .collect();
+    if !noted.is_empty() {
+        lent.release(noted);
+    }
+    for m in moving {
+        let (k, i) = m.e.slot();
+        let found = parts.entity[k][i]
+            .0
+            .as_deref_mut()
+            .expect("a moving entity has findings");
+        shift_noting(&mut found.list, shift, changed, Some(lent));
+        if m.whole {
             for (f, r) in &mut found.hulls {
                 if *f == file {
                     *r = r.shifted(shift.delta);
                 }
-            }
-            if home {
-                parts.home_end[k][i] = found.end_in(file);
             }
             #[cfg(debug_assertions)]
             {
                 let fresh = EntityFound::new(found.list.clone());
                 debug_assert_eq!(Some(&found.hulls), fresh.0.as_ref().map(|f| &f.hulls));
             }
-            continue;
-        }
-        if found.list.iter().any(|f| f.locs().any(stale)) {
-            marks.set(e);
         } else {
-            shift_noting(&mut found.list, shift, changed);
             found.measure();
-            if home {
-                parts.home_end[k][i] = found.end_in(file);
-            }
+        }
+        if m.home {
+            parts.home_end[k][i] = found.end_in(file);
         }
     }
+    debug_assert!(lent.slots.is_empty(), "a finding let go was not given back");
 }
 
 /// Marks the entities that read a workspace fact ([`Facts`]) that changed:
@@ -1773,7 +1970,7 @@ fn recheck_blocks(
             .iter()
             .any(|f| f.locs().any(|l| shift.touches(l)))
     {
-        shift_noting(&mut parts.graph, shift, changed);
+        shift_noting(&mut parts.graph, shift, changed, None);
         false
     } else {
         let found = graph_findings(ctx, &parts.deps);

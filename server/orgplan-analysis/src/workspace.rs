@@ -188,6 +188,7 @@ impl Workspace {
             file,
             shift,
             reparsed,
+            lent: incremental::Lent::new(&mut kept, &analysis.runs),
         };
         let mut changed = incremental::Changed::default();
         if !incremental::update(
