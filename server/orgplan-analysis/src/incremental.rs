@@ -1735,6 +1735,10 @@ fn mark_stale(
         .collect();
     let declared = declared_in(model, file).map(|e| (e, true));
     let mut moving = Vec::new();
+    // The findings of other files among theirs that the edit moves, noted
+    // while each entity's box is at hand: their slots in the list are let
+    // go before any is shifted.
+    let mut noted: Vec<(FileId, *const Finding)> = Vec::new();
     for (e, home) in declared.chain(elsewhere.into_iter().map(|e| (e, false))) {
         let (k, i) = e.slot();
         if marks.get(k, i) {
@@ -1759,21 +1763,22 @@ fn mark_stale(
         if before(hull.end()) {
             continue;
         }
-        if !at_end && hull.start() > shift.old_end {
-            moving.push(Moving {
-                e,
-                home,
-                whole: true,
-            });
-        } else if found.list.iter().any(|f| f.locs().any(stale)) {
+        let whole = !at_end && hull.start() > shift.old_end;
+        if !whole && found.list.iter().any(|f| f.locs().any(stale)) {
             marks.set(e);
-        } else {
-            moving.push(Moving {
-                e,
-                home,
-                whole: false,
-            });
+            continue;
         }
+        moving.push(Moving { e, home, whole });
+        noted.extend(
+            found
+                .list
+                .iter()
+                .filter(|f| names_edited_file_after(f, shift))
+                .map(|f| (f.loc.file, Arc::as_ptr(f))),
+        );
+    }
+    if !noted.is_empty() {
+        lent.release(noted);
     }
     shift_found(parts, &moving, shift, changed, lent);
 }
@@ -1787,10 +1792,9 @@ struct Moving {
     whole: bool,
 }
 
-/// Shifts the findings of the `moving` entities by the edit. Those of
-/// other files that the edit moves are let go of the assembled list
-/// first, all in one scan of each file's run, so that each is shifted in
-/// place ([`Lent`]).
+/// Shifts the findings of the `moving` entities by the edit; those of
+/// other files that the edit moves, let go of the assembled list before
+/// (all in one scan of each file's run: [`Lent::release`]), in place.
 fn shift_found(
     parts: &mut Parts,
     moving: &[Moving],
@@ -1799,18 +1803,6 @@ fn shift_found(
     lent: &mut Lent,
 ) {
     let file = shift.file;
-    let noted: Vec<(FileId, *const Finding)> = moving
-        .iter()
-        .flat_map(|m| {
-            let (k, i) = m.e.slot();
-            parts.entity[k][i].list()
-        })
-        .filter(|f| names_edited_file_after(f, shift))
-        .map(|f| (f.loc.file, Arc::as_ptr(f)))
-        .collect();
-    if !noted.is_empty() {
-        lent.release(noted);
-    }
     for m in moving {
         let (k, i) = m.e.slot();
         let found = parts.entity[k][i]
