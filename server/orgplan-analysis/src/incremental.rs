@@ -449,8 +449,9 @@ impl Parts {
         cap: Option<usize>,
     ) -> Vec<Arc<Finding>> {
         // Only the findings noted as moved (and not already shifted in
-        // the list: [`Lent`]) are replaced, by their shifted selves (walking every place of every finding of their files made
-        // a keystroke cost the workspace's findings: BENCHMARKS.md, "3 Dec:
+        // the list: [`Lent`]) are replaced, by their shifted selves
+        // (walking every place of every finding of their files made a
+        // keystroke cost the workspace's findings: BENCHMARKS.md, "3 Dec:
         // a keystroke in ten files shifts only the findings it moves").
         // File by file, each found by its address: the list holds the very
         // findings the parts held before the shift. Found by bisection,
