@@ -114,6 +114,7 @@ fn random_insert(rng: &mut Rng) -> String {
 }
 
 /// One random change against `text`: (range or full replace, new text).
+/// A full replace is now and then the text with a ranged change made.
 type Change = (Option<((u64, u64), (u64, u64))>, String);
 
 fn random_change(rng: &mut Rng, text: &str, enc: &str) -> Change {
@@ -144,7 +145,13 @@ fn random_change(rng: &mut Rng, text: &str, enc: &str) -> Change {
     } else {
         (a, b)
     }; // sometimes reversed
-    (Some((start, end)), random_insert(rng))
+    let insert = random_insert(rng);
+    if rng.chance(10) {
+        // A client that sends the whole text at each keystroke: the server
+        // edits what differs.
+        return (None, apply_change(text, Some((start, end)), &insert, enc));
+    }
+    (Some((start, end)), insert)
 }
 
 fn capabilities_of(init: &Value) -> Value {

@@ -25,4 +25,4 @@ mod workspace;
 
 pub use rope::Text;
 pub use text::{join, FileId, Loc, TextRange, MAX_TEXT_BYTES};
-pub use workspace::{Analysis, SourceFile, Workspace};
+pub use workspace::{Analysis, Replacement, SourceFile, Workspace};

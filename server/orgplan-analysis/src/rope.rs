@@ -13,6 +13,7 @@
 //! Nothing outside this module touches the rope's own API: everything the
 //! analysis needs is a method here, in byte offsets.
 
+use crate::text::TextRange;
 use ropey::Rope;
 use std::borrow::Cow;
 use std::fmt;
@@ -181,6 +182,62 @@ impl Text {
     pub fn piece_and_line(&self, i: usize) -> (usize, &str, usize) {
         let (piece, start, _, line) = self.rope.chunk_at_byte(i.min(self.len()));
         (start, piece, line)
+    }
+
+    /// Where `new` differs from this text, as one replacement: the range of
+    /// this text to replace and the range of `new` to put there, both on
+    /// character boundaries. `None` when the two are the same.
+    ///
+    /// The bytes the two share at their starts and at their ends are left
+    /// out (as far as a character boundary of both), so a client that sends
+    /// the whole text at each keystroke costs one comparison of the text,
+    /// not a parse of it. The comparison reads the rope's pieces in place.
+    pub fn difference(&self, new: &str) -> Option<(TextRange, std::ops::Range<usize>)> {
+        let (old_len, nb) = (self.len(), new.as_bytes());
+        let mut head = 0;
+        for piece in self.rope.chunks() {
+            let piece = piece.as_bytes();
+            let rest = &nb[head..];
+            let same = common_prefix(piece, rest);
+            head += same;
+            if same < piece.len() {
+                break;
+            }
+        }
+        if head == old_len && head == nb.len() {
+            return None;
+        }
+        // Back to a character boundary. The bytes before `head` are the
+        // same in both, so `head` is inside a character in both or in
+        // neither (both texts are UTF-8).
+        while !self.is_boundary(head) {
+            head -= 1;
+        }
+        let most = old_len.min(nb.len()) - head;
+        let mut tail = 0;
+        let (mut pieces, ..) = self.rope.chunks_at_byte(old_len);
+        while tail < most {
+            let Some(piece) = pieces.prev() else { break };
+            let piece = piece.as_bytes();
+            let piece = &piece[piece.len().saturating_sub(most - tail)..];
+            let same = common_suffix(piece, &nb[..nb.len() - tail]);
+            tail += same;
+            if same < piece.len() {
+                break;
+            }
+        }
+        // On to a boundary: the bytes from there on are the same in both.
+        let (mut old_end, mut new_end) = (old_len - tail, nb.len() - tail);
+        while !self.is_boundary(old_end) {
+            old_end += 1;
+            new_end += 1;
+        }
+        Some((TextRange::new(head, old_end), head..new_end))
+    }
+
+    /// Whether byte `i` starts a character (or is the end).
+    fn is_boundary(&self, i: usize) -> bool {
+        self.byte(i).is_none_or(|b| (b as i8) >= -0x40)
     }
 
     /// The pieces that make up `range`, with the offset each starts at.
@@ -383,6 +440,37 @@ impl<'a> Forward<'a> {
     }
 }
 
+/// How many bytes `a` and `b` share at their starts.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    // In words first: a whole text compared a byte at a time is slow.
+    let mut i = 0;
+    while i + 16 <= n && a[i..i + 16] == b[i..i + 16] {
+        i += 16;
+    }
+    i + a[i..n]
+        .iter()
+        .zip(&b[i..n])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` share at their ends.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + 16 <= n && a[n - i - 16..n - i] == b[n - i - 16..n - i] {
+        i += 16;
+    }
+    i + a[..n - i]
+        .iter()
+        .rev()
+        .zip(b[..n - i].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
         Text::new(s)
@@ -430,6 +518,7 @@ impl PartialEq<&str> for Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn only_lf_cr_and_crlf_break_lines() {
@@ -518,5 +607,90 @@ mod tests {
         }
         assert_eq!(t.piece_at(5000), "");
         assert!(s[17..].starts_with(t.piece_at(17)));
+    }
+
+    /// A text of pieces that make multi-byte characters and line breaks
+    /// meet at every place, long enough for the rope to have many pieces.
+    fn mixed_text() -> impl Strategy<Value = String> {
+        let atom = prop_oneof![
+            Just("a"),
+            Just("é"),
+            Just("è"),
+            Just("😀"),
+            Just("😁"),
+            Just("\r"),
+            Just("\n"),
+            Just("\r\n"),
+            Just("team t {\n"),
+        ];
+        (proptest::collection::vec(atom, 0..40), 0usize..3000).prop_map(|(v, pad)| {
+            let mut s = "x".repeat(pad);
+            s.push_str(&v.concat());
+            s
+        })
+    }
+
+    proptest! {
+        /// The replacement gives the new text, on character boundaries of
+        /// both, and leaves out every byte the two share at either end up
+        /// to a character that differs.
+        #[test]
+        fn a_difference_is_one_replacement_that_gives_the_new_text(
+            old in mixed_text(),
+            edits in proptest::collection::vec(
+                (any::<prop::sample::Index>(), 0usize..6, mixed_text()), 0..3),
+            tail in mixed_text(),
+        ) {
+            let mut new = old.clone();
+            for (at, len, insert) in &edits {
+                let start = crate::text::floor_char_boundary(&new, at.index(new.len() + 1));
+                let end = crate::text::floor_char_boundary(&new, start + len);
+                new.replace_range(start..end, insert.trim_start_matches('x'));
+            }
+            // A shared tail long enough to span pieces.
+            let (old, new) = (old + &tail, new + &tail);
+            let text = Text::new(&old);
+            match text.difference(&new) {
+                None => prop_assert_eq!(&old, &new),
+                Some((range, with)) => {
+                    prop_assert!(old.is_char_boundary(range.start()));
+                    prop_assert!(old.is_char_boundary(range.end()));
+                    prop_assert!(new.is_char_boundary(with.start));
+                    prop_assert!(new.is_char_boundary(with.end));
+                    let mut edited = text.clone();
+                    edited.replace(range.start(), range.end(), &new[with.clone()]);
+                    prop_assert_eq!(edited.to_string(), new.as_str());
+                    // Nothing shared is left in: the first and last characters
+                    // replaced differ, unless one side has none.
+                    let (o, n) = (&old[range.range()], &new[with]);
+                    if let (Some(a), Some(b)) = (o.chars().next(), n.chars().next()) {
+                        prop_assert_ne!(a, b);
+                    }
+                    if let (Some(a), Some(b)) = (o.chars().last(), n.chars().last()) {
+                        prop_assert_ne!(a, b);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_difference_in_the_middle_of_a_character_takes_it_whole() {
+        // `é` and `è` share their first byte; `😀` and `😁` their first three.
+        let t = Text::new("aéb");
+        assert_eq!(t.difference("aèb"), Some((TextRange::new(1, 3), 1..3)));
+        let t = Text::new("x😀y");
+        assert_eq!(t.difference("x😁y"), Some((TextRange::new(1, 5), 1..5)));
+        assert_eq!(t.difference("x😀y"), None);
+        assert_eq!(t.difference(""), Some((TextRange::new(0, 6), 0..0)));
+        assert_eq!(
+            Text::new("").difference("ab"),
+            Some((TextRange::new(0, 0), 0..2))
+        );
+        // A character typed where the same one is: the first place it could be.
+        assert_eq!(
+            Text::new("aa").difference("aaa"),
+            Some((TextRange::new(2, 2), 2..3))
+        );
     }
 }

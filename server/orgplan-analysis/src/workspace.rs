@@ -97,6 +97,17 @@ pub struct Workspace {
     changed: Option<BTreeSet<FileId>>,
 }
 
+/// How a file becomes a whole new text ([`Workspace::replacement`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Replacement {
+    /// The text is the file's.
+    Same,
+    /// Replace this range of the file's text with this range of the new.
+    Edit(TextRange, std::ops::Range<usize>),
+    /// Set the new text whole.
+    Whole,
+}
+
 impl Workspace {
     pub fn new() -> Workspace {
         Workspace::default()
@@ -123,6 +134,47 @@ impl Workspace {
             .insert(id, Arc::new(SourceFile::new(path.to_string(), text)));
         self.invalidate();
         id
+    }
+
+    /// Sets the whole text of the file at `path`, as [`Workspace::set_file`]
+    /// does, but for a file already here whose text differs from `text` in
+    /// one part small beside the file, edits only that part
+    /// ([`Workspace::replacement`]): a client that sends the whole text at
+    /// each keystroke, or a file that changed a little on disk, costs what
+    /// the edit costs, not a parse of the file and an analysis of the
+    /// workspace. The result is the same either way.
+    pub fn replace_file(&mut self, path: &str, text: String) -> FileId {
+        let Some(&id) = self.by_path.get(path) else {
+            return self.set_file(path, text);
+        };
+        match self.replacement(id, &text) {
+            Replacement::Same => id,
+            Replacement::Edit(range, with) => {
+                self.edit_file(id, range, &text[with]);
+                id
+            }
+            Replacement::Whole => self.set_file(path, text),
+        }
+    }
+
+    /// How file `id` becomes `text`: as it is, by one edit (the part of its
+    /// text to replace, and the part of `text` to put there), or by a
+    /// fresh parse when the two differ in most of their length (an edit
+    /// of most of a file re-parses as much, and moves or re-checks most of
+    /// its entities besides). A file not here is set whole.
+    pub fn replacement(&self, id: FileId, text: &str) -> Replacement {
+        let Some(file) = self.files.get(&id) else {
+            return Replacement::Whole;
+        };
+        match file.text.difference(text) {
+            None => Replacement::Same,
+            Some((range, with))
+                if (range.len() + with.len()) * 4 <= file.text.len() + text.len() =>
+            {
+                Replacement::Edit(range, with)
+            }
+            Some(_) => Replacement::Whole,
+        }
     }
 
     /// Replaces `range` of a file's text with `new_text`, reparsing only the
@@ -457,5 +509,53 @@ fn drop_later<T: Send + 'static>(value: T) {
             // If the thread is gone, `send` hands the value back and it drops here.
             let _ = tx.send(Box::new(value));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(teams: usize) -> String {
+        let mut s = String::from("leader lee \"Lee\" {\n  allocation: 100%\n}\n");
+        for i in 0..teams {
+            s += &format!("team t{i} \"T{i}\" {{\n  reports_to: lee\n}}\n");
+        }
+        s
+    }
+
+    /// A whole text that differs from the file's by a keystroke is applied
+    /// as that keystroke: the analysis is brought up to date, not made
+    /// again (only the edited file is named changed). One that differs in
+    /// most of its length is set whole.
+    #[test]
+    fn a_whole_text_a_keystroke_away_is_applied_as_the_keystroke() {
+        let mut ws = Workspace::new();
+        let old = plan(200);
+        let id = ws.set_file("p.orgplan", old.clone());
+        ws.set_file("q.orgplan", plan(3).replace("lee", "lea"));
+        ws.analysis();
+        ws.take_changed_files();
+        let at = old.find("t17 ").unwrap() + 3;
+        let mut new = old.clone();
+        new.insert(at, 'x');
+        assert_eq!(
+            ws.replacement(id, &new),
+            Replacement::Edit(TextRange::new(at, at), at..at + 1)
+        );
+        assert_eq!(ws.replacement(id, &old), Replacement::Same);
+        assert_eq!(
+            ws.replacement(id, &old.replace("team", "TEAM")),
+            Replacement::Whole
+        );
+        assert_eq!(ws.replacement(FileId(99), &old), Replacement::Whole);
+        assert_eq!(ws.replace_file("p.orgplan", new.clone()), id);
+        ws.analysis();
+        assert_eq!(ws.take_changed_files(), Some(BTreeSet::from([id])));
+        assert_eq!(ws.text(id).unwrap().to_string(), new);
+        // Set whole: every file may have changed.
+        ws.replace_file("p.orgplan", plan(20));
+        ws.analysis();
+        assert_eq!(ws.take_changed_files(), None);
     }
 }

@@ -57,6 +57,16 @@ fn analyse(text: &str) {
     }
 }
 
+/// A workspace of `ws`'s files, analysed from nothing under the same cap.
+fn afresh(ws: &Workspace, cap: Option<usize>) -> Workspace {
+    let mut fresh = Workspace::new();
+    fresh.set_max_findings_per_file(cap);
+    for (_, f) in ws.files() {
+        fresh.set_file(&f.path, f.text.clone());
+    }
+    fresh
+}
+
 fn findings_of(ws: &mut Workspace) -> Vec<String> {
     ws.analysis()
         .findings
@@ -149,12 +159,7 @@ proptest! {
             type_and_compare(&mut ws, id, (at, del, typed), cap)?;
         }
         let incremental = everything(&mut ws);
-        let mut fresh = Workspace::new();
-        fresh.set_max_findings_per_file(cap);
-        for (_, f) in ws.files() {
-            fresh.set_file(&f.path, f.text.clone());
-        }
-        let fresh = everything(&mut fresh);
+        let fresh = everything(&mut afresh(&ws, cap));
         prop_assert!(incremental.1 == fresh.1, "models differ:\n{}", diff(&incremental.1, &fresh.1));
         prop_assert!(incremental.0 == fresh.0, "findings differ:\n{}", diff(&incremental.0, &fresh.0));
         for (then, mut snapshot) in held {
@@ -185,12 +190,52 @@ proptest! {
             type_and_compare(&mut ws, ids[file], key, cap)?;
         }
         let incremental = everything(&mut ws);
-        let mut fresh = Workspace::new();
-        for (_, f) in ws.files() {
-            fresh.set_file(&f.path, f.text.clone());
+        let fresh = everything(&mut afresh(&ws, cap));
+        prop_assert!(incremental.1 == fresh.1, "models differ:\n{}", diff(&incremental.1, &fresh.1));
+        prop_assert!(incremental.0 == fresh.0, "findings differ:\n{}", diff(&incremental.0, &fresh.0));
+    }
+
+    /// A whole new text given for a file the workspace holds (as a client
+    /// that sends the whole text at each keystroke gives it, or as a file
+    /// changed on disk is read again) is edited where it differs, or set
+    /// whole when it differs in most of it; either way the workspace then
+    /// holds that text and finds what a fresh analysis finds.
+    #[test]
+    fn whole_texts_given_give_what_a_fresh_analysis_gives(
+        steps in proptest::collection::vec((
+            proptest::collection::vec((any::<prop::sample::Index>(), 0usize..12, plan_text()), 1..3),
+            0usize..3,
+        ), 1..12),
+        cap in proptest::option::of(1usize..4),
+    ) {
+        let mut ws = Workspace::new();
+        ws.set_max_findings_per_file(cap);
+        let paths = [AROUND[0].0, "a.orgplan", AROUND[1].0];
+        let ids = [
+            ws.set_file(paths[0], AROUND[0].1.to_string()),
+            ws.set_file(paths[1], SEED.to_string()),
+            ws.set_file(paths[2], AROUND[1].1.to_string()),
+        ];
+        ws.analysis();
+        for (edits, file) in steps {
+            let mut text = ws.text(ids[file]).unwrap().to_string();
+            for (at, len, insert) in edits {
+                let start = at.index(text.len() + 1);
+                let start = (0..=start).rev().find(|&i| text.is_char_boundary(i)).unwrap();
+                let end = ((start + len).min(text.len())..=text.len())
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap();
+                text.replace_range(start..end, &insert);
+            }
+            prop_assert_eq!(ws.replace_file(paths[file], text.clone()), ids[file]);
+            prop_assert_eq!(ws.text(ids[file]).unwrap().to_string(), text);
+            let after = ws.analysis();
+            let fresh = afresh(&ws, cap).analysis();
+            prop_assert!(after.findings == fresh.findings, "findings differ from a fresh analysis's");
+            prop_assert!(after.omitted == fresh.omitted);
         }
-        fresh.set_max_findings_per_file(cap);
-        let fresh = everything(&mut fresh);
+        let incremental = everything(&mut ws);
+        let fresh = everything(&mut afresh(&ws, cap));
         prop_assert!(incremental.1 == fresh.1, "models differ:\n{}", diff(&incremental.1, &fresh.1));
         prop_assert!(incremental.0 == fresh.0, "findings differ:\n{}", diff(&incremental.0, &fresh.0));
     }
@@ -388,12 +433,7 @@ fn type_and_compare(
     }
     // Each file's findings, those of the files not re-gathered
     // included, are what a fresh analysis finds (capped alike).
-    let mut fresh = Workspace::new();
-    fresh.set_max_findings_per_file(cap);
-    for (_, f) in ws.files() {
-        fresh.set_file(&f.path, f.text.clone());
-    }
-    let fresh = fresh.analysis();
+    let fresh = afresh(ws, cap).analysis();
     prop_assert!(
         after.findings == fresh.findings,
         "findings differ from a fresh analysis's after an edit"

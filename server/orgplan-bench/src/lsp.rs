@@ -590,6 +590,7 @@ fn run_in(
     report.peak_rss_end = session.server.status("VmHWM");
     session.server.shutdown();
     pull_typing_phase(&bench, &script, &mut report)?;
+    whole_text_phase(&bench, &script, &mut report)?;
     floor_phase(plan, root, &script, &mut report);
     clean_formatting_phase(&bench, &mut report)?;
     Ok(report)
@@ -819,6 +820,50 @@ fn pull_typing_phase(
     pulled.judge(50.0, 3.0);
     pulled.judge(99.0, 10.0);
     report.series.push(pulled);
+    s.shutdown();
+    Ok(())
+}
+
+/// How many of the script's keystrokes [`whole_text_phase`] sends.
+const WHOLE_TEXT_KEYSTROKES: usize = 40;
+
+/// The first keystrokes of the typing phase again, in a server of their
+/// own, each sent as the whole new text (as a client that syncs whole
+/// texts sends it): the server finds the edit by comparing the texts.
+/// Timed from the first byte sent to the diagnostics of that version; the
+/// client's framing of the text is done before.
+fn whole_text_phase(
+    bench: &Bench,
+    script: &[Keystroke],
+    report: &mut Report,
+) -> Result<(), String> {
+    let uri = bench.uri.as_str();
+    let (mut s, _) = bench.start(bench.root)?;
+    s.notify::<DidOpenTextDocument>(
+        json!({"textDocument": {"uri": uri, "languageId": "orgplan", "version": 1, "text": bench.text}}),
+    );
+    if s.wait_for(|m| is_publish_for(uri, m) && m["params"]["version"] == 1)
+        .is_none()
+    {
+        s.shutdown();
+        return Err("the server published no diagnostics for the opened plan".into());
+    }
+    s.drain(Duration::from_millis(300));
+    let mut text = bench.text.to_string();
+    let mut whole = Series::new("keystroke sent as the whole text → diagnostics");
+    for (k, key) in script.iter().take(WHOLE_TEXT_KEYSTROKES).enumerate() {
+        apply(&mut text, key);
+        let v = k as i64 + 2;
+        let t = s.notify::<DidChangeTextDocument>(json!({
+            "textDocument": {"uri": uri, "version": v},
+            "contentChanges": [{"text": text}]
+        }));
+        match s.wait_for(|m| is_publish_for(uri, m) && m["params"]["version"].as_i64() == Some(v)) {
+            Some((at, _)) => whole.samples.push(at - t),
+            None => whole.missing += 1,
+        }
+    }
+    report.series.push(whole);
     s.shutdown();
     Ok(())
 }

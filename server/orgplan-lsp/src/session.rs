@@ -5,10 +5,10 @@
 //! session, do their work and unlock, with no `.await` in between.
 
 use crate::convert;
-use crate::ranges::{Converter, Edit};
+use crate::ranges::{Converter, Edit, KeptRanges};
 use orgplan_analysis::config::{self, Layer};
 use orgplan_analysis::position::{Encoding, Lines};
-use orgplan_analysis::{FileId, TextRange, Workspace};
+use orgplan_analysis::{FileId, Replacement, TextRange, Workspace};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -106,7 +106,7 @@ pub struct Session {
     /// The LSP ranges of each file's last publication (or pull), carried
     /// through the edits since ([`crate::ranges`]); a file's whole-text
     /// change drops its own.
-    kept_ranges: HashMap<String, crate::ranges::KeptRanges>,
+    kept_ranges: HashMap<String, KeptRanges>,
     /// Keys whose diagnostics must be cleared (the file went away).
     pub gone: Vec<(String, Uri)>,
     /// Files gone whose diagnostics the next workspace pull clears (for a
@@ -164,6 +164,34 @@ pub fn mutate(state: &Mutex<Session>, publish: &Notify, what: &str, f: impl FnOn
 }
 
 /// The key of a URI: the normalized path of a `file:` URI, or the URI itself.
+/// Replaces `range` of an open document's text (clamped to character
+/// boundaries) with `insert`, and moves the ranges of its last
+/// publication with it.
+fn edit_doc(
+    p: &mut Project,
+    kept_ranges: &mut HashMap<String, KeptRanges>,
+    key: &str,
+    file: FileId,
+    range: TextRange,
+    insert: &str,
+) {
+    let Some(text) = p.ws.text(file) else {
+        return;
+    };
+    let (start, end) = (
+        text.floor_char_boundary(range.start()),
+        text.floor_char_boundary(range.end()),
+    );
+    let edit = Edit::new(text, start, end);
+    p.ws.edit_file(file, TextRange::new(start, end), insert);
+    match (kept_ranges.get_mut(key), p.ws.text(file)) {
+        (Some(kept), Some(text)) => kept.edited(&edit, text),
+        _ => {
+            kept_ranges.remove(key);
+        }
+    }
+}
+
 pub fn key_of(uri: &Uri) -> String {
     match file_path(uri) {
         Some(p) => normalize_path(&p).to_string_lossy().into_owned(),
@@ -474,15 +502,29 @@ impl Session {
                 return;
             }
         }
-        let file = if is_config {
-            p.ws.set_config_file(Some((&key, text)))
-                .expect("a config file is set when given")
-        } else {
-            p.ws.set_file(&key, text)
+        // A file the project holds (opened again, or changed on disk) is
+        // edited where it differs, if that is a small part of it.
+        let held = (self.docs.get(&key))
+            .filter(|d| d.project == project && !is_config)
+            .map(|d| (d.file, p.ws.replacement(d.file, &text)));
+        let file = match held {
+            Some((file, Replacement::Edit(range, with))) => {
+                edit_doc(p, &mut self.kept_ranges, &key, file, range, &text[with]);
+                file
+            }
+            _ => {
+                let file = if is_config {
+                    p.ws.set_config_file(Some((&key, text)))
+                        .expect("a config file is set when given")
+                } else {
+                    p.ws.set_file(&key, text)
+                };
+                self.kept_ranges.remove(&key);
+                self.text_replaced = true;
+                file
+            }
         };
-        self.kept_ranges.remove(&key);
         p.touch();
-        self.text_replaced = true;
         self.docs.insert(
             key,
             Doc {
@@ -544,15 +586,31 @@ impl Session {
         p.touch();
         for change in changes {
             match change.range {
-                None => {
-                    if doc.is_config {
-                        p.ws.set_config_file(Some((&key, change.text)));
-                    } else {
-                        p.ws.set_file(&key, change.text);
-                    }
+                None if doc.is_config => {
+                    p.ws.set_config_file(Some((&key, change.text)));
                     self.kept_ranges.remove(&key);
-                    self.text_replaced = true;
                 }
+                // A client that sends the whole text (as some do at each
+                // keystroke, though the server syncs by edits): only what
+                // differs from the text held is edited.
+                None => match p.ws.replacement(doc.file, &change.text) {
+                    Replacement::Same => {}
+                    Replacement::Edit(range, with) => {
+                        edit_doc(
+                            p,
+                            &mut self.kept_ranges,
+                            &key,
+                            doc.file,
+                            range,
+                            &change.text[with],
+                        );
+                    }
+                    Replacement::Whole => {
+                        p.ws.set_file(&key, change.text);
+                        self.kept_ranges.remove(&key);
+                        self.text_replaced = true;
+                    }
+                },
                 Some(range) => {
                     let Some(lines) = p.ws.lines(doc.file) else {
                         continue;
@@ -566,19 +624,15 @@ impl Session {
                         p.ws.set_config_file(Some((&key, text)));
                         self.kept_ranges.remove(&key);
                     } else {
-                        let text = lines.text();
-                        let (start, end) = (
-                            text.floor_char_boundary(start),
-                            text.floor_char_boundary(end),
+                        let range = TextRange::new(start, end);
+                        edit_doc(
+                            p,
+                            &mut self.kept_ranges,
+                            &key,
+                            doc.file,
+                            range,
+                            &change.text,
                         );
-                        let edit = Edit::new(text, start, end);
-                        p.ws.edit_file(doc.file, TextRange::new(start, end), &change.text);
-                        match (self.kept_ranges.get_mut(&key), p.ws.text(doc.file)) {
-                            (Some(kept), Some(text)) => kept.edited(&edit, text),
-                            _ => {
-                                self.kept_ranges.remove(&key);
-                            }
-                        }
                     }
                 }
             }
@@ -1415,5 +1469,36 @@ mod tests {
         s.pull_document(&a, None);
         change(&mut s, &b, 2, 0, 0, " ");
         assert_eq!(round(&mut s), ["/org/a.orgplan", "/org/b.orgplan"]);
+    }
+
+    /// A client that sends the whole text at each keystroke has it applied
+    /// as the keystroke: the publication's ranges are kept and moved, not
+    /// worked out again, and the text is not parsed whole. A whole text
+    /// that differs in most of its length is parsed whole.
+    #[test]
+    fn a_whole_text_a_keystroke_away_is_applied_as_an_edit() {
+        let mut s = Session::default();
+        let a = uri("file:///org/a.orgplan");
+        let text = "leader l1 \"L\" {\n}\nteam t \"T\" {\n  reports_to: l2\n}\n";
+        s.did_open(a.clone(), text.into(), 1);
+        round(&mut s);
+        s.text_replaced = false;
+        let key = key_of(&a);
+        assert!(s.kept_ranges.contains_key(&key));
+        let whole = |text: &str| TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: text.into(),
+        };
+        s.did_change(&a, 2, vec![whole(&text.replace("l2", "l1"))]);
+        assert!(!s.text_replaced);
+        assert!(s.kept_ranges.contains_key(&key));
+        let project = s.docs[&key].project;
+        let ws = &mut s.projects.get_mut(&project).unwrap().ws;
+        let mut fresh = Workspace::new();
+        fresh.set_file(&key, text.replace("l2", "l1"));
+        assert_eq!(ws.analysis().findings, fresh.analysis().findings);
+        s.did_change(&a, 3, vec![whole("team x \"X\" { }\n")]);
+        assert!(s.text_replaced);
     }
 }
