@@ -209,6 +209,71 @@ fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
     }
 }
 
+/// A client that sends the whole text at each keystroke: a large text
+/// (which the input guard takes out of the message) with a character
+/// typed, one replaced whole, and messages whose change is no whole text
+/// alone (a range, two changes) keep the server's text in step, and each
+/// version's diagnostics are a fresh document's.
+#[test]
+fn whole_texts_sent_at_each_keystroke_keep_the_text_in_step() {
+    let mut c = Client::spawn(Init {
+        hooks: hooks(),
+        ..Init::default()
+    });
+    let uri = "file:///outside/whole.orgplan";
+    let block = "team t{} \"T 😀 \\\"{}\\\"\" {\r\n  reports_to: jane\n\troles: qa\n}\n";
+    let mut text: String = (0..800)
+        .map(|i| block.replace("{}", &i.to_string()))
+        .collect();
+    assert!(text.len() > 32 << 10);
+    c.open(uri, &text);
+    let fresh_codes = |c: &mut Client, version: i32, text: &str| {
+        let other = format!("file:///outside/fresh-{version}.orgplan");
+        c.open(&other, text);
+        let d = c.wait_diagnostics(&other, |d| d["version"] == 1);
+        codes(&d)
+    };
+    let whole = |c: &mut Client, version: i32, text: &str| {
+        c.notify_as::<DidChangeTextDocument>(json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "text": text }]
+        }));
+    };
+    // A character typed into an id, then the plan's first line replaced.
+    let at = text.find("t17 ").unwrap() + 3;
+    text.insert(at, 'x');
+    whole(&mut c, 2, &text);
+    assert_eq!(c.text(uri), text);
+    let d = c.wait_diagnostics(uri, |d| d["version"] == 2);
+    assert_eq!(codes(&d), fresh_codes(&mut c, 2, &text));
+    text.replace_range(0..4, "leader jane \"J\" { }\nteam");
+    whole(&mut c, 3, &text);
+    assert_eq!(c.text(uri), text);
+    let d = c.wait_diagnostics(uri, |d| d["version"] == 3);
+    assert_eq!(codes(&d), fresh_codes(&mut c, 3, &text));
+    // Handed on as they are: a change with a range, and two changes.
+    c.notify_as::<DidChangeTextDocument>(json!({
+        "textDocument": { "uri": uri, "version": 4 },
+        "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "# a\n".repeat(5000) }]
+    }));
+    text.insert_str(0, &"# a\n".repeat(5000));
+    assert_eq!(c.text(uri), text);
+    let other = (0..300)
+        .map(|i| block.replace("{}", &format!("u{i}")))
+        .collect::<String>();
+    c.notify_as::<DidChangeTextDocument>(json!({
+        "textDocument": { "uri": uri, "version": 5 },
+        "contentChanges": [{ "text": other }, { "text": text }]
+    }));
+    assert_eq!(c.text(uri), text);
+    // Replaced by a text with nothing in common.
+    whole(&mut c, 6, &other);
+    assert_eq!(c.text(uri), other);
+    let d = c.wait_diagnostics(uri, |d| d["version"] == 6);
+    assert_eq!(codes(&d), fresh_codes(&mut c, 6, &other));
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn a_file_outside_the_folders_is_analysed_alone_and_cleared_on_close() {
     let dir = workspace(&[("people.orgplan", PEOPLE)]);

@@ -1,4 +1,5 @@
-//! The text of a `didOpen`, taken out of its message where it lies.
+//! The text of a `didOpen`, and the whole text of a `didChange` that
+//! sends one, taken out of its message where it lies.
 //!
 //! Replaces: serde_json's unescaping of the `text` string of a `didOpen`
 //! (and tower-lsp's handing it on). Why: memory, below. Shown by:
@@ -15,6 +16,13 @@
 //! buffer as the text ([`OpenTexts`]) and hands tower-lsp the same
 //! notification with an empty text. The handler takes the text back by
 //! the document's URI and version.
+//!
+//! A client that syncs whole texts sends the whole plan at each keystroke,
+//! as one change without a range. Through tower-lsp that text was unescaped
+//! twice and copied through serde's buffered content: more than half of
+//! such a keystroke's time in the server (BENCHMARKS.md, "6 Dec
+//! (nineteenth session)"). It is taken out the same way, when it is the
+//! change's only member and the message is large enough to be worth it.
 //!
 //! Order is kept: texts are queued in the order their notifications are
 //! handed on, and tower-lsp hands notifications to the server in the
@@ -37,28 +45,44 @@ const MAX_WAITING: usize = 256;
 pub struct OpenTexts(Mutex<VecDeque<OpenText>>);
 
 struct OpenText {
+    method: &'static str,
     uri: String,
     version: i32,
     text: String,
 }
 
 impl OpenTexts {
-    fn push(&self, uri: String, version: i32, text: String) {
+    fn push(&self, method: &'static str, uri: String, version: i32, text: String) {
         let mut waiting = self.0.lock();
         if waiting.len() >= MAX_WAITING {
-            tracing::warn!("the text of an opened document was never asked for: let go");
+            tracing::warn!("the text of a document's notification was never asked for: let go");
             waiting.pop_front();
         }
-        waiting.push_back(OpenText { uri, version, text });
+        waiting.push_back(OpenText {
+            method,
+            uri,
+            version,
+            text,
+        });
     }
 
     /// The text of the `didOpen` of `uri` at `version`, if the guard took
     /// it out of the message.
     pub fn take(&self, uri: &Uri, version: i32) -> Option<String> {
+        self.take_of(DID_OPEN, uri, version)
+    }
+
+    /// The whole text of the `didChange` of `uri` to `version`, if the
+    /// guard took it out of the message.
+    pub fn take_change(&self, uri: &Uri, version: i32) -> Option<String> {
+        self.take_of(DID_CHANGE, uri, version)
+    }
+
+    fn take_of(&self, method: &str, uri: &Uri, version: i32) -> Option<String> {
         let mut waiting = self.0.lock();
         let i = waiting
             .iter()
-            .position(|t| t.version == version && t.uri == uri.as_str())?;
+            .position(|t| t.method == method && t.version == version && t.uri == uri.as_str())?;
         // Those before it were handed on earlier and never reached the server.
         waiting.drain(..i);
         waiting.pop_front().map(|t| t.text)
@@ -71,17 +95,45 @@ impl OpenTexts {
 }
 
 #[derive(Deserialize)]
-struct Message<'a> {
+struct Message<P> {
     jsonrpc: String,
     method: String,
     /// A notification has none.
     id: Option<serde::de::IgnoredAny>,
-    #[serde(borrow)]
-    params: Params<'a>,
+    params: P,
 }
 
-/// The method whose text is taken out.
+/// The methods whose text is taken out.
 const DID_OPEN: &str = "textDocument/didOpen";
+const DID_CHANGE: &str = "textDocument/didChange";
+
+/// A `didChange` smaller than this is handed on whole: taking its text
+/// out saves nothing worth reading the message twice.
+const LARGE_CHANGE: usize = 16 << 10;
+
+/// The params of a `didChange` with one change that is a whole text.
+#[derive(Deserialize)]
+struct ChangeParams<'a> {
+    #[serde(rename = "textDocument")]
+    text_document: Versioned,
+    #[serde(borrow, rename = "contentChanges")]
+    content_changes: Vec<WholeText<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Versioned {
+    uri: Uri,
+    version: i32,
+}
+
+/// A change that is only a text: one with a range (or any other member)
+/// is no whole text, and its message is handed on as it is.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WholeText<'a> {
+    #[serde(borrow)]
+    text: &'a RawValue,
+}
 
 #[derive(Deserialize)]
 struct Params<'a> {
@@ -99,8 +151,9 @@ struct Item<'a> {
     text: &'a RawValue,
 }
 
-/// Takes the text out of the body of a `didOpen` notification: queues it
-/// in `texts`, and returns the notification to hand on, with an empty text
+/// Takes the text out of the body of a `didOpen` notification, or of a
+/// large `didChange` whose one change is a whole text: queues it in
+/// `texts`, and returns the notification to hand on, with an empty text
 /// and the members the server reads. Any other body, or one whose text is
 /// no valid JSON string, is returned as it is (`Err`), for the guard to
 /// judge. The text is checked as strictly as serde_json reads a string:
@@ -108,17 +161,72 @@ struct Item<'a> {
 /// and [`escapes_are_valid`] what that leaves to a string's decoding (no
 /// lone surrogate). Members the server does not read are only checked to
 /// be JSON.
-pub fn take_text(mut body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8>> {
-    if memchr::memmem::find(&body, DID_OPEN.as_bytes()).is_none() {
-        return Err(body);
+pub fn take_text(body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8>> {
+    if memchr::memmem::find(&body, DID_OPEN.as_bytes()).is_some() {
+        return take_open_text(body, texts);
     }
-    let message = match serde_json::from_slice::<Message>(&body) {
+    if body.len() >= LARGE_CHANGE && memchr::memmem::find(&body, DID_CHANGE.as_bytes()).is_some() {
+        return take_whole_change(body, texts);
+    }
+    Err(body)
+}
+
+fn take_open_text(body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8>> {
+    let message = match serde_json::from_slice::<Message<Params>>(&body) {
         Ok(m) if m.jsonrpc == "2.0" && m.method == DID_OPEN && m.id.is_none() => m,
         _ => return Err(body),
     };
     let item = message.params.text_document;
-    let raw = item.text.get().as_bytes();
-    // The string's contents, without its quotes, as offsets into the body.
+    let stub = serde_json::json!({
+        "jsonrpc": "2.0",
+        "method": DID_OPEN,
+        "params": {"textDocument": {
+            "uri": item.uri,
+            "languageId": item.language_id,
+            "version": item.version,
+            "text": "",
+        }},
+    });
+    let at = (item.uri.as_str().to_string(), item.version);
+    match string_span(&body, item.text) {
+        Some(span) => Ok(take_string(body, span, DID_OPEN, at, &stub, texts)),
+        None => Err(body),
+    }
+}
+
+fn take_whole_change(body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8>> {
+    let message = match serde_json::from_slice::<Message<ChangeParams>>(&body) {
+        Ok(m)
+            if m.jsonrpc == "2.0"
+                && m.method == DID_CHANGE
+                && m.id.is_none()
+                && m.params.content_changes.len() == 1 =>
+        {
+            m
+        }
+        _ => return Err(body),
+    };
+    let doc = message.params.text_document;
+    let stub = serde_json::json!({
+        "jsonrpc": "2.0",
+        "method": DID_CHANGE,
+        "params": {
+            "textDocument": {"uri": doc.uri, "version": doc.version},
+            "contentChanges": [{"text": ""}],
+        },
+    });
+    let at = (doc.uri.as_str().to_string(), doc.version);
+    match string_span(&body, message.params.content_changes[0].text) {
+        Some(span) => Ok(take_string(body, span, DID_CHANGE, at, &stub, texts)),
+        None => Err(body),
+    }
+}
+
+/// Where the contents of the JSON string `raw` (which lies in `body`)
+/// are in `body`, without the quotes; `None` when the string is not one
+/// serde_json would decode.
+fn string_span(body: &[u8], raw: &RawValue) -> Option<(usize, usize)> {
+    let raw = raw.get().as_bytes();
     let start = raw.as_ptr() as usize - body.as_ptr() as usize + 1;
     let end = start + raw.len().saturating_sub(2);
     // Reading the message checked every escape but what a `\u` decodes
@@ -127,27 +235,28 @@ pub fn take_text(mut body: Vec<u8>, texts: &OpenTexts) -> Result<Vec<u8>, Vec<u8
     // was a quarter of taking a large plan's text out).
     let contents = &body[start..end];
     let unicode = memchr::memmem::find(contents, b"\\u").is_some();
-    if raw.first() != Some(&b'"') || (unicode && !escapes_are_valid(contents)) {
-        return Err(body);
-    }
-    let stub = serde_json::json!({
-        "jsonrpc": "2.0",
-        "method": "textDocument/didOpen",
-        "params": {"textDocument": {
-            "uri": item.uri,
-            "languageId": item.language_id,
-            "version": item.version,
-            "text": "",
-        }},
-    });
-    let (uri, version) = (item.uri.as_str().to_string(), item.version);
+    (raw.first() == Some(&b'"') && (!unicode || escapes_are_valid(contents)))
+        .then_some((start, end))
+}
+
+/// Queues the string contents `body[start..end]`, decoded in `body`'s own
+/// buffer, as the text of `method` for (URI, version) `at`, and gives
+/// `stub` to hand on.
+fn take_string(
+    mut body: Vec<u8>,
+    (start, end): (usize, usize),
+    method: &'static str,
+    (uri, version): (String, i32),
+    stub: &serde_json::Value,
+    texts: &OpenTexts,
+) -> Vec<u8> {
     let len = unescape_to_front(&mut body, start, end);
     body.truncate(len);
     // Valid: the string was UTF-8 and every escape decodes to a scalar value.
     let text = String::from_utf8(body)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    texts.push(uri, version, text);
-    Ok(serde_json::to_vec(&stub).expect("a JSON value serializes"))
+    texts.push(method, uri, version, text);
+    serde_json::to_vec(stub).expect("a JSON value serializes")
 }
 
 /// The four hex digits at `at`, as a number.
@@ -280,6 +389,55 @@ mod tests {
             texts.take(&uri("file:///p/a%20b.orgplan"), 3).as_deref(),
             Some(text)
         );
+        assert_eq!(texts.len(), 0);
+    }
+
+    fn change(uri: &str, version: i32, changes: Value) -> Vec<u8> {
+        serde_json::to_vec(&json!({
+            "jsonrpc": "2.0",
+            "method": "textDocument/didChange",
+            "params": {"textDocument": {"uri": uri, "version": version}, "contentChanges": changes},
+        }))
+        .unwrap()
+    }
+
+    /// A large `didChange` whose one change is a whole text has it taken
+    /// out; one with a range, with two changes, with another member, or
+    /// too small to be worth it is handed on as it is.
+    #[test]
+    fn the_whole_text_of_a_large_change_is_taken_out() {
+        let texts = OpenTexts::default();
+        let text = "team a \"Ü \\\"q\\\"\" {\r\n\t}\n".repeat(1000);
+        let stub = take_text(change("file:///a", 7, json!([{"text": text}])), &texts).unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Value>(&stub).unwrap(),
+            serde_json::from_slice::<Value>(&change("file:///a", 7, json!([{"text": ""}])))
+                .unwrap()
+        );
+        // Not the text of an open of the same document and version.
+        assert_eq!(texts.take(&uri("file:///a"), 7), None);
+        assert_eq!(
+            texts.take_change(&uri("file:///a"), 7).as_deref(),
+            Some(text.as_str())
+        );
+        let range =
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+        for changes in [
+            json!([{"range": range, "text": text}]),
+            json!([{"text": text}, {"text": text}]),
+            json!([{"text": text, "rangeLength": 0}]),
+            json!([{"text": "short"}]),
+            json!([]),
+        ] {
+            let body = change("file:///a", 8, changes);
+            assert_eq!(take_text(body.clone(), &texts), Err(body));
+        }
+        let mut request =
+            serde_json::from_slice::<Value>(&change("file:///a", 9, json!([{"text": text}])))
+                .unwrap();
+        request["id"] = json!(1);
+        let body = serde_json::to_vec(&request).unwrap();
+        assert_eq!(take_text(body.clone(), &texts), Err(body));
         assert_eq!(texts.len(), 0);
     }
 

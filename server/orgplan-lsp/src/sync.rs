@@ -69,7 +69,8 @@ pub const READS: &[&str] = &[
 ];
 
 /// What edits are applied to: the session, the publisher's wake-up, and
-/// the texts the input guard took out of `didOpen`s ([`crate::opened`]).
+/// the texts the input guard took out of `didOpen`s and of `didChange`s
+/// that send a whole text ([`crate::opened`]).
 #[derive(Clone)]
 pub struct Documents {
     pub state: Arc<Mutex<Session>>,
@@ -216,8 +217,16 @@ impl Documents {
                 None => read("didOpen"),
             },
             "textDocument/didChange" => match params_of::<DidChangeTextDocumentParams>(params) {
-                Some(p) => {
+                Some(mut p) => {
                     let d = p.text_document;
+                    // A whole text the guard took out of the message.
+                    if let [change] = &mut p.content_changes[..] {
+                        if change.range.is_none() && change.text.is_empty() {
+                            if let Some(text) = self.texts.take_change(&d.uri, d.version) {
+                                change.text = text;
+                            }
+                        }
+                    }
                     self.mutate("didChange", |s| {
                         s.did_change(&d.uri, d.version, p.content_changes)
                     });
