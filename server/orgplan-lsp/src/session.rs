@@ -164,6 +164,108 @@ pub fn mutate(state: &Mutex<Session>, publish: &Notify, what: &str, f: impl FnOn
 }
 
 /// The key of a URI: the normalized path of a `file:` URI, or the URI itself.
+/// Applies one change of a `didChange` to an open document.
+fn apply_change(
+    p: &mut Project,
+    kept_ranges: &mut HashMap<String, KeptRanges>,
+    replaced: &mut bool,
+    key: &str,
+    doc: &Doc,
+    change: TextDocumentContentChangeEvent,
+    enc: Encoding,
+) {
+    match change.range {
+        None if doc.is_config => {
+            p.ws.set_config_file(Some((key, change.text)));
+            kept_ranges.remove(key);
+        }
+        // A client that sends the whole text (as some do at each
+        // keystroke, though the server syncs by edits): only what
+        // differs from the text held is edited.
+        None => match p.ws.replacement(doc.file, &change.text) {
+            Replacement::Same => {}
+            Replacement::Edit(range, with) => {
+                edit_doc(p, kept_ranges, key, doc.file, range, &change.text[with]);
+            }
+            Replacement::Whole => {
+                p.ws.set_file(key, change.text);
+                kept_ranges.remove(key);
+                *replaced = true;
+            }
+        },
+        Some(range) => {
+            let Some(lines) = p.ws.lines(doc.file) else {
+                return;
+            };
+            // Both on character boundaries, in the text.
+            let start = convert::offset(&lines, range.start, enc);
+            let end = convert::offset(&lines, range.end, enc).max(start);
+            if doc.is_config {
+                let mut text = lines.text().to_string();
+                text.replace_range(start..end, &change.text);
+                p.ws.set_config_file(Some((key, text)));
+                kept_ranges.remove(key);
+            } else {
+                let range = TextRange::new(start, end);
+                edit_doc(p, kept_ranges, key, doc.file, range, &change.text);
+            }
+        }
+    }
+}
+
+/// How many bytes of the span of several changes each change may stand
+/// for, for the span to be applied as one edit (below).
+const SPAN_PER_CHANGE: usize = 3 << 10;
+
+/// Several ranged changes of one message (a keystroke typed at many
+/// cursors) that lie close together, as the one edit that spans them: the
+/// range of `text` they replace, and what stands there after them. `None`
+/// for one change, a change without a range, or changes spread over more
+/// than [`SPAN_PER_CHANGE`] bytes each. Each edit re-parses its chunk and
+/// moves everything after it; one edit of a span re-reads the blocks in
+/// it, which costs less while the span is short (BENCHMARKS.md, "6 Dec
+/// (nineteenth session)": ten cursors on ten lines, 17.0 ms one by one,
+/// 7.0 ms as one edit; ten cursors 100 lines apart, 18.7 and 14.3 ms; four
+/// cursors 1,000 lines apart, 12.6 and 29.4 ms).
+fn spanning_edit(
+    text: &orgplan_analysis::Text,
+    changes: &[TextDocumentContentChangeEvent],
+    enc: Encoding,
+) -> Option<(TextRange, String)> {
+    if changes.len() < 2 {
+        return None;
+    }
+    let limit = SPAN_PER_CHANGE * changes.len();
+    let mut now = text.clone();
+    // The span in the text as it is now, and how much longer it is than
+    // in `text` (the text outside it is as it was).
+    let (mut start, mut end, mut grown) = (usize::MAX, 0usize, 0isize);
+    for change in changes {
+        let range = change.range?;
+        let lines = Lines::new(&now);
+        let from = now.floor_char_boundary(convert::offset(&lines, range.start, enc));
+        let to = now.floor_char_boundary(convert::offset(&lines, range.end, enc).max(from));
+        now.replace(from, to, &change.text);
+        let delta = change.text.len() as isize - (to - from) as isize;
+        (start, end) = if start > end {
+            (from, to)
+        } else {
+            (start.min(from), end.max(to))
+        };
+        end = (end as isize + delta) as usize;
+        grown += delta;
+        let before = (end as isize - grown) as usize - start;
+        if (end - start) + before > limit {
+            return None;
+        }
+    }
+    let old_end = (end as isize - grown) as usize;
+    Some((
+        TextRange::new(start, old_end),
+        now.slice(start..end).into_owned(),
+    ))
+}
+
 /// Replaces `range` of an open document's text (clamped to character
 /// boundaries) with `insert`, and moves the ranges of its last
 /// publication with it.
@@ -584,58 +686,25 @@ impl Session {
             return;
         };
         p.touch();
-        for change in changes {
-            match change.range {
-                None if doc.is_config => {
-                    p.ws.set_config_file(Some((&key, change.text)));
-                    self.kept_ranges.remove(&key);
-                }
-                // A client that sends the whole text (as some do at each
-                // keystroke, though the server syncs by edits): only what
-                // differs from the text held is edited.
-                None => match p.ws.replacement(doc.file, &change.text) {
-                    Replacement::Same => {}
-                    Replacement::Edit(range, with) => {
-                        edit_doc(
-                            p,
-                            &mut self.kept_ranges,
-                            &key,
-                            doc.file,
-                            range,
-                            &change.text[with],
-                        );
-                    }
-                    Replacement::Whole => {
-                        p.ws.set_file(&key, change.text);
-                        self.kept_ranges.remove(&key);
-                        self.text_replaced = true;
-                    }
-                },
-                Some(range) => {
-                    let Some(lines) = p.ws.lines(doc.file) else {
-                        continue;
-                    };
-                    // Both on character boundaries, in the text.
-                    let start = convert::offset(&lines, range.start, enc);
-                    let end = convert::offset(&lines, range.end, enc).max(start);
-                    if doc.is_config {
-                        let mut text = lines.text().to_string();
-                        text.replace_range(start..end, &change.text);
-                        p.ws.set_config_file(Some((&key, text)));
-                        self.kept_ranges.remove(&key);
-                    } else {
-                        let range = TextRange::new(start, end);
-                        edit_doc(
-                            p,
-                            &mut self.kept_ranges,
-                            &key,
-                            doc.file,
-                            range,
-                            &change.text,
-                        );
-                    }
-                }
+        if !doc.is_config {
+            if let Some((range, text)) =
+                p.ws.text(doc.file)
+                    .and_then(|t| spanning_edit(t, &changes, enc))
+            {
+                edit_doc(p, &mut self.kept_ranges, &key, doc.file, range, &text);
+                return;
             }
+        }
+        for change in changes {
+            apply_change(
+                p,
+                &mut self.kept_ranges,
+                &mut self.text_replaced,
+                &key,
+                doc,
+                change,
+                enc,
+            );
         }
     }
 
@@ -1500,5 +1569,74 @@ mod tests {
         assert_eq!(ws.analysis().findings, fresh.analysis().findings);
         s.did_change(&a, 3, vec![whole("team x \"X\" { }\n")]);
         assert!(s.text_replaced);
+    }
+
+    fn ranged(from: (u32, u32), to: (u32, u32), text: &str) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: Some(Range::new(
+                Position::new(from.0, from.1),
+                Position::new(to.0, to.1),
+            )),
+            range_length: None,
+            text: text.into(),
+        }
+    }
+
+    /// The changes of one message that lie close together become the one
+    /// edit that spans them, whatever their order and overlap (each is in
+    /// the text the ones before it left); a change without a range, or
+    /// changes far apart, are applied one by one.
+    #[test]
+    fn close_changes_of_one_message_are_one_edit() {
+        let text = orgplan_analysis::Text::new("aé\nbb\r\ncc\n😀d\n");
+        let changes = [
+            // Typed at the start of lines 2 and 0 (later lines first, as
+            // editors send them), then one replacing across a line break
+            // what the first typed, and one reversed.
+            ranged((2, 0), (2, 0), "x"),
+            ranged((0, 0), (0, 0), "y"),
+            ranged((1, 2), (2, 1), "Z"),
+            ranged((3, 3), (3, 2), "w"),
+        ];
+        for enc in [Encoding::Utf8, Encoding::Utf16] {
+            let mut one_by_one = text.clone();
+            for c in &changes {
+                let lines = Lines::new(&one_by_one);
+                let r = c.range.unwrap();
+                let from = convert::offset(&lines, r.start, enc);
+                let to = convert::offset(&lines, r.end, enc).max(from);
+                one_by_one.replace(from, to, &c.text);
+            }
+            let (range, with) = spanning_edit(&text, &changes, enc).expect("close together");
+            assert_eq!(range.start(), 0);
+            let mut spanned = text.clone();
+            spanned.replace(range.start(), range.end(), &with);
+            assert_eq!(spanned, one_by_one, "{enc:?}");
+            assert!(spanned.to_string().starts_with("yaé\nbbZcc\n😀"), "{enc:?}");
+        }
+        let whole = TextDocumentContentChangeEvent {
+            range: None,
+            range_length: None,
+            text: String::new(),
+        };
+        assert_eq!(
+            spanning_edit(&text, &[changes[0].clone(), whole], Encoding::Utf8),
+            None
+        );
+        assert_eq!(spanning_edit(&text, &changes[..1], Encoding::Utf8), None);
+        let long = orgplan_analysis::Text::new(&"line\n".repeat(5000));
+        let far = [
+            ranged((0, 0), (0, 0), "x"),
+            ranged((4000, 0), (4000, 0), "x"),
+        ];
+        assert_eq!(spanning_edit(&long, &far, Encoding::Utf8), None);
+        let near = [
+            ranged((10, 0), (10, 0), "x"),
+            ranged((500, 0), (500, 0), "x"),
+        ];
+        assert_eq!(
+            spanning_edit(&long, &near, Encoding::Utf8).map(|(r, w)| (r, w.len())),
+            Some((TextRange::new(50, 2500), 2452))
+        );
     }
 }
