@@ -159,9 +159,10 @@ impl Workspace {
 
     /// How file `id` becomes `text`: as it is, by one edit (the part of its
     /// text to replace, and the part of `text` to put there), or by a
-    /// fresh parse when the two differ in most of their length (an edit
-    /// of most of a file re-parses as much, and moves or re-checks most of
-    /// its entities besides). A file not here is set whole.
+    /// fresh parse when what the edit takes out and puts in is more than a
+    /// quarter of the two texts' length (an edit of much of a file
+    /// re-parses as much, and moves or re-checks most of its entities
+    /// besides). A file not here is set whole.
     pub fn replacement(&self, id: FileId, text: &str) -> Replacement {
         let Some(file) = self.files.get(&id) else {
             return Replacement::Whole;

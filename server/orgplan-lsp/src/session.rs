@@ -163,7 +163,6 @@ pub fn mutate(state: &Mutex<Session>, publish: &Notify, what: &str, f: impl FnOn
     publish.notify_one();
 }
 
-/// The key of a URI: the normalized path of a `file:` URI, or the URI itself.
 /// Applies one change of a `didChange` to an open document.
 fn apply_change(
     p: &mut Project,
@@ -237,8 +236,9 @@ fn spanning_edit(
     }
     let limit = SPAN_PER_CHANGE * changes.len();
     let mut now = text.clone();
-    // The span in the text as it is now, and how much longer it is than
-    // in `text` (the text outside it is as it was).
+    // The span in the text as it is now (none yet while `start > end`),
+    // and how much longer it is than in `text` (the text outside it is as
+    // it was).
     let (mut start, mut end, mut grown) = (usize::MAX, 0usize, 0isize);
     for change in changes {
         let range = change.range?;
@@ -294,6 +294,7 @@ fn edit_doc(
     }
 }
 
+/// The key of a URI: the normalized path of a `file:` URI, or the URI itself.
 pub fn key_of(uri: &Uri) -> String {
     match file_path(uri) {
         Some(p) => normalize_path(&p).to_string_lossy().into_owned(),
