@@ -243,12 +243,18 @@ fn whole_texts_sent_at_each_keystroke_keep_the_text_in_step() {
     let at = text.find("t17 ").unwrap() + 3;
     text.insert(at, 'x');
     whole(&mut c, 2, &text);
-    assert_eq!(c.text(uri), text);
+    assert!(
+        c.text(uri) == text,
+        "the server's text is not the client's (check 1)"
+    );
     let d = c.wait_diagnostics(uri, |d| d["version"] == 2);
     assert_eq!(codes(&d), fresh_codes(&mut c, 2, &text));
     text.replace_range(0..4, "leader jane \"J\" { }\nteam");
     whole(&mut c, 3, &text);
-    assert_eq!(c.text(uri), text);
+    assert!(
+        c.text(uri) == text,
+        "the server's text is not the client's (check 2)"
+    );
     let d = c.wait_diagnostics(uri, |d| d["version"] == 3);
     assert_eq!(codes(&d), fresh_codes(&mut c, 3, &text));
     // Handed on as they are: a change with a range, and two changes.
@@ -257,7 +263,10 @@ fn whole_texts_sent_at_each_keystroke_keep_the_text_in_step() {
         "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }, "text": "# a\n".repeat(5000) }]
     }));
     text.insert_str(0, &"# a\n".repeat(5000));
-    assert_eq!(c.text(uri), text);
+    assert!(
+        c.text(uri) == text,
+        "the server's text is not the client's (check 3)"
+    );
     let other = (0..300)
         .map(|i| block.replace("{}", &format!("u{i}")))
         .collect::<String>();
@@ -265,10 +274,16 @@ fn whole_texts_sent_at_each_keystroke_keep_the_text_in_step() {
         "textDocument": { "uri": uri, "version": 5 },
         "contentChanges": [{ "text": other }, { "text": text }]
     }));
-    assert_eq!(c.text(uri), text);
+    assert!(
+        c.text(uri) == text,
+        "the server's text is not the client's (check 4)"
+    );
     // Replaced by a text with nothing in common.
     whole(&mut c, 6, &other);
-    assert_eq!(c.text(uri), other);
+    assert!(
+        c.text(uri) == other,
+        "the server's text is not the client's (check 5)"
+    );
     let d = c.wait_diagnostics(uri, |d| d["version"] == 6);
     assert_eq!(codes(&d), fresh_codes(&mut c, 6, &other));
     assert_eq!(c.shutdown(), 0);
