@@ -233,30 +233,26 @@ fn whole_texts_sent_at_each_keystroke_keep_the_text_in_step() {
         let d = c.wait_diagnostics(&other, |d| d["version"] == 1);
         codes(&d)
     };
-    let whole = |c: &mut Client, version: i32, text: &str| {
+    // Sends `text` whole as `version`; the server's text and that version's
+    // diagnostics are then checked (`check` names the place).
+    let whole = |c: &mut Client, version: i32, text: &str, check: u32| {
         c.notify_as::<DidChangeTextDocument>(json!({
             "textDocument": { "uri": uri, "version": version },
             "contentChanges": [{ "text": text }]
         }));
+        assert!(
+            c.text(uri) == text,
+            "the server's text is not the client's (check {check})"
+        );
+        let d = c.wait_diagnostics(uri, |d| d["version"] == version);
+        assert_eq!(codes(&d), fresh_codes(c, version, text));
     };
     // A character typed into an id, then the plan's first line replaced.
     let at = text.find("t17 ").unwrap() + 3;
     text.insert(at, 'x');
-    whole(&mut c, 2, &text);
-    assert!(
-        c.text(uri) == text,
-        "the server's text is not the client's (check 1)"
-    );
-    let d = c.wait_diagnostics(uri, |d| d["version"] == 2);
-    assert_eq!(codes(&d), fresh_codes(&mut c, 2, &text));
+    whole(&mut c, 2, &text, 1);
     text.replace_range(0..4, "leader jane \"J\" { }\nteam");
-    whole(&mut c, 3, &text);
-    assert!(
-        c.text(uri) == text,
-        "the server's text is not the client's (check 2)"
-    );
-    let d = c.wait_diagnostics(uri, |d| d["version"] == 3);
-    assert_eq!(codes(&d), fresh_codes(&mut c, 3, &text));
+    whole(&mut c, 3, &text, 2);
     // Handed on as they are: a change with a range, and two changes.
     c.notify_as::<DidChangeTextDocument>(json!({
         "textDocument": { "uri": uri, "version": 4 },
@@ -279,13 +275,7 @@ fn whole_texts_sent_at_each_keystroke_keep_the_text_in_step() {
         "the server's text is not the client's (check 4)"
     );
     // Replaced by a text with nothing in common.
-    whole(&mut c, 6, &other);
-    assert!(
-        c.text(uri) == other,
-        "the server's text is not the client's (check 5)"
-    );
-    let d = c.wait_diagnostics(uri, |d| d["version"] == 6);
-    assert_eq!(codes(&d), fresh_codes(&mut c, 6, &other));
+    whole(&mut c, 6, &other, 5);
     assert_eq!(c.shutdown(), 0);
 }
 

@@ -594,23 +594,32 @@ impl Session {
             return;
         };
         let is_config = is_config_path(&key);
-        if let Some(doc) = self.docs.get(&key) {
-            let same =
-                doc.project == project && p.ws.text(doc.file).is_some_and(|t| *t == *text.as_str());
-            if same {
-                let doc = self.docs.get_mut(&key).expect("checked above");
+        // A file the project holds (opened again, or changed on disk) is
+        // kept when its text is the same, and edited where it differs if
+        // that is a small part of it (one comparison says which).
+        let held = self
+            .docs
+            .get(&key)
+            .filter(|d| d.project == project)
+            .map(|d| {
+                let how = if is_config {
+                    match p.ws.text(d.file).is_some_and(|t| *t == *text.as_str()) {
+                        true => Replacement::Same,
+                        false => Replacement::Whole,
+                    }
+                } else {
+                    p.ws.replacement(d.file, &text)
+                };
+                (d.file, how)
+            });
+        let file = match held {
+            Some((_, Replacement::Same)) => {
+                let doc = self.docs.get_mut(&key).expect("held above");
                 doc.version = version;
                 doc.uri = uri;
                 p.touch();
                 return;
             }
-        }
-        // A file the project holds (opened again, or changed on disk) is
-        // edited where it differs, if that is a small part of it.
-        let held = (self.docs.get(&key))
-            .filter(|d| d.project == project && !is_config)
-            .map(|d| (d.file, p.ws.replacement(d.file, &text)));
-        let file = match held {
             Some((file, Replacement::Edit(range, with))) => {
                 edit_doc(p, &mut self.kept_ranges, &key, file, range, &text[with]);
                 file
