@@ -171,6 +171,64 @@ fn the_edited_document_is_republished_before_the_files_it_reached() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// Version `v` of `people` after [`rename_jane_in`]: janet back to jane
+/// when `v` is odd, jane to janet when even; waits for its diagnostics.
+fn toggle_janet(c: &mut Client, people: &str, v: i64) {
+    let (end, text) = if v % 2 == 1 { (12, "") } else { (11, "t") };
+    c.notify_as::<DidChangeTextDocument>(json!({
+            "textDocument": { "uri": people, "version": v },
+            "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": end } }, "text": text }]
+        }),
+    );
+    c.wait_diagnostics(people, |d| d["version"] == v);
+}
+
+/// The files an edit reached wait until the edits pause: typed keystroke
+/// after keystroke, the edited document is republished for each version,
+/// the file it reached once the typing stops, with what the last version
+/// makes of it.
+#[test]
+fn the_files_an_edit_reached_wait_until_the_edits_pause() {
+    let (mut c, people, plan, _dir) = rename_jane_in("people.orgplan", "plan.orgplan");
+    c.wait_diagnostics(&people, |d| d["version"] == 2);
+    c.wait_diagnostics(&plan, |d| !d["diagnostics"].as_array().unwrap().is_empty());
+    let before = c.publications(&plan).len();
+    // janet → jane → janet …: each version breaks the plan's references
+    // or mends them. The last (13) mends them.
+    for v in 3..=13 {
+        toggle_janet(&mut c, &people, v);
+    }
+    let during = c.publications(&plan).len() - before;
+    c.wait_diagnostics(&plan, |d| d["diagnostics"].as_array().unwrap().is_empty());
+    // Each of the eleven versions changed the plan's findings; a stall of
+    // the machine between two keystrokes may let one or two out.
+    assert!(
+        during <= 2,
+        "{during} publications of the plan while typing"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// However long the typing goes on without a pause, the files an edit
+/// reached are not kept waiting for more than about two seconds.
+#[test]
+fn the_files_an_edit_reached_go_out_while_typing_goes_on() {
+    let (mut c, people, plan, _dir) = rename_jane_in("people.orgplan", "plan.orgplan");
+    c.wait_diagnostics(&people, |d| d["version"] == 2);
+    c.wait_diagnostics(&plan, |d| !d["diagnostics"].as_array().unwrap().is_empty());
+    let before = c.publications(&plan).len();
+    let start = std::time::Instant::now();
+    let mut v = 2;
+    while start.elapsed() < Duration::from_secs(4) {
+        v += 1;
+        toggle_janet(&mut c, &people, v);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let during = c.publications(&plan).len() - before;
+    assert!(during >= 1, "the plan was not published in 4 s of typing");
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn incremental_edits_in_utf16_and_utf8_keep_the_text_in_step() {
     for enc in ["utf-16", "utf-8"] {

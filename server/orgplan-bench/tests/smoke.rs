@@ -181,13 +181,19 @@ fn the_floor_is_timed_warm_and_cold_on_the_same_keystrokes() {
     };
     let report = orgplan_bench::lsp::run(&opts).expect("the floor runs without a server");
     let names: Vec<&str> = report.series.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names.len(), 3, "{names:?}");
     assert!(
         names[0].starts_with("floor: edit_file + analysis"),
         "{names:?}"
     );
-    assert!(names[1].starts_with("cold floor:"), "{names:?}");
-    for s in &report.series {
+    assert!(
+        names[1].starts_with("floor: drafting a new block"),
+        "{names:?}"
+    );
+    assert!(names[2].starts_with("cold floor:"), "{names:?}");
+    for s in [&report.series[0], &report.series[2]] {
         assert_eq!(s.samples.len(), 12, "{}", s.name);
     }
+    // Two blocks typed a character at a time, each after a line opened.
+    assert!(report.series[1].samples.len() > 150, "{}", names[1]);
 }

@@ -22,6 +22,7 @@ use crate::transport::Frames;
 use parking_lot::Mutex;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 pub fn spawn_publisher(
@@ -31,6 +32,8 @@ pub fn spawn_publisher(
     wake: Arc<Notify>,
 ) {
     tokio::spawn(async move {
+        // When files were first put off, while they still are.
+        let mut put_off_since: Option<Instant> = None;
         loop {
             wake.notified().await;
             // No debounce: it would only add its delay to every keystroke.
@@ -86,12 +89,44 @@ pub fn spawn_publisher(
                 }
             }
             if state.lock().has_put_off() {
-                // Another round for what was put off.
+                // Another round for what was put off, once edits pause.
+                let since = *put_off_since.get_or_insert_with(Instant::now);
+                wait_for_a_pause(&wake, since).await;
                 wake.notify_one();
+            } else {
+                put_off_since = None;
             }
             give_back_after_whole_text(&state);
         }
     });
+}
+
+/// How long edits must pause before the files put off are published. Those
+/// are other files whose findings an edit changed, or only moved: a line
+/// typed in a file that ten others' findings point into changes all ten
+/// publications, a thousand diagnostics each. Sent at each keystroke, they
+/// were 4 MB in the pipe ahead of the next keystroke's diagnostics, which
+/// the client then read 45–80 ms late (BENCHMARKS.md, "6 Dec (twentieth
+/// session)"). Sent once the typing pauses, they go out once.
+///
+/// Not on WebAssembly: its runtime, idle, parks in a blocking read of
+/// standard input ([`crate::platform`]), where no timer would wake it.
+#[cfg(not(target_family = "wasm"))]
+const PAUSE: Option<Duration> = Some(Duration::from_millis(200));
+#[cfg(target_family = "wasm")]
+const PAUSE: Option<Duration> = None;
+
+/// The longest files stay put off while edits keep coming without a pause.
+const PUT_OFF_AT_MOST: Duration = Duration::from_secs(2);
+
+/// Returns once edits paused for [`PAUSE`] (or at once when an edit came:
+/// its own round goes first, and the files are put off again), and at the
+/// latest [`PUT_OFF_AT_MOST`] after the files were first put off.
+async fn wait_for_a_pause(wake: &Notify, since: Instant) {
+    let Some(pause) = PAUSE else { return };
+    let left = PUT_OFF_AT_MOST.saturating_sub(since.elapsed());
+    // Notified: an edit came; the round that answers it comes first.
+    let _ = tokio::time::timeout(pause.min(left), wake.notified()).await;
 }
 
 /// Asks the client to pull diagnostics again, without waiting for its
