@@ -1161,7 +1161,7 @@ fn resize(
     spans: &[Range<usize>; 3],
     shift: &Shift,
     memo: Option<&crate::suggest::Memo>,
-) -> Marks {
+) -> (Marks, crate::model::Slots) {
     let new_lens = [
         fresh.leaders.len(),
         fresh.initiatives.len(),
@@ -1192,17 +1192,11 @@ fn resize(
         let id = model.decl(e).id.clone();
         model.declare(e, &id, false);
     }
-    let moved = |e: EntityId| -> Option<EntityId> {
-        let (k, i) = e.slot();
-        if i < spans[k].start {
-            Some(e)
-        } else if i < spans[k].end {
-            None
-        } else {
-            Some(EntityId::at_slot(k, i - spans[k].len() + new_lens[k]))
-        }
+    let slots = crate::model::Slots {
+        kinds: std::array::from_fn(|k| (spans[k].start, spans[k].len(), new_lens[k])),
     };
-    model.remap(&moved);
+    let moved = |e: EntityId| slots.get(e);
+    model.remap(&slots);
     model.splice(spans, fresh);
     for k in 0..3 {
         parts.entity[k].splice(
@@ -1238,7 +1232,7 @@ fn resize(
     let suggested = suggestions_after(model, memo, &names, ids_before, &mut parts.ids);
     let named = old_referrers.into_iter().filter_map(moved).collect();
     rename(model, &added, named, &names, &suggested, &mut marks);
-    marks
+    (marks, slots)
 }
 
 /// After declarations were renamed: the references that name an old or a
@@ -1641,7 +1635,7 @@ pub(crate) fn update(
     );
 
     // 4. The edited file's findings, in order.
-    let resized = graph == GraphChange::Whole;
+    let resized = matches!(graph, GraphChange::Spliced(_));
     parts.patch_sorted(model, file, &marks, &reparsed, &shift, graph_found, resized);
     true
 }
@@ -1700,8 +1694,8 @@ fn put_in(
     if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
         same_shape(model, fresh, &spans, shift, memo, &mut parts.ids)
     } else {
-        let marks = resize(model, parts, fresh, &spans, shift, memo);
-        (marks, GraphChange::Whole)
+        let (marks, slots) = resize(model, parts, fresh, &spans, shift, memo);
+        (marks, GraphChange::Spliced(slots))
     }
 }
 
@@ -1905,8 +1899,23 @@ enum GraphChange {
     Same,
     /// Every entity kept its slot: only the rows of marked teams may differ.
     Rows,
-    /// Entities came or went: the slots moved.
-    Whole,
+    /// Entities came or went: the slots moved, as given.
+    Spliced(crate::model::Slots),
+}
+
+/// The teams marked, sorted and distinct.
+fn marked_teams(marks: &Marks) -> Vec<usize> {
+    let mut teams: Vec<usize> = marks
+        .list
+        .iter()
+        .filter_map(|e| match e {
+            EntityId::Team(t) => Some(*t),
+            _ => None,
+        })
+        .collect();
+    teams.sort_unstable();
+    teams.dedup();
+    teams
 }
 
 /// The block rules for the re-parsed blocks (the findings of the blocks
@@ -1947,21 +1956,15 @@ fn recheck_blocks(
     match graph {
         GraphChange::Same => {}
         GraphChange::Rows => {
-            let mut teams: Vec<usize> = marks
-                .list
-                .iter()
-                .filter_map(|e| match e {
-                    EntityId::Team(t) => Some(*t),
-                    _ => None,
-                })
-                .collect();
-            teams.sort_unstable();
-            teams.dedup();
+            let teams = marked_teams(marks);
             let old = std::mem::take(&mut parts.deps);
             parts.deps = Arc::new(old.patched(ctx.model, &teams));
             cycles_kept = parts.deps.cycles_kept_from(&old, &teams);
         }
-        GraphChange::Whole => parts.deps = Arc::new(Dependencies::of(ctx.model)),
+        GraphChange::Spliced(slots) => {
+            let teams = marked_teams(marks);
+            parts.deps = Arc::new(parts.deps.remapped(ctx.model, &slots, &teams));
+        }
     }
     if (graph == GraphChange::Same || cycles_kept)
         && !parts

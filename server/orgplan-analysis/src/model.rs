@@ -24,6 +24,36 @@ pub type Entities = smallvec::SmallVec<[EntityId; 1]>;
 /// vector's pointer would take.
 pub type Indices = smallvec::SmallVec<[usize; 2]>;
 
+/// Where each entity's index goes when, per kind, the entities at
+/// `start..start + old` are replaced by `new` others (a splice): those
+/// before stay, those replaced are gone, those after move by `new - old`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Slots {
+    /// Per kind ([`EntityId::slot`]): `(start, old, new)`.
+    pub(crate) kinds: [(usize, usize, usize); 3],
+}
+
+impl Slots {
+    /// The new index of `e`, or `None` if it was replaced.
+    pub(crate) fn get(&self, e: EntityId) -> Option<EntityId> {
+        let (k, i) = e.slot();
+        let (start, old, new) = self.kinds[k];
+        if i < start {
+            Some(e)
+        } else if i < start + old {
+            None
+        } else {
+            Some(EntityId::at_slot(k, i - old + new))
+        }
+    }
+
+    /// Whether entities of the kind at `k` are replaced or move.
+    pub(crate) fn moves(&self, k: usize) -> bool {
+        let (_, old, new) = self.kinds[k];
+        old != 0 || new != 0
+    }
+}
+
 /// An entity of the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntityId {
@@ -695,25 +725,50 @@ impl Model {
         h.finish().wrapping_add(1)
     }
 
-    /// Moves every entity index stored in the model by `f` (`None`: the
-    /// entity is gone; a reference to it names nothing for now).
-    pub(crate) fn remap(&mut self, f: &dyn Fn(EntityId) -> Option<EntityId>) {
-        let index = |e: EntityId| f(e).map(|e| e.slot().1);
+    /// Moves every entity index stored in the model as `slots` says
+    /// (`None`: the entity is gone; a reference to it names nothing for
+    /// now).
+    ///
+    /// In place, and only the lists that can hold a kind whose entities
+    /// moved: the index is global, so a splice in one file moves the
+    /// indices of every file after it, and this walks every list of the
+    /// workspace. Collected anew, each list was rebuilt at every entity
+    /// added or removed: 25 ms of a 60 ms keystroke in the ten-file
+    /// workspace (BENCHMARKS.md, "6 Dec (twentieth session)").
+    pub(crate) fn remap(&mut self, slots: &Slots) {
+        let moves = |k: usize| slots.moves(k);
+        let keep = |e: &mut EntityId| match slots.get(*e) {
+            Some(to) => {
+                *e = to;
+                true
+            }
+            None => false,
+        };
+        let keep_index = |k: usize| {
+            move |i: &mut usize| match slots.get(EntityId::at_slot(k, *i)) {
+                Some(to) => {
+                    *i = to.slot().1;
+                    true
+                }
+                None => false,
+            }
+        };
         for es in self.ids.values_mut() {
-            *es = es.iter().filter_map(|&e| f(e)).collect();
+            es.retain(keep);
         }
-        for v in self
-            .led_by
-            .iter_mut()
-            .chain(self.team_initiatives.iter_mut())
-        {
-            *v = v
-                .iter()
-                .filter_map(|&i| index(EntityId::Initiative(i)))
-                .collect();
+        if moves(1) {
+            for v in self
+                .led_by
+                .iter_mut()
+                .chain(self.team_initiatives.iter_mut())
+            {
+                v.retain(keep_index(1));
+            }
         }
-        for v in &mut self.dependents {
-            *v = v.iter().filter_map(|&i| index(EntityId::Team(i))).collect();
+        if moves(2) {
+            for v in &mut self.dependents {
+                v.retain(keep_index(2));
+            }
         }
         for v in self
             .reports
@@ -721,13 +776,24 @@ impl Model {
             .chain(self.referrers.iter_mut().flatten())
             .chain(self.dangling.values_mut())
         {
-            *v = v.iter().filter_map(|&e| f(e)).collect();
+            v.retain(keep);
         }
         self.dangling.retain(|_, v| !v.is_empty());
-        let all: Vec<EntityId> = self.entities().collect();
-        for e in all {
-            self.for_each_ref_mut(e, |r| r.target = r.target.and_then(f));
+        let target = |r: &mut Reference| {
+            if let Some(t) = r.target {
+                r.target = slots.get(t);
+            }
+        };
+        for k in 0..3 {
+            for i in 0..self.count(k) {
+                self.for_each_ref_mut(EntityId::at_slot(k, i), target);
+            }
         }
+    }
+
+    /// How many entities of the kind at `k` ([`EntityId::slot`]) there are.
+    fn count(&self, k: usize) -> usize {
+        [self.leaders.len(), self.initiatives.len(), self.teams.len()][k]
     }
 
     /// Replaces the entities in `spans` (per kind) by `fresh`'s, with empty
@@ -1334,6 +1400,26 @@ impl Shiftable for Team {
 mod tests {
     use super::*;
     use std::fmt::Write as _;
+
+    /// Per kind: before the splice stays, spliced out is gone, after moves
+    /// by what the splice added less what it took.
+    #[test]
+    fn slots_move_what_follows_a_splice() {
+        let slots = Slots {
+            kinds: [(2, 3, 1), (0, 0, 0), (5, 0, 2)],
+        };
+        let get = |e| slots.get(e);
+        assert_eq!(get(EntityId::Leader(1)), Some(EntityId::Leader(1)));
+        assert!((2..5).all(|i| get(EntityId::Leader(i)).is_none()));
+        assert_eq!(get(EntityId::Leader(5)), Some(EntityId::Leader(3)));
+        assert_eq!(get(EntityId::Initiative(9)), Some(EntityId::Initiative(9)));
+        assert_eq!(get(EntityId::Team(4)), Some(EntityId::Team(4)));
+        assert_eq!(get(EntityId::Team(5)), Some(EntityId::Team(7)));
+        assert_eq!(
+            (0..3).map(|k| slots.moves(k)).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+    }
 
     /// `n` groups of blocks: leaders reporting up, initiatives with teams,
     /// teams depending on others, ids declared twice (a team with a

@@ -13,7 +13,7 @@
 //! them over ([`Components::carried`]), so that a keystroke in a large
 //! workspace does not run Tarjan's algorithm over every team again.
 
-use crate::model::{EntityId, Model};
+use crate::model::{EntityId, Model, Slots};
 use std::sync::{Arc, OnceLock};
 
 /// Directed edges, team `v`'s targets at `targets[starts[v]..starts[v + 1]]`,
@@ -124,6 +124,47 @@ impl Dependencies {
             }
             let _ = edges.components.set(Arc::new(kept));
         }
+        edges
+    }
+
+    /// This graph after a splice of `m`'s teams (`slots`): each row kept
+    /// with its targets moved (those spliced out dropped), the rows of the
+    /// teams spliced in and of `teams` (sorted, distinct, indices after the
+    /// splice: those whose dependencies may resolve otherwise) read anew.
+    /// Built anew instead, the graph resolved every team's dependencies of
+    /// the workspace at each entity added or removed (BENCHMARKS.md, "6
+    /// Dec (twentieth session)").
+    pub(crate) fn remapped(&self, m: &Model, slots: &Slots, teams: &[usize]) -> Dependencies {
+        let (start, old, new) = slots.kinds[2];
+        if self.len() + new != m.teams.len() + old {
+            return Dependencies::of(m);
+        }
+        let mut edges = Dependencies {
+            starts: Vec::with_capacity(m.teams.len() + 1),
+            targets: Vec::with_capacity(self.targets.len() + 16),
+            components: OnceLock::new(),
+        };
+        let mut marked = teams.iter().copied().peekable();
+        for t in 0..m.teams.len() {
+            edges.starts.push(edges.targets.len());
+            while marked.next_if(|&x| x < t).is_some() {}
+            if (start..start + new).contains(&t) || marked.next_if_eq(&t).is_some() {
+                push_row(m, t, &mut edges.targets);
+                continue;
+            }
+            // Moving keeps the order: the row stays sorted and distinct.
+            let was = if t < start { t } else { t + old - new };
+            edges
+                .targets
+                .extend(self.of_team(was).iter().filter_map(
+                    |&x| match slots.get(EntityId::Team(x)) {
+                        Some(EntityId::Team(y)) => Some(y),
+                        _ => None,
+                    },
+                ));
+        }
+        edges.starts.push(edges.targets.len());
+        debug_assert_eq!(edges, Dependencies::of(m), "a remapped graph differs");
         edges
     }
 
