@@ -474,9 +474,9 @@ const DRAFTS: [&str; 2] = [
 
 /// New blocks typed character by character, each on a line of its own
 /// opened first (one more keystroke) before a team declared a third and
-/// two thirds into `text`. Most keystrokes of a draft change which
-/// entities the file declares (a kind word completed, an id cut by a
-/// space, a brace opened): the keystrokes of [`keystrokes`] never do.
+/// two thirds into `text`. Some keystrokes of a draft add an entity (a
+/// kind word given its id), and each new line moves every line after it:
+/// the keystrokes of [`keystrokes`] do neither.
 fn drafting(text: &str) -> Vec<Keystroke> {
     let starts: Vec<usize> = text
         .match_indices("\nteam ")
