@@ -250,6 +250,43 @@ fn an_edit_that_changes_another_files_findings_asks_for_a_pull() {
 /// What a pull gives is what a push gives, file by file: the examples'
 /// findings with related places across files, and a file past the cap of
 /// findings per file (with its note).
+/// The client is asked to pull again once edits pause: typed keystroke
+/// after keystroke, each breaking or mending the plan's references, it is
+/// asked once typing stops, not at each keystroke.
+#[test]
+fn the_client_is_asked_to_pull_again_once_edits_pause() {
+    let dir = workspace(&[("people.orgplan", PEOPLE), ("plan.orgplan", PLAN)]);
+    let mut c = spawn(&dir, pulling());
+    let people = c.uri("people.orgplan");
+    c.open(&people, PEOPLE);
+    pull(&mut c, &people, None);
+    c.drain(Duration::from_millis(300));
+    let asked = refreshes(&c);
+    // jane → janet → jane …, each version pulled as an editor pulls it.
+    for v in 2..=12 {
+        let (end, text) = if v % 2 == 0 { (11, "t") } else { (12, "") };
+        c.notify_as::<DidChangeTextDocument>(json!({
+                "textDocument": { "uri": people, "version": v },
+                "contentChanges": [{ "range": { "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": end } }, "text": text }]
+            }),
+        );
+        pull(&mut c, &people, None);
+    }
+    let during = refreshes(&c) - asked;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while refreshes(&c) == asked + during {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no refresh once typing stopped"
+        );
+        c.drain(Duration::from_millis(50));
+    }
+    // Each of the eleven versions changed the plan's findings; a stall of
+    // the machine between two keystrokes may let one or two out.
+    assert!(during <= 2, "{during} requests to pull again while typing");
+    assert_eq!(c.shutdown(), 0);
+}
+
 #[test]
 fn a_pulled_report_equals_the_pushed_one() {
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/violations");

@@ -8,7 +8,9 @@
 //! nothing is pushed: the task only notes what changed, and asks the client
 //! to pull again (`workspace/diagnostic/refresh`) when the findings of a
 //! file changed that the client would not pull by itself (an edit in one
-//! file changed the findings of another). The pulls are answered in
+//! file changed the findings of another), once edits pause, as files put
+//! off go out to a client that does not pull ([`PAUSE`]). The pulls are
+//! answered in
 //! `server.rs` from the same publications ([`Session::pull_document`]).
 //!
 //! A publication is written as JSON text straight from the findings
@@ -34,6 +36,9 @@ pub fn spawn_publisher(
     tokio::spawn(async move {
         // When files were first put off, while they still are.
         let mut put_off_since: Option<Instant> = None;
+        // When a client that pulls was first owed a request to pull again,
+        // while it still is: asked once edits pause, as files put off go out.
+        let mut pull_owed_since: Option<Instant> = None;
         loop {
             wake.notified().await;
             // No debounce: it would only add its delay to every keystroke.
@@ -45,33 +50,30 @@ pub fn spawn_publisher(
             // client has been told of (under the same lock, so that a pull
             // never sees the project clean but the notes behind), and
             // whether it must be asked to pull again.
-            let batch = {
+            let collected = {
                 let mut s = state.lock();
-                let collected = catch_unwind(AssertUnwindSafe(|| {
+                catch_unwind(AssertUnwindSafe(|| {
                     let batch = s.collect_diagnostics();
                     if !s.support.pull_diagnostics {
-                        return Some(batch);
+                        return Ok(batch);
                     }
                     let refresh = batch.iter().any(|p| s.needs_refresh(p));
                     for p in &batch {
                         s.record(p);
                     }
-                    if refresh {
-                        ask_for_a_pull(&client);
-                    }
-                    None
-                }));
-                match collected {
-                    Ok(Some(b)) => b,
-                    Ok(None) => {
-                        drop(s);
-                        give_back_after_whole_text(&state);
-                        continue;
-                    }
-                    Err(p) => {
-                        tracing::error!("collecting diagnostics panicked: {}", panic_message(&p));
-                        continue;
-                    }
+                    Err(refresh)
+                }))
+            };
+            let batch = match collected {
+                Ok(Ok(b)) => b,
+                Ok(Err(refresh)) => {
+                    ask_for_a_pull_once_paused(&client, &wake, refresh, &mut pull_owed_since).await;
+                    give_back_after_whole_text(&state);
+                    continue;
+                }
+                Err(p) => {
+                    tracing::error!("collecting diagnostics panicked: {}", panic_message(&p));
+                    continue;
                 }
             };
             for p in batch {
@@ -88,17 +90,56 @@ pub fn spawn_publisher(
                     return; // the output is gone
                 }
             }
-            if state.lock().has_put_off() {
-                // Another round for what was put off, once edits pause.
-                let since = *put_off_since.get_or_insert_with(Instant::now);
-                wait_for_a_pause(&wake, since).await;
-                wake.notify_one();
-            } else {
-                put_off_since = None;
-            }
+            round_for_what_was_put_off(&state, &wake, &mut put_off_since).await;
             give_back_after_whole_text(&state);
         }
     });
+}
+
+/// After a round for a client that does not pull: when files were put
+/// off, another round once edits pause (or at once for an edit that came).
+async fn round_for_what_was_put_off(
+    state: &Mutex<Session>,
+    wake: &Notify,
+    put_off_since: &mut Option<Instant>,
+) {
+    if !state.lock().has_put_off() {
+        *put_off_since = None;
+        return;
+    }
+    let since = *put_off_since.get_or_insert_with(Instant::now);
+    // Paused or not, a round: the files, or the edit that came.
+    let _ = wait_for_a_pause(wake, since).await;
+    if since.elapsed() >= PUT_OFF_AT_MOST {
+        // Edits that keep coming faster than rounds would put the files
+        // off for ever.
+        state.lock().put_off_due = true;
+    }
+    wake.notify_one();
+}
+
+/// After a round for a client that pulls: asks it to pull again (if the
+/// round, or one before, found another file's findings changed) once
+/// edits pause, or once that was owed for [`PUT_OFF_AT_MOST`].
+async fn ask_for_a_pull_once_paused(
+    client: &tower_lsp_server::Client,
+    wake: &Notify,
+    refresh: bool,
+    owed_since: &mut Option<Instant>,
+) {
+    if refresh {
+        owed_since.get_or_insert_with(Instant::now);
+    }
+    let Some(since) = *owed_since else { return };
+    let paused = wait_for_a_pause(wake, since).await;
+    if paused || since.elapsed() >= PUT_OFF_AT_MOST {
+        ask_for_a_pull(client);
+        *owed_since = None;
+    }
+    if !paused {
+        // An edit came: its round.
+        wake.notify_one();
+    }
 }
 
 /// How long edits must pause before the files put off are published. Those
@@ -119,14 +160,15 @@ const PAUSE: Option<Duration> = None;
 /// The longest files stay put off while edits keep coming without a pause.
 const PUT_OFF_AT_MOST: Duration = Duration::from_secs(2);
 
-/// Returns once edits paused for [`PAUSE`] (or at once when an edit came:
-/// its own round goes first, and the files are put off again), and at the
-/// latest [`PUT_OFF_AT_MOST`] after the files were first put off.
-async fn wait_for_a_pause(wake: &Notify, since: Instant) {
-    let Some(pause) = PAUSE else { return };
+/// Returns `true` once edits paused for [`PAUSE`], or [`PUT_OFF_AT_MOST`]
+/// after `since` (when what waits was first put off); `false` at once when
+/// an edit came: its own round goes first, and what waits is put off again.
+async fn wait_for_a_pause(wake: &Notify, since: Instant) -> bool {
+    let Some(pause) = PAUSE else { return true };
     let left = PUT_OFF_AT_MOST.saturating_sub(since.elapsed());
-    // Notified: an edit came; the round that answers it comes first.
-    let _ = tokio::time::timeout(pause.min(left), wake.notified()).await;
+    tokio::time::timeout(pause.min(left), wake.notified())
+        .await
+        .is_err()
 }
 
 /// Asks the client to pull diagnostics again, without waiting for its

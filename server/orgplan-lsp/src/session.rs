@@ -136,6 +136,9 @@ pub struct Session {
     /// were put off for a round of the publisher: the documents whose new
     /// version the client waits for go first ([`Self::collect_diagnostics`]).
     put_off: HashMap<ProjectId, BTreeSet<String>>,
+    /// What was put off has waited long enough: the next round sends it
+    /// even if edits are still to be answered (after their documents).
+    pub put_off_due: bool,
 }
 
 /// Runs `f` on the session under the lock, turning a panic into an
@@ -886,27 +889,8 @@ impl Session {
 
     /// The diagnostics that changed since the last publication.
     pub fn collect_diagnostics(&mut self) -> Vec<Publication> {
-        let mut out = Vec::new();
-        for (key, uri) in std::mem::take(&mut self.gone) {
-            self.kept_ranges.remove(&key);
-            if !self.docs.contains_key(&key) && self.published.contains_key(&key) {
-                out.push(Publication::new(
-                    key,
-                    &uri,
-                    None,
-                    &[],
-                    None,
-                    &mut Converter::new(
-                        &Lines::new(&Default::default()),
-                        self.encoding,
-                        Default::default(),
-                    ),
-                    self.encoding,
-                    &convert::RuleLinks::new(None),
-                    &|_| None,
-                ));
-            }
-        }
+        let mut out = self.clearings();
+        let due = std::mem::take(&mut self.put_off_due);
         // Not while a project loads: it stays dirty until it has loaded.
         let dirty: Vec<ProjectId> = self
             .projects
@@ -938,7 +922,7 @@ impl Session {
                 if unchanged.contains(key) {
                     return true;
                 }
-                let wait = !awaited.is_empty() && !awaited.contains(key);
+                let wait = !due && !awaited.is_empty() && !awaited.contains(key);
                 if wait {
                     later.borrow_mut().insert(key.to_string());
                 }
@@ -952,6 +936,9 @@ impl Session {
                     p.dirty = true;
                 }
             }
+            let mut publications = publications;
+            // What was put off goes out now, after what the client waits for.
+            publications.sort_by_key(|p| !awaited.contains(&p.key));
             for p in publications {
                 let unchanged = self.published.get(&p.key).is_some_and(|(u, _, d, v)| {
                     *v == p.version && *u == p.uri && *d == p.fingerprint
@@ -959,6 +946,33 @@ impl Session {
                 if !unchanged {
                     out.push(p);
                 }
+            }
+        }
+        out
+    }
+
+    /// Empty publications for the files gone ([`Self::remove`]) that the
+    /// client was sent diagnostics for.
+    fn clearings(&mut self) -> Vec<Publication> {
+        let mut out = Vec::new();
+        for (key, uri) in std::mem::take(&mut self.gone) {
+            self.kept_ranges.remove(&key);
+            if !self.docs.contains_key(&key) && self.published.contains_key(&key) {
+                out.push(Publication::new(
+                    key,
+                    &uri,
+                    None,
+                    &[],
+                    None,
+                    &mut Converter::new(
+                        &Lines::new(&Default::default()),
+                        self.encoding,
+                        Default::default(),
+                    ),
+                    self.encoding,
+                    &convert::RuleLinks::new(None),
+                    &|_| None,
+                ));
             }
         }
         out
@@ -1519,20 +1533,27 @@ mod tests {
         keys
     }
 
-    /// For a client that pulls, the publisher's round after an edit
-    /// writes again only the reports no pull wrote since: a pull answered
-    /// before that round (both on one thread) is not written twice, and
-    /// the files the edit reached elsewhere still are.
-    #[test]
-    fn a_report_a_pull_wrote_since_the_last_change_is_not_written_again() {
+    /// A session on the folder `/org`, loaded, with `a.orgplan` (leader
+    /// `l1`) and `b.orgplan` (a team reporting to `l1`) open.
+    fn leader_and_team(pulls: bool) -> (Session, Uri, Uri) {
         let mut s = Session::default();
-        s.support.pull_diagnostics = true;
+        s.support.pull_diagnostics = pulls;
         let root = PathBuf::from("/org");
         s.add_folder(root.clone());
         s.set_loading(&root, false);
         let (a, b) = (uri("file:///org/a.orgplan"), uri("file:///org/b.orgplan"));
         s.did_open(a.clone(), "leader l1 \"L\" {\n}\n".into(), 1);
         s.did_open(b.clone(), "team t \"T\" {\n  reports_to: l1\n}\n".into(), 1);
+        (s, a, b)
+    }
+
+    /// For a client that pulls, the publisher's round after an edit
+    /// writes again only the reports no pull wrote since: a pull answered
+    /// before that round (both on one thread) is not written twice, and
+    /// the files the edit reached elsewhere still are.
+    #[test]
+    fn a_report_a_pull_wrote_since_the_last_change_is_not_written_again() {
+        let (mut s, a, b) = leader_and_team(true);
         assert_eq!(round(&mut s), ["/org/a.orgplan", "/org/b.orgplan"]);
         // Renaming the leader leaves the team's reference dangling.
         change(&mut s, &a, 2, 7, 9, "l2");
@@ -1548,6 +1569,32 @@ mod tests {
         s.pull_document(&a, None);
         change(&mut s, &b, 2, 0, 0, " ");
         assert_eq!(round(&mut s), ["/org/a.orgplan", "/org/b.orgplan"]);
+    }
+
+    /// For a client that does not pull, the files an edit reached wait
+    /// while edits of the document it waits for come, each round answering
+    /// those first; once due (`put_off_due`, set by the publisher when they
+    /// waited long enough), the round sends them too, after the document.
+    #[test]
+    fn files_put_off_go_out_when_due_after_the_awaited_document() {
+        let (mut s, a, _) = leader_and_team(false);
+        round(&mut s);
+        let keys = |batch: &[Publication]| -> Vec<String> {
+            batch.iter().map(|p| p.key.clone()).collect()
+        };
+        for (v, id) in [(2, "l2"), (3, "l3")] {
+            change(&mut s, &a, v, 7, 9, id);
+            let batch = s.collect_diagnostics();
+            assert_eq!(keys(&batch), ["/org/a.orgplan"], "version {v}");
+            batch.iter().for_each(|p| s.record(p));
+            assert!(s.has_put_off());
+        }
+        change(&mut s, &a, 4, 7, 9, "l4");
+        s.put_off_due = true;
+        let batch = s.collect_diagnostics();
+        assert_eq!(keys(&batch), ["/org/a.orgplan", "/org/b.orgplan"]);
+        batch.iter().for_each(|p| s.record(p));
+        assert!(!s.has_put_off() && !s.put_off_due);
     }
 
     /// A client that sends the whole text at each keystroke has it applied
