@@ -247,9 +247,6 @@ fn an_edit_that_changes_another_files_findings_asks_for_a_pull() {
     assert_eq!(c.shutdown(), 0);
 }
 
-/// What a pull gives is what a push gives, file by file: the examples'
-/// findings with related places across files, and a file past the cap of
-/// findings per file (with its note).
 /// The client is asked to pull again once edits pause: typed keystroke
 /// after keystroke, each breaking or mending the plan's references, it is
 /// asked once typing stops, not at each keystroke.
@@ -287,6 +284,9 @@ fn the_client_is_asked_to_pull_again_once_edits_pause() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// What a pull gives is what a push gives, file by file: the examples'
+/// findings with related places across files, and a file past the cap of
+/// findings per file (with its note).
 #[test]
 fn a_pulled_report_equals_the_pushed_one() {
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/violations");

@@ -259,7 +259,7 @@ fn declared_in(m: &Model, file: FileId) -> impl Iterator<Item = EntityId> + '_ {
 
 /// The indices (within one kind's list) of the entities declared in `file`.
 fn file_span(m: &Model, k: usize, file: FileId) -> Range<usize> {
-    let len = [m.leaders.len(), m.initiatives.len(), m.teams.len()][k];
+    let len = m.count(k);
     span(
         |i| m.decl(EntityId::at_slot(k, i)),
         len,

@@ -736,7 +736,6 @@ impl Model {
     /// added or removed: 25 ms of a 60 ms keystroke in the ten-file
     /// workspace (BENCHMARKS.md, "6 Dec (twentieth session)").
     pub(crate) fn remap(&mut self, slots: &Slots) {
-        let moves = |k: usize| slots.moves(k);
         let keep = |e: &mut EntityId| match slots.get(*e) {
             Some(to) => {
                 *e = to;
@@ -756,7 +755,7 @@ impl Model {
         for es in self.ids.values_mut() {
             es.retain(keep);
         }
-        if moves(1) {
+        if slots.moves(1) {
             for v in self
                 .led_by
                 .iter_mut()
@@ -765,7 +764,7 @@ impl Model {
                 v.retain(keep_index(1));
             }
         }
-        if moves(2) {
+        if slots.moves(2) {
             for v in &mut self.dependents {
                 v.retain(keep_index(2));
             }
@@ -792,7 +791,7 @@ impl Model {
     }
 
     /// How many entities of the kind at `k` ([`EntityId::slot`]) there are.
-    fn count(&self, k: usize) -> usize {
+    pub(crate) fn count(&self, k: usize) -> usize {
         [self.leaders.len(), self.initiatives.len(), self.teams.len()][k]
     }
 

@@ -928,7 +928,7 @@ impl Session {
                 }
                 wait
             };
-            let publications = self.publications_but(pid, None, &skip);
+            let mut publications = self.publications_but(pid, None, &skip);
             let later = later.into_inner();
             if !later.is_empty() {
                 self.put_off.insert(pid, later);
@@ -936,7 +936,6 @@ impl Session {
                     p.dirty = true;
                 }
             }
-            let mut publications = publications;
             // What was put off goes out now, after what the client waits for.
             publications.sort_by_key(|p| !awaited.contains(&p.key));
             for p in publications {
