@@ -1196,8 +1196,7 @@ fn resize(
         kinds: std::array::from_fn(|k| (spans[k].start, spans[k].len(), new_lens[k])),
     };
     let moved = |e: EntityId| slots.get(e);
-    model.remap(&slots);
-    model.splice(spans, fresh);
+    model.splice(spans, fresh, &slots);
     for k in 0..3 {
         parts.entity[k].splice(
             spans[k].clone(),
@@ -1950,8 +1949,9 @@ fn recheck_blocks(
     let global = global_findings(ctx);
     files_differing(&parts.global, &global, shift, changed);
     parts.global = global;
-    // Whether the graph's rows changed but not its cycles, nor any team in
-    // one: the graph rules' findings then stay, moved.
+    // Whether the graph's rows changed (or its teams moved) but not its
+    // cycles, nor any team in one: the graph rules' findings then stay,
+    // moved.
     let mut cycles_kept = false;
     match graph {
         GraphChange::Same => {}
@@ -1963,7 +1963,9 @@ fn recheck_blocks(
         }
         GraphChange::Spliced(slots) => {
             let teams = marked_teams(marks);
-            parts.deps = Arc::new(parts.deps.remapped(ctx.model, &slots, &teams));
+            let old = std::mem::take(&mut parts.deps);
+            parts.deps = Arc::new(old.remapped(ctx.model, &slots, &teams));
+            cycles_kept = parts.deps.cycles_kept_over(&old, &slots, &teams);
         }
     }
     if (graph == GraphChange::Same || cycles_kept)

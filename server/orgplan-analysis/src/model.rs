@@ -324,6 +324,11 @@ pub struct Leader {
 }
 
 impl Leader {
+    /// Calls `f` with each reference written in the block, to change it.
+    fn refs_mut(&mut self, f: impl FnMut(&mut Reference)) {
+        self.reports_to.iter_mut().for_each(f);
+    }
+
     /// Percent of their time; 100 when not said.
     pub fn allocation_percent(&self) -> f64 {
         self.allocation.as_ref().map_or(100.0, |a| a.value)
@@ -348,6 +353,15 @@ pub struct Initiative {
     pub approvals_prop: Option<Loc>,
 }
 
+impl Initiative {
+    /// Calls `f` with each reference written in the block, to change it.
+    fn refs_mut(&mut self, mut f: impl FnMut(&mut Reference)) {
+        self.leader.iter_mut().for_each(&mut f);
+        self.teams.iter_mut().for_each(&mut f);
+        self.approvals.iter_mut().for_each(&mut f);
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Team {
     pub decl: Decl,
@@ -362,6 +376,18 @@ pub struct Team {
     pub approvals: Vec<Reference>,
     pub approvals_prop: Option<Loc>,
     pub dependencies: Vec<Dependency>,
+}
+
+impl Team {
+    /// Calls `f` with each reference written in the block, to change it.
+    fn refs_mut(&mut self, mut f: impl FnMut(&mut Reference)) {
+        self.reports_to.iter_mut().for_each(&mut f);
+        self.approvals.iter_mut().for_each(&mut f);
+        for d in &mut self.dependencies {
+            f(&mut d.target);
+            d.owner.iter_mut().for_each(&mut f);
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -725,119 +751,122 @@ impl Model {
         h.finish().wrapping_add(1)
     }
 
-    /// Moves every entity index stored in the model as `slots` says
-    /// (`None`: the entity is gone; a reference to it names nothing for
-    /// now).
-    ///
-    /// In place, and only the lists that can hold a kind whose entities
-    /// moved: the index is global, so a splice in one file moves the
-    /// indices of every file after it, and this walks every list of the
-    /// workspace. Collected anew, each list was rebuilt at every entity
-    /// added or removed: 25 ms of a 60 ms keystroke in the ten-file
-    /// workspace (BENCHMARKS.md, "6 Dec (twentieth session)").
-    pub(crate) fn remap(&mut self, slots: &Slots) {
-        let keep = |e: &mut EntityId| match slots.get(*e) {
-            Some(to) => {
-                *e = to;
-                true
-            }
-            None => false,
-        };
-        let keep_index = |k: usize| {
-            move |i: &mut usize| match slots.get(EntityId::at_slot(k, *i)) {
-                Some(to) => {
-                    *i = to.slot().1;
-                    true
-                }
-                None => false,
-            }
-        };
-        for es in self.ids.values_mut() {
-            es.retain(keep);
-        }
-        if slots.moves(1) {
-            for v in self
-                .led_by
-                .iter_mut()
-                .chain(self.team_initiatives.iter_mut())
-            {
-                v.retain(keep_index(1));
-            }
-        }
-        if slots.moves(2) {
-            for v in &mut self.dependents {
-                v.retain(keep_index(2));
-            }
-        }
-        for v in self
-            .reports
-            .iter_mut()
-            .chain(self.referrers.iter_mut().flatten())
-            .chain(self.dangling.values_mut())
-        {
-            v.retain(keep);
-        }
-        self.dangling.retain(|_, v| !v.is_empty());
-        let target = |r: &mut Reference| {
-            if let Some(t) = r.target {
-                r.target = slots.get(t);
-            }
-        };
-        for k in 0..3 {
-            for i in 0..self.count(k) {
-                self.for_each_ref_mut(EntityId::at_slot(k, i), target);
-            }
-        }
-    }
-
     /// How many entities of the kind at `k` ([`EntityId::slot`]) there are.
     pub(crate) fn count(&self, k: usize) -> usize {
         [self.leaders.len(), self.initiatives.len(), self.teams.len()][k]
     }
 
     /// Replaces the entities in `spans` (per kind) by `fresh`'s, with empty
-    /// reverse-index lists. Indices stored elsewhere must already say where
-    /// entities are after the splice ([`Model::remap`]).
-    pub(crate) fn splice(&mut self, spans: &[std::ops::Range<usize>; 3], fresh: Model) {
+    /// reverse-index lists, and moves every entity index stored in the
+    /// model as `slots` (the same splice) says (`None`: the entity is gone;
+    /// a reference to it names nothing for now). The references of the
+    /// entities spliced in are left as `fresh` has them.
+    ///
+    /// Each list in place, and only the lists that can hold a kind whose
+    /// entities moved: the index is global, so a splice in one file moves
+    /// the indices of every file after it, and this walks every list of
+    /// the workspace. Collected anew, each list was rebuilt at every
+    /// entity added or removed: 25 ms of a 60 ms keystroke in the ten-file
+    /// workspace (BENCHMARKS.md, "6 Dec (twentieth session)").
+    ///
+    /// On two threads from [`REMAP_ALONE`] entities on: the entities moved
+    /// and their references on one, the other lists on the other. The two
+    /// cost about the same, and on one thread they were two thirds of such
+    /// a keystroke (BENCHMARKS.md, "6 Dec (twenty-first session)").
+    pub(crate) fn splice(
+        &mut self,
+        spans: &[std::ops::Range<usize>; 3],
+        fresh: Model,
+        slots: &Slots,
+    ) {
         let n = [
             fresh.leaders.len(),
             fresh.initiatives.len(),
             fresh.teams.len(),
         ];
-        fn empty<T: Default>(n: usize) -> impl Iterator<Item = T> {
-            std::iter::repeat_with(T::default).take(n)
-        }
-        self.leaders.splice(spans[0].clone(), fresh.leaders);
-        self.initiatives.splice(spans[1].clone(), fresh.initiatives);
-        self.teams.splice(spans[2].clone(), fresh.teams);
-        self.led_by.splice(spans[0].clone(), empty(n[0]));
-        self.reports.splice(spans[0].clone(), empty(n[0]));
-        self.team_initiatives.splice(spans[2].clone(), empty(n[2]));
-        self.dependents.splice(spans[2].clone(), empty(n[2]));
-        for (k, span) in spans.iter().enumerate() {
-            self.referrers[k].splice(span.clone(), empty(n[k]));
-        }
-    }
-
-    /// Calls `f` with each reference written in `e`'s block, to change it.
-    fn for_each_ref_mut(&mut self, e: EntityId, mut f: impl FnMut(&mut Reference)) {
-        match e {
-            EntityId::Leader(l) => self.leaders[l].reports_to.iter_mut().for_each(f),
-            EntityId::Initiative(i) => {
-                let i = &mut self.initiatives[i];
-                i.leader.iter_mut().for_each(&mut f);
-                i.teams.iter_mut().for_each(&mut f);
-                i.approvals.iter_mut().for_each(&mut f);
+        let alone = self.leaders.len() + self.initiatives.len() + self.teams.len() < REMAP_ALONE;
+        let Model {
+            leaders,
+            initiatives,
+            teams,
+            ids,
+            led_by,
+            team_initiatives,
+            reports,
+            dependents,
+            referrers,
+            dangling,
+            ..
+        } = self;
+        let entities = move || {
+            leaders.splice(spans[0].clone(), fresh.leaders);
+            initiatives.splice(spans[1].clone(), fresh.initiatives);
+            teams.splice(spans[2].clone(), fresh.teams);
+            let target = |r: &mut Reference| {
+                if let Some(t) = r.target {
+                    r.target = slots.get(t);
+                }
+            };
+            // Those not spliced in.
+            let fresh = |k: usize| spans[k].start..spans[k].start + n[k];
+            outside(leaders, fresh(0)).for_each(|l| l.refs_mut(target));
+            outside(initiatives, fresh(1)).for_each(|i| i.refs_mut(target));
+            outside(teams, fresh(2)).for_each(|t| t.refs_mut(target));
+        };
+        let mut lists = move || {
+            let keep = |e: &mut EntityId| match slots.get(*e) {
+                Some(to) => {
+                    *e = to;
+                    true
+                }
+                None => false,
+            };
+            let keep_index = |k: usize| {
+                move |i: &mut usize| match slots.get(EntityId::at_slot(k, *i)) {
+                    Some(to) => {
+                        *i = to.slot().1;
+                        true
+                    }
+                    None => false,
+                }
+            };
+            for es in ids.values_mut() {
+                es.retain(keep);
             }
-            EntityId::Team(t) => {
-                let t = &mut self.teams[t];
-                t.reports_to.iter_mut().for_each(&mut f);
-                t.approvals.iter_mut().for_each(&mut f);
-                for d in &mut t.dependencies {
-                    f(&mut d.target);
-                    d.owner.iter_mut().for_each(&mut f);
+            if slots.moves(1) {
+                for v in led_by.iter_mut().chain(team_initiatives.iter_mut()) {
+                    v.retain(keep_index(1));
                 }
             }
+            if slots.moves(2) {
+                for v in dependents.iter_mut() {
+                    v.retain(keep_index(2));
+                }
+            }
+            for v in reports
+                .iter_mut()
+                .chain(referrers.iter_mut().flatten())
+                .chain(dangling.values_mut())
+            {
+                v.retain(keep);
+            }
+            dangling.retain(|_, v| !v.is_empty());
+            fn empty<T: Default>(n: usize) -> impl Iterator<Item = T> {
+                std::iter::repeat_with(T::default).take(n)
+            }
+            led_by.splice(spans[0].clone(), empty(n[0]));
+            reports.splice(spans[0].clone(), empty(n[0]));
+            team_initiatives.splice(spans[2].clone(), empty(n[2]));
+            dependents.splice(spans[2].clone(), empty(n[2]));
+            for (k, span) in spans.iter().enumerate() {
+                referrers[k].splice(span.clone(), empty(n[k]));
+            }
+        };
+        if alone {
+            entities();
+            lists();
+        } else {
+            crate::join(entities, lists);
         }
     }
 
@@ -1008,6 +1037,16 @@ impl Model {
 /// From this many blocks on, a model is built on two threads (a large
 /// plan opened whole: about 20,000 blocks in 100,000 lines).
 const BUILD_ALONE: usize = 4096;
+
+/// The items of `list` before and after `skip`.
+fn outside<T>(list: &mut [T], skip: std::ops::Range<usize>) -> impl Iterator<Item = &mut T> {
+    let (before, after) = list.split_at_mut(skip.end);
+    before[..skip.start].iter_mut().chain(after)
+}
+
+/// How many entities [`Model::splice`] moves on one thread: from there on,
+/// the references on a second.
+const REMAP_ALONE: usize = 4096;
 
 /// The entity a block declares.
 enum Entity {

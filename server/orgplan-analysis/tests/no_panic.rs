@@ -281,26 +281,50 @@ proptest! {
     }
 }
 
-/// Edits of a plan long enough that what follows an edit is shifted by two
-/// threads (thousands of blocks and teams) give what a fresh analysis gives.
+/// Edits of a plan long enough that what follows an edit is shifted, and
+/// entities spliced, by two threads (thousands of blocks and teams) give
+/// what a fresh analysis gives after each: a rename, teams added and
+/// removed outside the cycle (its components carried over), one of the
+/// cycle's removed (they are not), a line added.
 #[test]
 fn edits_of_a_long_plan_equal_a_fresh_analysis() {
     let mut text = String::from("leader lee \"Lee\" {\n  allocation: 100%\n}\n");
-    for i in 0..3000 {
+    // t0..t9 depend on teams of the cycle t10 → t11 → … → t1009 → t10, and
+    // the chain t1010 → t1011 → … → t4199 ends in it.
+    for i in 0..4200 {
+        let target = match i {
+            0..10 => i + 40,
+            10..1010 => 10 + (i - 9) % 1000,
+            4199 => 20,
+            _ => i + 1,
+        };
         text += &format!(
-            "team t{i} \"T{i}\" {{\n  reports_to: lee\n  roles: engineering, qa\n  depends_on t{} {{ owner: t{i} }}\n}}\n",
-            (i + 1) % 3000
+            "team t{i} \"T{i}\" {{\n  reports_to: lee\n  roles: engineering, qa\n  depends_on t{target} {{ owner: t{i} }}\n}}\n",
         );
     }
     let mut ws = Workspace::new();
     let id = ws.set_file("long.orgplan", text.clone());
     ws.analysis();
-    // Near the start (almost everything shifts), a rename, then a line added.
+    // Near the start (almost everything shifts).
     let at = text.find("team t1 ").unwrap() + "team t1".len();
+    let block = |t: &str| {
+        let from = text.find(&format!("team {t} ")).unwrap();
+        from..from + text[from..].find("}\n}\n").unwrap() + 4
+    };
+    let added = "team fresh \"F\" {\n  depends_on t50 { owner: fresh }\n}\n";
+    // Blocks removed from the end back, each after `fresh` is added.
+    let removed = |t: &str| {
+        let b = block(t);
+        TextRange::new(b.start + added.len(), b.end + added.len())
+    };
     for (range, insert) in [
         (TextRange::empty(at), "x"),
         (TextRange::empty(at + 1), "y"),
         (TextRange::new(at, at + 2), ""),
+        (TextRange::empty(block("t1").end), added),
+        (removed("t3000"), ""),
+        (removed("t500"), ""),
+        (removed("t5"), ""),
         (
             TextRange::empty(text.find("  roles").unwrap()),
             "  scope: \"s\"\n",
@@ -308,13 +332,21 @@ fn edits_of_a_long_plan_equal_a_fresh_analysis() {
     ] {
         ws.edit_file(id, range, insert);
         ws.analysis();
+        let mut fresh = Workspace::new();
+        fresh.set_file("long.orgplan", ws.text(id).unwrap().to_string());
+        assert_eq!(ws.file(id).unwrap().doc(), fresh.file(id).unwrap().doc());
+        let (inc, fr) = (everything(&mut ws), everything(&mut fresh));
+        assert!(
+            inc.1 == fr.1,
+            "models differ after {insert:?} at {range:?}:\n{}",
+            diff(&inc.1, &fr.1)
+        );
+        assert!(
+            inc.0 == fr.0,
+            "findings differ after {insert:?} at {range:?}:\n{}",
+            diff(&inc.0, &fr.0)
+        );
     }
-    let mut fresh = Workspace::new();
-    fresh.set_file("long.orgplan", ws.text(id).unwrap().to_string());
-    assert_eq!(ws.file(id).unwrap().doc(), fresh.file(id).unwrap().doc());
-    let (inc, fr) = (everything(&mut ws), everything(&mut fresh));
-    assert!(inc.1 == fr.1, "models differ:\n{}", diff(&inc.1, &fr.1));
-    assert!(inc.0 == fr.0, "findings differ:\n{}", diff(&inc.0, &fr.0));
 }
 
 #[test]

@@ -9,11 +9,13 @@
 //! "3 Dec (evening): the dependency graph patched").
 //!
 //! Its strongly connected components are computed once asked for and
-//! kept with it; a patch that provably leaves them as they were carries
-//! them over ([`Components::carried`]), so that a keystroke in a large
-//! workspace does not run Tarjan's algorithm over every team again.
+//! kept with it; a patch or a splice of teams that provably leaves them as
+//! they were carries them over ([`Components::carried`],
+//! [`Components::spliced`]), so that a keystroke in a large workspace does
+//! not run Tarjan's algorithm over every team again.
 
 use crate::model::{EntityId, Model, Slots};
+use std::borrow::Cow;
 use std::sync::{Arc, OnceLock};
 
 /// Directed edges, team `v`'s targets at `targets[starts[v]..starts[v + 1]]`,
@@ -108,23 +110,28 @@ impl Dependencies {
         }
         edges.starts.push(edges.targets.len());
         debug_assert_eq!(edges, Dependencies::of(m), "a patched graph differs");
-        if let Some(kept) = self
+        let kept = self
             .components
             .get()
-            .and_then(|c| c.carried(self, &edges, teams))
-        {
-            #[cfg(debug_assertions)]
-            {
-                let fresh = Components::of(&edges);
-                debug_assert_eq!(
-                    (&kept.partition.multi, &kept.loops),
-                    (&fresh.partition.multi, &fresh.loops),
-                    "components carried over differ"
-                );
-            }
-            let _ = edges.components.set(Arc::new(kept));
-        }
+            .and_then(|c| c.carried(self, &edges, teams));
+        edges.keep(kept);
         edges
+    }
+
+    /// Sets these components to `kept`, carried over from another graph's
+    /// (checked against the fresh ones in debug builds).
+    fn keep(&self, kept: Option<Components>) {
+        let Some(kept) = kept else { return };
+        #[cfg(debug_assertions)]
+        {
+            let fresh = Components::of(self);
+            debug_assert_eq!(
+                (&kept.partition.multi, &kept.loops),
+                (&fresh.partition.multi, &fresh.loops),
+                "components carried over differ"
+            );
+        }
+        let _ = self.components.set(Arc::new(kept));
     }
 
     /// This graph after a splice of `m`'s teams (`slots`): each row kept
@@ -165,7 +172,43 @@ impl Dependencies {
         }
         edges.starts.push(edges.targets.len());
         debug_assert_eq!(edges, Dependencies::of(m), "a remapped graph differs");
+        let kept = self
+            .components
+            .get()
+            .and_then(|c| c.spliced(self, &edges, slots, teams));
+        edges.keep(kept);
         edges
+    }
+
+    /// Whether this graph, `old` after a splice with the rows of `teams`
+    /// read anew ([`Dependencies::remapped`]), has `old`'s cycles (their
+    /// teams moved by the splice: so no team spliced in is in one), and
+    /// none of `teams` nor of the teams spliced out is in one: then, as for
+    /// [`Dependencies::cycles_kept_from`], `old`'s findings hold (moved by
+    /// the edit).
+    pub(crate) fn cycles_kept_over(
+        &self,
+        old: &Dependencies,
+        slots: &Slots,
+        teams: &[usize],
+    ) -> bool {
+        let (Some(now), Some(was)) = (self.components.get(), old.components.get()) else {
+            return false;
+        };
+        let (start, gone, came) = slots.kinds[2];
+        let moved = |t: usize| if t < start { t } else { t + came - gone };
+        let in_cycle =
+            |c: &Components, t: usize| c.partition.in_multi(t) || c.loops.binary_search(&t).is_ok();
+        let (p, q) = (&now.partition, &was.partition);
+        let same = |a: &[usize], b: &[usize]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x == moved(y))
+        };
+        start + gone <= q.of.len()
+            && !(start..start + gone).any(|t| in_cycle(was, t))
+            && same(&now.loops, &was.loops)
+            && p.multi.len() == q.multi.len()
+            && p.multi.iter().zip(&q.multi).all(|(a, b)| same(a, b))
+            && teams.iter().all(|&t| t < p.of.len() && !in_cycle(now, t))
     }
 
     /// Whether this graph, `old` with the rows of `teams` rewritten
@@ -328,9 +371,87 @@ impl Components {
         if old.len() != of.len() || new.len() != of.len() {
             return None;
         }
+        self.carried_rows(new, teams, |t| Cow::Borrowed(old.of_team(t)))
+    }
+
+    /// These components, of `old`, as they are in `new`: `old` after a
+    /// splice of its teams (`slots`), each row moved with it, the rows of
+    /// `teams` (sorted, distinct, indices after the splice) read anew
+    /// ([`Dependencies::remapped`]). When no team spliced out was in a
+    /// cycle (an edge of one may have held it together), the components
+    /// are renumbered, each team spliced in one of its own with no edge
+    /// before, and [`Components::carried`]'s test decides, over the rows of
+    /// `teams` and of the teams spliced in. Computed anew instead, Tarjan's
+    /// walk over every team was a tenth of a keystroke that adds or removes
+    /// an entity in a ten-file workspace (BENCHMARKS.md, "6 Dec
+    /// (twenty-first session)").
+    fn spliced(
+        &self,
+        old: &Dependencies,
+        new: &Dependencies,
+        slots: &Slots,
+        teams: &[usize],
+    ) -> Option<Components> {
+        let (start, gone, came) = slots.kinds[2];
+        let p = &self.partition;
+        if old.len() != p.of.len() || new.len() + gone != old.len() + came {
+            return None;
+        }
+        if (start..start + gone).any(|t| p.in_multi(t) || self.loops.binary_search(&t).is_ok()) {
+            return None;
+        }
+        // Where a team not spliced out goes (its order kept).
+        let moved = |t: usize| if t < start { t } else { t + came - gone };
+        let next = p.of.iter().max().map_or(0, |&n| n + 1);
+        let mut of = Vec::with_capacity(new.len());
+        of.extend_from_slice(&p.of[..start]);
+        of.extend((next..).take(came));
+        of.extend_from_slice(&p.of[start + gone..]);
+        let renumbered = Components {
+            partition: Arc::new(Partition {
+                of,
+                multi: p
+                    .multi
+                    .iter()
+                    .map(|c| c.iter().map(|&t| moved(t)).collect())
+                    .collect(),
+                multi_ids: p.multi_ids.clone(),
+            }),
+            loops: self.loops.iter().map(|&t| moved(t)).collect(),
+        };
+        let mut rewritten: Vec<usize> = teams.iter().copied().chain(start..start + came).collect();
+        rewritten.sort_unstable();
+        rewritten.dedup();
+        renumbered.carried_rows(new, &rewritten, |t| {
+            if (start..start + came).contains(&t) {
+                return Cow::Borrowed(&[]);
+            }
+            let was = if t < start { t } else { t + gone - came };
+            Cow::Owned(
+                old.of_team(was)
+                    .iter()
+                    .filter_map(|&x| match slots.get(EntityId::Team(x)) {
+                        Some(EntityId::Team(y)) => Some(y),
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        })
+    }
+
+    /// [`Components::carried`]'s test, the rows of `teams` before the
+    /// change given by `before`.
+    fn carried_rows<'a>(
+        &self,
+        new: &Dependencies,
+        teams: &[usize],
+        before: impl Fn(usize) -> Cow<'a, [usize]>,
+    ) -> Option<Components> {
+        let of = &self.partition.of;
         let mut seen = rustc_hash::FxHashSet::default();
         for &t in teams {
-            let (before, after) = (old.of_team(t), new.of_team(t));
+            let before = before(t);
+            let (before, after) = (&before[..], new.of_team(t));
             for &v in before {
                 if v != t && after.binary_search(&v).is_err() && of[t] == of[v] {
                     return None;
@@ -426,6 +547,7 @@ fn push_row(m: &Model, t: usize, targets: &mut Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::{Components, Dependencies};
+    use crate::model::{EntityId, Slots};
 
     fn graph(rows: &[Vec<usize>]) -> Dependencies {
         Dependencies::from_rows(rows.iter().map(|r| {
@@ -505,7 +627,112 @@ mod tests {
         assert!(!findings_stay(&rows, 3, vec![3]), "a new self-dependency");
     }
 
+    /// `rows` after a splice of teams `start..start + gone` for rows
+    /// `fresh` (targets after the splice), each other row moved with its
+    /// targets, those of `marked` (after the splice) then replaced by
+    /// `rewrite`'s: the graph before, the slots and the graph after.
+    fn splice(
+        rows: &[Vec<usize>],
+        (start, gone): (usize, usize),
+        fresh: &[Vec<usize>],
+        marked: &[usize],
+        rewrite: impl Fn(usize) -> Vec<usize>,
+    ) -> (Dependencies, Slots, Dependencies) {
+        let slots = Slots {
+            kinds: [(0, 0, 0), (0, 0, 0), (start, gone, fresh.len())],
+        };
+        let moved = |row: &Vec<usize>| -> Vec<usize> {
+            row.iter()
+                .filter_map(|&x| match slots.get(EntityId::Team(x)) {
+                    Some(EntityId::Team(y)) => Some(y),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut new_rows: Vec<Vec<usize>> = rows[..start].iter().map(moved).collect();
+        new_rows.extend(fresh.iter().cloned());
+        new_rows.extend(rows[start + gone..].iter().map(moved));
+        for &t in marked {
+            new_rows[t] = rewrite(t);
+        }
+        (graph(rows), slots, graph(&new_rows))
+    }
+
+    #[test]
+    fn carried_over_a_splice_unless_a_cycle_may_be_made_or_broken() {
+        // 0 → 1 → 2 → 0 is a cycle; 3 → 0 hangs off it; 4 is alone.
+        let rows = vec![vec![1], vec![2], vec![0], vec![0], vec![]];
+        let carried = |(old, slots, new): (Dependencies, Slots, Dependencies), marked: &[usize]| {
+            old.components().spliced(&old, &new, &slots, marked)
+        };
+        let none = |_| Vec::new();
+        // Kept: a team spliced in with edges one way only, one spliced out
+        // outside every cycle.
+        for (at, fresh) in [(5, vec![vec![0]]), (0, vec![vec![]]), (3, vec![vec![5]])] {
+            let spliced = splice(&rows, (at, 0), &fresh, &[], none);
+            let fresh_components = Components::of(&spliced.2);
+            let kept = carried(spliced, &[]).expect("no cycle made");
+            assert!(same(&kept, &fresh_components), "{fresh:?} at {at}");
+        }
+        assert!(carried(splice(&rows, (3, 2), &[], &[], none), &[]).is_some());
+        // Anew: a team of the cycle spliced out; one spliced in that a
+        // team it depends on reaches, through a row marked.
+        assert!(carried(splice(&rows, (1, 1), &[], &[], none), &[]).is_none());
+        let closing = splice(&rows, (4, 0), &[vec![0]], &[2], |_| vec![0, 4]);
+        assert!(carried(closing, &[2]).is_none());
+    }
+
     proptest::proptest! {
+        /// Components carried over a splice are those computed afresh, and
+        /// the findings are said to stay only when the cycles are the old
+        /// ones moved and no team spliced or marked is in one.
+        #[test]
+        fn components_carried_over_a_splice_are_the_fresh_ones(
+            n in 1usize..10,
+            raw in proptest::collection::vec((0usize..10, 0usize..10), 0..25),
+            (start, gone) in (0usize..10, 0usize..3),
+            fresh in proptest::collection::vec(proptest::collection::vec(0usize..12, 0..3), 0..3),
+            marked in proptest::collection::btree_map(0usize..12, proptest::collection::vec(0usize..12, 0..3), 0..3),
+        ) {
+            let mut rows = vec![Vec::new(); n];
+            for (a, b) in raw {
+                rows[a % n].push(b % n);
+            }
+            let start = start % n;
+            let gone = gone.min(n - start);
+            let len = n - gone + fresh.len();
+            proptest::prop_assume!(len > 0);
+            let fresh: Vec<Vec<usize>> = fresh
+                .into_iter()
+                .map(|r| r.into_iter().map(|b| b % len).collect())
+                .collect();
+            let marked: std::collections::BTreeMap<usize, Vec<usize>> = marked
+                .into_iter()
+                .map(|(t, r)| (t % len, r.into_iter().map(|b| b % len).collect()))
+                .collect();
+            let teams: Vec<usize> = marked.keys().copied().collect();
+            let (old, slots, new) =
+                splice(&rows, (start, gone), &fresh, &teams, |t| marked[&t].clone());
+            let now = Components::of(&new);
+            if let Some(kept) = old.components().spliced(&old, &new, &slots, &teams) {
+                proptest::prop_assert!(same(&kept, &now));
+                let _ = new.components.set(std::sync::Arc::new(kept));
+            }
+            if new.cycles_kept_over(&old, &slots, &teams) {
+                let moved = |t: usize| if t < start { t } else { t + fresh.len() - gone };
+                let was: Vec<Vec<usize>> = old
+                    .components()
+                    .cycles()
+                    .iter()
+                    .map(|c| c.iter().map(|&t| moved(t)).collect())
+                    .collect();
+                let is: Vec<Vec<usize>> = now.cycles().iter().map(|c| c.to_vec()).collect();
+                proptest::prop_assert_eq!(was, is);
+                let in_one = |t: &usize| now.cycles().iter().any(|c| c.contains(t));
+                proptest::prop_assert!(!teams.iter().chain(&(start..start + fresh.len()).collect::<Vec<_>>()).any(in_one));
+            }
+        }
+
         /// Components carried over are those computed afresh.
         #[test]
         fn carried_components_are_the_fresh_ones(
