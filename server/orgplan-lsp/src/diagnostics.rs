@@ -157,7 +157,9 @@ const PAUSE: Option<Duration> = Some(Duration::from_millis(200));
 #[cfg(target_family = "wasm")]
 const PAUSE: Option<Duration> = None;
 
-/// The longest files stay put off while edits keep coming without a pause.
+/// The longest files stay put off while edits keep coming without a pause:
+/// then each round sends one of them, in turn, after the documents it
+/// answers ([`Session::collect_diagnostics`]).
 const PUT_OFF_AT_MOST: Duration = Duration::from_secs(2);
 
 /// Returns `true` once edits paused for [`PAUSE`], or [`PUT_OFF_AT_MOST`]

@@ -11,6 +11,7 @@ use orgplan_analysis::position::{Encoding, Lines};
 use orgplan_analysis::{FileId, Replacement, TextRange, Workspace};
 use parking_lot::Mutex;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Bound;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use tokio::sync::Notify;
@@ -136,9 +137,13 @@ pub struct Session {
     /// were put off for a round of the publisher: the documents whose new
     /// version the client waits for go first ([`Self::collect_diagnostics`]).
     put_off: HashMap<ProjectId, BTreeSet<String>>,
-    /// What was put off has waited long enough: the next round sends it
-    /// even if edits are still to be answered (after their documents).
+    /// What was put off has waited long enough: the next round sends one
+    /// of those files even if edits are still to be answered (after their
+    /// documents; [`Self::collect_diagnostics`]).
     pub put_off_due: bool,
+    /// The file put off that the last round sent as due: the next sends
+    /// the one after it, so that each goes out in turn.
+    due_last: Option<String>,
 }
 
 /// Runs `f` on the session under the lock, turning a panic into an
@@ -922,14 +927,33 @@ impl Session {
                 if unchanged.contains(key) {
                     return true;
                 }
-                let wait = !due && !awaited.is_empty() && !awaited.contains(key);
+                let wait = !awaited.is_empty() && !awaited.contains(key);
                 if wait {
                     later.borrow_mut().insert(key.to_string());
                 }
                 wait
             };
             let mut publications = self.publications_but(pid, None, &skip);
-            let later = later.into_inner();
+            let mut later = later.into_inner();
+            if due {
+                // One file a round, in turn: all at once, they were
+                // megabytes in the pipe ahead of the next keystroke's
+                // diagnostics (BENCHMARKS.md, "6 Dec (twenty-first session)").
+                let after = self
+                    .due_last
+                    .as_deref()
+                    .map_or(Bound::Unbounded, Bound::Excluded);
+                let next = later
+                    .range::<str, _>((after, Bound::Unbounded))
+                    .next()
+                    .or_else(|| later.first())
+                    .cloned();
+                if let Some(next) = next {
+                    later.remove(&next);
+                    publications.extend(self.publications(pid, Some(&next)));
+                    self.due_last = Some(next);
+                }
+            }
             if !later.is_empty() {
                 self.put_off.insert(pid, later);
                 if let Some(p) = self.projects.get_mut(&pid) {
@@ -1594,6 +1618,46 @@ mod tests {
         assert_eq!(keys(&batch), ["/org/a.orgplan", "/org/b.orgplan"]);
         batch.iter().for_each(|p| s.record(p));
         assert!(!s.has_put_off() && !s.put_off_due);
+    }
+
+    /// Files put off go out one a due round, in turn: a file whose
+    /// findings change again at each edit does not keep the others waiting.
+    #[test]
+    fn files_put_off_go_out_one_a_due_round_in_turn() {
+        let mut s = Session::default();
+        s.support.related_information = true;
+        let root = PathBuf::from("/org");
+        s.add_folder(root.clone());
+        s.set_loading(&root, false);
+        // Two teams report to a team: their findings point into `a`.
+        let a = uri("file:///org/a.orgplan");
+        s.did_open(a.clone(), "team l1 \"L\" {\n}\n".into(), 1);
+        for (name, id) in [("b", "t"), ("c", "u")] {
+            let text = format!("team {id} \"T\" {{\n  reports_to: l1\n}}\n");
+            s.did_open(uri(&format!("file:///org/{name}.orgplan")), text, 1);
+        }
+        round(&mut s);
+        let keys = |batch: &[Publication]| -> Vec<String> {
+            batch.iter().map(|p| p.key.clone()).collect()
+        };
+        // Each version adds a line above the team: both findings move.
+        let mut sent = Vec::new();
+        for v in 2..6 {
+            change(&mut s, &a, v, 0, 0, "#\n");
+            s.put_off_due = true;
+            let batch = s.collect_diagnostics();
+            batch.iter().for_each(|p| s.record(p));
+            let batch = keys(&batch);
+            assert_eq!(batch.len(), 2, "version {v}: {batch:?}");
+            assert_eq!(batch[0], "/org/a.orgplan", "version {v}");
+            sent.push(batch[1].clone());
+            assert!(s.has_put_off(), "version {v}");
+        }
+        let (b, c) = ("/org/b.orgplan", "/org/c.orgplan");
+        assert_eq!(sent, [b, c, b, c]);
+        // Once edits pause (no document awaited), the rest goes out.
+        assert_eq!(keys(&s.collect_diagnostics()), [b]);
+        assert!(!s.has_put_off());
     }
 
     /// A client that sends the whole text at each keystroke has it applied
