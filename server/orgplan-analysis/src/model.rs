@@ -808,10 +808,10 @@ impl Model {
                 }
             };
             // Those not spliced in.
-            let fresh = |k: usize| spans[k].start..spans[k].start + n[k];
-            outside(leaders, fresh(0)).for_each(|l| l.refs_mut(target));
-            outside(initiatives, fresh(1)).for_each(|i| i.refs_mut(target));
-            outside(teams, fresh(2)).for_each(|t| t.refs_mut(target));
+            let spliced_in = |k: usize| spans[k].start..spans[k].start + n[k];
+            outside(leaders, spliced_in(0)).for_each(|l| l.refs_mut(target));
+            outside(initiatives, spliced_in(1)).for_each(|i| i.refs_mut(target));
+            outside(teams, spliced_in(2)).for_each(|t| t.refs_mut(target));
         };
         let mut lists = move || {
             let keep = |e: &mut EntityId| match slots.get(*e) {
@@ -1044,8 +1044,8 @@ fn outside<T>(list: &mut [T], skip: std::ops::Range<usize>) -> impl Iterator<Ite
     before[..skip.start].iter_mut().chain(after)
 }
 
-/// How many entities [`Model::splice`] moves on one thread: from there on,
-/// the references on a second.
+/// Below how many entities [`Model::splice`] works on one thread; from there
+/// on it shares its walk out over two.
 const REMAP_ALONE: usize = 4096;
 
 /// The entity a block declares.

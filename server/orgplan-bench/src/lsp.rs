@@ -924,6 +924,8 @@ fn drafting_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
     let mut text = bench.text.to_string();
     let mut series = Series::new("keystroke drafting a new block → diagnostics");
     let script = drafting(&text);
+    // Which keystroke of the script each sample timed.
+    let mut timed = Vec::new();
     let pid = s.child.id().to_string();
     let cpu = cpu_time_of(&pid);
     for (k, key) in script.iter().enumerate() {
@@ -935,7 +937,10 @@ fn drafting_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
             "contentChanges": [{"range": range, "text": key.insert}]
         }));
         match s.wait_for(|m| is_publish_for(uri, m) && m["params"]["version"].as_i64() == Some(v)) {
-            Some((at, _)) => series.samples.push(at - t),
+            Some((at, _)) => {
+                series.samples.push(at - t);
+                timed.push((k, at - t));
+            }
             None => series.missing += 1,
         }
     }
@@ -946,12 +951,25 @@ fn drafting_phase(bench: &Bench, report: &mut Report) -> Result<(), String> {
             ms(cpu) / script.len().max(1) as f64
         );
     }
+    series.name = format!("{} [slowest: {}]", series.name, slowest(&script, timed));
     // The issue's targets: p99 ≤ 10 ms in one file, ≤ 16 ms in a workspace
     // of many.
     series.judge(99.0, if bench.files > 1 { 16.0 } else { 10.0 });
     report.series.push(series);
     s.shutdown();
     Ok(())
+}
+
+/// The three slowest keystrokes of `script` (`timed`: each keystroke's
+/// index and time), slowest first: which one and what it typed.
+fn slowest(script: &[Keystroke], mut timed: Vec<(usize, Duration)>) -> String {
+    timed.sort_by_key(|&(_, d)| std::cmp::Reverse(d));
+    let shown: Vec<String> = timed
+        .iter()
+        .take(3)
+        .map(|&(k, d)| format!("#{k} {:?} {:.1} ms", script[k].insert, ms(d)))
+        .collect();
+    shown.join(", ")
 }
 
 /// One kind of request the requests phase times.
@@ -1550,6 +1568,37 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The drafting phase names its slowest keystrokes, slowest first, with
+    /// what each typed.
+    #[test]
+    fn the_slowest_keystrokes_are_named_slowest_first() {
+        let at = TextRange::empty(0);
+        let script = [
+            Keystroke {
+                range: at,
+                insert: "a",
+            },
+            Keystroke {
+                range: at,
+                insert: "\n",
+            },
+            Keystroke {
+                range: at,
+                insert: "b",
+            },
+            Keystroke {
+                range: at,
+                insert: "c",
+            },
+        ];
+        let ms = |n: u64| Duration::from_millis(n);
+        let timed = vec![(0, ms(2)), (1, ms(9)), (2, ms(1)), (3, ms(4))];
+        assert_eq!(
+            super::slowest(&script, timed),
+            r#"#1 "\n" 9.0 ms, #3 "c" 4.0 ms, #0 "a" 2.0 ms"#
+        );
+    }
 
     /// A run of the floor alone measures no server: its table says so of
     /// the memory targets instead of calling them missed.
