@@ -109,7 +109,7 @@ async fn round_for_what_was_put_off(
     }
     let since = *put_off_since.get_or_insert_with(Instant::now);
     // Paused or not, a round: the files, or the edit that came.
-    let _ = wait_for_a_pause(wake, since).await;
+    let _ = wait_for_a_pause(wake).await;
     if since.elapsed() >= PUT_OFF_AT_MOST {
         // Edits that keep coming faster than rounds would put the files
         // off for ever.
@@ -131,7 +131,7 @@ async fn ask_for_a_pull_once_paused(
         owed_since.get_or_insert_with(Instant::now);
     }
     let Some(since) = *owed_since else { return };
-    let paused = wait_for_a_pause(wake, since).await;
+    let paused = wait_for_a_pause(wake).await;
     if paused || since.elapsed() >= PUT_OFF_AT_MOST {
         ask_for_a_pull(client);
         *owed_since = None;
@@ -162,15 +162,16 @@ const PAUSE: Option<Duration> = None;
 /// answers ([`Session::collect_diagnostics`]).
 const PUT_OFF_AT_MOST: Duration = Duration::from_secs(2);
 
-/// Returns `true` once edits paused for [`PAUSE`], or [`PUT_OFF_AT_MOST`]
-/// after `since` (when what waits was first put off); `false` at once when
-/// an edit came: its own round goes first, and what waits is put off again.
-async fn wait_for_a_pause(wake: &Notify, since: Instant) -> bool {
+/// Returns `true` once edits paused for [`PAUSE`]; `false` at once when an
+/// edit came: its own round goes first, and what waits is put off again
+/// (once due, [`PUT_OFF_AT_MOST`], one file of it goes out with that
+/// round). Not cut short when what waits falls due: a round then, with no
+/// edit to answer, sent every file put off at once, megabytes ahead of the
+/// next keystroke's diagnostics (BENCHMARKS.md, "6 Dec (twenty-first
+/// session)").
+async fn wait_for_a_pause(wake: &Notify) -> bool {
     let Some(pause) = PAUSE else { return true };
-    let left = PUT_OFF_AT_MOST.saturating_sub(since.elapsed());
-    tokio::time::timeout(pause.min(left), wake.notified())
-        .await
-        .is_err()
+    tokio::time::timeout(pause, wake.notified()).await.is_err()
 }
 
 /// Asks the client to pull diagnostics again, without waiting for its
