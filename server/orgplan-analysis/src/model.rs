@@ -37,13 +37,18 @@ impl Slots {
     /// The new index of `e`, or `None` if it was replaced.
     pub(crate) fn get(&self, e: EntityId) -> Option<EntityId> {
         let (k, i) = e.slot();
+        self.index(k, i).map(|i| EntityId::at_slot(k, i))
+    }
+
+    /// [`Slots::get`] for index `i` of the kind at `k`.
+    pub(crate) fn index(&self, k: usize, i: usize) -> Option<usize> {
         let (start, old, new) = self.kinds[k];
         if i < start {
-            Some(e)
+            Some(i)
         } else if i < start + old {
             None
         } else {
-            Some(EntityId::at_slot(k, i - old + new))
+            Some(i - old + new)
         }
     }
 
@@ -822,9 +827,9 @@ impl Model {
                 None => false,
             };
             let keep_index = |k: usize| {
-                move |i: &mut usize| match slots.get(EntityId::at_slot(k, *i)) {
+                move |i: &mut usize| match slots.index(k, *i) {
                     Some(to) => {
-                        *i = to.slot().1;
+                        *i = to;
                         true
                     }
                     None => false,

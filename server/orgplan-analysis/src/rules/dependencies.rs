@@ -163,12 +163,7 @@ impl Dependencies {
             let was = if t < start { t } else { t + old - new };
             edges
                 .targets
-                .extend(self.of_team(was).iter().filter_map(
-                    |&x| match slots.get(EntityId::Team(x)) {
-                        Some(EntityId::Team(y)) => Some(y),
-                        _ => None,
-                    },
-                ));
+                .extend(self.of_team(was).iter().filter_map(|&x| slots.index(2, x)));
         }
         edges.starts.push(edges.targets.len());
         debug_assert_eq!(edges, Dependencies::of(m), "a remapped graph differs");
@@ -430,10 +425,7 @@ impl Components {
             Cow::Owned(
                 old.of_team(was)
                     .iter()
-                    .filter_map(|&x| match slots.get(EntityId::Team(x)) {
-                        Some(EntityId::Team(y)) => Some(y),
-                        _ => None,
-                    })
+                    .filter_map(|&x| slots.index(2, x))
                     .collect(),
             )
         })
@@ -547,7 +539,7 @@ fn push_row(m: &Model, t: usize, targets: &mut Vec<usize>) {
 #[cfg(test)]
 mod tests {
     use super::{Components, Dependencies};
-    use crate::model::{EntityId, Slots};
+    use crate::model::Slots;
 
     fn graph(rows: &[Vec<usize>]) -> Dependencies {
         Dependencies::from_rows(rows.iter().map(|r| {
@@ -642,12 +634,7 @@ mod tests {
             kinds: [(0, 0, 0), (0, 0, 0), (start, gone, fresh.len())],
         };
         let moved = |row: &Vec<usize>| -> Vec<usize> {
-            row.iter()
-                .filter_map(|&x| match slots.get(EntityId::Team(x)) {
-                    Some(EntityId::Team(y)) => Some(y),
-                    _ => None,
-                })
-                .collect()
+            row.iter().filter_map(|&x| slots.index(2, x)).collect()
         };
         let mut new_rows: Vec<Vec<usize>> = rows[..start].iter().map(moved).collect();
         new_rows.extend(fresh.iter().cloned());
