@@ -277,10 +277,10 @@ fn the_files_an_edit_reached_go_out_one_a_round_while_typing_goes_on() {
     // any other two versions, one file at most.
     let mut rounds_with_one = 0;
     for w in sent_and_back.windows(2) {
-        let ((v, sent, _), (_, _, next_back)) = (w[0], w[1]);
-        let files = after.get(&v).map_or(&[][..], Vec::as_slice);
+        let ((version, sent, _), (_, _, next_back)) = (w[0], w[1]);
+        let files = after.get(&version).map_or(&[][..], Vec::as_slice);
         if next_back.duration_since(sent) < Duration::from_millis(150) {
-            assert!(files.len() <= 1, "after version {v}: {files:?}");
+            assert!(files.len() <= 1, "after version {version}: {files:?}");
             rounds_with_one += usize::from(files.len() == 1);
         }
     }
@@ -289,12 +289,16 @@ fn the_files_an_edit_reached_go_out_one_a_round_while_typing_goes_on() {
         "{rounds_with_one} rounds sent a file put off"
     );
     // In turn: each of the three went out while the typing went on.
-    let sent: std::collections::BTreeSet<usize> = after
+    let went_out: std::collections::BTreeSet<usize> = after
         .iter()
         .filter(|(&version, _)| (2..v).contains(&version))
         .flat_map(|(_, files)| files.iter().copied())
         .collect();
-    assert_eq!(sent.len(), 3, "only {sent:?} went out in {v} versions");
+    assert_eq!(
+        went_out.len(),
+        3,
+        "only {went_out:?} went out in {v} versions"
+    );
     assert_eq!(c.shutdown(), 0);
 }
 
