@@ -190,20 +190,17 @@ impl Dependencies {
         let (Some(now), Some(was)) = (self.components.get(), old.components.get()) else {
             return false;
         };
-        let (start, gone, came) = slots.kinds[2];
-        let moved = |t: usize| if t < start { t } else { t + came - gone };
-        let in_cycle =
-            |c: &Components, t: usize| c.partition.in_multi(t) || c.loops.binary_search(&t).is_ok();
+        let (start, gone, _) = slots.kinds[2];
         let (p, q) = (&now.partition, &was.partition);
         let same = |a: &[usize], b: &[usize]| {
-            a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| x == moved(y))
+            a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| slots.index(2, y) == Some(x))
         };
         start + gone <= q.of.len()
-            && !(start..start + gone).any(|t| in_cycle(was, t))
+            && !(start..start + gone).any(|t| was.in_cycle(t))
             && same(&now.loops, &was.loops)
             && p.multi.len() == q.multi.len()
             && p.multi.iter().zip(&q.multi).all(|(a, b)| same(a, b))
-            && teams.iter().all(|&t| t < p.of.len() && !in_cycle(now, t))
+            && teams.iter().all(|&t| t < p.of.len() && !now.in_cycle(t))
     }
 
     /// Whether this graph, `old` with the rows of `teams` rewritten
@@ -217,9 +214,7 @@ impl Dependencies {
         let p = &now.partition;
         Arc::ptr_eq(p, &was.partition)
             && now.loops == was.loops
-            && teams
-                .iter()
-                .all(|&t| t < p.of.len() && now.loops.binary_search(&t).is_err() && !p.in_multi(t))
+            && teams.iter().all(|&t| t < p.of.len() && !now.in_cycle(t))
     }
 
     /// The strongly connected components (computed on the first call).
@@ -392,11 +387,12 @@ impl Components {
         if old.len() != p.of.len() || new.len() + gone != old.len() + came {
             return None;
         }
-        if (start..start + gone).any(|t| p.in_multi(t) || self.loops.binary_search(&t).is_ok()) {
+        if (start..start + gone).any(|t| self.in_cycle(t)) {
             return None;
         }
-        // Where a team not spliced out goes (its order kept).
-        let moved = |t: usize| if t < start { t } else { t + came - gone };
+        // Where a team in a cycle goes (none was spliced out: each has a
+        // place, its order kept).
+        let moved = |ts: &[usize]| ts.iter().filter_map(|&t| slots.index(2, t)).collect();
         let next = p.of.iter().max().map_or(0, |&n| n + 1);
         let mut of = Vec::with_capacity(new.len());
         of.extend_from_slice(&p.of[..start]);
@@ -405,14 +401,10 @@ impl Components {
         let renumbered = Components {
             partition: Arc::new(Partition {
                 of,
-                multi: p
-                    .multi
-                    .iter()
-                    .map(|c| c.iter().map(|&t| moved(t)).collect())
-                    .collect(),
+                multi: p.multi.iter().map(|c| moved(c)).collect(),
                 multi_ids: p.multi_ids.clone(),
             }),
-            loops: self.loops.iter().map(|&t| moved(t)).collect(),
+            loops: moved(&self.loops),
         };
         let mut rewritten: Vec<usize> = teams.iter().copied().chain(start..start + came).collect();
         rewritten.sort_unstable();
@@ -476,6 +468,14 @@ impl Components {
             partition: self.partition.clone(),
             loops,
         })
+    }
+}
+
+impl Components {
+    /// Whether team `t` is in a cycle: a component of two teams or more,
+    /// or one that depends on itself.
+    fn in_cycle(&self, t: usize) -> bool {
+        self.partition.in_multi(t) || self.loops.binary_search(&t).is_ok()
     }
 }
 
