@@ -15,7 +15,7 @@
 use super::semantic_tokens_kept::{placed, with_chunk_tokens, FileTokens};
 use super::Snap;
 use orgplan_analysis::ide::semantic_tokens::{for_each_semantic_token, SemanticToken, TokenKind};
-use orgplan_analysis::position::Cursor;
+use orgplan_analysis::position::{Cursor, LineCol};
 use orgplan_analysis::TextRange;
 use parking_lot::Mutex;
 use tower_lsp_server::lsp_types::{SemanticTokens, SemanticTokensParams, SemanticTokensResult};
@@ -116,7 +116,8 @@ fn for_each_encoded(snap: &Snap, within: Option<TextRange>, mut f: impl FnMut([u
         |t, first| {
             starts |= first;
             let c = cursor.get_or_insert_with(|| Cursor::new(text, t.range.start(), snap.enc));
-            let Some((token, at)) = place(c, &t, prev) else {
+            let ends = (c.advance(t.range.start()), c.advance(t.range.end()));
+            let Some((token, at)) = place(ends, &t, prev) else {
                 return;
             };
             f(token, std::mem::take(&mut starts));
@@ -126,18 +127,14 @@ fn for_each_encoded(snap: &Snap, within: Option<TextRange>, mut f: impl FnMut([u
 }
 
 /// Token `t`'s five numbers, placed relative to the token before it at
-/// (line, column) `prev`, and its own (line, column); `None` for a token
-/// the client could not show (one spanning lines, or empty). `cursor`
-/// must not be past the token.
+/// (line, column) `prev`, and its own (line, column), given where its
+/// start and its end are; `None` for a token the client could not show
+/// (one spanning lines, or empty).
 pub(super) fn place(
-    cursor: &mut Cursor,
+    (s, e): (LineCol, LineCol),
     t: &SemanticToken,
     (prev_line, prev_col): (u32, u32),
 ) -> Option<([u32; 5], (u32, u32))> {
-    let (s, e) = (
-        cursor.advance(t.range.start()),
-        cursor.advance(t.range.end()),
-    );
     if s.line != e.line || e.col <= s.col {
         return None;
     }

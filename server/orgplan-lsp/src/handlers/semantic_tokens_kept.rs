@@ -30,7 +30,7 @@
 use super::semantic_tokens_full::place;
 use super::Snap;
 use orgplan_analysis::ide::semantic_tokens::{chunk_tokens, names_fingerprint, SemanticToken};
-use orgplan_analysis::position::{Cursor, Encoding};
+use orgplan_analysis::position::{Cursor, Encoding, LineCol};
 use orgplan_analysis::Text;
 use orgplan_analysis::TextRange;
 use rustc_hash::FxHasher;
@@ -39,6 +39,7 @@ use std::hash::Hasher;
 /// The tokens of one chunk, placed relative to one another (40 bytes: a
 /// 100k-line plan has about 15,000 chunks).
 #[derive(Clone, Copy)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub(super) struct ChunkTokens {
     /// A hash of the chunk's text, and its length.
     text: u64,
@@ -138,14 +139,15 @@ fn update(snap: &Snap, mut old: FileTokens) -> FileTokens {
     let enc = snap.enc;
     let encode = |part: &[(usize, usize)]| {
         let mut out = Fresh::default();
-        let (blocks, mut buf, mut cursor) = (&src.doc().blocks, Vec::new(), None);
+        let (blocks, mut buf) = (&src.doc().blocks, Vec::new());
+        let mut reading = Reading::new(text, enc);
         for &(k, at) in part {
             let c = &chunks[k];
             let held = &blocks[at.min(blocks.len())..(at + c.blocks()).min(blocks.len())];
             buf.clear();
             let depends = chunk_tokens(model, c, held, &mut buf);
             let from = out.packed.len() as u32;
-            let mut t = encode_chunk(text, c.range(), enc, &buf, &mut out.packed, &mut cursor);
+            let mut t = encode_chunk(c.range(), &buf, &mut out.packed, &mut reading);
             (t.text, t.len, t.names, t.at) = (keys[k].0, keys[k].1, names, from);
             if depends {
                 t.count |= DEPENDS;
@@ -262,15 +264,41 @@ const READ_ON: usize = 64 << 10;
 /// The chunk's tokens (`tokens`, in order), placed relative to one
 /// another from the start of the chunk's first line. A token the client
 /// could not show (one spanning lines, or empty) is left out, as in
-/// `semantic_tokens_full::encode`. `cursor` is left at the chunk's end:
-/// the chunks encoded afresh come in order, so that a whole file's are
-/// placed in one pass over its text, not with a few look-ups in the rope
-/// a chunk (most of the first request's time, BENCHMARKS.md, "4 Dec
-/// (ninth session)").
-fn encode_chunk<'a>(
-    text: &'a Text,
+/// `semantic_tokens_full::encode`. The chunks encoded afresh come in
+/// order, and `reading` reads on through the text from one to the next:
+/// a whole file's are placed in one pass over its text, not with a few
+/// look-ups in the rope a chunk (most of the first request's time,
+/// BENCHMARKS.md, "4 Dec (ninth session)").
+fn encode_chunk(
     range: TextRange,
+    tokens: &[SemanticToken],
+    packed: &mut Vec<u8>,
+    reading: &mut Reading<'_>,
+) -> ChunkTokens {
+    let Reading {
+        text,
+        enc,
+        pieces,
+        copy,
+        starts,
+        cursor,
+    } = reading;
+    if let Some(s) = pieces.chunk(range, copy) {
+        if let Some(t) = in_lines(s, range.start(), *enc, tokens, starts, packed) {
+            return t;
+        }
+    }
+    by_cursor(text, *enc, range, tokens, packed, cursor)
+}
+
+/// The chunk's tokens placed by a cursor read on through the text (from
+/// where `cursor` is, if it is not far behind, else from a look-up),
+/// which counts the columns of any encoding; the cursor is left at the
+/// chunk's end.
+fn by_cursor<'a>(
+    text: &'a Text,
     enc: Encoding,
+    range: TextRange,
     tokens: &[SemanticToken],
     packed: &mut Vec<u8>,
     cursor: &mut Option<Cursor<'a>>,
@@ -280,27 +308,184 @@ fn encode_chunk<'a>(
         _ => cursor.insert(Cursor::new(text, range.start(), enc)),
     };
     let line0 = cursor.advance(range.start()).line;
+    let mut t = pack_all(tokens, packed, line0, |o| cursor.advance(o));
+    t.lines = cursor.advance(range.end()).line - line0;
+    t
+}
+
+/// The tokens placed and packed, their lines counted from `line0`, with
+/// `at` giving the line and column of an offset (asked for in order): a
+/// chunk's [`ChunkTokens`] but for its text's key and its lines.
+fn pack_all(
+    tokens: &[SemanticToken],
+    packed: &mut Vec<u8>,
+    line0: u32,
+    mut at: impl FnMut(usize) -> LineCol,
+) -> ChunkTokens {
     let mut prev = (line0, 0);
     let (mut first, mut count) = (None, 0);
     for t in tokens {
-        let Some((token, at)) = place(cursor, t, prev) else {
+        let ends = (at(t.range.start()), at(t.range.end()));
+        let Some((token, here)) = place(ends, t, prev) else {
             continue;
         };
-        first.get_or_insert(at.0 - line0);
+        first.get_or_insert(here.0 - line0);
         pack(packed, token);
         count += 1;
-        prev = at;
+        prev = here;
     }
-    let lines = cursor.advance(range.end()).line - line0;
     ChunkTokens {
         text: 0,
         len: 0,
         names: 0,
-        lines,
+        lines: 0,
         first: first.unwrap_or(0),
         last: prev.0 - line0,
         count,
         at: 0,
+    }
+}
+
+/// The chunk's tokens placed from its text `s` alone (it starts at
+/// offset `base`, at the start of a line), with its line breaks found in
+/// one search and a column counted as the bytes before it on its line.
+/// Replaces, for most chunks, [`by_cursor`], whose cursor looks at each
+/// byte in turn and may count columns in UTF-16: encoding a 100k-line
+/// plan's chunks took about a tenth less CPU time this way (BENCHMARKS.md,
+/// "6 Dec (twenty-third session)"). `None`, with nothing packed, when a column
+/// is not its bytes (a character of more bytes than units in `enc`) or
+/// a token is not in `s`; and when `s` may end or start in a `\r\n` (the
+/// cursor, which sees the text around it, places those).
+fn in_lines(
+    s: &str,
+    base: usize,
+    enc: Encoding,
+    tokens: &[SemanticToken],
+    starts: &mut Vec<u32>,
+    packed: &mut Vec<u8>,
+) -> Option<ChunkTokens> {
+    let b = s.as_bytes();
+    let inside = |t: &SemanticToken| t.range.start() >= base && t.range.end() <= base + b.len();
+    if !(enc == Encoding::Utf8 || b.is_ascii())
+        || b.first() == Some(&b'\n')
+        || b.last() == Some(&b'\r')
+        || u32::try_from(b.len()).is_err()
+        || !tokens.iter().all(inside)
+    {
+        return None;
+    }
+    // Where each line after the first starts: after a `\n`, a `\r\n`, or
+    // a `\r` alone.
+    starts.clear();
+    for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+        if !(b[i] == b'\r' && b.get(i + 1) == Some(&b'\n')) {
+            starts.push(i as u32 + 1);
+        }
+    }
+    let starts = &*starts;
+    // The offsets come in order but for a token's end before the next
+    // one's start: the line is read on from the last one's.
+    let mut line = 0;
+    let at = |offset: usize| {
+        let p = offset - base;
+        let line_start = |l: usize| l.checked_sub(1).map_or(0, |l| starts[l] as usize);
+        if p < line_start(line) {
+            line = starts.partition_point(|&x| x as usize <= p);
+        }
+        while starts.get(line).is_some_and(|&x| x as usize <= p) {
+            line += 1;
+        }
+        let start = line_start(line);
+        // Between a `\r` and its `\n`: the end of the `\r`'s line.
+        let col = if p > 0 && b[p - 1] == b'\r' && b.get(p) == Some(&b'\n') {
+            p - 1 - start
+        } else {
+            p - start
+        };
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
+    };
+    let mut t = pack_all(tokens, packed, 0, at);
+    t.lines = starts.len() as u32;
+    Some(t)
+}
+
+/// What the chunks encoded afresh on one thread are read with, in order.
+struct Reading<'a> {
+    text: &'a Text,
+    enc: Encoding,
+    pieces: Pieces<'a>,
+    /// The text of a chunk that spans two of the rope's pieces, copied.
+    copy: String,
+    /// Where the lines of a chunk start ([`in_lines`]).
+    starts: Vec<u32>,
+    /// For the chunks [`in_lines`] does not place.
+    cursor: Option<Cursor<'a>>,
+}
+
+impl<'a> Reading<'a> {
+    fn new(text: &'a Text, enc: Encoding) -> Reading<'a> {
+        Reading {
+            text,
+            enc,
+            pieces: Pieces {
+                text,
+                rest: None,
+                piece: (0, ""),
+            },
+            copy: String::new(),
+            starts: Vec::new(),
+            cursor: None,
+        }
+    }
+}
+
+/// The rope's pieces, read on from one chunk to the next.
+struct Pieces<'a> {
+    text: &'a Text,
+    rest: Option<Box<dyn Iterator<Item = (usize, &'a str)> + 'a>>,
+    /// The piece last read, and where it starts.
+    piece: (usize, &'a str),
+}
+
+impl<'a> Pieces<'a> {
+    /// The text of `range`: a slice of the piece that holds it, or, when
+    /// it spans pieces, copied into `copy`. A range before the last one
+    /// asked for is looked up in the rope again. `None` when `range` is
+    /// not in the text on character boundaries.
+    fn chunk<'s>(&'s mut self, range: TextRange, copy: &'s mut String) -> Option<&'s str> {
+        let (a, b) = (range.start(), range.end());
+        if b > self.text.len() {
+            return None;
+        }
+        if a >= b {
+            let boundary = self.text.floor_char_boundary(a) == a;
+            return (a == b && boundary).then_some("");
+        }
+        if self.rest.is_none() || a < self.piece.0 {
+            self.rest = Some(Box::new(self.text.pieces(a..)));
+            self.piece = (a, "");
+        }
+        let rest = self.rest.as_mut()?;
+        while self.piece.0 + self.piece.1.len() <= a {
+            self.piece = rest.next()?;
+        }
+        let (p0, p) = self.piece;
+        if b <= p0 + p.len() {
+            return p.get(a - p0..b - p0);
+        }
+        copy.clear();
+        copy.push_str(p.get(a - p0..)?);
+        for (q0, q) in rest.by_ref() {
+            self.piece = (q0, q);
+            copy.push_str(q.get(..(b - q0).min(q.len()))?);
+            if b <= q0 + q.len() {
+                break;
+            }
+        }
+        (copy.len() == b - a).then_some(copy.as_str())
     }
 }
 
@@ -446,7 +631,104 @@ mod tests {
         (h.finish(), range.len() as u32)
     }
 
+    fn any_encoding() -> impl Strategy<Value = Encoding> {
+        prop_oneof![
+            Just(Encoding::Utf8),
+            Just(Encoding::Utf16),
+            Just(Encoding::Utf32)
+        ]
+    }
+
     proptest! {
+        /// A chunk's tokens placed from its lines are the cursor's, for
+        /// texts with every kind of line break and characters of two and
+        /// four bytes, tokens anywhere on character boundaries (spanning
+        /// lines, empty, overlapping), and every encoding; and a chunk the
+        /// lines do not place is one they are not meant to.
+        #[test]
+        fn a_chunk_placed_from_its_lines_is_placed_as_the_cursor_places_it(
+            before in "([a-z ]{0,8}\n){0,3}",
+            bits in proptest::collection::vec(
+                prop_oneof![
+                    "[a-c ]{1,6}",
+                    Just("\n".to_string()),
+                    Just("\r\n".to_string()),
+                    Just("\r".to_string()),
+                    Just("é".to_string()),
+                    Just("😀".to_string()),
+                ],
+                0..40,
+            ),
+            cuts in proptest::collection::vec((0usize..400, 0usize..400), 0..12),
+            enc in any_encoding(),
+        ) {
+            let body: String = bits.concat();
+            let whole = format!("{before}{body}");
+            let text = Text::new(&whole);
+            let base = before.len();
+            let bounds: Vec<usize> = body
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([body.len()])
+                .collect();
+            let mut ranges: Vec<(usize, usize)> = cuts
+                .iter()
+                .map(|&(a, b)| {
+                    let (x, y) = (bounds[a % bounds.len()], bounds[b % bounds.len()]);
+                    (base + x.min(y), base + x.max(y))
+                })
+                .collect();
+            ranges.sort_unstable();
+            let tokens: Vec<SemanticToken> = ranges
+                .iter()
+                .map(|&(a, b)| SemanticToken {
+                    range: TextRange::new(a, b),
+                    kind: orgplan_analysis::ide::semantic_tokens::TokenKind::ALL[a % 3],
+                    declaration: b % 2 == 0,
+                })
+                .collect();
+            let (mut fast, mut slow) = (Vec::new(), Vec::new());
+            let lines = in_lines(&body, base, enc, &tokens, &mut vec![7], &mut fast);
+            let range = TextRange::new(base, whole.len());
+            let cursor = by_cursor(&text, enc, range, &tokens, &mut slow, &mut None);
+            match lines {
+                Some(lines) => {
+                    prop_assert_eq!(lines, cursor);
+                    prop_assert_eq!(fast, slow);
+                }
+                None => {
+                    prop_assert!(fast.is_empty());
+                    prop_assert!(
+                        enc != Encoding::Utf8 && !body.is_ascii()
+                            || body.starts_with('\n')
+                            || body.ends_with('\r')
+                    );
+                }
+            }
+        }
+
+        /// The pieces read on from chunk to chunk give each range its
+        /// text, for a text of many pieces, ranges that cut them anywhere
+        /// (on character boundaries), come back to an earlier place, or
+        /// run past the end.
+        #[test]
+        fn the_pieces_read_on_give_each_range_its_text(
+            len in 0usize..20_000,
+            cuts in proptest::collection::vec((0usize..21_000, 0usize..300), 0..40),
+        ) {
+            let s: String = (0..len)
+                .map(|i| if i % 37 == 0 { 'é' } else { (b'a' + (i * 7 % 26) as u8) as char })
+                .collect();
+            let text = Text::new(&s);
+            let mut pieces = Pieces { text: &text, rest: None, piece: (0, "") };
+            let mut copy = String::new();
+            for (a, n) in cuts {
+                let range = TextRange::new(a, a + n);
+                let expected = s.get(a..a + n);
+                prop_assert_eq!(pieces.chunk(range, &mut copy), expected);
+            }
+        }
+
         /// One walk gives each range the hash it has alone, for ranges that
         /// cut the rope's pieces anywhere (a text of many pieces), empty
         /// ones, and ones that run past the text.
