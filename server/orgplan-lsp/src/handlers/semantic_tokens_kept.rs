@@ -442,6 +442,11 @@ impl<'a> Reading<'a> {
     }
 }
 
+/// The longest chunk whose text is copied when it spans pieces: a longer
+/// one (a whole file in one block, say) is left to the cursor, which
+/// reads it in place.
+const COPIED_AT_MOST: usize = 64 << 10;
+
 /// The rope's pieces, read on from one chunk to the next.
 struct Pieces<'a> {
     text: &'a Text,
@@ -452,9 +457,10 @@ struct Pieces<'a> {
 
 impl<'a> Pieces<'a> {
     /// The text of `range`: a slice of the piece that holds it, or, when
-    /// it spans pieces, copied into `copy`. A range before the last one
-    /// asked for is looked up in the rope again. `None` when `range` is
-    /// not in the text on character boundaries.
+    /// it spans pieces, copied into `copy` (up to [`COPIED_AT_MOST`]
+    /// bytes). A range before the last one asked for is looked up in the
+    /// rope again. `None` when `range` is not in the text on character
+    /// boundaries, or is too long to copy.
     fn chunk<'s>(&'s mut self, range: TextRange, copy: &'s mut String) -> Option<&'s str> {
         let (a, b) = (range.start(), range.end());
         if b > self.text.len() {
@@ -475,6 +481,9 @@ impl<'a> Pieces<'a> {
         let (p0, p) = self.piece;
         if b <= p0 + p.len() {
             return p.get(a - p0..b - p0);
+        }
+        if b - a > COPIED_AT_MOST {
+            return None;
         }
         copy.clear();
         copy.push_str(p.get(a - p0..)?);
@@ -629,6 +638,26 @@ mod tests {
             h.write(piece.as_bytes());
         }
         (h.finish(), range.len() as u32)
+    }
+
+    /// A chunk longer than [`COPIED_AT_MOST`] that spans pieces is not
+    /// copied (the cursor reads it in place); one in a piece is still
+    /// sliced, and the chunk after it read on.
+    #[test]
+    fn a_long_chunk_across_pieces_is_not_copied() {
+        let s = "a".repeat(3 * COPIED_AT_MOST);
+        let text = Text::new(&s);
+        let mut pieces = Pieces {
+            text: &text,
+            rest: None,
+            piece: (0, ""),
+        };
+        let mut copy = String::new();
+        let long = TextRange::new(10, 10 + 2 * COPIED_AT_MOST);
+        assert_eq!(pieces.chunk(long, &mut copy), None);
+        assert!(copy.is_empty());
+        let next = TextRange::new(long.end(), long.end() + 5);
+        assert_eq!(pieces.chunk(next, &mut copy), Some("aaaaa"));
     }
 
     fn any_encoding() -> impl Strategy<Value = Encoding> {
