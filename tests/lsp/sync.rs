@@ -238,6 +238,18 @@ fn the_files_an_edit_reached_go_out_one_a_round_while_typing_goes_on() {
     }
     c.open(&people, PEOPLE);
     c.wait_diagnostics(&people, |d| d["version"] == 1);
+    // The typing starts once the load has ended (its last step wakes the
+    // publisher once more) and the round after the open has gone out (200
+    // ms after it): what is measured is typing alone.
+    c.wait_until("the end of the load", |ns| {
+        ns.iter().any(|n| {
+            n["method"] == "window/logMessage"
+                && n["params"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("orgplan: loaded "))
+        })
+    });
+    c.drain(Duration::from_millis(400));
     let first = c.notifications.len();
     let start = std::time::Instant::now();
     // When each version was sent and its diagnostics came.
