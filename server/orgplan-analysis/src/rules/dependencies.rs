@@ -252,6 +252,12 @@ impl Dependencies {
 }
 
 impl Components {
+    /// Whether team `t` is in a cycle: a component of two teams or more,
+    /// or one that depends on itself.
+    fn in_cycle(&self, t: usize) -> bool {
+        self.partition.in_multi(t) || self.loops.binary_search(&t).is_ok()
+    }
+
     /// The components of `g`, by Tarjan's algorithm. Iterative: cycles of
     /// thousands of teams must not overflow the stack.
     pub(crate) fn of(g: &Dependencies) -> Components {
@@ -468,14 +474,6 @@ impl Components {
             partition: self.partition.clone(),
             loops,
         })
-    }
-}
-
-impl Components {
-    /// Whether team `t` is in a cycle: a component of two teams or more,
-    /// or one that depends on itself.
-    fn in_cycle(&self, t: usize) -> bool {
-        self.partition.in_multi(t) || self.loops.binary_search(&t).is_ok()
     }
 }
 
