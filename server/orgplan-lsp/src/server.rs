@@ -584,8 +584,11 @@ impl LanguageServer for Backend {
             this.report_settings_problems(problems).await;
             this.register_watchers().await;
             this.pull_configuration().await;
+            // Each folder read wakes the publisher as its findings are let
+            // out (`set_loading`, through `mutate`): no wake-up of its own
+            // here, which would be a round with no new version to answer,
+            // and so would send every file put off at once.
             this.load_workspace().await;
-            this.publish.notify_one();
         });
     }
 
@@ -638,8 +641,8 @@ impl LanguageServer for Backend {
         });
         let this = self.0.clone();
         tokio::spawn(async move {
+            // As after the first load: each folder read wakes the publisher.
             this.load_folders(added).await;
-            this.publish.notify_one();
         });
     }
 
