@@ -83,6 +83,34 @@ fn check_human_output() {
     insta::assert_snapshot!(r.stdout);
 }
 
+/// A finding whose places lie far apart in one file: each run of nearby
+/// places is a snippet of its own, the finding's own first (under `-->`),
+/// the others under `:::`, instead of one window from the first place to
+/// the last (whose drawing read every line between: on the 100k-line plan,
+/// most of `orgplan check`'s time).
+#[test]
+fn check_human_output_draws_places_far_apart_as_snippets_of_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let padding: String = (0..30)
+        .map(|i| format!("# note {i}: lines between the two initiatives\n"))
+        .collect();
+    let plan = format!(
+        "leader ana \"Ana Ruiz\" {{\n  title: \"Director\"\n}}\n\n\
+         initiative one \"One\" {{\n  leader: ana\n  scope: \"The first\"\n  \
+         metrics: \"Weekly active users\"\n}}\n\n{padding}\n\
+         initiative two \"Two\" {{\n  leader: ana\n  scope: \"The second\"\n  \
+         metrics: \"Orders a day\"\n}}\n"
+    );
+    std::fs::write(dir.path().join("plan.orgplan"), plan).unwrap();
+    let r = run_in(
+        dir.path(),
+        &["check", "--color", "never", "plan.orgplan"],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
 #[test]
 fn check_human_output_has_no_colour_when_piped_and_colour_when_asked() {
     let auto = run(&["check", "plan"]);

@@ -158,6 +158,59 @@ fn window_in(text: &orgplan_analysis::Text, ranges: &[(usize, usize)]) -> (usize
 /// An annotation: byte range, level, label.
 type Ann<'a> = (usize, usize, SnippetLevel, &'a str);
 
+/// Lines without a place between two places of a finding in one file,
+/// past which they are drawn as two snippets (the second under a `:::`
+/// header, as a place in another file is) instead of one window whose
+/// lines between are folded to `...`.
+///
+/// Replaces: one window per file, from the finding's first place to its
+/// last. Why: the renderer reads every line of its window, folded or not,
+/// and a finding whose places lie far apart in a large plan (a leader of
+/// two initiatives, a team serving two) made that window tens of
+/// thousands of lines: `orgplan check` of the 100k-line plan spent 86% of
+/// its 14.7 billion instructions drawing its findings (BENCHMARKS.md, "6
+/// Dec (twenty-fourth session)"). Windows now hold the places' lines and
+/// at most this many between two of them.
+const NEARBY_LINES: usize = 20;
+
+/// `lines` (the first and last line of each of a finding's places in one
+/// file, the finding's own place first when it is in that file) split into
+/// runs of places at most [`NEARBY_LINES`] apart, as indices. The run of
+/// the first place comes first, with its places in their given order (the
+/// snippet's header names the first: the finding's place); then the
+/// others, each with its places in the order of their lines.
+fn nearby(lines: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| lines[i]);
+    let mut runs: Vec<(usize, Vec<usize>)> = Vec::new();
+    for i in order {
+        match runs.last_mut() {
+            Some((last, run)) if lines[i].0 <= *last + NEARBY_LINES + 1 => {
+                *last = (*last).max(lines[i].1);
+                run.push(i);
+            }
+            _ => runs.push((lines[i].1, vec![i])),
+        }
+    }
+    // The finding's own place first in its run (the header names it);
+    // another run's places in the order of their lines (its header names
+    // the first).
+    let mut runs: Vec<Vec<usize>> = runs
+        .into_iter()
+        .map(|(_, mut run)| {
+            if run.contains(&0) {
+                run.sort_unstable();
+            }
+            run
+        })
+        .collect();
+    if let Some(first) = runs.iter().position(|r| r.first() == Some(&0)) {
+        let run = runs.remove(first);
+        runs.insert(0, run);
+    }
+    runs
+}
+
 /// The renderer for a finding of severity `s`. The primary range is drawn
 /// as an error annotation (`^`, no label prefix) and related ranges as
 /// warning annotations (`-`); the styles make them look like rustc's: the
@@ -206,6 +259,57 @@ pub fn human(parts: &[(&Workspace, &Report)], color: bool) -> String {
     out
 }
 
+/// The snippets of `finding`: the text and annotations of each run of
+/// nearby places ([`nearby`]), file by file, the finding's own file first;
+/// each as (file, first line number, byte offset of the text, the text,
+/// its annotations).
+fn windows_of<'f>(
+    ws: &Workspace,
+    finding: &'f Finding,
+) -> Vec<(FileId, usize, usize, String, Vec<Ann<'f>>)> {
+    // Annotations grouped by file, the finding's own file first.
+    let mut groups: Vec<(FileId, Vec<Ann>)> = Vec::new();
+    let mut anns: Vec<(FileId, usize, usize, SnippetLevel, &str)> = vec![(
+        finding.loc.file,
+        finding.loc.range.start(),
+        finding.loc.range.end(),
+        SnippetLevel::Error,
+        "",
+    )];
+    for r in &finding.related {
+        anns.push((
+            r.loc.file,
+            r.loc.range.start(),
+            r.loc.range.end(),
+            SnippetLevel::Warning,
+            &r.message,
+        ));
+    }
+    for (file, start, end, level, label) in anns {
+        let ann = (start, end, level, label);
+        match groups.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, anns)) => anns.push(ann),
+            None => groups.push((file, vec![ann])),
+        }
+    }
+    let mut windows: Vec<(FileId, usize, usize, String, Vec<Ann>)> = Vec::new();
+    for (file, anns) in groups {
+        let empty = orgplan_analysis::Text::default();
+        let text = ws.text(file).unwrap_or(&empty);
+        let lines: Vec<(usize, usize)> = anns
+            .iter()
+            .map(|a| (text.line_of(a.0), text.line_of(a.1.max(a.0))))
+            .collect();
+        for run in nearby(&lines) {
+            let anns: Vec<Ann> = run.iter().map(|&i| anns[i]).collect();
+            let ranges: Vec<(usize, usize)> = anns.iter().map(|a| (a.0, a.1)).collect();
+            let (line, offset, src) = window_in(text, &ranges);
+            windows.push((file, line, offset, src, anns));
+        }
+    }
+    windows
+}
+
 fn human_findings<'r>(
     ws: &Workspace,
     report: &Report<'r>,
@@ -214,41 +318,7 @@ fn human_findings<'r>(
     out: &mut String,
 ) {
     for (finding, _, _) in &report.items {
-        // Annotations grouped by file, the finding's own file first.
-        let mut groups: Vec<(FileId, Vec<Ann>)> = Vec::new();
-        let mut anns: Vec<(FileId, usize, usize, SnippetLevel, &str)> = vec![(
-            finding.loc.file,
-            finding.loc.range.start(),
-            finding.loc.range.end(),
-            SnippetLevel::Error,
-            "",
-        )];
-        for r in &finding.related {
-            anns.push((
-                r.loc.file,
-                r.loc.range.start(),
-                r.loc.range.end(),
-                SnippetLevel::Warning,
-                &r.message,
-            ));
-        }
-        for (file, start, end, level, label) in anns {
-            let ann = (start, end, level, label);
-            match groups.iter_mut().find(|(f, _)| *f == file) {
-                Some((_, anns)) => anns.push(ann),
-                None => groups.push((file, vec![ann])),
-            }
-        }
-        let windows: Vec<(FileId, usize, usize, String, Vec<_>)> = groups
-            .into_iter()
-            .map(|(file, anns)| {
-                let empty = orgplan_analysis::Text::default();
-                let text = ws.text(file).unwrap_or(&empty);
-                let ranges: Vec<(usize, usize)> = anns.iter().map(|a| (a.0, a.1)).collect();
-                let (line, offset, src) = window_in(text, &ranges);
-                (file, line, offset, src, anns)
-            })
-            .collect();
+        let windows = windows_of(ws, finding);
         let rule = finding.rule();
         let help = rule.fix;
         let note = format!(
@@ -583,6 +653,58 @@ mod tests {
         assert_eq!(uri("plans/a b.orgplan"), "plans/a%20b.orgplan");
         assert_eq!(uri("plans\\a.orgplan"), "plans/a.orgplan");
         assert_eq!(uri("/abs/é.orgplan"), "file:///abs/%C3%A9.orgplan");
+    }
+
+    /// The span of lines a run of places covers.
+    fn covered(lines: &[(usize, usize)], run: &[usize]) -> (usize, usize) {
+        let first = run.iter().map(|&i| lines[i].0).min().unwrap();
+        let last = run.iter().map(|&i| lines[i].1).max().unwrap();
+        (first, last)
+    }
+
+    proptest::proptest! {
+        /// A finding's places in one file (first and last line of each, the
+        /// finding's own first) split into runs: each place in one run; in a
+        /// run, at most `NEARBY_LINES` lines without a place between two
+        /// places; between two runs, more; the finding's own place first,
+        /// in the first run; the other runs, and their places, in the order
+        /// of their lines.
+        #[test]
+        fn places_far_apart_go_to_snippets_of_their_own(
+            spans in proptest::collection::vec((0usize..160, 0usize..4), 1..10),
+        ) {
+            let lines: Vec<(usize, usize)> = spans.iter().map(|&(a, n)| (a, a + n)).collect();
+            let runs = nearby(&lines);
+            let mut seen: Vec<usize> = runs.iter().flatten().copied().collect();
+            seen.sort_unstable();
+            proptest::prop_assert_eq!(seen, (0..lines.len()).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(runs[0][0], 0);
+            proptest::prop_assert!(runs[0].windows(2).all(|w| w[0] < w[1]));
+            for run in &runs {
+                let mut by_line = run.clone();
+                by_line.sort_by_key(|&i| lines[i]);
+                let mut last = lines[by_line[0]].1;
+                for &i in &by_line[1..] {
+                    proptest::prop_assert!(lines[i].0 <= last + NEARBY_LINES + 1, "{runs:?}");
+                    last = last.max(lines[i].1);
+                }
+            }
+            for (i, a) in runs.iter().enumerate() {
+                for b in &runs[i + 1..] {
+                    let ((a0, a1), (b0, b1)) = (covered(&lines, a), covered(&lines, b));
+                    proptest::prop_assert!(
+                        b0 > a1 + NEARBY_LINES + 1 || a0 > b1 + NEARBY_LINES + 1,
+                        "{runs:?}"
+                    );
+                }
+            }
+            for w in runs[1..].windows(2) {
+                proptest::prop_assert!(covered(&lines, &w[0]).0 < covered(&lines, &w[1]).0);
+            }
+            for run in &runs[1..] {
+                proptest::prop_assert!(run.windows(2).all(|w| lines[w[0]] <= lines[w[1]]));
+            }
+        }
     }
 
     #[test]
