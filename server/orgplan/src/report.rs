@@ -218,8 +218,13 @@ pub fn render(ws: &Workspace, analysis: &Analysis, overview: bool) -> String {
     if m.initiatives.is_empty() {
         s.push_str("<p>The plan declares no initiative.</p>\n");
     }
-    for (i, fs) in by_initiative.iter().enumerate() {
-        initiative(&mut s, ws, analysis, i, fs);
+    // Every checklist at once: one each walked the whole model and every
+    // finding, and the report of the 100k-line plan spent most of its time
+    // there (BENCHMARKS.md, "6 Dec (twenty-fourth session)").
+    let all: Vec<usize> = (0..m.initiatives.len()).collect();
+    let checks = checklist::checklists(ws, analysis, &all);
+    for ((i, fs), checks) in by_initiative.iter().enumerate().zip(checks) {
+        initiative(&mut s, ws, analysis, i, fs, &checks);
     }
     if !elsewhere.is_empty() {
         s.push_str(r#"<h2>Elsewhere</h2><article class="initiative" id="elsewhere"><p class="meta">Findings on teams and leaders on no initiative, in the configuration, or outside any block.</p><ul class="findings">"#);
@@ -312,7 +317,14 @@ fn head(s: &mut String, ws: &Workspace, analysis: &Analysis, svg_text: &str) {
 
 /// One initiative: who leads it, its teams, its findings and its
 /// single-threaded checklist.
-fn initiative(s: &mut String, ws: &Workspace, analysis: &Analysis, i: usize, fs: &[usize]) {
+fn initiative(
+    s: &mut String,
+    ws: &Workspace,
+    analysis: &Analysis,
+    i: usize,
+    fs: &[usize],
+    checks: &[checklist::Question],
+) {
     let init = &analysis.model.initiatives[i];
     let worst = fs.iter().map(|&f| analysis.findings[f].severity).min();
     let status = match worst {
@@ -320,8 +332,7 @@ fn initiative(s: &mut String, ws: &Workspace, analysis: &Analysis, i: usize, fs:
         Some(Severity::Warning) => "warning",
         _ => "healthy",
     };
-    let checks = checklist::checklist(ws, analysis, i);
-    let (passed, total) = checklist::score(&checks);
+    let (passed, total) = checklist::score(checks);
     let _ = write!(
         s,
         r#"<article class="initiative {status}" id="initiative-{}"><h3>{}{}</h3>"#,
@@ -365,7 +376,7 @@ fn initiative(s: &mut String, ws: &Workspace, analysis: &Analysis, i: usize, fs:
         s.push_str("</ul>");
     }
     s.push_str(r#"<h4>Single-threaded checklist</h4><ol class="checklist">"#);
-    for c in &checks {
+    for c in checks {
         let _ = write!(
             s,
             r#"<li class="{}"><span class="mark" aria-label="{}">{}</span>{} <span class="why">— {}</span></li>"#,

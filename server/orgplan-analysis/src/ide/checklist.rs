@@ -139,14 +139,23 @@ pub fn checklists(ws: &Workspace, analysis: &Analysis, inits: &[usize]) -> Vec<V
     let config = ws.config();
     let m = &analysis.model;
     let owners = Owners::new(m);
-    // The findings of rules that answer a question, per asked initiative.
+    // The findings of rules that answer a question, per asked initiative
+    // (found through where each initiative is asked: looked for in `inits`
+    // by each finding, a file's code lenses cost its initiatives times the
+    // workspace's findings).
+    let mut asked: Vec<Vec<usize>> = vec![Vec::new(); m.initiatives.len()];
+    for (k, &i) in inits.iter().enumerate() {
+        if let Some(at) = asked.get_mut(i) {
+            at.push(k);
+        }
+    }
     let mut found: Vec<Vec<&Arc<Finding>>> = vec![Vec::new(); inits.len()];
     for f in &analysis.findings {
         if f.rule().questions.is_empty() {
             continue;
         }
         for i in owners.initiatives(f.loc) {
-            for (k, _) in inits.iter().enumerate().filter(|(_, x)| **x == i) {
+            for &k in asked.get(i).into_iter().flatten() {
                 found[k].push(f);
             }
         }
@@ -497,6 +506,28 @@ mod tests {
             "{plan}\ninitiative probe \"Probe\" {{ teams: {} }}\n",
             loose.join(", ")
         )
+    }
+
+    /// Asked together, in any order and more than once, each initiative
+    /// gets the checklist it gets asked alone (on every rule's example
+    /// that has initiatives, in an initiative).
+    #[test]
+    fn checklists_asked_together_are_those_asked_alone() {
+        let mut asked = 0;
+        for r in rules::ALL.iter().filter(|r| !r.questions.is_empty()) {
+            let plan = in_an_initiative(r.example);
+            let mut ws = workspace(&plan, None);
+            let a = ws.analysis();
+            let n = a.model.initiatives.len();
+            let inits: Vec<usize> = (0..n).rev().chain(0..n).collect();
+            let together = checklists(&ws, &a, &inits);
+            assert_eq!(together.len(), inits.len());
+            for (&i, list) in inits.iter().zip(&together) {
+                assert_eq!(*list, checklist(&ws, &a, i), "{}: initiative {i}", r.name);
+                asked += 1;
+            }
+        }
+        assert!(asked > 0);
     }
 
     /// For every rule the checklist asks through, on its example: with the
