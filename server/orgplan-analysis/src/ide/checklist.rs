@@ -12,7 +12,7 @@
 //! question whose rules are all off is shown as not checked.
 
 use crate::config::{Config, Level};
-use crate::model::{EntityId, Model, OrgModel};
+use crate::model::{EntityId, Indices, Model, OrgModel};
 use crate::rules::{self, Finding};
 use crate::text::Loc;
 use crate::{Analysis, Workspace};
@@ -167,9 +167,47 @@ pub fn checklists(ws: &Workspace, analysis: &Analysis, inits: &[usize]) -> Vec<V
         .collect()
 }
 
-/// The checklist of initiative `init`, in the article's order.
+/// The checklist of initiative `init`, in the article's order: as
+/// [`checklists`] gives it, from the findings in its own block, its
+/// leader's and its teams' (those [`Owners::initiatives`] gives it), found
+/// in one walk over the findings without [`Owners`]' index of every block
+/// (built and sorted for one initiative, it was most of a hover on an
+/// initiative: 10–16 ms in a ten-file workspace; BENCHMARKS.md, "6 Dec
+/// (twenty-fourth session)"). Declaration blocks are top-level, so they
+/// do not overlap: the block a finding lies in is the one that holds it.
 pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Question> {
-    checklists(ws, analysis, &[init]).pop().unwrap_or_default()
+    let m = &analysis.model;
+    let Some(initiative) = m.initiatives.get(init) else {
+        return Vec::new();
+    };
+    let serving = |lists: &[Indices]| -> Vec<usize> {
+        (0..lists.len())
+            .filter(|&x| lists[x].contains(&init))
+            .collect()
+    };
+    let blocks: Vec<Loc> = std::iter::once(initiative.decl.block)
+        .chain(
+            serving(&m.team_initiatives)
+                .into_iter()
+                .map(|t| m.teams[t].decl.block),
+        )
+        .chain(
+            serving(&m.led_by)
+                .into_iter()
+                .map(|l| m.leaders[l].decl.block),
+        )
+        .collect();
+    let found: Vec<&Arc<Finding>> = analysis
+        .findings
+        .iter()
+        .filter(|f| !f.rule().questions.is_empty())
+        .filter(|f| {
+            blocks
+                .iter()
+                .any(|b| b.file == f.loc.file && b.range.contains_range(f.loc.range))
+        })
+        .collect();
+    answer_all(&ws.config(), m, init, &found)
 }
 
 fn answer_all(config: &Config, m: &Model, init: usize, found: &[&Arc<Finding>]) -> Vec<Question> {
@@ -508,22 +546,52 @@ mod tests {
         )
     }
 
+    /// The bundled examples, each a workspace of its files.
+    fn examples() -> Vec<(String, Workspace)> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+        let mut out = Vec::new();
+        for dir in std::fs::read_dir(root).unwrap() {
+            let dir = dir.unwrap().path();
+            let mut ws = Workspace::new();
+            for f in std::fs::read_dir(&dir).unwrap() {
+                let f = f.unwrap().path();
+                let text = std::fs::read_to_string(&f).unwrap();
+                let name = f.file_name().unwrap().to_string_lossy().to_string();
+                if name == "orgplan.toml" {
+                    ws.set_config_file(Some((f.to_string_lossy().as_ref(), text)));
+                } else if name.ends_with(".orgplan") {
+                    ws.set_file(f.to_string_lossy().as_ref(), text);
+                }
+            }
+            out.push((dir.display().to_string(), ws));
+        }
+        out
+    }
+
     /// Asked together, in any order and more than once, each initiative
-    /// gets the checklist it gets asked alone (on every rule's example
-    /// that has initiatives, in an initiative).
+    /// gets the checklist it gets asked alone (which finds its findings
+    /// its own way): on every rule's example, in an initiative, and on
+    /// the bundled examples.
     #[test]
     fn checklists_asked_together_are_those_asked_alone() {
         let mut asked = 0;
-        for r in rules::ALL.iter().filter(|r| !r.questions.is_empty()) {
-            let plan = in_an_initiative(r.example);
-            let mut ws = workspace(&plan, None);
+        let rule_examples = rules::ALL
+            .iter()
+            .filter(|r| !r.questions.is_empty())
+            .map(|r| {
+                (
+                    r.name.to_string(),
+                    workspace(&in_an_initiative(r.example), None),
+                )
+            });
+        for (name, mut ws) in rule_examples.chain(examples()) {
             let a = ws.analysis();
             let n = a.model.initiatives.len();
             let inits: Vec<usize> = (0..n).rev().chain(0..n).collect();
             let together = checklists(&ws, &a, &inits);
             assert_eq!(together.len(), inits.len());
             for (&i, list) in inits.iter().zip(&together) {
-                assert_eq!(*list, checklist(&ws, &a, i), "{}: initiative {i}", r.name);
+                assert_eq!(*list, checklist(&ws, &a, i), "{name}: initiative {i}");
                 asked += 1;
             }
         }
