@@ -552,6 +552,9 @@ mod tests {
         let mut out = Vec::new();
         for dir in std::fs::read_dir(root).unwrap() {
             let dir = dir.unwrap().path();
+            if !dir.is_dir() {
+                continue;
+            }
             let mut ws = Workspace::new();
             for f in std::fs::read_dir(&dir).unwrap() {
                 let f = f.unwrap().path();
