@@ -49,6 +49,29 @@ fn render(ws: &Workspace, a: &Analysis) -> String {
         .join("\n")
 }
 
+/// On every bundled example, each initiative's checklist asked alone is
+/// the one it gets asked with all the others (in reverse, and twice):
+/// the two find an initiative's findings two ways.
+#[test]
+fn checklists_asked_together_are_those_asked_alone() {
+    use orgplan_analysis::ide::checklist::{checklist, checklists};
+    for name in ["fulfilment", "gdpr", "violations"] {
+        let (ws, a) = load(&examples_dir().join(name));
+        let n = a.model.initiatives.len();
+        assert!(n > 0, "examples/{name} has initiatives");
+        let inits: Vec<usize> = (0..n).rev().chain(0..n).collect();
+        let together = checklists(&ws, &a, &inits);
+        assert_eq!(together.len(), inits.len());
+        for (&i, list) in inits.iter().zip(&together) {
+            assert_eq!(
+                *list,
+                checklist(&ws, &a, i),
+                "examples/{name}: initiative {i}"
+            );
+        }
+    }
+}
+
 #[test]
 fn healthy_examples_have_no_warnings_or_errors() {
     for name in ["fulfilment", "gdpr"] {

@@ -546,48 +546,18 @@ mod tests {
         )
     }
 
-    /// The bundled examples, each a workspace of its files.
-    fn examples() -> Vec<(String, Workspace)> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
-        let mut out = Vec::new();
-        for dir in std::fs::read_dir(root).unwrap() {
-            let dir = dir.unwrap().path();
-            if !dir.is_dir() {
-                continue;
-            }
-            let mut ws = Workspace::new();
-            for f in std::fs::read_dir(&dir).unwrap() {
-                let f = f.unwrap().path();
-                let text = std::fs::read_to_string(&f).unwrap();
-                let name = f.file_name().unwrap().to_string_lossy().to_string();
-                if name == "orgplan.toml" {
-                    ws.set_config_file(Some((f.to_string_lossy().as_ref(), text)));
-                } else if name.ends_with(".orgplan") {
-                    ws.set_file(f.to_string_lossy().as_ref(), text);
-                }
-            }
-            out.push((dir.display().to_string(), ws));
-        }
-        out
-    }
-
     /// Asked together, in any order and more than once, each initiative
     /// gets the checklist it gets asked alone (which finds its findings
-    /// its own way): on every rule's example, in an initiative, and on
-    /// the bundled examples.
+    /// its own way): on every rule's example, in an initiative (the
+    /// bundled examples: `tests/examples.rs`).
     #[test]
     fn checklists_asked_together_are_those_asked_alone() {
         let mut asked = 0;
         let rule_examples = rules::ALL
             .iter()
             .filter(|r| !r.questions.is_empty())
-            .map(|r| {
-                (
-                    r.name.to_string(),
-                    workspace(&in_an_initiative(r.example), None),
-                )
-            });
-        for (name, mut ws) in rule_examples.chain(examples()) {
+            .map(|r| (r.name, workspace(&in_an_initiative(r.example), None)));
+        for (name, mut ws) in rule_examples {
             let a = ws.analysis();
             let n = a.model.initiatives.len();
             let inits: Vec<usize> = (0..n).rev().chain(0..n).collect();
