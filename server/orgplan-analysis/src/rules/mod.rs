@@ -396,7 +396,15 @@ impl Facts {
         for (name, writers) in &m.dangling {
             for &w in writers {
                 let EntityId::Initiative(i) = w else { continue };
-                refs.extend(m.initiatives[i].teams.iter().filter(|r| r.name == *name));
+                // An entry that names its team is no misspelling, though
+                // another reference of the block by that name (`leader:`)
+                // names nothing.
+                refs.extend(
+                    m.initiatives[i]
+                        .teams
+                        .iter()
+                        .filter(|r| r.name == *name && r.target.is_none()),
+                );
             }
         }
         // The suggestions remembered, under one lock, on this thread; a

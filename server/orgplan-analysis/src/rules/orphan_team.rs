@@ -61,6 +61,23 @@ mod tests {
     use super::RULE;
     use crate::rules::fixture::check;
 
+    /// A `teams:` entry that names its team is no misspelling, even when
+    /// another reference of the same initiative with the same name names
+    /// nothing (`leader: ads`, a team's id): the team its did-you-mean
+    /// would offer is not spared.
+    #[test]
+    fn an_entry_that_names_its_team_spares_no_other() {
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
+            initiative a "A" { leader: ads teams: ads }
+            team ads "Ads" { }
+            team adz "Adz" { }
+            #    ^^^ orphan-team
+        "#
+        ));
+    }
+
     #[test]
     fn unlisted_non_functional_teams() {
         insta::assert_snapshot!(check(
