@@ -1,6 +1,7 @@
 //! Every feature method, end to end, on a multi-file workspace.
 
 use crate::harness::{cursor, redact, workspace, Client, Init};
+use orgplan_test_client::ext;
 use orgplan_test_client::lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, ShowMessage,
 };
@@ -594,9 +595,46 @@ fn folding_inlay_hints_and_code_lens() {
     let hints = e.request::<InlayHintRequest>(json!({ "textDocument": { "uri": uri }, "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 30, "character": 0 } } }),
     );
     let lens = e.request::<CodeLensRequest>(json!({ "textDocument": { "uri": uri } }));
-    insta::assert_yaml_snapshot!(
-        json!({ "folding": folds, "inlayHints": hints, "codeLens": lens })
+    // What the checklist lens's command asks for where the lens stands
+    // (its uri as the test sees it, the workspace redacted, is `uri`).
+    let at = lens
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["command"]["command"] == "orgplan.showChecklist")
+        .map(|l| l["command"]["arguments"][0].clone())
+        .expect("a checklist lens");
+    let checklist = e.request::<ext::Checklist>(
+        json!({ "textDocument": { "uri": uri }, "position": at["position"] }),
     );
+    insta::assert_yaml_snapshot!(
+        json!({ "folding": folds, "inlayHints": hints, "codeLens": lens, "checklist": checklist })
+    );
+    e.done();
+}
+
+/// `orgplan/checklist` answers for any place in an initiative's block, and
+/// `null` outside every initiative (a team's block, a blank line, past the
+/// end of the text).
+#[test]
+fn the_checklist_of_the_initiative_at_a_place() {
+    let mut e = Env::new();
+    let uri = e.open("retail.orgplan", RETAIL);
+    let mut ask = |line: usize, character: usize| {
+        e.request::<ext::Checklist>(json!({
+            "textDocument": { "uri": uri },
+            "position": { "line": line, "character": character },
+        }))
+    };
+    let on_name = ask(1, 12);
+    assert_eq!(on_name["initiative"], "fba", "{on_name}");
+    assert_eq!(on_name["position"], json!({ "line": 1, "character": 11 }));
+    for (line, character) in [(1, 0), (2, 4), (1, 14), (6, 1), (7, 1)] {
+        assert_eq!(ask(line, character), on_name, "at {line}:{character}");
+    }
+    assert_eq!(ask(9, 6), Value::Null, "in a team's block");
+    assert_eq!(ask(8, 0), Value::Null, "on a blank line");
+    assert_eq!(ask(400, 0), Value::Null, "past the end");
     e.done();
 }
 

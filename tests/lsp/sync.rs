@@ -3,7 +3,7 @@
 
 use crate::harness::{hooks, redact, workspace, Client, Init};
 use orgplan_lsp::fuzzing::TestHooks;
-use orgplan_test_client::ext::TestReleaseLoad;
+use orgplan_test_client::ext::{Checklist, TestReleaseLoad};
 use orgplan_test_client::lsp_types::notification::PublishDiagnostics;
 use orgplan_test_client::lsp_types::notification::{
     DidChangeConfiguration, DidChangeTextDocument, DidChangeWatchedFiles,
@@ -887,6 +887,9 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     let hover = c.send_request_as::<HoverRequest>(
         json!({ "textDocument": { "uri": plan }, "position": { "line": 1, "character": 11 } }),
     );
+    let checklist = c.send_request_as::<Checklist>(
+        json!({ "textDocument": { "uri": plan }, "position": { "line": 0, "character": 11 } }),
+    );
     c.drain(Duration::from_millis(500));
     assert!(
         c.publications(&plan).is_empty(),
@@ -895,6 +898,7 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     );
     assert!(!c.has_response(fixes), "code actions wait for the load");
     assert!(!c.has_response(hover), "hovers wait for the load");
+    assert!(!c.has_response(checklist), "checklists wait for the load");
     // The load goes on: the plan's findings are those of the whole org.
     assert_eq!(c.req::<TestReleaseLoad>(json!({})), Ok(()));
     let d = c.wait_diagnostics(&plan, |d| d["version"] == 3);
@@ -906,6 +910,9 @@ fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
         c.publications(&plan)
     );
     assert_eq!(c.response(fixes), Ok(json!([])));
+    // Jane, declared in the file read last, leads it.
+    let checklist = c.response(checklist).unwrap();
+    assert_eq!(checklist["items"][0]["why"], "led by `jane`", "{checklist}");
     let h = c.response(hover).unwrap();
     assert!(
         h["contents"]["value"]

@@ -55,6 +55,12 @@ end, {
   desc = "orgplan: show a rule's text (orgplan explain RULE)",
 })
 
+vim.api.nvim_create_user_command('OrgplanChecklist', function()
+  require('orgplan').checklist()
+end, {
+  desc = 'orgplan: the single-threaded checklist of the initiative at the cursor',
+})
+
 vim.api.nvim_create_user_command('OrgplanGraph', function(cmd)
   require('orgplan.graph').show({ focus = cmd.args ~= '' and cmd.args or nil, report = cmd.bang })
 end, {

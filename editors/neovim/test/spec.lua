@@ -1235,11 +1235,10 @@ local function lens_titles(buf)
   return titles
 end
 
---- Runs the lens on `needle`'s line with vim.ui.select answering `pick`
---- (the item whose text matches, or the first).
-local function run_lens(buf, needle, pick)
-  local row = find(buf, needle)
-  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+--- Runs `run` with vim.ui.select answering `pick` (the item whose text
+--- matches, or the first); with `pick`, waits until something is offered
+--- (the checklist is asked of the server first). What was offered.
+local function with_select(pick, run)
   local select = vim.ui.select
   local offered
   vim.ui.select = function(items, opts, on_choice)
@@ -1251,10 +1250,24 @@ local function run_lens(buf, needle, pick)
     end
     on_choice(nil)
   end
-  local ok, err = pcall(vim.lsp.codelens.run)
+  local ok, err = pcall(function()
+    run()
+    if pick then
+      wait_for('a list to pick from', function()
+        return offered ~= nil
+      end)
+    end
+  end)
   vim.ui.select = select
   assert(ok, err)
   return offered
+end
+
+--- Runs the lens on `needle`'s line (see with_select for `pick`).
+local function run_lens(buf, needle, pick)
+  local row = find(buf, needle)
+  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+  return with_select(pick, vim.lsp.codelens.run)
 end
 
 case('code lens: the checklist lens lists the questions and jumps to the one picked', function()
@@ -1270,6 +1283,35 @@ case('code lens: the checklist lens lists the questions and jumps to the one pic
   wait_for('the cursor on the team that lacks a role', function()
     return vim.api.nvim_win_get_cursor(0)[1] == find(buf, 'team filing') + 1
   end)
+end)
+
+case(':OrgplanChecklist lists the checklist of the initiative at the cursor, or says there is none', function()
+  capability('codeLensProvider')
+  local buf = lens_buf()
+  vim.api.nvim_win_set_cursor(0, { find(buf, 'scope:') + 1, 4 })
+  local offered = with_select('Teams ship', function()
+    vim.cmd('OrgplanChecklist')
+  end)
+  local text = table.concat(offered or {}, '\n')
+  check(text:find('✓ One leader, on this alone', 1, true), 'the checklist offered:\n%s', text)
+  wait_for('the cursor on the team that lacks a role', function()
+    return vim.api.nvim_win_get_cursor(0)[1] == find(buf, 'team filing') + 1
+  end)
+  -- In a team's block: no initiative, said so, nothing offered.
+  local notify = vim.notify
+  local said
+  vim.notify = function(msg)
+    said = msg
+  end
+  offered = with_select(nil, function()
+    vim.cmd('OrgplanChecklist')
+    wait_for('a message', function()
+      return said ~= nil
+    end)
+  end)
+  vim.notify = notify
+  eq(nil, offered, 'offered outside an initiative')
+  check(said:find('no initiative here', 1, true), 'said: %s', said)
 end)
 
 case("code lens: a team's lenses list the teams in the quickfix list", function()

@@ -104,6 +104,16 @@ function withoutFindingMessages(hover: vscode.Hover, document: vscode.TextDocume
 
 /** The argument of `orgplan.showChecklist`, as the checklist lens sends it. */
 interface ChecklistArgument {
+  uri: string;
+  position: LspPosition;
+  title?: string;
+}
+
+/** The server's answer to `orgplan/checklist`. */
+interface Checklist {
+  uri: string;
+  position: LspPosition;
+  initiative: string;
   title: string;
   items: {
     label: string;
@@ -120,13 +130,66 @@ interface ChecklistPick extends vscode.QuickPickItem {
 }
 
 /**
- * `orgplan.showChecklist`: the initiative's checklist as a quick pick, each
- * question passed or failed with why (a failed one also lists each finding
- * that fails it); picking one goes to the place to look or to fix.
+ * Where to ask for a checklist: the lens's initiative, or (from the command
+ * palette, without an argument) the cursor in the active orgplan editor.
  */
-async function showChecklist(arg: ChecklistArgument): Promise<void> {
+function checklistPlace(arg: ChecklistArgument | undefined): ChecklistArgument | undefined {
+  if (arg && typeof arg.uri === "string" && arg.position) {
+    return arg;
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== LANGUAGE_ID) {
+    return undefined;
+  }
+  const at = editor.selection.active;
+  return { uri: editor.document.uri.toString(), position: { line: at.line, character: at.character } };
+}
+
+/**
+ * `orgplan/checklist` at `place`; asked again when the document changed
+ * under the request (`ContentModified`: the user typed meanwhile).
+ */
+async function askChecklist(client: LanguageClient, place: ChecklistArgument): Promise<Checklist | null> {
+  const params = { textDocument: { uri: place.uri }, position: place.position };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.sendRequest<Checklist | null>("orgplan/checklist", params);
+    } catch (err) {
+      const modified = (err as { code?: number } | undefined)?.code === CONTENT_MODIFIED;
+      if (!modified || attempt >= 3) {
+        throw err;
+      }
+    }
+  }
+}
+
+/** The protocol's error code for an answer made stale by an edit. */
+const CONTENT_MODIFIED = -32801;
+
+/**
+ * `orgplan.showChecklist`: the initiative's checklist, asked of the server
+ * when run (`orgplan/checklist`, so that it is the current one and a lens
+ * carries only its place), as a quick pick, each question passed or failed
+ * with why (a failed one also lists each finding that fails it); picking
+ * one goes to the place to look or to fix.
+ */
+async function showChecklist(client: LanguageClient | undefined, arg: ChecklistArgument | undefined): Promise<void> {
+  const place = checklistPlace(arg);
+  if (!place) {
+    void vscode.window.showInformationMessage("orgplan: put the cursor in an initiative to see its checklist.");
+    return;
+  }
+  if (!client) {
+    void vscode.window.showWarningMessage("orgplan: the language server is not running.");
+    return;
+  }
+  const list = await askChecklist(client, place);
+  if (!list) {
+    void vscode.window.showInformationMessage("orgplan: no initiative here; put the cursor in one to see its checklist.");
+    return;
+  }
   const picks: ChecklistPick[] = [];
-  for (const item of arg.items) {
+  for (const item of list.items) {
     const several = item.findings.length > 1;
     picks.push({
       label: item.label,
@@ -141,7 +204,7 @@ async function showChecklist(arg: ChecklistArgument): Promise<void> {
     }
   }
   const chosen = await vscode.window.showQuickPick(picks, {
-    title: arg.title,
+    title: list.title,
     placeHolder: "Go to a question's place",
     matchOnDescription: true,
     matchOnDetail: true,
@@ -442,7 +505,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("orgplan.stopServer", () => e.stop()),
     vscode.commands.registerCommand("orgplan.insertSnippet", insertSnippet),
-    vscode.commands.registerCommand("orgplan.showChecklist", showChecklist),
+    vscode.commands.registerCommand("orgplan.showChecklist", (arg?: ChecklistArgument) =>
+      showChecklist(e.client, arg),
+    ),
     vscode.commands.registerCommand("orgplan.showReferences", (uri: string, position: LspPosition, locations: LspLocation[]) =>
       showReferences(uri, position, locations),
     ),

@@ -104,7 +104,8 @@ pub struct ClientSupport {
     /// `orgplan explain RULE`.
     pub explain_rule_command: bool,
     /// `/experimental/commands/commands` lists `orgplan.showChecklist`: the
-    /// checklist lens runs it with the checklist; otherwise it is a label.
+    /// checklist lens runs it with the initiative's place, and the command
+    /// asks `orgplan/checklist` there; otherwise the lens is a label.
     pub checklist_command: bool,
     /// `/experimental/commands/commands` lists `orgplan.showReferences`: a
     /// team's dependency lenses run it with the teams' places (as

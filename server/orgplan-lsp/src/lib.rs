@@ -136,7 +136,8 @@ async fn serve(
     let caps = Arc::new(capabilities::InitializeCapabilities::default());
     let kept = caps.clone();
     let mut builder = LspService::build(move |client| server::Backend::new(client, shared, kept))
-        .custom_method(handlers::graph::METHOD, server::Backend::graph);
+        .custom_method(handlers::graph::METHOD, server::Backend::graph)
+        .custom_method(handlers::checklist::METHOD, server::Backend::checklist);
     if hooks.requests {
         // Requests that only the end-to-end tests send.
         builder = builder

@@ -373,6 +373,19 @@ impl Inner {
 }
 
 impl Backend {
+    /// `orgplan/checklist` (handlers/checklist.rs): waits for the load, as
+    /// the lens that asks for it did.
+    pub async fn checklist(
+        &self,
+        p: TextDocumentPositionParams,
+    ) -> Result<Option<serde_json::Value>> {
+        let uri = p.text_document.uri.clone();
+        self.with_loaded_file(handlers::checklist::METHOD, &uri, move |snap| {
+            handlers::checklist::checklist(snap, &p)
+        })
+        .await
+    }
+
     /// `orgplan/graph` (handlers/graph.rs).
     pub async fn graph(
         &self,

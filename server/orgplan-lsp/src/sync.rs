@@ -65,6 +65,7 @@ pub const READS: &[&str] = &[
     "textDocument/rangeFormatting",
     "textDocument/onTypeFormatting",
     crate::handlers::graph::METHOD,
+    crate::handlers::checklist::METHOD,
     "orgplan/test/slow",
 ];
 

@@ -199,6 +199,15 @@ pub mod ext {
         const METHOD: &'static str = "orgplan/graph";
     }
 
+    /// `orgplan/checklist`: the checklist of the initiative at a place.
+    pub enum Checklist {}
+
+    impl Request for Checklist {
+        type Params = Value;
+        type Result = Value;
+        const METHOD: &'static str = "orgplan/checklist";
+    }
+
     /// Declares a test-only request: answered only by a session in
     /// process with its test hooks on (`orgplan_lsp::TestHooks`), never by
     /// `orgplan lsp`.

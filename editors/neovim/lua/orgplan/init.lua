@@ -236,18 +236,14 @@ local function encoding_of(ctx)
   return client and client.offset_encoding or 'utf-16'
 end
 
---- `orgplan.showChecklist` `{ title, items = { { label, why, question,
---- location, findings } } }`: the initiative's checklist in |vim.ui.select|,
---- each question passed or failed with why; the one picked is jumped to
---- (a failed one: its first finding).
-function M.commands.show_checklist(command, ctx)
-  local arg = command.arguments and command.arguments[1]
-  if type(arg) ~= 'table' or type(arg.items) ~= 'table' then
-    return
-  end
-  local enc = encoding_of(ctx)
-  vim.ui.select(arg.items, {
-    prompt = (arg.title or 'Checklist') .. ':',
+--- A checklist (the answer of `orgplan/checklist`: `{ title, items = { {
+--- label, why, question, location, findings } } }`) in |vim.ui.select|;
+--- the question picked is jumped to.
+---@param list table
+---@param enc string
+local function select_checklist(list, enc)
+  vim.ui.select(list.items, {
+    prompt = (list.title or 'Checklist') .. ':',
     kind = 'orgplan.checklist',
     format_item = function(item)
       return item.label .. ' — ' .. item.why
@@ -257,6 +253,59 @@ function M.commands.show_checklist(command, ctx)
       vim.lsp.util.show_document(item.location, enc, { focus = true })
     end
   end)
+end
+
+--- The protocol's error code for an answer made stale by an edit.
+local CONTENT_MODIFIED = -32801
+
+--- Asks `client` for the checklist at `params` (`{ textDocument, position
+--- }`, `orgplan/checklist`) and shows it; asked again if the buffer
+--- changed under the request.
+---@param client vim.lsp.Client
+---@param params table
+---@param bufnr integer?
+---@param attempt integer?
+local function ask_checklist(client, params, bufnr, attempt)
+  attempt = attempt or 1
+  client:request('orgplan/checklist', params, function(err, list)
+    if err and err.code == CONTENT_MODIFIED and attempt < 3 then
+      return ask_checklist(client, params, bufnr, attempt + 1)
+    elseif err then
+      vim.notify('orgplan: checklist: ' .. tostring(err.message), vim.log.levels.WARN)
+    elseif type(list) ~= 'table' or type(list.items) ~= 'table' then
+      vim.notify('orgplan: no initiative here; put the cursor in one to see its checklist', vim.log.levels.INFO)
+    else
+      select_checklist(list, client.offset_encoding)
+    end
+  end, bufnr)
+end
+
+--- `orgplan.showChecklist` `{ uri, position, title }`: the checklist of
+--- the initiative there, asked of the server as the command runs (a
+--- server that sends the `items` with it is shown those).
+function M.commands.show_checklist(command, ctx)
+  local arg = command.arguments and command.arguments[1]
+  if type(arg) ~= 'table' then
+    return
+  end
+  if type(arg.items) == 'table' then
+    return select_checklist(arg, encoding_of(ctx))
+  end
+  local client = ctx and vim.lsp.get_client_by_id(ctx.client_id)
+  if client and type(arg.uri) == 'string' and type(arg.position) == 'table' then
+    ask_checklist(client, { textDocument = { uri = arg.uri }, position = arg.position }, ctx.bufnr)
+  end
+end
+
+--- The checklist of the initiative at the cursor (|:OrgplanChecklist|).
+function M.checklist()
+  local buf = vim.api.nvim_get_current_buf()
+  local client = vim.lsp.get_clients({ bufnr = buf, name = 'orgplan' })[1]
+  if not client then
+    vim.notify('orgplan: no orgplan language server is running in this buffer', vim.log.levels.ERROR)
+    return
+  end
+  ask_checklist(client, vim.lsp.util.make_position_params(0, client.offset_encoding), buf)
 end
 
 --- `orgplan.showReferences` `uri, position, locations`: the places in the

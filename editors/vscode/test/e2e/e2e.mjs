@@ -891,6 +891,22 @@ team legal "Legal" {
   });
   await closeWidgets();
 
+  await check("Show Initiative Checklist lists the checklist of the initiative at the cursor", async () => {
+    await quickOpen("tax.orgplan");
+    await goTo(taxLine("scope:"), 5);
+    await runCommand("orgplan: Show Initiative Checklist");
+    const widget = page.locator(".quick-input-widget");
+    await until(
+      async () => (await widget.innerText().catch(() => "")).includes("tax: single-threaded checklist 8/9"),
+      "no checklist titled with the initiative and its score",
+    );
+    const text = await widget.innerText();
+    if (!text.includes("✗ Teams ship on their own")) {
+      throw new Error(`the checklist shows ${JSON.stringify(text.slice(0, 600))}`);
+    }
+  });
+  await closeWidgets();
+
   await check("a team's dependency lenses peek at the teams", async () => {
     for (const [text, expect] of [
       ["depends on 1 team", "legal"],

@@ -14,7 +14,7 @@
 use crate::config::{Config, Level};
 use crate::model::{EntityId, Indices, Model, OrgModel};
 use crate::rules::{self, Finding};
-use crate::text::Loc;
+use crate::text::{FileId, Loc};
 use crate::{Analysis, Workspace};
 use std::sync::Arc;
 
@@ -408,6 +408,34 @@ fn count(k: usize, one: &str, many: &str) -> String {
     format!("{k} {}", if k == 1 { one } else { many })
 }
 
+/// The initiative whose block holds `offset` in `file` (its name, keyword,
+/// properties or braces; at the seam of two blocks, the one that starts
+/// there), if any: what a checklist asked for at a place is about.
+pub fn initiative_at(analysis: &Analysis, file: FileId, offset: usize) -> Option<usize> {
+    let m = &analysis.model;
+    let holding = |i: &usize| {
+        let block = m.initiatives[*i].decl.block;
+        block.file == file && block.range.touches(offset)
+    };
+    let mut found = (0..m.initiatives.len()).filter(holding);
+    let first = found.next()?;
+    Some(
+        found
+            .find(|&i| m.initiatives[i].decl.block.range.start() == offset)
+            .unwrap_or(first),
+    )
+}
+
+/// The checklist's title with its score: `single-threaded checklist 7/9`,
+/// and how many questions fail (`· 2 to fix`), if any.
+pub fn title(checks: &[Question]) -> String {
+    let (ok, total) = score(checks);
+    match total - ok {
+        0 => format!("single-threaded checklist {ok}/{total}"),
+        failing => format!("single-threaded checklist {ok}/{total} · {failing} to fix"),
+    }
+}
+
 /// `(passed, answered)`: questions not checked count in neither.
 pub fn score(checks: &[Question]) -> (usize, usize) {
     (
@@ -437,6 +465,72 @@ mod tests {
             assert_ne!(label(q), "Question", "{q}");
             assert!(rules_for(q).next().is_some(), "no rule answers {q}");
         }
+    }
+
+    /// Each `$0` of the plan, with the initiative a checklist asked for
+    /// there is about (`-` for none).
+    fn initiatives_at(plan: &str) -> String {
+        let marks: Vec<usize> = plan.match_indices("$0").map(|(i, _)| i).collect();
+        let mut out = String::new();
+        for k in 0..marks.len() {
+            // One fixture per mark: the others taken out.
+            let mut text = String::new();
+            let mut last = 0;
+            for (j, &at) in marks.iter().enumerate() {
+                text.push_str(&plan[last..at]);
+                if j == k {
+                    text.push_str("$0");
+                }
+                last = at + 2;
+            }
+            text.push_str(&plan[last..]);
+            let f = fixture(&text);
+            let name = initiative_at(&f.analysis, f.file, f.offset).map_or("-".to_string(), |i| {
+                f.analysis.model.initiatives[i].decl.id.to_string()
+            });
+            out.push_str(&format!("{k}: {name}\n"));
+        }
+        out
+    }
+
+    #[test]
+    fn the_initiative_at_a_place_is_the_one_whose_block_holds_it() {
+        let shown = initiatives_at(
+            r#"
+            $0initiative $0fba$0 "FBA" {
+              lea$0der: raj
+              teams: in$0bound
+            }$0
+            $0initiative prime "Prime" { }
+            team $0inbound "Inbound" { }
+            # $0a comment
+            "#,
+        );
+        assert_eq!(
+            shown,
+            "0: fba\n1: fba\n2: fba\n3: fba\n4: fba\n5: fba\n6: prime\n7: -\n8: -\n"
+        );
+    }
+
+    #[test]
+    fn a_checklist_title_counts_what_to_fix() {
+        let f = fixture(
+            r#"
+            leader raj "Raj" { allocation: 50% }
+            initiative fba "FBA" { leader: raj }
+            "#,
+        );
+        let checks = checklist(&f.ws, &f.analysis, 0);
+        let (ok, total) = score(&checks);
+        assert!(ok < total, "{}", render(&checks));
+        assert_eq!(
+            title(&checks),
+            format!(
+                "single-threaded checklist {ok}/{total} · {} to fix",
+                total - ok
+            )
+        );
+        assert_eq!(title(&[]), "single-threaded checklist 0/0");
     }
 
     #[test]

@@ -40,18 +40,9 @@ pub fn code_lenses(ws: &Workspace, analysis: &Analysis, file: FileId) -> Vec<Cod
         .iter()
         .zip(checklist::checklists(ws, analysis, &inits))
     {
-        let (ok, total) = checklist::score(&checks);
-        let failing = total - ok;
         out.push(CodeLens {
             range: m.initiatives[i].decl.name.range,
-            title: if failing == 0 {
-                format!("single-threaded checklist {ok}/{total}")
-            } else {
-                format!(
-                    "single-threaded checklist {ok}/{total} · {} to fix",
-                    failing
-                )
-            },
+            title: checklist::title(&checks),
             action: LensAction::Checklist(checks),
         });
     }

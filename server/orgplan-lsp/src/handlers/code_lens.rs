@@ -1,17 +1,18 @@
 //! textDocument/codeLens. A lens runs a command the client said it has:
 //! the checklist opens as a list of questions (`orgplan.showChecklist`, one
-//! argument: `{ uri, position, title, items: [{ label, question, answer,
-//! why, location, findings: [{ message, location }] }] }`), the teams as
+//! argument: `{ uri, position, title }`, the place of the initiative's name;
+//! the command asks `orgplan/checklist` there for the questions, so that a
+//! lens is a few hundred bytes, not its checklist: BENCHMARKS.md, "Code
+//! lenses of a large plan"), the teams as
 //! references (`orgplan.showReferences`, arguments `uri, position,
 //! locations` as `editor.action.showReferences` takes them). To a client
 //! without them a lens is a label.
 
 use super::Snap;
 use crate::capabilities::{SHOW_CHECKLIST_COMMAND, SHOW_REFERENCES_COMMAND};
-use orgplan_analysis::ide::checklist::{Answer, Question};
 use orgplan_analysis::ide::code_lens::{self, LensAction};
-use serde_json::{json, Value};
-use tower_lsp_server::lsp_types::{CodeLens, CodeLensParams, Command, Location, Range, Uri};
+use serde_json::json;
+use tower_lsp_server::lsp_types::{CodeLens, CodeLensParams, Command, Location, Uri};
 
 pub fn code_lens(snap: &Snap, _: &CodeLensParams) -> Option<Vec<CodeLens>> {
     let uri = snap.uri()?;
@@ -23,8 +24,10 @@ fn lens(snap: &Snap, uri: &Uri, l: code_lens::CodeLens) -> CodeLens {
     let support = &snap.support;
     let range = snap.range(l.range);
     let (command, arguments) = match l.action {
-        LensAction::Checklist(questions) if support.checklist_command => {
-            let arg = checklist(snap, uri, range, &l.title, &questions);
+        // The initiative's place only: the command asks for the
+        // checklist when it runs (`orgplan/checklist`).
+        LensAction::Checklist(_) if support.checklist_command => {
+            let arg = json!({ "uri": uri, "position": range.start, "title": &l.title });
             (SHOW_CHECKLIST_COMMAND.to_string(), Some(vec![arg]))
         }
         LensAction::Places(places) if support.references_command => {
@@ -47,31 +50,4 @@ fn lens(snap: &Snap, uri: &Uri, l: code_lens::CodeLens) -> CodeLens {
         }),
         data: None,
     }
-}
-
-/// The argument of `orgplan.showChecklist`.
-fn checklist(snap: &Snap, uri: &Uri, range: Range, title: &str, questions: &[Question]) -> Value {
-    let item = |c: &Question| {
-        json!({
-            "label": format!("{} {}", c.answer.mark(), c.label),
-            "question": c.question,
-            "answer": match c.answer {
-                Answer::Pass => "pass",
-                Answer::Fail => "fail",
-                Answer::Unchecked => "unchecked",
-            },
-            "why": c.why,
-            "location": snap.location(c.at),
-            "findings": c.findings.iter().map(|f| json!({
-                "message": &*f.message,
-                "location": snap.location(f.loc),
-            })).collect::<Vec<_>>(),
-        })
-    };
-    json!({
-        "uri": uri,
-        "position": range.start,
-        "title": title,
-        "items": questions.iter().map(item).collect::<Vec<_>>(),
-    })
 }

@@ -3,6 +3,7 @@
 //! and converts the answer back ([`Snap`] holds what they need for it).
 //! What two requests share is here or in [`crate::convert`].
 
+pub mod checklist;
 pub mod code_action;
 pub mod code_lens;
 pub mod completion;
