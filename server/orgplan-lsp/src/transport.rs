@@ -116,17 +116,32 @@ pub fn raw_edit(mark: String) -> tower_lsp_server::lsp_types::TextEdit {
     }
 }
 
+/// The placeholder of a list of code lenses written as text: one lens at
+/// the start, with nothing to run, whose `data` is the placeholder `mark`
+/// of [`stash_raw`].
+pub fn raw_lens(mark: String) -> tower_lsp_server::lsp_types::CodeLens {
+    tower_lsp_server::lsp_types::CodeLens {
+        range: Default::default(),
+        command: None,
+        data: Some(Value::String(mark)),
+    }
+}
+
 /// The key of the stashed text `result` stands for, if it is a
 /// placeholder: its `resultId` is one, beside which there are only empty
 /// arrays (the shape's `data`, `edits` or `items`) and a full diagnostic
-/// report's `kind`; or it is the one edit of
-/// [`raw_edit`].
+/// report's `kind`; or it is the one edit of [`raw_edit`] or the one lens
+/// of [`raw_lens`].
 fn placeholder_key(result: &Value) -> Option<u64> {
-    if let Some([edit]) = result.as_array().map(Vec::as_slice) {
+    if let Some([one]) = result.as_array().map(Vec::as_slice) {
         let start = json!({"line": 0, "character": 0});
-        let mark = edit.get("newText")?.as_str()?.strip_prefix(RAW_MARK)?;
-        let at_start = edit.get("range")? == &json!({"start": start, "end": start});
-        return (at_start && edit.as_object()?.len() == 2)
+        let mark = one
+            .get("newText")
+            .or_else(|| one.get("data"))?
+            .as_str()?
+            .strip_prefix(RAW_MARK)?;
+        let at_start = one.get("range")? == &json!({"start": start, "end": start});
+        return (at_start && one.as_object()?.len() == 2)
             .then(|| mark.parse().ok())
             .flatten();
     }
@@ -867,6 +882,27 @@ mod tests {
             take_raw(&json!({ "resultId": mark, "data": [1] })),
             Raw::Not
         ));
+    }
+
+    /// The placeholders of a formatting result and of code lenses, as
+    /// tower-lsp serializes them, are read as such; a lens or an edit like
+    /// them but for one more field, or with another range, is not.
+    #[test]
+    fn one_edit_or_one_lens_holding_the_mark_is_a_placeholder() {
+        for make in [
+            (|m: String| json!([raw_edit(m)])) as fn(String) -> Value,
+            |m: String| json!([raw_lens(m)]),
+        ] {
+            let mark = stash_raw(b"[1]".to_vec());
+            assert!(matches!(take_raw(&make(mark)), Raw::Text(t) if t == b"[1]"));
+            let mark = stash_raw(b"[2]".to_vec());
+            let mut moved = make(mark.clone());
+            moved[0]["range"]["start"]["line"] = json!(1);
+            assert!(matches!(take_raw(&moved), Raw::Not));
+            let mut more = make(mark);
+            more[0]["command"] = json!({ "title": "t", "command": "" });
+            assert!(matches!(take_raw(&more), Raw::Not));
+        }
     }
 
     fn framed(body: &str) -> String {
