@@ -846,6 +846,46 @@ fn bad_editor_settings_are_named_and_the_rest_applies() {
     assert_eq!(c.shutdown(), 0);
 }
 
+/// A session on `dir` whose first load waits for `TestReleaseLoad`.
+fn holding_the_load(dir: &tempfile::TempDir) -> Client {
+    Client::spawn(Init {
+        root: Some(dir.path().to_path_buf()),
+        hooks: TestHooks {
+            requests: true,
+            hold_load: true,
+        },
+        ..Init::default()
+    })
+}
+
+/// A document the editor opens before its folder has been read gets the
+/// findings `orgplan check` gives: of two declarations of one id, the
+/// later in the order of the paths is the duplicate, not the one read
+/// later (the files of a workspace are one plan in the order of their
+/// paths, however the server came to read them).
+#[test]
+fn a_document_opened_before_its_folder_is_read_is_where_check_puts_it() {
+    const A: &str = "team x \"X\" { }\n";
+    const B: &str = "team x \"X again\" { }\n";
+    let dir = workspace(&[("a.orgplan", A), ("b.orgplan", B)]);
+    let mut c = holding_the_load(&dir);
+    let (a, b) = (c.uri("a.orgplan"), c.uri("b.orgplan"));
+    c.open(&b, B);
+    c.drain(Duration::from_millis(200));
+    assert_eq!(c.req::<TestReleaseLoad>(json!({})), Ok(()));
+    let on_b = c.wait_diagnostics(&b, |d| !codes(d).is_empty());
+    assert!(
+        codes(&on_b).contains(&"duplicate-definition".to_string()),
+        "{on_b:#}"
+    );
+    let on_a = c.wait_diagnostics(&a, |_| true);
+    assert!(
+        !codes(&on_a).contains(&"duplicate-definition".to_string()),
+        "{on_a:#}"
+    );
+    assert_eq!(c.shutdown(), 0);
+}
+
 /// A document opened, and typed into, before the first load of its folder
 /// has finished is not published with findings of part of the org (names
 /// declared in files not read yet would be "undefined"); completion says
@@ -854,14 +894,7 @@ fn bad_editor_settings_are_named_and_the_rest_applies() {
 #[test]
 fn nothing_is_answered_from_part_of_the_org_while_it_loads() {
     let dir = workspace(&[("people.orgplan", PEOPLE), ("plan.orgplan", PLAN)]);
-    let mut c = Client::spawn(Init {
-        root: Some(dir.path().to_path_buf()),
-        hooks: TestHooks {
-            requests: true,
-            hold_load: true,
-        },
-        ..Init::default()
-    });
+    let mut c = holding_the_load(&dir);
     let plan = c.uri("plan.orgplan");
     c.open(&plan, PLAN);
     // Typed into: `reports_to: jane` → `reports_to: jane ` and back.

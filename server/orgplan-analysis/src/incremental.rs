@@ -261,6 +261,7 @@ fn declared_in(m: &Model, file: FileId) -> impl Iterator<Item = EntityId> + '_ {
 fn file_span(m: &Model, k: usize, file: FileId) -> Range<usize> {
     let len = m.count(k);
     span(
+        m,
         |i| m.decl(EntityId::at_slot(k, i)),
         len,
         file,
@@ -919,9 +920,11 @@ fn capped(
     (kept, omitted)
 }
 
-/// The indices (within one kind's list, sorted by file and place) of the
-/// entities of `file` whose block starts in `from..to`.
+/// The indices (within one kind's list, sorted in the workspace's order of
+/// files, then by place) of the entities of `file` whose block starts in
+/// `from..to`.
 fn span<'a>(
+    m: &Model,
     decls: impl Fn(usize) -> &'a Decl,
     len: usize,
     file: FileId,
@@ -930,14 +933,15 @@ fn span<'a>(
 ) -> Range<usize> {
     let key = |i: usize| {
         let d = decls(i);
-        (d.name.file, d.block.range.start())
+        (m.rank(d.name.file), d.block.range.start())
     };
-    let lo = partition(len, |i| key(i) < (file, from));
-    let hi = partition(len, |i| key(i) < (file, to));
+    let rank = m.rank(file);
+    let lo = partition(len, |i| key(i) < (rank, from));
+    let hi = partition(len, |i| key(i) < (rank, to));
     lo..hi
 }
 
-fn partition(len: usize, pred: impl Fn(usize) -> bool) -> usize {
+pub(crate) fn partition(len: usize, pred: impl Fn(usize) -> bool) -> usize {
     let (mut lo, mut hi) = (0, len);
     while lo < hi {
         let mid = (lo + hi) / 2;
@@ -1668,23 +1672,10 @@ fn put_in(
     memo: Option<&crate::suggest::Memo>,
 ) -> (Marks, GraphChange) {
     let (from, to) = (old.start(), old.end());
-    let spans = [
-        span(
-            |i| &model.leaders[i].decl,
-            model.leaders.len(),
-            file,
-            from,
-            to,
-        ),
-        span(
-            |i| &model.initiatives[i].decl,
-            model.initiatives.len(),
-            file,
-            from,
-            to,
-        ),
-        span(|i| &model.teams[i].decl, model.teams.len(), file, from, to),
-    ];
+    let spans: [Range<usize>; 3] = std::array::from_fn(|k| {
+        let decl = |i| model.decl(EntityId::at_slot(k, i));
+        span(model, decl, model.count(k), file, from, to)
+    });
     let fresh_lens = [
         fresh.leaders.len(),
         fresh.initiatives.len(),

@@ -416,7 +416,8 @@ pub struct Model {
     pub leaders: Vec<Leader>,
     pub initiatives: Vec<Initiative>,
     pub teams: Vec<Team>,
-    /// Every declaration of an id, in file order: more than one is a duplicate.
+    /// Every declaration of an id, in the workspace's order (the files'
+    /// paths, then places): more than one is a duplicate.
     pub ids: IdMap,
     /// For each leader, the initiatives naming them as `leader:`.
     pub led_by: Vec<Indices>,
@@ -438,6 +439,10 @@ pub struct Model {
     /// [`Model::names_fingerprint`], kept with `ids` the same way: the
     /// sum of each id's [`names_term`].
     names_sum: u64,
+    /// Each file's place in the workspace's order (by `FileId`): the order
+    /// of their paths, whatever order the files were added in. Empty: the
+    /// order of the files' ids ([`Model::build_in_order`]).
+    file_rank: Vec<u32>,
 }
 
 /// What an id declared as `es` adds to [`Model::names_fingerprint`]: 0
@@ -481,14 +486,33 @@ impl Model {
     /// bench `100k-lines/model` and BENCHMARKS.md, "4 Dec (fifth session)",
     /// show the gain, and a test holds the result to the one-thread build.
     pub fn build<'a>(docs: impl IntoIterator<Item = (FileId, &'a Document)>) -> Model {
+        Model::build_in_order(docs, Vec::new())
+    }
+
+    /// [`Model::build`] of `docs` given in the workspace's order of the
+    /// files: `file_rank[id]` is the place of file `id` in it (the order
+    /// of their paths), which the incremental analysis keeps its entities
+    /// in. Of the declarations of one id, the first in that order is the
+    /// one references name and the others duplicate; a dependency cycle is
+    /// reported from its first team: however the files' ids were handed
+    /// out (an editor opens a file before its folder is read; a file
+    /// created later comes last), the findings are those of `orgplan
+    /// check`.
+    pub fn build_in_order<'a>(
+        docs: impl IntoIterator<Item = (FileId, &'a Document)>,
+        file_rank: Vec<u32>,
+    ) -> Model {
         let blocks: Vec<(FileId, &Block, &[crate::syntax::SyntaxError])> = docs
             .into_iter()
             .flat_map(|(file, doc)| doc.blocks.iter().map(move |b| (file, b, &doc.errors[..])))
             .collect();
         if blocks.len() < BUILD_ALONE {
-            return Model::build_alone(&blocks);
+            return Model::build_alone(&blocks, file_rank);
         }
-        let mut m = Model::default();
+        let mut m = Model {
+            file_rank,
+            ..Model::default()
+        };
         let (first, second) = blocks.split_at(blocks.len() / 2);
         let declare = |half: &[(FileId, &Block, &[crate::syntax::SyntaxError])]| {
             let mut d = Declared::default();
@@ -512,9 +536,15 @@ impl Model {
         m
     }
 
-    /// [`Model::build`] on one thread.
-    fn build_alone(blocks: &[(FileId, &Block, &[crate::syntax::SyntaxError])]) -> Model {
-        let mut m = Model::default();
+    /// [`Model::build_in_order`] on one thread.
+    fn build_alone(
+        blocks: &[(FileId, &Block, &[crate::syntax::SyntaxError])],
+        file_rank: Vec<u32>,
+    ) -> Model {
+        let mut m = Model {
+            file_rank,
+            ..Model::default()
+        };
         for &(file, block, errors) in blocks {
             m.add_block(file, block, errors);
         }
@@ -523,6 +553,20 @@ impl Model {
         m.id_index = crate::suggest::Index::build(m.ids.keys().map(|k| k.as_str()));
         m.names_sum = m.count_names();
         m
+    }
+
+    /// Where a file comes in the workspace's order.
+    pub(crate) fn rank(&self, file: FileId) -> u32 {
+        self.file_rank
+            .get(file.0 as usize)
+            .copied()
+            .unwrap_or(file.0)
+    }
+
+    /// Where a declaration comes in the workspace's order.
+    pub(crate) fn decl_order(&self, e: EntityId) -> (u32, usize) {
+        let d = self.decl(e);
+        (self.rank(d.name.file), d.block.range.start())
     }
 
     /// Takes the entities `a` then `b` declare, and records their ids in
@@ -887,13 +931,20 @@ impl Model {
     /// (server keystroke p50 7.7-9.0 -> 6.7-7.9 ms, p99 11.8-13.7 ->
     /// 10.7-11.0 ms, in-process CPU a keystroke unchanged).
     pub(crate) fn shift_from(&mut self, from: [usize; 3], s: &Shift) {
-        fn upto<T>(list: &[T], from: usize, file: FileId, decl: impl Fn(&T) -> &Decl) -> usize {
-            from + list[from..].partition_point(|x| decl(x).name.file <= file)
-        }
+        // Entities are in the workspace's order of files: those of the
+        // edited file and of none after it.
+        let rank = self.rank(s.file);
+        let upto = |from: usize, len: usize, file: &dyn Fn(usize) -> FileId| {
+            from + crate::incremental::partition(len - from, |i| self.rank(file(from + i)) <= rank)
+        };
         let to = [
-            upto(&self.leaders, from[0], s.file, |l| &l.decl),
-            upto(&self.initiatives, from[1], s.file, |i| &i.decl),
-            upto(&self.teams, from[2], s.file, |t| &t.decl),
+            upto(from[0], self.leaders.len(), &|i| {
+                self.leaders[i].decl.file()
+            }),
+            upto(from[1], self.initiatives.len(), &|i| {
+                self.initiatives[i].decl.file()
+            }),
+            upto(from[2], self.teams.len(), &|i| self.teams[i].decl.file()),
         ];
         self.leaders[from[0]..to[0]].shift(s);
         self.initiatives[from[1]..to[1]].shift(s);
@@ -912,18 +963,12 @@ impl Model {
     /// [`Model::declare`] but for the names' fingerprint.
     fn declare_id(&mut self, e: EntityId, id: &str, add: bool) {
         if add {
-            let (file, at) = {
-                let d = self.decl(e);
-                (d.name.file, d.block.range.start())
-            };
+            let at = self.decl_order(e);
             let mut es = self.ids.remove(id).unwrap_or_default();
             if es.is_empty() {
                 self.id_index.insert(id);
             }
-            let pos = es.partition_point(|x| {
-                let d = self.decl(*x);
-                (d.name.file, d.block.range.start()) < (file, at)
-            });
+            let pos = es.partition_point(|x| self.decl_order(*x) < at);
             es.insert(pos, e);
             self.ids.insert(id.into(), es);
         } else if let Some(es) = self.ids.get_mut(id) {
@@ -1508,7 +1553,7 @@ mod tests {
         assert!(!a.doc().errors.is_empty());
         let built = Model::build(docs);
         assert!(built.ids.values().any(|es| es.len() > 1));
-        let alone = Model::build_alone(&blocks);
+        let alone = Model::build_alone(&blocks, Vec::new());
         assert_eq!(format!("{built:?}"), format!("{alone:?}"));
     }
 }

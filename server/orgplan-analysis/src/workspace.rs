@@ -232,7 +232,8 @@ impl Workspace {
         let mut kept = std::mem::take(&mut analysis.findings);
         kept.drain(analysis.runs.get(file));
         analysis.runs.resize(file, 0);
-        let docs = docs_with_lagging(&mut self.files, file);
+        let rank = file_rank(&self.by_path, self.next_id);
+        let docs = docs_with_lagging(&mut self.files, file, &rank);
         let input = incremental::Input {
             config: &config,
             docs: &docs,
@@ -416,8 +417,9 @@ impl Workspace {
     }
 
     fn analyze(&self) -> Analysis {
-        let docs = docs_of(&self.files);
-        let model = Model::build(docs.iter().map(|(id, d, _)| (*id, *d)));
+        let rank = file_rank(&self.by_path, self.next_id);
+        let docs = docs_of(&self.files, &rank);
+        let model = Model::build_in_order(docs.iter().map(|(id, d, _)| (*id, *d)), rank);
         let config = self.config();
         let ctx = Ctx {
             model: &model,
@@ -451,22 +453,52 @@ impl Workspace {
 }
 
 /// Each file with its lowered document and text, as the rules read them.
-fn docs_of(files: &BTreeMap<FileId, Arc<SourceFile>>) -> Vec<(FileId, &Document, &Text)> {
-    files
+/// Each file's place in the order of the paths, by file id: the
+/// workspace's order, whatever order the files were added in
+/// ([`Model::build_in_order`]).
+fn file_rank(by_path: &BTreeMap<String, FileId>, next_id: u32) -> Vec<u32> {
+    let mut rank = vec![u32::MAX; next_id as usize];
+    for (k, id) in by_path.values().enumerate() {
+        if let Some(r) = rank.get_mut(id.0 as usize) {
+            *r = k as u32;
+        }
+    }
+    rank
+}
+
+/// The files' documents and texts, in the workspace's order (`rank`: by
+/// file id, the order of their paths).
+fn docs_of<'a>(
+    files: &'a BTreeMap<FileId, Arc<SourceFile>>,
+    rank: &[u32],
+) -> Vec<(FileId, &'a Document, &'a Text)> {
+    let mut docs: Vec<_> = files
         .iter()
         .map(|(id, f)| (*id, f.doc(), &f.text))
-        .collect()
+        .collect();
+    in_order(&mut docs, rank);
+    docs
+}
+
+/// Sorts documents into the workspace's order (nothing to do when the
+/// files' ids are in it, as when they were added in the order of paths).
+fn in_order<A, B>(docs: &mut [(FileId, A, B)], rank: &[u32]) {
+    let of = |id: FileId| rank.get(id.0 as usize).copied().unwrap_or(u32::MAX);
+    if docs.windows(2).any(|w| of(w[0].0) > of(w[1].0)) {
+        docs.sort_by_key(|d| of(d.0));
+    }
 }
 
 /// [`docs_of`] for the incremental analysis after an edit of `edited`:
 /// that file's document as the edit left it, its blocks after the edit
 /// perhaps not yet moved ([`Parsed::lagging`]; the analysis reads only the
 /// re-parsed blocks and the errors of it).
-fn docs_with_lagging(
-    files: &mut BTreeMap<FileId, Arc<SourceFile>>,
+fn docs_with_lagging<'a>(
+    files: &'a mut BTreeMap<FileId, Arc<SourceFile>>,
     edited: FileId,
-) -> Vec<(FileId, &Document, &Text)> {
-    files
+    rank: &[u32],
+) -> Vec<(FileId, &'a Document, &'a Text)> {
+    let mut docs: Vec<_> = files
         .iter_mut()
         .map(|(id, f)| {
             // The edit made the file its own (`Arc::make_mut`).
@@ -478,7 +510,9 @@ fn docs_with_lagging(
                 (*id, f.doc(), &f.text)
             }
         })
-        .collect()
+        .collect();
+    in_order(&mut docs, rank);
+    docs
 }
 
 /// The configuration file's errors, with its id.

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Rename one of the declarations (and its references), or merge the two blocks.",
     example: "team payments \"Payments\" { }\nteam payments \"Payments (EU)\" { }\n",
-    findings: "One at each declaration of an id after its first (in the workspace's order: files in order, then places), with the first declaration related. References name the first declaration; the later ones get no other finding for being unreachable (an `orphan-team` would only repeat this one).",
+    findings: "One at each declaration of an id after its first (in the workspace's order: files in the order of their paths, however they were opened or added, then places), with the first declaration related. References name the first declaration; the later ones get no other finding for being unreachable (an `orphan-team` would only repeat this one).",
     spares: "The first declaration of an id, where references point, and ids written twice in one list (`teams: a, a`): a repeated name, not a second declaration.",
     check: super::Check::Entity(check),
 };
