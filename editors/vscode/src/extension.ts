@@ -145,6 +145,9 @@ function checklistPlace(arg: ChecklistArgument | undefined): ChecklistArgument |
   return { uri: editor.document.uri.toString(), position: { line: at.line, character: at.character } };
 }
 
+/** The protocol's error code for an answer made stale by an edit. */
+const CONTENT_MODIFIED = -32801;
+
 /**
  * `orgplan/checklist` at `place`; asked again when the document changed
  * under the request (`ContentModified`: the user typed meanwhile).
@@ -163,9 +166,6 @@ async function askChecklist(client: LanguageClient, place: ChecklistArgument): P
   }
 }
 
-/** The protocol's error code for an answer made stale by an edit. */
-const CONTENT_MODIFIED = -32801;
-
 /**
  * `orgplan.showChecklist`: the initiative's checklist, asked of the server
  * when run (`orgplan/checklist`, so that it is the current one and a lens
@@ -183,7 +183,14 @@ async function showChecklist(client: LanguageClient | undefined, arg: ChecklistA
     void vscode.window.showWarningMessage("orgplan: the language server is not running.");
     return;
   }
-  const list = await askChecklist(client, place);
+  let list: Checklist | null;
+  try {
+    list = await askChecklist(client, place);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    void vscode.window.showWarningMessage(`orgplan: the checklist could not be read: ${why}`);
+    return;
+  }
   if (!list) {
     void vscode.window.showInformationMessage("orgplan: no initiative here; put the cursor in one to see its checklist.");
     return;

@@ -570,8 +570,8 @@ impl Model {
     }
 
     /// Takes the entities `a` then `b` declare, and records their ids in
-    /// that order (each id's declarations in file order, as
-    /// [`Model::add_block`] records them).
+    /// that order (each id's declarations in the order of the documents,
+    /// the workspace's, as [`Model::add_block`] records them).
     fn take_declared(&mut self, mut a: Declared, mut b: Declared) {
         a.leaders.append(&mut b.leaders);
         a.initiatives.append(&mut b.initiatives);

@@ -452,7 +452,6 @@ impl Workspace {
     }
 }
 
-/// Each file with its lowered document and text, as the rules read them.
 /// Each file's place in the order of the paths, by file id: the
 /// workspace's order, whatever order the files were added in
 /// ([`Model::build_in_order`]).
@@ -466,8 +465,8 @@ fn file_rank(by_path: &BTreeMap<String, FileId>, next_id: u32) -> Vec<u32> {
     rank
 }
 
-/// The files' documents and texts, in the workspace's order (`rank`: by
-/// file id, the order of their paths).
+/// Each file with its lowered document and text, as the rules read them,
+/// in the workspace's order (`rank`: by file id, the order of their paths).
 fn docs_of<'a>(
     files: &'a BTreeMap<FileId, Arc<SourceFile>>,
     rank: &[u32],

@@ -1,8 +1,8 @@
 //! `orgplan/checklist`: the single-threaded checklist of the initiative at
 //! a place, as the editor's checklist lens opens it (`orgplan.showChecklist`
 //! asks for it when run, so that a file's code lenses carry a title each,
-//! not every initiative's checklist; BENCHMARKS.md, "Code lenses of a
-//! large plan").
+//! not every initiative's checklist; BENCHMARKS.md, "6 Dec (twenty-fifth
+//! session): code lenses of a large plan").
 //!
 //! Request: `{ textDocument: { uri }, position }`, a place anywhere in an
 //! initiative's block. Response: `null` when no initiative's block holds it,

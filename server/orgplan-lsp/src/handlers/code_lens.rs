@@ -12,7 +12,8 @@
 //! ([`crate::transport::stash_raw`]): a 100k-line plan has some ten
 //! thousand lenses, which built into a JSON value tree and serialized
 //! from it on the thread that reads and answers messages cost 300–400 ms a
-//! request (BENCHMARKS.md, "Code lenses of a large plan").
+//! request (BENCHMARKS.md, "6 Dec (twenty-fifth session): code lenses of a
+//! large plan").
 
 use super::Snap;
 use crate::capabilities::{SHOW_CHECKLIST_COMMAND, SHOW_REFERENCES_COMMAND};
