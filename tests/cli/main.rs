@@ -250,6 +250,10 @@ fn check_sarif_output() {
     );
     // The rules are checked above, one by one; the snapshot holds the results.
     insta::assert_snapshot!(serde_json::to_string_pretty(&run0["results"]).unwrap());
+    // The whole text, as code-scanning services read it (written from typed
+    // values: this pins that the fields and their order are the value
+    // tree's that it replaced).
+    insta::assert_snapshot!("check_sarif_output_whole_text", r.stdout);
 }
 
 // ---- check: exit status, workspace, configuration ---------------------------

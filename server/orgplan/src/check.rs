@@ -110,6 +110,6 @@ fn render(
             output::human(&parts, color)
         }
         OutputFormat::Json => output::json(&Report::merge(reports)),
-        OutputFormat::Sarif => output::sarif(&Report::merge(reports)),
+        OutputFormat::Sarif => crate::sarif::sarif(&Report::merge(reports)),
     }
 }

@@ -9,6 +9,7 @@ mod fmt;
 mod graph;
 mod output;
 mod report;
+mod sarif;
 mod stdout;
 
 use clap::Parser;

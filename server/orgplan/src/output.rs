@@ -5,7 +5,6 @@ use orgplan_analysis::position::{self, Lines};
 use orgplan_analysis::rules::{self, Finding, Severity};
 use orgplan_analysis::{FileId, Loc, Workspace};
 use serde::Serialize;
-use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
 
 /// A place in human terms: 1-based lines and columns (in characters).
@@ -451,14 +450,6 @@ pub fn json(report: &Report) -> String {
     s
 }
 
-fn sarif_level(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info | Severity::Hint => "note",
-    }
-}
-
 /// A relative path as a URI reference (forward slashes, unsafe characters
 /// escaped); an absolute one as a `file://` URI.
 pub fn uri(path: &str) -> String {
@@ -495,153 +486,6 @@ pub fn uri(path: &str) -> String {
     } else {
         out
     }
-}
-
-fn region(p: &Place) -> serde_json::Value {
-    json!({
-        "startLine": p.line,
-        "startColumn": p.column,
-        "endLine": p.end_line,
-        "endColumn": p.end_column,
-    })
-}
-
-fn physical(p: &Place) -> serde_json::Value {
-    json!({
-        "artifactLocation": { "uri": uri(&p.file) },
-        "region": region(p),
-    })
-}
-
-/// A quick fix as SARIF: its edits grouped by file.
-fn sarif_fix(fix: &rules::Fix, places: &[Place]) -> serde_json::Value {
-    let mut changes: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
-    for (edit, place) in fix.edits.iter().zip(places) {
-        let replacement = json!({
-            "deletedRegion": region(place),
-            "insertedContent": { "text": edit.new_text },
-        });
-        let uri = uri(&place.file);
-        match changes.iter_mut().find(|(u, _)| *u == uri) {
-            Some((_, reps)) => reps.push(replacement),
-            None => changes.push((uri, vec![replacement])),
-        }
-    }
-    json!({
-        "description": { "text": fix.title },
-        "artifactChanges": changes
-            .into_iter()
-            .map(|(uri, replacements)| json!({
-                "artifactLocation": { "uri": uri },
-                "replacements": replacements,
-            }))
-            .collect::<Vec<_>>(),
-    })
-}
-
-/// A rule as SARIF, with a link to its page under `docs_base`.
-fn sarif_rule(r: &rules::Rule, docs_base: Option<&str>) -> serde_json::Value {
-    let mut rule = json!({
-        "id": r.name,
-        "shortDescription": { "text": r.summary },
-        "fullDescription": { "text": r.principle },
-        "help": { "text": r.fix },
-        "defaultConfiguration": { "level": sarif_level(r.default_severity) },
-        "properties": {
-            "tags": [match r.group {
-                rules::Group::Structure => "structure",
-                rules::Group::Principle => "principle",
-            }],
-        },
-    });
-    if let Some(base) = docs_base {
-        rule["helpUri"] = json!(rules::docs_link(base, r.name));
-    }
-    rule
-}
-
-/// A finding as a SARIF result: at `p`, its related places at `related`,
-/// its fixes' edits at `fix_places`.
-fn sarif_result(
-    f: &Finding,
-    p: &Place,
-    related: &[Place],
-    fix_places: &[Vec<Place>],
-) -> serde_json::Value {
-    let rule_index = rules::ALL.iter().position(|r| r.name == f.rule);
-    let related: Vec<serde_json::Value> = f
-        .related
-        .iter()
-        .zip(related)
-        .enumerate()
-        .map(|(i, (r, p))| {
-            json!({
-                "id": i,
-                "physicalLocation": physical(p),
-                "message": { "text": &*r.message },
-            })
-        })
-        .collect();
-    let mut result = json!({
-        "ruleId": f.rule,
-        "ruleIndex": rule_index,
-        "level": sarif_level(f.severity),
-        "message": { "text": &*f.message },
-        "locations": [{ "physicalLocation": physical(p) }],
-    });
-    if !related.is_empty() {
-        result["relatedLocations"] = json!(related);
-    }
-    let fixes: Vec<serde_json::Value> = f
-        .fixes
-        .iter()
-        .zip(fix_places)
-        .map(|(fix, places)| sarif_fix(fix, places))
-        .collect();
-    if !fixes.is_empty() {
-        result["fixes"] = json!(fixes);
-    }
-    if f.severity == Severity::Hint || f.severity == Severity::Info {
-        result["properties"] = json!({ "severity": f.severity.as_str() });
-    }
-    result
-}
-
-/// SARIF 2.1.0: every rule, every finding as a result.
-pub fn sarif(report: &Report) -> String {
-    let docs_base = report.docs_base.as_deref();
-    let rules_json: Vec<serde_json::Value> = rules::ALL
-        .iter()
-        .map(|r| sarif_rule(r, docs_base))
-        .collect();
-    let results: Vec<serde_json::Value> = report
-        .items
-        .iter()
-        .zip(&report.fix_places)
-        .map(|((f, p, related), fix_places)| sarif_result(f, p, related, fix_places))
-        .collect();
-    let mut driver = json!({
-        "name": "orgplan",
-        "version": env!("CARGO_PKG_VERSION"),
-        "rules": rules_json,
-    });
-    // The rules' page under the documentation base (none for a base that
-    // is a template of each rule's own address).
-    if let Some(base) = docs_base.filter(|b| !b.contains("{rule}")) {
-        driver["informationUri"] = json!(format!("{}/rules.md", base.trim_end_matches('/')));
-    }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
-    s.push('\n');
-    s
 }
 
 #[cfg(test)]
