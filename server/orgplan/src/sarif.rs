@@ -2,9 +2,9 @@
 //! finding as a result, for code-scanning services.
 //!
 //! Written from typed values that borrow the report's texts, not built as
-//! a `serde_json::Value` tree first: the tree of a ten-file workspace's
-//! 20,000 results held some 800 MB at its peak (BENCHMARKS.md, "6 Dec
-//! (twenty-fifth session)"). The fields are declared in the order of their
+//! a `serde_json::Value` tree first: with the tree, a ten-file workspace's
+//! 20,000 results took the command's peak from 384 to 824 MB (BENCHMARKS.md,
+//! "6 Dec (twenty-fifth session)"). The fields are declared in the order of their
 //! names, the order the value tree wrote them in, so that the output is
 //! the same, byte for byte.
 
