@@ -31,16 +31,21 @@ type Located<'a> = Option<(Vec<u8>, Lines<'a>)>;
 
 /// Appends `{"start":{"line":…,"character":…},"end":{…}}`.
 pub(crate) fn write_range(out: &mut Vec<u8>, r: Range) {
+    out.extend_from_slice(br#"{"start":"#);
+    write_position(out, r.start);
+    out.extend_from_slice(br#","end":"#);
+    write_position(out, r.end);
+    out.push(b'}');
+}
+
+/// Appends `{"line":…,"character":…}`.
+pub(crate) fn write_position(out: &mut Vec<u8>, p: tower_lsp_server::lsp_types::Position) {
     use crate::transport::write_u32;
-    out.extend_from_slice(br#"{"start":{"line":"#);
-    write_u32(out, r.start.line);
+    out.extend_from_slice(br#"{"line":"#);
+    write_u32(out, p.line);
     out.extend_from_slice(br#","character":"#);
-    write_u32(out, r.start.character);
-    out.extend_from_slice(br#"},"end":{"line":"#);
-    write_u32(out, r.end.line);
-    out.extend_from_slice(br#","character":"#);
-    write_u32(out, r.end.character);
-    out.extend_from_slice(b"}}");
+    write_u32(out, p.character);
+    out.push(b'}');
 }
 
 /// The number LSP gives a severity.

@@ -17,17 +17,16 @@
 
 use super::Snap;
 use crate::capabilities::{SHOW_CHECKLIST_COMMAND, SHOW_REFERENCES_COMMAND};
-use crate::publication::write_range;
-use crate::transport::{raw_lens, raw_result, stash_raw, write_u32, JsonString};
+use crate::publication::{write_position as position, write_range, write_str};
+use crate::transport::{raw_lens, raw_result, stash_raw};
 use orgplan_analysis::ide::code_lens::{self, LensAction};
-use std::fmt::Write as _;
-use tower_lsp_server::lsp_types::{CodeLens, CodeLensParams, Position};
+use tower_lsp_server::lsp_types::{CodeLens, CodeLensParams};
 
 pub fn code_lens(snap: &Snap, _: &CodeLensParams) -> Option<Vec<CodeLens>> {
     let uri = snap.uri()?;
     let lenses = code_lens::code_lenses(snap.ws, &snap.analysis, snap.file);
     let mut quoted = Vec::new();
-    string(&mut quoted, uri.as_str());
+    write_str(&mut quoted, uri.as_str());
     let mut out = raw_result(lenses.len() * 160);
     out.push(b'[');
     for (k, l) in lenses.into_iter().enumerate() {
@@ -47,23 +46,23 @@ fn lens(snap: &Snap, uri: &[u8], l: code_lens::CodeLens, out: &mut Vec<u8>) {
     out.extend_from_slice(br#"{"range":"#);
     write_range(out, range);
     out.extend_from_slice(br#","command":{"title":"#);
-    string(out, &l.title);
+    write_str(out, &l.title);
     out.extend_from_slice(br#","command":"#);
     match l.action {
         // The initiative's place only: the command asks for the
         // checklist when it runs (`orgplan/checklist`).
         LensAction::Checklist(_) if support.checklist_command => {
-            string(out, SHOW_CHECKLIST_COMMAND);
+            write_str(out, SHOW_CHECKLIST_COMMAND);
             out.extend_from_slice(br#","arguments":[{"uri":"#);
             out.extend_from_slice(uri);
             out.extend_from_slice(br#","position":"#);
             position(out, range.start);
             out.extend_from_slice(br#","title":"#);
-            string(out, &l.title);
+            write_str(out, &l.title);
             out.extend_from_slice(b"}]");
         }
         LensAction::Places(places) if support.references_command => {
-            string(out, SHOW_REFERENCES_COMMAND);
+            write_str(out, SHOW_REFERENCES_COMMAND);
             out.extend_from_slice(br#","arguments":["#);
             out.extend_from_slice(uri);
             out.push(b',');
@@ -75,7 +74,7 @@ fn lens(snap: &Snap, uri: &[u8], l: code_lens::CodeLens, out: &mut Vec<u8>) {
                     out.push(b',');
                 }
                 out.extend_from_slice(br#"{"uri":"#);
-                string(out, at.uri.as_str());
+                write_str(out, at.uri.as_str());
                 out.extend_from_slice(br#","range":"#);
                 write_range(out, at.range);
                 out.push(b'}');
@@ -86,21 +85,4 @@ fn lens(snap: &Snap, uri: &[u8], l: code_lens::CodeLens, out: &mut Vec<u8>) {
         _ => out.extend_from_slice(br#""""#),
     }
     out.extend_from_slice(b"}}");
-}
-
-/// `{"line":…,"character":…}`.
-fn position(out: &mut Vec<u8>, p: Position) {
-    out.extend_from_slice(br#"{"line":"#);
-    write_u32(out, p.line);
-    out.extend_from_slice(br#","character":"#);
-    write_u32(out, p.character);
-    out.push(b'}');
-}
-
-/// `s` as a JSON string.
-fn string(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    // Writing into a vector cannot fail.
-    let _ = JsonString(out).write_str(s);
-    out.push(b'"');
 }
