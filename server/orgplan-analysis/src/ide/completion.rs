@@ -345,8 +345,10 @@ fn property_spec(kind: Option<BlockKind>, key: &str) -> Option<&'static Property
 
 /// The teams a `depends_on` may name: not the team itself, nor one it
 /// depends on already.
-fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Vec<(&'static str, EntityId)> {
-    let have: Vec<&str> = match me {
+fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Candidates<'_> {
+    // The teams it already depends on are left out by name, when an item
+    // could get in ([`entity_items`]): each team's id is not read here.
+    let written = match me {
         Some(EntityId::Team(t)) => m.teams[t]
             .dependencies
             .iter()
@@ -354,10 +356,11 @@ fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Vec<(&'static str, 
             .collect(),
         _ => Vec::new(),
     };
-    (0..m.teams.len())
-        .filter(|&i| Some(EntityId::Team(i)) != me && !have.contains(&m.teams[i].decl.id.as_str()))
-        .map(|i| ("0", EntityId::Team(i)))
-        .collect()
+    let list = (0..m.teams.len())
+        .filter(|&i| Some(EntityId::Team(i)) != me)
+        .map(|i| (0, EntityId::Team(i)))
+        .collect();
+    Candidates { list, written }
 }
 
 /// What may start a line in a block of `kind`: the keys it does not set
@@ -412,24 +415,56 @@ fn matches_typed(label: &str, word: &str) -> bool {
         .all(|w| chars.any(|c| c == w))
 }
 
-/// Items for candidate leaders and teams, each with its sort group: the
-/// best [`MAX_ENTITY_ITEMS`] of those matching `typed`.
+/// Leaders and teams a reference may name, each with its sort group, in
+/// the model's order (leaders, then teams), and the ids already written
+/// in the place, which are not offered again.
+struct Candidates<'a> {
+    /// Each candidate with its sort group (0 sorts first).
+    list: Vec<(u8, EntityId)>,
+    written: Vec<&'a str>,
+}
+
+impl Candidates<'_> {
+    /// How many of the list are not written already: the list's length
+    /// less the candidates the written ids declare (found by id, so that
+    /// no candidate's id is read).
+    fn fresh(&self, m: &Model) -> usize {
+        let mut ids = self.written.clone();
+        ids.sort_unstable();
+        ids.dedup();
+        debug_assert!(self.list.is_sorted_by_key(|c| c.1));
+        let named = ids
+            .iter()
+            .flat_map(|id| m.ids.get(*id).into_iter().flatten())
+            .filter(|e| self.list.binary_search_by_key(*e, |c| c.1).is_ok())
+            .count();
+        self.list.len() - named
+    }
+}
+
+/// Items for candidate leaders and teams: the best [`MAX_ENTITY_ITEMS`]
+/// by sort group and id, of those not written already and, when there are
+/// more than that, of those matching `typed`. A candidate whose group
+/// comes after the worst of those kept so far is passed over without its
+/// id read ([`first_distinct`]): after `reports_to:` in a workspace of a
+/// hundred thousand teams, the leaders fill the list and no team is read
+/// (BENCHMARKS.md, "7 Dec (twenty-sixth session)").
 fn entity_items(
     m: &Model,
-    mut cands: Vec<(&'static str, EntityId)>,
+    cands: Candidates,
     typed: &str,
     range: TextRange,
     pad: &str,
     out: &mut Completions,
 ) {
-    if cands.len() > MAX_ENTITY_ITEMS {
-        if !typed.is_empty() {
-            cands.retain(|(_, e)| matches_typed(&m.decl(*e).id, typed));
-        }
-        out.incomplete = true;
-    }
-    let key = |&(sort, e): &(&'static str, EntityId)| (sort, m.decl(e).id.as_str());
-    for (sort, e) in first_distinct(&cands, key, MAX_ENTITY_ITEMS) {
+    let many = cands.fresh(m) > MAX_ENTITY_ITEMS;
+    out.incomplete |= many;
+    let filter = many && !typed.is_empty();
+    let written = &cands.written;
+    let listed = |id: &str| !written.contains(&id) && (!filter || matches_typed(id, typed));
+    let group = |c: &(u8, EntityId)| c.0;
+    let id = |c: &(u8, EntityId)| m.decl(c.1).id.as_str();
+    for (sort, e) in first_distinct(&cands.list, group, id, listed, MAX_ENTITY_ITEMS) {
         let detail = match e {
             EntityId::Leader(l) => leader_detail(m, l),
             EntityId::Team(t) => team_detail(m, t),
@@ -439,39 +474,53 @@ fn entity_items(
     }
 }
 
-/// The first `n` of `items` by sort group and id, an id given more than
-/// once (a duplicate-definition) kept once, in its best group: what a
-/// stable sort of them all and dropping the ids seen gives, without
-/// sorting them all. One pass keeps the first `n` seen so far in a
-/// max-heap: an item later than the heap's last costs one comparison, and
-/// most are (a completion in a workspace of 140,000 teams once sorted
-/// every one of them, 11–22 ms p50; then `select_nth_unstable` moved and
-/// compared each item a few times, half of a ten-file completion:
-/// BENCHMARKS.md, "5 Dec (thirteenth session)"). The kept ones are sorted
-/// and deduplicated; if duplicates leave fewer than `n`, twice as many are
-/// kept. Each item's sort group and id come from `key`, when compared: a
-/// list of them all beside the items was a megabyte of fresh pages to
-/// fault in at each request.
-fn first_distinct<'a, T: Copy>(
+/// The first `n` of the `items` that `listed` takes (given each one's id),
+/// by sort group and id, an id given more than once (a
+/// duplicate-definition) kept once, in its best group: what a stable sort
+/// of those taken and dropping the ids seen gives, without sorting them
+/// all. One pass keeps the first `n` seen so far in a max-heap: an item
+/// later than the heap's last costs one comparison, and most are (a
+/// completion in a workspace of 140,000 teams once sorted every one of
+/// them, 11–22 ms p50; then `select_nth_unstable` moved and compared each
+/// item a few times, half of a ten-file completion: BENCHMARKS.md, "5 Dec
+/// (thirteenth session)"). The group is compared first: an item of a
+/// later group than the heap's last is passed over without its id, which
+/// is read only (and only then asked of `listed`) for one that may get
+/// in. The kept ones are sorted and deduplicated; if duplicates leave
+/// fewer than `n`, twice as many are kept. Each item's id comes from
+/// `id`, when compared: a list of them all beside the items was a
+/// megabyte of fresh pages to fault in at each request.
+fn first_distinct<'a, T: Copy, G: Ord + Copy>(
     items: &[T],
-    key: impl Fn(&T) -> (&'static str, &'a str),
+    group: impl Fn(&T) -> G,
+    id: impl Fn(&T) -> &'a str,
+    listed: impl Fn(&str) -> bool,
     n: usize,
 ) -> Vec<T> {
     let mut take = n.max(1);
     loop {
-        let all = take >= items.len();
         // The place given breaks ties, as a stable sort keeps it.
-        let mut heap: std::collections::BinaryHeap<(&str, &str, usize)> =
+        let mut heap: std::collections::BinaryHeap<(G, &str, usize)> =
             std::collections::BinaryHeap::with_capacity(take.min(items.len()) + 1);
         for (at, item) in items.iter().enumerate() {
-            let (sort, id) = key(item);
-            let k = (sort, id, at);
-            if heap.len() < take {
+            let sort = group(item);
+            let full = heap.len() >= take;
+            if full && heap.peek().is_some_and(|last| sort > last.0) {
+                continue;
+            }
+            let name = id(item);
+            if !listed(name) {
+                continue;
+            }
+            let k = (sort, name, at);
+            if !full {
                 heap.push(k);
             } else if let Some(mut last) = heap.peek_mut().filter(|last| k < **last) {
                 *last = k;
             }
         }
+        // Every item taken is in the heap: doubling would keep no more.
+        let all = heap.len() < take;
         let mut seen = std::collections::HashSet::new();
         let chosen: Vec<T> = heap
             .into_sorted_vec()
@@ -534,7 +583,7 @@ fn team_detail(m: &Model, t: usize) -> String {
 fn entity_item(
     m: &Model,
     e: EntityId,
-    sort: &str,
+    sort: u8,
     detail: String,
     range: TextRange,
     pad: &str,
@@ -580,7 +629,10 @@ fn value_items(
         team: current(BlockKind::Team),
         leader: current(BlockKind::Leader),
     };
-    let cands = reference_candidates(m, rk, spec.name, &me, &fresh);
+    let cands = Candidates {
+        list: reference_candidates(m, rk, spec.name, &me),
+        written: written.iter().map(String::as_str).collect(),
+    };
     entity_items(m, cands, typed, range, pad, out);
 }
 
@@ -594,45 +646,42 @@ struct Here {
 /// What a reference of kind `rk` in `key` may name, with how each sorts:
 /// a leader free to lead first, one who manages the team first as an
 /// owner; a team on no other initiative first, functional teams last.
-fn reference_candidates(
-    m: &Model,
-    rk: RefKind,
-    key: &str,
-    me: &Here,
-    fresh: &dyn Fn(&str) -> bool,
-) -> Vec<(&'static str, EntityId)> {
+/// Only what a key's groups ask is read (most keys put every team in one
+/// group, which reads no team).
+fn reference_candidates(m: &Model, rk: RefKind, key: &str, me: &Here) -> Vec<(u8, EntityId)> {
     let mut cands = Vec::new();
     let leaders = matches!(rk, RefKind::Leader | RefKind::LeaderOrTeam);
-    for (l, leader) in m.leaders.iter().enumerate().filter(|_| leaders) {
-        if !fresh(&leader.decl.id) || me.leader == Some(EntityId::Leader(l)) {
+    for l in (0..m.leaders.len()).filter(|_| leaders) {
+        if me.leader == Some(EntityId::Leader(l)) {
             continue;
         }
-        let busy = m.led_by[l]
-            .iter()
-            .any(|&i| Some(EntityId::Initiative(i)) != me.initiative);
+        let busy = || {
+            m.led_by[l]
+                .iter()
+                .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
+        };
         let sort = match key {
-            "leader" if busy || leader.is_part_time() => "1",
-            "leader" => "0",
-            "owner" if me.team.is_some_and(|t| m.reports[l].contains(&t)) => "1",
-            "owner" => "3",
-            _ => "1",
+            "leader" if busy() || m.leaders[l].is_part_time() => 1,
+            "leader" => 0,
+            "owner" if me.team.is_some_and(|t| m.reports[l].contains(&t)) => 1,
+            "owner" => 3,
+            _ => 1,
         };
         cands.push((sort, EntityId::Leader(l)));
     }
     let teams = matches!(rk, RefKind::Team | RefKind::LeaderOrTeam);
-    for (t, team) in m.teams.iter().enumerate().filter(|_| teams) {
-        if !fresh(&team.decl.id) {
-            continue;
-        }
-        let elsewhere = m.team_initiatives[t]
-            .iter()
-            .any(|&i| Some(EntityId::Initiative(i)) != me.initiative);
+    for t in (0..m.teams.len()).filter(|_| teams) {
+        let elsewhere = || {
+            m.team_initiatives[t]
+                .iter()
+                .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
+        };
         let sort = match key {
-            "teams" if team.functional => "2",
-            "teams" if elsewhere => "1",
-            "teams" => "0",
-            "owner" if me.team == Some(EntityId::Team(t)) => "0",
-            _ => "2",
+            "teams" if m.teams[t].functional => 2,
+            "teams" if elsewhere() => 1,
+            "teams" => 0,
+            "owner" if me.team == Some(EntityId::Team(t)) => 0,
+            _ => 2,
         };
         cands.push((sort, EntityId::Team(t)));
     }
@@ -728,12 +777,13 @@ fn block_snippet(
 #[cfg(test)]
 mod tests {
     proptest::proptest! {
-        /// Picking the first few out gives what sorting them all (stably)
-        /// and dropping the ids seen gives, with ids in several groups and
-        /// given several times.
+        /// Picking the first few out of those taken gives what sorting
+        /// those taken (stably) and dropping the ids seen gives, with ids
+        /// in several groups, given several times, and some left out.
         #[test]
         fn the_first_distinct_are_those_of_a_whole_sort(
             given in proptest::collection::vec((0usize..3, "[a-d]{1,2}"), 0..300),
+            left_out in proptest::collection::vec("[a-d]{1,2}", 0..4),
             n in 1usize..40,
         ) {
             const GROUPS: [&str; 3] = ["0", "1", "2"];
@@ -742,15 +792,19 @@ mod tests {
                 .enumerate()
                 .map(|(i, (g, id))| (GROUPS[*g], id.as_str(), i))
                 .collect();
-            let mut whole = items.clone();
+            let listed = |id: &str| !left_out.iter().any(|x| x == id);
+            let mut whole: Vec<_> = items.iter().copied().filter(|x| listed(x.1)).collect();
             whole.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
             let mut seen = std::collections::HashSet::new();
             whole.retain(|x| seen.insert(x.1));
             whole.truncate(n);
-            fn key<'a>(x: &(&'static str, &'a str, usize)) -> (&'static str, &'a str) {
-                (x.0, x.1)
+            fn group(x: &(&'static str, &str, usize)) -> &'static str {
+                x.0
             }
-            proptest::prop_assert_eq!(super::first_distinct(&items, key, n), whole);
+            fn id<'a>(x: &(&'static str, &'a str, usize)) -> &'a str {
+                x.1
+            }
+            proptest::prop_assert_eq!(super::first_distinct(&items, group, id, listed, n), whole);
         }
     }
 
@@ -824,6 +878,82 @@ mod tests {
                 "t145", "t146", "t147", "t148", "t149"
             ]
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Around the cap of [`super::MAX_ENTITY_ITEMS`], with ids given
+        /// twice, some written already and some typed: the teams a `teams:`
+        /// and a `depends_on` list, and the leaders and teams an
+        /// `approvals:` lists, are those of sorting every candidate not
+        /// written (and, past the cap, matching what is typed) by group and
+        /// id, each id once; the list says it is incomplete past the cap.
+        #[test]
+        fn entity_items_are_those_of_sorting_every_candidate(
+            teams in proptest::collection::vec((0u16..600, proptest::bool::weighted(0.2)), 80..160),
+            leaders in proptest::collection::vec(0u16..600, 0..120),
+            written in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..5),
+            typed in "(t1|l|t0[0-4]|||)",
+            place in 0usize..3,
+        ) {
+            use std::fmt::Write as _;
+            let written: Vec<u16> = written.iter().map(|w| teams[w.index(teams.len())].0).collect();
+            let mut plan = String::new();
+            for (k, functional) in &teams {
+                writeln!(plan, "team t{k:03} \"T\" {{ functional: {functional} }}").unwrap();
+            }
+            for k in &leaders {
+                writeln!(plan, "leader l{k:03} \"L\" {{ }}").unwrap();
+            }
+            let list: Vec<String> = written.iter().map(|k| format!("t{k:03}")).collect();
+            let list = list.join(", ");
+            let comma = if written.is_empty() { "" } else { ", " };
+            let text = match place {
+                0 => format!("{plan}initiative i \"I\" {{\n  teams: {list}{comma}{typed}$0\n}}\n"),
+                1 => format!("{plan}initiative i \"I\" {{\n  approvals: {list}{comma}{typed}$0\n}}\n"),
+                _ => {
+                    let deps: String = written
+                        .iter()
+                        .map(|k| format!("  depends_on t{k:03}\n"))
+                        .collect();
+                    format!("{plan}team me \"Me\" {{\n{deps}  depends_on {typed}$0\n}}\n")
+                }
+            };
+            let f = fixture(&text);
+            let got = completions(&f.ws, &f.analysis, f.file, f.offset);
+            // The oracle: every candidate, in the model's order, with its
+            // group; those written left out; past the cap, those typed.
+            let written: Vec<String> = written.iter().map(|k| format!("t{k:03}")).collect();
+            let mut cands: Vec<(&str, String)> = Vec::new();
+            if place == 1 {
+                cands.extend(leaders.iter().map(|k| ("1", format!("l{k:03}"))));
+            }
+            for (k, functional) in &teams {
+                let group = match place {
+                    0 if *functional => "2",
+                    0 | 2 => "0",
+                    _ => "2",
+                };
+                cands.push((group, format!("t{k:03}")));
+            }
+            cands.retain(|(_, id)| !written.contains(id));
+            let many = cands.len() > super::MAX_ENTITY_ITEMS;
+            if many && !typed.is_empty() {
+                cands.retain(|(_, id)| super::matches_typed(id, &typed));
+            }
+            cands.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.cmp(&b.1)));
+            let mut seen = std::collections::HashSet::new();
+            let want: Vec<String> = cands
+                .into_iter()
+                .filter(|(_, id)| seen.insert(id.clone()))
+                .map(|(_, id)| id)
+                .take(super::MAX_ENTITY_ITEMS)
+                .collect();
+            let labels: Vec<String> = got.items.iter().map(|i| i.label.clone()).collect();
+            proptest::prop_assert_eq!(labels, want, "{}", text);
+            proptest::prop_assert_eq!(got.incomplete, many);
+        }
     }
 
     #[test]
