@@ -344,10 +344,8 @@ fn property_spec(kind: Option<BlockKind>, key: &str) -> Option<&'static Property
 }
 
 /// The teams a `depends_on` may name: not the team itself, nor one it
-/// depends on already.
+/// depends on already (left out by name: [`Candidates::written`]).
 fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Candidates<'_> {
-    // The teams it already depends on are left out by name, when an item
-    // could get in ([`entity_items`]): each team's id is not read here.
     let written = match me {
         Some(EntityId::Team(t)) => m.teams[t]
             .dependencies
@@ -356,11 +354,16 @@ fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Candidates<'_> {
             .collect(),
         _ => Vec::new(),
     };
-    let list = (0..m.teams.len())
-        .filter(|&i| Some(EntityId::Team(i)) != me)
-        .map(|i| (0, EntityId::Team(i)))
-        .collect();
-    Candidates { list, written }
+    let group = move |e: EntityId| match e {
+        EntityId::Team(_) if Some(e) != me => Some(0),
+        _ => None,
+    };
+    let count = m.teams.len() - usize::from(matches!(me, Some(EntityId::Team(_))));
+    Candidates {
+        group: Box::new(group),
+        count,
+        written,
+    }
 }
 
 /// What may start a line in a block of `kind`: the keys it does not set
@@ -415,40 +418,41 @@ fn matches_typed(label: &str, word: &str) -> bool {
         .all(|w| chars.any(|c| c == w))
 }
 
-/// Leaders and teams a reference may name, each with its sort group, in
-/// the model's order (leaders, then teams), and the ids already written
-/// in the place, which are not offered again.
+/// The leaders and teams a reference may name, and how each sorts.
 struct Candidates<'a> {
-    /// Each candidate with its sort group (0 sorts first).
-    list: Vec<(u8, EntityId)>,
+    /// The sort group of an entity that is a candidate (0 sorts first), or
+    /// `None`. Asked only of an entity that may get into the list.
+    group: Box<dyn Fn(EntityId) -> Option<u8> + 'a>,
+    /// How many entities are candidates.
+    count: usize,
+    /// The ids written already in the place: not offered again.
     written: Vec<&'a str>,
 }
 
 impl Candidates<'_> {
-    /// How many of the list are not written already: the list's length
-    /// less the candidates the written ids declare (found by id, so that
-    /// no candidate's id is read).
+    /// How many candidates are not written already: those the written ids
+    /// declare are counted out.
     fn fresh(&self, m: &Model) -> usize {
         let mut ids = self.written.clone();
         ids.sort_unstable();
         ids.dedup();
-        debug_assert!(self.list.is_sorted_by_key(|c| c.1));
         let named = ids
             .iter()
             .flat_map(|id| m.ids.get(*id).into_iter().flatten())
-            .filter(|e| self.list.binary_search_by_key(*e, |c| c.1).is_ok())
+            .filter(|e| (self.group)(**e).is_some())
             .count();
-        self.list.len() - named
+        self.count - named
     }
 }
 
 /// Items for candidate leaders and teams: the best [`MAX_ENTITY_ITEMS`]
 /// by sort group and id, of those not written already and, when there are
-/// more than that, of those matching `typed`. A candidate whose group
-/// comes after the worst of those kept so far is passed over without its
-/// id read ([`first_distinct`]): after `reports_to:` in a workspace of a
-/// hundred thousand teams, the leaders fill the list and no team is read
-/// (BENCHMARKS.md, "7 Dec (twenty-sixth session)").
+/// more than that, of those matching `typed`. The ids are read where the
+/// model keeps them by id ([`Model::ids`]), not in each candidate's
+/// declaration, and a candidate's group is worked out only when it may get
+/// in ([`first_distinct`]): in a workspace of a hundred thousand teams, a
+/// `depends_on` or a `teams:` read every team's declaration, 8–14 ms a
+/// request (BENCHMARKS.md, "7 Dec (twenty-sixth session)").
 fn entity_items(
     m: &Model,
     cands: Candidates,
@@ -462,9 +466,13 @@ fn entity_items(
     let filter = many && !typed.is_empty();
     let written = &cands.written;
     let listed = |id: &str| !written.contains(&id) && (!filter || matches_typed(id, typed));
-    let group = |c: &(u8, EntityId)| c.0;
-    let id = |c: &(u8, EntityId)| m.decl(c.1).id.as_str();
-    for (sort, e) in first_distinct(&cands.list, group, id, listed, MAX_ENTITY_ITEMS) {
+    let declared = || {
+        m.ids
+            .iter()
+            .flat_map(|(id, es)| es.iter().map(move |e| (id.as_str(), *e)))
+    };
+    let best = first_distinct(declared, &cands.group, 0, listed, MAX_ENTITY_ITEMS);
+    for (sort, _, e) in best {
         let detail = match e {
             EntityId::Leader(l) => leader_detail(m, l),
             EntityId::Team(t) => team_detail(m, t),
@@ -474,59 +482,53 @@ fn entity_items(
     }
 }
 
-/// The first `n` of the `items` that `listed` takes (given each one's id),
-/// by sort group and id, an id given more than once (a
-/// duplicate-definition) kept once, in its best group: what a stable sort
-/// of those taken and dropping the ids seen gives, without sorting them
-/// all. One pass keeps the first `n` seen so far in a max-heap: an item
-/// later than the heap's last costs one comparison, and most are (a
-/// completion in a workspace of 140,000 teams once sorted every one of
-/// them, 11–22 ms p50; then `select_nth_unstable` moved and compared each
-/// item a few times, half of a ten-file completion: BENCHMARKS.md, "5 Dec
-/// (thirteenth session)"). The group is compared first: an item of a
-/// later group than the heap's last is passed over without its id, which
-/// is read only (and only then asked of `listed`) for one that may get
-/// in. The kept ones are sorted and deduplicated; if duplicates leave
-/// fewer than `n`, twice as many are kept. Each item's id comes from
-/// `id`, when compared: a list of them all beside the items was a
-/// megabyte of fresh pages to fault in at each request.
-fn first_distinct<'a, T: Copy, G: Ord + Copy>(
-    items: &[T],
-    group: impl Fn(&T) -> G,
-    id: impl Fn(&T) -> &'a str,
+/// The first `n` of the `entries` (an id and what declares it) that
+/// `listed` takes and that have a `group`, by group, id and entity, an id
+/// given more than once (a duplicate-definition) kept once, in its best
+/// group: what a sort of them all and dropping the ids seen gives, without
+/// sorting them all. One pass keeps the first `n` seen so far in a
+/// max-heap: an entry later than the heap's last costs one comparison, and
+/// most are (a completion in a workspace of 140,000 teams once sorted every
+/// one of them, 11–22 ms p50; then `select_nth_unstable` moved and compared
+/// each item a few times, half of a ten-file completion: BENCHMARKS.md, "5
+/// Dec (thirteenth session)"). An entry that would come after the heap's
+/// last even in the `least` group is passed over before its group is
+/// worked out. The kept ones are sorted and deduplicated; if duplicates
+/// leave fewer than `n`, twice as many are kept.
+fn first_distinct<'a, E: Ord + Copy, G: Ord + Copy, I: Iterator<Item = (&'a str, E)>>(
+    entries: impl Fn() -> I,
+    group: impl Fn(E) -> Option<G>,
+    least: G,
     listed: impl Fn(&str) -> bool,
     n: usize,
-) -> Vec<T> {
+) -> Vec<(G, &'a str, E)> {
     let mut take = n.max(1);
     loop {
-        // The place given breaks ties, as a stable sort keeps it.
-        let mut heap: std::collections::BinaryHeap<(G, &str, usize)> =
-            std::collections::BinaryHeap::with_capacity(take.min(items.len()) + 1);
-        for (at, item) in items.iter().enumerate() {
-            let sort = group(item);
+        let mut heap: std::collections::BinaryHeap<(G, &str, E)> =
+            std::collections::BinaryHeap::with_capacity(take + 1);
+        for (id, e) in entries() {
             let full = heap.len() >= take;
-            if full && heap.peek().is_some_and(|last| sort > last.0) {
+            if full && heap.peek().is_some_and(|last| (least, id, e) >= *last) {
                 continue;
             }
-            let name = id(item);
-            if !listed(name) {
+            if !listed(id) {
                 continue;
             }
-            let k = (sort, name, at);
+            let Some(g) = group(e) else { continue };
+            let k = (g, id, e);
             if !full {
                 heap.push(k);
             } else if let Some(mut last) = heap.peek_mut().filter(|last| k < **last) {
                 *last = k;
             }
         }
-        // Every item taken is in the heap: doubling would keep no more.
+        // Every entry taken is in the heap: doubling would keep no more.
         let all = heap.len() < take;
         let mut seen = std::collections::HashSet::new();
-        let chosen: Vec<T> = heap
+        let chosen: Vec<(G, &str, E)> = heap
             .into_sorted_vec()
             .into_iter()
             .filter(|k| seen.insert(k.1))
-            .map(|k| items[k.2])
             .take(n)
             .collect();
         if chosen.len() >= n || all {
@@ -629,10 +631,8 @@ fn value_items(
         team: current(BlockKind::Team),
         leader: current(BlockKind::Leader),
     };
-    let cands = Candidates {
-        list: reference_candidates(m, rk, spec.name, &me),
-        written: written.iter().map(String::as_str).collect(),
-    };
+    let written = written.iter().map(String::as_str).collect();
+    let cands = reference_candidates(m, rk, spec.name, &me, written);
     entity_items(m, cands, typed, range, pad, out);
 }
 
@@ -648,44 +648,70 @@ struct Here {
 /// owner; a team on no other initiative first, functional teams last.
 /// Only what a key's groups ask is read (most keys put every team in one
 /// group, which reads no team).
-fn reference_candidates(m: &Model, rk: RefKind, key: &str, me: &Here) -> Vec<(u8, EntityId)> {
-    let mut cands = Vec::new();
+fn reference_candidates<'a>(
+    m: &'a Model,
+    rk: RefKind,
+    key: &'a str,
+    me: &'a Here,
+    written: Vec<&'a str>,
+) -> Candidates<'a> {
     let leaders = matches!(rk, RefKind::Leader | RefKind::LeaderOrTeam);
-    for l in (0..m.leaders.len()).filter(|_| leaders) {
-        if me.leader == Some(EntityId::Leader(l)) {
-            continue;
-        }
+    let teams = matches!(rk, RefKind::Team | RefKind::LeaderOrTeam);
+    let leader = move |l: usize| {
         let busy = || {
             m.led_by[l]
                 .iter()
                 .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
         };
-        let sort = match key {
+        match key {
             "leader" if busy() || m.leaders[l].is_part_time() => 1,
             "leader" => 0,
             "owner" if me.team.is_some_and(|t| m.reports[l].contains(&t)) => 1,
             "owner" => 3,
             _ => 1,
-        };
-        cands.push((sort, EntityId::Leader(l)));
-    }
-    let teams = matches!(rk, RefKind::Team | RefKind::LeaderOrTeam);
-    for t in (0..m.teams.len()).filter(|_| teams) {
+        }
+    };
+    let team = move |t: usize| {
         let elsewhere = || {
             m.team_initiatives[t]
                 .iter()
                 .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
         };
-        let sort = match key {
+        match key {
             "teams" if m.teams[t].functional => 2,
             "teams" if elsewhere() => 1,
             "teams" => 0,
             "owner" if me.team == Some(EntityId::Team(t)) => 0,
             _ => 2,
-        };
-        cands.push((sort, EntityId::Team(t)));
+        }
+    };
+    // Where a key's groups read the entities, each one's group is worked
+    // out once, in the model's order (the entities are read one after
+    // another, not in the order of their ids, which would read each from
+    // a place of its own).
+    let leader_groups: Option<Vec<u8>> = (leaders && matches!(key, "leader" | "owner"))
+        .then(|| (0..m.leaders.len()).map(leader).collect());
+    let team_groups: Option<Vec<u8>> =
+        (teams && matches!(key, "teams" | "owner")).then(|| (0..m.teams.len()).map(team).collect());
+    let group = move |e: EntityId| match e {
+        EntityId::Leader(l) if leaders && me.leader != Some(e) => {
+            Some(leader_groups.as_ref().map_or_else(|| leader(l), |g| g[l]))
+        }
+        EntityId::Team(t) if teams => Some(team_groups.as_ref().map_or_else(|| team(t), |g| g[t])),
+        _ => None,
+    };
+    let mut count = 0;
+    if leaders {
+        count += m.leaders.len() - usize::from(me.leader.is_some());
     }
-    cands
+    if teams {
+        count += m.teams.len();
+    }
+    Candidates {
+        group: Box::new(group),
+        count,
+        written,
+    }
 }
 
 /// The values of a type that are no reference: an enumeration's, `true`
@@ -798,13 +824,11 @@ mod tests {
             let mut seen = std::collections::HashSet::new();
             whole.retain(|x| seen.insert(x.1));
             whole.truncate(n);
-            fn group(x: &(&'static str, &str, usize)) -> &'static str {
-                x.0
-            }
-            fn id<'a>(x: &(&'static str, &'a str, usize)) -> &'a str {
-                x.1
-            }
-            proptest::prop_assert_eq!(super::first_distinct(&items, group, id, listed, n), whole);
+            let entries = || items.iter().map(|x| (x.1, x.2));
+            let group = |at: usize| Some(items[at].0);
+            let got: Vec<(&str, &str, usize)> =
+                super::first_distinct(entries, group, "0", listed, n);
+            proptest::prop_assert_eq!(got, whole);
         }
     }
 
@@ -891,23 +915,22 @@ mod tests {
         /// id, each id once; the list says it is incomplete past the cap.
         #[test]
         fn entity_items_are_those_of_sorting_every_candidate(
-            teams in proptest::collection::vec((0u16..600, proptest::bool::weighted(0.2)), 80..160),
-            leaders in proptest::collection::vec(0u16..600, 0..120),
+            teams in proptest::collection::vec(("x[a-z]{1,5}", proptest::bool::weighted(0.2)), 80..160),
+            leaders in proptest::collection::vec("x[a-z]{1,5}", 0..120),
             written in proptest::collection::vec(proptest::prelude::any::<proptest::sample::Index>(), 0..5),
-            typed in "(t1|l|t0[0-4]|||)",
+            typed in "(x[a-z]?|[a-z]{1,2}|)",
             place in 0usize..3,
         ) {
             use std::fmt::Write as _;
-            let written: Vec<u16> = written.iter().map(|w| teams[w.index(teams.len())].0).collect();
+            let written: Vec<String> = written.iter().map(|w| teams[w.index(teams.len())].0.clone()).collect();
             let mut plan = String::new();
-            for (k, functional) in &teams {
-                writeln!(plan, "team t{k:03} \"T\" {{ functional: {functional} }}").unwrap();
+            for (id, functional) in &teams {
+                writeln!(plan, "team {id} \"T\" {{ functional: {functional} }}").unwrap();
             }
-            for k in &leaders {
-                writeln!(plan, "leader l{k:03} \"L\" {{ }}").unwrap();
+            for id in &leaders {
+                writeln!(plan, "leader {id} \"L\" {{ }}").unwrap();
             }
-            let list: Vec<String> = written.iter().map(|k| format!("t{k:03}")).collect();
-            let list = list.join(", ");
+            let list = written.join(", ");
             let comma = if written.is_empty() { "" } else { ", " };
             let text = match place {
                 0 => format!("{plan}initiative i \"I\" {{\n  teams: {list}{comma}{typed}$0\n}}\n"),
@@ -915,7 +938,7 @@ mod tests {
                 _ => {
                     let deps: String = written
                         .iter()
-                        .map(|k| format!("  depends_on t{k:03}\n"))
+                        .map(|id| format!("  depends_on {id}\n"))
                         .collect();
                     format!("{plan}team me \"Me\" {{\n{deps}  depends_on {typed}$0\n}}\n")
                 }
@@ -924,18 +947,23 @@ mod tests {
             let got = completions(&f.ws, &f.analysis, f.file, f.offset);
             // The oracle: every candidate, in the model's order, with its
             // group; those written left out; past the cap, those typed.
-            let written: Vec<String> = written.iter().map(|k| format!("t{k:03}")).collect();
             let mut cands: Vec<(&str, String)> = Vec::new();
             if place == 1 {
-                cands.extend(leaders.iter().map(|k| ("1", format!("l{k:03}"))));
+                cands.extend(leaders.iter().map(|id| ("1", id.clone())));
             }
-            for (k, functional) in &teams {
+            for (id, functional) in &teams {
                 let group = match place {
                     0 if *functional => "2",
                     0 | 2 => "0",
                     _ => "2",
                 };
-                cands.push((group, format!("t{k:03}")));
+                cands.push((group, id.clone()));
+            }
+            let mut written = written;
+            if place == 2 {
+                // The `depends_on` being typed is one of the team's
+                // dependencies already: the word typed is left out too.
+                written.push(typed.clone());
             }
             cands.retain(|(_, id)| !written.contains(id));
             let many = cands.len() > super::MAX_ENTITY_ITEMS;
@@ -954,6 +982,13 @@ mod tests {
             proptest::prop_assert_eq!(labels, want, "{}", text);
             proptest::prop_assert_eq!(got.incomplete, many);
         }
+    }
+
+    #[test]
+    fn a_leader_is_not_offered_to_report_to_itself() {
+        let out = with("leader zed \"Zed\" {\n  reports_to: $0\n}\n");
+        assert!(!out.contains("zed [Leader]"), "{out}");
+        assert!(out.contains("jane [Leader]"), "{out}");
     }
 
     #[test]
