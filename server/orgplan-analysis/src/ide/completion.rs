@@ -362,6 +362,7 @@ fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Candidates<'_> {
     Candidates {
         group: Box::new(group),
         count,
+        teams: true,
         written,
     }
 }
@@ -425,6 +426,9 @@ struct Candidates<'a> {
     group: Box<dyn Fn(EntityId) -> Option<u8> + 'a>,
     /// How many entities are candidates.
     count: usize,
+    /// Whether teams are: when not, the leaders are walked in the model's
+    /// order instead of every id of the workspace (a tenth as many).
+    teams: bool,
     /// The ids written already in the place: not offered again.
     written: Vec<&'a str>,
 }
@@ -447,12 +451,13 @@ impl Candidates<'_> {
 
 /// Items for candidate leaders and teams: the best [`MAX_ENTITY_ITEMS`]
 /// by sort group and id, of those not written already and, when there are
-/// more than that, of those matching `typed`. The ids are read where the
-/// model keeps them by id ([`Model::ids`]), not in each candidate's
-/// declaration, and a candidate's group is worked out only when it may get
-/// in ([`first_distinct`]): in a workspace of a hundred thousand teams, a
-/// `depends_on` or a `teams:` read every team's declaration, 8–14 ms a
-/// request (BENCHMARKS.md, "7 Dec (twenty-sixth session)").
+/// more than that, of those matching `typed`. Where teams are candidates,
+/// the ids are read where the model keeps them by id ([`Model::ids`]), not
+/// in each candidate's declaration (a leader-only key walks the leaders,
+/// a tenth as many), and a candidate's group is used only when its id may
+/// get it in ([`first_distinct`]): in a workspace of a hundred thousand
+/// teams, a `depends_on` read every team's declaration, 16 ms a request
+/// (5.5 now: BENCHMARKS.md, "7 Dec (twenty-sixth session)").
 fn entity_items(
     m: &Model,
     cands: Candidates,
@@ -466,10 +471,19 @@ fn entity_items(
     let filter = many && !typed.is_empty();
     let written = &cands.written;
     let listed = |id: &str| !written.contains(&id) && (!filter || matches_typed(id, typed));
-    let declared = || {
-        m.ids
-            .iter()
-            .flat_map(|(id, es)| es.iter().map(move |e| (id.as_str(), *e)))
+    let declared = || -> Box<dyn Iterator<Item = (&str, EntityId)>> {
+        if cands.teams {
+            Box::new(
+                m.ids
+                    .iter()
+                    .flat_map(|(id, es)| es.iter().map(move |e| (id.as_str(), *e))),
+            )
+        } else {
+            Box::new(
+                (m.leaders.iter().enumerate())
+                    .map(|(l, leader)| (leader.decl.id.as_str(), EntityId::Leader(l))),
+            )
+        }
     };
     let best = first_distinct(declared, &cands.group, 0, listed, MAX_ENTITY_ITEMS);
     for (sort, _, e) in best {
@@ -710,6 +724,7 @@ fn reference_candidates<'a>(
     Candidates {
         group: Box::new(group),
         count,
+        teams,
         written,
     }
 }
