@@ -671,39 +671,31 @@ fn reference_candidates<'a>(
 ) -> Candidates<'a> {
     let leaders = matches!(rk, RefKind::Leader | RefKind::LeaderOrTeam);
     let teams = matches!(rk, RefKind::Team | RefKind::LeaderOrTeam);
-    let leader = move |l: usize| {
-        let busy = || {
-            m.led_by[l]
-                .iter()
-                .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
-        };
-        match key {
-            "leader" if busy() || m.leaders[l].is_part_time() => 1,
-            "leader" => 0,
-            "owner" if me.team.is_some_and(|t| m.reports[l].contains(&t)) => 1,
-            "owner" => 3,
-            _ => 1,
-        }
+    // Whether a list of initiatives names one other than the cursor's.
+    let on_another = move |list: &[usize]| {
+        list.iter()
+            .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
     };
-    let team = move |t: usize| {
-        let elsewhere = || {
-            m.team_initiatives[t]
-                .iter()
-                .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
-        };
-        match key {
-            "teams" if m.teams[t].functional => 2,
-            "teams" if elsewhere() => 1,
-            "teams" => 0,
-            "owner" if me.team == Some(EntityId::Team(t)) => 0,
-            _ => 2,
-        }
+    let leader = move |l: usize| match key {
+        "leader" if on_another(&m.led_by[l]) || m.leaders[l].is_part_time() => 1,
+        "leader" => 0,
+        "owner" if me.team.is_some_and(|t| m.reports[l].contains(&t)) => 1,
+        "owner" => 3,
+        _ => 1,
     };
-    // Where a key's groups read the entities, each one's group is worked
-    // out once, in the model's order (the entities are read one after
-    // another, not in the order of their ids, which would read each from
-    // a place of its own).
-    let leader_groups: Option<Vec<u8>> = (leaders && matches!(key, "leader" | "owner"))
+    let team = move |t: usize| match key {
+        "teams" if m.teams[t].functional => 2,
+        "teams" if on_another(&m.team_initiatives[t]) => 1,
+        "teams" => 0,
+        "owner" if me.team == Some(EntityId::Team(t)) => 0,
+        _ => 2,
+    };
+    // Where the walk is the id table (teams are candidates) and a key's
+    // groups read the entities, each one's group is worked out once, in
+    // the model's order (the entities are read one after another, not in
+    // the order of their ids, which would read each from a place of its
+    // own). A leader-only walk is in the model's order already.
+    let leader_groups: Option<Vec<u8>> = (leaders && teams && matches!(key, "leader" | "owner"))
         .then(|| (0..m.leaders.len()).map(leader).collect());
     let team_groups: Option<Vec<u8>> =
         (teams && matches!(key, "teams" | "owner")).then(|| (0..m.teams.len()).map(team).collect());
