@@ -8,7 +8,7 @@ use super::{decl_at, is_ident_char, ref_kind, snippet};
 use crate::model::{EntityId, Model, RefKind};
 use crate::schema::{self, BlockKind, PropertySpec, ValueType};
 use crate::syntax::Block;
-use crate::text::{FileId, TextRange};
+use crate::text::{FileId, Loc, TextRange};
 use crate::{Analysis, Workspace};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -300,7 +300,8 @@ pub fn completions(
             );
         }
         Context::DependsOn => {
-            let cands = dependency_candidates(m, current(BlockKind::Team));
+            let at = Loc::new(file, TextRange::empty(offset));
+            let cands = dependency_candidates(m, current(BlockKind::Team), at);
             entity_items(m, cands, typed, range, pad, &mut out);
         }
         Context::Statement => match innermost {
@@ -344,12 +345,20 @@ fn property_spec(kind: Option<BlockKind>, key: &str) -> Option<&'static Property
 }
 
 /// The teams a `depends_on` may name: not the team itself, nor one it
-/// depends on already (left out by name: [`Candidates::written`]).
-fn dependency_candidates(m: &Model, me: Option<EntityId>) -> Candidates<'_> {
+/// depends on already (left out by name: [`Candidates::written`]). The
+/// dependency being typed (its name touches the cursor, `at`) is no
+/// dependency the team has yet: while `depends_on pay` is typed, the team
+/// `pay` is still offered, or it would leave the list the moment its whole
+/// name is typed.
+fn dependency_candidates(m: &Model, me: Option<EntityId>, at: Loc) -> Candidates<'_> {
+    let typed = |r: &crate::model::Reference| {
+        r.loc.file == at.file && r.loc.range.touches(at.range.start())
+    };
     let written = match me {
         Some(EntityId::Team(t)) => m.teams[t]
             .dependencies
             .iter()
+            .filter(|d| !typed(&d.target))
             .map(|d| d.target.name.as_str())
             .collect(),
         _ => Vec::new(),
@@ -966,12 +975,6 @@ mod tests {
                 };
                 cands.push((group, id.clone()));
             }
-            let mut written = written;
-            if place == 2 {
-                // The `depends_on` being typed is one of the team's
-                // dependencies already: the word typed is left out too.
-                written.push(typed.clone());
-            }
             cands.retain(|(_, id)| !written.contains(id));
             let many = cands.len() > super::MAX_ENTITY_ITEMS;
             if many && !typed.is_empty() {
@@ -1061,6 +1064,22 @@ mod tests {
         insta::assert_snapshot!(with(
             "team t \"T\" {\n  reports_to: ann\n  depends_on ads { owner: $0 }\n}\n"
         ));
+    }
+
+    #[test]
+    fn the_dependency_being_typed_is_not_one_the_team_has() {
+        // The whole name typed, or the cursor inside it: `legal` is still
+        // offered; a dependency on it written elsewhere in the team keeps
+        // it out.
+        for text in [
+            "team t \"T\" {\n  depends_on legal$0\n}\n",
+            "team t \"T\" {\n  depends_on le$0gal\n}\n",
+            "team t \"T\" {\n  depends_on legal$0 { }\n}\n",
+        ] {
+            assert!(with(text).contains("legal [Team]"), "{text}");
+        }
+        let twice = "team t \"T\" {\n  depends_on legal { }\n  depends_on legal$0\n}\n";
+        assert!(!with(twice).contains("legal [Team]"));
     }
 
     #[test]
