@@ -99,6 +99,7 @@ fn bench(c: &mut Criterion) {
                 model: &model,
                 config: &config,
                 docs: &docs,
+                lag: None,
                 config_errors: None,
                 memo: None,
                 facts: Default::default(),

@@ -182,19 +182,19 @@ impl Lazy {
         }
     }
 
-    /// The document as it is, its blocks from the lag on perhaps not in
-    /// their places.
-    fn as_is(&mut self) -> &Document {
+    /// The document as it is, and its lag: its blocks from the lag on
+    /// perhaps not in their places.
+    fn as_is(&mut self) -> (&Document, Option<Lag>) {
         if self.settled.get().is_some() {
-            return self.settled.get().expect("just checked");
+            return (self.settled.get().expect("just checked"), None);
         }
         let lagging = self
             .lagging
             .get_mut()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match lagging {
-            Some((doc, _)) => doc,
-            None => self.settled.get_or_init(Document::default),
+            Some((doc, lag)) => (doc, Some(*lag)),
+            None => (self.settled.get_or_init(Document::default), None),
         }
     }
 }
@@ -631,8 +631,11 @@ impl Parsed {
     /// to those it re-parsed (included) are in their places, the blocks
     /// after those perhaps not yet. What the incremental analysis reads of
     /// the edited file, with no wait for the blocks after the edit to move.
-    pub(crate) fn lagging(&mut self) -> &Document {
-        self.doc.as_is()
+    /// With it, how far the blocks from which one on are before their
+    /// places (`(index, delta)`: [`crate::rules::Ctx::lag`]).
+    pub(crate) fn lagging(&mut self) -> (&Document, Option<(usize, isize)>) {
+        let (doc, lag) = self.doc.as_is();
+        (doc, lag.map(|l| (l.from, l.delta)))
     }
 }
 
@@ -850,7 +853,7 @@ mod tests {
                 let reparsed = p.edit(&Text::new(&text), TextRange::new(start, end), new.len());
                 let fresh = parse(&text);
                 let upto = reparsed.blocks + reparsed.new_blocks;
-                let lagging = p.lagging();
+                let (lagging, _) = p.lagging();
                 proptest::prop_assert_eq!(&lagging.errors, &fresh.doc().errors);
                 proptest::prop_assert_eq!(&lagging.blocks[..upto], &fresh.doc().blocks[..upto]);
                 proptest::prop_assert_eq!(lagging.blocks.len(), fresh.doc().blocks.len());

@@ -1373,6 +1373,8 @@ fn patch_suggestions(
 pub(crate) struct Input<'a> {
     pub config: &'a Config,
     pub docs: &'a [(FileId, &'a crate::syntax::Document, &'a crate::Text)],
+    /// How far the edited file's blocks lag ([`Ctx::lag`]).
+    pub lag: Option<(FileId, usize, isize)>,
     pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
     pub memo: Option<&'a crate::suggest::Memo>,
     pub file: FileId,
@@ -1572,6 +1574,7 @@ pub(crate) fn update(
     let Input {
         config,
         docs,
+        lag,
         config_errors,
         memo,
         file,
@@ -1592,7 +1595,6 @@ pub(crate) fn update(
     if parts.blocks.get(&file).is_none_or(|b| b.len() < old_blocks) {
         return false;
     }
-
     // 1. The entities of the re-parsed blocks, put in the model.
     let mut fresh = Model::default();
     for b in new_blocks {
@@ -1615,6 +1617,7 @@ pub(crate) fn update(
         model,
         config,
         docs,
+        lag,
         config_errors,
         memo,
         facts: Default::default(),

@@ -176,13 +176,18 @@ impl Unread {
     /// Whether the block may set `key` (of its kind `kind`) in a way the
     /// model could not read, or cannot be read whole.
     pub fn may_set(self, kind: BlockKind, key: &str) -> bool {
-        self.0 & Self::BROKEN != 0
+        self.broken()
             || kind
                 .spec()
                 .properties
                 .iter()
                 .position(|p| p.name == key)
                 .is_some_and(|i| self.0 & (1 << i) != 0)
+    }
+
+    /// Whether a syntax error lies in the block.
+    pub fn broken(self) -> bool {
+        self.0 & Self::BROKEN != 0
     }
 
     /// Whether the block wrote `key` (of its kind `kind`) with a value the

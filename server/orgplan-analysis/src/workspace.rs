@@ -233,10 +233,11 @@ impl Workspace {
         kept.drain(analysis.runs.get(file));
         analysis.runs.resize(file, 0);
         let rank = file_rank(&self.by_path, self.next_id);
-        let docs = docs_with_lagging(&mut self.files, file, &rank);
+        let (docs, lag) = docs_with_lagging(&mut self.files, file, &rank);
         let input = incremental::Input {
             config: &config,
             docs: &docs,
+            lag,
             config_errors: config_errors_of(&self.config_file),
             memo: Some(&self.suggestions),
             file,
@@ -425,6 +426,7 @@ impl Workspace {
             model: &model,
             config: &config,
             docs: &docs,
+            lag: None,
             config_errors: config_errors_of(&self.config_file),
             memo: Some(&self.suggestions),
             facts: Default::default(),
@@ -491,19 +493,26 @@ fn in_order<A, B>(docs: &mut [(FileId, A, B)], rank: &[u32]) {
 /// [`docs_of`] for the incremental analysis after an edit of `edited`:
 /// that file's document as the edit left it, its blocks after the edit
 /// perhaps not yet moved ([`Parsed::lagging`]; the analysis reads only the
-/// re-parsed blocks and the errors of it).
+/// re-parsed blocks and the errors of it), and how far they lag.
+#[allow(clippy::type_complexity)]
 fn docs_with_lagging<'a>(
     files: &'a mut BTreeMap<FileId, Arc<SourceFile>>,
     edited: FileId,
     rank: &[u32],
-) -> Vec<(FileId, &'a Document, &'a Text)> {
+) -> (
+    Vec<(FileId, &'a Document, &'a Text)>,
+    Option<(FileId, usize, isize)>,
+) {
+    let mut lag = None;
     let mut docs: Vec<_> = files
         .iter_mut()
         .map(|(id, f)| {
             // The edit made the file its own (`Arc::make_mut`).
             if *id == edited && Arc::get_mut(f).is_some() {
                 let SourceFile { text, parsed, .. } = Arc::get_mut(f).expect("just checked");
-                (*id, parsed.lagging(), &*text)
+                let (doc, l) = parsed.lagging();
+                lag = l.map(|(from, delta)| (*id, from, delta));
+                (*id, doc, &*text)
             } else {
                 let f: &SourceFile = f;
                 (*id, f.doc(), &f.text)
@@ -511,7 +520,7 @@ fn docs_with_lagging<'a>(
         })
         .collect();
     in_order(&mut docs, rank);
-    docs
+    (docs, lag)
 }
 
 /// The configuration file's errors, with its id.

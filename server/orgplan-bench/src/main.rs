@@ -418,6 +418,7 @@ fn print_stats(plan: &generate::Plan) {
         model: &analysis.model,
         config: &config,
         docs: &docs,
+        lag: None,
         config_errors: None,
         memo: None,
         facts: Default::default(),

@@ -50,7 +50,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     {
         f = f.related(m.decl(other).name, format!("`{id}` is also declared here"));
     }
-    f = f.fix(rename(ctx, d, n + 1));
+    f = f.fix(rename(ctx, e, d, n + 1));
     if let Some(merge) = merge(ctx, fd, d, e.kind() == first.kind()) {
         f = f.fix(merge);
     }
@@ -71,34 +71,57 @@ fn article(kind: &str) -> String {
     }
 }
 
-/// Renames this declaration to the first of `id-n`, `id-n+1` … that no
-/// declaration uses (its references, if any meant it, are the user's to
-/// point at the new id: today they name the first declaration).
-fn rename(ctx: &Ctx, d: &crate::model::Decl, n: usize) -> Fix {
+/// Renames this declaration, `e`, to the first of `id-n`, `id-n+1` … that
+/// no declaration uses, with the references that name it. A reference
+/// names the first declaration of its id of a kind it accepts: those that
+/// meant a later one of the same kind name the first today, and are the
+/// user's to point at the new id; but where the first is of another kind
+/// (an initiative `cart`, then a leader `cart`), `reports_to: cart` names
+/// this one, and renamed alone it would name the initiative.
+fn rename(ctx: &Ctx, e: EntityId, d: &crate::model::Decl, n: usize) -> Fix {
+    let m = ctx.model;
     let fresh = (n..)
         .map(|k| format!("{}-{k}", d.id))
-        .find(|c| !ctx.model.ids.contains_key(c.as_str()))
+        .find(|c| !m.ids.contains_key(c.as_str()))
         .expect("some suffix is free");
+    let mut edits = vec![Edit {
+        loc: d.name,
+        new_text: fresh.clone(),
+    }];
+    let (k, i) = e.slot();
+    for &r in &m.referrers[k][i] {
+        m.for_each_ref(r, |x| {
+            if x.target == Some(e) && !edits.iter().any(|y| y.loc == x.loc) {
+                edits.push(Edit {
+                    loc: x.loc,
+                    new_text: fresh.clone(),
+                });
+            }
+        });
+    }
     Fix {
         title: format!("Rename this declaration to `{fresh}`"),
-        edits: vec![Edit {
-            loc: d.name,
-            new_text: fresh,
-        }],
+        edits,
         preferred: false,
     }
 }
 
 /// Moves what the later block says into the first one, and removes the
-/// later block (both of one kind, both with a body). Keys both write are
-/// then reported by `duplicate-property`, for the user to choose.
+/// later block (both of one kind, both with a body, neither with a syntax
+/// error). What the first says
+/// already, word for word (a key with the same values, the same nested
+/// block), stays out: moved, it would be given twice for nothing. Keys both
+/// write with other values are moved, and then reported by
+/// `duplicate-property`, for the user to choose.
 fn merge(
     ctx: &Ctx,
     first: &crate::model::Decl,
     d: &crate::model::Decl,
     same_kind: bool,
 ) -> Option<Fix> {
-    if !same_kind {
+    // Where a block has a syntax error, where its body ends is a guess of
+    // the parser's: what is moved could land in a nested block.
+    if !same_kind || first.unread.broken() || d.unread.broken() {
         return None;
     }
     let (into, from) = (first.body?, d.body?);
@@ -113,10 +136,16 @@ fn merge(
     {
         return None;
     }
+    let said = said_already(ctx, first, d);
+    let kept = without(&inner, from.start() + 1, &said);
     let mut edits = Vec::new();
-    if !moved.is_empty() {
+    if !moved.is_empty() && !kept.iter().all(|l| l.trim().is_empty()) {
         // Its lines, indented two spaces past the least indented one.
-        let lines: Vec<&str> = inner.lines().filter(|l| !l.trim().is_empty()).collect();
+        let lines: Vec<&str> = kept
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         let least = lines
             .iter()
             .map(|l| l.len() - l.trim_start().len())
@@ -153,6 +182,83 @@ fn merge(
     })
 }
 
+/// Where the later declaration `d` says what `first` says already: its
+/// properties whose key the first gives with the same values, and its
+/// nested blocks the first has word for word.
+fn said_already(ctx: &Ctx, first: &crate::model::Decl, d: &crate::model::Decl) -> Vec<TextRange> {
+    let (Some((a, da)), Some((b, db))) = (
+        super::syntax_block(ctx, first.block),
+        super::syntax_block(ctx, d.block),
+    ) else {
+        return Vec::new();
+    };
+    // Places read in a block are moved by its delta ([`super::syntax_block`]).
+    let (ta, tb) = ((ctx.text(first.file()), da), (ctx.text(d.file()), db));
+    let read =
+        |(t, d): (&crate::Text, isize), r: TextRange| t.slice(r.shifted(d).range()).into_owned();
+    let values = |t, p: &crate::syntax::Property| -> Vec<String> {
+        p.values.iter().map(|v| read(t, v.range)).collect()
+    };
+    let words = |t, r| -> String { read(t, r).split_whitespace().collect::<Vec<_>>().join(" ") };
+    let mut out: Vec<TextRange> = b
+        .properties
+        .iter()
+        .filter(|p| {
+            a.property(&p.key.text)
+                .is_some_and(|q| values(ta, q) == values(tb, p))
+        })
+        .map(|p| p.range.shifted(db))
+        .collect();
+    out.extend(
+        b.children
+            .iter()
+            .filter(|c| {
+                a.children
+                    .iter()
+                    .any(|x| words(ta, x.range) == words(tb, c.range))
+            })
+            .map(|c| c.range.shifted(db)),
+    );
+    out
+}
+
+/// The lines of `inner` (which starts at `base`) with the ranges `cut`
+/// taken out; a line that held something cut and is then blank or a
+/// comment goes whole.
+fn without(inner: &str, base: usize, cut: &[TextRange]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at = base;
+    for line in inner.split_inclusive('\n') {
+        let (start, end) = (at, at + line.len());
+        at = end;
+        let mut kept = String::new();
+        let mut from = start;
+        let mut any = false;
+        let mut cuts: Vec<&TextRange> = cut
+            .iter()
+            .filter(|r| r.start() < end && r.end() > start)
+            .collect();
+        cuts.sort_by_key(|r| r.start());
+        for r in cuts {
+            any = true;
+            let (a, b) = (r.start().max(start), r.end().min(end));
+            if a > from {
+                kept.push_str(&line[from - start..a - start]);
+            }
+            from = from.max(b);
+        }
+        if from < end {
+            kept.push_str(&line[from - start..]);
+        }
+        let rest = kept.trim();
+        if any && (rest.is_empty() || rest.starts_with('#')) {
+            continue;
+        }
+        out.push(kept.trim_end().to_string());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::RULE;
@@ -177,5 +283,51 @@ mod tests {
             #          ^^^^ duplicate-definition
         "#
         ));
+    }
+
+    #[test]
+    fn a_merge_leaves_out_what_the_first_says_already() {
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
+            team legal "Legal" {
+              functional: true
+            }
+            team legal "Legal, again" {
+            #    ^^^^^ duplicate-definition
+              functional: true  # the same: stays out
+              roles: qa
+            }
+        "#
+        ), @r#"
+            main.orgplan:47..52 error `legal`: `legal` is already declared; an id names one thing in the whole workspace
+              related main.orgplan:5..10: `legal` is first declared here
+              fix: Rename this declaration to `legal-2`
+                main.orgplan:47..52 "legal-2"
+              fix: Merge into the first `legal`
+                main.orgplan:40..40 "  #    ^^^^^ duplicate-definition\n    roles: qa\n"
+                main.orgplan:42..158 ""
+        "#);
+    }
+
+    #[test]
+    fn a_rename_takes_the_references_that_name_this_declaration() {
+        // `reports_to` takes a leader: it names the leader `cart`, not the
+        // initiative declared first.
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
+            initiative cart "Cart" { }
+            leader cart "Cart" { }
+            #      ^^^^ duplicate-definition
+            leader ana "Ana" { reports_to: cart }
+        "#
+        ), @r#"
+            main.orgplan:34..38 error `cart`: `cart` is already declared (as an initiative); an id names one thing in the whole workspace
+              related main.orgplan:11..15: `cart` is first declared here
+              fix: Rename this declaration to `cart-2`
+                main.orgplan:34..38 "cart-2"
+                main.orgplan:114..118 "cart-2"
+        "#);
     }
 }

@@ -1,7 +1,7 @@
-use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
+use super::{Ctx, Finding, Group, Rule, Severity};
 use crate::rules::blocks_with_kind;
 use crate::syntax::Block;
-use crate::text::{FileId, Loc, TextRange};
+use crate::text::{FileId, Loc};
 
 pub static RULE: Rule = Rule {
     name: "duplicate-property",
@@ -24,20 +24,6 @@ fn check(ctx: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
                 .iter()
                 .find(|q| q.key.text == p.key.text)
             {
-                let text = ctx.text(file);
-                // Remove the whole line of the repeated key.
-                let line = text.line_of(p.range.start());
-                let start = text.line_start(line).unwrap_or(0);
-                let end = text
-                    .line_start(text.line_of(p.range.end()) + 1)
-                    .unwrap_or(text.len());
-                let only_on_line = text.slice(start..p.range.start()).trim().is_empty()
-                    && text.slice(p.range.end()..end).trim().is_empty();
-                let range = if only_on_line {
-                    TextRange::new(start, end)
-                } else {
-                    p.range
-                };
                 out.push(
                     Finding::new(
                         &RULE,
@@ -45,14 +31,7 @@ fn check(ctx: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
                         format!("`{}` is given twice; only the first counts", p.key.text),
                     )
                     .related(Loc::new(file, first.key.range), "first given here")
-                    .fix(Fix {
-                        title: format!("Remove this `{}`", p.key.text),
-                        edits: vec![Edit {
-                            loc: Loc::new(file, range),
-                            new_text: String::new(),
-                        }],
-                        preferred: false,
-                    }),
+                    .fix(super::remove_property(ctx.text(file), file, p)),
                 );
             }
         }

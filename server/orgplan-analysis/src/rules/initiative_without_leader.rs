@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     ],
     fix: "Add `leader: ID` naming one leader who will lead this initiative and nothing else.",
     example: "initiative fba \"Fulfilment by Amazon\" {\n  scope: \"Inbound logistics\"\n}\n",
-    findings: "One at the declaration of each initiative without a `leader:`, offering a leader who leads nothing yet.",
+    findings: "One at the declaration of each initiative without a `leader:`, offering a leader who leads nothing yet (when there is one).",
     spares: "An initiative whose `leader:` is written but cannot be read (no value, a string, a misspelt key such as `leadr:`, or a syntax error in the block): `invalid-value`, `unknown-property` or `syntax-error` already says what to fix. A `leader:` naming no declared leader is `undefined-reference`'s.",
     check: super::Check::Entity(check),
 };
@@ -39,17 +39,14 @@ fn check(ctx: &Ctx, e: crate::model::EntityId, out: &mut Vec<Finding>) {
                 d.label()
             ),
         );
-        // Offer a free leader: declared, leading nothing.
-        let free = ctx.facts().free_leader.clone();
-        let who = free.clone().unwrap_or_else(|| "leader".into());
-        let title = match &free {
-            Some(l) => format!("Add `leader: {l}` (leads nothing yet)"),
-            None => "Add a `leader:`".to_string(),
-        };
-        if let Some(fix) =
-            super::add_to_body(ctx, d, &format!("leader: {who}"), title, free.is_some())
-        {
-            f = f.fix(fix);
+        // Offer a free leader: declared, leading nothing. With none, no
+        // fix: a placeholder id would name nobody (`undefined-reference`),
+        // and the leader of another initiative would lead two.
+        if let Some(l) = ctx.facts().free_leader.clone() {
+            let title = format!("Add `leader: {l}` (leads nothing yet)");
+            if let Some(fix) = super::add_to_body(ctx, d, &format!("leader: {l}"), title, true) {
+                f = f.fix(fix);
+            }
         }
         out.push(f);
     }
@@ -77,10 +74,25 @@ mod tests {
             initiative pay "Pay" { leader: "jane" }
             initiative ops "Ops" { leader: }
         "#
+        ), @"main.orgplan:34..37 error `fba`: initiative `fba` (Fulfilment by Amazon) has no leader: nobody owns it end to end");
+    }
+
+    #[test]
+    fn a_leader_who_leads_nothing_is_offered_and_no_placeholder_otherwise() {
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
+            leader jane "Jane" { }
+            leader kim "Kim" { }
+            initiative gdpr "GDPR" { leader: jane }
+            initiative fba "FBA" {
+            #          ^^^ initiative-without-leader
+            }
+        "#
         ), @r#"
-            main.orgplan:34..37 error `fba`: initiative `fba` (Fulfilment by Amazon) has no leader: nobody owns it end to end
-              fix: Add a `leader:`
-                main.orgplan:62..62 "\n  leader: leader"
+            main.orgplan:95..98 error `fba`: initiative `fba` (FBA) has no leader: nobody owns it end to end
+              fix: Add `leader: kim` (leads nothing yet)
+                main.orgplan:106..106 "\n  leader: kim"
         "#);
     }
 }

@@ -362,6 +362,12 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// Every plan file, in the workspace's order.
     pub docs: &'a [(FileId, &'a Document, &'a crate::Text)],
+    /// In an incremental analysis, the edited file's top-level blocks
+    /// from which one on are how many bytes before their places (`(file,
+    /// index, delta)`): its document is read before they move (see
+    /// `chunks::Lazy`). What a rule reads of the syntax tree there, it
+    /// reads through [`syntax_block`].
+    pub lag: Option<(FileId, usize, isize)>,
     /// The configuration file's problems, if any: (file, errors).
     pub config_errors: Option<(FileId, &'a [crate::config::ConfigError])>,
     /// Suggestions remembered from earlier analyses of the same ids, if any.
@@ -590,8 +596,10 @@ pub(crate) fn other_initiatives(m: &crate::model::Model, inits: &[usize], i: usi
     and_list_of(&others, inits.len() - 1)
 }
 
-/// A fix that adds `line` at the top of a declaration's body (none for a
-/// bodiless block).
+/// A fix that sets `line` (`key: value`) in a declaration's body: at the
+/// top of it, or in place of the key where the block writes it already
+/// (a blank or unread value, `functional: false`), so that the key is not
+/// then given twice. None for a bodiless block.
 pub(crate) fn add_to_body(
     ctx: &Ctx,
     decl: &crate::model::Decl,
@@ -600,15 +608,91 @@ pub(crate) fn add_to_body(
     preferred: bool,
 ) -> Option<Fix> {
     let body = decl.body?;
-    let (at, indent) = body_insert(ctx.text(decl.file()), decl.block.range.start(), body);
-    Some(Fix {
-        title,
-        edits: vec![Edit {
+    let edit = written_in(ctx, decl.block, line).unwrap_or_else(|| {
+        let (at, indent) = body_insert(ctx.text(decl.file()), decl.block.range.start(), body);
+        Edit {
             loc: Loc::new(decl.file(), crate::text::TextRange::empty(at)),
             new_text: format!("\n{indent}{line}"),
-        }],
+        }
+    });
+    Some(Fix {
+        title,
+        edits: vec![edit],
         preferred,
     })
+}
+
+/// The edit that writes `line` (`key: value`) over the key's first
+/// property in the block at `block`, if the block has one.
+pub(crate) fn written_in(ctx: &Ctx, block: Loc, line: &str) -> Option<Edit> {
+    let key = line.split(':').next()?.trim();
+    let (b, delta) = syntax_block(ctx, block)?;
+    let p = b.property(key)?;
+    Some(Edit {
+        loc: Loc::new(block.file, p.range.shifted(delta)),
+        new_text: line.to_string(),
+    })
+}
+
+/// The block of the syntax tree whose whole is `block` (at any depth), and
+/// how far its places are before where they are now ([`Ctx::lag`]: add
+/// the delta to a place read in it).
+pub(crate) fn syntax_block<'a>(
+    ctx: &Ctx<'a>,
+    block: Loc,
+) -> Option<(&'a crate::syntax::Block, isize)> {
+    type Blocks = [crate::syntax::Block];
+    let (_, doc, _) = ctx.docs.iter().find(|(f, _, _)| *f == block.file)?;
+    // The top-level blocks before the lag are in place; those from it on
+    // are `delta` before theirs, and so is everything in them.
+    let (from, delta) = match ctx.lag {
+        Some((file, from, delta)) if file == block.file => (from.min(doc.blocks.len()), delta),
+        _ => (doc.blocks.len(), 0),
+    };
+    let holding = |level: &'a Blocks, d: isize| {
+        let i = level.partition_point(|b| b.range.shifted(d).end() < block.range.end());
+        level
+            .get(i)
+            .filter(|b| b.range.shifted(d).contains_range(block.range))
+    };
+    let (before, after) = doc.blocks.split_at(from);
+    let (mut b, d) = match holding(before, 0) {
+        Some(b) => (b, 0),
+        None => (holding(after, delta)?, delta),
+    };
+    while b.range.shifted(d) != block.range {
+        b = holding(&b.children, d)?;
+    }
+    Some((b, d))
+}
+
+/// A fix that removes the property `p` of `file`: its whole line when
+/// nothing else is written on it.
+pub(crate) fn remove_property(
+    text: &crate::Text,
+    file: FileId,
+    p: &crate::syntax::Property,
+) -> Fix {
+    let line = text.line_of(p.range.start());
+    let start = text.line_start(line).unwrap_or(0);
+    let end = text
+        .line_start(text.line_of(p.range.end()) + 1)
+        .unwrap_or(text.len());
+    let only_on_line = text.slice(start..p.range.start()).trim().is_empty()
+        && text.slice(p.range.end()..end).trim().is_empty();
+    let range = if only_on_line {
+        crate::text::TextRange::new(start, end)
+    } else {
+        p.range
+    };
+    Fix {
+        title: format!("Remove this `{}`", p.key.text),
+        edits: vec![Edit {
+            loc: Loc::new(file, range),
+            new_text: String::new(),
+        }],
+        preferred: false,
+    }
 }
 
 impl Fix {

@@ -99,4 +99,21 @@ mod tests {
                 main.orgplan:22..22 "\n  functional: true"
         "#);
     }
+
+    #[test]
+    fn functional_false_is_changed_not_given_twice() {
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
+            team ledger "Ledger" {
+            #    ^^^^^^ orphan-team
+              functional: false
+            }
+        "#
+        ), @r#"
+            main.orgplan:5..11 warning `ledger`: team `ledger` (Ledger) serves no initiative
+              fix: Mark `ledger` as a functional team
+                main.orgplan:49..66 "functional: true"
+        "#);
+    }
 }

@@ -84,7 +84,8 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     }
 }
 
-/// A fix that adds `line` to a dependency's body (creating the body if needed).
+/// A fix that adds `line` (`key: value`) to a dependency's body (creating
+/// the body if needed), or writes it over the key where the body has it.
 pub(crate) fn add_line(
     ctx: &Ctx,
     dep: &crate::model::Dependency,
@@ -93,7 +94,11 @@ pub(crate) fn add_line(
 ) -> Fix {
     let file = dep.head.file;
     let text = ctx.text(file);
+    let written = dep
+        .body
+        .and_then(|_| super::written_in(ctx, dep.block, line));
     let edit = match dep.body {
+        _ if written.is_some() => written.expect("just tested"),
         Some(body) => {
             let (at, indent) = super::body_insert(text, dep.block.range.start(), body);
             Edit {
