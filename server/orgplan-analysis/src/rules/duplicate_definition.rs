@@ -108,11 +108,10 @@ fn rename(ctx: &Ctx, e: EntityId, d: &crate::model::Decl, n: usize) -> Fix {
 
 /// Moves what the later block says into the first one, and removes the
 /// later block (both of one kind, both with a body, neither with a syntax
-/// error). What the first says
-/// already, word for word (a key with the same values, the same nested
-/// block), stays out: moved, it would be given twice for nothing. Keys both
-/// write with other values are moved, and then reported by
-/// `duplicate-property`, for the user to choose.
+/// error). What the first says already, word for word (a key with the
+/// same values, the same nested block), stays out: moved, it would be
+/// given twice for nothing. Keys both write with other values are moved,
+/// and then reported by `duplicate-property`, for the user to choose.
 fn merge(
     ctx: &Ctx,
     first: &crate::model::Decl,
