@@ -35,12 +35,20 @@ pub fn entity_at(
     target_at(ws, analysis, file, offset)?.entity()
 }
 
-/// Every reference to `entity`, in the workspace's order.
+/// Every reference to `entity`, in the workspace's order: those that
+/// resolve to it, and those that write its id where it is of a kind they
+/// do not take (`teams: jane` for a leader `jane`, which
+/// `undefined-reference` reports as naming her): a rename that left them
+/// would make them name nothing.
 pub fn references_to(analysis: &Analysis, entity: EntityId) -> Vec<Loc> {
     let m = &analysis.model;
+    let id = m.decl(entity).id.as_str();
     let mut out: Vec<Loc> = m
         .references()
-        .filter(|r| m.resolve(r) == Some(entity))
+        .filter(|r| match m.resolve(r) {
+            Some(e) => e == entity,
+            None => r.name == id && m.any(id) == Some(entity),
+        })
         .map(|r| r.loc)
         .collect();
     out.sort();

@@ -86,6 +86,17 @@ mod tests {
     }
 
     #[test]
+    fn a_reference_of_the_wrong_kind_takes_the_new_name_too() {
+        // `teams:` takes teams: `jane` there is reported as naming the
+        // leader, and left alone it would name nobody once she is renamed.
+        let f =
+            fixture("leader ja$0ne \"J\" { }\ninitiative i \"I\" { leader: jane teams: jane }\n");
+        let edits = rename(&f.ws, &f.analysis, f.file, f.offset, "janet").unwrap();
+        let shown: Vec<String> = edits.iter().map(|e| f.show(e.loc)).collect();
+        assert_eq!(shown.len(), 3, "{shown:?}");
+    }
+
+    #[test]
     fn refuses_bad_names() {
         let f = fixture("leader ja$0ne \"J\" { }\nteam t \"T\" { }\n");
         for bad in ["1x", "a b", "true", "false", "", "é"] {
