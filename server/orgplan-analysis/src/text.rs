@@ -185,6 +185,14 @@ pub(crate) fn floor_char_boundary(s: &str, i: usize) -> usize {
 /// How many characters of a title or a value a message shows.
 pub const SHOWN: usize = 60;
 
+/// `kind` with its indefinite article: `a team`, `an initiative`.
+pub fn with_article(kind: &str) -> String {
+    match kind.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {kind}"),
+        _ => format!("a {kind}"),
+    }
+}
+
 /// `s` cut to at most `max` characters, ending in `…` when it was cut (and
 /// on one line: a line break ends it too). Messages quote what the user
 /// wrote with this, so that a long title does not fill a problems panel.

@@ -110,6 +110,21 @@ fn target_card(ws: &Workspace, analysis: &Analysis, target: &Target) -> Option<S
             kind,
             resolved: None,
             ..
+        } if analysis.model.any(name).is_some() => {
+            let e = analysis.model.any(name).expect("just checked");
+            Some(format!(
+                "{} is {}, where {} is expected\n\n{}",
+                code(name),
+                crate::text::with_article(e.kind().keyword()),
+                crate::text::with_article(kind.describe()),
+                entity_card(ws, analysis, e)
+            ))
+        }
+        Target::Ref {
+            name,
+            kind,
+            resolved: None,
+            ..
         } => Some(format!(
             "{} — no {} named {} is declared",
             code(name),
@@ -477,5 +492,19 @@ mod tests {
     #[test]
     fn nothing_on_whitespace() {
         assert_eq!(check("leader jane \"J\" { }\n$0\n"), "no hover");
+    }
+
+    #[test]
+    fn a_reference_of_the_wrong_kind_says_what_it_names() {
+        let f = fixture(
+            "leader jane \"Jane\" { }\ninitiative i \"I\" { leader: jane teams: ja$0ne }\n",
+        );
+        let h = hover(&f.ws, &f.analysis, f.file, f.offset, RuleLink::Cli).unwrap();
+        let h = h.markdown;
+        assert!(
+            h.contains("`jane` is a leader, where a team is expected"),
+            "{h}"
+        );
+        assert!(!h.contains("no team named"), "{h}");
     }
 }

@@ -32,7 +32,17 @@ pub fn entity_at(
     file: FileId,
     offset: usize,
 ) -> Option<EntityId> {
-    target_at(ws, analysis, file, offset)?.entity()
+    match target_at(ws, analysis, file, offset)? {
+        // An id of a kind the place does not take names that entity all
+        // the same (`undefined-reference` says so, and a rename takes it:
+        // [`references_to`]).
+        Target::Ref {
+            name,
+            resolved: None,
+            ..
+        } => analysis.model.any(&name),
+        t => t.entity(),
+    }
 }
 
 /// Every reference to `entity`, in the workspace's order: those that

@@ -17,11 +17,11 @@ pub fn prepare_rename(
             Ok((range, analysis.model.decl(entity).id.to_string()))
         }
         Some(Target::Ref {
-            resolved: Some(_),
+            resolved,
             range,
             name,
             ..
-        }) => Ok((range, name)),
+        }) if resolved.is_some() || analysis.model.any(&name).is_some() => Ok((range, name)),
         Some(Target::Ref { name, .. }) => Err(format!(
             "`{name}` is not declared anywhere: nothing to rename"
         )),
@@ -94,6 +94,17 @@ mod tests {
         let edits = rename(&f.ws, &f.analysis, f.file, f.offset, "janet").unwrap();
         let shown: Vec<String> = edits.iter().map(|e| f.show(e.loc)).collect();
         assert_eq!(shown.len(), 3, "{shown:?}");
+        // And from that reference.
+        let f =
+            fixture("leader jane \"J\" { }\ninitiative i \"I\" { leader: jane teams: ja$0ne }\n");
+        assert_eq!(
+            prepare_rename(&f.ws, &f.analysis, f.file, f.offset)
+                .unwrap()
+                .1,
+            "jane"
+        );
+        let edits = rename(&f.ws, &f.analysis, f.file, f.offset, "janet").unwrap();
+        assert_eq!(edits.len(), 3, "{edits:?}");
     }
 
     #[test]

@@ -34,7 +34,10 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let what = if e.kind() == first.kind() {
         String::new()
     } else {
-        format!(" (as {})", article(first.kind().keyword()))
+        format!(
+            " (as {})",
+            crate::text::with_article(first.kind().keyword())
+        )
     };
     let mut f = Finding::new(
         &RULE,
@@ -62,13 +65,6 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
 pub(crate) fn renamed_from(id: &str) -> Option<&str> {
     let (base, n) = id.rsplit_once('-')?;
     (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(base)
-}
-
-fn article(kind: &str) -> String {
-    match kind.chars().next() {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {kind}"),
-        _ => format!("a {kind}"),
-    }
 }
 
 /// Renames this declaration, `e`, to the first of `id-n`, `id-n+1` … that
