@@ -16,6 +16,9 @@
 //! A rename changes nothing but the name: every reference written with
 //! the old id (a reference of the wrong kind too) takes the new one, and
 //! the findings are those of before with the new name in them.
+//!
+//! A value completion lists, accepted, names what the place takes: no
+//! reference to nothing or to the wrong kind, nothing given twice.
 
 use orgplan_analysis::rules::{Edit, Finding};
 use orgplan_analysis::Workspace;
@@ -54,6 +57,12 @@ fn counts(findings: &[std::sync::Arc<Finding>]) -> BTreeMap<(&'static str, Strin
         *out.entry((f.rule, f.message.to_string())).or_default() += 1;
     }
     out
+}
+
+/// The files, for a failure's message.
+fn shown(files: &Files) -> String {
+    let shown: Vec<String> = files.iter().map(|(p, t)| format!("--- {p}\n{t}")).collect();
+    shown.join("\n")
 }
 
 /// `files` with `edits` made (places as the analysis of `ws` gave them).
@@ -144,16 +153,11 @@ fn check_fixes(files: &Files) -> Result<usize, String> {
             let after_analysis = after_ws.analysis();
             let after = counts(&after_analysis.findings);
             let what = || {
-                let shown: Vec<String> = after_files
-                    .iter()
-                    .map(|(p, t)| format!("--- {p}\n{t}"))
-                    .collect();
+                let (rule, message) = (f.rule, &f.message);
                 format!(
-                    "{} {:?}, fix {:?}, in:\n{}",
-                    f.rule,
-                    f.message,
+                    "{rule} {message:?}, fix {:?}, in:\n{}",
                     fix.title,
-                    shown.join("\n")
+                    shown(&after_files)
                 )
             };
             let key = (f.rule, f.message.to_string());
@@ -457,11 +461,7 @@ fn check_rename(files: &Files, n: usize) -> Result<(), String> {
         let new: Vec<_> = got.iter().filter(|f| !want.contains(f)).collect();
         return Err(format!(
             "renaming `{old}` to `{to}` changes the findings: gone {lost:?}, new {new:?}, in:\n{}",
-            after
-                .iter()
-                .map(|(p, t)| format!("--- {p}\n{t}"))
-                .collect::<Vec<_>>()
-                .join("\n")
+            shown(&after)
         ));
     }
     Ok(())
@@ -473,6 +473,81 @@ proptest! {
     #[test]
     fn a_rename_changes_nothing_but_the_name(files in plan(), n in 0usize..64) {
         if let Err(e) = check_rename(&files, n) {
+            return Err(TestCaseError::fail(e));
+        }
+    }
+}
+
+/// Types `key` on a new line at the end of the body of the `n`th
+/// well-formed initiative or team of `files` and accepts each of the first
+/// listed values in turn: none may name nothing or be of a kind the place
+/// does not take (`undefined-reference`), or be given twice.
+fn check_completion(files: &Files, n: usize, key: usize) -> Result<(), String> {
+    let mut ws = workspace(files);
+    let analysis = ws.analysis();
+    let m = &analysis.model;
+    let (keys, decls): (&[&str], Vec<_>) = if key.is_multiple_of(2) {
+        (
+            &["teams: ", "leader: ", "approvals: "],
+            m.initiatives.iter().map(|i| &i.decl).collect(),
+        )
+    } else {
+        (
+            &["reports_to: ", "depends_on ", "approvals: "],
+            m.teams.iter().map(|t| &t.decl).collect(),
+        )
+    };
+    let Some(d) = decls
+        .iter()
+        .filter(|d| d.body.is_some() && !d.unread.broken())
+        .nth(n % decls.len().max(1))
+    else {
+        return Ok(());
+    };
+    let body = d.body.expect("just filtered");
+    let path = ws.path(d.file()).unwrap().to_string();
+    let text = &files.iter().find(|(p, _)| *p == path).unwrap().1;
+    let at = body.end() - 1;
+    let typed = format!("\n  {}", keys[key / 2 % keys.len()]);
+    let mut base = files.clone();
+    base.iter_mut().find(|(p, _)| *p == path).unwrap().1 =
+        format!("{}{typed}{}", &text[..at], &text[at..]);
+    let mut ws = workspace(&base);
+    let analysis = ws.analysis();
+    let file = ws.file_id(&path).unwrap();
+    let cursor = at + typed.len();
+    let out = orgplan_analysis::ide::completion::completions(&ws, &analysis, file, cursor);
+    let before = counts(&analysis.findings);
+    let of = |c: &BTreeMap<(&'static str, String), usize>, rule: &str| -> usize {
+        c.iter().filter(|(k, _)| k.0 == rule).map(|(_, n)| n).sum()
+    };
+    for item in out.items.iter().take(4) {
+        let mut after = base.clone();
+        let t = &mut after.iter_mut().find(|(p, _)| *p == path).unwrap().1;
+        t.replace_range(item.range.range(), &item.insert);
+        let now = counts(&workspace(&after).analysis().findings);
+        for rule in ["undefined-reference", "duplicate-property", "syntax-error"] {
+            if of(&now, rule) > of(&before, rule) {
+                return Err(format!(
+                    "accepting `{}` after `{}` adds {rule}, in:\n{}",
+                    item.label,
+                    typed.trim(),
+                    shown(&after)
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_listed_value_accepted_names_what_the_place_takes(
+        files in plan(), n in 0usize..64, key in 0usize..6,
+    ) {
+        if let Err(e) = check_completion(&files, n, key) {
             return Err(TestCaseError::fail(e));
         }
     }
