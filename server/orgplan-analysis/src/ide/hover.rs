@@ -110,27 +110,22 @@ fn target_card(ws: &Workspace, analysis: &Analysis, target: &Target) -> Option<S
             kind,
             resolved: None,
             ..
-        } if analysis.model.any(name).is_some() => {
-            let e = analysis.model.any(name).expect("just checked");
-            Some(format!(
+        } => Some(match analysis.model.any(name) {
+            // Declared, of a kind the place does not take.
+            Some(e) => format!(
                 "{} is {}, where {} is expected\n\n{}",
                 code(name),
                 crate::text::with_article(e.kind().keyword()),
                 crate::text::with_article(kind.describe()),
                 entity_card(ws, analysis, e)
-            ))
-        }
-        Target::Ref {
-            name,
-            kind,
-            resolved: None,
-            ..
-        } => Some(format!(
-            "{} — no {} named {} is declared",
-            code(name),
-            kind.describe(),
-            code(name)
-        )),
+            ),
+            None => format!(
+                "{} — no {} named {} is declared",
+                code(name),
+                kind.describe(),
+                code(name)
+            ),
+        }),
         Target::Keyword { kind, .. } => {
             let spec = kind.spec();
             let keys: Vec<String> = spec.properties.iter().map(|p| code(p.name)).collect();
