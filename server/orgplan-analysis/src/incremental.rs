@@ -336,7 +336,7 @@ fn graph_of(m: &Model, e: EntityId) -> Vec<(CompactString, Option<EntityId>)> {
         EntityId::Team(t) => m.teams[t]
             .dependencies
             .iter()
-            .map(|d| (d.target.name.clone(), d.target.target))
+            .map(|d| (d.target.name.clone(), m.resolve(&d.target)))
             .collect(),
         _ => Vec::new(),
     }
@@ -995,8 +995,7 @@ fn widen(m: &Model, marks: &mut Marks) {
     for j in 0..now {
         let e = marks.list[j];
         m.targets_of(e, |t| marks.set(t));
-        let (k, i) = e.slot();
-        for &r in &m.referrers[k][i] {
+        for r in m.referrers(e) {
             marks.set(r);
         }
     }
@@ -1097,13 +1096,7 @@ fn same_shape(
     };
     if !renamed.is_empty() {
         let suggested = suggestions_after(model, memo, &names, ids_before, ids);
-        let named = changed
-            .iter()
-            .flat_map(|e| {
-                let (k, i) = e.slot();
-                model.referrers[k][i].iter().copied()
-            })
-            .collect();
+        let named = changed.iter().flat_map(|&e| model.referrers(e)).collect();
         rename(model, &changed, named, &names, &suggested, &mut marks);
     }
 
@@ -1183,13 +1176,7 @@ fn resize(
     names.dedup();
     let ids_before = fingerprint_of(model, &names);
     let mut old_targets = Vec::new();
-    let old_referrers: Vec<EntityId> = removed
-        .iter()
-        .flat_map(|e| {
-            let (k, i) = e.slot();
-            model.referrers[k][i].iter().copied()
-        })
-        .collect();
+    let old_referrers: Vec<EntityId> = removed.iter().flat_map(|&e| model.referrers(e)).collect();
     for &e in &removed {
         model.targets_of(e, |t| old_targets.push(t));
         model.link(e, false);
@@ -1200,7 +1187,7 @@ fn resize(
         kinds: std::array::from_fn(|k| (spans[k].start, spans[k].len(), new_lens[k])),
     };
     let moved = |e: EntityId| slots.get(e);
-    model.splice(spans, fresh, &slots);
+    model.splice(spans, fresh);
     for k in 0..3 {
         parts.entity[k].splice(
             spans[k].clone(),
@@ -1254,16 +1241,15 @@ fn rename(
     // declarations): whatever resolves to an entity declared under one of
     // them, and the references that name nothing.
     for n in names {
-        for &d in model.ids.get(n).into_iter().flatten() {
-            let (k, i) = d.slot();
-            named.extend(&model.referrers[k][i]);
+        for d in model.declarations(n) {
+            named.extend(model.referrers(d));
             // Which declaration of the id comes first may have changed.
             marks.set(d);
         }
-        named.extend(model.dangling.get(n).into_iter().flatten());
+        named.extend(model.dangling(n));
         // A later declaration's rename is to the first `ID-k` not declared.
         if let Some(base) = rules::duplicate_definition::renamed_from(n) {
-            for &d in model.ids.get(base).into_iter().flatten() {
+            for d in model.declarations(base) {
                 marks.set(d);
             }
         }
@@ -1287,7 +1273,7 @@ fn rename(
         model.targets_of(e, |t| marks.set(t));
     }
     for w in suggested {
-        for &e in model.dangling.get(w).into_iter().flatten() {
+        for e in model.dangling(w) {
             marks.set(e);
         }
     }
@@ -1323,12 +1309,7 @@ fn patch_suggestions(
             names.binary_search_by(|n| n.as_str().cmp(c)).is_ok()
         }
     };
-    let accepts = |rk: crate::model::RefKind, id: &str| {
-        model
-            .ids
-            .get(id)
-            .is_some_and(|es| es.iter().any(|e| rk.accepts(*e)))
-    };
+    let accepts = |rk: crate::model::RefKind, id: &str| model.is_declared_as(id, rk);
     // The names that fit each kind of reference, found once for every
     // entry of the kind, and made ready to be offered to them.
     let mut fitting: Vec<Option<Vec<crate::suggest::Prepared>>> =
@@ -1837,7 +1818,7 @@ fn mark_facts(m: &Model, old: &Facts, new: &Facts, marks: &mut Marks) {
         }
     }
     for id in sorted_difference(&old.meant, &new.meant) {
-        for &d in m.ids.get(id).into_iter().flatten() {
+        for d in m.declarations(id) {
             marks.set(d);
         }
     }
@@ -1877,8 +1858,9 @@ fn mark_namesakes(m: &Model, marks: &mut Marks) {
     let now = marks.list.len();
     for j in 0..now {
         let id = &m.decl(marks.list[j]).id;
-        if let Some(decls) = m.ids.get(id.as_str()).filter(|v| v.len() > 1) {
-            for &d in decls {
+        let decls = m.declarations(id.as_str());
+        if decls.len() > 1 {
+            for d in decls {
                 marks.set(d);
             }
         }

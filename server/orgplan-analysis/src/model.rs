@@ -8,21 +8,27 @@ use crate::syntax::CompactString;
 use crate::syntax::{Block, Document, Property, ValueKind};
 use crate::text::{FileId, Loc, Shift, TextRange};
 
+mod keys;
+pub use keys::Key;
+use keys::Keys;
+
 /// Every declaration of each id. Hashed with the Fx hash (as in rustc,
 /// `rustc-hash`): ids come from the user's own files, and resolving them is
 /// the hottest thing the rules do; the hash need not resist chosen
 /// collisions here.
-pub type IdMap = rustc_hash::FxHashMap<CompactString, Entities>;
+type IdMap = rustc_hash::FxHashMap<CompactString, Entities>;
 
-/// Entities an index lists for one key: inline when there is one (most
-/// lists hold one: an id declared once, a team referred to by one block),
-/// in the room a vector's pointer would take. Allocated each, these lists
-/// were some 40,000 allocations on a large plan (BENCHMARKS.md).
-pub type Entities = smallvec::SmallVec<[EntityId; 1]>;
+/// Entities an index lists for one key (by their [`Key`]s, in the
+/// workspace's order): inline when there are two at most (most lists hold
+/// one: an id declared once, a team referred to by one block), in the room
+/// a vector's pointer would take. Allocated each, these lists were some
+/// 40,000 allocations on a large plan (BENCHMARKS.md).
+type Entities = smallvec::SmallVec<[Key; 2]>;
 
-/// Indices of entities an index lists for one: two inline, in the room a
-/// vector's pointer would take.
-pub type Indices = smallvec::SmallVec<[usize; 2]>;
+/// Entities of one kind an index lists for one (their keys' numbers, in
+/// the workspace's order): four inline, in the room a vector's pointer
+/// would take.
+type Indices = smallvec::SmallVec<[u32; 4]>;
 
 /// Where each entity's index goes when, per kind, the entities at
 /// `start..start + old` are replaced by `new` others (a splice): those
@@ -50,12 +56,6 @@ impl Slots {
         } else {
             Some(i - old + new)
         }
-    }
-
-    /// Whether entities of the kind at `k` are replaced or move.
-    pub(crate) fn moves(&self, k: usize) -> bool {
-        let (_, old, new) = self.kinds[k];
-        old != 0 || new != 0
     }
 }
 
@@ -308,7 +308,7 @@ pub struct Reference {
     /// The property (or `depends_on`) it is written in.
     pub context: RefContext,
     /// What it names, once the model is indexed ([`Model::resolve`]).
-    pub target: Option<EntityId>,
+    pub(crate) target: Option<Key>,
 }
 
 /// A value with its place.
@@ -421,23 +421,25 @@ pub struct Model {
     pub leaders: Vec<Leader>,
     pub initiatives: Vec<Initiative>,
     pub teams: Vec<Team>,
+    /// The entities' keys: what the references and the lists below store.
+    keys: Keys,
     /// Every declaration of an id, in the workspace's order (the files'
     /// paths, then places): more than one is a duplicate.
-    pub ids: IdMap,
+    ids: IdMap,
     /// For each leader, the initiatives naming them as `leader:`.
-    pub led_by: Vec<Indices>,
+    led_by: Vec<Indices>,
     /// For each team, the initiatives listing it under `teams:`.
-    pub team_initiatives: Vec<Indices>,
+    team_initiatives: Vec<Indices>,
     /// For each leader, the teams and leaders that report to them.
-    pub reports: Vec<Entities>,
+    reports: Vec<Entities>,
     /// For each team, the teams whose dependencies name it.
-    pub dependents: Vec<Indices>,
+    dependents: Vec<Indices>,
     /// For each entity (leaders, initiatives, teams), the entities whose
     /// references name it, any way.
-    pub referrers: [Vec<Entities>; 3],
+    referrers: [Vec<Entities>; 3],
     /// For each name written in a reference that names nothing, the
     /// entities whose blocks write it.
-    pub dangling: std::collections::BTreeMap<CompactString, Entities>,
+    dangling: std::collections::BTreeMap<CompactString, Entities>,
     /// The declared ids arranged for the did-you-mean search, kept with
     /// `ids` (built with the model, updated by [`Model::declare`]).
     pub id_index: crate::suggest::Index,
@@ -459,7 +461,8 @@ fn names_term(id: &str, es: Option<&Entities>) -> u64 {
     let kind = match es
         .into_iter()
         .flatten()
-        .find(|e| RefKind::LeaderOrTeam.accepts(**e))
+        .map(|e| e.of_kind())
+        .find(|e| RefKind::LeaderOrTeam.accepts(*e))
     {
         Some(EntityId::Leader(_)) => 1u8,
         Some(EntityId::Team(_)) => 2,
@@ -582,11 +585,16 @@ impl Model {
         a.initiatives.append(&mut b.initiatives);
         a.teams.append(&mut b.teams);
         (self.leaders, self.initiatives, self.teams) = (a.leaders, a.initiatives, a.teams);
+        self.keys = Keys::identity([0, 1, 2].map(|k| self.count(k)));
         let mut next = [0; 3];
         for k in a.order.into_iter().chain(b.order) {
             let e = EntityId::at_slot(k, next[k]);
             next[k] += 1;
-            self.ids.entry(self.decl(e).id.clone()).or_default().push(e);
+            let key = self.keys.key(e);
+            self.ids
+                .entry(self.decl(e).id.clone())
+                .or_default()
+                .push(key);
         }
     }
 
@@ -642,10 +650,12 @@ impl Model {
             return;
         };
         let e = e.push(&mut self.leaders, &mut self.initiatives, &mut self.teams);
+        self.keys.push(e.slot().0);
+        let key = self.keys.key(e);
         let id = self.decl(e).id.clone();
         let es = self.ids.entry(id.clone()).or_default();
         let before = names_term(&id, Some(es));
-        es.push(e);
+        es.push(key);
         let after = names_term(&id, Some(es));
         self.names_sum = self.names_sum.wrapping_sub(before).wrapping_add(after);
     }
@@ -676,7 +686,7 @@ impl Model {
         let resolve = |r: &mut Reference| {
             r.target = ids
                 .get(r.name.as_str())
-                .and_then(|es| es.iter().copied().find(|x| r.expected.accepts(*x)));
+                .and_then(|es| es.iter().copied().find(|x| r.expected.accepts(x.of_kind())));
         };
         match e {
             EntityId::Leader(l) => self.leaders[l].reports_to.iter_mut().for_each(resolve),
@@ -709,48 +719,51 @@ impl Model {
     pub(crate) fn link(&mut self, e: EntityId, add: bool) {
         let mut targets = Vec::new();
         let mut dangling = Vec::new();
-        self.for_each_ref(e, |r| match r.target {
+        self.for_each_ref(e, |r| match self.resolve(r) {
             Some(t) => targets.push(t),
             None => dangling.push(r.name.clone()),
         });
+        let key = self.keys.key(e);
+        let keys = &self.keys;
         for t in targets {
             let (k, i) = t.slot();
-            toggle(&mut self.referrers[k][i], e, add);
+            toggle(&mut self.referrers[k][i], key, add, |x| keys.get(*x));
         }
         for name in dangling {
             let list = self.dangling.entry(name.clone()).or_default();
-            toggle(list, e, add);
+            toggle(list, key, add, |x| keys.get(*x));
             if list.is_empty() {
                 self.dangling.remove(&name);
             }
         }
+        let target = |r: Option<&Reference>| r.and_then(|r| r.target).and_then(|t| keys.get(t));
+        let (k, n) = (key.kind(), key.n());
+        let index = move |kind: usize| move |x: &u32| keys.index(kind, *x);
         match e {
             EntityId::Leader(x) => {
-                if let Some(EntityId::Leader(l)) =
-                    self.leaders[x].reports_to.as_ref().and_then(|r| r.target)
-                {
-                    toggle(&mut self.reports[l], e, add);
+                if let Some(EntityId::Leader(l)) = target(self.leaders[x].reports_to.as_ref()) {
+                    toggle(&mut self.reports[l], key, add, |x| keys.get(*x));
                 }
             }
             EntityId::Initiative(i) => {
                 let init = &self.initiatives[i];
-                if let Some(EntityId::Leader(l)) = init.leader.as_ref().and_then(|r| r.target) {
-                    toggle(&mut self.led_by[l], i, add);
+                if let Some(EntityId::Leader(l)) = target(init.leader.as_ref()) {
+                    toggle(&mut self.led_by[l], n, add, index(k));
                 }
                 for r in &init.teams {
-                    if let Some(EntityId::Team(t)) = r.target {
-                        toggle(&mut self.team_initiatives[t], i, add);
+                    if let Some(EntityId::Team(t)) = target(Some(r)) {
+                        toggle(&mut self.team_initiatives[t], n, add, index(k));
                     }
                 }
             }
             EntityId::Team(x) => {
                 let team = &self.teams[x];
-                if let Some(EntityId::Leader(l)) = team.reports_to.as_ref().and_then(|r| r.target) {
-                    toggle(&mut self.reports[l], e, add);
+                if let Some(EntityId::Leader(l)) = target(team.reports_to.as_ref()) {
+                    toggle(&mut self.reports[l], key, add, |x| keys.get(*x));
                 }
                 for d in &team.dependencies {
-                    if let Some(EntityId::Team(t)) = d.target.target {
-                        toggle(&mut self.dependents[t], x, add);
+                    if let Some(EntityId::Team(t)) = target(Some(&d.target)) {
+                        toggle(&mut self.dependents[t], n, add, index(k));
                     }
                 }
             }
@@ -810,118 +823,83 @@ impl Model {
         [self.leaders.len(), self.initiatives.len(), self.teams.len()][k]
     }
 
-    /// Replaces the entities in `spans` (per kind) by `fresh`'s, with empty
-    /// reverse-index lists, and moves every entity index stored in the
-    /// model as `slots` (the same splice) says (`None`: the entity is gone;
-    /// a reference to it names nothing for now). The references of the
-    /// entities spliced in are left as `fresh` has them.
-    ///
-    /// Each list in place, and only the lists that can hold a kind whose
-    /// entities moved: the index is global, so a splice in one file moves
-    /// the indices of every file after it, and this walks every list of
-    /// the workspace. Collected anew, each list was rebuilt at every
-    /// entity added or removed: 25 ms of a 60 ms keystroke in the ten-file
-    /// workspace (BENCHMARKS.md, "6 Dec (twentieth session)").
-    ///
-    /// On two threads from [`REMAP_ALONE`] entities on: the entities moved
-    /// and their references on one, the other lists on the other. The two
-    /// cost about the same, and on one thread they were two thirds of such
-    /// a keystroke (BENCHMARKS.md, "6 Dec (twenty-first session)").
-    pub(crate) fn splice(
-        &mut self,
-        spans: &[std::ops::Range<usize>; 3],
-        fresh: Model,
-        slots: &Slots,
-    ) {
+    /// Replaces the entities in `spans` (per kind) by `fresh`'s, with new
+    /// keys and empty reverse-index lists. What the model stores about the
+    /// others holds their keys ([`keys`]), which stay: a reference to an
+    /// entity replaced names nothing for now (its key is gone), and the
+    /// lists name none of them (the caller unlinked them). The references
+    /// of the entities spliced in are left as `fresh` has them.
+    pub(crate) fn splice(&mut self, spans: &[std::ops::Range<usize>; 3], fresh: Model) {
         let n = [
             fresh.leaders.len(),
             fresh.initiatives.len(),
             fresh.teams.len(),
         ];
-        let alone = self.leaders.len() + self.initiatives.len() + self.teams.len() < REMAP_ALONE;
-        let Model {
-            leaders,
-            initiatives,
-            teams,
-            ids,
-            led_by,
-            team_initiatives,
-            reports,
-            dependents,
-            referrers,
-            dangling,
-            ..
-        } = self;
-        let entities = move || {
-            leaders.splice(spans[0].clone(), fresh.leaders);
-            initiatives.splice(spans[1].clone(), fresh.initiatives);
-            teams.splice(spans[2].clone(), fresh.teams);
-            let target = |r: &mut Reference| {
-                if let Some(t) = r.target {
-                    r.target = slots.get(t);
-                }
-            };
-            // Those not spliced in.
-            let spliced_in = |k: usize| spans[k].start..spans[k].start + n[k];
-            outside(leaders, spliced_in(0)).for_each(|l| l.refs_mut(target));
-            outside(initiatives, spliced_in(1)).for_each(|i| i.refs_mut(target));
-            outside(teams, spliced_in(2)).for_each(|t| t.refs_mut(target));
-        };
-        let mut lists = move || {
-            let keep = |e: &mut EntityId| match slots.get(*e) {
-                Some(to) => {
-                    *e = to;
-                    true
-                }
-                None => false,
-            };
-            let keep_index = |k: usize| {
-                move |i: &mut usize| match slots.index(k, *i) {
-                    Some(to) => {
-                        *i = to;
-                        true
-                    }
-                    None => false,
-                }
-            };
-            for es in ids.values_mut() {
-                es.retain(keep);
-            }
-            if slots.moves(1) {
-                for v in led_by.iter_mut().chain(team_initiatives.iter_mut()) {
-                    v.retain(keep_index(1));
-                }
-            }
-            if slots.moves(2) {
-                for v in dependents.iter_mut() {
-                    v.retain(keep_index(2));
-                }
-            }
-            for v in reports
-                .iter_mut()
-                .chain(referrers.iter_mut().flatten())
-                .chain(dangling.values_mut())
-            {
-                v.retain(keep);
-            }
-            dangling.retain(|_, v| !v.is_empty());
-            fn empty<T: Default>(n: usize) -> impl Iterator<Item = T> {
-                std::iter::repeat_with(T::default).take(n)
-            }
-            led_by.splice(spans[0].clone(), empty(n[0]));
-            reports.splice(spans[0].clone(), empty(n[0]));
-            team_initiatives.splice(spans[2].clone(), empty(n[2]));
-            dependents.splice(spans[2].clone(), empty(n[2]));
-            for (k, span) in spans.iter().enumerate() {
-                referrers[k].splice(span.clone(), empty(n[k]));
-            }
-        };
-        if alone {
-            entities();
-            lists();
-        } else {
-            crate::join(entities, lists);
+        self.leaders.splice(spans[0].clone(), fresh.leaders);
+        self.initiatives.splice(spans[1].clone(), fresh.initiatives);
+        self.teams.splice(spans[2].clone(), fresh.teams);
+        self.keys.splice(spans, n);
+        fn empty<T: Default>(n: usize) -> impl Iterator<Item = T> {
+            std::iter::repeat_with(T::default).take(n)
         }
+        self.led_by.splice(spans[0].clone(), empty(n[0]));
+        self.reports.splice(spans[0].clone(), empty(n[0]));
+        self.team_initiatives.splice(spans[2].clone(), empty(n[2]));
+        self.dependents.splice(spans[2].clone(), empty(n[2]));
+        for (k, span) in spans.iter().enumerate() {
+            self.referrers[k].splice(span.clone(), empty(n[k]));
+        }
+        if self.keys.worn() {
+            self.compact();
+        }
+    }
+
+    /// Numbers the keys anew, each the entity's index (as a fresh build
+    /// numbers them): the keys of removed entities are given out no more,
+    /// and once they are many more than the entities, this gives their
+    /// room back. A reference to a removed entity names nothing.
+    fn compact(&mut self) {
+        let keys = std::mem::take(&mut self.keys);
+        let to = |key: Key| {
+            keys.get(key)
+                .map(|e| Key::new(key.kind(), e.slot().1 as u32))
+        };
+        let entities = |v: &mut Entities| {
+            for x in v.iter_mut() {
+                *x = to(*x).unwrap_or(*x);
+            }
+        };
+        let indices = |kind: usize| {
+            let keys = &keys;
+            move |v: &mut Indices| {
+                for x in v.iter_mut() {
+                    *x = keys.index(kind, *x).map_or(*x, |i| i as u32);
+                }
+            }
+        };
+        let target = |r: &mut Reference| r.target = r.target.and_then(to);
+        self.leaders.iter_mut().for_each(|l| l.refs_mut(target));
+        self.initiatives.iter_mut().for_each(|i| i.refs_mut(target));
+        self.teams.iter_mut().for_each(|t| t.refs_mut(target));
+        self.ids.values_mut().for_each(entities);
+        self.reports.iter_mut().for_each(entities);
+        self.referrers.iter_mut().flatten().for_each(entities);
+        self.dangling.values_mut().for_each(entities);
+        self.led_by.iter_mut().for_each(indices(1));
+        self.team_initiatives.iter_mut().for_each(indices(1));
+        self.dependents.iter_mut().for_each(indices(2));
+        self.keys = Keys::identity(keys.counts());
+    }
+
+    /// The model, its keys numbered anew ([`Model::compact`]) and its ids in
+    /// order, written out: equal for models that say the same, however
+    /// each was built or updated (for tests).
+    #[doc(hidden)]
+    pub fn dump(&self) -> String {
+        let mut m = self.clone();
+        m.compact();
+        let ids: std::collections::BTreeMap<_, _> = m.ids.drain().collect();
+        format!("{ids:#?}\n{m:#?}")
     }
 
     /// Shifts the entities of each kind from the given index on, to the
@@ -967,17 +945,19 @@ impl Model {
 
     /// [`Model::declare`] but for the names' fingerprint.
     fn declare_id(&mut self, e: EntityId, id: &str, add: bool) {
+        let key = self.keys.key(e);
         if add {
             let at = self.decl_order(e);
             let mut es = self.ids.remove(id).unwrap_or_default();
             if es.is_empty() {
                 self.id_index.insert(id);
             }
-            let pos = es.partition_point(|x| self.decl_order(*x) < at);
-            es.insert(pos, e);
+            let pos =
+                es.partition_point(|x| self.keys.get(*x).is_some_and(|x| self.decl_order(x) < at));
+            es.insert(pos, key);
             self.ids.insert(id.into(), es);
         } else if let Some(es) = self.ids.get_mut(id) {
-            es.retain(|x| *x != e);
+            es.retain(|x| *x != key);
             if es.is_empty() {
                 self.ids.remove(id);
                 self.id_index.remove(id);
@@ -988,29 +968,105 @@ impl Model {
     /// The entity a reference names: the first declaration of that id with a
     /// kind the reference accepts.
     pub fn resolve(&self, r: &Reference) -> Option<EntityId> {
-        r.target
+        self.keys.get(r.target?)
     }
 
     pub fn lookup(&self, id: &str, expected: RefKind) -> Option<EntityId> {
-        self.ids
-            .get(id)?
-            .iter()
-            .copied()
-            .find(|e| expected.accepts(*e))
+        self.declarations(id).find(|e| expected.accepts(*e))
     }
 
     /// Whether `e` is a later declaration of an id declared before it (in
     /// the workspace's order): references name the first, never this one.
     pub fn is_shadowed(&self, e: EntityId) -> bool {
-        self.ids
-            .get(self.decl(e).id.as_str())
-            .and_then(|es| es.first())
-            .is_some_and(|&first| first != e)
+        self.any(self.decl(e).id.as_str())
+            .is_some_and(|first| first != e)
     }
 
     /// Any entity declared with this id.
     pub fn any(&self, id: &str) -> Option<EntityId> {
-        self.ids.get(id)?.first().copied()
+        self.declarations(id).next()
+    }
+
+    /// The entities declared with this id, in the workspace's order (more
+    /// than one: the later ones duplicate the first).
+    pub fn declarations(&self, id: &str) -> Listed<'_, Key> {
+        self.listed(self.ids.get(id))
+    }
+
+    /// Every id declared, with its declarations ([`Model::declarations`]),
+    /// in no particular order.
+    pub fn declared(&self) -> impl Iterator<Item = (&CompactString, Listed<'_, Key>)> + '_ {
+        self.ids.iter().map(|(id, es)| (id, self.listed(Some(es))))
+    }
+
+    /// The entities a list of keys names (none without a list).
+    fn listed<'a>(&'a self, es: Option<&'a Entities>) -> Listed<'a, Key> {
+        Listed::new(&self.keys, 0, es.map_or(&[], |es| es.as_slice()))
+    }
+
+    /// Whether an entity is declared with this id.
+    pub fn is_declared(&self, id: &str) -> bool {
+        self.ids.contains_key(id)
+    }
+
+    /// Every id declared, in no particular order.
+    pub fn declared_ids(&self) -> impl Iterator<Item = &CompactString> + '_ {
+        self.ids.keys()
+    }
+
+    /// Every id declared as a kind `expected` accepts (among others).
+    pub fn ids_declared_as(&self, expected: RefKind) -> impl Iterator<Item = &str> + '_ {
+        self.ids
+            .iter()
+            .filter(move |(_, es)| es.iter().any(|e| expected.accepts(e.of_kind())))
+            .map(|(id, _)| id.as_str())
+    }
+
+    /// Whether `id` is declared as a kind `expected` accepts.
+    pub fn is_declared_as(&self, id: &str, expected: RefKind) -> bool {
+        self.ids
+            .get(id)
+            .is_some_and(|es| es.iter().any(|e| expected.accepts(e.of_kind())))
+    }
+
+    /// The initiatives naming leader `l` as their `leader:`.
+    pub fn led_by(&self, l: usize) -> Listed<'_, u32> {
+        Listed::new(&self.keys, 1, &self.led_by[l])
+    }
+
+    /// The initiatives listing team `t` under `teams:`.
+    pub fn team_initiatives(&self, t: usize) -> Listed<'_, u32> {
+        Listed::new(&self.keys, 1, &self.team_initiatives[t])
+    }
+
+    /// The teams whose dependencies name team `t`.
+    pub fn dependents(&self, t: usize) -> Listed<'_, u32> {
+        Listed::new(&self.keys, 2, &self.dependents[t])
+    }
+
+    /// The teams and leaders that report to leader `l`.
+    pub fn reports(&self, l: usize) -> Listed<'_, Key> {
+        Listed::new(&self.keys, 0, &self.reports[l])
+    }
+
+    /// The entities whose references name `e`, any way.
+    pub fn referrers(&self, e: EntityId) -> Listed<'_, Key> {
+        let (k, i) = e.slot();
+        Listed::new(&self.keys, 0, &self.referrers[k][i])
+    }
+
+    /// The entities whose blocks write `name` in a reference, when it
+    /// names nothing.
+    pub fn dangling(&self, name: &str) -> Listed<'_, Key> {
+        self.listed(self.dangling.get(name))
+    }
+
+    /// Each name written in a reference that names nothing, with the
+    /// entities whose blocks write it, in the names' order.
+    pub fn dangling_names(&self) -> impl Iterator<Item = (&CompactString, Listed<'_, Key>)> + '_ {
+        self.dangling
+            .iter()
+            .map(|(n, es)| (n, self.listed(Some(es))))
     }
 
     /// All entity ids.
@@ -1029,7 +1085,7 @@ impl Model {
     /// Calls `f` with what each reference written in `e`'s block names.
     pub fn targets_of(&self, e: EntityId, mut f: impl FnMut(EntityId)) {
         self.for_each_ref(e, |r| {
-            if let Some(t) = r.target {
+            if let Some(t) = self.resolve(r) {
                 f(t)
             }
         })
@@ -1085,23 +1141,82 @@ impl Model {
 
     /// The initiative a team is on, when it is on exactly one, else the first.
     pub fn initiative_of_team(&self, team: usize) -> Option<usize> {
-        self.team_initiatives.get(team)?.first().copied()
+        self.team_initiatives
+            .get(team)
+            .and_then(|_| self.team_initiatives(team).next())
+    }
+}
+
+/// The entities a list of the model names, by their indices: an iterator
+/// of [`EntityId`]s (a list of keys) or of indices of one kind (a list of
+/// keys' numbers), in the workspace's order.
+#[derive(Clone)]
+pub struct Listed<'a, T> {
+    keys: &'a Keys,
+    kind: usize,
+    list: std::slice::Iter<'a, T>,
+}
+
+impl<'a, T> Listed<'a, T> {
+    fn new(keys: &'a Keys, kind: usize, list: &'a [T]) -> Listed<'a, T> {
+        Listed {
+            keys,
+            kind,
+            list: list.iter(),
+        }
+    }
+
+    /// How many are left.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.len() == 0
+    }
+}
+
+impl Iterator for Listed<'_, Key> {
+    type Item = EntityId;
+
+    fn next(&mut self) -> Option<EntityId> {
+        // Every key a list holds is alive (the entities removed are
+        // unlinked first): the check only keeps the walk total.
+        loop {
+            let &k = self.list.next()?;
+            match self.keys.get(k) {
+                Some(e) => return Some(e),
+                None => debug_assert!(false, "a list names a removed entity"),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.list.len()))
+    }
+}
+
+impl Iterator for Listed<'_, u32> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        loop {
+            let &n = self.list.next()?;
+            match self.keys.index(self.kind, n) {
+                Some(i) => return Some(i),
+                None => debug_assert!(false, "a list names a removed entity"),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, Some(self.list.len()))
     }
 }
 
 /// From this many blocks on, a model is built on two threads (a large
 /// plan opened whole: about 20,000 blocks in 100,000 lines).
 const BUILD_ALONE: usize = 4096;
-
-/// The items of `list` before and after `skip`.
-fn outside<T>(list: &mut [T], skip: std::ops::Range<usize>) -> impl Iterator<Item = &mut T> {
-    let (before, after) = list.split_at_mut(skip.end);
-    before[..skip.start].iter_mut().chain(after)
-}
-
-/// Below how many entities [`Model::splice`] works on one thread; from there
-/// on it shares its walk out over two.
-const REMAP_ALONE: usize = 4096;
 
 /// The entity a block declares.
 enum Entity {
@@ -1361,11 +1476,20 @@ fn refs(file: FileId, p: Option<&Property>, expected: RefKind) -> Vec<Reference>
 }
 
 /// Inserts `x` into (or removes it from) the sorted list `v`.
-fn toggle<A: smallvec::Array>(v: &mut smallvec::SmallVec<A>, x: A::Item, add: bool)
-where
-    A::Item: Ord,
+/// Adds `x` to (or removes it from) `v`, sorted by `at` (each item's
+/// place: every item in `v` has one).
+fn toggle<A: smallvec::Array, P: Ord>(
+    v: &mut smallvec::SmallVec<A>,
+    x: A::Item,
+    add: bool,
+    at: impl Fn(&A::Item) -> Option<P>,
+) where
+    A::Item: PartialEq,
 {
-    match (v.binary_search(&x), add) {
+    let place = at(&x);
+    let found = v.binary_search_by(|y| at(y).cmp(&place));
+    debug_assert!(found.is_err() || v[*found.as_ref().unwrap()] == x);
+    match (found, add) {
         (Err(at), true) => v.insert(at, x),
         (Ok(at), false) => {
             v.remove(at);
@@ -1508,10 +1632,6 @@ mod tests {
         assert_eq!(get(EntityId::Initiative(9)), Some(EntityId::Initiative(9)));
         assert_eq!(get(EntityId::Team(4)), Some(EntityId::Team(4)));
         assert_eq!(get(EntityId::Team(5)), Some(EntityId::Team(7)));
-        assert_eq!(
-            (0..3).map(|k| slots.moves(k)).collect::<Vec<_>>(),
-            [true, false, true]
-        );
     }
 
     /// `n` groups of blocks: leaders reporting up, initiatives with teams,

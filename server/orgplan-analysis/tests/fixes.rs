@@ -412,11 +412,7 @@ fn check_rename(files: &Files, n: usize) -> Result<(), String> {
     let m = &analysis.model;
     let once: Vec<_> = m
         .entities()
-        .filter(|e| {
-            m.ids
-                .get(m.decl(*e).id.as_str())
-                .is_some_and(|es| es.len() == 1)
-        })
+        .filter(|e| m.declarations(m.decl(*e).id.as_str()).len() == 1)
         .collect();
     let Some(&e) = once.get(n % once.len().max(1)) else {
         return Ok(());

@@ -83,15 +83,14 @@ fn findings_of(ws: &mut Workspace) -> Vec<String> {
 /// Everything an analysis says, in full.
 fn everything(ws: &mut Workspace) -> (String, String) {
     let a = ws.analysis();
-    // The id index is a hash map: compare it sorted.
-    let mut model = a.model.clone();
-    let ids: std::collections::BTreeMap<_, _> = model.ids.drain().collect();
+    // Its keys numbered as a fresh build numbers them, its ids sorted.
+    let model = a.model.dump();
     // And each file's, as `findings_in` finds them in the list.
     let mut findings = format!("{:#?}", a.findings);
     for (file, _) in ws.files() {
         findings += &format!("\n{:?}: {:#?}", file, a.findings_in(file));
     }
-    (findings, format!("{ids:#?}\n{model:#?}"))
+    (findings, model)
 }
 
 /// One keystroke: a character typed, or one or two deleted.

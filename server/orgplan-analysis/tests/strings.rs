@@ -54,7 +54,7 @@ fn shape(text: &str) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
                 "{} {} {:?}",
                 r.name,
                 r.context.as_str(),
-                r.target.map(|t| m.decl(t).id.clone())
+                m.resolve(r).map(|t| m.decl(t).id.clone())
             )
         })
         .collect();

@@ -245,20 +245,16 @@ fn by_initiative(analysis: &Analysis, whole: &graph::Graph) -> (Vec<Vec<usize>>,
     let mut by_initiative: Vec<Vec<usize>> = vec![Vec::new(); m.initiatives.len()];
     let mut elsewhere: Vec<usize> = Vec::new();
     for (fi, node) in on.iter().enumerate() {
-        let one;
-        let inits: &[usize] = match node.and_then(|n| whole.nodes[n].entity) {
-            Some(EntityId::Initiative(i)) => {
-                one = [i];
-                &one
-            }
-            Some(EntityId::Team(t)) => &m.team_initiatives[t],
-            Some(EntityId::Leader(l)) => &m.led_by[l],
-            None => &[],
+        let inits: Vec<usize> = match node.and_then(|n| whole.nodes[n].entity) {
+            Some(EntityId::Initiative(i)) => vec![i],
+            Some(EntityId::Team(t)) => m.team_initiatives(t).collect(),
+            Some(EntityId::Leader(l)) => m.led_by(l).collect(),
+            None => Vec::new(),
         };
         if inits.is_empty() {
             elsewhere.push(fi);
         }
-        for &i in inits {
+        for i in inits {
             by_initiative[i].push(fi);
         }
     }

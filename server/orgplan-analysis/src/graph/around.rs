@@ -15,7 +15,7 @@ use std::collections::VecDeque;
 /// node with that id (declarations before undeclared names).
 pub(super) fn find<'a>(m: &'a Model, id: &'a str) -> Option<End<'a>> {
     by_key(m, id).or_else(|| {
-        let first = m.ids.get(id).and_then(|es| es.iter().min().copied());
+        let first = m.declarations(id).min();
         match first {
             Some(e) => Some(End::Entity(e)),
             None => is_node(m, id).then_some(End::Undeclared(id)),
@@ -27,7 +27,7 @@ pub(super) fn find<'a>(m: &'a Model, id: &'a str) -> Option<End<'a>> {
 fn by_key<'a>(m: &'a Model, key: &'a str) -> Option<End<'a>> {
     let (kind, rest) = key.split_once(':')?;
     if kind == "undeclared" {
-        return (!m.ids.contains_key(rest) && is_node(m, rest)).then_some(End::Undeclared(rest));
+        return (!m.is_declared(rest) && is_node(m, rest)).then_some(End::Undeclared(rest));
     }
     let numbered = rest
         .rsplit_once('#')
@@ -39,10 +39,8 @@ fn by_key<'a>(m: &'a Model, key: &'a str) -> Option<End<'a>> {
 
 /// The `n`-th entity of `kind` declared as `id`, if `key` is its key.
 fn nth<'a>(m: &Model, kind: &str, id: &str, n: usize, key: &str) -> Option<End<'a>> {
-    let es = m.ids.get(id)?;
-    let mut same: Vec<EntityId> = es
-        .iter()
-        .copied()
+    let mut same: Vec<EntityId> = m
+        .declarations(id)
         .filter(|e| source::prefix(*e) == kind)
         .collect();
     same.sort_unstable();

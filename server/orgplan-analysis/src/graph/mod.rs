@@ -356,16 +356,17 @@ pub fn owned(m: &Model, t: usize, d: &crate::model::Dependency) -> bool {
     if team.functional || o.name == team.decl.id {
         return true;
     }
-    let Some(owner) = o.target else { return false };
+    let Some(owner) = m.resolve(o) else {
+        return false;
+    };
     if owner == EntityId::Team(t) {
         return true;
     }
-    if team.reports_to.as_ref().and_then(|r| r.target) == Some(owner) {
+    if team.reports_to.as_ref().and_then(|r| m.resolve(r)) == Some(owner) {
         return true;
     }
-    m.team_initiatives[t]
-        .iter()
-        .any(|&i| m.initiatives[i].leader.as_ref().and_then(|r| r.target) == Some(owner))
+    m.team_initiatives(t)
+        .any(|i| m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) == Some(owner))
 }
 
 /// For each of `analysis.findings`, the node of `g` whose block holds it.

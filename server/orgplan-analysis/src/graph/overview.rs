@@ -156,13 +156,14 @@ impl<'a> Overview<'a> {
     /// A leader's findings go to each initiative they lead, or, if none,
     /// to the node of the unassigned.
     fn fold_leaders(&mut self, found: &Found) {
-        for (l, led) in self.m.led_by.iter().enumerate() {
+        for l in 0..self.m.leaders.len() {
+            let led = self.m.led_by(l);
             let marks = &found.nodes[l];
             if led.is_empty() {
                 let gi = self.unassigned(false);
                 self.g.nodes[gi].marks.merge(marks);
             }
-            for &i in led {
+            for i in led {
                 self.g.nodes[i].marks.merge(marks);
             }
         }

@@ -44,9 +44,9 @@ impl<'a> Link<'a> {
 /// declared as something else (the reference is wrong, not the name; the
 /// finding is on the referring node).
 pub(super) fn end<'a>(m: &Model, r: &'a Reference) -> Option<End<'a>> {
-    match r.target {
+    match m.resolve(r) {
         Some(t) => Some(End::Entity(t)),
-        None if m.ids.contains_key(r.name.as_str()) => None,
+        None if m.is_declared(r.name.as_str()) => None,
         None => Some(End::Undeclared(r.name.as_str())),
     }
 }
@@ -102,14 +102,11 @@ pub(super) fn links<'a>(m: &'a Model, e: EntityId, out: &mut Vec<Link<'a>>) {
 /// The entities whose blocks may write an edge with `x` at one end: `x`
 /// itself and whatever refers to it.
 pub(super) fn writers<'a>(m: &'a Model, x: End<'_>) -> impl Iterator<Item = EntityId> + 'a {
-    let (own, referrers): (Option<EntityId>, &'a [EntityId]) = match x {
-        End::Entity(e) => {
-            let (k, i) = e.slot();
-            (Some(e), &m.referrers[k][i])
-        }
-        End::Undeclared(name) => (None, m.dangling.get(name).map_or(&[], |v| v.as_slice())),
+    let (own, referrers) = match x {
+        End::Entity(e) => (Some(e), m.referrers(e)),
+        End::Undeclared(name) => (None, m.dangling(name)),
     };
-    own.into_iter().chain(referrers.iter().copied())
+    own.into_iter().chain(referrers)
 }
 
 /// The prefix of an entity's node key.
@@ -149,11 +146,10 @@ impl<'a> Keys<'a> {
 /// the n-th of its kind declared with its id.
 pub(super) fn entity_key(m: &Model, e: EntityId) -> String {
     let id = m.decl(e).id.as_str();
-    let before = m.ids.get(id).map_or(0, |es| {
-        es.iter()
-            .filter(|x| x.slot().0 == e.slot().0 && **x < e)
-            .count()
-    });
+    let before = m
+        .declarations(id)
+        .filter(|x| x.slot().0 == e.slot().0 && *x < e)
+        .count();
     key(prefix(e), id, before + 1)
 }
 

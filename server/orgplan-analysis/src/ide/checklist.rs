@@ -12,7 +12,7 @@
 //! question whose rules are all off is shown as not checked.
 
 use crate::config::{Config, Level};
-use crate::model::{EntityId, Indices, Model, OrgModel};
+use crate::model::{EntityId, Model, OrgModel};
 use crate::rules::{self, Finding};
 use crate::text::{FileId, Loc};
 use crate::{Analysis, Workspace};
@@ -117,8 +117,8 @@ impl<'a> Owners<'a> {
         let m = self.model;
         match self.entity_at(loc) {
             Some(EntityId::Initiative(i)) => vec![i],
-            Some(EntityId::Team(t)) => m.team_initiatives[t].to_vec(),
-            Some(EntityId::Leader(l)) => m.led_by[l].to_vec(),
+            Some(EntityId::Team(t)) => m.team_initiatives(t).collect(),
+            Some(EntityId::Leader(l)) => m.led_by(l).collect(),
             None => Vec::new(),
         }
     }
@@ -180,20 +180,16 @@ pub fn checklist(ws: &Workspace, analysis: &Analysis, init: usize) -> Vec<Questi
     let Some(initiative) = m.initiatives.get(init) else {
         return Vec::new();
     };
-    let serving = |lists: &[Indices]| -> Vec<usize> {
-        (0..lists.len())
-            .filter(|&x| lists[x].contains(&init))
-            .collect()
-    };
+    // The teams it lists and its leader, if they name it back.
     let blocks: Vec<Loc> = std::iter::once(initiative.decl.block)
         .chain(
-            serving(&m.team_initiatives)
-                .into_iter()
+            (0..m.teams.len())
+                .filter(|&t| m.team_initiatives(t).any(|i| i == init))
                 .map(|t| m.teams[t].decl.block),
         )
         .chain(
-            serving(&m.led_by)
-                .into_iter()
+            (0..m.leaders.len())
+                .filter(|&l| m.led_by(l).any(|i| i == init))
                 .map(|l| m.leaders[l].decl.block),
         )
         .collect();
@@ -628,7 +624,7 @@ mod tests {
         let mut ws = workspace(plan, None);
         let a = ws.analysis();
         let loose: Vec<&str> = (0..a.model.teams.len())
-            .filter(|&t| a.model.team_initiatives[t].is_empty())
+            .filter(|&t| a.model.team_initiatives(t).is_empty())
             .map(|t| a.model.teams[t].decl.id.as_str())
             .collect();
         if loose.is_empty() {

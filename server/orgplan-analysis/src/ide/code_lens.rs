@@ -69,7 +69,7 @@ pub fn code_lenses(ws: &Workspace, analysis: &Analysis, file: FileId) -> Vec<Cod
             });
         }
         let mut sources: Vec<Loc> = Vec::new();
-        for &x in &m.dependents[t] {
+        for x in m.dependents(t) {
             for d in &m.teams[x].dependencies {
                 if m.resolve(&d.target) == Some(EntityId::Team(t)) && !sources.contains(&d.head) {
                     sources.push(d.head);
@@ -77,7 +77,7 @@ pub fn code_lenses(ws: &Workspace, analysis: &Analysis, file: FileId) -> Vec<Cod
             }
         }
         if !sources.is_empty() {
-            let teams = m.dependents[t].len();
+            let teams = m.dependents(t).len();
             out.push(CodeLens {
                 range: team.decl.name.range,
                 title: format!("depended on by {}", plural(teams, "team", "teams")),

@@ -451,8 +451,8 @@ impl Candidates<'_> {
         ids.dedup();
         let named = ids
             .iter()
-            .flat_map(|id| m.ids.get(*id).into_iter().flatten())
-            .filter(|e| (self.group)(**e).is_some())
+            .flat_map(|id| m.declarations(id))
+            .filter(|e| (self.group)(*e).is_some())
             .count();
         self.count - named
     }
@@ -483,9 +483,8 @@ fn entity_items(
     let declared = || -> Box<dyn Iterator<Item = (&str, EntityId)>> {
         if cands.teams {
             Box::new(
-                m.ids
-                    .iter()
-                    .flat_map(|(id, es)| es.iter().map(move |e| (id.as_str(), *e))),
+                m.declared()
+                    .flat_map(|(id, es)| es.map(move |e| (id.as_str(), e))),
             )
         } else {
             Box::new(
@@ -575,9 +574,9 @@ pub struct Completions {
 }
 
 fn leader_detail(m: &Model, l: usize) -> String {
-    let led: Vec<&str> = m.led_by[l]
-        .iter()
-        .map(|&i| m.initiatives[i].decl.id.as_str())
+    let led: Vec<&str> = m
+        .led_by(l)
+        .map(|i| m.initiatives[i].decl.id.as_str())
         .collect();
     let pct = m.leaders[l].allocation_percent();
     let mut s = if led.is_empty() {
@@ -592,9 +591,9 @@ fn leader_detail(m: &Model, l: usize) -> String {
 }
 
 fn team_detail(m: &Model, t: usize) -> String {
-    let on: Vec<&str> = m.team_initiatives[t]
-        .iter()
-        .map(|&i| m.initiatives[i].decl.id.as_str())
+    let on: Vec<&str> = m
+        .team_initiatives(t)
+        .map(|i| m.initiatives[i].decl.id.as_str())
         .collect();
     if m.teams[t].functional {
         "team · functional".to_string()
@@ -681,20 +680,19 @@ fn reference_candidates<'a>(
     let leaders = matches!(rk, RefKind::Leader | RefKind::LeaderOrTeam);
     let teams = matches!(rk, RefKind::Team | RefKind::LeaderOrTeam);
     // Whether a list of initiatives names one other than the cursor's.
-    let on_another = move |list: &[usize]| {
-        list.iter()
-            .any(|&i| Some(EntityId::Initiative(i)) != me.initiative)
+    let on_another = move |mut list: crate::model::Listed<'_, u32>| {
+        list.any(|i| Some(EntityId::Initiative(i)) != me.initiative)
     };
     let leader = move |l: usize| match key {
-        "leader" if on_another(&m.led_by[l]) || m.leaders[l].is_part_time() => 1,
+        "leader" if on_another(m.led_by(l)) || m.leaders[l].is_part_time() => 1,
         "leader" => 0,
-        "owner" if me.team.is_some_and(|t| m.reports[l].contains(&t)) => 1,
+        "owner" if me.team.is_some_and(|t| m.reports(l).any(|x| x == t)) => 1,
         "owner" => 3,
         _ => 1,
     };
     let team = move |t: usize| match key {
         "teams" if m.teams[t].functional => 2,
-        "teams" if on_another(&m.team_initiatives[t]) => 1,
+        "teams" if on_another(m.team_initiatives(t)) => 1,
         "teams" => 0,
         "owner" if me.team == Some(EntityId::Team(t)) => 0,
         _ => 2,

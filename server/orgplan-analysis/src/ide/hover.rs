@@ -189,7 +189,7 @@ fn names<'a>(m: &Model, names: impl IntoIterator<Item = &'a str>) -> String {
             continue;
         }
         seen.push(n);
-        let declared = m.ids.get(n).map_or(0, |v| v.len());
+        let declared = m.declarations(n).len();
         v.push(if declared > 1 {
             format!("{} (declared {declared} times)", code(n))
         } else {
@@ -239,16 +239,12 @@ fn leader_card(s: &mut String, m: &Model, l: usize) {
     let _ = writeln!(
         s,
         "- Leads: {}",
-        ids(m, m.led_by[l].iter().map(|&i| EntityId::Initiative(i)))
+        ids(m, m.led_by(l).map(EntityId::Initiative))
     );
     if let Some(r) = &leader.reports_to {
         let _ = writeln!(s, "- Reports to: {}", code(&r.name));
     }
-    let _ = writeln!(
-        s,
-        "- Reporting to them: {}",
-        ids(m, m.reports[l].iter().copied())
-    );
+    let _ = writeln!(s, "- Reporting to them: {}", ids(m, m.reports(l)));
 }
 
 /// What a team's card lists: roles (and those missing), initiatives,
@@ -283,10 +279,7 @@ fn team_card(s: &mut String, ws: &Workspace, m: &Model, t: usize) {
             let _ = writeln!(s, "- Missing roles: {}", missing.join(", "));
         }
     }
-    let inits: Vec<EntityId> = m.team_initiatives[t]
-        .iter()
-        .map(|&i| EntityId::Initiative(i))
-        .collect();
+    let inits: Vec<EntityId> = m.team_initiatives(t).map(EntityId::Initiative).collect();
     let _ = writeln!(
         s,
         "- Initiative{}: {}",
@@ -304,7 +297,7 @@ fn team_card(s: &mut String, ws: &Workspace, m: &Model, t: usize) {
     let _ = writeln!(
         s,
         "- Depended on by: {}",
-        ids(m, m.dependents[t].iter().map(|&x| EntityId::Team(x)))
+        ids(m, m.dependents(t).map(EntityId::Team))
     );
 }
 

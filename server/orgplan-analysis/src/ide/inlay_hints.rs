@@ -45,7 +45,7 @@ pub fn inlay_hints(
                         "has other duties".to_string()
                     });
                 }
-                let leads = m.led_by[l].len();
+                let leads = m.led_by(l).len();
                 if overloaded && leads > 1 {
                     says.push(format!("leads {leads}"));
                 }

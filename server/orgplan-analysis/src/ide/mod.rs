@@ -94,10 +94,7 @@ pub fn decl_at(
     let loc = Loc::new(file, range);
     analysis
         .model
-        .ids
-        .get(name)?
-        .iter()
-        .copied()
+        .declarations(name)
         .find(|e| analysis.model.decl(*e).name == loc)
 }
 

@@ -12,15 +12,10 @@ pub fn definition(ws: &Workspace, analysis: &Analysis, file: FileId, offset: usi
     match target_at(ws, analysis, file, offset) {
         Some(Target::Decl { entity, .. }) => vec![m.decl(entity).name],
         Some(Target::Ref { name, kind, .. }) => m
-            .ids
-            .get(name.as_str())
-            .map(|es| {
-                es.iter()
-                    .filter(|e| kind.accepts(**e))
-                    .map(|e| m.decl(*e).name)
-                    .collect()
-            })
-            .unwrap_or_default(),
+            .declarations(name.as_str())
+            .filter(|e| kind.accepts(*e))
+            .map(|e| m.decl(e).name)
+            .collect(),
         _ => Vec::new(),
     }
 }

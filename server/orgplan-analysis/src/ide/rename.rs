@@ -48,7 +48,7 @@ pub fn rename(
             "`{new_name}` is not a valid id: use letters, digits, `_` and `-`, starting with a letter or `_` (and not `true` or `false`)"
         ));
     }
-    if let Some(&other) = analysis.model.ids.get(new_name).and_then(|es| es.first()) {
+    if let Some(other) = analysis.model.any(new_name) {
         return Err(format!(
             "`{new_name}` already exists: a {} is declared with that id",
             other.kind().keyword()

@@ -164,7 +164,7 @@ pub fn leader_choices(m: &Model, for_leader_key: bool) -> Vec<&str> {
         .iter()
         .enumerate()
         .map(|(l, leader)| {
-            let busy = !m.led_by[l].is_empty() || (for_leader_key && leader.is_part_time());
+            let busy = !m.led_by(l).is_empty() || (for_leader_key && leader.is_part_time());
             (u8::from(busy), leader.decl.id.as_str())
         })
         .collect();
@@ -181,7 +181,7 @@ pub fn team_choices(m: &Model) -> Vec<&str> {
         .map(|(t, team)| {
             let group = if team.functional {
                 2
-            } else if m.team_initiatives[t].is_empty() {
+            } else if m.team_initiatives(t).is_empty() {
                 0
             } else {
                 1

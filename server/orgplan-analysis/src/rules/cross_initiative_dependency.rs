@@ -25,7 +25,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     if team.functional {
         return;
     }
-    let mine = &m.team_initiatives[t];
+    let mine: Vec<usize> = m.team_initiatives(t).collect();
     if mine.is_empty() {
         return;
     }
@@ -36,7 +36,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         if m.teams[x].functional {
             continue;
         }
-        let theirs = &m.team_initiatives[x];
+        let theirs: Vec<usize> = m.team_initiatives(x).collect();
         if theirs.is_empty() || theirs.iter().any(|i| mine.contains(i)) {
             continue;
         }

@@ -22,9 +22,10 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let id = &m.decl(e).id;
-    let Some(decls) = m.ids.get(id.as_str()).filter(|v| v.len() > 1) else {
+    let decls: Vec<EntityId> = m.declarations(id.as_str()).collect();
+    if decls.len() < 2 {
         return;
-    };
+    }
     let Some(n) = decls.iter().skip(1).position(|&x| x == e).map(|p| p + 1) else {
         return;
     };
@@ -78,16 +79,15 @@ fn rename(ctx: &Ctx, e: EntityId, d: &crate::model::Decl, n: usize) -> Fix {
     let m = ctx.model;
     let fresh = (n..)
         .map(|k| format!("{}-{k}", d.id))
-        .find(|c| !m.ids.contains_key(c.as_str()))
+        .find(|c| !m.is_declared(c.as_str()))
         .expect("some suffix is free");
     let mut edits = vec![Edit {
         loc: d.name,
         new_text: fresh.clone(),
     }];
-    let (k, i) = e.slot();
-    for &r in &m.referrers[k][i] {
+    for r in m.referrers(e) {
         m.for_each_ref(r, |x| {
-            if x.target == Some(e) && !edits.iter().any(|y| y.loc == x.loc) {
+            if m.resolve(x) == Some(e) && !edits.iter().any(|y| y.loc == x.loc) {
                 edits.push(Edit {
                     loc: x.loc,
                     new_text: fresh.clone(),

@@ -67,7 +67,7 @@ fn check_team(ctx: &Ctx, t: usize, out: &mut Vec<Finding>) {
     if let Some(b) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
         inside.push(b);
     }
-    for &i in &m.team_initiatives[t] {
+    for i in m.team_initiatives(t) {
         if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
             inside.push(l);
         }

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let EntityId::Leader(l) = e else { return };
-    let Some(inits) = super::several_initiatives(m, &m.led_by[l]) else {
+    let Some(inits) = super::several_initiatives(m, m.led_by(l)) else {
         return;
     };
     let inits = &inits;

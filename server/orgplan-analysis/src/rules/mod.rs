@@ -399,8 +399,8 @@ impl Facts {
         // Only the entities with a reference that names nothing are read:
         // a keystroke's cost is that of the workspace's unknown names.
         let mut refs = Vec::new();
-        for (name, writers) in &m.dangling {
-            for &w in writers {
+        for (name, writers) in m.dangling_names() {
+            for w in writers {
                 let EntityId::Initiative(i) = w else { continue };
                 // An entry that names its team is no misspelling, though
                 // another reference of the block by that name (`leader:`)
@@ -409,7 +409,7 @@ impl Facts {
                     m.initiatives[i]
                         .teams
                         .iter()
-                        .filter(|r| r.name == *name && r.target.is_none()),
+                        .filter(|r| r.name == *name && m.resolve(r).is_none()),
                 );
             }
         }
@@ -443,11 +443,9 @@ impl Facts {
     }
 
     fn free_leader_of(m: &crate::model::Model) -> Option<crate::syntax::CompactString> {
-        m.leaders
-            .iter()
-            .zip(&m.led_by)
-            .find(|(_, led)| led.is_empty())
-            .map(|(l, _)| l.decl.id.clone())
+        (0..m.leaders.len())
+            .find(|&l| m.led_by(l).is_empty())
+            .map(|l| m.leaders[l].decl.id.clone())
     }
 
     /// The facts of `m` when its ids, and the names that initiatives' teams
@@ -572,13 +570,14 @@ pub(crate) fn initiative_name(m: &crate::model::Model, i: usize) -> String {
 /// The initiatives of `inits` that are not a later declaration of an id
 /// declared before (`duplicate-definition`'s: merged, it would not be a
 /// second initiative), if there are two or more.
-pub(crate) fn several_initiatives(m: &crate::model::Model, inits: &[usize]) -> Option<Vec<usize>> {
+pub(crate) fn several_initiatives(
+    m: &crate::model::Model,
+    inits: crate::model::Listed<'_, u32>,
+) -> Option<Vec<usize>> {
     if inits.len() < 2 {
         return None;
     }
     let live: Vec<usize> = inits
-        .iter()
-        .copied()
         .filter(|&i| !m.is_shadowed(EntityId::Initiative(i)))
         .collect();
     (live.len() >= 2).then_some(live)

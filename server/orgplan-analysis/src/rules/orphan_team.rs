@@ -30,7 +30,7 @@ fn check_team(ctx: &Ctx, t: usize, meant: &[crate::syntax::CompactString], out: 
     let m = ctx.model;
     let team = &m.teams[t];
     if team.functional
-        || !m.team_initiatives[t].is_empty()
+        || !m.team_initiatives(t).is_empty()
         || m.is_shadowed(EntityId::Team(t))
         || meant
             .binary_search_by(|x| x.as_str().cmp(&team.decl.id))

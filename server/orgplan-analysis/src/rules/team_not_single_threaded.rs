@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let EntityId::Team(t) = e else { return };
-    let Some(inits) = super::several_initiatives(m, &m.team_initiatives[t]) else {
+    let Some(inits) = super::several_initiatives(m, m.team_initiatives(t)) else {
         return;
     };
     let inits = &inits;
@@ -34,7 +34,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         m.initiatives[i]
             .teams
             .iter()
-            .find(|r| r.target == Some(EntityId::Team(t)))
+            .find(|r| m.resolve(r) == Some(EntityId::Team(t)))
     };
     for &i in inits {
         let Some(r) = entry(i) else { continue };

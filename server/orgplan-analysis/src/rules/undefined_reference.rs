@@ -82,18 +82,8 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
 /// The declared id a reference that names nothing most likely means (the
 /// did-you-mean of its finding).
 pub(crate) fn suggestion(ctx: &Ctx, r: &crate::model::Reference) -> Option<String> {
-    let candidates = ctx
-        .model
-        .ids
-        .iter()
-        .filter(|(_, ids)| ids.iter().any(|e| r.expected.accepts(*e)))
-        .map(|(id, _)| id.as_str());
-    let accepts = |id: &str| {
-        ctx.model
-            .ids
-            .get(id)
-            .is_some_and(|es| es.iter().any(|e| r.expected.accepts(*e)))
-    };
+    let candidates = ctx.model.ids_declared_as(r.expected);
+    let accepts = |id: &str| ctx.model.is_declared_as(id, r.expected);
     // The closest few, from the index of ids when there is one (the same
     // answer as scoring every id, which is the fallback).
     let top = || {

@@ -32,7 +32,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     if let Some(l) = team.reports_to.as_ref().and_then(|r| m.resolve(r)) {
         owners.push(l);
     }
-    for &i in &m.team_initiatives[t] {
+    for i in m.team_initiatives(t) {
         if let Some(l) = m.initiatives[i].leader.as_ref().and_then(|r| m.resolve(r)) {
             owners.push(l);
         }

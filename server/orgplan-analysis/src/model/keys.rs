@@ -1,0 +1,201 @@
+//! Stable keys of the model's entities.
+//!
+//! An entity's index ([`EntityId`]) is its place among the entities of its
+//! kind, in the workspace's order: an entity added or removed moves the
+//! index of every entity after it, in every file after the edited one. What
+//! the model stores about other entities (what a reference names, the
+//! reverse indices, the declarations of each id) holds their keys instead,
+//! which stay while entities come and go around them; the table here maps
+//! a key to the index. An entity added or removed then renumbers this
+//! table's integers, not every reference and list of the workspace.
+//!
+//! Renumbered in place, a keystroke that added a team to a workspace of ten
+//! 100,000-line files walked every reference and list (with 145,000 ids):
+//! 12 ms of its 20 ms (BENCHMARKS.md, "7 Dec (twenty-eighth session)").
+
+use super::EntityId;
+use std::ops::Range;
+
+/// An entity as the model stores it where another entity's data names it:
+/// its kind and a number that stays its own while it lives (see the
+/// module's documentation). [`Model::at`](super::Model) gives its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    kind: u8,
+    n: u32,
+}
+
+impl Key {
+    pub(crate) fn new(kind: usize, n: u32) -> Key {
+        Key {
+            kind: kind as u8,
+            n,
+        }
+    }
+
+    /// Its kind's place in `[leaders, initiatives, teams]`.
+    pub(crate) fn kind(self) -> usize {
+        usize::from(self.kind)
+    }
+
+    /// Its number among the keys of its kind.
+    pub(crate) fn n(self) -> u32 {
+        self.n
+    }
+
+    /// An index of the same kind (for what depends on the kind alone).
+    pub(crate) fn of_kind(self) -> EntityId {
+        EntityId::at_slot(self.kind(), 0)
+    }
+}
+
+/// A key's index once its entity was removed.
+const GONE: u32 = u32::MAX;
+
+/// Each entity's key by index, and each key's index, per kind.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Keys {
+    /// Per kind, the key of each entity, by index.
+    of: [Vec<u32>; 3],
+    /// Per kind, the index of each key given out ([`GONE`]: removed).
+    at: [Vec<u32>; 3],
+}
+
+impl Keys {
+    /// Keys equal to the indices, for `counts` entities of each kind.
+    pub(crate) fn identity(counts: [usize; 3]) -> Keys {
+        let ns = |k: usize| (0..counts[k] as u32).collect::<Vec<u32>>();
+        Keys {
+            of: std::array::from_fn(ns),
+            at: std::array::from_fn(ns),
+        }
+    }
+
+    /// Gives the entity appended to the kind at `k` the next key.
+    pub(crate) fn push(&mut self, k: usize) {
+        let n = self.at[k].len() as u32;
+        self.at[k].push(self.of[k].len() as u32);
+        self.of[k].push(n);
+    }
+
+    /// The key of the entity at `e`.
+    pub(crate) fn key(&self, e: EntityId) -> Key {
+        let (k, i) = e.slot();
+        Key::new(k, self.of[k][i])
+    }
+
+    /// The entity a key stands for, if it was not removed.
+    pub(crate) fn get(&self, key: Key) -> Option<EntityId> {
+        let k = key.kind();
+        self.index(k, key.n).map(|i| EntityId::at_slot(k, i))
+    }
+
+    /// The index of key `n` of the kind at `k`, if its entity was not
+    /// removed.
+    pub(crate) fn index(&self, k: usize, n: u32) -> Option<usize> {
+        match self.at[k].get(n as usize) {
+            Some(&i) if i != GONE => Some(i as usize),
+            _ => None,
+        }
+    }
+
+    /// The entities in `spans` (per kind) were replaced by `new` others:
+    /// their keys are gone, the new ones get keys never given out, and
+    /// the keys of those after them map to their new indices.
+    pub(crate) fn splice(&mut self, spans: &[Range<usize>; 3], new: [usize; 3]) {
+        for (k, span) in spans.iter().enumerate() {
+            if span.is_empty() && new[k] == 0 {
+                continue;
+            }
+            let (of, at) = (&mut self.of[k], &mut self.at[k]);
+            let first = at.len() as u32;
+            let gone = of.splice(span.clone(), first..first + new[k] as u32);
+            for n in gone {
+                at[n as usize] = GONE;
+            }
+            at.resize(at.len() + new[k], GONE);
+            for (i, &n) in of.iter().enumerate().skip(span.start) {
+                at[n as usize] = i as u32;
+            }
+        }
+    }
+
+    /// Whether the keys given out are so many more than the entities that
+    /// the model should number them anew ([`Model::compact`](super::Model)).
+    pub(crate) fn worn(&self) -> bool {
+        (0..3).any(|k| self.at[k].len() > 2 * self.of[k].len() + 1024)
+    }
+
+    /// How many entities of each kind there are.
+    pub(crate) fn counts(&self) -> [usize; 3] {
+        std::array::from_fn(|k| self.of[k].len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A splice gives new keys to what it adds, and the others keep theirs
+    /// at their new places.
+    #[test]
+    fn keys_stay_with_their_entities_across_a_splice() {
+        let mut keys = Keys::identity([3, 0, 6]);
+        let before: Vec<Key> = (0..6).map(|i| keys.key(EntityId::Team(i))).collect();
+        keys.splice(&[0..0, 0..0, 1..3], [0, 0, 3]);
+        assert_eq!(keys.counts(), [3, 0, 7]);
+        // Teams 1 and 2 are gone; 3.. moved by one.
+        assert_eq!(keys.get(before[0]), Some(EntityId::Team(0)));
+        assert_eq!(keys.get(before[1]), None);
+        assert_eq!(keys.get(before[2]), None);
+        assert_eq!(keys.get(before[3]), Some(EntityId::Team(4)));
+        assert_eq!(keys.get(before[5]), Some(EntityId::Team(6)));
+        // The new ones have keys of their own.
+        let added: Vec<Key> = (1..4).map(|i| keys.key(EntityId::Team(i))).collect();
+        assert!(added.iter().all(|k| !before.contains(k)));
+        assert_eq!(keys.get(added[2]), Some(EntityId::Team(3)));
+        // Leaders untouched.
+        assert_eq!(
+            keys.get(keys.key(EntityId::Leader(2))),
+            Some(EntityId::Leader(2))
+        );
+        assert!(!keys.worn());
+    }
+
+    /// A team's kind word typed and deleted again and again: each time
+    /// it is back, a team is spliced in with a new key. Once the keys are
+    /// many more than the entities, the model numbers them anew; the model
+    /// is the one a fresh analysis builds all along, what other files name
+    /// resolved.
+    #[test]
+    fn keys_worn_by_many_splices_are_numbered_anew() {
+        let mut ws = crate::Workspace::new();
+        let a = ws.set_file(
+            "a.orgplan",
+            "leader lee {}\nteam t1 { reports_to: lee }\nteam d {}\nteam t2 { depends_on d {} }\n",
+        );
+        let b = "initiative i { leader: lee\n teams: t1, d, t2 }\nteam t3 { depends_on d {} reports_to: lee }\n";
+        ws.set_file("b.orgplan", b);
+        ws.analysis();
+        let at = ws.text(a).unwrap().to_string().find("team d").unwrap() + 3;
+        let mut most = 0;
+        for i in 0..2400 {
+            if i % 2 == 0 {
+                ws.edit_file(a, crate::TextRange::new(at, at + 1), "");
+            } else {
+                ws.edit_file(a, crate::TextRange::empty(at), "m");
+            }
+            let m = &ws.analysis().model;
+            most = most.max(m.keys.at[2].len());
+            if i % 599 == 0 || i == 2399 {
+                let mut fresh = crate::Workspace::new();
+                fresh.set_file("a.orgplan", ws.text(a).unwrap().to_string());
+                fresh.set_file("b.orgplan", b);
+                let m = ws.analysis().model.dump();
+                assert_eq!(m, fresh.analysis().model.dump(), "after {} edits", i + 1);
+            }
+        }
+        // Numbered anew as soon as the keys given out passed the bound.
+        assert!((1025..=1033).contains(&most), "{most}");
+    }
+}
