@@ -864,17 +864,15 @@ impl Model {
             keys.get(key)
                 .map(|e| Key::new(key.kind(), e.slot().1 as u32))
         };
+        // A list names no removed entity (the caller unlinks them); if one
+        // did, its key would name another entity once numbered anew.
         let entities = |v: &mut Entities| {
-            for x in v.iter_mut() {
-                *x = to(*x).unwrap_or(*x);
-            }
+            v.retain(|x| to(*x).map(|y| *x = y).is_some());
         };
         let indices = |kind: usize| {
             let keys = &keys;
             move |v: &mut Indices| {
-                for x in v.iter_mut() {
-                    *x = keys.index(kind, *x).map_or(*x, |i| i as u32);
-                }
+                v.retain(|x| keys.index(kind, *x).map(|i| *x = i as u32).is_some());
             }
         };
         let target = |r: &mut Reference| r.target = r.target.and_then(to);
@@ -1475,7 +1473,6 @@ fn refs(file: FileId, p: Option<&Property>, expected: RefKind) -> Vec<Reference>
         .collect()
 }
 
-/// Inserts `x` into (or removes it from) the sorted list `v`.
 /// Adds `x` to (or removes it from) `v`, sorted by `at` (each item's
 /// place: every item in `v` has one).
 fn toggle<A: smallvec::Array, P: Ord>(
