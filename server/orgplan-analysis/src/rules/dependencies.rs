@@ -153,8 +153,9 @@ impl Dependencies {
             components: OnceLock::new(),
         };
         // The rows read anew, in order; the others are moved in runs (row
-        // by row, this was a tenth of a keystroke that adds a team in ten
-        // files: BENCHMARKS.md, "7 Dec (twenty-eighth session)").
+        // by row, this was 15% of the samples of a keystroke that adds a
+        // team in ten files: BENCHMARKS.md, "7 Dec (twenty-eighth
+        // session)").
         let mut anew: Vec<usize> = (start..start + new)
             .chain(teams.iter().copied().filter(|&t| t < n))
             .collect();
