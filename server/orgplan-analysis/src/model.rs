@@ -1016,15 +1016,13 @@ impl Model {
     pub fn ids_declared_as(&self, expected: RefKind) -> impl Iterator<Item = &str> + '_ {
         self.ids
             .iter()
-            .filter(move |(_, es)| es.iter().any(|e| expected.accepts(e.of_kind())))
+            .filter(move |(_, es)| any_of_kind(es, expected))
             .map(|(id, _)| id.as_str())
     }
 
     /// Whether `id` is declared as a kind `expected` accepts.
     pub fn is_declared_as(&self, id: &str, expected: RefKind) -> bool {
-        self.ids
-            .get(id)
-            .is_some_and(|es| es.iter().any(|e| expected.accepts(e.of_kind())))
+        self.ids.get(id).is_some_and(|es| any_of_kind(es, expected))
     }
 
     /// The initiatives naming leader `l` as their `leader:`.
@@ -1143,6 +1141,11 @@ impl Model {
             .get(team)
             .and_then(|_| self.team_initiatives(team).next())
     }
+}
+
+/// Whether any of `es` is of a kind `expected` accepts.
+fn any_of_kind(es: &Entities, expected: RefKind) -> bool {
+    es.iter().any(|e| expected.accepts(e.of_kind()))
 }
 
 /// The entities a list of the model names, by their indices: an iterator

@@ -97,16 +97,16 @@ pub(crate) fn add_line(
     let written = dep
         .body
         .and_then(|_| super::written_in(ctx, dep.block, line));
-    let edit = match dep.body {
-        _ if written.is_some() => written.expect("just tested"),
-        Some(body) => {
+    let edit = match (written, dep.body) {
+        (Some(edit), _) => edit,
+        (None, Some(body)) => {
             let (at, indent) = super::body_insert(text, dep.block.range.start(), body);
             Edit {
                 loc: Loc::new(file, TextRange::empty(at)),
                 new_text: format!("\n{indent}{line}"),
             }
         }
-        None => {
+        (None, None) => {
             let indent = text.indent_before(dep.block.range.start());
             Edit {
                 loc: Loc::new(file, TextRange::empty(dep.block.range.end())),
