@@ -24,7 +24,7 @@
 
 use crate::chunks::Reparsed;
 use crate::config::Config;
-use crate::model::{Decl, EntityId, Model, Shiftable};
+use crate::model::{Decl, EntityId, Model, Seq, Shiftable};
 use crate::rules::dependencies::Dependencies;
 use crate::rules::{self, Check, Ctx, Facts, Finding};
 use crate::syntax::CompactString;
@@ -38,13 +38,13 @@ use std::sync::Arc;
 pub(crate) struct Parts {
     /// The findings of the entity rules, per entity: leaders, initiatives,
     /// teams, each by index.
-    entity: [Vec<EntityFound>; 3],
+    entity: [Seq<EntityFound>; 3],
     /// Per entity, beside [`Parts::entity`], where the hull of its places
     /// in its own file ends ([`home_end`]): [`mark_stale`] passes over an
     /// entity whose places there all lie before the edit without reading
     /// its box, a read that missed the caches for each entity with a
     /// finding (BENCHMARKS.md, "5 Dec (twelfth session)").
-    home_end: [Vec<u32>; 3],
+    home_end: [Seq<u32>; 3],
     /// The findings of the block rules, per file, per top-level block.
     blocks: BTreeMap<FileId, Vec<Vec<Arc<Finding>>>>,
     /// The findings of the global rules.
@@ -365,10 +365,11 @@ impl Parts {
         ctx.shared_facts();
         // On two threads for a large workspace (rules are pure functions of
         // the context and one entity or block).
-        let entity = std::array::from_fn(|k| {
+        let entity: [Seq<EntityFound>; 3] = std::array::from_fn(|k| {
             crate::text::map_split(lens[k], |i| {
                 EntityFound::new(entity_findings(ctx, EntityId::at_slot(k, i)))
             })
+            .into()
         });
         let blocks = ctx
             .docs
@@ -382,7 +383,7 @@ impl Parts {
             .collect();
         let deps = Arc::new(Dependencies::of(m));
         let home_end = std::array::from_fn(|k| {
-            let found: &Vec<EntityFound> = &entity[k];
+            let found: &Seq<EntityFound> = &entity[k];
             (0..lens[k])
                 .map(|i| home_end(&found[i], m.decl(EntityId::at_slot(k, i)).file()))
                 .collect()
@@ -1189,11 +1190,11 @@ fn resize(
     let moved = |e: EntityId| slots.get(e);
     model.splice(spans, fresh);
     for k in 0..3 {
-        parts.entity[k].splice(
-            spans[k].clone(),
-            std::iter::repeat_with(EntityFound::default).take(new_lens[k]),
-        );
-        parts.home_end[k].splice(spans[k].clone(), std::iter::repeat_n(u32::MAX, new_lens[k]));
+        let span = spans[k].clone();
+        let fresh = (0..new_lens[k]).map(|_| EntityFound::default());
+        crate::model::splice(&mut parts.entity[k], span.clone(), fresh);
+        let unknown = std::iter::repeat_n(u32::MAX, new_lens[k]);
+        crate::model::splice(&mut parts.home_end[k], span, unknown);
     }
     for set in parts.elsewhere.values_mut() {
         *set = set.iter().copied().filter_map(moved).collect();

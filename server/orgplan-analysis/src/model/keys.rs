@@ -13,7 +13,7 @@
 //! 100,000-line files walked every reference and list (with 145,000 ids):
 //! 12 ms of its 20 ms (BENCHMARKS.md, "7 Dec (twenty-eighth session)").
 
-use super::EntityId;
+use super::{EntityId, Seq};
 use std::ops::Range;
 
 /// An entity as the model stores it where another entity's data names it:
@@ -56,7 +56,7 @@ const GONE: u32 = u32::MAX;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Keys {
     /// Per kind, the key of each entity, by index.
-    of: [Vec<u32>; 3],
+    of: [Seq<u32>; 3],
     /// Per kind, the index of each key given out ([`GONE`]: removed).
     at: [Vec<u32>; 3],
 }
@@ -66,7 +66,7 @@ impl Keys {
     pub(crate) fn identity(counts: [usize; 3]) -> Keys {
         let ns = |k: usize| (0..counts[k] as u32).collect::<Vec<u32>>();
         Keys {
-            of: std::array::from_fn(ns),
+            of: std::array::from_fn(|k| ns(k).into()),
             at: std::array::from_fn(ns),
         }
     }
@@ -75,7 +75,7 @@ impl Keys {
     pub(crate) fn push(&mut self, k: usize) {
         let n = self.at[k].len() as u32;
         self.at[k].push(self.of[k].len() as u32);
-        self.of[k].push(n);
+        self.of[k].push_back(n);
     }
 
     /// The key of the entity at `e`.
@@ -109,13 +109,20 @@ impl Keys {
             }
             let (of, at) = (&mut self.of[k], &mut self.at[k]);
             let first = at.len() as u32;
-            let gone = of.splice(span.clone(), first..first + new[k] as u32);
-            for n in gone {
+            for &n in of.range(span.clone()).iter() {
                 at[n as usize] = GONE;
             }
+            super::splice(of, span.clone(), first..first + new[k] as u32);
             at.resize(at.len() + new[k], GONE);
-            for (i, &n) in of.iter().enumerate().skip(span.start) {
-                at[n as usize] = i as u32;
+            // The keys after the span move only when the span's length
+            // changed.
+            let end = if span.len() == new[k] {
+                span.start + new[k]
+            } else {
+                of.len()
+            };
+            for (i, &n) in of.range(span.start..end).iter().enumerate() {
+                at[n as usize] = (span.start + i) as u32;
             }
         }
     }
