@@ -107,6 +107,21 @@ struct Owner {
     j: u32,
 }
 
+impl Owner {
+    /// Whether the entity that owns the finding kept it: it was neither
+    /// spliced out nor marked. Its index follows the splice.
+    fn entity_kept(&mut self, marks: &Marks, spliced: Option<&crate::model::Slots>) -> bool {
+        let (k, i) = (self.kind as usize, self.index as usize);
+        match spliced.map_or(Some(i), |s| s.index(k, i)) {
+            Some(i) => {
+                self.index = i as u32;
+                !marks.get(k, i)
+            }
+            None => false,
+        }
+    }
+}
+
 /// One finding of a [`Sorted`] file: its place, rule and severity, copied.
 #[derive(Clone, Copy, Debug)]
 struct Entry {
@@ -564,9 +579,14 @@ impl Parts {
     /// graph's, and shifted every other: the entries of the recomputed
     /// parts go, the others move as their findings did (those of blocks
     /// before the re-parsed ones stay, as the blocks' findings do), and
-    /// the new findings are merged in. Gathered afresh when the entries
-    /// are of another file, or `resized` (entities came or went, so their
-    /// indices moved).
+    /// the new findings are merged in. When entities came or went,
+    /// `spliced` says where each entity's index went: the entries of
+    /// those spliced out go, the others follow their entities. Gathered
+    /// afresh when the entries are of another file (gathered afresh at
+    /// each entity added or removed, the entries of every entity naming
+    /// the file and of the workspace's global and graph findings were
+    /// read and sorted anew: BENCHMARKS.md, "7 Dec (twenty-ninth
+    /// session)").
     #[allow(clippy::too_many_arguments)]
     fn patch_sorted(
         &mut self,
@@ -576,10 +596,10 @@ impl Parts {
         reparsed: &Reparsed,
         shift: &Shift,
         graph_found: bool,
-        resized: bool,
+        spliced: Option<&crate::model::Slots>,
     ) {
         let mut entries = match self.sorted.take() {
-            Some(sorted) if sorted.file == file && !resized => sorted.entries,
+            Some(sorted) if sorted.file == file => sorted.entries,
             _ => {
                 let entries = self.gather_sorted(model, file);
                 self.sorted = Some(Sorted { file, entries });
@@ -590,7 +610,7 @@ impl Parts {
         entries.retain_mut(|e| {
             let o = &mut e.owner;
             let kept = match o.kind {
-                k @ 0..=2 => !marks.get(k as usize, o.index as usize),
+                0..=2 => o.entity_kept(marks, spliced),
                 3 if (o.index as usize) < from => return true,
                 3 if (o.index as usize) < from + old => false,
                 3 => {
@@ -1578,10 +1598,7 @@ pub(crate) fn update(
         return false;
     }
     // 1. The entities of the re-parsed blocks, put in the model.
-    let mut fresh = Model::default();
-    for b in new_blocks {
-        fresh.add_block(file, b, &doc.errors);
-    }
+    let fresh = Model::declared_by(file, new_blocks, &doc.errors);
     let (mut marks, graph) = put_in(model, parts, fresh, file, reparsed.old, &shift, memo);
 
     // 2. What may read what changed, and what the edit made stale.
@@ -1610,22 +1627,41 @@ pub(crate) fn update(
     mark_namesakes(model, &mut marks);
     parts.facts = facts;
     changed.found.insert(file);
-    for &e in &marks.list {
-        let (k, i) = e.slot();
-        let found = entity_findings(&ctx, e);
-        files_differing(parts.entity[k][i].list(), &found, &shift, changed);
-        parts.set_entity(model, e, found);
-    }
+    recheck_entities(&ctx, parts, &marks, &shift, changed);
 
-    // 3. The block rules for the re-parsed blocks, the global rules.
+    // 3. The block rules for the re-parsed blocks, the global rules; 4.
+    // the edited file's findings, in order.
+    let spliced = graph.slots();
     let graph_found = recheck_blocks(
         &ctx, parts, file, new_blocks, &reparsed, &shift, graph, &marks, changed,
     );
-
-    // 4. The edited file's findings, in order.
-    let resized = matches!(graph, GraphChange::Spliced(_));
-    parts.patch_sorted(model, file, &marks, &reparsed, &shift, graph_found, resized);
+    parts.patch_sorted(
+        model,
+        file,
+        &marks,
+        &reparsed,
+        &shift,
+        graph_found,
+        spliced.as_ref(),
+    );
     true
+}
+
+/// The entity rules for the marked entities, noting the files whose
+/// findings this changes.
+fn recheck_entities(
+    ctx: &Ctx,
+    parts: &mut Parts,
+    marks: &Marks,
+    shift: &Shift,
+    changed: &mut Changed,
+) {
+    for &e in &marks.list {
+        let (k, i) = e.slot();
+        let found = entity_findings(ctx, e);
+        files_differing(parts.entity[k][i].list(), &found, shift, changed);
+        parts.set_entity(ctx.model, e, found);
+    }
 }
 
 /// Gives `ctx` the facts of before the edit (`old`, the free leader found
@@ -1877,6 +1913,16 @@ enum GraphChange {
     Rows,
     /// Entities came or went: the slots moved, as given.
     Spliced(crate::model::Slots),
+}
+
+impl GraphChange {
+    /// Where the entities' indices went, when entities came or went.
+    fn slots(&self) -> Option<crate::model::Slots> {
+        match self {
+            GraphChange::Spliced(slots) => Some(*slots),
+            _ => None,
+        }
+    }
 }
 
 /// The teams marked, sorted and distinct.

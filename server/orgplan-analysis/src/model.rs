@@ -666,6 +666,18 @@ impl Model {
         self.ids.shrink_to_fit();
     }
 
+    /// The entities `blocks` of `file` declare, unlinked: what an edit
+    /// that re-parsed them splices in ([`Model::splice`]).
+    pub(crate) fn declared_by(
+        file: FileId,
+        blocks: &[Block],
+        errors: &[crate::syntax::SyntaxError],
+    ) -> Model {
+        let mut m = Model::default();
+        blocks.iter().for_each(|b| m.add_block(file, b, errors));
+        m
+    }
+
     /// Adds the entity `block` declares; `errors` are its file's syntax
     /// errors, sorted by place.
     pub(crate) fn add_block(
