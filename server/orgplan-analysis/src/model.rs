@@ -17,7 +17,7 @@ use keys::Keys;
 /// or removed moves the entities between the gap (left where the last
 /// one was) and its place, not every entity after it in the workspace.
 /// Typing keeps adding and removing entities at one place, so it moves
-/// almost none; in a vector, a team added at the start of a workspace of
+/// almost none; in a vector, a team added early in a workspace of
 /// ten 100,000-line files moved 27 MB of teams and the lists beside them
 /// (BENCHMARKS.md, "7 Dec (twenty-ninth session)").
 pub type Seq<T> = gap_buf::GapBuffer<T>;
