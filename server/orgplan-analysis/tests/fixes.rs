@@ -239,6 +239,8 @@ fn line(kind: &'static str) -> BoxedStrategy<String> {
         Just("colour: blue".to_string()),
         Just("scope \"no colon\"".to_string()),
         Just("roles engineering".to_string()),
+        Just("roles engineering { }".to_string()),
+        Just("roles engineering {\n    # kept\n  }".to_string()),
         id().prop_map(|i| format!("leader {i}")),
     ];
     let own: BoxedStrategy<String> = match kind {

@@ -12,17 +12,24 @@ pub static RULE: Rule = Rule {
     questions: &[],
     fix: "Use one of the block kinds (`leader`, `initiative`, `team`; `depends_on` inside a team), or fix the typo the message points out.",
     example: "tem payments \"Payments\" {\n  roles: engineering\n}\n",
-    findings: "One at the kind word of each block of an unknown kind, or of a known kind in the wrong place; a property written without its colon (`roles engineering`) is said to be one, with the colon as its fix.",
+    findings: "One at the kind word of each block of an unknown kind, or of a known kind in the wrong place; a property's key written as a block's kind (`roles engineering { }`) is said to be one, with the colon as its fix and the braces taken away when they hold nothing.",
     spares: "The blocks inside an unknown block: nothing in them is read, so nothing in them is reported again. A property written without its colon does not also make the block lack it (`incomplete-team` stays quiet).",
     check: super::Check::Block(check),
 };
 
-fn check(_: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
-    visit(file, top, None, out);
+fn check(ctx: &Ctx, file: FileId, top: &Block, out: &mut Vec<Finding>) {
+    visit(ctx.text(file), file, top, None, out);
 }
 
-fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<Finding>) {
+fn visit(
+    text: &crate::Text,
+    file: FileId,
+    block: &Block,
+    within: Option<(BlockKind, &Block)>,
+    out: &mut Vec<Finding>,
+) {
     let word = block.kind.text.as_str();
+    let parent = within.map(|(k, _)| k);
     let allowed: Vec<BlockKind> = match parent {
         None => BlockKind::top_level().collect(),
         Some(p) => p.spec().children.to_vec(),
@@ -47,23 +54,8 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
             None
         }
         None if parent.is_some_and(|p| p.spec().property(word).is_some()) => {
-            // `roles engineering` parses as a bodiless block: the `:` is missing.
-            let name = block.name.as_ref().map_or("…", |n| n.text.as_str());
-            out.push(
-                Finding::new(
-                    &RULE,
-                    loc,
-                    format!("`{word}` is a property: write `{word}: {name}`"),
-                )
-                .fix(Fix {
-                    title: format!("Write `{word}:`"),
-                    edits: vec![Edit {
-                        loc: Loc::new(file, crate::text::TextRange::empty(block.kind.range.end())),
-                        new_text: ":".into(),
-                    }],
-                    preferred: true,
-                }),
-            );
+            let given = within.is_some_and(|(_, b)| b.property(word).is_some());
+            out.push(property_as_block(text, file, block, loc, given));
             None
         }
         None => {
@@ -82,8 +74,71 @@ fn visit(file: FileId, block: &Block, parent: Option<BlockKind>, out: &mut Vec<F
     };
     if let Some(k) = kind {
         for child in &block.children {
-            visit(file, child, Some(k), out);
+            visit(text, file, child, Some((k, block)), out);
         }
+    }
+}
+
+/// A property's key written as a block's kind: `roles engineering`
+/// without its colon, and with braces after it (without them, the parser
+/// reports the missing colon). The fix writes the colon, and takes the
+/// braces away when they hold nothing, not even a comment: what they
+/// hold is for the writer to move (a colon alone left the braces after
+/// the value, two syntax errors). No fix when a title follows the name,
+/// nor when the block around `given` the property already.
+fn property_as_block(
+    text: &crate::Text,
+    file: FileId,
+    block: &Block,
+    loc: Loc,
+    given: bool,
+) -> Finding {
+    let word = block.kind.text.as_str();
+    let name = block.name.as_ref().map_or("…", |n| n.text.as_str());
+    let colon = Edit {
+        loc: Loc::new(file, crate::text::TextRange::empty(block.kind.range.end())),
+        new_text: ":".into(),
+    };
+    if given {
+        let f = format!("`{word}` is a property, not a block, and this block gives it already");
+        return Finding::new(&RULE, loc, f);
+    }
+    let Some(body) = block.body else {
+        let f = Finding::new(
+            &RULE,
+            loc,
+            format!("`{word}` is a property: write `{word}: {name}`"),
+        );
+        return f.fix(Fix {
+            title: format!("Write `{word}:`"),
+            edits: vec![colon],
+            preferred: true,
+        });
+    };
+    let f = Finding::new(
+        &RULE,
+        loc,
+        format!("`{word}` is a property, not a block: write `{word}: {name}` without braces"),
+    );
+    let inside = text.slice(body.start() + 1..body.end().saturating_sub(1));
+    // With a title after the name, the value would not be one.
+    let name_only = block.name.as_ref().filter(|_| block.title.is_none());
+    match name_only {
+        Some(last) if inside.trim().is_empty() => f.fix(Fix {
+            title: format!("Write `{word}:` and remove the empty braces"),
+            edits: vec![
+                colon,
+                Edit {
+                    loc: Loc::new(
+                        file,
+                        crate::text::TextRange::new(last.range.end(), body.end()),
+                    ),
+                    new_text: "".into(),
+                },
+            ],
+            preferred: true,
+        }),
+        _ => f,
     }
 }
 
@@ -117,6 +172,31 @@ mod tests {
             # ^^^^ unknown-block
               depends_on payments { owner: a }
               roles engineering
+            }
+        "#
+        ));
+    }
+
+    /// A property's key written as a block: the colon and the empty
+    /// braces are the fix; braces that hold something (a comment here),
+    /// or a block that gives the property already, get none.
+    #[test]
+    fn a_property_written_as_a_block() {
+        insta::assert_snapshot!(check(
+            &RULE,
+            r#"
+            team a "A" {
+              roles engineering { }
+            # ^^^^^ unknown-block
+              reports_to engineering {
+            # ^^^^^^^^^^ unknown-block
+                # kept
+              }
+            }
+            team b "B" {
+              roles: qa
+              roles engineering { }
+            # ^^^^^ unknown-block
             }
         "#
         ));
