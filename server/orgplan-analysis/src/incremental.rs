@@ -1599,7 +1599,7 @@ pub(crate) fn update(
     }
     // 1. The entities of the re-parsed blocks, put in the model.
     let fresh = Model::declared_by(file, new_blocks, &doc.errors);
-    let (mut marks, graph) = put_in(model, parts, fresh, file, reparsed.old, &shift, memo);
+    let (mut marks, graph) = put_in(model, parts, fresh, reparsed.old, &shift, memo, changed);
 
     // 2. What may read what changed, and what the edit made stale.
     (0..rules::ENTITY_REACH).for_each(|_| widen(model, &mut marks));
@@ -1687,11 +1687,12 @@ fn put_in(
     model: &mut Model,
     parts: &mut Parts,
     fresh: Model,
-    file: FileId,
     old: crate::text::TextRange,
     shift: &Shift,
     memo: Option<&crate::suggest::Memo>,
+    changed: &mut Changed,
 ) -> (Marks, GraphChange) {
+    let file = shift.file;
     let (from, to) = (old.start(), old.end());
     let spans: [Range<usize>; 3] = std::array::from_fn(|k| {
         let decl = |i| model.decl(EntityId::at_slot(k, i));
@@ -1705,6 +1706,16 @@ fn put_in(
     if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
         same_shape(model, fresh, &spans, shift, memo, &mut parts.ids)
     } else {
+        // The findings of the entities spliced out go with them, from the
+        // lists of the files they lie in (other files too: a finding of
+        // an initiative can lie where another names its leader).
+        for (k, span) in spans.iter().enumerate() {
+            for found in parts.entity[k].range(span.clone()).iter() {
+                changed
+                    .found
+                    .extend(found.list().iter().map(|f| f.loc.file));
+            }
+        }
         let (marks, slots) = resize(model, parts, fresh, &spans, shift, memo);
         (marks, GraphChange::Spliced(slots))
     }

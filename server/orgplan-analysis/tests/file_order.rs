@@ -134,3 +134,32 @@ proptest! {
         prop_assert_eq!(findings(&mut ws), findings(&mut fresh));
     }
 }
+
+/// An initiative removed (its kind word mistyped) in one file takes its
+/// findings that lie in another with it: there, its leader's other
+/// initiative was said to share the leader with it (found by
+/// `edits_keep_the_findings_those_of_path_order`: the other file's list
+/// kept the finding).
+#[test]
+fn an_entity_removed_takes_its_findings_in_other_files_with_it() {
+    let texts = vec![
+        "initiative y \"I\" { leader: z teams: z model: ownership }\n".to_string(),
+        "leader z \"L\" { allocation: 50% }\ninitiative x \"I\" { leader: z teams: z model: ownership }\n".to_string(),
+    ];
+    let paths = ["/w/0.orgplan".to_string(), "/w/1.orgplan".to_string()];
+    let mut ws = Workspace::new();
+    for (p, t) in paths.iter().zip(&texts) {
+        ws.set_file(p, t.clone());
+    }
+    let before = findings(&mut ws);
+    assert!(before.iter().any(|f| f.contains("also leads `x`")), "{before:#?}");
+    let mut now = texts.clone();
+    let at = texts[1].find("initiative").unwrap() + 5;
+    apply(&mut ws, &paths, &mut now, &(1, at as f64 / texts[1].len() as f64, 0, "x".into()));
+    assert!(now[1].contains("initixative"), "{}", now[1]);
+    let mut fresh = Workspace::new();
+    for (p, t) in paths.iter().zip(&now) {
+        fresh.set_file(p, t.clone());
+    }
+    assert_eq!(findings(&mut ws), findings(&mut fresh));
+}
