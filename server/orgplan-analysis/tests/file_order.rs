@@ -152,10 +152,18 @@ fn an_entity_removed_takes_its_findings_in_other_files_with_it() {
         ws.set_file(p, t.clone());
     }
     let before = findings(&mut ws);
-    assert!(before.iter().any(|f| f.contains("also leads `x`")), "{before:#?}");
+    assert!(
+        before.iter().any(|f| f.contains("also leads `x`")),
+        "{before:#?}"
+    );
     let mut now = texts.clone();
     let at = texts[1].find("initiative").unwrap() + 5;
-    apply(&mut ws, &paths, &mut now, &(1, at as f64 / texts[1].len() as f64, 0, "x".into()));
+    apply(
+        &mut ws,
+        &paths,
+        &mut now,
+        &(1, at as f64 / texts[1].len() as f64, 0, "x".into()),
+    );
     assert!(now[1].contains("initixative"), "{}", now[1]);
     let mut fresh = Workspace::new();
     for (p, t) in paths.iter().zip(&now) {

@@ -240,6 +240,7 @@ fn line(kind: &'static str) -> BoxedStrategy<String> {
         Just("scope \"no colon\"".to_string()),
         Just("roles engineering".to_string()),
         Just("roles engineering { }".to_string()),
+        Just("roles engineering {".to_string()),
         Just("roles engineering {\n    # kept\n  }".to_string()),
         id().prop_map(|i| format!("leader {i}")),
     ];

@@ -54,8 +54,14 @@ fn visit(
             None
         }
         None if parent.is_some_and(|p| p.spec().property(word).is_some()) => {
-            let given = within.is_some_and(|(_, b)| b.property(word).is_some());
-            out.push(property_as_block(text, file, block, loc, given));
+            let given = within.filter(|(_, b)| b.property(word).is_some());
+            out.push(property_as_block(
+                text,
+                file,
+                block,
+                loc,
+                given.map(|(k, _)| k),
+            ));
             None
         }
         None => {
@@ -85,13 +91,13 @@ fn visit(
 /// braces away when they hold nothing, not even a comment: what they
 /// hold is for the writer to move (a colon alone left the braces after
 /// the value, two syntax errors). No fix when a title follows the name,
-/// nor when the block around `given` the property already.
+/// nor when the block around (of kind `given`) gives the property already.
 fn property_as_block(
     text: &crate::Text,
     file: FileId,
     block: &Block,
     loc: Loc,
-    given: bool,
+    given: Option<BlockKind>,
 ) -> Finding {
     let word = block.kind.text.as_str();
     let name = block.name.as_ref().map_or("…", |n| n.text.as_str());
@@ -99,8 +105,9 @@ fn property_as_block(
         loc: Loc::new(file, crate::text::TextRange::empty(block.kind.range.end())),
         new_text: ":".into(),
     };
-    if given {
-        let f = format!("`{word}` is a property, not a block, and this block gives it already");
+    if let Some(around) = given {
+        let around = around.keyword();
+        let f = format!("`{word}` is a property, not a block, and the `{around}` gives it already");
         return Finding::new(&RULE, loc, f);
     }
     let Some(body) = block.body else {
@@ -120,11 +127,19 @@ fn property_as_block(
         loc,
         format!("`{word}` is a property, not a block: write `{word}: {name}` without braces"),
     );
-    let inside = text.slice(body.start() + 1..body.end().saturating_sub(1));
+    // Both braces written (a block left open runs on past its place).
+    let closed = body.len() >= 2
+        && text.byte(body.start()) == Some(b'{')
+        && text.byte(body.end() - 1) == Some(b'}');
+    let empty = closed
+        && text
+            .slice(body.start() + 1..body.end() - 1)
+            .trim()
+            .is_empty();
     // With a title after the name, the value would not be one.
     let name_only = block.name.as_ref().filter(|_| block.title.is_none());
     match name_only {
-        Some(last) if inside.trim().is_empty() => f.fix(Fix {
+        Some(last) if empty => f.fix(Fix {
             title: format!("Write `{word}:` and remove the empty braces"),
             edits: vec![
                 colon,
