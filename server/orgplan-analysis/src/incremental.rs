@@ -1211,7 +1211,7 @@ fn resize(
     model.splice(spans, fresh);
     for k in 0..3 {
         let span = spans[k].clone();
-        let fresh = (0..new_lens[k]).map(|_| EntityFound::default());
+        let fresh = crate::model::defaults(new_lens[k]);
         crate::model::splice(&mut parts.entity[k], span.clone(), fresh);
         let unknown = std::iter::repeat_n(u32::MAX, new_lens[k]);
         crate::model::splice(&mut parts.home_end[k], span, unknown);

@@ -22,6 +22,11 @@ use keys::Keys;
 /// (BENCHMARKS.md, "7 Dec (twenty-ninth session)").
 pub type Seq<T> = gap_buf::GapBuffer<T>;
 
+/// `n` empty values: the lists beside `n` entities new to a [`Seq`].
+pub(crate) fn defaults<T: Default>(n: usize) -> impl ExactSizeIterator<Item = T> {
+    (0..n).map(|_| T::default())
+}
+
 /// Replaces `v[span]` by `new`. The room a list grows by is a
 /// thirty-second of it, not as much again (as a vector's, and the gap
 /// buffer's own, growth would give): a list full from a fresh build takes
@@ -707,17 +712,14 @@ impl Model {
     }
 
     fn index(&mut self) {
-        fn empty<T: Default>(n: usize) -> Seq<T> {
-            std::iter::repeat_with(T::default).take(n).collect()
-        }
-        self.led_by = empty(self.leaders.len());
-        self.team_initiatives = empty(self.teams.len());
-        self.reports = empty(self.leaders.len());
-        self.dependents = empty(self.teams.len());
+        self.led_by = defaults(self.leaders.len()).collect();
+        self.team_initiatives = defaults(self.teams.len()).collect();
+        self.reports = defaults(self.leaders.len()).collect();
+        self.dependents = defaults(self.teams.len()).collect();
         self.referrers = [
-            empty(self.leaders.len()),
-            empty(self.initiatives.len()),
-            empty(self.teams.len()),
+            defaults(self.leaders.len()).collect(),
+            defaults(self.initiatives.len()).collect(),
+            defaults(self.teams.len()).collect(),
         ];
         self.dangling.clear();
         let all: Vec<EntityId> = self.entities().collect();
@@ -896,15 +898,12 @@ impl Model {
         );
         splice(&mut self.teams, spans[2].clone(), fresh.teams.into_iter());
         self.keys.splice(spans, n);
-        fn empty<T: Default>(n: usize) -> impl ExactSizeIterator<Item = T> {
-            (0..n).map(|_| T::default())
-        }
-        splice(&mut self.led_by, spans[0].clone(), empty(n[0]));
-        splice(&mut self.reports, spans[0].clone(), empty(n[0]));
-        splice(&mut self.team_initiatives, spans[2].clone(), empty(n[2]));
-        splice(&mut self.dependents, spans[2].clone(), empty(n[2]));
+        splice(&mut self.led_by, spans[0].clone(), defaults(n[0]));
+        splice(&mut self.reports, spans[0].clone(), defaults(n[0]));
+        splice(&mut self.team_initiatives, spans[2].clone(), defaults(n[2]));
+        splice(&mut self.dependents, spans[2].clone(), defaults(n[2]));
         for (k, span) in spans.iter().enumerate() {
-            splice(&mut self.referrers[k], span.clone(), empty(n[k]));
+            splice(&mut self.referrers[k], span.clone(), defaults(n[k]));
         }
         if self.keys.worn() {
             self.compact();
