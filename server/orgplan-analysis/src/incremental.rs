@@ -26,6 +26,7 @@ use crate::chunks::Reparsed;
 use crate::config::Config;
 use crate::model::{Decl, EntityId, Model, Seq, Shiftable};
 use crate::rules::dependencies::Dependencies;
+use crate::rules::meant::Meant;
 use crate::rules::{self, Check, Ctx, Facts, Finding};
 use crate::syntax::CompactString;
 use crate::text::{FileId, Shift};
@@ -55,6 +56,8 @@ pub(crate) struct Parts {
     deps: Arc<Dependencies>,
     /// The workspace's facts the entity rules read, as they were.
     facts: Arc<Facts>,
+    /// What their `meant` is made of ([`Meant::patch`]).
+    meant: Meant,
     /// For each file, the entities declared in another file with a finding
     /// that names a place in it: with the entities declared in a file,
     /// those whose findings an edit of it can move or make stale, and
@@ -377,7 +380,8 @@ impl Parts {
         let lens = [m.leaders.len(), m.initiatives.len(), m.teams.len()];
         // The facts first (on two threads of their own): an entity rule that
         // reads them would compute them on one thread while the other waits.
-        ctx.shared_facts();
+        let meant = Meant::of(ctx);
+        let _ = ctx.facts.set(Arc::new(Facts::with(m, &meant)));
         // On two threads for a large workspace (rules are pure functions of
         // the context and one entity or block).
         let entity: [Seq<EntityFound>; 3] = std::array::from_fn(|k| {
@@ -411,6 +415,7 @@ impl Parts {
             graph: graph_findings(ctx, &deps),
             deps,
             facts: ctx.shared_facts().clone(),
+            meant,
             elsewhere: BTreeMap::new(),
             sorted: None,
             ids,
@@ -983,6 +988,11 @@ struct Marks {
     /// the free leader: no id was renamed, and each re-parsed initiative
     /// names the same teams ([`same_shape`]).
     facts_kept: bool,
+    /// Else, when known, the only names whose part in [`Facts::meant`]
+    /// may have changed (sorted, distinct): those of the `teams:` entries
+    /// the edit wrote or took away, the ids it declared or undeclared, and
+    /// the words whose did-you-mean suggestion it changed.
+    facts_names: Option<Vec<CompactString>>,
 }
 
 impl Marks {
@@ -995,10 +1005,18 @@ impl Marks {
             ],
             list: Vec::new(),
             facts_kept: false,
+            facts_names: None,
         }
     }
     fn get(&self, k: usize, i: usize) -> bool {
         self.flags[k][i]
+    }
+    fn set_facts_names(&mut self, names: Option<Vec<CompactString>>) {
+        self.facts_names = names.map(|mut v| {
+            v.sort_unstable();
+            v.dedup();
+            v
+        });
     }
     fn set(&mut self, e: EntityId) {
         let (k, i) = e.slot();
@@ -1087,11 +1105,16 @@ fn same_shape(
         model.leaders[spans[0].start + j] = l;
     }
     let mut teams_kept = true;
+    let mut facts_names = Vec::new();
     for (j, i) in fresh.initiatives.into_iter().enumerate() {
         let slot = &mut model.initiatives[spans[1].start + j];
-        teams_kept &= slot.teams.len() == i.teams.len()
+        let same = slot.teams.len() == i.teams.len()
             && (slot.teams.iter().zip(&i.teams))
                 .all(|(a, b)| a.name == b.name && a.expected == b.expected);
+        if !same {
+            facts_names.extend(slot.teams.iter().chain(&i.teams).map(|r| r.name.clone()));
+        }
+        teams_kept &= same;
         *slot = i;
     }
     for (j, t) in fresh.teams.into_iter().enumerate() {
@@ -1115,13 +1138,18 @@ fn same_shape(
     } else {
         GraphChange::Rows
     };
+    let mut facts_names = Some(facts_names);
     if !renamed.is_empty() {
-        let suggested = suggestions_after(model, memo, &names, ids_before, ids);
+        let (suggested, patched) = suggestions_after(model, memo, &names, ids_before, ids);
         let named = changed.iter().flat_map(|&e| model.referrers(e)).collect();
         rename(model, &changed, named, &names, &suggested, &mut marks);
+        facts_names = facts_names
+            .filter(|_| patched)
+            .map(|v| [v, names, suggested].concat());
     }
 
     marks.facts_kept = renamed.is_empty() && teams_kept;
+    marks.set_facts_names(facts_names);
     (marks, graph)
 }
 
@@ -1134,23 +1162,24 @@ fn fingerprint_of(m: &Model, names: &[CompactString]) -> u64 {
 
 /// Patches the suggestion memo after the ids `names` changed (their part of
 /// the fingerprint was `before`; `ids`, the whole model's, is brought up to
-/// date), and gives the words whose suggestion changed. Without a memo, or
-/// with one chosen from other ids than the model's before the edit (a
-/// snapshot's analysis can refill the memo both share), every word of a
-/// dangling reference: the memo then forgets what it held.
+/// date), and gives the words whose suggestion changed, and `true`. Without
+/// a memo, or with one chosen from other ids than the model's before the
+/// edit (a snapshot's analysis can refill the memo both share), every word
+/// of a dangling reference, and `false`: the memo then forgets what it
+/// held.
 fn suggestions_after(
     model: &Model,
     memo: Option<&crate::suggest::Memo>,
     names: &[CompactString],
     before: u64,
     ids: &mut u64,
-) -> Vec<CompactString> {
+) -> (Vec<CompactString>, bool) {
     let from = *ids;
     *ids = from
         .wrapping_sub(before)
         .wrapping_add(fingerprint_of(model, names));
     match memo.and_then(|memo| patch_suggestions(model, memo, from, *ids, names)) {
-        Some(changed) => changed,
+        Some(changed) => (changed, true),
         // Every suggestion is computed afresh: any may change.
         None => {
             let mut all = Vec::new();
@@ -1163,7 +1192,7 @@ fn suggestions_after(
             }
             all.sort();
             all.dedup();
-            all
+            (all, false)
         }
     }
 }
@@ -1196,6 +1225,11 @@ fn resize(
     names.sort();
     names.dedup();
     let ids_before = fingerprint_of(model, &names);
+    // The names of the `teams:` entries spliced out and in.
+    let teams_names: Vec<CompactString> = (spans[1].clone().map(|i| &model.initiatives[i]))
+        .chain(fresh.initiatives.iter())
+        .flat_map(|i| i.teams.iter().map(|r| r.name.clone()))
+        .collect();
     let mut old_targets = Vec::new();
     let old_referrers: Vec<EntityId> = removed.iter().flat_map(|&e| model.referrers(e)).collect();
     for &e in &removed {
@@ -1240,9 +1274,10 @@ fn resize(
     for t in old_targets.into_iter().filter_map(moved) {
         marks.set(t);
     }
-    let suggested = suggestions_after(model, memo, &names, ids_before, &mut parts.ids);
+    let (suggested, patched) = suggestions_after(model, memo, &names, ids_before, &mut parts.ids);
     let named = old_referrers.into_iter().filter_map(moved).collect();
     rename(model, &added, named, &names, &suggested, &mut marks);
+    marks.set_facts_names(patched.then(|| [teams_names, names, suggested].concat()));
     (marks, slots)
 }
 
@@ -1621,7 +1656,7 @@ pub(crate) fn update(
         memo,
         facts: Default::default(),
     };
-    keep_facts(&ctx, &marks, &parts.facts);
+    keep_facts(&ctx, &marks, parts);
     let facts = ctx.shared_facts().clone();
     mark_facts(model, &parts.facts, &facts, &mut marks);
     mark_namesakes(model, &mut marks);
@@ -1664,19 +1699,28 @@ fn recheck_entities(
     }
 }
 
-/// Gives `ctx` the facts of before the edit (`old`, the free leader found
-/// again) when the edit left them as they were ([`Marks::facts_kept`]).
-fn keep_facts(ctx: &Ctx, marks: &Marks, old: &Arc<Facts>) {
-    if marks.facts_kept {
+/// Gives `ctx` the facts of after the edit: those of before it (the free
+/// leader found again) when the edit left them as they were
+/// ([`Marks::facts_kept`]); else [`Parts::meant`] read again where the
+/// edit may have changed it ([`Marks::facts_names`]), or read afresh.
+fn keep_facts(ctx: &Ctx, marks: &Marks, parts: &mut Parts) {
+    let facts = if marks.facts_kept {
         // What `meant` reads is as it was: the teams that initiatives name
         // and that resolve to nothing, and their suggestions among ids
         // that did not change. Gathering it again read every such name of
         // the workspace at each keystroke (BENCHMARKS.md, "5 Dec (twelfth
         // session)").
-        let kept = Facts::kept(ctx.model, old);
-        debug_assert_eq!(*kept, Facts::of(ctx));
-        let _ = ctx.facts.set(kept);
-    }
+        Facts::kept(ctx.model, &parts.facts)
+    } else {
+        match &marks.facts_names {
+            Some(names) => parts.meant.patch(ctx, names),
+            None => parts.meant = Meant::of(ctx),
+        }
+        Arc::new(Facts::with(ctx.model, &parts.meant))
+    };
+    debug_assert_eq!(parts.meant, Meant::of(ctx), "a patched meant differs");
+    debug_assert_eq!(*facts, Facts::of(ctx));
+    let _ = ctx.facts.set(facts);
 }
 
 /// Puts the entities of the re-parsed blocks (`fresh`) in the place of

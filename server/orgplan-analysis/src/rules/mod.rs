@@ -25,6 +25,7 @@ mod invalid_value;
 mod layered_approvals;
 mod leader_not_single_threaded;
 mod leadership_model_mismatch;
+pub(crate) mod meant;
 mod missing_metrics;
 mod missing_scope;
 mod orphan_team;
@@ -394,52 +395,16 @@ pub struct Facts {
 impl Facts {
     /// The facts of the workspace `ctx` sees (its own facts unread).
     pub fn of(ctx: &Ctx) -> Facts {
-        let m = ctx.model;
-        let free_leader = Self::free_leader_of(m);
-        // Only the entities with a reference that names nothing are read:
-        // a keystroke's cost is that of the workspace's unknown names.
-        let mut refs = Vec::new();
-        for (name, writers) in m.dangling_names() {
-            for w in writers {
-                let EntityId::Initiative(i) = w else { continue };
-                // An entry that names its team is no misspelling, though
-                // another reference of the block by that name (`leader:`)
-                // names nothing.
-                refs.extend(
-                    m.initiatives[i]
-                        .teams
-                        .iter()
-                        .filter(|r| r.name == *name && m.resolve(r).is_none()),
-                );
-            }
+        Facts::with(ctx.model, &meant::Meant::of(ctx))
+    }
+
+    /// The facts of `m`, whose `teams:` entries naming nothing mean what
+    /// `meant` says.
+    pub(crate) fn with(m: &crate::model::Model, meant: &meant::Meant) -> Facts {
+        Facts {
+            free_leader: Self::free_leader_of(m),
+            meant: meant.ids(),
         }
-        // The suggestions remembered, under one lock, on this thread; a
-        // search over every id for each of the others, on two threads (the
-        // analysis of a workspace waits for the facts before its rules can
-        // run). After a keystroke most are remembered: handing those to
-        // the second thread cost more than looking them up.
-        let known = match ctx.memo {
-            Some(memo) => memo.peek_all(refs.iter().map(|r| (r.name.as_str(), r.expected as u8))),
-            None => vec![None; refs.len()],
-        };
-        let missing: Vec<&crate::model::Reference> = refs
-            .iter()
-            .zip(&known)
-            .filter(|(_, k)| k.is_none())
-            .map(|(r, _)| *r)
-            .collect();
-        let searched = crate::text::map_split_from(missing.len(), 8, |k| {
-            undefined_reference::suggestion(ctx, missing[k])
-        });
-        let mut meant: Vec<crate::syntax::CompactString> = known
-            .into_iter()
-            .flatten()
-            .chain(searched.into_iter().map(|s| s.map(Into::into)))
-            .flatten()
-            .collect();
-        meant.sort_unstable();
-        meant.dedup();
-        Facts { free_leader, meant }
     }
 
     fn free_leader_of(m: &crate::model::Model) -> Option<crate::syntax::CompactString> {
