@@ -1371,7 +1371,14 @@ fn patch_suggestions(
     let mut fitting: Vec<Option<Vec<crate::suggest::Prepared>>> =
         crate::model::RefKind::ALL.iter().map(|_| None).collect();
     let patched = memo.patch(from, to, |word, kind, top| {
-        let Some(&rk) = crate::model::RefKind::ALL.get(kind as usize) else {
+        // A word that no reference naming nothing writes (any more) is
+        // forgotten, not patched: each word typed on the way to an id
+        // stays in the memo, and was patched at every keystroke that
+        // renamed an id, for as long as the memo held it.
+        let Some(&rk) = crate::model::RefKind::ALL
+            .get(kind as usize)
+            .filter(|_| model.is_dangling(word))
+        else {
             changed.push(CompactString::from(word));
             return false;
         };

@@ -1116,6 +1116,11 @@ impl Model {
         self.listed(self.dangling.get(name))
     }
 
+    /// Whether a reference written with `name` names nothing.
+    pub fn is_dangling(&self, name: &str) -> bool {
+        self.dangling.contains_key(name)
+    }
+
     /// Each name written in a reference that names nothing, with the
     /// entities whose blocks write it, in the names' order.
     pub fn dangling_names(&self) -> impl Iterator<Item = (&CompactString, Listed<'_, Key>)> + '_ {

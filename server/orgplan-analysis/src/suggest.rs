@@ -564,6 +564,12 @@ impl Memo {
         }
     }
 
+    /// How many words are remembered.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
     /// The fingerprint of the candidates the entries were chosen from.
     pub fn candidates(&self) -> u64 {
         self.inner

@@ -601,4 +601,35 @@ mod tests {
         ws.analysis();
         assert_eq!(ws.take_changed_files(), None);
     }
+
+    /// Each word typed on the way to an id is remembered with its
+    /// suggestion while a reference names nothing with it; once none does,
+    /// the next keystroke that renames an id forgets it instead of
+    /// correcting it (each rename corrected every word ever typed).
+    #[test]
+    fn words_typed_and_gone_are_forgotten_at_the_next_rename() {
+        let mut ws = Workspace::new();
+        let text = format!(
+            "initiative i \"I\" {{\n  leader: lee\n  teams: t1\n}}\n{}",
+            plan(50)
+        );
+        let id = ws.set_file("p.orgplan", text.clone());
+        ws.analysis();
+        let at = text.find("teams: t1").unwrap() + "teams: t1".len();
+        for (k, c) in ["x", "y", "z", "w"].into_iter().enumerate() {
+            ws.edit_file(id, TextRange::empty(at + k), c);
+            ws.analysis();
+        }
+        for k in (0..4).rev() {
+            ws.edit_file(id, TextRange::new(at + k, at + k + 1), "");
+            ws.analysis();
+        }
+        assert!(ws.suggestions.len() >= 4, "{}", ws.suggestions.len());
+        // `t7` renamed `t7q`: nothing names it, and nothing names nothing.
+        let decl = text.find("team t7 ").unwrap() + "team t7".len();
+        ws.edit_file(id, TextRange::empty(decl), "q");
+        let findings = ws.analysis().findings.clone();
+        assert_eq!(ws.suggestions.len(), 0);
+        assert!(findings.iter().all(|f| f.rule != "undefined-reference"));
+    }
 }
