@@ -95,13 +95,24 @@ impl Top {
     /// [`Top::offer_all`] with candidates made ready once for many words
     /// (a memo's entries, patched after a keystroke): a word that a
     /// candidate's own screen rules out is not even made a query, since
-    /// the screen says the same both ways ([`Query::bound`]).
+    /// the screen says the same both ways ([`Query::bound`]); nor is one
+    /// that cannot score above the last of a partial list, where it would
+    /// change nothing ([`Top::offer_to`]). In a ten-file workspace, a
+    /// keystroke that renamed a team made a query of most of the memo's
+    /// words (BENCHMARKS.md, "7 Dec (thirtieth session)").
     pub fn offer_prepared(&mut self, word: &str, candidates: &[Prepared]) -> bool {
         let mut query = None;
         let mut first = false;
         for c in candidates {
-            if c.0.bound(word).is_some_and(|(_, far)| far) {
-                continue;
+            if let Some((most, far)) = c.0.bound(word) {
+                if far {
+                    continue;
+                }
+                // Past the end of a partial list, nothing changes.
+                let last = self.ranked.last().map(|(s, _)| *s);
+                if !self.complete && last.is_some_and(|last| most <= last - 2.0 * EPSILON) {
+                    continue;
+                }
             }
             let q = query.get_or_insert_with(|| Query::new(word));
             first |= self.offer_to(q, c.0.word) == Some(0);
