@@ -49,16 +49,31 @@ impl Key {
     }
 }
 
-/// A key's index once its entity was removed.
+/// A key's place once its entity was removed.
 const GONE: u32 = u32::MAX;
 
-/// Each entity's key by index, and each key's index, per kind.
+/// Marks a place counted from the end of the kind's entities.
+const BACK: u32 = 1 << 31;
+
+/// Each entity's key by index, and where each key's entity is, per kind.
+///
+/// Where a key's entity is, is kept as the entities' own lists keep them
+/// (gap buffers, [`Seq`]): those before a split by their index, those
+/// after it by their distance from the end. An entity added or removed at
+/// the split then moves no other key's place; a splice elsewhere moves the
+/// split there first, renumbering the keys between. Numbered by index
+/// alone, each entity added or removed renumbered every key after it in
+/// the workspace: in ten files, a tenth of a millisecond of a keystroke
+/// that adds a team (BENCHMARKS.md, "7 Dec (thirtieth session)").
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Keys {
     /// Per kind, the key of each entity, by index.
     of: [Seq<u32>; 3],
-    /// Per kind, the index of each key given out ([`GONE`]: removed).
+    /// Per kind, the place of each key given out: its index, or with
+    /// [`BACK`] its distance from the end ([`GONE`]: removed).
     at: [Vec<u32>; 3],
+    /// Per kind, the index from which places count from the end.
+    split: [usize; 3],
 }
 
 impl Keys {
@@ -68,14 +83,35 @@ impl Keys {
         Keys {
             of: std::array::from_fn(|k| ns(k).into()),
             at: std::array::from_fn(ns),
+            split: counts,
         }
     }
 
     /// Gives the entity appended to the kind at `k` the next key.
     pub(crate) fn push(&mut self, k: usize) {
+        let len = self.of[k].len();
+        self.move_split(k, len);
         let n = self.at[k].len() as u32;
-        self.at[k].push(self.of[k].len() as u32);
+        self.at[k].push(len as u32);
         self.of[k].push_back(n);
+        self.split[k] = len + 1;
+    }
+
+    /// Moves the split of the kind at `k` to index `to`: the keys between
+    /// its old place and `to` are numbered the other way.
+    fn move_split(&mut self, k: usize, to: usize) {
+        let (of, at, split) = (&self.of[k], &mut self.at[k], self.split[k]);
+        let len = of.len();
+        if to < split {
+            for (i, &n) in of.range(to..split).iter().enumerate() {
+                at[n as usize] = BACK | (len - (to + i)) as u32;
+            }
+        } else {
+            for (i, &n) in of.range(split..to).iter().enumerate() {
+                at[n as usize] = (split + i) as u32;
+            }
+        }
+        self.split[k] = to;
     }
 
     /// The key of the entity at `e`.
@@ -94,36 +130,29 @@ impl Keys {
     /// removed.
     pub(crate) fn index(&self, k: usize, n: u32) -> Option<usize> {
         match self.at[k].get(n as usize) {
-            Some(&i) if i != GONE => Some(i as usize),
-            _ => None,
+            Some(&GONE) | None => None,
+            Some(&d) if d & BACK != 0 => Some(self.of[k].len() - (d & !BACK) as usize),
+            Some(&i) => Some(i as usize),
         }
     }
 
     /// The entities in `spans` (per kind) were replaced by `new` others:
     /// their keys are gone, the new ones get keys never given out, and
-    /// the keys of those after them map to their new indices.
+    /// the keys of those after them keep their distance from the end.
     pub(crate) fn splice(&mut self, spans: &[Range<usize>; 3], new: [usize; 3]) {
         for (k, span) in spans.iter().enumerate() {
             if span.is_empty() && new[k] == 0 {
                 continue;
             }
+            self.move_split(k, span.end);
             let (of, at) = (&mut self.of[k], &mut self.at[k]);
             let first = at.len() as u32;
             for &n in of.range(span.clone()).iter() {
                 at[n as usize] = GONE;
             }
             super::splice(of, span.clone(), first..first + new[k] as u32);
-            at.resize(at.len() + new[k], GONE);
-            // The keys after the span move only when the span's length
-            // changed.
-            let end = if span.len() == new[k] {
-                span.start + new[k]
-            } else {
-                of.len()
-            };
-            for (i, &n) in of.range(span.start..end).iter().enumerate() {
-                at[n as usize] = (span.start + i) as u32;
-            }
+            at.extend((span.start..span.start + new[k]).map(|i| i as u32));
+            self.split[k] = span.start + new[k];
         }
     }
 
@@ -142,6 +171,42 @@ impl Keys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Splices anywhere, in any order (the split moving back and forth
+        /// across the list), and entities appended: each key gives the
+        /// index a plain list of the keys gives, and a removed key none.
+        #[test]
+        fn keys_give_the_indices_a_plain_list_gives(
+            start in 0usize..40,
+            steps in proptest::collection::vec((0.0f64..1.0, 0usize..4, 0usize..4, proptest::bool::weighted(0.1)), 1..40),
+        ) {
+            let mut keys = Keys::identity([0, 0, start]);
+            let mut plain: Vec<u32> = (0..start as u32).collect();
+            let mut given = start as u32;
+            for (at, cut, add, push) in steps {
+                if push {
+                    keys.push(2);
+                    plain.push(given);
+                    given += 1;
+                } else {
+                    let from = (at * plain.len() as f64) as usize;
+                    let span = from..(from + cut).min(plain.len());
+                    keys.splice(&[0..0, 0..0, span.clone()], [0, 0, add]);
+                    plain.splice(span, given..given + add as u32);
+                    given += add as u32;
+                }
+                proptest::prop_assert_eq!(keys.counts(), [0, 0, plain.len()]);
+                for n in 0..given {
+                    let want = plain.iter().position(|&x| x == n);
+                    proptest::prop_assert_eq!(keys.index(2, n), want, "key {}", n);
+                }
+                for (i, &n) in plain.iter().enumerate() {
+                    proptest::prop_assert_eq!(keys.key(EntityId::Team(i)), Key::new(2, n));
+                }
+            }
+        }
+    }
 
     /// A splice gives new keys to what it adds, and the others keep theirs
     /// at their new places.
