@@ -2042,9 +2042,7 @@ fn recheck_blocks(
         GraphChange::Same => {}
         GraphChange::Rows => {
             let teams = marked_teams(marks);
-            let old = std::mem::take(&mut parts.deps);
-            parts.deps = Arc::new(old.patched(ctx.model, &teams));
-            cycles_kept = parts.deps.cycles_kept_from(&old, &teams);
+            cycles_kept = Arc::make_mut(&mut parts.deps).patch(ctx.model, &teams);
         }
         GraphChange::Spliced(slots) => {
             let teams = marked_teams(marks);

@@ -118,6 +118,90 @@ impl Dependencies {
         edges
     }
 
+    /// [`Dependencies::patched`] in place, when the rows whose length
+    /// changes are few: the others are written over, those spliced in
+    /// (the last first, so that the places of those before stay), and the
+    /// rows after them moved by what those before changed. Gives whether
+    /// its cycles stayed as they were and no team of `teams` is in one
+    /// ([`Dependencies::cycles_kept_from`]). Copied whole instead, the
+    /// graph of a ten-file workspace (a hundred thousand teams) was written
+    /// anew at each keystroke that renamed a team (BENCHMARKS.md, "7 Dec
+    /// (thirtieth session)").
+    pub(crate) fn patch(&mut self, m: &Model, teams: &[usize]) -> bool {
+        let was = self.components.take();
+        let Some(before) = self.rewrite(m, teams) else {
+            let old = std::mem::take(self);
+            if let Some(c) = was {
+                let _ = old.components.set(c);
+            }
+            *self = old.patched(m, teams);
+            return self.cycles_kept_from(&old, teams);
+        };
+        debug_assert_eq!(
+            *self,
+            Dependencies::of(m),
+            "a graph patched in place differs"
+        );
+        let Some(was) = was else { return false };
+        let row = |t: usize| {
+            Cow::Borrowed(&before[teams.binary_search(&t).expect("a team read anew")][..])
+        };
+        let kept = (was.partition.of.len() == self.len())
+            .then(|| was.carried_rows(self, teams, row))
+            .flatten();
+        self.keep(kept);
+        self.components
+            .get()
+            .is_some_and(|now| now.kept_from(&was, teams))
+    }
+
+    /// The rows of `teams` (sorted, distinct) read anew from `m` in place,
+    /// unless the graph is not of `m`'s teams or more than a few rows
+    /// change their length; gives the rows as they were.
+    fn rewrite(&mut self, m: &Model, teams: &[usize]) -> Option<Vec<Vec<usize>>> {
+        /// Rows resized in place at most: each moves the rows after it.
+        const RESIZED: usize = 8;
+        if self.starts.len() != m.teams.len() + 1 {
+            return None;
+        }
+        let mut fresh = Vec::new();
+        let mut bounds = vec![0];
+        for &t in teams {
+            push_row(m, t, &mut fresh);
+            bounds.push(fresh.len());
+        }
+        let row = |j: usize| &fresh[bounds[j]..bounds[j + 1]];
+        let before: Vec<Vec<usize>> = teams.iter().map(|&t| self.of_team(t).to_vec()).collect();
+        let resized: Vec<usize> = (0..teams.len())
+            .filter(|&j| row(j).len() != before[j].len())
+            .collect();
+        if resized.len() > RESIZED {
+            return None;
+        }
+        for (j, &t) in teams.iter().enumerate() {
+            if row(j).len() == before[j].len() {
+                let at = self.starts[t];
+                self.targets[at..at + row(j).len()].copy_from_slice(row(j));
+            }
+        }
+        for &j in resized.iter().rev() {
+            let t = teams[j];
+            let span = self.starts[t]..self.starts[t + 1];
+            self.targets.splice(span, row(j).iter().copied());
+        }
+        let mut moved = 0isize;
+        for (i, &j) in resized.iter().enumerate() {
+            moved += row(j).len() as isize - before[j].len() as isize;
+            let until = resized
+                .get(i + 1)
+                .map_or(self.starts.len(), |&k| teams[k] + 1);
+            for s in &mut self.starts[teams[j] + 1..until] {
+                *s = (*s as isize + moved) as usize;
+            }
+        }
+        Some(before)
+    }
+
     /// Sets these components to `kept`, carried over from another graph's
     /// (checked against the fresh ones in debug builds).
     fn keep(&self, kept: Option<Components>) {
@@ -251,10 +335,7 @@ impl Dependencies {
         let (Some(now), Some(was)) = (self.components.get(), old.components.get()) else {
             return false;
         };
-        let p = &now.partition;
-        Arc::ptr_eq(p, &was.partition)
-            && now.loops == was.loops
-            && teams.iter().all(|&t| t < p.of.len() && !now.in_cycle(t))
+        now.kept_from(was, teams)
     }
 
     /// The strongly connected components (computed on the first call).
@@ -292,6 +373,15 @@ impl Dependencies {
 }
 
 impl Components {
+    /// Whether these, carried over from `was` ([`Components::carried`]),
+    /// are its cycles, and no team of `teams` is in one.
+    fn kept_from(&self, was: &Components, teams: &[usize]) -> bool {
+        let p = &self.partition;
+        Arc::ptr_eq(p, &was.partition)
+            && self.loops == was.loops
+            && teams.iter().all(|&t| t < p.of.len() && !self.in_cycle(t))
+    }
+
     /// Whether team `t` is in a cycle: a component of two teams or more,
     /// or one that depends on itself.
     fn in_cycle(&self, t: usize) -> bool {
@@ -840,6 +930,48 @@ mod tests {
                 let in_one = |t: &usize| now.cycles().iter().any(|c| c.contains(t));
                 proptest::prop_assert!(!teams.iter().chain(&(start..start + fresh.len()).collect::<Vec<_>>()).any(in_one));
             }
+        }
+
+        /// A graph patched in place (rows of any length read anew, more
+        /// resized than it resizes in place or not) is the graph of the
+        /// model after the change, and says its cycles stayed only when the
+        /// graph copied and patched says so.
+        #[test]
+        fn a_graph_patched_in_place_is_the_fresh_one(
+            n in 1usize..14,
+            raw in proptest::collection::vec((0usize..14, 0usize..16), 0..30),
+            changed in proptest::collection::btree_map(0usize..14, proptest::collection::vec(0usize..16, 0..4), 0..12),
+            known in proptest::bool::weighted(0.8),
+        ) {
+            // Ids `t0`..: a dependency on `t{n}` or more names no team.
+            let named = |rows: &[Vec<usize>]| -> Vec<(String, Vec<String>)> {
+                rows.iter()
+                    .enumerate()
+                    .map(|(t, r)| (format!("t{t}"), r.iter().map(|b| format!("t{b}")).collect()))
+                    .collect()
+            };
+            let mut rows = vec![Vec::new(); n];
+            for (a, b) in raw {
+                rows[a % n].push(b);
+            }
+            let mut after = rows.clone();
+            for (t, r) in &changed {
+                after[t % n] = r.clone();
+            }
+            let mut teams: Vec<usize> = changed.keys().map(|t| t % n).collect();
+            teams.sort_unstable();
+            teams.dedup();
+            let (old_model, new_model) = (model(&named(&rows)), model(&named(&after)));
+            // Its components worked out before, or not yet.
+            let old = Dependencies::of(&old_model);
+            if known {
+                old.components();
+            }
+            let copied = old.patched(&new_model, &teams);
+            let mut in_place = old.clone();
+            let kept = in_place.patch(&new_model, &teams);
+            proptest::prop_assert_eq!(&in_place, &Dependencies::of(&new_model));
+            proptest::prop_assert_eq!(kept, copied.cycles_kept_from(&old, &teams));
         }
 
         /// Components carried over are those computed afresh.
