@@ -2044,6 +2044,12 @@ fn recheck_blocks(
             let teams = marked_teams(marks);
             cycles_kept = Arc::make_mut(&mut parts.deps).patch(ctx.model, &teams);
         }
+        // No team came or went (a leader or an initiative did): every team
+        // keeps its index, and only the rows of the marked ones may differ.
+        GraphChange::Spliced(slots) if matches!(slots.kinds[2], (_, 0, 0)) => {
+            let teams = marked_teams(marks);
+            cycles_kept = Arc::make_mut(&mut parts.deps).patch(ctx.model, &teams);
+        }
         GraphChange::Spliced(slots) => {
             let teams = marked_teams(marks);
             let old = std::mem::take(&mut parts.deps);
