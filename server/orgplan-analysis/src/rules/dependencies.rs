@@ -1,11 +1,12 @@
 //! The teams' dependency graph, as [`super::Check::Dependencies`] rules
 //! read it: which team depends on which (resolved, distinct).
 //!
-//! Built once for a fresh analysis; after an edit that keeps every
-//! entity in its slot, the incremental analysis only rewrites the rows of
-//! the teams it re-checks ([`Dependencies::patched`]): building it anew
-//! walks every team of the workspace, which in a ten-file workspace was
-//! most of the cost of a keystroke that renames a team (BENCHMARKS.md,
+//! Built once for a fresh analysis; after an edit that moves no team from
+//! its slot, the incremental analysis only rewrites the rows of the teams
+//! it re-checks, in place when few change their length
+//! ([`Dependencies::patch`], else [`Dependencies::patched`]): building it
+//! anew walks every team of the workspace, which in a ten-file workspace
+//! was most of the cost of a keystroke that renames a team (BENCHMARKS.md,
 //! "3 Dec (evening): the dependency graph patched").
 //!
 //! Its strongly connected components are computed once asked for and
