@@ -1725,8 +1725,12 @@ fn keep_facts(ctx: &Ctx, marks: &Marks, parts: &mut Parts) {
         }
         Arc::new(Facts::with(ctx.model, &parts.meant))
     };
-    debug_assert_eq!(parts.meant, Meant::of(ctx), "a patched meant differs");
-    debug_assert_eq!(*facts, Facts::of(ctx));
+    #[cfg(debug_assertions)]
+    {
+        let fresh = Meant::of(ctx);
+        assert_eq!(parts.meant, fresh, "a patched meant differs");
+        assert_eq!(*facts, Facts::with(ctx.model, &fresh));
+    }
     let _ = ctx.facts.set(facts);
 }
 
@@ -2040,13 +2044,13 @@ fn recheck_blocks(
     let mut cycles_kept = false;
     match graph {
         GraphChange::Same => {}
-        GraphChange::Rows => {
-            let teams = marked_teams(marks);
-            cycles_kept = Arc::make_mut(&mut parts.deps).patch(ctx.model, &teams);
-        }
-        // No team came or went (a leader or an initiative did): every team
-        // keeps its index, and only the rows of the marked ones may differ.
-        GraphChange::Spliced(slots) if matches!(slots.kinds[2], (_, 0, 0)) => {
+        // Also when no team came or went (a leader or an initiative did):
+        // every team keeps its index, and only the rows of the marked ones
+        // may differ.
+        GraphChange::Rows
+        | GraphChange::Spliced(crate::model::Slots {
+            kinds: [_, _, (_, 0, 0)],
+        }) => {
             let teams = marked_teams(marks);
             cycles_kept = Arc::make_mut(&mut parts.deps).patch(ctx.model, &teams);
         }
