@@ -8,7 +8,6 @@
 use crate::schema::BlockKind;
 use crate::text::TextRange;
 pub use compact_str::CompactString;
-use smallvec::SmallVec;
 use tree_sitter::{Language, Node, Parser, Tree, TreeCursor};
 
 /// Blocks nested deeper than this are reported and not analysed: no block
@@ -169,7 +168,7 @@ fn lower_within(text: &str, len: usize, tree: &Tree) -> Document {
         unnamed: Vec::new(),
     };
     let mut doc = Document {
-        blocks: low.items(root, 0, &mut Vec::new(), None),
+        blocks: low.items(0, &mut Vec::new(), None),
         errors: syntax_errors(text, tree),
     };
     low.errors.append(&mut low.unnamed);
@@ -528,17 +527,27 @@ fn fields() -> &'static Fields {
     })
 }
 
+/// What [`Lowering::block_fields`] reads of a block: its kind, name and
+/// title nodes, and its body lowered (its range, properties and blocks).
+#[derive(Default)]
+struct BlockFields<'t> {
+    kind: Option<Node<'t>>,
+    name: Option<Node<'t>>,
+    title: Option<Node<'t>>,
+    body: Option<(TextRange, Vec<Property>, Vec<Block>)>,
+}
+
 impl<'t> Lowering<'_, 't> {
     fn error(&mut self, range: TextRange, message: String) {
         self.errors.push(SyntaxError::new(range, message));
     }
 
-    /// Blocks (and, into `props`, properties) directly under `parent`,
-    /// looking through `ERROR` nodes so that a broken line hides nothing
-    /// around it.
+    /// Blocks (and, into `props`, properties) directly under the cursor's
+    /// node, looking through `ERROR` nodes so that a broken line hides
+    /// nothing around it. The cursor is at that node when this is called
+    /// and when it returns.
     fn items(
         &mut self,
-        parent: Node<'t>,
         depth: usize,
         props: &mut Vec<Property>,
         parent_kind: Option<&str>,
@@ -546,36 +555,7 @@ impl<'t> Lowering<'_, 't> {
         let mut blocks = Vec::new();
         // Values that the tree set aside in errors (`metrics: "a" "b"`).
         let mut loose = Vec::new();
-        let mut stack = vec![parent];
-        while let Some(node) = stack.pop() {
-            let children: SmallVec<[Node; 16]> = node.named_children(&mut self.cursor).collect();
-            let in_error = node.is_error();
-            for child in children.into_iter().rev() {
-                match Kind::of(child) {
-                    Kind::Block => {
-                        if depth >= MAX_NESTING {
-                            self.too_deep.push(range_of(child));
-                        } else if let Some(block) = self.block(child, depth) {
-                            blocks.push(block);
-                        }
-                    }
-                    Kind::Property => {
-                        if let Some(p) = self.property(child) {
-                            props.push(p);
-                        }
-                    }
-                    Kind::Error => stack.push(child),
-                    Kind::Str | Kind::Ident | Kind::Number | Kind::Percentage | Kind::Boolean
-                        if in_error =>
-                    {
-                        if let Some(v) = self.value(child) {
-                            loose.push(v);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
+        self.walk_items(depth, &mut blocks, props, &mut loose);
         blocks.sort_by_key(|b| b.range.start());
         props.sort_by_key(|p| p.range.start());
         match parent_kind.and_then(BlockKind::from_keyword) {
@@ -584,6 +564,66 @@ impl<'t> Lowering<'_, 't> {
                 self.mend(kind, blocks, loose, props)
             }
             _ => blocks,
+        }
+    }
+
+    /// [`Lowering::items`]' walk: the children of the cursor's node in
+    /// order, and those of the `ERROR` nodes among them, descended into
+    /// with the cursor (not recursively: errors may nest deeply), so that
+    /// each node is visited once and no list of children is copied.
+    fn walk_items(
+        &mut self,
+        depth: usize,
+        blocks: &mut Vec<Block>,
+        props: &mut Vec<Property>,
+        loose: &mut Vec<Value>,
+    ) {
+        // How many `ERROR` nodes the cursor is inside, below the parent.
+        let mut in_errors = 0usize;
+        if !self.cursor.goto_first_child() {
+            return;
+        }
+        loop {
+            let child = self.cursor.node();
+            let kind = match child.is_named() {
+                true => Kind::of(child),
+                false => Kind::Other,
+            };
+            match kind {
+                Kind::Block => {
+                    if depth >= MAX_NESTING {
+                        self.too_deep.push(range_of(child));
+                    } else if let Some(block) = self.block(child, depth) {
+                        blocks.push(block);
+                    }
+                }
+                Kind::Property => {
+                    if let Some(p) = self.property(child) {
+                        props.push(p);
+                    }
+                }
+                Kind::Error if self.cursor.goto_first_child() => {
+                    in_errors += 1;
+                    continue;
+                }
+                Kind::Str | Kind::Ident | Kind::Number | Kind::Percentage | Kind::Boolean
+                    if in_errors > 0 =>
+                {
+                    if let Some(v) = self.value(child) {
+                        loose.push(v);
+                    }
+                }
+                _ => {}
+            }
+            // On to the next node: the next sibling, or that of the
+            // `ERROR` node whose last child this was.
+            while !self.cursor.goto_next_sibling() {
+                self.cursor.goto_parent();
+                if in_errors == 0 {
+                    return;
+                }
+                in_errors -= 1;
+            }
         }
     }
 
@@ -739,13 +779,53 @@ impl<'t> Lowering<'_, 't> {
             .is_some_and(|s| !s.contains(['\n', '\r']))
     }
 
+    /// The fields of the block at the cursor (which is there again on
+    /// return), read in one walk over its children; its body lowered when
+    /// the walk reaches it (its kind, written before it, is known then).
+    fn block_fields(&mut self, depth: usize) -> BlockFields<'t> {
+        let f = fields();
+        let mut out = BlockFields::default();
+        if !self.cursor.goto_first_child() {
+            return out;
+        }
+        loop {
+            let node = self.cursor.node();
+            match self.cursor.field_id().map(std::num::NonZeroU16::get) {
+                Some(id) if id == f.kind && out.kind.is_none() => out.kind = Some(node),
+                Some(id) if id == f.name && out.name.is_none() => out.name = Some(node),
+                Some(id) if id == f.title && out.title.is_none() => out.title = Some(node),
+                Some(id) if id == f.body && out.body.is_none() => {
+                    // A block without its kind is not lowered at all.
+                    if let Some(k) = out.kind.filter(|k| !k.is_missing()) {
+                        let mut properties = Vec::new();
+                        let kind = text_of(self.text, k);
+                        let children = self.items(depth + 1, &mut properties, Some(kind));
+                        out.body = Some((range_of(node), properties, children));
+                    }
+                }
+                _ => {}
+            }
+            if !self.cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        self.cursor.goto_parent();
+        out
+    }
+
+    /// The block at the cursor (which is there again on return).
     fn block(&mut self, node: Node<'t>, depth: usize) -> Option<Block> {
-        let kind_node = node.child_by_field_id(fields().kind)?;
+        let BlockFields {
+            kind: kind_node,
+            name: name_node,
+            title: title_node,
+            body,
+        } = self.block_fields(depth);
+        let kind_node = kind_node?;
         if kind_node.is_missing() {
             return None;
         }
         let kind = self.name(kind_node);
-        let name_node = node.child_by_field_id(fields().name);
         let name = name_node
             .filter(|n| !n.is_missing())
             .map(|n| self.name(n))
@@ -778,15 +858,11 @@ impl<'t> Lowering<'_, 't> {
                 ));
             }
         }
-        let title = node
-            .child_by_field_id(fields().title)
-            .and_then(|n| self.value(n));
-        let mut properties = Vec::new();
-        let mut children = Vec::new();
-        let body = node.child_by_field_id(fields().body).map(|b| {
-            children = self.items(b, depth + 1, &mut properties, Some(&kind.text));
-            range_of(b)
-        });
+        let title = title_node.and_then(|n| self.value(n));
+        let (body, mut properties, mut children) = match body {
+            Some((range, properties, children)) => (Some(range), properties, children),
+            None => (None, Vec::new(), Vec::new()),
+        };
         // Exact sizes: a vector grown by pushes keeps room for at least four
         // (a plan's properties mostly hold one value), which was a fifth of the
         // memory of a large plan.
@@ -828,23 +904,40 @@ impl<'t> Lowering<'_, 't> {
         );
     }
 
+    /// The property at the cursor (which is there again on return), its
+    /// key and values read in one walk over its children.
     fn property(&mut self, node: Node<'t>) -> Option<Property> {
-        let key_node = node.child_by_field_id(fields().key)?;
+        let f = fields();
+        let mut key_node = None;
+        let mut values = Values::new();
+        if self.cursor.goto_first_child() {
+            loop {
+                match self.cursor.field_id() {
+                    Some(id) if id.get() == f.key && key_node.is_none() => {
+                        key_node = Some(self.cursor.node());
+                    }
+                    // Values after the key (a property without one is
+                    // not lowered).
+                    Some(id) if id == f.value && key_node.is_some() => {
+                        if let Some(value) = self.value(self.cursor.node()) {
+                            values.push(value);
+                        }
+                    }
+                    _ => {}
+                }
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+            self.cursor.goto_parent();
+        }
+        let key_node = key_node?;
         // Keys are checked against the schema (`unknown-property`), which
         // suggests the closest one: no ASCII check here.
         let key = Name {
             text: text_of(self.text, key_node).into(),
             range: range_of(key_node),
         };
-        let mut values = Values::new();
-        let nodes: SmallVec<[Node; 8]> = node
-            .children_by_field_id(fields().value, &mut self.cursor)
-            .collect();
-        for v in nodes {
-            if let Some(value) = self.value(v) {
-                values.push(value);
-            }
-        }
         values.shrink_to_fit();
         Some(Property {
             key,
