@@ -646,27 +646,38 @@ impl Parts {
             Self::entries_of(file, 5, 0, &self.graph, &mut fresh);
         }
         fresh.sort_unstable_by(|a, b| self.compare(file, a, b));
-        let mut merged = Vec::with_capacity(entries.len() + fresh.len());
-        let mut fresh = fresh.into_iter().peekable();
-        for e in entries {
-            while let Some(f) = fresh.next_if(|f| self.compare(file, f, &e).is_lt()) {
-                merged.push(f);
-            }
-            merged.push(e);
-        }
-        merged.extend(fresh);
+        self.merge_in(file, &mut entries, &fresh);
         #[cfg(debug_assertions)]
-        for e in &merged {
+        for e in &entries {
             let f = self.finding_at(file, e.owner);
             debug_assert_eq!(
                 (f.loc.file, f.loc.range.start(), f.loc.range.end(), f.rule),
                 (file, e.start, e.end, e.rule)
             );
         }
-        self.sorted = Some(Sorted {
-            file,
-            entries: merged,
-        });
+        self.sorted = Some(Sorted { file, entries });
+    }
+
+    /// Merges `fresh` (sorted) into `entries` (sorted) in place, each
+    /// fresh entry after the entries it does not sort before: from the
+    /// end, each run of old entries moved once, by as many places as
+    /// fresh entries go before it. A keystroke brings a few fresh entries
+    /// to a file of thousands; merging into a new list read and wrote
+    /// every entry one by one (a quarter of `update`'s own time at the
+    /// end of the 100k plan: BENCHMARKS.md, "7 Dec (thirty-first
+    /// session)").
+    fn merge_in(&self, file: FileId, entries: &mut Vec<Entry>, fresh: &[Entry]) {
+        let mut old = entries.len();
+        entries.extend_from_slice(fresh);
+        let mut end = entries.len();
+        for f in fresh.iter().rev() {
+            let at = entries[..old].partition_point(|e| !self.compare(file, f, e).is_lt());
+            let run = old - at;
+            entries.copy_within(at..old, end - run);
+            end -= run + 1;
+            entries[end] = *f;
+            old = at;
+        }
     }
 
     /// The findings of a [`Sorted`] file as [`capped`] gives them: without
