@@ -61,8 +61,14 @@ pub(crate) struct Parts {
     /// For each file, the entities declared in another file with a finding
     /// that names a place in it: with the entities declared in a file,
     /// those whose findings an edit of it can move or make stale, and
-    /// whose findings may lie in it. Keeps that walk to the file's.
-    elsewhere: BTreeMap<FileId, BTreeSet<EntityId>>,
+    /// whose findings may lie in it. Keeps that walk to the file's. Each
+    /// with where the hull of its places in the file ends, as
+    /// [`Parts::home_end`] keeps it for its own file: [`mark_stale`] passes
+    /// over those that end before the edit without reading their boxes
+    /// (in a ten-file workspace, a keystroke read 691 such boxes, most of
+    /// them missing the caches: BENCHMARKS.md, "7 Dec (thirty-first
+    /// session)").
+    elsewhere: BTreeMap<FileId, BTreeMap<EntityId, u32>>,
     /// The findings in the file edited last, sorted, patched at each
     /// keystroke in it ([`Sorted`]); `None` until an edit.
     sorted: Option<Sorted>,
@@ -189,7 +195,8 @@ impl EntityFound {
     }
 }
 
-/// Where the hull of `found`'s places in `home` ends; `u32::MAX` when it
+/// Where the hull of `found`'s places in `home` ends (its own file, or another
+/// that [`Parts::elsewhere`] lists it for); `u32::MAX` when it
 /// has none there or no finding (read the box to know).
 fn home_end(found: &EntityFound, home: FileId) -> u32 {
     found.0.as_ref().map_or(u32::MAX, |f| f.end_in(home))
@@ -254,8 +261,10 @@ impl Parts {
                 set.remove(&e);
             }
         }
-        for file in foreign_files(m, e, self.entity[k][i].list()) {
-            self.elsewhere.entry(file).or_default().insert(e);
+        let found = &self.entity[k][i];
+        for file in foreign_files(m, e, found.list()) {
+            let end = home_end(found, file);
+            self.elsewhere.entry(file).or_default().insert(e, end);
         }
     }
 
@@ -266,7 +275,12 @@ impl Parts {
         m: &'a Model,
         file: FileId,
     ) -> impl Iterator<Item = EntityId> + 'a {
-        declared_in(m, file).chain(self.elsewhere.get(&file).into_iter().flatten().copied())
+        declared_in(m, file).chain(
+            self.elsewhere
+                .get(&file)
+                .into_iter()
+                .flat_map(|s| s.keys().copied()),
+        )
     }
 }
 
@@ -422,8 +436,10 @@ impl Parts {
         };
         for e in m.entities() {
             let (k, i) = e.slot();
-            for file in foreign_files(m, e, parts.entity[k][i].list()) {
-                parts.elsewhere.entry(file).or_default().insert(e);
+            let found = &parts.entity[k][i];
+            for file in foreign_files(m, e, found.list()) {
+                let end = self::home_end(found, file);
+                parts.elsewhere.entry(file).or_default().insert(e, end);
             }
         }
         parts
@@ -1262,7 +1278,10 @@ fn resize(
         crate::model::splice(&mut parts.home_end[k], span, unknown);
     }
     for set in parts.elsewhere.values_mut() {
-        *set = set.iter().copied().filter_map(moved).collect();
+        *set = set
+            .iter()
+            .filter_map(|(&e, &end)| Some((moved(e)?, end)))
+            .collect();
     }
     let after = |k: usize| spans[k].start + new_lens[k];
     model.shift_from([after(0), after(1), after(2)], shift);
@@ -1809,14 +1828,10 @@ fn mark_stale(
     };
     // Only the findings of these name a place in the edited file: the
     // others' neither move nor go stale.
-    let elsewhere: Vec<EntityId> = parts
-        .elsewhere
-        .get(&file)
+    let elsewhere = reaching_elsewhere(parts, file, shift.start);
+    let declared = reaching_home(parts, model, file, shift.start)
         .into_iter()
-        .flatten()
-        .copied()
-        .collect();
-    let declared = declared_in(model, file).map(|e| (e, true));
+        .map(|e| (e, true));
     let mut moving = Vec::new();
     // The findings of other files among theirs that the edit moves, noted
     // while each entity's box is at hand: their slots in the list are let
@@ -1866,6 +1881,50 @@ fn mark_stale(
     shift_found(parts, &moving, shift, changed, lent);
 }
 
+/// The entities declared in `file` whose places there reach `start` or
+/// lie after it: those whose [`Parts::home_end`] is at `start` or past it.
+/// Every other entity of the file is one [`mark_stale`] passes over (no
+/// finding there, or all before the edit), so the ends are read as plain
+/// slices and only these are looked at. Looking at every entity of the
+/// file, to pass over most, was a third of a keystroke at the end of the
+/// 100k plan (BENCHMARKS.md, "7 Dec (thirty-first session)").
+fn reaching_home(parts: &Parts, model: &Model, file: FileId, start: usize) -> Vec<EntityId> {
+    let mut out = Vec::new();
+    for k in 0..3 {
+        let span = file_span(model, k, file);
+        let (a, b) = parts.home_end[k].range(span.clone()).as_slices();
+        for (j, &end) in a.iter().chain(b).enumerate() {
+            if end != u32::MAX && end as usize >= start {
+                out.push(EntityId::at_slot(k, span.start + j));
+            }
+        }
+        #[cfg(debug_assertions)]
+        for i in span {
+            debug_assert_eq!(
+                parts.home_end[k][i],
+                home_end(&parts.entity[k][i], file),
+                "an entity's home end is kept"
+            );
+        }
+    }
+    out
+}
+
+/// The entities declared in other files whose places in `file` reach
+/// `start` or lie after it, as [`Parts::elsewhere`] keeps where those
+/// places end: the others of its list neither move nor go stale.
+fn reaching_elsewhere(parts: &Parts, file: FileId, start: usize) -> Vec<EntityId> {
+    let naming = parts.elsewhere.get(&file).into_iter().flatten();
+    naming
+        .filter(|&(&e, &end)| {
+            let (k, i) = e.slot();
+            debug_assert_eq!(home_end(&parts.entity[k][i], file), end, "kept");
+            end as usize >= start
+        })
+        .map(|(&e, _)| e)
+        .collect()
+}
+
 /// An entity whose findings an edit moves without making them stale; all
 /// its places in the edited file after the edit (`whole`: its hull there
 /// moves by the edit's length), or only some.
@@ -1907,8 +1966,11 @@ fn shift_found(
         } else {
             found.measure();
         }
+        let end = found.end_in(file);
         if m.home {
-            parts.home_end[k][i] = found.end_in(file);
+            parts.home_end[k][i] = end;
+        } else if let Some(kept) = parts.elsewhere.get_mut(&file).and_then(|s| s.get_mut(&m.e)) {
+            *kept = end;
         }
     }
     // Every finding let go is given back (the property tests hold it). If
