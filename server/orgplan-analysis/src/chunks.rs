@@ -29,14 +29,23 @@ use tree_sitter::{Parser, Tree};
 pub const CHUNK_KEYWORDS: [&str; 3] = ["leader", "initiative", "team"];
 
 /// One chunk of a file: its place, how many of the document's blocks and
-/// errors it holds, and its comments (relative to `start`). The concrete
-/// tree is dropped once lowered: it would take most of the memory.
+/// errors it holds and where they start among the document's, and its
+/// comments (relative to `start`). The concrete tree is dropped once
+/// lowered: it would take most of the memory.
+///
+/// Where its blocks and errors start is kept, not summed from the chunks
+/// before it at each edit: that sum read every chunk before the edit, an
+/// eighth of a keystroke at the end of the 100k plan (BENCHMARKS.md, "7
+/// Dec (thirty-first session)"). An edit moves the starts of the chunks
+/// after it, as it moves their places.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chunk {
     pub start: usize,
     pub end: usize,
-    blocks: usize,
-    errors: usize,
+    blocks: u32,
+    errors: u32,
+    block_at: u32,
+    error_at: u32,
     comments: Vec<TextRange>,
 }
 
@@ -48,7 +57,16 @@ impl Chunk {
     /// How many of the document's top-level blocks the chunk holds (the
     /// chunks' blocks are the document's, in order).
     pub fn blocks(&self) -> usize {
-        self.blocks
+        self.blocks as usize
+    }
+
+    /// Moves the chunk by `delta` bytes, and its blocks and errors by
+    /// `blocks` and `errors` places in the document.
+    fn shift(&mut self, delta: isize, blocks: isize, errors: isize) {
+        self.start = (self.start as isize + delta) as usize;
+        self.end = (self.end as isize + delta) as usize;
+        self.block_at = (self.block_at as isize + blocks) as u32;
+        self.error_at = (self.error_at as isize + errors) as u32;
     }
 
     /// The comments in the chunk, in order.
@@ -438,7 +456,8 @@ fn chunk(
     });
     let comments = comments_of(&tree, &src);
     let delta = start as isize;
-    let (n_blocks, n_errors) = (doc.blocks.len(), doc.errors.len());
+    let (n_blocks, n_errors) = (doc.blocks.len() as u32, doc.errors.len() as u32);
+    let (block_at, error_at) = (blocks.len() as u32, errors.len() as u32);
     blocks.extend(doc.blocks.into_iter().map(|mut b| {
         syntax::shift_block(&mut b, delta);
         b
@@ -452,6 +471,8 @@ fn chunk(
         end,
         blocks: n_blocks,
         errors: n_errors,
+        block_at,
+        error_at,
         comments,
     }
 }
@@ -538,7 +559,12 @@ pub fn parse(text: &Text) -> Parsed {
         errors: Vec::with_capacity(sum(|p| p.2.len())),
     };
     for (more, blocks, errors) in pieces {
-        chunks.extend(more);
+        // Each piece counted its blocks and errors from its own first.
+        let (b, e) = (doc.blocks.len() as isize, doc.errors.len() as isize);
+        chunks.extend(more.into_iter().map(|mut c| {
+            c.shift(0, b, e);
+            c
+        }));
         doc.blocks.extend(blocks);
         doc.errors.extend(errors);
     }
@@ -582,14 +608,17 @@ impl Parsed {
         let hi = last_at(range.end()).max(lo);
         let from = self.chunks[lo].start;
         let to = (self.chunks[hi].end as isize + delta) as usize;
-        let block_at: usize = self.chunks[..lo].iter().map(|c| c.blocks).sum();
-        let error_at: usize = self.chunks[..lo].iter().map(|c| c.errors).sum();
-        let old_blocks: usize = self.chunks[lo..=hi].iter().map(|c| c.blocks).sum();
-        let old_errors: usize = self.chunks[lo..=hi].iter().map(|c| c.errors).sum();
+        let block_at = self.chunks[lo].block_at as usize;
+        let error_at = self.chunks[lo].error_at as usize;
+        let old_blocks: usize = self.chunks[lo..=hi].iter().map(Chunk::blocks).sum();
+        let old_errors: usize = self.chunks[lo..=hi].iter().map(|c| c.errors as usize).sum();
 
         let mut blocks = Vec::new();
         let mut errors = Vec::new();
-        let new_chunks = chunks_of(text, from, to, &mut blocks, &mut errors);
+        let mut new_chunks = chunks_of(text, from, to, &mut blocks, &mut errors);
+        for c in &mut new_chunks {
+            c.shift(0, block_at as isize, error_at as isize);
+        }
         let reparsed = Reparsed {
             old: TextRange::new(from, self.chunks[hi].end),
             blocks: block_at,
@@ -600,11 +629,14 @@ impl Parsed {
         // Shift what follows (the blocks perhaps later: [`Lazy`]), then put
         // the new chunks in place.
         let (mut doc, lag) = self.doc.take();
-        if delta != 0 {
+        let more_blocks = blocks.len() as isize - old_blocks as isize;
+        let more_errors = errors.len() as isize - old_errors as isize;
+        if delta != 0 || more_blocks != 0 || more_errors != 0 {
             for c in &mut self.chunks[hi + 1..] {
-                c.start = (c.start as isize + delta) as usize;
-                c.end = (c.end as isize + delta) as usize;
+                c.shift(delta, more_blocks, more_errors);
             }
+        }
+        if delta != 0 {
             for e in &mut doc.errors[error_at + old_errors..] {
                 e.shift(delta);
             }
