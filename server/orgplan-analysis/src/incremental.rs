@@ -362,13 +362,20 @@ fn graph_findings(ctx: &Ctx, deps: &Dependencies) -> Vec<Arc<Finding>> {
 }
 
 /// What the dependency-graph rules read of a team: each dependency's
-/// target, as written and as resolved.
-fn graph_of(m: &Model, e: EntityId) -> Vec<(CompactString, Option<EntityId>)> {
+/// target, as written and as resolved, and its places (the target's, the
+/// `depends_on` head's, the block's).
+type GraphOf = Vec<(CompactString, Option<EntityId>, [crate::text::Loc; 3])>;
+
+/// [`GraphOf`] of `e` (nothing for a leader or an initiative).
+fn graph_of(m: &Model, e: EntityId) -> GraphOf {
     match e {
         EntityId::Team(t) => m.teams[t]
             .dependencies
             .iter()
-            .map(|d| (d.target.name.clone(), m.resolve(&d.target)))
+            .map(|d| {
+                let places = [d.target.loc, d.head, d.block];
+                (d.target.name.clone(), m.resolve(&d.target), places)
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -1117,7 +1124,19 @@ fn same_shape(
     let changed: Vec<EntityId> = (0..3)
         .flat_map(|k| spans[k].clone().map(move |i| EntityId::at_slot(k, i)))
         .collect();
-    let old_graph: Vec<_> = changed.iter().map(|&e| graph_of(model, e)).collect();
+    // As the edit would leave them if it only moved them: a dependency
+    // that is another `depends_on` than before (the text around it
+    // re-read), at another place, changes where the graph rules point.
+    let old_graph: Vec<GraphOf> = changed
+        .iter()
+        .map(|&e| {
+            let mut g = graph_of(model, e);
+            g.iter_mut()
+                .flat_map(|(_, _, ls)| ls)
+                .for_each(|l| shift.loc(l));
+            g
+        })
+        .collect();
     let mut marks = Marks::new(model);
     for &e in &changed {
         marks.set(e);
@@ -1848,12 +1867,9 @@ fn mark_stale(
         // No place reaches the edit, nor the end of the text when the
         // edit is near it: before the edit, none moves; after it, each
         // moves by the edit's length, and so does the hull.
+        // (The ends kept have left out already those whose places all lie
+        // before the edit: `reaching_home`, `reaching_elsewhere`.)
         let before = |end: usize| !(near_end && end >= old_len) && end < shift.start;
-        let end_here = parts.home_end[k][i];
-        if home && end_here != u32::MAX && before(end_here as usize) {
-            debug_assert_eq!(found.end_in(file), end_here);
-            continue;
-        }
         let Some(hull) = found.hull(file) else {
             continue;
         };

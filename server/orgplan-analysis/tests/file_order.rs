@@ -171,3 +171,40 @@ fn an_entity_removed_takes_its_findings_in_other_files_with_it() {
     }
     assert_eq!(findings(&mut ws), findings(&mut fresh));
 }
+
+/// An edit that leaves a team depending on the same teams, but through
+/// another `depends_on` than before (a block opened above it takes the old
+/// one, and the team's own body now holds one that was in that block),
+/// moves the cycle's finding to the dependency the team has now: the
+/// findings were kept as only moved, and pointed at the old one (found by
+/// `edits_keep_the_findings_those_of_path_order`).
+#[test]
+fn a_dependency_read_from_other_text_moves_its_cycle_finding() {
+    let texts = vec!["team z \"T\" { reports_to: z depends_on z { owner: z } }\n".to_string()];
+    let paths = ["/w/0.orgplan".to_string()];
+    let mut ws = Workspace::new();
+    ws.set_file(&paths[0], texts[0].clone());
+    ws.analysis();
+    let mut now = texts.clone();
+    for (at, typed) in [
+        (
+            0.3136,
+            "team x \"T\" { reports_to: z depends_on z { owner: x } }\n",
+        ),
+        (
+            0.2110,
+            "team x \"T\" { reports_to: x depends_on x { owner: x } }\n",
+        ),
+    ] {
+        apply(&mut ws, &paths, &mut now, &(0, at, 0, typed.into()));
+        ws.analysis();
+    }
+    let mut fresh = Workspace::new();
+    fresh.set_file(&paths[0], now[0].clone());
+    let (kept, afresh) = (findings(&mut ws), findings(&mut fresh));
+    assert!(
+        afresh.iter().any(|f| f.contains("dependency-cycle")),
+        "{afresh:#?}"
+    );
+    assert_eq!(kept, afresh);
+}
