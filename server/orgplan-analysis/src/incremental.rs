@@ -48,6 +48,11 @@ pub(crate) struct Parts {
     home_end: [Seq<u32>; 3],
     /// The findings of the block rules, per file, per top-level block.
     blocks: BTreeMap<FileId, Vec<Vec<Arc<Finding>>>>,
+    /// The findings of the file rules, per file. An edit recomputes the
+    /// edited file's alone: as a global rule, `syntax-error` was run over
+    /// every file's errors at each keystroke (BENCHMARKS.md, "7 Dec
+    /// (thirty-second session)").
+    files: BTreeMap<FileId, Vec<Arc<Finding>>>,
     /// The findings of the global rules.
     global: Vec<Arc<Finding>>,
     /// The findings of the dependency-graph rules.
@@ -76,6 +81,11 @@ pub(crate) struct Parts {
     /// kept in step by each update: the did-you-mean memo is patched only
     /// when it was chosen from these ids ([`suggestions_after`]).
     ids: u64,
+    /// The flags of the last update's [`Marks`], all clear again, for the
+    /// next: made afresh, one per entity of the workspace, they were
+    /// zeroed at each keystroke (a cost that grew with the workspace, not
+    /// with the edit: BENCHMARKS.md, "7 Dec (thirty-second session)").
+    spare_flags: [Vec<bool>; 3],
 }
 
 /// The findings in one file in the order the assembled list gives them
@@ -106,7 +116,7 @@ struct Sorted {
 
 /// Where a part keeps a finding. `kind` 0 to 2 is an entity of that kind
 /// (`index`, as [`EntityId::slot`] gives it), 3 a block of the file, 4 the
-/// global findings, 5 the graph's; `j` is the finding's index in that
+/// file's own (the file rules'), 5 the global findings, 6 the graph's; `j` is the finding's index in that
 /// part's list. Ordered as [`Parts::all`] walks the parts, which is how
 /// equal findings are ordered in a fresh list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -381,6 +391,18 @@ fn graph_of(m: &Model, e: EntityId) -> GraphOf {
     }
 }
 
+fn file_findings(ctx: &Ctx, file: FileId, doc: &crate::syntax::Document) -> Vec<Arc<Finding>> {
+    levelled(
+        ctx.config,
+        |c| matches!(c, Check::File(_)),
+        |c, out| {
+            if let Check::File(check) = c {
+                check(ctx, file, doc, out)
+            }
+        },
+    )
+}
+
 fn global_findings(ctx: &Ctx) -> Vec<Arc<Finding>> {
     levelled(
         ctx.config,
@@ -432,6 +454,11 @@ impl Parts {
             entity,
             home_end,
             blocks,
+            files: ctx
+                .docs
+                .iter()
+                .map(|&(file, doc, _)| (file, file_findings(ctx, file, doc)))
+                .collect(),
             global: global_findings(ctx),
             graph: graph_findings(ctx, &deps),
             deps,
@@ -440,6 +467,7 @@ impl Parts {
             elsewhere: BTreeMap::new(),
             sorted: None,
             ids,
+            spare_flags: Default::default(),
         };
         for e in m.entities() {
             let (k, i) = e.slot();
@@ -459,6 +487,7 @@ impl Parts {
             .flatten()
             .flatten()
             .chain(self.blocks.values().flatten().flatten())
+            .chain(self.files.values().flatten())
             .chain(self.global.iter())
             .chain(self.graph.iter())
     }
@@ -547,7 +576,8 @@ impl Parts {
         match o.kind {
             k @ 0..=2 => &self.entity[k as usize][index].list()[j],
             3 => &self.blocks[&file][index][j],
-            4 => &self.global[j],
+            4 => &self.files[&file][j],
+            5 => &self.global[j],
             _ => &self.graph[j],
         }
     }
@@ -595,8 +625,10 @@ impl Parts {
         for (b, list) in self.blocks.get(&file).into_iter().flatten().enumerate() {
             Self::entries_of(file, 3, b, list, &mut out);
         }
-        Self::entries_of(file, 4, 0, &self.global, &mut out);
-        Self::entries_of(file, 5, 0, &self.graph, &mut out);
+        let own = self.files.get(&file).map_or(&[][..], Vec::as_slice);
+        Self::entries_of(file, 4, 0, own, &mut out);
+        Self::entries_of(file, 5, 0, &self.global, &mut out);
+        Self::entries_of(file, 6, 0, &self.graph, &mut out);
         out.sort_unstable_by(|a, b| self.compare(file, a, b));
         out
     }
@@ -645,7 +677,7 @@ impl Parts {
                     o.index = (o.index as usize - old + new) as u32;
                     true
                 }
-                4 => false,
+                4 | 5 => false,
                 _ => !graph_found,
             };
             if kept {
@@ -664,9 +696,11 @@ impl Parts {
                 Self::entries_of(file, 3, b, list, &mut fresh);
             }
         }
-        Self::entries_of(file, 4, 0, &self.global, &mut fresh);
+        let own = self.files.get(&file).map_or(&[][..], Vec::as_slice);
+        Self::entries_of(file, 4, 0, own, &mut fresh);
+        Self::entries_of(file, 5, 0, &self.global, &mut fresh);
         if graph_found {
-            Self::entries_of(file, 5, 0, &self.graph, &mut fresh);
+            Self::entries_of(file, 6, 0, &self.graph, &mut fresh);
         }
         fresh.sort_unstable_by(|a, b| self.compare(file, a, b));
         self.merge_in(file, &mut entries, &fresh);
@@ -1030,17 +1064,33 @@ struct Marks {
 }
 
 impl Marks {
-    fn new(m: &Model) -> Marks {
+    /// No entity marked, over `spare` (flags all clear, from
+    /// [`Marks::recycle`], or none), grown to the model's entities.
+    fn new(m: &Model, spare: [Vec<bool>; 3]) -> Marks {
+        let mut flags = spare;
+        for (k, v) in flags.iter_mut().enumerate() {
+            let len = m.count(k);
+            if v.len() < len {
+                v.resize(len, false);
+            }
+        }
         Marks {
-            flags: [
-                vec![false; m.leaders.len()],
-                vec![false; m.initiatives.len()],
-                vec![false; m.teams.len()],
-            ],
+            flags,
             list: Vec::new(),
             facts_kept: false,
             facts_names: None,
         }
+    }
+
+    /// The flags, cleared (only those set are written), for the next
+    /// update's marks.
+    fn recycle(mut self) -> [Vec<bool>; 3] {
+        for e in &self.list {
+            let (k, i) = e.slot();
+            self.flags[k][i] = false;
+        }
+        debug_assert!(self.flags.iter().flatten().all(|f| !f));
+        self.flags
     }
     fn get(&self, k: usize, i: usize) -> bool {
         self.flags[k][i]
@@ -1084,6 +1134,7 @@ fn same_shape(
     shift: &Shift,
     memo: Option<&crate::suggest::Memo>,
     ids: &mut u64,
+    spare: [Vec<bool>; 3],
 ) -> (Marks, GraphChange) {
     fn decls_of(m: &Model, k: usize, r: Range<usize>) -> Vec<&Decl> {
         r.map(|i| m.decl(EntityId::at_slot(k, i))).collect()
@@ -1137,7 +1188,7 @@ fn same_shape(
             g
         })
         .collect();
-    let mut marks = Marks::new(model);
+    let mut marks = Marks::new(model, spare);
     for &e in &changed {
         marks.set(e);
         model.targets_of(e, |t| marks.set(t));
@@ -1315,7 +1366,7 @@ fn resize(
         model.resolve_refs(e);
         model.link(e, true);
     }
-    let mut marks = Marks::new(model);
+    let mut marks = Marks::new(model, std::mem::take(&mut parts.spare_flags));
     for &e in &added {
         marks.set(e);
         model.targets_of(e, |t| marks.set(t));
@@ -1735,6 +1786,7 @@ pub(crate) fn update(
         graph_found,
         spliced.as_ref(),
     );
+    parts.spare_flags = marks.recycle();
     true
 }
 
@@ -1808,7 +1860,8 @@ fn put_in(
         fresh.teams.len(),
     ];
     if (0..3).all(|k| spans[k].len() == fresh_lens[k]) {
-        same_shape(model, fresh, &spans, shift, memo, &mut parts.ids)
+        let spare = std::mem::take(&mut parts.spare_flags);
+        same_shape(model, fresh, &spans, shift, memo, &mut parts.ids, spare)
     } else {
         // The findings of the entities spliced out go with them, from the
         // lists of the files they lie in (other files too: a finding of
@@ -2131,6 +2184,11 @@ fn recheck_blocks(
         for found in &mut block_parts[reparsed.blocks + reparsed.new_blocks..] {
             found.shift(shift);
         }
+    }
+    if let Some(&(_, doc, _)) = ctx.docs.iter().find(|(f, _, _)| *f == file) {
+        let own = file_findings(ctx, file, doc);
+        let old = parts.files.insert(file, own).unwrap_or_default();
+        files_differing(&old, &parts.files[&file], shift, changed);
     }
     let global = global_findings(ctx);
     files_differing(&parts.global, &global, shift, changed);

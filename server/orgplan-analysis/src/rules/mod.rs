@@ -202,6 +202,10 @@ pub struct Rule {
 pub enum Check {
     /// Over the whole workspace, every time.
     Global(fn(&Ctx, &mut Vec<Finding>)),
+    /// For one plan file: the findings depend on that file's syntax (its
+    /// document and text) alone, and name places in it alone. An edit of
+    /// one file keeps every other file's.
+    File(fn(&Ctx, FileId, &Document, &mut Vec<Finding>)),
     /// Over the teams' dependency graph: the findings depend only on which
     /// team depends on which (the names written and what they resolve to),
     /// on the declared ids, and on places in `depends_on` blocks and team
@@ -230,6 +234,11 @@ pub const ENTITY_REACH: usize = 2;
 pub fn run_rule(ctx: &Ctx, rule: &Rule, out: &mut Vec<Finding>) {
     match rule.check {
         Check::Global(check) => check(ctx, out),
+        Check::File(check) => {
+            for (file, doc, _) in ctx.docs {
+                check(ctx, *file, doc, out);
+            }
+        }
         Check::Dependencies(check) => check(ctx, &dependencies::Dependencies::of(ctx.model), out),
         Check::Block(check) => {
             for (file, doc, _) in ctx.docs {

@@ -1,5 +1,6 @@
 use super::{Ctx, Edit, Finding, Fix, Group, Rule, Severity};
-use crate::text::{Loc, TextRange};
+use crate::syntax::Document;
+use crate::text::{FileId, Loc, TextRange};
 
 pub static RULE: Rule = Rule {
     name: "syntax-error",
@@ -12,25 +13,23 @@ pub static RULE: Rule = Rule {
     example: "team payments \"Payments\" {\n  roles: engineering qa\n}\n",
     findings: "One per place the text does not parse, saying what was expected there; the parser recovers, so the rest of the file is still checked.",
     spares: "Anything the parser could read around the error. The rules about what a block lacks (`incomplete-team`, `missing-scope`, `missing-metrics`, `initiative-without-leader`, `dependency-without-plan`, a missing `owner:`) stay quiet on a block with a syntax error until it parses: what they would report may be the error's doing.",
-    check: super::Check::Global(check),
+    check: super::Check::File(check),
 };
 
-fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (file, doc, _) in ctx.docs {
-        for e in &doc.errors {
-            let mut f = Finding::new(&RULE, Loc::new(*file, e.range), e.message.clone());
-            if let Some((at, text)) = e.insert {
-                f = f.fix(Fix {
-                    title: format!("Insert `{text}`"),
-                    edits: vec![Edit {
-                        loc: Loc::new(*file, TextRange::empty(at)),
-                        new_text: text.into(),
-                    }],
-                    preferred: true,
-                });
-            }
-            out.push(f);
+fn check(_: &Ctx, file: FileId, doc: &Document, out: &mut Vec<Finding>) {
+    for e in &doc.errors {
+        let mut f = Finding::new(&RULE, Loc::new(file, e.range), e.message.clone());
+        if let Some((at, text)) = e.insert {
+            f = f.fix(Fix {
+                title: format!("Insert `{text}`"),
+                edits: vec![Edit {
+                    loc: Loc::new(file, TextRange::empty(at)),
+                    new_text: text.into(),
+                }],
+                preferred: true,
+            });
         }
+        out.push(f);
     }
 }
 
