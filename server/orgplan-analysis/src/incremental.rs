@@ -57,6 +57,12 @@ pub(crate) struct Parts {
     global: Vec<Arc<Finding>>,
     /// The findings of the dependency-graph rules.
     graph: Vec<Arc<Finding>>,
+    /// Per file, the indices in [`Parts::graph`] of the findings that
+    /// name a place in it ([`graph_index`]): a keystroke looks at those
+    /// alone. It walked every cycle's finding of the workspace, the
+    /// places of each read again (BENCHMARKS.md, "7 Dec (thirty-second
+    /// session)").
+    graph_in: BTreeMap<FileId, Vec<u32>>,
     /// The dependency graph they were computed over.
     deps: Arc<Dependencies>,
     /// The workspace's facts the entity rules read, as they were.
@@ -415,7 +421,39 @@ fn global_findings(ctx: &Ctx) -> Vec<Arc<Finding>> {
     )
 }
 
+/// For each file, the indices of the findings of `graph` that name a
+/// place in it.
+fn graph_index(graph: &[Arc<Finding>]) -> BTreeMap<FileId, Vec<u32>> {
+    let mut out: BTreeMap<FileId, Vec<u32>> = BTreeMap::new();
+    for (i, f) in graph.iter().enumerate() {
+        let mut files: Vec<FileId> = f.locs().map(|l| l.file).collect();
+        files.sort_unstable();
+        files.dedup();
+        for file in files {
+            out.entry(file).or_default().push(i as u32);
+        }
+    }
+    out
+}
+
 impl Parts {
+    /// Puts in the graph rules' findings, with their index by file.
+    fn set_graph(&mut self, graph: Vec<Arc<Finding>>) {
+        self.graph_in = graph_index(&graph);
+        self.graph = graph;
+    }
+
+    /// The graph rules' findings in `file` (of its own, not related
+    /// places), each with its index in [`Parts::graph`], as entries.
+    fn graph_entries(&self, file: FileId, out: &mut Vec<Entry>) {
+        for &i in self.graph_in.get(&file).into_iter().flatten() {
+            let f = &self.graph[i as usize];
+            if f.loc.file == file {
+                out.push(Entry::new(f, 6, 0, i as usize));
+            }
+        }
+    }
+
     /// Every finding of a workspace, computed afresh; `ids` is the model's
     /// [`Model::ids_fingerprint`].
     pub(crate) fn compute(ctx: &Ctx, ids: u64) -> Parts {
@@ -460,7 +498,8 @@ impl Parts {
                 .map(|&(file, doc, _)| (file, file_findings(ctx, file, doc)))
                 .collect(),
             global: global_findings(ctx),
-            graph: graph_findings(ctx, &deps),
+            graph: Vec::new(),
+            graph_in: BTreeMap::new(),
             deps,
             facts: ctx.shared_facts().clone(),
             meant,
@@ -469,6 +508,7 @@ impl Parts {
             ids,
             spare_flags: Default::default(),
         };
+        parts.set_graph(graph_findings(ctx, &parts.deps));
         for e in m.entities() {
             let (k, i) = e.slot();
             let found = &parts.entity[k][i];
@@ -628,7 +668,7 @@ impl Parts {
         let own = self.files.get(&file).map_or(&[][..], Vec::as_slice);
         Self::entries_of(file, 4, 0, own, &mut out);
         Self::entries_of(file, 5, 0, &self.global, &mut out);
-        Self::entries_of(file, 6, 0, &self.graph, &mut out);
+        self.graph_entries(file, &mut out);
         out.sort_unstable_by(|a, b| self.compare(file, a, b));
         out
     }
@@ -700,7 +740,7 @@ impl Parts {
         Self::entries_of(file, 4, 0, own, &mut fresh);
         Self::entries_of(file, 5, 0, &self.global, &mut fresh);
         if graph_found {
-            Self::entries_of(file, 6, 0, &self.graph, &mut fresh);
+            self.graph_entries(file, &mut fresh);
         }
         fresh.sort_unstable_by(|a, b| self.compare(file, a, b));
         self.merge_in(file, &mut entries, &fresh);
@@ -2216,18 +2256,23 @@ fn recheck_blocks(
             cycles_kept = parts.deps.cycles_kept_over(&old, &slots, &teams);
         }
     }
-    if (graph == GraphChange::Same || cycles_kept)
-        && !parts
-            .graph
-            .iter()
-            .any(|f| f.locs().any(|l| shift.touches(l)))
-    {
-        shift_noting(&mut parts.graph, shift, changed, None);
+    // Only those that name a place in the edited file can be touched or
+    // moved by the edit.
+    let here = parts.graph_in.get(&file).map_or(&[][..], Vec::as_slice);
+    let touched = || {
+        here.iter()
+            .any(|&i| parts.graph[i as usize].locs().any(|l| shift.touches(l)))
+    };
+    if (graph == GraphChange::Same || cycles_kept) && !touched() {
+        for &i in here {
+            let f = std::slice::from_mut(&mut parts.graph[i as usize]);
+            shift_noting(f, shift, changed, None);
+        }
         false
     } else {
         let found = graph_findings(ctx, &parts.deps);
         files_differing(&parts.graph, &found, shift, changed);
-        parts.graph = found;
+        parts.set_graph(found);
         true
     }
 }
