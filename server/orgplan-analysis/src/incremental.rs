@@ -122,9 +122,10 @@ struct Sorted {
 
 /// Where a part keeps a finding. `kind` 0 to 2 is an entity of that kind
 /// (`index`, as [`EntityId::slot`] gives it), 3 a block of the file, 4 the
-/// file's own (the file rules'), 5 the global findings, 6 the graph's; `j` is the finding's index in that
-/// part's list. Ordered as [`Parts::all`] walks the parts, which is how
-/// equal findings are ordered in a fresh list.
+/// file's own (the file rules'), 5 the global findings, 6 the graph's;
+/// `j` is the finding's index in that part's list. Ordered as
+/// [`Parts::all`] walks the parts, which is how equal findings are
+/// ordered in a fresh list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Owner {
     kind: u8,
@@ -398,7 +399,7 @@ fn graph_of(m: &Model, e: EntityId) -> GraphOf {
 }
 
 fn file_findings(ctx: &Ctx, file: FileId, doc: &crate::syntax::Document) -> Vec<Arc<Finding>> {
-    levelled(
+    let found = levelled(
         ctx.config,
         |c| matches!(c, Check::File(_)),
         |c, out| {
@@ -406,7 +407,14 @@ fn file_findings(ctx: &Ctx, file: FileId, doc: &crate::syntax::Document) -> Vec<
                 check(ctx, file, doc, out)
             }
         },
-    )
+    );
+    // What an update relies on: an edit of another file neither moves
+    // nor changes them.
+    debug_assert!(
+        found.iter().all(|f| f.locs().all(|l| l.file == file)),
+        "a file rule's findings lie in its file"
+    );
+    found
 }
 
 fn global_findings(ctx: &Ctx) -> Vec<Arc<Finding>> {
