@@ -278,6 +278,13 @@ impl Parts {
                 set.remove(&e);
             }
         }
+        self.note_elsewhere(m, e);
+    }
+
+    /// Lists `e` in [`Parts::elsewhere`] for each other file its findings
+    /// name a place in, with where its places there end.
+    fn note_elsewhere(&mut self, m: &Model, e: EntityId) {
+        let (k, i) = e.slot();
         let found = &self.entity[k][i];
         for file in foreign_files(m, e, found.list()) {
             let end = home_end(found, file);
@@ -451,6 +458,13 @@ impl Parts {
         self.graph = graph;
     }
 
+    /// The file rules' and the global rules' findings in `file`, as entries.
+    fn file_and_global_entries(&self, file: FileId, out: &mut Vec<Entry>) {
+        let own = self.files.get(&file).map_or(&[][..], Vec::as_slice);
+        Self::entries_of(file, 4, 0, own, out);
+        Self::entries_of(file, 5, 0, &self.global, out);
+    }
+
     /// The graph rules' findings in `file` (of its own, not related
     /// places), each with its index in [`Parts::graph`], as entries.
     fn graph_entries(&self, file: FileId, out: &mut Vec<Entry>) {
@@ -518,12 +532,7 @@ impl Parts {
         };
         parts.set_graph(graph_findings(ctx, &parts.deps));
         for e in m.entities() {
-            let (k, i) = e.slot();
-            let found = &parts.entity[k][i];
-            for file in foreign_files(m, e, found.list()) {
-                let end = self::home_end(found, file);
-                parts.elsewhere.entry(file).or_default().insert(e, end);
-            }
+            parts.note_elsewhere(m, e);
         }
         parts
     }
@@ -673,9 +682,7 @@ impl Parts {
         for (b, list) in self.blocks.get(&file).into_iter().flatten().enumerate() {
             Self::entries_of(file, 3, b, list, &mut out);
         }
-        let own = self.files.get(&file).map_or(&[][..], Vec::as_slice);
-        Self::entries_of(file, 4, 0, own, &mut out);
-        Self::entries_of(file, 5, 0, &self.global, &mut out);
+        self.file_and_global_entries(file, &mut out);
         self.graph_entries(file, &mut out);
         out.sort_unstable_by(|a, b| self.compare(file, a, b));
         out
@@ -744,9 +751,7 @@ impl Parts {
                 Self::entries_of(file, 3, b, list, &mut fresh);
             }
         }
-        let own = self.files.get(&file).map_or(&[][..], Vec::as_slice);
-        Self::entries_of(file, 4, 0, own, &mut fresh);
-        Self::entries_of(file, 5, 0, &self.global, &mut fresh);
+        self.file_and_global_entries(file, &mut fresh);
         if graph_found {
             self.graph_entries(file, &mut fresh);
         }
