@@ -143,6 +143,9 @@ pub struct Report {
     pub idle_rss_loaded: Option<u64>,
     /// RSS of a server with an empty workspace, after initialize.
     pub idle_rss_empty: Option<u64>,
+    /// With several files: the keystroke in the workspace against its
+    /// first file alone.
+    pub alone: Option<Alone>,
 }
 
 pub(crate) fn ms(d: Duration) -> f64 {
@@ -1150,7 +1153,12 @@ fn floor_phase(plan: &generate::Plan, root: &Path, script: &[Keystroke], report:
             ms(cpu) / script.len().max(1) as f64
         );
     }
+    let alone = (plan.files.len() > 1).then(|| alone_phase(plan, root, script, &floor));
     report.series.push(floor);
+    if let Some((alone, by_itself)) = alone {
+        report.series.push(by_itself);
+        report.alone = Some(alone);
+    }
     let draft = drafting(&plan.files[0].1);
     let (mut drafted, cpu) = typed_in_process(plan, root, &draft, None);
     if let Some(cpu) = cpu {
@@ -1167,6 +1175,86 @@ fn floor_phase(plan: &generate::Plan, root: &Path, script: &[Keystroke], report:
         COLD_BYTES >> 20
     );
     report.series.push(cold);
+}
+
+/// Rounds of [`alone_phase`]: each types the keystrokes into the workspace
+/// and into its first file alone, one after the other.
+const ALONE_ROUNDS: usize = 3;
+
+/// The floor's keystrokes typed into the first file of a workspace of
+/// several, loaded by itself: what a keystroke costs in one file, against
+/// `floor`, what it costs beside the others (issue 16: the same). The two
+/// alternate, [`ALONE_ROUNDS`] times (`floor` the workspace's first), so
+/// that a drift of the machine reaches both; each round's ratio of p50s is
+/// kept. The file alone's samples of every round make the series returned.
+fn alone_phase(
+    plan: &generate::Plan,
+    root: &Path,
+    script: &[Keystroke],
+    floor: &Series,
+) -> (Alone, Series) {
+    let first = generate::Plan {
+        files: plan.files[..1].to_vec(),
+        teams: 0,
+        initiatives: 0,
+        leaders: 0,
+    };
+    let mut pooled = Series::new("alone: the same keystrokes, the file by itself (in-process)");
+    let mut alone = Alone::default();
+    let mut workspace = floor.percentile(50.0);
+    for round in 0..ALONE_ROUNDS {
+        if round > 0 {
+            workspace = typed_in_process(plan, root, script, None)
+                .0
+                .percentile(50.0);
+        }
+        let (by_itself, _) = typed_in_process(&first, root, script, None);
+        if let (Some(w), Some(b)) = (workspace, by_itself.percentile(50.0)) {
+            alone.rounds.push((w, b));
+        }
+        pooled.samples.extend(by_itself.samples);
+    }
+    (alone, pooled)
+}
+
+/// A workspace's keystroke against its first file's alone ([`alone_phase`]).
+#[derive(Clone, Debug, Default)]
+pub struct Alone {
+    /// Per round: the p50 of the keystrokes in the workspace, and in its
+    /// first file by itself.
+    pub rounds: Vec<(Duration, Duration)>,
+}
+
+impl Alone {
+    /// Each round's p50 in the workspace over the file alone's.
+    pub fn ratios(&self) -> Vec<f64> {
+        self.rounds
+            .iter()
+            .map(|&(w, b)| ms(w) / ms(b).max(1e-6))
+            .collect()
+    }
+
+    /// The median of [`Alone::ratios`] (of an even count, the lower).
+    pub fn median(&self) -> Option<f64> {
+        let mut r = self.ratios();
+        r.sort_by(f64::total_cmp);
+        r.get(r.len().saturating_sub(1) / 2).copied()
+    }
+
+    /// The table's line.
+    fn line(&self, files: usize) -> String {
+        let rounds: Vec<String> = self
+            .rounds
+            .iter()
+            .zip(self.ratios())
+            .map(|(&(w, b), r)| format!("{:.3}/{:.3} = {r:.2}x", ms(w), ms(b)))
+            .collect();
+        format!(
+            "a keystroke in {files} files against the same in the first file alone (in-process p50, alternating rounds): {}; median {} (issue 16: the same)\n",
+            rounds.join(", "),
+            self.median().map_or("-".into(), |m| format!("{m:.2}x")),
+        )
+    }
 }
 
 /// Written before each keystroke of the cold floor: twice the last-level
@@ -1508,6 +1596,9 @@ impl Report {
         out.push_str(
             "(p50/fl, p99/fl: the figure divided by the in-process floor's of the same run)\n",
         );
+        if let Some(alone) = &self.alone {
+            out.push_str(&alone.line(self.files));
+        }
         let per_byte = |b: Option<u64>| b.map(|p| p as f64 / self.bytes.max(1) as f64);
         let end = per_byte(self.peak_rss_end);
         out.push_str(&format!(
@@ -1547,6 +1638,11 @@ impl Report {
             "peak_rss_after": self.peaks.iter().map(|(n, b)| json!({"phase": n, "bytes": b})).collect::<Vec<_>>(),
             "idle_rss_empty_bytes": self.idle_rss_empty,
             "idle_rss_loaded_bytes": self.idle_rss_loaded,
+            "alone": self.alone.as_ref().map(|a| json!({
+                "rounds_p50_ms": a.rounds.iter().map(|&(w, b)| [ms(w), ms(b)]).collect::<Vec<_>>(),
+                "ratios": a.ratios(),
+                "median_ratio": a.median(),
+            })),
             "series": self.series.iter().map(|s| json!({
                 "name": s.name,
                 "n": s.samples.len(),
@@ -1598,6 +1694,39 @@ mod tests {
             super::slowest(&script, timed),
             r#"#1 "\n" 9.0 ms, #3 "c" 4.0 ms, #0 "a" 2.0 ms"#
         );
+    }
+
+    /// The workspace against its first file alone: each round's ratio, the
+    /// median of the rounds (not of the pooled samples), and the table's
+    /// line, shown only for a run of several files.
+    #[test]
+    fn a_workspace_keystroke_is_judged_against_its_file_alone_round_by_round() {
+        let us = |n: u64| Duration::from_micros(n);
+        let alone = super::Alone {
+            rounds: vec![(us(900), us(450)), (us(300), us(250)), (us(2_000), us(500))],
+        };
+        let r = alone.ratios();
+        assert_eq!(r.len(), 3);
+        assert!(
+            (r[0] - 2.0).abs() < 1e-9 && (r[1] - 1.2).abs() < 1e-9 && (r[2] - 4.0).abs() < 1e-9
+        );
+        assert_eq!(alone.median(), Some(2.0));
+        assert_eq!(super::Alone::default().median(), None);
+        let report = Report {
+            files: 10,
+            alone: Some(alone),
+            ..Report::default()
+        };
+        let table = report.table();
+        assert!(
+            table.contains("in 10 files against the same in the first file alone (in-process p50, alternating rounds): 0.900/0.450 = 2.00x, 0.300/0.250 = 1.20x, 2.000/0.500 = 4.00x; median 2.00x"),
+            "{table}"
+        );
+        assert_eq!(
+            report.json()["alone"]["median_ratio"],
+            serde_json::json!(2.0)
+        );
+        assert!(!Report::default().table().contains("first file alone"));
     }
 
     /// A run of the floor alone measures no server: its table says so of
