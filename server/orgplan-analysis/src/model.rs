@@ -470,8 +470,12 @@ pub struct Model {
     /// references name it, any way.
     referrers: [Seq<Entities>; 3],
     /// For each name written in a reference that names nothing, the
-    /// entities whose blocks write it.
-    dangling: std::collections::BTreeMap<CompactString, Entities>,
+    /// entities whose blocks write it. Hashed, not ordered: a keystroke
+    /// that renames an id asks it of every word the did-you-mean memo
+    /// holds (`suggest::Memo::patch`), and in a sorted map each look-up
+    /// compared a dozen names, a third of the patch in ten files
+    /// (BENCHMARKS.md, "7 Dec (thirty-third session)").
+    dangling: rustc_hash::FxHashMap<CompactString, Entities>,
     /// The declared ids arranged for the did-you-mean search, kept with
     /// `ids` (built with the model, updated by [`Model::declare`]).
     pub id_index: crate::suggest::Index,
@@ -945,15 +949,16 @@ impl Model {
         self.keys = Keys::identity(keys.counts());
     }
 
-    /// The model, its keys numbered anew ([`Model::compact`]) and its ids in
-    /// order, written out: equal for models that say the same, however
+    /// The model, its keys numbered anew ([`Model::compact`]) and its ids
+    /// and dangling names in order, written out: equal for models that say the same, however
     /// each was built or updated (for tests).
     #[doc(hidden)]
     pub fn dump(&self) -> String {
         let mut m = self.clone();
         m.compact();
         let ids: std::collections::BTreeMap<_, _> = m.ids.drain().collect();
-        format!("{ids:#?}\n{m:#?}")
+        let dangling: std::collections::BTreeMap<_, _> = m.dangling.drain().collect();
+        format!("{ids:#?}\n{dangling:#?}\n{m:#?}")
     }
 
     /// Shifts the entities of each kind from the given index on, to the
@@ -1122,7 +1127,7 @@ impl Model {
     }
 
     /// Each name written in a reference that names nothing, with the
-    /// entities whose blocks write it, in the names' order.
+    /// entities whose blocks write it, in no particular order.
     pub fn dangling_names(&self) -> impl Iterator<Item = (&CompactString, Listed<'_, Key>)> + '_ {
         self.dangling
             .iter()
