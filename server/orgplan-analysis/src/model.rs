@@ -473,7 +473,7 @@ pub struct Model {
     /// entities whose blocks write it. Hashed, not ordered: a keystroke
     /// that renames an id asks it of every word the did-you-mean memo
     /// holds (`suggest::Memo::patch`), and in a sorted map each look-up
-    /// compared a dozen names, a third of the patch in ten files
+    /// compared a dozen names, nearly a third of the patch in ten files
     /// (BENCHMARKS.md, "7 Dec (thirty-third session)").
     dangling: rustc_hash::FxHashMap<CompactString, Entities>,
     /// The declared ids arranged for the did-you-mean search, kept with
@@ -950,8 +950,8 @@ impl Model {
     }
 
     /// The model, its keys numbered anew ([`Model::compact`]) and its ids
-    /// and dangling names in order, written out: equal for models that say the same, however
-    /// each was built or updated (for tests).
+    /// and dangling names in order, written out: equal for models that say
+    /// the same, however each was built or updated (for tests).
     #[doc(hidden)]
     pub fn dump(&self) -> String {
         let mut m = self.clone();
