@@ -191,7 +191,7 @@ struct EntityFound(Option<Box<Found>>);
 struct Found {
     list: Vec<Arc<Finding>>,
     /// Per file, the hull of the places named in it; few files, unsorted.
-    hulls: Vec<(FileId, crate::text::TextRange)>,
+    hulls: smallvec::SmallVec<[(FileId, crate::text::TextRange); 2]>,
 }
 
 impl EntityFound {
@@ -201,7 +201,7 @@ impl EntityFound {
         }
         let mut found = Found {
             list,
-            hulls: Vec::new(),
+            hulls: Default::default(),
         };
         found.measure();
         EntityFound(Some(Box::new(found)))
@@ -937,7 +937,9 @@ impl<'a> Lent<'a> {
     /// its address) that the list holds, file by file in one scan of the
     /// file's run: its slot holds a stand-in until the finding comes back.
     fn release(&mut self, mut noted: Vec<(FileId, *const Finding)>) {
-        noted.sort_unstable();
+        // Grouped by file; the order within a file's group is no matter.
+        noted.sort_unstable_by_key(|&(file, _)| file);
+        self.slots.reserve(noted.len());
         for group in noted.chunk_by(|a, b| a.0 == b.0) {
             let r = self.runs.get(group[0].0);
             let mut wanted: rustc_hash::FxHashSet<*const Finding> =
@@ -1725,9 +1727,7 @@ fn files_differing(
 /// Whether `f` is a finding of another file than the edited one with a
 /// place in the edited file that reaches the edit or lies after it.
 fn names_edited_file_after(f: &Finding, shift: &Shift) -> bool {
-    f.loc.file != shift.file
-        && f.locs()
-            .any(|l| l.file == shift.file && l.range.end() >= shift.start)
+    f.loc.file != shift.file && f.any_loc(|l| l.file == shift.file && l.range.end() >= shift.start)
 }
 
 /// Shifts `found` by the edit, noting the findings it moves although they
@@ -1991,7 +1991,7 @@ fn mark_stale(
             continue;
         }
         let whole = !at_end && hull.start() > shift.old_end;
-        if !whole && found.list.iter().any(|f| f.locs().any(stale)) {
+        if !whole && found.list.iter().any(|f| f.any_loc(stale)) {
             marks.set(e);
             continue;
         }
@@ -2062,6 +2062,29 @@ fn reaching_elsewhere(parts: &Parts, file: FileId, start: usize) -> Vec<EntityId
         .collect()
 }
 
+/// Sets the kept ends of `ends` (sorted by entity, each listed in
+/// [`Parts::elsewhere`] for `file`) in one walk of `file`'s map.
+fn set_ends_elsewhere(parts: &mut Parts, file: FileId, ends: &[(EntityId, u32)]) {
+    debug_assert!(ends.is_sorted_by_key(|(e, _)| *e), "in the map's order");
+    let Some((first, _)) = ends.first() else {
+        return;
+    };
+    let Some(map) = parts.elsewhere.get_mut(&file) else {
+        return;
+    };
+    let mut ends = ends.iter().peekable();
+    for (e, kept) in map.range_mut(*first..) {
+        let Some((next, end)) = ends.peek() else {
+            break;
+        };
+        if e == next {
+            *kept = *end;
+            ends.next();
+        }
+    }
+    debug_assert!(ends.peek().is_none(), "every entity is listed");
+}
+
 /// An entity whose findings an edit moves without making them stale; all
 /// its places in the edited file after the edit (`whole`: its hull there
 /// moves by the edit's length), or only some.
@@ -2082,6 +2105,10 @@ fn shift_found(
     lent: &mut Lent,
 ) {
     let file = shift.file;
+    // The new ends of the other files' entities, in the order of
+    // `moving`'s (that of [`Parts::elsewhere`]'s keys): set in one walk
+    // of the map at the end, not looked up one by one.
+    let mut ends_elsewhere: Vec<(EntityId, u32)> = Vec::new();
     for m in moving {
         let (k, i) = m.e.slot();
         let found = parts.entity[k][i]
@@ -2106,10 +2133,11 @@ fn shift_found(
         let end = found.end_in(file);
         if m.home {
             parts.home_end[k][i] = end;
-        } else if let Some(kept) = parts.elsewhere.get_mut(&file).and_then(|s| s.get_mut(&m.e)) {
-            *kept = end;
+        } else {
+            ends_elsewhere.push((m.e, end));
         }
     }
+    set_ends_elsewhere(parts, file, &ends_elsewhere);
     // Every finding let go is given back (the property tests hold it). If
     // one were not, its file's findings are gathered again from the parts,
     // so that its stand-in is never part of the list.
