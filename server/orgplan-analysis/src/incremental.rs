@@ -1609,7 +1609,7 @@ pub(crate) struct Changed {
     moved_findings: Vec<(Arc<Finding>, Arc<Finding>)>,
     /// Per other file, where the first place in the edited file that the
     /// shift moved, of its findings shifted by [`shift_noting`], starts.
-    moved_from: BTreeMap<FileId, usize>,
+    moved_from: Vec<(FileId, usize)>,
 }
 
 impl Changed {
@@ -1625,7 +1625,7 @@ impl Changed {
     /// republishes only what a client sees change").
     pub fn files_shown(&self, shift: &Shift, kept_from: usize) -> BTreeSet<FileId> {
         let mut out = self.found.clone();
-        for (&file, &at) in &self.moved_from {
+        for &(file, at) in &self.moved_from {
             if at < kept_from {
                 out.insert(file);
             }
@@ -1652,14 +1652,24 @@ impl Changed {
     /// the edited file that the shift moves starts, as [`Changed::files_shown`]
     /// reads it: a place that ends where the edit starts stays.
     fn note_moved_places(&mut self, f: &Finding, shift: &Shift) {
-        let first = f
-            .locs()
-            .filter(|l| l.file == shift.file && shift.range(l.range) != l.range)
-            .map(|l| l.range.start())
-            .min();
-        if let Some(at) = first {
-            let e = self.moved_from.entry(f.loc.file).or_insert(at);
-            *e = (*e).min(at);
+        let mut first = usize::MAX;
+        f.any_loc(|l| {
+            if l.file == shift.file && shift.range(l.range) != l.range {
+                first = first.min(l.range.start());
+            }
+            false
+        });
+        if first == usize::MAX {
+            return;
+        }
+        // A few files at most: looked up in order.
+        match self
+            .moved_from
+            .iter_mut()
+            .find(|(file, _)| *file == f.loc.file)
+        {
+            Some((_, at)) => *at = (*at).min(first),
+            None => self.moved_from.push((f.loc.file, first)),
         }
     }
 }
