@@ -2018,8 +2018,8 @@ fn mark_stale(
         );
         if home && noted.len() == before {
             // None of its findings is in the list's hold: shifted now,
-            // while they are at hand (read again after the release, most
-            // were no longer in the caches).
+            // in this walk of them, not in a second one after the
+            // release.
             parts.home_end[k][i] = shift_entity(found, whole, shift, changed, None);
             continue;
         }
