@@ -1652,16 +1652,12 @@ impl Changed {
     /// the edited file that the shift moves starts, as [`Changed::files_shown`]
     /// reads it: a place that ends where the edit starts stays.
     fn note_moved_places(&mut self, f: &Finding, shift: &Shift) {
-        let mut first = usize::MAX;
-        f.any_loc(|l| {
-            if l.file == shift.file && shift.range(l.range) != l.range {
-                first = first.min(l.range.start());
-            }
-            false
-        });
-        if first == usize::MAX {
+        let moved = f
+            .locs()
+            .filter(|l| l.file == shift.file && shift.range(l.range) != l.range);
+        let Some(first) = moved.map(|l| l.range.start()).min() else {
             return;
-        }
+        };
         // A few files at most: looked up in order.
         match self
             .moved_from

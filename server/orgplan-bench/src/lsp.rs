@@ -1712,12 +1712,12 @@ mod tests {
     /// their limits, but the overview of several files is not judged.
     #[test]
     fn requests_across_files_are_judged_by_the_workspace_target() {
-        let limit = |files: usize, name: &str| {
+        let case = |files: usize, name: &str| {
             super::request_cases("file:///p.orgplan", "team a \"A\" { }\n", false, files)
                 .into_iter()
                 .find(|c| c.name == name)
-                .map(|c| c.limit)
         };
+        let limit = |files: usize, name: &str| case(files, name).map(|c| c.limit);
         for name in ["references", "rename"] {
             assert_eq!(limit(1, name), Some(20.0), "{name}");
             assert_eq!(limit(10, name), Some(50.0), "{name}");
@@ -1725,12 +1725,7 @@ mod tests {
         assert_eq!(limit(10, "prepareRename"), Some(20.0));
         assert_eq!(limit(10, "hover"), Some(5.0));
         // The overview pictures every file: judged in one file only.
-        let judged = |files: usize, name: &str| {
-            super::request_cases("file:///p.orgplan", "team a \"A\" { }\n", false, files)
-                .into_iter()
-                .find(|c| c.name == name)
-                .map(|c| c.p > 0.0)
-        };
+        let judged = |files: usize, name: &str| case(files, name).map(|c| c.p > 0.0);
         assert_eq!(judged(1, "graph: overview (SVG)"), Some(true));
         assert_eq!(judged(10, "graph: overview (SVG)"), Some(false));
         assert_eq!(
