@@ -627,6 +627,37 @@ impl Parts {
 }
 
 impl Parts {
+    /// Asks for what reading the findings of the entities a walk comes to
+    /// after its `j`-th will need, a level of their boxes at a time: the
+    /// box of the eighth after it, the list of the fourth, the findings of
+    /// the second (`at(j)`: the `j`-th entity's slot, and the index of the
+    /// one finding the walk reads, or `None` for the first few). Each
+    /// level is read only once the one before has had time to arrive, so
+    /// the walk waits for none of them (BENCHMARKS.md, "7 Dec
+    /// (thirty-fifth session)").
+    #[inline]
+    fn ask_ahead(&self, j: usize, at: impl Fn(usize) -> Option<((usize, usize), Option<usize>)>) {
+        let found = |j: usize| {
+            let ((k, i), f) = at(j)?;
+            Some((self.entity[k][i].0.as_deref()?, f))
+        };
+        if let Some((found, _)) = found(j + 8) {
+            crate::model::ask_for(std::slice::from_ref(found));
+        }
+        if let Some((found, _)) = found(j + 4) {
+            crate::model::ask_for(&found.list);
+        }
+        if let Some((found, f)) = found(j + 2) {
+            let list = match f {
+                Some(f) => found.list.get(f..=f).unwrap_or_default(),
+                None => &found.list[..found.list.len().min(4)],
+            };
+            for f in list {
+                crate::model::ask_for(std::slice::from_ref(&**f));
+            }
+        }
+    }
+
     /// The finding an entry of `file`'s names.
     fn finding_at(&self, file: FileId, o: Owner) -> &Arc<Finding> {
         let (index, j) = (o.index as usize, o.j as usize);
@@ -810,13 +841,25 @@ impl Parts {
                 distinct.push(e);
             }
         }
-        let take = |e: &&Entry| self.finding_at(file, e.owner).clone();
+        let take = |kept: &[&Entry]| {
+            let at = |j: usize| {
+                let o = kept.get(j)?.owner;
+                (o.kind <= 2).then_some(((o.kind as usize, o.index as usize), Some(o.j as usize)))
+            };
+            let mut out = Vec::with_capacity(kept.len());
+            for (j, e) in kept.iter().enumerate() {
+                self.ask_ahead(j, at);
+                out.push(self.finding_at(file, e.owner).clone());
+            }
+            out
+        };
         let max = match cap {
             Some(max) if distinct.len() > max => max,
-            _ => return (distinct.iter().map(take).collect(), None),
+            _ => return (take(&distinct), None),
         };
         // The first `max` by severity, then by place: every finding more
         // severe than the `max`-th's, and the first of its severity.
+        let distinct_len = distinct.len();
         let mut count = [0usize; 4];
         for e in &distinct {
             count[e.severity as usize] += 1;
@@ -826,8 +869,8 @@ impl Parts {
             room -= count[cut];
             cut += 1;
         }
-        let kept = distinct
-            .iter()
+        let kept: Vec<&Entry> = distinct
+            .into_iter()
             .filter(|e| {
                 let s = e.severity as usize;
                 s < cut
@@ -836,9 +879,8 @@ impl Parts {
                         true
                     })
             })
-            .map(take)
             .collect();
-        (kept, Some(distinct.len() - max))
+        (take(&kept), Some(distinct_len - max))
     }
 }
 
@@ -1978,7 +2020,11 @@ fn mark_stale(
     // while each entity's box is at hand: their slots in the list are let
     // go before any is shifted.
     let mut noted: Vec<(FileId, *const Finding)> = Vec::new();
-    for (e, home) in declared.chain(elsewhere.into_iter().map(|e| (e, false))) {
+    let reaching: Vec<(EntityId, bool)> = declared
+        .chain(elsewhere.into_iter().map(|e| (e, false)))
+        .collect();
+    for (j, &(e, home)) in reaching.iter().enumerate() {
+        parts.ask_ahead(j, |j| reaching.get(j).map(|(e, _)| (e.slot(), None)));
         let (k, i) = e.slot();
         if marks.get(k, i) {
             continue;
@@ -2126,7 +2172,8 @@ fn shift_found(
     // `moving`'s (that of [`Parts::elsewhere`]'s keys): set in one walk
     // of the map at the end, not looked up one by one.
     let mut ends_elsewhere: Vec<(EntityId, u32)> = Vec::new();
-    for m in moving {
+    for (j, m) in moving.iter().enumerate() {
+        parts.ask_ahead(j, |j| moving.get(j).map(|m| (m.e.slot(), None)));
         let (k, i) = m.e.slot();
         let found = parts.entity[k][i]
             .0

@@ -1739,7 +1739,7 @@ impl Ahead for Team {
 /// its caches (nothing on other targets): a hint that reads nothing and
 /// cannot fault.
 #[inline(always)]
-fn ask_for<T>(items: &[T]) {
+pub(crate) fn ask_for<T>(items: &[T]) {
     #[cfg(target_arch = "x86_64")]
     {
         use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
