@@ -642,10 +642,10 @@ impl Parts {
             Some((self.entity[k][i].0.as_deref()?, f))
         };
         if let Some((found, _)) = found(j + 8) {
-            crate::model::ask_for(std::slice::from_ref(found));
+            crate::ask_for(std::slice::from_ref(found));
         }
         if let Some((found, _)) = found(j + 4) {
-            crate::model::ask_for(&found.list);
+            crate::ask_for(&found.list);
         }
         if let Some((found, f)) = found(j + 2) {
             let list = match f {
@@ -653,7 +653,7 @@ impl Parts {
                 None => &found.list[..found.list.len().min(4)],
             };
             for f in list {
-                crate::model::ask_for(std::slice::from_ref(&**f));
+                crate::ask_for(std::slice::from_ref(&**f));
             }
         }
     }

@@ -7,6 +7,7 @@
 //! navigation …) in the same terms. Nothing here knows LSP, JSON or async,
 //! and nothing here fails: bad input becomes findings.
 
+mod ahead;
 pub mod chunks;
 pub mod config;
 pub mod format;
@@ -23,6 +24,7 @@ pub mod syntax;
 mod text;
 mod workspace;
 
+pub(crate) use ahead::ask_for;
 pub use rope::Text;
 pub use text::{join, FileId, Loc, TextRange, MAX_TEXT_BYTES};
 pub use workspace::{Analysis, Replacement, SourceFile, Workspace};

@@ -1709,54 +1709,31 @@ impl Shiftable for Team {
 }
 
 /// What a shift of an entity reads besides the entity itself: its lists
-/// on the heap, asked for ahead of the walk ([`Model::shift_from`]).
+/// on the heap, asked for ahead of the walk ([`Model::shift_from`],
+/// [`crate::ask_for`]).
 trait Ahead {
     fn ask_ahead(&self);
 }
 
 impl Ahead for Leader {
     fn ask_ahead(&self) {
-        ask_for(&self.duties);
+        crate::ask_for(&self.duties);
     }
 }
 
 impl Ahead for Initiative {
     fn ask_ahead(&self) {
-        ask_for(&self.metrics);
-        ask_for(&self.teams);
-        ask_for(&self.approvals);
+        crate::ask_for(&self.metrics);
+        crate::ask_for(&self.teams);
+        crate::ask_for(&self.approvals);
     }
 }
 
 impl Ahead for Team {
     fn ask_ahead(&self) {
-        ask_for(&self.approvals);
-        ask_for(&self.dependencies);
+        crate::ask_for(&self.approvals);
+        crate::ask_for(&self.dependencies);
     }
-}
-
-/// Asks the processor to bring the first few cache lines of `items` into
-/// its caches (nothing on other targets): a hint that reads nothing and
-/// cannot fault.
-#[inline(always)]
-pub(crate) fn ask_for<T>(items: &[T]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        const MAX_LINES: usize = 8;
-        let bytes = std::mem::size_of_val(items);
-        let start = items.as_ptr().cast::<i8>();
-        let mut at = 0;
-        while at < bytes && at < MAX_LINES * 64 {
-            // SAFETY: a prefetch is a hint: it neither reads the address
-            // into the program nor faults, whatever the address (this one
-            // lies within `items`).
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(at)) };
-            at += 64;
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = items;
 }
 
 #[cfg(test)]
