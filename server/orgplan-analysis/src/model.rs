@@ -989,12 +989,14 @@ impl Model {
             upto(from[2], self.teams.len(), &|i| self.teams[i].decl.file()),
         ];
         // Each entity's lists are on the heap, one allocation each: the
-        // walk asks for those of the entity a few places ahead, so that they
-        // are on their way while it shifts this one. In the cold floor (64 MiB written before each keystroke,
-        // as a server's keystroke finds the caches after a publication),
-        // the 100k plan's keystroke p50 went 0.81-0.94 -> 0.66-0.77 ms,
-        // alternating builds, and the warm floor did not move:
-        // BENCHMARKS.md, "7 Dec (thirty-fifth session)".
+        // walk asks for those of the entity a few places ahead, so that
+        // they are on their way while it shifts this one. In the cold
+        // floor (64 MiB written before each keystroke, as a server's
+        // keystroke finds the caches after a publication), the 100k plan's
+        // keystroke p50 went 0.81-0.94 -> 0.66-0.77 ms, alternating builds,
+        // and the warm floor did not move; asking for the entity itself
+        // further ahead took 0.77-0.96 -> 0.73-0.78 ms: BENCHMARKS.md, "7
+        // Dec (thirty-fifth session)".
         fn shift<T: Shiftable + Ahead>(v: &mut Seq<T>, r: std::ops::Range<usize>, s: &Shift) {
             const AHEAD: usize = 4;
             let mut range = v.range_mut(r);
