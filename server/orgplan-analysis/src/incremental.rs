@@ -552,10 +552,7 @@ impl Parts {
     /// All the findings, in order, at most `cap` per file (the most severe,
     /// then the first), and per file how many the cap left out. Sorts and
     /// caps references; only the findings kept are copied.
-    pub(crate) fn assemble(
-        &self,
-        cap: Option<usize>,
-    ) -> (Vec<Arc<Finding>>, BTreeMap<FileId, usize>) {
+    pub(crate) fn assemble(&self, cap: Option<usize>) -> (Vec<Arc<Finding>>, Omitted) {
         let all: Vec<&Arc<Finding>> = self.all().collect();
         capped(all, cap)
     }
@@ -575,7 +572,7 @@ impl Parts {
         model: &Model,
         mut list: Vec<Arc<Finding>>,
         runs: &mut Runs,
-        omitted: &mut BTreeMap<FileId, usize>,
+        omitted: &mut Omitted,
         changed: &Changed,
         cap: Option<usize>,
     ) -> Vec<Arc<Finding>> {
@@ -600,11 +597,11 @@ impl Parts {
             .collect();
         moved.sort_by_key(|(before, _)| before.loc.file);
         for group in moved.chunk_by(|(a, _), (b, _)| a.loc.file == b.loc.file) {
-            let r = runs.get(group[0].0.loc.file);
-            replace_moved(&mut list[r], group);
+            let file = group[0].0.loc.file;
+            replace_moved(&mut list[runs.get(file)], group, omitted.cuts.get(&file));
         }
         for &file in changed.found.iter().rev() {
-            let (fresh, left_out) = match &self.sorted {
+            let (fresh, cut) = match &self.sorted {
                 // The edited file: its entries, patched by the update.
                 Some(sorted) if sorted.file == file => self.capped_entries(sorted, cap),
                 // Another: gathered.
@@ -613,15 +610,14 @@ impl Parts {
                     self.capped_entries(&Sorted { file, entries }, cap)
                 }
             };
-            match left_out {
-                Some(n) => omitted.insert(file, n),
-                None => omitted.remove(&file),
-            };
+            omitted.set(file, cut);
             let len = fresh.len();
             list.splice(runs.get(file), fresh);
             runs.resize(file, len);
         }
         debug_assert_eq!(*runs, Runs::of(&list));
+        #[cfg(debug_assertions)]
+        omitted.check(&list, runs);
         list
     }
 }
@@ -829,7 +825,7 @@ impl Parts {
         &self,
         sorted: &Sorted,
         cap: Option<usize>,
-    ) -> (Vec<Arc<Finding>>, Option<usize>) {
+    ) -> (Vec<Arc<Finding>>, Option<(usize, Cut)>) {
         let file = sorted.file;
         let mut distinct: Vec<&Entry> = Vec::with_capacity(sorted.entries.len());
         for e in &sorted.entries {
@@ -880,13 +876,30 @@ impl Parts {
                     })
             })
             .collect();
-        (take(&kept), Some(distinct_len - max))
+        // The last the cap kept, by rank: the last (in place) of the
+        // least severe kept.
+        let last = kept
+            .iter()
+            .max_by_key(|e| e.severity)
+            .expect("a cap keeps at least one finding");
+        let cut = Cut::of(self.finding_at(file, last.owner));
+        (take(&kept), Some((distinct_len - max, cut)))
     }
 }
 
 /// Replaces in `here`, one file's findings in the assembled list, each
 /// moved finding of `group` (as it was, as it is now) by its new self.
-fn replace_moved(here: &mut [Arc<Finding>], group: &[&(Arc<Finding>, Arc<Finding>)]) {
+///
+/// A moved finding the list does not hold by its address is looked for by
+/// value, unless the cap (`cut`) left it out for certain. In ten files
+/// most such findings were ones the cap left out, each a bisection of
+/// findings the caches no longer held for nothing: BENCHMARKS.md, "8 Dec
+/// (thirty-sixth session)".
+fn replace_moved(
+    here: &mut [Arc<Finding>],
+    group: &[&(Arc<Finding>, Arc<Finding>)],
+    cut: Option<&Cut>,
+) {
     let mut by_address: rustc_hash::FxHashMap<*const Finding, usize> = group
         .iter()
         .enumerate()
@@ -912,6 +925,9 @@ fn replace_moved(here: &mut [Arc<Finding>], group: &[&(Arc<Finding>, Arc<Finding
     // and message: none of these moves).
     for (_, j) in by_address {
         let (before, after) = group[j];
+        if cut.is_some_and(|c| c.leaves_out(before)) {
+            continue;
+        }
         let from = here.partition_point(|f| rules::finding_order(f, before).is_lt());
         let same = here[from..]
             .iter()
@@ -962,17 +978,31 @@ impl Addresses {
 pub(crate) struct Lent<'a> {
     list: &'a mut [Arc<Finding>],
     runs: &'a Runs,
+    /// What the cap left out of each file's run.
+    omitted: &'a Omitted,
     /// The slot each finding let go of the list had, by its address.
     slots: rustc_hash::FxHashMap<*const Finding, (usize, FileId)>,
 }
 
 impl<'a> Lent<'a> {
-    pub(crate) fn new(list: &'a mut [Arc<Finding>], runs: &'a Runs) -> Lent<'a> {
+    pub(crate) fn new(
+        list: &'a mut [Arc<Finding>],
+        runs: &'a Runs,
+        omitted: &'a Omitted,
+    ) -> Lent<'a> {
         Lent {
             list,
             runs,
+            omitted,
             slots: Default::default(),
         }
+    }
+
+    /// Whether the cap left `f` out of the list for certain (nor does the
+    /// list hold an equal finding for it).
+    fn left_out(&self, f: &Finding) -> bool {
+        let cut = self.omitted.cuts.get(&f.loc.file);
+        cut.is_some_and(|c| c.leaves_out(f))
     }
 
     /// Lets go of the list's hold on each finding of `noted` (its file and
@@ -1075,10 +1105,7 @@ impl Runs {
 
 /// The findings sorted by file and place, deduplicated, at most `cap` per
 /// file, and per file how many the cap left out.
-fn capped(
-    all: Vec<&Arc<Finding>>,
-    cap: Option<usize>,
-) -> (Vec<Arc<Finding>>, BTreeMap<FileId, usize>) {
+fn capped(all: Vec<&Arc<Finding>>, cap: Option<usize>) -> (Vec<Arc<Finding>>, Omitted) {
     // Sorted by `finding_order`, its place compared from a copy beside each
     // finding (comparing through the pointers missed the cache at every
     // step: a keystroke in a file of 2,000 findings sorts them all).
@@ -1089,7 +1116,7 @@ fn capped(
     keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| rules::finding_order(a, b)));
     let mut all: Vec<&Arc<Finding>> = keyed.into_iter().map(|(_, f)| f).collect();
     all.dedup();
-    let mut omitted = BTreeMap::new();
+    let mut omitted = Omitted::default();
     let Some(max) = cap else {
         return (all.into_iter().cloned().collect(), omitted);
     };
@@ -1104,11 +1131,122 @@ fn capped(
         let mut ranked: Vec<usize> = (0..group.len()).collect();
         ranked.sort_by_key(|&i| group[i].severity);
         ranked.truncate(max);
+        let cut = Cut::of(group[ranked[max - 1]]);
         ranked.sort_unstable();
         kept.extend(ranked.into_iter().map(|i| group[i].clone()));
-        omitted.insert(group[0].loc.file, group.len() - max);
+        omitted.set(group[0].loc.file, Some((group.len() - max, cut)));
     }
     (kept, omitted)
+}
+
+/// What the cap left out of each file: how many findings (what a client
+/// is told: [`Omitted::get`]), and the rank of the last finding it kept,
+/// for an update to tell which of a file's findings the list holds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Omitted {
+    counts: BTreeMap<FileId, usize>,
+    cuts: BTreeMap<FileId, Cut>,
+}
+
+impl Omitted {
+    /// How many findings of `file` the cap left out, if any.
+    pub fn get(&self, file: &FileId) -> Option<&usize> {
+        self.counts.get(file)
+    }
+
+    /// Whether the cap left out any finding of `file`.
+    pub fn contains_key(&self, file: &FileId) -> bool {
+        self.counts.contains_key(file)
+    }
+
+    /// Whether the cap left out no finding at all.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// Notes what the cap left out of `file` (`None`: nothing).
+    fn set(&mut self, file: FileId, left: Option<(usize, Cut)>) {
+        match left {
+            Some((n, cut)) => {
+                self.counts.insert(file, n);
+                self.cuts.insert(file, cut);
+            }
+            None => {
+                self.counts.remove(&file);
+                self.cuts.remove(&file);
+            }
+        }
+    }
+
+    /// Holds each cut equal to the last of its file's findings in `list`
+    /// by rank.
+    #[cfg(debug_assertions)]
+    fn check(&self, list: &[Arc<Finding>], runs: &Runs) {
+        debug_assert!(
+            self.counts.keys().eq(self.cuts.keys()),
+            "a cut per capped file"
+        );
+        for (&file, cut) in &self.cuts {
+            let last = list[runs.get(file)]
+                .iter()
+                .max_by(|a, b| Cut::of(a).rank().cmp(&Cut::of(b).rank()))
+                .expect("a capped file keeps findings");
+            debug_assert_eq!(cut.rank(), Cut::of(last).rank(), "the cut is kept");
+        }
+    }
+}
+
+/// The rank of the last finding the cap kept of a file: a finding ranked
+/// after it was left out (one ranked the same may have been kept or not).
+/// None of it moves when another file is edited.
+#[derive(Clone, Debug)]
+struct Cut {
+    severity: rules::Severity,
+    start: usize,
+    end: usize,
+    rule: &'static str,
+    message: Arc<str>,
+}
+
+impl PartialEq for Cut {
+    fn eq(&self, other: &Cut) -> bool {
+        self.rank() == other.rank()
+    }
+}
+
+impl Cut {
+    fn of(f: &Finding) -> Cut {
+        Cut {
+            severity: f.severity,
+            start: f.loc.range.start(),
+            end: f.loc.range.end(),
+            rule: f.rule,
+            message: f.message.clone(),
+        }
+    }
+
+    /// Severity, then [`rules::finding_order`] within a file.
+    fn rank(&self) -> (rules::Severity, usize, usize, &str, &str) {
+        (
+            self.severity,
+            self.start,
+            self.end,
+            self.rule,
+            &self.message,
+        )
+    }
+
+    /// Whether the cap left `f` (of the cut's file) out for certain.
+    fn leaves_out(&self, f: &Finding) -> bool {
+        let rank = (
+            f.severity,
+            f.loc.range.start(),
+            f.loc.range.end(),
+            f.rule,
+            &*f.message,
+        );
+        rank > self.rank()
+    }
 }
 
 /// The indices (within one kind's list, sorted in the workspace's order of
@@ -1791,7 +1929,9 @@ fn shift_noting(
     mut lent: Option<&mut Lent>,
 ) {
     for f in found {
-        if !names_edited_file_after(f, shift) {
+        // One the cap left out of its file's list moves only here: no
+        // client sees it, and the list neither holds it nor an equal one.
+        if !names_edited_file_after(f, shift) || lent.as_deref().is_some_and(|l| l.left_out(f)) {
             f.shift(shift);
             continue;
         }
@@ -2055,14 +2195,15 @@ fn mark_stale(
             found
                 .list
                 .iter()
-                .filter(|f| names_edited_file_after(f, shift))
+                .filter(|f| names_edited_file_after(f, shift) && !lent.left_out(f))
                 .map(|f| (f.loc.file, Arc::as_ptr(f))),
         );
         if home && noted.len() == before {
             // None of its findings is in the list's hold: shifted now,
             // in this walk of them, not in a second one after the
             // release.
-            parts.home_end[k][i] = shift_entity(found, whole, shift, changed, None);
+            let end = shift_entity(found, whole, shift, changed, Some(&mut *lent));
+            parts.home_end[k][i] = end;
             continue;
         }
         moving.push(Moving { e, home, whole });

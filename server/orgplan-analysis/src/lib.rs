@@ -25,6 +25,7 @@ mod text;
 mod workspace;
 
 pub(crate) use ahead::ask_for;
+pub use incremental::Omitted;
 pub use rope::Text;
 pub use text::{join, FileId, Loc, TextRange, MAX_TEXT_BYTES};
-pub use workspace::{Analysis, Replacement, SourceFile, Workspace};
+pub use workspace::{Analysis, Replacement, SourceFile, Workspace, MAX_FINDINGS_SHOWN};

@@ -12,6 +12,11 @@ use crate::rules::{Ctx, Finding};
 use crate::syntax::Document;
 use crate::text::{FileId, Shift, TextRange};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// How many findings of a file an editor is shown at most: the cap the
+/// language server sets ([`Workspace::set_max_findings_per_file`]). Kept
+/// here so that the benchmark's in-process floor caps as the server does.
+pub const MAX_FINDINGS_SHOWN: usize = 1000;
 use std::sync::Arc;
 
 /// One `.orgplan` file: its text, its chunks and its lowered document.
@@ -50,8 +55,8 @@ pub struct Analysis {
     /// Every finding, sorted by file then position (at most the cap per
     /// file, if the workspace has one: [`Workspace::set_max_findings_per_file`]).
     pub findings: Vec<Arc<Finding>>,
-    /// Per file, how many findings the cap left out.
-    pub omitted: BTreeMap<FileId, usize>,
+    /// Per file, what the cap left out.
+    pub omitted: crate::Omitted,
     /// The findings by what they were computed for, for the next edit.
     parts: Parts,
     /// Where each file's findings are in [`Analysis::findings`].
@@ -243,7 +248,7 @@ impl Workspace {
             file,
             shift,
             reparsed,
-            lent: incremental::Lent::new(&mut kept, &analysis.runs),
+            lent: incremental::Lent::new(&mut kept, &analysis.runs, &analysis.omitted),
         };
         let mut changed = incremental::Changed::default();
         if !incremental::update(

@@ -1287,6 +1287,8 @@ fn typed_in_process(
 ) -> (Series, Option<Duration>) {
     let mut floor = Series::new("floor: edit_file + analysis (in-process)");
     let mut ws = Workspace::new();
+    // As the server: the findings a client is shown capped.
+    ws.set_max_findings_per_file(Some(orgplan_analysis::MAX_FINDINGS_SHOWN));
     let (name, text) = &plan.files[0];
     let id = ws.set_file(&file_uri(&root.join(name)), text.as_str());
     for (other, text) in &plan.files[1..] {

@@ -105,7 +105,7 @@ pub fn semantic_tokens_legend() -> SemanticTokensLegend {
 /// At most this many diagnostics are published per file (the most severe
 /// kept), plus one note counting the rest: a pathological file must not
 /// flood the editor.
-pub const MAX_DIAGNOSTICS_PER_FILE: usize = 1000;
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = orgplan_analysis::MAX_FINDINGS_SHOWN;
 
 /// The note that stands for `n` diagnostics left out of a file.
 pub fn omitted_note(n: usize) -> Diagnostic {
