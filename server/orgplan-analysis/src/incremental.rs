@@ -79,7 +79,7 @@ pub(crate) struct Parts {
     /// (in a ten-file workspace, a keystroke read 691 such boxes, most of
     /// them missing the caches: BENCHMARKS.md, "7 Dec (thirty-first
     /// session)").
-    elsewhere: BTreeMap<FileId, BTreeMap<EntityId, u32>>,
+    elsewhere: BTreeMap<FileId, Naming>,
     /// The findings in the file edited last, sorted, patched at each
     /// keystroke in it ([`Sorted`]); `None` until an edit.
     sorted: Option<Sorted>,
@@ -268,17 +268,22 @@ fn foreign_files<'a>(
 }
 
 impl Parts {
-    /// Replaces `e`'s findings, keeping [`Parts::elsewhere`] in step.
+    /// Replaces `e`'s findings, keeping [`Parts::elsewhere`] in step (a
+    /// file its findings still name a place in keeps its entry, with the
+    /// new end: no entry is moved for it).
     fn set_entity(&mut self, m: &Model, e: EntityId, found: Vec<Arc<Finding>>) {
         let (k, i) = e.slot();
         let old = std::mem::replace(&mut self.entity[k][i], EntityFound::new(found));
         self.home_end[k][i] = home_end(&self.entity[k][i], m.decl(e).file());
+        self.note_elsewhere(m, e);
+        let new = &self.entity[k][i];
         for file in foreign_files(m, e, old.list()) {
-            if let Some(set) = self.elsewhere.get_mut(&file) {
-                set.remove(&e);
+            if home_end(new, file) == u32::MAX {
+                if let Some(naming) = self.elsewhere.get_mut(&file) {
+                    naming.remove(e);
+                }
             }
         }
-        self.note_elsewhere(m, e);
     }
 
     /// Lists `e` in [`Parts::elsewhere`] for each other file its findings
@@ -288,7 +293,7 @@ impl Parts {
         let found = &self.entity[k][i];
         for file in foreign_files(m, e, found.list()) {
             let end = home_end(found, file);
-            self.elsewhere.entry(file).or_default().insert(e, end);
+            self.elsewhere.entry(file).or_default().set(e, end);
         }
     }
 
@@ -303,7 +308,7 @@ impl Parts {
             self.elsewhere
                 .get(&file)
                 .into_iter()
-                .flat_map(|s| s.keys().copied()),
+                .flat_map(|n| n.entities.iter().copied()),
         )
     }
 }
@@ -1582,11 +1587,8 @@ fn resize(
         let unknown = std::iter::repeat_n(u32::MAX, new_lens[k]);
         crate::model::splice(&mut parts.home_end[k], span, unknown);
     }
-    for set in parts.elsewhere.values_mut() {
-        *set = set
-            .iter()
-            .filter_map(|(&e, &end)| Some((moved(e)?, end)))
-            .collect();
+    for naming in parts.elsewhere.values_mut() {
+        naming.remap(moved);
     }
     let after = |k: usize| spans[k].start + new_lens[k];
     model.shift_from([after(0), after(1), after(2)], shift);
@@ -2255,38 +2257,106 @@ fn reaching_home(parts: &Parts, model: &Model, file: FileId, start: usize) -> Ve
 /// `start` or lie after it, as [`Parts::elsewhere`] keeps where those
 /// places end: the others of its list neither move nor go stale.
 fn reaching_elsewhere(parts: &Parts, file: FileId, start: usize) -> Vec<EntityId> {
-    let naming = parts.elsewhere.get(&file).into_iter().flatten();
-    naming
-        .filter(|&(&e, &end)| {
-            let (k, i) = e.slot();
-            debug_assert_eq!(home_end(&parts.entity[k][i], file), end, "kept");
-            end as usize >= start
-        })
-        .map(|(&e, _)| e)
-        .collect()
+    let Some(naming) = parts.elsewhere.get(&file) else {
+        return Vec::new();
+    };
+    #[cfg(debug_assertions)]
+    for (&e, &end) in naming.entities.iter().zip(&naming.ends) {
+        let (k, i) = e.slot();
+        debug_assert_eq!(home_end(&parts.entity[k][i], file), end, "kept");
+    }
+    naming.reaching(u32::try_from(start).unwrap_or(u32::MAX))
 }
 
 /// Sets the kept ends of `ends` (sorted by entity, each listed in
-/// [`Parts::elsewhere`] for `file`) in one walk of `file`'s map.
+/// [`Parts::elsewhere`] for `file`) in one walk of `file`'s list.
 fn set_ends_elsewhere(parts: &mut Parts, file: FileId, ends: &[(EntityId, u32)]) {
-    debug_assert!(ends.is_sorted_by_key(|(e, _)| *e), "in the map's order");
-    let Some((first, _)) = ends.first() else {
-        return;
-    };
-    let Some(map) = parts.elsewhere.get_mut(&file) else {
-        return;
-    };
-    let mut ends = ends.iter().peekable();
-    for (e, kept) in map.range_mut(*first..) {
-        let Some((next, end)) = ends.peek() else {
-            break;
-        };
-        if e == next {
-            *kept = *end;
-            ends.next();
+    debug_assert!(ends.is_sorted_by_key(|(e, _)| *e), "in the list's order");
+    if let Some(naming) = parts.elsewhere.get_mut(&file) {
+        naming.set_ends(ends);
+    }
+}
+
+/// The entities of other files whose findings name a place in one file
+/// ([`Parts::elsewhere`]), sorted, each with where the hull of its places
+/// there ends. Two flat lists, so that a keystroke finds those whose
+/// places reach the edit by comparing the ends sixteen at a time, as
+/// [`reaching_home`] does for the file's own. (A map walked whole at each
+/// keystroke, to pass over most, cost a ten-file keystroke more than the
+/// entities it found: BENCHMARKS.md, "8 Dec (thirty-sixth session)".)
+#[derive(Clone, Debug, Default)]
+struct Naming {
+    entities: Vec<EntityId>,
+    ends: Vec<u32>,
+}
+
+impl Naming {
+    /// Lists `e` with `end`, or sets the end it is listed with.
+    fn set(&mut self, e: EntityId, end: u32) {
+        match self.entities.binary_search(&e) {
+            Ok(i) => self.ends[i] = end,
+            Err(i) => {
+                self.entities.insert(i, e);
+                self.ends.insert(i, end);
+            }
         }
     }
-    debug_assert!(ends.peek().is_none(), "every entity is listed");
+
+    fn remove(&mut self, e: EntityId) {
+        if let Ok(i) = self.entities.binary_search(&e) {
+            self.entities.remove(i);
+            self.ends.remove(i);
+        }
+    }
+
+    /// The entities whose places end at `start` or past it, in order.
+    fn reaching(&self, start: u32) -> Vec<EntityId> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for run in self.ends.chunks(16) {
+            if run.iter().fold(false, |any, &end| any | (end >= start)) {
+                let hits = run.iter().enumerate().filter(|(_, &end)| end >= start);
+                out.extend(hits.map(|(j, _)| self.entities[at + j]));
+            }
+            at += run.len();
+        }
+        out
+    }
+
+    /// Sets the ends of `ends` (sorted, each listed), in one walk from the
+    /// first.
+    fn set_ends(&mut self, ends: &[(EntityId, u32)]) {
+        let Some((first, _)) = ends.first() else {
+            return;
+        };
+        let mut i = self.entities.partition_point(|e| e < first);
+        for &(e, end) in ends {
+            while self.entities.get(i).is_some_and(|&x| x < e) {
+                i += 1;
+            }
+            debug_assert_eq!(self.entities.get(i), Some(&e), "every entity is listed");
+            if let Some(kept) = self.ends.get_mut(i) {
+                *kept = end;
+            }
+        }
+    }
+
+    /// Renumbers the entities after a splice (`moved`: where each is now,
+    /// `None` for one spliced out); the order stays.
+    fn remap(&mut self, moved: impl Fn(EntityId) -> Option<EntityId>) {
+        let mut kept = 0;
+        for j in 0..self.entities.len() {
+            let end = self.ends[j];
+            if let Some(e) = moved(self.entities[j]) {
+                self.entities[kept] = e;
+                self.ends[kept] = end;
+                kept += 1;
+            }
+        }
+        self.entities.truncate(kept);
+        self.ends.truncate(kept);
+        debug_assert!(self.entities.is_sorted(), "a splice keeps the order");
+    }
 }
 
 /// An entity whose findings an edit moves without making them stale; all
