@@ -25,7 +25,7 @@ pub fn code_actions(analysis: &Analysis, file: FileId, range: TextRange) -> Vec<
         .flat_map(|f| {
             f.fixes.iter().map(move |fix| CodeAction {
                 title: fix.title.clone(),
-                edits: fix.edits.clone(),
+                edits: fix.edits.to_vec(),
                 preferred: fix.preferred,
                 snippet: (f.rule == undefined_reference::RULE.name)
                     .then(|| undefined_reference::stub_snippet(&analysis.model, fix))

@@ -81,7 +81,7 @@ fn rename(ctx: &Ctx, e: EntityId, d: &crate::model::Decl, n: usize) -> Fix {
         .map(|k| format!("{}-{k}", d.id))
         .find(|c| !m.is_declared(c.as_str()))
         .expect("some suffix is free");
-    let mut edits = vec![Edit {
+    let mut edits: super::Edits = smallvec::smallvec![Edit {
         loc: d.name,
         new_text: fresh.clone(),
     }];
@@ -133,7 +133,7 @@ fn merge(
     }
     let said = said_already(ctx, first, d);
     let kept = without(&inner, from.start() + 1, &said);
-    let mut edits = Vec::new();
+    let mut edits = super::Edits::new();
     if !moved.is_empty() && !kept.iter().all(|l| l.trim().is_empty()) {
         // Its lines, indented two spaces past the least indented one.
         let lines: Vec<&str> = kept

@@ -70,7 +70,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
     if let Some(e) = edit {
         f = f.fix(Fix {
             title: format!("Add {}", super::and_list(&list)),
-            edits: vec![e],
+            edits: smallvec::smallvec![e],
             preferred: true,
         });
     }

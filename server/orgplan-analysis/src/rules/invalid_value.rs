@@ -92,7 +92,7 @@ fn wrong_value(loc: Loc, key: &str, ty: ValueType, kind: &ValueKind) -> Finding 
             let pct = as_percent(*x);
             bad(format!("`{key}` is a percentage: write `{pct}`")).fix(Fix {
                 title: format!("Change to `{pct}`"),
-                edits: vec![Edit { loc, new_text: pct }],
+                edits: smallvec::smallvec![Edit { loc, new_text: pct }],
                 preferred: true,
             })
         }
@@ -108,7 +108,7 @@ fn wrong_value(loc: Loc, key: &str, ty: ValueType, kind: &ValueKind) -> Finding 
                     ValueKind::Str(s),
                 ) if is_ident(s) => f.fix(Fix {
                     title: format!("Remove the quotes: `{s}`"),
-                    edits: vec![Edit {
+                    edits: smallvec::smallvec![Edit {
                         loc,
                         new_text: s.to_string(),
                     }],

@@ -59,7 +59,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         )
         .fix(Fix {
             title: "Change to `model: ownership`".into(),
-            edits: vec![Edit { loc: model.loc, new_text: "ownership".into() }],
+            edits: smallvec::smallvec![Edit { loc: model.loc, new_text: "ownership".into() }],
             preferred: true,
         }),
     );

@@ -58,7 +58,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
             .related(model.loc, format!("`{}` uses `model: ownership`", init.decl.id))
             .fix(Fix {
                 title: format!("Report to `{}`", lref.name),
-                edits: vec![Edit { loc: rep.loc, new_text: lref.name.to_string() }],
+                edits: smallvec::smallvec![Edit { loc: rep.loc, new_text: lref.name.to_string() }],
                 preferred: true,
             }),
         );

@@ -22,7 +22,7 @@ fn check(_: &Ctx, file: FileId, doc: &Document, out: &mut Vec<Finding>) {
         if let Some((at, text)) = e.insert {
             f = f.fix(Fix {
                 title: format!("Insert `{text}`"),
-                edits: vec![Edit {
+                edits: smallvec::smallvec![Edit {
                     loc: Loc::new(file, TextRange::empty(at)),
                     new_text: text.into(),
                 }],

@@ -69,7 +69,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
         };
         f = f.fix(Fix {
             title: format!("Create {kind} `{}`", r.name),
-            edits: vec![Edit {
+            edits: smallvec::smallvec![Edit {
                 loc: Loc::new(r.loc.file, TextRange::empty(text.len())),
                 new_text: format!("{sep}{stub}"),
             }],

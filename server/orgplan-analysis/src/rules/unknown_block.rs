@@ -118,7 +118,7 @@ fn property_as_block(
         );
         return f.fix(Fix {
             title: format!("Write `{word}:`"),
-            edits: vec![colon],
+            edits: smallvec::smallvec![colon],
             preferred: true,
         });
     };
@@ -141,7 +141,7 @@ fn property_as_block(
     match name_only {
         Some(last) if empty => f.fix(Fix {
             title: format!("Write `{word}:` and remove the empty braces"),
-            edits: vec![
+            edits: smallvec::smallvec![
                 colon,
                 Edit {
                     loc: Loc::new(

@@ -75,7 +75,7 @@ fn check(ctx: &Ctx, e: EntityId, out: &mut Vec<Finding>) {
                     )
                     .fix(Fix {
                         title: format!("Make `{}` the owner", team.decl.id),
-                        edits: vec![Edit { loc: o.loc, new_text: team.decl.id.to_string() }],
+                        edits: smallvec::smallvec![Edit { loc: o.loc, new_text: team.decl.id.to_string() }],
                         preferred: true,
                     }),
                 );
@@ -116,7 +116,7 @@ pub(crate) fn add_line(
     };
     Fix {
         title,
-        edits: vec![edit],
+        edits: smallvec::smallvec![edit],
         preferred: true,
     }
 }
