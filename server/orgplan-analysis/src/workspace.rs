@@ -12,12 +12,12 @@ use crate::rules::{Ctx, Finding};
 use crate::syntax::Document;
 use crate::text::{FileId, Shift, TextRange};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// How many findings of a file an editor is shown at most: the cap the
 /// language server sets ([`Workspace::set_max_findings_per_file`]). Kept
 /// here so that the benchmark's in-process floor caps as the server does.
 pub const MAX_FINDINGS_SHOWN: usize = 1000;
-use std::sync::Arc;
 
 /// One `.orgplan` file: its text, its chunks and its lowered document.
 #[derive(Clone)]
