@@ -603,7 +603,7 @@ impl Parts {
         moved.sort_by_key(|(before, _)| before.loc.file);
         for group in moved.chunk_by(|(a, _), (b, _)| a.loc.file == b.loc.file) {
             let file = group[0].0.loc.file;
-            replace_moved(&mut list[runs.get(file)], group, omitted.cuts.get(&file));
+            replace_moved(&mut list[runs.get(file)], group, omitted.cut(file));
         }
         for &file in changed.found.iter().rev() {
             let (fresh, cut) = match &self.sorted {
@@ -1006,7 +1006,7 @@ impl<'a> Lent<'a> {
     /// Whether the cap left `f` out of the list for certain (nor does the
     /// list hold an equal finding for it).
     fn left_out(&self, f: &Finding) -> bool {
-        let cut = self.omitted.cuts.get(&f.loc.file);
+        let cut = self.omitted.cut(f.loc.file);
         cut.is_some_and(|c| c.leaves_out(f))
     }
 
@@ -1148,55 +1148,48 @@ fn capped(all: Vec<&Arc<Finding>>, cap: Option<usize>) -> (Vec<Arc<Finding>>, Om
 /// is told: [`Omitted::get`]), and the rank of the last finding it kept,
 /// for an update to tell which of a file's findings the list holds.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Omitted {
-    counts: BTreeMap<FileId, usize>,
-    cuts: BTreeMap<FileId, Cut>,
-}
+pub struct Omitted(BTreeMap<FileId, (usize, Cut)>);
 
 impl Omitted {
     /// How many findings of `file` the cap left out, if any.
     pub fn get(&self, file: &FileId) -> Option<&usize> {
-        self.counts.get(file)
+        self.0.get(file).map(|(n, _)| n)
     }
 
     /// Whether the cap left out any finding of `file`.
     pub fn contains_key(&self, file: &FileId) -> bool {
-        self.counts.contains_key(file)
+        self.0.contains_key(file)
     }
 
     /// Whether the cap left out no finding at all.
     pub fn is_empty(&self) -> bool {
-        self.counts.is_empty()
+        self.0.is_empty()
     }
 
     /// Notes what the cap left out of `file` (`None`: nothing).
     fn set(&mut self, file: FileId, left: Option<(usize, Cut)>) {
         match left {
-            Some((n, cut)) => {
-                self.counts.insert(file, n);
-                self.cuts.insert(file, cut);
-            }
-            None => {
-                self.counts.remove(&file);
-                self.cuts.remove(&file);
-            }
-        }
+            Some(left) => self.0.insert(file, left),
+            None => self.0.remove(&file),
+        };
+    }
+
+    /// The cut of `file`, if the cap left any of its findings out.
+    fn cut(&self, file: FileId) -> Option<&Cut> {
+        self.0.get(&file).map(|(_, cut)| cut)
     }
 
     /// Holds each cut equal to the last of its file's findings in `list`
     /// by rank.
     #[cfg(debug_assertions)]
     fn check(&self, list: &[Arc<Finding>], runs: &Runs) {
-        debug_assert!(
-            self.counts.keys().eq(self.cuts.keys()),
-            "a cut per capped file"
-        );
-        for (&file, cut) in &self.cuts {
+        for (&file, (_, cut)) in &self.0 {
             let last = list[runs.get(file)]
                 .iter()
-                .max_by(|a, b| Cut::of(a).rank().cmp(&Cut::of(b).rank()))
+                .map(|f| rank(f))
+                .max()
                 .expect("a capped file keeps findings");
-            debug_assert_eq!(cut.rank(), Cut::of(last).rank(), "the cut is kept");
+            debug_assert_eq!(cut.rank(), last, "the cut is kept");
         }
     }
 }
@@ -1230,8 +1223,7 @@ impl Cut {
         }
     }
 
-    /// Severity, then [`rules::finding_order`] within a file.
-    fn rank(&self) -> (rules::Severity, usize, usize, &str, &str) {
+    fn rank(&self) -> Rank<'_> {
         (
             self.severity,
             self.start,
@@ -1243,15 +1235,22 @@ impl Cut {
 
     /// Whether the cap left `f` (of the cut's file) out for certain.
     fn leaves_out(&self, f: &Finding) -> bool {
-        let rank = (
-            f.severity,
-            f.loc.range.start(),
-            f.loc.range.end(),
-            f.rule,
-            &*f.message,
-        );
-        rank > self.rank()
+        rank(f) > self.rank()
     }
+}
+
+/// How the cap orders a file's findings: severity, then
+/// [`rules::finding_order`] within the file.
+type Rank<'a> = (rules::Severity, usize, usize, &'a str, &'a str);
+
+fn rank(f: &Finding) -> Rank<'_> {
+    (
+        f.severity,
+        f.loc.range.start(),
+        f.loc.range.end(),
+        f.rule,
+        &f.message,
+    )
 }
 
 /// The indices (within one kind's list, sorted in the workspace's order of
@@ -2225,22 +2224,16 @@ fn mark_stale(
 /// 100k plan (BENCHMARKS.md, "7 Dec (thirty-first session)").
 fn reaching_home(parts: &Parts, model: &Model, file: FileId, start: usize) -> Vec<EntityId> {
     // `end + 1 > start`, wrapping: at `start` or past it, and not
-    // `u32::MAX` (no place there). Tested a run of sixteen at a time, in
-    // one comparison of vectors: most runs hold none.
+    // `u32::MAX` (no place there).
     let start = u32::try_from(start).unwrap_or(u32::MAX - 1);
     let reaches = |end: u32| end.wrapping_add(1) > start;
     let mut out = Vec::new();
     for k in 0..3 {
         let span = file_span(model, k, file);
         let (a, b) = parts.home_end[k].range(span.clone()).as_slices();
-        let mut at = span.start;
-        for run in a.chunks(16).chain(b.chunks(16)) {
-            if run.iter().fold(false, |any, &end| any | reaches(end)) {
-                let hits = run.iter().enumerate().filter(|(_, &end)| reaches(end));
-                out.extend(hits.map(|(j, _)| EntityId::at_slot(k, at + j)));
-            }
-            at += run.len();
-        }
+        let at = |from: usize| move |j: usize| EntityId::at_slot(k, from + j);
+        each_reaching(a, reaches, at(span.start), &mut out);
+        each_reaching(b, reaches, at(span.start + a.len()), &mut out);
         #[cfg(debug_assertions)]
         for i in span {
             debug_assert_eq!(
@@ -2251,6 +2244,23 @@ fn reaching_home(parts: &Parts, model: &Model, file: FileId, start: usize) -> Ve
         }
     }
     out
+}
+
+/// Adds to `out` what `of` gives for the index of each of `ends` that
+/// `reaches`, testing a run of sixteen at a time in one comparison of
+/// vectors: most runs hold none.
+fn each_reaching<T>(
+    ends: &[u32],
+    reaches: impl Fn(u32) -> bool,
+    of: impl Fn(usize) -> T,
+    out: &mut Vec<T>,
+) {
+    for (r, run) in ends.chunks(16).enumerate() {
+        if run.iter().fold(false, |any, &end| any | reaches(end)) {
+            let hits = run.iter().enumerate().filter(|(_, &end)| reaches(end));
+            out.extend(hits.map(|(j, _)| of(16 * r + j)));
+        }
+    }
 }
 
 /// The entities declared in other files whose places in `file` reach
@@ -2280,8 +2290,8 @@ fn set_ends_elsewhere(parts: &mut Parts, file: FileId, ends: &[(EntityId, u32)])
 /// The entities of other files whose findings name a place in one file
 /// ([`Parts::elsewhere`]), sorted, each with where the hull of its places
 /// there ends. Two flat lists, so that a keystroke finds those whose
-/// places reach the edit by comparing the ends sixteen at a time, as
-/// [`reaching_home`] does for the file's own. (A map walked whole at each
+/// places reach the edit by comparing the ends sixteen at a time
+/// ([`each_reaching`]), as for the file's own. (A map walked whole at each
 /// keystroke, to pass over most, cost a ten-file keystroke more than the
 /// entities it found: BENCHMARKS.md, "8 Dec (thirty-sixth session)".)
 #[derive(Clone, Debug, Default)]
@@ -2312,14 +2322,12 @@ impl Naming {
     /// The entities whose places end at `start` or past it, in order.
     fn reaching(&self, start: u32) -> Vec<EntityId> {
         let mut out = Vec::new();
-        let mut at = 0;
-        for run in self.ends.chunks(16) {
-            if run.iter().fold(false, |any, &end| any | (end >= start)) {
-                let hits = run.iter().enumerate().filter(|(_, &end)| end >= start);
-                out.extend(hits.map(|(j, _)| self.entities[at + j]));
-            }
-            at += run.len();
-        }
+        each_reaching(
+            &self.ends,
+            |end| end >= start,
+            |j| self.entities[j],
+            &mut out,
+        );
         out
     }
 
